@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/attest-hq/attest"
+)
+
+const orgColumns = `o.id, o.slug, o.name, o.created_at`
+
+func scanOrg(row interface{ Scan(...any) error }, o *attest.Organization) error {
+	return row.Scan(&o.ID, &o.Slug, &o.Name, &o.CreatedAt)
+}
+
+// CreateOrg validates and inserts an organization; a taken slug is ECONFLICT.
+func (q *Queries) CreateOrg(ctx context.Context, o *attest.Organization) error {
+	if err := attest.ValidateOrg(o); err != nil {
+		return err
+	}
+	o.CreatedAt = q.now()
+	err := q.q.QueryRowContext(ctx, `INSERT INTO organizations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
+		o.Slug, o.Name, o.CreatedAt).Scan(&o.ID)
+	if isUnique(err) {
+		return &attest.Error{Code: attest.ECONFLICT, Field: "slug", Message: fmt.Sprintf("an organization named %q already exists", o.Slug)}
+	}
+	if err != nil {
+		return fmt.Errorf("create organization: %w", err)
+	}
+	return nil
+}
+
+// OrgBySlug finds an organization by its URL name.
+func (q *Queries) OrgBySlug(ctx context.Context, slug string) (attest.Organization, error) {
+	var o attest.Organization
+	err := scanOrg(q.q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations o WHERE o.slug = $1`, slug), &o)
+	return o, notFound(err, "organization")
+}
+
+// OrgByID finds an organization by ID.
+func (q *Queries) OrgByID(ctx context.Context, id int64) (attest.Organization, error) {
+	var o attest.Organization
+	err := scanOrg(q.q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations o WHERE o.id = $1`, id), &o)
+	return o, notFound(err, "organization")
+}
+
+// RenameOrg changes an organization's display name.
+func (q *Queries) RenameOrg(ctx context.Context, id int64, name string) error {
+	o := attest.Organization{Slug: "x", Name: name}
+	if err := attest.ValidateOrg(&o); err != nil {
+		return err
+	}
+	_, err := q.q.ExecContext(ctx, `UPDATE organizations SET name = $1 WHERE id = $2`, o.Name, id)
+	return err
+}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/attest-hq/attest"
+)
+
+// Session is a signed-in browser. Only the hash of its cookie value is stored.
+type Session struct {
+	TokenHash  string
+	UserID     int64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time
+	IP         string
+	UserAgent  string
+}
+
+// CreateSession stores a new session.
+func (q *Queries) CreateSession(ctx context.Context, s *Session) error {
+	s.CreatedAt = q.now()
+	s.LastSeenAt = s.CreatedAt
+	_, err := q.q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.TokenHash, s.UserID, s.CreatedAt, s.ExpiresAt.UTC(), s.LastSeenAt, s.IP, truncate(s.UserAgent, 300))
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+// SessionUser returns the session with the given token hash and its user, if the
+// session has not expired.
+func (q *Queries) SessionUser(ctx context.Context, tokenHash string) (Session, attest.User, error) {
+	var s Session
+	var u attest.User
+	err := q.q.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent, `+userColumns+`
+FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.now()).
+		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.IP, &s.UserAgent,
+			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.CreatedAt)
+	return s, u, notFound(err, "session")
+}
+
+// TouchSession records activity and slides the expiry forward.
+func (q *Queries) TouchSession(ctx context.Context, tokenHash string, expiresAt time.Time) error {
+	_, err := q.q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3`, q.now(), expiresAt.UTC(), tokenHash)
+	return err
+}
+
+// DeleteSession ends one session (logout).
+func (q *Queries) DeleteSession(ctx context.Context, tokenHash string) error {
+	_, err := q.q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
+	return err
+}
+
+// DeleteOtherSessions ends every session of a user but keep (after a password change).
+func (q *Queries) DeleteOtherSessions(ctx context.Context, userID int64, keep string) error {
+	_, err := q.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keep)
+	return err
+}
+
+// DeleteExpiredSessions removes sessions past their expiry.
+func (q *Queries) DeleteExpiredSessions(ctx context.Context) error {
+	_, err := q.q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, q.now())
+	return err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

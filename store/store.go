@@ -1,0 +1,261 @@
+// Package store persists Attest's records in SQLite (embedded, the default) or
+// PostgreSQL (production). Both dialects share one logical schema and the same
+// hand-written SQL; only the migrations differ per dialect.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/attest-hq/attest"
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is an open database. Its embedded Queries run outside any transaction; use
+// Update for changes that must commit together (a change and its activity entry).
+type DB struct {
+	Queries
+	sql     *sql.DB
+	dialect Dialect
+	where   string // what to call the database in messages, without credentials
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Queries holds the SQL for every aggregate. The same methods serve reads on the
+// database and writes inside a transaction.
+type Queries struct {
+	q   querier
+	now func() time.Time
+}
+
+// Options configure Open.
+type Options struct {
+	URL     string           // postgres://… selects PostgreSQL; sqlite:PATH or "" selects SQLite
+	DataDir string           // where the default SQLite file lives
+	Now     func() time.Time // clock; time.Now when nil
+}
+
+// Open connects to the database named by opts and checks that it answers. It
+// does not migrate: call Migrate.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	clock := func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+	var (
+		sdb     *sql.DB
+		err     error
+		dialect Dialect
+		where   string
+	)
+	switch {
+	case strings.HasPrefix(opts.URL, "postgres://"), strings.HasPrefix(opts.URL, "postgresql://"):
+		dialect = Postgres
+		where = redactURL(opts.URL)
+		sdb, err = sql.Open("pgx", opts.URL)
+		if err != nil {
+			return nil, fmt.Errorf("database URL %s: %w", where, err)
+		}
+		sdb.SetMaxOpenConns(20)
+	case opts.URL == "" || strings.HasPrefix(opts.URL, "sqlite:"):
+		dialect = SQLite
+		path := strings.TrimPrefix(opts.URL, "sqlite:")
+		if path == "" {
+			if opts.DataDir == "" {
+				return nil, errors.New("data directory: not set")
+			}
+			if err := ensureWritableDir(opts.DataDir); err != nil {
+				return nil, err
+			}
+			path = filepath.Join(opts.DataDir, "attest.db")
+		} else if err := ensureWritableDir(filepath.Dir(path)); err != nil {
+			return nil, err
+		}
+		where = path
+		// WAL lets readers proceed during a write; immediate transactions take the
+		// write lock up front so two writers wait on busy_timeout instead of
+		// failing with SQLITE_BUSY half-way through.
+		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+		sdb, err = sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite database %s: %w", path, err)
+		}
+		sdb.SetMaxOpenConns(8)
+	default:
+		return nil, attest.Invalid("ATTEST_DATABASE_URL", "must start with postgres://, postgresql:// or sqlite: (got %q)", redactURL(opts.URL))
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sdb.PingContext(pctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("cannot connect to database %s: %w", where, err)
+	}
+	return &DB{Queries: Queries{q: sdb, now: clock}, sql: sdb, dialect: dialect, where: where}, nil
+}
+
+// ensureWritableDir creates dir if needed and proves it is writable, so that a
+// read-only data directory fails at start-up with its name, not later.
+func ensureWritableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return fmt.Errorf("data directory %s is not writable: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// redactURL drops the password from a database URL for messages and logs.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}
+
+// Dialect reports which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// String names the database without credentials.
+func (db *DB) String() string { return string(db.dialect) + " " + db.where }
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers; /readyz uses it.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// Update runs fn in a transaction and commits when it returns nil.
+func (db *DB) Update(ctx context.Context, fn func(tx *Queries) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&Queries{q: tx, now: db.now}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Now is the store's clock, truncated to the precision both dialects keep.
+func (q *Queries) Now() time.Time { return q.now() }
+
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.dialect))
+	if err != nil {
+		return nil, err
+	}
+	gd := goose.DialectSQLite3
+	if db.dialect == Postgres {
+		gd = goose.DialectPostgres
+	}
+	return goose.NewProvider(gd, db.sql, sub)
+}
+
+// Migrate applies pending migrations. Each migration runs in its own transaction
+// (PostgreSQL and SQLite both have transactional DDL), so a failing one leaves
+// the database as it was before it. It returns the versions applied.
+func (db *DB) Migrate(ctx context.Context) ([]int64, error) {
+	p, err := db.provider()
+	if err != nil {
+		return nil, err
+	}
+	results, err := p.Up(ctx)
+	var applied []int64
+	for _, r := range results {
+		if r.Error == nil {
+			applied = append(applied, r.Source.Version)
+		}
+	}
+	if err != nil {
+		return applied, fmt.Errorf("migrate %s: %w", db, err)
+	}
+	return applied, nil
+}
+
+// SchemaVersion returns the current and the newest known schema versions.
+func (db *DB) SchemaVersion(ctx context.Context) (current, latest int64, err error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, latest, err = p.GetVersions(ctx)
+	return current, latest, err
+}
+
+// isUnique reports whether err is a unique-constraint violation in either dialect.
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// nullTime maps the zero time to NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// timeOf maps NULL to the zero time.
+func timeOf(n sql.NullTime) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return n.Time.UTC()
+}
+
+// notFound turns sql.ErrNoRows into a coded not-found error.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return attest.Errorf(attest.ENOTFOUND, "%s not found", what)
+	}
+	return err
+}

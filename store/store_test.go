@@ -1,0 +1,356 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+var ctx = context.Background()
+
+func mustOrg(t *testing.T, q *store.Queries, slug string) attest.Organization {
+	t.Helper()
+	o := attest.Organization{Slug: slug, Name: "Org " + slug}
+	if err := q.CreateOrg(ctx, &o); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func mustUser(t *testing.T, q *store.Queries, email string) attest.User {
+	t.Helper()
+	u := attest.User{Email: email, Name: email, PasswordHash: "x"}
+	if err := q.CreateUser(ctx, &u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		applied, err := db.Migrate(ctx)
+		if err != nil || len(applied) != 0 {
+			t.Fatalf("second migrate applied %v, err %v", applied, err)
+		}
+		cur, latest, err := db.SchemaVersion(ctx)
+		if err != nil || cur != latest || cur < 1 {
+			t.Fatalf("schema version %d/%d err %v", cur, latest, err)
+		}
+	})
+}
+
+func TestOrgsAndUsers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		o := mustOrg(t, &db.Queries, "acme")
+		if o.ID == 0 || o.CreatedAt.IsZero() {
+			t.Fatalf("org not filled in: %+v", o)
+		}
+		dup := attest.Organization{Slug: "acme", Name: "Other"}
+		if err := db.CreateOrg(ctx, &dup); attest.ErrorCode(err) != attest.ECONFLICT || attest.ErrorField(err) != "slug" {
+			t.Fatalf("duplicate slug: %v", err)
+		}
+		bad := attest.Organization{Slug: "Bad Slug", Name: "x"}
+		if err := db.CreateOrg(ctx, &bad); attest.ErrorField(err) != "slug" {
+			t.Fatalf("bad slug: %v", err)
+		}
+		got, err := db.OrgBySlug(ctx, "acme")
+		if err != nil || got.ID != o.ID || !got.CreatedAt.Equal(o.CreatedAt) {
+			t.Fatalf("OrgBySlug = %+v, %v; want %+v", got, err, o)
+		}
+		if _, err := db.OrgBySlug(ctx, "nope"); attest.ErrorCode(err) != attest.ENOTFOUND {
+			t.Fatalf("missing org: %v", err)
+		}
+
+		u := mustUser(t, &db.Queries, " Alice@Example.COM ")
+		if u.Email != "alice@example.com" {
+			t.Fatalf("email not normalized: %q", u.Email)
+		}
+		again := attest.User{Email: "alice@example.com", Name: "A", PasswordHash: "x"}
+		if err := db.CreateUser(ctx, &again); attest.ErrorCode(err) != attest.ECONFLICT {
+			t.Fatalf("duplicate email: %v", err)
+		}
+		byEmail, err := db.UserByEmail(ctx, "ALICE@example.com")
+		if err != nil || byEmail.ID != u.ID {
+			t.Fatalf("UserByEmail: %+v %v", byEmail, err)
+		}
+		if err := db.SetPasswordHash(ctx, u.ID, "y"); err != nil {
+			t.Fatal(err)
+		}
+		if u2, _ := db.UserByID(ctx, u.ID); u2.PasswordHash != "y" {
+			t.Fatalf("password hash not updated")
+		}
+	})
+}
+
+func TestMembershipsKeepAnAdmin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a, b := mustOrg(t, &db.Queries, "a"), mustOrg(t, &db.Queries, "b")
+		admin, other := mustUser(t, &db.Queries, "admin@x.io"), mustUser(t, &db.Queries, "other@x.io")
+		for _, m := range []struct {
+			org, user int64
+			role      attest.Role
+		}{{a.ID, admin.ID, attest.RoleAdmin}, {b.ID, admin.ID, attest.RoleAuditor}, {a.ID, other.ID, attest.RoleEmployee}} {
+			if err := db.AddMember(ctx, m.org, m.user, m.role); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.AddMember(ctx, a.ID, admin.ID, attest.RoleManager); attest.ErrorCode(err) != attest.ECONFLICT {
+			t.Fatalf("duplicate membership: %v", err)
+		}
+		if err := db.AddMember(ctx, a.ID, other.ID, "owner"); attest.ErrorField(err) != "role" {
+			t.Fatalf("bad role: %v", err)
+		}
+		ms, err := db.Memberships(ctx, admin.ID)
+		if err != nil || len(ms) != 2 || ms[0].Org.Slug != "a" || ms[0].Role != attest.RoleAdmin || ms[1].Role != attest.RoleAuditor {
+			t.Fatalf("Memberships = %+v, %v", ms, err)
+		}
+		if _, err := db.Membership(ctx, b.ID, other.ID); attest.ErrorCode(err) != attest.ENOTFOUND {
+			t.Fatalf("non-member: %v", err)
+		}
+		// The only admin can be neither demoted nor removed.
+		if err := db.SetRole(ctx, a.ID, admin.ID, attest.RoleManager); attest.ErrorCode(err) != attest.EINVALID {
+			t.Fatalf("demoting last admin: %v", err)
+		}
+		if err := db.RemoveMember(ctx, a.ID, admin.ID); attest.ErrorCode(err) != attest.EINVALID {
+			t.Fatalf("removing last admin: %v", err)
+		}
+		if err := db.SetRole(ctx, a.ID, other.ID, attest.RoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetRole(ctx, a.ID, admin.ID, attest.RoleManager); err != nil {
+			t.Fatalf("demoting with another admin present: %v", err)
+		}
+		n, err := db.CountAdmins(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("CountAdmins = %d, %v", n, err)
+		}
+	})
+}
+
+func TestRemoveMemberRevokesTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		o := mustOrg(t, &db.Queries, "a")
+		admin, emp := mustUser(t, &db.Queries, "admin@x.io"), mustUser(t, &db.Queries, "emp@x.io")
+		db.AddMember(ctx, o.ID, admin.ID, attest.RoleAdmin)
+		db.AddMember(ctx, o.ID, emp.ID, attest.RoleEmployee)
+		tok := attest.APIToken{OrgID: o.ID, UserID: emp.ID, Name: "ci", Prefix: "atk_abc"}
+		if err := db.CreateToken(ctx, &tok, "hash1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RemoveMember(ctx, o.ID, emp.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.TokenByHash(ctx, "hash1")
+		if err != nil || got.RevokedAt.IsZero() || got.Active(time.Now()) {
+			t.Fatalf("token of removed member still active: %+v %v", got, err)
+		}
+	})
+}
+
+func TestTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a, b := mustOrg(t, &db.Queries, "a"), mustOrg(t, &db.Queries, "b")
+		u := mustUser(t, &db.Queries, "u@x.io")
+		exp := time.Now().Add(time.Hour).UTC().Truncate(time.Microsecond)
+		tok := attest.APIToken{OrgID: a.ID, UserID: u.ID, Name: " deploy ", Prefix: "atk_1234", ExpiresAt: exp}
+		if err := db.CreateToken(ctx, &tok, "h"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateToken(ctx, &attest.APIToken{OrgID: a.ID, UserID: u.ID}, "h2"); attest.ErrorField(err) != "name" {
+			t.Fatalf("nameless token: %v", err)
+		}
+		got, err := db.TokenByHash(ctx, "h")
+		if err != nil || got.Name != "deploy" || !got.ExpiresAt.Equal(exp) || !got.LastUsedAt.IsZero() {
+			t.Fatalf("TokenByHash = %+v, %v", got, err)
+		}
+		if err := db.TouchToken(ctx, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		list, _ := db.Tokens(ctx, a.ID, u.ID)
+		if len(list) != 1 || list[0].LastUsedAt.IsZero() {
+			t.Fatalf("Tokens = %+v", list)
+		}
+		// Revoking through another organization is indistinguishable from a missing token.
+		if _, err := db.RevokeToken(ctx, b.ID, u.ID, tok.ID); attest.ErrorCode(err) != attest.ENOTFOUND {
+			t.Fatalf("cross-org revoke: %v", err)
+		}
+		if r, err := db.RevokeToken(ctx, a.ID, u.ID, tok.ID); err != nil || r.RevokedAt.IsZero() {
+			t.Fatalf("revoke: %+v %v", r, err)
+		}
+		if got, _ := db.TokenByHash(ctx, "h"); got.Active(time.Now()) {
+			t.Fatal("revoked token active")
+		}
+	})
+}
+
+func TestSessions(t *testing.T) {
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			db := storetest.Open(t, d, clock)
+			u := mustUser(t, &db.Queries, "u@x.io")
+			s := store.Session{TokenHash: "s1", UserID: u.ID, ExpiresAt: now.Add(time.Hour), IP: "127.0.0.1", UserAgent: "test"}
+			if err := db.CreateSession(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+			db.CreateSession(ctx, &store.Session{TokenHash: "s2", UserID: u.ID, ExpiresAt: now.Add(time.Hour)})
+			if _, got, err := db.SessionUser(ctx, "s1"); err != nil || got.ID != u.ID {
+				t.Fatalf("SessionUser: %v %v", got, err)
+			}
+			now = now.Add(2 * time.Hour)
+			if _, _, err := db.SessionUser(ctx, "s1"); attest.ErrorCode(err) != attest.ENOTFOUND {
+				t.Fatalf("expired session accepted: %v", err)
+			}
+			if err := db.TouchSession(ctx, "s1", now.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.TouchSession(ctx, "s2", now.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.DeleteOtherSessions(ctx, u.ID, "s1"); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := db.SessionUser(ctx, "s2"); attest.ErrorCode(err) != attest.ENOTFOUND {
+				t.Fatalf("other session survived: %v", err)
+			}
+			if _, _, err := db.SessionUser(ctx, "s1"); err != nil {
+				t.Fatalf("kept session lost: %v", err)
+			}
+		})
+	}
+}
+
+func TestInvitationsAndSetup(t *testing.T) {
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			db := storetest.Open(t, d, clock)
+			o := mustOrg(t, &db.Queries, "a")
+			u := mustUser(t, &db.Queries, "admin@x.io")
+			inv := attest.Invitation{OrgID: o.ID, Email: "New@X.io", Role: attest.RoleManager, InvitedBy: u.ID, ExpiresAt: now.Add(time.Hour)}
+			if err := db.CreateInvitation(ctx, &inv, "ih"); err != nil {
+				t.Fatal(err)
+			}
+			if pend, _ := db.PendingInvitations(ctx, o.ID); len(pend) != 1 || pend[0].Email != "new@x.io" {
+				t.Fatalf("pending = %+v", pend)
+			}
+			if err := db.MarkInvitationAccepted(ctx, inv.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.MarkInvitationAccepted(ctx, inv.ID); attest.ErrorCode(err) != attest.EINVALID {
+				t.Fatalf("second acceptance: %v", err)
+			}
+			late := attest.Invitation{OrgID: o.ID, Email: "late@x.io", Role: attest.RoleEmployee, InvitedBy: u.ID, ExpiresAt: now.Add(time.Minute)}
+			db.CreateInvitation(ctx, &late, "ih2")
+			now = now.Add(2 * time.Minute)
+			if err := db.MarkInvitationAccepted(ctx, late.ID); attest.ErrorCode(err) != attest.EINVALID {
+				t.Fatalf("expired acceptance: %v", err)
+			}
+
+			if err := db.CreateSetupToken(ctx, "st", now.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.CheckSetupToken(ctx, "st"); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.UseSetupToken(ctx, "st"); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.UseSetupToken(ctx, "st"); attest.ErrorCode(err) != attest.ENOTFOUND {
+				t.Fatalf("set-up token used twice: %v", err)
+			}
+		})
+	}
+}
+
+func TestActivityIsAppendOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a, b := mustOrg(t, &db.Queries, "a"), mustOrg(t, &db.Queries, "b")
+		u := mustUser(t, &db.Queries, "u@x.io")
+		actor := attest.Actor{UserID: u.ID, Label: u.Email, IP: "10.0.0.1", Via: attest.ViaUI}
+		for _, e := range []attest.Activity{
+			actor.Record(a.ID, "member.invited", "invitation", "1", "invited x"),
+			actor.Record(a.ID, "member.role_changed", "membership", "2", "role"),
+			actor.Record(a.ID, "token.created", "api_token", "3", "100%_done"),
+			actor.Record(b.ID, "member.invited", "invitation", "4", "other org"),
+		} {
+			if err := db.Update(ctx, func(tx *store.Queries) error { return tx.Log(ctx, e) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all, err := db.Activity(ctx, a.ID, attest.ActivityFilter{})
+		if err != nil || len(all) != 3 || all[0].Action != "token.created" || all[0].ActorID != u.ID || all[0].IP != "10.0.0.1" {
+			t.Fatalf("Activity = %+v, %v", all, err)
+		}
+		members, _ := db.Activity(ctx, a.ID, attest.ActivityFilter{Action: "member."})
+		if len(members) != 2 {
+			t.Fatalf("prefix filter: %d entries", len(members))
+		}
+		// LIKE wildcards in a filter match literally.
+		if n, _ := db.Activity(ctx, a.ID, attest.ActivityFilter{Action: "%"}); len(n) != 0 {
+			t.Fatalf("wildcard filter matched %d", len(n))
+		}
+		page, _ := db.Activity(ctx, a.ID, attest.ActivityFilter{BeforeID: all[0].ID, Limit: 1})
+		if len(page) != 1 || page[0].ID != all[1].ID {
+			t.Fatalf("paging: %+v", page)
+		}
+		// The database itself refuses to edit or delete the log.
+		err = db.Update(ctx, func(tx *store.Queries) error { return store.ExecForTest(ctx, tx, `UPDATE activity SET summary = 'x'`) })
+		if err == nil {
+			t.Fatal("activity UPDATE succeeded")
+		}
+		err = db.Update(ctx, func(tx *store.Queries) error { return store.ExecForTest(ctx, tx, `DELETE FROM activity`) })
+		if err == nil {
+			t.Fatal("activity DELETE succeeded")
+		}
+		if after, _ := db.Activity(ctx, a.ID, attest.ActivityFilter{}); len(after) != 3 || after[0].Summary != "100%_done" {
+			t.Fatalf("log changed: %+v", after)
+		}
+	})
+}
+
+func TestUpdateRollsBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		boom := errors.New("boom")
+		err := db.Update(ctx, func(tx *store.Queries) error {
+			o := attest.Organization{Slug: "gone", Name: "Gone"}
+			if err := tx.CreateOrg(ctx, &o); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("Update = %v", err)
+		}
+		if _, err := db.OrgBySlug(ctx, "gone"); attest.ErrorCode(err) != attest.ENOTFOUND {
+			t.Fatalf("rolled-back org exists: %v", err)
+		}
+	})
+}
+
+func TestLoginFailures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for range 3 {
+			db.RecordLoginFailure(ctx, store.ScopeAccount, "a@x.io")
+		}
+		db.RecordLoginFailure(ctx, store.ScopeAddress, "1.2.3.4")
+		f, err := db.LoginFailures(ctx, store.ScopeAccount, "a@x.io", time.Now().Add(-time.Minute))
+		if err != nil || len(f) != 3 {
+			t.Fatalf("failures = %v, %v", f, err)
+		}
+		db.ClearLoginFailures(ctx, store.ScopeAccount, "a@x.io")
+		if f, _ := db.LoginFailures(ctx, store.ScopeAccount, "a@x.io", time.Time{}); len(f) != 0 {
+			t.Fatalf("cleared failures remain: %v", f)
+		}
+		if f, _ := db.LoginFailures(ctx, store.ScopeAddress, "1.2.3.4", time.Time{}); len(f) != 1 {
+			t.Fatalf("address failures lost: %v", f)
+		}
+	})
+}

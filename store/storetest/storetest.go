@@ -1,0 +1,103 @@
+// Package storetest opens throw-away databases for tests: always SQLite, and
+// PostgreSQL whenever ATTEST_TEST_POSTGRES_URL is set, each test in its own
+// schema. With ATTEST_TEST_STRICT=1 (as .ci/run sets) a missing PostgreSQL fails
+// the test instead of skipping it.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest/store"
+)
+
+// Strict reports whether environment skips must fail (CI).
+func Strict() bool { return os.Getenv("ATTEST_TEST_STRICT") == "1" }
+
+// SkipOrFail skips the test with reason, or fails it under ATTEST_TEST_STRICT=1.
+func SkipOrFail(t testing.TB, reason string) {
+	t.Helper()
+	if Strict() {
+		t.Fatalf("required by ATTEST_TEST_STRICT=1: %s", reason)
+	}
+	t.Skip(reason)
+}
+
+// Dialects lists the dialects tests run on.
+var Dialects = []store.Dialect{store.SQLite, store.Postgres}
+
+// Each runs fn once per dialect as a subtest, on a fresh migrated database.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	for _, d := range Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			fn(t, Open(t, d, nil))
+		})
+	}
+}
+
+// URL returns a database URL for a fresh, empty database of dialect d, removed
+// when the test ends.
+func URL(t testing.TB, d store.Dialect) string {
+	t.Helper()
+	switch d {
+	case store.SQLite:
+		return "sqlite:" + filepath.Join(t.TempDir(), "attest.db")
+	case store.Postgres:
+		base := os.Getenv("ATTEST_TEST_POSTGRES_URL")
+		if base == "" {
+			SkipOrFail(t, "PostgreSQL tests need ATTEST_TEST_POSTGRES_URL (for example postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
+		}
+		return pgSchema(t, base)
+	}
+	t.Fatalf("unknown dialect %q", d)
+	return ""
+}
+
+// Open returns a migrated database of dialect d with an optional clock.
+func Open(t testing.TB, d store.Dialect, now func() time.Time) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{URL: URL(t, d), Now: now})
+	if err != nil {
+		t.Fatalf("open %s: %v", d, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate %s: %v", d, err)
+	}
+	return db
+}
+
+func pgSchema(t testing.TB, base string) string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	ctx := context.Background()
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		admin.Close()
+		t.Fatalf("postgres at %s: %v", base, err)
+	}
+	t.Cleanup(func() {
+		admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("ATTEST_TEST_POSTGRES_URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
