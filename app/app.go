@@ -1,0 +1,170 @@
+// Package app wires Attest together: configuration → database → web server. The
+// CLI's serve command and the end-to-end tests both start it through New and Run
+// (tests on 127.0.0.1:0).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/demo"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
+)
+
+// Config is the whole configuration of a running Attest.
+type Config struct {
+	Addr            string // listen address; port 0 picks a free one
+	DatabaseURL     string // "" → SQLite in DataDir
+	DataDir         string
+	BaseURL         string // external URL; "" → http://Addr
+	TrustProxy      bool
+	SessionIdle     time.Duration
+	Demo            bool
+	ShutdownTimeout time.Duration
+
+	Log            *slog.Logger
+	Out            io.Writer        // where set-up links and demo logins are printed
+	Now            func() time.Time // clock; time.Now when nil
+	PasswordParams auth.Params      // zero → auth.DefaultParams
+}
+
+// App is a running Attest.
+type App struct {
+	cfg    Config
+	DB     *store.DB
+	Web    *web.Server
+	ln     net.Listener
+	server *http.Server
+	URL    string // the base URL links are built from
+}
+
+// New listens, opens and migrates the database and builds the server. It
+// listens first, so an occupied port is reported before anything is created.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 30 * time.Second
+	}
+	if cfg.PasswordParams == (auth.Params{}) {
+		cfg.PasswordParams = auth.DefaultParams
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s (ATTEST_ADDR / --addr): %w", cfg.Addr, err)
+	}
+	a := &App{cfg: cfg, ln: ln}
+	a.URL = strings.TrimRight(cfg.BaseURL, "/")
+	if a.URL == "" {
+		a.URL = "http://" + ln.Addr().String()
+	}
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Now: cfg.Now})
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	a.DB = db
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		a.closeAll()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		cfg.Log.Info("database migrated", "database", db.String(), "versions", applied)
+	}
+	a.Web, err = web.New(web.Config{
+		DB: db, Log: cfg.Log, Now: cfg.Now, BaseURL: a.URL,
+		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy,
+		SessionIdle: cfg.SessionIdle, PasswordParams: cfg.PasswordParams,
+	})
+	if err != nil {
+		a.closeAll()
+		return nil, err
+	}
+	if cfg.Demo {
+		logins, err := demo.Seed(ctx, db, demo.Options{PasswordParams: cfg.PasswordParams})
+		if err != nil {
+			a.closeAll()
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+		demo.PrintLogins(cfg.Out, a.URL, logins)
+	}
+	if err := a.announceSetup(ctx); err != nil {
+		a.closeAll()
+		return nil, err
+	}
+	a.server = &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(cfg.Log.Handler(), slog.LevelWarn),
+	}
+	return a, nil
+}
+
+// announceSetup prints a one-time set-up link while the install has no admin.
+func (a *App) announceSetup(ctx context.Context) error {
+	n, err := a.DB.CountAdmins(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	secret := auth.NewSecret("")
+	if err := a.DB.CreateSetupToken(ctx, auth.HashSecret(secret), a.cfg.Now().Add(24*time.Hour)); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.cfg.Out, "\nAttest has no admin yet. Open this one-time link within 24 hours to create your organization and admin:\n\n    %s/setup?token=%s\n\n", a.URL, secret)
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (a *App) Addr() string { return a.ln.Addr().String() }
+
+// Run serves until ctx is cancelled, then stops accepting connections and lets
+// in-flight requests finish (up to ShutdownTimeout) before closing the database.
+func (a *App) Run(ctx context.Context) error {
+	a.cfg.Log.Info("serving", "url", a.URL, "addr", a.Addr(), "database", a.DB.String())
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.Serve(a.ln) }()
+	select {
+	case err := <-errc:
+		a.DB.Close()
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	a.cfg.Log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	err := a.server.Shutdown(sctx)
+	a.DB.Close()
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	a.cfg.Log.Info("stopped")
+	return nil
+}
+
+func (a *App) closeAll() {
+	a.ln.Close()
+	if a.DB != nil {
+		a.DB.Close()
+	}
+}

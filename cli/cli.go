@@ -1,0 +1,256 @@
+// Package cli implements the attest command line: serve, migrate, version, and
+// administration commands. Every flag has an ATTEST_* environment fallback.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/store"
+)
+
+// env is the process environment, passed in so tests can set it.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	ctx            context.Context
+}
+
+type command struct {
+	name    string // "user create"
+	summary string
+	run     func(e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "Serve the web UI and the API, applying pending migrations first", runServe},
+		{"migrate", "Apply pending database migrations and exit", runMigrate},
+		{"version", "Print the version", runVersion},
+		{"org create", "Create an organization: attest org create SLUG --name NAME", runOrgCreate},
+		{"user create", "Create a user (or add an existing one) in an organization with a role", runUserCreate},
+		{"help", "List commands, flags and environment variables", nil},
+	}
+}
+
+// Main runs the command line and returns the exit status: 0 on success, 1 when
+// the command failed, 2 for a usage error.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv})
+}
+
+func run(ctx context.Context, args []string, e *env) int {
+	e.ctx = ctx
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printHelp(e.stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name && c.run != nil {
+			err := c.run(e, args[len(words):])
+			var ue usageError
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.As(err, &ue):
+				fmt.Fprintf(e.stderr, "attest %s: %v\nRun 'attest help' for usage.\n", c.name, err)
+				return 2
+			default:
+				fmt.Fprintf(e.stderr, "attest %s: %v\n", c.name, err)
+				return 1
+			}
+		}
+	}
+	fmt.Fprintf(e.stderr, "attest: unknown command %q\nRun 'attest help' for usage.\n", strings.Join(args, " "))
+	return 2
+}
+
+// usageError is a mistake in how a command was called.
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// setting is a flag with an environment fallback. The table is the single
+// source for flag parsing and for 'attest help'.
+type setting struct {
+	flag, env, def, help string
+	commands             []string // which commands take it
+}
+
+var settings = []setting{
+	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create"}},
+	{"base-url", "ATTEST_BASE_URL", "", "external URL for links (set-up, invitations); https:// marks cookies Secure; default http://ADDR", []string{"serve"}},
+	{"trust-proxy", "ATTEST_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (only behind a reverse proxy)", []string{"serve"}},
+	{"session-idle", "ATTEST_SESSION_IDLE", "12h", "sign a session out after this long without use", []string{"serve"}},
+	{"shutdown-timeout", "ATTEST_SHUTDOWN_TIMEOUT", "30s", "how long to let in-flight requests finish on SIGTERM", []string{"serve"}},
+	{"demo", "ATTEST_DEMO", "false", "create (or refresh) a demo organization and print its logins", []string{"serve"}},
+	{"log-format", "ATTEST_LOG_FORMAT", "auto", "text, json, or auto (text on a terminal, JSON otherwise)", []string{"serve", "migrate"}},
+	{"log-level", "ATTEST_LOG_LEVEL", "info", "debug, info, warn or error", []string{"serve", "migrate"}},
+}
+
+// flags holds one command's parsed settings.
+type flags struct {
+	fs     *flag.FlagSet
+	values map[string]*string
+}
+
+// newFlags defines the settings that apply to cmd, plus any extra flags the
+// command adds before parse.
+func newFlags(cmd string, e *env) *flags {
+	f := &flags{fs: flag.NewFlagSet(cmd, flag.ContinueOnError), values: map[string]*string{}}
+	f.fs.SetOutput(e.stderr)
+	for _, s := range settings {
+		for _, c := range s.commands {
+			if c == cmd {
+				v := s.def
+				f.values[s.flag] = &v
+				if s.def == "true" || s.def == "false" {
+					f.fs.Var((*boolText)(&v), s.flag, s.help+" ["+s.env+"]")
+				} else {
+					f.fs.StringVar(&v, s.flag, s.def, s.help+" ["+s.env+"]")
+				}
+			}
+		}
+	}
+	return f
+}
+
+// parse reads flags (interspersed with positional arguments), then fills every
+// setting not given on the command line from its environment variable.
+func (f *flags) parse(args []string, e *env) ([]string, error) {
+	var positional []string
+	for {
+		if err := f.fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err}
+		}
+		args = f.fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+	given := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	for _, s := range settings {
+		if _, ok := f.values[s.flag]; !ok || given[s.flag] {
+			continue
+		}
+		if v := e.getenv(s.env); v != "" {
+			*f.values[s.flag] = v
+		}
+	}
+	return positional, nil
+}
+
+// boolText is a boolean flag kept as text, so that flag and environment values
+// are validated by one function (flags.boolean) with one error message.
+type boolText string
+
+func (b *boolText) String() string     { return string(*b) }
+func (b *boolText) Set(s string) error { *b = boolText(s); return nil }
+func (b *boolText) IsBoolFlag() bool   { return true }
+
+func (f *flags) str(name string) string { return *f.values[name] }
+
+func (f *flags) boolean(name string) (bool, error) {
+	switch strings.ToLower(f.str(name)) {
+	case "true", "1", "yes", "on":
+		return true, nil
+	case "false", "0", "no", "off", "":
+		return false, nil
+	}
+	return false, usagef("--%s (%s): want true or false, got %q", name, envOf(name), f.str(name))
+}
+
+func (f *flags) duration(name string) (time.Duration, error) {
+	d, err := time.ParseDuration(f.str(name))
+	if err != nil || d <= 0 {
+		return 0, usagef("--%s (%s): want a positive duration such as 30s or 12h, got %q", name, envOf(name), f.str(name))
+	}
+	return d, nil
+}
+
+func envOf(flagName string) string {
+	for _, s := range settings {
+		if s.flag == flagName {
+			return s.env
+		}
+	}
+	return ""
+}
+
+// logger builds the structured logger: text on a terminal, JSON otherwise.
+func (f *flags) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(f.str("log-level"))); err != nil {
+		return nil, usagef("--log-level (ATTEST_LOG_LEVEL): want debug, info, warn or error, got %q", f.str("log-level"))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch f.str("log-format") {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "auto":
+		if isTerminal(w) {
+			return slog.New(slog.NewTextHandler(w, opts)), nil
+		}
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usagef("--log-format (ATTEST_LOG_FORMAT): want text, json or auto, got %q", f.str("log-format"))
+}
+
+// openDB opens and migrates the configured database for an administrative command.
+func (f *flags) openDB(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, store.Options{URL: f.str("database-url"), DataDir: f.str("data-dir")})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintf(w, "attest %s: SOC 2 compliance automation.\n\nUsage: attest COMMAND [flags]\n\nCommands:\n", attest.Version)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nFlags and their environment variables (a flag wins over its variable):\n")
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(w, "  --%-17s %-24s default %s\n      %s (for: %s)\n", s.flag, s.env, def, s.help, strings.Join(s.commands, ", "))
+	}
+	fmt.Fprintf(w, "\nCommand flags:\n")
+	fmt.Fprintf(w, "  org create SLUG --name NAME\n")
+	fmt.Fprintf(w, "  user create --org SLUG --email EMAIL --role admin|manager|employee|auditor [--name NAME] [--password-stdin]\n")
+	fmt.Fprintf(w, "      Prompts for the password on a terminal; --password-stdin reads it from the first line of standard input.\n")
+	fmt.Fprintf(w, "\nQuick start: attest serve --demo\n")
+}

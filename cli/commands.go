@@ -1,0 +1,256 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/store"
+	"golang.org/x/term"
+)
+
+func runVersion(e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("takes no arguments")
+	}
+	fmt.Fprintf(e.stdout, "attest %s\n", attest.Version)
+	return nil
+}
+
+func runServe(e *env, args []string) error {
+	f := newFlags("serve", e)
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	log, err := f.logger(e.stderr)
+	if err != nil {
+		return err
+	}
+	cfg := app.Config{Addr: f.str("addr"), DatabaseURL: f.str("database-url"), DataDir: f.str("data-dir"),
+		BaseURL: f.str("base-url"), Log: log, Out: e.stdout}
+	if cfg.TrustProxy, err = f.boolean("trust-proxy"); err != nil {
+		return err
+	}
+	if cfg.Demo, err = f.boolean("demo"); err != nil {
+		return err
+	}
+	if cfg.SessionIdle, err = f.duration("session-idle"); err != nil {
+		return err
+	}
+	if cfg.ShutdownTimeout, err = f.duration("shutdown-timeout"); err != nil {
+		return err
+	}
+	if b := cfg.BaseURL; b != "" && !strings.HasPrefix(b, "http://") && !strings.HasPrefix(b, "https://") {
+		return usagef("--base-url (ATTEST_BASE_URL): want an http:// or https:// URL, got %q", b)
+	}
+	a, err := app.New(e.ctx, cfg)
+	if err != nil {
+		return err
+	}
+	return a.Run(e.ctx)
+}
+
+func runMigrate(e *env, args []string) error {
+	f := newFlags("migrate", e)
+	if rest, err := f.parse(args, e); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	db, err := store.Open(e.ctx, store.Options{URL: f.str("database-url"), DataDir: f.str("data-dir")})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(e.ctx)
+	if err != nil {
+		return err
+	}
+	cur, _, err := db.SchemaVersion(e.ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(e.stdout, "%s is up to date at schema version %d\n", db, cur)
+	} else {
+		fmt.Fprintf(e.stdout, "applied %d migration(s) to %s; schema version %d\n", len(applied), db, cur)
+	}
+	return nil
+}
+
+func runOrgCreate(e *env, args []string) error {
+	f := newFlags("org create", e)
+	name := f.fs.String("name", "", "the organization's display name")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("want exactly one SLUG argument, got %d", len(rest))
+	}
+	if *name == "" {
+		return usagef("--name is required")
+	}
+	org := attest.Organization{Slug: rest[0], Name: *name}
+	if err := attest.ValidateOrg(&org); err != nil {
+		return err
+	}
+	db, err := f.openDB(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	err = db.Update(e.ctx, func(tx *store.Queries) error {
+		if err := tx.CreateOrg(e.ctx, &org); err != nil {
+			return err
+		}
+		return tx.Log(e.ctx, cliActor().Record(org.ID, "org.created", "organization", org.Slug, "Created the organization "+org.Name+" from the command line"))
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "created organization %s (%s)\nadd its first admin: attest user create --org %s --email EMAIL --role admin\n", org.Slug, org.Name, org.Slug)
+	return nil
+}
+
+func runUserCreate(e *env, args []string) error {
+	f := newFlags("user create", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	email := f.fs.String("email", "", "the user's email address")
+	roleName := f.fs.String("role", "", "admin, manager, employee or auditor")
+	name := f.fs.String("name", "", "display name (default: the part of the email before @)")
+	fromStdin := f.fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	for flagName, v := range map[string]string{"org": *orgSlug, "email": *email, "role": *roleName} {
+		if v == "" {
+			return usagef("--%s is required", flagName)
+		}
+	}
+	role, err := attest.ParseRole(*roleName)
+	if err != nil {
+		return usagef("--role: %s", err.(*attest.Error).Message)
+	}
+	addr := attest.NormalizeEmail(*email)
+	if err := attest.ValidateEmail(addr); err != nil {
+		return usagef("--email: %s", err.(*attest.Error).Message)
+	}
+	if *name == "" {
+		*name = strings.SplitN(addr, "@", 2)[0]
+	}
+	db, err := f.openDB(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	if err != nil {
+		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+	}
+	existing, err := db.UserByEmail(e.ctx, addr)
+	exists := err == nil
+	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
+		return err
+	}
+	var hash string
+	if !exists {
+		password, err := readPassword(e, *fromStdin)
+		if err != nil {
+			return err
+		}
+		if err := attest.ValidatePassword(password); err != nil {
+			return err
+		}
+		if hash, err = auth.HashPassword(password, auth.DefaultParams); err != nil {
+			return err
+		}
+	}
+	err = db.Update(e.ctx, func(tx *store.Queries) error {
+		u := existing
+		if !exists {
+			u = attest.User{Email: addr, Name: *name, PasswordHash: hash}
+			if err := tx.CreateUser(e.ctx, &u); err != nil {
+				return err
+			}
+		}
+		if err := tx.AddMember(e.ctx, org.ID, u.ID, role); err != nil {
+			return fmt.Errorf("%s: %w", u.Email, err)
+		}
+		return tx.Log(e.ctx, cliActor().Record(org.ID, "member.added", "membership", fmt.Sprint(u.ID), "Added "+u.Email+" as "+string(role)+" from the command line"))
+	})
+	if err != nil {
+		return err
+	}
+	if exists {
+		fmt.Fprintf(e.stdout, "added existing user %s to %s as %s\n", addr, org.Slug, role)
+	} else {
+		fmt.Fprintf(e.stdout, "created user %s in %s as %s\n", addr, org.Slug, role)
+	}
+	return nil
+}
+
+func cliActor() attest.Actor {
+	label := "cli"
+	if u := os.Getenv("USER"); u != "" {
+		label = "cli:" + u
+	}
+	return attest.Actor{Label: label, Via: attest.ViaCLI}
+}
+
+// readPassword reads a new password from stdin (--password-stdin) or prompts
+// twice on a terminal without echo. Anything else is refused rather than read
+// silently from a pipe the user did not mean as a password.
+func readPassword(e *env, fromStdin bool) (string, error) {
+	if fromStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("reading the password from standard input: %w", err)
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			return "", usagef("--password-stdin: standard input was empty")
+		}
+		return line, nil
+	}
+	in, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return "", usagef("no terminal to prompt for a password on; pass --password-stdin and pipe the password in")
+	}
+	fmt.Fprint(e.stderr, "Password: ")
+	p1, err := term.ReadPassword(int(in.Fd()))
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprint(e.stderr, "Repeat password: ")
+	p2, err := term.ReadPassword(int(in.Fd()))
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return "", err
+	}
+	if string(p1) != string(p2) {
+		return "", errors.New("the passwords do not match")
+	}
+	return string(p1), nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+

@@ -1,0 +1,135 @@
+// Package demo fills an install with a living example organization for
+// `attest serve --demo`. Each capability adds its demo data as one more step in
+// steps(); every step must be idempotent, because the demo re-seeds on each start.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/store"
+)
+
+// OrgSlug is the demo organization's short name.
+const OrgSlug = "demo"
+
+// Options configure seeding.
+type Options struct {
+	PasswordParams auth.Params
+}
+
+// Login is a demo account's credentials, printed for the newcomer.
+type Login struct {
+	Role     attest.Role
+	Email    string
+	Password string
+}
+
+// Env is what each seeding step works with.
+type Env struct {
+	Tx    *store.Queries
+	Org   attest.Organization
+	Users map[attest.Role]attest.User
+	Actor attest.Actor
+}
+
+// step adds one capability's demo data.
+type step struct {
+	name string
+	run  func(ctx context.Context, env *Env) error
+}
+
+// steps lists the seeding steps in order. Later capabilities append theirs.
+func steps() []step {
+	return []step{
+		{"welcome activity", seedWelcome},
+	}
+}
+
+var people = []struct {
+	role        attest.Role
+	email, name string
+}{
+	{attest.RoleAdmin, "admin@demo.attest.test", "Ada Admin"},
+	{attest.RoleManager, "manager@demo.attest.test", "Max Manager"},
+	{attest.RoleEmployee, "employee@demo.attest.test", "Emma Employee"},
+	{attest.RoleAuditor, "auditor@demo.attest.test", "Aldo Auditor"},
+}
+
+// Seed creates the demo organization and one user per role if they do not
+// exist, gives each demo user a fresh random password (so the printed logins
+// always work, and a demo left running never has a known password), and runs
+// every step. It all commits at once or not at all.
+func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
+	var logins []Login
+	err := db.Update(ctx, func(tx *store.Queries) error {
+		env := &Env{Tx: tx, Users: map[attest.Role]attest.User{}, Actor: attest.Actor{Label: "demo", Via: attest.ViaSystem}}
+		org, err := tx.OrgBySlug(ctx, OrgSlug)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			org = attest.Organization{Slug: OrgSlug, Name: "Northwind Cloud (demo)"}
+			err = tx.CreateOrg(ctx, &org)
+		}
+		if err != nil {
+			return err
+		}
+		env.Org = org
+		for _, p := range people {
+			password := auth.NewSecret("")[:16]
+			hash, err := auth.HashPassword(password, opts.PasswordParams)
+			if err != nil {
+				return err
+			}
+			u, err := tx.UserByEmail(ctx, p.email)
+			switch attest.ErrorCode(err) {
+			case attest.ENOTFOUND:
+				u = attest.User{Email: p.email, Name: p.name, PasswordHash: hash}
+				if err := tx.CreateUser(ctx, &u); err != nil {
+					return err
+				}
+			case "":
+				if err := tx.SetPasswordHash(ctx, u.ID, hash); err != nil {
+					return err
+				}
+			default:
+				return err
+			}
+			if _, err := tx.Membership(ctx, org.ID, u.ID); attest.ErrorCode(err) == attest.ENOTFOUND {
+				if err := tx.AddMember(ctx, org.ID, u.ID, p.role); err != nil {
+					return err
+				}
+			} else if err != nil {
+				return err
+			}
+			env.Users[p.role] = u
+			logins = append(logins, Login{Role: p.role, Email: p.email, Password: password})
+		}
+		for _, s := range steps() {
+			if err := s.run(ctx, env); err != nil {
+				return fmt.Errorf("%s: %w", s.name, err)
+			}
+		}
+		return nil
+	})
+	return logins, err
+}
+
+// seedWelcome leaves a first entry in the activity log, once.
+func seedWelcome(ctx context.Context, env *Env) error {
+	existing, err := env.Tx.Activity(ctx, env.Org.ID, attest.ActivityFilter{Action: "demo.seeded", Limit: 1})
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	return env.Tx.Log(ctx, env.Actor.Record(env.Org.ID, "demo.seeded", "organization", env.Org.Slug, "Created the demo organization with one user per role"))
+}
+
+// PrintLogins tells the newcomer where to go and how to sign in.
+func PrintLogins(w io.Writer, baseURL string, logins []Login) {
+	fmt.Fprintf(w, "\nDemo organization ready at %s/o/%s\nSign in at %s/login with any of these (passwords are new on every start):\n\n", baseURL, OrgSlug, baseURL)
+	for _, l := range logins {
+		fmt.Fprintf(w, "    %-9s %-28s %s\n", l.Role, l.Email, l.Password)
+	}
+	fmt.Fprintln(w)
+}

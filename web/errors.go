@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/attest-hq/attest"
+)
+
+// statusOf maps an error code to an HTTP status. It is the only such mapping.
+func statusOf(code string) int {
+	switch code {
+	case attest.EINVALID:
+		return http.StatusUnprocessableEntity
+	case attest.ENOTFOUND:
+		return http.StatusNotFound
+	case attest.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case attest.EFORBIDDEN:
+		return http.StatusForbidden
+	case attest.ECONFLICT:
+		return http.StatusConflict
+	case attest.ETHROTTLED:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers a request that ended in err: JSON for the API, a page for the UI.
+// Internal errors are logged with their detail and shown without it.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *Ctx, err error) {
+	code := attest.ErrorCode(err)
+	status := statusOf(code)
+	if code == attest.EINTERNAL {
+		s.cfg.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if c.Route.API {
+		writeJSON(w, status, apiError{Error: apiErrorBody{Code: code, Message: attest.ErrorMessage(err), Field: attest.ErrorField(err)}})
+		return
+	}
+	if code == attest.EUNAUTHORIZED {
+		next := r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			next = "/"
+		}
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, c, status, "error", map[string]any{"Status": status, "StatusText": http.StatusText(status), "Message": attest.ErrorMessage(err)})
+}
+
+// notFound answers paths that match no route.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	c := &Ctx{}
+	if len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/api/v1/" {
+		c.Route.API = true
+	} else if sess, u, err := s.sessionFromCookie(r); err == nil && sess != nil {
+		c.User, c.Session = &u, sess // so the page keeps its navigation
+	}
+	s.fail(w, r, c, attest.Errorf(attest.ENOTFOUND, "There is nothing at %s.", r.URL.Path))
+}
+
+// crossOriginDenied answers a state-changing request from another origin.
+func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	s.cfg.Log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"), "ip", s.clientIP(r))
+	c := &Ctx{}
+	c.Route.API = len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/api/v1/"
+	s.fail(w, r, c, attest.Errorf(attest.EFORBIDDEN, "This request came from another site and was refused (cross-site request forgery protection)."))
+}

@@ -1,0 +1,238 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// parsePages parses each page template together with the layout and partials.
+func parsePages() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.UTC().Format("2006-01-02 15:04 UTC")
+		},
+		"day": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.UTC().Format("2006-01-02")
+		},
+		"roles": func() []attest.Role { return attest.Roles },
+		"eq":    func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		// field packs the arguments of the "field" partial: one labelled input
+		// with its hint and its validation message.
+		"field": func(f *form, name, label, typ, auto, hint string) map[string]any {
+			return map[string]any{"Form": f, "Name": name, "Label": label, "Type": typ, "Auto": auto, "Hint": hint}
+		},
+	}
+	shared, err := fs.Glob(assets, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := template.New("layout").Funcs(funcs).ParseFS(assets, append(shared, f)...)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", f, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// navItem is one entry of the main navigation.
+type navItem struct {
+	Label, Href string
+	Active      bool
+}
+
+// page is what every template receives.
+type page struct {
+	Title       string
+	C           *Ctx
+	Data        any
+	Nav         []navItem
+	Memberships []attest.Membership
+	Form        *form
+}
+
+// areas are the product's sections; each later capability fills one.
+var areas = []struct {
+	Slug, Label, Soon string
+}{
+	{"controls", "Controls", "The SOC 2 criteria in scope, your controls mapped to them, owners, implementation status and a readiness score with every gap explained."},
+	{"policies", "Policies", "Policy templates, versions, approvals and employee acceptance, each approval and acceptance recorded as evidence."},
+	{"evidence", "Evidence", "Uploaded and collected evidence as immutable, hashed observations in a ledger you can verify offline."},
+	{"monitoring", "Monitoring", "Connectors to GitHub, AWS and identity providers feeding tests-as-code that pass or fail per resource, with history and exceptions."},
+	{"people", "People", "Your workforce from HR or identity providers: onboarding, offboarding, training and access reviews."},
+	{"risks", "Risks", "A risk register with owners, scores, treatments and review dates."},
+	{"vendors", "Vendors", "Vendors and subservice organizations, their reviews and their reports."},
+	{"audits", "Audits", "Type 1 and Type 2 audits: windows, auditors scoped to their audit, request lists, populations, samples and export packages."},
+}
+
+func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
+	if c.Org == nil {
+		return nil
+	}
+	base := "/o/" + c.Org.Slug
+	items := []navItem{{Label: "Dashboard", Href: base}}
+	if c.Can(attest.ActRead) {
+		for _, a := range areas {
+			items = append(items, navItem{Label: a.Label, Href: base + "/" + a.Slug})
+		}
+	}
+	if c.Can(attest.ActAdmin) {
+		items = append(items, navItem{Label: "Activity", Href: base + "/activity"}, navItem{Label: "Settings", Href: base + "/settings"})
+	}
+	items = append(items, navItem{Label: "API tokens", Href: base + "/tokens"})
+	for i := range items {
+		h := items[i].Href
+		items[i].Active = r.URL.Path == h || (h != base && strings.HasPrefix(r.URL.Path, h+"/"))
+	}
+	return items
+}
+
+// render writes a page. The body is rendered to a buffer first so a template
+// error becomes a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, c *Ctx, status int, name string, data any) {
+	s.renderForm(w, r, c, status, name, data, nil)
+}
+
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c *Ctx, status int, name string, data any, f *form) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.cfg.Log.Error("missing template", "name", name)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	p := page{C: c, Data: data, Nav: s.nav(r, c), Form: f}
+	if c.User != nil {
+		ms, err := s.cfg.DB.Memberships(r.Context(), c.User.ID)
+		if err == nil {
+			p.Memberships = ms
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.cfg.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// form carries submitted values and validation messages back to a template,
+// so each message can sit beside its field.
+type form struct {
+	Values map[string]string
+	Errors map[string]string
+	Error  string // a message that belongs to no single field
+}
+
+func newForm(r *http.Request, fields ...string) *form {
+	f := &form{Values: map[string]string{}, Errors: map[string]string{}}
+	for _, k := range fields {
+		f.Values[k] = r.PostFormValue(k)
+	}
+	return f
+}
+
+// fail records err on the form: beside its field when it names one.
+func (f *form) fail(err error) {
+	msg := attest.ErrorMessage(err)
+	if field := attest.ErrorField(err); field != "" {
+		if e, ok := err.(*attest.Error); ok {
+			msg = e.Message
+		}
+		f.Errors[field] = msg
+		return
+	}
+	f.Error = msg
+}
+
+// userError reports whether err is a user's mistake (to show on the form) rather
+// than a fault (to answer with an error page).
+func userError(err error) bool {
+	switch attest.ErrorCode(err) {
+	case attest.EINVALID, attest.ECONFLICT, attest.ETHROTTLED:
+		return true
+	}
+	return false
+}
+
+// flash is a one-time message shown on the next page.
+type flash struct {
+	Kind    string // "ok" or "error"
+	Message string
+}
+
+const flashCookie = "attest_flash"
+
+func (s *Server) setFlash(w http.ResponseWriter, kind, msg string) {
+	b, _ := json.Marshal(flash{Kind: kind, Message: msg})
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
+	ck, err := r.Cookie(flashCookie)
+	if err != nil {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	if err != nil {
+		return nil
+	}
+	var f flash
+	if json.Unmarshal(b, &f) != nil || f.Message == "" {
+		return nil
+	}
+	return &f
+}
+
+// redirect answers a successful form post (post/redirect/get).
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, okMsg string) error {
+	if okMsg != "" {
+		s.setFlash(w, "ok", okMsg)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// safeNext accepts only local paths as a post-login destination, so the login
+// form cannot be used to send people to another site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}

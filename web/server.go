@@ -1,0 +1,182 @@
+// Package web serves Attest's server-rendered UI and its JSON API. Every route is
+// declared once in routes.go with the access it needs; authorize.go decides every
+// request from that declaration, and errors.go maps every error to a status.
+package web
+
+import (
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/store"
+)
+
+// Config is what the web layer needs from the application.
+type Config struct {
+	DB  *store.DB
+	Log *slog.Logger
+	Now func() time.Time
+
+	BaseURL        string        // external URL for links printed or shown (set-up, invitations)
+	SecureCookies  bool          // mark cookies Secure (behind TLS)
+	TrustProxy     bool          // take the client address from X-Forwarded-For
+	SessionIdle    time.Duration // a session ends after this long unused
+	SessionMax     time.Duration // and after this long in any case
+	InvitationTTL  time.Duration
+	PasswordParams auth.Params
+	Throttle       auth.Throttle
+}
+
+// Server is the HTTP handler for UI and API.
+type Server struct {
+	cfg     Config
+	handler http.Handler
+	routes  []Route
+	pages   map[string]*template.Template
+}
+
+// New builds the server and its route table.
+func New(cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 12 * time.Hour
+	}
+	if cfg.SessionMax == 0 {
+		cfg.SessionMax = 7 * 24 * time.Hour
+	}
+	if cfg.InvitationTTL == 0 {
+		cfg.InvitationTTL = 7 * 24 * time.Hour
+	}
+	if cfg.PasswordParams == (auth.Params{}) {
+		cfg.PasswordParams = auth.DefaultParams
+	}
+	if cfg.Throttle == (auth.Throttle{}) {
+		cfg.Throttle = auth.DefaultThrottle
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	s := &Server{cfg: cfg}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(assets, "static")
+	s.routes = s.routeTable()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Method+" "+rt.Path, s.authorize(rt))
+	}
+	// Static files are public and carry no data; they are not in the route table.
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(static)))
+	mux.HandleFunc("/", s.notFound)
+
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	s.handler = s.recoverer(s.logRequests(securityHeaders(csrf.Handler(mux))))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes returns the route table, for tests that check every route.
+func (s *Server) Routes() []Route { return s.routes }
+
+func staticHandler(fsys fs.FS) http.Handler {
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets headers every response needs: no framing, no sniffing,
+// and a content policy that allows only our own scripts and styles.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs one line per request. Query strings are left out: set-up and
+// invitation links carry secrets there.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		path := r.URL.Path
+		if strings.HasPrefix(path, "/invitations/") {
+			path = "/invitations/…" // the path itself is the secret
+		}
+		s.cfg.Log.Info("request", "method", r.Method, "path", path, "status", sw.status,
+			"duration_ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.cfg.Log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
+				http.Error(w, "Internal error.", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the address a request came from, for throttling and the activity log.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			// The rightmost entry is the one our proxy added; the rest are client claims.
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host := r.RemoteAddr
+	if i := strings.LastIndex(host, ":"); i >= 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}
