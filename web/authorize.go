@@ -43,9 +43,9 @@ func (rt Route) OrgScoped() bool { return strings.Contains(rt.Path, "{org}") }
 
 // Ctx is what authorize learned about a request.
 type Ctx struct {
-	User    *attest.User      // nil when anonymous
-	Session *store.Session    // UI requests with a session
-	Token   *attest.APIToken  // API requests
+	User    *attest.User     // nil when anonymous
+	Session *store.Session   // UI requests with a session
+	Token   *attest.APIToken // API requests
 	Org     *attest.Organization
 	Role    attest.Role
 	Actor   attest.Actor
