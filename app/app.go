@@ -139,6 +139,9 @@ func (a *App) Addr() string { return a.ln.Addr().String() }
 // in-flight requests finish (up to ShutdownTimeout) before closing the database.
 func (a *App) Run(ctx context.Context) error {
 	a.cfg.Log.Info("serving", "url", a.URL, "addr", a.Addr(), "database", a.DB.String())
+	jctx, stopJanitor := context.WithCancel(ctx)
+	defer stopJanitor()
+	go a.janitor(jctx)
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.ln) }()
 	select {
@@ -160,6 +163,26 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	a.cfg.Log.Info("stopped")
 	return nil
+}
+
+// janitor removes what has expired: sessions past their expiry and login
+// failures older than any throttling window, hourly.
+func (a *App) janitor(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if err := a.DB.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Warn("janitor: expired sessions", "err", err)
+		}
+		if err := a.DB.PruneLoginFailures(ctx, a.cfg.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Warn("janitor: login failures", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 func (a *App) closeAll() {

@@ -102,8 +102,8 @@ var settings = []setting{
 	{"session-idle", "ATTEST_SESSION_IDLE", "12h", "sign a session out after this long without use", []string{"serve"}},
 	{"shutdown-timeout", "ATTEST_SHUTDOWN_TIMEOUT", "30s", "how long to let in-flight requests finish on SIGTERM", []string{"serve"}},
 	{"demo", "ATTEST_DEMO", "false", "create (or refresh) a demo organization and print its logins", []string{"serve"}},
-	{"log-format", "ATTEST_LOG_FORMAT", "auto", "text, json, or auto (text on a terminal, JSON otherwise)", []string{"serve", "migrate"}},
-	{"log-level", "ATTEST_LOG_LEVEL", "info", "debug, info, warn or error", []string{"serve", "migrate"}},
+	{"log-format", "ATTEST_LOG_FORMAT", "auto", "text, json, or auto (text on a terminal, JSON otherwise)", []string{"serve"}},
+	{"log-level", "ATTEST_LOG_LEVEL", "info", "debug, info, warn or error", []string{"serve"}},
 }
 
 // flags holds one command's parsed settings.

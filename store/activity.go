@@ -49,10 +49,10 @@ func (q *Queries) Activity(ctx context.Context, orgID int64, f attest.ActivityFi
 		add("a.record_type = $%d", f.RecordType)
 	}
 	if !f.Since.IsZero() {
-		add("a.at >= $%d", f.Since.UTC())
+		add("a.at >= $%d", stamp(f.Since))
 	}
 	if !f.Until.IsZero() {
-		add("a.at < $%d", f.Until.UTC())
+		add("a.at < $%d", stamp(f.Until))
 	}
 	if f.BeforeID > 0 {
 		add("a.id < $%d", f.BeforeID)

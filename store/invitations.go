@@ -30,7 +30,7 @@ func (q *Queries) CreateInvitation(ctx context.Context, i *attest.Invitation, se
 	}
 	i.CreatedAt = q.now()
 	err := q.q.QueryRowContext(ctx, `INSERT INTO invitations (org_id, email, role, token_hash, invited_by, created_at, expires_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, i.OrgID, i.Email, i.Role, secretHash, i.InvitedBy, i.CreatedAt, i.ExpiresAt.UTC()).Scan(&i.ID)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, i.OrgID, i.Email, i.Role, secretHash, i.InvitedBy, i.CreatedAt, stamp(i.ExpiresAt)).Scan(&i.ID)
 	if err != nil {
 		return fmt.Errorf("create invitation: %w", err)
 	}

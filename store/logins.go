@@ -19,7 +19,7 @@ func (q *Queries) RecordLoginFailure(ctx context.Context, scope, key string) err
 
 // LoginFailures returns the failure times for a key since a moment.
 func (q *Queries) LoginFailures(ctx context.Context, scope, key string, since time.Time) ([]time.Time, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT at FROM login_failures WHERE scope = $1 AND key = $2 AND at > $3`, scope, key, since.UTC())
+	rows, err := q.q.QueryContext(ctx, `SELECT at FROM login_failures WHERE scope = $1 AND key = $2 AND at > $3`, scope, key, stamp(since))
 	if err != nil {
 		return nil, err
 	}
@@ -43,6 +43,6 @@ func (q *Queries) ClearLoginFailures(ctx context.Context, scope, key string) err
 
 // PruneLoginFailures drops failures older than a moment.
 func (q *Queries) PruneLoginFailures(ctx context.Context, before time.Time) error {
-	_, err := q.q.ExecContext(ctx, `DELETE FROM login_failures WHERE at < $1`, before.UTC())
+	_, err := q.q.ExecContext(ctx, `DELETE FROM login_failures WHERE at < $1`, stamp(before))
 	return err
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/attest-hq/attest"
 )
@@ -24,7 +26,7 @@ func (q *Queries) CreateSession(ctx context.Context, s *Session) error {
 	s.CreatedAt = q.now()
 	s.LastSeenAt = s.CreatedAt
 	_, err := q.q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
-VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.TokenHash, s.UserID, s.CreatedAt, s.ExpiresAt.UTC(), s.LastSeenAt, s.IP, truncate(s.UserAgent, 300))
+VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.TokenHash, s.UserID, s.CreatedAt, stamp(s.ExpiresAt), s.LastSeenAt, s.IP, truncate(s.UserAgent, 300))
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -45,7 +47,7 @@ FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.e
 
 // TouchSession records activity and slides the expiry forward.
 func (q *Queries) TouchSession(ctx context.Context, tokenHash string, expiresAt time.Time) error {
-	_, err := q.q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3`, q.now(), expiresAt.UTC(), tokenHash)
+	_, err := q.q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3`, q.now(), stamp(expiresAt), tokenHash)
 	return err
 }
 
@@ -67,9 +69,15 @@ func (q *Queries) DeleteExpiredSessions(ctx context.Context) error {
 	return err
 }
 
+// truncate shortens s to at most n bytes without splitting a UTF-8 character
+// (PostgreSQL rejects invalid UTF-8), and replaces invalid bytes a client sent.
 func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }

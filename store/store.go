@@ -55,8 +55,9 @@ type querier interface {
 // Queries holds the SQL for every aggregate. The same methods serve reads on the
 // database and writes inside a transaction.
 type Queries struct {
-	q   querier
-	now func() time.Time
+	q       querier
+	now     func() time.Time
+	dialect Dialect
 }
 
 // Options configure Open.
@@ -73,7 +74,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
-	clock := func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+	clock := func() time.Time { return stamp(now()) }
 	var (
 		sdb     *sql.DB
 		err     error
@@ -122,7 +123,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("cannot connect to database %s: %w", where, err)
 	}
-	return &DB{Queries: Queries{q: sdb, now: clock}, sql: sdb, dialect: dialect, where: where}, nil
+	return &DB{Queries: Queries{q: sdb, now: clock, dialect: dialect}, sql: sdb, dialect: dialect, where: where}, nil
 }
 
 // ensureWritableDir creates dir if needed and proves it is writable, so that a
@@ -167,7 +168,7 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Queries) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&Queries{q: tx, now: db.now}); err != nil {
+	if err := fn(&Queries{q: tx, now: db.now, dialect: db.dialect}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -236,12 +237,17 @@ func isUnique(err error) bool {
 	return false
 }
 
+// stamp is how every time is stored: UTC at the microsecond precision both
+// dialects keep, so a value reads back exactly as written and SQLite's text
+// timestamps compare in time order.
+func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
 // nullTime maps the zero time to NULL.
 func nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return t.UTC()
+	return stamp(t)
 }
 
 // timeOf maps NULL to the zero time.

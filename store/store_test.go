@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -199,7 +200,12 @@ func TestSessions(t *testing.T) {
 			if err := db.CreateSession(ctx, &s); err != nil {
 				t.Fatal(err)
 			}
-			db.CreateSession(ctx, &store.Session{TokenHash: "s2", UserID: u.ID, ExpiresAt: now.Add(time.Hour)})
+			// A long user agent is cut without splitting a character, and bytes that
+			// are not UTF-8 are replaced: PostgreSQL would refuse either.
+			ua := strings.Repeat("a", 299) + "é\xff"
+			if err := db.CreateSession(ctx, &store.Session{TokenHash: "s2", UserID: u.ID, ExpiresAt: now.Add(time.Hour), UserAgent: ua}); err != nil {
+				t.Fatalf("session with a long user agent: %v", err)
+			}
 			if _, got, err := db.SessionUser(ctx, "s1"); err != nil || got.ID != u.ID {
 				t.Fatalf("SessionUser: %v %v", got, err)
 			}

@@ -166,6 +166,14 @@ func (q *Queries) RemoveMember(ctx context.Context, orgID, userID int64) error {
 }
 
 func (q *Queries) keepAnAdmin(ctx context.Context, orgID int64) error {
+	// Two admins demoting each other at once must not both see "another admin
+	// remains". PostgreSQL serializes them on the organization's row; SQLite's
+	// immediate transactions already run one at a time.
+	if q.dialect == Postgres {
+		if _, err := q.q.ExecContext(ctx, `SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, orgID); err != nil {
+			return err
+		}
+	}
 	var admins int
 	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'admin'`, orgID).Scan(&admins); err != nil {
 		return err

@@ -32,7 +32,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *Ctx, err error)
 	code := attest.ErrorCode(err)
 	status := statusOf(code)
 	if code == attest.EINTERNAL {
-		s.cfg.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.cfg.Log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	}
 	if c.Route.API {
 		writeJSON(w, status, apiError{Error: apiErrorBody{Code: code, Message: attest.ErrorMessage(err), Field: attest.ErrorField(err)}})
@@ -62,7 +62,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 // crossOriginDenied answers a state-changing request from another origin.
 func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
-	s.cfg.Log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"), "ip", s.clientIP(r))
+	s.cfg.Log.Warn("cross-origin request refused", "method", r.Method, "path", logPath(r), "origin", r.Header.Get("Origin"), "ip", s.clientIP(r))
 	c := &Ctx{}
 	c.Route.API = len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/api/v1/"
 	s.fail(w, r, c, attest.Errorf(attest.EFORBIDDEN, "This request came from another site and was refused (cross-site request forgery protection)."))

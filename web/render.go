@@ -16,7 +16,7 @@ import (
 	"github.com/attest-hq/attest"
 )
 
-//go:embed templates static
+//go:embed all:templates static
 var assets embed.FS
 
 // parsePages parses each page template together with the layout and partials.

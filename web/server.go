@@ -37,6 +37,10 @@ type Server struct {
 	handler http.Handler
 	routes  []Route
 	pages   map[string]*template.Template
+	// dummyHash is checked when a login names an unknown email, with the same
+	// parameters as real hashes, so a login takes as long whether or not the
+	// account exists.
+	dummyHash string
 }
 
 // New builds the server and its route table.
@@ -69,6 +73,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
+	if s.dummyHash, err = auth.HashPassword(auth.NewSecret(""), cfg.PasswordParams); err != nil {
+		return nil, err
+	}
 
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")
@@ -141,11 +148,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		path := r.URL.Path
-		if strings.HasPrefix(path, "/invitations/") {
-			path = "/invitations/…" // the path itself is the secret
-		}
-		s.cfg.Log.Info("request", "method", r.Method, "path", path, "status", sw.status,
+		s.cfg.Log.Info("request", "method", r.Method, "path", logPath(r), "status", sw.status,
 			"duration_ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
 	})
 }
@@ -157,12 +160,22 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.cfg.Log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
+				s.cfg.Log.Error("panic serving request", "method", r.Method, "path", logPath(r), "panic", v)
 				http.Error(w, "Internal error.", http.StatusInternalServerError)
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// logPath is a request's path as logs may show it. Query strings are left out
+// (set-up links carry secrets there) and so are invitation paths (the path
+// itself is the secret).
+func logPath(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/invitations/") {
+		return "/invitations/…"
+	}
+	return r.URL.Path
 }
 
 // clientIP is the address a request came from, for throttling and the activity log.

@@ -44,8 +44,9 @@ func (s *Server) sessionFromCookie(r *http.Request) (*store.Session, attest.User
 // browser brought, which would allow session fixation).
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int64) error {
 	secret := auth.NewSecret("")
+	now := s.cfg.Now()
 	sess := store.Session{TokenHash: auth.HashSecret(secret), UserID: userID,
-		ExpiresAt: s.cfg.Now().Add(s.cfg.SessionIdle), IP: s.clientIP(r), UserAgent: r.UserAgent()}
+		ExpiresAt: now.Add(min(s.cfg.SessionIdle, s.cfg.SessionMax)), IP: s.clientIP(r), UserAgent: r.UserAgent()}
 	if err := s.cfg.DB.CreateSession(r.Context(), &sess); err != nil {
 		return err
 	}

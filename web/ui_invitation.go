@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
@@ -70,7 +71,8 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, c *Ctx
 		user = *c.User
 	case v.HasAccount:
 		// An existing account must prove it is theirs by signing in.
-		http.Redirect(w, r, "/login?next=/invitations/"+token+"&email="+v.Invitation.Email, http.StatusSeeOther)
+		q := url.Values{"next": {"/invitations/" + token}, "email": {v.Invitation.Email}}
+		http.Redirect(w, r, "/login?"+q.Encode(), http.StatusSeeOther)
 		return nil
 	default:
 		if err := attest.ValidatePassword(password); err != nil {

@@ -10,10 +10,6 @@ import (
 	"github.com/attest-hq/attest/store"
 )
 
-// dummyHash is checked when the email is unknown, so a login takes as long
-// whether or not the account exists.
-var dummyHash, _ = auth.HashPassword("not a real password", auth.TestParams)
-
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
 	if c.User != nil {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
@@ -57,7 +53,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *Ctx) error {
 		if attest.ErrorCode(err) != attest.ENOTFOUND {
 			return err
 		}
-		hash = dummyHash
+		hash = s.dummyHash
 	}
 	ok, _ := auth.CheckPassword(hash, password)
 	if err != nil || !ok {
