@@ -1,0 +1,97 @@
+package attest
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Control is an organization's own control: adopted from the library (LibraryID
+// set, Ref equal to it) or written by the organization.
+type Control struct {
+	ID            int64
+	OrgID         int64
+	Ref           string // the organization's ID for it, unique in the organization
+	LibraryID     string // "" for custom controls
+	Name          string
+	Family        string
+	Description   string
+	Type          string // preventive, detective, corrective
+	Frequency     string // continuous … annual, per-event
+	Evidence      []string
+	OwnerID       int64 // 0: unowned
+	OwnerName     string
+	Status        string // not_started, in_progress, implemented, not_applicable
+	Justification string // required when not applicable
+	RetiredAt     time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Mappings      []Mapping
+}
+
+// Mapping ties a control to a requirement of a framework.
+type Mapping struct {
+	Framework   string // "soc2" or an imported framework's key
+	Requirement string
+	Source      string // library or organization
+}
+
+// Mapping sources.
+const (
+	SourceLibrary      = "library"
+	SourceOrganization = "organization"
+)
+
+// Control implementation statuses.
+const (
+	StatusNotStarted    = "not_started"
+	StatusInProgress    = "in_progress"
+	StatusImplemented   = "implemented"
+	StatusNotApplicable = "not_applicable"
+)
+
+var (
+	controlStatuses    = []string{StatusNotStarted, StatusInProgress, StatusImplemented, StatusNotApplicable}
+	controlTypes       = []string{"preventive", "detective", "corrective"}
+	controlFrequencies = []string{"continuous", "daily", "weekly", "monthly", "quarterly", "annual", "per-event"}
+)
+
+// ControlStatuses, ControlTypes and ControlFrequencies list the allowed values.
+func ControlStatuses() []string    { return slices.Clone(controlStatuses) }
+func ControlTypes() []string       { return slices.Clone(controlTypes) }
+func ControlFrequencies() []string { return slices.Clone(controlFrequencies) }
+
+// StatusLabel is a status's display name.
+func StatusLabel(s string) string {
+	return map[string]string{StatusNotStarted: "Not started", StatusInProgress: "In progress",
+		StatusImplemented: "Implemented", StatusNotApplicable: "Not applicable"}[s]
+}
+
+// Retired reports whether the control no longer counts.
+func (c Control) Retired() bool { return !c.RetiredAt.IsZero() }
+
+// ValidateControl checks a control's fields.
+func ValidateControl(c *Control) error {
+	c.Ref = strings.TrimSpace(c.Ref)
+	c.Name = strings.TrimSpace(c.Name)
+	c.Justification = strings.TrimSpace(c.Justification)
+	switch {
+	case !refRE.MatchString(c.Ref):
+		return Invalid("ref", "use 1–20 letters, digits, dots or hyphens, e.g. CUS-1 (got %q)", c.Ref)
+	case c.Name == "":
+		return Invalid("name", "is required")
+	case len(c.Name) > 200:
+		return Invalid("name", "must be at most 200 characters")
+	case len(c.Description) > 10000:
+		return Invalid("description", "must be at most 10,000 characters")
+	case !slices.Contains(controlTypes, c.Type):
+		return Invalid("type", "must be one of %s (got %q)", strings.Join(controlTypes, ", "), c.Type)
+	case !slices.Contains(controlFrequencies, c.Frequency):
+		return Invalid("frequency", "must be one of %s (got %q)", strings.Join(controlFrequencies, ", "), c.Frequency)
+	case !slices.Contains(controlStatuses, c.Status):
+		return Invalid("status", "must be one of %s (got %q)", strings.Join(controlStatuses, ", "), c.Status)
+	case c.Status == StatusNotApplicable && c.Justification == "":
+		return Invalid("justification", "is required when a control is not applicable: say why, for the auditor")
+	}
+	return nil
+}

@@ -1,0 +1,258 @@
+// Package readiness derives how far an organization is from a SOC 2 audit. It is
+// a pure function over plain values: controls with their implementation status,
+// the requirements they map to, and what later capabilities report about them
+// (evidence freshness, automated tests). Nothing here reads a database or a
+// clock; the caller passes both in.
+package readiness
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Implementation statuses an organization sets on its controls.
+const (
+	NotStarted    = "not_started"
+	InProgress    = "in_progress"
+	Implemented   = "implemented"
+	NotApplicable = "not_applicable"
+)
+
+// ImplementationStatuses lists the statuses in workflow order.
+var ImplementationStatuses = []string{NotStarted, InProgress, Implemented, NotApplicable}
+
+// Derived control states, from furthest to closest to audit-ready.
+const (
+	StateNotStarted            = "not_started"
+	StateInProgress            = "in_progress"
+	StateImplementedNoEvidence = "implemented_without_evidence"
+	StateReady                 = "ready"
+	StateNotApplicable         = "not_applicable"
+)
+
+// points is how much each state counts towards a score. A control that is
+// implemented but cannot yet show evidence is half-way: an auditor will not
+// accept it, but the work left is collecting proof, not building the control.
+var points = map[string]float64{
+	StateNotStarted:            0,
+	StateInProgress:            0.25,
+	StateImplementedNoEvidence: 0.5,
+	StateReady:                 1,
+}
+
+// Control is what the derivation needs to know about one control.
+type Control struct {
+	ID           int64
+	Ref          string // the organization's control ID, e.g. AC-3
+	Name         string
+	Status       string   // implementation status
+	Requirements []string // IDs of the requirements it maps to
+	OwnerID      int64    // 0: nobody owns it
+
+	// Evidence: how many pieces of evidence are current for the control's
+	// frequency, and how many have gone stale. A control with no evidence at
+	// all (both zero) is implemented without evidence.
+	FreshEvidence int
+	StaleEvidence int
+	// Tests: automated test results in scope for the control.
+	FailingTests int
+	PassingTests int
+}
+
+// Requirement is one requirement in scope.
+type Requirement struct {
+	ID       string
+	Title    string
+	Category string
+}
+
+// Input is everything the derivation reads.
+type Input struct {
+	Requirements []Requirement // in scope only, in catalog order
+	Categories   []string      // in scope, in display order
+	Controls     []Control     // retired controls already left out
+}
+
+// Gap says why something is not ready, in words a compliance lead can act on.
+type Gap struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Gap codes.
+const (
+	GapNoControl     = "no_control"
+	GapNotStarted    = "not_started"
+	GapInProgress    = "in_progress"
+	GapNoEvidence    = "no_evidence"
+	GapStaleEvidence = "stale_evidence"
+	GapFailingTests  = "failing_tests"
+	GapNoOwner       = "no_owner"
+)
+
+// ControlResult is the derived state of one control.
+type ControlResult struct {
+	ID    int64   `json:"id"`
+	Ref   string  `json:"ref"`
+	Name  string  `json:"name"`
+	State string  `json:"state"`
+	Score float64 `json:"score"`
+	Gaps  []Gap   `json:"gaps,omitempty"`
+}
+
+// RequirementResult is the derived state of one requirement.
+type RequirementResult struct {
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Category string          `json:"category"`
+	Score    float64         `json:"score"` // 0..1
+	Ready    bool            `json:"ready"`
+	AtRisk   bool            `json:"at_risk"`
+	Controls []ControlResult `json:"controls"`
+	Gaps     []Gap           `json:"gaps,omitempty"`
+}
+
+// CategoryResult aggregates the requirements of one category.
+type CategoryResult struct {
+	ID           string  `json:"id"`
+	Score        float64 `json:"score"`
+	Requirements int     `json:"requirements"`
+	Ready        int     `json:"ready"`
+	AtRisk       int     `json:"at_risk"`
+}
+
+// Result is a full readiness assessment.
+type Result struct {
+	Score        float64             `json:"score"` // 0..1 over all requirements in scope
+	Percent      int                 `json:"percent"`
+	Requirements []RequirementResult `json:"requirements"`
+	Categories   []CategoryResult    `json:"categories"`
+	Controls     []ControlResult     `json:"controls"`
+	States       map[string]int      `json:"control_states"`
+}
+
+// ControlState derives one control's state and the reasons it is not ready.
+func ControlState(c Control) ControlResult {
+	r := ControlResult{ID: c.ID, Ref: c.Ref, Name: c.Name}
+	switch c.Status {
+	case NotApplicable:
+		r.State = StateNotApplicable
+		return r
+	case Implemented:
+		switch {
+		case c.FailingTests > 0:
+			r.State = StateImplementedNoEvidence
+			r.Gaps = append(r.Gaps, Gap{GapFailingTests, fmt.Sprintf("%s: %d automated test result(s) failing", c.Ref, c.FailingTests)})
+		case c.FreshEvidence > 0 || c.PassingTests > 0:
+			r.State = StateReady
+		case c.StaleEvidence > 0:
+			r.State = StateImplementedNoEvidence
+			r.Gaps = append(r.Gaps, Gap{GapStaleEvidence, fmt.Sprintf("%s: evidence is out of date for its frequency", c.Ref)})
+		default:
+			r.State = StateImplementedNoEvidence
+			r.Gaps = append(r.Gaps, Gap{GapNoEvidence, fmt.Sprintf("%s: implemented, but no evidence shows it operating", c.Ref)})
+		}
+	case InProgress:
+		r.State = StateInProgress
+		r.Gaps = append(r.Gaps, Gap{GapInProgress, fmt.Sprintf("%s: implementation in progress", c.Ref)})
+	default:
+		r.State = StateNotStarted
+		r.Gaps = append(r.Gaps, Gap{GapNotStarted, fmt.Sprintf("%s: not started", c.Ref)})
+	}
+	if c.OwnerID == 0 && r.State != StateReady {
+		r.Gaps = append(r.Gaps, Gap{GapNoOwner, fmt.Sprintf("%s: nobody owns it", c.Ref)})
+	}
+	r.Score = points[r.State]
+	return r
+}
+
+// Assess derives the readiness of every requirement, category and control in
+// scope. A requirement's score is the mean of its applicable controls' scores;
+// a requirement with no applicable control scores zero (a gap an auditor will
+// find first). A requirement whose every control is not applicable is ready:
+// the organization has justified why nothing is needed. Categories and the
+// whole assessment are means over their requirements.
+func Assess(in Input) Result {
+	res := Result{States: map[string]int{}}
+	byReq := map[string][]ControlResult{}
+	for _, c := range in.Controls {
+		cr := ControlState(c)
+		res.Controls = append(res.Controls, cr)
+		res.States[cr.State]++
+		seen := map[string]bool{}
+		for _, id := range c.Requirements {
+			if !seen[id] {
+				seen[id] = true
+				byReq[id] = append(byReq[id], cr)
+			}
+		}
+	}
+	sort.SliceStable(res.Controls, func(i, j int) bool { return res.Controls[i].Ref < res.Controls[j].Ref })
+
+	cats := map[string]*CategoryResult{}
+	for _, id := range in.Categories {
+		cats[id] = &CategoryResult{ID: id}
+	}
+	total := 0.0
+	for _, req := range in.Requirements {
+		rr := RequirementResult{ID: req.ID, Title: req.Title, Category: req.Category, Controls: byReq[req.ID]}
+		applicable, sum := 0, 0.0
+		for _, c := range rr.Controls {
+			if c.State == StateNotApplicable {
+				continue
+			}
+			applicable++
+			sum += c.Score
+			rr.Gaps = append(rr.Gaps, c.Gaps...)
+		}
+		switch {
+		case len(rr.Controls) == 0:
+			rr.Gaps = []Gap{{GapNoControl, "No control addresses this criterion"}}
+		case applicable == 0:
+			rr.Score, rr.Ready = 1, true
+		default:
+			rr.Score = sum / float64(applicable)
+			rr.Ready = rr.Score == 1
+		}
+		// At risk: nothing implemented yet stands behind the requirement.
+		rr.AtRisk = !rr.Ready && !anyImplemented(rr.Controls)
+		total += rr.Score
+		if c, ok := cats[rr.Category]; ok {
+			c.Requirements++
+			c.Score += rr.Score
+			if rr.Ready {
+				c.Ready++
+			}
+			if rr.AtRisk {
+				c.AtRisk++
+			}
+		}
+		res.Requirements = append(res.Requirements, rr)
+	}
+	for _, id := range in.Categories {
+		c := cats[id]
+		if c.Requirements > 0 {
+			c.Score /= float64(c.Requirements)
+		}
+		res.Categories = append(res.Categories, *c)
+	}
+	if n := len(in.Requirements); n > 0 {
+		res.Score = total / float64(n)
+	}
+	res.Percent = Percent(res.Score)
+	return res
+}
+
+// Percent rounds a 0..1 score down to a whole percentage, so 99.6% is not shown
+// as 100% ready.
+func Percent(score float64) int { return int(score*100 + 1e-9) }
+
+// anyImplemented reports whether some applicable control is implemented.
+func anyImplemented(cs []ControlResult) bool {
+	for _, c := range cs {
+		if c.State == StateImplementedNoEvidence || c.State == StateReady {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/attest-hq/attest"
+)
+
+const controlColumns = `c.id, c.org_id, c.ref, c.library_id, c.name, c.family, c.description, c.type, c.frequency, c.evidence,
+c.owner_id, COALESCE(u.name, ''), c.status, c.justification, c.retired_at, c.created_at, c.updated_at`
+
+const controlFrom = ` FROM controls c LEFT JOIN users u ON u.id = c.owner_id `
+
+func scanControl(row interface{ Scan(...any) error }, c *attest.Control) error {
+	var lib sql.NullString
+	var owner sql.NullInt64
+	var retired sql.NullTime
+	var evidence string
+	if err := row.Scan(&c.ID, &c.OrgID, &c.Ref, &lib, &c.Name, &c.Family, &c.Description, &c.Type, &c.Frequency, &evidence,
+		&owner, &c.OwnerName, &c.Status, &c.Justification, &retired, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		return err
+	}
+	c.LibraryID, c.OwnerID, c.RetiredAt = lib.String, owner.Int64, timeOf(retired)
+	c.Evidence = splitLines(evidence)
+	return nil
+}
+
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// checkOwner refuses an owner who is not a member of the organization.
+func (q *Queries) checkOwner(ctx context.Context, orgID, userID int64, field string) error {
+	if userID == 0 {
+		return nil
+	}
+	if _, err := q.Membership(ctx, orgID, userID); err != nil {
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			return attest.Invalid(field, "must be a member of this organization")
+		}
+		return err
+	}
+	return nil
+}
+
+// CreateControl inserts a control with its mappings; a taken ref is ECONFLICT.
+func (q *Queries) CreateControl(ctx context.Context, c *attest.Control) error {
+	if err := attest.ValidateControl(c); err != nil {
+		return err
+	}
+	if err := q.checkOwner(ctx, c.OrgID, c.OwnerID, "owner"); err != nil {
+		return err
+	}
+	now := q.now()
+	c.CreatedAt, c.UpdatedAt = now, now
+	var lib any
+	if c.LibraryID != "" {
+		lib = c.LibraryID
+	}
+	err := q.q.QueryRowContext(ctx, `INSERT INTO controls (org_id, ref, library_id, name, family, description, type, frequency, evidence,
+owner_id, status, justification, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		c.OrgID, c.Ref, lib, c.Name, c.Family, c.Description, c.Type, c.Frequency, strings.Join(c.Evidence, "\n"),
+		nullID(c.OwnerID), c.Status, c.Justification, now, now).Scan(&c.ID)
+	if isUnique(err) {
+		return &attest.Error{Code: attest.ECONFLICT, Field: "ref", Message: fmt.Sprintf("a control %s already exists", c.Ref)}
+	}
+	if err != nil {
+		return fmt.Errorf("create control: %w", err)
+	}
+	for _, m := range c.Mappings {
+		if err := q.Map(ctx, c.OrgID, c.ID, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ControlFilter narrows a control listing.
+type ControlFilter struct {
+	IncludeRetired bool
+	OwnerID        int64
+	Status         string
+	Family         string
+}
+
+// Controls lists an organization's controls by ref, with their mappings.
+func (q *Queries) Controls(ctx context.Context, orgID int64, f ControlFilter) ([]attest.Control, error) {
+	where := `WHERE c.org_id = $1`
+	args := []any{orgID}
+	if !f.IncludeRetired {
+		where += ` AND c.retired_at IS NULL`
+	}
+	if f.OwnerID != 0 {
+		args = append(args, f.OwnerID)
+		where += fmt.Sprintf(` AND c.owner_id = $%d`, len(args))
+	}
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where += fmt.Sprintf(` AND c.status = $%d`, len(args))
+	}
+	if f.Family != "" {
+		args = append(args, f.Family)
+		where += fmt.Sprintf(` AND c.family = $%d`, len(args))
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+controlColumns+controlFrom+where+` ORDER BY c.ref`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list controls: %w", err)
+	}
+	defer rows.Close()
+	var out []attest.Control
+	index := map[int64]int{}
+	for rows.Next() {
+		var c attest.Control
+		if err := scanControl(rows, &c); err != nil {
+			return nil, err
+		}
+		index[c.ID] = len(out)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// One query for every mapping of the organization, not one per control.
+	mrows, err := q.q.QueryContext(ctx, `SELECT control_id, framework, requirement, source FROM control_mappings
+WHERE org_id = $1 ORDER BY framework, requirement`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("list mappings: %w", err)
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var id int64
+		var m attest.Mapping
+		if err := mrows.Scan(&id, &m.Framework, &m.Requirement, &m.Source); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].Mappings = append(out[i].Mappings, m)
+		}
+	}
+	return out, mrows.Err()
+}
+
+// Control returns one of the organization's controls with its mappings; a
+// control of another organization is ENOTFOUND.
+func (q *Queries) Control(ctx context.Context, orgID, id int64) (attest.Control, error) {
+	var c attest.Control
+	err := scanControl(q.q.QueryRowContext(ctx, `SELECT `+controlColumns+controlFrom+`WHERE c.org_id = $1 AND c.id = $2`, orgID, id), &c)
+	if err != nil {
+		return c, notFound(err, "control")
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT framework, requirement, source FROM control_mappings WHERE control_id = $1 ORDER BY framework, requirement`, id)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m attest.Mapping
+		if err := rows.Scan(&m.Framework, &m.Requirement, &m.Source); err != nil {
+			return c, err
+		}
+		c.Mappings = append(c.Mappings, m)
+	}
+	return c, rows.Err()
+}
+
+// UpdateControl saves a control's editable fields (not its ref or mappings).
+func (q *Queries) UpdateControl(ctx context.Context, c *attest.Control) error {
+	if err := attest.ValidateControl(c); err != nil {
+		return err
+	}
+	if err := q.checkOwner(ctx, c.OrgID, c.OwnerID, "owner"); err != nil {
+		return err
+	}
+	c.UpdatedAt = q.now()
+	res, err := q.q.ExecContext(ctx, `UPDATE controls SET name = $1, family = $2, description = $3, type = $4, frequency = $5, evidence = $6,
+owner_id = $7, status = $8, justification = $9, updated_at = $10 WHERE org_id = $11 AND id = $12`,
+		c.Name, c.Family, c.Description, c.Type, c.Frequency, strings.Join(c.Evidence, "\n"), nullID(c.OwnerID), c.Status, c.Justification,
+		c.UpdatedAt, c.OrgID, c.ID)
+	if err != nil {
+		return fmt.Errorf("update control: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return attest.Errorf(attest.ENOTFOUND, "control not found")
+	}
+	return nil
+}
+
+// SetControlRetired retires a control (it stops counting) or restores it.
+func (q *Queries) SetControlRetired(ctx context.Context, orgID, id int64, retired bool) error {
+	var at any
+	if retired {
+		at = q.now()
+	}
+	res, err := q.q.ExecContext(ctx, `UPDATE controls SET retired_at = $1, updated_at = $2 WHERE org_id = $3 AND id = $4`, at, q.now(), orgID, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return attest.Errorf(attest.ENOTFOUND, "control not found")
+	}
+	return nil
+}
+
+// Map ties a control to a requirement; mapping twice is harmless.
+func (q *Queries) Map(ctx context.Context, orgID, controlID int64, m attest.Mapping) error {
+	if m.Source == "" {
+		m.Source = attest.SourceOrganization
+	}
+	_, err := q.q.ExecContext(ctx, `INSERT INTO control_mappings (control_id, org_id, framework, requirement, source, created_at)
+VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (control_id, framework, requirement) DO NOTHING`,
+		controlID, orgID, m.Framework, m.Requirement, m.Source, q.now())
+	if err != nil {
+		return fmt.Errorf("map control: %w", err)
+	}
+	return nil
+}
+
+// Unmap removes a mapping; it reports ENOTFOUND when there was none.
+func (q *Queries) Unmap(ctx context.Context, orgID, controlID int64, framework, requirement string) error {
+	res, err := q.q.ExecContext(ctx, `DELETE FROM control_mappings WHERE org_id = $1 AND control_id = $2 AND framework = $3 AND requirement = $4`,
+		orgID, controlID, framework, requirement)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return attest.Errorf(attest.ENOTFOUND, "mapping not found")
+	}
+	return nil
+}
+
+// ControlRefs returns the refs the organization already uses, for adoption
+// and for suggesting the next custom ref.
+func (q *Queries) ControlRefs(ctx context.Context, orgID int64) (map[string]bool, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT ref FROM controls WHERE org_id = $1`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out[r] = true
+	}
+	return out, rows.Err()
+}
