@@ -3,6 +3,8 @@ package attest
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -103,5 +105,13 @@ func TestTokenAndInvitationStates(t *testing.T) {
 	inv.AcceptedAt = now
 	if inv.Pending(now) {
 		t.Error("accepted invitation pending")
+	}
+}
+
+func TestCompareRefs(t *testing.T) {
+	refs := []string{"AC-10", "AC-2", "AC-1", "AST-1", "AC-1.1", "AC-01", "B", "A"}
+	slices.SortStableFunc(refs, CompareRefs)
+	if got := strings.Join(refs, " "); got != "A AC-1 AC-01 AC-1.1 AC-2 AC-10 AST-1 B" {
+		t.Fatalf("natural order: %s", got)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/demo"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
@@ -88,8 +89,13 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if len(applied) > 0 {
 		cfg.Log.Info("database migrated", "database", db.String(), "versions", applied)
 	}
+	cat, err := catalog.Load()
+	if err != nil {
+		a.closeAll()
+		return nil, fmt.Errorf("built-in catalog: %w", err)
+	}
 	a.Web, err = web.New(web.Config{
-		DB: db, Log: cfg.Log, Now: cfg.Now, BaseURL: a.URL,
+		DB: db, Catalog: cat, Log: cfg.Log, Now: cfg.Now, BaseURL: a.URL,
 		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy,
 		SessionIdle: cfg.SessionIdle, PasswordParams: cfg.PasswordParams,
 	})
@@ -98,7 +104,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	if cfg.Demo {
-		logins, err := demo.Seed(ctx, db, demo.Options{PasswordParams: cfg.PasswordParams})
+		logins, err := demo.Seed(ctx, db, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: cat, Now: cfg.Now})
 		if err != nil {
 			a.closeAll()
 			return nil, fmt.Errorf("demo data: %w", err)

@@ -40,6 +40,8 @@ func commands() []command {
 		{"version", "Print the version", runVersion},
 		{"org create", "Create an organization: attest org create SLUG --name NAME", runOrgCreate},
 		{"user create", "Create a user (or add an existing one) in an organization with a role", runUserCreate},
+		{"readiness", "Print an organization's SOC 2 readiness; --min PERCENT exits 3 below it (for CI gates)", runReadiness},
+		{"framework import", "Import a CISO Assistant library (YAML) or OSCAL catalog (JSON) into an organization", runFrameworkImport},
 		{"help", "List commands, flags and environment variables", nil},
 	}
 }
@@ -63,6 +65,7 @@ func run(ctx context.Context, args []string, e *env) int {
 		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name && c.run != nil {
 			err := c.run(e, args[len(words):])
 			var ue usageError
+			var below belowMinimum
 			switch {
 			case err == nil:
 				return 0
@@ -71,6 +74,9 @@ func run(ctx context.Context, args []string, e *env) int {
 			case errors.As(err, &ue):
 				fmt.Fprintf(e.stderr, "attest %s: %v\nRun 'attest help' for usage.\n", c.name, err)
 				return 2
+			case errors.As(err, &below):
+				fmt.Fprintf(e.stderr, "attest %s: %v\n", c.name, err)
+				return 3
 			default:
 				fmt.Fprintf(e.stderr, "attest %s: %v\n", c.name, err)
 				return 1
@@ -95,8 +101,8 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
-	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create"}},
-	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "readiness", "framework import"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "readiness", "framework import"}},
 	{"base-url", "ATTEST_BASE_URL", "", "external URL for links (set-up, invitations); https:// marks cookies Secure; default http://ADDR", []string{"serve"}},
 	{"trust-proxy", "ATTEST_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (only behind a reverse proxy)", []string{"serve"}},
 	{"session-idle", "ATTEST_SESSION_IDLE", "12h", "sign a session out after this long without use", []string{"serve"}},
@@ -252,5 +258,8 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "  org create SLUG --name NAME\n")
 	fmt.Fprintf(w, "  user create --org SLUG --email EMAIL --role admin|manager|employee|auditor [--name NAME] [--password-stdin]\n")
 	fmt.Fprintf(w, "      Prompts for the password on a terminal; --password-stdin reads it from the first line of standard input.\n")
+	fmt.Fprintf(w, "  readiness --org SLUG [--json] [--min PERCENT]\n")
+	fmt.Fprintf(w, "      Exit status: 0 ready enough, 3 below --min, 1 failure, 2 usage error.\n")
+	fmt.Fprintf(w, "  framework import FILE --org SLUG\n")
 	fmt.Fprintf(w, "\nQuick start: attest serve --demo\n")
 }

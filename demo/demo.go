@@ -7,9 +7,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -19,6 +21,8 @@ const OrgSlug = "demo"
 // Options configure seeding.
 type Options struct {
 	PasswordParams auth.Params
+	Catalog        *catalog.Catalog // the built-in catalog; nil seeds no SOC 2 programme
+	Now            func() time.Time
 }
 
 // Login is a demo account's credentials, printed for the newcomer.
@@ -30,10 +34,12 @@ type Login struct {
 
 // Env is what each seeding step works with.
 type Env struct {
-	Tx    *store.Queries
-	Org   attest.Organization
-	Users map[attest.Role]attest.User
-	Actor attest.Actor
+	Tx      *store.Queries
+	Org     attest.Organization
+	Users   map[attest.Role]attest.User
+	Actor   attest.Actor
+	Catalog *catalog.Catalog
+	Now     func() time.Time
 }
 
 // step adds one capability's demo data.
@@ -46,6 +52,7 @@ type step struct {
 func steps() []step {
 	return []step{
 		{"welcome activity", seedWelcome},
+		{"SOC 2 programme", seedProgramme},
 	}
 }
 
@@ -66,7 +73,14 @@ var people = []struct {
 func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	var logins []Login
 	err := db.Update(ctx, func(tx *store.Queries) error {
-		env := &Env{Tx: tx, Users: map[attest.Role]attest.User{}, Actor: attest.Actor{Label: "demo", Via: attest.ViaSystem}}
+		env := &Env{Tx: tx, Users: map[attest.Role]attest.User{}, Actor: attest.Actor{Label: "demo", Via: attest.ViaSystem},
+			Catalog: opts.Catalog, Now: opts.Now}
+		if env.Catalog == nil {
+			env.Catalog = &catalog.Catalog{}
+		}
+		if env.Now == nil {
+			env.Now = time.Now
+		}
 		org, err := tx.OrgBySlug(ctx, OrgSlug)
 		if attest.ErrorCode(err) == attest.ENOTFOUND {
 			org = attest.Organization{Slug: OrgSlug, Name: "Northwind Cloud (demo)"}

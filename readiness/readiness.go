@@ -8,6 +8,8 @@ package readiness
 import (
 	"fmt"
 	"sort"
+
+	"github.com/attest-hq/attest"
 )
 
 // Implementation statuses an organization sets on its controls.
@@ -187,7 +189,7 @@ func Assess(in Input) Result {
 			}
 		}
 	}
-	sort.SliceStable(res.Controls, func(i, j int) bool { return res.Controls[i].Ref < res.Controls[j].Ref })
+	sort.SliceStable(res.Controls, func(i, j int) bool { return attest.CompareRefs(res.Controls[i].Ref, res.Controls[j].Ref) < 0 })
 
 	cats := map[string]*CategoryResult{}
 	for _, id := range in.Categories {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/attest-hq/attest"
@@ -135,6 +136,10 @@ func (q *Queries) Controls(ctx context.Context, orgID int64, f ControlFilter) ([
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b attest.Control) int { return attest.CompareRefs(a.Ref, b.Ref) })
+	for i := range out {
+		index[out[i].ID] = i
 	}
 	// One query for every mapping of the organization, not one per control.
 	mrows, err := q.q.QueryContext(ctx, `SELECT control_id, framework, requirement, source FROM control_mappings

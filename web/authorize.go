@@ -164,3 +164,17 @@ func (s *Server) permit(r *http.Request, c *Ctx) error {
 	}
 	return nil
 }
+
+// Record-level rules. The route table decides what a role may do in an
+// organization; these decide, for the "own work" routes, which records an
+// employee's role reaches: only those assigned to them.
+
+// maySeeTask reports whether the caller may see a task.
+func (c *Ctx) maySeeTask(t attest.Task) bool {
+	return c.Can(attest.ActRead) || (c.User != nil && t.OwnerID == c.User.ID)
+}
+
+// mayProgressTask reports whether the caller may change a task's status.
+func (c *Ctx) mayProgressTask(t attest.Task) bool {
+	return c.Can(attest.ActEdit) || (c.User != nil && t.OwnerID == c.User.ID)
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
@@ -31,33 +32,69 @@ var wantAccess = map[string]web.Access{
 	"GET /account":              web.SignedIn,
 	"POST /account/password":    web.SignedIn,
 
-	"GET /o/{org}":                          web.Own,
-	"GET /o/{org}/tokens":                   web.Own,
-	"POST /o/{org}/tokens":                  web.Own,
-	"POST /o/{org}/tokens/{id}/revoke":      web.Own,
-	"GET /o/{org}/settings":                 web.Admin,
-	"POST /o/{org}/settings":                web.Admin,
-	"POST /o/{org}/invitations":             web.Admin,
-	"POST /o/{org}/invitations/{id}/revoke": web.Admin,
-	"POST /o/{org}/members/{user}/role":     web.Admin,
-	"POST /o/{org}/members/{user}/remove":   web.Admin,
-	"GET /o/{org}/activity":                 web.Admin,
-	"GET /o/{org}/activity/export":          web.Admin,
-	"GET /o/{org}/controls":                 web.Read,
-	"GET /o/{org}/policies":                 web.Read,
-	"GET /o/{org}/evidence":                 web.Read,
-	"GET /o/{org}/monitoring":               web.Read,
-	"GET /o/{org}/people":                   web.Read,
-	"GET /o/{org}/risks":                    web.Read,
-	"GET /o/{org}/vendors":                  web.Read,
-	"GET /o/{org}/audits":                   web.Read,
+	"GET /o/{org}":                                web.Own,
+	"GET /o/{org}/tokens":                         web.Own,
+	"POST /o/{org}/tokens":                        web.Own,
+	"POST /o/{org}/tokens/{id}/revoke":            web.Own,
+	"GET /o/{org}/controls/new":                   web.Edit,
+	"POST /o/{org}/controls":                      web.Edit,
+	"POST /o/{org}/controls/adopt":                web.Edit,
+	"GET /o/{org}/controls/export":                web.Read,
+	"GET /o/{org}/controls/{id}":                  web.Read,
+	"POST /o/{org}/controls/{id}":                 web.Edit,
+	"POST /o/{org}/controls/{id}/mappings":        web.Edit,
+	"POST /o/{org}/controls/{id}/mappings/remove": web.Edit,
+	"POST /o/{org}/controls/{id}/retire":          web.Edit,
+	"POST /o/{org}/controls/{id}/restore":         web.Edit,
+	"GET /o/{org}/criteria":                       web.Read,
+	"GET /o/{org}/criteria/matrix":                web.Read,
+	"GET /o/{org}/criteria/{id}":                  web.Read,
+	"GET /o/{org}/readiness/export":               web.Read,
+	"GET /o/{org}/scope":                          web.Read,
+	"POST /o/{org}/scope":                         web.Edit,
+	"GET /o/{org}/scope/export":                   web.Read,
+	"POST /o/{org}/scope/subservices":             web.Edit,
+	"POST /o/{org}/scope/subservices/{id}/delete": web.Edit,
+	"POST /o/{org}/scope/cuecs":                   web.Edit,
+	"POST /o/{org}/scope/cuecs/{id}/delete":       web.Edit,
+	"GET /o/{org}/tasks":                          web.Own,
+	"POST /o/{org}/tasks":                         web.Edit,
+	"GET /o/{org}/tasks/{id}":                     web.Own,
+	"POST /o/{org}/tasks/{id}":                    web.Edit,
+	"POST /o/{org}/tasks/{id}/status":             web.Own,
+	"GET /o/{org}/frameworks":                     web.Read,
+	"POST /o/{org}/frameworks":                    web.Edit,
+	"GET /o/{org}/frameworks/{key}":               web.Read,
+	"POST /o/{org}/frameworks/{key}/delete":       web.Edit,
+	"GET /o/{org}/settings":                       web.Admin,
+	"POST /o/{org}/settings":                      web.Admin,
+	"POST /o/{org}/invitations":                   web.Admin,
+	"POST /o/{org}/invitations/{id}/revoke":       web.Admin,
+	"POST /o/{org}/members/{user}/role":           web.Admin,
+	"POST /o/{org}/members/{user}/remove":         web.Admin,
+	"GET /o/{org}/activity":                       web.Admin,
+	"GET /o/{org}/activity/export":                web.Admin,
+	"GET /o/{org}/controls":                       web.Read,
+	"GET /o/{org}/policies":                       web.Read,
+	"GET /o/{org}/evidence":                       web.Read,
+	"GET /o/{org}/monitoring":                     web.Read,
+	"GET /o/{org}/people":                         web.Read,
+	"GET /o/{org}/risks":                          web.Read,
+	"GET /o/{org}/vendors":                        web.Read,
+	"GET /o/{org}/audits":                         web.Read,
 
-	"GET /api/v1/openapi.json":            web.Public,
-	"GET /api/v1/me":                      web.SignedIn,
-	"GET /api/v1/orgs/{org}":              web.Own,
-	"GET /api/v1/orgs/{org}/members":      web.Admin,
-	"POST /api/v1/orgs/{org}/invitations": web.Admin,
-	"GET /api/v1/orgs/{org}/activity":     web.Admin,
+	"GET /api/v1/openapi.json":               web.Public,
+	"GET /api/v1/me":                         web.SignedIn,
+	"GET /api/v1/orgs/{org}":                 web.Own,
+	"GET /api/v1/orgs/{org}/members":         web.Admin,
+	"POST /api/v1/orgs/{org}/invitations":    web.Admin,
+	"GET /api/v1/orgs/{org}/activity":        web.Admin,
+	"GET /api/v1/orgs/{org}/readiness":       web.Read,
+	"GET /api/v1/orgs/{org}/controls":        web.Read,
+	"GET /api/v1/orgs/{org}/controls/{id}":   web.Read,
+	"PATCH /api/v1/orgs/{org}/controls/{id}": web.Edit,
+	"GET /api/v1/orgs/{org}/tasks":           web.Own,
+	"POST /api/v1/orgs/{org}/tasks":          web.Edit,
 }
 
 func routeKey(rt web.Route) string { return rt.Method + " " + rt.Path }
@@ -111,6 +148,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 func checkOutcome(t *testing.T, rt web.Route, who string, res response) {
 	t.Helper()
 	loginWall := res.StatusCode == http.StatusUnauthorized || res.redirectsTo("/login?next=")
+	if res.StatusCode >= 500 {
+		t.Fatalf("%s got %d: %.500s", who, res.StatusCode, res.body)
+	}
 	allowed := !loginWall && res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound
 	switch {
 	case rt.Access == web.Public:
@@ -167,20 +207,33 @@ func (e *env) callAs(rt web.Route, who string) response {
 	if who == "anonymous" {
 		secret = ""
 	}
-	if strings.Contains(rt.Path, "/tokens/{id}") {
-		path = strings.ReplaceAll(path, "{id}", fmt.Sprint(tok.ID))
+	// Every other {id} names a record of alpha; a task is the caller's own, so
+	// that "own work" routes are reachable by an employee.
+	fx := e.records(who)
+	for prefix, id := range map[string]int64{"/tokens/{id}": tok.ID, "/invitations/{id}": inv.ID, "/controls/{id}": fx.control,
+		"/tasks/{id}": fx.task, "/subservices/{id}": fx.subservice, "/cuecs/{id}": fx.cuec} {
+		if strings.Contains(rt.Path, prefix) {
+			path = strings.ReplaceAll(path, "{id}", fmt.Sprint(id))
+		}
 	}
-	path = strings.ReplaceAll(path, "{id}", fmt.Sprint(inv.ID))
+	path = strings.ReplaceAll(path, "/criteria/{id}", "/criteria/CC6.1")
+	path = strings.ReplaceAll(path, "{key}", fx.framework)
 
 	query := map[string]string{
 		"/o/{org}/activity/export": "?format=csv",
+		"/o/{org}/controls/export": "?format=json",
 		"/setup":                   "?token=" + e.setupSecret(),
 	}[rt.Path]
 
 	if rt.API {
 		var body any
-		if rt.Method == "POST" {
+		switch {
+		case rt.Method == "POST" && strings.HasSuffix(rt.Path, "/tasks"):
+			body = map[string]string{"title": "From the API"}
+		case rt.Method == "POST":
 			body = map[string]string{"email": "new@alpha.test", "role": "employee"}
+		case rt.Method == "PATCH":
+			body = map[string]string{"status": "in_progress"}
 		}
 		return e.api(rt.Method, strings.TrimPrefix(path, "/api/v1")+query, secret, body)
 	}
@@ -194,7 +247,56 @@ func (e *env) callAs(rt web.Route, who string) response {
 	return c.post(path+query, url.Values{
 		"email": {"new@alpha.test"}, "role": {"manager"}, "name": {"CI"}, "expires": {"30"},
 		"org_name": {"Renamed"}, "password": {"a new long password"}, "current": {"wrong"},
+		"title": {"A task"}, "status": {"done"}, "service": {"Hosting"}, "method": {"carve-out"}, "cuec": {"Customers manage users"},
+		"requirement": {"CC6.1"}, "framework": {"soc2"}, "ref": {fmt.Sprintf("CUS-%d", fx.control)}, "type": {"preventive"}, "frequency": {"annual"},
 	})
+}
+
+type records struct {
+	control, task, subservice, cuec int64
+	framework                       string
+}
+
+// records creates one record of each kind in alpha for a request by who.
+func (e *env) records(who string) records {
+	e.t.Helper()
+	var r records
+	ctl := attest.Control{OrgID: e.alpha.ID, Name: "Test control", Family: "Test", Type: "preventive", Frequency: "annual",
+		Status: attest.StatusNotStarted, Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1", Source: attest.SourceLibrary}}}
+	for n := 0; ; n++ {
+		ctl.Ref = fmt.Sprintf("T-%d", n)
+		err := e.db.CreateControl(ctx, &ctl)
+		if err == nil {
+			break
+		}
+		if attest.ErrorCode(err) != attest.ECONFLICT {
+			e.t.Fatal(err)
+		}
+	}
+	owner := e.users[who].ID
+	if who == "anonymous" || who == "outsider" {
+		owner = e.users["employee"].ID
+	}
+	task := attest.Task{OrgID: e.alpha.ID, Title: "Task for " + who, OwnerID: owner, ControlID: ctl.ID}
+	sub := attest.SubserviceOrg{OrgID: e.alpha.ID, Name: "Cloud", Service: "Hosting", Method: "carve-out"}
+	cu := attest.CUEC{OrgID: e.alpha.ID, Description: "Customers manage their users"}
+	for _, err := range []error{e.db.CreateTask(ctx, &task), e.db.AddSubservice(ctx, &sub), e.db.AddCUEC(ctx, &cu)} {
+		if err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	r.control, r.task, r.subservice, r.cuec = ctl.ID, task.ID, sub.ID, cu.ID
+	if fws, _ := e.db.ImportedFrameworks(ctx, e.alpha.ID); len(fws) > 0 {
+		r.framework = fws[0].Key
+	} else {
+		fw := &catalog.Framework{ID: "imported", Name: "Imported", Requirements: []catalog.Requirement{{ID: "R1", Title: "One", Assessable: true}}}
+		meta := store.ImportedFramework{OrgID: e.alpha.ID, Name: "Imported", Format: "oscal", Filename: "x.json", SHA256: "00"}
+		if err := e.db.SaveImportedFramework(ctx, &meta, fw); err != nil {
+			e.t.Fatal(err)
+		}
+		r.framework = meta.Key
+	}
+	return r
 }
 
 func (e *env) setupSecret() string {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/readiness"
 )
 
 //go:embed all:templates static
@@ -35,9 +36,26 @@ func parsePages() (map[string]*template.Template, error) {
 			return t.UTC().Format("2006-01-02")
 		},
 		"roles": func() []attest.Role { return attest.Roles },
-		"eq":    func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		"pct":   func(score float64) int { return readiness.Percent(score) },
+		"stateLabel": func(s string) string {
+			if l, ok := stateLabels[s]; ok {
+				return l
+			}
+			return s
+		},
+		"statusLabel": attest.StatusLabel,
+		"words":       func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "-", " ") },
+		"join":        strings.Join,
+		"overdue":     func(t attest.Task, today string) bool { return !t.Closed() && t.DueOn != "" && t.DueOn < today },
+		"eq":          func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		// field packs the arguments of the "field" partial: one labelled input
 		// with its hint and its validation message.
+		"selectField": func(f *form, name, label string, options []string) map[string]any {
+			return map[string]any{"Form": f, "Name": name, "Label": label, "Options": options}
+		},
+		"list": func(items ...string) []string { return items },
+		"add":  func(a, b int) int { return a + b },
+		"mul":  func(a, b int) int { return a * b },
 		"field": func(f *form, name, label, typ, auto, hint string) map[string]any {
 			return map[string]any{"Form": f, "Name": name, "Label": label, "Type": typ, "Auto": auto, "Hint": hint}
 		},
@@ -85,7 +103,6 @@ type page struct {
 var areas = []struct {
 	Slug, Label, Soon string
 }{
-	{"controls", "Controls", "The SOC 2 criteria in scope, your controls mapped to them, owners, implementation status and a readiness score with every gap explained."},
 	{"policies", "Policies", "Policy templates, versions, approvals and employee acceptance, each approval and acceptance recorded as evidence."},
 	{"evidence", "Evidence", "Uploaded and collected evidence as immutable, hashed observations in a ledger you can verify offline."},
 	{"monitoring", "Monitoring", "Connectors to GitHub, AWS and identity providers feeding tests-as-code that pass or fail per resource, with history and exceptions."},
@@ -101,6 +118,11 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 	}
 	base := "/o/" + c.Org.Slug
 	items := []navItem{{Label: "Dashboard", Href: base}}
+	if c.Can(attest.ActRead) {
+		items = append(items, navItem{Label: "Controls", Href: base + "/controls"}, navItem{Label: "Criteria", Href: base + "/criteria"},
+			navItem{Label: "Scope", Href: base + "/scope"})
+	}
+	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"})
 	if c.Can(attest.ActRead) {
 		for _, a := range areas {
 			items = append(items, navItem{Label: a.Label, Href: base + "/" + a.Slug})

@@ -12,14 +12,16 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/store"
 )
 
 // Config is what the web layer needs from the application.
 type Config struct {
-	DB  *store.DB
-	Log *slog.Logger
-	Now func() time.Time
+	DB      *store.DB
+	Catalog *catalog.Catalog // built-in frameworks and control library
+	Log     *slog.Logger
+	Now     func() time.Time
 
 	BaseURL        string        // external URL for links printed or shown (set-up, invitations)
 	SecureCookies  bool          // mark cookies Secure (behind TLS)
@@ -67,6 +69,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.Throttle = auth.DefaultThrottle
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.Catalog == nil {
+		cat, err := catalog.Load()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Catalog = cat
+	}
 	s := &Server{cfg: cfg}
 	pages, err := parsePages()
 	if err != nil {

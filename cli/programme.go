@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/catalog/importer"
+	"github.com/attest-hq/attest/programme"
+)
+
+// errBelowMinimum makes `attest readiness --min` exit 3, distinct from a failure (1)
+// and a usage error (2), so a CI gate can tell "not ready" from "broken".
+type belowMinimum struct{ percent, min int }
+
+func (b belowMinimum) Error() string {
+	return fmt.Sprintf("readiness %d%% is below the required %d%%", b.percent, b.min)
+}
+
+func runReadiness(e *env, args []string) error {
+	f := newFlags("readiness", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	asJSON := f.fs.Bool("json", false, "print the assessment as JSON (the same document as GET /api/v1/orgs/{org}/readiness)")
+	minStr := f.fs.String("min", "", "exit with status 3 when readiness is below this percentage (0-100)")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	if *orgSlug == "" {
+		return usagef("--org is required")
+	}
+	min := -1
+	if *minStr != "" {
+		if min, err = strconv.Atoi(*minStr); err != nil || min < 0 || min > 100 {
+			return usagef("--min: want a whole percentage from 0 to 100, got %q", *minStr)
+		}
+	}
+	cat, err := catalog.Load()
+	if err != nil {
+		return err
+	}
+	db, err := f.openDB(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	if err != nil {
+		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+	}
+	a, err := programme.Assess(e.ctx, &db.Queries, cat, org.ID)
+	if err != nil {
+		return err
+	}
+	report := programme.NewReport(org.Slug, a, time.Now())
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			return err
+		}
+	} else {
+		report.WriteText(e.stdout)
+	}
+	if min >= 0 && report.Percent < min {
+		return belowMinimum{report.Percent, min}
+	}
+	return nil
+}
+
+func runFrameworkImport(e *env, args []string) error {
+	f := newFlags("framework import", e)
+	orgSlug := f.fs.String("org", "", "organization slug the framework is imported into")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("want exactly one FILE argument, got %d", len(rest))
+	}
+	if *orgSlug == "" {
+		return usagef("--org is required: an imported framework and its text belong to one organization")
+	}
+	info, err := os.Stat(rest[0])
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", rest[0])
+	}
+	if info.Size() > importer.MaxInputSize {
+		return fmt.Errorf("%s is %d bytes; the largest accepted is %d MiB", rest[0], info.Size(), importer.MaxInputSize>>20)
+	}
+	data, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	db, err := f.openDB(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	if err != nil {
+		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+	}
+	meta, err := programme.ImportFramework(e.ctx, db, cliActor(), org.ID, rest[0], data)
+	var ie *importer.Error
+	if errors.As(err, &ie) {
+		fmt.Fprintf(e.stderr, "%s was not imported (nothing was changed):\n", rest[0])
+		for _, p := range ie.Problems {
+			fmt.Fprintf(e.stderr, "  %s\n", p)
+		}
+		return fmt.Errorf("%d problem(s) in %s", len(ie.Problems), rest[0])
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "imported %s %s into %s: %d requirements (key %s, %s)\n", meta.Name, meta.Version, org.Slug, meta.Count, meta.Key, meta.Format)
+	return nil
+}

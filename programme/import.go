@@ -1,0 +1,39 @@
+package programme
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog/importer"
+	"github.com/attest-hq/attest/store"
+)
+
+// ImportFramework parses a framework file (a CISO Assistant library or an OSCAL
+// catalog) and stores it in the organization with its provenance: all of it, or
+// nothing. Parse errors are *importer.Error listing every defect.
+func ImportFramework(ctx context.Context, db *store.DB, actor attest.Actor, orgID int64, filename string, data []byte) (store.ImportedFramework, error) {
+	fw, format, err := importer.Parse(filename, data)
+	if err != nil {
+		return store.ImportedFramework{}, err
+	}
+	if builtInKeys[fw.ID] {
+		fw.ID += "-imported" // never shadow a built-in framework's key
+	}
+	sum := sha256.Sum256(data)
+	meta := store.ImportedFramework{OrgID: orgID, Name: fw.Name, Version: fw.Version, Format: string(format),
+		Filename: filepath.Base(filename), SHA256: hex.EncodeToString(sum[:]), ImportedBy: actor.UserID}
+	err = db.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.SaveImportedFramework(ctx, &meta, fw); err != nil {
+			return err
+		}
+		return tx.Log(ctx, actor.Record(orgID, "framework.imported", "framework", meta.Key,
+			fmt.Sprintf("Imported %s %s from %s (%s, %d requirements, sha256 %s)", meta.Name, meta.Version, meta.Filename, meta.Format, meta.Count, meta.SHA256[:12])))
+	})
+	return meta, err
+}
+
+var builtInKeys = map[string]bool{Framework: true}

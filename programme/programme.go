@@ -1,0 +1,93 @@
+// Package programme assembles an organization's SOC 2 programme from its parts:
+// it adopts the control library, and it feeds stored controls and scope to the
+// readiness derivation. The derivation itself stays pure (package readiness);
+// this package only gathers its inputs.
+package programme
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/readiness"
+	"github.com/attest-hq/attest/store"
+)
+
+// Framework is the framework readiness is assessed against today.
+const Framework = "soc2"
+
+// Adopt copies every library control the organization does not have yet (by
+// ref) into the organization, with the library's mappings. It returns the
+// adopted controls; adopting twice adds nothing.
+func Adopt(ctx context.Context, tx *store.Queries, cat *catalog.Catalog, orgID int64) ([]attest.Control, error) {
+	have, err := tx.ControlRefs(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	var added []attest.Control
+	for _, lc := range cat.Controls {
+		if have[lc.ID] {
+			continue
+		}
+		c := lc.Adopt(orgID)
+		if err := tx.CreateControl(ctx, &c); err != nil {
+			return nil, fmt.Errorf("adopt %s: %w", lc.ID, err)
+		}
+		added = append(added, c)
+	}
+	return added, nil
+}
+
+// Input builds the readiness input from a framework, the categories chosen in
+// scope and the organization's controls. Retired controls and mappings to
+// requirements out of scope do not count.
+func Input(fw *catalog.Framework, chosen []string, controls []attest.Control) readiness.Input {
+	cats, reqs := fw.InScope(chosen)
+	in := readiness.Input{}
+	for _, c := range cats {
+		in.Categories = append(in.Categories, c.ID)
+	}
+	inScope := map[string]bool{}
+	for _, r := range reqs {
+		in.Requirements = append(in.Requirements, readiness.Requirement{ID: r.ID, Title: r.Title, Category: r.Category})
+		inScope[r.ID] = true
+	}
+	for _, c := range controls {
+		if c.Retired() {
+			continue
+		}
+		rc := readiness.Control{ID: c.ID, Ref: c.Ref, Name: c.Name, Status: c.Status, OwnerID: c.OwnerID}
+		for _, m := range c.Mappings {
+			if m.Framework == fw.ID && inScope[m.Requirement] && !slices.Contains(rc.Requirements, m.Requirement) {
+				rc.Requirements = append(rc.Requirements, m.Requirement)
+			}
+		}
+		in.Controls = append(in.Controls, rc)
+	}
+	return in
+}
+
+// Assessment is a readiness result with the context needed to show it.
+type Assessment struct {
+	readiness.Result
+	Framework  *catalog.Framework
+	Scope      attest.Scope
+	Categories []catalog.Category
+}
+
+// Assess loads what readiness needs for an organization and derives it.
+func Assess(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID int64) (Assessment, error) {
+	fw := cat.SOC2()
+	scope, err := q.Scope(ctx, orgID)
+	if err != nil {
+		return Assessment{}, err
+	}
+	controls, err := q.Controls(ctx, orgID, store.ControlFilter{})
+	if err != nil {
+		return Assessment{}, err
+	}
+	cats, _ := fw.InScope(scope.Categories)
+	return Assessment{Result: readiness.Assess(Input(fw, scope.Categories, controls)), Framework: fw, Scope: scope, Categories: cats}, nil
+}

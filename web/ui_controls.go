@@ -1,0 +1,512 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/readiness"
+	"github.com/attest-hq/attest/store"
+)
+
+type controlsView struct {
+	Controls     []attest.Control
+	States       map[int64]readiness.ControlResult
+	Query        url.Values
+	Families     []string
+	Members      []attest.Membership
+	LibraryCount int
+	Total        int // before filtering
+	Statuses     []string
+}
+
+// controlsPage lists the organization's controls with their derived state.
+func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	all, err := s.cfg.DB.Controls(ctx, c.Org.ID, store.ControlFilter{IncludeRetired: q.Get("retired") == "1"})
+	if err != nil {
+		return err
+	}
+	a, err := programme.Assess(ctx, &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+	if err != nil {
+		return err
+	}
+	v := controlsView{States: map[int64]readiness.ControlResult{}, Query: q, LibraryCount: len(s.cfg.Catalog.Controls), Total: len(all), Statuses: attest.ControlStatuses()}
+	for _, cr := range a.Controls {
+		v.States[cr.ID] = cr
+	}
+	owner := int64(0)
+	if q.Get("owner") == "me" {
+		owner = c.User.ID
+	} else if id, err := strconv.ParseInt(q.Get("owner"), 10, 64); err == nil {
+		owner = id
+	}
+	for _, ctl := range all {
+		if !slices.Contains(v.Families, ctl.Family) {
+			v.Families = append(v.Families, ctl.Family)
+		}
+		switch {
+		case q.Get("status") != "" && ctl.Status != q.Get("status"):
+		case q.Get("family") != "" && ctl.Family != q.Get("family"):
+		case q.Get("state") != "" && v.States[ctl.ID].State != q.Get("state"):
+		case owner != 0 && ctl.OwnerID != owner:
+		case q.Get("owner") == "none" && ctl.OwnerID != 0:
+		case q.Get("q") != "" && !strings.Contains(strings.ToLower(ctl.Ref+" "+ctl.Name), strings.ToLower(q.Get("q"))):
+		default:
+			v.Controls = append(v.Controls, ctl)
+		}
+	}
+	slices.Sort(v.Families)
+	if v.Members, err = s.cfg.DB.Members(ctx, c.Org.ID); err != nil {
+		return err
+	}
+	s.render(w, r, c, http.StatusOK, "controls", v)
+	return nil
+}
+
+// adoptLibrary copies the default control library into the organization.
+func (s *Server) adoptLibrary(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	ctx := r.Context()
+	var added []attest.Control
+	err := s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+		var err error
+		if added, err = programme.Adopt(ctx, tx, s.cfg.Catalog, c.Org.ID); err != nil || len(added) == 0 {
+			return err
+		}
+		return tx.Log(ctx, c.Actor.Record(c.Org.ID, "controls.adopted", "control", "library",
+			fmt.Sprintf("Adopted %d controls from the Attest control library", len(added))))
+	})
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Adopted %d controls. Assign owners and set each control's status.", len(added))
+	if len(added) == 0 {
+		msg = "Every library control is already adopted."
+	}
+	return s.redirect(w, r, "/o/"+c.Org.Slug+"/controls", msg)
+}
+
+type controlView struct {
+	Control      attest.Control
+	State        readiness.ControlResult
+	Requirements []mappedRequirement
+	Tasks        []attest.Task
+	Members      []attest.Membership
+	Statuses     []string
+	Types        []string
+	Frequencies  []string
+	Options      []requirementOption // requirements that can be mapped
+}
+
+type mappedRequirement struct {
+	Mapping attest.Mapping
+	Title   string
+	InScope bool
+}
+
+type requirementOption struct{ Value, Label string }
+
+func (s *Server) loadControl(r *http.Request, c *Ctx) (attest.Control, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return attest.Control{}, attest.Errorf(attest.ENOTFOUND, "control not found")
+	}
+	return s.cfg.DB.Control(r.Context(), c.Org.ID, id)
+}
+
+func (s *Server) controlPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	ctl, err := s.loadControl(r, c)
+	if err != nil {
+		return err
+	}
+	return s.renderControl(w, r, c, http.StatusOK, ctl, nil)
+}
+
+func (s *Server) renderControl(w http.ResponseWriter, r *http.Request, c *Ctx, status int, ctl attest.Control, f *form) error {
+	ctx := r.Context()
+	v := controlView{Control: ctl, Statuses: attest.ControlStatuses(), Types: attest.ControlTypes(), Frequencies: attest.ControlFrequencies()}
+	a, err := programme.Assess(ctx, &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+	if err != nil {
+		return err
+	}
+	v.State = readiness.ControlState(readiness.Control{ID: ctl.ID, Ref: ctl.Ref, Status: ctl.Status, OwnerID: ctl.OwnerID})
+	for _, cr := range a.Controls {
+		if cr.ID == ctl.ID {
+			v.State = cr
+		}
+	}
+	fw := s.cfg.Catalog.SOC2()
+	_, inScope := fw.InScope(a.Scope.Categories)
+	scoped := map[string]bool{}
+	for _, req := range inScope {
+		scoped[req.ID] = true
+	}
+	for _, m := range ctl.Mappings {
+		mr := mappedRequirement{Mapping: m, Title: m.Requirement}
+		if m.Framework == fw.ID {
+			if req, ok := fw.Requirement(m.Requirement); ok {
+				mr.Title, mr.InScope = req.Title, scoped[req.ID]
+			}
+		}
+		v.Requirements = append(v.Requirements, mr)
+	}
+	for _, req := range fw.Requirements {
+		v.Options = append(v.Options, requirementOption{Value: req.ID, Label: req.ID + " " + req.Title})
+	}
+	if v.Tasks, err = s.cfg.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{ControlID: ctl.ID}); err != nil {
+		return err
+	}
+	if v.Members, err = s.cfg.DB.Members(ctx, c.Org.ID); err != nil {
+		return err
+	}
+	if f == nil {
+		f = controlForm(ctl)
+	}
+	s.renderForm(w, r, c, status, "control", v, f)
+	return nil
+}
+
+func controlForm(ctl attest.Control) *form {
+	return &form{Errors: map[string]string{}, Values: map[string]string{
+		"ref": ctl.Ref, "name": ctl.Name, "family": ctl.Family, "description": ctl.Description, "type": ctl.Type,
+		"frequency": ctl.Frequency, "owner": idOrEmpty(ctl.OwnerID), "status": ctl.Status, "justification": ctl.Justification,
+		"evidence": strings.Join(ctl.Evidence, "\n"),
+	}}
+}
+
+func idOrEmpty(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// applyControlForm copies posted fields onto a control.
+func applyControlForm(r *http.Request, ctl *attest.Control) (*form, error) {
+	f := newForm(r, "ref", "name", "family", "description", "type", "frequency", "owner", "status", "justification", "evidence")
+	ctl.Name, ctl.Family, ctl.Description = f.Values["name"], strings.TrimSpace(f.Values["family"]), strings.TrimSpace(f.Values["description"])
+	ctl.Type, ctl.Frequency, ctl.Status, ctl.Justification = f.Values["type"], f.Values["frequency"], f.Values["status"], f.Values["justification"]
+	ctl.Evidence = nil
+	for _, l := range strings.Split(f.Values["evidence"], "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			ctl.Evidence = append(ctl.Evidence, l)
+		}
+	}
+	ctl.OwnerID = 0
+	if o := f.Values["owner"]; o != "" {
+		id, err := strconv.ParseInt(o, 10, 64)
+		if err != nil {
+			return f, attest.Invalid("owner", "is not a member of this organization")
+		}
+		ctl.OwnerID = id
+	}
+	return f, nil
+}
+
+func (s *Server) updateControl(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	before, err := s.loadControl(r, c)
+	if err != nil {
+		return err
+	}
+	ctl := before
+	f, err := applyControlForm(r, &ctl)
+	ctx := r.Context()
+	if err == nil {
+		err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+			if err := tx.UpdateControl(ctx, &ctl); err != nil {
+				return err
+			}
+			return tx.Log(ctx, c.Actor.Record(c.Org.ID, "control.updated", "control", ctl.Ref, describeControlChange(before, ctl)))
+		})
+	}
+	if userError(err) {
+		f.fail(err)
+		return s.renderControl(w, r, c, http.StatusUnprocessableEntity, before, f)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" saved.")
+}
+
+// describeControlChange summarises an edit for the activity log.
+func describeControlChange(a, b attest.Control) string {
+	var parts []string
+	if a.Status != b.Status {
+		parts = append(parts, fmt.Sprintf("status %s → %s", attest.StatusLabel(a.Status), attest.StatusLabel(b.Status)))
+	}
+	if a.OwnerID != b.OwnerID {
+		parts = append(parts, "owner changed")
+	}
+	for _, f := range []struct {
+		name string
+		x, y string
+	}{{"name", a.Name, b.Name}, {"description", a.Description, b.Description}, {"type", a.Type, b.Type}, {"frequency", a.Frequency, b.Frequency},
+		{"justification", a.Justification, b.Justification}, {"family", a.Family, b.Family}, {"expected evidence", strings.Join(a.Evidence, "\n"), strings.Join(b.Evidence, "\n")}} {
+		if f.x != f.y {
+			parts = append(parts, f.name+" edited")
+		}
+	}
+	if len(parts) == 0 {
+		return "Saved " + b.Ref + " without changes"
+	}
+	return "Updated " + b.Ref + ": " + strings.Join(parts, ", ")
+}
+
+func (s *Server) newControlPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	refs, err := s.cfg.DB.ControlRefs(r.Context(), c.Org.ID)
+	if err != nil {
+		return err
+	}
+	f := controlForm(attest.Control{Ref: nextCustomRef(refs), Type: "preventive", Frequency: "quarterly", Status: attest.StatusNotStarted, Family: "Custom"})
+	return s.renderNewControl(w, r, c, http.StatusOK, f)
+}
+
+func (s *Server) renderNewControl(w http.ResponseWriter, r *http.Request, c *Ctx, status int, f *form) error {
+	members, err := s.cfg.DB.Members(r.Context(), c.Org.ID)
+	if err != nil {
+		return err
+	}
+	v := controlView{Members: members, Statuses: attest.ControlStatuses(), Types: attest.ControlTypes(), Frequencies: attest.ControlFrequencies()}
+	for _, req := range s.cfg.Catalog.SOC2().Requirements {
+		v.Options = append(v.Options, requirementOption{Value: req.ID, Label: req.ID + " " + req.Title})
+	}
+	s.renderForm(w, r, c, status, "control_new", v, f)
+	return nil
+}
+
+// nextCustomRef suggests CUS-n for the first n not taken.
+func nextCustomRef(taken map[string]bool) string {
+	for n := 1; ; n++ {
+		if ref := fmt.Sprintf("CUS-%d", n); !taken[ref] {
+			return ref
+		}
+	}
+}
+
+func (s *Server) createControl(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	ctl := attest.Control{OrgID: c.Org.ID, Ref: r.PostFormValue("ref")}
+	f, err := applyControlForm(r, &ctl)
+	if ctl.Family == "" {
+		ctl.Family = "Custom"
+	}
+	fw := s.cfg.Catalog.SOC2()
+	r.ParseForm()
+	for _, req := range r.PostForm["criteria"] {
+		if _, ok := fw.Requirement(req); !ok && err == nil {
+			err = attest.Invalid("criteria", "%q is not a SOC 2 criterion", req)
+		}
+		ctl.Mappings = append(ctl.Mappings, attest.Mapping{Framework: fw.ID, Requirement: req, Source: attest.SourceOrganization})
+	}
+	ctx := r.Context()
+	if err == nil {
+		err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+			if err := tx.CreateControl(ctx, &ctl); err != nil {
+				return err
+			}
+			return tx.Log(ctx, c.Actor.Record(c.Org.ID, "control.created", "control", ctl.Ref, "Created custom control "+ctl.Ref+" "+ctl.Name))
+		})
+	}
+	if userError(err) {
+		f.fail(err)
+		return s.renderNewControl(w, r, c, http.StatusUnprocessableEntity, f)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" created.")
+}
+
+// frameworkRequirement checks that a requirement exists in a framework the
+// organization can map to: SOC 2, or one it imported.
+func (s *Server) frameworkRequirement(r *http.Request, c *Ctx, framework, requirement string) error {
+	if fw, ok := s.cfg.Catalog.Framework(framework); ok {
+		if _, ok := fw.Requirement(requirement); ok {
+			return nil
+		}
+		return attest.Invalid("requirement", "%q is not a requirement of %s", requirement, fw.Name)
+	}
+	_, fw, err := s.cfg.DB.ImportedFramework(r.Context(), c.Org.ID, framework)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return attest.Invalid("framework", "%q is not a framework of this organization", framework)
+	}
+	if err != nil {
+		return err
+	}
+	for _, req := range fw.Requirements {
+		if req.ID == requirement {
+			return nil
+		}
+	}
+	return attest.Invalid("requirement", "%q is not a requirement of %s", requirement, fw.Name)
+}
+
+func (s *Server) addMapping(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	ctl, err := s.loadControl(r, c)
+	if err != nil {
+		return err
+	}
+	m := attest.Mapping{Framework: r.PostFormValue("framework"), Requirement: strings.TrimSpace(r.PostFormValue("requirement")), Source: attest.SourceOrganization}
+	if m.Framework == "" {
+		m.Framework = programme.Framework
+	}
+	ctx := r.Context()
+	err = s.frameworkRequirement(r, c, m.Framework, m.Requirement)
+	if err == nil {
+		err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+			if err := tx.Map(ctx, c.Org.ID, ctl.ID, m); err != nil {
+				return err
+			}
+			return tx.Log(ctx, c.Actor.Record(c.Org.ID, "control.mapped", "control", ctl.Ref, fmt.Sprintf("Mapped %s to %s %s", ctl.Ref, m.Framework, m.Requirement)))
+		})
+	}
+	if userError(err) {
+		s.setFlash(w, "error", attest.ErrorMessage(err))
+		http.Redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" now maps to "+m.Requirement+".")
+}
+
+func (s *Server) removeMapping(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	ctl, err := s.loadControl(r, c)
+	if err != nil {
+		return err
+	}
+	fw, req := r.PostFormValue("framework"), r.PostFormValue("requirement")
+	ctx := r.Context()
+	err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.Unmap(ctx, c.Org.ID, ctl.ID, fw, req); err != nil {
+			return err
+		}
+		return tx.Log(ctx, c.Actor.Record(c.Org.ID, "control.unmapped", "control", ctl.Ref, fmt.Sprintf("Unmapped %s from %s %s", ctl.Ref, fw, req)))
+	})
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" no longer maps to "+req+".")
+}
+
+func (s *Server) retireControl(retire bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+		ctl, err := s.loadControl(r, c)
+		if err != nil {
+			return err
+		}
+		action, verb := "control.retired", "Retired"
+		if !retire {
+			action, verb = "control.restored", "Restored"
+		}
+		ctx := r.Context()
+		err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+			if err := tx.SetControlRetired(ctx, c.Org.ID, ctl.ID, retire); err != nil {
+				return err
+			}
+			return tx.Log(ctx, c.Actor.Record(c.Org.ID, action, "control", ctl.Ref, verb+" "+ctl.Ref+" "+ctl.Name))
+		})
+		if err != nil {
+			return err
+		}
+		return s.redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), verb+" "+ctl.Ref+".")
+	}
+}
+
+// controlJSON is a control as exported and served by the API.
+type controlJSON struct {
+	ID            int64    `json:"id"`
+	Ref           string   `json:"ref"`
+	LibraryID     string   `json:"library_id,omitempty"`
+	Name          string   `json:"name"`
+	Family        string   `json:"family"`
+	Description   string   `json:"description"`
+	Type          string   `json:"type"`
+	Frequency     string   `json:"frequency"`
+	Owner         string   `json:"owner,omitempty"`
+	OwnerID       int64    `json:"owner_id,omitempty"`
+	Status        string   `json:"status"`
+	State         string   `json:"state"`
+	Justification string   `json:"justification,omitempty"`
+	Evidence      []string `json:"expected_evidence"`
+	Criteria      []string `json:"criteria"`
+	Retired       bool     `json:"retired"`
+}
+
+func toControlJSON(ctl attest.Control, state string) controlJSON {
+	j := controlJSON{ID: ctl.ID, Ref: ctl.Ref, LibraryID: ctl.LibraryID, Name: ctl.Name, Family: ctl.Family, Description: ctl.Description,
+		Type: ctl.Type, Frequency: ctl.Frequency, Owner: ctl.OwnerName, OwnerID: ctl.OwnerID, Status: ctl.Status, State: state,
+		Justification: ctl.Justification, Evidence: ctl.Evidence, Criteria: []string{}, Retired: ctl.Retired()}
+	if j.Evidence == nil {
+		j.Evidence = []string{}
+	}
+	for _, m := range ctl.Mappings {
+		name := m.Requirement
+		if m.Framework != programme.Framework {
+			name = m.Framework + ":" + m.Requirement
+		}
+		j.Criteria = append(j.Criteria, name)
+	}
+	return j
+}
+
+// exportControls writes every control with its mappings and state.
+func (s *Server) exportControls(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	format := r.URL.Query().Get("format")
+	if format != "csv" && format != "json" {
+		return attest.Invalid("format", "must be csv or json (got %q)", format)
+	}
+	ctx := r.Context()
+	controls, err := s.cfg.DB.Controls(ctx, c.Org.ID, store.ControlFilter{IncludeRetired: true})
+	if err != nil {
+		return err
+	}
+	a, err := programme.Assess(ctx, &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+	if err != nil {
+		return err
+	}
+	states := map[int64]string{}
+	for _, cr := range a.Controls {
+		states[cr.ID] = cr.State
+	}
+	out := make([]controlJSON, 0, len(controls))
+	for _, ctl := range controls {
+		st := states[ctl.ID]
+		if ctl.Retired() {
+			st = "retired"
+		}
+		out = append(out, toControlJSON(ctl, st))
+	}
+	s.attachment(w, c, "controls", format)
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"ref", "name", "family", "type", "frequency", "owner", "status", "state", "justification", "criteria", "library_id", "retired", "description", "expected_evidence"})
+	for _, j := range out {
+		cw.Write([]string{csvSafe(j.Ref), csvSafe(j.Name), csvSafe(j.Family), j.Type, j.Frequency, csvSafe(j.Owner), j.Status, j.State, csvSafe(j.Justification),
+			strings.Join(j.Criteria, " "), j.LibraryID, strconv.FormatBool(j.Retired), csvSafe(j.Description), csvSafe(strings.Join(j.Evidence, "; "))})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// attachment sets the headers of a download named after the organization and now.
+func (s *Server) attachment(w http.ResponseWriter, c *Ctx, what, ext string) {
+	types := map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json", "md": "text/markdown; charset=utf-8"}
+	name := fmt.Sprintf("attest-%s-%s-%s.%s", what, c.Org.Slug, s.cfg.Now().UTC().Format("20060102T150405Z"), ext)
+	w.Header().Set("Content-Type", types[ext])
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+}

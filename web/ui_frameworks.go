@@ -1,0 +1,112 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/catalog/importer"
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/store"
+)
+
+type frameworksView struct {
+	Imported []store.ImportedFramework
+	Problems []importer.Problem // why the last upload was refused
+	Filename string
+}
+
+func (s *Server) frameworksPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	return s.renderFrameworks(w, r, c, http.StatusOK, frameworksView{})
+}
+
+func (s *Server) renderFrameworks(w http.ResponseWriter, r *http.Request, c *Ctx, status int, v frameworksView) error {
+	var err error
+	if v.Imported, err = s.cfg.DB.ImportedFrameworks(r.Context(), c.Org.ID); err != nil {
+		return err
+	}
+	s.render(w, r, c, status, "frameworks", v)
+	return nil
+}
+
+func (s *Server) importFramework(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxInputSize+1<<20)
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		var max *http.MaxBytesError
+		if errors.As(err, &max) {
+			return s.renderFrameworks(w, r, c, http.StatusRequestEntityTooLarge, frameworksView{Problems: []importer.Problem{{Field: "file", Message: fmt.Sprintf("the file is larger than %d MiB", importer.MaxInputSize>>20)}}})
+		}
+		return s.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: []importer.Problem{{Field: "file", Message: "choose a CISO Assistant library (YAML) or an OSCAL catalog (JSON) to upload"}}})
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, importer.MaxInputSize+1))
+	if err != nil {
+		return err
+	}
+	name := cleanFilename(hdr.Filename)
+	meta, err := programme.ImportFramework(r.Context(), s.cfg.DB, c.Actor, c.Org.ID, name, data)
+	var ie *importer.Error
+	switch {
+	case errors.As(err, &ie):
+		return s.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: ie.Problems, Filename: name})
+	case userError(err):
+		return s.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: []importer.Problem{{Message: attest.ErrorMessage(err)}}, Filename: name})
+	case err != nil:
+		return err
+	}
+	return s.redirect(w, r, "/o/"+c.Org.Slug+"/frameworks/"+meta.Key, fmt.Sprintf("Imported %s: %d requirements.", meta.Name, meta.Count))
+}
+
+// cleanFilename keeps only a base name without control characters, for display
+// and provenance; the file itself is never written to disk.
+func cleanFilename(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if len(name) > 200 {
+		name = name[:200]
+	}
+	if name == "" || name == "." || name == "/" {
+		return "upload"
+	}
+	return name
+}
+
+type frameworkView struct {
+	Meta         store.ImportedFramework
+	Requirements []catalog.Requirement
+}
+
+func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	meta, fw, err := s.cfg.DB.ImportedFramework(r.Context(), c.Org.ID, r.PathValue("key"))
+	if err != nil {
+		return err
+	}
+	s.render(w, r, c, http.StatusOK, "framework", frameworkView{Meta: meta, Requirements: fw.Requirements})
+	return nil
+}
+
+func (s *Server) deleteFramework(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	ctx := r.Context()
+	err := s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+		f, err := tx.DeleteImportedFramework(ctx, c.Org.ID, r.PathValue("key"))
+		if err != nil {
+			return err
+		}
+		return tx.Log(ctx, c.Actor.Record(c.Org.ID, "framework.deleted", "framework", f.Key, "Deleted the imported framework "+f.Name+" and its mappings"))
+	})
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/o/"+c.Org.Slug+"/frameworks", "The framework was deleted.")
+}
