@@ -11,11 +11,11 @@ import (
 
 func TestRoleCan(t *testing.T) {
 	want := map[Role]map[Action]bool{
-		RoleAdmin:    {ActOwn: true, ActRead: true, ActEdit: true, ActAdmin: true},
-		RoleManager:  {ActOwn: true, ActRead: true, ActEdit: true, ActAdmin: false},
-		RoleEmployee: {ActOwn: true, ActRead: false, ActEdit: false, ActAdmin: false},
-		RoleAuditor:  {ActOwn: true, ActRead: true, ActEdit: false, ActAdmin: false},
-		Role("root"): {ActOwn: false, ActRead: false, ActEdit: false, ActAdmin: false},
+		RoleAdmin:    {ActOwn: true, ActWork: true, ActRead: true, ActEdit: true, ActAdmin: true},
+		RoleManager:  {ActOwn: true, ActWork: true, ActRead: true, ActEdit: true, ActAdmin: false},
+		RoleEmployee: {ActOwn: true, ActWork: true, ActRead: false, ActEdit: false, ActAdmin: false},
+		RoleAuditor:  {ActOwn: true, ActWork: false, ActRead: true, ActEdit: false, ActAdmin: false},
+		Role("root"): {ActOwn: false, ActWork: false, ActRead: false, ActEdit: false, ActAdmin: false},
 	}
 	for role, acts := range want {
 		for a, ok := range acts {

@@ -30,8 +30,11 @@ func ParseRole(s string) (Role, error) {
 type Action string
 
 const (
-	// ActOwn: see and complete one's own work (own tasks, own tokens, policy acceptance).
+	// ActOwn: see one's own work and account (own tasks, own tokens).
 	ActOwn Action = "own"
+	// ActWork: complete work assigned to oneself (progress a task, accept a
+	// policy). Auditors examine work and do none, so they lack it.
+	ActWork Action = "work"
 	// ActRead: read the organization's compliance data.
 	ActRead Action = "read"
 	// ActEdit: change the organization's compliance data.
@@ -45,6 +48,8 @@ func (r Role) Can(a Action) bool {
 	switch a {
 	case ActOwn:
 		return r == RoleAdmin || r == RoleManager || r == RoleEmployee || r == RoleAuditor
+	case ActWork:
+		return r == RoleAdmin || r == RoleManager || r == RoleEmployee
 	case ActRead:
 		return r == RoleAdmin || r == RoleManager || r == RoleAuditor
 	case ActEdit:

@@ -47,7 +47,7 @@ func TaskPriorities() []string { return slices.Clone(taskPriorities) }
 // Closed reports whether the task needs no more work.
 func (t Task) Closed() bool { return t.Status == TaskDone || t.Status == TaskCancelled }
 
-// Overdue reports whether the task is open past its due date in loc's calendar.
+// Overdue reports whether the task is open past its due date (dates in UTC).
 func (t Task) Overdue(now time.Time) bool {
 	if t.Closed() || t.DueOn == "" {
 		return false

@@ -111,7 +111,11 @@ func runFrameworkImport(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--org %s: %w", *orgSlug, err)
 	}
-	meta, err := programme.ImportFramework(e.ctx, db, cliActor(), org.ID, rest[0], data)
+	cat, err := catalog.Load()
+	if err != nil {
+		return err
+	}
+	meta, err := programme.ImportFramework(e.ctx, db, cat, cliActor(), org.ID, rest[0], data)
 	var ie *importer.Error
 	if errors.As(err, &ie) {
 		fmt.Fprintf(e.stderr, "%s was not imported (nothing was changed):\n", rest[0])

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/catalog/importer"
 	"github.com/attest-hq/attest/store"
 )
@@ -15,12 +16,12 @@ import (
 // ImportFramework parses a framework file (a CISO Assistant library or an OSCAL
 // catalog) and stores it in the organization with its provenance: all of it, or
 // nothing. Parse errors are *importer.Error listing every defect.
-func ImportFramework(ctx context.Context, db *store.DB, actor attest.Actor, orgID int64, filename string, data []byte) (store.ImportedFramework, error) {
+func ImportFramework(ctx context.Context, db *store.DB, cat *catalog.Catalog, actor attest.Actor, orgID int64, filename string, data []byte) (store.ImportedFramework, error) {
 	fw, format, err := importer.Parse(filename, data)
 	if err != nil {
 		return store.ImportedFramework{}, err
 	}
-	if builtInKeys[fw.ID] {
+	if _, builtIn := cat.Framework(fw.ID); builtIn {
 		fw.ID += "-imported" // never shadow a built-in framework's key
 	}
 	sum := sha256.Sum256(data)
@@ -31,9 +32,7 @@ func ImportFramework(ctx context.Context, db *store.DB, actor attest.Actor, orgI
 			return err
 		}
 		return tx.Log(ctx, actor.Record(orgID, "framework.imported", "framework", meta.Key,
-			fmt.Sprintf("Imported %s %s from %s (%s, %d requirements, sha256 %s)", meta.Name, meta.Version, meta.Filename, meta.Format, meta.Count, meta.SHA256[:12])))
+			fmt.Sprintf("Imported %s %s from %s (%s, %d requirements, sha256 %s)", meta.Name, meta.Version, meta.Filename, meta.Format, meta.Count, meta.SHA256)))
 	})
 	return meta, err
 }
-
-var builtInKeys = map[string]bool{Framework: true}

@@ -46,16 +46,21 @@ func nullID(id int64) any {
 	return id
 }
 
-// checkOwner refuses an owner who is not a member of the organization.
+// checkOwner refuses an owner who is not a member of the organization, or who
+// is an auditor: auditors examine the work and own none of it.
 func (q *Queries) checkOwner(ctx context.Context, orgID, userID int64, field string) error {
 	if userID == 0 {
 		return nil
 	}
-	if _, err := q.Membership(ctx, orgID, userID); err != nil {
-		if attest.ErrorCode(err) == attest.ENOTFOUND {
-			return attest.Invalid(field, "must be a member of this organization")
-		}
+	m, err := q.Membership(ctx, orgID, userID)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return attest.Invalid(field, "must be a member of this organization")
+	}
+	if err != nil {
 		return err
+	}
+	if m.Role == attest.RoleAuditor {
+		return attest.Invalid(field, "cannot be an auditor: auditors examine the work and own none of it")
 	}
 	return nil
 }

@@ -240,3 +240,40 @@ func TestImportedFrameworks(t *testing.T) {
 		}
 	})
 }
+
+func TestOwnershipRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := mustOrg(t, &db.Queries, "a")
+		admin, mgr, aud := mustUser(t, &db.Queries, "ad@x.io"), mustUser(t, &db.Queries, "m@x.io"), mustUser(t, &db.Queries, "au@x.io")
+		db.AddMember(ctx, a.ID, admin.ID, attest.RoleAdmin)
+		db.AddMember(ctx, a.ID, mgr.ID, attest.RoleManager)
+		db.AddMember(ctx, a.ID, aud.ID, attest.RoleAuditor)
+		c := newControl(a.ID, "AC-1")
+		c.OwnerID = aud.ID
+		if err := db.CreateControl(ctx, &c); attest.ErrorField(err) != "owner" {
+			t.Fatalf("auditor as control owner: %v", err)
+		}
+		if err := db.CreateTask(ctx, &attest.Task{OrgID: a.ID, Title: "x", OwnerID: aud.ID}); attest.ErrorField(err) != "owner" {
+			t.Fatalf("auditor as task owner: %v", err)
+		}
+		c.OwnerID = mgr.ID
+		if err := db.CreateControl(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		task := attest.Task{OrgID: a.ID, Title: "x", OwnerID: mgr.ID}
+		db.CreateTask(ctx, &task)
+		// Removing a member leaves their work unowned and still editable.
+		if err := db.RemoveMember(ctx, a.ID, mgr.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.Control(ctx, a.ID, c.ID)
+		gotTask, _ := db.Task(ctx, a.ID, task.ID)
+		if got.OwnerID != 0 || gotTask.OwnerID != 0 {
+			t.Fatalf("owners kept after removal: control %d, task %d", got.OwnerID, gotTask.OwnerID)
+		}
+		got.Status = attest.StatusInProgress
+		if err := db.UpdateControl(ctx, &got); err != nil {
+			t.Fatalf("control of a removed owner not editable: %v", err)
+		}
+	})
+}

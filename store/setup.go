@@ -19,7 +19,7 @@ func (q *Queries) CheckSetupToken(ctx context.Context, secretHash string) error 
 	if n, err := q.CountAdmins(ctx); err != nil {
 		return err
 	} else if n > 0 {
-		return attest.Errorf(attest.ENOTFOUND, "Attest is already set up; this set-up link no longer works")
+		return attest.Errorf(attest.ENOTFOUND, "Attest is already set up; this set-up link no longer works.")
 	}
 	var n int
 	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`,
@@ -38,7 +38,7 @@ func (q *Queries) UseSetupToken(ctx context.Context, secretHash string) error {
 	if n, err := q.CountAdmins(ctx); err != nil {
 		return err
 	} else if n > 0 {
-		return attest.Errorf(attest.ENOTFOUND, "Attest is already set up; this set-up link no longer works")
+		return attest.Errorf(attest.ENOTFOUND, "Attest is already set up; this set-up link no longer works.")
 	}
 	now := q.now()
 	res, err := q.q.ExecContext(ctx, `UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1`, now, secretHash)

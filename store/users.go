@@ -161,6 +161,16 @@ func (q *Queries) RemoveMember(ctx context.Context, orgID, userID int64) error {
 		q.now(), orgID, userID); err != nil {
 		return err
 	}
+	// What they owned becomes unowned, so readiness shows the gap and the
+	// records stay editable.
+	for _, stmt := range []string{
+		`UPDATE controls SET owner_id = NULL, updated_at = $1 WHERE org_id = $2 AND owner_id = $3`,
+		`UPDATE tasks SET owner_id = NULL, updated_at = $1 WHERE org_id = $2 AND owner_id = $3`,
+	} {
+		if _, err := q.q.ExecContext(ctx, stmt, q.now(), orgID, userID); err != nil {
+			return err
+		}
+	}
 	_, err = q.q.ExecContext(ctx, `DELETE FROM memberships WHERE org_id = $1 AND user_id = $2`, orgID, userID)
 	return err
 }

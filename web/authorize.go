@@ -20,6 +20,7 @@ const (
 	Public   Access = "public"
 	SignedIn Access = "signed-in"
 	Own      Access = Access(attest.ActOwn)
+	Work     Access = Access(attest.ActWork)
 	Read     Access = Access(attest.ActRead)
 	Edit     Access = Access(attest.ActEdit)
 	Admin    Access = Access(attest.ActAdmin)
@@ -174,7 +175,8 @@ func (c *Ctx) maySeeTask(t attest.Task) bool {
 	return c.Can(attest.ActRead) || (c.User != nil && t.OwnerID == c.User.ID)
 }
 
-// mayProgressTask reports whether the caller may change a task's status.
+// mayProgressTask reports whether the caller may change a task's status: an
+// editor any task, anyone else (with the work action) their own.
 func (c *Ctx) mayProgressTask(t attest.Task) bool {
-	return c.Can(attest.ActEdit) || (c.User != nil && t.OwnerID == c.User.ID)
+	return c.Can(attest.ActEdit) || (c.Can(attest.ActWork) && c.User != nil && t.OwnerID == c.User.ID)
 }

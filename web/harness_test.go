@@ -9,6 +9,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 	"github.com/attest-hq/attest/web"
@@ -51,39 +54,133 @@ type env struct {
 	users map[string]attest.User // admin, manager, employee, auditor, spare, outsider
 }
 
+var start = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// fixture is the populated SQLite database every SQLite env starts from, built
+// once per test binary and copied per test: building it anew for each of the
+// authorization matrix's hundreds of requests would dominate the run.
+var fixture struct {
+	once  sync.Once
+	dir   string
+	cat   *catalog.Catalog
+	alpha attest.Organization
+	beta  attest.Organization
+	users map[string]attest.User
+	err   error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixture.dir != "" {
+		os.RemoveAll(fixture.dir)
+	}
+	os.Exit(code)
+}
+
+func buildFixture() {
+	f := &fixture
+	if f.cat, f.err = catalog.Load(); f.err != nil {
+		return
+	}
+	if f.dir, f.err = os.MkdirTemp("", "attest-web-fixture-"); f.err != nil {
+		return
+	}
+	db, err := store.Open(ctx, store.Options{URL: "sqlite:" + filepath.Join(f.dir, "attest.db"), Now: func() time.Time { return start }})
+	if err != nil {
+		f.err = err
+		return
+	}
+	defer db.Close() // closing checkpoints the WAL into the file we copy
+	if _, f.err = db.Migrate(ctx); f.err != nil {
+		return
+	}
+	f.alpha, f.beta, f.users, f.err = populate(db)
+}
+
+// populate creates the two organizations and their members.
+func populate(db *store.DB) (alpha, beta attest.Organization, users map[string]attest.User, err error) {
+	users = map[string]attest.User{}
+	hash, _ := auth.HashPassword(password, auth.TestParams)
+	alpha, beta = attest.Organization{Slug: "alpha", Name: "Org alpha"}, attest.Organization{Slug: "beta", Name: "Org beta"}
+	for _, o := range []*attest.Organization{&alpha, &beta} {
+		if err = db.CreateOrg(ctx, o); err != nil {
+			return
+		}
+	}
+	for _, m := range []struct {
+		key  string
+		org  attest.Organization
+		role attest.Role
+	}{{"admin", alpha, attest.RoleAdmin}, {"manager", alpha, attest.RoleManager}, {"employee", alpha, attest.RoleEmployee},
+		{"auditor", alpha, attest.RoleAuditor}, {"spare", alpha, attest.RoleEmployee}, {"outsider", beta, attest.RoleAdmin}} {
+		u := attest.User{Email: m.key + "@" + m.org.Slug + ".test", Name: strings.ToUpper(m.key[:1]) + m.key[1:], PasswordHash: hash}
+		if err = db.CreateUser(ctx, &u); err != nil {
+			return
+		}
+		if err = db.AddMember(ctx, m.org.ID, u.ID, m.role); err != nil {
+			return
+		}
+		users[m.key] = u
+	}
+	return
+}
+
 func newEnv(t *testing.T, d store.Dialect) *env {
 	t.Helper()
-	e := newBareEnv(t, d)
-	e.alpha = e.org("alpha")
-	e.beta = e.org("beta")
-	for _, r := range []string{"admin", "manager", "employee", "auditor"} {
-		e.member(e.alpha, r, attest.Role(r))
+	if d != store.SQLite {
+		e := newBareEnv(t, d)
+		var err error
+		if e.alpha, e.beta, e.users, err = populate(e.db); err != nil {
+			t.Fatal(err)
+		}
+		return e
 	}
-	e.member(e.alpha, "spare", attest.RoleEmployee)
-	e.member(e.beta, "outsider", attest.RoleAdmin)
+	fixture.once.Do(buildFixture)
+	if fixture.err != nil {
+		t.Fatalf("test fixture: %v", fixture.err)
+	}
+	b, err := os.ReadFile(filepath.Join(fixture.dir, "attest.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "attest.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: start}
+	db, err := store.Open(ctx, store.Options{URL: "sqlite:" + path, Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	e := serve(t, db, c)
+	e.alpha, e.beta = fixture.alpha, fixture.beta
+	for k, u := range fixture.users {
+		e.users[k] = u
+	}
 	return e
 }
 
 // newBareEnv is a server on an empty database: a fresh install.
 func newBareEnv(t *testing.T, d store.Dialect) *env {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
-	db := storetest.Open(t, d, c.Now)
-	srv, err := web.New(web.Config{DB: db, Now: c.Now, Log: slog.New(slog.DiscardHandler), PasswordParams: auth.TestParams, BaseURL: "http://attest.test"})
+	c := &clock{t: start}
+	return serve(t, storetest.Open(t, d, c.Now), c)
+}
+
+func serve(t *testing.T, db *store.DB, c *clock) *env {
+	t.Helper()
+	fixture.once.Do(buildFixture)
+	if fixture.err != nil {
+		t.Fatalf("test fixture: %v", fixture.err)
+	}
+	srv, err := web.New(web.Config{DB: db, Catalog: fixture.cat, Now: c.Now, Log: slog.New(slog.DiscardHandler), PasswordParams: auth.TestParams, BaseURL: "http://attest.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &env{t: t, db: db, srv: srv, ts: ts, clock: c, users: map[string]attest.User{}}
-}
-
-func (e *env) org(slug string) attest.Organization {
-	o := attest.Organization{Slug: slug, Name: "Org " + slug}
-	if err := e.db.CreateOrg(ctx, &o); err != nil {
-		e.t.Fatal(err)
-	}
-	return o
 }
 
 func (e *env) member(o attest.Organization, key string, role attest.Role) attest.User {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -62,6 +63,59 @@ func TestTenantIsolation(t *testing.T) {
 			// Alpha's own activity log shows nothing of beta.
 			if res := admin.get("/o/alpha/activity/export?format=json"); strings.Contains(res.body, "beta private") {
 				t.Error("alpha's export contains beta's activity")
+			}
+
+			// Controls, tasks, scope records and imported frameworks of beta.
+			bctl := attest.Control{OrgID: e.beta.ID, Ref: "B-1", Name: "Beta secret control", Family: "X", Type: "preventive", Frequency: "annual", Status: attest.StatusNotStarted}
+			if err := e.db.CreateControl(ctx, &bctl); err != nil {
+				t.Fatal(err)
+			}
+			btask := attest.Task{OrgID: e.beta.ID, Title: "Beta secret task", ControlID: bctl.ID}
+			bsub := attest.SubserviceOrg{OrgID: e.beta.ID, Name: "Beta vendor", Service: "x", Method: "inclusive"}
+			bcuec := attest.CUEC{OrgID: e.beta.ID, Description: "Beta CUEC"}
+			for _, err := range []error{e.db.CreateTask(ctx, &btask), e.db.AddSubservice(ctx, &bsub), e.db.AddCUEC(ctx, &bcuec)} {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			bfw := &catalog.Framework{ID: "beta-fw", Name: "Beta framework", Requirements: []catalog.Requirement{{ID: "CC1.1", Title: "t", Explanation: "Beta licensed text", Assessable: true}}}
+			if err := e.db.SaveImportedFramework(ctx, &store.ImportedFramework{OrgID: e.beta.ID, Name: "Beta framework", Format: "oscal", Filename: "b.json", SHA256: "00"}, bfw); err != nil {
+				t.Fatal(err)
+			}
+			for _, path := range []string{fmt.Sprintf("/o/alpha/controls/%d", bctl.ID), fmt.Sprintf("/o/alpha/tasks/%d", btask.ID), "/o/alpha/frameworks/beta-fw"} {
+				if res := admin.get(path); res.StatusCode != http.StatusNotFound || strings.Contains(res.body, "Beta") {
+					t.Errorf("GET %s: %d", path, res.StatusCode)
+				}
+			}
+			for path, form := range map[string]url.Values{
+				fmt.Sprintf("/o/alpha/controls/%d", bctl.ID):                 {"name": {"Hijacked"}, "type": {"preventive"}, "frequency": {"annual"}, "status": {"implemented"}},
+				fmt.Sprintf("/o/alpha/controls/%d/retire", bctl.ID):          nil,
+				fmt.Sprintf("/o/alpha/controls/%d/mappings", bctl.ID):        {"framework": {"soc2"}, "requirement": {"CC1.1"}},
+				fmt.Sprintf("/o/alpha/tasks/%d", btask.ID):                   {"title": {"Hijacked"}},
+				fmt.Sprintf("/o/alpha/tasks/%d/status", btask.ID):            {"status": {"done"}},
+				fmt.Sprintf("/o/alpha/scope/subservices/%d/delete", bsub.ID): nil,
+				fmt.Sprintf("/o/alpha/scope/cuecs/%d/delete", bcuec.ID):      nil,
+				"/o/alpha/frameworks/beta-fw/delete":                         nil,
+			} {
+				if res := admin.post(path, form); res.StatusCode != http.StatusNotFound {
+					t.Errorf("POST %s: %d, want 404", path, res.StatusCode)
+				}
+			}
+			// A task in alpha cannot point at beta's control.
+			if res := admin.post("/o/alpha/tasks", url.Values{"title": {"x"}, "control": {fmt.Sprint(bctl.ID)}}); res.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("task linked to beta's control: %d", res.StatusCode)
+			}
+			if got, _ := e.db.Control(ctx, e.beta.ID, bctl.ID); got.Name != "Beta secret control" || got.Retired() || len(got.Mappings) != 0 {
+				t.Errorf("beta control changed: %+v", got)
+			}
+			if got, _ := e.db.Task(ctx, e.beta.ID, btask.ID); got.Title != "Beta secret task" || got.Status != attest.TaskOpen {
+				t.Errorf("beta task changed: %+v", got)
+			}
+			if subs, _ := e.db.Subservices(ctx, e.beta.ID); len(subs) != 1 {
+				t.Error("beta subservice deleted")
+			}
+			if page := admin.get("/o/alpha/criteria/CC1.1"); strings.Contains(page.body, "Beta licensed text") {
+				t.Error("beta's imported text shown in alpha")
 			}
 
 			// API: an alpha token cannot reach beta.

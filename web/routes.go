@@ -56,7 +56,7 @@ func (s *Server) routeTable() []Route {
 		ui("POST", "/o/{org}/tasks", Edit, s.createTask),
 		ui("GET", "/o/{org}/tasks/{id}", Own, s.taskPage),
 		ui("POST", "/o/{org}/tasks/{id}", Edit, s.updateTask),
-		ui("POST", "/o/{org}/tasks/{id}/status", Own, s.progressTask),
+		ui("POST", "/o/{org}/tasks/{id}/status", Work, s.progressTask),
 		ui("GET", "/o/{org}/frameworks", Read, s.frameworksPage),
 		ui("POST", "/o/{org}/frameworks", Edit, s.importFramework),
 		ui("GET", "/o/{org}/frameworks/{key}", Read, s.frameworkPage),

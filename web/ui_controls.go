@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
@@ -96,6 +97,8 @@ func (s *Server) adoptLibrary(w http.ResponseWriter, r *http.Request, c *Ctx) er
 
 type controlView struct {
 	Control      attest.Control
+	Library      *catalog.LibraryControl // the library control it was adopted from
+	Imported     []store.ImportedFramework
 	State        readiness.ControlResult
 	Requirements []mappedRequirement
 	Tasks        []attest.Task
@@ -133,6 +136,9 @@ func (s *Server) controlPage(w http.ResponseWriter, r *http.Request, c *Ctx) err
 func (s *Server) renderControl(w http.ResponseWriter, r *http.Request, c *Ctx, status int, ctl attest.Control, f *form) error {
 	ctx := r.Context()
 	v := controlView{Control: ctl, Statuses: attest.ControlStatuses(), Types: attest.ControlTypes(), Frequencies: attest.ControlFrequencies()}
+	if lc, ok := s.cfg.Catalog.Control(ctl.LibraryID); ok {
+		v.Library = &lc
+	}
 	a, err := programme.Assess(ctx, &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
 	if err != nil {
 		return err
@@ -162,6 +168,9 @@ func (s *Server) renderControl(w http.ResponseWriter, r *http.Request, c *Ctx, s
 		v.Options = append(v.Options, requirementOption{Value: req.ID, Label: req.ID + " " + req.Title})
 	}
 	if v.Tasks, err = s.cfg.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{ControlID: ctl.ID}); err != nil {
+		return err
+	}
+	if v.Imported, err = s.cfg.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
 		return err
 	}
 	if v.Members, err = s.cfg.DB.Members(ctx, c.Org.ID); err != nil {
@@ -297,6 +306,10 @@ func (s *Server) createControl(w http.ResponseWriter, r *http.Request, c *Ctx) e
 	f, err := applyControlForm(r, &ctl)
 	if ctl.Family == "" {
 		ctl.Family = "Custom"
+	}
+	if _, ok := s.cfg.Catalog.Control(strings.TrimSpace(ctl.Ref)); ok && err == nil {
+		// A library ID as a custom ref would block adopting that library control.
+		err = attest.Invalid("ref", "%s is an ID of the control library; choose another, such as %s", ctl.Ref, nextCustomRef(map[string]bool{}))
 	}
 	fw := s.cfg.Catalog.SOC2()
 	r.ParseForm()

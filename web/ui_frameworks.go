@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
@@ -35,8 +38,15 @@ func (s *Server) renderFrameworks(w http.ResponseWriter, r *http.Request, c *Ctx
 }
 
 func (s *Server) importFramework(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	// The whole request fits in memory (ParseMultipartForm's limit is above the
+	// body limit), so an upload is never spooled to a temporary file.
 	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxInputSize+1<<20)
-	file, hdr, err := r.FormFile("file")
+	err := r.ParseMultipartForm(importer.MaxInputSize + 2<<20)
+	var file multipart.File
+	var hdr *multipart.FileHeader
+	if err == nil {
+		file, hdr, err = r.FormFile("file")
+	}
 	if err != nil {
 		var max *http.MaxBytesError
 		if errors.As(err, &max) {
@@ -50,7 +60,7 @@ func (s *Server) importFramework(w http.ResponseWriter, r *http.Request, c *Ctx)
 		return err
 	}
 	name := cleanFilename(hdr.Filename)
-	meta, err := programme.ImportFramework(r.Context(), s.cfg.DB, c.Actor, c.Org.ID, name, data)
+	meta, err := programme.ImportFramework(r.Context(), s.cfg.DB, s.cfg.Catalog, c.Actor, c.Org.ID, name, data)
 	var ie *importer.Error
 	switch {
 	case errors.As(err, &ie):
@@ -68,13 +78,15 @@ func (s *Server) importFramework(w http.ResponseWriter, r *http.Request, c *Ctx)
 func cleanFilename(name string) string {
 	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		// Control characters and invisible format characters (such as
+		// right-to-left overrides that disguise a name) are dropped.
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
 			return -1
 		}
 		return r
 	}, name)
-	if len(name) > 200 {
-		name = name[:200]
+	if runes := []rune(name); len(runes) > 200 {
+		name = string(runes[:200])
 	}
 	if name == "" || name == "." || name == "/" {
 		return "upload"

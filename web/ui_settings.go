@@ -167,7 +167,7 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, c *Ctx) er
 			return err
 		}
 		return tx.Log(ctx, c.Actor.Record(c.Org.ID, "member.removed", "membership", idString(m.User.ID),
-			"Removed "+m.User.Email+" ("+string(m.Role)+") and revoked their API tokens"))
+			"Removed "+m.User.Email+" ("+string(m.Role)+"), revoked their API tokens and unassigned their controls and tasks"))
 	})
 	if userError(err) {
 		s.setFlash(w, "error", attest.ErrorMessage(err))

@@ -1,0 +1,34 @@
+package web_test
+
+import (
+	"io/fs"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The content security policy forbids inline styles and scripts. A template that
+// used them would render without complaint and silently lose its effect, so
+// this test refuses them at the source.
+func TestTemplatesHaveNoInlineStyleOrScript(t *testing.T) {
+	inline := regexp.MustCompile(`(?i)\sstyle=|<script[^>]*>[^<]|\son[a-z]+=`)
+	err := fs.WalkDir(os.DirFS("templates"), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile("templates/" + path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if inline.MatchString(line) {
+				t.Errorf("templates/%s:%d uses an inline style, script or event handler, which the CSP blocks: %s", path, i+1, strings.TrimSpace(line))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
