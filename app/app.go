@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +16,11 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/demo"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
@@ -27,6 +31,9 @@ type Config struct {
 	DatabaseURL     string // "" → SQLite in DataDir
 	DataDir         string
 	BaseURL         string // external URL; "" → http://Addr
+	BlobURL         string // where evidence files go; "" → DataDir/blobs
+	SigningKeyFile  string // the ledger key; "" → DataDir/keys/ledger-ed25519.key
+	MaxUpload       int64  // largest evidence file; 0 → 100 MiB
 	TrustProxy      bool
 	SessionIdle     time.Duration
 	Demo            bool
@@ -42,6 +49,7 @@ type Config struct {
 type App struct {
 	cfg    Config
 	DB     *store.DB
+	Blobs  blob.Store
 	Web    *web.Server
 	ln     net.Listener
 	server *http.Server
@@ -94,8 +102,25 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.closeAll()
 		return nil, fmt.Errorf("built-in catalog: %w", err)
 	}
+	if a.Blobs, err = blob.Open(ctx, cfg.BlobURL, cfg.DataDir); err != nil {
+		a.closeAll()
+		return nil, err
+	}
+	keyPath := SigningKeyPath(cfg.DataDir, cfg.SigningKeyFile)
+	key, created, err := LoadSigningKey(keyPath)
+	if err != nil {
+		a.closeAll()
+		return nil, err
+	}
+	if created {
+		cfg.Log.Info("created the install's ledger signing key", "path", keyPath, "key_id", ledger.KeyID(key.Public().(ed25519.PublicKey)))
+	}
+	if cfg.MaxUpload == 0 {
+		cfg.MaxUpload = 100 << 20
+	}
+	svc := &evidence.Service{DB: db, Blobs: a.Blobs, Key: key, MaxSize: cfg.MaxUpload}
 	a.Web, err = web.New(web.Config{
-		DB: db, Catalog: cat, Log: cfg.Log, Now: cfg.Now, BaseURL: a.URL,
+		DB: db, Catalog: cat, Evidence: svc, Log: cfg.Log, Now: cfg.Now, BaseURL: a.URL,
 		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy,
 		SessionIdle: cfg.SessionIdle, PasswordParams: cfg.PasswordParams,
 	})
@@ -104,7 +129,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	if cfg.Demo {
-		logins, err := demo.Seed(ctx, db, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: cat, Now: cfg.Now})
+		logins, err := demo.Seed(ctx, db, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: cat, Evidence: svc, Now: cfg.Now})
 		if err != nil {
 			a.closeAll()
 			return nil, fmt.Errorf("demo data: %w", err)
@@ -152,6 +177,7 @@ func (a *App) Run(ctx context.Context) error {
 	go func() { errc <- a.server.Serve(a.ln) }()
 	select {
 	case err := <-errc:
+		a.Blobs.Close()
 		a.DB.Close()
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil
@@ -163,6 +189,7 @@ func (a *App) Run(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
 	err := a.server.Shutdown(sctx)
+	a.Blobs.Close()
 	a.DB.Close()
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -193,6 +220,9 @@ func (a *App) janitor(ctx context.Context) {
 
 func (a *App) closeAll() {
 	a.ln.Close()
+	if a.Blobs != nil {
+		a.Blobs.Close()
+	}
 	if a.DB != nil {
 		a.DB.Close()
 	}

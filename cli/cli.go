@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -42,6 +43,11 @@ func commands() []command {
 		{"user create", "Create a user (or add an existing one) in an organization with a role", runUserCreate},
 		{"readiness", "Print an organization's SOC 2 readiness; --min PERCENT exits 3 below it (for CI gates)", runReadiness},
 		{"framework import", "Import a CISO Assistant library (YAML) or OSCAL catalog (JSON) into an organization", runFrameworkImport},
+		{"evidence add", "Add files as evidence for controls: attest evidence add --org SLUG --control REF FILE…", runEvidenceAdd},
+		{"evidence export", "Write an organization's evidence, ledger and checkpoints to a bundle: --org SLUG --out FILE.zip", runEvidenceExport},
+		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle: attest verify FILE.zip --pubkey KEY", runVerify},
+		{"coverage", "Type 2 coverage per control: attest coverage --org SLUG --from DATE --to DATE [--tz ZONE] [--json]", runCoverage},
+		{"key show", "Print the install's public ledger key, which verifies its checkpoints and bundles", runKeyShow},
 		{"help", "List commands, flags and environment variables", nil},
 	}
 }
@@ -101,8 +107,11 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
-	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "readiness", "framework import"}},
-	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "readiness", "framework import"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage"}},
+	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "verify", "evidence add", "evidence export"}},
+	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; created on first use; default keys/ledger-ed25519.key in the data directory", []string{"serve", "verify", "key show", "evidence add", "evidence export"}},
+	{"max-upload", "ATTEST_MAX_UPLOAD", "100MiB", "largest evidence file accepted (B, KiB, MiB or GiB)", []string{"serve", "evidence add"}},
 	{"base-url", "ATTEST_BASE_URL", "", "external URL for links (set-up, invitations); https:// marks cookies Secure; default http://ADDR", []string{"serve"}},
 	{"trust-proxy", "ATTEST_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (only behind a reverse proxy)", []string{"serve"}},
 	{"session-idle", "ATTEST_SESSION_IDLE", "12h", "sign a session out after this long without use", []string{"serve"}},
@@ -188,6 +197,26 @@ func (f *flags) boolean(name string) (bool, error) {
 		return false, nil
 	}
 	return false, usagef("--%s (%s): want true or false, got %q", name, envOf(name), f.str(name))
+}
+
+// bytes reads a size such as 100MiB, 512KiB or 1048576.
+func (f *flags) bytes(name string) (int64, error) {
+	s := strings.TrimSpace(f.str(name))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		n      int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.n
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<50)/mult {
+		return 0, usagef("--%s (%s): want a size such as 100MiB, got %q", name, envOf(name), f.str(name))
+	}
+	return n * mult, nil
 }
 
 func (f *flags) duration(name string) (time.Duration, error) {

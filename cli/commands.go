@@ -37,7 +37,10 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	cfg := app.Config{Addr: f.str("addr"), DatabaseURL: f.str("database-url"), DataDir: f.str("data-dir"),
-		BaseURL: f.str("base-url"), Log: log, Out: e.stdout}
+		BaseURL: f.str("base-url"), BlobURL: f.str("blob-url"), SigningKeyFile: f.str("signing-key"), Log: log, Out: e.stdout}
+	if cfg.MaxUpload, err = f.bytes("max-upload"); err != nil {
+		return err
+	}
 	if cfg.TrustProxy, err = f.boolean("trust-proxy"); err != nil {
 		return err
 	}

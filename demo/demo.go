@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -21,7 +22,8 @@ const OrgSlug = "demo"
 // Options configure seeding.
 type Options struct {
 	PasswordParams auth.Params
-	Catalog        *catalog.Catalog // the built-in catalog; nil seeds no SOC 2 programme
+	Catalog        *catalog.Catalog  // the built-in catalog; nil seeds no SOC 2 programme
+	Evidence       *evidence.Service // nil seeds no evidence
 	Now            func() time.Time
 }
 
@@ -72,6 +74,7 @@ var people = []struct {
 // every step. It all commits at once or not at all.
 func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	var logins []Login
+	var org attest.Organization
 	err := db.Update(ctx, func(tx *store.Queries) error {
 		env := &Env{Tx: tx, Users: map[attest.Role]attest.User{}, Actor: attest.Actor{Label: "demo", Via: attest.ViaSystem},
 			Catalog: opts.Catalog, Now: opts.Now}
@@ -81,7 +84,8 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 		if env.Now == nil {
 			env.Now = time.Now
 		}
-		org, err := tx.OrgBySlug(ctx, OrgSlug)
+		var err error
+		org, err = tx.OrgBySlug(ctx, OrgSlug)
 		if attest.ErrorCode(err) == attest.ENOTFOUND {
 			org = attest.Organization{Slug: OrgSlug, Name: "Northwind Cloud (demo)"}
 			err = tx.CreateOrg(ctx, &org)
@@ -127,7 +131,15 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 		}
 		return nil
 	})
-	return logins, err
+	if err != nil {
+		return nil, err
+	}
+	// Evidence goes through the evidence service, which has its own
+	// transaction per item (blob, record, ledger entry, checkpoint).
+	if err := seedEvidence(ctx, db, opts.Evidence, org, attest.Actor{Label: "demo", Via: attest.ViaSystem}); err != nil {
+		return nil, fmt.Errorf("demo evidence: %w", err)
+	}
+	return logins, nil
 }
 
 // seedWelcome leaves a first entry in the activity log, once.

@@ -3,12 +3,18 @@ package demo_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"strings"
 	"testing"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/demo"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -60,4 +66,44 @@ func TestSeedIsIdempotent(t *testing.T) {
 			t.Fatalf("printed logins: %s", out.String())
 		}
 	})
+}
+
+// The demo's evidence goes through the real service: a verifiable ledger, some
+// controls ready, and seeding again adds nothing.
+func TestSeedEvidence(t *testing.T) {
+	ctx := context.Background()
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.Open(t, store.SQLite, nil)
+	blobs, err := blob.Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blobs.Close()
+	_, key, _ := ed25519.GenerateKey(nil)
+	svc := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 1 << 20}
+	opts := demo.Options{PasswordParams: auth.TestParams, Catalog: cat, Evidence: svc}
+	if _, err := demo.Seed(ctx, db, opts); err != nil {
+		t.Fatal(err)
+	}
+	org, _ := db.OrgBySlug(ctx, demo.OrgSlug)
+	first, _ := db.EvidenceList(ctx, org.ID, store.EvidenceFilter{})
+	if len(first) < 10 {
+		t.Fatalf("demo evidence: %d items", len(first))
+	}
+	if _, err := demo.Seed(ctx, db, opts); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.EvidenceList(ctx, org.ID, store.EvidenceFilter{}); len(again) != len(first) {
+		t.Fatalf("reseeding added evidence: %d → %d", len(first), len(again))
+	}
+	if _, err := svc.Verify(ctx, org); err != nil {
+		t.Fatalf("demo ledger does not verify: %v", err)
+	}
+	a, _ := programme.Assess(ctx, &db.Queries, cat, org.ID)
+	if a.States[readiness.StateReady] == 0 || a.States[readiness.StateImplementedNoEvidence] == 0 {
+		t.Fatalf("demo readiness states: %v", a.States)
+	}
 }

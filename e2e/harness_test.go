@@ -266,7 +266,7 @@ func (p *tab) location() string {
 // is rendered by the server and complete when it has loaded.
 func (p *tab) text(sel string) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[*string](`(e => e ? e.innerText : null)(document.querySelector(`+jsString(sel)+`))`))
+	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[*string](`(e => e ? (e.innerText ?? e.textContent) : null)(document.querySelector(`+jsString(sel)+`))`))
 	if err != nil {
 		p.t.Fatalf("text of %s: %v", sel, err)
 	}

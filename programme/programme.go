@@ -8,9 +8,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
 )
@@ -41,9 +43,10 @@ func Adopt(ctx context.Context, tx *store.Queries, cat *catalog.Catalog, orgID i
 }
 
 // Input builds the readiness input from a framework, the categories chosen in
-// scope and the organization's controls. Retired controls and mappings to
-// requirements out of scope do not count.
-func Input(fw *catalog.Framework, chosen []string, controls []attest.Control) readiness.Input {
+// scope, the organization's controls and their current evidence, at now.
+// Retired controls and mappings to requirements out of scope do not count;
+// evidence counts as fresh or stale for each control's own frequency.
+func Input(fw *catalog.Framework, chosen []string, controls []attest.Control, ev map[int64][]store.EvidenceTime, now time.Time) readiness.Input {
 	cats, reqs := fw.InScope(chosen)
 	in := readiness.Input{}
 	for _, c := range cats {
@@ -59,6 +62,13 @@ func Input(fw *catalog.Framework, chosen []string, controls []attest.Control) re
 			continue
 		}
 		rc := readiness.Control{ID: c.ID, Ref: c.Ref, Name: c.Name, Status: c.Status, OwnerID: c.OwnerID}
+		for _, t := range ev[c.ID] {
+			if evidence.Fresh(evidence.Item{CollectedAt: t.CollectedAt, PeriodEnd: t.PeriodEnd}, c.Frequency, now) {
+				rc.FreshEvidence++
+			} else {
+				rc.StaleEvidence++
+			}
+		}
 		for _, m := range c.Mappings {
 			if m.Framework == fw.ID && inScope[m.Requirement] && !slices.Contains(rc.Requirements, m.Requirement) {
 				rc.Requirements = append(rc.Requirements, m.Requirement)
@@ -77,7 +87,8 @@ type Assessment struct {
 	Categories []catalog.Category
 }
 
-// Assess loads what readiness needs for an organization and derives it.
+// Assess loads what readiness needs for an organization and derives it at the
+// store's clock.
 func Assess(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID int64) (Assessment, error) {
 	fw := cat.SOC2()
 	scope, err := q.Scope(ctx, orgID)
@@ -88,6 +99,10 @@ func Assess(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID i
 	if err != nil {
 		return Assessment{}, err
 	}
+	ev, err := q.EvidenceTimes(ctx, orgID)
+	if err != nil {
+		return Assessment{}, err
+	}
 	cats, _ := fw.InScope(scope.Categories)
-	return Assessment{Result: readiness.Assess(Input(fw, scope.Categories, controls)), Framework: fw, Scope: scope, Categories: cats}, nil
+	return Assessment{Result: readiness.Assess(Input(fw, scope.Categories, controls, ev, q.Now())), Framework: fw, Scope: scope, Categories: cats}, nil
 }

@@ -24,14 +24,14 @@ func TestInputKeepsScopeAndDropsRetired(t *testing.T) {
 			{Framework: "soc2", Requirement: "CC6.1"}, {Framework: "soc2", Requirement: "A1.2"}, {Framework: "iso", Requirement: "CC6.2"}}},
 		{ID: 2, Ref: "A-2", Status: attest.StatusImplemented, RetiredAt: time.Now(), Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1"}}},
 	}
-	in := programme.Input(fw, nil, controls)
+	in := programme.Input(fw, nil, controls, nil, time.Now())
 	if len(in.Requirements) != 33 || len(in.Categories) != 1 || len(in.Controls) != 1 {
 		t.Fatalf("security-only input: %d requirements, %d categories, %d controls", len(in.Requirements), len(in.Categories), len(in.Controls))
 	}
 	if got := in.Controls[0].Requirements; len(got) != 1 || got[0] != "CC6.1" {
 		t.Fatalf("mappings in scope: %v (availability is out of scope; another framework's mapping does not count)", got)
 	}
-	in = programme.Input(fw, []string{"availability"}, controls)
+	in = programme.Input(fw, []string{"availability"}, controls, nil, time.Now())
 	if got := in.Controls[0].Requirements; len(got) != 2 || len(in.Requirements) != 36 {
 		t.Fatalf("with availability: %v, %d requirements", got, len(in.Requirements))
 	}
@@ -93,4 +93,22 @@ func TestAdoptAndAssess(t *testing.T) {
 			t.Fatalf("all implemented without evidence: %d%% %v", after.Percent, after.States)
 		}
 	})
+}
+
+func TestInputJudgesEvidenceFreshnessPerFrequency(t *testing.T) {
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	controls := []attest.Control{
+		{ID: 1, Ref: "Q-1", Status: attest.StatusImplemented, Frequency: "quarterly", Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1"}}},
+		{ID: 2, Ref: "M-1", Status: attest.StatusImplemented, Frequency: "monthly", Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1"}}},
+	}
+	two := []store.EvidenceTime{{CollectedAt: now.AddDate(0, -2, 0)}}
+	in := programme.Input(cat.SOC2(), nil, controls, map[int64][]store.EvidenceTime{1: two, 2: two}, now)
+	// Two-month-old evidence is current for a quarterly control and stale for a monthly one.
+	if q, m := in.Controls[0], in.Controls[1]; q.FreshEvidence != 1 || q.StaleEvidence != 0 || m.FreshEvidence != 0 || m.StaleEvidence != 1 {
+		t.Fatalf("quarterly %+v, monthly %+v", q, m)
+	}
 }

@@ -53,3 +53,21 @@ func (q *Queries) RenameOrg(ctx context.Context, id int64, name string) error {
 	_, err := q.q.ExecContext(ctx, `UPDATE organizations SET name = $1 WHERE id = $2`, o.Name, id)
 	return err
 }
+
+// Orgs lists every organization of the install.
+func (q *Queries) Orgs(ctx context.Context) ([]attest.Organization, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+orgColumns+` FROM organizations o ORDER BY o.slug`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []attest.Organization
+	for rows.Next() {
+		var o attest.Organization
+		if err := scanOrg(rows, &o); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

@@ -107,8 +107,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		where = path
 		// WAL lets readers proceed during a write; immediate transactions take the
 		// write lock up front so two writers wait on busy_timeout instead of
-		// failing with SQLITE_BUSY half-way through.
-		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+		// failing with SQLITE_BUSY half-way through. synchronous=FULL makes every
+		// commit durable before it is acknowledged: what Attest acknowledged
+		// (evidence, ledger entries) survives a crash of the machine, not only
+		// of the process.
+		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
 		sdb, err = sql.Open("sqlite", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite database %s: %w", path, err)

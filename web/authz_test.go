@@ -11,6 +11,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
@@ -66,6 +67,13 @@ var wantAccess = map[string]web.Access{
 	"POST /o/{org}/frameworks":                    web.Edit,
 	"GET /o/{org}/frameworks/{key}":               web.Read,
 	"POST /o/{org}/frameworks/{key}/delete":       web.Edit,
+	"GET /o/{org}/evidence":                       web.Read,
+	"POST /o/{org}/evidence":                      web.Edit,
+	"GET /o/{org}/evidence/export":                web.Read,
+	"GET /o/{org}/evidence/{id}":                  web.Read,
+	"GET /o/{org}/evidence/{id}/content":          web.Read,
+	"POST /o/{org}/evidence/{id}/supersede":       web.Edit,
+	"GET /o/{org}/coverage":                       web.Read,
 	"GET /o/{org}/settings":                       web.Admin,
 	"POST /o/{org}/settings":                      web.Admin,
 	"POST /o/{org}/invitations":                   web.Admin,
@@ -76,25 +84,28 @@ var wantAccess = map[string]web.Access{
 	"GET /o/{org}/activity/export":                web.Admin,
 	"GET /o/{org}/controls":                       web.Read,
 	"GET /o/{org}/policies":                       web.Read,
-	"GET /o/{org}/evidence":                       web.Read,
 	"GET /o/{org}/monitoring":                     web.Read,
 	"GET /o/{org}/people":                         web.Read,
 	"GET /o/{org}/risks":                          web.Read,
 	"GET /o/{org}/vendors":                        web.Read,
 	"GET /o/{org}/audits":                         web.Read,
 
-	"GET /api/v1/openapi.json":               web.Public,
-	"GET /api/v1/me":                         web.SignedIn,
-	"GET /api/v1/orgs/{org}":                 web.Own,
-	"GET /api/v1/orgs/{org}/members":         web.Admin,
-	"POST /api/v1/orgs/{org}/invitations":    web.Admin,
-	"GET /api/v1/orgs/{org}/activity":        web.Admin,
-	"GET /api/v1/orgs/{org}/readiness":       web.Read,
-	"GET /api/v1/orgs/{org}/controls":        web.Read,
-	"GET /api/v1/orgs/{org}/controls/{id}":   web.Read,
-	"PATCH /api/v1/orgs/{org}/controls/{id}": web.Edit,
-	"GET /api/v1/orgs/{org}/tasks":           web.Own,
-	"POST /api/v1/orgs/{org}/tasks":          web.Edit,
+	"GET /api/v1/openapi.json":                     web.Public,
+	"GET /api/v1/me":                               web.SignedIn,
+	"GET /api/v1/orgs/{org}":                       web.Own,
+	"GET /api/v1/orgs/{org}/members":               web.Admin,
+	"POST /api/v1/orgs/{org}/invitations":          web.Admin,
+	"GET /api/v1/orgs/{org}/activity":              web.Admin,
+	"GET /api/v1/orgs/{org}/readiness":             web.Read,
+	"GET /api/v1/orgs/{org}/controls":              web.Read,
+	"GET /api/v1/orgs/{org}/controls/{id}":         web.Read,
+	"PATCH /api/v1/orgs/{org}/controls/{id}":       web.Edit,
+	"GET /api/v1/orgs/{org}/tasks":                 web.Own,
+	"POST /api/v1/orgs/{org}/tasks":                web.Edit,
+	"GET /api/v1/orgs/{org}/evidence":              web.Read,
+	"POST /api/v1/orgs/{org}/evidence":             web.Edit,
+	"GET /api/v1/orgs/{org}/evidence/{id}":         web.Read,
+	"GET /api/v1/orgs/{org}/evidence/{id}/content": web.Read,
 }
 
 func routeKey(rt web.Route) string { return rt.Method + " " + rt.Path }
@@ -211,7 +222,7 @@ func (e *env) callAs(rt web.Route, who string) response {
 	// that "own work" routes are reachable by an employee.
 	fx := e.records(who)
 	for prefix, id := range map[string]int64{"/tokens/{id}": tok.ID, "/invitations/{id}": inv.ID, "/controls/{id}": fx.control,
-		"/tasks/{id}": fx.task, "/subservices/{id}": fx.subservice, "/cuecs/{id}": fx.cuec} {
+		"/tasks/{id}": fx.task, "/subservices/{id}": fx.subservice, "/cuecs/{id}": fx.cuec, "/evidence/{id}": fx.evidence} {
 		if strings.Contains(rt.Path, prefix) {
 			path = strings.ReplaceAll(path, "{id}", fmt.Sprint(id))
 		}
@@ -253,8 +264,8 @@ func (e *env) callAs(rt web.Route, who string) response {
 }
 
 type records struct {
-	control, task, subservice, cuec int64
-	framework                       string
+	control, task, subservice, cuec, evidence int64
+	framework                                 string
 }
 
 // records creates one record of each kind in alpha for a request by who.
@@ -283,7 +294,12 @@ func (e *env) records(who string) records {
 			e.t.Fatal(err)
 		}
 	}
-	r.control, r.task, r.subservice, r.cuec = ctl.ID, task.ID, sub.ID, cu.ID
+	ev, err := e.svc.Add(ctx, evidence.New{Org: e.alpha, Actor: attest.Actor{Label: "test"}, Kind: attest.KindFile, Title: "Export",
+		Filename: "export.csv", ControlIDs: []int64{ctl.ID}}, strings.NewReader("user,mfa\nada,true\n"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	r.control, r.task, r.subservice, r.cuec, r.evidence = ctl.ID, task.ID, sub.ID, cu.ID, ev.ID
 	if fws, _ := e.db.ImportedFrameworks(ctx, e.alpha.ID); len(fws) > 0 {
 		r.framework = fws[0].Key
 	} else {

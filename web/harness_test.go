@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -18,7 +19,9 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 	"github.com/attest-hq/attest/web"
@@ -46,6 +49,7 @@ func (c *clock) Advance(d time.Duration) {
 type env struct {
 	t     *testing.T
 	db    *store.DB
+	svc   *evidence.Service
 	srv   *web.Server
 	ts    *httptest.Server
 	clock *clock
@@ -174,13 +178,20 @@ func serve(t *testing.T, db *store.DB, c *clock) *env {
 	if fixture.err != nil {
 		t.Fatalf("test fixture: %v", fixture.err)
 	}
-	srv, err := web.New(web.Config{DB: db, Catalog: fixture.cat, Now: c.Now, Log: slog.New(slog.DiscardHandler), PasswordParams: auth.TestParams, BaseURL: "http://attest.test"})
+	blobs, err := blob.Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
+	_, key, _ := ed25519.GenerateKey(nil)
+	svc := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 1 << 20}
+	srv, err := web.New(web.Config{DB: db, Catalog: fixture.cat, Evidence: svc, Now: c.Now, Log: slog.New(slog.DiscardHandler), PasswordParams: auth.TestParams, BaseURL: "http://attest.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &env{t: t, db: db, srv: srv, ts: ts, clock: c, users: map[string]attest.User{}}
+	return &env{t: t, db: db, svc: svc, srv: srv, ts: ts, clock: c, users: map[string]attest.User{}}
 }
 
 func (e *env) member(o attest.Organization, key string, role attest.Role) attest.User {

@@ -104,7 +104,6 @@ var areas = []struct {
 	Slug, Label, Soon string
 }{
 	{"policies", "Policies", "Policy templates, versions, approvals and employee acceptance, each approval and acceptance recorded as evidence."},
-	{"evidence", "Evidence", "Uploaded and collected evidence as immutable, hashed observations in a ledger you can verify offline."},
 	{"monitoring", "Monitoring", "Connectors to GitHub, AWS and identity providers feeding tests-as-code that pass or fail per resource, with history and exceptions."},
 	{"people", "People", "Your workforce from HR or identity providers: onboarding, offboarding, training and access reviews."},
 	{"risks", "Risks", "A risk register with owners, scores, treatments and review dates."},
@@ -120,7 +119,7 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 	items := []navItem{{Label: "Dashboard", Href: base}}
 	if c.Can(attest.ActRead) {
 		items = append(items, navItem{Label: "Controls", Href: base + "/controls"}, navItem{Label: "Criteria", Href: base + "/criteria"},
-			navItem{Label: "Scope", Href: base + "/scope"})
+			navItem{Label: "Scope", Href: base + "/scope"}, navItem{Label: "Evidence", Href: base + "/evidence"})
 	}
 	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"})
 	if c.Can(attest.ActRead) {

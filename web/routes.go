@@ -62,6 +62,14 @@ func (s *Server) routeTable() []Route {
 		ui("GET", "/o/{org}/frameworks/{key}", Read, s.frameworkPage),
 		ui("POST", "/o/{org}/frameworks/{key}/delete", Edit, s.deleteFramework),
 
+		ui("GET", "/o/{org}/evidence", Read, s.evidencePage),
+		ui("POST", "/o/{org}/evidence", Edit, s.addEvidence),
+		ui("GET", "/o/{org}/evidence/export", Read, s.exportEvidence),
+		ui("GET", "/o/{org}/evidence/{id}", Read, s.evidenceDetail),
+		ui("GET", "/o/{org}/evidence/{id}/content", Read, s.evidenceContent),
+		ui("POST", "/o/{org}/evidence/{id}/supersede", Edit, s.supersedeEvidence),
+		ui("GET", "/o/{org}/coverage", Read, s.coveragePage),
+
 		ui("GET", "/o/{org}/settings", Admin, s.settingsPage),
 		ui("POST", "/o/{org}/settings", Admin, s.updateSettings),
 		ui("POST", "/o/{org}/invitations", Admin, s.invite),
@@ -83,6 +91,10 @@ func (s *Server) routeTable() []Route {
 		api("PATCH", "/orgs/{org}/controls/{id}", Edit, s.apiUpdateControl),
 		api("GET", "/orgs/{org}/tasks", Own, s.apiTasks),
 		api("POST", "/orgs/{org}/tasks", Edit, s.apiCreateTask),
+		api("GET", "/orgs/{org}/evidence", Read, s.apiEvidenceList),
+		api("POST", "/orgs/{org}/evidence", Edit, s.apiAddEvidence),
+		api("GET", "/orgs/{org}/evidence/{id}", Read, s.apiEvidence),
+		api("GET", "/orgs/{org}/evidence/{id}/content", Read, s.evidenceContent),
 	}
 	// Areas that later capabilities fill: each says what will come.
 	for _, a := range areas {

@@ -13,15 +13,17 @@ import (
 
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
 )
 
 // Config is what the web layer needs from the application.
 type Config struct {
-	DB      *store.DB
-	Catalog *catalog.Catalog // built-in frameworks and control library
-	Log     *slog.Logger
-	Now     func() time.Time
+	DB       *store.DB
+	Catalog  *catalog.Catalog  // built-in frameworks and control library
+	Evidence *evidence.Service // blobs, ledger and signing key
+	Log      *slog.Logger
+	Now      func() time.Time
 
 	BaseURL        string        // external URL for links printed or shown (set-up, invitations)
 	SecureCookies  bool          // mark cookies Secure (behind TLS)

@@ -2,16 +2,20 @@ package web
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 )
 
 type settingsView struct {
+	PublicKey   string
+	KeyID       string
 	Members     []attest.Membership
 	Invitations []attest.Invitation
 	InviteLink  string // shown once, right after an invitation is created
@@ -30,6 +34,10 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, c *Ctx, 
 	}
 	if v.Invitations, err = s.cfg.DB.PendingInvitations(ctx, c.Org.ID); err != nil {
 		return err
+	}
+	if s.cfg.Evidence != nil {
+		pub := s.cfg.Evidence.Key.Public().(ed25519.PublicKey)
+		v.PublicKey, v.KeyID = ledger.EncodePublicKey(pub), ledger.KeyID(pub)
 	}
 	if f == nil {
 		f = &form{Values: map[string]string{"org_name": c.Org.Name, "role": string(attest.RoleEmployee)}, Errors: map[string]string{}}

@@ -1,0 +1,310 @@
+package blob
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+func newFS(t *testing.T) fixture {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := Open(t.Context(), "file://"+filepath.ToSlash(dir), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return fixture{store: s, temps: func(t *testing.T) []string { return fsTemps(t, dir) }}
+}
+
+func fsTemps(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(dir, fsTempDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestFSConformance(t *testing.T) {
+	testConformance(t, newFS)
+}
+
+func TestFSLayoutAndModes(t *testing.T) {
+	dir := t.TempDir()
+	s, err := openFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sha, _, err := s.Put(t.Context(), strings.NewReader("evidence"), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "sha256", sha[:2], sha[2:4], sha)
+	fi, err := os.Lstat(file)
+	if err != nil {
+		t.Fatalf("blob is not at %s: %v", file, err)
+	}
+	if fi.Mode() != 0o600 {
+		t.Errorf("%s has mode %v, want -rw-------", file, fi.Mode())
+	}
+	for _, d := range []string{"sha256", "tmp", "sha256/" + sha[:2], "sha256/" + sha[:2] + "/" + sha[2:4]} {
+		fi, err := os.Stat(filepath.Join(dir, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o700 {
+			t.Errorf("%s has mode %v, want drwx------", d, fi.Mode())
+		}
+	}
+}
+
+func TestFSRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	s, err := openFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	old := filepath.Join(dir, "tmp", "old.part")
+	fresh := filepath.Join(dir, "tmp", "fresh.part")
+	for _, p := range []string{old, fresh} {
+		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	aged := time.Now().Add(-staleTemp - time.Minute)
+	if err := os.Chtimes(old, aged, aged); err != nil {
+		t.Fatal(err)
+	}
+	s, err = openFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := os.Stat(old); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a temporary file older than %v survived openFS: %v", staleTemp, err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("openFS removed a fresh temporary file, which another process may be writing: %v", err)
+	}
+}
+
+// A symbolic link in the store is never followed: not where a blob should be,
+// and not where a fan-out directory should be.
+func TestFSRefusesSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	s, err := openFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	outside := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(outside, []byte("not evidence"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	sha, _, err := s.Put(t.Context(), strings.NewReader("evidence"), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, blobName(sha))
+	os.Remove(file)
+	if err := os.Symlink(outside, file); err != nil {
+		t.Fatal(err)
+	}
+	if rc, _, err := s.Open(t.Context(), sha); err == nil || errors.Is(err, ErrNotFound) {
+		if rc != nil {
+			rc.Close()
+		}
+		t.Fatalf("Open of a blob that is a symbolic link: %v, want a refusal", err)
+	}
+	if _, err := s.Stat(t.Context(), sha); err == nil || errors.Is(err, ErrNotFound) {
+		t.Fatalf("Stat of a blob that is a symbolic link: %v, want a refusal", err)
+	}
+	if got := list(t, s); len(got) != 0 {
+		t.Fatalf("List reported a symbolic link as a blob: %v", got)
+	}
+	// Putting the content again replaces the link with the real blob.
+	if _, _, err := s.Put(t.Context(), strings.NewReader("evidence"), sha, 0); err != nil {
+		t.Fatal(err)
+	}
+	assertContent(t, s, sha, int64(len("evidence")))
+	if b, _ := os.ReadFile(outside); string(b) != "not evidence" {
+		t.Fatalf("the file outside the store was changed: %q", b)
+	}
+
+	// A fan-out directory that is a link to a directory outside the store.
+	other := sha256hex("other")
+	outDir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(outDir, other[2:4]), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outDir, other[2:4], other), []byte("other"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outDir, filepath.Join(dir, "sha256", other[:2])); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Open(t.Context(), other); err == nil {
+		t.Fatal("Open followed a symbolic link out of the store")
+	}
+	if got := list(t, s); len(got) != 1 {
+		t.Fatalf("List = %v, want only the real blob", got)
+	}
+}
+
+// A blob damaged on disk (here: truncated) is replaced by the next Put of its
+// content, instead of being taken as already stored.
+func TestFSRepairsDamagedBlob(t *testing.T) {
+	dir := t.TempDir()
+	s, err := openFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sha, _, err := s.Put(t.Context(), gen(1, 5000), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(filepath.Join(dir, blobName(sha)), 100); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Put(t.Context(), gen(1, 5000), sha, 0); err != nil {
+		t.Fatal(err)
+	}
+	assertContent(t, s, sha, 5000)
+}
+
+// A full disk fails the Put with a message that names the store, and leaves
+// nothing behind. The store is a 1 MiB tmpfs, which needs root.
+func TestFSDiskFull(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
+		storetest.SkipOrFail(t, fmt.Sprintf("the full-disk test mounts a 1 MiB tmpfs, which needs root: mount: %v: %s", err, out))
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+	s, err := openFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, _, err = s.Put(t.Context(), gen(1, 2*mib), "", 0)
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Put of 2 MiB into a 1 MiB filesystem: %v, want ENOSPC", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, dir) || !strings.Contains(msg, "is full") {
+		t.Fatalf("full-disk error %q does not say that the store %s is full", msg, dir)
+	}
+	t.Logf("error: %v", err)
+	assertEmpty(t, fixture{store: s, temps: func(t *testing.T) []string { return fsTemps(t, dir) }})
+	// The space is free again.
+	if _, _, err := s.Put(t.Context(), gen(2, 100<<10), "", 0); err != nil {
+		t.Fatalf("Put of 100 KiB after the failure: %v", err)
+	}
+}
+
+// A process killed in the middle of a Put leaves only a temporary file, which
+// a later openFS removes once it is stale. The Put runs in a child process (this
+// test binary, re-run with ATTEST_BLOB_CRASH_DIR set) that is killed with
+// SIGKILL while its reader is blocked.
+func TestFSCrashMidPut(t *testing.T) {
+	if dir := os.Getenv("ATTEST_BLOB_CRASH_DIR"); dir != "" {
+		crashChild(dir)
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFSCrashMidPut$")
+	cmd.Env = append(os.Environ(), "ATTEST_BLOB_CRASH_DIR="+dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "writing\n" {
+		t.Fatalf("child said %q, %v", line, err)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	s, err := openFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{store: s, temps: func(t *testing.T) []string { return fsTemps(t, dir) }}
+	if got := list(t, s); len(got) != 0 {
+		t.Fatalf("after a crash mid-Put, List = %v, want nothing", got)
+	}
+	temps := f.temps(t)
+	if len(temps) != 1 {
+		t.Fatalf("after a crash mid-Put, temporary files = %v, want the one being written", temps)
+	}
+	s.Close()
+	aged := time.Now().Add(-2 * staleTemp)
+	if err := os.Chtimes(filepath.Join(dir, "tmp", temps[0]), aged, aged); err != nil {
+		t.Fatal(err)
+	}
+	s, err = openFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	assertEmpty(t, fixture{store: s, temps: f.temps})
+}
+
+// crashChild puts 4 MiB and then blocks in the reader, after telling the
+// parent, which kills it.
+func crashChild(dir string) {
+	s, err := openFS(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	r := io.MultiReader(gen(1, 4*mib), readerFunc(func([]byte) (int, error) {
+		fmt.Println("writing")
+		time.Sleep(time.Hour)
+		return 0, io.EOF
+	}))
+	s.Put(context.Background(), r, "", 0)
+	os.Exit(3) // not reached
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+func sha256hex(s string) string {
+	b := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,393 @@
+package cli
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/store"
+)
+
+// service opens what evidence commands need: blobs and the signing key.
+func (f *flags) service(ctx context.Context, db *store.DB) (*evidence.Service, error) {
+	key, _, err := app.LoadSigningKey(app.SigningKeyPath(f.str("data-dir"), f.str("signing-key")))
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := blob.Open(ctx, f.str("blob-url"), f.str("data-dir"))
+	if err != nil {
+		return nil, err
+	}
+	s := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 100 << 20}
+	if _, ok := f.values["max-upload"]; ok {
+		if s.MaxSize, err = f.bytes("max-upload"); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func runKeyShow(e *env, args []string) error {
+	f := newFlags("key show", e)
+	if rest, err := f.parse(args, e); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	path := app.SigningKeyPath(f.str("data-dir"), f.str("signing-key"))
+	key, created, err := app.LoadSigningKey(path)
+	if err != nil {
+		return err
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	if created {
+		fmt.Fprintf(e.stderr, "created a new signing key in %s\n", path)
+	}
+	fmt.Fprintf(e.stdout, "%s\nkey id %s\n", ledger.EncodePublicKey(pub), ledger.KeyID(pub))
+	return nil
+}
+
+// runVerify checks the install's ledgers and blobs, or, given a bundle file, the
+// bundle alone with the public key passed by --pubkey.
+func runVerify(e *env, args []string) error {
+	f := newFlags("verify", e)
+	orgSlug := f.fs.String("org", "", "verify one organization (default: all)")
+	pubkey := f.fs.String("pubkey", "", "with a bundle FILE.zip: the public key (attest-ed25519:…) to check its checkpoints against")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 {
+		return usagef("want at most one bundle FILE.zip, got %d arguments", len(rest))
+	}
+	if len(rest) == 1 {
+		return verifyBundle(e, rest[0], *pubkey)
+	}
+	if *pubkey != "" {
+		return usagef("--pubkey goes with a bundle FILE.zip; a live install checks its own key")
+	}
+	db, err := f.openDB(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := f.service(e.ctx, db)
+	if err != nil {
+		return err
+	}
+	defer svc.Blobs.Close()
+	var orgs []attest.Organization
+	if *orgSlug != "" {
+		o, err := db.OrgBySlug(e.ctx, *orgSlug)
+		if err != nil {
+			return fmt.Errorf("--org %s: %w", *orgSlug, err)
+		}
+		orgs = append(orgs, o)
+	} else if orgs, err = db.Orgs(e.ctx); err != nil {
+		return err
+	}
+	failed := 0
+	for _, o := range orgs {
+		rep, err := svc.Verify(e.ctx, o)
+		if err != nil {
+			failed++
+			fmt.Fprintf(e.stdout, "%s: FAILED: %v\n", o.Slug, err)
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s: ok: %d ledger entries, %d evidence items, %d blobs (%s) re-hashed\n", o.Slug, rep.Entries, rep.Evidence, rep.Blobs, sizeString(rep.Bytes))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d organizations failed verification", failed, len(orgs))
+	}
+	return nil
+}
+
+func verifyBundle(e *env, path, pubkey string) error {
+	if pubkey == "" {
+		return usagef("--pubkey is required to verify a bundle: get it from the install's Settings or `attest key show`, not from the bundle")
+	}
+	pub, err := ledger.ParsePublicKey(pubkey)
+	if err != nil {
+		return usagef("--pubkey: %v", err)
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	info, err := file.Stat()
+	if err != nil {
+		return err
+	}
+	rep, err := ledger.VerifyBundle(file, info.Size(), pub)
+	if err != nil {
+		return fmt.Errorf("%s does not verify: %w", path, err)
+	}
+	fmt.Fprintf(e.stdout, "%s: ok: organization %s, %d ledger entries, %d evidence items, %d blobs (%s) re-hashed, signed checkpoint at entry %d\n",
+		path, rep.Org, rep.Entries, rep.Evidence, rep.Blobs, sizeString(rep.Bytes), rep.CheckpointSeq)
+	return nil
+}
+
+// stringList collects a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
+
+func runEvidenceAdd(e *env, args []string) error {
+	f := newFlags("evidence add", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	var controls stringList
+	f.fs.Var(&controls, "control", "control ID (ref) the evidence supports; repeatable")
+	title := f.fs.String("title", "", "title (default: the file name)")
+	from := f.fs.String("period-start", "", "first day the evidence covers (YYYY-MM-DD)")
+	to := f.fs.String("period-end", "", "last day the evidence covers (YYYY-MM-DD)")
+	notes := f.fs.String("notes", "", "notes for the auditor")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if *orgSlug == "" {
+		return usagef("--org is required")
+	}
+	if len(controls) == 0 {
+		return usagef("--control is required: name the control(s) the evidence supports")
+	}
+	if len(rest) == 0 {
+		return usagef("name at least one FILE")
+	}
+	var ps, pe time.Time
+	if (*from == "") != (*to == "") {
+		return usagef("--period-start and --period-end go together")
+	}
+	if *from != "" {
+		if ps, err = time.Parse("2006-01-02", *from); err != nil {
+			return usagef("--period-start: want YYYY-MM-DD, got %q", *from)
+		}
+		if pe, err = time.Parse("2006-01-02", *to); err != nil {
+			return usagef("--period-end: want YYYY-MM-DD, got %q", *to)
+		}
+		pe = pe.Add(24*time.Hour - time.Microsecond) // the whole last day
+	}
+	for _, path := range rest {
+		info, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		if !info.Mode().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", path)
+		}
+	}
+	db, err := f.openDB(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := f.service(e.ctx, db)
+	if err != nil {
+		return err
+	}
+	defer svc.Blobs.Close()
+	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	if err != nil {
+		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+	}
+	all, err := db.Controls(e.ctx, org.ID, store.ControlFilter{})
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, ref := range controls {
+		found := false
+		for _, c := range all {
+			if strings.EqualFold(c.Ref, ref) {
+				ids, found = append(ids, c.ID), true
+			}
+		}
+		if !found {
+			return usagef("--control %s: %s has no such control", ref, org.Slug)
+		}
+	}
+	for _, path := range rest {
+		file, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		info, _ := file.Stat()
+		name := filepath.Base(path)
+		t := *title
+		if t == "" {
+			t = name
+		}
+		pr := &progress{w: e.stderr, name: name, total: info.Size(), show: isTerminal(e.stderr) || info.Size() > 8<<20}
+		ev, err := svc.Add(e.ctx, evidence.New{Org: org, Actor: cliActor(), Kind: attest.KindFile, Title: t, Filename: name,
+			PeriodStart: ps, PeriodEnd: pe, Notes: *notes, ControlIDs: ids}, io.TeeReader(file, pr))
+		file.Close()
+		pr.done()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		fmt.Fprintf(e.stdout, "added %s: %s (%s, sha256 %s, ledger entry %d)\n", ev.UID, name, sizeString(ev.Size), ev.SHA256, ev.LedgerSeq)
+	}
+	return nil
+}
+
+// progress prints a progress line for large files.
+type progress struct {
+	w          io.Writer
+	name       string
+	total, n   int64
+	show       bool
+	lastReport time.Time
+}
+
+func (p *progress) Write(b []byte) (int, error) {
+	p.n += int64(len(b))
+	if p.show && time.Since(p.lastReport) > 200*time.Millisecond {
+		p.lastReport = time.Now()
+		p.print()
+	}
+	return len(b), nil
+}
+
+func (p *progress) print() {
+	pct := 100
+	if p.total > 0 {
+		pct = int(p.n * 100 / p.total)
+	}
+	bar := strings.Repeat("#", pct/5) + strings.Repeat(".", 20-pct/5)
+	fmt.Fprintf(p.w, "\r%s [%s] %3d%% %s", p.name, bar, pct, sizeString(p.n))
+}
+
+func (p *progress) done() {
+	if p.show {
+		p.print()
+		fmt.Fprintln(p.w)
+	}
+}
+
+func sizeString(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func runEvidenceExport(e *env, args []string) error {
+	f := newFlags("evidence export", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	out := f.fs.String("out", "", "the bundle file to write (FILE.zip)")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	if *orgSlug == "" || *out == "" {
+		return usagef("--org and --out are required")
+	}
+	db, err := f.openDB(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := f.service(e.ctx, db)
+	if err != nil {
+		return err
+	}
+	defer svc.Blobs.Close()
+	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	if err != nil {
+		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+	}
+	// Write beside the target and rename, so a failed export leaves no half file.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".attest-export-*.zip")
+	if err != nil {
+		return fmt.Errorf("--out %s: %w", *out, err)
+	}
+	defer os.Remove(tmp.Name())
+	n, err := svc.Export(e.ctx, org, tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return err
+	}
+	pub := svc.Key.Public().(ed25519.PublicKey)
+	fmt.Fprintf(e.stdout, "wrote %s: %d evidence items\nverify it anywhere with:\n  attest verify %s --pubkey %s\n", *out, n, *out, ledger.EncodePublicKey(pub))
+	return nil
+}
+
+func runCoverage(e *env, args []string) error {
+	f := newFlags("coverage", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	from := f.fs.String("from", "", "first day of the window (YYYY-MM-DD)")
+	to := f.fs.String("to", "", "last day of the window (YYYY-MM-DD)")
+	tz := f.fs.String("tz", "UTC", "time zone the window's dates are in, e.g. Europe/Dublin")
+	asJSON := f.fs.Bool("json", false, "print JSON")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	if *orgSlug == "" || *from == "" || *to == "" {
+		return usagef("--org, --from and --to are required")
+	}
+	w, err := evidence.ParseWindow(*from, *to, *tz)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	db, err := f.openDB(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	if err != nil {
+		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+	}
+	report, err := evidence.Report(e.ctx, &db.Queries, org.ID, w)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(report)
+	}
+	fmt.Fprintf(e.stdout, "%s: Type 2 coverage %s to %s (%s)\n\n", org.Slug, *from, *to, *tz)
+	for _, c := range report.Controls {
+		status := fmt.Sprintf("%d/%d covered", c.Covered, len(c.Instances))
+		if c.PerEvent {
+			status = fmt.Sprintf("%d occurrence(s) evidenced", c.Covered)
+		}
+		fmt.Fprintf(e.stdout, "%-8s %-10s %-22s %s\n", c.Ref, c.Frequency, status, strings.Join(c.Gaps, " "))
+	}
+	fmt.Fprintf(e.stdout, "\n%d of %d period instances covered\n", report.Covered, report.Instances)
+	return nil
+}

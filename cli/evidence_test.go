@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+// TestEvidenceCommands walks the evidence life cycle through the CLI: add,
+// verify, export, verify the bundle offline, and coverage.
+func TestEvidenceCommands(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			dir := t.TempDir()
+			vars := map[string]string{"ATTEST_DATABASE_URL": storetest.URL(t, d), "ATTEST_DATA_DIR": dir}
+			if r := runCLI(t, vars, "", "org", "create", "acme", "--name", "Acme"); r.code != 0 {
+				t.Fatal(r.stderr)
+			}
+			db, err := store.Open(context.Background(), store.Options{URL: vars["ATTEST_DATABASE_URL"]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			org, _ := db.OrgBySlug(context.Background(), "acme")
+			ctl := attest.Control{OrgID: org.ID, Ref: "AC-4", Name: "Access review", Family: "Access", Type: "detective", Frequency: "quarterly", Status: attest.StatusImplemented}
+			if err := db.CreateControl(context.Background(), &ctl); err != nil {
+				t.Fatal(err)
+			}
+
+			key := runCLI(t, vars, "", "key", "show")
+			pub := regexp.MustCompile(`attest-ed25519:[A-Za-z0-9+/=]+`).FindString(key.stdout)
+			if key.code != 0 || pub == "" || !strings.Contains(key.stderr, "created a new signing key") {
+				t.Fatalf("key show: %+v", key)
+			}
+			if again := runCLI(t, vars, "", "key", "show"); !strings.Contains(again.stdout, pub) || again.stderr != "" {
+				t.Fatalf("the key changed or was recreated: %+v", again)
+			}
+			if info, err := os.Stat(filepath.Join(dir, "keys", "ledger-ed25519.key")); err != nil || info.Mode().Perm() != 0o600 {
+				t.Fatalf("key file: %v %v", info, err)
+			}
+
+			review := filepath.Join(dir, "q1-review.csv")
+			os.WriteFile(review, []byte("user,decision\nada,keep\n"), 0o600)
+			empty := filepath.Join(dir, "empty.txt")
+			os.WriteFile(empty, nil, 0o600)
+			r := runCLI(t, vars, "", "evidence", "add", "--org", "acme", "--control", "ac-4", "--period-start", "2026-01-01", "--period-end", "2026-03-31", review)
+			if r.code != 0 || !regexp.MustCompile(`added ev_[0-9a-f]+: q1-review.csv \(23 B, sha256 [0-9a-f]{64}, ledger entry 1\)`).MatchString(r.stdout) {
+				t.Fatalf("evidence add: %+v", r)
+			}
+			if r := runCLI(t, vars, "", "evidence", "add", "--org", "acme", "--control", "AC-4", empty); r.code != 1 || !strings.Contains(r.stderr, "file: is empty") {
+				t.Fatalf("empty file: %+v", r)
+			}
+			for _, bad := range []struct {
+				args []string
+				want string
+			}{
+				{[]string{"evidence", "add", "--org", "acme", review}, "--control is required"},
+				{[]string{"evidence", "add", "--org", "acme", "--control", "NOPE-1", review}, "--control NOPE-1: acme has no such control"},
+				{[]string{"evidence", "add", "--org", "acme", "--control", "AC-4", "--period-start", "2026-01-01", review}, "--period-start and --period-end go together"},
+				{[]string{"evidence", "add", "--org", "acme", "--control", "AC-4", dir}, "is not a regular file"},
+				{[]string{"verify", "--pubkey", pub}, "--pubkey goes with a bundle"},
+				{[]string{"verify", "x.zip"}, "--pubkey is required"},
+				{[]string{"verify", "x.zip", "--pubkey", "nonsense"}, "--pubkey:"},
+				{[]string{"coverage", "--org", "acme", "--from", "2026-06-30", "--to", "2026-01-01"}, "ends (2026-01-01) before it starts"},
+				{[]string{"coverage", "--org", "acme", "--from", "2026-01-01", "--to", "2026-06-30", "--tz", "Mars/Olympus"}, "time zone"},
+			} {
+				if r := runCLI(t, vars, "", bad.args...); r.code == 0 || !strings.Contains(r.stderr, bad.want) {
+					t.Errorf("%v: exit %d %q, want %q", bad.args, r.code, r.stderr, bad.want)
+				}
+			}
+
+			if r := runCLI(t, vars, "", "verify"); r.code != 0 || !strings.Contains(r.stdout, "acme: ok: 1 ledger entries, 1 evidence items, 1 blobs") {
+				t.Fatalf("verify: %+v", r)
+			}
+			bundle := filepath.Join(dir, "acme.zip")
+			if r := runCLI(t, vars, "", "evidence", "export", "--org", "acme", "--out", bundle); r.code != 0 || !strings.Contains(r.stdout, "attest verify "+bundle+" --pubkey "+pub) {
+				t.Fatalf("export: %+v", r)
+			}
+			// The bundle verifies with nothing but the file and the key: no database, no data directory.
+			if r := runCLI(t, map[string]string{}, "", "verify", bundle, "--pubkey", pub); r.code != 0 || !strings.Contains(r.stdout, "ok: organization acme, 1 ledger entries, 1 evidence items") {
+				t.Fatalf("verify bundle: %+v", r)
+			}
+			b, _ := os.ReadFile(bundle)
+			i := strings.Index(string(b), "user,decision")
+			b[i] ^= 1
+			tampered := filepath.Join(dir, "tampered.zip")
+			os.WriteFile(tampered, b, 0o600)
+			if r := runCLI(t, map[string]string{}, "", "verify", tampered, "--pubkey", pub); r.code != 1 || !strings.Contains(r.stderr, "does not verify") {
+				t.Fatalf("tampered bundle: %+v", r)
+			}
+
+			r = runCLI(t, vars, "", "coverage", "--org", "acme", "--from", "2026-01-01", "--to", "2026-06-30", "--json")
+			var rep struct {
+				Instances, Covered int
+				Controls           []struct {
+					Ref  string
+					Gaps []string
+				}
+			}
+			if r.code != 0 || json.Unmarshal([]byte(r.stdout), &rep) != nil || rep.Instances != 2 || rep.Covered != 1 || rep.Controls[0].Gaps[0] != "2026-Q2" {
+				t.Fatalf("coverage: %+v %+v", r, rep)
+			}
+			if r := runCLI(t, vars, "", "coverage", "--org", "acme", "--from", "2026-01-01", "--to", "2026-06-30"); r.code != 0 || !strings.Contains(r.stdout, "AC-4     quarterly  1/2 covered") {
+				t.Fatalf("coverage text: %+v", r)
+			}
+		})
+	}
+}

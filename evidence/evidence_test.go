@@ -1,0 +1,161 @@
+package evidence
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestFreshness(t *testing.T) {
+	collected := at("2026-01-15T10:00:00Z")
+	cases := []struct {
+		freq    string
+		item    Item
+		expires string
+	}{
+		{"daily", Item{CollectedAt: collected}, "2026-01-17T10:00:00Z"},
+		{"weekly", Item{CollectedAt: collected}, "2026-01-25T10:00:00Z"},
+		{"monthly", Item{CollectedAt: collected}, "2026-02-22T10:00:00Z"},
+		{"continuous", Item{CollectedAt: collected}, "2026-02-22T10:00:00Z"},
+		// A quarterly review covering Q4 2025, done in January, is current until
+		// the end of Q1 plus two weeks: its period end is what counts.
+		{"quarterly", Item{CollectedAt: collected, PeriodEnd: at("2025-12-31T23:59:59Z")}, "2026-04-14T23:59:59Z"},
+		{"annual", Item{CollectedAt: collected}, "2027-02-14T10:00:00Z"},
+		{"per-event", Item{CollectedAt: collected}, "2027-01-15T10:00:00Z"},
+		{"unknown", Item{CollectedAt: collected}, "2027-02-14T10:00:00Z"},
+		// Month arithmetic on a month end: Jan 31 + 1 month normalises to Mar 3.
+		{"monthly", Item{CollectedAt: at("2026-01-31T00:00:00Z")}, "2026-03-10T00:00:00Z"},
+	}
+	for _, c := range cases {
+		got := ExpiresAt(c.item, c.freq)
+		if !got.Equal(at(c.expires)) {
+			t.Errorf("%s: expires %s, want %s", c.freq, got.Format(time.RFC3339), c.expires)
+		}
+		if !Fresh(c.item, c.freq, got.Add(-time.Second)) || Fresh(c.item, c.freq, got) {
+			t.Errorf("%s: freshness does not flip exactly at expiry", c.freq)
+		}
+	}
+	fresh, stale := Count([]Item{{CollectedAt: at("2026-03-01T00:00:00Z")}, {CollectedAt: at("2025-01-01T00:00:00Z")}}, "quarterly", at("2026-03-10T00:00:00Z"))
+	if fresh != 1 || stale != 1 {
+		t.Errorf("Count = %d fresh, %d stale", fresh, stale)
+	}
+}
+
+func window(from, to string, loc *time.Location) Window {
+	f, _ := ParseDate(from)
+	e, _ := ParseDate(to)
+	return Window{From: f, To: e, Loc: loc}
+}
+
+func labels(ins []Instance) string {
+	var out []string
+	for _, in := range ins {
+		l := in.Label
+		if in.Partial {
+			l += "*"
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, " ")
+}
+
+func TestInstances(t *testing.T) {
+	cases := []struct {
+		from, to, freq, want string
+	}{
+		{"2026-01-01", "2026-06-30", "quarterly", "2026-Q1 2026-Q2"},
+		{"2026-02-15", "2026-08-14", "quarterly", "2026-Q1* 2026-Q2 2026-Q3*"},
+		{"2026-01-01", "2026-06-30", "monthly", "2026-01 2026-02 2026-03 2026-04 2026-05 2026-06"},
+		{"2028-02-27", "2028-03-01", "daily", "2028-02-27 2028-02-28 2028-02-29 2028-03-01"},
+		{"2027-02-27", "2027-03-01", "daily", "2027-02-27 2027-02-28 2027-03-01"},
+		{"2026-12-28", "2027-01-10", "weekly", "2026-W53 2027-W01"},
+		{"2026-12-30", "2027-01-12", "weekly", "2026-W53* 2027-W01 2027-W02*"},
+		{"2026-07-01", "2027-06-30", "annual", "2026* 2027*"},
+		{"2026-01-31", "2026-03-01", "continuous", "2026-01* 2026-02 2026-03*"},
+		{"2026-01-01", "2026-03-31", "per-event", ""},
+	}
+	for _, c := range cases {
+		if got := labels(Instances(window(c.from, c.to, time.UTC), c.freq)); got != c.want {
+			t.Errorf("%s %s..%s: %q, want %q", c.freq, c.from, c.to, got, c.want)
+		}
+	}
+	// Clipped instances carry the clipped dates.
+	ins := Instances(window("2026-02-15", "2026-08-14", time.UTC), "quarterly")
+	if ins[0].Start.String() != "2026-02-15" || ins[0].End.String() != "2026-03-31" || ins[2].End.String() != "2026-08-14" {
+		t.Errorf("clipping: %+v", ins)
+	}
+}
+
+func TestCover(t *testing.T) {
+	w := window("2026-01-01", "2026-06-30", time.UTC)
+	items := []Covering{
+		{CollectedAt: at("2026-02-10T12:00:00Z")}, // a moment in Q1
+		{CollectedAt: at("2026-07-03T12:00:00Z"), PeriodStart: at("2026-04-01T00:00:00Z"), PeriodEnd: at("2026-06-30T23:00:00Z")}, // a Q2 review done in July
+		{CollectedAt: at("2025-12-20T12:00:00Z")}, // before the window
+	}
+	cov := Cover(w, "quarterly", items)
+	if cov.Covered != 2 || len(cov.Gaps) != 0 || len(cov.Instances[0].Evidence) != 1 || cov.Instances[1].Evidence[0] != 1 {
+		t.Fatalf("quarterly: %+v", cov)
+	}
+	cov = Cover(w, "monthly", items)
+	if cov.Covered != 4 || strings.Join(cov.Gaps, " ") != "2026-01 2026-03" {
+		t.Fatalf("monthly: covered %d, gaps %v", cov.Covered, cov.Gaps)
+	}
+	if cov := Cover(w, "quarterly", nil); cov.Covered != 0 || len(cov.Gaps) != 2 {
+		t.Fatalf("no evidence: %+v", cov)
+	}
+}
+
+// The same instant falls on different dates, and so in different quarters,
+// depending on the organization's time zone.
+func TestCoverTimeZones(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	if ny == nil || tokyo == nil {
+		t.Fatal("time zone database missing")
+	}
+	item := []Covering{{CollectedAt: at("2026-03-31T23:30:00Z")}} // Mar 31 in New York, Apr 1 in Tokyo
+	for _, c := range []struct {
+		loc  *time.Location
+		want string
+	}{{ny, "2026-Q1"}, {tokyo, "2026-Q2"}, {time.UTC, "2026-Q1"}} {
+		cov := Cover(window("2026-01-01", "2026-06-30", c.loc), "quarterly", item)
+		var covered []string
+		for _, in := range cov.Instances {
+			if in.Covered {
+				covered = append(covered, in.Label)
+			}
+		}
+		if strings.Join(covered, " ") != c.want {
+			t.Errorf("%s: covered %v, want %s", c.loc, covered, c.want)
+		}
+	}
+}
+
+func TestCoverEvents(t *testing.T) {
+	w := window("2026-01-01", "2026-06-30", time.UTC)
+	cov := Cover(w, "per-event", []Covering{{CollectedAt: at("2026-03-05T09:00:00Z")}, {CollectedAt: at("2026-08-01T09:00:00Z")}, {CollectedAt: at("2026-05-01T09:00:00Z")}})
+	if !cov.PerEvent || cov.Covered != 2 || labels(cov.Instances) != "2026-03-05 2026-05-01" {
+		t.Fatalf("per-event: %+v", cov)
+	}
+}
+
+func TestWindowValidate(t *testing.T) {
+	if err := window("2026-06-30", "2026-01-01", time.UTC).Validate(); err == nil || !strings.Contains(err.Error(), "ends (2026-01-01) before it starts (2026-06-30)") {
+		t.Errorf("reversed window: %v", err)
+	}
+	if err := window("2020-01-01", "2026-01-01", time.UTC).Validate(); err == nil {
+		t.Error("six-year window accepted")
+	}
+	if _, err := ParseDate("2026-02-30"); err == nil {
+		t.Error("Feb 30 accepted")
+	}
+}

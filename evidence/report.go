@@ -1,0 +1,122 @@
+package evidence
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/store"
+)
+
+// ParseWindow reads a window from two dates and a time zone name.
+func ParseWindow(from, to, tz string) (Window, error) {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return Window{}, fmt.Errorf("time zone %q is not known (use names like UTC or Europe/Dublin)", tz)
+	}
+	f, err := ParseDate(from)
+	if err != nil {
+		return Window{}, fmt.Errorf("from: %v", err)
+	}
+	t, err := ParseDate(to)
+	if err != nil {
+		return Window{}, fmt.Errorf("to: %v", err)
+	}
+	w := Window{From: f, To: t, Loc: loc}
+	return w, w.Validate()
+}
+
+// ControlCoverageReport is the Type 2 coverage of every current control.
+type ControlCoverageReport struct {
+	From      string            `json:"from"`
+	To        string            `json:"to"`
+	TimeZone  string            `json:"time_zone"`
+	Controls  []ControlCoverage `json:"controls"`
+	Instances int               `json:"instances"`
+	Covered   int               `json:"covered"`
+}
+
+// ControlCoverage is one control's coverage.
+type ControlCoverage struct {
+	ID   int64  `json:"id"`
+	Ref  string `json:"ref"`
+	Name string `json:"name"`
+	Coverage
+}
+
+// Report loads the organization's current controls and evidence and
+// matches them against the window. Not-applicable controls have nothing to show.
+func Report(ctx context.Context, q *store.Queries, orgID int64, w Window) (ControlCoverageReport, error) {
+	rep := ControlCoverageReport{From: w.From.String(), To: w.To.String(), TimeZone: w.Loc.String(), Controls: []ControlCoverage{}}
+	controls, err := q.Controls(ctx, orgID, store.ControlFilter{})
+	if err != nil {
+		return rep, err
+	}
+	times, err := q.EvidenceTimes(ctx, orgID)
+	if err != nil {
+		return rep, err
+	}
+	for _, c := range controls {
+		if c.Status == attest.StatusNotApplicable {
+			continue
+		}
+		var items []Covering
+		for _, t := range times[c.ID] {
+			items = append(items, Covering{CollectedAt: t.CollectedAt, PeriodStart: t.PeriodStart, PeriodEnd: t.PeriodEnd})
+		}
+		cc := ControlCoverage{ID: c.ID, Ref: c.Ref, Name: c.Name, Coverage: Cover(w, c.Frequency, items)}
+		if !cc.PerEvent {
+			rep.Instances += len(cc.Instances)
+			rep.Covered += cc.Covered
+		}
+		rep.Controls = append(rep.Controls, cc)
+	}
+	return rep, nil
+}
+
+// Export writes the organization's evidence (every version), its ledger and
+// checkpoints and every blob to a bundle that verifies offline with the
+// install's public key. It returns the number of evidence items written.
+func (s *Service) Export(ctx context.Context, org attest.Organization, w io.Writer) (int, error) {
+	all, err := s.DB.EvidenceList(ctx, org.ID, store.EvidenceFilter{IncludeReplaced: true})
+	if err != nil {
+		return 0, err
+	}
+	entries, err := s.DB.LedgerEntries(ctx, org.ID)
+	if err != nil {
+		return 0, err
+	}
+	checkpoints, err := s.DB.Checkpoints(ctx, org.ID)
+	if err != nil {
+		return 0, err
+	}
+	b := ledger.Bundle{Org: org.Slug, GeneratedAt: s.DB.Now(), PublicKey: ledger.EncodePublicKey(s.Key.Public().(ed25519.PublicKey)),
+		Entries: entries, Checkpoints: checkpoints}
+	uids := map[int64]string{}
+	for _, ev := range all {
+		uids[ev.ID] = ev.UID
+	}
+	for i := len(all) - 1; i >= 0; i-- { // oldest first
+		ev := all[i]
+		be := ledger.BundleEvidence{ID: ev.UID, Title: ev.Title, Kind: ev.Kind, MediaType: ev.MediaType, Filename: ev.Filename, SHA256: ev.SHA256,
+			Size: ev.Size, CollectedAt: ev.CollectedAt, Source: ev.Source, AddedBy: ev.AddedByName, Notes: ev.Notes, Supersedes: uids[ev.Supersedes],
+			RecordHash: ev.RecordHash, Record: ev.Record}
+		if !ev.PeriodStart.IsZero() {
+			ps, pe := ev.PeriodStart, ev.PeriodEnd
+			be.PeriodStart, be.PeriodEnd = &ps, &pe
+		}
+		for _, c := range ev.Controls {
+			be.Controls = append(be.Controls, c.Ref)
+		}
+		b.Evidence = append(b.Evidence, be)
+	}
+	open := func(sha string) (io.ReadCloser, error) {
+		rc, _, err := s.Blobs.Open(ctx, sha)
+		return rc, err
+	}
+	return len(b.Evidence), ledger.WriteBundle(w, b, open)
+}

@@ -1,0 +1,327 @@
+package evidence
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/store"
+)
+
+// Service adds evidence: it streams the content into the blob store, stores
+// the record, and appends the record to the organization's ledger with a fresh
+// signed checkpoint, in one database transaction.
+type Service struct {
+	DB      *store.DB
+	Blobs   blob.Store
+	Key     ed25519.PrivateKey // the install's signing key
+	MaxSize int64              // largest accepted content, in bytes
+}
+
+// New is what a caller knows about evidence being added.
+type New struct {
+	Org         attest.Organization
+	Actor       attest.Actor
+	Kind        string
+	Title       string
+	Source      string // defaults to the actor
+	URL         string // links
+	Filename    string // files
+	MediaType   string // files; sniffed when empty
+	CollectedAt time.Time
+	PeriodStart time.Time
+	PeriodEnd   time.Time
+	Notes       string
+	ControlIDs  []int64
+	Supersedes  int64
+}
+
+// ErrEmpty is returned for empty content.
+var ErrEmpty = attest.Invalid("file", "is empty")
+
+// Add stores evidence whose content is read from r: the file, the attestation
+// text, or the system's output. For a link the content is the URL itself, and
+// r is ignored. Nothing is acknowledged until the blob is durable and the
+// record, its ledger entry and checkpoint have committed together; a failure
+// anywhere leaves no row. A blob written before a failure stays behind
+// unreferenced, where `attest verify` reports it and nothing counts it.
+func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence, error) {
+	e := attest.Evidence{OrgID: n.Org.ID, UID: newUID(), Kind: n.Kind, Title: n.Title, Source: n.Source, URL: strings.TrimSpace(n.URL),
+		Filename: n.Filename, MediaType: n.MediaType, CollectedAt: n.CollectedAt, PeriodStart: n.PeriodStart, PeriodEnd: n.PeriodEnd,
+		AddedBy: n.Actor.UserID, Notes: n.Notes, Supersedes: n.Supersedes}
+	if e.Source == "" {
+		e.Source = n.Actor.Label
+	}
+	if e.CollectedAt.IsZero() {
+		e.CollectedAt = s.DB.Now()
+	}
+	// Check what can be checked before reading any content.
+	e.SHA256 = strings.Repeat("0", 64)
+	if err := attest.ValidateEvidence(&e); err != nil {
+		return e, err
+	}
+	switch e.Kind {
+	case attest.KindLink:
+		r = strings.NewReader(e.URL)
+		e.MediaType = "text/uri-list"
+	case attest.KindAttestation:
+		e.MediaType = "text/plain; charset=utf-8"
+	}
+	var sniff sniffer
+	sha, size, err := s.Blobs.Put(ctx, io.TeeReader(r, &sniff), "", s.MaxSize)
+	switch {
+	case errors.Is(err, blob.ErrTooLarge):
+		return e, attest.Invalid("file", "is larger than the limit of %s", humanBytes(s.MaxSize))
+	case err != nil:
+		return e, fmt.Errorf("storing the content: %w", err)
+	case size == 0:
+		return e, ErrEmpty
+	}
+	e.SHA256, e.Size = sha, size
+	if e.MediaType == "" {
+		e.MediaType = mediaType(e.Filename, sniff.head)
+	}
+	for _, id := range n.ControlIDs {
+		e.Controls = append(e.Controls, attest.ControlRef{ID: id})
+	}
+	err = s.DB.Update(ctx, func(tx *store.Queries) error {
+		// Resolve control refs for the record, refusing controls of other organizations.
+		for i, c := range e.Controls {
+			ctl, err := tx.Control(ctx, n.Org.ID, c.ID)
+			if err != nil {
+				return attest.Invalid("controls", "control %d is not a control of this organization", c.ID)
+			}
+			e.Controls[i].Ref = ctl.Ref
+		}
+		var supersedesUID string
+		if e.Supersedes != 0 {
+			old, err := tx.Evidence(ctx, n.Org.ID, e.Supersedes)
+			if err != nil {
+				return attest.Invalid("supersedes", "must be evidence of this organization")
+			}
+			supersedesUID = old.UID
+		}
+		hash, record, err := ledger.HashRecord(Record(n.Org.Slug, e, supersedesUID))
+		if err != nil {
+			return err
+		}
+		e.RecordHash, e.Record = hash, record
+		if err := tx.CreateEvidence(ctx, &e); err != nil {
+			return err
+		}
+		entry, err := s.append(ctx, tx, n.Org, "evidence", e.UID, e.RecordHash)
+		if err != nil {
+			return err
+		}
+		e.LedgerSeq = entry.Seq
+		verb := "Added"
+		if supersedesUID != "" {
+			verb = "Corrected " + supersedesUID + " with"
+		}
+		return tx.Log(ctx, n.Actor.Record(n.Org.ID, "evidence.added", "evidence", e.UID,
+			fmt.Sprintf("%s %s evidence %q (%s, sha256 %s, ledger entry %d)", verb, e.Kind, e.Title, humanBytes(e.Size), e.SHA256, entry.Seq)))
+	})
+	return e, err
+}
+
+// append adds a ledger entry on the organization's head and signs a
+// checkpoint at it, inside the caller's transaction.
+func (s *Service) append(ctx context.Context, tx *store.Queries, org attest.Organization, recordType, recordID, recordHash string) (ledger.Entry, error) {
+	head, err := tx.LedgerHead(ctx, org.ID)
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	now := tx.Now()
+	entry := ledger.Next(head, org.Slug, recordType, recordID, recordHash, now)
+	if err := tx.AppendLedger(ctx, org.ID, entry); err != nil {
+		return entry, err
+	}
+	if err := tx.AddCheckpoint(ctx, org.ID, ledger.Sign(s.Key, org.Slug, entry, now)); err != nil {
+		return entry, err
+	}
+	return entry, nil
+}
+
+// Record is the canonical description of an evidence item that its ledger
+// entry commits to. It names controls by ref and people by label so that a
+// bundle verifies without Attest's database.
+func Record(org string, e attest.Evidence, supersedesUID string) map[string]any {
+	var controls []string
+	for _, c := range e.Controls {
+		controls = append(controls, c.Ref)
+	}
+	rec := map[string]any{
+		"type": "evidence", "org": org, "uid": e.UID, "kind": e.Kind, "title": e.Title, "source": e.Source, "url": e.URL,
+		"filename": e.Filename, "media_type": e.MediaType, "sha256": e.SHA256, "size": e.Size,
+		"collected_at": stampString(e.CollectedAt), "notes": e.Notes, "supersedes": supersedesUID, "controls": controls,
+	}
+	if !e.PeriodStart.IsZero() {
+		rec["period_start"], rec["period_end"] = stampString(e.PeriodStart), stampString(e.PeriodEnd)
+	}
+	if controls == nil {
+		rec["controls"] = []string{}
+	}
+	return rec
+}
+
+func stampString(t time.Time) string {
+	return t.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z")
+}
+
+func newUID() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return "ev_" + hex.EncodeToString(b)
+}
+
+// sniffer keeps the first 512 bytes of content for media-type detection.
+type sniffer struct{ head []byte }
+
+func (s *sniffer) Write(p []byte) (int, error) {
+	if n := 512 - len(s.head); n > 0 {
+		s.head = append(s.head, p[:min(n, len(p))]...)
+	}
+	return len(p), nil
+}
+
+// mediaType prefers the content's own signature, then the file extension.
+func mediaType(filename string, head []byte) string {
+	sniffed := http.DetectContentType(head)
+	if sniffed != "application/octet-stream" && !strings.HasPrefix(sniffed, "text/plain") {
+		return sniffed
+	}
+	if byExt := mime.TypeByExtension(strings.ToLower(filepath.Ext(filename))); byExt != "" {
+		return byExt
+	}
+	return sniffed
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// Verify re-hashes every blob of the organization's evidence and walks its
+// ledger, checking each entry's record against the database; it returns the
+// first entry that does not verify as a *ledger.Failure. Checkpoint
+// signatures are checked against the install's key.
+func (s *Service) Verify(ctx context.Context, org attest.Organization) (VerifyReport, error) {
+	rep := VerifyReport{Org: org.Slug}
+	entries, err := s.DB.LedgerEntries(ctx, org.ID)
+	if err != nil {
+		return rep, err
+	}
+	checkpoints, err := s.DB.Checkpoints(ctx, org.ID)
+	if err != nil {
+		return rep, err
+	}
+	rep.Entries = len(entries)
+	hashed := map[string]error{} // each blob is read once however many records share it
+	check := func(e ledger.Entry) error {
+		if e.RecordType != "evidence" {
+			return nil
+		}
+		ev, err := s.DB.EvidenceByUID(ctx, org.ID, e.RecordID)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			return fmt.Errorf("evidence %s is missing from the database", e.RecordID)
+		}
+		if err != nil {
+			return err
+		}
+		if got := ledger.HashBytes(ev.Record); got != e.RecordHash || ev.RecordHash != e.RecordHash {
+			return fmt.Errorf("evidence %s: its record does not match the hash the ledger committed to", ev.UID)
+		}
+		if err := recordMatchesRow(ev); err != nil {
+			return fmt.Errorf("evidence %s: %w", ev.UID, err)
+		}
+		if _, done := hashed[ev.SHA256]; !done {
+			hashed[ev.SHA256] = s.rehash(ctx, ev.SHA256, ev.Size, &rep)
+		}
+		if err := hashed[ev.SHA256]; err != nil {
+			return fmt.Errorf("evidence %s: %w", ev.UID, err)
+		}
+		rep.Evidence++
+		return nil
+	}
+	if err := ledger.VerifyChain(entries, checkpoints, s.Key.Public().(ed25519.PublicKey), check); err != nil {
+		return rep, err
+	}
+	// Every evidence row must be committed by an entry.
+	all, err := s.DB.EvidenceList(ctx, org.ID, store.EvidenceFilter{IncludeReplaced: true})
+	if err != nil {
+		return rep, err
+	}
+	for _, ev := range all {
+		if ev.LedgerSeq == 0 {
+			return rep, fmt.Errorf("evidence %s has no ledger entry: it was added outside Attest", ev.UID)
+		}
+	}
+	return rep, nil
+}
+
+// VerifyReport says what a verification covered.
+type VerifyReport struct {
+	Org      string
+	Entries  int
+	Evidence int
+	Blobs    int
+	Bytes    int64
+}
+
+// rehash streams a blob through SHA-256 and compares it with what the record says.
+func (s *Service) rehash(ctx context.Context, sha string, size int64, rep *VerifyReport) error {
+	rc, _, err := s.Blobs.Open(ctx, sha)
+	if errors.Is(err, blob.ErrNotFound) {
+		return fmt.Errorf("its content (sha256 %s) is missing from the blob store", sha)
+	}
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	got, n, err := ledger.HashReader(rc)
+	if err != nil {
+		return fmt.Errorf("reading its content: %w", err)
+	}
+	rep.Blobs++
+	rep.Bytes += n
+	if got != sha || n != size {
+		return fmt.Errorf("its content no longer matches: sha256 %s (%d bytes) recorded, %s (%d bytes) found", sha, size, got, n)
+	}
+	return nil
+}
+
+// recordMatchesRow checks that the row's fields are the ones the hashed record
+// names, so editing a row behind Attest's back is caught even if the record
+// column is left alone.
+func recordMatchesRow(ev attest.Evidence) error {
+	var rec map[string]any
+	if err := ledger.DecodeRecord(ev.Record, &rec); err != nil {
+		return fmt.Errorf("its record is not valid JSON: %w", err)
+	}
+	for field, want := range map[string]any{"uid": ev.UID, "kind": ev.Kind, "title": ev.Title, "sha256": ev.SHA256,
+		"filename": ev.Filename, "url": ev.URL, "collected_at": stampString(ev.CollectedAt), "size": float64(ev.Size)} {
+		if rec[field] != want {
+			return fmt.Errorf("its %s in the database differs from the committed record", field)
+		}
+	}
+	return nil
+}

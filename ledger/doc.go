@@ -1,0 +1,187 @@
+// Package ledger makes an organization's records tamper-evident: an append-only
+// hash chain per organization, checkpoints signed with the install's Ed25519 key,
+// and an export bundle that anyone can verify offline with the public key alone.
+//
+// The package is pure Go over plain values, plus zip and JSON encoding. It
+// imports nothing from the rest of Attest, reads no database and no clock, so a
+// third party can verify a bundle with it and nothing else. This comment is the
+// specification of every byte format it writes; another implementation needs
+// only this.
+//
+// # Entries
+//
+// Each record (an evidence item today; approvals, acceptances and test-result
+// summaries later) is appended to its organization's chain as an [Entry]. Entry
+// N commits to entry N-1 through Prev and to its record through RecordHash, so
+// changing, removing, inserting or reordering anything breaks every later link.
+// Sequence numbers run 1, 2, 3 … per organization, without gaps. Entry 1's Prev
+// is [ZeroHash], 64 "0" characters.
+//
+// Hashes are written everywhere as 64 lowercase hexadecimal digits.
+//
+// # Canonical bytes of an entry (attest-ledger-v1)
+//
+// An entry's Hash is the SHA-256 of its canonical bytes ([Canonical]): the line
+// "attest-ledger-v1", then one line per field, in this order:
+//
+//	org, seq, prev, record_type, record_id, record_hash, at
+//
+// Each field line is the field's name, a colon, the value's length in bytes as
+// a decimal number, a colon, the value's bytes, and a newline (0x0A). Every line,
+// the first included, ends with a newline; there is nothing after the last.
+// Strings are taken as their bytes (UTF-8 in practice), unchanged. seq is
+// written in decimal, without leading zeros or a plus sign. at is written as
+//
+//	YYYY-MM-DDTHH:MM:SS.ffffffZ
+//
+// in UTC, with exactly six fractional digits (microseconds; finer precision is
+// truncated, not rounded), 27 bytes for years 0001 to 9999. The length prefix
+// makes the encoding unambiguous whatever a value contains, colons and newlines
+// included. For example, this entry:
+//
+//	org "acme", seq 1, prev ZeroHash, record_type "evidence", record_id "42",
+//	record_hash "ab12…" (64 digits), at 2026-03-01 12:00:00.5 UTC
+//
+// has these canonical bytes, each line ending in a newline:
+//
+//	attest-ledger-v1
+//	org:4:acme
+//	seq:1:1
+//	prev:64:0000000000000000000000000000000000000000000000000000000000000000
+//	record_type:8:evidence
+//	record_id:2:42
+//	record_hash:64:ab12…
+//	at:27:2026-03-01T12:00:00.500000Z
+//
+// In ledger.jsonl an entry is one JSON object with the keys org, seq (a JSON
+// number), prev, record_type, record_id, record_hash, at and hash, all other
+// values JSON strings. at is written in the form above, so the canonical bytes
+// can be rebuilt from the line alone.
+//
+// # Records and canonical JSON
+//
+// A record's hash is the SHA-256 of its canonical JSON ([HashRecord],
+// [CanonicalJSON]):
+//
+//   - no whitespace outside strings;
+//   - object keys sorted by their UTF-8 bytes (the same as by Unicode code point);
+//     duplicate keys are refused;
+//   - strings written as UTF-8, escaping only what JSON requires: quotation mark
+//     as \", backslash as \\, the control characters U+0008, U+0009, U+000A,
+//     U+000C and U+000D as \b, \t, \n, \f and \r, other control characters below
+//     U+0020 as \u00XX with lowercase hex digits. Everything else, including
+//     "<", ">", "&", U+007F, U+2028 and U+2029, is written as itself. (Before
+//     that, encoding/json has turned invalid UTF-8 into U+FFFD.);
+//   - integers (numbers without a fraction or exponent) written digit for digit,
+//     except that -0 is written 0; other numbers as ECMAScript's Number-to-String
+//     writes them, which is what encoding/json does for a float64;
+//   - true, false and null as themselves.
+//
+// For the strings and integers of Attest's records this is RFC 8785 (JCS), and
+// Python's json.dumps(v, sort_keys=True, separators=(",", ":"),
+// ensure_ascii=False) produces the same bytes. A verifier never has to rebuild a
+// record, though: a bundle carries the exact bytes.
+//
+// # Evidence records
+//
+// What an evidence record holds is decided by the code that records evidence;
+// the ledger needs only its canonical bytes. A bundle does require each evidence
+// record to be a JSON object that names its file by "sha256" (the file's hex
+// SHA-256) and "size" (its length in bytes, an integer), so that committing to
+// the record commits to the file. index.json repeats the record's metadata in
+// fixed fields for reading, and [BundleEvidence.CheckRecord] holds those fields
+// to the record: a field the record also carries (title, kind, media_type,
+// filename, source, notes, supersedes, collected_at, period_start, period_end,
+// controls, id, added_by) must agree with it, and a field the record lacks must
+// be empty, except id (bound by the entry's record_id) and added_by (a display
+// name). A record's "org" and "type", if present, must be the bundle's
+// organization and "evidence".
+//
+// # Checkpoints (attest-checkpoint-v1)
+//
+// A [Checkpoint] states, under the install's signature, that entry Seq of the
+// organization's chain had hash Hash. Because each entry commits to the one
+// before it, it vouches for the whole chain up to Seq. The signature is Ed25519
+// (RFC 8032, pure, no pre-hash) over the message ([CheckpointMessage]): the line
+// "attest-checkpoint-v1", then the fields org, seq, hash and at, each encoded as
+// for entries. For example:
+//
+//	attest-checkpoint-v1
+//	org:4:acme
+//	seq:3:100
+//	hash:64:<the hash of entry 100>
+//	at:27:2026-03-01T12:00:00.000000Z
+//
+// Signature is the standard, padded base64 of the 64-byte signature. KeyID names
+// the signing key, and is not signed: the signature binds the key. In
+// checkpoints.json a checkpoint is an object with the keys org, seq (a number),
+// hash, at, key_id and signature.
+//
+// # Keys
+//
+// A key ID ([KeyID]) is the first 16 hex digits of the SHA-256 of the 32 raw
+// public-key bytes. The text form of a public key ([EncodePublicKey]) is
+// "attest-ed25519:" followed by the standard, padded base64 of those bytes (44
+// characters). A private key is stored as a PEM "PRIVATE KEY" block (PKCS #8,
+// RFC 8410), the form `openssl genpkey -algorithm ed25519` writes.
+//
+// # Bundles (attest-bundle-v1)
+//
+// An export ([WriteBundle]) is a zip archive holding, in this order:
+//
+//   - README.txt: how to verify by hand, for people (not verified);
+//   - index.json: an object with format ("attest-bundle-v1"), org, generated_at,
+//     public_key (a hint, never trusted) and evidence, an array with one object
+//     per evidence item on its own line, with the keys id, title, kind,
+//     media_type, filename, sha256, size, collected_at, period_start,
+//     period_end, controls, source, added_by, notes and supersedes, then
+//     record_hash and record, the record's canonical bytes written verbatim as a
+//     JSON value. Times are in the form above; period_start and period_end may
+//     be null. Several items may share an id when a record has several versions
+//     in the ledger; id and record_hash together are unique.
+//   - ledger.jsonl: every entry of the organization, one JSON object per line,
+//     in sequence order, each line ending in a newline;
+//   - checkpoints.json: a JSON array of checkpoints, one per line;
+//   - blobs/sha256/XX/HASH: each evidence file once, where HASH is its SHA-256
+//     and XX the first two digits of HASH, stored uncompressed.
+//
+// WriteBundle refuses a ledger whose last entry has no checkpoint, so in a
+// bundle the last entry must be covered by a checkpoint; entries after the last
+// checkpoint are refused as an unsigned tail.
+//
+// # Verification
+//
+// [VerifyChain] walks a chain and returns a [*Failure] naming the first entry
+// that does not verify. Its reasons read, for example:
+//
+//	sequence jumps from 4 to 6: entry 5 is missing
+//	entries are out of order: entry 4 comes before entry 3
+//	entry 5 appears more than once
+//	entry hash does not match its contents
+//	previous-entry hash does not match entry 4
+//	checkpoint at entry 10 does not match the entry: it signs hash …, the entry's hash is …
+//	checkpoint at entry 10 is signed by key "…", not by the expected key "…"
+//	checkpoint at entry 10: signature does not verify (…)
+//	checkpoint refers to entry 12, but the chain ends at entry 10
+//
+// plus whatever the caller's check reports for the record behind an entry.
+// [VerifyBundle] runs VerifyChain over a bundle with checks for the records in
+// index.json and the files in blobs/, and names what is wrong with the archive
+// itself: unsafe or duplicate file names, files that are not regular files or do
+// not belong, and files that inflate beyond their bounds.
+//
+// # What the ledger proves, and what it does not
+//
+// The chain alone is not a secret: anyone who can write the database can
+// rewrite entries and recompute every hash after them. What such a person cannot
+// do is sign. A chain that verifies against a checkpoint signed by the install's
+// key is the chain as it was when the checkpoint was signed, so a bundle is
+// trustworthy up to its last checkpoint, and only as far as the public key it is
+// checked against came from the organization. Entries after the last checkpoint
+// are an unsigned tail, which a bundle refuses. The key must be kept out of the
+// database for this to hold.
+//
+// Every checkpoint is checked against one key. An install that replaces its key
+// needs its old checkpoints re-signed (or a verifier that accepts a set of keys)
+// before its chain verifies again.
+package ledger

@@ -1,0 +1,173 @@
+package ledger
+
+import (
+	"fmt"
+	"strings"
+)
+
+// readme returns README.txt: how to check a bundle by hand, for a reader who has
+// neither Attest nor this package. It repeats the byte formats of doc.go in plain
+// words, with a Python script (standard library only) and OpenSSL commands.
+func readme(b Bundle, files int) string {
+	key := b.PublicKey
+	keyLine := "(not recorded)"
+	if pub, err := ParsePublicKey(key); err == nil {
+		keyLine = fmt.Sprintf("%s (key id %s)", key, KeyID(pub))
+	}
+	r := strings.NewReplacer(
+		"{org}", b.Org,
+		"{generated}", FormatTime(b.GeneratedAt),
+		"{key}", keyLine,
+		"{entries}", fmt.Sprint(len(b.Entries)),
+		"{evidence}", fmt.Sprint(len(b.Evidence)),
+		"{files}", fmt.Sprint(files),
+		"{checkpoints}", fmt.Sprint(len(b.Checkpoints)),
+	)
+	return r.Replace(readmeText)
+}
+
+const readmeText = `Attest evidence bundle
+======================
+
+Organization:  {org}
+Generated:     {generated}
+Signing key:   {key}
+Contents:      {entries} ledger entries, {evidence} evidence items, {files} files, {checkpoints} checkpoints
+
+This archive lets anyone check, without Attest, that the evidence in it is
+exactly what Attest recorded, and that nothing was added, removed, reordered or
+changed after the organization's signing key signed it.
+
+Get the organization's public key from the organization itself, through a
+channel you trust. The key printed above is only a hint: whoever can change this
+archive can change this file too.
+
+
+Verifying with Attest
+---------------------
+
+    attest verify THIS-FILE.zip --pubkey attest-ed25519:...
+
+It checks everything described below and names the first ledger entry that
+does not verify.
+
+
+What is in the archive
+----------------------
+
+index.json        The evidence items. Each one has its metadata and "record": the
+                  exact bytes the ledger committed to, whose SHA-256 is
+                  "record_hash". The record holds the file's SHA-256 and size.
+ledger.jsonl      The organization's ledger, one entry per line, entry 1 first.
+checkpoints.json  Signed checkpoints: "the entry with this hash was entry N".
+blobs/sha256/ab/abcdef...
+                  Every evidence file once, named by its SHA-256.
+
+
+Checking by hand
+----------------
+
+1. Files. Each file under blobs/ is named by its own SHA-256:
+
+       find blobs -type f -exec sha256sum {} +
+
+   prints every name twice, once as the hash and once in the path.
+
+2. Records. In index.json, the SHA-256 of each item's "record" is its
+   "record_hash". The record is canonical JSON: keys sorted, no spaces, and
+   strings escaped only where JSON requires it (RFC 8785), so Python's
+   json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+   gives the same bytes. The record's "sha256" and "size" name its file.
+
+3. The chain. Every entry's "hash" is the SHA-256 of these lines, each ending
+   in a newline (\n), where LEN is the value's length in bytes, in decimal:
+
+       attest-ledger-v1
+       org:LEN:<org>
+       seq:LEN:<seq>
+       prev:LEN:<prev>
+       record_type:LEN:<record_type>
+       record_id:LEN:<record_id>
+       record_hash:LEN:<record_hash>
+       at:LEN:<at>
+
+   The values are exactly as they appear in ledger.jsonl. Entry 1 has seq 1 and
+   a prev of 64 zeros; every later entry's seq is one more than the one before
+   it, and its prev is the hash of the entry before it. Every record_hash is the
+   record_hash of an evidence item in index.json, and every evidence item is
+   recorded by an entry.
+
+4. Checkpoints. Each checkpoint's "hash" must be the hash of the entry at its
+   "seq", and the last entry must have a checkpoint. Its "signature" is an
+   Ed25519 signature (base64) of these lines, built as in step 3:
+
+       attest-checkpoint-v1
+       org:LEN:<org>
+       seq:LEN:<seq>
+       hash:LEN:<hash>
+       at:LEN:<at>
+
+This Python 3 script does steps 1 to 4, except the signature itself, and
+writes each checkpoint's message and signature to checkpoint-N.msg and
+checkpoint-N.sig. Run it in the directory the archive was extracted to:
+
+    import base64, hashlib, json
+
+    def sha256(data):
+        return hashlib.sha256(data).hexdigest()
+
+    def fields(tag, obj, names):
+        out = tag.encode() + b"\n"
+        for name in names:
+            value = str(obj[name]).encode()
+            out += b"%s:%d:%s\n" % (name.encode(), len(value), value)
+        return out
+
+    records = {}
+    for ev in json.load(open("index.json", encoding="utf-8"))["evidence"]:
+        rec = ev["record"]
+        data = json.dumps(rec, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        assert sha256(data) == ev["record_hash"], "record of evidence " + ev["id"]
+        path = "blobs/sha256/%s/%s" % (rec["sha256"][:2], rec["sha256"])
+        h, size = hashlib.sha256(), 0
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+                size += len(chunk)
+        assert h.hexdigest() == rec["sha256"] and size == rec["size"], "file " + path
+        records[ev["record_hash"]] = ev
+
+    hashes, prev, recorded = {}, "0" * 64, set()
+    for n, line in enumerate(open("ledger.jsonl", encoding="utf-8"), 1):
+        e = json.loads(line)
+        canonical = fields("attest-ledger-v1", e, ["org", "seq", "prev", "record_type", "record_id", "record_hash", "at"])
+        assert e["seq"] == n and e["prev"] == prev and sha256(canonical) == e["hash"], "entry %d" % n
+        assert e["record_hash"] in records, "record of entry %d" % n
+        recorded.add(e["record_hash"])
+        prev = hashes[n] = e["hash"]
+    assert recorded == set(records), "evidence not recorded in the ledger"
+
+    last = 0
+    for i, c in enumerate(json.load(open("checkpoints.json", encoding="utf-8")), 1):
+        assert hashes.get(c["seq"]) == c["hash"], "checkpoint at entry %d" % c["seq"]
+        open("checkpoint-%d.msg" % i, "wb").write(fields("attest-checkpoint-v1", c, ["org", "seq", "hash", "at"]))
+        open("checkpoint-%d.sig" % i, "wb").write(base64.b64decode(c["signature"]))
+        last = max(last, c["seq"])
+    assert last == n, "entries after %d are not covered by a checkpoint" % last
+    print("chain verified: %d entries, head %s" % (n, prev))
+
+Then check each signature with OpenSSL 3, where KEY is the part of the public
+key after "attest-ed25519:":
+
+    printf '\060\052\060\005\006\003\053\145\160\003\041\000' > key.der
+    printf '%s' 'KEY' | base64 -d >> key.der
+    openssl pkey -pubin -inform DER -in key.der -out key.pem
+    openssl pkeyutl -verify -pubin -inkey key.pem -rawin -in checkpoint-1.msg -sigfile checkpoint-1.sig
+
+The first printf writes the fixed 12-byte prefix that turns a raw Ed25519 key
+into the DER form OpenSSL reads. OpenSSL prints "Signature Verified
+Successfully" for a good signature.
+
+The byte formats are specified in the documentation of the Go package
+github.com/attest-hq/attest/ledger.
+`

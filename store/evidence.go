@@ -1,0 +1,245 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest"
+)
+
+const evidenceColumns = `e.id, e.org_id, e.uid, e.kind, e.title, e.source, e.url, e.filename, e.media_type, e.sha256, e.size,
+e.collected_at, e.period_start, e.period_end, COALESCE(e.added_by, 0), COALESCE(u.name, ''), e.notes, COALESCE(e.supersedes, 0),
+COALESCE((SELECT n.id FROM evidence n WHERE n.supersedes = e.id), 0), e.record, e.record_hash, e.created_at,
+COALESCE((SELECT l.seq FROM ledger_entries l WHERE l.org_id = e.org_id AND l.record_type = 'evidence' AND l.record_id = e.uid), 0)`
+
+const evidenceFrom = ` FROM evidence e LEFT JOIN users u ON u.id = e.added_by `
+
+func scanEvidence(row interface{ Scan(...any) error }, e *attest.Evidence) error {
+	var ps, pe sql.NullTime
+	var record string
+	if err := row.Scan(&e.ID, &e.OrgID, &e.UID, &e.Kind, &e.Title, &e.Source, &e.URL, &e.Filename, &e.MediaType, &e.SHA256, &e.Size,
+		&e.CollectedAt, &ps, &pe, &e.AddedBy, &e.AddedByName, &e.Notes, &e.Supersedes, &e.SupersededBy, &record, &e.RecordHash, &e.CreatedAt, &e.LedgerSeq); err != nil {
+		return err
+	}
+	e.Record = []byte(record)
+	e.PeriodStart, e.PeriodEnd = timeOf(ps), timeOf(pe)
+	e.CollectedAt = stamp(e.CollectedAt)
+	return nil
+}
+
+// CreateEvidence stores an evidence row and its links to controls. The caller
+// has already stored the blob, computed the record hash and will append the
+// ledger entry in the same transaction.
+func (q *Queries) CreateEvidence(ctx context.Context, e *attest.Evidence) error {
+	if err := attest.ValidateEvidence(e); err != nil {
+		return err
+	}
+	if e.Supersedes != 0 {
+		old, err := q.Evidence(ctx, e.OrgID, e.Supersedes)
+		if err != nil {
+			return attest.Invalid("supersedes", "must be evidence of this organization")
+		}
+		if old.Superseded() {
+			return attest.Invalid("supersedes", "%s is already superseded by a newer version; correct that one instead", old.UID)
+		}
+	}
+	for _, c := range e.Controls {
+		if _, err := q.Control(ctx, e.OrgID, c.ID); err != nil {
+			return attest.Invalid("controls", "control %d is not a control of this organization", c.ID)
+		}
+	}
+	e.CreatedAt = q.now()
+	err := q.q.QueryRowContext(ctx, `INSERT INTO evidence (org_id, uid, kind, title, source, url, filename, media_type, sha256, size,
+collected_at, period_start, period_end, added_by, notes, supersedes, record, record_hash, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
+		e.OrgID, e.UID, e.Kind, e.Title, e.Source, e.URL, e.Filename, e.MediaType, e.SHA256, e.Size, stamp(e.CollectedAt),
+		nullTime(e.PeriodStart), nullTime(e.PeriodEnd), nullID(e.AddedBy), e.Notes, nullID(e.Supersedes), string(e.Record), e.RecordHash, e.CreatedAt).Scan(&e.ID)
+	if isUnique(err) {
+		return attest.Errorf(attest.ECONFLICT, "that evidence was already corrected by another version")
+	}
+	if err != nil {
+		return fmt.Errorf("create evidence: %w", err)
+	}
+	for _, c := range e.Controls {
+		if err := q.LinkEvidence(ctx, e.OrgID, e.ID, c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LinkEvidence ties evidence to a control; linking twice is harmless.
+func (q *Queries) LinkEvidence(ctx context.Context, orgID, evidenceID, controlID int64) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO evidence_controls (evidence_id, control_id, org_id, created_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (evidence_id, control_id) DO NOTHING`, evidenceID, controlID, orgID, q.now())
+	return err
+}
+
+// UnlinkEvidence removes a link; ENOTFOUND when there was none.
+func (q *Queries) UnlinkEvidence(ctx context.Context, orgID, evidenceID, controlID int64) error {
+	res, err := q.q.ExecContext(ctx, `DELETE FROM evidence_controls WHERE org_id = $1 AND evidence_id = $2 AND control_id = $3`, orgID, evidenceID, controlID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return attest.Errorf(attest.ENOTFOUND, "that evidence is not linked to that control")
+	}
+	return nil
+}
+
+// Evidence returns one evidence item of the organization with its controls.
+func (q *Queries) Evidence(ctx context.Context, orgID, id int64) (attest.Evidence, error) {
+	var e attest.Evidence
+	if err := scanEvidence(q.q.QueryRowContext(ctx, `SELECT `+evidenceColumns+evidenceFrom+`WHERE e.org_id = $1 AND e.id = $2`, orgID, id), &e); err != nil {
+		return e, notFound(err, "evidence")
+	}
+	links, err := q.evidenceLinks(ctx, orgID, []int64{e.ID})
+	e.Controls = links[e.ID]
+	return e, err
+}
+
+// EvidenceByUID returns one evidence item by its public identifier.
+func (q *Queries) EvidenceByUID(ctx context.Context, orgID int64, uid string) (attest.Evidence, error) {
+	var e attest.Evidence
+	if err := scanEvidence(q.q.QueryRowContext(ctx, `SELECT `+evidenceColumns+evidenceFrom+`WHERE e.org_id = $1 AND e.uid = $2`, orgID, uid), &e); err != nil {
+		return e, notFound(err, "evidence")
+	}
+	links, err := q.evidenceLinks(ctx, orgID, []int64{e.ID})
+	e.Controls = links[e.ID]
+	return e, err
+}
+
+// EvidenceFilter narrows an evidence listing. Zero fields do not filter.
+type EvidenceFilter struct {
+	ControlID       int64
+	Criterion       string // SOC 2 criterion the evidence's controls map to
+	Kind            string
+	Query           string // in title, file name, source and notes
+	Since, Until    time.Time
+	IncludeReplaced bool // include superseded versions
+}
+
+// EvidenceList lists the organization's evidence, newest first.
+func (q *Queries) EvidenceList(ctx context.Context, orgID int64, f EvidenceFilter) ([]attest.Evidence, error) {
+	where := `WHERE e.org_id = $1`
+	args := []any{orgID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where += fmt.Sprintf(cond, len(args))
+	}
+	if f.ControlID != 0 {
+		add(` AND e.id IN (SELECT evidence_id FROM evidence_controls WHERE control_id = $%d)`, f.ControlID)
+	}
+	if f.Kind != "" {
+		add(` AND e.kind = $%d`, f.Kind)
+	}
+	if f.Criterion != "" {
+		add(` AND e.id IN (SELECT ec.evidence_id FROM evidence_controls ec JOIN control_mappings m ON m.control_id = ec.control_id
+WHERE m.framework = 'soc2' AND m.requirement = $%d)`, f.Criterion)
+	}
+	if f.Query != "" {
+		add(` AND LOWER(e.title || ' ' || e.filename || ' ' || e.source || ' ' || e.notes) LIKE $%d ESCAPE '\'`, "%"+strings.TrimSuffix(likePrefix(strings.ToLower(f.Query)), "%")+"%")
+	}
+	if !f.Since.IsZero() {
+		add(` AND e.collected_at >= $%d`, stamp(f.Since))
+	}
+	if !f.Until.IsZero() {
+		add(` AND e.collected_at < $%d`, stamp(f.Until))
+	}
+	if !f.IncludeReplaced {
+		where += ` AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.supersedes = e.id)`
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+evidenceColumns+evidenceFrom+where+` ORDER BY e.collected_at DESC, e.id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list evidence: %w", err)
+	}
+	defer rows.Close()
+	var out []attest.Evidence
+	var ids []int64
+	for rows.Next() {
+		var e attest.Evidence
+		if err := scanEvidence(rows, &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+		ids = append(ids, e.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	links, err := q.evidenceLinks(ctx, orgID, ids)
+	for i := range out {
+		out[i].Controls = links[out[i].ID]
+	}
+	return out, err
+}
+
+// evidenceLinks loads the controls of several evidence items in one query.
+func (q *Queries) evidenceLinks(ctx context.Context, orgID int64, ids []int64) (map[int64][]attest.ControlRef, error) {
+	out := map[int64][]attest.ControlRef{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	want := map[int64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT ec.evidence_id, c.id, c.ref FROM evidence_controls ec JOIN controls c ON c.id = ec.control_id
+WHERE ec.org_id = $1 ORDER BY c.ref`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var eid int64
+		var c attest.ControlRef
+		if err := rows.Scan(&eid, &c.ID, &c.Ref); err != nil {
+			return nil, err
+		}
+		if want[eid] {
+			out[eid] = append(out[eid], c)
+		}
+	}
+	return out, rows.Err()
+}
+
+// BlobReferenced reports whether any evidence row refers to a blob, so that a
+// blob written for an upload that then failed can be told from a live one.
+func (q *Queries) BlobReferenced(ctx context.Context, sha string) (bool, error) {
+	var n int
+	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM evidence WHERE sha256 = $1`, sha).Scan(&n)
+	return n > 0, err
+}
+
+// EvidenceTimes returns, per control, when each current (not superseded) piece
+// of evidence was collected and the end of the period it covers: what
+// freshness is judged on.
+func (q *Queries) EvidenceTimes(ctx context.Context, orgID int64) (map[int64][]EvidenceTime, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT ec.control_id, e.collected_at, e.period_start, e.period_end
+FROM evidence_controls ec JOIN evidence e ON e.id = ec.evidence_id
+WHERE ec.org_id = $1 AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.supersedes = e.id)`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("evidence times: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]EvidenceTime{}
+	for rows.Next() {
+		var id int64
+		var t EvidenceTime
+		var ps, pe sql.NullTime
+		if err := rows.Scan(&id, &t.CollectedAt, &ps, &pe); err != nil {
+			return nil, err
+		}
+		t.PeriodStart, t.PeriodEnd = timeOf(ps), timeOf(pe)
+		out[id] = append(out[id], t)
+	}
+	return out, rows.Err()
+}
+
+// EvidenceTime is when a piece of evidence was collected and what it covers.
+type EvidenceTime struct {
+	CollectedAt, PeriodStart, PeriodEnd time.Time
+}
