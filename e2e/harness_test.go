@@ -53,6 +53,7 @@ func startServer(t *testing.T) *server {
 	a, err := app.New(ctx, app.Config{
 		Addr:           "127.0.0.1:0",
 		DatabaseURL:    dbURL,
+		DataDir:        t.TempDir(), // evidence blobs and the signing key
 		Out:            &out,
 		PasswordParams: auth.TestParams,
 		Log:            slog.New(slog.DiscardHandler),

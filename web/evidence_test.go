@@ -258,3 +258,32 @@ func TestEvidenceIsolation(t *testing.T) {
 		t.Errorf("export of an organization without evidence: %d", res.StatusCode)
 	}
 }
+
+// A correction can change only the controls: the file is kept, the new
+// version links to the new control, and the ledger records it.
+func TestCorrectionRelinksControls(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	a, b := e.control("AC-4"), e.control("AC-5")
+	mgr := e.login("manager")
+	ct, body := evidenceForm([][2]string{{"kind", "file"}, {"title", "Review"}, {"control", fmt.Sprint(a.ID)}}, "review.csv", []byte("ok\n"))
+	loc := mgr.postMultipart("/o/alpha/evidence", ct, body).Header.Get("Location")
+	if page := mgr.get(loc); !strings.Contains(page.body, `selected>AC-4 Control AC-4`) {
+		t.Fatal("correction form does not preselect the current control")
+	}
+	ct, body = evidenceForm([][2]string{{"kind", "file"}, {"control", fmt.Sprint(a.ID)}, {"control", fmt.Sprint(b.ID)}, {"notes", "also covers AC-5"}}, "", nil)
+	res := mgr.postMultipart(loc+"/supersede", ct, body)
+	if !res.redirectsTo("/o/alpha/evidence/") {
+		t.Fatalf("relink: %d %s", res.StatusCode, res.body)
+	}
+	id := strings.TrimPrefix(res.Header.Get("Location"), "/o/alpha/evidence/")
+	var n int64
+	fmt.Sscan(id, &n)
+	ev, _ := e.db.Evidence(ctx, e.alpha.ID, n)
+	old, _ := e.db.Evidence(ctx, e.alpha.ID, ev.Supersedes)
+	if len(ev.Controls) != 2 || ev.SHA256 != old.SHA256 || ev.Filename != "review.csv" || ev.Title != "Review" || ev.LedgerSeq != 2 {
+		t.Fatalf("corrected evidence: %+v", ev)
+	}
+	if _, err := e.svc.Verify(ctx, e.alpha); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -44,10 +44,18 @@ func parsePages() (map[string]*template.Template, error) {
 			return s
 		},
 		"statusLabel": attest.StatusLabel,
-		"words":       func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "-", " ") },
-		"join":        strings.Join,
-		"overdue":     func(t attest.Task, today string) bool { return !t.Closed() && t.DueOn != "" && t.DueOn < today },
-		"eq":          func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		"linked": func(e attest.Evidence, controlID int64) bool {
+			for _, c := range e.Controls {
+				if c.ID == controlID {
+					return true
+				}
+			}
+			return false
+		},
+		"words":   func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "-", " ") },
+		"join":    strings.Join,
+		"overdue": func(t attest.Task, today string) bool { return !t.Closed() && t.DueOn != "" && t.DueOn < today },
+		"eq":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		// field packs the arguments of the "field" partial: one labelled input
 		// with its hint and its validation message.
 		"selectField": func(f *form, name, label string, options []string) map[string]any {

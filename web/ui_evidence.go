@@ -122,6 +122,14 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request, c *Ctx) err
 
 // receiveEvidence reads an evidence upload (UI or API) and adds it.
 func (s *Server) receiveEvidence(w http.ResponseWriter, r *http.Request, c *Ctx, supersedes int64) (attest.Evidence, *form, error) {
+	var prev *attest.Evidence
+	if supersedes != 0 {
+		old, err := s.cfg.DB.Evidence(r.Context(), c.Org.ID, supersedes)
+		if err != nil {
+			return attest.Evidence{}, &form{Values: map[string]string{}, Errors: map[string]string{}}, err
+		}
+		prev = &old
+	}
 	f := &form{Values: map[string]string{}, Errors: map[string]string{}}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.Evidence.MaxSize+1<<20)
 	mr, err := r.MultipartReader()
@@ -174,6 +182,21 @@ func (s *Server) receiveEvidence(w http.ResponseWriter, r *http.Request, c *Ctx,
 	}
 	switch n.Kind {
 	case attest.KindFile:
+		if part == nil && prev != nil && prev.Kind == attest.KindFile {
+			// A correction without a new file keeps the content and changes
+			// only what is said about it (title, controls, period, notes).
+			rc, _, err := s.cfg.Evidence.Blobs.Open(r.Context(), prev.SHA256)
+			if err != nil {
+				return attest.Evidence{}, f, err
+			}
+			defer rc.Close()
+			n.Filename, n.MediaType = prev.Filename, prev.MediaType
+			if n.Title == "" {
+				n.Title = prev.Title
+			}
+			content = rc
+			break
+		}
 		if part == nil {
 			return attest.Evidence{}, f, attest.Invalid("file", "choose a file to upload")
 		}

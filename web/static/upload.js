@@ -48,7 +48,9 @@
         if (e.lengthComputable) bar.value = Math.round(e.loaded * 100 / e.total);
       });
       xhr.addEventListener("load", function () {
-        if (xhr.responseURL && xhr.responseURL !== form.action) { window.location.assign(xhr.responseURL); return; }
+        // Show the page the request ended on rather than loading it again: the
+        // redirect it followed already consumed its one-time message.
+        if (xhr.responseURL) { history.replaceState(null, "", xhr.responseURL); }
         document.open(); document.write(xhr.responseText); document.close();
       });
       xhr.addEventListener("error", function () { bar.hidden = true; alert("The upload failed. Check your connection and try again."); });
