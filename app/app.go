@@ -107,7 +107,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	keyPath := SigningKeyPath(cfg.DataDir, cfg.SigningKeyFile)
-	key, created, err := LoadSigningKey(keyPath)
+	key, created, err := LoadSigningKey(keyPath, true)
 	if err != nil {
 		a.closeAll()
 		return nil, err

@@ -20,12 +20,17 @@ func SigningKeyPath(dataDir, configured string) string {
 	return filepath.Join(dataDir, "keys", "ledger-ed25519.key")
 }
 
-// LoadSigningKey reads the install's Ed25519 key, creating it on first use.
-// The file is written atomically with mode 0600 in a 0700 directory; a key file
+// LoadSigningKey reads the install's Ed25519 key. Only `attest serve` passes
+// create: a command run from the wrong directory must fail, not quietly sign
+// with a new key that verifies nothing of the install's past. A created file
+// is written atomically with mode 0600 in a 0700 directory; a key file
 // readable by others is refused, since whoever holds it can sign checkpoints.
-func LoadSigningKey(path string) (key ed25519.PrivateKey, created bool, err error) {
+func LoadSigningKey(path string, create bool) (key ed25519.PrivateKey, created bool, err error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		if !create {
+			return nil, false, fmt.Errorf("no ledger signing key at %s: start `attest serve` once to create it, or point --signing-key (ATTEST_SIGNING_KEY_FILE) at the install's key", path)
+		}
 		return createKey(path)
 	}
 	if err != nil {
@@ -69,7 +74,7 @@ func createKey(path string) (ed25519.PrivateKey, bool, error) {
 	// keep theirs, so two starts never end up with different keys.
 	if err := os.Link(tmp.Name(), path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			k, _, err := LoadSigningKey(path)
+			k, _, err := LoadSigningKey(path, false)
 			return k, false, err
 		}
 		return nil, false, fmt.Errorf("signing key %s: %w", path, err)

@@ -110,7 +110,7 @@ var settings = []setting{
 	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage"}},
 	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage"}},
 	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "verify", "evidence add", "evidence export"}},
-	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; created on first use; default keys/ledger-ed25519.key in the data directory", []string{"serve", "verify", "key show", "evidence add", "evidence export"}},
+	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "verify", "key show", "evidence add", "evidence export"}},
 	{"max-upload", "ATTEST_MAX_UPLOAD", "100MiB", "largest evidence file accepted (B, KiB, MiB or GiB)", []string{"serve", "evidence add"}},
 	{"base-url", "ATTEST_BASE_URL", "", "external URL for links (set-up, invitations); https:// marks cookies Secure; default http://ADDR", []string{"serve"}},
 	{"trust-proxy", "ATTEST_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (only behind a reverse proxy)", []string{"serve"}},
@@ -290,5 +290,11 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "  readiness --org SLUG [--json] [--min PERCENT]\n")
 	fmt.Fprintf(w, "      Exit status: 0 ready enough, 3 below --min, 1 failure, 2 usage error.\n")
 	fmt.Fprintf(w, "  framework import FILE --org SLUG\n")
+	fmt.Fprintf(w, "  evidence add --org SLUG --control REF [--control REF] [--title T] [--period-start DATE --period-end DATE] [--notes N] FILE…\n")
+	fmt.Fprintf(w, "  evidence export --org SLUG --out FILE.zip\n")
+	fmt.Fprintf(w, "  verify [--org SLUG]                    re-hash blobs and walk the ledgers of this install\n")
+	fmt.Fprintf(w, "  verify FILE.zip --pubkey KEY           verify a bundle offline\n")
+	fmt.Fprintf(w, "  coverage --org SLUG --from DATE --to DATE [--tz ZONE] [--json]\n")
+	fmt.Fprintf(w, "  key show\n")
 	fmt.Fprintf(w, "\nQuick start: attest serve --demo\n")
 }

@@ -21,7 +21,7 @@ import (
 
 // service opens what evidence commands need: blobs and the signing key.
 func (f *flags) service(ctx context.Context, db *store.DB) (*evidence.Service, error) {
-	key, _, err := app.LoadSigningKey(app.SigningKeyPath(f.str("data-dir"), f.str("signing-key")))
+	key, _, err := app.LoadSigningKey(app.SigningKeyPath(f.str("data-dir"), f.str("signing-key")), false)
 	if err != nil {
 		return nil, err
 	}
@@ -46,14 +46,11 @@ func runKeyShow(e *env, args []string) error {
 		return usagef("unexpected argument %q", rest[0])
 	}
 	path := app.SigningKeyPath(f.str("data-dir"), f.str("signing-key"))
-	key, created, err := app.LoadSigningKey(path)
+	key, _, err := app.LoadSigningKey(path, false)
 	if err != nil {
 		return err
 	}
 	pub := key.Public().(ed25519.PublicKey)
-	if created {
-		fmt.Fprintf(e.stderr, "created a new signing key in %s\n", path)
-	}
 	fmt.Fprintf(e.stdout, "%s\nkey id %s\n", ledger.EncodePublicKey(pub), ledger.KeyID(pub))
 	return nil
 }
@@ -334,6 +331,11 @@ func runEvidenceExport(e *env, args []string) error {
 		return err
 	}
 	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return err
+	}
+	if err := db.Update(e.ctx, func(tx *store.Queries) error {
+		return tx.Log(e.ctx, cliActor().Record(org.ID, "evidence.exported", "evidence", "bundle", "Exported the evidence bundle to "+filepath.Base(*out)))
+	}); err != nil {
 		return err
 	}
 	pub := svc.Key.Public().(ed25519.PublicKey)

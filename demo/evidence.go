@@ -30,7 +30,8 @@ func seedEvidence(ctx context.Context, db *store.DB, svc *evidence.Service, org 
 		if pick(c.Ref+"e")%3 != 0 {
 			continue
 		}
-		// Most evidence is recent; every fifth item is a year old and stale.
+		// Most evidence is recent; every fifth item is a year old, stale unless
+		// its control is annual.
 		collected := now.AddDate(0, 0, -int(pick(c.Ref+"d")%40))
 		if i%5 == 0 {
 			collected = now.AddDate(-1, 0, -10)

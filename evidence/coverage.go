@@ -119,10 +119,14 @@ type Covering struct {
 	PeriodEnd   time.Time
 }
 
-// span is the calendar dates a piece of evidence speaks for, in loc.
+// span is the calendar dates a piece of evidence speaks for. A period is
+// entered as calendar dates and stored as the start and end of those days in
+// UTC, so it is read back in UTC: converting it would move a quarter's last
+// day into the next quarter east of Greenwich. A moment of collection is a
+// real instant and takes the window's time zone.
 func (c Covering) span(loc *time.Location) (Date, Date) {
 	if !c.PeriodStart.IsZero() && !c.PeriodEnd.IsZero() {
-		return DateOf(c.PeriodStart, loc), DateOf(c.PeriodEnd, loc)
+		return DateOf(c.PeriodStart, time.UTC), DateOf(c.PeriodEnd, time.UTC)
 	}
 	d := DateOf(c.CollectedAt, loc)
 	return d, d

@@ -140,6 +140,19 @@ func TestCoverTimeZones(t *testing.T) {
 	}
 }
 
+// A period entered as Q3 dates covers Q3 in every time zone.
+func TestCoverPeriodsAreCalendarDates(t *testing.T) {
+	dublin, _ := time.LoadLocation("Europe/Dublin")
+	ny, _ := time.LoadLocation("America/New_York")
+	q3 := []Covering{{CollectedAt: at("2026-10-02T09:00:00Z"), PeriodStart: at("2026-07-01T00:00:00Z"), PeriodEnd: at("2026-09-30T23:59:59.999999Z")}}
+	for _, loc := range []*time.Location{dublin, ny, time.UTC} {
+		cov := Cover(window("2026-07-01", "2026-12-31", loc), "quarterly", q3)
+		if !cov.Instances[0].Covered || cov.Instances[1].Covered {
+			t.Errorf("%s: %+v", loc, cov.Instances)
+		}
+	}
+}
+
 func TestCoverEvents(t *testing.T) {
 	w := window("2026-01-01", "2026-06-30", time.UTC)
 	cov := Cover(w, "per-event", []Covering{{CollectedAt: at("2026-03-05T09:00:00Z")}, {CollectedAt: at("2026-08-01T09:00:00Z")}, {CollectedAt: at("2026-05-01T09:00:00Z")}})

@@ -1,7 +1,8 @@
-// Package evidence holds the rules about evidence that do not touch storage:
-// when a piece of evidence goes stale for its control's frequency, and which
-// period instances of a Type 2 window it covers. Both are pure functions with
-// the clock and the time zone passed in.
+// Package evidence adds, verifies and exports evidence (service.go, report.go),
+// and holds the rules about it as pure functions with the clock and the time
+// zone passed in: when a piece of evidence goes stale for its control's
+// frequency (freshness.go), and which period instances of a Type 2 window it
+// covers (coverage.go).
 package evidence
 
 import "time"

@@ -56,7 +56,8 @@ var ErrEmpty = attest.Invalid("file", "is empty")
 // r is ignored. Nothing is acknowledged until the blob is durable and the
 // record, its ledger entry and checkpoint have committed together; a failure
 // anywhere leaves no row. A blob written before a failure stays behind
-// unreferenced, where `attest verify` reports it and nothing counts it.
+// unreferenced: nothing counts it, and `attest verify`, which starts from the
+// ledger, passes over it.
 func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence, error) {
 	e := attest.Evidence{OrgID: n.Org.ID, UID: newUID(), Kind: n.Kind, Title: n.Title, Source: n.Source, URL: strings.TrimSpace(n.URL),
 		Filename: n.Filename, MediaType: n.MediaType, CollectedAt: n.CollectedAt, PeriodStart: n.PeriodStart, PeriodEnd: n.PeriodEnd,
@@ -143,6 +144,9 @@ func (s *Service) append(ctx context.Context, tx *store.Queries, org attest.Orga
 	if err != nil {
 		return ledger.Entry{}, err
 	}
+	if err := s.checkHead(ctx, tx, org, head); err != nil {
+		return ledger.Entry{}, err
+	}
 	now := tx.Now()
 	entry := ledger.Next(head, org.Slug, recordType, recordID, recordHash, now)
 	if err := tx.AppendLedger(ctx, org.ID, entry); err != nil {
@@ -152,6 +156,34 @@ func (s *Service) append(ctx context.Context, tx *store.Queries, org attest.Orga
 		return entry, err
 	}
 	return entry, nil
+}
+
+// checkHead refuses to build on a head that the install did not sign: every
+// append signs a checkpoint at the new head, so the head must be exactly the
+// last checkpoint's entry, intact, under this install's key. Otherwise the
+// chain was changed outside Attest, and signing on top of it would vouch for
+// the change.
+func (s *Service) checkHead(ctx context.Context, tx *store.Queries, org attest.Organization, head *ledger.Entry) error {
+	if head == nil {
+		return nil
+	}
+	cp, err := tx.LastCheckpoint(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	pub := s.Key.Public().(ed25519.PublicKey)
+	switch {
+	case head.ComputeHash() != head.Hash:
+		return fmt.Errorf("ledger entry %d of %s does not match its hash; it was changed outside Attest: run attest verify", head.Seq, org.Slug)
+	case cp == nil:
+		return fmt.Errorf("the ledger of %s has %d entries but no checkpoint; it was changed outside Attest: run attest verify", org.Slug, head.Seq)
+	case cp.Seq != head.Seq || cp.Hash != head.Hash:
+		return fmt.Errorf("the ledger head of %s (entry %d) is not the last signed checkpoint (entry %d); it was changed outside Attest: run attest verify", org.Slug, head.Seq, cp.Seq)
+	}
+	if err := ledger.VerifyCheckpoint(pub, *cp); err != nil {
+		return fmt.Errorf("the last checkpoint of %s does not verify with this install's key: %w", org.Slug, err)
+	}
+	return nil
 }
 
 // Record is the canonical description of an evidence item that its ledger
@@ -250,7 +282,15 @@ func (s *Service) Verify(ctx context.Context, org attest.Organization) (VerifyRe
 		if got := ledger.HashBytes(ev.Record); got != e.RecordHash || ev.RecordHash != e.RecordHash {
 			return fmt.Errorf("evidence %s: its record does not match the hash the ledger committed to", ev.UID)
 		}
-		if err := recordMatchesRow(ev); err != nil {
+		var supersedesUID string
+		if ev.Supersedes != 0 {
+			old, err := s.DB.Evidence(ctx, org.ID, ev.Supersedes)
+			if err != nil {
+				return fmt.Errorf("evidence %s: the evidence it corrects is missing", ev.UID)
+			}
+			supersedesUID = old.UID
+		}
+		if err := recordMatchesRow(org.Slug, ev, supersedesUID); err != nil {
 			return fmt.Errorf("evidence %s: %w", ev.UID, err)
 		}
 		if _, done := hashed[ev.SHA256]; !done {
@@ -264,6 +304,20 @@ func (s *Service) Verify(ctx context.Context, org attest.Organization) (VerifyRe
 	}
 	if err := ledger.VerifyChain(entries, checkpoints, s.Key.Public().(ed25519.PublicKey), check); err != nil {
 		return rep, err
+	}
+	// As in a bundle, the head must be signed: entries after the last
+	// checkpoint were added outside Attest.
+	if n := len(entries); n > 0 {
+		covered := int64(0)
+		for _, c := range checkpoints {
+			if c.Seq <= int64(n) && entries[c.Seq-1].Hash == c.Hash && c.Seq > covered {
+				covered = c.Seq
+			}
+		}
+		if covered < entries[n-1].Seq {
+			e := entries[covered]
+			return rep, &ledger.Failure{Seq: e.Seq, RecordType: e.RecordType, RecordID: e.RecordID, Reason: "no signed checkpoint covers this entry or any after it"}
+		}
 	}
 	// Every evidence row must be committed by an entry.
 	all, err := s.DB.EvidenceList(ctx, org.ID, store.EvidenceFilter{IncludeReplaced: true})
@@ -309,19 +363,62 @@ func (s *Service) rehash(ctx context.Context, sha string, size int64, rep *Verif
 	return nil
 }
 
-// recordMatchesRow checks that the row's fields are the ones the hashed record
-// names, so editing a row behind Attest's back is caught even if the record
-// column is left alone.
-func recordMatchesRow(ev attest.Evidence) error {
-	var rec map[string]any
-	if err := ledger.DecodeRecord(ev.Record, &rec); err != nil {
+// recordMatchesRow checks that the row (with its control links) says exactly
+// what the hashed record says: the record is rebuilt from the row and must
+// hash to the committed bytes, so editing any field or link behind Attest's
+// back is caught even if the record column is left alone.
+func recordMatchesRow(org string, ev attest.Evidence, supersedesUID string) error {
+	var committed, current map[string]any
+	if err := ledger.DecodeRecord(ev.Record, &committed); err != nil {
 		return fmt.Errorf("its record is not valid JSON: %w", err)
 	}
-	for field, want := range map[string]any{"uid": ev.UID, "kind": ev.Kind, "title": ev.Title, "sha256": ev.SHA256,
-		"filename": ev.Filename, "url": ev.URL, "collected_at": stampString(ev.CollectedAt), "size": float64(ev.Size)} {
-		if rec[field] != want {
-			return fmt.Errorf("its %s in the database differs from the committed record", field)
+	// Links are listed in the order they were committed; compare as sets.
+	refs := map[string]bool{}
+	if list, ok := committed["controls"].([]any); ok {
+		for _, r := range list {
+			refs[fmt.Sprint(r)] = true
 		}
 	}
+	ordered := make([]attest.ControlRef, 0, len(ev.Controls))
+	for _, c := range ev.Controls {
+		if !refs[c.Ref] {
+			return fmt.Errorf("it is linked to %s, which the committed record does not name", c.Ref)
+		}
+		ordered = append(ordered, c)
+	}
+	if len(ordered) != len(refs) {
+		return fmt.Errorf("its control links differ from the committed record")
+	}
+	hash, rebuilt, err := ledger.HashRecord(Record(org, withControlsInRecordOrder(ev, committed), supersedesUID))
+	if err != nil {
+		return err
+	}
+	if hash != ev.RecordHash {
+		if err := ledger.DecodeRecord(rebuilt, &current); err == nil {
+			for k, v := range committed {
+				if fmt.Sprint(current[k]) != fmt.Sprint(v) {
+					return fmt.Errorf("its %s in the database differs from the committed record", k)
+				}
+			}
+		}
+		return fmt.Errorf("its row differs from the committed record")
+	}
 	return nil
+}
+
+// withControlsInRecordOrder orders the evidence's control refs as the
+// committed record lists them, so a rebuilt record hashes the same.
+func withControlsInRecordOrder(ev attest.Evidence, committed map[string]any) attest.Evidence {
+	list, _ := committed["controls"].([]any)
+	byRef := map[string]attest.ControlRef{}
+	for _, c := range ev.Controls {
+		byRef[c.Ref] = c
+	}
+	ev.Controls = nil
+	for _, r := range list {
+		if c, ok := byRef[fmt.Sprint(r)]; ok {
+			ev.Controls = append(ev.Controls, c)
+		}
+	}
+	return ev
 }

@@ -202,11 +202,11 @@ func (f *fixture) blobPath(t *testing.T, sha string) string {
 func (f *fixture) tamper(t *testing.T, stmts ...string) {
 	t.Helper()
 	if f.dialect == store.SQLite {
-		for _, tr := range []string{"evidence_no_update", "evidence_no_delete", "ledger_no_update", "ledger_no_delete"} {
+		for _, tr := range []string{"evidence_no_update", "evidence_no_delete", "ledger_no_update", "ledger_no_delete", "checkpoints_no_update", "checkpoints_no_delete"} {
 			f.raw.Exec(`DROP TRIGGER IF EXISTS ` + tr)
 		}
 	} else {
-		for _, tb := range []string{"evidence", "ledger_entries"} {
+		for _, tb := range []string{"evidence", "ledger_entries", "ledger_checkpoints"} {
 			if _, err := f.raw.Exec(`ALTER TABLE ` + tb + ` DISABLE TRIGGER USER`); err != nil {
 				t.Fatal(err)
 			}
@@ -262,6 +262,21 @@ func TestVerifyNamesTheFirstBadEntry(t *testing.T) {
 				{"edited title", func(f *fixture, evs []attest.Evidence) {
 					f.tamper(t, `UPDATE evidence SET title = 'Nothing to see' WHERE id = `+itoa(evs[1].ID))
 				}, 2, "title"},
+				{"edited notes", func(f *fixture, evs []attest.Evidence) {
+					f.tamper(t, `UPDATE evidence SET notes = 'added later' WHERE id = `+itoa(evs[3].ID))
+				}, 4, "notes"},
+				{"removed control link", func(f *fixture, evs []attest.Evidence) {
+					f.tamper(t, `DELETE FROM evidence_controls WHERE evidence_id = `+itoa(evs[2].ID))
+				}, 3, "control links differ"},
+				{"checkpoints deleted", func(f *fixture, evs []attest.Evidence) {
+					f.tamper(t, `DELETE FROM ledger_checkpoints`)
+				}, 1, "no signed checkpoint"},
+				{"unsigned entry appended", func(f *fixture, evs []attest.Evidence) {
+					entries, _ := f.db.LedgerEntries(ctx, f.org.ID)
+					e := ledger.Next(&entries[len(entries)-1], f.org.Slug, "evidence", evs[0].UID, evs[0].RecordHash, time.Now())
+					f.tamper(t, `INSERT INTO ledger_entries (org_id, seq, prev, record_type, record_id, record_hash, at, hash) VALUES (`+
+						itoa(f.org.ID)+`, 6, '`+e.Prev+`', 'evidence', '`+e.RecordID+`', '`+e.RecordHash+`', '`+e.At.UTC().Format("2006-01-02 15:04:05.000000")+`+00:00', '`+e.Hash+`')`)
+				}, 6, "no signed checkpoint"},
 			}
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
@@ -278,6 +293,14 @@ func TestVerifyNamesTheFirstBadEntry(t *testing.T) {
 					lf := failure(t, err)
 					if lf.Seq != c.seq || !strings.Contains(lf.Error(), c.reason) {
 						t.Fatalf("failure at %d: %v; want entry %d and %q", lf.Seq, lf, c.seq, c.reason)
+					}
+					// Attest will not sign a head it did not sign before. (A gap or a
+					// reordering earlier in the chain stays detectable whatever is
+					// appended, because later entries commit to the original links.)
+					if c.name == "checkpoints deleted" || c.name == "unsigned entry appended" {
+						if _, err := f.svc.Add(ctx, evidence.New{Org: f.org, Actor: f.actor, Kind: attest.KindAttestation, Title: "after"}, strings.NewReader("x")); err == nil || !strings.Contains(err.Error(), "changed outside Attest") {
+							t.Fatalf("append on a tampered chain: %v", err)
+						}
 					}
 				})
 			}

@@ -13,7 +13,7 @@ import (
 const evidenceColumns = `e.id, e.org_id, e.uid, e.kind, e.title, e.source, e.url, e.filename, e.media_type, e.sha256, e.size,
 e.collected_at, e.period_start, e.period_end, COALESCE(e.added_by, 0), COALESCE(u.name, ''), e.notes, COALESCE(e.supersedes, 0),
 COALESCE((SELECT n.id FROM evidence n WHERE n.supersedes = e.id), 0), e.record, e.record_hash, e.created_at,
-COALESCE((SELECT l.seq FROM ledger_entries l WHERE l.org_id = e.org_id AND l.record_type = 'evidence' AND l.record_id = e.uid), 0)`
+COALESCE((SELECT MIN(l.seq) FROM ledger_entries l WHERE l.org_id = e.org_id AND l.record_type = 'evidence' AND l.record_id = e.uid), 0)`
 
 const evidenceFrom = ` FROM evidence e LEFT JOIN users u ON u.id = e.added_by `
 
@@ -76,18 +76,6 @@ func (q *Queries) LinkEvidence(ctx context.Context, orgID, evidenceID, controlID
 	_, err := q.q.ExecContext(ctx, `INSERT INTO evidence_controls (evidence_id, control_id, org_id, created_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (evidence_id, control_id) DO NOTHING`, evidenceID, controlID, orgID, q.now())
 	return err
-}
-
-// UnlinkEvidence removes a link; ENOTFOUND when there was none.
-func (q *Queries) UnlinkEvidence(ctx context.Context, orgID, evidenceID, controlID int64) error {
-	res, err := q.q.ExecContext(ctx, `DELETE FROM evidence_controls WHERE org_id = $1 AND evidence_id = $2 AND control_id = $3`, orgID, evidenceID, controlID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return attest.Errorf(attest.ENOTFOUND, "that evidence is not linked to that control")
-	}
-	return nil
 }
 
 // Evidence returns one evidence item of the organization with its controls.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/ledger"
 )
 
@@ -63,6 +64,22 @@ func (q *Queries) AddCheckpoint(ctx context.Context, orgID int64, c ledger.Check
 	_, err := q.q.ExecContext(ctx, `INSERT INTO ledger_checkpoints (org_id, seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (org_id, seq, key_id) DO NOTHING`, orgID, c.Seq, c.Hash, stamp(c.At), c.KeyID, c.Signature)
 	return err
+}
+
+// LastCheckpoint returns the organization's latest checkpoint, or nil.
+func (q *Queries) LastCheckpoint(ctx context.Context, orgID int64) (*ledger.Checkpoint, error) {
+	var c ledger.Checkpoint
+	err := q.q.QueryRowContext(ctx, `SELECT o.slug, c.seq, c.hash, c.at, c.key_id, c.signature
+FROM ledger_checkpoints c JOIN organizations o ON o.id = c.org_id WHERE c.org_id = $1 ORDER BY c.seq DESC, c.at DESC LIMIT 1`, orgID).
+		Scan(&c.Org, &c.Seq, &c.Hash, &c.At, &c.KeyID, &c.Signature)
+	if attest.ErrorCode(notFound(err, "checkpoint")) == attest.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.At = stamp(c.At)
+	return &c, nil
 }
 
 // Checkpoints returns the organization's checkpoints in order.

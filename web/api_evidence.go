@@ -77,7 +77,7 @@ func (s *Server) apiEvidence(w http.ResponseWriter, r *http.Request, c *Ctx) err
 
 // apiAddEvidence takes the same streamed multipart form as the UI: fields
 // (kind, title, control (repeatable, numeric IDs), period_start, period_end,
-// notes, url, text, supersedes) before the file part.
+// notes, url, text) before the file part; ?supersedes=ID corrects evidence.
 func (s *Server) apiAddEvidence(w http.ResponseWriter, r *http.Request, c *Ctx) error {
 	var supersedes int64
 	if v := r.URL.Query().Get("supersedes"); v != "" {

@@ -151,11 +151,14 @@ func (s *Server) receiveEvidence(w http.ResponseWriter, r *http.Request, c *Ctx,
 			part = p
 			break // the file is the last part; everything needed came before it
 		}
-		v, err := io.ReadAll(io.LimitReader(p, 64<<10))
+		v, err := io.ReadAll(io.LimitReader(p, 64<<10+1))
 		if err != nil {
 			return attest.Evidence{}, f, badUpload(err)
 		}
 		name := p.FormName()
+		if len(v) > 64<<10 {
+			return attest.Evidence{}, f, attest.Invalid(name, "is longer than 64 KiB; upload long text as a file instead")
+		}
 		f.Values[name] = string(v)
 		if name == "control" {
 			id, err := strconv.ParseInt(string(v), 10, 64)
@@ -403,12 +406,29 @@ func (s *Server) exportEvidence(w http.ResponseWriter, r *http.Request, c *Ctx) 
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="attest-evidence-%s-%s.zip"`, c.Org.Slug, s.cfg.Now().UTC().Format("20060102T150405Z")))
 	w.Header().Set("Cache-Control", "no-store")
-	if _, err := s.cfg.Evidence.Export(r.Context(), *c.Org, w); err != nil {
-		// Headers are gone by now: the truncated zip will not verify, and the log says why.
+	cw := &countingWriter{w: w}
+	if _, err := s.cfg.Evidence.Export(r.Context(), *c.Org, cw); err != nil {
+		if cw.n == 0 {
+			// Nothing sent yet: answer with a proper error page instead of an empty zip.
+			w.Header().Del("Content-Disposition")
+			return err
+		}
+		// Part of the zip is out: it will not verify, and the log says why.
 		s.cfg.Log.Error("evidence export failed", "org", c.Org.Slug, "err", err)
 		return nil
 	}
 	return s.logExport(r, c)
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func (s *Server) logExport(r *http.Request, c *Ctx) error {

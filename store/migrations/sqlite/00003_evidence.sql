@@ -84,6 +84,18 @@ BEGIN
     SELECT RAISE(ABORT, 'the ledger is append-only');
 END;
 -- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON ledger_checkpoints
+BEGIN
+    SELECT RAISE(ABORT, 'checkpoints are append-only');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON ledger_checkpoints
+BEGIN
+    SELECT RAISE(ABORT, 'checkpoints are append-only');
+END;
+-- +goose StatementEnd
 
 -- +goose Down
 DROP TABLE ledger_checkpoints;
