@@ -267,28 +267,33 @@ func (s *Service) Verify(ctx context.Context, org attest.Organization) (VerifyRe
 		return rep, err
 	}
 	rep.Entries = len(entries)
+	// One query for every version of every item, not one per entry.
+	all, err := s.DB.EvidenceList(ctx, org.ID, store.EvidenceFilter{IncludeReplaced: true})
+	if err != nil {
+		return rep, err
+	}
+	byUID := make(map[string]attest.Evidence, len(all))
+	uidOf := make(map[int64]string, len(all))
+	for _, ev := range all {
+		byUID[ev.UID], uidOf[ev.ID] = ev, ev.UID
+	}
 	hashed := map[string]error{} // each blob is read once however many records share it
 	check := func(e ledger.Entry) error {
 		if e.RecordType != "evidence" {
 			return nil
 		}
-		ev, err := s.DB.EvidenceByUID(ctx, org.ID, e.RecordID)
-		if attest.ErrorCode(err) == attest.ENOTFOUND {
+		ev, ok := byUID[e.RecordID]
+		if !ok {
 			return fmt.Errorf("evidence %s is missing from the database", e.RecordID)
-		}
-		if err != nil {
-			return err
 		}
 		if got := ledger.HashBytes(ev.Record); got != e.RecordHash || ev.RecordHash != e.RecordHash {
 			return fmt.Errorf("evidence %s: its record does not match the hash the ledger committed to", ev.UID)
 		}
 		var supersedesUID string
 		if ev.Supersedes != 0 {
-			old, err := s.DB.Evidence(ctx, org.ID, ev.Supersedes)
-			if err != nil {
+			if supersedesUID, ok = uidOf[ev.Supersedes]; !ok {
 				return fmt.Errorf("evidence %s: the evidence it corrects is missing", ev.UID)
 			}
-			supersedesUID = old.UID
 		}
 		if err := recordMatchesRow(org.Slug, ev, supersedesUID); err != nil {
 			return fmt.Errorf("evidence %s: %w", ev.UID, err)
@@ -320,10 +325,6 @@ func (s *Service) Verify(ctx context.Context, org attest.Organization) (VerifyRe
 		}
 	}
 	// Every evidence row must be committed by an entry.
-	all, err := s.DB.EvidenceList(ctx, org.ID, store.EvidenceFilter{IncludeReplaced: true})
-	if err != nil {
-		return rep, err
-	}
 	for _, ev := range all {
 		if ev.LedgerSeq == 0 {
 			return rep, fmt.Errorf("evidence %s has no ledger entry: it was added outside Attest", ev.UID)

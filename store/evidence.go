@@ -165,7 +165,9 @@ WHERE m.framework = 'soc2' AND m.requirement = $%d)`, f.Criterion)
 	return out, err
 }
 
-// evidenceLinks loads the controls of several evidence items in one query.
+// evidenceLinks loads the controls of evidence items: for one item by its ID,
+// for a listing with one query over the organization's links (cheaper than a
+// query per row).
 func (q *Queries) evidenceLinks(ctx context.Context, orgID int64, ids []int64) (map[int64][]attest.ControlRef, error) {
 	out := map[int64][]attest.ControlRef{}
 	if len(ids) == 0 {
@@ -175,8 +177,13 @@ func (q *Queries) evidenceLinks(ctx context.Context, orgID int64, ids []int64) (
 	for _, id := range ids {
 		want[id] = true
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT ec.evidence_id, c.id, c.ref FROM evidence_controls ec JOIN controls c ON c.id = ec.control_id
-WHERE ec.org_id = $1 ORDER BY c.ref`, orgID)
+	query, args := `SELECT ec.evidence_id, c.id, c.ref FROM evidence_controls ec JOIN controls c ON c.id = ec.control_id
+WHERE ec.org_id = $1 ORDER BY c.ref`, []any{orgID}
+	if len(ids) == 1 {
+		query, args = `SELECT ec.evidence_id, c.id, c.ref FROM evidence_controls ec JOIN controls c ON c.id = ec.control_id
+WHERE ec.org_id = $1 AND ec.evidence_id = $2 ORDER BY c.ref`, []any{orgID, ids[0]}
+	}
+	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

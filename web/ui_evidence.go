@@ -106,8 +106,7 @@ func sizeLabel(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// readEvidenceForm streams a multipart upload: the text fields come first and
-// the file last, so the file is piped straight into the blob store.
+// addEvidence answers the upload form; receiveEvidence does the work.
 func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request, c *Ctx) error {
 	ev, f, err := s.receiveEvidence(w, r, c, 0)
 	if err == nil {
@@ -120,7 +119,9 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request, c *Ctx) err
 	return err
 }
 
-// receiveEvidence reads an evidence upload (UI or API) and adds it.
+// receiveEvidence reads an evidence upload (UI or API) and adds it. It streams
+// the multipart body: the text fields come first and the file last, so the
+// file is piped straight into the blob store.
 func (s *Server) receiveEvidence(w http.ResponseWriter, r *http.Request, c *Ctx, supersedes int64) (attest.Evidence, *form, error) {
 	var prev *attest.Evidence
 	if supersedes != 0 {

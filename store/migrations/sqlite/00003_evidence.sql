@@ -48,6 +48,7 @@ CREATE TABLE ledger_entries (
     hash        TEXT NOT NULL,
     PRIMARY KEY (org_id, seq)
 );
+CREATE INDEX ledger_entries_record ON ledger_entries (record_id, record_type, org_id, seq);
 
 CREATE TABLE ledger_checkpoints (
     org_id    INTEGER NOT NULL REFERENCES organizations (id),
