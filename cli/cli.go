@@ -270,6 +270,16 @@ func (f *flags) openDB(ctx context.Context) (*store.DB, error) {
 	return db, nil
 }
 
+// findOrg looks up the organization named by --org, naming the flag when it
+// does not exist.
+func findOrg(ctx context.Context, db *store.DB, slug string) (attest.Organization, error) {
+	org, err := db.OrgBySlug(ctx, slug)
+	if err != nil {
+		return org, fmt.Errorf("--org %s: %w", slug, err)
+	}
+	return org, nil
+}
+
 func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "attest %s: SOC 2 compliance automation.\n\nUsage: attest COMMAND [flags]\n\nCommands:\n", attest.Version)
 	for _, c := range commands() {

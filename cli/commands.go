@@ -161,9 +161,9 @@ func runUserCreate(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
-		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+		return err
 	}
 	existing, err := db.UserByEmail(e.ctx, addr)
 	exists := err == nil

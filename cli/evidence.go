@@ -86,9 +86,9 @@ func runVerify(e *env, args []string) error {
 	defer svc.Blobs.Close()
 	var orgs []attest.Organization
 	if *orgSlug != "" {
-		o, err := db.OrgBySlug(e.ctx, *orgSlug)
+		o, err := findOrg(e.ctx, db, *orgSlug)
 		if err != nil {
-			return fmt.Errorf("--org %s: %w", *orgSlug, err)
+			return err
 		}
 		orgs = append(orgs, o)
 	} else if orgs, err = db.Orgs(e.ctx); err != nil {
@@ -102,7 +102,7 @@ func runVerify(e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "%s: FAILED: %v\n", o.Slug, err)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%s: ok: %d ledger entries, %d evidence items, %d blobs (%s) re-hashed\n", o.Slug, rep.Entries, rep.Evidence, rep.Blobs, sizeString(rep.Bytes))
+		fmt.Fprintf(e.stdout, "%s: ok: %d ledger entries, %d evidence items, %d blobs (%s) re-hashed\n", o.Slug, rep.Entries, rep.Evidence, rep.Blobs, evidence.FormatSize(rep.Bytes))
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d organizations failed verification", failed, len(orgs))
@@ -132,7 +132,7 @@ func verifyBundle(e *env, path, pubkey string) error {
 		return fmt.Errorf("%s does not verify: %w", path, err)
 	}
 	fmt.Fprintf(e.stdout, "%s: ok: organization %s, %d ledger entries, %d evidence items, %d blobs (%s) re-hashed, signed checkpoint at entry %d\n",
-		path, rep.Org, rep.Entries, rep.Evidence, rep.Blobs, sizeString(rep.Bytes), rep.CheckpointSeq)
+		path, rep.Org, rep.Entries, rep.Evidence, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.CheckpointSeq)
 	return nil
 }
 
@@ -196,9 +196,9 @@ func runEvidenceAdd(e *env, args []string) error {
 		return err
 	}
 	defer svc.Blobs.Close()
-	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
-		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+		return err
 	}
 	all, err := db.Controls(e.ctx, org.ID, store.ControlFilter{})
 	if err != nil {
@@ -235,7 +235,7 @@ func runEvidenceAdd(e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		fmt.Fprintf(e.stdout, "added %s: %s (%s, sha256 %s, ledger entry %d)\n", ev.UID, name, sizeString(ev.Size), ev.SHA256, ev.LedgerSeq)
+		fmt.Fprintf(e.stdout, "added %s: %s (%s, sha256 %s, ledger entry %d)\n", ev.UID, name, evidence.FormatSize(ev.Size), ev.SHA256, ev.LedgerSeq)
 	}
 	return nil
 }
@@ -264,7 +264,7 @@ func (p *progress) print() {
 		pct = int(p.n * 100 / p.total)
 	}
 	bar := strings.Repeat("#", pct/5) + strings.Repeat(".", 20-pct/5)
-	fmt.Fprintf(p.w, "\r%s [%s] %3d%% %s", p.name, bar, pct, sizeString(p.n))
+	fmt.Fprintf(p.w, "\r%s [%s] %3d%% %s", p.name, bar, pct, evidence.FormatSize(p.n))
 }
 
 func (p *progress) done() {
@@ -272,18 +272,6 @@ func (p *progress) done() {
 		p.print()
 		fmt.Fprintln(p.w)
 	}
-}
-
-func sizeString(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 func runEvidenceExport(e *env, args []string) error {
@@ -310,9 +298,9 @@ func runEvidenceExport(e *env, args []string) error {
 		return err
 	}
 	defer svc.Blobs.Close()
-	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
-		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+		return err
 	}
 	// Write beside the target and rename, so a failed export leaves no half file.
 	tmp, err := os.CreateTemp(filepath.Dir(*out), ".attest-export-*.zip")
@@ -369,9 +357,9 @@ func runCoverage(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
-		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+		return err
 	}
 	report, err := evidence.Report(e.ctx, &db.Queries, org.ID, w)
 	if err != nil {

@@ -60,7 +60,7 @@ func TestEvidenceCommands(t *testing.T) {
 			empty := filepath.Join(dir, "empty.txt")
 			os.WriteFile(empty, nil, 0o600)
 			r := runCLI(t, vars, "", "evidence", "add", "--org", "acme", "--control", "ac-4", "--period-start", "2026-01-01", "--period-end", "2026-03-31", review)
-			if r.code != 0 || !regexp.MustCompile(`added ev_[0-9a-f]+: q1-review.csv \(23 B, sha256 [0-9a-f]{64}, ledger entry 1\)`).MatchString(r.stdout) {
+			if r.code != 0 || !regexp.MustCompile(`added ev_[0-9a-f]+: q1-review.csv \(23 bytes, sha256 [0-9a-f]{64}, ledger entry 1\)`).MatchString(r.stdout) {
 				t.Fatalf("evidence add: %+v", r)
 			}
 			if r := runCLI(t, vars, "", "evidence", "add", "--org", "acme", "--control", "AC-4", empty); r.code != 1 || !strings.Contains(r.stderr, "file: is empty") {

@@ -51,9 +51,9 @@ func runReadiness(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
-		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+		return err
 	}
 	a, err := programme.Assess(e.ctx, &db.Queries, cat, org.ID)
 	if err != nil {
@@ -107,9 +107,9 @@ func runFrameworkImport(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	org, err := db.OrgBySlug(e.ctx, *orgSlug)
+	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
-		return fmt.Errorf("--org %s: %w", *orgSlug, err)
+		return err
 	}
 	cat, err := catalog.Load()
 	if err != nil {

@@ -84,7 +84,7 @@ func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence,
 	sha, size, err := s.Blobs.Put(ctx, io.TeeReader(r, &sniff), "", s.MaxSize)
 	switch {
 	case errors.Is(err, blob.ErrTooLarge):
-		return e, attest.Invalid("file", "is larger than the limit of %s", humanBytes(s.MaxSize))
+		return e, attest.Invalid("file", "is larger than the limit of %s", FormatSize(s.MaxSize))
 	case err != nil:
 		return e, fmt.Errorf("storing the content: %w", err)
 	case size == 0:
@@ -132,7 +132,7 @@ func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence,
 			verb = "Corrected " + supersedesUID + " with"
 		}
 		return tx.Log(ctx, n.Actor.Record(n.Org.ID, "evidence.added", "evidence", e.UID,
-			fmt.Sprintf("%s %s evidence %q (%s, sha256 %s, ledger entry %d)", verb, e.Kind, e.Title, humanBytes(e.Size), e.SHA256, entry.Seq)))
+			fmt.Sprintf("%s %s evidence %q (%s, sha256 %s, ledger entry %d)", verb, e.Kind, e.Title, FormatSize(e.Size), e.SHA256, entry.Seq)))
 	})
 	return e, err
 }
@@ -240,7 +240,8 @@ func mediaType(filename string, head []byte) string {
 	return sniffed
 }
 
-func humanBytes(n int64) string {
+// FormatSize writes a byte count for people: 1.5 MiB, 312 bytes.
+func FormatSize(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
