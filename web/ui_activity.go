@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -103,20 +102,16 @@ func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *Ctx) 
 	if err != nil {
 		return err
 	}
-	name := fmt.Sprintf("attest-activity-%s-%s.%s", c.Org.Slug, s.cfg.Now().UTC().Format("20060102T150405Z"), format)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
+	s.attachment(w, c, "activity", format)
 	if format == "json" {
 		out := make([]activityJSON, 0, len(entries))
 		for _, a := range entries {
 			out = append(out, toActivityJSON(a))
 		}
-		w.Header().Set("Content-Type", "application/json")
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"id", "at", "actor_id", "actor", "ip", "via", "action", "record_type", "record_id", "summary"})
 	for _, a := range entries {

@@ -517,7 +517,7 @@ func (s *Server) exportControls(w http.ResponseWriter, r *http.Request, c *Ctx) 
 
 // attachment sets the headers of a download named after the organization and now.
 func (s *Server) attachment(w http.ResponseWriter, c *Ctx, what, ext string) {
-	types := map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json", "md": "text/markdown; charset=utf-8"}
+	types := map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json", "md": "text/markdown; charset=utf-8", "zip": "application/zip"}
 	name := fmt.Sprintf("attest-%s-%s-%s.%s", what, c.Org.Slug, s.cfg.Now().UTC().Format("20060102T150405Z"), ext)
 	w.Header().Set("Content-Type", types[ext])
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)

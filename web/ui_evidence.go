@@ -54,7 +54,7 @@ func (s *Server) renderEvidenceList(w http.ResponseWriter, r *http.Request, c *C
 			*dst = t
 		}
 	}
-	v := evidenceListView{Query: q, MaxSize: sizeLabel(s.cfg.Evidence.MaxSize)}
+	v := evidenceListView{Query: q, MaxSize: evidence.FormatSize(s.cfg.Evidence.MaxSize)}
 	var err error
 	if v.Items, err = s.cfg.DB.EvidenceList(ctx, c.Org.ID, filter); err != nil {
 		return err
@@ -97,13 +97,6 @@ func (s *Server) expiring(r *http.Request, c *Ctx, controls []attest.Control) ([
 		}
 	}
 	return out, nil
-}
-
-func sizeLabel(n int64) string {
-	if n >= 1<<20 && n%(1<<20) == 0 {
-		return fmt.Sprintf("%d MiB", n>>20)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // addEvidence answers the upload form; receiveEvidence does the work.
@@ -223,7 +216,7 @@ func (s *Server) receiveEvidence(w http.ResponseWriter, r *http.Request, c *Ctx,
 	var max *http.MaxBytesError
 	switch {
 	case errors.As(err, &max):
-		err = attest.Invalid("file", "is larger than the limit of %s", sizeLabel(s.cfg.Evidence.MaxSize))
+		err = attest.Invalid("file", "is larger than the limit of %s", evidence.FormatSize(s.cfg.Evidence.MaxSize))
 	case err != nil && content != nil:
 		if cr, ok := content.(*clientReader); ok && cr.err != nil && cr.err != io.EOF {
 			err = badUpload(cr.err) // the client's body broke off, not our storage
@@ -404,14 +397,13 @@ func (s *Server) exportEvidence(w http.ResponseWriter, r *http.Request, c *Ctx) 
 	if len(entries) == 0 {
 		return attest.Errorf(attest.ENOTFOUND, "%s has no evidence to export yet.", c.Org.Name)
 	}
-	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="attest-evidence-%s-%s.zip"`, c.Org.Slug, s.cfg.Now().UTC().Format("20060102T150405Z")))
-	w.Header().Set("Cache-Control", "no-store")
+	s.attachment(w, c, "evidence", "zip")
 	cw := &countingWriter{w: w}
 	if _, err := s.cfg.Evidence.Export(r.Context(), *c.Org, cw); err != nil {
 		if cw.n == 0 {
 			// Nothing sent yet: answer with a proper error page instead of an empty zip.
 			w.Header().Del("Content-Disposition")
+			w.Header().Del("Content-Type")
 			return err
 		}
 		// Part of the zip is out: it will not verify, and the log says why.
