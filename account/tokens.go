@@ -1,0 +1,90 @@
+package account
+
+import (
+	"context"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/store"
+)
+
+// MaxTokenDays is the longest lifetime, in days, a token may be given; longer
+// ones are made to never expire instead.
+const MaxTokenDays = 3650
+
+// NewToken is an API token to create.
+type NewToken struct {
+	UserID int64  // whose token; 0: p's own
+	Name   string // field name
+	Days   int    // lifetime in days from now; 0: never expires (field expires)
+}
+
+// CreateToken creates an API token for a member of p's organization and
+// returns it with its secret (atk_…), which exists only in this return value.
+// A member creates their own tokens (the route allows "own" access); only an
+// operator (a system principal at the command line) creates one for another
+// member, who must belong to the organization (else ENOTFOUND).
+func (s *Users) CreateToken(ctx context.Context, p attest.Principal, in NewToken) (attest.APIToken, string, error) {
+	if in.UserID == 0 {
+		in.UserID = p.UserID
+	}
+	switch {
+	case !p.Can(attest.ActOwn):
+		return attest.APIToken{}, "", forbidden(p)
+	case in.UserID == 0:
+		return attest.APIToken{}, "", attest.Invalid("user", "is required")
+	case in.UserID != p.UserID && (p.UserID != 0 || !p.Can(attest.ActAdmin)):
+		return attest.APIToken{}, "", attest.Errorf(attest.EFORBIDDEN, "members create their own API tokens only")
+	case in.Days < 0 || in.Days > MaxTokenDays:
+		return attest.APIToken{}, "", attest.Invalid("expires", "must be from 1 to %d days, or never", MaxTokenDays)
+	}
+	t := attest.APIToken{OrgID: p.OrgID, UserID: in.UserID, Name: in.Name}
+	if in.Days > 0 {
+		t.ExpiresAt = clock(s.Now).AddDate(0, 0, in.Days)
+	}
+	secret := auth.NewSecret("atk_")
+	t.Prefix = secret[:12]
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		m, err := tx.Membership(ctx, p.OrgID, in.UserID)
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateToken(ctx, &t, auth.HashSecret(secret)); err != nil {
+			return err
+		}
+		summary := "Created API token " + t.Name + " (" + t.Prefix + "…)"
+		if in.UserID != p.UserID {
+			summary += " for " + m.User.Email
+		}
+		return tx.Log(ctx, p.Record("token.created", "api_token", idString(t.ID), summary))
+	})
+	if err != nil {
+		return t, "", err
+	}
+	return t, secret, nil
+}
+
+// Tokens lists p's own tokens in its organization, newest first.
+func (s *Users) Tokens(ctx context.Context, p attest.Principal) ([]attest.APIToken, error) {
+	if !p.Can(attest.ActOwn) {
+		return nil, forbidden(p)
+	}
+	return s.DB.Tokens(ctx, p.OrgID, p.UserID)
+}
+
+// RevokeToken revokes one of p's own tokens; anyone else's is ENOTFOUND, like
+// one that does not exist. Revoking twice is not an error.
+func (s *Users) RevokeToken(ctx context.Context, p attest.Principal, id int64) (attest.APIToken, error) {
+	if !p.Can(attest.ActOwn) {
+		return attest.APIToken{}, forbidden(p)
+	}
+	var t attest.APIToken
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		var err error
+		if t, err = tx.RevokeToken(ctx, p.OrgID, p.UserID, id); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("token.revoked", "api_token", idString(t.ID), "Revoked API token "+t.Name+" ("+t.Prefix+"…)"))
+	})
+	return t, err
+}

@@ -1,0 +1,303 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/store"
+)
+
+// Users creates accounts, signs people in and out, changes passwords and
+// issues API tokens. Use it by pointer: it keeps a dummy password hash.
+type Users struct {
+	DB             *store.DB
+	Now            func() time.Time // nil: time.Now
+	PasswordParams auth.Params      // zero: auth.DefaultParams
+	Throttle       auth.Throttle    // zero: auth.DefaultThrottle
+	SessionIdle    time.Duration    // a session ends after this long unused; zero: 12h
+	SessionMax     time.Duration    // and after this long in any case; zero: 7 days
+
+	dummyOnce sync.Once
+	dummyHash string
+	dummyErr  error
+}
+
+// NewMember is a person added to an organization by an operator.
+type NewMember struct {
+	Email    string
+	Name     string // default: the part of the email before @
+	Role     attest.Role
+	Password string // required only when no account has the email yet
+}
+
+// Add adds a person to p's organization with a role, creating their account
+// when none has the email (then Password is required; field password). It is
+// what `attest user create` does; admins only. It reports whether the account
+// was created.
+func (s *Users) Add(ctx context.Context, p attest.Principal, in NewMember) (attest.Membership, bool, error) {
+	if !p.Can(attest.ActAdmin) {
+		return attest.Membership{}, false, forbidden(p)
+	}
+	if _, err := attest.ParseRole(string(in.Role)); err != nil {
+		return attest.Membership{}, false, err
+	}
+	email := attest.NormalizeEmail(in.Email)
+	if err := attest.ValidateEmail(email); err != nil {
+		return attest.Membership{}, false, err
+	}
+	if in.Name == "" {
+		in.Name, _, _ = strings.Cut(email, "@")
+	}
+	var hash string
+	if in.Password != "" {
+		if err := attest.ValidatePassword(in.Password); err != nil {
+			return attest.Membership{}, false, err
+		}
+		var err error
+		if hash, err = auth.HashPassword(in.Password, params(s.PasswordParams)); err != nil {
+			return attest.Membership{}, false, err
+		}
+	}
+	var m attest.Membership
+	created := false
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		u, err := tx.UserByEmail(ctx, email)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			if hash == "" {
+				return attest.Invalid("password", "is required for a new account")
+			}
+			u = attest.User{Email: email, Name: in.Name, PasswordHash: hash}
+			if err := tx.CreateUser(ctx, &u); err != nil {
+				return err
+			}
+			created = true
+		} else if err != nil {
+			return err
+		}
+		if err := tx.AddMember(ctx, p.OrgID, u.ID, in.Role); err != nil {
+			return fmt.Errorf("%s: %w", u.Email, err)
+		}
+		summary := "Added " + u.Email + " as " + string(in.Role)
+		if p.Via == attest.ViaCLI {
+			summary += " from the command line"
+		}
+		if err := tx.Log(ctx, p.Record("member.added", "membership", idString(u.ID), summary)); err != nil {
+			return err
+		}
+		m, err = tx.Membership(ctx, p.OrgID, u.ID)
+		return err
+	})
+	return m, created, err
+}
+
+// ChangePassword replaces p's password and signs out every session of theirs
+// but keep (the hash of the session making the change; "" signs out all),
+// which is what someone changing a possibly leaked password wants. Errors name
+// the fields current, password and confirm. The change is logged in every
+// organization p belongs to.
+func (s *Users) ChangePassword(ctx context.Context, p attest.Principal, keep, current, next, confirm string) error {
+	if p.UserID == 0 {
+		return attest.Errorf(attest.EUNAUTHORIZED, "sign in to continue")
+	}
+	u, err := s.DB.UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	if ok, _ := auth.CheckPassword(u.PasswordHash, current); !ok {
+		return attest.Invalid("current", "is not your current password")
+	}
+	if err := attest.ValidatePassword(next); err != nil {
+		return err
+	}
+	if next != confirm {
+		return attest.Invalid("confirm", "does not match the new password")
+	}
+	hash, err := auth.HashPassword(next, params(s.PasswordParams))
+	if err != nil {
+		return err
+	}
+	return s.DB.Update(ctx, func(tx *store.Queries) error {
+		ms, err := tx.Memberships(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if err := tx.DeleteOtherSessions(ctx, u.ID, keep); err != nil {
+			return err
+		}
+		// Account security events belong in every organization the user can act in.
+		for _, m := range ms {
+			if err := tx.Log(ctx, p.Actor().Record(m.Org.ID, "user.password_changed", "user", idString(u.ID),
+				u.Email+" changed their password; other sessions were signed out")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Throttled is the error of a sign-in refused because of recent failures (code
+// ETHROTTLED); Wait is how long until one is allowed (Retry-After).
+type Throttled struct {
+	Wait time.Duration
+}
+
+func (t *Throttled) Error() string {
+	return fmt.Sprintf("Too many failed sign-in attempts. Try again in %d minute(s).", int(math.Ceil(t.Wait.Minutes())))
+}
+
+// Unwrap gives the error its code for attest.ErrorCode and the error mapping.
+func (t *Throttled) Unwrap() error { return &attest.Error{Code: attest.ETHROTTLED, Message: t.Error()} }
+
+// ErrBadCredentials is the one answer to a wrong email or a wrong password, so
+// that sign-in does not tell which accounts exist.
+var ErrBadCredentials = attest.Errorf(attest.EUNAUTHORIZED, "The email or password is incorrect.")
+
+// Credentials are what a person signing in gives, and where from.
+type Credentials struct {
+	Email, Password string
+	IP, UserAgent   string
+}
+
+// SignIn checks credentials and starts a session. Failures are counted per
+// account and per address, and too many within the throttle's window are
+// *Throttled before the password is even checked. An unknown email is checked
+// against a dummy hash, so it takes as long as a wrong password. It returns the
+// user and the new session's secret (the cookie value), shown only here.
+func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string, error) {
+	email := attest.NormalizeEmail(c.Email)
+	throttle := s.Throttle
+	if throttle == (auth.Throttle{}) {
+		throttle = auth.DefaultThrottle
+	}
+	now := clock(s.Now)
+	since := now.Add(-throttle.Window)
+	acct, err := s.DB.LoginFailures(ctx, store.ScopeAccount, email, since)
+	if err != nil {
+		return attest.User{}, "", err
+	}
+	addr, err := s.DB.LoginFailures(ctx, store.ScopeAddress, c.IP, since)
+	if err != nil {
+		return attest.User{}, "", err
+	}
+	if wait := throttle.RetryAfter(now, acct, addr); wait > 0 {
+		return attest.User{}, "", &Throttled{Wait: wait}
+	}
+
+	u, err := s.DB.UserByEmail(ctx, email)
+	hash := u.PasswordHash
+	if err != nil {
+		if attest.ErrorCode(err) != attest.ENOTFOUND {
+			return attest.User{}, "", err
+		}
+		if hash, err = s.dummy(); err != nil {
+			return attest.User{}, "", err
+		}
+		u = attest.User{}
+	}
+	ok, _ := auth.CheckPassword(hash, c.Password)
+	if u.ID == 0 || !ok {
+		if err := s.DB.Update(ctx, func(tx *store.Queries) error {
+			if err := tx.RecordLoginFailure(ctx, store.ScopeAccount, email); err != nil {
+				return err
+			}
+			return tx.RecordLoginFailure(ctx, store.ScopeAddress, c.IP)
+		}); err != nil {
+			return attest.User{}, "", err
+		}
+		return attest.User{}, "", ErrBadCredentials
+	}
+	if err := s.DB.ClearLoginFailures(ctx, store.ScopeAccount, email); err != nil {
+		return attest.User{}, "", err
+	}
+	secret, _, err := s.StartSession(ctx, u.ID, c.IP, c.UserAgent)
+	return u, secret, err
+}
+
+// dummy returns a hash of a random password made with the configured
+// parameters, once.
+func (s *Users) dummy() (string, error) {
+	s.dummyOnce.Do(func() {
+		s.dummyHash, s.dummyErr = auth.HashPassword(auth.NewSecret(""), params(s.PasswordParams))
+	})
+	return s.dummyHash, s.dummyErr
+}
+
+func (s *Users) idle() time.Duration {
+	if s.SessionIdle <= 0 {
+		return 12 * time.Hour
+	}
+	return s.SessionIdle
+}
+
+func (s *Users) max() time.Duration {
+	if s.SessionMax <= 0 {
+		return 7 * 24 * time.Hour
+	}
+	return s.SessionMax
+}
+
+// StartSession signs a user in with a fresh session (never reusing a token the
+// browser brought, which would allow session fixation). It returns the
+// session's secret, the cookie value, which only its hash is stored for.
+func (s *Users) StartSession(ctx context.Context, userID int64, ip, userAgent string) (string, store.Session, error) {
+	secret := auth.NewSecret("")
+	sess := store.Session{TokenHash: auth.HashSecret(secret), UserID: userID,
+		ExpiresAt: clock(s.Now).Add(min(s.idle(), s.max())), IP: ip, UserAgent: userAgent}
+	if err := s.DB.CreateSession(ctx, &sess); err != nil {
+		return "", sess, err
+	}
+	return secret, sess, nil
+}
+
+// Session returns the live session with the given secret and its user, or nil
+// when there is none. It slides the idle expiry, at most once a minute, never
+// past the session's maximum age.
+func (s *Users) Session(ctx context.Context, secret string) (*store.Session, attest.User, error) {
+	if secret == "" {
+		return nil, attest.User{}, nil
+	}
+	hash := auth.HashSecret(secret)
+	sess, u, err := s.DB.SessionUser(ctx, hash)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return nil, attest.User{}, nil
+	}
+	if err != nil {
+		return nil, attest.User{}, err
+	}
+	now := clock(s.Now)
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		exp := now.Add(s.idle())
+		if limit := sess.CreatedAt.Add(s.max()); exp.After(limit) {
+			exp = limit
+		}
+		if err := s.DB.TouchSession(ctx, hash, exp); err != nil {
+			return nil, attest.User{}, err
+		}
+		sess.ExpiresAt = exp
+	}
+	return &sess, u, nil
+}
+
+// EndSession signs one session out (logout), by its token hash.
+func (s *Users) EndSession(ctx context.Context, tokenHash string) error {
+	return s.DB.DeleteSession(ctx, tokenHash)
+}
+
+// IsThrottled reports whether err is a throttled sign-in, and how long to wait.
+func IsThrottled(err error) (time.Duration, bool) {
+	var t *Throttled
+	if errors.As(err, &t) {
+		return t.Wait, true
+	}
+	return 0, false
+}
