@@ -41,6 +41,7 @@ func commands() []command {
 		{"version", "Print the version", runVersion},
 		{"org create", "Create an organization: attest org create SLUG --name NAME", runOrgCreate},
 		{"user create", "Create a user (or add an existing one) in an organization with a role", runUserCreate},
+		{"token create", "Print a new API token of a member for scripts and CI: --org SLUG --email EMAIL --name NAME", runTokenCreate},
 		{"readiness", "Print an organization's SOC 2 readiness; --min PERCENT exits 3 below it (for CI gates)", runReadiness},
 		{"framework import", "Import a CISO Assistant library (YAML) or OSCAL catalog (JSON) into an organization", runFrameworkImport},
 		{"evidence add", "Add files as evidence for controls: attest evidence add --org SLUG --control REF FILE…", runEvidenceAdd},
@@ -107,8 +108,8 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
-	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage"}},
-	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage"}},
 	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "verify", "evidence add", "evidence export"}},
 	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "verify", "key show", "evidence add", "evidence export"}},
 	{"max-upload", "ATTEST_MAX_UPLOAD", "100MiB", "largest evidence file accepted (B, KiB, MiB or GiB)", []string{"serve", "evidence add"}},
@@ -297,6 +298,8 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "  org create SLUG --name NAME\n")
 	fmt.Fprintf(w, "  user create --org SLUG --email EMAIL --role admin|manager|employee|auditor [--name NAME] [--password-stdin]\n")
 	fmt.Fprintf(w, "      Prompts for the password on a terminal; --password-stdin reads it from the first line of standard input.\n")
+	fmt.Fprintf(w, "  token create --org SLUG --email EMAIL --name NAME [--expires DAYS|never]\n")
+	fmt.Fprintf(w, "      Prints only the token (atk_…) on standard output; --expires defaults to 90 days, as in the UI.\n")
 	fmt.Fprintf(w, "  readiness --org SLUG [--json] [--min PERCENT]\n")
 	fmt.Fprintf(w, "      Exit status: 0 ready enough, 3 below --min, 1 failure, 2 usage error.\n")
 	fmt.Fprintf(w, "  framework import FILE --org SLUG\n")

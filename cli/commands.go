@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/app"
-	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/store"
 	"golang.org/x/term"
 )
@@ -113,13 +114,8 @@ func runOrgCreate(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	err = db.Update(e.ctx, func(tx *store.Queries) error {
-		if err := tx.CreateOrg(e.ctx, &org); err != nil {
-			return err
-		}
-		return tx.Log(e.ctx, cliActor().Record(org.ID, "org.created", "organization", org.Slug, "Created the organization "+org.Name+" from the command line"))
-	})
-	if err != nil {
+	orgs := account.Orgs{DB: db}
+	if org, err = orgs.Create(e.ctx, cliPrincipal(0), org); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "created organization %s (%s)\nadd its first admin: attest user create --org %s --email EMAIL --role admin\n", org.Slug, org.Name, org.Slug)
@@ -165,46 +161,116 @@ func runUserCreate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	existing, err := db.UserByEmail(e.ctx, addr)
+	// Only a new account needs a password: ask for it before the change.
+	_, err = db.UserByEmail(e.ctx, addr)
 	exists := err == nil
 	if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 		return err
 	}
-	var hash string
+	in := account.NewMember{Email: addr, Name: *name, Role: role}
 	if !exists {
-		password, err := readPassword(e, *fromStdin)
-		if err != nil {
+		if in.Password, err = readPassword(e, *fromStdin); err != nil {
 			return err
 		}
-		if err := attest.ValidatePassword(password); err != nil {
-			return err
-		}
-		if hash, err = auth.HashPassword(password, auth.DefaultParams); err != nil {
+		if err := attest.ValidatePassword(in.Password); err != nil {
 			return err
 		}
 	}
-	err = db.Update(e.ctx, func(tx *store.Queries) error {
-		u := existing
-		if !exists {
-			u = attest.User{Email: addr, Name: *name, PasswordHash: hash}
-			if err := tx.CreateUser(e.ctx, &u); err != nil {
-				return err
-			}
-		}
-		if err := tx.AddMember(e.ctx, org.ID, u.ID, role); err != nil {
-			return fmt.Errorf("%s: %w", u.Email, err)
-		}
-		return tx.Log(e.ctx, cliActor().Record(org.ID, "member.added", "membership", fmt.Sprint(u.ID), "Added "+u.Email+" as "+string(role)+" from the command line"))
-	})
+	users := account.Users{DB: db}
+	_, created, err := users.Add(e.ctx, cliPrincipal(org.ID), in)
 	if err != nil {
 		return err
 	}
-	if exists {
-		fmt.Fprintf(e.stdout, "added existing user %s to %s as %s\n", addr, org.Slug, role)
-	} else {
+	if created {
 		fmt.Fprintf(e.stdout, "created user %s in %s as %s\n", addr, org.Slug, role)
+	} else {
+		fmt.Fprintf(e.stdout, "added existing user %s to %s as %s\n", addr, org.Slug, role)
 	}
 	return nil
+}
+
+// runTokenCreate prints a new API token for scripts and CI. The token is the
+// member's own, as if they had made it in the UI; the activity entry names the
+// operator. Only the secret goes to standard output, so that
+// TOKEN=$(attest token create …) works; the rest goes to standard error.
+func runTokenCreate(e *env, args []string) error {
+	f := newFlags("token create", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	email := f.fs.String("email", "", "the email of the member who owns the token")
+	name := f.fs.String("name", "", "what the token is for, e.g. \"CI\"")
+	expires := f.fs.String("expires", "90", "lifetime in whole days, or never")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	for _, fl := range []struct{ name, v string }{{"org", *orgSlug}, {"email", *email}, {"name", *name}} {
+		if strings.TrimSpace(fl.v) == "" {
+			return usagef("--%s is required", fl.name)
+		}
+	}
+	if n := len(strings.TrimSpace(*name)); n > 100 {
+		return usagef("--name: must be at most 100 characters")
+	}
+	addr := attest.NormalizeEmail(*email)
+	if err := attest.ValidateEmail(addr); err != nil {
+		return usagef("--email: %s", err.(*attest.Error).Message)
+	}
+	days, err := tokenDays(*expires)
+	if err != nil {
+		return err
+	}
+	db, err := f.openDB(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := findOrg(e.ctx, db, *orgSlug)
+	if err != nil {
+		return err
+	}
+	u, err := db.UserByEmail(e.ctx, addr)
+	if err != nil {
+		return fmt.Errorf("--email %s: %w", addr, err)
+	}
+	users := account.Users{DB: db}
+	t, secret, err := users.CreateToken(e.ctx, cliPrincipal(org.ID), account.NewToken{UserID: u.ID, Name: *name, Days: days})
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return fmt.Errorf("--email %s: not a member of %s", addr, org.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	exp := "never expires"
+	if !t.ExpiresAt.IsZero() {
+		exp = "expires " + t.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	fmt.Fprintf(e.stderr, "created API token %q (%s…) for %s in %s; it %s. It is shown only now:\n", t.Name, t.Prefix, addr, org.Slug, exp)
+	fmt.Fprintln(e.stdout, secret)
+	return nil
+}
+
+// tokenDays reads --expires: a whole number of days (the UI offers 30, 90 and
+// 365) or "never".
+func tokenDays(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if strings.EqualFold(s, "never") {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > account.MaxTokenDays {
+		return 0, usagef("--expires: want a whole number of days from 1 to %d, or never; got %q", account.MaxTokenDays, s)
+	}
+	return n, nil
+}
+
+// cliPrincipal is the operator at the command line: an admin of the
+// organization without an account, recorded as cli:$USER.
+func cliPrincipal(orgID int64) attest.Principal {
+	a := cliActor()
+	return attest.SystemPrincipal(orgID, a.Label, a.Via)
 }
 
 func cliActor() attest.Actor {
