@@ -243,6 +243,10 @@ func TestInvitations(t *testing.T) {
 		wantCode(t, err, attest.EUNAUTHORIZED, "")
 		_, _, err = f.members.Accept(ctx, f.admin, secret, "", "")
 		wantCode(t, err, attest.EFORBIDDEN, "")
+		liar := f.admin
+		liar.Label = "m@acme.test" // the account decides, not the label
+		_, _, err = f.members.Accept(ctx, liar, secret, "", "")
+		wantCode(t, err, attest.EFORBIDDEN, "")
 		signedIn := attest.Principal{UserID: manager.UserID, Label: manager.Label, IP: "203.0.113.3", Via: attest.ViaUI}
 		if _, _, err := f.members.Accept(ctx, signedIn, secret, "", ""); err != nil {
 			t.Fatal(err)
@@ -279,6 +283,8 @@ func TestRolesAndRemoval(t *testing.T) {
 		_, err := f.members.ChangeRole(ctx, manager, emp.UserID, "admin")
 		wantCode(t, err, attest.EFORBIDDEN, "")
 		_, err = f.members.ChangeRole(ctx, f.admin, outsider.UserID, "employee")
+		wantCode(t, err, attest.ENOTFOUND, "")
+		_, err = f.members.ChangeRole(ctx, f.admin, outsider.UserID, "boss")
 		wantCode(t, err, attest.ENOTFOUND, "")
 		_, err = f.members.ChangeRole(ctx, f.admin, emp.UserID, "boss")
 		wantCode(t, err, attest.EINVALID, "role")

@@ -145,6 +145,9 @@ func (s *Members) Accept(ctx context.Context, p attest.Principal, token, name, p
 		if user, err = s.DB.UserByID(ctx, p.UserID); err != nil {
 			return v.Org, user, err
 		}
+		if user.Email != v.Invitation.Email { // whatever p's label says
+			return v.Org, attest.User{}, attest.Errorf(attest.EFORBIDDEN, "This invitation is for %s. Sign out first to accept it.", v.Invitation.Email)
+		}
 	case v.HasAccount:
 		return v.Org, user, attest.Errorf(attest.EUNAUTHORIZED, "An account for %s exists: sign in to accept this invitation.", v.Invitation.Email)
 	default:
@@ -191,14 +194,15 @@ func (s *Members) ChangeRole(ctx context.Context, p attest.Principal, userID int
 	if !p.Can(attest.ActAdmin) {
 		return attest.Membership{}, forbidden(p)
 	}
-	r, err := attest.ParseRole(role)
-	if err != nil {
-		return attest.Membership{}, err
-	}
 	var m attest.Membership
-	err = s.DB.Update(ctx, func(tx *store.Queries) error {
+	var r attest.Role
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
 		var err error
+		// Not a member is ENOTFOUND whatever the role says, as on the settings page.
 		if m, err = tx.Membership(ctx, p.OrgID, userID); err != nil {
+			return err
+		}
+		if r, err = attest.ParseRole(role); err != nil {
 			return err
 		}
 		if err := tx.SetRole(ctx, p.OrgID, userID, r); err != nil {
@@ -207,7 +211,9 @@ func (s *Members) ChangeRole(ctx context.Context, p attest.Principal, userID int
 		return tx.Log(ctx, p.Record("member.role_changed", "membership", idString(userID),
 			fmt.Sprintf("Changed the role of %s from %s to %s", m.User.Email, m.Role, r)))
 	})
-	m.Role = r
+	if err == nil {
+		m.Role = r
+	}
 	return m, err
 }
 
