@@ -174,6 +174,12 @@ type Credentials struct {
 // against a dummy hash, so it takes as long as a wrong password. It returns the
 // user and the new session's secret (the cookie value), shown only here.
 func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string, error) {
+	// Made on the first sign-in whatever its email, so that the first unknown
+	// email is not the only one to pay for it.
+	dummy, err := s.dummy()
+	if err != nil {
+		return attest.User{}, "", err
+	}
 	email := attest.NormalizeEmail(c.Email)
 	throttle := s.Throttle
 	if throttle == (auth.Throttle{}) {
@@ -199,10 +205,7 @@ func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string,
 		if attest.ErrorCode(err) != attest.ENOTFOUND {
 			return attest.User{}, "", err
 		}
-		if hash, err = s.dummy(); err != nil {
-			return attest.User{}, "", err
-		}
-		u = attest.User{}
+		hash, u = dummy, attest.User{}
 	}
 	ok, _ := auth.CheckPassword(hash, c.Password)
 	if u.ID == 0 || !ok {
