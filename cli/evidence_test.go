@@ -31,10 +31,7 @@ func TestEvidenceCommands(t *testing.T) {
 			}
 			defer db.Close()
 			org, _ := db.OrgBySlug(context.Background(), "acme")
-			ctl := attest.Control{OrgID: org.ID, Ref: "AC-4", Name: "Access review", Family: "Access", Type: "detective", Frequency: "quarterly", Status: attest.StatusImplemented}
-			if err := db.CreateControl(context.Background(), &ctl); err != nil {
-				t.Fatal(err)
-			}
+			storetest.MustControl(t, db, org, "AC-4", attest.StatusImplemented)
 
 			// Only serve creates the key; other commands refuse to invent one.
 			if r := runCLI(t, vars, "", "key", "show"); r.code != 1 || !strings.Contains(r.stderr, "no ledger signing key at") {

@@ -23,7 +23,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/programme"
@@ -48,15 +47,9 @@ func TestEvidence(t *testing.T) {
 
 	// 1. The organization, its people and its programme, straight into the
 	// database: adoption and editing controls have tests of their own.
-	org := attest.Organization{Slug: testOrg.Slug, Name: testOrg.Name}
-	if err := db.CreateOrg(ctx, &org); err != nil {
-		t.Fatalf("create organization: %v", err)
-	}
-	manager := person{"Max Manager", "max@acme.test", "manager password 1"}
-	employee := person{"Emma Employee", "emma@acme.test", "employee password 1"}
-	evMember(t, db, org.ID, testAdmin, attest.RoleAdmin)
-	managerUser := evMember(t, db, org.ID, manager, attest.RoleManager)
-	evMember(t, db, org.ID, employee, attest.RoleEmployee)
+	people := mustStaffedOrg(t, db)
+	org, managerUser := people.Org, people.Manager
+	manager, employee := testManager, testEmployee
 	cat, err := catalog.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +107,7 @@ func TestEvidence(t *testing.T) {
 			continue
 		}
 		mapped = append(mapped, m.Requirement)
-		if want := evPercent(0.5 / float64(row.controls)); row.percent != want {
+		if want := percent(0.5 / float64(row.controls)); row.percent != want {
 			t.Errorf("%s before evidence is %d%%, want %d%% (half of 1 of %d controls)", m.Requirement, row.percent, want, row.controls)
 		}
 	}
@@ -229,7 +222,7 @@ func TestEvidence(t *testing.T) {
 	after := evCriteria(t, mp)
 	for _, id := range mapped {
 		row := after[id]
-		if want := evPercent(1 / float64(row.controls)); row.percent != want || row.percent <= before[id].percent {
+		if want := percent(1 / float64(row.controls)); row.percent != want || row.percent <= before[id].percent {
 			t.Errorf("%s after the evidence is %d%% (was %d%%), want %d%% (1 of %d controls ready)", id, row.percent, before[id].percent, want, row.controls)
 		}
 	}
@@ -428,24 +421,6 @@ func evSubmit(t *testing.T, p *tab, button string, want *regexp.Regexp) {
 	}
 }
 
-// evMember creates a user with a cheap password hash and adds them to the
-// organization with role.
-func evMember(t *testing.T, db *store.DB, orgID int64, who person, role attest.Role) attest.User {
-	t.Helper()
-	hash, err := auth.HashPassword(who.Password, auth.TestParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := attest.User{Email: who.Email, Name: who.Name, PasswordHash: hash}
-	if err := db.CreateUser(t.Context(), &u); err != nil {
-		t.Fatalf("create %s: %v", who.Email, err)
-	}
-	if err := db.AddMember(t.Context(), orgID, u.ID, role); err != nil {
-		t.Fatalf("add %s as %s: %v", who.Email, role, err)
-	}
-	return u
-}
-
 // evRow is one criterion on the criteria page.
 type evRow struct{ percent, controls int }
 
@@ -482,9 +457,6 @@ func evCriteria(t *testing.T, p *tab) map[string]evRow {
 	}
 	return out
 }
-
-// evPercent rounds a 0..1 score down to a whole percentage, as the pages do.
-func evPercent(score float64) int { return int(score*100 + 1e-9) }
 
 // evFacts reads the <dl class="facts"> of the page: each term's description.
 func evFacts(t *testing.T, p *tab) map[string]string {

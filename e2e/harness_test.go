@@ -25,6 +25,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/store"
@@ -379,9 +380,46 @@ func jsString(s string) string {
 type person struct{ Name, Email, Password string }
 
 var (
-	testOrg   = struct{ Name, Slug string }{"Acme Robotics", "acme"}
-	testAdmin = person{"Ada Admin", "ada@acme.test", "correct horse battery"}
+	testOrg      = struct{ Name, Slug string }{"Acme Robotics", "acme"}
+	testAdmin    = person{"Ada Admin", "ada@acme.test", "correct horse battery"}
+	testManager  = person{"Max Manager", "max@acme.test", "manager password 1"}
+	testEmployee = person{"Emma Employee", "emma@acme.test", "employee password 1"}
 )
+
+// staff is testOrg as mustStaffedOrg creates it.
+type staff struct {
+	Org                      attest.Organization
+	Admin, Manager, Employee attest.User
+}
+
+// mustStaffedOrg creates testOrg straight in the database with testAdmin,
+// testManager and testEmployee as its admin, manager and employee, for
+// scenarios that start after set-up and invitations (which have tests of
+// their own).
+func mustStaffedOrg(t *testing.T, db *store.DB) staff {
+	t.Helper()
+	org := attest.Organization{Slug: testOrg.Slug, Name: testOrg.Name}
+	if err := db.CreateOrg(t.Context(), &org); err != nil {
+		t.Fatalf("create organization: %v", err)
+	}
+	return staff{Org: org,
+		Admin:    member(t, db, org, testAdmin, attest.RoleAdmin),
+		Manager:  member(t, db, org, testManager, attest.RoleManager),
+		Employee: member(t, db, org, testEmployee, attest.RoleEmployee)}
+}
+
+// member creates who, with their own name and password so that they can sign
+// in, as a member of org with role.
+func member(t *testing.T, db *store.DB, org attest.Organization, who person, role attest.Role) attest.User {
+	t.Helper()
+	u := storetest.MustCreateUser(t, db, attest.User{Email: who.Email, Name: who.Name}, who.Password)
+	storetest.MustAddMember(t, db, org, u, role)
+	return u
+}
+
+// percent rounds a 0..1 score down to a whole percentage, as the pages do
+// ("99.6% is not shown as 100%").
+func percent(score float64) int { return int(score*100 + 1e-9) }
 
 // setUp completes the set-up link as the first admin and checks that the
 // browser lands on the new organization's dashboard.

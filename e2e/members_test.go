@@ -18,8 +18,7 @@ func TestInvitationsAndRoles(t *testing.T) {
 	setUp(t, s, admin)
 	orgURL := s.Base + "/o/" + testOrg.Slug
 
-	manager := person{"Max Manager", "max@acme.test", "manager password 1"}
-	employee := person{"Emma Employee", "emma@acme.test", "employee password 1"}
+	manager, employee := testManager, testEmployee
 
 	invite := func(who person, role string) string {
 		t.Helper()

@@ -13,7 +13,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -33,15 +32,9 @@ func TestProgramme(t *testing.T) {
 
 	// 1. The organization and its people, straight into the database: the
 	// set-up and invitation flows have tests of their own.
-	org := attest.Organization{Slug: testOrg.Slug, Name: testOrg.Name}
-	if err := db.CreateOrg(ctx, &org); err != nil {
-		t.Fatalf("create organization: %v", err)
-	}
-	manager := person{"Max Manager", "max@acme.test", "manager password 1"}
-	employee := person{"Emma Employee", "emma@acme.test", "employee password 1"}
-	adminUser := progMember(t, db, org.ID, testAdmin, attest.RoleAdmin)
-	managerUser := progMember(t, db, org.ID, manager, attest.RoleManager)
-	employeeUser := progMember(t, db, org.ID, employee, attest.RoleEmployee)
+	people := mustStaffedOrg(t, db)
+	org, adminUser, managerUser, employeeUser := people.Org, people.Admin, people.Manager, people.Employee
+	manager, employee := testManager, testEmployee
 
 	// 2. The manager adopts the control library from the empty Controls page.
 	mp := b.person()
@@ -189,7 +182,7 @@ func TestProgramme(t *testing.T) {
 		if mapping.Framework != "soc2" || !inScope {
 			continue
 		}
-		want := progPercent(0.5 / float64(row.controls))
+		want := percent(0.5 / float64(row.controls))
 		got := after.rows[mapping.Requirement]
 		if got.percent != want {
 			t.Errorf("%s after implementing %s (1 of %d controls, no evidence) is %d%%, want %d%%", mapping.Requirement, ctl.Ref, row.controls, got.percent, want)
@@ -199,7 +192,7 @@ func TestProgramme(t *testing.T) {
 		}
 		sum += 0.5 / float64(row.controls)
 	}
-	if want := progPercent(sum / float64(len(before.rows))); after.overall != want {
+	if want := percent(sum / float64(len(before.rows))); after.overall != want {
 		t.Errorf("overall readiness after implementing %s is %d%%, want %d%% (over %d criteria)", ctl.Ref, after.overall, want, len(before.rows))
 	}
 	if after.overall < before.overall {
@@ -424,24 +417,6 @@ func TestProgramme(t *testing.T) {
 	saveScreenshot(t, mp, "programme-criteria.png")
 }
 
-// progMember creates a user with a cheap password hash and adds them to the
-// organization with role.
-func progMember(t *testing.T, db *store.DB, orgID int64, who person, role attest.Role) attest.User {
-	t.Helper()
-	hash, err := auth.HashPassword(who.Password, auth.TestParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := attest.User{Email: who.Email, Name: who.Name, PasswordHash: hash}
-	if err := db.CreateUser(t.Context(), &u); err != nil {
-		t.Fatalf("create %s: %v", who.Email, err)
-	}
-	if err := db.AddMember(t.Context(), orgID, u.ID, role); err != nil {
-		t.Fatalf("add %s as %s: %v", who.Email, role, err)
-	}
-	return u
-}
-
 // progCriterion is one row of the criteria page.
 type progCriterion struct {
 	percent  int
@@ -504,10 +479,6 @@ func progCriteria(t *testing.T, p *tab, base string) progReadiness {
 	}
 	return r
 }
-
-// progPercent rounds a 0..1 score down to a whole percentage, as the criteria
-// page documents ("99.6% is not shown as 100%").
-func progPercent(score float64) int { return int(score*100 + 1e-9) }
 
 // progClick clicks what the CSS selector finds, a link or a button, and returns
 // the status of the page it leads to.

@@ -30,6 +30,7 @@ import (
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
 )
 
 // TestCrashDuringUploads kills the real server with SIGKILL while uploads
@@ -442,12 +443,7 @@ func seedTokenAndControl(t *testing.T, ctx context.Context, data, slug, email st
 	if err := db.CreateToken(ctx, &tok, auth.HashSecret(secret)); err != nil {
 		t.Fatal(err)
 	}
-	ctl := attest.Control{OrgID: org.ID, Ref: "AC-2", Name: "MFA", Family: "Access", Type: "preventive", Frequency: "quarterly",
-		Status: attest.StatusImplemented, Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1"}}}
-	if err := db.CreateControl(ctx, &ctl); err != nil {
-		t.Fatal(err)
-	}
-	return secret, ctl.ID
+	return secret, storetest.MustControl(t, db, org, "AC-2", attest.StatusImplemented).ID
 }
 
 // buildAttest builds ./cmd/attest into the test's temporary directory. Only

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,9 +14,9 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/evidence/evidencetest"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
@@ -47,24 +48,10 @@ func setup(t *testing.T, d store.Dialect) *fixture {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	blobs, err := blob.Open(ctx, "", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { blobs.Close() })
-	_, key, _ := ed25519.GenerateKey(nil)
-	f := &fixture{db: db, raw: storetest.Raw(t, url), dialect: d, svc: &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 1 << 20}, dir: dir}
-	f.org = attest.Organization{Slug: "acme", Name: "Acme"}
-	if err := db.CreateOrg(ctx, &f.org); err != nil {
-		t.Fatal(err)
-	}
-	f.ctl = attest.Control{OrgID: f.org.ID, Ref: "AC-2", Name: "MFA", Family: "Access", Type: "preventive", Frequency: "quarterly",
-		Status: attest.StatusImplemented, Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1"}}}
-	if err := db.CreateControl(ctx, &f.ctl); err != nil {
-		t.Fatal(err)
-	}
-	f.actor = attest.Actor{Label: "ada@acme.test", Via: attest.ViaCLI}
+	svc := evidencetest.NewService(t, db)
+	f := &fixture{db: db, raw: storetest.Raw(t, url), dialect: d, svc: svc, dir: fmt.Sprint(svc.Blobs), actor: evidencetest.Actor}
+	f.org = storetest.MustOrg(t, db, "acme")
+	f.ctl = storetest.MustControl(t, db, f.org, "AC-2", attest.StatusImplemented)
 	return f
 }
 

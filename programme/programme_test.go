@@ -44,10 +44,7 @@ func TestAdoptAndAssess(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		org := attest.Organization{Slug: "acme", Name: "Acme"}
-		if err := db.CreateOrg(ctx, &org); err != nil {
-			t.Fatal(err)
-		}
+		org := storetest.MustOrg(t, db, "acme")
 		before, err := programme.Assess(ctx, &db.Queries, cat, org.ID)
 		if err != nil || before.Percent != 0 || len(before.Requirements) != 33 {
 			t.Fatalf("empty programme: %d%% over %d, %v", before.Percent, len(before.Requirements), err)

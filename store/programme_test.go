@@ -9,32 +9,25 @@ import (
 	"github.com/attest-hq/attest/store/storetest"
 )
 
-func newControl(orgID int64, ref string) attest.Control {
-	return attest.Control{OrgID: orgID, Ref: ref, Name: "Control " + ref, Family: "Access control", Description: "d",
-		Type: "preventive", Frequency: "quarterly", Status: attest.StatusNotStarted, Evidence: []string{"one", "two"},
-		Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1", Source: attest.SourceLibrary}}}
-}
-
 func TestControls(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a, b := mustOrg(t, &db.Queries, "a"), mustOrg(t, &db.Queries, "b")
-		owner, stranger := mustUser(t, &db.Queries, "o@x.io"), mustUser(t, &db.Queries, "s@x.io")
-		db.AddMember(ctx, a.ID, owner.ID, attest.RoleManager)
-		db.AddMember(ctx, b.ID, stranger.ID, attest.RoleManager)
+		a, b := storetest.MustOrg(t, db, "a"), storetest.MustOrg(t, db, "b")
+		owner := storetest.MustMember(t, db, a, attest.RoleManager, "o@x.io")
+		stranger := storetest.MustMember(t, db, b, attest.RoleManager, "s@x.io")
 
-		c := newControl(a.ID, "AC-1")
+		c := storetest.Control(a, "AC-1")
 		if err := db.CreateControl(ctx, &c); err != nil {
 			t.Fatal(err)
 		}
-		dup := newControl(a.ID, "AC-1")
+		dup := storetest.Control(a, "AC-1")
 		if err := db.CreateControl(ctx, &dup); attest.ErrorCode(err) != attest.ECONFLICT || attest.ErrorField(err) != "ref" {
 			t.Fatalf("duplicate ref: %v", err)
 		}
-		other := newControl(b.ID, "AC-1") // the same ref in another organization is fine
+		other := storetest.Control(b, "AC-1") // the same ref in another organization is fine
 		if err := db.CreateControl(ctx, &other); err != nil {
 			t.Fatal(err)
 		}
-		bad := newControl(a.ID, "AC-2")
+		bad := storetest.Control(a, "AC-2")
 		bad.Status = attest.StatusNotApplicable
 		if err := db.CreateControl(ctx, &bad); attest.ErrorField(err) != "justification" {
 			t.Fatalf("not applicable without justification: %v", err)
@@ -95,12 +88,11 @@ func TestControls(t *testing.T) {
 
 func TestTasks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a, b := mustOrg(t, &db.Queries, "a"), mustOrg(t, &db.Queries, "b")
-		emp := mustUser(t, &db.Queries, "e@x.io")
-		db.AddMember(ctx, a.ID, emp.ID, attest.RoleEmployee)
-		c := newControl(a.ID, "AC-1")
+		a, b := storetest.MustOrg(t, db, "a"), storetest.MustOrg(t, db, "b")
+		emp := storetest.MustMember(t, db, a, attest.RoleEmployee, "e@x.io")
+		c := storetest.Control(a, "AC-1")
 		db.CreateControl(ctx, &c)
-		bc := newControl(b.ID, "BC-1")
+		bc := storetest.Control(b, "BC-1")
 		db.CreateControl(ctx, &bc)
 
 		mk := func(title, due string, owner int64) attest.Task {
@@ -155,7 +147,7 @@ func TestTasks(t *testing.T) {
 
 func TestScopeSubservicesCUECs(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a, b := mustOrg(t, &db.Queries, "a"), mustOrg(t, &db.Queries, "b")
+		a, b := storetest.MustOrg(t, db, "a"), storetest.MustOrg(t, db, "b")
 		s, err := db.Scope(ctx, a.ID)
 		if err != nil || len(s.Categories) != 0 || !s.UpdatedAt.IsZero() {
 			t.Fatalf("default scope: %+v %v", s, err)
@@ -202,7 +194,7 @@ func TestScopeSubservicesCUECs(t *testing.T) {
 
 func TestImportedFrameworks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a, b := mustOrg(t, &db.Queries, "a"), mustOrg(t, &db.Queries, "b")
+		a, b := storetest.MustOrg(t, db, "a"), storetest.MustOrg(t, db, "b")
 		fw := &catalog.Framework{ID: "tsc-licensed", Name: "Licensed TSC", Requirements: []catalog.Requirement{
 			{ID: "CC", Title: "Common criteria", Depth: 1},
 			{ID: "CC1.1", Title: "Licensed title", Explanation: "Licensed text", Parent: "CC", Depth: 2, Assessable: true},
@@ -226,7 +218,7 @@ func TestImportedFrameworks(t *testing.T) {
 		if err != nil || len(got.Requirements) != 2 || !got.Requirements[1].Assessable || got.Requirements[1].Parent != "CC" {
 			t.Fatalf("round trip: %+v %v", got, err)
 		}
-		c := newControl(a.ID, "AC-1")
+		c := storetest.Control(a, "AC-1")
 		c.Mappings = append(c.Mappings, attest.Mapping{Framework: "tsc-licensed", Requirement: "CC1.1"})
 		db.CreateControl(ctx, &c)
 		if _, err := db.DeleteImportedFramework(ctx, a.ID, "tsc-licensed"); err != nil {
@@ -243,12 +235,11 @@ func TestImportedFrameworks(t *testing.T) {
 
 func TestOwnershipRules(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a := mustOrg(t, &db.Queries, "a")
-		admin, mgr, aud := mustUser(t, &db.Queries, "ad@x.io"), mustUser(t, &db.Queries, "m@x.io"), mustUser(t, &db.Queries, "au@x.io")
-		db.AddMember(ctx, a.ID, admin.ID, attest.RoleAdmin)
-		db.AddMember(ctx, a.ID, mgr.ID, attest.RoleManager)
-		db.AddMember(ctx, a.ID, aud.ID, attest.RoleAuditor)
-		c := newControl(a.ID, "AC-1")
+		a := storetest.MustOrg(t, db, "a")
+		storetest.MustMember(t, db, a, attest.RoleAdmin, "ad@x.io")
+		mgr := storetest.MustMember(t, db, a, attest.RoleManager, "m@x.io")
+		aud := storetest.MustMember(t, db, a, attest.RoleAuditor, "au@x.io")
+		c := storetest.Control(a, "AC-1")
 		c.OwnerID = aud.ID
 		if err := db.CreateControl(ctx, &c); attest.ErrorField(err) != "owner" {
 			t.Fatalf("auditor as control owner: %v", err)
@@ -260,8 +251,7 @@ func TestOwnershipRules(t *testing.T) {
 		if err := db.CreateControl(ctx, &c); err != nil {
 			t.Fatal(err)
 		}
-		task := attest.Task{OrgID: a.ID, Title: "x", OwnerID: mgr.ID}
-		db.CreateTask(ctx, &task)
+		task := storetest.MustTask(t, db, a, "x", &mgr)
 		// Removing a member leaves their work unowned and still editable.
 		if err := db.RemoveMember(ctx, a.ID, mgr.ID); err != nil {
 			t.Fatal(err)

@@ -14,24 +14,6 @@ import (
 
 var ctx = context.Background()
 
-func mustOrg(t *testing.T, q *store.Queries, slug string) attest.Organization {
-	t.Helper()
-	o := attest.Organization{Slug: slug, Name: "Org " + slug}
-	if err := q.CreateOrg(ctx, &o); err != nil {
-		t.Fatal(err)
-	}
-	return o
-}
-
-func mustUser(t *testing.T, q *store.Queries, email string) attest.User {
-	t.Helper()
-	u := attest.User{Email: email, Name: email, PasswordHash: "x"}
-	if err := q.CreateUser(ctx, &u); err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 func TestMigrateIsIdempotent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		applied, err := db.Migrate(ctx)
@@ -47,7 +29,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 
 func TestOrgsAndUsers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		o := mustOrg(t, &db.Queries, "acme")
+		o := storetest.MustOrg(t, db, "acme")
 		if o.ID == 0 || o.CreatedAt.IsZero() {
 			t.Fatalf("org not filled in: %+v", o)
 		}
@@ -67,7 +49,7 @@ func TestOrgsAndUsers(t *testing.T) {
 			t.Fatalf("missing org: %v", err)
 		}
 
-		u := mustUser(t, &db.Queries, " Alice@Example.COM ")
+		u := storetest.MustUser(t, db, " Alice@Example.COM ")
 		if u.Email != "alice@example.com" {
 			t.Fatalf("email not normalized: %q", u.Email)
 		}
@@ -90,8 +72,8 @@ func TestOrgsAndUsers(t *testing.T) {
 
 func TestMembershipsKeepAnAdmin(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a, b := mustOrg(t, &db.Queries, "a"), mustOrg(t, &db.Queries, "b")
-		admin, other := mustUser(t, &db.Queries, "admin@x.io"), mustUser(t, &db.Queries, "other@x.io")
+		a, b := storetest.MustOrg(t, db, "a"), storetest.MustOrg(t, db, "b")
+		admin, other := storetest.MustUser(t, db, "admin@x.io"), storetest.MustUser(t, db, "other@x.io")
 		for _, m := range []struct {
 			org, user int64
 			role      attest.Role
@@ -135,10 +117,9 @@ func TestMembershipsKeepAnAdmin(t *testing.T) {
 
 func TestRemoveMemberRevokesTokens(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		o := mustOrg(t, &db.Queries, "a")
-		admin, emp := mustUser(t, &db.Queries, "admin@x.io"), mustUser(t, &db.Queries, "emp@x.io")
-		db.AddMember(ctx, o.ID, admin.ID, attest.RoleAdmin)
-		db.AddMember(ctx, o.ID, emp.ID, attest.RoleEmployee)
+		o := storetest.MustOrg(t, db, "a")
+		storetest.MustMember(t, db, o, attest.RoleAdmin, "admin@x.io")
+		emp := storetest.MustMember(t, db, o, attest.RoleEmployee, "emp@x.io")
 		tok := attest.APIToken{OrgID: o.ID, UserID: emp.ID, Name: "ci", Prefix: "atk_abc"}
 		if err := db.CreateToken(ctx, &tok, "hash1"); err != nil {
 			t.Fatal(err)
@@ -155,8 +136,8 @@ func TestRemoveMemberRevokesTokens(t *testing.T) {
 
 func TestTokens(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a, b := mustOrg(t, &db.Queries, "a"), mustOrg(t, &db.Queries, "b")
-		u := mustUser(t, &db.Queries, "u@x.io")
+		a, b := storetest.MustOrg(t, db, "a"), storetest.MustOrg(t, db, "b")
+		u := storetest.MustUser(t, db, "u@x.io")
 		exp := time.Now().Add(time.Hour).UTC().Truncate(time.Microsecond)
 		tok := attest.APIToken{OrgID: a.ID, UserID: u.ID, Name: " deploy ", Prefix: "atk_1234", ExpiresAt: exp}
 		if err := db.CreateToken(ctx, &tok, "h"); err != nil {
@@ -195,7 +176,7 @@ func TestSessions(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			db := storetest.Open(t, d, clock)
-			u := mustUser(t, &db.Queries, "u@x.io")
+			u := storetest.MustUser(t, db, "u@x.io")
 			s := store.Session{TokenHash: "s1", UserID: u.ID, ExpiresAt: now.Add(time.Hour), IP: "127.0.0.1", UserAgent: "test"}
 			if err := db.CreateSession(ctx, &s); err != nil {
 				t.Fatal(err)
@@ -238,8 +219,8 @@ func TestInvitationsAndSetup(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			db := storetest.Open(t, d, clock)
-			o := mustOrg(t, &db.Queries, "a")
-			u := mustUser(t, &db.Queries, "admin@x.io")
+			o := storetest.MustOrg(t, db, "a")
+			u := storetest.MustUser(t, db, "admin@x.io")
 			inv := attest.Invitation{OrgID: o.ID, Email: "New@X.io", Role: attest.RoleManager, InvitedBy: u.ID, ExpiresAt: now.Add(time.Hour)}
 			if err := db.CreateInvitation(ctx, &inv, "ih"); err != nil {
 				t.Fatal(err)
@@ -278,8 +259,8 @@ func TestInvitationsAndSetup(t *testing.T) {
 
 func TestActivityIsAppendOnly(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a, b := mustOrg(t, &db.Queries, "a"), mustOrg(t, &db.Queries, "b")
-		u := mustUser(t, &db.Queries, "u@x.io")
+		a, b := storetest.MustOrg(t, db, "a"), storetest.MustOrg(t, db, "b")
+		u := storetest.MustUser(t, db, "u@x.io")
 		actor := attest.Actor{UserID: u.ID, Label: u.Email, IP: "10.0.0.1", Via: attest.ViaUI}
 		for _, e := range []attest.Activity{
 			actor.Record(a.ID, "member.invited", "invitation", "1", "invited x"),
