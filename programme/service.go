@@ -1,0 +1,111 @@
+package programme
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/store"
+)
+
+// The services of this package (Controls, Scope, Tasks, Frameworks) hold every
+// change to an organization's programme together with its activity entry, so
+// the UI, the API, the CLI, demo seeding and jobs make a change the same way.
+// Each method checks the principal (behind the route table, in depth), runs
+// one transaction with the change and its entry, and returns the result.
+
+// Transactor runs fn in one transaction: a *store.DB, or InTx for a caller
+// that already holds a transaction and commits many changes at once (seeding).
+type Transactor interface {
+	Update(ctx context.Context, fn func(tx *store.Queries) error) error
+}
+
+// InTx makes an open transaction a Transactor: changes join it and commit or
+// roll back with it.
+func InTx(tx *store.Queries) Transactor { return inTx{tx} }
+
+type inTx struct{ tx *store.Queries }
+
+func (t inTx) Update(ctx context.Context, fn func(tx *store.Queries) error) error { return fn(t.tx) }
+
+// require refuses a principal whose role lacks a.
+func require(p attest.Principal, a attest.Action) error {
+	if !p.Can(a) {
+		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
+	}
+	return nil
+}
+
+// checkOwner applies who may own a control or a task: a member of the
+// organization (ENOTFOUND from the membership is EINVALID on field), and not
+// an auditor (attest.MayOwn).
+func checkOwner(ctx context.Context, tx *store.Queries, orgID, userID int64, field string) error {
+	if userID == 0 {
+		return nil
+	}
+	m, err := tx.Membership(ctx, orgID, userID)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return attest.Invalid(field, "must be a member of this organization")
+	}
+	if err != nil {
+		return err
+	}
+	return attest.MayOwn(m.Role, field)
+}
+
+// Criterion checks that id is a SOC 2 criterion; field names the form or API
+// field in the error. It is the one check behind every "linked to a
+// criterion" field (custom control criteria, CUECs, tasks).
+func Criterion(cat *catalog.Catalog, field, id string) error {
+	if _, ok := cat.SOC2().Requirement(id); !ok {
+		return attest.Invalid(field, "%q is not a SOC 2 criterion", id)
+	}
+	return nil
+}
+
+// CriterionInScope reports whether SOC 2 criterion id is in scope for the
+// chosen categories (the required ones always are).
+func CriterionInScope(cat *catalog.Catalog, chosen []string, id string) bool {
+	fw := cat.SOC2()
+	req, ok := fw.Requirement(id)
+	if !ok {
+		return false
+	}
+	c, ok := fw.Category(req.Category)
+	if !ok {
+		return false
+	}
+	for _, ch := range chosen {
+		if ch == c.ID {
+			return true
+		}
+	}
+	return c.Required
+}
+
+// MappableRequirement checks that a control can map to requirement of
+// framework: a built-in framework's, or one the organization imported.
+func MappableRequirement(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID int64, framework, requirement string) error {
+	if fw, ok := cat.Framework(framework); ok {
+		if _, ok := fw.Requirement(requirement); ok {
+			return nil
+		}
+		return attest.Invalid("requirement", "%q is not a requirement of %s", requirement, fw.Name)
+	}
+	_, fw, err := q.ImportedFramework(ctx, orgID, framework)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return attest.Invalid("framework", "%q is not a framework of this organization", framework)
+	}
+	if err != nil {
+		return err
+	}
+	for _, req := range fw.Requirements {
+		if req.ID == requirement {
+			return nil
+		}
+	}
+	return attest.Invalid("requirement", "%q is not a requirement of %s", requirement, fw.Name)
+}
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
