@@ -150,6 +150,28 @@ func TestTasks(t *testing.T) {
 		if open, _ := db.Tasks(ctx, a.ID, store.TaskFilter{OpenOnly: true}); len(open) != 3 {
 			t.Fatalf("open: %d", len(open))
 		}
+		// The visibility filter narrows in SQL: to the owner, to nothing, and
+		// never across tenants, whatever organization the call names.
+		vis := func(v attest.Visibility) []attest.Task {
+			t.Helper()
+			out, err := db.Tasks(ctx, a.ID, store.TaskFilter{Visibility: v})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		if got := vis(attest.Visibility{OrgID: a.ID, OwnerID: emp.ID}); len(got) != 1 || got[0].ID != late.ID {
+			t.Fatalf("own tasks: %+v", got)
+		}
+		if got := vis(attest.Visibility{OrgID: a.ID}); len(got) != 3 {
+			t.Fatalf("every task: %d", len(got))
+		}
+		if got := vis(attest.Visibility{OrgID: a.ID, None: true}); len(got) != 0 {
+			t.Fatalf("none: %+v", got)
+		}
+		if got := vis(attest.Visibility{OrgID: b.ID}); len(got) != 0 {
+			t.Fatalf("another tenant's filter listed %d tasks of a", len(got))
+		}
 	})
 }
 
