@@ -52,7 +52,7 @@ func (s Controls) Create(ctx context.Context, p attest.Principal, c attest.Contr
 		return c, attest.Invalid("ref", "%s is an ID of the control library; choose another, such as %s", c.Ref, NextCustomRef(nil))
 	}
 	for _, req := range criteria {
-		if err := Criterion(s.Catalog, "criteria", req); err != nil {
+		if err := s.Catalog.SOC2().Criterion("criteria", req); err != nil {
 			return c, err
 		}
 		c.Mappings = append(c.Mappings, attest.Mapping{Framework: Framework, Requirement: req, Source: attest.SourceOrganization})

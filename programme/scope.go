@@ -102,7 +102,7 @@ func (s Scope) AddCUEC(ctx context.Context, p attest.Principal, cu attest.CUEC) 
 	}
 	cu.ID, cu.OrgID = 0, p.OrgID
 	for _, id := range cu.Criteria {
-		if err := Criterion(s.Catalog, "criteria", id); err != nil {
+		if err := s.Catalog.SOC2().Criterion("criteria", id); err != nil {
 			return cu, err
 		}
 	}

@@ -54,44 +54,11 @@ func checkOwner(ctx context.Context, tx *store.Queries, orgID, userID int64, fie
 	return attest.MayOwn(m.Role, field)
 }
 
-// Criterion checks that id is a SOC 2 criterion; field names the form or API
-// field in the error. It is the one check behind every "linked to a
-// criterion" field (custom control criteria, CUECs, tasks).
-func Criterion(cat *catalog.Catalog, field, id string) error {
-	if _, ok := cat.SOC2().Requirement(id); !ok {
-		return attest.Invalid(field, "%q is not a SOC 2 criterion", id)
-	}
-	return nil
-}
-
-// CriterionInScope reports whether SOC 2 criterion id is in scope for the
-// chosen categories (the required ones always are).
-func CriterionInScope(cat *catalog.Catalog, chosen []string, id string) bool {
-	fw := cat.SOC2()
-	req, ok := fw.Requirement(id)
-	if !ok {
-		return false
-	}
-	c, ok := fw.Category(req.Category)
-	if !ok {
-		return false
-	}
-	for _, ch := range chosen {
-		if ch == c.ID {
-			return true
-		}
-	}
-	return c.Required
-}
-
 // MappableRequirement checks that a control can map to requirement of
 // framework: a built-in framework's, or one the organization imported.
 func MappableRequirement(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID int64, framework, requirement string) error {
 	if fw, ok := cat.Framework(framework); ok {
-		if _, ok := fw.Requirement(requirement); ok {
-			return nil
-		}
-		return attest.Invalid("requirement", "%q is not a requirement of %s", requirement, fw.Name)
+		return fw.MappingTarget("requirement", requirement)
 	}
 	_, fw, err := q.ImportedFramework(ctx, orgID, framework)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
@@ -100,12 +67,7 @@ func MappableRequirement(ctx context.Context, q *store.Queries, cat *catalog.Cat
 	if err != nil {
 		return err
 	}
-	for _, req := range fw.Requirements {
-		if req.ID == requirement {
-			return nil
-		}
-	}
-	return attest.Invalid("requirement", "%q is not a requirement of %s", requirement, fw.Name)
+	return fw.MappingTarget("requirement", requirement)
 }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }

@@ -548,30 +548,3 @@ func TestInTxJoinsTheCallersTransaction(t *testing.T) {
 		}
 	})
 }
-
-func TestCriterionRules(t *testing.T) {
-	cat, err := catalog.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := programme.Criterion(cat, "criterion", "CC6.1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := programme.Criterion(cat, "criterion", "CC6"); attest.ErrorField(err) != "criterion" {
-		t.Fatalf("unknown: %v", err)
-	}
-	for _, tc := range []struct {
-		chosen []string
-		id     string
-		want   bool
-	}{
-		{nil, "CC6.1", true},
-		{nil, "A1.2", false},
-		{[]string{"availability"}, "A1.2", true},
-		{[]string{"availability"}, "CC99", false},
-	} {
-		if got := programme.CriterionInScope(cat, tc.chosen, tc.id); got != tc.want {
-			t.Errorf("CriterionInScope(%v, %s) = %v", tc.chosen, tc.id, got)
-		}
-	}
-}

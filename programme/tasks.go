@@ -61,7 +61,7 @@ func (s Tasks) Create(ctx context.Context, p attest.Principal, t attest.Task) (a
 	t.ID, t.OrgID, t.CreatedBy = 0, p.OrgID, p.UserID
 	t.Description, t.Requirement = strings.TrimSpace(t.Description), strings.TrimSpace(t.Requirement)
 	if t.Requirement != "" {
-		if err := Criterion(s.Catalog, "requirement", t.Requirement); err != nil {
+		if err := s.Catalog.SOC2().Criterion("requirement", t.Requirement); err != nil {
 			return t, err
 		}
 	}
@@ -104,7 +104,7 @@ func (s Tasks) Update(ctx context.Context, p attest.Principal, t attest.Task) (a
 			out.Status = t.Status
 		}
 		if out.Requirement != "" && out.Requirement != before.Requirement {
-			if err := Criterion(s.Catalog, "requirement", out.Requirement); err != nil {
+			if err := s.Catalog.SOC2().Criterion("requirement", out.Requirement); err != nil {
 				return err
 			}
 		}
