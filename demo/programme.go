@@ -24,10 +24,8 @@ func seedProgramme(ctx context.Context, env *Env) error {
 	// The demo changes its programme as any caller does, through the services
 	// and inside the seeding transaction: each change has its activity entry.
 	p := attest.SystemPrincipal(org.ID, env.Actor.Label, env.Actor.Via)
-	db := programme.InTx(env.Tx)
-	scopes := programme.Scope{DB: db, Catalog: env.Catalog}
-	controls := programme.Controls{DB: db, Catalog: env.Catalog}
-	tasks := programme.Tasks{DB: db, Catalog: env.Catalog}
+	svc := programme.NewServices(programme.InTx(env.Tx), env.Catalog)
+	scopes, controls, tasks := svc.Scope, svc.Controls, svc.Tasks
 	if _, err := scopes.Save(ctx, p, attest.Scope{Categories: []string{"availability", "confidentiality"},
 		SystemName:     "Northwind Cloud",
 		SystemSummary:  "A multi-tenant SaaS platform that schedules and tracks field-service work for mid-sized utilities.",

@@ -21,6 +21,20 @@ type Transactor interface {
 	Update(ctx context.Context, fn func(tx *store.Queries) error) error
 }
 
+// Services are the programme's use cases over one database and catalog, for
+// the composition root to build once.
+type Services struct {
+	Controls   Controls
+	Scope      Scope
+	Tasks      Tasks
+	Frameworks Frameworks
+}
+
+// NewServices builds every programme service on db (a *store.DB, or InTx).
+func NewServices(db Transactor, cat *catalog.Catalog) Services {
+	return Services{Controls{db, cat}, Scope{db, cat}, Tasks{db, cat}, Frameworks{db, cat}}
+}
+
 // InTx makes an open transaction a Transactor: changes join it and commit or
 // roll back with it.
 func InTx(tx *store.Queries) Transactor { return inTx{tx} }
@@ -28,6 +42,15 @@ func InTx(tx *store.Queries) Transactor { return inTx{tx} }
 type inTx struct{ tx *store.Queries }
 
 func (t inTx) Update(ctx context.Context, fn func(tx *store.Queries) error) error { return fn(t.tx) }
+
+// view runs a read: on the database outside any transaction, or inside the
+// caller's transaction for InTx.
+func view(ctx context.Context, t Transactor, fn func(q *store.Queries) error) error {
+	if db, ok := t.(*store.DB); ok {
+		return fn(&db.Queries)
+	}
+	return t.Update(ctx, fn)
+}
 
 // require refuses a principal whose role lacks a.
 func require(p attest.Principal, a attest.Action) error {

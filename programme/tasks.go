@@ -21,7 +21,7 @@ type Tasks struct {
 func (s Tasks) List(ctx context.Context, p attest.Principal, f store.TaskFilter) ([]attest.Task, error) {
 	f.Visibility = p.Visibility(attest.RecordTask)
 	var out []attest.Task
-	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+	err := view(ctx, s.DB, func(tx *store.Queries) error {
 		var err error
 		out, err = tx.Tasks(ctx, p.OrgID, f)
 		return err
@@ -32,7 +32,7 @@ func (s Tasks) List(ctx context.Context, p attest.Principal, f store.TaskFilter)
 // Get returns task id; one p may not see is ENOTFOUND, exactly as a missing one.
 func (s Tasks) Get(ctx context.Context, p attest.Principal, id int64) (attest.Task, error) {
 	var t attest.Task
-	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+	err := view(ctx, s.DB, func(tx *store.Queries) error {
 		var err error
 		t, err = visibleTask(ctx, tx, p, id)
 		return err
