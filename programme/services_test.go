@@ -351,7 +351,7 @@ func TestTasksService(t *testing.T) {
 		if err != nil || mine.ID == 0 || mine.OrgID != f.a.ID || mine.CreatedBy != f.mgr.UserID || mine.OwnerName != "employee" || mine.ControlRef != "CUS-1" || mine.Status != attest.TaskOpen {
 			t.Fatalf("create: %+v, %v", mine, err)
 		}
-		f.logged(f.mgr, "task.created", "task", strconv.FormatInt(mine.ID, 10), "Created task “Rotate keys”, due 2026-05-01 (criterion CC6.1)")
+		f.logged(f.mgr, "task.created", "task", strconv.FormatInt(mine.ID, 10), "Created task “Rotate keys” for employee, due 2026-05-01 (criterion CC6.1)")
 		theirs, err := s.Create(ctx, f.admin, attest.Task{Title: "Theirs", OwnerID: f.emp2.UserID})
 		if err != nil {
 			t.Fatal(err)
@@ -454,7 +454,7 @@ func TestTasksService(t *testing.T) {
 		if err != nil || got.Title != "Rotate all keys" || got.OwnerID != f.emp2.UserID || got.Priority != "high" || got.DueOn != "" || got.ControlID != 0 || got.CompletedAt.IsZero() {
 			t.Fatalf("update: %+v, %v", got, err)
 		}
-		f.logged(f.mgr, "task.updated", "task", strconv.FormatInt(mine.ID, 10), "Updated task “Rotate all keys” for employee (criterion CC6.1); status in_progress → done")
+		f.logged(f.mgr, "task.updated", "task", strconv.FormatInt(mine.ID, 10), "Updated task “Rotate all keys” for employee2 (criterion CC6.1); status in_progress → done")
 		// Reassigned: the employee no longer sees it.
 		_, err = s.Get(ctx, f.emp, mine.ID)
 		code(t, err, attest.ENOTFOUND, "the former owner reading the task")

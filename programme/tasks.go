@@ -75,12 +75,12 @@ func (s Tasks) Create(ctx context.Context, p attest.Principal, t attest.Task) (a
 		if err := tx.CreateTask(ctx, &t); err != nil {
 			return err
 		}
-		if err := tx.Log(ctx, p.Record("task.created", "task", idString(t.ID), taskSummary("Created task", t))); err != nil {
+		// Reloaded, the task has its owner's and control's names for the entry.
+		var err error
+		if t, err = tx.Task(ctx, p.OrgID, t.ID); err != nil {
 			return err
 		}
-		var err error
-		t, err = tx.Task(ctx, p.OrgID, t.ID)
-		return err
+		return tx.Log(ctx, p.Record("task.created", "task", idString(t.ID), taskSummary("Created task", t)))
 	})
 	return t, err
 }
@@ -117,15 +117,14 @@ func (s Tasks) Update(ctx context.Context, p attest.Principal, t attest.Task) (a
 		if err := tx.UpdateTask(ctx, &out); err != nil {
 			return err
 		}
+		if out, err = tx.Task(ctx, p.OrgID, out.ID); err != nil {
+			return err
+		}
 		summary := taskSummary("Updated task", out)
 		if before.Status != out.Status {
 			summary += fmt.Sprintf("; status %s → %s", before.Status, out.Status)
 		}
-		if err := tx.Log(ctx, p.Record("task.updated", "task", idString(out.ID), summary)); err != nil {
-			return err
-		}
-		out, err = tx.Task(ctx, p.OrgID, out.ID)
-		return err
+		return tx.Log(ctx, p.Record("task.updated", "task", idString(out.ID), summary))
 	})
 	return out, err
 }
