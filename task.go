@@ -49,10 +49,7 @@ func (t Task) Closed() bool { return t.Status == TaskDone || t.Status == TaskCan
 
 // Overdue reports whether the task is open past its due date (dates in UTC).
 func (t Task) Overdue(now time.Time) bool {
-	if t.Closed() || t.DueOn == "" {
-		return false
-	}
-	return t.DueOn < now.Format("2006-01-02")
+	return t.OverdueOn(Today(now))
 }
 
 // ValidateTask checks a task's fields.

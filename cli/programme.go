@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/catalog/importer"
 	"github.com/attest-hq/attest/programme"
@@ -115,7 +116,9 @@ func runFrameworkImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	meta, err := programme.ImportFramework(e.ctx, db, cat, cliActor(), org.ID, rest[0], data)
+	actor := cliActor()
+	svc := programme.Frameworks{DB: db, Catalog: cat}
+	meta, err := svc.Import(e.ctx, attest.SystemPrincipal(org.ID, actor.Label, actor.Via), rest[0], data)
 	var ie *importer.Error
 	if errors.As(err, &ie) {
 		fmt.Fprintf(e.stderr, "%s was not imported (nothing was changed):\n", rest[0])

@@ -20,63 +20,67 @@ func seedProgramme(ctx context.Context, env *Env) error {
 	if err != nil || len(existing) > 0 {
 		return err
 	}
-	tx, org := env.Tx, env.Org
-	scope := attest.Scope{OrgID: org.ID, Categories: []string{"availability", "confidentiality"},
+	org := env.Org
+	// The demo changes its programme as any caller does, through the services
+	// and inside the seeding transaction: each change has its activity entry.
+	p := attest.SystemPrincipal(org.ID, env.Actor.Label, env.Actor.Via)
+	svc := programme.NewServices(programme.InTx(env.Tx), env.Catalog)
+	scopes, controls, tasks := svc.Scope, svc.Controls, svc.Tasks
+	if _, err := scopes.Save(ctx, p, attest.Scope{Categories: []string{"availability", "confidentiality"},
 		SystemName:     "Northwind Cloud",
 		SystemSummary:  "A multi-tenant SaaS platform that schedules and tracks field-service work for mid-sized utilities.",
 		Services:       "Web application and mobile apps for dispatchers and technicians; a REST API for customers' own integrations; email and chat support.",
 		Infrastructure: "Go services and PostgreSQL on AWS (ECS, RDS, S3) in eu-west-1 with backups replicated to eu-central-1; GitHub for source code; Okta for workforce identity.",
 		Locations:      "Offices in Dublin and Lisbon; production in AWS eu-west-1.",
-	}
-	if err := tx.SaveScope(ctx, &scope); err != nil {
+	}); err != nil {
 		return err
 	}
 	for _, s := range []attest.SubserviceOrg{
-		{OrgID: org.ID, Name: "Amazon Web Services", Service: "Hosting, managed databases and storage", Method: "carve-out", Controls: "Physical security of data centres, hardware and network infrastructure"},
-		{OrgID: org.ID, Name: "Okta", Service: "Workforce identity and single sign-on", Method: "carve-out", Controls: "Availability and security of the authentication service"},
+		{Name: "Amazon Web Services", Service: "Hosting, managed databases and storage", Method: "carve-out", Controls: "Physical security of data centres, hardware and network infrastructure"},
+		{Name: "Okta", Service: "Workforce identity and single sign-on", Method: "carve-out", Controls: "Availability and security of the authentication service"},
 	} {
-		if err := tx.AddSubservice(ctx, &s); err != nil {
+		if _, err := scopes.AddSubservice(ctx, p, s); err != nil {
 			return err
 		}
 	}
 	for _, c := range []attest.CUEC{
-		{OrgID: org.ID, Description: "Customers grant and remove their own users' access and review it periodically.", Criteria: []string{"CC6.2", "CC6.3"}},
-		{OrgID: org.ID, Description: "Customers keep their API keys secret and rotate them when staff leave.", Criteria: []string{"CC6.1"}},
+		{Description: "Customers grant and remove their own users' access and review it periodically.", Criteria: []string{"CC6.2", "CC6.3"}},
+		{Description: "Customers keep their API keys secret and rotate them when staff leave.", Criteria: []string{"CC6.1"}},
 	} {
-		if err := tx.AddCUEC(ctx, &c); err != nil {
+		if _, err := scopes.AddCUEC(ctx, p, c); err != nil {
 			return err
 		}
 	}
-	added, err := programme.Adopt(ctx, tx, env.Catalog, org.ID)
+	added, err := controls.Adopt(ctx, p)
 	if err != nil {
 		return err
 	}
 	owners := []int64{env.Users[attest.RoleAdmin].ID, env.Users[attest.RoleManager].ID}
-	for i := range added {
-		c := &added[i]
+	for _, c := range added {
+		status, justification, owner := c.Status, "", int64(0)
 		switch pick(c.Ref) % 20 {
 		case 0, 1, 2, 3, 4, 5, 6, 7, 8:
-			c.Status = attest.StatusImplemented
+			status = attest.StatusImplemented
 		case 9, 10, 11, 12:
-			c.Status = attest.StatusInProgress
+			status = attest.StatusInProgress
 		case 13:
-			c.Status, c.Justification = attest.StatusNotApplicable, "Northwind has no physical office hardware in scope; all production runs in AWS (carved out)."
+			status, justification = attest.StatusNotApplicable, "Northwind has no physical office hardware in scope; all production runs in AWS (carved out)."
 			if c.Family != "Physical security" {
-				c.Status, c.Justification = attest.StatusInProgress, ""
+				status, justification = attest.StatusInProgress, ""
 			}
 		}
-		if c.Status != attest.StatusNotStarted || pick(c.Ref+"o")%3 == 0 {
-			c.OwnerID = owners[pick(c.Ref+"w")%2]
+		if status != attest.StatusNotStarted || pick(c.Ref+"o")%3 == 0 {
+			owner = owners[pick(c.Ref+"w")%2]
 		}
-		if err := tx.UpdateControl(ctx, c); err != nil {
+		if status == c.Status && owner == 0 {
+			continue
+		}
+		if _, err := controls.Update(ctx, p, c.ID, programme.ControlChange{Status: &status, Justification: &justification, OwnerID: &owner}); err != nil {
 			return err
 		}
 	}
-	if err := tx.Log(ctx, env.Actor.Record(org.ID, "controls.adopted", "control", "library", "Adopted the Attest control library")); err != nil {
-		return err
-	}
 	today := env.Now().UTC()
-	day := func(d int) string { return today.AddDate(0, 0, d).Format("2006-01-02") }
+	day := func(d int) string { return today.AddDate(0, 0, d).Format(attest.DateLayout) }
 	emp := env.Users[attest.RoleEmployee].ID
 	for _, t := range []attest.Task{
 		{Title: "Turn on MFA enforcement for the GitHub organization", OwnerID: env.Users[attest.RoleManager].ID, DueOn: day(-6), Priority: "high", Requirement: "CC6.1"},
@@ -86,8 +90,7 @@ func seedProgramme(ctx context.Context, env *Env) error {
 		{Title: "Record the annual restore test of the production database", DueOn: day(30), Priority: "medium", Requirement: "A1.3"},
 		{Title: "Collect SOC 2 reports from critical vendors", Priority: "low", Requirement: "CC9.2"},
 	} {
-		t.OrgID, t.CreatedBy = org.ID, env.Users[attest.RoleAdmin].ID
-		if err := tx.CreateTask(ctx, &t); err != nil {
+		if _, err := tasks.Create(ctx, p, t); err != nil {
 			return err
 		}
 	}

@@ -13,10 +13,50 @@ import (
 	"github.com/attest-hq/attest/store"
 )
 
-// ImportFramework parses a framework file (a CISO Assistant library or an OSCAL
-// catalog) and stores it in the organization with its provenance: all of it, or
-// nothing. Parse errors are *importer.Error listing every defect.
+// Frameworks imports and deletes the frameworks an organization adds beside
+// the built-in ones.
+type Frameworks struct {
+	DB      Transactor // *store.DB
+	Catalog *catalog.Catalog
+}
+
+// Import parses a framework file (a CISO Assistant library or an OSCAL
+// catalog) and stores it in the organization with its provenance: all of it,
+// or nothing. Parse errors are *importer.Error listing every defect; a key
+// already imported is ECONFLICT.
+func (s Frameworks) Import(ctx context.Context, p attest.Principal, filename string, data []byte) (store.ImportedFramework, error) {
+	if err := require(p, attest.ActEdit); err != nil {
+		return store.ImportedFramework{}, err
+	}
+	return importFramework(ctx, s.DB, s.Catalog, p.Actor(), p.OrgID, filename, data)
+}
+
+// Delete removes imported framework key, its requirements and the
+// organization's mappings to it; an unknown key is ENOTFOUND.
+func (s Frameworks) Delete(ctx context.Context, p attest.Principal, key string) (store.ImportedFramework, error) {
+	if err := require(p, attest.ActEdit); err != nil {
+		return store.ImportedFramework{}, err
+	}
+	var f store.ImportedFramework
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		var err error
+		if f, err = tx.DeleteImportedFramework(ctx, p.OrgID, key); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("framework.deleted", "framework", f.Key, "Deleted the imported framework "+f.Name+" and its mappings"))
+	})
+	return f, err
+}
+
+// ImportFramework is Frameworks.Import for a caller without a principal.
+//
+// Deprecated: use Frameworks.Import; this stays until the web handlers move
+// to the services.
 func ImportFramework(ctx context.Context, db *store.DB, cat *catalog.Catalog, actor attest.Actor, orgID int64, filename string, data []byte) (store.ImportedFramework, error) {
+	return importFramework(ctx, db, cat, actor, orgID, filename, data)
+}
+
+func importFramework(ctx context.Context, db Transactor, cat *catalog.Catalog, actor attest.Actor, orgID int64, filename string, data []byte) (store.ImportedFramework, error) {
 	fw, format, err := importer.Parse(filename, data)
 	if err != nil {
 		return store.ImportedFramework{}, err

@@ -1,7 +1,9 @@
 // Package programme assembles an organization's SOC 2 programme from its parts:
 // it adopts the control library, and it feeds stored controls and scope to the
 // readiness derivation. The derivation itself stays pure (package readiness);
-// this package only gathers its inputs.
+// this package only gathers its inputs. Its services (Controls, Scope, Tasks,
+// Frameworks) are the one way the UI, the API, the CLI, demo seeding and jobs
+// change a programme: each change commits with its activity entry.
 package programme
 
 import (

@@ -114,7 +114,10 @@ type TaskFilter struct {
 	ControlID   int64
 	Requirement string
 	OpenOnly    bool
-	OverdueOn   string // YYYY-MM-DD: only open tasks due before this date
+	OverdueOn   string // YYYY-MM-DD from attest.Today: only open tasks due before it (attest.Task.OverdueOn in SQL)
+	// Visibility narrows the list to what a principal may see
+	// (attest.Principal.Visibility(attest.RecordTask)); zero does not narrow.
+	Visibility attest.Visibility
 }
 
 // Tasks lists tasks: open ones first by due date (undated last), then closed.
@@ -127,6 +130,15 @@ func (q *Queries) Tasks(ctx context.Context, orgID int64, f TaskFilter) ([]attes
 	}
 	if f.OwnerID != 0 {
 		add(` AND t.owner_id = $%d`, f.OwnerID)
+	}
+	if v := f.Visibility; v != (attest.Visibility{}) {
+		if v.None {
+			return nil, nil
+		}
+		add(` AND t.org_id = $%d`, v.OrgID)
+		if v.OwnerID != 0 {
+			add(` AND t.owner_id = $%d`, v.OwnerID)
+		}
 	}
 	if f.ControlID != 0 {
 		add(` AND t.control_id = $%d`, f.ControlID)

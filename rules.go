@@ -1,0 +1,21 @@
+package attest
+
+import "time"
+
+// Domain rules that more than one door (UI, API, CLI, jobs) applies, defined
+// once here. Rules about who acts live in principal.go.
+
+// DateLayout is how due dates and other calendar days are written.
+const DateLayout = "2006-01-02"
+
+// Today is the calendar day at now, in UTC, as due dates are written. Every
+// "today" that decides whether work is overdue comes from here, so the UI, the
+// API, list filters and jobs agree at day boundaries.
+func Today(now time.Time) string { return now.UTC().Format(DateLayout) }
+
+// OverdueOn reports whether the task is overdue on the given day (YYYY-MM-DD,
+// from Today): still open and due before that day. A task due today is not yet
+// overdue. store.TaskFilter.OverdueOn is the same rule in SQL.
+func (t Task) OverdueOn(today string) bool {
+	return !t.Closed() && t.DueOn != "" && t.DueOn < today
+}
