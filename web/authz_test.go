@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
+	"github.com/attest-hq/attest/web/webtest"
 )
 
 // wantAccess is the authorization contract, written out by hand. Every route the
@@ -111,9 +113,9 @@ var wantAccess = map[string]web.Access{
 func routeKey(rt web.Route) string { return rt.Method + " " + rt.Path }
 
 func TestRouteTableMatchesContract(t *testing.T) {
-	e := newEnv(t, store.SQLite)
+	e := webtest.New(t, store.SQLite)
 	seen := map[string]bool{}
-	for _, rt := range e.srv.Routes() {
+	for _, rt := range e.Srv.Routes() {
 		k := routeKey(rt)
 		seen[k] = true
 		want, ok := wantAccess[k]
@@ -138,29 +140,29 @@ var callers = []string{"anonymous", "admin", "manager", "employee", "auditor", "
 // organization alpha, as a member of another organization, and anonymously, and
 // checks the outcome against the route's declared access.
 func TestAuthorizationMatrix(t *testing.T) {
-	shared := newEnv(t, store.SQLite)
-	for _, rt := range shared.srv.Routes() {
+	shared := webtest.New(t, store.SQLite)
+	for _, rt := range shared.Srv.Routes() {
 		for _, who := range callers {
 			t.Run(routeKey(rt)+"/"+who, func(t *testing.T) {
 				e := shared
 				if rt.Method != "GET" {
 					// State-changing requests get a fresh world so earlier ones cannot
 					// change the outcome (a removed member, a revoked token).
-					e = newEnv(t, store.SQLite)
+					e = webtest.New(t, store.SQLite)
 				}
-				e.t = t
-				res := e.callAs(rt, who)
+				e.T = t
+				res := callAs(e, rt, who)
 				checkOutcome(t, rt, who, res)
 			})
 		}
 	}
 }
 
-func checkOutcome(t *testing.T, rt web.Route, who string, res response) {
+func checkOutcome(t *testing.T, rt web.Route, who string, res webtest.Response) {
 	t.Helper()
-	loginWall := res.StatusCode == http.StatusUnauthorized || res.redirectsTo("/login?next=")
+	loginWall := res.StatusCode == http.StatusUnauthorized || res.RedirectsTo("/login?next=")
 	if res.StatusCode >= 500 {
-		t.Fatalf("%s got %d: %.500s", who, res.StatusCode, res.body)
+		t.Fatalf("%s got %d: %.500s", who, res.StatusCode, res.Text)
 	}
 	allowed := !loginWall && res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound
 	switch {
@@ -174,7 +176,7 @@ func checkOutcome(t *testing.T, rt web.Route, who string, res response) {
 		}
 	case rt.Access == web.SignedIn:
 		if !allowed {
-			t.Fatalf("signed-in %s refused: %d %s", who, res.StatusCode, res.body)
+			t.Fatalf("signed-in %s refused: %d %s", who, res.StatusCode, res.Text)
 		}
 	case who == "outsider":
 		if res.StatusCode != http.StatusNotFound {
@@ -184,7 +186,7 @@ func checkOutcome(t *testing.T, rt web.Route, who string, res response) {
 		role := attest.Role(who)
 		if role.Can(attest.Action(rt.Access)) {
 			if !allowed {
-				t.Fatalf("%s may %s but got %d: %.300s", who, rt.Access, res.StatusCode, res.body)
+				t.Fatalf("%s may %s but got %d: %.300s", who, rt.Access, res.StatusCode, res.Text)
 			}
 		} else if res.StatusCode != http.StatusForbidden {
 			t.Fatalf("%s may not %s but got %d", who, rt.Access, res.StatusCode)
@@ -194,33 +196,33 @@ func checkOutcome(t *testing.T, rt web.Route, who string, res response) {
 
 // callAs makes a plausible request to rt as the caller, with real IDs for every
 // path parameter, always aimed at organization alpha.
-func (e *env) callAs(rt web.Route, who string) response {
+func callAs(e *webtest.Env, rt web.Route, who string) webtest.Response {
 	path := strings.ReplaceAll(rt.Path, "{$}", "")
 	path = strings.ReplaceAll(path, "{org}", "alpha")
-	path = strings.ReplaceAll(path, "{user}", fmt.Sprint(e.users["spare"].ID))
+	path = strings.ReplaceAll(path, "{user}", fmt.Sprint(e.Users["spare"].ID))
 
 	inviteSecret := auth.NewSecret("")
-	inv := attest.Invitation{OrgID: e.alpha.ID, Email: "invitee@alpha.test", Role: attest.RoleEmployee, InvitedBy: e.users["admin"].ID, ExpiresAt: e.clock.Now().Add(time.Hour)}
-	if err := e.db.CreateInvitation(ctx, &inv, auth.HashSecret(inviteSecret)); err != nil {
-		e.t.Fatal(err)
+	inv := attest.Invitation{OrgID: e.Alpha.ID, Email: "invitee@alpha.test", Role: attest.RoleEmployee, InvitedBy: e.Users["admin"].ID, ExpiresAt: e.Clock.Now().Add(time.Hour)}
+	if err := e.DB.CreateInvitation(ctx, &inv, auth.HashSecret(inviteSecret)); err != nil {
+		e.T.Fatal(err)
 	}
 	path = strings.ReplaceAll(path, "{token}", inviteSecret)
 
 	// Tokens: the caller's own in alpha (the outsider's is in beta).
-	tokenOwner, tokenOrg := who, e.alpha
+	tokenOwner, tokenOrg := who, e.Alpha
 	if who == "outsider" {
-		tokenOrg = e.beta
+		tokenOrg = e.Beta
 	}
 	if who == "anonymous" {
 		tokenOwner = "admin"
 	}
-	secret, tok := e.token(tokenOrg, tokenOwner)
+	secret, tok := e.Token(tokenOrg, tokenOwner)
 	if who == "anonymous" {
 		secret = ""
 	}
 	// Every other {id} names a record of alpha; a task is the caller's own, so
 	// that "own work" routes are reachable by an employee.
-	fx := e.records(who)
+	fx := newRecords(e, who)
 	for prefix, id := range map[string]int64{"/tokens/{id}": tok.ID, "/invitations/{id}": inv.ID, "/controls/{id}": fx.control,
 		"/tasks/{id}": fx.task, "/subservices/{id}": fx.subservice, "/cuecs/{id}": fx.cuec, "/evidence/{id}": fx.evidence} {
 		if strings.Contains(rt.Path, prefix) {
@@ -233,7 +235,7 @@ func (e *env) callAs(rt web.Route, who string) response {
 	query := map[string]string{
 		"/o/{org}/activity/export": "?format=csv",
 		"/o/{org}/controls/export": "?format=json",
-		"/setup":                   "?token=" + e.setupSecret(),
+		"/setup":                   "?token=" + e.SetupSecret(),
 	}[rt.Path]
 
 	if rt.API {
@@ -246,16 +248,16 @@ func (e *env) callAs(rt web.Route, who string) response {
 		case rt.Method == "PATCH":
 			body = map[string]string{"status": "in_progress"}
 		}
-		return e.api(rt.Method, strings.TrimPrefix(path, "/api/v1")+query, secret, body)
+		return e.API(rt.Method, strings.TrimPrefix(path, "/api/v1")+query, secret, body)
 	}
-	c := e.anon()
+	c := e.Anon()
 	if who != "anonymous" {
-		c = e.login(who)
+		c = e.Login(who)
 	}
 	if rt.Method == "GET" {
-		return c.get(path + query)
+		return c.Get(path + query)
 	}
-	return c.post(path+query, url.Values{
+	return c.Post(path+query, url.Values{
 		"email": {"new@alpha.test"}, "role": {"manager"}, "name": {"CI"}, "expires": {"30"},
 		"org_name": {"Renamed"}, "password": {"a new long password"}, "current": {"wrong"},
 		"title": {"A task"}, "status": {"done"}, "service": {"Hosting"}, "method": {"carve-out"}, "cuec": {"Customers manage users"},
@@ -269,54 +271,50 @@ type records struct {
 }
 
 // records creates one record of each kind in alpha for a request by who.
-func (e *env) records(who string) records {
-	e.t.Helper()
+func newRecords(e *webtest.Env, who string) records {
+	e.T.Helper()
 	var r records
-	ctl := attest.Control{OrgID: e.alpha.ID, Name: "Test control", Family: "Test", Type: "preventive", Frequency: "annual",
+	ctl := attest.Control{OrgID: e.Alpha.ID, Name: "Test control", Family: "Test", Type: "preventive", Frequency: "annual",
 		Status: attest.StatusNotStarted, Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1", Source: attest.SourceLibrary}}}
-	refs, err := e.db.ControlRefs(ctx, e.alpha.ID)
+	refs, err := e.DB.ControlRefs(ctx, e.Alpha.ID)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	ctl.Ref = fmt.Sprintf("T-%d", len(refs))
-	if err := e.db.CreateControl(ctx, &ctl); err != nil {
-		e.t.Fatal(err)
+	if err := e.DB.CreateControl(ctx, &ctl); err != nil {
+		e.T.Fatal(err)
 	}
-	owner := e.users[who].ID
+	owner := e.Users[who].ID
 	if who == "anonymous" || who == "outsider" || who == "auditor" { // auditors own no work
-		owner = e.users["employee"].ID
+		owner = e.Users["employee"].ID
 	}
-	task := attest.Task{OrgID: e.alpha.ID, Title: "Task for " + who, OwnerID: owner, ControlID: ctl.ID}
-	sub := attest.SubserviceOrg{OrgID: e.alpha.ID, Name: "Cloud", Service: "Hosting", Method: "carve-out"}
-	cu := attest.CUEC{OrgID: e.alpha.ID, Description: "Customers manage their users"}
-	for _, err := range []error{e.db.CreateTask(ctx, &task), e.db.AddSubservice(ctx, &sub), e.db.AddCUEC(ctx, &cu)} {
+	task := attest.Task{OrgID: e.Alpha.ID, Title: "Task for " + who, OwnerID: owner, ControlID: ctl.ID}
+	sub := attest.SubserviceOrg{OrgID: e.Alpha.ID, Name: "Cloud", Service: "Hosting", Method: "carve-out"}
+	cu := attest.CUEC{OrgID: e.Alpha.ID, Description: "Customers manage their users"}
+	for _, err := range []error{e.DB.CreateTask(ctx, &task), e.DB.AddSubservice(ctx, &sub), e.DB.AddCUEC(ctx, &cu)} {
 		if err != nil {
-			e.t.Fatal(err)
+			e.T.Fatal(err)
 		}
 	}
-	ev, err := e.svc.Add(ctx, evidence.New{Org: e.alpha, Actor: attest.Actor{Label: "test"}, Kind: attest.KindFile, Title: "Export",
+	ev, err := e.Evidence.Add(ctx, evidence.New{Org: e.Alpha, Actor: attest.Actor{Label: "test"}, Kind: attest.KindFile, Title: "Export",
 		Filename: "export.csv", ControlIDs: []int64{ctl.ID}}, strings.NewReader("user,mfa\nada,true\n"))
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	r.control, r.task, r.subservice, r.cuec, r.evidence = ctl.ID, task.ID, sub.ID, cu.ID, ev.ID
-	if fws, _ := e.db.ImportedFrameworks(ctx, e.alpha.ID); len(fws) > 0 {
+	if fws, _ := e.DB.ImportedFrameworks(ctx, e.Alpha.ID); len(fws) > 0 {
 		r.framework = fws[0].Key
 	} else {
 		fw := &catalog.Framework{ID: "imported", Name: "Imported", Requirements: []catalog.Requirement{{ID: "R1", Title: "One", Assessable: true}}}
-		meta := store.ImportedFramework{OrgID: e.alpha.ID, Name: "Imported", Format: "oscal", Filename: "x.json", SHA256: "00"}
-		if err := e.db.SaveImportedFramework(ctx, &meta, fw); err != nil {
-			e.t.Fatal(err)
+		meta := store.ImportedFramework{OrgID: e.Alpha.ID, Name: "Imported", Format: "oscal", Filename: "x.json", SHA256: "00"}
+		if err := e.DB.SaveImportedFramework(ctx, &meta, fw); err != nil {
+			e.T.Fatal(err)
 		}
 		r.framework = meta.Key
 	}
 	return r
 }
 
-func (e *env) setupSecret() string {
-	s := auth.NewSecret("")
-	if err := e.db.CreateSetupToken(ctx, auth.HashSecret(s), e.clock.Now().Add(time.Hour)); err != nil {
-		e.t.Fatal(err)
-	}
-	return s
-}
+var ctx = context.Background()
+
+func TestMain(m *testing.M) { webtest.Main(m) }

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"net/http"
@@ -6,39 +6,40 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
 )
 
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	s.renderForm(w, r, c, http.StatusOK, "account", nil, &form{Values: map[string]string{}, Errors: map[string]string{}})
+func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	h.RenderForm(w, r, c, http.StatusOK, "account", nil, &web.Form{Values: map[string]string{}, Errors: map[string]string{}})
 	return nil
 }
 
 // changePassword replaces the password and signs out every other session, which
 // is what someone changing a possibly leaked password wants.
-func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	f := &form{Values: map[string]string{}, Errors: map[string]string{}}
+func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	f := &web.Form{Values: map[string]string{}, Errors: map[string]string{}}
 	current, next, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
 	if ok, _ := auth.CheckPassword(c.User.PasswordHash, current); !ok {
 		f.Errors["current"] = "is not your current password"
 	} else if err := attest.ValidatePassword(next); err != nil {
-		f.fail(err)
+		f.Fail(err)
 	} else if next != confirm {
 		f.Errors["confirm"] = "does not match the new password"
 	}
 	if len(f.Errors) > 0 {
-		s.renderForm(w, r, c, http.StatusUnprocessableEntity, "account", nil, f)
+		h.RenderForm(w, r, c, http.StatusUnprocessableEntity, "account", nil, f)
 		return nil
 	}
-	hash, err := auth.HashPassword(next, s.cfg.PasswordParams)
+	hash, err := auth.HashPassword(next, h.PasswordParams)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	ms, err := s.cfg.DB.Memberships(ctx, c.User.ID)
+	ms, err := h.DB.Memberships(ctx, c.User.ID)
 	if err != nil {
 		return err
 	}
-	err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+	err = h.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.SetPasswordHash(ctx, c.User.ID, hash); err != nil {
 			return err
 		}
@@ -47,7 +48,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c *Ctx) 
 		}
 		// Account security events belong in every organization the user can act in.
 		for _, m := range ms {
-			if err := tx.Log(ctx, c.Actor.Record(m.Org.ID, "user.password_changed", "user", idString(c.User.ID),
+			if err := tx.Log(ctx, c.P.Actor().Record(m.Org.ID, "user.password_changed", "user", idString(c.User.ID),
 				c.User.Email+" changed their password; other sessions were signed out")); err != nil {
 				return err
 			}
@@ -57,5 +58,5 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c *Ctx) 
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/account", "Your password was changed. Other sessions were signed out.")
+	return h.Redirect(w, r, "/account", "Your password was changed. Other sessions were signed out.")
 }

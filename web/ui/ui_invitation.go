@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
 )
 
 // An invitation link lets its holder join an organization with a role: a new
@@ -20,21 +21,21 @@ type invitationView struct {
 	WrongUser  bool // signed in as someone else
 }
 
-func (s *Server) loadInvitation(ctx context.Context, c *Ctx, token string) (invitationView, error) {
+func (h *Handler) loadInvitation(ctx context.Context, c *web.Ctx, token string) (invitationView, error) {
 	var v invitationView
-	inv, err := s.cfg.DB.InvitationByHash(ctx, auth.HashSecret(token))
+	inv, err := h.DB.InvitationByHash(ctx, auth.HashSecret(token))
 	if err != nil {
 		return v, err
 	}
-	if !inv.Pending(s.cfg.Now()) {
+	if !inv.Pending(h.Now()) {
 		return v, attest.Errorf(attest.ENOTFOUND, "This invitation has expired, was withdrawn, or was already used. Ask an admin for a new one.")
 	}
-	org, err := s.cfg.DB.OrgByID(ctx, inv.OrgID)
+	org, err := h.DB.OrgByID(ctx, inv.OrgID)
 	if err != nil {
 		return v, err
 	}
 	v.Invitation, v.Org = inv, org
-	if _, err := s.cfg.DB.UserByEmail(ctx, inv.Email); err == nil {
+	if _, err := h.DB.UserByEmail(ctx, inv.Email); err == nil {
 		v.HasAccount = true
 	} else if attest.ErrorCode(err) != attest.ENOTFOUND {
 		return v, err
@@ -43,23 +44,23 @@ func (s *Server) loadInvitation(ctx context.Context, c *Ctx, token string) (invi
 	return v, nil
 }
 
-func (s *Server) invitationPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	v, err := s.loadInvitation(r.Context(), c, r.PathValue("token"))
+func (h *Handler) invitationPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	v, err := h.loadInvitation(r.Context(), c, r.PathValue("token"))
 	if err != nil {
 		return err
 	}
-	s.renderForm(w, r, c, http.StatusOK, "invitation", v, &form{Values: map[string]string{}, Errors: map[string]string{}})
+	h.RenderForm(w, r, c, http.StatusOK, "invitation", v, &web.Form{Values: map[string]string{}, Errors: map[string]string{}})
 	return nil
 }
 
-func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) acceptInvitation(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ctx := r.Context()
 	token := r.PathValue("token")
-	v, err := s.loadInvitation(ctx, c, token)
+	v, err := h.loadInvitation(ctx, c, token)
 	if err != nil {
 		return err
 	}
-	f := newForm(r, "name", "password")
+	f := web.NewForm(r, "name", "password")
 	password := f.Values["password"]
 	delete(f.Values, "password")
 
@@ -76,17 +77,17 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, c *Ctx
 		return nil
 	default:
 		if err := attest.ValidatePassword(password); err != nil {
-			f.fail(err)
-			s.renderForm(w, r, c, http.StatusUnprocessableEntity, "invitation", v, f)
+			f.Fail(err)
+			h.RenderForm(w, r, c, http.StatusUnprocessableEntity, "invitation", v, f)
 			return nil
 		}
-		hash, err := auth.HashPassword(password, s.cfg.PasswordParams)
+		hash, err := auth.HashPassword(password, h.PasswordParams)
 		if err != nil {
 			return err
 		}
 		user = attest.User{Email: v.Invitation.Email, Name: f.Values["name"], PasswordHash: hash}
 	}
-	err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+	err = h.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.MarkInvitationAccepted(ctx, v.Invitation.ID); err != nil {
 			return err
 		}
@@ -98,23 +99,23 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, c *Ctx
 		if err := tx.AddMember(ctx, v.Org.ID, user.ID, v.Invitation.Role); err != nil {
 			return err
 		}
-		actor := c.Actor
+		actor := c.P.Actor()
 		actor.UserID, actor.Label = user.ID, user.Email
 		return tx.Log(ctx, actor.Record(v.Org.ID, "member.joined", "membership", idString(user.ID),
 			user.Email+" accepted an invitation and joined as "+string(v.Invitation.Role)))
 	})
-	if userError(err) {
-		f.fail(err)
-		s.renderForm(w, r, c, http.StatusUnprocessableEntity, "invitation", v, f)
+	if web.UserError(err) {
+		f.Fail(err)
+		h.RenderForm(w, r, c, http.StatusUnprocessableEntity, "invitation", v, f)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	if c.User == nil {
-		if err := s.startSession(w, r, user.ID); err != nil {
+		if err := h.StartSession(w, r, user.ID); err != nil {
 			return err
 		}
 	}
-	return s.redirect(w, r, "/o/"+v.Org.Slug, "You joined "+v.Org.Name+".")
+	return h.Redirect(w, r, "/o/"+v.Org.Slug, "You joined "+v.Org.Name+".")
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
 )
 
 type evidenceJSON struct {
@@ -33,10 +34,10 @@ type evidenceJSON struct {
 
 func toEvidenceJSON(e attest.Evidence) evidenceJSON {
 	j := evidenceJSON{ID: e.ID, UID: e.UID, Kind: e.Kind, Title: e.Title, Source: e.Source, URL: e.URL, Filename: e.Filename, MediaType: e.MediaType,
-		SHA256: e.SHA256, Size: e.Size, CollectedAt: rfc3339(e.CollectedAt), AddedBy: e.AddedByName, Notes: e.Notes, Controls: []string{},
+		SHA256: e.SHA256, Size: e.Size, CollectedAt: web.RFC3339(e.CollectedAt), AddedBy: e.AddedByName, Notes: e.Notes, Controls: []string{},
 		Supersedes: e.Supersedes, SupersededBy: e.SupersededBy, LedgerSeq: e.LedgerSeq, RecordHash: e.RecordHash}
 	if !e.PeriodStart.IsZero() {
-		j.PeriodStart, j.PeriodEnd = rfc3339(e.PeriodStart), rfc3339(e.PeriodEnd)
+		j.PeriodStart, j.PeriodEnd = web.RFC3339(e.PeriodStart), web.RFC3339(e.PeriodEnd)
 	}
 	for _, c := range e.Controls {
 		j.Controls = append(j.Controls, c.Ref)
@@ -44,7 +45,7 @@ func toEvidenceJSON(e attest.Evidence) evidenceJSON {
 	return j
 }
 
-func (s *Server) apiEvidenceList(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) apiEvidenceList(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	q := r.URL.Query()
 	f := store.EvidenceFilter{Kind: q.Get("kind"), Query: q.Get("q"), IncludeReplaced: q.Get("versions") == "all"}
 	if v := q.Get("control_id"); v != "" {
@@ -54,7 +55,7 @@ func (s *Server) apiEvidenceList(w http.ResponseWriter, r *http.Request, c *Ctx)
 		}
 		f.ControlID = id
 	}
-	items, err := s.cfg.DB.EvidenceList(r.Context(), c.Org.ID, f)
+	items, err := h.DB.EvidenceList(r.Context(), c.Org.ID, f)
 	if err != nil {
 		return err
 	}
@@ -62,23 +63,23 @@ func (s *Server) apiEvidenceList(w http.ResponseWriter, r *http.Request, c *Ctx)
 	for _, e := range items {
 		out = append(out, toEvidenceJSON(e))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"evidence": out})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"evidence": out})
 	return nil
 }
 
-func (s *Server) apiEvidence(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	e, err := s.loadEvidence(r, c)
+func (h *Handler) apiEvidence(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	e, err := h.LoadEvidence(r, c)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toEvidenceJSON(e))
+	web.WriteJSON(w, http.StatusOK, toEvidenceJSON(e))
 	return nil
 }
 
 // apiAddEvidence takes the same streamed multipart form as the UI: fields
 // (kind, title, control (repeatable, numeric IDs), period_start, period_end,
 // notes, url, text) before the file part; ?supersedes=ID corrects evidence.
-func (s *Server) apiAddEvidence(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) apiAddEvidence(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	var supersedes int64
 	if v := r.URL.Query().Get("supersedes"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -87,10 +88,10 @@ func (s *Server) apiAddEvidence(w http.ResponseWriter, r *http.Request, c *Ctx) 
 		}
 		supersedes = id
 	}
-	e, _, err := s.receiveEvidence(w, r, c, supersedes)
+	e, _, err := h.ReceiveEvidence(w, r, c, supersedes)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toEvidenceJSON(e))
+	web.WriteJSON(w, http.StatusCreated, toEvidenceJSON(e))
 	return nil
 }

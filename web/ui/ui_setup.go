@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"net/http"
@@ -6,42 +6,43 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
 )
 
 // The set-up link, printed by `attest serve` while the install has no admin,
 // creates the first organization and its admin. It works once.
 
-func (s *Server) setupPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) setupPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	token := r.URL.Query().Get("token")
-	if err := s.cfg.DB.CheckSetupToken(r.Context(), auth.HashSecret(token)); err != nil {
+	if err := h.DB.CheckSetupToken(r.Context(), auth.HashSecret(token)); err != nil {
 		return err
 	}
-	f := &form{Values: map[string]string{"token": token}, Errors: map[string]string{}}
-	s.renderForm(w, r, c, http.StatusOK, "setup", nil, f)
+	f := &web.Form{Values: map[string]string{"token": token}, Errors: map[string]string{}}
+	h.RenderForm(w, r, c, http.StatusOK, "setup", nil, f)
 	return nil
 }
 
-func (s *Server) setup(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	f := newForm(r, "token", "org_name", "org_slug", "name", "email", "password")
+func (h *Handler) setup(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	f := web.NewForm(r, "token", "org_name", "org_slug", "name", "email", "password")
 	password := f.Values["password"]
 	delete(f.Values, "password")
 	ctx := r.Context()
 	secretHash := auth.HashSecret(f.Values["token"])
-	if err := s.cfg.DB.CheckSetupToken(ctx, secretHash); err != nil {
+	if err := h.DB.CheckSetupToken(ctx, secretHash); err != nil {
 		return err
 	}
 	if err := attest.ValidatePassword(password); err != nil {
-		f.fail(err)
-		s.renderForm(w, r, c, http.StatusUnprocessableEntity, "setup", nil, f)
+		f.Fail(err)
+		h.RenderForm(w, r, c, http.StatusUnprocessableEntity, "setup", nil, f)
 		return nil
 	}
-	hash, err := auth.HashPassword(password, s.cfg.PasswordParams)
+	hash, err := auth.HashPassword(password, h.PasswordParams)
 	if err != nil {
 		return err
 	}
 	org := attest.Organization{Slug: f.Values["org_slug"], Name: f.Values["org_name"]}
 	u := attest.User{Email: f.Values["email"], Name: f.Values["name"], PasswordHash: hash}
-	err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+	err = h.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.UseSetupToken(ctx, secretHash); err != nil {
 			return err
 		}
@@ -54,23 +55,23 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request, c *Ctx) error {
 		if err := tx.AddMember(ctx, org.ID, u.ID, attest.RoleAdmin); err != nil {
 			return err
 		}
-		actor := c.Actor
+		actor := c.P.Actor()
 		actor.UserID, actor.Label = u.ID, u.Email
 		return tx.Log(ctx, actor.Record(org.ID, "org.created", "organization", org.Slug,
 			"Created the organization "+org.Name+" with "+u.Email+" as its first admin"))
 	})
-	if userError(err) {
-		f.fail(err)
-		s.renderForm(w, r, c, http.StatusUnprocessableEntity, "setup", nil, f)
+	if web.UserError(err) {
+		f.Fail(err)
+		h.RenderForm(w, r, c, http.StatusUnprocessableEntity, "setup", nil, f)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.startSession(w, r, u.ID); err != nil {
+	if err := h.StartSession(w, r, u.ID); err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/o/"+org.Slug, "Welcome to Attest. Invite your team from Settings.")
+	return h.Redirect(w, r, "/o/"+org.Slug, "Welcome to Attest. Invite your team from Settings.")
 }
 
 // prefixField renames the field of a validation error, for forms that hold two

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -6,19 +6,20 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
 )
 
-func (s *Server) apiReadiness(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	a, err := programme.Assess(r.Context(), &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+func (h *Handler) apiReadiness(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, programme.NewReport(c.Org.Slug, a, s.cfg.Now()))
+	web.WriteJSON(w, http.StatusOK, programme.NewReport(c.Org.Slug, a, h.Now()))
 	return nil
 }
 
-func (s *Server) controlStates(r *http.Request, c *Ctx) (map[int64]string, error) {
-	a, err := programme.Assess(r.Context(), &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+func (h *Handler) controlStates(r *http.Request, c *web.Ctx) (map[int64]string, error) {
+	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -29,41 +30,41 @@ func (s *Server) controlStates(r *http.Request, c *Ctx) (map[int64]string, error
 	return states, nil
 }
 
-func (s *Server) apiControls(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) apiControls(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	q := r.URL.Query()
-	controls, err := s.cfg.DB.Controls(r.Context(), c.Org.ID, store.ControlFilter{Status: q.Get("status"), Family: q.Get("family"), IncludeRetired: q.Get("retired") == "true"})
+	controls, err := h.DB.Controls(r.Context(), c.Org.ID, store.ControlFilter{Status: q.Get("status"), Family: q.Get("family"), IncludeRetired: q.Get("retired") == "true"})
 	if err != nil {
 		return err
 	}
-	states, err := s.controlStates(r, c)
+	states, err := h.controlStates(r, c)
 	if err != nil {
 		return err
 	}
-	out := make([]controlJSON, 0, len(controls))
+	out := make([]web.ControlJSON, 0, len(controls))
 	for _, ctl := range controls {
-		out = append(out, toControlJSON(ctl, states[ctl.ID]))
+		out = append(out, web.ToControlJSON(ctl, states[ctl.ID]))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"controls": out})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"controls": out})
 	return nil
 }
 
-func (s *Server) apiControl(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	ctl, err := s.loadControl(r, c)
+func (h *Handler) apiControl(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	ctl, err := h.LoadControl(r, c)
 	if err != nil {
 		return err
 	}
-	states, err := s.controlStates(r, c)
+	states, err := h.controlStates(r, c)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toControlJSON(ctl, states[ctl.ID]))
+	web.WriteJSON(w, http.StatusOK, web.ToControlJSON(ctl, states[ctl.ID]))
 	return nil
 }
 
 // apiUpdateControl changes a control's status, owner or justification; fields
 // left out keep their values.
-func (s *Server) apiUpdateControl(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	before, err := s.loadControl(r, c)
+func (h *Handler) apiUpdateControl(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	before, err := h.LoadControl(r, c)
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func (s *Server) apiUpdateControl(w http.ResponseWriter, r *http.Request, c *Ctx
 		OwnerID       *int64  `json:"owner_id"`
 		Justification *string `json:"justification"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	ctl := before
@@ -86,16 +87,16 @@ func (s *Server) apiUpdateControl(w http.ResponseWriter, r *http.Request, c *Ctx
 		ctl.Justification = *in.Justification
 	}
 	ctx := r.Context()
-	err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+	err = h.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.UpdateControl(ctx, &ctl); err != nil {
 			return err
 		}
-		return tx.Log(ctx, c.Actor.Record(c.Org.ID, "control.updated", "control", ctl.Ref, describeControlChange(before, ctl)))
+		return tx.Log(ctx, c.P.Record("control.updated", "control", ctl.Ref, web.DescribeControlChange(before, ctl)))
 	})
 	if err != nil {
 		return err
 	}
-	return s.apiControl(w, r, c)
+	return h.apiControl(w, r, c)
 }
 
 type taskJSON struct {
@@ -117,21 +118,25 @@ type taskJSON struct {
 func toTaskJSON(t attest.Task, today string) taskJSON {
 	return taskJSON{ID: t.ID, Title: t.Title, Description: t.Description, OwnerID: t.OwnerID, Owner: t.OwnerName, DueOn: t.DueOn,
 		Priority: t.Priority, Status: t.Status, Overdue: !t.Closed() && t.DueOn != "" && t.DueOn < today, ControlID: t.ControlID,
-		ControlRef: t.ControlRef, Criterion: t.Requirement, CreatedAt: rfc3339(t.CreatedAt)}
+		ControlRef: t.ControlRef, Criterion: t.Requirement, CreatedAt: web.RFC3339(t.CreatedAt)}
 }
 
 // apiTasks lists tasks: an employee's own, or everyone's for readers.
-func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) apiTasks(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	q := r.URL.Query()
-	today := s.cfg.Now().UTC().Format("2006-01-02")
+	today := h.Now().UTC().Format("2006-01-02")
 	f := store.TaskFilter{OpenOnly: q.Get("status") != "all"}
-	if !c.Can(attest.ActRead) || q.Get("owner") == "me" {
+	if q.Get("owner") == "me" {
 		f.OwnerID = c.User.ID
 	}
 	if q.Get("overdue") == "true" {
 		f.OverdueOn = today
 	}
-	tasks, err := s.cfg.DB.Tasks(r.Context(), c.Org.ID, f)
+	f, err := web.VisibleTasks(c, f)
+	if err != nil {
+		return err
+	}
+	tasks, err := h.DB.Tasks(r.Context(), c.Org.ID, f)
 	if err != nil {
 		return err
 	}
@@ -139,11 +144,11 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request, c *Ctx) error 
 	for _, t := range tasks {
 		out = append(out, toTaskJSON(t, today))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tasks": out})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"tasks": out})
 	return nil
 }
 
-func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) apiCreateTask(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	var in struct {
 		Title       string `json:"title"`
 		Description string `json:"description"`
@@ -153,30 +158,30 @@ func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, c *Ctx) e
 		ControlID   int64  `json:"control_id"`
 		Criterion   string `json:"criterion"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	if in.Criterion != "" {
-		if _, ok := s.cfg.Catalog.SOC2().Requirement(in.Criterion); !ok {
+		if _, ok := h.Catalog.SOC2().Requirement(in.Criterion); !ok {
 			return attest.Invalid("criterion", "%q is not a SOC 2 criterion", in.Criterion)
 		}
 	}
 	t := attest.Task{OrgID: c.Org.ID, Title: in.Title, Description: in.Description, OwnerID: in.OwnerID, DueOn: in.DueOn, Priority: in.Priority,
 		ControlID: in.ControlID, Requirement: in.Criterion, CreatedBy: c.User.ID}
 	ctx := r.Context()
-	err := s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+	err := h.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.CreateTask(ctx, &t); err != nil {
 			return err
 		}
-		return tx.Log(ctx, c.Actor.Record(c.Org.ID, "task.created", "task", idString(t.ID), taskSummary("Created task", t)))
+		return tx.Log(ctx, c.P.Record("task.created", "task", idString(t.ID), web.TaskSummary("Created task", t)))
 	})
 	if err != nil {
 		return err
 	}
-	t, err = s.cfg.DB.Task(ctx, c.Org.ID, t.ID)
+	t, err = h.DB.Task(ctx, c.Org.ID, t.ID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toTaskJSON(t, s.cfg.Now().UTC().Format("2006-01-02")))
+	web.WriteJSON(w, http.StatusCreated, toTaskJSON(t, h.Now().UTC().Format("2006-01-02")))
 	return nil
 }

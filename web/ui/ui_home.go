@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"math"
@@ -8,11 +8,12 @@ import (
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
 )
 
 // home sends a user to their organization, or lets them choose among several.
-func (s *Server) home(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	ms, err := s.cfg.DB.Memberships(r.Context(), c.User.ID)
+func (h *Handler) home(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	ms, err := h.DB.Memberships(r.Context(), c.User.ID)
 	if err != nil {
 		return err
 	}
@@ -20,7 +21,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, c *Ctx) error {
 		http.Redirect(w, r, "/o/"+ms[0].Org.Slug, http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, c, http.StatusOK, "home", ms)
+	h.Render(w, r, c, http.StatusOK, "home", ms)
 	return nil
 }
 
@@ -50,30 +51,25 @@ type dashboardView struct {
 	Today        string
 }
 
-// stateOrder and stateLabels present control states from done to not started.
+// stateOrder presents control states from done to not started.
 var stateOrder = []string{readiness.StateReady, readiness.StateImplementedNoEvidence, readiness.StateInProgress, readiness.StateNotStarted, readiness.StateNotApplicable}
-
-var stateLabels = map[string]string{
-	readiness.StateReady: "Ready", readiness.StateImplementedNoEvidence: "Implemented, no evidence", readiness.StateInProgress: "In progress",
-	readiness.StateNotStarted: "Not started", readiness.StateNotApplicable: "Not applicable",
-}
 
 // dashboard is an organization's start page: how ready it is, what is at risk,
 // what is overdue, and the caller's own work. Every number links to the list
 // behind it.
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ctx := r.Context()
 	base := "/o/" + c.Org.Slug
-	v := dashboardView{Today: s.cfg.Now().UTC().Format("2006-01-02")}
+	v := dashboardView{Today: h.Now().UTC().Format("2006-01-02")}
 	var err error
-	if v.MyTasks, err = s.cfg.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{OwnerID: c.User.ID, OpenOnly: true}); err != nil {
+	if v.MyTasks, err = h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{OwnerID: c.User.ID, OpenOnly: true}); err != nil {
 		return err
 	}
 	if !c.Can(attest.ActRead) {
-		s.render(w, r, c, http.StatusOK, "dashboard", v)
+		h.Render(w, r, c, http.StatusOK, "dashboard", v)
 		return nil
 	}
-	if v.Assessment, err = programme.Assess(ctx, &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID); err != nil {
+	if v.Assessment, err = programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID); err != nil {
 		return err
 	}
 	a := v.Assessment
@@ -94,7 +90,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *Ctx) error
 			continue
 		}
 		wdt := float64(n) * 100 / float64(total)
-		v.States = append(v.States, chartBar{Label: stateLabels[st], Count: n, Width: wdt, X: x, Href: base + "/controls?state=" + st, Class: "st-" + st})
+		v.States = append(v.States, chartBar{Label: web.StateLabels[st], Count: n, Width: wdt, X: x, Href: base + "/controls?state=" + st, Class: "st-" + st})
 		x += wdt
 	}
 	for _, rr := range a.Requirements {
@@ -105,27 +101,27 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *Ctx) error
 			}
 		}
 	}
-	overdue, err := s.cfg.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{OverdueOn: v.Today})
+	overdue, err := h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{OverdueOn: v.Today})
 	if err != nil {
 		return err
 	}
 	v.OverdueCount = len(overdue)
 	v.Overdue = overdue[:min(5, len(overdue))]
 	if c.Can(attest.ActAdmin) {
-		if v.Recent, err = s.cfg.DB.Activity(ctx, c.Org.ID, attest.ActivityFilter{Limit: 8}); err != nil {
+		if v.Recent, err = h.DB.Activity(ctx, c.Org.ID, attest.ActivityFilter{Limit: 8}); err != nil {
 			return err
 		}
 	}
-	s.render(w, r, c, http.StatusOK, "dashboard", v)
+	h.Render(w, r, c, http.StatusOK, "dashboard", v)
 	return nil
 }
 
 // areaPage renders a section that a later capability fills, saying what will come.
-func (s *Server) areaPage(slug string) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-		for _, a := range areas {
+func (h *Handler) areaPage(slug string) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+		for _, a := range web.Areas {
 			if a.Slug == slug {
-				s.render(w, r, c, http.StatusOK, "area", a)
+				h.Render(w, r, c, http.StatusOK, "area", a)
 				return nil
 			}
 		}

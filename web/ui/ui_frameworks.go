@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"errors"
@@ -16,6 +16,7 @@ import (
 	"github.com/attest-hq/attest/catalog/importer"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
 )
 
 type frameworksView struct {
@@ -24,20 +25,20 @@ type frameworksView struct {
 	Filename string
 }
 
-func (s *Server) frameworksPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	return s.renderFrameworks(w, r, c, http.StatusOK, frameworksView{})
+func (h *Handler) frameworksPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	return h.renderFrameworks(w, r, c, http.StatusOK, frameworksView{})
 }
 
-func (s *Server) renderFrameworks(w http.ResponseWriter, r *http.Request, c *Ctx, status int, v frameworksView) error {
+func (h *Handler) renderFrameworks(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, v frameworksView) error {
 	var err error
-	if v.Imported, err = s.cfg.DB.ImportedFrameworks(r.Context(), c.Org.ID); err != nil {
+	if v.Imported, err = h.DB.ImportedFrameworks(r.Context(), c.Org.ID); err != nil {
 		return err
 	}
-	s.render(w, r, c, status, "frameworks", v)
+	h.Render(w, r, c, status, "frameworks", v)
 	return nil
 }
 
-func (s *Server) importFramework(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) importFramework(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	// The whole request fits in memory (ParseMultipartForm's limit is above the
 	// body limit), so an upload is never spooled to a temporary file.
 	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxInputSize+1<<20)
@@ -50,9 +51,9 @@ func (s *Server) importFramework(w http.ResponseWriter, r *http.Request, c *Ctx)
 	if err != nil {
 		var max *http.MaxBytesError
 		if errors.As(err, &max) {
-			return s.renderFrameworks(w, r, c, http.StatusRequestEntityTooLarge, frameworksView{Problems: []importer.Problem{{Field: "file", Message: fmt.Sprintf("the file is larger than %d MiB", importer.MaxInputSize>>20)}}})
+			return h.renderFrameworks(w, r, c, http.StatusRequestEntityTooLarge, frameworksView{Problems: []importer.Problem{{Field: "file", Message: fmt.Sprintf("the file is larger than %d MiB", importer.MaxInputSize>>20)}}})
 		}
-		return s.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: []importer.Problem{{Field: "file", Message: "choose a CISO Assistant library (YAML) or an OSCAL catalog (JSON) to upload"}}})
+		return h.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: []importer.Problem{{Field: "file", Message: "choose a CISO Assistant library (YAML) or an OSCAL catalog (JSON) to upload"}}})
 	}
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, importer.MaxInputSize+1))
@@ -60,17 +61,17 @@ func (s *Server) importFramework(w http.ResponseWriter, r *http.Request, c *Ctx)
 		return err
 	}
 	name := cleanFilename(hdr.Filename)
-	meta, err := programme.ImportFramework(r.Context(), s.cfg.DB, s.cfg.Catalog, c.Actor, c.Org.ID, name, data)
+	meta, err := programme.ImportFramework(r.Context(), h.DB, h.Catalog, c.P.Actor(), c.Org.ID, name, data)
 	var ie *importer.Error
 	switch {
 	case errors.As(err, &ie):
-		return s.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: ie.Problems, Filename: name})
-	case userError(err):
-		return s.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: []importer.Problem{{Message: attest.ErrorMessage(err)}}, Filename: name})
+		return h.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: ie.Problems, Filename: name})
+	case web.UserError(err):
+		return h.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: []importer.Problem{{Message: attest.ErrorMessage(err)}}, Filename: name})
 	case err != nil:
 		return err
 	}
-	return s.redirect(w, r, "/o/"+c.Org.Slug+"/frameworks/"+meta.Key, fmt.Sprintf("Imported %s: %d requirements.", meta.Name, meta.Count))
+	return h.Redirect(w, r, "/o/"+c.Org.Slug+"/frameworks/"+meta.Key, fmt.Sprintf("Imported %s: %d requirements.", meta.Name, meta.Count))
 }
 
 // cleanFilename keeps only a base name without control characters, for display
@@ -99,26 +100,26 @@ type frameworkView struct {
 	Requirements []catalog.Requirement
 }
 
-func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	meta, fw, err := s.cfg.DB.ImportedFramework(r.Context(), c.Org.ID, r.PathValue("key"))
+func (h *Handler) frameworkPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	meta, fw, err := h.DB.ImportedFramework(r.Context(), c.Org.ID, r.PathValue("key"))
 	if err != nil {
 		return err
 	}
-	s.render(w, r, c, http.StatusOK, "framework", frameworkView{Meta: meta, Requirements: fw.Requirements})
+	h.Render(w, r, c, http.StatusOK, "framework", frameworkView{Meta: meta, Requirements: fw.Requirements})
 	return nil
 }
 
-func (s *Server) deleteFramework(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) deleteFramework(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ctx := r.Context()
-	err := s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+	err := h.DB.Update(ctx, func(tx *store.Queries) error {
 		f, err := tx.DeleteImportedFramework(ctx, c.Org.ID, r.PathValue("key"))
 		if err != nil {
 			return err
 		}
-		return tx.Log(ctx, c.Actor.Record(c.Org.ID, "framework.deleted", "framework", f.Key, "Deleted the imported framework "+f.Name+" and its mappings"))
+		return tx.Log(ctx, c.P.Record("framework.deleted", "framework", f.Key, "Deleted the imported framework "+f.Name+" and its mappings"))
 	})
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/o/"+c.Org.Slug+"/frameworks", "The framework was deleted.")
+	return h.Redirect(w, r, "/o/"+c.Org.Slug+"/frameworks", "The framework was deleted.")
 }

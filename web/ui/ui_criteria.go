@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"encoding/csv"
@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
 )
 
 // seriesGroup is a series of requirements with their derived readiness.
@@ -65,28 +66,28 @@ func group(a programme.Assessment, category, filter string) ([]*categoryGroup, i
 	return groups, shown
 }
 
-func (s *Server) criteriaPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	a, err := programme.Assess(r.Context(), &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+func (h *Handler) criteriaPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
 	v := criteriaView{Assessment: a, Filter: q.Get("filter"), Category: q.Get("category")}
 	v.Groups, v.Shown = group(a, v.Category, v.Filter)
-	s.render(w, r, c, http.StatusOK, "criteria", v)
+	h.Render(w, r, c, http.StatusOK, "criteria", v)
 	return nil
 }
 
 // matrixPage is the coverage matrix: every criterion in scope with the
 // controls that address it, coloured by state, uncovered ones first to see.
-func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	a, err := programme.Assess(r.Context(), &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+func (h *Handler) matrixPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {
 		return err
 	}
 	v := criteriaView{Assessment: a, Filter: r.URL.Query().Get("filter")}
 	v.Groups, v.Shown = group(a, "", v.Filter)
-	s.render(w, r, c, http.StatusOK, "matrix", v)
+	h.Render(w, r, c, http.StatusOK, "matrix", v)
 	return nil
 }
 
@@ -101,14 +102,14 @@ type criterionView struct {
 	Members     []attest.Membership
 }
 
-func (s *Server) criterionPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) criterionPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ctx := r.Context()
-	fw := s.cfg.Catalog.SOC2()
+	fw := h.Catalog.SOC2()
 	req, ok := fw.Requirement(r.PathValue("id"))
 	if !ok {
 		return attest.Errorf(attest.ENOTFOUND, "There is no SOC 2 criterion %q.", r.PathValue("id"))
 	}
-	a, err := programme.Assess(ctx, &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+	a, err := programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {
 		return err
 	}
@@ -121,7 +122,7 @@ func (s *Server) criterionPage(w http.ResponseWriter, r *http.Request, c *Ctx) e
 	}
 	if !v.InScope {
 		// Out of scope: still show which controls map here, without a score.
-		controls, err := s.cfg.DB.Controls(ctx, c.Org.ID, store.ControlFilter{})
+		controls, err := h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{})
 		if err != nil {
 			return err
 		}
@@ -133,28 +134,28 @@ func (s *Server) criterionPage(w http.ResponseWriter, r *http.Request, c *Ctx) e
 			}
 		}
 	}
-	if v.Imported, err = s.cfg.DB.ImportedTexts(ctx, c.Org.ID, req.ID); err != nil {
+	if v.Imported, err = h.DB.ImportedTexts(ctx, c.Org.ID, req.ID); err != nil {
 		return err
 	}
-	if v.Tasks, err = s.cfg.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{Requirement: req.ID}); err != nil {
+	if v.Tasks, err = h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{Requirement: req.ID}); err != nil {
 		return err
 	}
-	if v.Members, err = s.cfg.DB.Members(ctx, c.Org.ID); err != nil {
+	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
 		return err
 	}
-	f := &form{Values: map[string]string{"title": "Close the gap in " + req.ID + ": " + req.Title, "priority": "medium"}, Errors: map[string]string{}}
-	s.renderForm(w, r, c, http.StatusOK, "criterion", v, f)
+	f := &web.Form{Values: map[string]string{"title": "Close the gap in " + req.ID + ": " + req.Title, "priority": "medium"}, Errors: map[string]string{}}
+	h.RenderForm(w, r, c, http.StatusOK, "criterion", v, f)
 	return nil
 }
 
 // exportReadiness writes the readiness report as CSV: one row per criterion in
 // scope with its score, the controls behind it and every gap.
-func (s *Server) exportReadiness(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	a, err := programme.Assess(r.Context(), &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+func (h *Handler) exportReadiness(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {
 		return err
 	}
-	s.attachment(w, c, "readiness", "csv")
+	h.attachment(w, c, "readiness", "csv")
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"criterion", "title", "category", "score_percent", "ready", "at_risk", "controls", "gaps"})
 	for _, rr := range a.Requirements {

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"encoding/csv"
@@ -15,6 +15,7 @@ import (
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
 )
 
 type controlsView struct {
@@ -29,18 +30,18 @@ type controlsView struct {
 }
 
 // controlsPage lists the organization's controls with their derived state.
-func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) controlsPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	all, err := s.cfg.DB.Controls(ctx, c.Org.ID, store.ControlFilter{IncludeRetired: q.Get("retired") == "1"})
+	all, err := h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{IncludeRetired: q.Get("retired") == "1"})
 	if err != nil {
 		return err
 	}
-	a, err := programme.Assess(ctx, &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+	a, err := programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {
 		return err
 	}
-	v := controlsView{States: map[int64]readiness.ControlResult{}, Query: q, LibraryCount: len(s.cfg.Catalog.Controls), Total: len(all), Statuses: attest.ControlStatuses()}
+	v := controlsView{States: map[int64]readiness.ControlResult{}, Query: q, LibraryCount: len(h.Catalog.Controls), Total: len(all), Statuses: attest.ControlStatuses()}
 	for _, cr := range a.Controls {
 		v.States[cr.ID] = cr
 	}
@@ -66,23 +67,23 @@ func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request, c *Ctx) er
 		}
 	}
 	slices.Sort(v.Families)
-	if v.Members, err = s.cfg.DB.Members(ctx, c.Org.ID); err != nil {
+	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
 		return err
 	}
-	s.render(w, r, c, http.StatusOK, "controls", v)
+	h.Render(w, r, c, http.StatusOK, "controls", v)
 	return nil
 }
 
 // adoptLibrary copies the default control library into the organization.
-func (s *Server) adoptLibrary(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) adoptLibrary(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ctx := r.Context()
 	var added []attest.Control
-	err := s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+	err := h.DB.Update(ctx, func(tx *store.Queries) error {
 		var err error
-		if added, err = programme.Adopt(ctx, tx, s.cfg.Catalog, c.Org.ID); err != nil || len(added) == 0 {
+		if added, err = programme.Adopt(ctx, tx, h.Catalog, c.Org.ID); err != nil || len(added) == 0 {
 			return err
 		}
-		return tx.Log(ctx, c.Actor.Record(c.Org.ID, "controls.adopted", "control", "library",
+		return tx.Log(ctx, c.P.Record("controls.adopted", "control", "library",
 			fmt.Sprintf("Adopted %d controls from the Attest control library", len(added))))
 	})
 	if err != nil {
@@ -92,7 +93,7 @@ func (s *Server) adoptLibrary(w http.ResponseWriter, r *http.Request, c *Ctx) er
 	if len(added) == 0 {
 		msg = "Every library control is already adopted."
 	}
-	return s.redirect(w, r, "/o/"+c.Org.Slug+"/controls", msg)
+	return h.Redirect(w, r, "/o/"+c.Org.Slug+"/controls", msg)
 }
 
 type controlView struct {
@@ -117,29 +118,21 @@ type mappedRequirement struct {
 
 type requirementOption struct{ Value, Label string }
 
-func (s *Server) loadControl(r *http.Request, c *Ctx) (attest.Control, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return attest.Control{}, attest.Errorf(attest.ENOTFOUND, "control not found")
-	}
-	return s.cfg.DB.Control(r.Context(), c.Org.ID, id)
-}
-
-func (s *Server) controlPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	ctl, err := s.loadControl(r, c)
+func (h *Handler) controlPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	ctl, err := h.LoadControl(r, c)
 	if err != nil {
 		return err
 	}
-	return s.renderControl(w, r, c, http.StatusOK, ctl, nil)
+	return h.renderControl(w, r, c, http.StatusOK, ctl, nil)
 }
 
-func (s *Server) renderControl(w http.ResponseWriter, r *http.Request, c *Ctx, status int, ctl attest.Control, f *form) error {
+func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, ctl attest.Control, f *web.Form) error {
 	ctx := r.Context()
 	v := controlView{Control: ctl, Statuses: attest.ControlStatuses(), Types: attest.ControlTypes(), Frequencies: attest.ControlFrequencies()}
-	if lc, ok := s.cfg.Catalog.Control(ctl.LibraryID); ok {
+	if lc, ok := h.Catalog.Control(ctl.LibraryID); ok {
 		v.Library = &lc
 	}
-	a, err := programme.Assess(ctx, &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+	a, err := programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {
 		return err
 	}
@@ -149,7 +142,7 @@ func (s *Server) renderControl(w http.ResponseWriter, r *http.Request, c *Ctx, s
 			v.State = cr
 		}
 	}
-	fw := s.cfg.Catalog.SOC2()
+	fw := h.Catalog.SOC2()
 	_, inScope := fw.InScope(a.Scope.Categories)
 	scoped := map[string]bool{}
 	for _, req := range inScope {
@@ -167,24 +160,24 @@ func (s *Server) renderControl(w http.ResponseWriter, r *http.Request, c *Ctx, s
 	for _, req := range fw.Requirements {
 		v.Options = append(v.Options, requirementOption{Value: req.ID, Label: req.ID + " " + req.Title})
 	}
-	if v.Tasks, err = s.cfg.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{ControlID: ctl.ID}); err != nil {
+	if v.Tasks, err = h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{ControlID: ctl.ID}); err != nil {
 		return err
 	}
-	if v.Imported, err = s.cfg.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
+	if v.Imported, err = h.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
 		return err
 	}
-	if v.Members, err = s.cfg.DB.Members(ctx, c.Org.ID); err != nil {
+	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
 		return err
 	}
 	if f == nil {
 		f = controlForm(ctl)
 	}
-	s.renderForm(w, r, c, status, "control", v, f)
+	h.RenderForm(w, r, c, status, "control", v, f)
 	return nil
 }
 
-func controlForm(ctl attest.Control) *form {
-	return &form{Errors: map[string]string{}, Values: map[string]string{
+func controlForm(ctl attest.Control) *web.Form {
+	return &web.Form{Errors: map[string]string{}, Values: map[string]string{
 		"ref": ctl.Ref, "name": ctl.Name, "family": ctl.Family, "description": ctl.Description, "type": ctl.Type,
 		"frequency": ctl.Frequency, "owner": idOrEmpty(ctl.OwnerID), "status": ctl.Status, "justification": ctl.Justification,
 		"evidence": strings.Join(ctl.Evidence, "\n"),
@@ -199,8 +192,8 @@ func idOrEmpty(id int64) string {
 }
 
 // applyControlForm copies posted fields onto a control.
-func applyControlForm(r *http.Request, ctl *attest.Control) (*form, error) {
-	f := newForm(r, "ref", "name", "family", "description", "type", "frequency", "owner", "status", "justification", "evidence")
+func applyControlForm(r *http.Request, ctl *attest.Control) (*web.Form, error) {
+	f := web.NewForm(r, "ref", "name", "family", "description", "type", "frequency", "owner", "status", "justification", "evidence")
 	ctl.Name, ctl.Family, ctl.Description = f.Values["name"], strings.TrimSpace(f.Values["family"]), strings.TrimSpace(f.Values["description"])
 	ctl.Type, ctl.Frequency, ctl.Status, ctl.Justification = f.Values["type"], f.Values["frequency"], f.Values["status"], f.Values["justification"]
 	ctl.Evidence = nil
@@ -220,8 +213,8 @@ func applyControlForm(r *http.Request, ctl *attest.Control) (*form, error) {
 	return f, nil
 }
 
-func (s *Server) updateControl(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	before, err := s.loadControl(r, c)
+func (h *Handler) updateControl(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	before, err := h.LoadControl(r, c)
 	if err != nil {
 		return err
 	}
@@ -229,66 +222,42 @@ func (s *Server) updateControl(w http.ResponseWriter, r *http.Request, c *Ctx) e
 	f, err := applyControlForm(r, &ctl)
 	ctx := r.Context()
 	if err == nil {
-		err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+		err = h.DB.Update(ctx, func(tx *store.Queries) error {
 			if err := tx.UpdateControl(ctx, &ctl); err != nil {
 				return err
 			}
-			return tx.Log(ctx, c.Actor.Record(c.Org.ID, "control.updated", "control", ctl.Ref, describeControlChange(before, ctl)))
+			return tx.Log(ctx, c.P.Record("control.updated", "control", ctl.Ref, web.DescribeControlChange(before, ctl)))
 		})
 	}
-	if userError(err) {
-		f.fail(err)
-		return s.renderControl(w, r, c, http.StatusUnprocessableEntity, before, f)
+	if web.UserError(err) {
+		f.Fail(err)
+		return h.renderControl(w, r, c, http.StatusUnprocessableEntity, before, f)
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" saved.")
+	return h.Redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" saved.")
 }
 
-// describeControlChange summarises an edit for the activity log.
-func describeControlChange(a, b attest.Control) string {
-	var parts []string
-	if a.Status != b.Status {
-		parts = append(parts, fmt.Sprintf("status %s → %s", attest.StatusLabel(a.Status), attest.StatusLabel(b.Status)))
-	}
-	if a.OwnerID != b.OwnerID {
-		parts = append(parts, "owner changed")
-	}
-	for _, f := range []struct {
-		name string
-		x, y string
-	}{{"name", a.Name, b.Name}, {"description", a.Description, b.Description}, {"type", a.Type, b.Type}, {"frequency", a.Frequency, b.Frequency},
-		{"justification", a.Justification, b.Justification}, {"family", a.Family, b.Family}, {"expected evidence", strings.Join(a.Evidence, "\n"), strings.Join(b.Evidence, "\n")}} {
-		if f.x != f.y {
-			parts = append(parts, f.name+" edited")
-		}
-	}
-	if len(parts) == 0 {
-		return "Saved " + b.Ref + " without changes"
-	}
-	return "Updated " + b.Ref + ": " + strings.Join(parts, ", ")
-}
-
-func (s *Server) newControlPage(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	refs, err := s.cfg.DB.ControlRefs(r.Context(), c.Org.ID)
+func (h *Handler) newControlPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	refs, err := h.DB.ControlRefs(r.Context(), c.Org.ID)
 	if err != nil {
 		return err
 	}
 	f := controlForm(attest.Control{Ref: nextCustomRef(refs), Type: "preventive", Frequency: "quarterly", Status: attest.StatusNotStarted, Family: "Custom"})
-	return s.renderNewControl(w, r, c, http.StatusOK, f)
+	return h.renderNewControl(w, r, c, http.StatusOK, f)
 }
 
-func (s *Server) renderNewControl(w http.ResponseWriter, r *http.Request, c *Ctx, status int, f *form) error {
-	members, err := s.cfg.DB.Members(r.Context(), c.Org.ID)
+func (h *Handler) renderNewControl(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, f *web.Form) error {
+	members, err := h.DB.Members(r.Context(), c.Org.ID)
 	if err != nil {
 		return err
 	}
 	v := controlView{Members: members, Statuses: attest.ControlStatuses(), Types: attest.ControlTypes(), Frequencies: attest.ControlFrequencies()}
-	for _, req := range s.cfg.Catalog.SOC2().Requirements {
+	for _, req := range h.Catalog.SOC2().Requirements {
 		v.Options = append(v.Options, requirementOption{Value: req.ID, Label: req.ID + " " + req.Title})
 	}
-	s.renderForm(w, r, c, status, "control_new", v, f)
+	h.RenderForm(w, r, c, status, "control_new", v, f)
 	return nil
 }
 
@@ -301,17 +270,17 @@ func nextCustomRef(taken map[string]bool) string {
 	}
 }
 
-func (s *Server) createControl(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) createControl(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ctl := attest.Control{OrgID: c.Org.ID, Ref: r.PostFormValue("ref")}
 	f, err := applyControlForm(r, &ctl)
 	if ctl.Family == "" {
 		ctl.Family = "Custom"
 	}
-	if _, ok := s.cfg.Catalog.Control(strings.TrimSpace(ctl.Ref)); ok && err == nil {
+	if _, ok := h.Catalog.Control(strings.TrimSpace(ctl.Ref)); ok && err == nil {
 		// A library ID as a custom ref would block adopting that library control.
 		err = attest.Invalid("ref", "%s is an ID of the control library; choose another, such as %s", ctl.Ref, nextCustomRef(map[string]bool{}))
 	}
-	fw := s.cfg.Catalog.SOC2()
+	fw := h.Catalog.SOC2()
 	r.ParseForm()
 	for _, req := range r.PostForm["criteria"] {
 		if _, ok := fw.Requirement(req); !ok && err == nil {
@@ -321,33 +290,33 @@ func (s *Server) createControl(w http.ResponseWriter, r *http.Request, c *Ctx) e
 	}
 	ctx := r.Context()
 	if err == nil {
-		err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+		err = h.DB.Update(ctx, func(tx *store.Queries) error {
 			if err := tx.CreateControl(ctx, &ctl); err != nil {
 				return err
 			}
-			return tx.Log(ctx, c.Actor.Record(c.Org.ID, "control.created", "control", ctl.Ref, "Created custom control "+ctl.Ref+" "+ctl.Name))
+			return tx.Log(ctx, c.P.Record("control.created", "control", ctl.Ref, "Created custom control "+ctl.Ref+" "+ctl.Name))
 		})
 	}
-	if userError(err) {
-		f.fail(err)
-		return s.renderNewControl(w, r, c, http.StatusUnprocessableEntity, f)
+	if web.UserError(err) {
+		f.Fail(err)
+		return h.renderNewControl(w, r, c, http.StatusUnprocessableEntity, f)
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" created.")
+	return h.Redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" created.")
 }
 
 // frameworkRequirement checks that a requirement exists in a framework the
 // organization can map to: SOC 2, or one it imported.
-func (s *Server) frameworkRequirement(r *http.Request, c *Ctx, framework, requirement string) error {
-	if fw, ok := s.cfg.Catalog.Framework(framework); ok {
+func (h *Handler) frameworkRequirement(r *http.Request, c *web.Ctx, framework, requirement string) error {
+	if fw, ok := h.Catalog.Framework(framework); ok {
 		if _, ok := fw.Requirement(requirement); ok {
 			return nil
 		}
 		return attest.Invalid("requirement", "%q is not a requirement of %s", requirement, fw.Name)
 	}
-	_, fw, err := s.cfg.DB.ImportedFramework(r.Context(), c.Org.ID, framework)
+	_, fw, err := h.DB.ImportedFramework(r.Context(), c.Org.ID, framework)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		return attest.Invalid("framework", "%q is not a framework of this organization", framework)
 	}
@@ -362,8 +331,8 @@ func (s *Server) frameworkRequirement(r *http.Request, c *Ctx, framework, requir
 	return attest.Invalid("requirement", "%q is not a requirement of %s", requirement, fw.Name)
 }
 
-func (s *Server) addMapping(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	ctl, err := s.loadControl(r, c)
+func (h *Handler) addMapping(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	ctl, err := h.LoadControl(r, c)
 	if err != nil {
 		return err
 	}
@@ -372,48 +341,48 @@ func (s *Server) addMapping(w http.ResponseWriter, r *http.Request, c *Ctx) erro
 		m.Framework = programme.Framework
 	}
 	ctx := r.Context()
-	err = s.frameworkRequirement(r, c, m.Framework, m.Requirement)
+	err = h.frameworkRequirement(r, c, m.Framework, m.Requirement)
 	if err == nil {
-		err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+		err = h.DB.Update(ctx, func(tx *store.Queries) error {
 			if err := tx.Map(ctx, c.Org.ID, ctl.ID, m); err != nil {
 				return err
 			}
-			return tx.Log(ctx, c.Actor.Record(c.Org.ID, "control.mapped", "control", ctl.Ref, fmt.Sprintf("Mapped %s to %s %s", ctl.Ref, m.Framework, m.Requirement)))
+			return tx.Log(ctx, c.P.Record("control.mapped", "control", ctl.Ref, fmt.Sprintf("Mapped %s to %s %s", ctl.Ref, m.Framework, m.Requirement)))
 		})
 	}
-	if userError(err) {
-		s.setFlash(w, "error", attest.ErrorMessage(err))
+	if web.UserError(err) {
+		h.SetFlash(w, "error", attest.ErrorMessage(err))
 		http.Redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), http.StatusSeeOther)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" now maps to "+m.Requirement+".")
+	return h.Redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" now maps to "+m.Requirement+".")
 }
 
-func (s *Server) removeMapping(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-	ctl, err := s.loadControl(r, c)
+func (h *Handler) removeMapping(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	ctl, err := h.LoadControl(r, c)
 	if err != nil {
 		return err
 	}
 	fw, req := r.PostFormValue("framework"), r.PostFormValue("requirement")
 	ctx := r.Context()
-	err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+	err = h.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.Unmap(ctx, c.Org.ID, ctl.ID, fw, req); err != nil {
 			return err
 		}
-		return tx.Log(ctx, c.Actor.Record(c.Org.ID, "control.unmapped", "control", ctl.Ref, fmt.Sprintf("Unmapped %s from %s %s", ctl.Ref, fw, req)))
+		return tx.Log(ctx, c.P.Record("control.unmapped", "control", ctl.Ref, fmt.Sprintf("Unmapped %s from %s %s", ctl.Ref, fw, req)))
 	})
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" no longer maps to "+req+".")
+	return h.Redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), ctl.Ref+" no longer maps to "+req+".")
 }
 
-func (s *Server) retireControl(retire bool) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, c *Ctx) error {
-		ctl, err := s.loadControl(r, c)
+func (h *Handler) retireControl(retire bool) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+		ctl, err := h.LoadControl(r, c)
 		if err != nil {
 			return err
 		}
@@ -422,68 +391,31 @@ func (s *Server) retireControl(retire bool) handlerFunc {
 			action, verb = "control.restored", "Restored"
 		}
 		ctx := r.Context()
-		err = s.cfg.DB.Update(ctx, func(tx *store.Queries) error {
+		err = h.DB.Update(ctx, func(tx *store.Queries) error {
 			if err := tx.SetControlRetired(ctx, c.Org.ID, ctl.ID, retire); err != nil {
 				return err
 			}
-			return tx.Log(ctx, c.Actor.Record(c.Org.ID, action, "control", ctl.Ref, verb+" "+ctl.Ref+" "+ctl.Name))
+			return tx.Log(ctx, c.P.Record(action, "control", ctl.Ref, verb+" "+ctl.Ref+" "+ctl.Name))
 		})
 		if err != nil {
 			return err
 		}
-		return s.redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), verb+" "+ctl.Ref+".")
+		return h.Redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, ctl.ID), verb+" "+ctl.Ref+".")
 	}
-}
-
-// controlJSON is a control as exported and served by the API.
-type controlJSON struct {
-	ID            int64    `json:"id"`
-	Ref           string   `json:"ref"`
-	LibraryID     string   `json:"library_id,omitempty"`
-	Name          string   `json:"name"`
-	Family        string   `json:"family"`
-	Description   string   `json:"description"`
-	Type          string   `json:"type"`
-	Frequency     string   `json:"frequency"`
-	Owner         string   `json:"owner,omitempty"`
-	OwnerID       int64    `json:"owner_id,omitempty"`
-	Status        string   `json:"status"`
-	State         string   `json:"state"`
-	Justification string   `json:"justification,omitempty"`
-	Evidence      []string `json:"expected_evidence"`
-	Criteria      []string `json:"criteria"`
-	Retired       bool     `json:"retired"`
-}
-
-func toControlJSON(ctl attest.Control, state string) controlJSON {
-	j := controlJSON{ID: ctl.ID, Ref: ctl.Ref, LibraryID: ctl.LibraryID, Name: ctl.Name, Family: ctl.Family, Description: ctl.Description,
-		Type: ctl.Type, Frequency: ctl.Frequency, Owner: ctl.OwnerName, OwnerID: ctl.OwnerID, Status: ctl.Status, State: state,
-		Justification: ctl.Justification, Evidence: ctl.Evidence, Criteria: []string{}, Retired: ctl.Retired()}
-	if j.Evidence == nil {
-		j.Evidence = []string{}
-	}
-	for _, m := range ctl.Mappings {
-		name := m.Requirement
-		if m.Framework != programme.Framework {
-			name = m.Framework + ":" + m.Requirement
-		}
-		j.Criteria = append(j.Criteria, name)
-	}
-	return j
 }
 
 // exportControls writes every control with its mappings and state.
-func (s *Server) exportControls(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) exportControls(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	format := r.URL.Query().Get("format")
 	if format != "csv" && format != "json" {
 		return attest.Invalid("format", "must be csv or json (got %q)", format)
 	}
 	ctx := r.Context()
-	controls, err := s.cfg.DB.Controls(ctx, c.Org.ID, store.ControlFilter{IncludeRetired: true})
+	controls, err := h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{IncludeRetired: true})
 	if err != nil {
 		return err
 	}
-	a, err := programme.Assess(ctx, &s.cfg.DB.Queries, s.cfg.Catalog, c.Org.ID)
+	a, err := programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {
 		return err
 	}
@@ -491,15 +423,15 @@ func (s *Server) exportControls(w http.ResponseWriter, r *http.Request, c *Ctx) 
 	for _, cr := range a.Controls {
 		states[cr.ID] = cr.State
 	}
-	out := make([]controlJSON, 0, len(controls))
+	out := make([]web.ControlJSON, 0, len(controls))
 	for _, ctl := range controls {
 		st := states[ctl.ID]
 		if ctl.Retired() {
 			st = "retired"
 		}
-		out = append(out, toControlJSON(ctl, st))
+		out = append(out, web.ToControlJSON(ctl, st))
 	}
-	s.attachment(w, c, "controls", format)
+	h.attachment(w, c, "controls", format)
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -516,9 +448,9 @@ func (s *Server) exportControls(w http.ResponseWriter, r *http.Request, c *Ctx) 
 }
 
 // attachment sets the headers of a download named after the organization and now.
-func (s *Server) attachment(w http.ResponseWriter, c *Ctx, what, ext string) {
+func (h *Handler) attachment(w http.ResponseWriter, c *web.Ctx, what, ext string) {
 	types := map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json", "md": "text/markdown; charset=utf-8", "zip": "application/zip"}
-	name := fmt.Sprintf("attest-%s-%s-%s.%s", what, c.Org.Slug, s.cfg.Now().UTC().Format("20060102T150405Z"), ext)
+	name := fmt.Sprintf("attest-%s-%s-%s.%s", what, c.Org.Slug, h.Now().UTC().Format("20060102T150405Z"), ext)
 	w.Header().Set("Content-Type", types[ext])
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")

@@ -1,25 +1,27 @@
-package web
+package ui
 
 import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/attest-hq/attest/web"
 )
 
 // healthz says the process is up; it touches nothing else.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) healthz(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
 	return nil
 }
 
 // readyz says whether the server can do work: the database must answer.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+func (h *Handler) readyz(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.cfg.DB.Ping(ctx); err != nil {
-		s.cfg.Log.Warn("readiness check failed", "err", err)
+	if err := h.DB.Ping(ctx); err != nil {
+		h.Log.Warn("readiness check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))
 		return nil

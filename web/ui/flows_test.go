@@ -1,0 +1,473 @@
+package ui_test
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
+	"github.com/attest-hq/attest/web/webtest"
+)
+
+func TestLoginLogoutAndCookies(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	c := e.Anon()
+	if res := c.Post("/login", url.Values{"email": {"admin@alpha.test"}, "password": {"wrong password"}}); res.StatusCode != http.StatusUnauthorized ||
+		!strings.Contains(res.Text, "The email or password is incorrect.") {
+		t.Fatalf("wrong password: %d", res.StatusCode)
+	}
+	// Unknown accounts get the same answer as wrong passwords.
+	if res := c.Post("/login", url.Values{"email": {"nobody@alpha.test"}, "password": {"x"}}); res.StatusCode != http.StatusUnauthorized ||
+		!strings.Contains(res.Text, "The email or password is incorrect.") {
+		t.Fatalf("unknown account: %d", res.StatusCode)
+	}
+	// A pre-set cookie is never adopted as the session (no fixation).
+	u, _ := url.Parse(e.TS.URL)
+	c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "attest_session", Value: "attacker-chosen"}})
+	res := c.Post("/login", url.Values{"email": {"ADMIN@alpha.test"}, "password": {webtest.Password}, "next": {"//evil.example/x"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("login: %d to %q (an off-site next must be ignored)", res.StatusCode, res.Header.Get("Location"))
+	}
+	var sess *http.Cookie
+	for _, ck := range res.Cookies() {
+		if ck.Name == "attest_session" {
+			sess = ck
+		}
+	}
+	if sess == nil || sess.Value == "attacker-chosen" || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode || sess.Secure {
+		t.Fatalf("session cookie: %+v", sess)
+	}
+	if res := c.Get("/"); !res.RedirectsTo("/o/alpha") {
+		t.Fatalf("home for a one-org user: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res := c.Get("/o/alpha"); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "Org alpha") {
+		t.Fatalf("dashboard: %d", res.StatusCode)
+	}
+	if res := c.Post("/logout", nil); !res.RedirectsTo("/login") {
+		t.Fatalf("logout: %d", res.StatusCode)
+	}
+	// The old cookie is dead on the server, not just cleared in the browser.
+	replay := e.Anon()
+	replay.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "attest_session", Value: sess.Value}})
+	if res := replay.Get("/o/alpha"); !res.RedirectsTo("/login?next=") {
+		t.Fatalf("session survived logout: %d", res.StatusCode)
+	}
+}
+
+func TestLoginNextIsLocalOnly(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	for next, want := range map[string]string{"/o/alpha/tokens": "/o/alpha/tokens", "https://evil.example": "/", "/\\evil.example": "/", "": "/"} {
+		res := e.Anon().Post("/login", url.Values{"email": {"admin@alpha.test"}, "password": {webtest.Password}, "next": {next}})
+		if got := res.Header.Get("Location"); got != want {
+			t.Errorf("next=%q redirected to %q, want %q", next, got, want)
+		}
+	}
+}
+
+func TestLoginThrottling(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	c := e.Anon()
+	for i := range 5 {
+		if res := c.Post("/login", url.Values{"email": {"admin@alpha.test"}, "password": {fmt.Sprint("guess", i)}}); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d", i, res.StatusCode)
+		}
+	}
+	// Locked: even the right password is refused, with a Retry-After.
+	res := c.Post("/login", url.Values{"email": {"admin@alpha.test"}, "password": {webtest.Password}})
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || !strings.Contains(res.Text, "Too many failed sign-in attempts") {
+		t.Fatalf("locked account: %d %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	// Another account from the same address is not yet locked (per-account limit)...
+	if res := c.Post("/login", url.Values{"email": {"manager@alpha.test"}, "password": {webtest.Password}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("other account: %d", res.StatusCode)
+	}
+	// ...and the lock lifts once the window passes.
+	e.Clock.Advance(16 * time.Minute)
+	if res := e.Anon().Post("/login", url.Values{"email": {"admin@alpha.test"}, "password": {webtest.Password}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after the window: %d", res.StatusCode)
+	}
+}
+
+func TestLoginThrottlingPerAddress(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	c := e.Anon()
+	for i := range 20 { // spraying many accounts from one address
+		c.Post("/login", url.Values{"email": {fmt.Sprintf("user%d@alpha.test", i)}, "password": {"x"}})
+	}
+	if res := c.Post("/login", url.Values{"email": {"admin@alpha.test"}, "password": {webtest.Password}}); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("address not throttled: %d", res.StatusCode)
+	}
+}
+
+func TestSessionExpiresWhenIdle(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	c := e.Login("manager")
+	e.Clock.Advance(11 * time.Hour)
+	if res := c.Get("/o/alpha"); res.StatusCode != http.StatusOK {
+		t.Fatalf("within idle limit: %d", res.StatusCode)
+	}
+	e.Clock.Advance(11 * time.Hour) // 11h since last use: still within the sliding 12h
+	if res := c.Get("/o/alpha"); res.StatusCode != http.StatusOK {
+		t.Fatalf("sliding expiry: %d", res.StatusCode)
+	}
+	e.Clock.Advance(13 * time.Hour)
+	if res := c.Get("/o/alpha"); !res.RedirectsTo("/login?next=%2Fo%2Falpha") {
+		t.Fatalf("idle session accepted: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+func TestSetupLinkCreatesFirstOrgOnce(t *testing.T) {
+	e := webtest.NewBare(t, store.SQLite)
+	secret, spare := e.SetupSecret(), e.SetupSecret()
+	c := e.Anon()
+	if res := c.Get("/setup?token=" + secret); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "Create organization") {
+		t.Fatalf("setup page: %d", res.StatusCode)
+	}
+	if res := c.Get("/setup?token=wrong"); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("bad token: %d", res.StatusCode)
+	}
+	form := url.Values{"token": {secret}, "org_name": {"Gamma Inc"}, "org_slug": {"Gamma Inc"}, "name": {"Gia"}, "email": {"gia@gamma.test"}, "password": {"short"}}
+	res := c.Post("/setup", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "Password must be at least 10 characters") {
+		t.Fatalf("short password: %d", res.StatusCode)
+	}
+	form.Set("password", webtest.Password)
+	res = c.Post("/setup", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !regexp.MustCompile(`id="e-org_slug">Short name use 1`).MatchString(res.Text) {
+		t.Fatalf("bad slug message not beside its field: %d %s", res.StatusCode, res.Text)
+	}
+	form.Set("org_slug", "gamma")
+	if res := c.Post("/setup", form); !res.RedirectsTo("/o/gamma") {
+		t.Fatalf("setup: %d %s", res.StatusCode, res.Text)
+	}
+	if res := c.Get("/o/gamma/settings"); res.StatusCode != http.StatusOK {
+		t.Fatalf("new admin cannot open settings: %d", res.StatusCode)
+	}
+	if res := e.Anon().Post("/setup", form); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("setup link reused: %d", res.StatusCode)
+	}
+	// Another link printed before set-up stops working once an admin exists.
+	form.Set("token", spare)
+	form.Set("org_slug", "delta")
+	if res := e.Anon().Get("/setup?token=" + spare); res.StatusCode != http.StatusNotFound || !strings.Contains(res.Text, "already set up") {
+		t.Fatalf("stale link page: %d", res.StatusCode)
+	}
+	if res := e.Anon().Post("/setup", form); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("stale setup link created a second organization: %d", res.StatusCode)
+	}
+	org, _ := e.DB.OrgBySlug(ctx, "gamma")
+	acts, _ := e.DB.Activity(ctx, org.ID, attest.ActivityFilter{})
+	if len(acts) != 1 || acts[0].Action != "org.created" || acts[0].ActorLabel != "gia@gamma.test" {
+		t.Fatalf("activity: %+v", acts)
+	}
+}
+
+func TestInvitationFlow(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e := webtest.New(t, d)
+			admin := e.Login("admin")
+			res := admin.Post("/o/alpha/invitations", url.Values{"email": {"New.Person@Example.com"}, "role": {"manager"}})
+			link := regexp.MustCompile(`<code id="invite-link">http://attest.test(/invitations/[A-Za-z0-9_-]+)</code>`).FindStringSubmatch(res.Text)
+			if res.StatusCode != http.StatusCreated || link == nil {
+				t.Fatalf("invite: %d %s", res.StatusCode, res.Text)
+			}
+			if res := admin.Post("/o/alpha/invitations", url.Values{"email": {"manager@alpha.test"}, "role": {"admin"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(res.Text, "already a member") {
+				t.Fatalf("inviting a member: %d", res.StatusCode)
+			}
+			if res := admin.Post("/o/alpha/invitations", url.Values{"email": {"x@y.test"}, "role": {"owner"}}); res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("bad role: %d", res.StatusCode)
+			}
+
+			guest := e.Anon()
+			if res := guest.Get(link[1]); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "new.person@example.com") {
+				t.Fatalf("invitation page: %d", res.StatusCode)
+			}
+			if res := guest.Post(link[1], url.Values{"name": {"New Person"}, "password": {"short"}}); res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("short password accepted: %d", res.StatusCode)
+			}
+			if res := guest.Post(link[1], url.Values{"name": {"New Person"}, "password": {webtest.Password}}); !res.RedirectsTo("/o/alpha") {
+				t.Fatalf("accept: %d %s", res.StatusCode, res.Text)
+			}
+			if res := guest.Get("/o/alpha/controls"); res.StatusCode != http.StatusOK {
+				t.Fatalf("new manager cannot read: %d", res.StatusCode)
+			}
+			if res := guest.Get("/o/alpha/settings"); res.StatusCode != http.StatusForbidden {
+				t.Fatalf("new manager reached settings: %d", res.StatusCode)
+			}
+			if res := e.Anon().Get(link[1]); res.StatusCode != http.StatusNotFound {
+				t.Fatalf("used link still open: %d", res.StatusCode)
+			}
+
+			// An existing user must sign in to accept; the membership is added to theirs.
+			res = admin.Post("/o/alpha/invitations", url.Values{"email": {"outsider@beta.test"}, "role": {"auditor"}})
+			link = regexp.MustCompile(`http://attest.test(/invitations/[A-Za-z0-9_-]+)`).FindStringSubmatch(res.Text)
+			res = e.Anon().Post(link[1], nil)
+			loc, _ := url.Parse(res.Header.Get("Location"))
+			if res.StatusCode != http.StatusSeeOther || loc.Path != "/login" || loc.Query().Get("next") != link[1] || loc.Query().Get("email") != "outsider@beta.test" {
+				t.Fatalf("existing user not sent to sign in: %d %s", res.StatusCode, res.Header.Get("Location"))
+			}
+			if res := e.Login("employee").Post(link[1], nil); res.StatusCode != http.StatusForbidden {
+				t.Fatalf("someone else accepted: %d", res.StatusCode)
+			}
+			outsider := e.Login("outsider")
+			if res := outsider.Post(link[1], nil); !res.RedirectsTo("/o/alpha") {
+				t.Fatalf("existing user accept: %d", res.StatusCode)
+			}
+			if res := outsider.Get("/"); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "Org alpha") || !strings.Contains(res.Text, "Org beta") {
+				t.Fatalf("org chooser: %d", res.StatusCode)
+			}
+
+			// Expired links do not work.
+			res = admin.Post("/o/alpha/invitations", url.Values{"email": {"late@x.test"}, "role": {"employee"}})
+			link = regexp.MustCompile(`http://attest.test(/invitations/[A-Za-z0-9_-]+)`).FindStringSubmatch(res.Text)
+			e.Clock.Advance(8 * 24 * time.Hour)
+			if res := e.Anon().Get(link[1]); res.StatusCode != http.StatusNotFound || !strings.Contains(res.Text, "expired") {
+				t.Fatalf("expired invitation: %d", res.StatusCode)
+			}
+			acts, _ := e.DB.Activity(ctx, e.Alpha.ID, attest.ActivityFilter{Action: "member."})
+			var got []string
+			for _, a := range acts {
+				got = append(got, a.Action)
+			}
+			if strings.Join(got, ",") != "member.invited,member.joined,member.invited,member.joined,member.invited" {
+				t.Fatalf("activity: %v", got)
+			}
+		})
+	}
+}
+
+func TestMembersRoleChangeAndRemoval(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	admin := e.Login("admin")
+	spare := e.Users["spare"]
+	spareAPI, _ := e.Token(e.Alpha, "spare")
+	if res := admin.Post(fmt.Sprintf("/o/alpha/members/%d/role", spare.ID), url.Values{"role": {"manager"}}); !res.RedirectsTo("/o/alpha/settings") {
+		t.Fatalf("role change: %d", res.StatusCode)
+	}
+	if m, _ := e.DB.Membership(ctx, e.Alpha.ID, spare.ID); m.Role != attest.RoleManager {
+		t.Fatalf("role not changed: %s", m.Role)
+	}
+	// The only admin cannot demote themself; the page says why.
+	admin.Post(fmt.Sprintf("/o/alpha/members/%d/role", e.Users["admin"].ID), url.Values{"role": {"employee"}})
+	if res := admin.Get("/o/alpha/settings"); !strings.Contains(res.Text, "at least one admin") {
+		t.Fatal("no explanation for refusing to demote the last admin")
+	}
+	if res := admin.Post(fmt.Sprintf("/o/alpha/members/%d/remove", spare.ID), nil); !res.RedirectsTo("/o/alpha/settings") {
+		t.Fatalf("remove: %d", res.StatusCode)
+	}
+	if res := e.API("GET", "/orgs/alpha", spareAPI, nil); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("removed member's token still works: %d", res.StatusCode)
+	}
+	acts, _ := e.DB.Activity(ctx, e.Alpha.ID, attest.ActivityFilter{})
+	if len(acts) != 2 || acts[0].Action != "member.removed" || acts[1].Action != "member.role_changed" || acts[0].IP != "127.0.0.1" || acts[0].Via != attest.ViaUI {
+		t.Fatalf("activity: %+v", acts)
+	}
+}
+
+func TestPasswordChange(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	c, other := e.Login("employee"), e.Login("employee")
+	if res := c.Post("/account/password", url.Values{"current": {"nope"}, "password": {"a brand new password"}, "confirm": {"a brand new password"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Text, "Current password is not your current password") {
+		t.Fatalf("wrong current: %d", res.StatusCode)
+	}
+	if res := c.Post("/account/password", url.Values{"current": {webtest.Password}, "password": {"a brand new password"}, "confirm": {"different"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Text, "does not match") {
+		t.Fatalf("mismatch: %d", res.StatusCode)
+	}
+	if res := c.Post("/account/password", url.Values{"current": {webtest.Password}, "password": {"a brand new password"}, "confirm": {"a brand new password"}}); !res.RedirectsTo("/account") {
+		t.Fatalf("change: %d %s", res.StatusCode, res.Text)
+	}
+	if res := c.Get("/o/alpha"); res.StatusCode != http.StatusOK {
+		t.Fatalf("current session lost: %d", res.StatusCode)
+	}
+	if res := other.Get("/o/alpha"); !res.RedirectsTo("/login?next=") {
+		t.Fatalf("other session kept: %d", res.StatusCode)
+	}
+	if res := e.Anon().Post("/login", url.Values{"email": {"employee@alpha.test"}, "password": {"a brand new password"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new password: %d", res.StatusCode)
+	}
+	if acts, _ := e.DB.Activity(ctx, e.Alpha.ID, attest.ActivityFilter{Action: "user.password_changed"}); len(acts) != 1 {
+		t.Fatalf("password change not in activity: %+v", acts)
+	}
+}
+
+func TestAPITokensThroughUI(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	c := e.Login("manager")
+	res := c.Post("/o/alpha/tokens", url.Values{"name": {"CI gate"}, "expires": {"30"}})
+	m := regexp.MustCompile(`<code id="new-token">(atk_[A-Za-z0-9_-]+)</code>`).FindStringSubmatch(res.Text)
+	if res.StatusCode != http.StatusCreated || m == nil {
+		t.Fatalf("create token: %d", res.StatusCode)
+	}
+	secret := m[1]
+	if res := c.Get("/o/alpha/tokens"); strings.Contains(res.Text, secret) || !strings.Contains(res.Text, secret[:12]) {
+		t.Fatal("the token list must show the prefix and never the secret again")
+	}
+	if res := c.Post("/o/alpha/tokens", url.Values{"name": {""}, "expires": {"30"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "Name is required") {
+		t.Fatalf("nameless token: %d", res.StatusCode)
+	}
+	if res := c.Post("/o/alpha/tokens", url.Values{"name": {"x"}, "expires": {"9999"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("odd expiry: %d", res.StatusCode)
+	}
+
+	res = e.API("GET", "/me", secret, nil)
+	me := webtest.Decode[map[string]any](t, res)
+	if res.StatusCode != http.StatusOK || me["email"] != "manager@alpha.test" || me["role"] != "manager" {
+		t.Fatalf("/me: %d %v", res.StatusCode, me)
+	}
+	toks, _ := e.DB.Tokens(ctx, e.Alpha.ID, e.Users["manager"].ID)
+	if len(toks) != 1 || toks[0].LastUsedAt.IsZero() {
+		t.Fatalf("last use not recorded: %+v", toks)
+	}
+	// The API enforces the same roles as the UI.
+	if res := e.API("GET", "/orgs/alpha/members", secret, nil); res.StatusCode != http.StatusForbidden ||
+		webtest.Decode[map[string]map[string]string](t, res)["error"]["code"] != "forbidden" {
+		t.Fatalf("manager listed members: %d", res.StatusCode)
+	}
+	e.Clock.Advance(31 * 24 * time.Hour)
+	if res := e.API("GET", "/me", secret, nil); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("expired token accepted: %d", res.StatusCode)
+	}
+	e.Clock.Advance(-31 * 24 * time.Hour)
+	c = e.Login("manager")
+	if res := c.Post(fmt.Sprintf("/o/alpha/tokens/%d/revoke", toks[0].ID), nil); !res.RedirectsTo("/o/alpha/tokens") {
+		t.Fatalf("revoke: %d", res.StatusCode)
+	}
+	if res := e.API("GET", "/me", secret, nil); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("revoked token accepted: %d", res.StatusCode)
+	}
+}
+
+func TestActivityViewAndExport(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	admin := e.Login("admin")
+	admin.Post("/o/alpha/invitations", url.Values{"email": {"a@x.test"}, "role": {"employee"}})
+	admin.Post("/o/alpha/tokens", url.Values{"name": {"=HYPERLINK(\"http://evil\")"}, "expires": {"30"}})
+	res := admin.Get("/o/alpha/activity?action=member.")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "Invited a@x.test as employee") || strings.Contains(res.Text, "Created API token") {
+		t.Fatalf("filtered activity page: %d", res.StatusCode)
+	}
+	res = admin.Get("/o/alpha/activity/export?format=csv")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Disposition"), `attachment; filename="attest-activity-alpha-`) {
+		t.Fatalf("csv export: %d %v", res.StatusCode, res.Header)
+	}
+	rows, err := csv.NewReader(strings.NewReader(res.Text)).ReadAll()
+	if err != nil || len(rows) != 3 || rows[0][6] != "action" {
+		t.Fatalf("csv: %v %v", rows, err)
+	}
+	if s := rows[1][9]; !strings.HasPrefix(s, "Created API token =HYPERLINK") {
+		t.Fatalf("summary cell: %q", s)
+	}
+	res = admin.Get("/o/alpha/activity/export?format=json&action=token.")
+	var entries []map[string]any
+	if err := json.Unmarshal([]byte(res.Text), &entries); err != nil || len(entries) != 1 || entries[0]["action"] != "token.created" {
+		t.Fatalf("json export: %v %s", err, res.Text)
+	}
+	if res := admin.Get("/o/alpha/activity/export?format=xml"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad format: %d", res.StatusCode)
+	}
+	if res := admin.Get("/o/alpha/activity?since=notadate"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "since") {
+		t.Fatalf("bad date: %d", res.StatusCode)
+	}
+}
+
+func TestCSVSafeCells(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	e.DB.Update(ctx, func(tx *store.Queries) error {
+		return tx.Log(ctx, attest.Actor{Label: "@attacker"}.Record(e.Alpha.ID, "x.y", "t", "=1+1", "-2+3"))
+	})
+	rows, _ := csv.NewReader(strings.NewReader(e.Login("admin").Get("/o/alpha/activity/export?format=csv").Text)).ReadAll()
+	if rows[1][3] != "'@attacker" || rows[1][8] != "'=1+1" || rows[1][9] != "'-2+3" {
+		t.Fatalf("formula cells not defused: %v", rows[1])
+	}
+}
+
+func TestCrossOriginPostsAreRefused(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	admin := e.Login("admin")
+	for name, hdr := range map[string]map[string]string{
+		"fetch metadata": {"Sec-Fetch-Site": "cross-site"},
+		"origin":         {"Origin": "https://evil.example"},
+	} {
+		req, _ := http.NewRequest("POST", e.TS.URL+"/o/alpha/invitations", strings.NewReader("email=spy%40evil.test&role=admin"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		res := admin.Do(req)
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(res.Text, "cross-site request forgery") {
+			t.Errorf("%s: %d", name, res.StatusCode)
+		}
+	}
+	if pend, _ := e.DB.PendingInvitations(ctx, e.Alpha.ID); len(pend) != 0 {
+		t.Fatalf("a cross-origin post created an invitation: %+v", pend)
+	}
+	req, _ := http.NewRequest("POST", e.TS.URL+"/o/alpha/invitations", strings.NewReader("email=ok%40x.test&role=employee"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if res := admin.Do(req); res.StatusCode != http.StatusCreated {
+		t.Fatalf("same-origin post refused: %d", res.StatusCode)
+	}
+}
+
+func TestPagesEscapeUserText(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	admin := e.Login("admin")
+	admin.Post("/o/alpha/settings", url.Values{"org_name": {`<script>alert(1)</script>`}})
+	res := admin.Get("/o/alpha/settings")
+	if strings.Contains(res.Text, "<script>alert(1)") || !strings.Contains(res.Text, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Fatal("organization name rendered unescaped")
+	}
+	if res.Header.Get("Content-Security-Policy") == "" || res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("X-Frame-Options") != "DENY" {
+		t.Fatalf("security headers: %v", res.Header)
+	}
+}
+
+func TestHealthAndNotFound(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	c := e.Anon()
+	if res := c.Get("/healthz"); res.StatusCode != 200 || res.Text != "ok\n" {
+		t.Fatalf("healthz: %d %q", res.StatusCode, res.Text)
+	}
+	if res := c.Get("/readyz"); res.StatusCode != 200 {
+		t.Fatalf("readyz: %d", res.StatusCode)
+	}
+	if res := c.Get("/static/app.css"); res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), "text/css") {
+		t.Fatalf("css: %d", res.StatusCode)
+	}
+	if res := e.Login("admin").Get("/no/such/page"); res.StatusCode != 404 || !strings.Contains(res.Text, "Not Found") || !strings.Contains(res.Text, "Sign out") {
+		t.Fatalf("404 page: %d", res.StatusCode)
+	}
+	e.DB.Close()
+	if res := c.Get("/readyz"); res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("readyz with the database closed: %d", res.StatusCode)
+	}
+}
+
+func TestEmployeeSeesOnlyOwnWork(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	res := e.Login("employee").Get("/o/alpha")
+	for _, hidden := range []string{">Controls<", ">Settings<", ">Activity<", ">Evidence<"} {
+		if strings.Contains(res.Text, hidden) {
+			t.Errorf("employee navigation shows %s", hidden)
+		}
+	}
+	if !strings.Contains(res.Text, "Your work") || !strings.Contains(res.Text, ">API tokens<") {
+		t.Error("employee dashboard lacks their own work area")
+	}
+	res = e.Login("auditor").Get("/o/alpha")
+	if !strings.Contains(res.Text, ">Controls<") || strings.Contains(res.Text, ">Settings<") {
+		t.Error("auditor navigation wrong")
+	}
+}
