@@ -1,0 +1,10 @@
+package api
+
+import "github.com/attest-hq/attest/web"
+
+func (h *Handler) metaRoutes() []web.Route {
+	return []web.Route{
+		route("GET", "/openapi.json", web.Public, h.openAPI),
+		route("GET", "/me", web.SignedIn, h.apiMe),
+	}
+}
