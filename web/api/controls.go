@@ -7,6 +7,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// controlRoutes are the routes of this area, with the access each needs.
 func (h *Handler) controlRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/orgs/{org}/readiness", web.Read, h.apiReadiness),

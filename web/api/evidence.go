@@ -5,6 +5,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// evidenceRoutes are the routes of this area, with the access each needs.
 func (h *Handler) evidenceRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/orgs/{org}/evidence", web.Read, h.apiEvidenceList),

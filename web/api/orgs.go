@@ -5,6 +5,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// orgRoutes are the routes of this area, with the access each needs.
 func (h *Handler) orgRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/orgs/{org}", web.Own, h.apiOrg),

@@ -5,6 +5,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// taskRoutes are the routes of this area, with the access each needs.
 func (h *Handler) taskRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/orgs/{org}/tasks", web.Own, h.apiTasks),

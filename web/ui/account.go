@@ -2,6 +2,7 @@ package ui
 
 import "github.com/attest-hq/attest/web"
 
+// accountRoutes are the routes of this area, with the access each needs.
 func (h *Handler) accountRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/{$}", web.SignedIn, h.home),

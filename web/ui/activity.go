@@ -7,6 +7,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// activityRoutes are the routes of this area, with the access each needs.
 func (h *Handler) activityRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/activity", web.Admin, h.activityPage),

@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// controlRoutes are the routes of this area, with the access each needs.
 func (h *Handler) controlRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/controls", web.Read, h.controlsPage),

@@ -7,6 +7,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// criteriaRoutes are the routes of this area, with the access each needs.
 func (h *Handler) criteriaRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/criteria", web.Read, h.criteriaPage),

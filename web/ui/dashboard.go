@@ -11,6 +11,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// dashboardRoutes are the routes of this area, with the access each needs.
 func (h *Handler) dashboardRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}", web.Own, h.dashboard),

@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// evidenceRoutes are the routes of this area, with the access each needs.
 func (h *Handler) evidenceRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/evidence", web.Read, h.evidencePage),

@@ -8,7 +8,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
-// addEvidence answers the upload form; receiveEvidence does the work.
+// addEvidence answers the upload form; web.Services.ReceiveEvidence does the work.
 func (h *Handler) addEvidence(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ev, f, err := h.ReceiveEvidence(w, r, c, 0)
 	if err == nil {

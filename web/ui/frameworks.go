@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// frameworkRoutes are the routes of this area, with the access each needs.
 func (h *Handler) frameworkRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/frameworks", web.Read, h.frameworksPage),

@@ -8,6 +8,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// healthRoutes are the routes of this area, with the access each needs.
 func (h *Handler) healthRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/healthz", web.Public, h.healthz),

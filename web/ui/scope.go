@@ -9,6 +9,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// scopeRoutes are the routes of this area, with the access each needs.
 func (h *Handler) scopeRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/scope", web.Read, h.scopePage),

@@ -2,6 +2,7 @@ package ui
 
 import "github.com/attest-hq/attest/web"
 
+// sessionRoutes are the routes of this area, with the access each needs.
 func (h *Handler) sessionRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/login", web.Public, h.loginPage),

@@ -10,6 +10,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// settingsRoutes are the routes of this area, with the access each needs.
 func (h *Handler) settingsRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/settings", web.Admin, h.settingsPage),

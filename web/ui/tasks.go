@@ -11,6 +11,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// taskRoutes are the routes of this area, with the access each needs.
 func (h *Handler) taskRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/tasks", web.Own, h.tasksPage),

@@ -8,6 +8,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// tokenRoutes are the routes of this area, with the access each needs.
 func (h *Handler) tokenRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/tokens", web.Own, h.tokensPage),
