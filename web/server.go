@@ -54,7 +54,7 @@ type Config struct {
 // RouteSet declares one package's routes (web/ui, web/api). It is called once
 // the server exists, so handlers can keep it for rendering and take their
 // dependencies from s.Services().
-type RouteSet func(s *Server) []Route
+type RouteSet func(s *Server) ([]Route, error)
 
 // Server is the HTTP handler for UI and API.
 type Server struct {
@@ -106,7 +106,11 @@ func New(cfg Config, sets ...RouteSet) (*Server, error) {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")
 	for _, set := range sets {
-		s.routes = append(s.routes, set(s)...)
+		routes, err := set(s)
+		if err != nil {
+			return nil, err
+		}
+		s.routes = append(s.routes, routes...)
 	}
 	for _, rt := range s.routes {
 		mux.Handle(rt.Method+" "+rt.Path, s.authorize(rt))

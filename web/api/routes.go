@@ -20,7 +20,7 @@ type Handler struct {
 }
 
 // Routes is the API's route table, for web.New: every area's routes.
-func Routes(s *web.Server) []web.Route {
+func Routes(s *web.Server) ([]web.Route, error) {
 	h := &Handler{Server: s, Services: s.Services()}
 	var routes []web.Route
 	for _, area := range [][]web.Route{
@@ -28,7 +28,7 @@ func Routes(s *web.Server) []web.Route {
 	} {
 		routes = append(routes, area...)
 	}
-	return routes
+	return routes, nil
 }
 
 // route declares an endpoint (path relative to Prefix) with the access it needs.

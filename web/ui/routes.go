@@ -23,11 +23,11 @@ type Handler struct {
 }
 
 // Routes is the UI's route table, for web.New: every area's routes.
-func Routes(s *web.Server) []web.Route {
+func Routes(s *web.Server) ([]web.Route, error) {
 	h := &Handler{Server: s, Services: s.Services()}
 	var err error
 	if h.dummyHash, err = auth.HashPassword(auth.NewSecret(""), h.PasswordParams); err != nil {
-		panic("ui: hashing the dummy password: " + err.Error())
+		return nil, err
 	}
 	var routes []web.Route
 	for _, area := range [][]web.Route{
@@ -37,7 +37,7 @@ func Routes(s *web.Server) []web.Route {
 	} {
 		routes = append(routes, area...)
 	}
-	return routes
+	return routes, nil
 }
 
 // route declares a page or form action with the access it needs.
