@@ -23,6 +23,8 @@ import (
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
+	"github.com/attest-hq/attest/web/api"
+	"github.com/attest-hq/attest/web/ui"
 )
 
 // Config is the whole configuration of a running Attest.
@@ -120,10 +122,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	svc := &evidence.Service{DB: db, Blobs: a.Blobs, Key: key, MaxSize: cfg.MaxUpload}
 	a.Web, err = web.New(web.Config{
-		DB: db, Catalog: cat, Evidence: svc, Log: cfg.Log, Now: cfg.Now, BaseURL: a.URL,
-		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy,
-		SessionIdle: cfg.SessionIdle, PasswordParams: cfg.PasswordParams,
-	})
+		Services:      web.Services{DB: db, Catalog: cat, Evidence: svc, Log: cfg.Log, Now: cfg.Now, BaseURL: a.URL, PasswordParams: cfg.PasswordParams},
+		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy, SessionIdle: cfg.SessionIdle,
+	}, ui.Routes, api.Routes)
 	if err != nil {
 		a.closeAll()
 		return nil, err

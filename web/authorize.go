@@ -26,9 +26,9 @@ const (
 	Admin    Access = Access(attest.ActAdmin)
 )
 
-// handlerFunc is a route's handler. A returned error is rendered by fail, which
+// HandlerFunc is a route's handler. A returned error is rendered by fail, which
 // maps error codes to statuses for UI and API alike.
-type handlerFunc func(w http.ResponseWriter, r *http.Request, c *Ctx) error
+type HandlerFunc func(w http.ResponseWriter, r *http.Request, c *Ctx) error
 
 // Route is one entry of the route table.
 type Route struct {
@@ -36,26 +36,27 @@ type Route struct {
 	Path   string // ServeMux pattern without the method
 	Access Access
 	API    bool // JSON API: bearer-token authentication and JSON errors
-	handle handlerFunc
+	Handle HandlerFunc
 }
 
 // OrgScoped reports whether the route acts inside one organization.
 func (rt Route) OrgScoped() bool { return strings.Contains(rt.Path, "{org}") }
 
-// Ctx is what authorize learned about a request.
+// Ctx is what authorize learned about a request. P is the principal, built
+// once here; the other fields are what templates and handlers show.
 type Ctx struct {
+	P       attest.Principal
 	User    *attest.User     // nil when anonymous
 	Session *store.Session   // UI requests with a session
 	Token   *attest.APIToken // API requests
 	Org     *attest.Organization
 	Role    attest.Role
-	Actor   attest.Actor
 	Route   Route
-	Flash   *flash
+	Flash   *Flash
 }
 
 // Can reports whether the caller's role in the current organization allows a.
-func (c *Ctx) Can(a attest.Action) bool { return c.Org != nil && c.Role.Can(a) }
+func (c *Ctx) Can(a attest.Action) bool { return c.Org != nil && c.P.Can(a) }
 
 type ctxKey struct{}
 
@@ -68,9 +69,9 @@ func (s *Server) authorize(rt Route) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := &Ctx{Route: rt}
-		c.Actor = attest.Actor{IP: s.clientIP(r), Via: attest.ViaUI, Label: "anonymous"}
+		c.P = attest.Principal{IP: s.clientIP(r), Via: attest.ViaUI, Label: "anonymous"}
 		if rt.API {
-			c.Actor.Via = attest.ViaAPI
+			c.P.Via = attest.ViaAPI
 		}
 		if err := s.identify(r, c); err != nil {
 			s.fail(w, r, c, err)
@@ -84,7 +85,7 @@ func (s *Server) authorize(rt Route) http.Handler {
 			c.Flash = s.takeFlash(w, r)
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, c))
-		if err := rt.handle(w, r, c); err != nil {
+		if err := rt.Handle(w, r, c); err != nil {
 			s.fail(w, r, c, err)
 		}
 	})
@@ -119,7 +120,7 @@ func (s *Server) identify(r *http.Request, c *Ctx) error {
 			}
 		}
 		c.User, c.Token = &u, &tok
-		c.Actor.UserID, c.Actor.Label = u.ID, u.Email
+		c.P.UserID, c.P.Label = u.ID, u.Email
 		return nil
 	}
 	sess, u, err := s.sessionFromCookie(r)
@@ -127,7 +128,7 @@ func (s *Server) identify(r *http.Request, c *Ctx) error {
 		return err
 	}
 	c.User, c.Session = &u, sess
-	c.Actor.UserID, c.Actor.Label = u.ID, u.Email
+	c.P.UserID, c.P.Label = u.ID, u.Email
 	return nil
 }
 
@@ -160,23 +161,9 @@ func (s *Server) permit(r *http.Request, c *Ctx) error {
 		return err
 	}
 	c.Org, c.Role = &org, m.Role
+	c.P.OrgID, c.P.Role = org.ID, m.Role
 	if !m.Role.Can(attest.Action(rt.Access)) {
 		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", m.Role)
 	}
 	return nil
-}
-
-// Record-level rules. The route table decides what a role may do in an
-// organization; these decide, for the "own work" routes, which records an
-// employee's role reaches: only those assigned to them.
-
-// maySeeTask reports whether the caller may see a task.
-func (c *Ctx) maySeeTask(t attest.Task) bool {
-	return c.Can(attest.ActRead) || (c.User != nil && t.OwnerID == c.User.ID)
-}
-
-// mayProgressTask reports whether the caller may change a task's status: an
-// editor any task, anyone else (with the work action) their own.
-func (c *Ctx) mayProgressTask(t attest.Task) bool {
-	return c.Can(attest.ActEdit) || (c.Can(attest.ActWork) && c.User != nil && t.OwnerID == c.User.ID)
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,118 +15,79 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
+	"github.com/attest-hq/attest/web/webtest"
 )
 
-// wantAccess is the authorization contract, written out by hand. Every route the
-// server registers must appear here with the same access, so adding a route
-// without deciding who may use it fails this test.
-var wantAccess = map[string]web.Access{
-	"GET /healthz":              web.Public,
-	"GET /readyz":               web.Public,
-	"GET /login":                web.Public,
-	"POST /login":               web.Public,
-	"POST /logout":              web.SignedIn,
-	"GET /setup":                web.Public,
-	"POST /setup":               web.Public,
-	"GET /invitations/{token}":  web.Public,
-	"POST /invitations/{token}": web.Public,
-	"GET /{$}":                  web.SignedIn,
-	"GET /account":              web.SignedIn,
-	"POST /account/password":    web.SignedIn,
+var ctx = context.Background()
 
-	"GET /o/{org}":                                web.Own,
-	"GET /o/{org}/tokens":                         web.Own,
-	"POST /o/{org}/tokens":                        web.Own,
-	"POST /o/{org}/tokens/{id}/revoke":            web.Own,
-	"GET /o/{org}/controls/new":                   web.Edit,
-	"POST /o/{org}/controls":                      web.Edit,
-	"POST /o/{org}/controls/adopt":                web.Edit,
-	"GET /o/{org}/controls/export":                web.Read,
-	"GET /o/{org}/controls/{id}":                  web.Read,
-	"POST /o/{org}/controls/{id}":                 web.Edit,
-	"POST /o/{org}/controls/{id}/mappings":        web.Edit,
-	"POST /o/{org}/controls/{id}/mappings/remove": web.Edit,
-	"POST /o/{org}/controls/{id}/retire":          web.Edit,
-	"POST /o/{org}/controls/{id}/restore":         web.Edit,
-	"GET /o/{org}/criteria":                       web.Read,
-	"GET /o/{org}/criteria/matrix":                web.Read,
-	"GET /o/{org}/criteria/{id}":                  web.Read,
-	"GET /o/{org}/readiness/export":               web.Read,
-	"GET /o/{org}/scope":                          web.Read,
-	"POST /o/{org}/scope":                         web.Edit,
-	"GET /o/{org}/scope/export":                   web.Read,
-	"POST /o/{org}/scope/subservices":             web.Edit,
-	"POST /o/{org}/scope/subservices/{id}/delete": web.Edit,
-	"POST /o/{org}/scope/cuecs":                   web.Edit,
-	"POST /o/{org}/scope/cuecs/{id}/delete":       web.Edit,
-	"GET /o/{org}/tasks":                          web.Own,
-	"POST /o/{org}/tasks":                         web.Edit,
-	"GET /o/{org}/tasks/{id}":                     web.Own,
-	"POST /o/{org}/tasks/{id}":                    web.Edit,
-	"POST /o/{org}/tasks/{id}/status":             web.Work,
-	"GET /o/{org}/frameworks":                     web.Read,
-	"POST /o/{org}/frameworks":                    web.Edit,
-	"GET /o/{org}/frameworks/{key}":               web.Read,
-	"POST /o/{org}/frameworks/{key}/delete":       web.Edit,
-	"GET /o/{org}/evidence":                       web.Read,
-	"POST /o/{org}/evidence":                      web.Edit,
-	"GET /o/{org}/evidence/export":                web.Read,
-	"GET /o/{org}/evidence/{id}":                  web.Read,
-	"GET /o/{org}/evidence/{id}/content":          web.Read,
-	"POST /o/{org}/evidence/{id}/supersede":       web.Edit,
-	"GET /o/{org}/coverage":                       web.Read,
-	"GET /o/{org}/settings":                       web.Admin,
-	"POST /o/{org}/settings":                      web.Admin,
-	"POST /o/{org}/invitations":                   web.Admin,
-	"POST /o/{org}/invitations/{id}/revoke":       web.Admin,
-	"POST /o/{org}/members/{user}/role":           web.Admin,
-	"POST /o/{org}/members/{user}/remove":         web.Admin,
-	"GET /o/{org}/activity":                       web.Admin,
-	"GET /o/{org}/activity/export":                web.Admin,
-	"GET /o/{org}/controls":                       web.Read,
-	"GET /o/{org}/policies":                       web.Read,
-	"GET /o/{org}/monitoring":                     web.Read,
-	"GET /o/{org}/people":                         web.Read,
-	"GET /o/{org}/risks":                          web.Read,
-	"GET /o/{org}/vendors":                        web.Read,
-	"GET /o/{org}/audits":                         web.Read,
+func TestMain(m *testing.M) { webtest.Main(m) }
 
-	"GET /api/v1/openapi.json":                     web.Public,
-	"GET /api/v1/me":                               web.SignedIn,
-	"GET /api/v1/orgs/{org}":                       web.Own,
-	"GET /api/v1/orgs/{org}/members":               web.Admin,
-	"POST /api/v1/orgs/{org}/invitations":          web.Admin,
-	"GET /api/v1/orgs/{org}/activity":              web.Admin,
-	"GET /api/v1/orgs/{org}/readiness":             web.Read,
-	"GET /api/v1/orgs/{org}/controls":              web.Read,
-	"GET /api/v1/orgs/{org}/controls/{id}":         web.Read,
-	"PATCH /api/v1/orgs/{org}/controls/{id}":       web.Edit,
-	"GET /api/v1/orgs/{org}/tasks":                 web.Own,
-	"POST /api/v1/orgs/{org}/tasks":                web.Edit,
-	"GET /api/v1/orgs/{org}/evidence":              web.Read,
-	"POST /api/v1/orgs/{org}/evidence":             web.Edit,
-	"GET /api/v1/orgs/{org}/evidence/{id}":         web.Read,
-	"GET /api/v1/orgs/{org}/evidence/{id}/content": web.Read,
+// The authorization contract is written out by hand, one area per file
+// (contract_*_test.go). Every route the server registers must appear in exactly
+// one area with the same access, so adding a route without deciding who may use
+// it fails TestRouteTableMatchesContract; TestAuthorizationMatrix then sends it
+// a real request as every kind of caller.
+
+// contractArea is one area's part of the contract.
+type contractArea struct {
+	// access is each route's access, keyed "METHOD PATH" as registered.
+	access map[string]web.Access
+	// params gives values for the area's path parameters, keyed by the path
+	// fragment they appear in ("/controls/{id}" → a control's ID), and query
+	// strings keyed by route path ("?format=csv"). It may create records of
+	// its own; fx holds the ones every area shares.
+	params func(e *webtest.Env, who string, fx records) map[string]string
+	// form holds the fields posted to the area's UI routes.
+	form func(fx records) url.Values
+	// body is the JSON body sent to each of the area's API routes, by key.
+	body map[string]any
+}
+
+var contract []contractArea
+
+// area adds an area to the contract.
+func area(a contractArea) contractArea {
+	contract = append(contract, a)
+	return a
+}
+
+// areaOf finds the contract area that lists a route.
+func areaOf(key string) (contractArea, bool) {
+	for _, a := range contract {
+		if _, ok := a.access[key]; ok {
+			return a, true
+		}
+	}
+	return contractArea{}, false
 }
 
 func routeKey(rt web.Route) string { return rt.Method + " " + rt.Path }
 
 func TestRouteTableMatchesContract(t *testing.T) {
-	e := newEnv(t, store.SQLite)
-	seen := map[string]bool{}
-	for _, rt := range e.srv.Routes() {
-		k := routeKey(rt)
-		seen[k] = true
-		want, ok := wantAccess[k]
-		if !ok {
-			t.Errorf("route %s is not in the authorization contract (wantAccess): decide who may use it", k)
-			continue
-		}
-		if rt.Access != want {
-			t.Errorf("route %s has access %q, contract says %q", k, rt.Access, want)
+	e := webtest.New(t, store.SQLite)
+	want := map[string]web.Access{}
+	for _, a := range contract {
+		for k, acc := range a.access {
+			if _, dup := want[k]; dup {
+				t.Errorf("route %s is listed by two areas of the contract", k)
+			}
+			want[k] = acc
 		}
 	}
-	for k := range wantAccess {
+	seen := map[string]bool{}
+	for _, rt := range e.Srv.Routes() {
+		k := routeKey(rt)
+		seen[k] = true
+		acc, ok := want[k]
+		if !ok {
+			t.Errorf("route %s is not in the authorization contract (contract_*_test.go): decide who may use it", k)
+			continue
+		}
+		if rt.Access != acc {
+			t.Errorf("route %s has access %q, contract says %q", k, rt.Access, acc)
+		}
+	}
+	for k := range want {
 		if !seen[k] {
 			t.Errorf("contract lists %s, which the server does not register", k)
 		}
@@ -138,29 +100,34 @@ var callers = []string{"anonymous", "admin", "manager", "employee", "auditor", "
 // organization alpha, as a member of another organization, and anonymously, and
 // checks the outcome against the route's declared access.
 func TestAuthorizationMatrix(t *testing.T) {
-	shared := newEnv(t, store.SQLite)
-	for _, rt := range shared.srv.Routes() {
+	shared := webtest.New(t, store.SQLite)
+	for _, rt := range shared.Srv.Routes() {
+		a, ok := areaOf(routeKey(rt))
+		if !ok {
+			t.Errorf("route %s is not in the authorization contract", routeKey(rt))
+			continue
+		}
 		for _, who := range callers {
 			t.Run(routeKey(rt)+"/"+who, func(t *testing.T) {
 				e := shared
 				if rt.Method != "GET" {
 					// State-changing requests get a fresh world so earlier ones cannot
 					// change the outcome (a removed member, a revoked token).
-					e = newEnv(t, store.SQLite)
+					e = webtest.New(t, store.SQLite)
 				}
-				e.t = t
-				res := e.callAs(rt, who)
+				e.T = t
+				res := callAs(e, a, rt, who)
 				checkOutcome(t, rt, who, res)
 			})
 		}
 	}
 }
 
-func checkOutcome(t *testing.T, rt web.Route, who string, res response) {
+func checkOutcome(t *testing.T, rt web.Route, who string, res webtest.Response) {
 	t.Helper()
-	loginWall := res.StatusCode == http.StatusUnauthorized || res.redirectsTo("/login?next=")
+	loginWall := res.StatusCode == http.StatusUnauthorized || res.RedirectsTo("/login?next=")
 	if res.StatusCode >= 500 {
-		t.Fatalf("%s got %d: %.500s", who, res.StatusCode, res.body)
+		t.Fatalf("%s got %d: %.500s", who, res.StatusCode, res.Text)
 	}
 	allowed := !loginWall && res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound
 	switch {
@@ -174,7 +141,7 @@ func checkOutcome(t *testing.T, rt web.Route, who string, res response) {
 		}
 	case rt.Access == web.SignedIn:
 		if !allowed {
-			t.Fatalf("signed-in %s refused: %d %s", who, res.StatusCode, res.body)
+			t.Fatalf("signed-in %s refused: %d %s", who, res.StatusCode, res.Text)
 		}
 	case who == "outsider":
 		if res.StatusCode != http.StatusNotFound {
@@ -184,7 +151,7 @@ func checkOutcome(t *testing.T, rt web.Route, who string, res response) {
 		role := attest.Role(who)
 		if role.Can(attest.Action(rt.Access)) {
 			if !allowed {
-				t.Fatalf("%s may %s but got %d: %.300s", who, rt.Access, res.StatusCode, res.body)
+				t.Fatalf("%s may %s but got %d: %.300s", who, rt.Access, res.StatusCode, res.Text)
 			}
 		} else if res.StatusCode != http.StatusForbidden {
 			t.Fatalf("%s may not %s but got %d", who, rt.Access, res.StatusCode)
@@ -194,129 +161,115 @@ func checkOutcome(t *testing.T, rt web.Route, who string, res response) {
 
 // callAs makes a plausible request to rt as the caller, with real IDs for every
 // path parameter, always aimed at organization alpha.
-func (e *env) callAs(rt web.Route, who string) response {
+func callAs(e *webtest.Env, a contractArea, rt web.Route, who string) webtest.Response {
 	path := strings.ReplaceAll(rt.Path, "{$}", "")
 	path = strings.ReplaceAll(path, "{org}", "alpha")
-	path = strings.ReplaceAll(path, "{user}", fmt.Sprint(e.users["spare"].ID))
-
-	inviteSecret := auth.NewSecret("")
-	inv := attest.Invitation{OrgID: e.alpha.ID, Email: "invitee@alpha.test", Role: attest.RoleEmployee, InvitedBy: e.users["admin"].ID, ExpiresAt: e.clock.Now().Add(time.Hour)}
-	if err := e.db.CreateInvitation(ctx, &inv, auth.HashSecret(inviteSecret)); err != nil {
-		e.t.Fatal(err)
-	}
-	path = strings.ReplaceAll(path, "{token}", inviteSecret)
 
 	// Tokens: the caller's own in alpha (the outsider's is in beta).
-	tokenOwner, tokenOrg := who, e.alpha
+	tokenOwner, tokenOrg := who, e.Alpha
 	if who == "outsider" {
-		tokenOrg = e.beta
+		tokenOrg = e.Beta
 	}
 	if who == "anonymous" {
 		tokenOwner = "admin"
 	}
-	secret, tok := e.token(tokenOrg, tokenOwner)
+	secret, tok := e.Token(tokenOrg, tokenOwner)
 	if who == "anonymous" {
 		secret = ""
 	}
-	// Every other {id} names a record of alpha; a task is the caller's own, so
-	// that "own work" routes are reachable by an employee.
-	fx := e.records(who)
-	for prefix, id := range map[string]int64{"/tokens/{id}": tok.ID, "/invitations/{id}": inv.ID, "/controls/{id}": fx.control,
-		"/tasks/{id}": fx.task, "/subservices/{id}": fx.subservice, "/cuecs/{id}": fx.cuec, "/evidence/{id}": fx.evidence} {
-		if strings.Contains(rt.Path, prefix) {
-			path = strings.ReplaceAll(path, "{id}", fmt.Sprint(id))
+	fx := newRecords(e, who)
+	fx.token = tok.ID
+
+	query := ""
+	if a.params != nil {
+		for frag, v := range a.params(e, who, fx) {
+			switch {
+			case frag == rt.Path && strings.HasPrefix(v, "?"):
+				query = v
+			case strings.Contains(rt.Path, frag) && strings.Contains(frag, "{"):
+				path = strings.ReplaceAll(path, frag[strings.LastIndex(frag, "{"):], v)
+			}
 		}
 	}
-	path = strings.ReplaceAll(path, "/criteria/{id}", "/criteria/CC6.1")
-	path = strings.ReplaceAll(path, "{key}", fx.framework)
-
-	query := map[string]string{
-		"/o/{org}/activity/export": "?format=csv",
-		"/o/{org}/controls/export": "?format=json",
-		"/setup":                   "?token=" + e.setupSecret(),
-	}[rt.Path]
 
 	if rt.API {
-		var body any
-		switch {
-		case rt.Method == "POST" && strings.HasSuffix(rt.Path, "/tasks"):
-			body = map[string]string{"title": "From the API"}
-		case rt.Method == "POST":
-			body = map[string]string{"email": "new@alpha.test", "role": "employee"}
-		case rt.Method == "PATCH":
-			body = map[string]string{"status": "in_progress"}
-		}
-		return e.api(rt.Method, strings.TrimPrefix(path, "/api/v1")+query, secret, body)
+		return e.API(rt.Method, strings.TrimPrefix(path, "/api/v1")+query, secret, a.body[routeKey(rt)])
 	}
-	c := e.anon()
+	c := e.Anon()
 	if who != "anonymous" {
-		c = e.login(who)
+		c = e.Login(who)
 	}
 	if rt.Method == "GET" {
-		return c.get(path + query)
+		return c.Get(path + query)
 	}
-	return c.post(path+query, url.Values{
-		"email": {"new@alpha.test"}, "role": {"manager"}, "name": {"CI"}, "expires": {"30"},
-		"org_name": {"Renamed"}, "password": {"a new long password"}, "current": {"wrong"},
-		"title": {"A task"}, "status": {"done"}, "service": {"Hosting"}, "method": {"carve-out"}, "cuec": {"Customers manage users"},
-		"requirement": {"CC6.1"}, "framework": {"soc2"}, "ref": {fmt.Sprintf("CUS-%d", fx.control)}, "type": {"preventive"}, "frequency": {"annual"},
-	})
+	var form url.Values
+	if a.form != nil {
+		form = a.form(fx)
+	}
+	return c.Post(path+query, form)
 }
 
+// records are the records of alpha that requests of every area refer to.
 type records struct {
-	control, task, subservice, cuec, evidence int64
-	framework                                 string
+	control, task, subservice, cuec, evidence, token int64
+	framework                                        string
 }
 
-// records creates one record of each kind in alpha for a request by who.
-func (e *env) records(who string) records {
-	e.t.Helper()
+// newRecords creates one record of each kind in alpha for a request by who.
+// A task is the caller's own, so that "own work" routes are reachable by an
+// employee.
+func newRecords(e *webtest.Env, who string) records {
+	e.T.Helper()
 	var r records
-	ctl := attest.Control{OrgID: e.alpha.ID, Name: "Test control", Family: "Test", Type: "preventive", Frequency: "annual",
+	ctl := attest.Control{OrgID: e.Alpha.ID, Name: "Test control", Family: "Test", Type: "preventive", Frequency: "annual",
 		Status: attest.StatusNotStarted, Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1", Source: attest.SourceLibrary}}}
-	refs, err := e.db.ControlRefs(ctx, e.alpha.ID)
+	refs, err := e.DB.ControlRefs(ctx, e.Alpha.ID)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	ctl.Ref = fmt.Sprintf("T-%d", len(refs))
-	if err := e.db.CreateControl(ctx, &ctl); err != nil {
-		e.t.Fatal(err)
+	if err := e.DB.CreateControl(ctx, &ctl); err != nil {
+		e.T.Fatal(err)
 	}
-	owner := e.users[who].ID
+	owner := e.Users[who].ID
 	if who == "anonymous" || who == "outsider" || who == "auditor" { // auditors own no work
-		owner = e.users["employee"].ID
+		owner = e.Users["employee"].ID
 	}
-	task := attest.Task{OrgID: e.alpha.ID, Title: "Task for " + who, OwnerID: owner, ControlID: ctl.ID}
-	sub := attest.SubserviceOrg{OrgID: e.alpha.ID, Name: "Cloud", Service: "Hosting", Method: "carve-out"}
-	cu := attest.CUEC{OrgID: e.alpha.ID, Description: "Customers manage their users"}
-	for _, err := range []error{e.db.CreateTask(ctx, &task), e.db.AddSubservice(ctx, &sub), e.db.AddCUEC(ctx, &cu)} {
+	task := attest.Task{OrgID: e.Alpha.ID, Title: "Task for " + who, OwnerID: owner, ControlID: ctl.ID}
+	sub := attest.SubserviceOrg{OrgID: e.Alpha.ID, Name: "Cloud", Service: "Hosting", Method: "carve-out"}
+	cu := attest.CUEC{OrgID: e.Alpha.ID, Description: "Customers manage their users"}
+	for _, err := range []error{e.DB.CreateTask(ctx, &task), e.DB.AddSubservice(ctx, &sub), e.DB.AddCUEC(ctx, &cu)} {
 		if err != nil {
-			e.t.Fatal(err)
+			e.T.Fatal(err)
 		}
 	}
-	ev, err := e.svc.Add(ctx, evidence.New{Org: e.alpha, Actor: attest.Actor{Label: "test"}, Kind: attest.KindFile, Title: "Export",
+	ev, err := e.Evidence.Add(ctx, evidence.New{Org: e.Alpha, Actor: attest.Actor{Label: "test"}, Kind: attest.KindFile, Title: "Export",
 		Filename: "export.csv", ControlIDs: []int64{ctl.ID}}, strings.NewReader("user,mfa\nada,true\n"))
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	r.control, r.task, r.subservice, r.cuec, r.evidence = ctl.ID, task.ID, sub.ID, cu.ID, ev.ID
-	if fws, _ := e.db.ImportedFrameworks(ctx, e.alpha.ID); len(fws) > 0 {
+	if fws, _ := e.DB.ImportedFrameworks(ctx, e.Alpha.ID); len(fws) > 0 {
 		r.framework = fws[0].Key
 	} else {
 		fw := &catalog.Framework{ID: "imported", Name: "Imported", Requirements: []catalog.Requirement{{ID: "R1", Title: "One", Assessable: true}}}
-		meta := store.ImportedFramework{OrgID: e.alpha.ID, Name: "Imported", Format: "oscal", Filename: "x.json", SHA256: "00"}
-		if err := e.db.SaveImportedFramework(ctx, &meta, fw); err != nil {
-			e.t.Fatal(err)
+		meta := store.ImportedFramework{OrgID: e.Alpha.ID, Name: "Imported", Format: "oscal", Filename: "x.json", SHA256: "00"}
+		if err := e.DB.SaveImportedFramework(ctx, &meta, fw); err != nil {
+			e.T.Fatal(err)
 		}
 		r.framework = meta.Key
 	}
 	return r
 }
 
-func (e *env) setupSecret() string {
-	s := auth.NewSecret("")
-	if err := e.db.CreateSetupToken(ctx, auth.HashSecret(s), e.clock.Now().Add(time.Hour)); err != nil {
-		e.t.Fatal(err)
+// invitation creates a pending invitation to alpha and returns it with its secret.
+func invitation(e *webtest.Env) (attest.Invitation, string) {
+	secret := auth.NewSecret("")
+	inv := attest.Invitation{OrgID: e.Alpha.ID, Email: "invitee@alpha.test", Role: attest.RoleEmployee, InvitedBy: e.Users["admin"].ID, ExpiresAt: e.Clock.Now().Add(time.Hour)}
+	if err := e.DB.CreateInvitation(ctx, &inv, auth.HashSecret(secret)); err != nil {
+		e.T.Fatal(err)
 	}
-	return s
+	return inv, secret
 }
+
+func id(n int64) string { return fmt.Sprint(n) }

@@ -35,7 +35,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *Ctx, err error)
 		s.cfg.Log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	}
 	if c.Route.API {
-		writeJSON(w, status, apiError{Error: apiErrorBody{Code: code, Message: attest.ErrorMessage(err), Field: attest.ErrorField(err)}})
+		WriteJSON(w, status, apiError{Error: apiErrorBody{Code: code, Message: attest.ErrorMessage(err), Field: attest.ErrorField(err)}})
 		return
 	}
 	if code == attest.EUNAUTHORIZED {
@@ -46,7 +46,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *Ctx, err error)
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, c, status, "error", map[string]any{"Status": status, "StatusText": http.StatusText(status), "Message": attest.ErrorMessage(err)})
+	s.Render(w, r, c, status, "error", map[string]any{"Status": status, "StatusText": http.StatusText(status), "Message": attest.ErrorMessage(err)})
 }
 
 // notFound answers paths that match no route.
@@ -66,4 +66,15 @@ func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 	c := &Ctx{}
 	c.Route.API = len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/api/v1/"
 	s.fail(w, r, c, attest.Errorf(attest.EFORBIDDEN, "This request came from another site and was refused (cross-site request forgery protection)."))
+}
+
+// apiError is the body of every API error response.
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
 }

@@ -38,7 +38,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"roles": func() []attest.Role { return attest.Roles },
 		"pct":   func(score float64) int { return readiness.Percent(score) },
 		"stateLabel": func(s string) string {
-			if l, ok := stateLabels[s]; ok {
+			if l, ok := StateLabels[s]; ok {
 				return l
 			}
 			return s
@@ -58,13 +58,13 @@ func parsePages() (map[string]*template.Template, error) {
 		"eq":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		// field packs the arguments of the "field" partial: one labelled input
 		// with its hint and its validation message.
-		"selectField": func(f *form, name, label string, options []string) map[string]any {
+		"selectField": func(f *Form, name, label string, options []string) map[string]any {
 			return map[string]any{"Form": f, "Name": name, "Label": label, "Options": options}
 		},
 		"list": func(items ...string) []string { return items },
 		"add":  func(a, b int) int { return a + b },
 		"mul":  func(a, b int) int { return a * b },
-		"field": func(f *form, name, label, typ, auto, hint string) map[string]any {
+		"field": func(f *Form, name, label, typ, auto, hint string) map[string]any {
 			return map[string]any{"Form": f, "Name": name, "Label": label, "Type": typ, "Auto": auto, "Hint": hint}
 		},
 	}
@@ -104,13 +104,17 @@ type page struct {
 	Data        any
 	Nav         []navItem
 	Memberships []attest.Membership
-	Form        *form
+	Form        *Form
 }
 
-// areas are the product's sections; each later capability fills one.
-var areas = []struct {
+// Area is a section of the product that a later capability fills.
+type Area struct {
 	Slug, Label, Soon string
-}{
+}
+
+// Areas are the product's sections still to come; each has a placeholder page
+// saying what will come, and a navigation entry.
+var Areas = []Area{
 	{"policies", "Policies", "Policy templates, versions, approvals and employee acceptance, each approval and acceptance recorded as evidence."},
 	{"monitoring", "Monitoring", "Connectors to GitHub, AWS and identity providers feeding tests-as-code that pass or fail per resource, with history and exceptions."},
 	{"people", "People", "Your workforce from HR or identity providers: onboarding, offboarding, training and access reviews."},
@@ -131,7 +135,7 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 	}
 	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"})
 	if c.Can(attest.ActRead) {
-		for _, a := range areas {
+		for _, a := range Areas {
 			items = append(items, navItem{Label: a.Label, Href: base + "/" + a.Slug})
 		}
 	}
@@ -146,13 +150,14 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 	return items
 }
 
-// render writes a page. The body is rendered to a buffer first so a template
-// error becomes a clean 500 rather than half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, c *Ctx, status int, name string, data any) {
-	s.renderForm(w, r, c, status, name, data, nil)
+// Render writes the page template name with data. The body is rendered to a
+// buffer first so a template error becomes a clean 500 rather than half a page.
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, c *Ctx, status int, name string, data any) {
+	s.RenderForm(w, r, c, status, name, data, nil)
 }
 
-func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c *Ctx, status int, name string, data any, f *form) {
+// RenderForm writes a page with a form: its values and validation messages.
+func (s *Server) RenderForm(w http.ResponseWriter, r *http.Request, c *Ctx, status int, name string, data any, f *Form) {
 	t, ok := s.pages[name]
 	if !ok {
 		s.cfg.Log.Error("missing template", "name", name)
@@ -178,24 +183,25 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c *Ctx, stat
 	w.Write(buf.Bytes())
 }
 
-// form carries submitted values and validation messages back to a template,
+// Form carries submitted values and validation messages back to a template,
 // so each message can sit beside its field.
-type form struct {
+type Form struct {
 	Values map[string]string
 	Errors map[string]string
 	Error  string // a message that belongs to no single field
 }
 
-func newForm(r *http.Request, fields ...string) *form {
-	f := &form{Values: map[string]string{}, Errors: map[string]string{}}
+// NewForm reads the named fields of a posted form.
+func NewForm(r *http.Request, fields ...string) *Form {
+	f := &Form{Values: map[string]string{}, Errors: map[string]string{}}
 	for _, k := range fields {
 		f.Values[k] = r.PostFormValue(k)
 	}
 	return f
 }
 
-// fail records err on the form: beside its field when it names one.
-func (f *form) fail(err error) {
+// Fail records err on the form: beside its field when it names one.
+func (f *Form) Fail(err error) {
 	msg := attest.ErrorMessage(err)
 	if field := attest.ErrorField(err); field != "" {
 		if e, ok := err.(*attest.Error); ok {
@@ -207,9 +213,9 @@ func (f *form) fail(err error) {
 	f.Error = msg
 }
 
-// userError reports whether err is a user's mistake (to show on the form) rather
+// UserError reports whether err is a user's mistake (to show on the form) rather
 // than a fault (to answer with an error page).
-func userError(err error) bool {
+func UserError(err error) bool {
 	switch attest.ErrorCode(err) {
 	case attest.EINVALID, attest.ECONFLICT, attest.ETHROTTLED:
 		return true
@@ -217,21 +223,22 @@ func userError(err error) bool {
 	return false
 }
 
-// flash is a one-time message shown on the next page.
-type flash struct {
+// Flash is a one-time message shown on the next page.
+type Flash struct {
 	Kind    string // "ok" or "error"
 	Message string
 }
 
 const flashCookie = "attest_flash"
 
-func (s *Server) setFlash(w http.ResponseWriter, kind, msg string) {
-	b, _ := json.Marshal(flash{Kind: kind, Message: msg})
+// SetFlash sets a message ("ok" or "error") for the next page the browser shows.
+func (s *Server) SetFlash(w http.ResponseWriter, kind, msg string) {
+	b, _ := json.Marshal(Flash{Kind: kind, Message: msg})
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 60})
 }
 
-func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *Flash {
 	ck, err := r.Cookie(flashCookie)
 	if err != nil {
 		return nil
@@ -241,27 +248,34 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 	if err != nil {
 		return nil
 	}
-	var f flash
+	var f Flash
 	if json.Unmarshal(b, &f) != nil || f.Message == "" {
 		return nil
 	}
 	return &f
 }
 
-// redirect answers a successful form post (post/redirect/get).
-func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, okMsg string) error {
+// Redirect answers a successful form post (post/redirect/get), with okMsg as
+// the next page's flash message unless it is empty.
+func (s *Server) Redirect(w http.ResponseWriter, r *http.Request, to, okMsg string) error {
 	if okMsg != "" {
-		s.setFlash(w, "ok", okMsg)
+		s.SetFlash(w, "ok", okMsg)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }
 
-// safeNext accepts only local paths as a post-login destination, so the login
-// form cannot be used to send people to another site.
-func safeNext(next string) string {
+// SafeNext accepts only local paths as a destination after a form (signing in,
+// a task form on another page), so a form cannot send people to another site.
+func SafeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
 		return "/"
 	}
 	return next
+}
+
+// StateLabels name the derived states of controls (package readiness).
+var StateLabels = map[string]string{
+	readiness.StateReady: "Ready", readiness.StateImplementedNoEvidence: "Implemented, no evidence", readiness.StateInProgress: "In progress",
+	readiness.StateNotStarted: "Not started", readiness.StateNotApplicable: "Not applicable",
 }

@@ -1,6 +1,13 @@
-// Package web serves Attest's server-rendered UI and its JSON API. Every route is
-// declared once in routes.go with the access it needs; authorize.go decides every
-// request from that declaration, and errors.go maps every error to a status.
+// Package web is the HTTP server of Attest's UI (package web/ui) and JSON API
+// (package web/api). It owns what every request shares: routing, authentication
+// and authorization (authorize.go decides every request from the access its
+// route declares), the mapping of errors to statuses (errors.go), rendering,
+// sessions, flash messages and cross-site request forgery protection.
+//
+// Handlers live in web/ui and web/api, one file per action, and reach this
+// package through a small kit: Route and Access, Ctx (with the request's
+// Principal), Render, RenderForm, Form, Redirect, SetFlash, StartSession,
+// ClearSessionCookie, WriteJSON and DecodeJSON.
 package web
 
 import (
@@ -17,23 +24,37 @@ import (
 	"github.com/attest-hq/attest/store"
 )
 
-// Config is what the web layer needs from the application.
-type Config struct {
+// Services is what handlers work with: storage, the capabilities built on it,
+// and the settings that shape their answers. The use-case services (controls,
+// scope, tasks, frameworks, organizations, members, users) join here as they
+// are written, and handlers switch to them.
+type Services struct {
 	DB       *store.DB
 	Catalog  *catalog.Catalog  // built-in frameworks and control library
 	Evidence *evidence.Service // blobs, ledger and signing key
 	Log      *slog.Logger
 	Now      func() time.Time
 
-	BaseURL        string        // external URL for links printed or shown (set-up, invitations)
-	SecureCookies  bool          // mark cookies Secure (behind TLS)
-	TrustProxy     bool          // take the client address from X-Forwarded-For
-	SessionIdle    time.Duration // a session ends after this long unused
-	SessionMax     time.Duration // and after this long in any case
+	BaseURL        string // external URL for links printed or shown (set-up, invitations)
 	InvitationTTL  time.Duration
 	PasswordParams auth.Params
 	Throttle       auth.Throttle
 }
+
+// Config is what the web layer needs from the application.
+type Config struct {
+	Services
+
+	SecureCookies bool          // mark cookies Secure (behind TLS)
+	TrustProxy    bool          // take the client address from X-Forwarded-For
+	SessionIdle   time.Duration // a session ends after this long unused
+	SessionMax    time.Duration // and after this long in any case
+}
+
+// RouteSet declares one package's routes (web/ui, web/api). It is called once
+// the server exists, so handlers can keep it for rendering and take their
+// dependencies from s.Services().
+type RouteSet func(s *Server) ([]Route, error)
 
 // Server is the HTTP handler for UI and API.
 type Server struct {
@@ -41,14 +62,11 @@ type Server struct {
 	handler http.Handler
 	routes  []Route
 	pages   map[string]*template.Template
-	// dummyHash is checked when a login names an unknown email, with the same
-	// parameters as real hashes, so a login takes as long whether or not the
-	// account exists.
-	dummyHash string
 }
 
-// New builds the server and its route table.
-func New(cfg Config) (*Server, error) {
+// New builds the server with the routes of every set: a route that no set
+// declares does not exist.
+func New(cfg Config, sets ...RouteSet) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -84,13 +102,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
-	if s.dummyHash, err = auth.HashPassword(auth.NewSecret(""), cfg.PasswordParams); err != nil {
-		return nil, err
-	}
 
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")
-	s.routes = s.routeTable()
+	for _, set := range sets {
+		routes, err := set(s)
+		if err != nil {
+			return nil, err
+		}
+		s.routes = append(s.routes, routes...)
+	}
 	for _, rt := range s.routes {
 		mux.Handle(rt.Method+" "+rt.Path, s.authorize(rt))
 	}
@@ -109,6 +130,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Routes returns the route table, for tests that check every route.
 func (s *Server) Routes() []Route { return s.routes }
+
+// Services returns the dependencies handlers work with, defaults applied.
+func (s *Server) Services() Services { return s.cfg.Services }
 
 func staticHandler(fsys fs.FS) http.Handler {
 	files := http.FileServerFS(fsys)

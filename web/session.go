@@ -40,9 +40,9 @@ func (s *Server) sessionFromCookie(r *http.Request) (*store.Session, attest.User
 	return &sess, u, nil
 }
 
-// startSession signs a user in with a fresh session (never reusing a token the
+// StartSession signs a user in with a fresh session (never reusing a token the
 // browser brought, which would allow session fixation).
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int64) error {
+func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, userID int64) error {
 	secret := auth.NewSecret("")
 	now := s.cfg.Now()
 	sess := store.Session{TokenHash: auth.HashSecret(secret), UserID: userID,
@@ -55,7 +55,9 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int
 	return nil
 }
 
-func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+// ClearSessionCookie removes the session cookie from the browser (signing out
+// deletes the session itself).
+func (s *Server) ClearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }

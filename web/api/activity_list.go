@@ -1,0 +1,39 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/web"
+)
+
+func (h *Handler) apiActivity(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	q := r.URL.Query()
+	f, err := web.ActivityFilter(q)
+	if err != nil {
+		return err
+	}
+	f.Limit = web.ActivityPageSize
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return attest.Invalid("limit", "must be a whole number from 1 to 1000 (got %q)", v)
+		}
+		f.Limit = n
+	}
+	entries, err := h.DB.Activity(r.Context(), c.Org.ID, f)
+	if err != nil {
+		return err
+	}
+	out := make([]web.ActivityJSON, 0, len(entries))
+	for _, a := range entries {
+		out = append(out, web.ToActivityJSON(a))
+	}
+	resp := map[string]any{"entries": out}
+	if len(entries) == f.Limit {
+		resp["next_before"] = entries[len(entries)-1].ID
+	}
+	web.WriteJSON(w, http.StatusOK, resp)
+	return nil
+}

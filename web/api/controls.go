@@ -1,0 +1,30 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/web"
+)
+
+// controlRoutes are the routes of this area, with the access each needs.
+func (h *Handler) controlRoutes() []web.Route {
+	return []web.Route{
+		route("GET", "/orgs/{org}/readiness", web.Read, h.apiReadiness),
+		route("GET", "/orgs/{org}/controls", web.Read, h.apiControls),
+		route("GET", "/orgs/{org}/controls/{id}", web.Read, h.apiControl),
+		route("PATCH", "/orgs/{org}/controls/{id}", web.Edit, h.apiUpdateControl),
+	}
+}
+
+func (h *Handler) controlStates(r *http.Request, c *web.Ctx) (map[int64]string, error) {
+	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
+	if err != nil {
+		return nil, err
+	}
+	states := map[int64]string{}
+	for _, cr := range a.Controls {
+		states[cr.ID] = cr.State
+	}
+	return states, nil
+}

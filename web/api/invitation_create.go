@@ -1,0 +1,25 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/attest-hq/attest/web"
+)
+
+func (h *Handler) apiInvite(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	var in struct {
+		Email string `json:"email"`
+		Role  string `json:"role"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	inv, link, err := h.CreateInvitation(r.Context(), c, in.Email, in.Role)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, map[string]any{
+		"id": inv.ID, "email": inv.Email, "role": inv.Role, "expires_at": web.RFC3339(inv.ExpiresAt), "link": link,
+	})
+	return nil
+}

@@ -1,0 +1,20 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/attest-hq/attest/web"
+)
+
+func (h *Handler) apiMembers(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	ms, err := h.DB.Members(r.Context(), c.Org.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]memberJSON, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, memberJSON{UserID: m.User.ID, Email: m.User.Email, Name: m.User.Name, Role: string(m.Role), JoinedAt: web.RFC3339(m.CreatedAt)})
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"members": out})
+	return nil
+}

@@ -1,0 +1,31 @@
+package web_test
+
+import (
+	"net/url"
+
+	"github.com/attest-hq/attest/web"
+	"github.com/attest-hq/attest/web/webtest"
+)
+
+// A user's own pages: home, account, an organization's dashboard, API tokens.
+var _ = area(contractArea{
+	access: map[string]web.Access{
+		"GET /{$}":                         web.SignedIn,
+		"GET /account":                     web.SignedIn,
+		"POST /account/password":           web.SignedIn,
+		"GET /o/{org}":                     web.Own,
+		"GET /o/{org}/tokens":              web.Own,
+		"POST /o/{org}/tokens":             web.Own,
+		"POST /o/{org}/tokens/{id}/revoke": web.Own,
+
+		"GET /api/v1/openapi.json": web.Public,
+		"GET /api/v1/me":           web.SignedIn,
+		"GET /api/v1/orgs/{org}":   web.Own,
+	},
+	params: func(e *webtest.Env, who string, fx records) map[string]string {
+		return map[string]string{"/tokens/{id}": id(fx.token)}
+	},
+	form: func(fx records) url.Values {
+		return url.Values{"name": {"CI"}, "expires": {"30"}, "password": {"a new long password"}, "current": {"wrong"}}
+	},
+})

@@ -1,0 +1,364 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/store"
+)
+
+// Use cases and request readers that the UI and the API share. They move into
+// the use-case services as those are written; handlers then call the services.
+
+// LoadControl reads the {id} control of the request's organization.
+func (s *Services) LoadControl(r *http.Request, c *Ctx) (attest.Control, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return attest.Control{}, attest.Errorf(attest.ENOTFOUND, "control not found")
+	}
+	return s.DB.Control(r.Context(), c.Org.ID, id)
+}
+
+// DescribeControlChange summarises an edit for the activity log.
+func DescribeControlChange(a, b attest.Control) string {
+	var parts []string
+	if a.Status != b.Status {
+		parts = append(parts, fmt.Sprintf("status %s → %s", attest.StatusLabel(a.Status), attest.StatusLabel(b.Status)))
+	}
+	if a.OwnerID != b.OwnerID {
+		parts = append(parts, "owner changed")
+	}
+	for _, f := range []struct {
+		name string
+		x, y string
+	}{{"name", a.Name, b.Name}, {"description", a.Description, b.Description}, {"type", a.Type, b.Type}, {"frequency", a.Frequency, b.Frequency},
+		{"justification", a.Justification, b.Justification}, {"family", a.Family, b.Family}, {"expected evidence", strings.Join(a.Evidence, "\n"), strings.Join(b.Evidence, "\n")}} {
+		if f.x != f.y {
+			parts = append(parts, f.name+" edited")
+		}
+	}
+	if len(parts) == 0 {
+		return "Saved " + b.Ref + " without changes"
+	}
+	return "Updated " + b.Ref + ": " + strings.Join(parts, ", ")
+}
+
+// LoadEvidence reads the {id} evidence of the request's organization.
+func (s *Services) LoadEvidence(r *http.Request, c *Ctx) (attest.Evidence, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return attest.Evidence{}, attest.Errorf(attest.ENOTFOUND, "evidence not found")
+	}
+	return s.DB.Evidence(r.Context(), c.Org.ID, id)
+}
+
+// ReceiveEvidence reads an evidence upload (UI or API) and adds it. It streams
+// the multipart body: the text fields come first and the file last, so the
+// file is piped straight into the blob store.
+func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ctx, supersedes int64) (attest.Evidence, *Form, error) {
+	var prev *attest.Evidence
+	if supersedes != 0 {
+		old, err := s.DB.Evidence(r.Context(), c.Org.ID, supersedes)
+		if err != nil {
+			return attest.Evidence{}, &Form{Values: map[string]string{}, Errors: map[string]string{}}, err
+		}
+		prev = &old
+	}
+	f := &Form{Values: map[string]string{}, Errors: map[string]string{}}
+	r.Body = http.MaxBytesReader(w, r.Body, s.Evidence.MaxSize+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return attest.Evidence{}, f, attest.Invalid("file", "send the evidence as multipart/form-data")
+	}
+	n := evidence.New{Org: *c.Org, Actor: c.P.Actor(), Supersedes: supersedes}
+	var content io.Reader = strings.NewReader("")
+	var part *multipart.Part
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return attest.Evidence{}, f, badUpload(err)
+		}
+		if p.FormName() == "file" && p.FileName() != "" {
+			part = p
+			break // the file is the last part; everything needed came before it
+		}
+		v, err := io.ReadAll(io.LimitReader(p, 64<<10+1))
+		if err != nil {
+			return attest.Evidence{}, f, badUpload(err)
+		}
+		name := p.FormName()
+		if len(v) > 64<<10 {
+			return attest.Evidence{}, f, attest.Invalid(name, "is longer than 64 KiB; upload long text as a file instead")
+		}
+		f.Values[name] = string(v)
+		if name == "control" {
+			id, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil {
+				return attest.Evidence{}, f, attest.Invalid("controls", "%q is not a control", v)
+			}
+			n.ControlIDs = append(n.ControlIDs, id)
+		}
+	}
+	n.Kind, n.Title, n.Notes, n.URL = f.Values["kind"], f.Values["title"], f.Values["notes"], f.Values["url"]
+	if n.Kind == "" {
+		n.Kind = attest.KindFile
+	}
+	if n.Kind == attest.KindSystem {
+		return attest.Evidence{}, f, attest.Invalid("kind", "system evidence is produced by Attest itself")
+	}
+	if ps, pe := f.Values["period_start"], f.Values["period_end"]; ps != "" || pe != "" {
+		start, err1 := time.Parse("2006-01-02", ps)
+		end, err2 := time.Parse("2006-01-02", pe)
+		if err1 != nil || err2 != nil {
+			return attest.Evidence{}, f, attest.Invalid("period", "needs a start and an end date like 2026-01-31")
+		}
+		n.PeriodStart, n.PeriodEnd = start, end.Add(24*time.Hour-time.Microsecond)
+	}
+	switch n.Kind {
+	case attest.KindFile:
+		if part == nil && prev != nil && prev.Kind == attest.KindFile {
+			// A correction without a new file keeps the content and changes
+			// only what is said about it (title, controls, period, notes).
+			rc, _, err := s.Evidence.Blobs.Open(r.Context(), prev.SHA256)
+			if err != nil {
+				return attest.Evidence{}, f, err
+			}
+			defer rc.Close()
+			n.Filename, n.MediaType = prev.Filename, prev.MediaType
+			if n.Title == "" {
+				n.Title = prev.Title
+			}
+			content = rc
+			break
+		}
+		if part == nil {
+			return attest.Evidence{}, f, attest.Invalid("file", "choose a file to upload")
+		}
+		n.Filename = part.FileName()
+		if n.Title == "" {
+			n.Title = n.Filename
+		}
+		n.MediaType = part.Header.Get("Content-Type")
+		if n.MediaType == "application/octet-stream" {
+			n.MediaType = "" // let the content decide
+		}
+		content = &clientReader{r: part}
+	case attest.KindAttestation:
+		content = strings.NewReader(f.Values["text"])
+		if strings.TrimSpace(f.Values["text"]) == "" {
+			return attest.Evidence{}, f, attest.Invalid("text", "write the attestation")
+		}
+	}
+	ev, err := s.Evidence.Add(r.Context(), n, content)
+	var max *http.MaxBytesError
+	switch {
+	case errors.As(err, &max):
+		err = attest.Invalid("file", "is larger than the limit of %s", evidence.FormatSize(s.Evidence.MaxSize))
+	case err != nil && content != nil:
+		if cr, ok := content.(*clientReader); ok && cr.err != nil && cr.err != io.EOF {
+			err = badUpload(cr.err) // the client's body broke off, not our storage
+		}
+	}
+	if attest.ErrorField(err) == "filename" {
+		// The form has one file field; say it there.
+		err = attest.Invalid("file", "%s", strings.TrimPrefix(attest.ErrorMessage(err), "filename: "))
+	}
+	return ev, f, err
+}
+
+// clientReader remembers the error reading the client's upload, so a broken
+// request is answered as the client's mistake rather than a server fault.
+type clientReader struct {
+	r   io.Reader
+	err error
+}
+
+func (c *clientReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// badUpload explains a broken multipart body without leaking parser internals.
+func badUpload(err error) error {
+	var max *http.MaxBytesError
+	if errors.As(err, &max) {
+		return attest.Invalid("file", "the upload is larger than allowed")
+	}
+	return attest.Invalid("file", "the upload was cut short or is not valid multipart/form-data")
+}
+
+// PreviewKind says how the browser may show content inline: only types that
+// cannot run script in our origin (the content response is also sandboxed).
+func PreviewKind(ev attest.Evidence) string {
+	mt := strings.ToLower(strings.TrimSpace(strings.SplitN(ev.MediaType, ";", 2)[0]))
+	switch {
+	case mt == "image/png", mt == "image/jpeg", mt == "image/gif", mt == "image/webp":
+		return "image"
+	case mt == "application/pdf":
+		return "pdf"
+	case mt == "text/plain", mt == "text/csv", mt == "application/json", mt == "text/uri-list":
+		return "text"
+	}
+	return ""
+}
+
+// EvidenceContent serves the stored bytes. Previewable types are shown inline,
+// everything else downloads; the response is sandboxed so that even a
+// mislabelled file cannot run script with the user's session.
+func (s *Services) EvidenceContent(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	ev, err := s.LoadEvidence(r, c)
+	if err != nil {
+		return err
+	}
+	rc, size, err := s.Evidence.Blobs.Open(r.Context(), ev.SHA256)
+	if errors.Is(err, blob.ErrNotFound) {
+		return attest.Errorf(attest.ENOTFOUND, "the content of %s is missing from the blob store; run attest verify", ev.UID)
+	}
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	h := w.Header()
+	kind := PreviewKind(ev)
+	ct := ev.MediaType
+	if kind == "text" {
+		ct = "text/plain; charset=utf-8"
+	} else if kind == "" {
+		ct = "application/octet-stream"
+	}
+	name := ev.Filename
+	if name == "" {
+		name = ev.UID + ".txt"
+	}
+	disposition := "attachment"
+	if kind != "" && r.URL.Query().Get("download") == "" {
+		disposition = "inline"
+	}
+	h.Set("Content-Type", ct)
+	h.Set("Content-Length", strconv.FormatInt(size, 10))
+	h.Set("Content-Disposition", disposition+"; filename*=UTF-8''"+url.PathEscape(name))
+	// A sandboxed response cannot run script in our origin, whatever it holds.
+	// Browsers refuse to render PDFs under a sandbox, so PDFs get a policy
+	// without scripts instead; their viewer runs apart from the page.
+	if kind == "pdf" {
+		h.Set("Content-Security-Policy", "default-src 'none'; object-src 'self'")
+	} else {
+		h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
+	}
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Cache-Control", "private, max-age=300")
+	h.Set("ETag", `"`+ev.SHA256+`"`)
+	_, err = io.Copy(w, rc)
+	return err
+}
+
+// CreateInvitation is shared by the UI and the API. The link holds the only
+// copy of the secret; the database keeps its hash.
+func (s *Services) CreateInvitation(ctx context.Context, c *Ctx, email, role string) (attest.Invitation, string, error) {
+	r, err := attest.ParseRole(role)
+	if err != nil {
+		return attest.Invitation{}, "", err
+	}
+	inv := attest.Invitation{OrgID: c.Org.ID, Email: email, Role: r, InvitedBy: c.User.ID, ExpiresAt: s.Now().Add(s.InvitationTTL)}
+	secret := auth.NewSecret("")
+	err = s.DB.Update(ctx, func(tx *store.Queries) error {
+		// Refuse inviting someone who is already a member: the link would fail later.
+		if u, err := tx.UserByEmail(ctx, email); err == nil {
+			if _, err := tx.Membership(ctx, c.Org.ID, u.ID); err == nil {
+				return &attest.Error{Code: attest.ECONFLICT, Field: "email", Message: u.Email + " is already a member"}
+			}
+		}
+		if err := tx.CreateInvitation(ctx, &inv, auth.HashSecret(secret)); err != nil {
+			return err
+		}
+		return tx.Log(ctx, c.P.Record("member.invited", "invitation", strconv.FormatInt(inv.ID, 10), "Invited "+inv.Email+" as "+string(inv.Role)))
+	})
+	if err != nil {
+		return inv, "", err
+	}
+	return inv, s.BaseURL + "/invitations/" + secret, nil
+}
+
+// TaskSummary describes a task for the activity log.
+func TaskSummary(verb string, t attest.Task) string {
+	s := verb + " “" + t.Title + "”"
+	if t.OwnerName != "" {
+		s += " for " + t.OwnerName
+	}
+	if t.DueOn != "" {
+		s += ", due " + t.DueOn
+	}
+	if t.Requirement != "" {
+		s += " (criterion " + t.Requirement + ")"
+	}
+	return s
+}
+
+// ActivityPageSize is how many activity entries a page or an API call shows.
+const ActivityPageSize = 100
+
+// ActivityFilter reads the filter shared by the page, the export and the API.
+func ActivityFilter(q url.Values) (attest.ActivityFilter, error) {
+	f := attest.ActivityFilter{Action: q.Get("action"), ActorLabel: q.Get("actor"), RecordType: q.Get("record_type")}
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+		end  bool
+	}{{"since", &f.Since, false}, {"until", &f.Until, true}} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			d, derr := time.Parse("2006-01-02", v)
+			if derr != nil {
+				return f, attest.Invalid(p.name, "must be a date (2026-01-31) or an RFC 3339 time (got %q)", v)
+			}
+			if p.end {
+				d = d.AddDate(0, 0, 1) // "until" a date includes that whole day
+			}
+			t = d
+		}
+		*p.dst = t
+	}
+	if v := q.Get("before"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return f, attest.Invalid("before", "must be a positive entry ID (got %q)", v)
+		}
+		f.BeforeID = id
+	}
+	return f, nil
+}
+
+// VisibleTasks narrows a task filter to the tasks the caller may see: the one
+// task visibility rule (attest.Principal.Visibility), the same for UI and API.
+func VisibleTasks(c *Ctx, f store.TaskFilter) (store.TaskFilter, error) {
+	v := c.P.Visibility(attest.RecordTask)
+	if v.None {
+		return f, attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", c.P.Role)
+	}
+	if v.OwnerID != 0 {
+		f.OwnerID = v.OwnerID
+	}
+	return f, nil
+}

@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/readiness"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
+)
+
+type controlsView struct {
+	Controls     []attest.Control
+	States       map[int64]readiness.ControlResult
+	Query        url.Values
+	Families     []string
+	Members      []attest.Membership
+	LibraryCount int
+	Total        int // before filtering
+	Statuses     []string
+}
+
+// controlsPage lists the organization's controls with their derived state.
+func (h *Handler) controlsPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	all, err := h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{IncludeRetired: q.Get("retired") == "1"})
+	if err != nil {
+		return err
+	}
+	a, err := programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
+	if err != nil {
+		return err
+	}
+	v := controlsView{States: map[int64]readiness.ControlResult{}, Query: q, LibraryCount: len(h.Catalog.Controls), Total: len(all), Statuses: attest.ControlStatuses()}
+	for _, cr := range a.Controls {
+		v.States[cr.ID] = cr
+	}
+	owner := int64(0)
+	if q.Get("owner") == "me" {
+		owner = c.User.ID
+	} else if id, err := strconv.ParseInt(q.Get("owner"), 10, 64); err == nil {
+		owner = id
+	}
+	for _, ctl := range all {
+		if !slices.Contains(v.Families, ctl.Family) {
+			v.Families = append(v.Families, ctl.Family)
+		}
+		switch {
+		case q.Get("status") != "" && ctl.Status != q.Get("status"):
+		case q.Get("family") != "" && ctl.Family != q.Get("family"):
+		case q.Get("state") != "" && v.States[ctl.ID].State != q.Get("state"):
+		case owner != 0 && ctl.OwnerID != owner:
+		case q.Get("owner") == "none" && ctl.OwnerID != 0:
+		case q.Get("q") != "" && !strings.Contains(strings.ToLower(ctl.Ref+" "+ctl.Name), strings.ToLower(q.Get("q"))):
+		default:
+			v.Controls = append(v.Controls, ctl)
+		}
+	}
+	slices.Sort(v.Families)
+	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+		return err
+	}
+	h.Render(w, r, c, http.StatusOK, "controls", v)
+	return nil
+}

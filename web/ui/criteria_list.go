@@ -1,0 +1,20 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/web"
+)
+
+func (h *Handler) criteriaPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	v := criteriaView{Assessment: a, Filter: q.Get("filter"), Category: q.Get("category")}
+	v.Groups, v.Shown = group(a, v.Category, v.Filter)
+	h.Render(w, r, c, http.StatusOK, "criteria", v)
+	return nil
+}

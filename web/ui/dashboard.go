@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"math"
+	"net/http"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/readiness"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
+)
+
+// dashboardRoutes are the routes of this area, with the access each needs.
+func (h *Handler) dashboardRoutes() []web.Route {
+	return []web.Route{
+		route("GET", "/o/{org}", web.Own, h.dashboard),
+	}
+}
+
+// chartBar is one bar of a server-rendered SVG chart.
+type chartBar struct {
+	Label   string
+	Percent int
+	Width   float64 // of 100
+	X       float64 // offset for stacked bars, of 100
+	Count   int
+	Href    string
+	Class   string
+}
+
+type dashboardView struct {
+	Assessment   programme.Assessment
+	Donut        struct{ Dash, Gap float64 }
+	Categories   []chartBar
+	States       []chartBar
+	AtRisk       []readiness.RequirementResult
+	AtRiskCount  int
+	Overdue      []attest.Task
+	OverdueCount int
+	MyTasks      []attest.Task
+	Recent       []attest.Activity
+	Controls     int
+	Today        string
+}
+
+// stateOrder presents control states from done to not started.
+var stateOrder = []string{readiness.StateReady, readiness.StateImplementedNoEvidence, readiness.StateInProgress, readiness.StateNotStarted, readiness.StateNotApplicable}
+
+// dashboard is an organization's start page: how ready it is, what is at risk,
+// what is overdue, and the caller's own work. Every number links to the list
+// behind it.
+func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	ctx := r.Context()
+	base := "/o/" + c.Org.Slug
+	v := dashboardView{Today: h.Now().UTC().Format("2006-01-02")}
+	var err error
+	if v.MyTasks, err = h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{OwnerID: c.User.ID, OpenOnly: true}); err != nil {
+		return err
+	}
+	if !c.Can(attest.ActRead) {
+		h.Render(w, r, c, http.StatusOK, "dashboard", v)
+		return nil
+	}
+	if v.Assessment, err = programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID); err != nil {
+		return err
+	}
+	a := v.Assessment
+	// A circle of radius 15.915 has a circumference of 100, so the dash is the percentage.
+	v.Donut.Dash = math.Round(a.Score*1000) / 10
+	v.Donut.Gap = 100 - v.Donut.Dash
+	for i, cat := range a.Categories {
+		res := a.Result.Categories[i]
+		p := readiness.Percent(res.Score)
+		v.Categories = append(v.Categories, chartBar{Label: cat.Name, Percent: p, Width: float64(p), Count: res.AtRisk, Href: base + "/criteria?category=" + cat.ID})
+	}
+	total := len(a.Controls)
+	v.Controls = total
+	x := 0.0
+	for _, st := range stateOrder {
+		n := a.States[st]
+		if n == 0 || total == 0 {
+			continue
+		}
+		wdt := float64(n) * 100 / float64(total)
+		v.States = append(v.States, chartBar{Label: web.StateLabels[st], Count: n, Width: wdt, X: x, Href: base + "/controls?state=" + st, Class: "st-" + st})
+		x += wdt
+	}
+	for _, rr := range a.Requirements {
+		if rr.AtRisk {
+			v.AtRiskCount++
+			if len(v.AtRisk) < 8 {
+				v.AtRisk = append(v.AtRisk, rr)
+			}
+		}
+	}
+	overdue, err := h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{OverdueOn: v.Today})
+	if err != nil {
+		return err
+	}
+	v.OverdueCount = len(overdue)
+	v.Overdue = overdue[:min(5, len(overdue))]
+	if c.Can(attest.ActAdmin) {
+		if v.Recent, err = h.DB.Activity(ctx, c.Org.ID, attest.ActivityFilter{Limit: 8}); err != nil {
+			return err
+		}
+	}
+	h.Render(w, r, c, http.StatusOK, "dashboard", v)
+	return nil
+}

@@ -1,0 +1,26 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/attest-hq/attest/web"
+)
+
+// attachment sets the headers of a download named after the organization and now.
+func (h *Handler) attachment(w http.ResponseWriter, c *web.Ctx, what, ext string) {
+	types := map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json", "md": "text/markdown; charset=utf-8", "zip": "application/zip"}
+	name := fmt.Sprintf("attest-%s-%s-%s.%s", what, c.Org.Slug, h.Now().UTC().Format("20060102T150405Z"), ext)
+	w.Header().Set("Content-Type", types[ext])
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+}
+
+// csvSafe defuses spreadsheet formula injection: a cell a user could influence
+// must not start with a character that spreadsheets evaluate.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}

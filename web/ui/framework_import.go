@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog/importer"
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/web"
+)
+
+func (h *Handler) importFramework(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	// The whole request fits in memory (ParseMultipartForm's limit is above the
+	// body limit), so an upload is never spooled to a temporary file.
+	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxInputSize+1<<20)
+	err := r.ParseMultipartForm(importer.MaxInputSize + 2<<20)
+	var file multipart.File
+	var hdr *multipart.FileHeader
+	if err == nil {
+		file, hdr, err = r.FormFile("file")
+	}
+	if err != nil {
+		var max *http.MaxBytesError
+		if errors.As(err, &max) {
+			return h.renderFrameworks(w, r, c, http.StatusRequestEntityTooLarge, frameworksView{Problems: []importer.Problem{{Field: "file", Message: fmt.Sprintf("the file is larger than %d MiB", importer.MaxInputSize>>20)}}})
+		}
+		return h.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: []importer.Problem{{Field: "file", Message: "choose a CISO Assistant library (YAML) or an OSCAL catalog (JSON) to upload"}}})
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, importer.MaxInputSize+1))
+	if err != nil {
+		return err
+	}
+	name := cleanFilename(hdr.Filename)
+	meta, err := programme.ImportFramework(r.Context(), h.DB, h.Catalog, c.P.Actor(), c.Org.ID, name, data)
+	var ie *importer.Error
+	switch {
+	case errors.As(err, &ie):
+		return h.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: ie.Problems, Filename: name})
+	case web.UserError(err):
+		return h.renderFrameworks(w, r, c, http.StatusUnprocessableEntity, frameworksView{Problems: []importer.Problem{{Message: attest.ErrorMessage(err)}}, Filename: name})
+	case err != nil:
+		return err
+	}
+	return h.Redirect(w, r, "/o/"+c.Org.Slug+"/frameworks/"+meta.Key, fmt.Sprintf("Imported %s: %d requirements.", meta.Name, meta.Count))
+}

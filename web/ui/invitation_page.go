@@ -1,0 +1,16 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/attest-hq/attest/web"
+)
+
+func (h *Handler) invitationPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	v, err := h.loadInvitation(r.Context(), c, r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	h.RenderForm(w, r, c, http.StatusOK, "invitation", v, &web.Form{Values: map[string]string{}, Errors: map[string]string{}})
+	return nil
+}

@@ -1,0 +1,48 @@
+// Package ui serves Attest's server-rendered pages: one file per action (such
+// as control_save.go), and per area a file (such as controls.go) with the
+// area's routes, the access each needs, and what the area's actions share.
+package ui
+
+import (
+	"strconv"
+
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/web"
+)
+
+// Handler holds what UI actions use: the web kit (rendering, sessions, flash)
+// and the application's services.
+type Handler struct {
+	*web.Server
+	web.Services
+
+	// dummyHash is checked when a login names an unknown email, with the same
+	// parameters as real hashes, so a login takes as long whether or not the
+	// account exists.
+	dummyHash string
+}
+
+// Routes is the UI's route table, for web.New: every area's routes.
+func Routes(s *web.Server) ([]web.Route, error) {
+	h := &Handler{Server: s, Services: s.Services()}
+	var err error
+	if h.dummyHash, err = auth.HashPassword(auth.NewSecret(""), h.PasswordParams); err != nil {
+		return nil, err
+	}
+	var routes []web.Route
+	for _, area := range [][]web.Route{
+		h.healthRoutes(), h.sessionRoutes(), h.accountRoutes(), h.dashboardRoutes(), h.tokenRoutes(),
+		h.controlRoutes(), h.criteriaRoutes(), h.scopeRoutes(), h.taskRoutes(), h.frameworkRoutes(),
+		h.evidenceRoutes(), h.settingsRoutes(), h.activityRoutes(), h.comingRoutes(),
+	} {
+		routes = append(routes, area...)
+	}
+	return routes, nil
+}
+
+// route declares a page or form action with the access it needs.
+func route(method, path string, access web.Access, handle web.HandlerFunc) web.Route {
+	return web.Route{Method: method, Path: path, Access: access, Handle: handle}
+}
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }

@@ -1,0 +1,16 @@
+package ui
+
+import "github.com/attest-hq/attest/web"
+
+// sessionRoutes are the routes of this area, with the access each needs.
+func (h *Handler) sessionRoutes() []web.Route {
+	return []web.Route{
+		route("GET", "/login", web.Public, h.loginPage),
+		route("POST", "/login", web.Public, h.login),
+		route("POST", "/logout", web.SignedIn, h.logout),
+		route("GET", "/setup", web.Public, h.setupPage),
+		route("POST", "/setup", web.Public, h.setup),
+		route("GET", "/invitations/{token}", web.Public, h.invitationPage),
+		route("POST", "/invitations/{token}", web.Public, h.acceptInvitation),
+	}
+}

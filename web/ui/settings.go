@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"crypto/ed25519"
+	"net/http"
+	"strconv"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/web"
+)
+
+// settingsRoutes are the routes of this area, with the access each needs.
+func (h *Handler) settingsRoutes() []web.Route {
+	return []web.Route{
+		route("GET", "/o/{org}/settings", web.Admin, h.settingsPage),
+		route("POST", "/o/{org}/settings", web.Admin, h.updateSettings),
+		route("POST", "/o/{org}/invitations", web.Admin, h.invite),
+		route("POST", "/o/{org}/invitations/{id}/revoke", web.Admin, h.revokeInvitation),
+		route("POST", "/o/{org}/members/{user}/role", web.Admin, h.changeRole),
+		route("POST", "/o/{org}/members/{user}/remove", web.Admin, h.removeMember),
+	}
+}
+
+type settingsView struct {
+	PublicKey   string
+	KeyID       string
+	Members     []attest.Membership
+	Invitations []attest.Invitation
+	InviteLink  string // shown once, right after an invitation is created
+	InviteEmail string
+}
+
+func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, v settingsView, f *web.Form) error {
+	ctx := r.Context()
+	var err error
+	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+		return err
+	}
+	if v.Invitations, err = h.DB.PendingInvitations(ctx, c.Org.ID); err != nil {
+		return err
+	}
+	if h.Evidence != nil {
+		pub := h.Evidence.Key.Public().(ed25519.PublicKey)
+		v.PublicKey, v.KeyID = ledger.EncodePublicKey(pub), ledger.KeyID(pub)
+	}
+	if f == nil {
+		f = &web.Form{Values: map[string]string{"org_name": c.Org.Name, "role": string(attest.RoleEmployee)}, Errors: map[string]string{}}
+	}
+	if f.Values["org_name"] == "" {
+		f.Values["org_name"] = c.Org.Name
+	}
+	h.RenderForm(w, r, c, status, "settings", v, f)
+	return nil
+}
+
+// memberParam reads {user} and loads that member of the current organization; a
+// user of another organization is not found.
+func (h *Handler) memberParam(r *http.Request, c *web.Ctx) (attest.Membership, error) {
+	id, err := strconv.ParseInt(r.PathValue("user"), 10, 64)
+	if err != nil {
+		return attest.Membership{}, attest.Errorf(attest.ENOTFOUND, "member not found")
+	}
+	return h.DB.Membership(r.Context(), c.Org.ID, id)
+}

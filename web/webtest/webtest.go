@@ -1,0 +1,334 @@
+// Package webtest runs the whole web server (every UI and API route) on a fresh
+// database for tests of web, web/ui and web/api: organizations alpha (one user
+// per role plus a spare employee) and beta (its own admin), browser-like
+// clients and an API caller.
+package webtest
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
+	"github.com/attest-hq/attest/web"
+	"github.com/attest-hq/attest/web/api"
+	"github.com/attest-hq/attest/web/ui"
+)
+
+var ctx = context.Background()
+
+// Password is every fixture user's password.
+const Password = "correct horse battery staple"
+
+// Clock is a settable test clock.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// Env is a server on a fresh database with two organizations:
+// alpha (one user per role plus a spare employee) and beta (its own admin).
+type Env struct {
+	T        *testing.T
+	DB       *store.DB
+	Evidence *evidence.Service
+	Srv      *web.Server
+	TS       *httptest.Server
+	Clock    *Clock
+	Alpha    attest.Organization
+	Beta     attest.Organization
+	Users    map[string]attest.User // admin, manager, employee, auditor, spare, outsider
+}
+
+// Start is the clock's time when an Env starts.
+var Start = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// fixture is the populated SQLite database every SQLite env starts from, built
+// once per test binary and copied per test: building it anew for each of the
+// authorization matrix's hundreds of requests would dominate the run.
+var fixture struct {
+	once  sync.Once
+	dir   string
+	cat   *catalog.Catalog
+	alpha attest.Organization
+	beta  attest.Organization
+	users map[string]attest.User
+	err   error
+}
+
+// Main runs a package's tests and removes the shared fixture afterwards; call
+// it from TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	if fixture.dir != "" {
+		os.RemoveAll(fixture.dir)
+	}
+	os.Exit(code)
+}
+
+func buildFixture() {
+	f := &fixture
+	if f.cat, f.err = catalog.Load(); f.err != nil {
+		return
+	}
+	if f.dir, f.err = os.MkdirTemp("", "attest-web-fixture-"); f.err != nil {
+		return
+	}
+	db, err := store.Open(ctx, store.Options{URL: "sqlite:" + filepath.Join(f.dir, "attest.db"), Now: func() time.Time { return Start }})
+	if err != nil {
+		f.err = err
+		return
+	}
+	defer db.Close() // closing checkpoints the WAL into the file we copy
+	if _, f.err = db.Migrate(ctx); f.err != nil {
+		return
+	}
+	f.alpha, f.beta, f.users, f.err = populate(db)
+}
+
+// populate creates the two organizations and their members.
+func populate(db *store.DB) (alpha, beta attest.Organization, users map[string]attest.User, err error) {
+	users = map[string]attest.User{}
+	hash, _ := auth.HashPassword(Password, auth.TestParams)
+	alpha, beta = attest.Organization{Slug: "alpha", Name: "Org alpha"}, attest.Organization{Slug: "beta", Name: "Org beta"}
+	for _, o := range []*attest.Organization{&alpha, &beta} {
+		if err = db.CreateOrg(ctx, o); err != nil {
+			return
+		}
+	}
+	for _, m := range []struct {
+		key  string
+		org  attest.Organization
+		role attest.Role
+	}{{"admin", alpha, attest.RoleAdmin}, {"manager", alpha, attest.RoleManager}, {"employee", alpha, attest.RoleEmployee},
+		{"auditor", alpha, attest.RoleAuditor}, {"spare", alpha, attest.RoleEmployee}, {"outsider", beta, attest.RoleAdmin}} {
+		u := attest.User{Email: m.key + "@" + m.org.Slug + ".test", Name: strings.ToUpper(m.key[:1]) + m.key[1:], PasswordHash: hash}
+		if err = db.CreateUser(ctx, &u); err != nil {
+			return
+		}
+		if err = db.AddMember(ctx, m.org.ID, u.ID, m.role); err != nil {
+			return
+		}
+		users[m.key] = u
+	}
+	return
+}
+
+// New is a server on a database of dialect d holding the two organizations.
+func New(t *testing.T, d store.Dialect) *Env {
+	t.Helper()
+	if d != store.SQLite {
+		e := NewBare(t, d)
+		var err error
+		if e.Alpha, e.Beta, e.Users, err = populate(e.DB); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	fixture.once.Do(buildFixture)
+	if fixture.err != nil {
+		t.Fatalf("test fixture: %v", fixture.err)
+	}
+	b, err := os.ReadFile(filepath.Join(fixture.dir, "attest.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "attest.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := &Clock{t: Start}
+	db, err := store.Open(ctx, store.Options{URL: "sqlite:" + path, Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	e := serve(t, db, c)
+	e.Alpha, e.Beta = fixture.alpha, fixture.beta
+	for k, u := range fixture.users {
+		e.Users[k] = u
+	}
+	return e
+}
+
+// NewBare is a server on an empty database: a fresh install.
+func NewBare(t *testing.T, d store.Dialect) *Env {
+	t.Helper()
+	c := &Clock{t: Start}
+	return serve(t, storetest.Open(t, d, c.Now), c)
+}
+
+func serve(t *testing.T, db *store.DB, c *Clock) *Env {
+	t.Helper()
+	fixture.once.Do(buildFixture)
+	if fixture.err != nil {
+		t.Fatalf("test fixture: %v", fixture.err)
+	}
+	blobs, err := blob.Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
+	_, key, _ := ed25519.GenerateKey(nil)
+	svc := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 1 << 20}
+	srv, err := web.New(web.Config{Services: web.Services{DB: db, Catalog: fixture.cat, Evidence: svc, Now: c.Now, Log: slog.New(slog.DiscardHandler), PasswordParams: auth.TestParams, BaseURL: "http://attest.test"}}, ui.Routes, api.Routes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &Env{T: t, DB: db, Evidence: svc, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
+}
+
+// Member adds a user of role to o, known to the Env as key.
+func (e *Env) Member(o attest.Organization, key string, role attest.Role) attest.User {
+	hash, _ := auth.HashPassword(Password, auth.TestParams)
+	u := attest.User{Email: key + "@" + o.Slug + ".test", Name: strings.ToUpper(key[:1]) + key[1:], PasswordHash: hash}
+	if err := e.DB.CreateUser(ctx, &u); err != nil {
+		e.T.Fatal(err)
+	}
+	if err := e.DB.AddMember(ctx, o.ID, u.ID, role); err != nil {
+		e.T.Fatal(err)
+	}
+	e.Users[key] = u
+	return u
+}
+
+// Token creates an API token for a user in an organization and returns its secret.
+func (e *Env) Token(o attest.Organization, key string) (string, attest.APIToken) {
+	secret := auth.NewSecret("atk_")
+	tok := attest.APIToken{OrgID: o.ID, UserID: e.Users[key].ID, Name: "test", Prefix: secret[:12]}
+	if err := e.DB.CreateToken(ctx, &tok, auth.HashSecret(secret)); err != nil {
+		e.T.Fatal(err)
+	}
+	return secret, tok
+}
+
+// Client is a browser-like HTTP client with its own cookies that does not follow redirects.
+type Client struct {
+	e    *Env
+	HTTP *http.Client
+}
+
+// Anon is a client that has not signed in.
+func (e *Env) Anon() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{e: e, HTTP: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Login signs a user in through the login form.
+func (e *Env) Login(key string) *Client {
+	e.T.Helper()
+	c := e.Anon()
+	res := c.Post("/login", url.Values{"email": {e.Users[key].Email}, "password": {Password}})
+	if res.StatusCode != http.StatusSeeOther {
+		e.T.Fatalf("login %s: status %d: %s", key, res.StatusCode, res.Text)
+	}
+	return c
+}
+
+// Response is a response with its body read.
+type Response struct {
+	*http.Response
+	Text string
+}
+
+// Do sends req.
+func (c *Client) Do(req *http.Request) Response {
+	c.e.T.Helper()
+	res, err := c.HTTP.Do(req)
+	if err != nil {
+		c.e.T.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return Response{res, string(b)}
+}
+
+// Get fetches path.
+func (c *Client) Get(path string) Response {
+	req, _ := http.NewRequest("GET", c.e.TS.URL+path, nil)
+	return c.Do(req)
+}
+
+// Post submits a form to path.
+func (c *Client) Post(path string, form url.Values) Response {
+	req, _ := http.NewRequest("POST", c.e.TS.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.Do(req)
+}
+
+// API calls the JSON API (path relative to /api/v1) with a bearer token;
+// body is sent as is when a string, as JSON otherwise.
+func (e *Env) API(method, path, token string, body any) Response {
+	e.T.Helper()
+	var r io.Reader
+	if body != nil {
+		if s, ok := body.(string); ok {
+			r = strings.NewReader(s)
+		} else {
+			b, _ := json.Marshal(body)
+			r = strings.NewReader(string(b))
+		}
+	}
+	req, _ := http.NewRequest(method, e.TS.URL+"/api/v1"+path, r)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return e.Anon().Do(req)
+}
+
+// RedirectsTo reports whether r is a 303 to a location starting with prefix.
+func (r Response) RedirectsTo(prefix string) bool {
+	return r.StatusCode == http.StatusSeeOther && strings.HasPrefix(r.Header.Get("Location"), prefix)
+}
+
+// Decode reads r's JSON body.
+func Decode[T any](t *testing.T, r Response) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(r.Text), &v); err != nil {
+		t.Fatalf("decode %q: %v", r.Text, err)
+	}
+	return v
+}
+
+// SetupSecret creates a set-up link's secret, valid for an hour.
+func (e *Env) SetupSecret() string {
+	s := auth.NewSecret("")
+	if err := e.DB.CreateSetupToken(ctx, auth.HashSecret(s), e.Clock.Now().Add(time.Hour)); err != nil {
+		e.T.Fatal(err)
+	}
+	return s
+}
+
+// URL is the server's address of path.
+func (c *Client) URL(path string) string { return c.e.TS.URL + path }
