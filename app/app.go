@@ -19,7 +19,6 @@ import (
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/demo"
-	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
@@ -49,13 +48,14 @@ type Config struct {
 
 // App is a running Attest.
 type App struct {
-	cfg    Config
-	DB     *store.DB
-	Blobs  blob.Store
-	Web    *web.Server
-	ln     net.Listener
-	server *http.Server
-	URL    string // the base URL links are built from
+	cfg      Config
+	DB       *store.DB
+	Blobs    blob.Store
+	Services *Services
+	Web      *web.Server
+	ln       net.Listener
+	server   *http.Server
+	URL      string // the base URL links are built from
 }
 
 // New listens, opens and migrates the database and builds the server. It
@@ -120,9 +120,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.MaxUpload == 0 {
 		cfg.MaxUpload = 100 << 20
 	}
-	svc := &evidence.Service{DB: db, Blobs: a.Blobs, Key: key, MaxSize: cfg.MaxUpload}
+	a.Services = NewServices(db, a.Blobs, key, cat, Settings{Now: cfg.Now, PasswordParams: cfg.PasswordParams,
+		SessionIdle: cfg.SessionIdle, MaxUpload: cfg.MaxUpload})
+	svc := a.Services.Evidence
 	a.Web, err = web.New(web.Config{
-		Services:      web.Services{DB: db, Catalog: cat, Evidence: svc, Log: cfg.Log, Now: cfg.Now, BaseURL: a.URL, PasswordParams: cfg.PasswordParams},
+		Services:      a.Services.Web(a.URL),
 		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy, SessionIdle: cfg.SessionIdle,
 	}, ui.Routes, api.Routes)
 	if err != nil {

@@ -18,9 +18,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -39,6 +41,15 @@ type Services struct {
 	InvitationTTL  time.Duration
 	PasswordParams auth.Params
 	Throttle       auth.Throttle
+
+	// The use-case services: every state change goes through one of them.
+	Controls   programme.Controls
+	Scope      programme.Scope
+	Tasks      programme.Tasks
+	Frameworks programme.Frameworks
+	Orgs       *account.Orgs
+	Members    *account.Members
+	Users      *account.Users
 }
 
 // Config is what the web layer needs from the application.

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
@@ -195,8 +196,11 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	}
 	t.Cleanup(func() { blobs.Close() })
 	_, key, _ := ed25519.GenerateKey(nil)
-	svc := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 1 << 20}
-	srv, err := web.New(web.Config{Services: web.Services{DB: db, Catalog: fixture.cat, Evidence: svc, Now: c.Now, Log: slog.New(slog.DiscardHandler), PasswordParams: auth.TestParams, BaseURL: "http://attest.test"}}, ui.Routes, api.Routes)
+	services := app.NewServices(db, blobs, key, fixture.cat, app.Settings{Now: c.Now, PasswordParams: auth.TestParams, MaxUpload: 1 << 20})
+	svc := services.Evidence
+	ws := services.Web("http://attest.test")
+	ws.Log = slog.New(slog.DiscardHandler)
+	srv, err := web.New(web.Config{Services: ws}, ui.Routes, api.Routes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"crypto/ed25519"
+	"time"
+
+	"github.com/attest-hq/attest/account"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
+)
+
+// Services are the opened parts of an install and the use-case services built
+// on them, once. Every door shares them: the web UI and API, the CLI commands,
+// demo seeding, tests and, with monitoring, the job worker. A state change is
+// a method of one of these services, never a transaction in a door.
+type Services struct {
+	DB      *store.DB
+	Blobs   blob.Store         // nil for commands that need no evidence files
+	Key     ed25519.PrivateKey // nil for commands that need no signing key
+	Catalog *catalog.Catalog
+
+	Evidence   *evidence.Service
+	Controls   programme.Controls
+	Scope      programme.Scope
+	Tasks      programme.Tasks
+	Frameworks programme.Frameworks
+	Orgs       *account.Orgs
+	Members    *account.Members
+	Users      *account.Users
+
+	settings Settings
+}
+
+// Settings shape the services' answers. Zero fields take the defaults that
+// Config.withDefaults documents.
+type Settings struct {
+	Now            func() time.Time
+	PasswordParams auth.Params
+	Throttle       auth.Throttle
+	SessionIdle    time.Duration
+	SessionMax     time.Duration
+	InvitationTTL  time.Duration
+	MaxUpload      int64
+}
+
+// NewServices builds every use-case service over the opened parts.
+func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *catalog.Catalog, set Settings) *Services {
+	if set.Now == nil {
+		set.Now = time.Now
+	}
+	p := programme.NewServices(db, cat)
+	return &Services{
+		DB: db, Blobs: blobs, Key: key, Catalog: cat,
+		Evidence:   &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: set.MaxUpload},
+		Controls:   p.Controls,
+		Scope:      p.Scope,
+		Tasks:      p.Tasks,
+		Frameworks: p.Frameworks,
+		Orgs:       &account.Orgs{DB: db, PasswordParams: set.PasswordParams},
+		Members:    &account.Members{DB: db, Now: set.Now, InvitationTTL: set.InvitationTTL, PasswordParams: set.PasswordParams},
+		Users: &account.Users{DB: db, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle,
+			SessionIdle: set.SessionIdle, SessionMax: set.SessionMax},
+		settings: set,
+	}
+}
+
+// Web is what the web layer's handlers work with.
+func (s *Services) Web(baseURL string) web.Services {
+	return web.Services{
+		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Now: s.settings.Now, BaseURL: baseURL,
+		InvitationTTL: s.settings.InvitationTTL, PasswordParams: s.settings.PasswordParams, Throttle: s.settings.Throttle,
+		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
+		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
+	}
+}
