@@ -18,6 +18,7 @@ import (
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/chain"
 	"github.com/attest-hq/attest/demo"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/ledger"
@@ -118,7 +119,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.MaxUpload == 0 {
 		cfg.MaxUpload = 100 << 20
 	}
-	svc := &evidence.Service{DB: db, Blobs: a.Blobs, Key: key, MaxSize: cfg.MaxUpload}
+	svc := &evidence.Service{DB: db, Blobs: a.Blobs, Key: key, MaxSize: cfg.MaxUpload, Heads: chain.Stores(cfg.DataDir, a.Blobs)}
+	if err := svc.Chain().CheckAllHeads(ctx, db); err != nil {
+		// Appends to an affected ledger are refused; the rest of the install works.
+		cfg.Log.Error("LEDGER CUT BACK OR REWRITTEN: the database does not reach the signed heads saved outside it; appends to that ledger are refused; run attest verify", "err", err)
+	}
 	a.Web, err = web.New(web.Config{
 		DB: db, Catalog: cat, Evidence: svc, Log: cfg.Log, Now: cfg.Now, BaseURL: a.URL,
 		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/store"
 )
 
 // A HeadStore keeps the latest signed checkpoint of each organization's chain
@@ -252,8 +253,36 @@ func (c *Chain) CheckHeads(ctx context.Context, org string, entries []ledger.Ent
 			}
 		}
 	}
-	if last != nil && last.Seq == n && n > 0 {
+	if last != nil && n > 0 && last.Seq == n && last.Hash == entries[len(entries)-1].Hash && ledger.VerifyCheckpoint(c.Public(), *last) == nil {
 		return c.SaveHead(ctx, *last)
 	}
 	return nil
+}
+
+// CheckAllHeads runs CheckHeads for every organization of db, without
+// re-verifying the chains (attest verify does): at start, it reveals a cut-back
+// at once. It returns every organization's problem, joined.
+func (c *Chain) CheckAllHeads(ctx context.Context, db *store.DB) error {
+	if len(c.Heads) == 0 {
+		return nil
+	}
+	orgs, err := db.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, o := range orgs {
+		entries, err := db.LedgerEntries(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		last, err := db.LastCheckpoint(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		if err := c.CheckHeads(ctx, o.Slug, entries, last); err != nil {
+			errs = append(errs, fmt.Errorf("the ledger of %s: %w", o.Slug, err))
+		}
+	}
+	return errors.Join(errs...)
 }

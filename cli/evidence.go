@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/chain"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
@@ -29,7 +30,7 @@ func (f *flags) service(ctx context.Context, db *store.DB) (*evidence.Service, e
 	if err != nil {
 		return nil, err
 	}
-	s := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 100 << 20}
+	s := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 100 << 20, Heads: chain.Stores(f.str("data-dir"), blobs)}
 	if _, ok := f.values["max-upload"]; ok {
 		if s.MaxSize, err = f.bytes("max-upload"); err != nil {
 			return nil, err
