@@ -413,10 +413,10 @@ type bundleVerifier struct {
 	org     string
 	format  string
 	records map[recordKey]*otherItem // records of other types
-	blobs  map[string]*zip.File    // blob hash → file
-	byID   map[string][]*indexItem // evidence ID → its items (one per record version)
-	hashed map[string]int64        // blob hash → size, for files that verified
-	bytes  int64
+	blobs   map[string]*zip.File     // blob hash → file
+	byID    map[string][]*indexItem  // evidence ID → its items (one per record version)
+	hashed  map[string]int64         // blob hash → size, for files that verified
+	bytes   int64
 }
 
 func (v *bundleVerifier) report(rep Report) Report {
