@@ -250,7 +250,7 @@ func TestBundle(t *testing.T) {
 		}
 	}
 	readme := string(find(files, "README.txt").data)
-	for _, s := range []string{"Organization:  acme", EncodePublicKey(f.pub), KeyID(f.pub), "5 ledger entries, 5 evidence items, 4 files", "attest-ledger-v1"} {
+	for _, s := range []string{"Organization:  acme", EncodePublicKey(f.pub), KeyID(f.pub), "5 ledger entries, 5 evidence items, 0 other records, 4 files", "attest-ledger-v1"} {
 		if !strings.Contains(readme, s) {
 			t.Errorf("README.txt does not mention %q", s)
 		}
