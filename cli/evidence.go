@@ -103,7 +103,11 @@ func runVerify(e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "%s: FAILED: %v\n", o.Slug, err)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%s: ok: %d ledger entries, %d evidence items, %d blobs (%s) re-hashed\n", o.Slug, rep.Entries, rep.Evidence, rep.Blobs, evidence.FormatSize(rep.Bytes))
+		heads := "no saved head to compare with"
+		if len(rep.Heads) > 0 {
+			heads = "matches the head saved in " + strings.Join(rep.Heads, " and ")
+		}
+		fmt.Fprintf(e.stdout, "%s: ok: %d ledger entries, %d evidence items, %d blobs (%s) re-hashed, %s\n", o.Slug, rep.Entries, rep.Evidence, rep.Blobs, evidence.FormatSize(rep.Bytes), heads)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d organizations failed verification", failed, len(orgs))
@@ -132,8 +136,8 @@ func verifyBundle(e *env, path, pubkey string) error {
 	if err != nil {
 		return fmt.Errorf("%s does not verify: %w", path, err)
 	}
-	fmt.Fprintf(e.stdout, "%s: ok: organization %s, %d ledger entries, %d evidence items, %d blobs (%s) re-hashed, signed checkpoint at entry %d\n",
-		path, rep.Org, rep.Entries, rep.Evidence, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.CheckpointSeq)
+	fmt.Fprintf(e.stdout, "%s: ok: organization %s, %d ledger entries, %d evidence items, %d other records, %d blobs (%s) re-hashed, signed checkpoint at entry %d\n",
+		path, rep.Org, rep.Entries, rep.Evidence, rep.Records, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.CheckpointSeq)
 	return nil
 }
 

@@ -319,6 +319,9 @@ func (s *Service) Verify(ctx context.Context, org attest.Organization) (VerifyRe
 	if err := s.Chain().CheckHeads(ctx, org.Slug, entries, last); err != nil {
 		return rep, err
 	}
+	for _, hs := range s.Heads {
+		rep.Heads = append(rep.Heads, hs.String())
+	}
 	return rep, nil
 }
 
@@ -329,6 +332,7 @@ type VerifyReport struct {
 	Evidence int
 	Blobs    int
 	Bytes    int64
+	Heads    []string // where the saved heads it was compared with are
 }
 
 // rehash streams a blob through SHA-256 and compares it with what the record says.
