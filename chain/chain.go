@@ -11,9 +11,12 @@
 //     RecordType constant there;
 //  2. in its service, build the record, hash it with ledger.HashRecord, store
 //     the row with the record bytes, and call Append with a [Record] of that type;
-//  3. teach the verifiers to re-check it: a check in the service's Verify, and
-//     a case in ledger's bundle checks. Until then its entries still verify as
-//     links of the chain, under the checkpoints.
+//  3. export its records in ledger.Bundle.Records (evidence.Service.Export
+//     builds the bundle), so that every entry's record travels with the chain;
+//  4. teach the verifiers to re-check it: a check in the service's Verify, and
+//     one in ledger's recordChecks for bundles. Until then its entries still
+//     verify as links of the chain, under the checkpoints, and its bundle
+//     records are held to their hashes.
 //
 // After the transaction commits, Append copies the new signed head to the
 // [HeadStore]s, outside the database, so that deleting the newest entries
