@@ -46,3 +46,7 @@ func TestFSKeepsNoNamedObjects(t *testing.T) {
 		t.Fatal("the filesystem store keeps named objects; heads in the data directory would be written twice")
 	}
 }
+
+// S3ForTest opens an empty S3 store on the test gateway, for the external
+// tests of this package (heads_s3_test.go).
+func S3ForTest(t *testing.T) Store { return newS3(t).store }
