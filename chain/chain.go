@@ -72,29 +72,8 @@ func (c *Chain) Append(ctx context.Context, tx *store.Queries, org attest.Organi
 	if err := c.CheckHead(ctx, tx, org, head); err != nil {
 		return ledger.Entry{}, err
 	}
-	for _, hs := range c.Heads {
-		saved, err := hs.Head(ctx, org.Slug)
-		if err != nil {
-			return ledger.Entry{}, fmt.Errorf("reading the saved head of %s: %w", org.Slug, err)
-		}
-		if saved == nil {
-			continue
-		}
-		var last int64
-		var hashAt string
-		if head != nil {
-			last = head.Seq
-			if saved.Seq <= head.Seq {
-				e, err := tx.LedgerEntry(ctx, org.ID, saved.Seq)
-				if err != nil {
-					return ledger.Entry{}, err
-				}
-				hashAt = e.Hash
-			}
-		}
-		if err := CompareHead(last, hashAt, *saved, c.Public(), hs.String()); err != nil {
-			return ledger.Entry{}, fmt.Errorf("refusing to append to the ledger of %s: %w", org.Slug, err)
-		}
+	if err := c.checkSaved(ctx, tx, org, head); err != nil {
+		return ledger.Entry{}, err
 	}
 	now := tx.Now()
 	entry := ledger.Next(head, org.Slug, rec.Type, rec.ID, rec.Hash, now)
@@ -139,6 +118,36 @@ func (c *Chain) CheckHead(ctx context.Context, tx *store.Queries, org attest.Org
 	}
 	if err := ledger.VerifyCheckpoint(c.Public(), *cp); err != nil {
 		return fmt.Errorf("the last checkpoint of %s does not verify with this install's key: %w", org.Slug, err)
+	}
+	return nil
+}
+
+// checkSaved refuses a chain that does not reach the saved heads: appending
+// to a chain cut back behind them would write entries over the missing ones.
+func (c *Chain) checkSaved(ctx context.Context, tx *store.Queries, org attest.Organization, head *ledger.Entry) error {
+	for _, hs := range c.Heads {
+		saved, err := hs.Head(ctx, org.Slug)
+		if err != nil {
+			return fmt.Errorf("reading the saved head of %s: %w", org.Slug, err)
+		}
+		if saved == nil {
+			continue
+		}
+		var last int64
+		var hashAt string
+		if head != nil {
+			last = head.Seq
+			if saved.Seq >= 1 && saved.Seq <= head.Seq {
+				e, err := tx.LedgerEntry(ctx, org.ID, saved.Seq)
+				if err != nil {
+					return err
+				}
+				hashAt = e.Hash
+			}
+		}
+		if err := CompareHead(last, hashAt, *saved, c.Public(), hs.String()); err != nil {
+			return fmt.Errorf("refusing to append to the ledger of %s: %w", org.Slug, err)
+		}
 	}
 	return nil
 }
