@@ -245,8 +245,10 @@ func (c *Chain) CheckHeads(ctx context.Context, org string, entries []ledger.Ent
 		}
 		if saved != nil {
 			var hashAt string
-			if saved.Seq >= 1 && saved.Seq <= n && saved.Seq <= int64(len(entries)) {
-				hashAt = entries[saved.Seq-1].Hash
+			for _, e := range entries { // not indexed by seq: at start the chain is not verified
+				if e.Seq == saved.Seq {
+					hashAt = e.Hash
+				}
 			}
 			if err := CompareHead(n, hashAt, *saved, c.Public(), hs.String()); err != nil {
 				return err
