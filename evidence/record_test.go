@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/chain"
@@ -207,4 +208,26 @@ func editZip(t *testing.T, data []byte, name string, edit func(string) string) [
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// TestRecordGolden pins the bytes of both record versions, as ledger/doc.go
+// specifies them: a changed byte would stop every stored record verifying.
+func TestRecordGolden(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 500_000_000, time.UTC)
+	e := attest.Evidence{UID: "ev_00112233445566778899", Kind: attest.KindFile, Title: "MFA <report>", Source: "Ada <ada@acme.test>",
+		Filename: "mfa.csv", MediaType: "text/csv; charset=utf-8", SHA256: strings.Repeat("ab", 32), Size: 18, CollectedAt: at,
+		AddedBy: 3, CreatedAt: at.Add(250 * time.Millisecond), Controls: []attest.ControlRef{{Ref: "AC-2"}, {Ref: "AC-1"}}}
+	v1 := `{"collected_at":"2026-03-01T12:00:00.500000Z","controls":["AC-2","AC-1"],"filename":"mfa.csv","kind":"file",` +
+		`"media_type":"text/csv; charset=utf-8","notes":"","org":"acme","sha256":"` + e.SHA256 + `","size":18,` +
+		`"source":"Ada <ada@acme.test>","supersedes":"","title":"MFA <report>","type":"evidence","uid":"ev_00112233445566778899","url":""}`
+	v2 := `{"added_by":"Ada <ada@acme.test>","added_by_id":3,"collected_at":"2026-03-01T12:00:00.500000Z","controls":["AC-2","AC-1"],` +
+		`"filename":"mfa.csv","kind":"file","media_type":"text/csv; charset=utf-8","notes":"","org":"acme","sha256":"` + e.SHA256 + `",` +
+		`"size":18,"source":"Ada <ada@acme.test>","stored_at":"2026-03-01T12:00:00.750000Z","supersedes":"","title":"MFA <report>",` +
+		`"type":"evidence","uid":"ev_00112233445566778899","url":"","version":2}`
+	for version, want := range map[int]string{1: v1, 2: v2} {
+		_, got, err := ledger.HashRecord(evidence.Record(version, "acme", e, "", "Ada <ada@acme.test>"))
+		if err != nil || string(got) != want {
+			t.Errorf("version %d record:\n got %s\nwant %s (%v)", version, got, want, err)
+		}
+	}
 }
