@@ -197,12 +197,17 @@ func TestConcurrentAppendsDoNotFork(t *testing.T) {
 				t.Errorf("append: %v", err)
 			}
 		}
+		t.Logf("%d of %d concurrent appends committed", ok, n)
 		entries, _ := f.db.LedgerEntries(ctx, f.org.ID)
 		if len(entries) != ok || ok == 0 {
 			t.Fatalf("%d appends succeeded, %d entries stored", ok, len(entries))
 		}
 		if err := f.verify(t); err != nil {
 			t.Fatalf("the chain forked or broke: %v", err)
+		}
+		// Heads only move forward, whatever order the commits' hooks ran in.
+		if saved, _ := f.heads.Head(ctx, "acme"); saved == nil || saved.Seq != int64(ok) {
+			t.Fatalf("saved head %+v after %d appends", saved, ok)
 		}
 	})
 }
