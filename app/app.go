@@ -121,8 +121,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		cfg.MaxUpload = 100 << 20
 	}
 	a.Services = NewServices(db, a.Blobs, key, cat, Settings{Now: cfg.Now, PasswordParams: cfg.PasswordParams,
-		SessionIdle: cfg.SessionIdle, MaxUpload: cfg.MaxUpload})
+		SessionIdle: cfg.SessionIdle, MaxUpload: cfg.MaxUpload, DataDir: cfg.DataDir})
 	svc := a.Services.Evidence
+	if err := svc.Chain().CheckAllHeads(ctx, db); err != nil {
+		// Appends to an affected ledger are refused; the rest of the install works.
+		cfg.Log.Error("LEDGER CUT BACK OR REWRITTEN: the database does not reach the signed heads saved outside it; appends to that ledger are refused; run attest verify", "err", err)
+	}
 	a.Web, err = web.New(web.Config{
 		Services:      a.Services.Web(a.URL),
 		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy, SessionIdle: cfg.SessionIdle,

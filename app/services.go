@@ -8,6 +8,7 @@ import (
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/chain"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
@@ -46,6 +47,7 @@ type Settings struct {
 	SessionMax     time.Duration
 	InvitationTTL  time.Duration
 	MaxUpload      int64
+	DataDir        string // where ledger heads are saved beside the database (and in the bucket, with S3 blobs)
 }
 
 // NewServices builds every use-case service over the opened parts.
@@ -56,7 +58,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	p := programme.NewServices(db, cat)
 	return &Services{
 		DB: db, Blobs: blobs, Key: key, Catalog: cat,
-		Evidence:   &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: set.MaxUpload},
+		Evidence:   &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: set.MaxUpload, Heads: chain.Stores(set.DataDir, blobs)},
 		Controls:   p.Controls,
 		Scope:      p.Scope,
 		Tasks:      p.Tasks,

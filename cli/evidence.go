@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/chain"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
@@ -29,7 +30,7 @@ func (f *flags) service(ctx context.Context, db *store.DB) (*evidence.Service, e
 	if err != nil {
 		return nil, err
 	}
-	s := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 100 << 20}
+	s := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 100 << 20, Heads: chain.Stores(f.str("data-dir"), blobs)}
 	if _, ok := f.values["max-upload"]; ok {
 		if s.MaxSize, err = f.bytes("max-upload"); err != nil {
 			return nil, err
@@ -102,7 +103,11 @@ func runVerify(e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "%s: FAILED: %v\n", o.Slug, err)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%s: ok: %d ledger entries, %d evidence items, %d blobs (%s) re-hashed\n", o.Slug, rep.Entries, rep.Evidence, rep.Blobs, evidence.FormatSize(rep.Bytes))
+		heads := "no saved head to compare with"
+		if len(rep.Heads) > 0 {
+			heads = "matches the head saved in " + strings.Join(rep.Heads, " and ")
+		}
+		fmt.Fprintf(e.stdout, "%s: ok: %d ledger entries, %d evidence items, %d blobs (%s) re-hashed, %s\n", o.Slug, rep.Entries, rep.Evidence, rep.Blobs, evidence.FormatSize(rep.Bytes), heads)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d organizations failed verification", failed, len(orgs))
@@ -131,8 +136,8 @@ func verifyBundle(e *env, path, pubkey string) error {
 	if err != nil {
 		return fmt.Errorf("%s does not verify: %w", path, err)
 	}
-	fmt.Fprintf(e.stdout, "%s: ok: organization %s, %d ledger entries, %d evidence items, %d blobs (%s) re-hashed, signed checkpoint at entry %d\n",
-		path, rep.Org, rep.Entries, rep.Evidence, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.CheckpointSeq)
+	fmt.Fprintf(e.stdout, "%s: ok: organization %s, %d ledger entries, %d evidence items, %d other records, %d blobs (%s) re-hashed, signed checkpoint at entry %d\n",
+		path, rep.Org, rep.Entries, rep.Evidence, rep.Records, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.CheckpointSeq)
 	return nil
 }
 

@@ -82,9 +82,22 @@ func TestEvidenceCommands(t *testing.T) {
 				}
 			}
 
-			if r := runCLI(t, vars, "", "verify"); r.code != 0 || !strings.Contains(r.stdout, "acme: ok: 1 ledger entries, 1 evidence items, 1 blobs") {
+			if r := runCLI(t, vars, "", "verify"); r.code != 0 || !strings.Contains(r.stdout, "acme: ok: 1 ledger entries, 1 evidence items, 1 blobs") ||
+				!strings.Contains(r.stdout, "matches the head saved in "+filepath.Join(dir, "heads")) {
 				t.Fatalf("verify: %+v", r)
 			}
+			// The signed head is saved outside the database; one from the future
+			// (as after a cut-back) fails verification and names what is missing.
+			headFile := filepath.Join(dir, "heads", "acme.json")
+			saved, err := os.ReadFile(headFile)
+			if err != nil || !strings.Contains(string(saved), `"seq":1`) {
+				t.Fatalf("saved head: %s %v", saved, err)
+			}
+			os.WriteFile(headFile, []byte(strings.Replace(string(saved), `"seq":1`, `"seq":3`, 1)), 0o600)
+			if r := runCLI(t, vars, "", "verify"); r.code != 1 || !strings.Contains(r.stdout, "acme: FAILED: the head saved in") {
+				t.Fatalf("verify with a forged head: %+v", r)
+			}
+			os.WriteFile(headFile, saved, 0o600)
 			bundle := filepath.Join(dir, "acme.zip")
 			if r := runCLI(t, vars, "", "evidence", "export", "--org", "acme", "--out", bundle); r.code != 0 || !strings.Contains(r.stdout, "attest verify "+bundle+" --pubkey "+pub) {
 				t.Fatalf("export: %+v", r)

@@ -103,7 +103,7 @@ func (s *Service) Export(ctx context.Context, org attest.Organization, w io.Writ
 	for i := len(all) - 1; i >= 0; i-- { // oldest first
 		ev := all[i]
 		be := ledger.BundleEvidence{ID: ev.UID, Title: ev.Title, Kind: ev.Kind, MediaType: ev.MediaType, Filename: ev.Filename, SHA256: ev.SHA256,
-			Size: ev.Size, CollectedAt: ev.CollectedAt, Source: ev.Source, AddedBy: ev.AddedByName, Notes: ev.Notes, Supersedes: uids[ev.Supersedes],
+			Size: ev.Size, CollectedAt: ev.CollectedAt, Source: ev.Source, AddedBy: AddedByLabel(ev), Notes: ev.Notes, Supersedes: uids[ev.Supersedes],
 			RecordHash: ev.RecordHash, Record: ev.Record}
 		if !ev.PeriodStart.IsZero() {
 			ps, pe := ev.PeriodStart, ev.PeriodEnd

@@ -12,10 +12,12 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/chain"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 )
@@ -28,6 +30,18 @@ type Service struct {
 	Blobs   blob.Store
 	Key     ed25519.PrivateKey // the install's signing key
 	MaxSize int64              // largest accepted content, in bytes
+	// Heads keep each organization's signed head outside the database
+	// (chain.Stores); Verify compares them with the chain.
+	Heads []chain.HeadStore
+
+	once  sync.Once
+	chain *chain.Chain
+}
+
+// Chain is the ledger the service appends to, built once from Key and Heads.
+func (s *Service) Chain() *chain.Chain {
+	s.once.Do(func() { s.chain = &chain.Chain{Key: s.Key, Heads: s.Heads} })
+	return s.chain
 }
 
 // New is what a caller knows about evidence being added.
@@ -114,7 +128,9 @@ func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence,
 			}
 			supersedesUID = old.UID
 		}
-		hash, record, err := ledger.HashRecord(Record(n.Org.Slug, e, supersedesUID))
+		// The record commits to when the row is stored, so the time is set here.
+		e.CreatedAt = tx.Now()
+		hash, record, err := ledger.HashRecord(Record(RecordVersion, n.Org.Slug, e, supersedesUID, n.Actor.Label))
 		if err != nil {
 			return err
 		}
@@ -122,7 +138,7 @@ func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence,
 		if err := tx.CreateEvidence(ctx, &e); err != nil {
 			return err
 		}
-		entry, err := s.append(ctx, tx, n.Org, "evidence", e.UID, e.RecordHash)
+		entry, err := s.Chain().Append(ctx, tx, n.Org, chain.Record{Type: ledger.RecordTypeEvidence, ID: e.UID, Hash: e.RecordHash})
 		if err != nil {
 			return err
 		}
@@ -137,59 +153,19 @@ func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence,
 	return e, err
 }
 
-// append adds a ledger entry on the organization's head and signs a
-// checkpoint at it, inside the caller's transaction.
-func (s *Service) append(ctx context.Context, tx *store.Queries, org attest.Organization, recordType, recordID, recordHash string) (ledger.Entry, error) {
-	head, err := tx.LedgerHead(ctx, org.ID)
-	if err != nil {
-		return ledger.Entry{}, err
-	}
-	if err := s.checkHead(ctx, tx, org, head); err != nil {
-		return ledger.Entry{}, err
-	}
-	now := tx.Now()
-	entry := ledger.Next(head, org.Slug, recordType, recordID, recordHash, now)
-	if err := tx.AppendLedger(ctx, org.ID, entry); err != nil {
-		return entry, err
-	}
-	if err := tx.AddCheckpoint(ctx, org.ID, ledger.Sign(s.Key, org.Slug, entry, now)); err != nil {
-		return entry, err
-	}
-	return entry, nil
-}
+// RecordVersion is the version of the evidence record that Add writes.
+// Version 1 (before "version" was a key) lacks who added the evidence and when
+// it was stored; rows committed as version 1 keep their version and verify as
+// such. ledger's package documentation specifies both.
+const RecordVersion = 2
 
-// checkHead refuses to build on a head that the install did not sign: every
-// append signs a checkpoint at the new head, so the head must be exactly the
-// last checkpoint's entry, intact, under this install's key. Otherwise the
-// chain was changed outside Attest, and signing on top of it would vouch for
-// the change.
-func (s *Service) checkHead(ctx context.Context, tx *store.Queries, org attest.Organization, head *ledger.Entry) error {
-	if head == nil {
-		return nil
-	}
-	cp, err := tx.LastCheckpoint(ctx, org.ID)
-	if err != nil {
-		return err
-	}
-	pub := s.Key.Public().(ed25519.PublicKey)
-	switch {
-	case head.ComputeHash() != head.Hash:
-		return fmt.Errorf("ledger entry %d of %s does not match its hash; it was changed outside Attest: run attest verify", head.Seq, org.Slug)
-	case cp == nil:
-		return fmt.Errorf("the ledger of %s has %d entries but no checkpoint; it was changed outside Attest: run attest verify", org.Slug, head.Seq)
-	case cp.Seq != head.Seq || cp.Hash != head.Hash:
-		return fmt.Errorf("the ledger head of %s (entry %d) is not the last signed checkpoint (entry %d); it was changed outside Attest: run attest verify", org.Slug, head.Seq, cp.Seq)
-	}
-	if err := ledger.VerifyCheckpoint(pub, *cp); err != nil {
-		return fmt.Errorf("the last checkpoint of %s does not verify with this install's key: %w", org.Slug, err)
-	}
-	return nil
-}
-
-// Record is the canonical description of an evidence item that its ledger
-// entry commits to. It names controls by ref and people by label so that a
-// bundle verifies without Attest's database.
-func Record(org string, e attest.Evidence, supersedesUID string) map[string]any {
+// Record is the canonical description of an evidence item, in record version
+// 1 or 2, that its ledger entry commits to. It names controls by ref and
+// people by label (addedBy, as shown when the evidence was added) so that a
+// bundle verifies without Attest's database. Version 2 adds "version",
+// "added_by" (the label), "added_by_id" (e.AddedBy, 0 for none) and
+// "stored_at" (e.CreatedAt).
+func Record(version int, org string, e attest.Evidence, supersedesUID, addedBy string) map[string]any {
 	var controls []string
 	for _, c := range e.Controls {
 		controls = append(controls, c.Ref)
@@ -204,6 +180,9 @@ func Record(org string, e attest.Evidence, supersedesUID string) map[string]any 
 	}
 	if controls == nil {
 		rec["controls"] = []string{}
+	}
+	if version >= 2 {
+		rec["version"], rec["added_by"], rec["added_by_id"], rec["stored_at"] = version, addedBy, e.AddedBy, stampString(e.CreatedAt)
 	}
 	return rec
 }
@@ -331,6 +310,18 @@ func (s *Service) Verify(ctx context.Context, org attest.Organization) (VerifyRe
 			return rep, fmt.Errorf("evidence %s has no ledger entry: it was added outside Attest", ev.UID)
 		}
 	}
+	// The chain verified up to its signed head; only the heads saved outside
+	// the database show whether newer entries were cut off.
+	var last *ledger.Checkpoint
+	if len(checkpoints) > 0 {
+		last = &checkpoints[len(checkpoints)-1]
+	}
+	if err := s.Chain().CheckHeads(ctx, org.Slug, entries, last); err != nil {
+		return rep, err
+	}
+	for _, hs := range s.Heads {
+		rep.Heads = append(rep.Heads, hs.String())
+	}
 	return rep, nil
 }
 
@@ -341,6 +332,7 @@ type VerifyReport struct {
 	Evidence int
 	Blobs    int
 	Bytes    int64
+	Heads    []string // where the saved heads it was compared with are
 }
 
 // rehash streams a blob through SHA-256 and compares it with what the record says.
@@ -391,7 +383,11 @@ func recordMatchesRow(org string, ev attest.Evidence, supersedesUID string) erro
 	if len(ordered) != len(refs) {
 		return fmt.Errorf("its control links differ from the committed record")
 	}
-	hash, rebuilt, err := ledger.HashRecord(Record(org, withControlsInRecordOrder(ev, committed), supersedesUID))
+	version, addedBy, err := recordVersion(committed)
+	if err != nil {
+		return err
+	}
+	hash, rebuilt, err := ledger.HashRecord(Record(version, org, withControlsInRecordOrder(ev, committed), supersedesUID, addedBy))
 	if err != nil {
 		return err
 	}
@@ -423,4 +419,31 @@ func withControlsInRecordOrder(ev attest.Evidence, committed map[string]any) att
 		}
 	}
 	return ev
+}
+
+// recordVersion reads the version of a committed record (1 when it has no
+// "version" key) and, from version 2, the label of who added it: the label is
+// kept only in the record, as it was shown at the time.
+func recordVersion(committed map[string]any) (int, string, error) {
+	v, ok := committed["version"]
+	if !ok {
+		return 1, "", nil
+	}
+	if f, isNum := v.(float64); !isNum || f != RecordVersion {
+		return 0, "", fmt.Errorf("its record has version %v, which this version of Attest does not know", v)
+	}
+	label, _ := committed["added_by"].(string)
+	return RecordVersion, label, nil
+}
+
+// AddedByLabel is who added the evidence as its record states it (record
+// version 2), else as the database names the user now.
+func AddedByLabel(ev attest.Evidence) string {
+	var rec map[string]any
+	if ledger.DecodeRecord(ev.Record, &rec) == nil {
+		if label, ok := rec["added_by"].(string); ok {
+			return label
+		}
+	}
+	return ev.AddedByName
 }

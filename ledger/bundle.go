@@ -14,8 +14,12 @@ import (
 	"time"
 )
 
-// BundleFormat names the bundle layout in index.json.
-const BundleFormat = "attest-bundle-v1"
+// BundleFormat names the bundle layout that WriteBundle writes, in index.json.
+// VerifyBundle reads it and BundleFormatV1.
+const BundleFormat = "attest-bundle-v2"
+
+// BundleFormatV1 is the first layout: evidence records only, no "records".
+const BundleFormatV1 = "attest-bundle-v1"
 
 // Limits on how much VerifyBundle inflates from the files other than blobs.
 // A bundle is untrusted input: without a bound, a few kilobytes of zip could
@@ -42,7 +46,8 @@ type Bundle struct {
 	GeneratedAt time.Time
 	PublicKey   string // EncodePublicKey of the install's key; a hint only, never trusted
 	Evidence    []BundleEvidence
-	Entries     []Entry // in sequence order
+	Records     []BundleRecord // the records of every other type
+	Entries     []Entry        // in sequence order
 	Checkpoints []Checkpoint
 }
 
@@ -52,6 +57,7 @@ type Report struct {
 	Org           string
 	Entries       int    // ledger entries
 	Evidence      int    // evidence items in index.json
+	Records       int    // records of other types in index.json
 	Blobs         int    // distinct files re-hashed
 	Bytes         int64  // total size of those files
 	Head          string // hash of the last entry
@@ -64,6 +70,7 @@ type indexJSON struct {
 	GeneratedAt string           `json:"generated_at"`
 	PublicKey   string           `json:"public_key"`
 	Evidence    []BundleEvidence `json:"evidence"`
+	Records     []BundleRecord   `json:"records,omitempty"` // from attest-bundle-v2
 }
 
 // WriteBundle writes b as a zip archive to w. Files, in this order: README.txt,
@@ -96,6 +103,14 @@ func WriteBundle(w io.Writer, b Bundle, openBlob func(sha string) (io.ReadCloser
 	head := b.Entries[len(b.Entries)-1]
 	if !slices.ContainsFunc(b.Checkpoints, func(c Checkpoint) bool { return c.Seq == head.Seq && c.Hash == head.Hash }) {
 		return fmt.Errorf("bundle: no checkpoint covers the head of the ledger (entry %d); sign one before exporting", head.Seq)
+	}
+	for _, r := range b.Records {
+		if r.Type == RecordTypeEvidence {
+			return fmt.Errorf("bundle: evidence %s is listed as a record; evidence goes with its file in Evidence", r.ID)
+		}
+		if err := r.CheckRecord(b.Org); err != nil {
+			return fmt.Errorf("bundle: %w", err)
+		}
 	}
 	evidence := slices.Clone(b.Evidence)
 	sizes := map[string]int64{} // blob hash → size
@@ -134,7 +149,7 @@ func WriteBundle(w io.Writer, b Bundle, openBlob func(sha string) (io.ReadCloser
 	}); err != nil {
 		return err
 	}
-	if err := put(indexFile, zip.Deflate, func(w io.Writer) error { return writeIndex(w, b, evidence) }); err != nil {
+	if err := put(indexFile, zip.Deflate, func(w io.Writer) error { return writeIndex(w, b, evidence, b.Records) }); err != nil {
 		return err
 	}
 	if err := put(ledgerFile, zip.Deflate, func(w io.Writer) error { return writeLines(w, "", b.Entries, "") }); err != nil {
@@ -178,9 +193,10 @@ func copyBlob(w io.Writer, sha string, size int64, id string, openBlob func(stri
 
 func blobName(sha string) string { return blobDir + sha[:2] + "/" + sha }
 
-// writeIndex writes index.json with one evidence item per line, so that the file
-// reads and diffs well without re-indenting (which would change record bytes).
-func writeIndex(w io.Writer, b Bundle, evidence []BundleEvidence) error {
+// writeIndex writes index.json with one evidence item or record per line, so
+// that the file reads and diffs well without re-indenting (which would change
+// record bytes).
+func writeIndex(w io.Writer, b Bundle, evidence []BundleEvidence, records []BundleRecord) error {
 	head, err := marshal(indexJSON{Format: BundleFormat, Org: b.Org, GeneratedAt: FormatTime(b.GeneratedAt), PublicKey: b.PublicKey})
 	if err != nil {
 		return err
@@ -190,7 +206,10 @@ func writeIndex(w io.Writer, b Bundle, evidence []BundleEvidence) error {
 	if _, err := w.Write(head); err != nil {
 		return err
 	}
-	return writeLines(w, "[", evidence, "]}\n")
+	if err := writeLines(w, "[", evidence, "],\n\"records\":"); err != nil {
+		return err
+	}
+	return writeLines(w, "[", records, "]}\n")
 }
 
 // writeLines writes open, then one JSON value per line (comma-separated when
@@ -270,7 +289,7 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // names are checked below, by stricter rules
 		return rep, fmt.Errorf("bundle: not a readable zip archive: %w", err)
 	}
-	v := &bundleVerifier{blobs: map[string]*zip.File{}, byID: map[string][]*indexItem{}, hashed: map[string]int64{}}
+	v := &bundleVerifier{blobs: map[string]*zip.File{}, byID: map[string][]*indexItem{}, hashed: map[string]int64{}, records: map[recordKey]*otherItem{}}
 	files := map[string]*zip.File{}
 	if err := v.scan(zr, files); err != nil {
 		return rep, err
@@ -279,8 +298,13 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if err := readJSON(files[indexFile], indexFile, MaxIndexSize, &idx); err != nil {
 		return rep, err
 	}
-	if idx.Format != BundleFormat {
-		return rep, fmt.Errorf("bundle: index.json has format %q; this verifier reads %q", idx.Format, BundleFormat)
+	switch {
+	case idx.Format == BundleFormatV1 && idx.Records != nil:
+		return rep, fmt.Errorf("bundle: index.json is %s, which has no \"records\"", BundleFormatV1)
+	case idx.Format == BundleFormat && idx.Records == nil:
+		return rep, fmt.Errorf("bundle: index.json is %s but has no \"records\"", BundleFormat)
+	case idx.Format != BundleFormat && idx.Format != BundleFormatV1:
+		return rep, fmt.Errorf("bundle: index.json has format %q; this verifier reads %q and %q", idx.Format, BundleFormat, BundleFormatV1)
 	}
 	entries, err := readLedger(files[ledgerFile])
 	if err != nil {
@@ -290,8 +314,8 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if err := readJSON(files[checkpointsFile], checkpointsFile, MaxCheckpointsSize, &checkpoints); err != nil {
 		return rep, err
 	}
-	v.org = idx.Org
-	rep.Org, rep.Entries, rep.Evidence = idx.Org, len(entries), len(idx.Evidence)
+	v.org, v.format = idx.Org, idx.Format
+	rep.Org, rep.Entries, rep.Evidence, rep.Records = idx.Org, len(entries), len(idx.Evidence), len(idx.Records)
 	if len(entries) == 0 {
 		return rep, errors.New("bundle: ledger.jsonl has no entries, so there is nothing to verify")
 	}
@@ -306,6 +330,17 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 			}
 		}
 		v.byID[it.ID] = append(v.byID[it.ID], it)
+	}
+	for i := range idx.Records {
+		r := &idx.Records[i]
+		if r.Type == RecordTypeEvidence {
+			return rep, fmt.Errorf("bundle: index.json lists evidence %s under \"records\"; evidence goes under \"evidence\"", r.ID)
+		}
+		k := recordKey{r.Type, r.ID, r.RecordHash}
+		if v.records[k] != nil {
+			return rep, fmt.Errorf("bundle: index.json lists %s %s with record hash %s twice", r.Type, r.ID, r.RecordHash)
+		}
+		v.records[k] = &otherItem{BundleRecord: r}
 	}
 
 	n, chainErr := verifyChain(entries, checkpoints, pub, v.checkRecord)
@@ -344,6 +379,11 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 			}
 		}
 	}
+	for _, r := range idx.Records {
+		if !v.records[recordKey{r.Type, r.ID, r.RecordHash}].used {
+			return rep, fmt.Errorf("bundle: %s %s (record hash %s) is in index.json, but no ledger entry records it", r.Type, r.ID, r.RecordHash)
+		}
+	}
 	for _, sha := range slices.Sorted(maps.Keys(v.blobs)) {
 		if _, ok := v.hashed[sha]; !ok {
 			return rep, fmt.Errorf("bundle: file %s belongs to no evidence recorded in the ledger", blobName(sha))
@@ -359,12 +399,24 @@ type indexItem struct {
 	problem error // the result of checking the item, once checked
 }
 
+// otherItem is a record of a type other than evidence, in a v2 bundle.
+type otherItem struct {
+	*BundleRecord
+	used    bool
+	checked bool
+	problem error
+}
+
+type recordKey struct{ typ, id, hash string }
+
 type bundleVerifier struct {
-	org    string
-	blobs  map[string]*zip.File    // blob hash → file
-	byID   map[string][]*indexItem // evidence ID → its items (one per record version)
-	hashed map[string]int64        // blob hash → size, for files that verified
-	bytes  int64
+	org     string
+	format  string
+	records map[recordKey]*otherItem // records of other types
+	blobs   map[string]*zip.File     // blob hash → file
+	byID    map[string][]*indexItem  // evidence ID → its items (one per record version)
+	hashed  map[string]int64         // blob hash → size, for files that verified
+	bytes   int64
 }
 
 func (v *bundleVerifier) report(rep Report) Report {
@@ -423,6 +475,17 @@ func unsafeName(name string) bool {
 // checkRecord is VerifyChain's check: the entry's record must be in the index and
 // agree with itself. Files are hashed separately (checkBlob).
 func (v *bundleVerifier) checkRecord(e Entry) error {
+	if e.RecordType != RecordTypeEvidence && v.format != BundleFormatV1 {
+		r := v.records[recordKey{e.RecordType, e.RecordID, e.RecordHash}]
+		if r == nil {
+			return fmt.Errorf("the record of %s %s with this record hash is not in index.json", e.RecordType, e.RecordID)
+		}
+		r.used = true
+		if !r.checked {
+			r.checked, r.problem = true, r.CheckRecord(v.org)
+		}
+		return r.problem
+	}
 	it, err := v.item(e)
 	if err != nil {
 		return err
@@ -436,7 +499,7 @@ func (v *bundleVerifier) checkRecord(e Entry) error {
 
 func (v *bundleVerifier) item(e Entry) (*indexItem, error) {
 	if e.RecordType != RecordTypeEvidence {
-		return nil, fmt.Errorf("record type %q cannot be checked: %s bundles carry only %s records", e.RecordType, BundleFormat, RecordTypeEvidence)
+		return nil, fmt.Errorf("record type %q cannot be checked: %s bundles carry only %s records", e.RecordType, BundleFormatV1, RecordTypeEvidence)
 	}
 	items := v.byID[e.RecordID]
 	if len(items) == 0 {
@@ -452,6 +515,9 @@ func (v *bundleVerifier) item(e Entry) (*indexItem, error) {
 
 // checkBlob re-hashes the file behind an entry whose record has verified.
 func (v *bundleVerifier) checkBlob(e Entry) error {
+	if e.RecordType != RecordTypeEvidence {
+		return nil // only evidence has files
+	}
 	it, err := v.item(e)
 	if err != nil {
 		return err // not reached: checkRecord accepted e

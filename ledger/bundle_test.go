@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"maps"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -249,7 +250,7 @@ func TestBundle(t *testing.T) {
 		}
 	}
 	readme := string(find(files, "README.txt").data)
-	for _, s := range []string{"Organization:  acme", EncodePublicKey(f.pub), KeyID(f.pub), "5 ledger entries, 5 evidence items, 4 files", "attest-ledger-v1"} {
+	for _, s := range []string{"Organization:  acme", EncodePublicKey(f.pub), KeyID(f.pub), "5 ledger entries, 5 evidence items, 0 other records, 4 files", "attest-ledger-v1"} {
 		if !strings.Contains(readme, s) {
 			t.Errorf("README.txt does not mention %q", s)
 		}
@@ -539,10 +540,93 @@ func TestBundleContents(t *testing.T) {
 		b.Checkpoints = append(slices.Clone(b.Checkpoints), Sign(f.priv, "acme", head, t0.Add(time.Hour)))
 		_, err := verifyBytes(f.write(t, b), f.pub)
 		var fail *Failure
-		if !errors.As(err, &fail) || fail.Seq != 6 || !strings.Contains(fail.Reason, `record type "approval" cannot be checked`) {
+		if !errors.As(err, &fail) || fail.Seq != 6 || !strings.Contains(fail.Reason, `the record of approval 7 with this record hash is not in index.json`) {
 			t.Errorf("VerifyBundle = %v", err)
 		}
 	})
+	// A record type this verifier does not know still verifies as a link of
+	// the chain, with its bytes held to the hash its entry committed to.
+	withApproval := func(t *testing.T) (*fixture, Bundle) {
+		f := newFixture(t)
+		b := f.bundle
+		hash, rec, err := HashRecord(map[string]any{"type": "approval", "org": "acme", "policy": "Access <policy>", "version": 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Records = []BundleRecord{{Type: "approval", ID: "7", RecordHash: hash, Record: rec}}
+		head := Next(&b.Entries[4], "acme", "approval", "7", hash, t0.Add(time.Hour))
+		b.Entries = append(slices.Clone(b.Entries), head)
+		b.Checkpoints = append(slices.Clone(b.Checkpoints), Sign(f.priv, "acme", head, t0.Add(time.Hour)))
+		return f, b
+	}
+	t.Run("record of an unknown type", func(t *testing.T) {
+		f, b := withApproval(t)
+		rep, err := verifyBytes(f.write(t, b), f.pub)
+		if err != nil || rep.Records != 1 || rep.Entries != 6 || rep.Evidence != 5 {
+			t.Fatalf("VerifyBundle = %+v, %v", rep, err)
+		}
+	})
+	t.Run("record of an unknown type changed", func(t *testing.T) {
+		f, b := withApproval(t)
+		files := unzip(t, f.write(t, b))
+		idx := find(files, "index.json")
+		idx.data = bytes.Replace(idx.data, []byte(`Access <policy>`), []byte(`Access policy!!`), 1)
+		_, err := verifyBytes(rezip(t, files), f.pub)
+		var fail *Failure
+		if !errors.As(err, &fail) || fail.Seq != 6 || !strings.Contains(fail.Reason, "do not hash to its record_hash") {
+			t.Errorf("VerifyBundle = %v", err)
+		}
+	})
+	t.Run("record no entry records", func(t *testing.T) {
+		f, b := withApproval(t)
+		extra := b.Records[0]
+		extra.ID = "8"
+		b.Records = append(b.Records, extra)
+		_, err := verifyBytes(f.write(t, b), f.pub)
+		if err == nil || !strings.Contains(err.Error(), "approval 8 (record hash") {
+			t.Errorf("VerifyBundle = %v", err)
+		}
+	})
+}
+
+// testdata/bundle-v1.zip was written by the attest-bundle-v1 writer (newFixture's
+// bundle, exported with WriteBundle before bundle v2), with
+// testdata/bundle-v1.pubkey its key. It is checked in so that v1 bundles keep
+// verifying whatever the writer becomes.
+func TestVerifiesV1Bundles(t *testing.T) {
+	data, err := os.ReadFile("testdata/bundle-v1.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := os.ReadFile("testdata/bundle-v1.pubkey")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := ParsePublicKey(strings.TrimSpace(string(key)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(find(unzip(t, data), "index.json").data, []byte(`"format":"attest-bundle-v1"`)) {
+		t.Fatal("the fixture is not a v1 bundle")
+	}
+	rep, err := verifyBytes(data, pub)
+	if err != nil || rep.Entries != 5 || rep.Evidence != 5 || rep.Records != 0 {
+		t.Fatalf("v1 bundle: %+v, %v", rep, err)
+	}
+	// v1 is still checked as strictly as before.
+	files := unzip(t, data)
+	idx := find(files, "index.json")
+	idx.data = bytes.Replace(idx.data, []byte(`"title":"Config export"`), []byte(`"title":"Config exp0rt"`), 1)
+	if _, err := verifyBytes(rezip(t, files), pub); err == nil || !strings.Contains(err.Error(), "title") {
+		t.Fatalf("edited v1 bundle: %v", err)
+	}
+	// A v1 index cannot carry records.
+	files = unzip(t, data)
+	idx = find(files, "index.json")
+	idx.data = bytes.Replace(idx.data, []byte(`]}`+"\n"), []byte(`],"records":[]}`+"\n"), 1)
+	if _, err := verifyBytes(rezip(t, files), pub); err == nil || !strings.Contains(err.Error(), "has no \"records\"") {
+		t.Fatalf("v1 bundle with records: %v", err)
+	}
 }
 
 func TestWriteBundleRefusals(t *testing.T) {

@@ -11,7 +11,7 @@
 // # Entries
 //
 // Each record (an evidence item today; approvals, acceptances and test-result
-// summaries later) is appended to its organization's chain as an [Entry]. Entry
+// summaries later; see Record types) is appended to its organization's chain as an [Entry]. Entry
 // N commits to entry N-1 through Prev and to its record through RecordHash, so
 // changing, removing, inserting or reordering anything breaks every later link.
 // Sequence numbers run 1, 2, 3 … per organization, without gaps. Entry 1's Prev
@@ -82,20 +82,70 @@
 // ensure_ascii=False) produces the same bytes. A verifier never has to rebuild a
 // record, though: a bundle carries the exact bytes.
 //
+// # Record types
+//
+// An entry's record_type names what its record is, and the record says which
+// version of that type it is. The types are:
+//
+//	evidence   an evidence item (RecordTypeEvidence), versions 1 and 2 below
+//
+// Policy approvals, acceptances, resource snapshots and test-run summaries will
+// be added here, each with its record specified key by key, version by
+// version. A record is always one JSON object in canonical JSON; from version
+// 2 of a type on it carries "version" (an integer), and a record without
+// "version" is version 1. A type's record never changes once a version is
+// published: a new field makes a new version, and old records keep verifying
+// as the version they were written in. Records are appended through one path
+// (package chain in Attest), which checks the head, appends the entry and
+// signs a checkpoint in the transaction that stores the record.
+//
 // # Evidence records
 //
-// What an evidence record holds is decided by the code that records evidence;
-// the ledger needs only its canonical bytes. A bundle does require each evidence
-// record to be a JSON object that names its file by "sha256" (the file's hex
-// SHA-256) and "size" (its length in bytes, an integer), so that committing to
-// the record commits to the file. index.json repeats the record's metadata in
-// fixed fields for reading, and [BundleEvidence.CheckRecord] holds those fields
-// to the record: a field the record also carries (title, kind, media_type,
-// filename, source, notes, supersedes, collected_at, period_start, period_end,
-// controls, id, added_by) must agree with it, and a field the record lacks must
-// be empty, except id (bound by the entry's record_id) and added_by (a display
-// name). A record's "org" and "type", if present, must be the bundle's
-// organization and "evidence".
+// Version 1, written by Attest before version 2, has exactly these keys:
+//
+//	type          "evidence"
+//	org           the organization's slug
+//	uid           the item's public ID, "ev_" and 20 hex digits (the entry's record_id)
+//	kind          "file", "link", "attestation" or "system"
+//	title, source, url, filename, media_type, notes
+//	              strings, "" when not set
+//	sha256        the content's SHA-256, 64 lowercase hex digits
+//	size          the content's length in bytes, an integer
+//	collected_at  a time in the form above
+//	period_start, period_end
+//	              times, both present when the item covers a period, both absent otherwise
+//	supersedes    the uid of the item this one corrects, or ""
+//	controls      the refs of the controls it supports, an array of strings, in the order linked
+//
+// Version 2 has every key of version 1 and:
+//
+//	version       2
+//	added_by      who added it, as Attest showed them at the time: a person's
+//	              label (name and e-mail) or the command line's label
+//	added_by_id   the adding user's ID in the install's database, 0 for none
+//	stored_at     when the evidence row was stored, a time in the form above
+//
+// so that changing who added an item or when it was stored, in the database or
+// in a bundle's index.json, no longer verifies. For example, with the keys in
+// canonical order (one line here, shortened):
+//
+//	{"added_by":"Ada <ada@acme.test>","added_by_id":3,"collected_at":"2026-03-01T12:00:00.000000Z",
+//	"controls":["AC-2"],"filename":"mfa.csv","kind":"file","media_type":"text/csv; charset=utf-8",
+//	"notes":"","org":"acme","sha256":"…","size":18,"source":"Ada <ada@acme.test>",
+//	"stored_at":"2026-03-01T12:00:00.250000Z","supersedes":"","title":"MFA report","type":"evidence",
+//	"uid":"ev_…","url":"","version":2}
+//
+// A bundle requires each evidence record to be a JSON object that names its
+// file by "sha256" and "size", so that committing to the record commits to
+// the file. index.json repeats the record's metadata in fixed fields for
+// reading, and [BundleEvidence.CheckRecord] holds those fields to the record:
+// a field the record also carries (title, kind, media_type, filename, source,
+// notes, supersedes, collected_at, period_start, period_end, controls, id,
+// added_by) must agree with it, and a field the record lacks must be empty,
+// except id (bound by the entry's record_id) and added_by (a display name a
+// version 1 record does not carry; a version 2 record binds it). A record's
+// "org" and "type", if present, must be the bundle's organization and
+// "evidence".
 //
 // # Checkpoints (attest-checkpoint-v1)
 //
@@ -125,29 +175,66 @@
 // characters). A private key is stored as a PEM "PRIVATE KEY" block (PKCS #8,
 // RFC 8410), the form `openssl genpkey -algorithm ed25519` writes.
 //
-// # Bundles (attest-bundle-v1)
+// # Bundles (attest-bundle-v2)
 //
 // An export ([WriteBundle]) is a zip archive holding, in this order:
 //
 //   - README.txt: how to verify by hand, for people (not verified);
-//   - index.json: an object with format ("attest-bundle-v1"), org, generated_at,
-//     public_key (a hint, never trusted) and evidence, an array with one object
-//     per evidence item on its own line, with the keys id, title, kind,
-//     media_type, filename, sha256, size, collected_at, period_start,
-//     period_end, controls, source, added_by, notes and supersedes, then
-//     record_hash and record, the record's canonical bytes written verbatim as a
-//     JSON value. Times are in the form above; period_start and period_end may
-//     be null. Several items may share an id when a record has several versions
-//     in the ledger; id and record_hash together are unique.
+//   - index.json: an object with format ("attest-bundle-v2"), org,
+//     generated_at, public_key (a hint, never trusted), evidence and records.
+//     evidence is an array with one object per evidence item on its own line,
+//     with the keys id, title, kind, media_type, filename, sha256, size,
+//     collected_at, period_start, period_end, controls, source, added_by, notes
+//     and supersedes, then record_hash and record, the record's canonical bytes
+//     written verbatim as a JSON value. Times are in the form above;
+//     period_start and period_end may be null. Several items may share an id
+//     when a record has several versions in the ledger; id and record_hash
+//     together are unique. records is an array, one object per line, with the
+//     keys type, id, record_hash and record, for the record of every entry
+//     whose record_type is not "evidence" ([BundleRecord]); type, id and
+//     record_hash together are unique. The key order is as listed;
 //   - ledger.jsonl: every entry of the organization, one JSON object per line,
 //     in sequence order, each line ending in a newline;
 //   - checkpoints.json: a JSON array of checkpoints, one per line;
 //   - blobs/sha256/XX/HASH: each evidence file once, where HASH is its SHA-256
 //     and XX the first two digits of HASH, stored uncompressed.
 //
+// Every entry's record is in the bundle: an evidence entry's in evidence,
+// any other's in records, matched by type, id and record hash; and every item
+// of evidence and records is recorded by an entry. A verifier checks a record
+// of a type it does not know only as far as every record is checked: its bytes
+// hash to its record_hash, they are one JSON object, and its "org" and "type",
+// if present, are the bundle's organization and the entry's type. Its entry is
+// a link of the chain like any other, covered by the checkpoints. A type the
+// verifier knows is then re-checked against its own rules.
+//
+// attest-bundle-v1, written before records of other types existed, is the
+// same without records (index.json has no "records" key, and an entry whose
+// record_type is not "evidence" cannot be checked); VerifyBundle still reads it.
+//
 // WriteBundle refuses a ledger whose last entry has no checkpoint, so in a
 // bundle the last entry must be covered by a checkpoint; entries after the last
 // checkpoint are refused as an unsigned tail.
+//
+// # Saved heads
+//
+// A bundle, or the database, proves its chain up to its last checkpoint, but
+// not that the chain has not been cut back: deleting the newest entries with
+// their checkpoints and records leaves a shorter chain that still verifies.
+// So Attest also keeps each organization's latest checkpoint outside the
+// database, as heads/<org>.json in the data directory and, when evidence files
+// are kept in S3, as the object heads/<org>.json under the bucket's prefix.
+// A saved head is one checkpoint in the form of checkpoints.json, followed by a
+// newline. It is written after the transaction that signed it commits (a temp
+// file, synced, renamed into place; one request in S3), and only forward: a
+// head is never replaced by an older one.
+//
+// Compared with the database's chain, a saved head at entry N must verify
+// under the install's key, and the chain must have an entry N with the hash
+// it signs. A chain that ends before N was cut back, and entries from its end
+// up to N are missing; a chain whose entry N has another hash was rewritten.
+// A chain longer than the saved head is not a problem: the process stopped
+// between a commit and the write, and the head is written again.
 //
 // # Verification
 //
@@ -179,7 +266,9 @@
 // trustworthy up to its last checkpoint, and only as far as the public key it is
 // checked against came from the organization. Entries after the last checkpoint
 // are an unsigned tail, which a bundle refuses. The key must be kept out of the
-// database for this to hold.
+// database for this to hold. That the chain was not cut back to an earlier
+// checkpoint is shown only by a head saved elsewhere: the saved heads above, or
+// an earlier bundle whose last checkpoint the later chain must still contain.
 //
 // Every checkpoint is checked against one key. An install that replaces its key
 // needs its old checkpoints re-signed (or a verifier that accepts a set of keys)

@@ -20,6 +20,7 @@ func readme(b Bundle, files int) string {
 		"{key}", keyLine,
 		"{entries}", fmt.Sprint(len(b.Entries)),
 		"{evidence}", fmt.Sprint(len(b.Evidence)),
+		"{records}", fmt.Sprint(len(b.Records)),
 		"{files}", fmt.Sprint(files),
 		"{checkpoints}", fmt.Sprint(len(b.Checkpoints)),
 	)
@@ -32,11 +33,12 @@ const readmeText = `Attest evidence bundle
 Organization:  {org}
 Generated:     {generated}
 Signing key:   {key}
-Contents:      {entries} ledger entries, {evidence} evidence items, {files} files, {checkpoints} checkpoints
+Format:        attest-bundle-v2
+Contents:      {entries} ledger entries, {evidence} evidence items, {records} other records, {files} files, {checkpoints} checkpoints
 
-This archive lets anyone check, without Attest, that the evidence in it is
-exactly what Attest recorded, and that nothing was added, removed, reordered or
-changed after the organization's signing key signed it.
+This archive lets anyone check, without Attest, that the evidence and other
+records in it are exactly what Attest recorded, and that nothing was added,
+removed, reordered or changed after the organization's signing key signed it.
 
 Get the organization's public key from the organization itself, through a
 channel you trust. The key printed above is only a hint: whoever can change this
@@ -55,9 +57,16 @@ does not verify.
 What is in the archive
 ----------------------
 
-index.json        The evidence items. Each one has its metadata and "record": the
-                  exact bytes the ledger committed to, whose SHA-256 is
-                  "record_hash". The record holds the file's SHA-256 and size.
+index.json        "evidence": the evidence items. Each one has its metadata and
+                  "record": the exact bytes the ledger committed to, whose
+                  SHA-256 is "record_hash". The record holds the file's SHA-256
+                  and size and, from record version 2, who added the evidence
+                  ("added_by", as shown at the time) and when it was stored
+                  ("stored_at").
+                  "records": the ledger's records of every other type (for
+                  example policy approvals), each with its "type", "id",
+                  "record_hash" and "record". A record type your verifier does
+                  not know is still held to its hash and to the chain.
 ledger.jsonl      The organization's ledger, one entry per line, entry 1 first.
 checkpoints.json  Signed checkpoints: "the entry with this hash was entry N".
 blobs/sha256/ab/abcdef...
@@ -77,7 +86,8 @@ Checking by hand
    "record_hash". The record is canonical JSON: keys sorted, no spaces, and
    strings escaped only where JSON requires it (RFC 8785), so Python's
    json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-   gives the same bytes. The record's "sha256" and "size" name its file.
+   gives the same bytes. The record's "sha256" and "size" name its file. The
+   same holds for each item of "records", which has no file.
 
 3. The chain. Every entry's "hash" is the SHA-256 of these lines, each ending
    in a newline (\n), where LEN is the value's length in bytes, in decimal:
@@ -94,8 +104,8 @@ Checking by hand
    The values are exactly as they appear in ledger.jsonl. Entry 1 has seq 1 and
    a prev of 64 zeros; every later entry's seq is one more than the one before
    it, and its prev is the hash of the entry before it. Every record_hash is the
-   record_hash of an evidence item in index.json, and every evidence item is
-   recorded by an entry.
+   record_hash of an evidence item or a record in index.json, and every one of
+   those is recorded by an entry.
 
 4. Checkpoints. Each checkpoint's "hash" must be the hash of the entry at its
    "seq", and the last entry must have a checkpoint. Its "signature" is an
@@ -123,8 +133,13 @@ checkpoint-N.sig. Run it in the directory the archive was extracted to:
             out += b"%s:%d:%s\n" % (name.encode(), len(value), value)
         return out
 
+    index = json.load(open("index.json", encoding="utf-8"))
     records = {}
-    for ev in json.load(open("index.json", encoding="utf-8"))["evidence"]:
+    for r in index.get("records", []):
+        data = json.dumps(r["record"], sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        assert sha256(data) == r["record_hash"], "record of %s %s" % (r["type"], r["id"])
+        records[r["record_hash"]] = r
+    for ev in index["evidence"]:
         rec = ev["record"]
         data = json.dumps(rec, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
         assert sha256(data) == ev["record_hash"], "record of evidence " + ev["id"]
@@ -145,7 +160,7 @@ checkpoint-N.sig. Run it in the directory the archive was extracted to:
         assert e["record_hash"] in records, "record of entry %d" % n
         recorded.add(e["record_hash"])
         prev = hashes[n] = e["hash"]
-    assert recorded == set(records), "evidence not recorded in the ledger"
+    assert recorded == set(records), "records not recorded in the ledger"
 
     last = 0
     for i, c in enumerate(json.load(open("checkpoints.json", encoding="utf-8")), 1):

@@ -26,7 +26,7 @@ func scanEvidence(row interface{ Scan(...any) error }, e *attest.Evidence) error
 	}
 	e.Record = []byte(record)
 	e.PeriodStart, e.PeriodEnd = timeOf(ps), timeOf(pe)
-	e.CollectedAt = stamp(e.CollectedAt)
+	e.CollectedAt, e.CreatedAt = stamp(e.CollectedAt), stamp(e.CreatedAt)
 	return nil
 }
 
@@ -51,7 +51,10 @@ func (q *Queries) CreateEvidence(ctx context.Context, e *attest.Evidence) error 
 			return attest.Invalid("controls", "control %d is not a control of this organization", c.ID)
 		}
 	}
-	e.CreatedAt = q.now()
+	if e.CreatedAt.IsZero() { // a caller whose record commits to the time sets it
+		e.CreatedAt = q.now()
+	}
+	e.CreatedAt = stamp(e.CreatedAt)
 	err := q.q.QueryRowContext(ctx, `INSERT INTO evidence (org_id, uid, kind, title, source, url, filename, media_type, sha256, size,
 collected_at, period_start, period_end, added_by, notes, supersedes, record, record_hash, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,

@@ -101,3 +101,15 @@ FROM ledger_checkpoints c JOIN organizations o ON o.id = c.org_id WHERE c.org_id
 	}
 	return out, rows.Err()
 }
+
+// LedgerEntry returns the organization's entry seq.
+func (q *Queries) LedgerEntry(ctx context.Context, orgID, seq int64) (ledger.Entry, error) {
+	rows, err := q.ledgerEntries(ctx, `WHERE l.org_id = $1 AND l.seq = $2`, orgID, seq)
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	if len(rows) == 0 {
+		return ledger.Entry{}, attest.Errorf(attest.ENOTFOUND, "ledger entry %d not found", seq)
+	}
+	return rows[0], nil
+}

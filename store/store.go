@@ -58,6 +58,7 @@ type Queries struct {
 	q       querier
 	now     func() time.Time
 	dialect Dialect
+	after   *[]func() // inside Update: run after the commit succeeds
 }
 
 // Options configure Open.
@@ -171,14 +172,30 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Queries) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&Queries{q: tx, now: db.now, dialect: db.dialect}); err != nil {
+	var after []func()
+	if err := fn(&Queries{q: tx, now: db.now, dialect: db.dialect, after: &after}); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	for _, f := range after {
+		f()
+	}
 	return nil
+}
+
+// AfterCommit runs f once the transaction has committed, in the order
+// registered, and never when it rolls back: for copies of committed state
+// kept outside the database (the ledger's head files). Outside a
+// transaction f runs at once, since every statement has already committed.
+func (q *Queries) AfterCommit(f func()) {
+	if q.after == nil {
+		f()
+		return
+	}
+	*q.after = append(*q.after, f)
 }
 
 // Now is the store's clock, truncated to the precision both dialects keep.

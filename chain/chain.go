@@ -1,0 +1,153 @@
+// Package chain is the one way records enter an organization's ledger. Every
+// record type (evidence today; policy approvals, acceptances, resource
+// snapshots and test-run summaries next) is appended by [Chain.Append], inside
+// the caller's transaction: the head is checked, the entry appended and a
+// checkpoint signed at it, so a record and its entry commit or fail together.
+//
+// Adding a record type:
+//
+//  1. name it and specify its canonical record, version by version, in the
+//     package documentation of ledger (section "Record types"), and add its
+//     RecordType constant there;
+//  2. in its service, build the record, hash it with ledger.HashRecord, store
+//     the row with the record bytes, and call Append with a [Record] of that type;
+//  3. export its records in ledger.Bundle.Records (evidence.Service.Export
+//     builds the bundle), so that every entry's record travels with the chain;
+//  4. teach the verifiers to re-check it: a check in the service's Verify, and
+//     one in ledger's recordChecks for bundles. Until then its entries still
+//     verify as links of the chain, under the checkpoints, and its bundle
+//     records are held to their hashes.
+//
+// After the transaction commits, Append copies the new signed head to the
+// [HeadStore]s, outside the database, so that deleting the newest entries
+// together with their checkpoints and rows (a cut-back, which the chain itself
+// cannot reveal) is caught by [Chain.CheckHeads].
+package chain
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/store"
+)
+
+// Record is what an entry commits to: the record's type, its stable
+// identifier and the hex SHA-256 of its canonical bytes.
+type Record struct {
+	Type string // ledger.RecordTypeEvidence, …
+	ID   string // the record's public identifier, such as an evidence uid
+	Hash string // ledger.HashRecord of the record
+}
+
+// Chain appends to ledgers and signs their heads with the install's key.
+type Chain struct {
+	Key   ed25519.PrivateKey
+	Heads []HeadStore // copies of each organization's signed head; may be empty
+
+	mu sync.Mutex // orders head writes within the process
+}
+
+// Public returns the key checkpoints are verified with.
+func (c *Chain) Public() ed25519.PublicKey { return c.Key.Public().(ed25519.PublicKey) }
+
+// Append adds rec to the organization's chain on its current head and signs a
+// checkpoint at the new entry, inside tx. It refuses a head the install did not
+// sign (see CheckHead) and a chain shorter than a head store remembers. Once tx
+// commits, the new head is written to every head store; a failure there is
+// logged, not returned, since the entry has committed (the next append or
+// verification writes it again).
+func (c *Chain) Append(ctx context.Context, tx *store.Queries, org attest.Organization, rec Record) (ledger.Entry, error) {
+	if rec.Type == "" || rec.ID == "" || len(rec.Hash) != 64 {
+		return ledger.Entry{}, fmt.Errorf("ledger: a record needs a type, an id and a SHA-256 (got %q, %q, %q)", rec.Type, rec.ID, rec.Hash)
+	}
+	head, err := tx.LedgerHead(ctx, org.ID)
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	if err := c.CheckHead(ctx, tx, org, head); err != nil {
+		return ledger.Entry{}, err
+	}
+	if err := c.checkSaved(ctx, tx, org, head); err != nil {
+		return ledger.Entry{}, err
+	}
+	now := tx.Now()
+	entry := ledger.Next(head, org.Slug, rec.Type, rec.ID, rec.Hash, now)
+	if err := tx.AppendLedger(ctx, org.ID, entry); err != nil {
+		return entry, err
+	}
+	cp := ledger.Sign(c.Key, org.Slug, entry, now)
+	if err := tx.AddCheckpoint(ctx, org.ID, cp); err != nil {
+		return entry, err
+	}
+	if len(c.Heads) > 0 {
+		tx.AfterCommit(func() {
+			// The request's context may be over by now; the write is short.
+			if err := c.SaveHead(context.WithoutCancel(ctx), cp); err != nil {
+				slog.Error("ledger: the entry committed, but its signed head was not saved outside the database", "org", org.Slug, "seq", cp.Seq, "err", err)
+			}
+		})
+	}
+	return entry, nil
+}
+
+// CheckHead refuses to build on a head that the install did not sign: every
+// append signs a checkpoint at the new head, so the head must be exactly the
+// last checkpoint's entry, intact, under this install's key. Otherwise the
+// chain was changed outside Attest, and signing on top of it would vouch for
+// the change. head is nil for an empty chain.
+func (c *Chain) CheckHead(ctx context.Context, tx *store.Queries, org attest.Organization, head *ledger.Entry) error {
+	if head == nil {
+		return nil
+	}
+	cp, err := tx.LastCheckpoint(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case head.ComputeHash() != head.Hash:
+		return fmt.Errorf("ledger entry %d of %s does not match its hash; it was changed outside Attest: run attest verify", head.Seq, org.Slug)
+	case cp == nil:
+		return fmt.Errorf("the ledger of %s has %d entries but no checkpoint; it was changed outside Attest: run attest verify", org.Slug, head.Seq)
+	case cp.Seq != head.Seq || cp.Hash != head.Hash:
+		return fmt.Errorf("the ledger head of %s (entry %d) is not the last signed checkpoint (entry %d); it was changed outside Attest: run attest verify", org.Slug, head.Seq, cp.Seq)
+	}
+	if err := ledger.VerifyCheckpoint(c.Public(), *cp); err != nil {
+		return fmt.Errorf("the last checkpoint of %s does not verify with this install's key: %w", org.Slug, err)
+	}
+	return nil
+}
+
+// checkSaved refuses a chain that does not reach the saved heads: appending
+// to a chain cut back behind them would write entries over the missing ones.
+func (c *Chain) checkSaved(ctx context.Context, tx *store.Queries, org attest.Organization, head *ledger.Entry) error {
+	for _, hs := range c.Heads {
+		saved, err := hs.Head(ctx, org.Slug)
+		if err != nil {
+			return fmt.Errorf("reading the saved head of %s: %w", org.Slug, err)
+		}
+		if saved == nil {
+			continue
+		}
+		var last int64
+		var hashAt string
+		if head != nil {
+			last = head.Seq
+			if saved.Seq >= 1 && saved.Seq <= head.Seq {
+				e, err := tx.LedgerEntry(ctx, org.ID, saved.Seq)
+				if err != nil {
+					return err
+				}
+				hashAt = e.Hash
+			}
+		}
+		if err := CompareHead(last, hashAt, *saved, c.Public(), hs.String()); err != nil {
+			return fmt.Errorf("refusing to append to the ledger of %s: %w", org.Slug, err)
+		}
+	}
+	return nil
+}
