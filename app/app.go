@@ -5,10 +5,8 @@ package app
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,34 +15,12 @@ import (
 
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/blob"
-	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/demo"
-	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 	"github.com/attest-hq/attest/web/api"
 	"github.com/attest-hq/attest/web/ui"
 )
-
-// Config is the whole configuration of a running Attest.
-type Config struct {
-	Addr            string // listen address; port 0 picks a free one
-	DatabaseURL     string // "" → SQLite in DataDir
-	DataDir         string
-	BaseURL         string // external URL; "" → http://Addr
-	BlobURL         string // where evidence files go; "" → DataDir/blobs
-	SigningKeyFile  string // the ledger key; "" → DataDir/keys/ledger-ed25519.key
-	MaxUpload       int64  // largest evidence file; 0 → 100 MiB
-	TrustProxy      bool
-	SessionIdle     time.Duration
-	Demo            bool
-	ShutdownTimeout time.Duration
-
-	Log            *slog.Logger
-	Out            io.Writer        // where set-up links and demo logins are printed
-	Now            func() time.Time // clock; time.Now when nil
-	PasswordParams auth.Params      // zero → auth.DefaultParams
-}
 
 // App is a running Attest.
 type App struct {
@@ -61,21 +37,10 @@ type App struct {
 // New listens, opens and migrates the database and builds the server. It
 // listens first, so an occupied port is reported before anything is created.
 func New(ctx context.Context, cfg Config) (*App, error) {
-	if cfg.Log == nil {
-		cfg.Log = slog.New(slog.DiscardHandler)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.Out == nil {
-		cfg.Out = io.Discard
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.ShutdownTimeout == 0 {
-		cfg.ShutdownTimeout = 30 * time.Second
-	}
-	if cfg.PasswordParams == (auth.Params{}) {
-		cfg.PasswordParams = auth.DefaultParams
-	}
+	cfg = cfg.withDefaults()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on %s (ATTEST_ADDR / --addr): %w", cfg.Addr, err)
@@ -85,58 +50,28 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if a.URL == "" {
 		a.URL = "http://" + ln.Addr().String()
 	}
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Now: cfg.Now})
+	a.Services, err = Open(ctx, cfg, Needs{Evidence: true, CreateKey: true})
 	if err != nil {
 		ln.Close()
 		return nil, err
 	}
-	a.DB = db
-	applied, err := db.Migrate(ctx)
-	if err != nil {
-		a.closeAll()
-		return nil, err
-	}
-	if len(applied) > 0 {
-		cfg.Log.Info("database migrated", "database", db.String(), "versions", applied)
-	}
-	cat, err := catalog.Load()
-	if err != nil {
-		a.closeAll()
-		return nil, fmt.Errorf("built-in catalog: %w", err)
-	}
-	if a.Blobs, err = blob.Open(ctx, cfg.BlobURL, cfg.DataDir); err != nil {
-		a.closeAll()
-		return nil, err
-	}
-	keyPath := SigningKeyPath(cfg.DataDir, cfg.SigningKeyFile)
-	key, created, err := LoadSigningKey(keyPath, true)
-	if err != nil {
-		a.closeAll()
-		return nil, err
-	}
-	if created {
-		cfg.Log.Info("created the install's ledger signing key", "path", keyPath, "key_id", ledger.KeyID(key.Public().(ed25519.PublicKey)))
-	}
-	if cfg.MaxUpload == 0 {
-		cfg.MaxUpload = 100 << 20
-	}
-	a.Services = NewServices(db, a.Blobs, key, cat, Settings{Now: cfg.Now, PasswordParams: cfg.PasswordParams,
-		SessionIdle: cfg.SessionIdle, MaxUpload: cfg.MaxUpload, DataDir: cfg.DataDir})
+	a.DB, a.Blobs = a.Services.DB, a.Services.Blobs
 	svc := a.Services.Evidence
-	if err := svc.Chain().CheckAllHeads(ctx, db); err != nil {
+	if err := svc.Chain().CheckAllHeads(ctx, a.DB); err != nil {
 		// Appends to an affected ledger are refused; the rest of the install works.
 		cfg.Log.Error("LEDGER CUT BACK OR REWRITTEN: the database does not reach the signed heads saved outside it; appends to that ledger are refused; run attest verify", "err", err)
 	}
 	a.Web, err = web.New(web.Config{
 		Services:      a.Services.Web(a.URL),
-		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy, SessionIdle: cfg.SessionIdle,
+		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy,
+		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
 	}, ui.Routes, api.Routes)
 	if err != nil {
 		a.closeAll()
 		return nil, err
 	}
 	if cfg.Demo {
-		logins, err := demo.Seed(ctx, db, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: cat, Evidence: svc, Now: cfg.Now})
+		logins, err := demo.Seed(ctx, a.DB, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: a.Services.Catalog, Evidence: svc, Now: cfg.Now})
 		if err != nil {
 			a.closeAll()
 			return nil, fmt.Errorf("demo data: %w", err)

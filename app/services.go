@@ -2,6 +2,7 @@ package app
 
 import (
 	"crypto/ed25519"
+	"log/slog"
 	"time"
 
 	"github.com/attest-hq/attest/account"
@@ -40,6 +41,7 @@ type Services struct {
 // Settings shape the services' answers. Zero fields take the defaults that
 // Config.withDefaults documents.
 type Settings struct {
+	Log            *slog.Logger
 	Now            func() time.Time
 	PasswordParams auth.Params
 	Throttle       auth.Throttle
@@ -54,6 +56,9 @@ type Settings struct {
 func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *catalog.Catalog, set Settings) *Services {
 	if set.Now == nil {
 		set.Now = time.Now
+	}
+	if set.Log == nil {
+		set.Log = slog.New(slog.DiscardHandler)
 	}
 	p := programme.NewServices(db, cat)
 	return &Services{
@@ -74,7 +79,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 // Web is what the web layer's handlers work with.
 func (s *Services) Web(baseURL string) web.Services {
 	return web.Services{
-		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Now: s.settings.Now, BaseURL: baseURL,
+		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
 		InvitationTTL: s.settings.InvitationTTL, PasswordParams: s.settings.PasswordParams, Throttle: s.settings.Throttle,
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,

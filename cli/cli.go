@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -258,17 +259,25 @@ func (f *flags) logger(w io.Writer) (*slog.Logger, error) {
 	return nil, usagef("--log-format (ATTEST_LOG_FORMAT): want text, json or auto, got %q", f.str("log-format"))
 }
 
-// openDB opens and migrates the configured database for an administrative command.
-func (f *flags) openDB(ctx context.Context) (*store.DB, error) {
-	db, err := store.Open(ctx, store.Options{URL: f.str("database-url"), DataDir: f.str("data-dir")})
-	if err != nil {
-		return nil, err
+// open is the commands' door to the composition root: the configuration
+// from the command's flags, then app.Open, which validates it, opens and
+// migrates the database and builds the services. Needs.Evidence also opens the
+// blob store and the signing key (never creating it).
+func (f *flags) open(ctx context.Context, needs app.Needs) (*app.Services, error) {
+	cfg := app.Config{DatabaseURL: f.str("database-url"), DataDir: f.str("data-dir")}
+	if _, ok := f.values["blob-url"]; ok {
+		cfg.BlobURL = f.str("blob-url")
 	}
-	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
+	if _, ok := f.values["signing-key"]; ok {
+		cfg.SigningKeyFile = f.str("signing-key")
 	}
-	return db, nil
+	if _, ok := f.values["max-upload"]; ok {
+		var err error
+		if cfg.MaxUpload, err = f.bytes("max-upload"); err != nil {
+			return nil, err
+		}
+	}
+	return app.Open(ctx, cfg, needs)
 }
 
 // findOrg looks up the organization named by --org, naming the flag when it

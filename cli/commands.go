@@ -9,11 +9,12 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/store"
-	"golang.org/x/term"
 )
 
 func runVersion(e *env, args []string) error {
@@ -54,8 +55,8 @@ func runServe(e *env, args []string) error {
 	if cfg.ShutdownTimeout, err = f.duration("shutdown-timeout"); err != nil {
 		return err
 	}
-	if b := cfg.BaseURL; b != "" && !strings.HasPrefix(b, "http://") && !strings.HasPrefix(b, "https://") {
-		return usagef("--base-url (ATTEST_BASE_URL): want an http:// or https:// URL, got %q", b)
+	if err := cfg.Validate(); err != nil {
+		return usageError{err} // a setting that cannot work is a wrong call: exit 2
 	}
 	a, err := app.New(e.ctx, cfg)
 	if err != nil {
@@ -109,13 +110,12 @@ func runOrgCreate(e *env, args []string) error {
 	if err := attest.ValidateOrg(&org); err != nil {
 		return err
 	}
-	db, err := f.openDB(e.ctx)
+	s, err := f.open(e.ctx, app.Needs{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	orgs := account.Orgs{DB: db}
-	if org, err = orgs.Create(e.ctx, cliPrincipal(0), org); err != nil {
+	defer s.Close()
+	if org, err = s.Orgs.Create(e.ctx, cliPrincipal(0), org); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "created organization %s (%s)\nadd its first admin: attest user create --org %s --email EMAIL --role admin\n", org.Slug, org.Name, org.Slug)
@@ -152,11 +152,12 @@ func runUserCreate(e *env, args []string) error {
 	if *name == "" {
 		*name = strings.SplitN(addr, "@", 2)[0]
 	}
-	db, err := f.openDB(e.ctx)
+	s, err := f.open(e.ctx, app.Needs{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer s.Close()
+	db := s.DB
 	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
 		return err
@@ -176,8 +177,7 @@ func runUserCreate(e *env, args []string) error {
 			return err
 		}
 	}
-	users := account.Users{DB: db}
-	_, created, err := users.Add(e.ctx, cliPrincipal(org.ID), in)
+	_, created, err := s.Users.Add(e.ctx, cliPrincipal(org.ID), in)
 	if err != nil {
 		return err
 	}
@@ -222,11 +222,12 @@ func runTokenCreate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := f.openDB(e.ctx)
+	s, err := f.open(e.ctx, app.Needs{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer s.Close()
+	db := s.DB
 	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
 		return err
@@ -235,8 +236,7 @@ func runTokenCreate(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--email %s: %w", addr, err)
 	}
-	users := account.Users{DB: db}
-	t, secret, err := users.CreateToken(e.ctx, cliPrincipal(org.ID), account.NewToken{UserID: u.ID, Name: *name, Days: days})
+	t, secret, err := s.Users.CreateToken(e.ctx, cliPrincipal(org.ID), account.NewToken{UserID: u.ID, Name: *name, Days: days})
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		return fmt.Errorf("--email %s: not a member of %s", addr, org.Slug)
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
@@ -13,31 +12,10 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
-	"github.com/attest-hq/attest/blob"
-	"github.com/attest-hq/attest/chain"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 )
-
-// service opens what evidence commands need: blobs and the signing key.
-func (f *flags) service(ctx context.Context, db *store.DB) (*evidence.Service, error) {
-	key, _, err := app.LoadSigningKey(app.SigningKeyPath(f.str("data-dir"), f.str("signing-key")), false)
-	if err != nil {
-		return nil, err
-	}
-	blobs, err := blob.Open(ctx, f.str("blob-url"), f.str("data-dir"))
-	if err != nil {
-		return nil, err
-	}
-	s := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 100 << 20, Heads: chain.Stores(f.str("data-dir"), blobs)}
-	if _, ok := f.values["max-upload"]; ok {
-		if s.MaxSize, err = f.bytes("max-upload"); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
-}
 
 func runKeyShow(e *env, args []string) error {
 	f := newFlags("key show", e)
@@ -75,16 +53,12 @@ func runVerify(e *env, args []string) error {
 	if *pubkey != "" {
 		return usagef("--pubkey goes with a bundle FILE.zip; a live install checks its own key")
 	}
-	db, err := f.openDB(e.ctx)
+	s, err := f.open(e.ctx, app.Needs{Evidence: true})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc, err := f.service(e.ctx, db)
-	if err != nil {
-		return err
-	}
-	defer svc.Blobs.Close()
+	defer s.Close()
+	db, svc := s.DB, s.Evidence
 	var orgs []attest.Organization
 	if *orgSlug != "" {
 		o, err := findOrg(e.ctx, db, *orgSlug)
@@ -191,16 +165,12 @@ func runEvidenceAdd(e *env, args []string) error {
 			return fmt.Errorf("%s is not a regular file", path)
 		}
 	}
-	db, err := f.openDB(e.ctx)
+	s, err := f.open(e.ctx, app.Needs{Evidence: true})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc, err := f.service(e.ctx, db)
-	if err != nil {
-		return err
-	}
-	defer svc.Blobs.Close()
+	defer s.Close()
+	db, svc := s.DB, s.Evidence
 	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
 		return err
@@ -293,16 +263,12 @@ func runEvidenceExport(e *env, args []string) error {
 	if *orgSlug == "" || *out == "" {
 		return usagef("--org and --out are required")
 	}
-	db, err := f.openDB(e.ctx)
+	s, err := f.open(e.ctx, app.Needs{Evidence: true})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc, err := f.service(e.ctx, db)
-	if err != nil {
-		return err
-	}
-	defer svc.Blobs.Close()
+	defer s.Close()
+	db, svc := s.DB, s.Evidence
 	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
 		return err
@@ -326,9 +292,7 @@ func runEvidenceExport(e *env, args []string) error {
 	if err := os.Rename(tmp.Name(), *out); err != nil {
 		return err
 	}
-	if err := db.Update(e.ctx, func(tx *store.Queries) error {
-		return tx.Log(e.ctx, cliActor().Record(org.ID, "evidence.exported", "evidence", "bundle", "Exported the evidence bundle to "+filepath.Base(*out)))
-	}); err != nil {
+	if err := svc.RecordExport(e.ctx, cliPrincipal(org.ID), filepath.Base(*out)); err != nil {
 		return err
 	}
 	pub := svc.Key.Public().(ed25519.PublicKey)
@@ -357,11 +321,12 @@ func runCoverage(e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	db, err := f.openDB(e.ctx)
+	s, err := f.open(e.ctx, app.Needs{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer s.Close()
+	db := s.DB
 	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
 		return err

@@ -8,8 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/catalog/importer"
 	"github.com/attest-hq/attest/programme"
 )
@@ -43,20 +42,17 @@ func runReadiness(e *env, args []string) error {
 			return usagef("--min: want a whole percentage from 0 to 100, got %q", *minStr)
 		}
 	}
-	cat, err := catalog.Load()
+	s, err := f.open(e.ctx, app.Needs{})
 	if err != nil {
 		return err
 	}
-	db, err := f.openDB(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer s.Close()
+	db := s.DB
 	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
 		return err
 	}
-	a, err := programme.Assess(e.ctx, &db.Queries, cat, org.ID)
+	a, err := programme.Assess(e.ctx, &db.Queries, s.Catalog, org.ID)
 	if err != nil {
 		return err
 	}
@@ -103,22 +99,17 @@ func runFrameworkImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := f.openDB(e.ctx)
+	s, err := f.open(e.ctx, app.Needs{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer s.Close()
+	db := s.DB
 	org, err := findOrg(e.ctx, db, *orgSlug)
 	if err != nil {
 		return err
 	}
-	cat, err := catalog.Load()
-	if err != nil {
-		return err
-	}
-	actor := cliActor()
-	svc := programme.Frameworks{DB: db, Catalog: cat}
-	meta, err := svc.Import(e.ctx, attest.SystemPrincipal(org.ID, actor.Label, actor.Via), rest[0], data)
+	meta, err := s.Frameworks.Import(e.ctx, cliPrincipal(org.ID), rest[0], data)
 	var ie *importer.Error
 	if errors.As(err, &ie) {
 		fmt.Fprintf(e.stderr, "%s was not imported (nothing was changed):\n", rest[0])

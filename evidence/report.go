@@ -78,6 +78,19 @@ func Report(ctx context.Context, q *store.Queries, orgID int64, w Window) (Contr
 	return rep, nil
 }
 
+// RecordExport writes the activity entry for a finished export of the
+// organization's bundle. to names where it went ("" for a download). Export
+// itself changes nothing, so a failed export leaves no entry.
+func (s *Service) RecordExport(ctx context.Context, p attest.Principal, to string) error {
+	summary := "Exported the evidence bundle"
+	if to != "" {
+		summary += " to " + to
+	}
+	return s.DB.Update(ctx, func(tx *store.Queries) error {
+		return tx.Log(ctx, p.Record("evidence.exported", "evidence", "bundle", summary))
+	})
+}
+
 // Export writes the organization's evidence (every version), its ledger and
 // checkpoints and every blob to a bundle that verifies offline with the
 // install's public key. It returns the number of evidence items written.

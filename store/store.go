@@ -154,6 +154,12 @@ func redactURL(s string) string {
 	return u.Redacted()
 }
 
+// Handle is the connection pool, for a job queue that keeps its own tables in
+// the same database (River's database/sql drivers take it, with Dialect to
+// choose the driver). Attest's own SQL stays in this package: callers get the
+// handle for such libraries, never to write queries of their own.
+func (db *DB) Handle() *sql.DB { return db.sql }
+
 // Dialect reports which database this is.
 func (db *DB) Dialect() Dialect { return db.dialect }
 

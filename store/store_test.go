@@ -341,3 +341,16 @@ func TestLoginFailures(t *testing.T) {
 		}
 	})
 }
+
+func TestHandleIsTheSameDatabase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		org := storetest.MustOrg(t, db, "handle")
+		var n int
+		if err := db.Handle().QueryRowContext(ctx, `SELECT count(*) FROM organizations WHERE id = $1`, org.ID).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("the handle does not reach the store's database: %d %v", n, err)
+		}
+		if db.Dialect() != store.SQLite && db.Dialect() != store.Postgres {
+			t.Fatalf("dialect %q", db.Dialect())
+		}
+	})
+}

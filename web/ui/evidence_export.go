@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -33,7 +32,7 @@ func (h *Handler) exportEvidence(w http.ResponseWriter, r *http.Request, c *web.
 		h.Log.Error("evidence export failed", "org", c.Org.Slug, "err", err)
 		return nil
 	}
-	return h.logExport(r, c)
+	return h.Evidence.RecordExport(r.Context(), c.P, "")
 }
 
 type countingWriter struct {
@@ -45,10 +44,4 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
-}
-
-func (h *Handler) logExport(r *http.Request, c *web.Ctx) error {
-	return h.DB.Update(r.Context(), func(tx *store.Queries) error {
-		return tx.Log(r.Context(), c.P.Record("evidence.exported", "evidence", "bundle", "Exported the evidence bundle"))
-	})
 }

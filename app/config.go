@@ -1,0 +1,111 @@
+package app
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
+)
+
+// Config is the whole configuration of Attest: the server, the CLI commands and
+// (with monitoring) the worker take the same struct. Defaults and validation
+// live here and nowhere else: withDefaults fills what was left out, Validate
+// refuses what cannot work, naming the flag.
+type Config struct {
+	Addr            string // listen address; port 0 picks a free one
+	DatabaseURL     string // "" → SQLite in DataDir
+	DataDir         string // SQLite file, blobs, signing key and saved ledger heads (the CLI's default: ./attest-data)
+	BaseURL         string // external URL; "" → http://Addr
+	BlobURL         string // where evidence files go; "" → DataDir/blobs
+	SigningKeyFile  string // the ledger key; "" → DataDir/keys/ledger-ed25519.key
+	MaxUpload       int64  // largest evidence file; 0 → 100 MiB
+	TrustProxy      bool
+	SessionIdle     time.Duration // 0 → 12 hours
+	SessionMax      time.Duration // 0 → 7 days
+	InvitationTTL   time.Duration // 0 → 7 days
+	Demo            bool
+	ShutdownTimeout time.Duration // 0 → 30 seconds
+
+	Log            *slog.Logger     // nil → discard
+	Out            io.Writer        // where set-up links and demo logins are printed; nil → discard
+	Now            func() time.Time // clock; time.Now when nil
+	PasswordParams auth.Params      // zero → auth.DefaultParams
+	Throttle       auth.Throttle    // zero → auth.DefaultThrottle
+}
+
+// Defaults that are not zero values.
+const (
+	DefaultMaxUpload       int64 = 100 << 20
+	DefaultSessionIdle           = 12 * time.Hour
+	DefaultSessionMax            = 7 * 24 * time.Hour
+	DefaultInvitationTTL         = 7 * 24 * time.Hour
+	DefaultShutdownTimeout       = 30 * time.Second
+)
+
+// withDefaults returns cfg with every left-out setting filled in.
+func (cfg Config) withDefaults() Config {
+	if cfg.MaxUpload == 0 {
+		cfg.MaxUpload = DefaultMaxUpload
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = DefaultSessionIdle
+	}
+	if cfg.SessionMax == 0 {
+		cfg.SessionMax = DefaultSessionMax
+	}
+	if cfg.InvitationTTL == 0 {
+		cfg.InvitationTTL = DefaultInvitationTTL
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.PasswordParams == (auth.Params{}) {
+		cfg.PasswordParams = auth.DefaultParams
+	}
+	if cfg.Throttle == (auth.Throttle{}) {
+		cfg.Throttle = auth.DefaultThrottle
+	}
+	return cfg
+}
+
+// Validate refuses settings that cannot work, naming the flag (and its
+// environment variable) at fault. Zero values are valid: they take defaults.
+func (cfg Config) Validate() error {
+	if b := cfg.BaseURL; b != "" && !strings.HasPrefix(b, "http://") && !strings.HasPrefix(b, "https://") {
+		return attest.Invalid("--base-url (ATTEST_BASE_URL)", "want an http:// or https:// URL, got %q", b)
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--session-idle (ATTEST_SESSION_IDLE)", cfg.SessionIdle}, {"--shutdown-timeout (ATTEST_SHUTDOWN_TIMEOUT)", cfg.ShutdownTimeout},
+		{"session maximum", cfg.SessionMax}, {"invitation lifetime", cfg.InvitationTTL}} {
+		if d.v < 0 {
+			return attest.Invalid(d.flag, "must be positive, got %s", d.v)
+		}
+	}
+	if cfg.MaxUpload < 0 {
+		return attest.Invalid("--max-upload (ATTEST_MAX_UPLOAD)", "must be positive, got %d", cfg.MaxUpload)
+	}
+	if cfg.SessionIdle > 0 && cfg.SessionMax > 0 && cfg.SessionIdle > cfg.SessionMax {
+		return attest.Invalid("--session-idle (ATTEST_SESSION_IDLE)", "must not exceed the session maximum of %s", cfg.SessionMax)
+	}
+	return nil
+}
+
+// settings are the parts of the configuration that shape the services.
+func (cfg Config) settings() Settings {
+	return Settings{Log: cfg.Log, Now: cfg.Now, PasswordParams: cfg.PasswordParams, Throttle: cfg.Throttle, SessionIdle: cfg.SessionIdle,
+		SessionMax: cfg.SessionMax, InvitationTTL: cfg.InvitationTTL, MaxUpload: cfg.MaxUpload, DataDir: cfg.DataDir}
+}

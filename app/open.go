@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+
+	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/store"
+)
+
+// Needs says what a caller of Open uses beyond the database and the catalog.
+type Needs struct {
+	// Evidence opens the blob store and the install's signing key, for
+	// anything that adds, verifies or exports evidence.
+	Evidence bool
+	// CreateKey lets Open create a missing signing key. Only `attest serve`
+	// sets it: any other command stops when the key is missing, so that a
+	// mistyped --data-dir cannot start a second, unrelated ledger key.
+	CreateKey bool
+}
+
+// Open is the composition root: it validates the configuration, opens and
+// migrates the database, loads the built-in catalog, opens the blob store and
+// the signing key when needed, and builds every use-case service once. serve,
+// every CLI command, the demo and tests start here; Close releases it all.
+func Open(ctx context.Context, cfg Config, needs Needs) (*Services, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Now: cfg.Now})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		cfg.Log.Info("database migrated", "database", db.String(), "versions", applied)
+	}
+	cat, err := catalog.Load()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("built-in catalog: %w", err)
+	}
+	var (
+		blobs blob.Store
+		key   ed25519.PrivateKey
+	)
+	if needs.Evidence || needs.CreateKey {
+		keyPath := SigningKeyPath(cfg.DataDir, cfg.SigningKeyFile)
+		var created bool
+		if key, created, err = LoadSigningKey(keyPath, needs.CreateKey); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if created {
+			cfg.Log.Info("created the install's ledger signing key", "path", keyPath, "key_id", ledger.KeyID(key.Public().(ed25519.PublicKey)))
+		}
+		if blobs, err = blob.Open(ctx, cfg.BlobURL, cfg.DataDir); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return NewServices(db, blobs, key, cat, cfg.settings()), nil
+}
+
+// Close releases the blob store and the database.
+func (s *Services) Close() error {
+	if s.Blobs != nil {
+		s.Blobs.Close()
+	}
+	return s.DB.Close()
+}
