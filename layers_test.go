@@ -1,0 +1,81 @@
+package attest_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// layers ranks every package of Attest. A package may import only packages of
+// a lower rank, so the import graph stays layered: the domain at the bottom,
+// storage above it, the use-case services above storage, the adapters (web,
+// CLI) on top, and app, the composition root, joining them. A new package
+// needs a line here, which is the moment to decide where it belongs.
+var layers = map[string]int{
+	"":                      0, // the domain: types, rules, coded errors, the principal
+	"auth":                  0, // credential primitives
+	"ledger":                0, // pure: entries, records, checkpoints, bundles
+	"blob":                  1,
+	"catalog":               1,
+	"readiness":             1,
+	"catalog/importer":      2,
+	"store":                 3,
+	"store/storetest":       4,
+	"chain":                 4,
+	"evidence":              5,
+	"programme":             6,
+	"account":               6,
+	"evidence/evidencetest": 7,
+	"demo":                  7,
+	"web":                   8,
+	"web/ui":                9,
+	"web/api":               9,
+	"web/webtest":           12, // the full server for tests, built through app
+	"app":                   11,
+	"cli":                   12,
+	"cmd/attest":            13,
+	"bench/ledger":          13,
+	"bench/verify":          13,
+	"e2e":                   13,
+}
+
+const module = "github.com/attest-hq/attest"
+
+func TestImportGraphIsLayered(t *testing.T) {
+	out, err := exec.Command("go", "list", "-e", "-json=ImportPath,Imports", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	seen := 0
+	for dec.More() {
+		var p struct {
+			ImportPath string
+			Imports    []string
+		}
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		seen++
+		name := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+		rank, ok := layers[name]
+		if !ok {
+			t.Errorf("package %q has no layer: add it to layers in layers_test.go", name)
+			continue
+		}
+		for _, imp := range p.Imports {
+			if imp != module && !strings.HasPrefix(imp, module+"/") {
+				continue
+			}
+			dep := strings.TrimPrefix(strings.TrimPrefix(imp, module), "/")
+			if r, ok := layers[dep]; ok && r >= rank {
+				t.Errorf("%s (layer %d) imports %s (layer %d): a package may import only lower layers", p.ImportPath, rank, imp, r)
+			}
+		}
+	}
+	if seen < 15 {
+		t.Fatalf("go list found only %d packages", seen)
+	}
+}
