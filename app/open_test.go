@@ -73,6 +73,9 @@ func TestOpenWiresServices(t *testing.T) {
 	if s.Key == nil || s.Blobs == nil || s.Catalog == nil || s.Evidence.Key == nil || len(s.Evidence.Heads) == 0 {
 		t.Fatalf("evidence parts not opened: key %v blobs %v heads %d", s.Key != nil, s.Blobs != nil, len(s.Evidence.Heads))
 	}
+	if s.Evidence.Chain() != s.Ledger {
+		t.Error("the evidence service appends through a chain of its own, not the install's one")
+	}
 	if s.Members.InvitationTTL != DefaultInvitationTTL || s.Users.SessionMax != DefaultSessionMax {
 		t.Errorf("services did not get the configured defaults: ttl %s, max %s", s.Members.InvitationTTL, s.Users.SessionMax)
 	}

@@ -25,6 +25,10 @@ type Services struct {
 	Blobs   blob.Store         // nil for commands that need no evidence files
 	Key     ed25519.PrivateKey // nil for commands that need no signing key
 	Catalog *catalog.Catalog
+	// Ledger is the one append path to every organization's ledger: each
+	// service that records to it (evidence today; policies, monitoring and
+	// audits next) appends through this one value, so head writes are ordered.
+	Ledger *chain.Chain
 
 	Evidence   *evidence.Service
 	Controls   programme.Controls
@@ -61,9 +65,10 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		set.Log = slog.New(slog.DiscardHandler)
 	}
 	p := programme.NewServices(db, cat)
+	ledger := &chain.Chain{Key: key, Heads: chain.Stores(set.DataDir, blobs)}
 	return &Services{
-		DB: db, Blobs: blobs, Key: key, Catalog: cat,
-		Evidence:   &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: set.MaxUpload, Heads: chain.Stores(set.DataDir, blobs)},
+		DB: db, Blobs: blobs, Key: key, Catalog: cat, Ledger: ledger,
+		Evidence:   &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: set.MaxUpload, Heads: ledger.Heads, Ledger: ledger},
 		Controls:   p.Controls,
 		Scope:      p.Scope,
 		Tasks:      p.Tasks,

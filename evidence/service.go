@@ -33,15 +33,22 @@ type Service struct {
 	// Heads keep each organization's signed head outside the database
 	// (chain.Stores); Verify compares them with the chain.
 	Heads []chain.HeadStore
+	// Ledger is the install's one append path, shared with every other
+	// service that records to the ledger (app builds it once); nil builds one
+	// from Key and Heads.
+	Ledger *chain.Chain
 
-	once  sync.Once
-	chain *chain.Chain
+	once sync.Once
 }
 
-// Chain is the ledger the service appends to, built once from Key and Heads.
+// Chain is the ledger the service appends to.
 func (s *Service) Chain() *chain.Chain {
-	s.once.Do(func() { s.chain = &chain.Chain{Key: s.Key, Heads: s.Heads} })
-	return s.chain
+	s.once.Do(func() {
+		if s.Ledger == nil {
+			s.Ledger = &chain.Chain{Key: s.Key, Heads: s.Heads}
+		}
+	})
+	return s.Ledger
 }
 
 // New is what a caller knows about evidence being added.
