@@ -7,7 +7,7 @@ import (
 )
 
 func (h *Handler) invitationPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	v, err := h.loadInvitation(r.Context(), c, r.PathValue("token"))
+	v, err := h.Members.Invitation(r.Context(), c.P, r.PathValue("token"))
 	if err != nil {
 		return err
 	}
