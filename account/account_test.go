@@ -569,3 +569,32 @@ func TestTokens(t *testing.T) {
 		wantEntry(t, last(t, db, f.org.ID), auditor, "token.revoked", "api_token", fmt.Sprint(tok.ID), "Revoked API token ci ("+tok.Prefix+"…)")
 	})
 }
+
+func TestAuthenticate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		tok, secret, err := f.users.CreateToken(ctx, f.admin, account.NewToken{Name: "ci", Days: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, u, err := f.users.Authenticate(ctx, secret)
+		if err != nil || got.ID != tok.ID || u.ID != f.admin.UserID || u.Email != "admin@acme.test" {
+			t.Fatalf("authenticate: %+v %+v %v", got, u, err)
+		}
+		if used, _ := db.TokenByHash(ctx, auth.HashSecret(secret)); used.LastUsedAt.IsZero() {
+			t.Error("the token's use was not recorded")
+		}
+
+		_, _, err = f.users.Authenticate(ctx, "atk_unknown")
+		wantCode(t, err, attest.EUNAUTHORIZED, "")
+		later := &account.Users{DB: db, Now: func() time.Time { return time.Now().Add(48 * time.Hour) }}
+		_, _, err = later.Authenticate(ctx, secret)
+		wantCode(t, err, attest.EUNAUTHORIZED, "")
+		if _, err := f.users.RevokeToken(ctx, f.admin, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = f.users.Authenticate(ctx, secret)
+		wantCode(t, err, attest.EUNAUTHORIZED, "")
+	})
+}

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
@@ -87,4 +88,29 @@ func (s *Users) RevokeToken(ctx context.Context, p attest.Principal, id int64) (
 		return tx.Log(ctx, p.Record("token.revoked", "api_token", idString(t.ID), "Revoked API token "+t.Name+" ("+t.Prefix+"…)"))
 	})
 	return t, err
+}
+
+// Authenticate returns the active API token with the given secret and its
+// owner. An unknown, expired or revoked token is EUNAUTHORIZED. It records the
+// token's use, at most once a minute so that a busy token does not write on
+// every request.
+func (s *Users) Authenticate(ctx context.Context, secret string) (attest.APIToken, attest.User, error) {
+	now := clock(s.Now)
+	t, err := s.DB.TokenByHash(ctx, auth.HashSecret(secret))
+	if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && !t.Active(now)) {
+		return attest.APIToken{}, attest.User{}, attest.Errorf(attest.EUNAUTHORIZED, "the API token is invalid, expired or revoked")
+	}
+	if err != nil {
+		return attest.APIToken{}, attest.User{}, err
+	}
+	u, err := s.DB.UserByID(ctx, t.UserID)
+	if err != nil {
+		return attest.APIToken{}, attest.User{}, err
+	}
+	if now.Sub(t.LastUsedAt) > time.Minute {
+		if err := s.DB.TouchToken(ctx, t.ID); err != nil {
+			return attest.APIToken{}, attest.User{}, err
+		}
+	}
+	return t, u, nil
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -103,21 +101,9 @@ func (s *Server) identify(r *http.Request, c *Ctx) error {
 		if !ok {
 			return attest.Errorf(attest.EUNAUTHORIZED, "the Authorization header must be \"Bearer <token>\"")
 		}
-		tok, err := s.cfg.DB.TokenByHash(ctx, auth.HashSecret(strings.TrimSpace(secret)))
-		if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && !tok.Active(s.cfg.Now())) {
-			return attest.Errorf(attest.EUNAUTHORIZED, "the API token is invalid, expired or revoked")
-		}
+		tok, u, err := s.cfg.Users.Authenticate(ctx, strings.TrimSpace(secret))
 		if err != nil {
 			return err
-		}
-		u, err := s.cfg.DB.UserByID(ctx, tok.UserID)
-		if err != nil {
-			return err
-		}
-		if s.cfg.Now().Sub(tok.LastUsedAt) > time.Minute { // bound writes for busy tokens
-			if err := s.cfg.DB.TouchToken(ctx, tok.ID); err != nil {
-				return err
-			}
 		}
 		c.User, c.Token = &u, &tok
 		c.P.UserID, c.P.Label = u.ID, u.Email

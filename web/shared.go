@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
@@ -268,33 +266,6 @@ func (s *Services) EvidenceContent(w http.ResponseWriter, r *http.Request, c *Ct
 	h.Set("ETag", `"`+ev.SHA256+`"`)
 	_, err = io.Copy(w, rc)
 	return err
-}
-
-// CreateInvitation is shared by the UI and the API. The link holds the only
-// copy of the secret; the database keeps its hash.
-func (s *Services) CreateInvitation(ctx context.Context, c *Ctx, email, role string) (attest.Invitation, string, error) {
-	r, err := attest.ParseRole(role)
-	if err != nil {
-		return attest.Invitation{}, "", err
-	}
-	inv := attest.Invitation{OrgID: c.Org.ID, Email: email, Role: r, InvitedBy: c.User.ID, ExpiresAt: s.Now().Add(s.InvitationTTL)}
-	secret := auth.NewSecret("")
-	err = s.DB.Update(ctx, func(tx *store.Queries) error {
-		// Refuse inviting someone who is already a member: the link would fail later.
-		if u, err := tx.UserByEmail(ctx, email); err == nil {
-			if _, err := tx.Membership(ctx, c.Org.ID, u.ID); err == nil {
-				return &attest.Error{Code: attest.ECONFLICT, Field: "email", Message: u.Email + " is already a member"}
-			}
-		}
-		if err := tx.CreateInvitation(ctx, &inv, auth.HashSecret(secret)); err != nil {
-			return err
-		}
-		return tx.Log(ctx, c.P.Record("member.invited", "invitation", strconv.FormatInt(inv.ID, 10), "Invited "+inv.Email+" as "+string(inv.Role)))
-	})
-	if err != nil {
-		return inv, "", err
-	}
-	return inv, s.BaseURL + "/invitations/" + secret, nil
 }
 
 // TaskSummary describes a task for the activity log.

@@ -14,10 +14,11 @@ func (h *Handler) apiInvite(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	inv, link, err := h.CreateInvitation(r.Context(), c, in.Email, in.Role)
+	inv, secret, err := h.Members.Invite(r.Context(), c.P, in.Email, in.Role)
 	if err != nil {
 		return err
 	}
+	link := h.BaseURL + "/invitations/" + secret // the only copy of the secret
 	web.WriteJSON(w, http.StatusCreated, map[string]any{
 		"id": inv.ID, "email": inv.Email, "role": inv.Role, "expires_at": web.RFC3339(inv.ExpiresAt), "link": link,
 	})

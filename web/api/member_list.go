@@ -7,7 +7,7 @@ import (
 )
 
 func (h *Handler) apiMembers(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	ms, err := h.DB.Members(r.Context(), c.Org.ID)
+	ms, err := h.Members.List(r.Context(), c.P)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	if c.Session != nil {
-		if err := h.DB.DeleteSession(r.Context(), c.Session.TokenHash); err != nil {
+		if err := h.Users.EndSession(r.Context(), c.Session.TokenHash); err != nil {
 			return err
 		}
 	}

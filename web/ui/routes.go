@@ -6,7 +6,6 @@ package ui
 import (
 	"strconv"
 
-	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -15,20 +14,11 @@ import (
 type Handler struct {
 	*web.Server
 	web.Services
-
-	// dummyHash is checked when a login names an unknown email, with the same
-	// parameters as real hashes, so a login takes as long whether or not the
-	// account exists.
-	dummyHash string
 }
 
 // Routes is the UI's route table, for web.New: every area's routes.
 func Routes(s *web.Server) ([]web.Route, error) {
 	h := &Handler{Server: s, Services: s.Services()}
-	var err error
-	if h.dummyHash, err = auth.HashPassword(auth.NewSecret(""), h.PasswordParams); err != nil {
-		return nil, err
-	}
 	var routes []web.Route
 	for _, area := range [][]web.Route{
 		h.healthRoutes(), h.sessionRoutes(), h.accountRoutes(), h.dashboardRoutes(), h.tokenRoutes(),

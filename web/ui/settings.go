@@ -34,10 +34,10 @@ type settingsView struct {
 func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, v settingsView, f *web.Form) error {
 	ctx := r.Context()
 	var err error
-	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+	if v.Members, err = h.Members.List(ctx, c.P); err != nil {
 		return err
 	}
-	if v.Invitations, err = h.DB.PendingInvitations(ctx, c.Org.ID); err != nil {
+	if v.Invitations, err = h.Members.Pending(ctx, c.P); err != nil {
 		return err
 	}
 	if h.Evidence != nil {
@@ -54,12 +54,11 @@ func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, c *web.
 	return nil
 }
 
-// memberParam reads {user} and loads that member of the current organization; a
-// user of another organization is not found.
-func (h *Handler) memberParam(r *http.Request, c *web.Ctx) (attest.Membership, error) {
+// memberParam reads {user}; a malformed one is a member not found.
+func memberParam(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("user"), 10, 64)
 	if err != nil {
-		return attest.Membership{}, attest.Errorf(attest.ENOTFOUND, "member not found")
+		return 0, attest.Errorf(attest.ENOTFOUND, "member not found")
 	}
-	return h.DB.Membership(r.Context(), c.Org.ID, id)
+	return id, nil
 }

@@ -85,3 +85,23 @@ func TestCSVSafeCells(t *testing.T) {
 		t.Fatalf("formula cells not defused: %v", rows[1])
 	}
 }
+
+// Renaming goes through Orgs.Rename: the entry quotes the name as stored,
+// trimmed, and a blank name is refused on the form's field.
+func TestRenameOrganization(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	admin := e.Login("admin")
+	if res := admin.Post("/o/alpha/settings", url.Values{"org_name": {"  Alpha Corp  "}}); !res.RedirectsTo("/o/alpha/settings") {
+		t.Fatalf("rename: %d", res.StatusCode)
+	}
+	if o, _ := e.DB.OrgBySlug(ctx, "alpha"); o.Name != "Alpha Corp" {
+		t.Fatalf("name: %q", o.Name)
+	}
+	acts, _ := e.DB.Activity(ctx, e.Alpha.ID, attest.ActivityFilter{Limit: 1})
+	if len(acts) != 1 || acts[0].Action != "org.renamed" || acts[0].Summary != `Renamed the organization from "Org alpha" to "Alpha Corp"` {
+		t.Fatalf("activity: %+v", acts)
+	}
+	if res := admin.Post("/o/alpha/settings", url.Values{"org_name": {"  "}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("blank name: %d", res.StatusCode)
+	}
+}

@@ -3,7 +3,6 @@ package ui
 import (
 	"net/http"
 
-	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -12,7 +11,7 @@ import (
 
 func (h *Handler) setupPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	token := r.URL.Query().Get("token")
-	if err := h.DB.CheckSetupToken(r.Context(), auth.HashSecret(token)); err != nil {
+	if err := h.Orgs.CheckSetUp(r.Context(), token); err != nil {
 		return err
 	}
 	f := &web.Form{Values: map[string]string{"token": token}, Errors: map[string]string{}}

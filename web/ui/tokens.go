@@ -31,7 +31,7 @@ type tokensView struct {
 }
 
 func (h *Handler) renderTokens(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, secret string, f *web.Form) error {
-	toks, err := h.DB.Tokens(r.Context(), c.Org.ID, c.User.ID)
+	toks, err := h.Users.Tokens(r.Context(), c.P)
 	if err != nil {
 		return err
 	}
