@@ -18,7 +18,6 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
-	"github.com/attest-hq/attest/store"
 )
 
 // env is the process environment, passed in so tests can set it.
@@ -280,14 +279,19 @@ func (f *flags) open(ctx context.Context, needs app.Needs) (*app.Services, error
 	return app.Open(ctx, cfg, needs)
 }
 
-// findOrg looks up the organization named by --org, naming the flag when it
-// does not exist.
-func findOrg(ctx context.Context, db *store.DB, slug string) (attest.Organization, error) {
-	org, err := db.OrgBySlug(ctx, slug)
+// openOrg opens the install as open does and finds the organization named by
+// --org, naming the flag when it does not exist.
+func (f *flags) openOrg(ctx context.Context, needs app.Needs, slug string) (*app.Services, attest.Organization, error) {
+	s, err := f.open(ctx, needs)
 	if err != nil {
-		return org, fmt.Errorf("--org %s: %w", slug, err)
+		return nil, attest.Organization{}, err
 	}
-	return org, nil
+	org, err := s.DB.OrgBySlug(ctx, slug)
+	if err != nil {
+		s.Close()
+		return nil, org, fmt.Errorf("--org %s: %w", slug, err)
+	}
+	return s, org, nil
 }
 
 func printHelp(w io.Writer) {

@@ -152,16 +152,12 @@ func runUserCreate(e *env, args []string) error {
 	if *name == "" {
 		*name = strings.SplitN(addr, "@", 2)[0]
 	}
-	s, err := f.open(e.ctx, app.Needs{})
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	db := s.DB
-	org, err := findOrg(e.ctx, db, *orgSlug)
-	if err != nil {
-		return err
-	}
 	// Only a new account needs a password: ask for it before the change.
 	_, err = db.UserByEmail(e.ctx, addr)
 	exists := err == nil
@@ -222,16 +218,12 @@ func runTokenCreate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := f.open(e.ctx, app.Needs{})
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	db := s.DB
-	org, err := findOrg(e.ctx, db, *orgSlug)
-	if err != nil {
-		return err
-	}
 	u, err := db.UserByEmail(e.ctx, addr)
 	if err != nil {
 		return fmt.Errorf("--email %s: %w", addr, err)

@@ -61,9 +61,9 @@ func runVerify(e *env, args []string) error {
 	db, svc := s.DB, s.Evidence
 	var orgs []attest.Organization
 	if *orgSlug != "" {
-		o, err := findOrg(e.ctx, db, *orgSlug)
+		o, err := db.OrgBySlug(e.ctx, *orgSlug)
 		if err != nil {
-			return err
+			return fmt.Errorf("--org %s: %w", *orgSlug, err)
 		}
 		orgs = append(orgs, o)
 	} else if orgs, err = db.Orgs(e.ctx); err != nil {
@@ -165,16 +165,12 @@ func runEvidenceAdd(e *env, args []string) error {
 			return fmt.Errorf("%s is not a regular file", path)
 		}
 	}
-	s, err := f.open(e.ctx, app.Needs{Evidence: true})
+	s, org, err := f.openOrg(e.ctx, app.Needs{Evidence: true}, *orgSlug)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	db, svc := s.DB, s.Evidence
-	org, err := findOrg(e.ctx, db, *orgSlug)
-	if err != nil {
-		return err
-	}
 	all, err := db.Controls(e.ctx, org.ID, store.ControlFilter{})
 	if err != nil {
 		return err
@@ -263,16 +259,12 @@ func runEvidenceExport(e *env, args []string) error {
 	if *orgSlug == "" || *out == "" {
 		return usagef("--org and --out are required")
 	}
-	s, err := f.open(e.ctx, app.Needs{Evidence: true})
+	s, org, err := f.openOrg(e.ctx, app.Needs{Evidence: true}, *orgSlug)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	db, svc := s.DB, s.Evidence
-	org, err := findOrg(e.ctx, db, *orgSlug)
-	if err != nil {
-		return err
-	}
+	svc := s.Evidence
 	// Write beside the target and rename, so a failed export leaves no half file.
 	tmp, err := os.CreateTemp(filepath.Dir(*out), ".attest-export-*.zip")
 	if err != nil {
@@ -321,16 +313,12 @@ func runCoverage(e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	s, err := f.open(e.ctx, app.Needs{})
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	db := s.DB
-	org, err := findOrg(e.ctx, db, *orgSlug)
-	if err != nil {
-		return err
-	}
 	report, err := evidence.Report(e.ctx, &db.Queries, org.ID, w)
 	if err != nil {
 		return err

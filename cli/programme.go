@@ -42,16 +42,12 @@ func runReadiness(e *env, args []string) error {
 			return usagef("--min: want a whole percentage from 0 to 100, got %q", *minStr)
 		}
 	}
-	s, err := f.open(e.ctx, app.Needs{})
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	db := s.DB
-	org, err := findOrg(e.ctx, db, *orgSlug)
-	if err != nil {
-		return err
-	}
 	a, err := programme.Assess(e.ctx, &db.Queries, s.Catalog, org.ID)
 	if err != nil {
 		return err
@@ -99,16 +95,11 @@ func runFrameworkImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := f.open(e.ctx, app.Needs{})
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	db := s.DB
-	org, err := findOrg(e.ctx, db, *orgSlug)
-	if err != nil {
-		return err
-	}
 	meta, err := s.Frameworks.Import(e.ctx, cliPrincipal(org.ID), rest[0], data)
 	var ie *importer.Error
 	if errors.As(err, &ie) {
