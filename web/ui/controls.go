@@ -69,16 +69,11 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 		}
 	}
 	fw := h.Catalog.SOC2()
-	_, inScope := fw.InScope(a.Scope.Categories)
-	scoped := map[string]bool{}
-	for _, req := range inScope {
-		scoped[req.ID] = true
-	}
 	for _, m := range ctl.Mappings {
 		mr := mappedRequirement{Mapping: m, Title: m.Requirement}
 		if m.Framework == fw.ID {
 			if req, ok := fw.Requirement(m.Requirement); ok {
-				mr.Title, mr.InScope = req.Title, scoped[req.ID]
+				mr.Title, mr.InScope = req.Title, fw.RequirementInScope(a.Scope.Categories, req.ID)
 			}
 		}
 		v.Requirements = append(v.Requirements, mr)
@@ -86,7 +81,7 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 	for _, req := range fw.Requirements {
 		v.Options = append(v.Options, requirementOption{Value: req.ID, Label: req.ID + " " + req.Title})
 	}
-	if v.Tasks, err = h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{ControlID: ctl.ID}); err != nil {
+	if v.Tasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{ControlID: ctl.ID}); err != nil {
 		return err
 	}
 	if v.Imported, err = h.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {

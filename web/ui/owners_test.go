@@ -83,3 +83,44 @@ func TestAuditorOwnsNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestTaskCriterionThroughServices: a task's criterion is checked on create
+// (the API names the field "criterion") and when an edit changes it, and the
+// activity entry names the task's owner.
+func TestTaskCriterionThroughServices(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e := webtest.New(t, d)
+			token, _ := e.Token(e.Alpha, "manager")
+			res := e.API("POST", "/orgs/alpha/tasks", token, map[string]any{"title": "Fix it", "criterion": "CC9.9"})
+			body := webtest.Decode[map[string]map[string]string](t, res)["error"]
+			if res.StatusCode != http.StatusUnprocessableEntity || body["field"] != "criterion" || body["message"] != `criterion: "CC9.9" is not a SOC 2 criterion` {
+				t.Fatalf("API task with an unknown criterion: %d %v", res.StatusCode, body)
+			}
+			res = e.API("POST", "/orgs/alpha/tasks", token, map[string]any{"title": "Fix it", "criterion": "CC6.1",
+				"owner_id": e.Users["employee"].ID, "due_on": "2026-05-01"})
+			if res.StatusCode != http.StatusCreated {
+				t.Fatalf("API task: %d %s", res.StatusCode, res.Text)
+			}
+			created := webtest.Decode[map[string]any](t, res)
+			if created["criterion"] != "CC6.1" || created["overdue"] != true {
+				t.Fatalf("API task: %v", created)
+			}
+			acts, _ := e.DB.Activity(ctx, e.Alpha.ID, attest.ActivityFilter{Action: "task.created"})
+			want := "Created task “Fix it” for " + e.Users["employee"].Name + ", due 2026-05-01 (criterion CC6.1)"
+			if len(acts) != 1 || acts[0].Summary != want {
+				t.Fatalf("activity: %+v, want %q", acts, want)
+			}
+			// The UI form: changing the criterion to an unknown one is refused beside the field.
+			id := int64(created["id"].(float64))
+			mgr := e.Login("manager")
+			res = mgr.Post(fmt.Sprintf("/o/alpha/tasks/%d", id), url.Values{"title": {"Fix it"}, "requirement": {"CC9.9"}, "priority": {"medium"}})
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, `&#34;CC9.9&#34; is not a SOC 2 criterion`) {
+				t.Fatalf("UI task with an unknown criterion: %d", res.StatusCode)
+			}
+			if got, _ := e.DB.Task(ctx, e.Alpha.ID, id); got.Requirement != "CC6.1" {
+				t.Fatalf("task criterion: %q", got.Requirement)
+			}
+		})
+	}
+}
