@@ -48,14 +48,6 @@ func (s Frameworks) Delete(ctx context.Context, p attest.Principal, key string) 
 	return f, err
 }
 
-// ImportFramework is Frameworks.Import for a caller without a principal.
-//
-// Deprecated: use Frameworks.Import; this stays until the web handlers move
-// to the services.
-func ImportFramework(ctx context.Context, db *store.DB, cat *catalog.Catalog, actor attest.Actor, orgID int64, filename string, data []byte) (store.ImportedFramework, error) {
-	return importFramework(ctx, db, cat, actor, orgID, filename, data)
-}
-
 func importFramework(ctx context.Context, db Transactor, cat *catalog.Catalog, actor attest.Actor, orgID int64, filename string, data []byte) (store.ImportedFramework, error) {
 	fw, format, err := importer.Parse(filename, data)
 	if err != nil {

@@ -54,7 +54,7 @@ func parsePages() (map[string]*template.Template, error) {
 		},
 		"words":   func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "-", " ") },
 		"join":    strings.Join,
-		"overdue": func(t attest.Task, today string) bool { return !t.Closed() && t.DueOn != "" && t.DueOn < today },
+		"overdue": func(t attest.Task, today string) bool { return t.OverdueOn(today) },
 		"eq":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		// field packs the arguments of the "field" partial: one labelled input
 		// with its hint and its validation message.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/evidence"
-	"github.com/attest-hq/attest/store"
 )
 
 // Use cases and request readers that the UI and the API share. They move into
@@ -27,30 +25,6 @@ func (s *Services) LoadControl(r *http.Request, c *Ctx) (attest.Control, error) 
 		return attest.Control{}, attest.Errorf(attest.ENOTFOUND, "control not found")
 	}
 	return s.DB.Control(r.Context(), c.Org.ID, id)
-}
-
-// DescribeControlChange summarises an edit for the activity log.
-func DescribeControlChange(a, b attest.Control) string {
-	var parts []string
-	if a.Status != b.Status {
-		parts = append(parts, fmt.Sprintf("status %s → %s", attest.StatusLabel(a.Status), attest.StatusLabel(b.Status)))
-	}
-	if a.OwnerID != b.OwnerID {
-		parts = append(parts, "owner changed")
-	}
-	for _, f := range []struct {
-		name string
-		x, y string
-	}{{"name", a.Name, b.Name}, {"description", a.Description, b.Description}, {"type", a.Type, b.Type}, {"frequency", a.Frequency, b.Frequency},
-		{"justification", a.Justification, b.Justification}, {"family", a.Family, b.Family}, {"expected evidence", strings.Join(a.Evidence, "\n"), strings.Join(b.Evidence, "\n")}} {
-		if f.x != f.y {
-			parts = append(parts, f.name+" edited")
-		}
-	}
-	if len(parts) == 0 {
-		return "Saved " + b.Ref + " without changes"
-	}
-	return "Updated " + b.Ref + ": " + strings.Join(parts, ", ")
 }
 
 // LoadEvidence reads the {id} evidence of the request's organization.
@@ -268,21 +242,6 @@ func (s *Services) EvidenceContent(w http.ResponseWriter, r *http.Request, c *Ct
 	return err
 }
 
-// TaskSummary describes a task for the activity log.
-func TaskSummary(verb string, t attest.Task) string {
-	s := verb + " “" + t.Title + "”"
-	if t.OwnerName != "" {
-		s += " for " + t.OwnerName
-	}
-	if t.DueOn != "" {
-		s += ", due " + t.DueOn
-	}
-	if t.Requirement != "" {
-		s += " (criterion " + t.Requirement + ")"
-	}
-	return s
-}
-
 // ActivityPageSize is how many activity entries a page or an API call shows.
 const ActivityPageSize = 100
 
@@ -317,19 +276,6 @@ func ActivityFilter(q url.Values) (attest.ActivityFilter, error) {
 			return f, attest.Invalid("before", "must be a positive entry ID (got %q)", v)
 		}
 		f.BeforeID = id
-	}
-	return f, nil
-}
-
-// VisibleTasks narrows a task filter to the tasks the caller may see: the one
-// task visibility rule (attest.Principal.Visibility), the same for UI and API.
-func VisibleTasks(c *Ctx, f store.TaskFilter) (store.TaskFilter, error) {
-	v := c.P.Visibility(attest.RecordTask)
-	if v.None {
-		return f, attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", c.P.Role)
-	}
-	if v.OwnerID != 0 {
-		f.OwnerID = v.OwnerID
 	}
 	return f, nil
 }

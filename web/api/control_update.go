@@ -2,17 +2,19 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
-	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/web"
 )
 
 // apiUpdateControl changes a control's status, owner or justification; fields
 // left out keep their values.
 func (h *Handler) apiUpdateControl(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	before, err := h.LoadControl(r, c)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return err
+		return attest.Errorf(attest.ENOTFOUND, "control not found")
 	}
 	var in struct {
 		Status        *string `json:"status"`
@@ -22,24 +24,8 @@ func (h *Handler) apiUpdateControl(w http.ResponseWriter, r *http.Request, c *we
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	ctl := before
-	if in.Status != nil {
-		ctl.Status = *in.Status
-	}
-	if in.OwnerID != nil {
-		ctl.OwnerID = *in.OwnerID
-	}
-	if in.Justification != nil {
-		ctl.Justification = *in.Justification
-	}
-	ctx := r.Context()
-	err = h.DB.Update(ctx, func(tx *store.Queries) error {
-		if err := tx.UpdateControl(ctx, &ctl); err != nil {
-			return err
-		}
-		return tx.Log(ctx, c.P.Record("control.updated", "control", ctl.Ref, web.DescribeControlChange(before, ctl)))
-	})
-	if err != nil {
+	ch := programme.ControlChange{Status: in.Status, OwnerID: in.OwnerID, Justification: in.Justification}
+	if _, err := h.Controls.Update(r.Context(), c.P, id, ch); err != nil {
 		return err
 	}
 	return h.apiControl(w, r, c)

@@ -1,10 +1,10 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -21,27 +21,17 @@ func (h *Handler) apiCreateTask(w http.ResponseWriter, r *http.Request, c *web.C
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if in.Criterion != "" {
-		if _, ok := h.Catalog.SOC2().Requirement(in.Criterion); !ok {
-			return attest.Invalid("criterion", "%q is not a SOC 2 criterion", in.Criterion)
-		}
+	t := attest.Task{Title: in.Title, Description: in.Description, OwnerID: in.OwnerID, DueOn: in.DueOn, Priority: in.Priority,
+		ControlID: in.ControlID, Requirement: in.Criterion}
+	t, err := h.Tasks.Create(r.Context(), c.P, t)
+	var e *attest.Error
+	if errors.As(err, &e) && e.Field == "requirement" {
+		// The API calls a task's requirement its criterion.
+		err = attest.Invalid("criterion", "%s", e.Message)
 	}
-	t := attest.Task{OrgID: c.Org.ID, Title: in.Title, Description: in.Description, OwnerID: in.OwnerID, DueOn: in.DueOn, Priority: in.Priority,
-		ControlID: in.ControlID, Requirement: in.Criterion, CreatedBy: c.User.ID}
-	ctx := r.Context()
-	err := h.DB.Update(ctx, func(tx *store.Queries) error {
-		if err := tx.CreateTask(ctx, &t); err != nil {
-			return err
-		}
-		return tx.Log(ctx, c.P.Record("task.created", "task", idString(t.ID), web.TaskSummary("Created task", t)))
-	})
 	if err != nil {
 		return err
 	}
-	t, err = h.DB.Task(ctx, c.Org.ID, t.ID)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusCreated, toTaskJSON(t, h.Now().UTC().Format("2006-01-02")))
+	web.WriteJSON(w, http.StatusCreated, toTaskJSON(t, attest.Today(h.Now())))
 	return nil
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
@@ -10,7 +11,7 @@ import (
 // apiTasks lists tasks: an employee's own, or everyone's for readers.
 func (h *Handler) apiTasks(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	q := r.URL.Query()
-	today := h.Now().UTC().Format("2006-01-02")
+	today := attest.Today(h.Now())
 	f := store.TaskFilter{OpenOnly: q.Get("status") != "all"}
 	if q.Get("owner") == "me" {
 		f.OwnerID = c.User.ID
@@ -18,11 +19,7 @@ func (h *Handler) apiTasks(w http.ResponseWriter, r *http.Request, c *web.Ctx) e
 	if q.Get("overdue") == "true" {
 		f.OverdueOn = today
 	}
-	f, err := web.VisibleTasks(c, f)
-	if err != nil {
-		return err
-	}
-	tasks, err := h.DB.Tasks(r.Context(), c.Org.ID, f)
+	tasks, err := h.Tasks.List(r.Context(), c.P, f)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,6 @@ type taskJSON struct {
 
 func toTaskJSON(t attest.Task, today string) taskJSON {
 	return taskJSON{ID: t.ID, Title: t.Title, Description: t.Description, OwnerID: t.OwnerID, Owner: t.OwnerName, DueOn: t.DueOn,
-		Priority: t.Priority, Status: t.Status, Overdue: !t.Closed() && t.DueOn != "" && t.DueOn < today, ControlID: t.ControlID,
+		Priority: t.Priority, Status: t.Status, Overdue: t.OverdueOn(today), ControlID: t.ControlID,
 		ControlRef: t.ControlRef, Criterion: t.Requirement, CreatedAt: web.RFC3339(t.CreatedAt)}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -12,6 +13,6 @@ func (h *Handler) newControlPage(w http.ResponseWriter, r *http.Request, c *web.
 	if err != nil {
 		return err
 	}
-	f := controlForm(attest.Control{Ref: nextCustomRef(refs), Type: "preventive", Frequency: "quarterly", Status: attest.StatusNotStarted, Family: "Custom"})
+	f := controlForm(attest.Control{Ref: programme.NextCustomRef(refs), Type: "preventive", Frequency: "quarterly", Status: attest.StatusNotStarted, Family: "Custom"})
 	return h.renderNewControl(w, r, c, http.StatusOK, f)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -13,16 +12,10 @@ func (h *Handler) updateControl(w http.ResponseWriter, r *http.Request, c *web.C
 	if err != nil {
 		return err
 	}
+	f, ch, err := readControlForm(r)
 	ctl := before
-	f, err := applyControlForm(r, &ctl)
-	ctx := r.Context()
 	if err == nil {
-		err = h.DB.Update(ctx, func(tx *store.Queries) error {
-			if err := tx.UpdateControl(ctx, &ctl); err != nil {
-				return err
-			}
-			return tx.Log(ctx, c.P.Record("control.updated", "control", ctl.Ref, web.DescribeControlChange(before, ctl)))
-		})
+		ctl, err = h.Controls.Update(r.Context(), c.P, before.ID, ch)
 	}
 	if web.UserError(err) {
 		f.Fail(err)

@@ -4,23 +4,16 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
 
 func (h *Handler) removeMapping(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	ctl, err := h.LoadControl(r, c)
+	id, err := controlID(r)
 	if err != nil {
 		return err
 	}
-	fw, req := r.PostFormValue("framework"), r.PostFormValue("requirement")
-	ctx := r.Context()
-	err = h.DB.Update(ctx, func(tx *store.Queries) error {
-		if err := tx.Unmap(ctx, c.Org.ID, ctl.ID, fw, req); err != nil {
-			return err
-		}
-		return tx.Log(ctx, c.P.Record("control.unmapped", "control", ctl.Ref, fmt.Sprintf("Unmapped %s from %s %s", ctl.Ref, fw, req)))
-	})
+	req := r.PostFormValue("requirement")
+	ctl, err := h.Controls.Unmap(r.Context(), c.P, id, r.PostFormValue("framework"), req)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,16 +69,11 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 		}
 	}
 	fw := h.Catalog.SOC2()
-	_, inScope := fw.InScope(a.Scope.Categories)
-	scoped := map[string]bool{}
-	for _, req := range inScope {
-		scoped[req.ID] = true
-	}
 	for _, m := range ctl.Mappings {
 		mr := mappedRequirement{Mapping: m, Title: m.Requirement}
 		if m.Framework == fw.ID {
 			if req, ok := fw.Requirement(m.Requirement); ok {
-				mr.Title, mr.InScope = req.Title, scoped[req.ID]
+				mr.Title, mr.InScope = req.Title, fw.RequirementInScope(a.Scope.Categories, req.ID)
 			}
 		}
 		v.Requirements = append(v.Requirements, mr)
@@ -87,7 +81,7 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 	for _, req := range fw.Requirements {
 		v.Options = append(v.Options, requirementOption{Value: req.ID, Label: req.ID + " " + req.Title})
 	}
-	if v.Tasks, err = h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{ControlID: ctl.ID}); err != nil {
+	if v.Tasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{ControlID: ctl.ID}); err != nil {
 		return err
 	}
 	if v.Imported, err = h.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
@@ -118,26 +112,33 @@ func idOrEmpty(id int64) string {
 	return strconv.FormatInt(id, 10)
 }
 
-// applyControlForm copies posted fields onto a control.
-func applyControlForm(r *http.Request, ctl *attest.Control) (*web.Form, error) {
+// readControlForm reads the control form as a change of every field it holds
+// (the ref is read by create only).
+func readControlForm(r *http.Request) (*web.Form, programme.ControlChange, error) {
 	f := web.NewForm(r, "ref", "name", "family", "description", "type", "frequency", "owner", "status", "justification", "evidence")
-	ctl.Name, ctl.Family, ctl.Description = f.Values["name"], strings.TrimSpace(f.Values["family"]), strings.TrimSpace(f.Values["description"])
-	ctl.Type, ctl.Frequency, ctl.Status, ctl.Justification = f.Values["type"], f.Values["frequency"], f.Values["status"], f.Values["justification"]
-	ctl.Evidence = nil
-	for _, l := range strings.Split(f.Values["evidence"], "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			ctl.Evidence = append(ctl.Evidence, l)
-		}
-	}
-	ctl.OwnerID = 0
+	v := func(name string) *string { s := f.Values[name]; return &s }
+	evidence := []string{f.Values["evidence"]}
+	var owner int64
+	ch := programme.ControlChange{Name: v("name"), Family: v("family"), Description: v("description"), Type: v("type"), Frequency: v("frequency"),
+		Status: v("status"), Justification: v("justification"), Evidence: &evidence, OwnerID: &owner}
 	if o := f.Values["owner"]; o != "" {
 		id, err := strconv.ParseInt(o, 10, 64)
 		if err != nil {
-			return f, attest.Invalid("owner", "is not a member of this organization")
+			return f, ch, attest.Invalid("owner", "is not a member of this organization")
 		}
-		ctl.OwnerID = id
+		owner = id
 	}
-	return f, nil
+	return f, ch, nil
+}
+
+// controlID reads the {id} of a control route; the service says whether the
+// organization has that control.
+func controlID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return 0, attest.Errorf(attest.ENOTFOUND, "control not found")
+	}
+	return id, nil
 }
 
 func (h *Handler) renderNewControl(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, f *web.Form) error {
@@ -151,37 +152,4 @@ func (h *Handler) renderNewControl(w http.ResponseWriter, r *http.Request, c *we
 	}
 	h.RenderForm(w, r, c, status, "control_new", v, f)
 	return nil
-}
-
-// nextCustomRef suggests CUS-n for the first n not taken.
-func nextCustomRef(taken map[string]bool) string {
-	for n := 1; ; n++ {
-		if ref := fmt.Sprintf("CUS-%d", n); !taken[ref] {
-			return ref
-		}
-	}
-}
-
-// frameworkRequirement checks that a requirement exists in a framework the
-// organization can map to: SOC 2, or one it imported.
-func (h *Handler) frameworkRequirement(r *http.Request, c *web.Ctx, framework, requirement string) error {
-	if fw, ok := h.Catalog.Framework(framework); ok {
-		if _, ok := fw.Requirement(requirement); ok {
-			return nil
-		}
-		return attest.Invalid("requirement", "%q is not a requirement of %s", requirement, fw.Name)
-	}
-	_, fw, err := h.DB.ImportedFramework(r.Context(), c.Org.ID, framework)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return attest.Invalid("framework", "%q is not a framework of this organization", framework)
-	}
-	if err != nil {
-		return err
-	}
-	for _, req := range fw.Requirements {
-		if req.ID == requirement {
-			return nil
-		}
-	}
-	return attest.Invalid("requirement", "%q is not a requirement of %s", requirement, fw.Name)
 }

@@ -57,7 +57,7 @@ func (h *Handler) criterionPage(w http.ResponseWriter, r *http.Request, c *web.C
 	if v.Imported, err = h.DB.ImportedTexts(ctx, c.Org.ID, req.ID); err != nil {
 		return err
 	}
-	if v.Tasks, err = h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{Requirement: req.ID}); err != nil {
+	if v.Tasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{Requirement: req.ID}); err != nil {
 		return err
 	}
 	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {

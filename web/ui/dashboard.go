@@ -53,9 +53,9 @@ var stateOrder = []string{readiness.StateReady, readiness.StateImplementedNoEvid
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ctx := r.Context()
 	base := "/o/" + c.Org.Slug
-	v := dashboardView{Today: h.Now().UTC().Format("2006-01-02")}
+	v := dashboardView{Today: attest.Today(h.Now())}
 	var err error
-	if v.MyTasks, err = h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{OwnerID: c.User.ID, OpenOnly: true}); err != nil {
+	if v.MyTasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{OwnerID: c.User.ID, OpenOnly: true}); err != nil {
 		return err
 	}
 	if !c.Can(attest.ActRead) {
@@ -94,7 +94,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 			}
 		}
 	}
-	overdue, err := h.DB.Tasks(ctx, c.Org.ID, store.TaskFilter{OverdueOn: v.Today})
+	overdue, err := h.Tasks.List(ctx, c.P, store.TaskFilter{OverdueOn: v.Today})
 	if err != nil {
 		return err
 	}

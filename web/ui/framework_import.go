@@ -9,7 +9,6 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog/importer"
-	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -36,7 +35,7 @@ func (h *Handler) importFramework(w http.ResponseWriter, r *http.Request, c *web
 		return err
 	}
 	name := cleanFilename(hdr.Filename)
-	meta, err := programme.ImportFramework(r.Context(), h.DB, h.Catalog, c.P.Actor(), c.Org.ID, name, data)
+	meta, err := h.Frameworks.Import(r.Context(), c.P, name, data)
 	var ie *importer.Error
 	switch {
 	case errors.As(err, &ie):

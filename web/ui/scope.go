@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
@@ -58,12 +57,4 @@ func (h *Handler) renderScope(w http.ResponseWriter, r *http.Request, c *web.Ctx
 	}
 	h.RenderForm(w, r, c, status, "scope", v, f)
 	return nil
-}
-
-func prefixEach(items []string, sep string) string {
-	var b strings.Builder
-	for _, it := range items {
-		b.WriteString(sep + it)
-	}
-	return b.String()
 }

@@ -4,29 +4,14 @@ import (
 	"net/http"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
 
 // createTask adds a task, standing alone or from a gap (a control or criterion).
 func (h *Handler) createTask(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	t := attest.Task{OrgID: c.Org.ID, CreatedBy: c.User.ID}
+	var t attest.Task
 	f := taskFromForm(r, &t)
-	ctx := r.Context()
-	var err error
-	if t.Requirement != "" {
-		if _, ok := h.Catalog.SOC2().Requirement(t.Requirement); !ok {
-			err = attest.Invalid("requirement", "%q is not a SOC 2 criterion", t.Requirement)
-		}
-	}
-	if err == nil {
-		err = h.DB.Update(ctx, func(tx *store.Queries) error {
-			if err := tx.CreateTask(ctx, &t); err != nil {
-				return err
-			}
-			return tx.Log(ctx, c.P.Record("task.created", "task", idString(t.ID), web.TaskSummary("Created task", t)))
-		})
-	}
+	t, err := h.Tasks.Create(r.Context(), c.P, t)
 	back := web.SafeNext(f.Values["return"])
 	if back == "/" {
 		back = "/o/" + c.Org.Slug + "/tasks"

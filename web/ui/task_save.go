@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -16,17 +15,7 @@ func (h *Handler) updateTask(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 	}
 	t := before
 	f := taskFromForm(r, &t)
-	ctx := r.Context()
-	err = h.DB.Update(ctx, func(tx *store.Queries) error {
-		if err := tx.UpdateTask(ctx, &t); err != nil {
-			return err
-		}
-		summary := web.TaskSummary("Updated task", t)
-		if before.Status != t.Status {
-			summary += fmt.Sprintf("; status %s → %s", before.Status, t.Status)
-		}
-		return tx.Log(ctx, c.P.Record("task.updated", "task", idString(t.ID), summary))
-	})
+	t, err = h.Tasks.Update(r.Context(), c.P, t)
 	if web.UserError(err) {
 		f.Fail(err)
 		return h.renderTask(w, r, c, http.StatusUnprocessableEntity, before, f)

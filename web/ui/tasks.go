@@ -36,7 +36,7 @@ type tasksView struct {
 func (h *Handler) renderTasks(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, f *web.Form) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	today := h.Now().UTC().Format("2006-01-02")
+	today := attest.Today(h.Now())
 	v := tasksView{Query: q, Today: today, Priorities: attest.TaskPriorities(), Statuses: attest.TaskStatuses()}
 	filter := store.TaskFilter{OpenOnly: q.Get("status") != "all"}
 	if q.Get("owner") == "me" {
@@ -45,12 +45,9 @@ func (h *Handler) renderTasks(w http.ResponseWriter, r *http.Request, c *web.Ctx
 	if q.Get("overdue") == "1" {
 		filter.OverdueOn = today
 	}
-	filter, err := web.VisibleTasks(c, filter)
-	if err != nil {
-		return err
-	}
 	v.OnlyMine = c.P.Visibility(attest.RecordTask).OwnerID != 0
-	if v.Tasks, err = h.DB.Tasks(ctx, c.Org.ID, filter); err != nil {
+	var err error
+	if v.Tasks, err = h.Tasks.List(ctx, c.P, filter); err != nil {
 		return err
 	}
 	if c.Can(attest.ActEdit) {
@@ -86,15 +83,8 @@ func (h *Handler) loadTask(r *http.Request, c *web.Ctx) (attest.Task, error) {
 	if err != nil {
 		return attest.Task{}, attest.Errorf(attest.ENOTFOUND, "task not found")
 	}
-	t, err := h.DB.Task(r.Context(), c.Org.ID, id)
-	if err != nil {
-		return t, err
-	}
 	// Someone else's task is as invisible to an employee as a missing one.
-	if !c.P.Visibility(attest.RecordTask).Admits(t.OrgID, t.OwnerID) {
-		return attest.Task{}, attest.Errorf(attest.ENOTFOUND, "task not found")
-	}
-	return t, nil
+	return h.Tasks.Get(r.Context(), c.P, id)
 }
 
 type taskView struct {
@@ -108,7 +98,7 @@ type taskView struct {
 
 func (h *Handler) renderTask(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, t attest.Task, f *web.Form) error {
 	ctx := r.Context()
-	v := taskView{Task: t, Priorities: attest.TaskPriorities(), Statuses: attest.TaskStatuses(), Today: h.Now().UTC().Format("2006-01-02")}
+	v := taskView{Task: t, Priorities: attest.TaskPriorities(), Statuses: attest.TaskStatuses(), Today: attest.Today(h.Now())}
 	var err error
 	if c.Can(attest.ActEdit) {
 		if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
