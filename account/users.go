@@ -242,6 +242,10 @@ func (s *Users) idle() time.Duration {
 	return s.SessionIdle
 }
 
+// SessionLifetime is how long a session lasts at most, however often it is
+// used: the session cookie lives as long.
+func (s *Users) SessionLifetime() time.Duration { return s.max() }
+
 func (s *Users) max() time.Duration {
 	if s.SessionMax <= 0 {
 		return 7 * 24 * time.Hour

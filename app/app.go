@@ -64,7 +64,6 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Web, err = web.New(web.Config{
 		Services:      a.Services.Web(a.URL),
 		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy,
-		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
 	}, ui.Routes, api.Routes)
 	if err != nil {
 		a.closeAll()

@@ -109,3 +109,11 @@ func (cfg Config) settings() Settings {
 	return Settings{Log: cfg.Log, Now: cfg.Now, PasswordParams: cfg.PasswordParams, Throttle: cfg.Throttle, SessionIdle: cfg.SessionIdle,
 		SessionMax: cfg.SessionMax, InvitationTTL: cfg.InvitationTTL, MaxUpload: cfg.MaxUpload, DataDir: cfg.DataDir}
 }
+
+// withDefaults fills left-out settings from the same defaults as Config, for
+// callers (tests) that build services without a whole configuration.
+func (set Settings) withDefaults() Settings {
+	cfg := Config{Log: set.Log, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle, SessionIdle: set.SessionIdle,
+		SessionMax: set.SessionMax, InvitationTTL: set.InvitationTTL, MaxUpload: set.MaxUpload, DataDir: set.DataDir}
+	return cfg.withDefaults().settings()
+}

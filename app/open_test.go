@@ -98,3 +98,11 @@ func TestOpenWiresServices(t *testing.T) {
 func accountMember(email string) account.NewMember {
 	return account.NewMember{Email: email, Role: attest.RoleAdmin, Password: storetest.Password}
 }
+
+func TestNewServicesTakesConfigDefaults(t *testing.T) {
+	s := NewServices(nil, nil, nil, nil, Settings{SessionIdle: time.Hour})
+	if s.Users.SessionIdle != time.Hour || s.Users.SessionMax != DefaultSessionMax || s.Members.InvitationTTL != DefaultInvitationTTL ||
+		s.Evidence.MaxSize != DefaultMaxUpload || s.Users.Throttle != auth.DefaultThrottle {
+		t.Fatalf("services without a whole configuration did not get its defaults: %+v %+v", s.Users, s.Members)
+	}
+}

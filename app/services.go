@@ -42,8 +42,7 @@ type Services struct {
 	settings Settings
 }
 
-// Settings shape the services' answers. Zero fields take the defaults that
-// Config.withDefaults documents.
+// Settings shape the services' answers. Zero fields take Config's defaults.
 type Settings struct {
 	Log            *slog.Logger
 	Now            func() time.Time
@@ -58,12 +57,7 @@ type Settings struct {
 
 // NewServices builds every use-case service over the opened parts.
 func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *catalog.Catalog, set Settings) *Services {
-	if set.Now == nil {
-		set.Now = time.Now
-	}
-	if set.Log == nil {
-		set.Log = slog.New(slog.DiscardHandler)
-	}
+	set = set.withDefaults()
 	p := programme.NewServices(db, cat)
 	ledger := &chain.Chain{Key: key, Heads: chain.Stores(set.DataDir, blobs)}
 	return &Services{
@@ -85,7 +79,6 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 func (s *Services) Web(baseURL string) web.Services {
 	return web.Services{
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
-		InvitationTTL: s.settings.InvitationTTL, PasswordParams: s.settings.PasswordParams, Throttle: s.settings.Throttle,
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 	}

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest/account"
-	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/programme"
@@ -37,10 +36,7 @@ type Services struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 
-	BaseURL        string // external URL for links printed or shown (set-up, invitations)
-	InvitationTTL  time.Duration
-	PasswordParams auth.Params
-	Throttle       auth.Throttle
+	BaseURL string // external URL for links printed or shown (set-up, invitations)
 
 	// The use-case services: every state change goes through one of them.
 	Controls   programme.Controls
@@ -56,10 +52,8 @@ type Services struct {
 type Config struct {
 	Services
 
-	SecureCookies bool          // mark cookies Secure (behind TLS)
-	TrustProxy    bool          // take the client address from X-Forwarded-For
-	SessionIdle   time.Duration // a session ends after this long unused
-	SessionMax    time.Duration // and after this long in any case
+	SecureCookies bool // mark cookies Secure (behind TLS)
+	TrustProxy    bool // take the client address from X-Forwarded-For
 }
 
 // RouteSet declares one package's routes (web/ui, web/api). It is called once
@@ -83,21 +77,6 @@ func New(cfg Config, sets ...RouteSet) (*Server, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
-	}
-	if cfg.SessionIdle == 0 {
-		cfg.SessionIdle = 12 * time.Hour
-	}
-	if cfg.SessionMax == 0 {
-		cfg.SessionMax = 7 * 24 * time.Hour
-	}
-	if cfg.InvitationTTL == 0 {
-		cfg.InvitationTTL = 7 * 24 * time.Hour
-	}
-	if cfg.PasswordParams == (auth.Params{}) {
-		cfg.PasswordParams = auth.DefaultParams
-	}
-	if cfg.Throttle == (auth.Throttle{}) {
-		cfg.Throttle = auth.DefaultThrottle
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.Catalog == nil {

@@ -34,7 +34,7 @@ func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, userID int
 // account services (Users.SignIn, Users.StartSession).
 func (s *Server) SetSessionCookie(w http.ResponseWriter, secret string) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
-		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionMax.Seconds())})
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.Users.SessionLifetime().Seconds())})
 }
 
 // ClearSessionCookie removes the session cookie from the browser (signing out
