@@ -37,7 +37,7 @@ import (
 var ctx = context.Background()
 
 // Password is every fixture user's password.
-const Password = "correct horse battery staple"
+const Password = storetest.Password
 
 // Clock is a settable test clock.
 type Clock struct {
@@ -211,14 +211,8 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 
 // Member adds a user of role to o, known to the Env as key.
 func (e *Env) Member(o attest.Organization, key string, role attest.Role) attest.User {
-	hash, _ := auth.HashPassword(Password, auth.TestParams)
-	u := attest.User{Email: key + "@" + o.Slug + ".test", Name: strings.ToUpper(key[:1]) + key[1:], PasswordHash: hash}
-	if err := e.DB.CreateUser(ctx, &u); err != nil {
-		e.T.Fatal(err)
-	}
-	if err := e.DB.AddMember(ctx, o.ID, u.ID, role); err != nil {
-		e.T.Fatal(err)
-	}
+	u := storetest.MustCreateUser(e.T, e.DB, attest.User{Email: key + "@" + o.Slug + ".test", Name: strings.ToUpper(key[:1]) + key[1:]}, Password)
+	storetest.MustAddMember(e.T, e.DB, o, u, role)
 	e.Users[key] = u
 	return u
 }
