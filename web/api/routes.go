@@ -5,8 +5,6 @@
 package api
 
 import (
-	"strconv"
-
 	"github.com/attest-hq/attest/web"
 )
 
@@ -35,5 +33,3 @@ func Routes(s *web.Server) ([]web.Route, error) {
 func route(method, path string, access web.Access, handle web.HandlerFunc) web.Route {
 	return web.Route{Method: method, Path: Prefix + path, Access: access, API: true, Handle: handle}
 }
-
-func idString(id int64) string { return strconv.FormatInt(id, 10) }

@@ -4,8 +4,6 @@
 package ui
 
 import (
-	"strconv"
-
 	"github.com/attest-hq/attest/web"
 )
 
@@ -34,5 +32,3 @@ func Routes(s *web.Server) ([]web.Route, error) {
 func route(method, path string, access web.Access, handle web.HandlerFunc) web.Route {
 	return web.Route{Method: method, Path: path, Access: access, Handle: handle}
 }
-
-func idString(id int64) string { return strconv.FormatInt(id, 10) }
