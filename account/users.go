@@ -169,10 +169,14 @@ type Credentials struct {
 }
 
 // SignIn checks credentials and starts a session. Failures are counted per
-// account and per address, and too many within the throttle's window are
-// *Throttled before the password is even checked. An unknown email is checked
-// against a dummy hash, so it takes as long as a wrong password. It returns the
-// user and the new session's secret (the cookie value), shown only here.
+// account and address pair, per account and per address (auth.Throttle), and
+// an attempt over a limit is *Throttled before the password is checked. The
+// attempt is reserved as a failure, atomically with the count, before the
+// check: concurrent attempts each see the ones before them, so no more than the
+// limit are ever checked. A success takes the reservation back and forgets the
+// pair's failures. An unknown email is checked against a dummy hash, so it
+// takes as long as a wrong password. It returns the user and the new session's
+// secret (the cookie value), shown only here.
 func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string, error) {
 	// Made on the first sign-in whatever its email, so that the first unknown
 	// email is not the only one to pay for it.
@@ -185,18 +189,24 @@ func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string,
 	if throttle == (auth.Throttle{}) {
 		throttle = auth.DefaultThrottle
 	}
-	now := clock(s.Now)
-	since := now.Add(-throttle.Window)
-	acct, err := s.DB.LoginFailures(ctx, store.ScopeAccount, email, since)
+	var res store.LoginReservation
+	err = s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.LockLogin(ctx, email, c.IP); err != nil {
+			return err
+		}
+		now := clock(s.Now)
+		f, err := tx.LoginFailuresFor(ctx, email, c.IP, now.Add(-throttle.Window))
+		if err != nil {
+			return err
+		}
+		if wait := throttle.RetryAfter(now, auth.Failures(f)); wait > 0 {
+			return &Throttled{Wait: wait}
+		}
+		res, err = tx.ReserveLoginFailure(ctx, email, c.IP)
+		return err
+	})
 	if err != nil {
 		return attest.User{}, "", err
-	}
-	addr, err := s.DB.LoginFailures(ctx, store.ScopeAddress, c.IP, since)
-	if err != nil {
-		return attest.User{}, "", err
-	}
-	if wait := throttle.RetryAfter(now, acct, addr); wait > 0 {
-		return attest.User{}, "", &Throttled{Wait: wait}
 	}
 
 	u, err := s.DB.UserByEmail(ctx, email)
@@ -209,17 +219,14 @@ func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string,
 	}
 	ok, _ := auth.CheckPassword(hash, c.Password)
 	if u.ID == 0 || !ok {
-		if err := s.DB.Update(ctx, func(tx *store.Queries) error {
-			if err := tx.RecordLoginFailure(ctx, store.ScopeAccount, email); err != nil {
-				return err
-			}
-			return tx.RecordLoginFailure(ctx, store.ScopeAddress, c.IP)
-		}); err != nil {
-			return attest.User{}, "", err
-		}
-		return attest.User{}, "", ErrBadCredentials
+		return attest.User{}, "", ErrBadCredentials // the reservation stays, as the failure
 	}
-	if err := s.DB.ClearLoginFailures(ctx, store.ScopeAccount, email); err != nil {
+	if err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.ReleaseLoginFailure(ctx, res); err != nil {
+			return err
+		}
+		return tx.ClearLoginPair(ctx, email, c.IP)
+	}); err != nil {
 		return attest.User{}, "", err
 	}
 	secret, _, err := s.StartSession(ctx, u.ID, c.IP, c.UserAgent)
