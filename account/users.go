@@ -166,6 +166,10 @@ var ErrBadCredentials = attest.Errorf(attest.EUNAUTHORIZED, "The email or passwo
 type Credentials struct {
 	Email, Password string
 	IP, UserAgent   string
+	// Replaces is the secret of the session the browser already holds, if
+	// any: a successful sign-in ends it, so that signing in as someone else
+	// in the same browser does not leave the previous session valid.
+	Replaces string
 }
 
 // SignIn checks credentials and starts a session. Failures are counted per
@@ -224,6 +228,11 @@ func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string,
 	if err := s.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.ReleaseLoginFailure(ctx, res); err != nil {
 			return err
+		}
+		if c.Replaces != "" {
+			if err := tx.DeleteSession(ctx, auth.HashSecret(c.Replaces)); err != nil {
+				return err
+			}
 		}
 		return tx.ClearLoginPair(ctx, email, c.IP)
 	}); err != nil {
@@ -300,6 +309,16 @@ func (s *Users) Session(ctx context.Context, secret string) (*store.Session, att
 		sess.ExpiresAt = exp
 	}
 	return &sess, u, nil
+}
+
+// EndPresentedSession signs out the session whose secret a browser presents,
+// if it is one: before the browser is given another session (set-up, accepting
+// an invitation), so that the previous one does not stay valid unseen.
+func (s *Users) EndPresentedSession(ctx context.Context, secret string) error {
+	if secret == "" {
+		return nil
+	}
+	return s.DB.DeleteSession(ctx, auth.HashSecret(secret))
 }
 
 // EndSession signs one session out (logout), by its token hash.
