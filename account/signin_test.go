@@ -108,3 +108,63 @@ func TestSignInThrottleCountsPairsFirst(t *testing.T) {
 		wantCode(t, err, attest.ETHROTTLED, "")
 	})
 }
+
+// Password checks take 64 MiB each: no more than MaxPasswordChecks run at
+// once, and a sign-in that cannot start one soon is refused as busy, its
+// attempt not counted.
+func TestSignInBoundsConcurrentPasswordChecks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		users := &account.Users{DB: db, PasswordParams: auth.TestParams, MaxPasswordChecks: 2, PasswordCheckWait: time.Millisecond}
+		var (
+			mu             sync.Mutex
+			inFlight, most int
+			entered        = make(chan struct{}, 10)
+			release        = make(chan struct{})
+			releaseOnce    sync.Once
+			openGate       = func() { releaseOnce.Do(func() { close(release) }) }
+		)
+		defer openGate()
+		account.SetPasswordCheck(users, func(encoded, pw string) (bool, error) {
+			mu.Lock()
+			inFlight++
+			most = max(most, inFlight)
+			n := inFlight
+			mu.Unlock()
+			defer func() { mu.Lock(); inFlight--; mu.Unlock() }()
+			if n <= 2 { // hold the first two; a third would be over the bound and must not block the test
+				entered <- struct{}{}
+				<-release
+			}
+			return auth.CheckPassword(encoded, pw)
+		})
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Go(func() {
+				users.SignIn(ctx, account.Credentials{Email: fmt.Sprint("held", i, "@acme.test"), Password: "x", IP: fmt.Sprint("192.0.2.", 10+i)})
+			})
+		}
+		<-entered
+		<-entered
+		_, _, err := users.SignIn(ctx, account.Credentials{Email: "admin@acme.test", Password: password, IP: "192.0.2.30"})
+		if !account.IsBusy(err) || attest.ErrorCode(err) != attest.ETHROTTLED {
+			t.Errorf("third concurrent check: %v, want busy", err)
+		}
+		if wait, ok := account.IsThrottled(err); !ok || wait <= 0 {
+			t.Errorf("busy without a wait: %v %v", wait, ok)
+		}
+		f, err := db.LoginFailuresFor(ctx, "admin@acme.test", "192.0.2.30", time.Now().Add(-time.Hour))
+		if err != nil || len(f.Account)+len(f.Address) != 0 {
+			t.Errorf("a refused attempt was counted: %+v %v", f, err)
+		}
+		openGate()
+		wg.Wait()
+		if most > 2 {
+			t.Errorf("%d password checks ran at once, want at most 2", most)
+		}
+		if _, _, err := users.SignIn(ctx, account.Credentials{Email: "admin@acme.test", Password: password, IP: "192.0.2.30"}); err != nil {
+			t.Errorf("sign-in once checks are free: %v", err)
+		}
+	})
+}

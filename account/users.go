@@ -23,6 +23,17 @@ type Users struct {
 	Throttle       auth.Throttle    // zero: auth.DefaultThrottle
 	SessionIdle    time.Duration    // a session ends after this long unused; zero: 12h
 	SessionMax     time.Duration    // and after this long in any case; zero: 7 days
+	// MaxPasswordChecks bounds the password checks (argon2id, 64 MiB each
+	// with the default parameters) that run at once, so that a burst of
+	// sign-ins cannot take the server's memory; zero: DefaultPasswordChecks.
+	MaxPasswordChecks int
+	// PasswordCheckWait is how long a sign-in waits for a free check before
+	// it is refused as busy (ETHROTTLED); zero: 2 seconds.
+	PasswordCheckWait time.Duration
+
+	checksOnce sync.Once
+	checks     chan struct{}                                // a slot per check running
+	check      func(encoded, password string) (bool, error) // nil: auth.CheckPassword; tests watch it
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -110,7 +121,11 @@ func (s *Users) ChangePassword(ctx context.Context, p attest.Principal, keep, cu
 	if err != nil {
 		return err
 	}
-	if ok, _ := auth.CheckPassword(u.PasswordHash, current); !ok {
+	ok, err := s.checkPassword(ctx, u.PasswordHash, current)
+	if IsBusy(err) || (err != nil && ctx.Err() != nil) {
+		return err
+	}
+	if !ok {
 		return attest.Invalid("current", "is not your current password")
 	}
 	if err := attest.ValidatePassword(next); err != nil {
@@ -145,13 +160,23 @@ func (s *Users) ChangePassword(ctx context.Context, p attest.Principal, keep, cu
 	})
 }
 
+// DefaultPasswordChecks is how many password checks run at once by default:
+// 256 MiB with the default parameters.
+const DefaultPasswordChecks = 4
+
 // Throttled is the error of a sign-in refused because of recent failures (code
-// ETHROTTLED); Wait is how long until one is allowed (Retry-After).
+// ETHROTTLED); Wait is how long until one is allowed (Retry-After). Busy marks
+// a sign-in refused because too many passwords were being checked at once:
+// nothing was counted against it, and it may retry at once.
 type Throttled struct {
 	Wait time.Duration
+	Busy bool
 }
 
 func (t *Throttled) Error() string {
+	if t.Busy {
+		return "Too many sign-ins are being checked at the moment. Try again in a few seconds."
+	}
 	return fmt.Sprintf("Too many failed sign-in attempts. Try again in %d minute(s).", int(math.Ceil(t.Wait.Minutes())))
 }
 
@@ -221,7 +246,16 @@ func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string,
 		}
 		hash, u = dummy, attest.User{}
 	}
-	ok, _ := auth.CheckPassword(hash, c.Password)
+	ok, err := s.checkPassword(ctx, hash, c.Password)
+	if IsBusy(err) || (err != nil && ctx.Err() != nil) {
+		// Never checked: take the reservation back (with a context of its own,
+		// since the request's may be what ended).
+		bg := context.WithoutCancel(ctx)
+		if rerr := s.DB.Update(bg, func(tx *store.Queries) error { return tx.ReleaseLoginFailure(bg, res) }); rerr != nil {
+			return attest.User{}, "", rerr
+		}
+		return attest.User{}, "", err
+	}
 	if u.ID == 0 || !ok {
 		return attest.User{}, "", ErrBadCredentials // the reservation stays, as the failure
 	}
@@ -240,6 +274,41 @@ func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string,
 	}
 	secret, _, err := s.StartSession(ctx, u.ID, c.IP, c.UserAgent)
 	return u, secret, err
+}
+
+// checkPassword checks a password once a check slot is free, waiting at most
+// PasswordCheckWait for one; then it is *Throttled with Busy set.
+func (s *Users) checkPassword(ctx context.Context, encoded, password string) (bool, error) {
+	s.checksOnce.Do(func() {
+		n := s.MaxPasswordChecks
+		if n <= 0 {
+			n = DefaultPasswordChecks
+		}
+		s.checks = make(chan struct{}, n)
+	})
+	select {
+	case s.checks <- struct{}{}:
+	default:
+		wait := s.PasswordCheckWait
+		if wait <= 0 {
+			wait = 2 * time.Second
+		}
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case s.checks <- struct{}{}:
+		case <-t.C:
+			return false, &Throttled{Wait: time.Second, Busy: true}
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
+	}
+	defer func() { <-s.checks }()
+	check := s.check
+	if check == nil {
+		check = auth.CheckPassword
+	}
+	return check(encoded, password)
 }
 
 // dummy returns a hash of a random password made with the configured
@@ -324,6 +393,13 @@ func (s *Users) EndPresentedSession(ctx context.Context, secret string) error {
 // EndSession signs one session out (logout), by its token hash.
 func (s *Users) EndSession(ctx context.Context, tokenHash string) error {
 	return s.DB.DeleteSession(ctx, tokenHash)
+}
+
+// IsBusy reports whether err is a sign-in refused because too many passwords
+// were being checked at once.
+func IsBusy(err error) bool {
+	var t *Throttled
+	return errors.As(err, &t) && t.Busy
 }
 
 // IsThrottled reports whether err is a throttled sign-in, and how long to wait.
