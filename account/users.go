@@ -134,7 +134,12 @@ func (s *Users) ChangePassword(ctx context.Context, p attest.Principal, keep, cu
 	if next != confirm {
 		return attest.Invalid("confirm", "does not match the new password")
 	}
+	done, err := s.slot(ctx)
+	if err != nil {
+		return err
+	}
 	hash, err := auth.HashPassword(next, params(s.PasswordParams))
+	done()
 	if err != nil {
 		return err
 	}
@@ -276,9 +281,24 @@ func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string,
 	return u, secret, err
 }
 
-// checkPassword checks a password once a check slot is free, waiting at most
-// PasswordCheckWait for one; then it is *Throttled with Busy set.
+// checkPassword checks a password once a check slot is free (slot).
 func (s *Users) checkPassword(ctx context.Context, encoded, password string) (bool, error) {
+	done, err := s.slot(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer done()
+	check := s.check
+	if check == nil {
+		check = auth.CheckPassword
+	}
+	return check(encoded, password)
+}
+
+// slot waits at most PasswordCheckWait for one of MaxPasswordChecks slots
+// for an argon2id computation, and returns how to give it back; without one
+// in time it is *Throttled with Busy set.
+func (s *Users) slot(ctx context.Context) (func(), error) {
 	s.checksOnce.Do(func() {
 		n := s.MaxPasswordChecks
 		if n <= 0 {
@@ -286,29 +306,26 @@ func (s *Users) checkPassword(ctx context.Context, encoded, password string) (bo
 		}
 		s.checks = make(chan struct{}, n)
 	})
+	done := func() { <-s.checks }
 	select {
 	case s.checks <- struct{}{}:
+		return done, nil
 	default:
-		wait := s.PasswordCheckWait
-		if wait <= 0 {
-			wait = 2 * time.Second
-		}
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		select {
-		case s.checks <- struct{}{}:
-		case <-t.C:
-			return false, &Throttled{Wait: time.Second, Busy: true}
-		case <-ctx.Done():
-			return false, ctx.Err()
-		}
 	}
-	defer func() { <-s.checks }()
-	check := s.check
-	if check == nil {
-		check = auth.CheckPassword
+	wait := s.PasswordCheckWait
+	if wait <= 0 {
+		wait = 2 * time.Second
 	}
-	return check(encoded, password)
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case s.checks <- struct{}{}:
+		return done, nil
+	case <-t.C:
+		return nil, &Throttled{Wait: time.Second, Busy: true}
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // dummy returns a hash of a random password made with the configured
