@@ -23,6 +23,17 @@ type Users struct {
 	Throttle       auth.Throttle    // zero: auth.DefaultThrottle
 	SessionIdle    time.Duration    // a session ends after this long unused; zero: 12h
 	SessionMax     time.Duration    // and after this long in any case; zero: 7 days
+	// MaxPasswordChecks bounds the password checks (argon2id, 64 MiB each
+	// with the default parameters) that run at once, so that a burst of
+	// sign-ins cannot take the server's memory; zero: DefaultPasswordChecks.
+	MaxPasswordChecks int
+	// PasswordCheckWait is how long a sign-in waits for a free check before
+	// it is refused as busy (ETHROTTLED); zero: 2 seconds.
+	PasswordCheckWait time.Duration
+
+	checksOnce sync.Once
+	checks     chan struct{}                                // a slot per check running
+	check      func(encoded, password string) (bool, error) // nil: auth.CheckPassword; tests watch it
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -110,7 +121,11 @@ func (s *Users) ChangePassword(ctx context.Context, p attest.Principal, keep, cu
 	if err != nil {
 		return err
 	}
-	if ok, _ := auth.CheckPassword(u.PasswordHash, current); !ok {
+	ok, err := s.checkPassword(ctx, u.PasswordHash, current)
+	if IsBusy(err) || (err != nil && ctx.Err() != nil) {
+		return err
+	}
+	if !ok {
 		return attest.Invalid("current", "is not your current password")
 	}
 	if err := attest.ValidatePassword(next); err != nil {
@@ -119,7 +134,12 @@ func (s *Users) ChangePassword(ctx context.Context, p attest.Principal, keep, cu
 	if next != confirm {
 		return attest.Invalid("confirm", "does not match the new password")
 	}
+	done, err := s.slot(ctx)
+	if err != nil {
+		return err
+	}
 	hash, err := auth.HashPassword(next, params(s.PasswordParams))
+	done()
 	if err != nil {
 		return err
 	}
@@ -145,13 +165,23 @@ func (s *Users) ChangePassword(ctx context.Context, p attest.Principal, keep, cu
 	})
 }
 
+// DefaultPasswordChecks is how many password checks run at once by default:
+// 256 MiB with the default parameters.
+const DefaultPasswordChecks = 4
+
 // Throttled is the error of a sign-in refused because of recent failures (code
-// ETHROTTLED); Wait is how long until one is allowed (Retry-After).
+// ETHROTTLED); Wait is how long until one is allowed (Retry-After). Busy marks
+// a sign-in refused because too many passwords were being checked at once:
+// nothing was counted against it, and it may retry at once.
 type Throttled struct {
 	Wait time.Duration
+	Busy bool
 }
 
 func (t *Throttled) Error() string {
+	if t.Busy {
+		return "Too many sign-ins are being checked at the moment. Try again in a few seconds."
+	}
 	return fmt.Sprintf("Too many failed sign-in attempts. Try again in %d minute(s).", int(math.Ceil(t.Wait.Minutes())))
 }
 
@@ -166,13 +196,21 @@ var ErrBadCredentials = attest.Errorf(attest.EUNAUTHORIZED, "The email or passwo
 type Credentials struct {
 	Email, Password string
 	IP, UserAgent   string
+	// Replaces is the secret of the session the browser already holds, if
+	// any: a successful sign-in ends it, so that signing in as someone else
+	// in the same browser does not leave the previous session valid.
+	Replaces string
 }
 
 // SignIn checks credentials and starts a session. Failures are counted per
-// account and per address, and too many within the throttle's window are
-// *Throttled before the password is even checked. An unknown email is checked
-// against a dummy hash, so it takes as long as a wrong password. It returns the
-// user and the new session's secret (the cookie value), shown only here.
+// account and address pair, per account and per address (auth.Throttle), and
+// an attempt over a limit is *Throttled before the password is checked. The
+// attempt is reserved as a failure, atomically with the count, before the
+// check: concurrent attempts each see the ones before them, so no more than the
+// limit are ever checked. A success takes the reservation back and forgets the
+// pair's failures. An unknown email is checked against a dummy hash, so it
+// takes as long as a wrong password. It returns the user and the new session's
+// secret (the cookie value), shown only here.
 func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string, error) {
 	// Made on the first sign-in whatever its email, so that the first unknown
 	// email is not the only one to pay for it.
@@ -185,18 +223,24 @@ func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string,
 	if throttle == (auth.Throttle{}) {
 		throttle = auth.DefaultThrottle
 	}
-	now := clock(s.Now)
-	since := now.Add(-throttle.Window)
-	acct, err := s.DB.LoginFailures(ctx, store.ScopeAccount, email, since)
+	var res store.LoginReservation
+	err = s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.LockLogin(ctx, email, c.IP); err != nil {
+			return err
+		}
+		now := clock(s.Now)
+		f, err := tx.LoginFailuresFor(ctx, email, c.IP, now.Add(-throttle.Window))
+		if err != nil {
+			return err
+		}
+		if wait := throttle.RetryAfter(now, auth.Failures(f)); wait > 0 {
+			return &Throttled{Wait: wait}
+		}
+		res, err = tx.ReserveLoginFailure(ctx, email, c.IP)
+		return err
+	})
 	if err != nil {
 		return attest.User{}, "", err
-	}
-	addr, err := s.DB.LoginFailures(ctx, store.ScopeAddress, c.IP, since)
-	if err != nil {
-		return attest.User{}, "", err
-	}
-	if wait := throttle.RetryAfter(now, acct, addr); wait > 0 {
-		return attest.User{}, "", &Throttled{Wait: wait}
 	}
 
 	u, err := s.DB.UserByEmail(ctx, email)
@@ -207,23 +251,81 @@ func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string,
 		}
 		hash, u = dummy, attest.User{}
 	}
-	ok, _ := auth.CheckPassword(hash, c.Password)
+	ok, err := s.checkPassword(ctx, hash, c.Password)
+	if IsBusy(err) || (err != nil && ctx.Err() != nil) {
+		// Never checked: take the reservation back (with a context of its own,
+		// since the request's may be what ended).
+		bg := context.WithoutCancel(ctx)
+		if rerr := s.DB.Update(bg, func(tx *store.Queries) error { return tx.ReleaseLoginFailure(bg, res) }); rerr != nil {
+			return attest.User{}, "", rerr
+		}
+		return attest.User{}, "", err
+	}
 	if u.ID == 0 || !ok {
-		if err := s.DB.Update(ctx, func(tx *store.Queries) error {
-			if err := tx.RecordLoginFailure(ctx, store.ScopeAccount, email); err != nil {
+		return attest.User{}, "", ErrBadCredentials // the reservation stays, as the failure
+	}
+	if err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.ReleaseLoginFailure(ctx, res); err != nil {
+			return err
+		}
+		if c.Replaces != "" {
+			if err := tx.DeleteSession(ctx, auth.HashSecret(c.Replaces)); err != nil {
 				return err
 			}
-			return tx.RecordLoginFailure(ctx, store.ScopeAddress, c.IP)
-		}); err != nil {
-			return attest.User{}, "", err
 		}
-		return attest.User{}, "", ErrBadCredentials
-	}
-	if err := s.DB.ClearLoginFailures(ctx, store.ScopeAccount, email); err != nil {
+		return tx.ClearLoginPair(ctx, email, c.IP)
+	}); err != nil {
 		return attest.User{}, "", err
 	}
 	secret, _, err := s.StartSession(ctx, u.ID, c.IP, c.UserAgent)
 	return u, secret, err
+}
+
+// checkPassword checks a password once a check slot is free (slot).
+func (s *Users) checkPassword(ctx context.Context, encoded, password string) (bool, error) {
+	done, err := s.slot(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer done()
+	check := s.check
+	if check == nil {
+		check = auth.CheckPassword
+	}
+	return check(encoded, password)
+}
+
+// slot waits at most PasswordCheckWait for one of MaxPasswordChecks slots
+// for an argon2id computation, and returns how to give it back; without one
+// in time it is *Throttled with Busy set.
+func (s *Users) slot(ctx context.Context) (func(), error) {
+	s.checksOnce.Do(func() {
+		n := s.MaxPasswordChecks
+		if n <= 0 {
+			n = DefaultPasswordChecks
+		}
+		s.checks = make(chan struct{}, n)
+	})
+	done := func() { <-s.checks }
+	select {
+	case s.checks <- struct{}{}:
+		return done, nil
+	default:
+	}
+	wait := s.PasswordCheckWait
+	if wait <= 0 {
+		wait = 2 * time.Second
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case s.checks <- struct{}{}:
+		return done, nil
+	case <-t.C:
+		return nil, &Throttled{Wait: time.Second, Busy: true}
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // dummy returns a hash of a random password made with the configured
@@ -295,9 +397,26 @@ func (s *Users) Session(ctx context.Context, secret string) (*store.Session, att
 	return &sess, u, nil
 }
 
+// EndPresentedSession signs out the session whose secret a browser presents,
+// if it is one: before the browser is given another session (set-up, accepting
+// an invitation), so that the previous one does not stay valid unseen.
+func (s *Users) EndPresentedSession(ctx context.Context, secret string) error {
+	if secret == "" {
+		return nil
+	}
+	return s.DB.DeleteSession(ctx, auth.HashSecret(secret))
+}
+
 // EndSession signs one session out (logout), by its token hash.
 func (s *Users) EndSession(ctx context.Context, tokenHash string) error {
 	return s.DB.DeleteSession(ctx, tokenHash)
+}
+
+// IsBusy reports whether err is a sign-in refused because too many passwords
+// were being checked at once.
+func IsBusy(err error) bool {
+	var t *Throttled
+	return errors.As(err, &t) && t.Busy
 }
 
 // IsThrottled reports whether err is a throttled sign-in, and how long to wait.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
 )
 
@@ -34,6 +35,7 @@ type Config struct {
 	Now            func() time.Time // clock; time.Now when nil
 	PasswordParams auth.Params      // zero → auth.DefaultParams
 	Throttle       auth.Throttle    // zero → auth.DefaultThrottle
+	PasswordChecks int              // password checks at once (argon2id, 64 MiB each); 0 → account.DefaultPasswordChecks
 }
 
 // Defaults that are not zero values.
@@ -77,6 +79,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.Throttle == (auth.Throttle{}) {
 		cfg.Throttle = auth.DefaultThrottle
 	}
+	if cfg.PasswordChecks == 0 {
+		cfg.PasswordChecks = account.DefaultPasswordChecks
+	}
 	return cfg
 }
 
@@ -95,6 +100,9 @@ func (cfg Config) Validate() error {
 			return attest.Invalid(d.flag, "must be positive, got %s", d.v)
 		}
 	}
+	if cfg.PasswordChecks < 0 {
+		return attest.Invalid("password checks", "must be positive, got %d", cfg.PasswordChecks)
+	}
 	if cfg.MaxUpload < 0 {
 		return attest.Invalid("--max-upload (ATTEST_MAX_UPLOAD)", "must be positive, got %d", cfg.MaxUpload)
 	}
@@ -107,13 +115,15 @@ func (cfg Config) Validate() error {
 // settings are the parts of the configuration that shape the services.
 func (cfg Config) settings() Settings {
 	return Settings{Log: cfg.Log, Now: cfg.Now, PasswordParams: cfg.PasswordParams, Throttle: cfg.Throttle, SessionIdle: cfg.SessionIdle,
-		SessionMax: cfg.SessionMax, InvitationTTL: cfg.InvitationTTL, MaxUpload: cfg.MaxUpload, DataDir: cfg.DataDir}
+		SessionMax: cfg.SessionMax, InvitationTTL: cfg.InvitationTTL, MaxUpload: cfg.MaxUpload, DataDir: cfg.DataDir,
+		PasswordChecks: cfg.PasswordChecks}
 }
 
 // withDefaults fills left-out settings from the same defaults as Config, for
 // callers (tests) that build services without a whole configuration.
 func (set Settings) withDefaults() Settings {
 	cfg := Config{Log: set.Log, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle, SessionIdle: set.SessionIdle,
-		SessionMax: set.SessionMax, InvitationTTL: set.InvitationTTL, MaxUpload: set.MaxUpload, DataDir: set.DataDir}
+		SessionMax: set.SessionMax, InvitationTTL: set.InvitationTTL, MaxUpload: set.MaxUpload, DataDir: set.DataDir,
+		PasswordChecks: set.PasswordChecks}
 	return cfg.withDefaults().settings()
 }

@@ -40,6 +40,7 @@ func Open(ctx context.Context, cfg Config, needs Needs) (*Services, error) {
 		db.Close()
 		return nil, err
 	}
+	warnOpenDataDir(cfg.Log, cfg.DataDir)
 	if len(applied) > 0 {
 		cfg.Log.Info("database migrated", "database", db.String(), "versions", applied)
 	}

@@ -102,7 +102,7 @@ func accountMember(email string) account.NewMember {
 func TestNewServicesTakesConfigDefaults(t *testing.T) {
 	s := NewServices(nil, nil, nil, nil, Settings{SessionIdle: time.Hour})
 	if s.Users.SessionIdle != time.Hour || s.Users.SessionMax != DefaultSessionMax || s.Members.InvitationTTL != DefaultInvitationTTL ||
-		s.Evidence.MaxSize != DefaultMaxUpload || s.Users.Throttle != auth.DefaultThrottle {
+		s.Evidence.MaxSize != DefaultMaxUpload || s.Users.Throttle != auth.DefaultThrottle || s.Users.MaxPasswordChecks != account.DefaultPasswordChecks {
 		t.Fatalf("services without a whole configuration did not get its defaults: %+v %+v", s.Users, s.Members)
 	}
 }

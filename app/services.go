@@ -52,6 +52,7 @@ type Settings struct {
 	SessionMax     time.Duration
 	InvitationTTL  time.Duration
 	MaxUpload      int64
+	PasswordChecks int    // password checks at once
 	DataDir        string // where ledger heads are saved beside the database (and in the bucket, with S3 blobs)
 }
 
@@ -70,7 +71,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Orgs:       &account.Orgs{DB: db, PasswordParams: set.PasswordParams},
 		Members:    &account.Members{DB: db, Now: set.Now, InvitationTTL: set.InvitationTTL, PasswordParams: set.PasswordParams},
 		Users: &account.Users{DB: db, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle,
-			SessionIdle: set.SessionIdle, SessionMax: set.SessionMax},
+			SessionIdle: set.SessionIdle, SessionMax: set.SessionMax, MaxPasswordChecks: set.PasswordChecks},
 		settings: set,
 	}
 }

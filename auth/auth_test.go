@@ -49,7 +49,7 @@ func TestSecrets(t *testing.T) {
 
 func TestThrottle(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	th := Throttle{Window: 15 * time.Minute, PerAccount: 3, PerAddress: 5}
+	th := Throttle{Window: 15 * time.Minute, PerPair: 3, PerAccount: 6, PerAddress: 5}
 	ago := func(m ...int) []time.Time {
 		var ts []time.Time
 		for _, x := range m {
@@ -58,22 +58,41 @@ func TestThrottle(t *testing.T) {
 		return ts
 	}
 	cases := []struct {
-		name       string
-		acct, addr []time.Time
-		want       time.Duration
+		name string
+		f    Failures
+		want time.Duration
 	}{
-		{"no failures", nil, nil, 0},
-		{"below account limit", ago(1, 2), ago(1, 2), 0},
-		{"account limit reached", ago(1, 2, 3), ago(1, 2, 3), 12 * time.Minute},
-		{"old failures forgotten", ago(1, 2, 20), ago(1, 2, 20), 0},
-		{"exactly at window edge is forgotten", ago(1, 2, 15), nil, 0},
-		{"unsorted input, two must expire", ago(3, 1, 10, 2), nil, 12 * time.Minute},
-		{"address limit governs", ago(1), ago(1, 2, 3, 4, 9), 6 * time.Minute},
-		{"longer of both", ago(1, 2, 14), ago(1, 2, 3, 4, 5), 10 * time.Minute},
+		{"no failures", Failures{}, 0},
+		{"below pair limit", Failures{Pair: ago(1, 2), Account: ago(1, 2), Address: ago(1, 2)}, 0},
+		{"pair limit reached", Failures{Pair: ago(1, 2, 3), Account: ago(1, 2, 3), Address: ago(1, 2, 3)}, 12 * time.Minute},
+		{"old failures forgotten", Failures{Pair: ago(1, 2, 20), Account: ago(1, 2, 20), Address: ago(1, 2, 20)}, 0},
+		{"exactly at window edge is forgotten", Failures{Pair: ago(1, 2, 15)}, 0},
+		{"unsorted input, two must expire", Failures{Pair: ago(3, 1, 10, 2)}, 12 * time.Minute},
+		// Another address's failures for the account do not lock this pair...
+		{"account failures from elsewhere below account limit", Failures{Pair: nil, Account: ago(1, 2, 3, 4, 5)}, 0},
+		// ...until the slower account-wide limit is reached.
+		{"account-wide limit reached", Failures{Account: ago(1, 2, 3, 4, 5, 8)}, 7 * time.Minute},
+		{"address limit governs", Failures{Pair: ago(1), Account: ago(1), Address: ago(1, 2, 3, 4, 9)}, 6 * time.Minute},
+		{"longest of all", Failures{Pair: ago(1, 2, 14), Account: ago(1, 2, 14), Address: ago(1, 2, 3, 4, 5)}, 10 * time.Minute},
 	}
 	for _, c := range cases {
-		if got := th.RetryAfter(now, c.acct, c.addr); got != c.want {
+		if got := th.RetryAfter(now, c.f); got != c.want {
 			t.Errorf("%s: RetryAfter = %v, want %v", c.name, got, c.want)
 		}
+	}
+	if got := (Throttle{Window: time.Minute}).RetryAfter(now, Failures{Pair: ago(0, 0, 0)}); got != 0 {
+		t.Errorf("zero limits: RetryAfter = %v, want 0", got)
+	}
+	// The default lets an address that is not the attacker's sign in to an
+	// account under attack until the account-wide limit.
+	attacked := Failures{Account: make([]time.Time, DefaultThrottle.PerAccount-1)}
+	for i := range attacked.Account {
+		attacked.Account[i] = now.Add(-time.Minute)
+	}
+	if got := DefaultThrottle.RetryAfter(now, attacked); got != 0 {
+		t.Errorf("owner locked out by failures from elsewhere: %v", got)
+	}
+	if DefaultThrottle.PerPair >= DefaultThrottle.PerAccount || DefaultThrottle.PerPair > DefaultThrottle.PerAddress {
+		t.Errorf("default throttle: the pair limit must be the tightest: %+v", DefaultThrottle)
 	}
 }

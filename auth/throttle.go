@@ -5,23 +5,40 @@ import (
 	"time"
 )
 
-// Throttle limits failed logins. Failures are counted per account (stops guessing
-// one password) and per client address (stops spraying many accounts).
+// Throttle limits failed sign-ins. Failures are counted first per account and
+// address pair: someone guessing one account's password from one address is
+// stopped after a few tries, while the account's owner, from their own address,
+// is not locked out by the guesser. A slower account-wide limit stops guessing
+// one account from many addresses, and a per-address limit stops one address
+// spraying many accounts (it locks only that address).
 type Throttle struct {
 	Window     time.Duration // failures older than this are forgotten
-	PerAccount int           // failures per account within Window before it is locked
-	PerAddress int           // failures per address within Window before it is locked
+	PerPair    int           // failures for one account from one address within Window; 0: no limit
+	PerAccount int           // failures for one account from any address within Window; 0: no limit
+	PerAddress int           // failures from one address for any account within Window; 0: no limit
 }
 
-// DefaultThrottle allows 5 failures per account and 20 per address in 15 minutes.
-var DefaultThrottle = Throttle{Window: 15 * time.Minute, PerAccount: 5, PerAddress: 20}
+// DefaultThrottle allows, within 15 minutes, 5 failures for one account from
+// one address, 50 for one account from all addresses, and 20 from one address.
+// Locking an account out for everyone thus takes 50 guesses from at least 3
+// addresses (each address stops at 20), and still allows only 50 guesses per
+// 15 minutes against it.
+var DefaultThrottle = Throttle{Window: 15 * time.Minute, PerPair: 5, PerAccount: 50, PerAddress: 20}
 
-// RetryAfter returns how long a login must wait given the failure times recorded
-// for the account and for the address; zero means it may proceed. Failures must be
-// within the window; older ones are ignored. The lock ends when enough of the
-// failures age out of the window to drop below the limit.
-func (t Throttle) RetryAfter(now time.Time, accountFailures, addressFailures []time.Time) time.Duration {
-	return max(wait(now, t.Window, t.PerAccount, accountFailures), wait(now, t.Window, t.PerAddress, addressFailures))
+// Failures are the recent failure times that concern one sign-in attempt.
+type Failures struct {
+	Pair    []time.Time // for this account from this address
+	Account []time.Time // for this account from any address
+	Address []time.Time // from this address for any account
+}
+
+// RetryAfter returns how long a sign-in must wait given the recorded failures;
+// zero means it may proceed. Failures older than the window are ignored. A lock
+// ends when enough failures age out of the window to drop below its limit; with
+// several limits reached, the longest wait applies.
+func (t Throttle) RetryAfter(now time.Time, f Failures) time.Duration {
+	return max(wait(now, t.Window, t.PerPair, f.Pair), wait(now, t.Window, t.PerAccount, f.Account),
+		wait(now, t.Window, t.PerAddress, f.Address))
 }
 
 func wait(now time.Time, window time.Duration, limit int, failures []time.Time) time.Duration {

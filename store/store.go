@@ -106,6 +106,9 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			return nil, err
 		}
 		where = path
+		if err := ownerOnly(path); err != nil {
+			return nil, err
+		}
 		// WAL lets readers proceed during a write; immediate transactions take the
 		// write lock up front so two writers wait on busy_timeout instead of
 		// failing with SQLITE_BUSY half-way through. synchronous=FULL makes every
@@ -143,6 +146,39 @@ func ensureWritableDir(dir string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
+}
+
+// ownerOnly makes the SQLite database file, and its -wal and -shm files if
+// they exist, readable and writable by their owner only (0600): they hold
+// every password hash and every organization's data, and the folder's mode
+// should not be all that protects them. A missing database file is created
+// empty with that mode before SQLite opens it; SQLite creates the -wal and
+// -shm files with the database file's permissions. Files of an earlier
+// version, made 0644, are tightened.
+func ownerOnly(path string) error {
+	if strings.Contains(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return nil // no file, or a URI this does not parse
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sqlite database %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite database %s: %w", p, err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return fmt.Errorf("sqlite database %s: make it private: %w", p, err)
+			}
+		}
+	}
+	return nil
 }
 
 // redactURL drops the password from a database URL for messages and logs.

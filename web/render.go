@@ -9,9 +9,11 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/readiness"
@@ -267,11 +269,43 @@ func (s *Server) Redirect(w http.ResponseWriter, r *http.Request, to, okMsg stri
 
 // SafeNext accepts only local paths as a destination after a form (signing in,
 // a task form on another page), so a form cannot send people to another site.
+// A local path has one leading slash, then neither a slash nor a backslash
+// (which browsers read as "//host"), and no control character anywhere:
+// browsers drop tabs and newlines, so "/\t/host" becomes "//host". Each check
+// applies to the raw value and to every percent-decoding of it, since some
+// layer between here and the browser may decode it once more.
 func SafeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
-		return "/"
+	s := next
+	for i := 0; i < 4; i++ {
+		if !localPath(s) {
+			return "/"
+		}
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			if i == 0 {
+				return "/" // not valid percent-encoding to begin with
+			}
+			break // a literal % left by an earlier decoding: nothing more to decode
+		}
+		if d == s {
+			break
+		}
+		s = d
 	}
 	return next
+}
+
+// localPath is one stage of SafeNext's rule.
+func localPath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // StateLabels name the derived states of controls (package readiness).

@@ -12,16 +12,31 @@ const sessionCookie = "attest_session"
 // sessionFromCookie returns the live session named by the request's cookie, or
 // nil when there is none. Users.Session slides its idle expiry.
 func (s *Server) sessionFromCookie(r *http.Request) (*store.Session, attest.User, error) {
-	ck, err := r.Cookie(sessionCookie)
-	if err != nil || ck.Value == "" {
+	secret := PresentedSession(r)
+	if secret == "" {
 		return nil, attest.User{}, nil
 	}
-	return s.cfg.Users.Session(r.Context(), ck.Value)
+	return s.cfg.Users.Session(r.Context(), secret)
+}
+
+// PresentedSession is the session secret the request's cookie holds, live or
+// not; "" without one. Signing in ends that session (account.Credentials.Replaces).
+func PresentedSession(r *http.Request) string {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return ""
+	}
+	return ck.Value
 }
 
 // StartSession signs a user in with a fresh session (never reusing a token the
 // browser brought, which would allow session fixation) and sets its cookie.
+// The session the browser held before, if any, ends: whoever signed in there
+// is signed out on the server too.
 func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, userID int64) error {
+	if err := s.cfg.Users.EndPresentedSession(r.Context(), PresentedSession(r)); err != nil {
+		return err
+	}
 	secret, _, err := s.cfg.Users.StartSession(r.Context(), userID, s.clientIP(r), r.UserAgent())
 	if err != nil {
 		return err

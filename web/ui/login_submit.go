@@ -17,11 +17,15 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, c *web.Ctx) erro
 	password := f.Values["password"]
 	delete(f.Values, "password")
 	_, secret, err := h.Users.SignIn(r.Context(), account.Credentials{Email: f.Values["email"], Password: password,
-		IP: c.P.IP, UserAgent: r.UserAgent()})
+		IP: c.P.IP, UserAgent: r.UserAgent(), Replaces: web.PresentedSession(r)})
 	if wait, ok := account.IsThrottled(err); ok {
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
 		f.Error = attest.ErrorMessage(err)
-		h.RenderForm(w, r, c, http.StatusTooManyRequests, "login", nil, f)
+		status := http.StatusTooManyRequests
+		if account.IsBusy(err) { // too many checks at once, not this client's failures
+			status = http.StatusServiceUnavailable
+		}
+		h.RenderForm(w, r, c, status, "login", nil, f)
 		return nil
 	}
 	if errors.Is(err, account.ErrBadCredentials) {
