@@ -20,11 +20,11 @@ const GCGrace = 24 * time.Hour
 
 // GCReport says what a collection found.
 type GCReport struct {
-	Blobs      int // blobs in the store
-	Referenced int // of those, blobs evidence refers to
-	Removed int   // unreferenced blobs removed (or, dry, that would be)
-	Bytes   int64 // their size
-	Young   int   // unreferenced blobs spared for being newer than the cut-off
+	Blobs      int   // blobs in the store
+	Referenced int   // of those, blobs evidence refers to
+	Removed    int   // unreferenced blobs removed (or, dry, that would be)
+	Bytes      int64 // their size
+	Young      int   // unreferenced blobs spared for being newer than the cut-off
 }
 
 // CollectGarbage removes blobs that no evidence row refers to and that were
