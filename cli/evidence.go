@@ -192,30 +192,40 @@ func runEvidenceAdd(e *env, args []string) error {
 			return usagef("--control %s: %s has no such control", ref, org.Slug)
 		}
 	}
-	var added []string // "name (uid, ledger entry n)", for a failure's message
-	for _, path := range rest {
-		ev, err := addEvidenceFile(e, svc, evidence.New{Org: org, Actor: cliActor(), Kind: attest.KindFile,
+	return addFiles(e, rest, func(path string) (attest.Evidence, error) {
+		return addEvidenceFile(e, svc, evidence.New{Org: org, Actor: cliActor(), Kind: attest.KindFile,
 			PeriodStart: ps, PeriodEnd: pe, Notes: *notes, ControlIDs: ids}, path, *title)
+	})
+}
+
+// addFiles adds each checked file with add, in order, and prints each one
+// added. The checks passed, so a file that fails here failed while streaming
+// (it grew, the disk filled, the database went away): the error says exactly
+// what the ledger now holds, so that a re-run can leave those files out.
+func addFiles(e *env, paths []string, add func(path string) (attest.Evidence, error)) error {
+	var added []string // "path (uid, ledger entry n)"
+	for i, path := range paths {
+		ev, err := add(path)
 		if err != nil {
-			// The checks passed, yet this file failed while streaming (it
-			// grew, the disk filled, the database went away): say exactly
-			// what the ledger now holds, so that a re-run can leave those out.
-			if len(added) == 0 {
+			if i == 0 {
 				return fmt.Errorf("%s: %w; nothing was added", path, err)
 			}
 			return fmt.Errorf("%s: %w; added before it, and kept in the ledger (do not add them again): %s; not added: %s",
-				path, err, strings.Join(added, ", "), strings.Join(rest[len(added):], ", "))
+				path, err, strings.Join(added, ", "), strings.Join(paths[i:], ", "))
 		}
-		name := filepath.Base(path)
 		added = append(added, fmt.Sprintf("%s (%s, ledger entry %d)", path, ev.UID, ev.LedgerSeq))
-		fmt.Fprintf(e.stdout, "added %s: %s (%s, sha256 %s, ledger entry %d)\n", ev.UID, name, evidence.FormatSize(ev.Size), ev.SHA256, ev.LedgerSeq)
+		fmt.Fprintf(e.stdout, "added %s: %s (%s, sha256 %s, ledger entry %d)\n", ev.UID, filepath.Base(path), evidence.FormatSize(ev.Size), ev.SHA256, ev.LedgerSeq)
 	}
 	return nil
 }
 
 // checkEvidenceFile checks, without reading it, that path can be added: a
-// regular file that can be opened and is not empty.
+// regular file that can be opened, is not empty and has a name evidence may
+// carry.
 func checkEvidenceFile(path string) (os.FileInfo, error) {
+	if err := attest.ValidateFilename(filepath.Base(path)); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	file, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +58,7 @@ func TestEvidenceAddChecksEveryFileFirst(t *testing.T) {
 				{[]string{ok, empty}, "empty.txt: file: is empty"},
 				{[]string{ok, filepath.Join(dir, "missing.txt")}, "missing.txt"},
 				{[]string{ok, dir}, "is not a regular file"},
+				{[]string{ok, write("bad\u202egnp.exe", 5)}, "contains a control or invisible character"},
 			} {
 				args := append([]string{"evidence", "add", "--org", "acme", "--control", "AC-4", "--max-upload", "1KiB"}, bad.files...)
 				r := runCLI(t, vars, "", args...)
@@ -75,5 +78,33 @@ func TestEvidenceAddChecksEveryFileFirst(t *testing.T) {
 				t.Fatalf("%d evidence items stored, want 1", n)
 			}
 		})
+	}
+}
+
+// TestAddFilesNamesWhatAFailureLeftAdded: a file that fails while streaming,
+// after others were added, is reported with exactly the files added before it
+// (names, evidence IDs, ledger entries) and those not added.
+func TestAddFilesNamesWhatAFailureLeftAdded(t *testing.T) {
+	var out bytes.Buffer
+	e := &env{stdout: &out}
+	seq := int64(6)
+	err := addFiles(e, []string{"a.txt", "b.txt", "grew.bin", "d.txt"}, func(path string) (attest.Evidence, error) {
+		if path == "grew.bin" {
+			return attest.Evidence{}, errors.New("file: is larger than the limit of 1.0 KiB")
+		}
+		seq++
+		return attest.Evidence{UID: "ev_" + path[:1], LedgerSeq: seq, Size: 3, SHA256: strings.Repeat("a", 64)}, nil
+	})
+	want := "grew.bin: file: is larger than the limit of 1.0 KiB; added before it, and kept in the ledger (do not add them again): " +
+		"a.txt (ev_a, ledger entry 7), b.txt (ev_b, ledger entry 8); not added: grew.bin, d.txt"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error = %v\nwant   %s", err, want)
+	}
+	if n := strings.Count(out.String(), "added ev_"); n != 2 {
+		t.Fatalf("printed %d added lines, want 2: %s", n, out.String())
+	}
+	err = addFiles(e, []string{"grew.bin", "d.txt"}, func(string) (attest.Evidence, error) { return attest.Evidence{}, errors.New("disk full") })
+	if err == nil || err.Error() != "grew.bin: disk full; nothing was added" {
+		t.Fatalf("first file failing: %v", err)
 	}
 }
