@@ -85,8 +85,9 @@ type Store interface {
 	// Walk is List with each blob's modification time, which a garbage
 	// collector needs to leave young blobs alone: a blob whose upload is
 	// still being recorded is not referenced yet. The time is when the blob
-	// got its final name (a Put of content already stored does not change
-	// it); S3 reports it to the second.
+	// was stored: its file's last write, just before the rename that named
+	// it, or its object's copy to its final key, to the second. A Put of
+	// content already stored does not change it.
 	Walk(ctx context.Context, fn func(Info) error) error
 	// String says where the store is, without credentials.
 	String() string
