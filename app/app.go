@@ -16,6 +16,7 @@ import (
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/demo"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 	"github.com/attest-hq/attest/web/api"
@@ -139,8 +140,9 @@ func (a *App) Run(ctx context.Context) error {
 	return nil
 }
 
-// janitor removes what has expired: sessions past their expiry and login
-// failures older than any throttling window, hourly.
+// janitor removes what has expired: sessions past their expiry, login
+// failures older than any throttling window and evidence blobs that nothing
+// refers to (evidence.GCGrace after they were stored), hourly.
 func (a *App) janitor(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -150,6 +152,12 @@ func (a *App) janitor(ctx context.Context) {
 		}
 		if err := a.DB.PruneLoginFailures(ctx, a.cfg.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			a.cfg.Log.Warn("janitor: login failures", "err", err)
+		}
+		// Blob times come from the store's clock, so the cut-off does too.
+		if rep, err := a.Services.Evidence.CollectGarbage(ctx, time.Now().Add(-evidence.GCGrace), false); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Warn("janitor: unreferenced blobs", "err", err)
+		} else if rep.Removed > 0 {
+			a.cfg.Log.Info("janitor: removed unreferenced blobs", "blobs", rep.Removed, "bytes", rep.Bytes)
 		}
 		select {
 		case <-ctx.Done():

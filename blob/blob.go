@@ -48,6 +48,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/attest-hq/attest"
 )
@@ -81,10 +82,24 @@ type Store interface {
 	// verification and garbage checks. An error from fn stops List and is
 	// returned as it is.
 	List(ctx context.Context, fn func(sha string, size int64) error) error
+	// Walk is List with each blob's modification time, which a garbage
+	// collector needs to leave young blobs alone: a blob whose upload is
+	// still being recorded is not referenced yet. The time is when the blob
+	// was stored: its file's last write, just before the rename that named
+	// it, or its object's copy to its final key, to the second. A Put of
+	// content already stored does not change it.
+	Walk(ctx context.Context, fn func(Info) error) error
 	// String says where the store is, without credentials.
 	String() string
 	// Close releases what the store holds open. The store is not usable after.
 	Close() error
+}
+
+// Info describes one stored blob.
+type Info struct {
+	SHA      string
+	Size     int64
+	Modified time.Time
 }
 
 var (

@@ -311,6 +311,56 @@ func testConformance(t *testing.T, newFixture func(t *testing.T) fixture) {
 			t.Fatalf("List with a failing fn = %v after %d calls, want errStop after 1", err, calls)
 		}
 	})
+
+	// Walk reports what List does, with the time each blob was stored: a
+	// garbage collector goes by it to spare uploads still being recorded.
+	t.Run("WalkReportsTimes", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		// S3 keeps LastModified to the second, and the server's clock may
+		// round either way: allow a second on each side.
+		before := time.Now().Add(-time.Second)
+		want := map[string]int64{}
+		for i := range 3 {
+			n := int64(i*100 + 1)
+			sha, _, err := f.store.Put(t.Context(), gen(uint64(200+i), n), "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[sha] = n
+		}
+		after := time.Now().Add(time.Second)
+		got := map[string]int64{}
+		err := f.store.Walk(t.Context(), func(b Info) error {
+			if _, dup := got[b.SHA]; dup {
+				t.Errorf("Walk reported %s twice", b.SHA)
+			}
+			got[b.SHA] = b.Size
+			if b.Modified.Before(before) || b.Modified.After(after) {
+				t.Errorf("Walk: %s modified %v, want between %v and %v", b.SHA, b.Modified, before, after)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !equalMaps(got, want) {
+			t.Fatalf("Walk = %v, want %v", got, want)
+		}
+		if err := f.store.Delete(t.Context(), genSHA(200, 1)); err != nil {
+			t.Fatal(err)
+		}
+		delete(want, genSHA(200, 1))
+		got = map[string]int64{}
+		if err := f.store.Walk(t.Context(), func(b Info) error { got[b.SHA] = b.Size; return nil }); err != nil || !equalMaps(got, want) {
+			t.Fatalf("Walk after Delete = %v, %v; want %v", got, err, want)
+		}
+		errStop := errors.New("stop")
+		calls := 0
+		if err := f.store.Walk(t.Context(), func(Info) error { calls++; return errStop }); err != errStop || calls != 1 {
+			t.Fatalf("Walk with a failing fn = %v after %d calls, want errStop after 1", err, calls)
+		}
+	})
 }
 
 // gen returns n bytes of deterministic pseudo-random content for seed,

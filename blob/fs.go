@@ -301,10 +301,15 @@ func (s *fsStore) Delete(ctx context.Context, sha string) error {
 	return nil
 }
 
-// List walks sha256/ without following symbolic links and reports each
+// List reports what Walk does, without the times.
+func (s *fsStore) List(ctx context.Context, fn func(sha string, size int64) error) error {
+	return s.Walk(ctx, func(b Info) error { return fn(b.SHA, b.Size) })
+}
+
+// Walk walks sha256/ without following symbolic links and reports each
 // regular file whose name and place fit the layout; anything else is not a
 // blob and is skipped.
-func (s *fsStore) List(ctx context.Context, fn func(sha string, size int64) error) error {
+func (s *fsStore) Walk(ctx context.Context, fn func(Info) error) error {
 	return fs.WalkDir(s.root.FS(), fsBlobDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return s.fail("listing "+p, err)
@@ -326,6 +331,6 @@ func (s *fsStore) List(ctx context.Context, fn func(sha string, size int64) erro
 		if err != nil {
 			return s.fail("listing "+p, err)
 		}
-		return fn(sha, info.Size())
+		return fn(Info{SHA: sha, Size: info.Size(), Modified: info.ModTime()})
 	})
 }

@@ -373,9 +373,15 @@ func (s *s3Store) Delete(ctx context.Context, sha string) error {
 	return nil
 }
 
-// List pages through <prefix>sha256/ and reports each key that fits the
-// layout; anything else is not a blob and is skipped.
+// List reports what Walk does, without the times.
 func (s *s3Store) List(ctx context.Context, fn func(sha string, size int64) error) error {
+	return s.Walk(ctx, func(b Info) error { return fn(b.SHA, b.Size) })
+}
+
+// Walk pages through <prefix>sha256/ and reports each key that fits the
+// layout; anything else is not a blob and is skipped. The time is the
+// object's LastModified, set when Put copied it to its final key.
+func (s *s3Store) Walk(ctx context.Context, fn func(Info) error) error {
 	dir := s.cfg.prefix + s3BlobDir
 	pages := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: &s.cfg.bucket, Prefix: &dir})
 	for pages.HasMorePages() {
@@ -389,7 +395,7 @@ func (s *s3Store) List(ctx context.Context, fn func(sha string, size int64) erro
 			if !ValidSHA(sha) || k != s.key(sha) {
 				continue
 			}
-			if err := fn(sha, aws.ToInt64(o.Size)); err != nil {
+			if err := fn(Info{SHA: sha, Size: aws.ToInt64(o.Size), Modified: aws.ToTime(o.LastModified)}); err != nil {
 				return err
 			}
 		}

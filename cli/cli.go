@@ -49,6 +49,7 @@ func commands() []command {
 		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle: attest verify FILE.zip --pubkey KEY", runVerify},
 		{"coverage", "Type 2 coverage per control: attest coverage --org SLUG --from DATE --to DATE [--tz ZONE] [--json]", runCoverage},
 		{"key show", "Print the install's public ledger key, which verifies its checkpoints and bundles", runKeyShow},
+		{"gc", "Remove evidence blobs that no evidence refers to and older than a day: attest gc [--dry-run] [--older-than DURATION]", runGC},
 		{"help", "List commands, flags and environment variables", nil},
 	}
 }
@@ -108,10 +109,10 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
-	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage"}},
-	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage"}},
-	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "verify", "evidence add", "evidence export"}},
-	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "verify", "key show", "evidence add", "evidence export"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage", "gc"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage", "gc"}},
+	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "verify", "evidence add", "evidence export", "gc"}},
+	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "verify", "key show", "evidence add", "evidence export", "gc"}},
 	{"max-upload", "ATTEST_MAX_UPLOAD", "100MiB", "largest evidence file accepted (B, KiB, MiB or GiB)", []string{"serve", "evidence add"}},
 	{"base-url", "ATTEST_BASE_URL", "", "external URL for links (set-up, invitations); https:// marks cookies Secure; default http://ADDR", []string{"serve"}},
 	{"trust-proxy", "ATTEST_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (only behind a reverse proxy)", []string{"serve"}},
@@ -322,5 +323,6 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "  verify FILE.zip --pubkey KEY           verify a bundle offline\n")
 	fmt.Fprintf(w, "  coverage --org SLUG --from DATE --to DATE [--tz ZONE] [--json]\n")
 	fmt.Fprintf(w, "  key show\n")
+	fmt.Fprintf(w, "  gc [--dry-run] [--older-than DURATION]  remove evidence blobs no evidence refers to (default: older than 24h)\n")
 	fmt.Fprintf(w, "\nQuick start: attest serve --demo\n")
 }

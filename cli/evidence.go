@@ -156,13 +156,13 @@ func runEvidenceAdd(e *env, args []string) error {
 		}
 		pe = pe.Add(24*time.Hour - time.Microsecond) // the whole last day
 	}
-	for _, path := range rest {
-		info, err := os.Stat(path)
-		if err != nil {
-			return err
-		}
-		if !info.Mode().IsRegular() {
-			return fmt.Errorf("%s is not a regular file", path)
+	// Every file is checked before any is streamed, so that a bad one among
+	// several adds none: the ledger is append-only, and a re-run after a
+	// partial add would record the good files twice.
+	infos := make([]os.FileInfo, len(rest))
+	for i, path := range rest {
+		if infos[i], err = checkEvidenceFile(path); err != nil {
+			return fmt.Errorf("%w; nothing was added", err)
 		}
 	}
 	s, org, err := f.openOrg(e.ctx, app.Needs{Evidence: true}, *orgSlug)
@@ -171,6 +171,11 @@ func runEvidenceAdd(e *env, args []string) error {
 	}
 	defer s.Close()
 	db, svc := s.DB, s.Evidence
+	for i, path := range rest {
+		if max := svc.MaxSize; max > 0 && infos[i].Size() > max {
+			return fmt.Errorf("%s: file: is larger than the limit of %s (%s); nothing was added", path, evidence.FormatSize(max), evidence.FormatSize(infos[i].Size()))
+		}
+	}
 	all, err := db.Controls(e.ctx, org.ID, store.ControlFilter{})
 	if err != nil {
 		return err
@@ -187,28 +192,76 @@ func runEvidenceAdd(e *env, args []string) error {
 			return usagef("--control %s: %s has no such control", ref, org.Slug)
 		}
 	}
-	for _, path := range rest {
-		file, err := os.Open(path)
+	return addFiles(e, rest, func(path string) (attest.Evidence, error) {
+		return addEvidenceFile(e, svc, evidence.New{Org: org, Actor: cliActor(), Kind: attest.KindFile,
+			PeriodStart: ps, PeriodEnd: pe, Notes: *notes, ControlIDs: ids}, path, *title)
+	})
+}
+
+// addFiles adds each checked file with add, in order, and prints each one
+// added. The checks passed, so a file that fails here failed while streaming
+// (it grew, the disk filled, the database went away): the error says exactly
+// what the ledger now holds, so that a re-run can leave those files out.
+func addFiles(e *env, paths []string, add func(path string) (attest.Evidence, error)) error {
+	var added []string // "path (uid, ledger entry n)"
+	for i, path := range paths {
+		ev, err := add(path)
 		if err != nil {
-			return err
+			if i == 0 {
+				return fmt.Errorf("%s: %w; nothing was added", path, err)
+			}
+			return fmt.Errorf("%s: %w; added before it, and kept in the ledger (do not add them again): %s; not added: %s",
+				path, err, strings.Join(added, ", "), strings.Join(paths[i:], ", "))
 		}
-		info, _ := file.Stat()
-		name := filepath.Base(path)
-		t := *title
-		if t == "" {
-			t = name
-		}
-		pr := &progress{w: e.stderr, name: name, total: info.Size(), show: isTerminal(e.stderr) || info.Size() > 8<<20}
-		ev, err := svc.Add(e.ctx, evidence.New{Org: org, Actor: cliActor(), Kind: attest.KindFile, Title: t, Filename: name,
-			PeriodStart: ps, PeriodEnd: pe, Notes: *notes, ControlIDs: ids}, io.TeeReader(file, pr))
-		file.Close()
-		pr.done()
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		fmt.Fprintf(e.stdout, "added %s: %s (%s, sha256 %s, ledger entry %d)\n", ev.UID, name, evidence.FormatSize(ev.Size), ev.SHA256, ev.LedgerSeq)
+		added = append(added, fmt.Sprintf("%s (%s, ledger entry %d)", path, ev.UID, ev.LedgerSeq))
+		fmt.Fprintf(e.stdout, "added %s: %s (%s, sha256 %s, ledger entry %d)\n", ev.UID, filepath.Base(path), evidence.FormatSize(ev.Size), ev.SHA256, ev.LedgerSeq)
 	}
 	return nil
+}
+
+// checkEvidenceFile checks, without reading it, that path can be added: a
+// regular file that can be opened, is not empty and has a name evidence may
+// carry.
+func checkEvidenceFile(path string) (os.FileInfo, error) {
+	if err := attest.ValidateFilename(filepath.Base(path)); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	info, err := file.Stat()
+	switch {
+	case err != nil:
+		return nil, err
+	case !info.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	case info.Size() == 0:
+		return nil, fmt.Errorf("%s: file: is empty", path)
+	}
+	return info, nil
+}
+
+// addEvidenceFile streams one file into the evidence service.
+func addEvidenceFile(e *env, svc *evidence.Service, n evidence.New, path, title string) (attest.Evidence, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return attest.Evidence{}, err
+	}
+	defer file.Close()
+	info, err := file.Stat()
+	if err != nil {
+		return attest.Evidence{}, err
+	}
+	n.Filename = filepath.Base(path)
+	n.Title = title
+	if n.Title == "" {
+		n.Title = n.Filename
+	}
+	pr := &progress{w: e.stderr, name: n.Filename, total: info.Size(), show: isTerminal(e.stderr) || info.Size() > 8<<20}
+	defer pr.done()
+	return svc.Add(e.ctx, n, io.TeeReader(file, pr))
 }
 
 // progress prints a progress line for large files.

@@ -77,8 +77,9 @@ var ErrEmpty = attest.Invalid("file", "is empty")
 // r is ignored. Nothing is acknowledged until the blob is durable and the
 // record, its ledger entry and checkpoint have committed together; a failure
 // anywhere leaves no row. A blob written before a failure stays behind
-// unreferenced: nothing counts it, and `attest verify`, which starts from the
-// ledger, passes over it.
+// unreferenced (except for empty content, removed at once): nothing counts
+// it, `attest verify`, which starts from the ledger, passes over it, and
+// CollectGarbage removes it once it is old enough.
 func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence, error) {
 	e := attest.Evidence{OrgID: n.Org.ID, UID: newUID(), Kind: n.Kind, Title: n.Title, Source: n.Source, URL: strings.TrimSpace(n.URL),
 		Filename: n.Filename, MediaType: n.MediaType, CollectedAt: n.CollectedAt, PeriodStart: n.PeriodStart, PeriodEnd: n.PeriodEnd,
@@ -109,6 +110,9 @@ func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence,
 	case err != nil:
 		return e, fmt.Errorf("storing the content: %w", err)
 	case size == 0:
+		// Empty content is refused, so no row refers to its blob; remove the
+		// one this Put may have stored rather than leave it to the collector.
+		s.dropUnreferenced(ctx, sha)
 		return e, ErrEmpty
 	}
 	e.SHA256, e.Size = sha, size

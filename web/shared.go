@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -65,7 +66,7 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 		if err != nil {
 			return attest.Evidence{}, f, badUpload(err)
 		}
-		if p.FormName() == "file" && p.FileName() != "" {
+		if p.FormName() == "file" && rawFilename(p) != "" {
 			part = p
 			break // the file is the last part; everything needed came before it
 		}
@@ -121,7 +122,10 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 		if part == nil {
 			return attest.Evidence{}, f, attest.Invalid("file", "choose a file to upload")
 		}
-		n.Filename = part.FileName()
+		// The name as sent, not part.FileName(), which keeps only its last
+		// element: "../../x" must be refused (attest.ValidateFilename, as
+		// docs/security.md says), not quietly stored as "x".
+		n.Filename = rawFilename(part)
 		if n.Title == "" {
 			n.Title = n.Filename
 		}
@@ -151,6 +155,17 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 		err = attest.Invalid("file", "%s", strings.TrimPrefix(attest.ErrorMessage(err), "filename: "))
 	}
 	return ev, f, err
+}
+
+// rawFilename returns the filename parameter of the part's
+// Content-Disposition exactly as the client sent it (decoded from filename*
+// when given that way), or "" for none.
+func rawFilename(p *multipart.Part) string {
+	_, params, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
+	if err != nil {
+		return ""
+	}
+	return params["filename"]
 }
 
 // clientReader remembers the error reading the client's upload, so a broken

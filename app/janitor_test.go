@@ -1,0 +1,70 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+// TestJanitorCollectsUnreferencedBlobs: a running server removes a blob that
+// no evidence refers to once it is past the grace period, and keeps the rest.
+func TestJanitorCollectsUnreferencedBlobs(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			dir := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: storetest.URL(t, d), DataDir: dir,
+				PasswordParams: auth.TestParams, Log: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			org := storetest.MustOrg(t, a.DB, "acme")
+			live, err := a.Services.Evidence.Add(ctx, evidence.New{Org: org, Actor: attest.Actor{Label: "cli:test", Via: attest.ViaCLI},
+				Kind: attest.KindFile, Title: "live", Filename: "live.txt"}, strings.NewReader("referenced"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := func(sha string) string { return filepath.Join(dir, "blobs", "sha256", sha[:2], sha[2:4], sha) }
+			put := func(content string, age time.Duration) string {
+				sha, _, err := a.Blobs.Put(ctx, strings.NewReader(content), "", 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				when := time.Now().Add(-age)
+				if err := os.Chtimes(path(sha), when, when); err != nil {
+					t.Fatal(err)
+				}
+				return sha
+			}
+			old, young := put("failed two days ago", 48*time.Hour), put("in flight", 0)
+			os.Chtimes(path(live.SHA256), time.Now().Add(-72*time.Hour), time.Now().Add(-72*time.Hour))
+
+			done := make(chan error, 1)
+			go func() { done <- a.Run(ctx) }()
+			exists := func(sha string) bool { _, err := os.Stat(path(sha)); return err == nil }
+			for deadline := time.Now().Add(10 * time.Second); exists(old) && time.Now().Before(deadline); {
+				time.Sleep(20 * time.Millisecond)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+			if exists(old) {
+				t.Error("the janitor left an old unreferenced blob")
+			}
+			if !exists(young) || !exists(live.SHA256) {
+				t.Errorf("the janitor removed a young (%v) or referenced (%v) blob", !exists(young), !exists(live.SHA256))
+			}
+		})
+	}
+}
