@@ -107,7 +107,7 @@ func runFrameworkImport(e *env, args []string) error {
 		for _, p := range ie.Problems {
 			fmt.Fprintf(e.stderr, "  %s\n", p)
 		}
-		return fmt.Errorf("%d problem(s) in %s", len(ie.Problems), rest[0])
+		return fmt.Errorf("%d problem(s) in %s", ie.Total(), rest[0])
 	}
 	if err != nil {
 		return err
