@@ -263,6 +263,11 @@ func parseCISO(filename string, data []byte) (*catalog.Framework, Format, *Error
 		if r.Title == "" {
 			r.Title = n.refID
 		}
+		if r.Title == "" {
+			// CISO Assistant requires only a URN; many of its own
+			// libraries give some nodes neither name nor ref_id.
+			r.Title, r.TitleDerived = derivedTitle(n.desc, n.urn, n.id), true
+		}
 		if n.annotation != "" {
 			if r.Explanation != "" {
 				r.Explanation += "\n\n"
@@ -338,9 +343,6 @@ func readNodes(items []*yaml.Node, ps *problems) []cisoNode {
 		n.annotation = text("annotation")
 		n.parentURN = text("parent_urn")
 		n.parentKey = strings.ToLower(n.parentURN)
-		if n.name == "" && !refPresent {
-			ps.addAt(n.pos, label, "name", "missing, and the node has no ref_id either: it needs one or the other")
-		}
 		if a := m.get("assessable"); a != nil {
 			var b bool
 			if a.Kind != yaml.ScalarNode || a.Decode(&b) != nil {
@@ -553,4 +555,34 @@ func mergeKey(n *yaml.Node, seen map[*yaml.Node]bool) int {
 		}
 	}
 	return 0
+}
+
+// maxDerivedTitle is the longest title derived from a description, in
+// characters.
+const maxDerivedTitle = 80
+
+// derivedTitle makes a title for a node that has neither name nor ref_id:
+// the first sentence of the first line of its description, cut at a word
+// to maxDerivedTitle characters; without a description the last segment of
+// its URN; failing that its requirement ID.
+func derivedTitle(desc, urn, id string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(desc), "\n")
+	line = strings.TrimSpace(line)
+	if i := strings.Index(line, ". "); i > 0 {
+		line = line[:i+1]
+	}
+	if r := []rune(line); len(r) > maxDerivedTitle {
+		cut := string(r[:maxDerivedTitle])
+		if i := strings.LastIndex(cut, " "); i > maxDerivedTitle/2 {
+			cut = cut[:i]
+		}
+		line = strings.TrimRight(cut, " ,;:") + "…"
+	}
+	if line != "" {
+		return line
+	}
+	if seg := lastSegment(urn); seg != "" {
+		return seg
+	}
+	return id
 }

@@ -16,7 +16,9 @@
 // How a CISO Assistant library maps: each requirement node becomes a
 // requirement whose ID is its ref_id (trimmed) or, without one, the last
 // segment of its URN (suffixed -2, -3, … if another node already has that
-// ID); whose title is its name, or its ref_id without a name; whose
+// ID); whose title is its name, or its ref_id without a name, or without
+// either a title derived from its description's first sentence (or its URN's
+// last segment) and marked TitleDerived; whose
 // explanation is its description, then its annotation as a second
 // paragraph; and whose parent is the node named by parent_urn. URNs compare
 // case-insensitively, as CISO Assistant lower-cases them. The framework's ID
@@ -34,7 +36,9 @@
 // (unlabelled sub-parts become paragraphs), then the guidance part likewise
 // as a second paragraph; {{ insert: param, id }} becomes "[label]",
 // "[Selection (one or more): a; b]" for a parameter that offers choices, or
-// "[id]". The framework's ID is a slug of metadata.title, its name and title
+// "[id]". A control whose status prop is "withdrawn" is kept, not
+// assessable and marked Withdrawn, with MovedTo naming the requirements its
+// incorporated-into and moved-to links point at. The framework's ID is a slug of metadata.title, its name and title
 // metadata.title, its version metadata.version.
 //
 // Imports carry no categories or series.

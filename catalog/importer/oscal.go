@@ -42,8 +42,14 @@ type oscalControl struct {
 	Title    string         `json:"title"`
 	Params   []oscalParam   `json:"params"`
 	Props    []oscalProp    `json:"props"`
+	Links    []oscalLink    `json:"links"`
 	Parts    []oscalPart    `json:"parts"`
 	Controls []oscalControl `json:"controls"`
+}
+
+type oscalLink struct {
+	Href string `json:"href"`
+	Rel  string `json:"rel"`
 }
 
 type oscalPart struct {
@@ -89,6 +95,37 @@ func label(props []oscalProp) string {
 		}
 	}
 	return found
+}
+
+// withdrawn reports whether a control's status prop says it was withdrawn.
+func withdrawn(props []oscalProp) bool {
+	for _, p := range props {
+		if p.Name == "status" && (p.NS == "" || p.NS == oscalNS) && strings.EqualFold(strings.TrimSpace(p.Value), "withdrawn") {
+			return true
+		}
+	}
+	return false
+}
+
+// movedTo returns the requirement IDs a withdrawn control's
+// incorporated-into and moved-to links point at ("#ac-2" → "AC-2"), in
+// order, once each. Links to other documents are left out.
+func movedTo(links []oscalLink, ids map[string]string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range links {
+		if l.Rel != "incorporated-into" && l.Rel != "moved-to" {
+			continue
+		}
+		frag, ok := strings.CutPrefix(strings.TrimSpace(l.Href), "#")
+		id, known := ids[frag]
+		if !ok || !known || seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	return out
 }
 
 // oscalItem is a group or control met while walking the catalog.
@@ -229,6 +266,12 @@ func parseOSCAL(filename string, data []byte) (*catalog.Framework, *Error) {
 	assignOSCALIDs(r.items, explicit)
 
 	stored := 0 // bytes of text so far, against the import's budget
+	ids := make(map[string]string, len(r.items)) // OSCAL id → requirement ID
+	for i := range r.items {
+		if id := r.items[i].rawID(); id != "" {
+			ids[id] = r.items[i].id
+		}
+	}
 
 	for i := range r.items {
 		it := &r.items[i]
@@ -240,7 +283,12 @@ func parseOSCAL(filename string, data []byte) (*catalog.Framework, *Error) {
 		if it.parent >= 0 {
 			req.Parent = r.items[it.parent].id
 		}
-		if it.control != nil {
+		if it.control != nil && withdrawn(it.control.Props) {
+			// Kept so that references to it resolve, with where it went;
+			// never assessed.
+			req.Withdrawn = true
+			req.MovedTo = movedTo(it.control.Links, ids)
+		} else if it.control != nil {
 			req.Assessable = true
 			budget := min(maxRequirementText, textBudget(len(data))-stored)
 			text, over := r.explain(it.control, budget)
