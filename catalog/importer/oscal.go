@@ -265,7 +265,7 @@ func parseOSCAL(filename string, data []byte) (*catalog.Framework, *Error) {
 
 	assignOSCALIDs(r.items, explicit)
 
-	stored := 0 // bytes of text so far, against the import's budget
+	stored := 0                                  // bytes of text so far, against the import's budget
 	ids := make(map[string]string, len(r.items)) // OSCAL id → requirement ID
 	for i := range r.items {
 		if id := r.items[i].rawID(); id != "" {
