@@ -103,7 +103,7 @@ func runFrameworkImport(e *env, args []string) error {
 	defer s.Close()
 	var res programme.Replaced
 	if *replace {
-		res, err = s.Frameworks.Replace(e.ctx, cliPrincipal(org.ID), rest[0], data)
+		res, err = s.Frameworks.Replace(e.ctx, cliPrincipal(org.ID), "", rest[0], data)
 	} else {
 		res.ImportedFramework, err = s.Frameworks.Import(e.ctx, cliPrincipal(org.ID), rest[0], data)
 	}

@@ -76,11 +76,11 @@ func TestFrameworksReplace(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		s := f.frameworks
-		_, err := s.Replace(ctx, f.aud, "tiny.yaml", tinyLib("1", node("A"), node("B")))
+		_, err := s.Replace(ctx, f.aud, "", "tiny.yaml", tinyLib("1", node("A"), node("B")))
 		code(t, err, attest.EFORBIDDEN, "auditor replacing")
 
 		// Nothing to replace: a plain import.
-		got, err := s.Replace(ctx, f.mgr, "tiny.yaml", tinyLib("1", node("A"), node("B"), node("C")))
+		got, err := s.Replace(ctx, f.mgr, "", "tiny.yaml", tinyLib("1", node("A"), node("B"), node("C")))
 		if err != nil || got.Replaced || got.Key != "tiny" || got.Count != 3 {
 			t.Fatalf("first replace: %+v, %v", got, err)
 		}
@@ -103,7 +103,7 @@ func TestFrameworksReplace(t *testing.T) {
 		}
 
 		// A refused file changes nothing.
-		_, err = s.Replace(ctx, f.mgr, "tiny.yaml", tinyLib("2", "      - {depth: 1}\n"))
+		_, err = s.Replace(ctx, f.mgr, "", "tiny.yaml", tinyLib("2", "      - {depth: 1}\n"))
 		var ie *importer.Error
 		if !errors.As(err, &ie) {
 			t.Fatalf("defective replacement: %v", err)
@@ -112,8 +112,15 @@ func TestFrameworksReplace(t *testing.T) {
 			t.Fatalf("after a refused replacement: %+v, %v", meta, err)
 		}
 
+		// The page's Replace names the framework it replaces; another
+		// framework's file is refused.
+		_, err = s.Replace(ctx, f.mgr, "other", "tiny.yaml", tinyLib("2", node("A")))
+		if attest.ErrorField(err) != "file" {
+			t.Fatalf("replacing another key: %v", err)
+		}
+
 		// B goes, D arrives: mappings to A and C stay, both to B go.
-		got, err = s.Replace(ctx, f.mgr, "tiny-v2.yaml", tinyLib("2", node("A"), node("C"), node("D")))
+		got, err = s.Replace(ctx, f.mgr, "tiny", "tiny-v2.yaml", tinyLib("2", node("A"), node("C"), node("D")))
 		if err != nil || !got.Replaced || got.Version != "2" || got.Count != 3 || got.KeptMappings != 2 || got.DroppedMappings != 2 {
 			t.Fatalf("replace: %+v, %v", got, err)
 		}

@@ -65,14 +65,19 @@ type Replaced struct {
 // transaction: if anything fails, the old framework is untouched. Mappings
 // to requirement IDs the new version still has are kept (a withdrawn
 // requirement still has its ID); the others are dropped, and the result and
-// the activity entry say how many of each.
-func (s Frameworks) Replace(ctx context.Context, p attest.Principal, filename string, data []byte) (Replaced, error) {
+// the activity entry say how many of each. A non-empty key is the framework
+// the caller means to replace: a file whose framework has another key is
+// refused (EINVALID on "file").
+func (s Frameworks) Replace(ctx context.Context, p attest.Principal, key, filename string, data []byte) (Replaced, error) {
 	if err := require(p, attest.ActEdit); err != nil {
 		return Replaced{}, err
 	}
 	fw, meta, err := parseFramework(s.Catalog, p.Actor(), p.OrgID, filename, data)
 	if err != nil {
 		return Replaced{}, err
+	}
+	if key != "" && fw.ID != key {
+		return Replaced{}, attest.Invalid("file", "holds the framework with the key %q, not %q", fw.ID, key)
 	}
 	out := Replaced{}
 	err = s.DB.Update(ctx, func(tx *store.Queries) error {
