@@ -149,3 +149,17 @@ func TestYAMLMergeKeysRefused(t *testing.T) {
 		{"", "<<", "line 12: YAML merge keys are not supported"},
 	})
 }
+
+func TestOSCALParameterAmplifierAtDefaultLimits(t *testing.T) {
+	// The case at full scale: 100 choices, each inserting the next
+	// parameter, four levels deep (10^8 insertions if expanded). Refused
+	// once the text passes what a file of this size may store, long before
+	// it is built (less what the group g, "G", stored before it).
+	doc := oscalDoc(amplifier("amp-1", 100, 4))
+	_, _, err := Parse("amp.json", doc)
+	var ie *Error
+	if !errors.As(err, &ie) || len(ie.Problems) != 1 || !strings.Contains(ie.Problems[0].Message, "inserting parameter amp-1_p0") ||
+		!strings.Contains(ie.Problems[0].Message, fmt.Sprintf("longer than %d bytes", textBudget(len(doc))-len("gG"))) {
+		t.Fatalf("err = %v", err)
+	}
+}
