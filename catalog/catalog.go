@@ -48,6 +48,14 @@ type Requirement struct {
 	Parent        string `yaml:"parent" json:"parent,omitempty"`
 	Depth         int    `yaml:"depth" json:"depth,omitempty"`
 	Assessable    bool   `yaml:"-" json:"assessable"`
+	// TitleDerived marks a title the importer made (from the description or
+	// the URN) because the source gave none.
+	TitleDerived bool `yaml:"-" json:"title_derived,omitempty"`
+	// Withdrawn marks a requirement its publisher withdrew. It is kept so
+	// that references to it still resolve, but it is never assessable;
+	// MovedTo lists the requirements its content went to.
+	Withdrawn bool     `yaml:"-" json:"withdrawn,omitempty"`
+	MovedTo   []string `yaml:"-" json:"moved_to,omitempty"`
 }
 
 // Framework is a versioned catalog of requirements.

@@ -1,6 +1,10 @@
 package catalog
 
-import "github.com/attest-hq/attest"
+import (
+	"strings"
+
+	"github.com/attest-hq/attest"
+)
 
 // The checks every door applies when a record names a requirement: defined
 // here once, so a custom control's criteria, a CUEC, a task's criterion, a
@@ -19,8 +23,15 @@ func (f *Framework) Criterion(field, id string) error {
 // MappingTarget checks that a control can map to requirement id of the
 // framework; field names the form or API field in the error.
 func (f *Framework) MappingTarget(field, id string) error {
-	if _, ok := f.Requirement(id); !ok {
+	r, ok := f.Requirement(id)
+	if !ok {
 		return attest.Invalid(field, "%q is not a requirement of %s", id, f.Name)
+	}
+	if r.Withdrawn {
+		if len(r.MovedTo) > 0 {
+			return attest.Invalid(field, "%q of %s is withdrawn; map to %s instead", id, f.Name, strings.Join(r.MovedTo, ", "))
+		}
+		return attest.Invalid(field, "%q of %s is withdrawn", id, f.Name)
 	}
 	return nil
 }

@@ -43,7 +43,8 @@ func commands() []command {
 		{"user create", "Create a user (or add an existing one) in an organization with a role", runUserCreate},
 		{"token create", "Print a new API token of a member for scripts and CI: --org SLUG --email EMAIL --name NAME", runTokenCreate},
 		{"readiness", "Print an organization's SOC 2 readiness; --min PERCENT exits 3 below it (for CI gates)", runReadiness},
-		{"framework import", "Import a CISO Assistant library (YAML) or OSCAL catalog (JSON) into an organization", runFrameworkImport},
+		{"framework import", "Import a CISO Assistant library (YAML) or OSCAL catalog (JSON) into an organization; --replace replaces it", runFrameworkImport},
+		{"framework delete", "Delete an imported framework and the mappings to it: attest framework delete --org SLUG KEY", runFrameworkDelete},
 		{"evidence add", "Add files as evidence for controls: attest evidence add --org SLUG --control REF FILE…", runEvidenceAdd},
 		{"evidence export", "Write an organization's evidence, ledger and checkpoints to a bundle: --org SLUG --out FILE.zip", runEvidenceExport},
 		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle: attest verify FILE.zip --pubkey KEY", runVerify},
@@ -109,8 +110,8 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
-	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage", "gc"}},
-	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "verify", "key show", "evidence add", "evidence export", "coverage", "gc"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc"}},
 	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "verify", "evidence add", "evidence export", "gc"}},
 	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "verify", "key show", "evidence add", "evidence export", "gc"}},
 	{"max-upload", "ATTEST_MAX_UPLOAD", "100MiB", "largest evidence file accepted (B, KiB, MiB or GiB)", []string{"serve", "evidence add"}},
@@ -316,7 +317,9 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "      Prints only the token (atk_…) on standard output; --expires defaults to 90 days, as in the UI.\n")
 	fmt.Fprintf(w, "  readiness --org SLUG [--json] [--min PERCENT]\n")
 	fmt.Fprintf(w, "      Exit status: 0 ready enough, 3 below --min, 1 failure, 2 usage error.\n")
-	fmt.Fprintf(w, "  framework import FILE --org SLUG\n")
+	fmt.Fprintf(w, "  framework import FILE --org SLUG [--replace]\n")
+	fmt.Fprintf(w, "      --replace replaces the framework with the same key in one step, keeping mappings whose requirement remains.\n")
+	fmt.Fprintf(w, "  framework delete --org SLUG KEY\n")
 	fmt.Fprintf(w, "  evidence add --org SLUG --control REF [--control REF] [--title T] [--period-start DATE --period-end DATE] [--notes N] FILE…\n")
 	fmt.Fprintf(w, "  evidence export --org SLUG --out FILE.zip\n")
 	fmt.Fprintf(w, "  verify [--org SLUG]                    re-hash blobs and walk the ledgers of this install\n")

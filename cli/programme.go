@@ -71,6 +71,7 @@ func runReadiness(e *env, args []string) error {
 func runFrameworkImport(e *env, args []string) error {
 	f := newFlags("framework import", e)
 	orgSlug := f.fs.String("org", "", "organization slug the framework is imported into")
+	replace := f.fs.Bool("replace", false, "replace the organization's framework with the same key, in one step; mappings to requirements that remain are kept")
 	rest, err := f.parse(args, e)
 	if err != nil {
 		return err
@@ -100,17 +101,28 @@ func runFrameworkImport(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	meta, err := s.Frameworks.Import(e.ctx, cliPrincipal(org.ID), rest[0], data)
+	var res programme.Replaced
+	if *replace {
+		res, err = s.Frameworks.Replace(e.ctx, cliPrincipal(org.ID), "", rest[0], data)
+	} else {
+		res.ImportedFramework, err = s.Frameworks.Import(e.ctx, cliPrincipal(org.ID), rest[0], data)
+	}
+	meta := res.ImportedFramework
 	var ie *importer.Error
 	if errors.As(err, &ie) {
 		fmt.Fprintf(e.stderr, "%s was not imported (nothing was changed):\n", rest[0])
 		for _, p := range ie.Problems {
 			fmt.Fprintf(e.stderr, "  %s\n", p)
 		}
-		return fmt.Errorf("%d problem(s) in %s", len(ie.Problems), rest[0])
+		return fmt.Errorf("%d problem(s) in %s", ie.Total(), rest[0])
 	}
 	if err != nil {
 		return err
+	}
+	if res.Replaced {
+		fmt.Fprintf(e.stdout, "replaced %s in %s with %s %s: %d requirements (%s); kept %d mappings, dropped %d whose requirement is gone\n",
+			meta.Key, org.Slug, meta.Name, meta.Version, meta.Count, meta.Format, res.KeptMappings, res.DroppedMappings)
+		return nil
 	}
 	fmt.Fprintf(e.stdout, "imported %s %s into %s: %d requirements (key %s, %s)\n", meta.Name, meta.Version, org.Slug, meta.Count, meta.Key, meta.Format)
 	return nil

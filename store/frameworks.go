@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/attest-hq/attest"
@@ -33,14 +34,15 @@ func (q *Queries) SaveImportedFramework(ctx context.Context, meta *ImportedFrame
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, meta.OrgID, meta.Key, meta.Name, meta.Version, meta.Format, meta.Filename,
 		meta.SHA256, nullID(meta.ImportedBy), meta.ImportedAt).Scan(&meta.ID)
 	if isUnique(err) {
-		return attest.Errorf(attest.ECONFLICT, "a framework with the key %q is already imported; delete it first to import it again", meta.Key)
+		return attest.Errorf(attest.ECONFLICT, "a framework with the key %q is already imported; replace it (attest framework import --replace) or delete it first", meta.Key)
 	}
 	if err != nil {
 		return fmt.Errorf("save framework: %w", err)
 	}
 	for i, r := range fw.Requirements {
-		if _, err := q.q.ExecContext(ctx, `INSERT INTO framework_requirements (framework_id, position, ref, parent, depth, assessable, title, text)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, meta.ID, i, r.ID, r.Parent, r.Depth, r.Assessable, r.Title, r.Explanation); err != nil {
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO framework_requirements (framework_id, position, ref, parent, depth, assessable, title, text, title_derived, withdrawn, moved_to)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, meta.ID, i, r.ID, r.Parent, r.Depth, r.Assessable, r.Title, r.Explanation,
+			r.TitleDerived, r.Withdrawn, strings.Join(r.MovedTo, "\n")); err != nil {
 			return fmt.Errorf("save requirement %s: %w", r.ID, err)
 		}
 	}
@@ -75,7 +77,8 @@ FROM frameworks WHERE org_id = $1 AND key = $2`, orgID, key).Scan(&f.ID, &f.OrgI
 	if err != nil {
 		return f, nil, notFound(err, "framework")
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT ref, parent, depth, assessable, title, text FROM framework_requirements WHERE framework_id = $1 ORDER BY position`, f.ID)
+	rows, err := q.q.QueryContext(ctx, `SELECT ref, parent, depth, assessable, title, text, title_derived, withdrawn, moved_to
+FROM framework_requirements WHERE framework_id = $1 ORDER BY position`, f.ID)
 	if err != nil {
 		return f, nil, err
 	}
@@ -83,8 +86,12 @@ FROM frameworks WHERE org_id = $1 AND key = $2`, orgID, key).Scan(&f.ID, &f.OrgI
 	fw := &catalog.Framework{ID: f.Key, Name: f.Name, Version: f.Version}
 	for rows.Next() {
 		var r catalog.Requirement
-		if err := rows.Scan(&r.ID, &r.Parent, &r.Depth, &r.Assessable, &r.Title, &r.Explanation); err != nil {
+		var movedTo string
+		if err := rows.Scan(&r.ID, &r.Parent, &r.Depth, &r.Assessable, &r.Title, &r.Explanation, &r.TitleDerived, &r.Withdrawn, &movedTo); err != nil {
 			return f, nil, err
+		}
+		if movedTo != "" {
+			r.MovedTo = strings.Split(movedTo, "\n")
 		}
 		fw.Requirements = append(fw.Requirements, r)
 	}
@@ -106,11 +113,61 @@ func (q *Queries) DeleteImportedFramework(ctx context.Context, orgID int64, key 
 			return f, err
 		}
 	}
-	if _, err := q.q.ExecContext(ctx, `DELETE FROM framework_requirements WHERE framework_id = $1`, f.ID); err != nil {
+	return f, q.dropImportedFramework(ctx, f.ID)
+}
+
+// DropImportedFramework removes an imported framework and its requirements
+// but leaves the organization's mappings to its key, for a replacement to
+// take over (see PruneFrameworkMappings).
+func (q *Queries) DropImportedFramework(ctx context.Context, orgID int64, key string) (ImportedFramework, error) {
+	f, _, err := q.ImportedFramework(ctx, orgID, key)
+	if err != nil {
 		return f, err
 	}
-	_, err = q.q.ExecContext(ctx, `DELETE FROM frameworks WHERE id = $1`, f.ID)
-	return f, err
+	return f, q.dropImportedFramework(ctx, f.ID)
+}
+
+func (q *Queries) dropImportedFramework(ctx context.Context, id int64) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM framework_requirements WHERE framework_id = $1`, id); err != nil {
+		return err
+	}
+	_, err := q.q.ExecContext(ctx, `DELETE FROM frameworks WHERE id = $1`, id)
+	return err
+}
+
+// PruneFrameworkMappings deletes the organization's mappings to framework
+// whose requirement keep does not report, and counts the mappings kept and
+// dropped.
+func (q *Queries) PruneFrameworkMappings(ctx context.Context, orgID int64, framework string, keep func(requirement string) bool) (kept, dropped int, err error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT DISTINCT requirement FROM control_mappings WHERE org_id = $1 AND framework = $2 ORDER BY requirement`, orgID, framework)
+	if err != nil {
+		return 0, 0, err
+	}
+	var gone []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		if !keep(r) {
+			gone = append(gone, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+	for _, r := range gone {
+		res, err := q.q.ExecContext(ctx, `DELETE FROM control_mappings WHERE org_id = $1 AND framework = $2 AND requirement = $3`, orgID, framework, r)
+		if err != nil {
+			return 0, 0, err
+		}
+		n, _ := res.RowsAffected()
+		dropped += int(n)
+	}
+	err = q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM control_mappings WHERE org_id = $1 AND framework = $2`, orgID, framework).Scan(&kept)
+	return kept, dropped, err
 }
 
 // ImportedText is an imported requirement shown beside a built-in one with the

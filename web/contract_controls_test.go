@@ -30,6 +30,7 @@ var _ = area(contractArea{
 		"POST /o/{org}/frameworks":                    web.Edit,
 		"GET /o/{org}/frameworks/{key}":               web.Read,
 		"POST /o/{org}/frameworks/{key}/delete":       web.Edit,
+		"POST /o/{org}/frameworks/{key}/replace":      web.Edit,
 
 		"GET /api/v1/orgs/{org}/readiness":       web.Read,
 		"GET /api/v1/orgs/{org}/controls":        web.Read,

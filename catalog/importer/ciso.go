@@ -153,6 +153,10 @@ func parseCISO(filename string, data []byte) (*catalog.Framework, Format, *Error
 		return nil, CISOAssistant, fail(filename, CISOAssistant, "", "", "not valid YAML: %v", err)
 	}
 
+	if line := mergeKey(doc.Content[0], map[*yaml.Node]bool{}); line > 0 {
+		return nil, CISOAssistant, fail(filename, CISOAssistant, "", "<<", "line %d: YAML merge keys are not supported; write the fields out in full", line)
+	}
+
 	var ps problems
 	for _, k := range root.dups {
 		ps.add("", k, "key appears more than once at the top level")
@@ -236,8 +240,19 @@ func parseCISO(filename string, data []byte) (*catalog.Framework, Format, *Error
 	if !ps.empty() {
 		return nil, CISOAssistant, ps.err(filename, CISOAssistant)
 	}
+	// Aliases let a small file name one long string many times; the text
+	// is counted before it is copied into each requirement, so that a
+	// refusal comes before the memory is spent.
+	budget, stored := textBudget(len(data)), 0
 	for i := range nodes {
 		n := &nodes[i]
+		size := len(n.id) + len(n.name) + len(n.refID) + len(n.desc) + len(n.annotation)
+		if size > maxRequirementText {
+			return nil, CISOAssistant, fail(filename, CISOAssistant, n.label(), "", "its text is %d bytes; one requirement may hold at most %d", size, maxRequirementText)
+		}
+		if stored += size; stored > budget {
+			return nil, CISOAssistant, fail(filename, CISOAssistant, n.label(), "", "the text stored up to this node is %d bytes, more than the %d bytes allowed for a file of %d bytes (at most %d× its size, and never more than %d): do its fields repeat a YAML alias?", stored, budget, len(data), maxTextRatio, maxImportText)
+		}
 		r := catalog.Requirement{
 			ID:          n.id,
 			Title:       n.name,
@@ -247,6 +262,11 @@ func parseCISO(filename string, data []byte) (*catalog.Framework, Format, *Error
 		}
 		if r.Title == "" {
 			r.Title = n.refID
+		}
+		if r.Title == "" {
+			// CISO Assistant requires only a URN; many of its own
+			// libraries give some nodes neither name nor ref_id.
+			r.Title, r.TitleDerived = derivedTitle(n.desc, n.urn, n.id), true
 		}
 		if n.annotation != "" {
 			if r.Explanation != "" {
@@ -258,6 +278,9 @@ func parseCISO(filename string, data []byte) (*catalog.Framework, Format, *Error
 			r.Parent = nodes[n.parent].id
 		}
 		fw.Requirements = append(fw.Requirements, r)
+	}
+	if e := checkText(filename, CISOAssistant, fw, len(data)); e != nil {
+		return nil, CISOAssistant, e
 	}
 	if e := validate(filename, CISOAssistant, fw); e != nil {
 		return nil, CISOAssistant, e
@@ -320,9 +343,6 @@ func readNodes(items []*yaml.Node, ps *problems) []cisoNode {
 		n.annotation = text("annotation")
 		n.parentURN = text("parent_urn")
 		n.parentKey = strings.ToLower(n.parentURN)
-		if n.name == "" && !refPresent {
-			ps.addAt(n.pos, label, "name", "missing, and the node has no ref_id either: it needs one or the other")
-		}
 		if a := m.get("assessable"); a != nil {
 			var b bool
 			if a.Kind != yaml.ScalarNode || a.Decode(&b) != nil {
@@ -508,4 +528,61 @@ func assignIDs(nodes []cisoNode) {
 // lastSegment is what follows the last colon of a URN.
 func lastSegment(urn string) string {
 	return strings.TrimSpace(urn[strings.LastIndex(urn, ":")+1:])
+}
+
+// mergeKey returns the line of the first YAML merge key (<<) in the tree, or
+// 0. Merge keys are refused rather than ignored, so that no field a library
+// meant to set goes missing silently. Each node is visited once, so aliases
+// cannot make the walk long.
+func mergeKey(n *yaml.Node, seen map[*yaml.Node]bool) int {
+	if n == nil || seen[n] {
+		return 0
+	}
+	seen[n] = true
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+				return k.Line
+			}
+		}
+	}
+	if n.Kind == yaml.AliasNode {
+		return mergeKey(n.Alias, seen)
+	}
+	for _, c := range n.Content {
+		if line := mergeKey(c, seen); line > 0 {
+			return line
+		}
+	}
+	return 0
+}
+
+// maxDerivedTitle is the longest title derived from a description, in
+// characters.
+const maxDerivedTitle = 80
+
+// derivedTitle makes a title for a node that has neither name nor ref_id:
+// the first sentence of the first line of its description, cut at a word
+// to maxDerivedTitle characters; without a description the last segment of
+// its URN; failing that its requirement ID.
+func derivedTitle(desc, urn, id string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(desc), "\n")
+	line = strings.TrimSpace(line)
+	if i := strings.Index(line, ". "); i > 0 {
+		line = line[:i+1]
+	}
+	if r := []rune(line); len(r) > maxDerivedTitle {
+		cut := string(r[:maxDerivedTitle])
+		if i := strings.LastIndex(cut, " "); i > maxDerivedTitle/2 {
+			cut = cut[:i]
+		}
+		line = strings.TrimRight(cut, " ,;:") + "…"
+	}
+	if line != "" {
+		return line
+	}
+	if seg := lastSegment(urn); seg != "" {
+		return seg
+	}
+	return id
 }

@@ -16,7 +16,9 @@
 // How a CISO Assistant library maps: each requirement node becomes a
 // requirement whose ID is its ref_id (trimmed) or, without one, the last
 // segment of its URN (suffixed -2, -3, … if another node already has that
-// ID); whose title is its name, or its ref_id without a name; whose
+// ID); whose title is its name, or its ref_id without a name, or without
+// either a title derived from its description's first sentence (or its URN's
+// last segment) and marked TitleDerived; whose
 // explanation is its description, then its annotation as a second
 // paragraph; and whose parent is the node named by parent_urn. URNs compare
 // case-insensitively, as CISO Assistant lower-cases them. The framework's ID
@@ -34,7 +36,9 @@
 // (unlabelled sub-parts become paragraphs), then the guidance part likewise
 // as a second paragraph; {{ insert: param, id }} becomes "[label]",
 // "[Selection (one or more): a; b]" for a parameter that offers choices, or
-// "[id]". The framework's ID is a slug of metadata.title, its name and title
+// "[id]". A control whose status prop is "withdrawn" is kept, not
+// assessable and marked Withdrawn, with MovedTo naming the requirements its
+// incorporated-into and moved-to links point at. The framework's ID is a slug of metadata.title, its name and title
 // metadata.title, its version metadata.version.
 //
 // Imports carry no categories or series.
@@ -65,8 +69,31 @@ const (
 const MaxInputSize = 32 << 20
 
 // maxProblems caps how many problems one import reports; past it the last
-// problem says how many more were left out.
-const maxProblems = 200
+// problem says how many more were left out. A variable so that tests can
+// lower it.
+var maxProblems = 200
+
+// Bounds on the text an import may store. Both formats can make more text
+// than they hold (OSCAL by inserting parameters, YAML by aliases), so the
+// stored text is bounded by itself and not only by the input's size.
+// Variables so that tests can lower them.
+var (
+	// maxRequirementText is the most text one requirement may carry
+	// (title and explanation, in bytes).
+	maxRequirementText = 1 << 20
+	// maxImportText is the most text one import may store, whatever the
+	// input's size.
+	maxImportText = 64 << 20
+	// maxTextRatio bounds the stored text relative to the input: at most
+	// this many times the input's size (plus textSlack, for small files).
+	maxTextRatio = 4
+	textSlack    = 64 << 10
+)
+
+// textBudget is how much text an import of an input of n bytes may store.
+func textBudget(n int) int {
+	return min(maxImportText, maxTextRatio*n+textSlack)
+}
 
 // maxSchemaProblems caps the problems taken from OSCAL schema validation.
 const maxSchemaProblems = 50
@@ -108,6 +135,14 @@ type Error struct {
 	Filename string
 	Format   Format // empty when the format could not be recognised
 	Problems []Problem
+	// Count is how many problems were found. It can exceed len(Problems),
+	// whose last entry then says how many more were not listed.
+	Count int
+}
+
+// Total is how many problems were found, listed or not.
+func (e *Error) Total() int {
+	return max(e.Count, len(e.Problems))
 }
 
 func (e *Error) Error() string {
@@ -126,7 +161,7 @@ func (e *Error) Error() string {
 		sb.WriteString(": ")
 		sb.WriteString(e.Problems[0].String())
 	default:
-		fmt.Fprintf(&sb, ": %d problems:", len(e.Problems))
+		fmt.Fprintf(&sb, ": %d problems:", e.Total())
 		for _, p := range e.Problems {
 			sb.WriteString("\n  ")
 			sb.WriteString(p.String())
@@ -172,7 +207,7 @@ func (ps *problems) err(filename string, f Format) *Error {
 	if ps.dropped > 0 {
 		list = append(list, Problem{Message: fmt.Sprintf("%d more problems not listed", ps.dropped)})
 	}
-	return &Error{Filename: filename, Format: f, Problems: list}
+	return &Error{Filename: filename, Format: f, Problems: list, Count: len(ps.list) + ps.dropped}
 }
 
 func fail(filename string, f Format, node, field, format string, args ...any) *Error {
@@ -209,7 +244,8 @@ func parse(filename string, data []byte) (*catalog.Framework, Format, *Error) {
 		return nil, "", fail(filename, "", "", "", "file is empty")
 	}
 	if !utf8.Valid(data) {
-		return nil, "", fail(filename, "", "", "", "file is not valid UTF-8 text")
+		at := invalidUTF8(data)
+		return nil, "", fail(filename, "", "", "", "file is not valid UTF-8 text: byte offset %d (line %d) starts an invalid sequence", at, bytes.Count(data[:at], []byte("\n"))+1)
 	}
 	if trimmed := bytes.TrimLeftFunc(data, unicode.IsSpace); trimmed[0] == '{' {
 		var top map[string]json.RawMessage
@@ -235,6 +271,37 @@ func parse(filename string, data []byte) (*catalog.Framework, Format, *Error) {
 	}
 	fw, f, e := parseCISO(filename, data)
 	return fw, f, e
+}
+
+// invalidUTF8 returns the byte offset of the first invalid UTF-8 sequence in
+// data, or len(data).
+func invalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(data)
+}
+
+// checkText refuses a framework whose stored text exceeds the budget for an
+// input of n bytes, naming the requirement at which the total passed it.
+func checkText(filename string, f Format, fw *catalog.Framework, n int) *Error {
+	budget := textBudget(n)
+	total := 0
+	for _, r := range fw.Requirements {
+		size := len(r.ID) + len(r.Title) + len(r.Explanation)
+		if size > maxRequirementText {
+			return fail(filename, f, r.ID, "", "its text is %d bytes; one requirement may hold at most %d", size, maxRequirementText)
+		}
+		total += size
+		if total > budget {
+			return fail(filename, f, r.ID, "", "the text stored up to this requirement is %d bytes, more than the %d bytes allowed for a file of %d bytes (at most %d× its size, and never more than %d)", total, budget, n, maxTextRatio, maxImportText)
+		}
+	}
+	return nil
 }
 
 // checkID reports why s is not an acceptable identifier, or "".

@@ -42,8 +42,14 @@ type oscalControl struct {
 	Title    string         `json:"title"`
 	Params   []oscalParam   `json:"params"`
 	Props    []oscalProp    `json:"props"`
+	Links    []oscalLink    `json:"links"`
 	Parts    []oscalPart    `json:"parts"`
 	Controls []oscalControl `json:"controls"`
+}
+
+type oscalLink struct {
+	Href string `json:"href"`
+	Rel  string `json:"rel"`
 }
 
 type oscalPart struct {
@@ -89,6 +95,37 @@ func label(props []oscalProp) string {
 		}
 	}
 	return found
+}
+
+// withdrawn reports whether a control's status prop says it was withdrawn.
+func withdrawn(props []oscalProp) bool {
+	for _, p := range props {
+		if p.Name == "status" && (p.NS == "" || p.NS == oscalNS) && strings.EqualFold(strings.TrimSpace(p.Value), "withdrawn") {
+			return true
+		}
+	}
+	return false
+}
+
+// movedTo returns the requirement IDs a withdrawn control's
+// incorporated-into and moved-to links point at ("#ac-2" → "AC-2"), in
+// order, once each. Links to other documents are left out.
+func movedTo(links []oscalLink, ids map[string]string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range links {
+		if l.Rel != "incorporated-into" && l.Rel != "moved-to" {
+			continue
+		}
+		frag, ok := strings.CutPrefix(strings.TrimSpace(l.Href), "#")
+		id, known := ids[frag]
+		if !ok || !known || seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	return out
 }
 
 // oscalItem is a group or control met while walking the catalog.
@@ -228,6 +265,14 @@ func parseOSCAL(filename string, data []byte) (*catalog.Framework, *Error) {
 
 	assignOSCALIDs(r.items, explicit)
 
+	stored := 0                                  // bytes of text so far, against the import's budget
+	ids := make(map[string]string, len(r.items)) // OSCAL id → requirement ID
+	for i := range r.items {
+		if id := r.items[i].rawID(); id != "" {
+			ids[id] = r.items[i].id
+		}
+	}
+
 	for i := range r.items {
 		it := &r.items[i]
 		req := catalog.Requirement{
@@ -238,16 +283,40 @@ func parseOSCAL(filename string, data []byte) (*catalog.Framework, *Error) {
 		if it.parent >= 0 {
 			req.Parent = r.items[it.parent].id
 		}
-		if it.control != nil {
+		if it.control != nil && withdrawn(it.control.Props) {
+			// Kept so that references to it resolve, with where it went;
+			// never assessed.
+			req.Withdrawn = true
+			req.MovedTo = movedTo(it.control.Links, ids)
+		} else if it.control != nil {
 			req.Assessable = true
-			req.Explanation = r.explain(it.control)
+			budget := min(maxRequirementText, textBudget(len(data))-stored)
+			text, over := r.explain(it.control, budget)
+			if over != nil {
+				return nil, overflow(filename, it, over)
+			}
+			req.Explanation = text
 		}
+		stored += len(req.ID) + len(req.Title) + len(req.Explanation)
 		fw.Requirements = append(fw.Requirements, req)
+	}
+	if e := checkText(filename, OSCAL, fw, len(data)); e != nil {
+		return nil, e
 	}
 	if e := validate(filename, OSCAL, fw); e != nil {
 		return nil, e
 	}
 	return fw, nil
+}
+
+// overflow reports a control whose text passed its budget, naming the
+// parameter whose insertion passed it.
+func overflow(filename string, it *oscalItem, over *tooLong) *Error {
+	what := "its statement and guidance"
+	if over.param != "" {
+		what = "inserting parameter " + over.param
+	}
+	return fail(filename, OSCAL, it.name(), "parts", "%s makes the control's text longer than %d bytes, the most one requirement (or what is left of the import's allowance) may hold", what, over.limit)
 }
 
 // assignOSCALIDs chooses each requirement's ID. A control is known by its
@@ -303,10 +372,37 @@ func assignOSCALIDs(items []oscalItem, explicit map[string]int) {
 
 var insertParam = regexp.MustCompile(`\{\{\s*insert:\s*param\s*,\s*([^\s}]+)\s*\}\}`)
 
+// tooLong stops the rendering of a control's text once it passes its
+// budget; param names the parameter whose insertion passed it (if any).
+type tooLong struct {
+	limit int
+	param string
+}
+
+// expander renders one control's text within a budget of bytes, so that
+// parameters inserting parameters cannot multiply it: rendering stops as soon
+// as the text passes the budget, before it is built.
+type expander struct {
+	r      *oscalReader
+	budget int
+	used   int
+	param  string // the outermost parameter being inserted
+	over   *tooLong
+}
+
+func (x *expander) spend(n int) bool {
+	x.used += n
+	if x.used > x.budget && x.over == nil {
+		x.over = &tooLong{limit: x.budget, param: x.param}
+	}
+	return x.over == nil
+}
+
 // explain renders a control's statement (with its sub-parts, keeping their
 // labels, one per line and indented by level) and then its guidance as a
-// second paragraph.
-func (r *oscalReader) explain(c *oscalControl) string {
+// second paragraph, within budget bytes.
+func (r *oscalReader) explain(c *oscalControl, budget int) (string, *tooLong) {
+	x := &expander{r: r, budget: budget}
 	var paras []string
 	for _, name := range []string{"statement", "guidance"} {
 		for i := range c.Parts {
@@ -314,17 +410,25 @@ func (r *oscalReader) explain(c *oscalControl) string {
 				continue
 			}
 			var lines []string
-			r.partLines(&c.Parts[i], 0, &lines)
+			x.partLines(&c.Parts[i], 0, &lines)
+			if x.over != nil {
+				return "", x.over
+			}
 			if t := strings.TrimSpace(strings.Join(lines, "\n")); t != "" {
 				paras = append(paras, t)
 			}
 		}
 	}
-	return strings.Join(paras, "\n\n")
+	return strings.Join(paras, "\n\n"), nil
 }
 
-func (r *oscalReader) partLines(p *oscalPart, level int, lines *[]string) {
-	text := strings.TrimSpace(r.substitute(p.Prose, 0))
+func (x *expander) partLines(p *oscalPart, level int, lines *[]string) {
+	if x.over != nil {
+		return
+	}
+	var sb strings.Builder
+	x.substitute(&sb, p.Prose, 0)
+	text := strings.TrimSpace(sb.String())
 	if text == "" {
 		text = strings.TrimSpace(p.Title)
 	}
@@ -345,40 +449,76 @@ func (r *oscalReader) partLines(p *oscalPart, level int, lines *[]string) {
 		for _, line := range strings.Split(text, "\n") {
 			if strings.TrimSpace(line) != "" {
 				line = indent + line
+				x.spend(len(indent))
 			}
 			*lines = append(*lines, line)
 		}
 	}
 	for i := range p.Parts {
-		r.partLines(&p.Parts[i], level+1, lines)
+		x.partLines(&p.Parts[i], level+1, lines)
 	}
 }
 
-// substitute replaces {{ insert: param, id }} with the parameter's label in
-// brackets ("[a duration]"), its choices ("[Selection (one or more): a; b]")
-// when it has no label, or "[id]" when it has neither or is not defined.
-func (r *oscalReader) substitute(s string, depth int) string {
-	if !strings.Contains(s, "{{") {
-		return s
+// substitute writes s to sb with {{ insert: param, id }} replaced by the
+// parameter's label in brackets ("[a duration]"), its choices
+// ("[Selection (one or more): a; b]") when it has no label, or "[id]" when it
+// has neither or is not defined. It stops once the budget is spent.
+func (x *expander) substitute(sb *strings.Builder, s string, depth int) {
+	write := func(t string) bool {
+		if !x.spend(len(t)) {
+			return false
+		}
+		sb.WriteString(t)
+		return true
 	}
-	return insertParam.ReplaceAllStringFunc(s, func(m string) string {
-		id := insertParam.FindStringSubmatch(m)[1]
-		p := r.params[id]
+	if !strings.Contains(s, "{{") {
+		write(s)
+		return
+	}
+	last := 0
+	for _, m := range insertParam.FindAllStringSubmatchIndex(s, -1) {
+		if !write(s[last:m[0]]) {
+			return
+		}
+		last = m[1]
+		id := s[m[2]:m[3]]
+		if depth == 0 {
+			x.param = id
+		}
+		p := x.r.params[id]
 		switch {
 		case p == nil || depth > 3:
+			write("[" + id + "]")
 		case strings.TrimSpace(p.Label) != "":
-			return "[" + strings.TrimSpace(p.Label) + "]"
+			write("[" + strings.TrimSpace(p.Label) + "]")
 		case p.Select != nil && len(p.Select.Choice) > 0:
-			choices := make([]string, len(p.Select.Choice))
-			for i, ch := range p.Select.Choice {
-				choices[i] = strings.TrimSpace(r.substitute(ch, depth+1))
-			}
 			how := "Selection"
 			if p.Select.HowMany == "one-or-more" {
 				how += " (one or more)"
 			}
-			return "[" + how + ": " + strings.Join(choices, "; ") + "]"
+			write("[" + how + ": ")
+			for i, ch := range p.Select.Choice {
+				if i > 0 {
+					write("; ")
+				}
+				var c strings.Builder
+				x.substitute(&c, ch, depth+1)
+				if x.over != nil {
+					return
+				}
+				// The choice was counted as it was written; what
+				// trimming removes is not stored.
+				t := strings.TrimSpace(c.String())
+				x.used -= c.Len() - len(t)
+				sb.WriteString(t)
+			}
+			write("]")
+		default:
+			write("[" + id + "]")
 		}
-		return "[" + id + "]"
-	})
+		if x.over != nil {
+			return
+		}
+	}
+	write(s[last:])
 }

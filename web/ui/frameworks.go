@@ -19,6 +19,7 @@ func (h *Handler) frameworkRoutes() []web.Route {
 		route("POST", "/o/{org}/frameworks", web.Edit, h.importFramework),
 		route("GET", "/o/{org}/frameworks/{key}", web.Read, h.frameworkPage),
 		route("POST", "/o/{org}/frameworks/{key}/delete", web.Edit, h.deleteFramework),
+		route("POST", "/o/{org}/frameworks/{key}/replace", web.Edit, h.replaceFramework),
 	}
 }
 
