@@ -21,14 +21,40 @@ const BundleFormat = "attest-bundle-v2"
 // BundleFormatV1 is the first layout: evidence records only, no "records".
 const BundleFormatV1 = "attest-bundle-v1"
 
-// Limits on how much VerifyBundle inflates from the files other than blobs.
-// A bundle is untrusted input: without a bound, a few kilobytes of zip could
-// expand into gigabytes. A blob is bounded by the size its record states.
+// Limits on what VerifyBundle reads from a bundle. A bundle is untrusted input:
+// without a bound, a few kilobytes of zip could inflate into gigabytes, or a
+// line count or an item count could size an allocation. Together they keep a
+// verification's memory under 256 MiB whatever the archive holds; each is far
+// above what a real install exports (a ledger entry is about 400 bytes of
+// ledger.jsonl, an evidence item about 1 KiB of index.json). A blob is bounded
+// by the size its record states, and is streamed, never held.
 const (
-	MaxIndexSize       = 256 << 20
-	MaxLedgerSize      = 256 << 20
-	MaxCheckpointsSize = 256 << 20
+	MaxIndexSize       = 64 << 20  // index.json, inflated: about 60,000 evidence items with long notes
+	MaxLedgerSize      = 64 << 20  // ledger.jsonl, inflated: about 150,000 entries
+	MaxCheckpointsSize = 16 << 20  // checkpoints.json, inflated: about 60,000 checkpoints
+	MaxReadmeSize      = 1 << 20   // README.txt, which is not verified but must still be bounded
+	MaxLedgerLine      = 64 << 10  // one line of ledger.jsonl
+	MaxMembers         = 500_000   // files in the archive: the four bundle files and one per distinct blob
+	MaxEntries         = 250_000   // entries in ledger.jsonl
+	MaxItems           = 150_000   // evidence items and records in index.json, together
+	MaxCheckpoints     = 60_000    // checkpoints in checkpoints.json
+	MaxDirectorySize   = 128 << 20 // the zip's central directory, which is read whole before anything else
 )
+
+// bundleLimits are the limits VerifyBundle applies. Tests lower them to prove
+// each bound is enforced without generating gigabytes.
+type bundleLimits struct {
+	index, ledger, checkpoints, readme int64
+	line                               int
+	members, entries, items, checkpts  int
+	directory                          int64
+}
+
+var limits = bundleLimits{
+	index: MaxIndexSize, ledger: MaxLedgerSize, checkpoints: MaxCheckpointsSize, readme: MaxReadmeSize,
+	line: MaxLedgerLine, members: MaxMembers, entries: MaxEntries, items: MaxItems, checkpts: MaxCheckpoints,
+	directory: MaxDirectorySize,
+}
 
 // Names of the files in a bundle.
 const (
@@ -285,17 +311,26 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if len(pub) != ed25519.PublicKeySize {
 		return rep, fmt.Errorf("bundle: an Ed25519 public key (%d bytes) is needed to verify a bundle", ed25519.PublicKeySize)
 	}
+	if err := checkDirectory(r, size); err != nil {
+		return rep, err
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // names are checked below, by stricter rules
 		return rep, fmt.Errorf("bundle: not a readable zip archive: %w", err)
 	}
-	v := &bundleVerifier{blobs: map[string]*zip.File{}, byID: map[string][]*indexItem{}, hashed: map[string]int64{}, records: map[recordKey]*otherItem{}}
+	if len(zr.File) > limits.members {
+		return rep, fmt.Errorf("bundle: the archive holds %d files, more than the %d a bundle may hold", len(zr.File), limits.members)
+	}
+	v := &bundleVerifier{blobs: map[string]*zip.File{}, ids: map[string]bool{}, items: map[recordKey]*indexItem{}, hashed: map[string]int64{}, records: map[recordKey]*otherItem{}}
 	files := map[string]*zip.File{}
 	if err := v.scan(zr, files); err != nil {
 		return rep, err
 	}
-	var idx indexJSON
-	if err := readJSON(files[indexFile], indexFile, MaxIndexSize, &idx); err != nil {
+	if f := files[readmeFile]; f != nil && f.UncompressedSize64 > uint64(limits.readme) {
+		return rep, fmt.Errorf("bundle: %s is %d bytes, more than the %s it may be", readmeFile, f.UncompressedSize64, sizeText(limits.readme))
+	}
+	idx, err := readIndex(files[indexFile])
+	if err != nil {
 		return rep, err
 	}
 	switch {
@@ -310,8 +345,8 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if err != nil {
 		return rep, err
 	}
-	var checkpoints []Checkpoint
-	if err := readJSON(files[checkpointsFile], checkpointsFile, MaxCheckpointsSize, &checkpoints); err != nil {
+	checkpoints, err := readArray[Checkpoint](files[checkpointsFile], checkpointsFile, limits.checkpoints, limits.checkpts, "checkpoints")
+	if err != nil {
 		return rep, err
 	}
 	v.org, v.format = idx.Org, idx.Format
@@ -322,14 +357,15 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if entries[0].Org != idx.Org {
 		return rep, fmt.Errorf("bundle: index.json is for organization %q, but the ledger for %q", idx.Org, entries[0].Org)
 	}
+	// Maps keyed by the whole identity, so that duplicates cost one lookup each
+	// however many items share an ID.
 	for i := range idx.Evidence {
 		it := &indexItem{BundleEvidence: &idx.Evidence[i]}
-		for _, other := range v.byID[it.ID] {
-			if other.RecordHash == it.RecordHash {
-				return rep, fmt.Errorf("bundle: index.json lists evidence %s with record hash %s twice", it.ID, it.RecordHash)
-			}
+		k := recordKey{RecordTypeEvidence, it.ID, it.RecordHash}
+		if v.items[k] != nil {
+			return rep, fmt.Errorf("bundle: index.json lists evidence %s with record hash %s twice", it.ID, it.RecordHash)
 		}
-		v.byID[it.ID] = append(v.byID[it.ID], it)
+		v.items[k], v.ids[it.ID] = it, true
 	}
 	for i := range idx.Records {
 		r := &idx.Records[i]
@@ -373,10 +409,8 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	}
 	rep.Head = head.Hash
 	for i := range idx.Evidence {
-		for _, it := range v.byID[idx.Evidence[i].ID] {
-			if !it.used {
-				return rep, fmt.Errorf("bundle: evidence %s (record hash %s) is in index.json, but no ledger entry records it", it.ID, it.RecordHash)
-			}
+		if it := &idx.Evidence[i]; !v.items[recordKey{RecordTypeEvidence, it.ID, it.RecordHash}].used {
+			return rep, fmt.Errorf("bundle: evidence %s (record hash %s) is in index.json, but no ledger entry records it", it.ID, it.RecordHash)
 		}
 	}
 	for _, r := range idx.Records {
@@ -414,7 +448,8 @@ type bundleVerifier struct {
 	format  string
 	records map[recordKey]*otherItem // records of other types
 	blobs   map[string]*zip.File     // blob hash → file
-	byID    map[string][]*indexItem  // evidence ID → its items (one per record version)
+	items   map[recordKey]*indexItem // evidence items (one per record version)
+	ids     map[string]bool          // evidence IDs in index.json
 	hashed  map[string]int64         // blob hash → size, for files that verified
 	bytes   int64
 }
@@ -501,14 +536,11 @@ func (v *bundleVerifier) item(e Entry) (*indexItem, error) {
 	if e.RecordType != RecordTypeEvidence {
 		return nil, fmt.Errorf("record type %q cannot be checked: %s bundles carry only %s records", e.RecordType, BundleFormatV1, RecordTypeEvidence)
 	}
-	items := v.byID[e.RecordID]
-	if len(items) == 0 {
-		return nil, fmt.Errorf("evidence %s is not in index.json", e.RecordID)
+	if it := v.items[recordKey{RecordTypeEvidence, e.RecordID, e.RecordHash}]; it != nil {
+		return it, nil
 	}
-	for _, it := range items {
-		if it.RecordHash == e.RecordHash {
-			return it, nil
-		}
+	if !v.ids[e.RecordID] {
+		return nil, fmt.Errorf("evidence %s is not in index.json", e.RecordID)
 	}
 	return nil, fmt.Errorf("record hash does not match evidence %s in index.json: the record was changed after it was recorded", e.RecordID)
 }
@@ -575,55 +607,4 @@ func hashFile(f *zip.File, limit int64) (n int64, sum string, crcErr bool, err e
 		crcErr, err = true, nil
 	}
 	return n, sum, crcErr, err
-}
-
-// readAll inflates f, refusing more than limit bytes.
-func readAll(f *zip.File, name string, limit int64) ([]byte, error) {
-	rc, err := f.Open()
-	if err != nil {
-		return nil, fmt.Errorf("bundle: opening %s: %w", name, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("bundle: reading %s: %w", name, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("bundle: %s inflates to more than %d MiB", name, limit>>20)
-	}
-	return data, nil
-}
-
-func readJSON(f *zip.File, name string, limit int64, v any) error {
-	data, err := readAll(f, name, limit)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(data, v); err != nil {
-		return fmt.Errorf("bundle: %s: %w", name, err)
-	}
-	return nil
-}
-
-func readLedger(f *zip.File) ([]Entry, error) {
-	data, err := readAll(f, ledgerFile, MaxLedgerSize)
-	if err != nil {
-		return nil, err
-	}
-	data, ok := bytes.CutSuffix(data, []byte("\n"))
-	if !ok && len(data) > 0 {
-		return nil, errors.New("bundle: ledger.jsonl does not end with a newline (is it cut short?)")
-	}
-	if len(data) == 0 {
-		return nil, nil
-	}
-	entries := make([]Entry, 0, bytes.Count(data, []byte("\n"))+1)
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		var e Entry
-		if err := json.Unmarshal(line, &e); err != nil {
-			return nil, fmt.Errorf("bundle: ledger.jsonl line %d: %w", i+1, err)
-		}
-		entries = append(entries, e)
-	}
-	return entries, nil
 }
