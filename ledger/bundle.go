@@ -29,22 +29,24 @@ const BundleFormatV1 = "attest-bundle-v1"
 // ledger.jsonl, an evidence item about 1 KiB of index.json). A blob is bounded
 // by the size its record states, and is streamed, never held.
 const (
-	MaxIndexSize       = 64 << 20  // index.json, inflated: about 60,000 evidence items with long notes
-	MaxLedgerSize      = 64 << 20  // ledger.jsonl, inflated: about 150,000 entries
-	MaxCheckpointsSize = 16 << 20  // checkpoints.json, inflated: about 60,000 checkpoints
-	MaxReadmeSize      = 1 << 20   // README.txt, which is not verified but must still be bounded
-	MaxLedgerLine      = 64 << 10  // one line of ledger.jsonl
-	MaxMembers         = 500_000   // files in the archive: the four bundle files and one per distinct blob
-	MaxEntries         = 250_000   // entries in ledger.jsonl
-	MaxItems           = 150_000   // evidence items and records in index.json, together
-	MaxCheckpoints     = 60_000    // checkpoints in checkpoints.json
-	MaxDirectorySize   = 128 << 20 // the zip's central directory, which is read whole before anything else
+	MaxIndexSize       = 64 << 20 // index.json, inflated: about 80,000 evidence items
+	MaxLedgerSize      = 32 << 20 // ledger.jsonl, inflated: about 100,000 entries
+	MaxCheckpointsSize = 8 << 20  // checkpoints.json, inflated: about 30,000 checkpoints
+	MaxReadmeSize      = 1 << 20  // README.txt, which is not verified but must still be bounded
+	MaxValueSize       = 4 << 20  // one evidence item, record or checkpoint, or one field of index.json
+	MaxLedgerLine      = 64 << 10 // one line of ledger.jsonl
+	MaxItems           = 150_000  // evidence items and records in index.json, together
+	MaxEntries         = 150_000  // entries in ledger.jsonl
+	MaxCheckpoints     = 40_000   // checkpoints in checkpoints.json
+	MaxMembers         = 200_000  // files in the archive: the four bundle files and one per distinct blob
+	MaxDirectorySize   = 32 << 20 // the zip's central directory, decoded whole before anything else (about 130 bytes a file)
 )
 
 // bundleLimits are the limits VerifyBundle applies. Tests lower them to prove
 // each bound is enforced without generating gigabytes.
 type bundleLimits struct {
 	index, ledger, checkpoints, readme int64
+	value                              int64
 	line                               int
 	members, entries, items, checkpts  int
 	directory                          int64
@@ -52,7 +54,8 @@ type bundleLimits struct {
 
 var limits = bundleLimits{
 	index: MaxIndexSize, ledger: MaxLedgerSize, checkpoints: MaxCheckpointsSize, readme: MaxReadmeSize,
-	line: MaxLedgerLine, members: MaxMembers, entries: MaxEntries, items: MaxItems, checkpts: MaxCheckpoints,
+	value: MaxValueSize,
+	line:  MaxLedgerLine, members: MaxMembers, entries: MaxEntries, items: MaxItems, checkpts: MaxCheckpoints,
 	directory: MaxDirectorySize,
 }
 

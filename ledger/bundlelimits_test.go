@@ -179,3 +179,18 @@ func TestIndexFieldsAreStrict(t *testing.T) {
 func unzipFile(t *testing.T, f *fixture, name string) []byte {
 	return find(unzip(t, f.write(t, f.bundle)), name).data
 }
+
+func TestEachValueIsBounded(t *testing.T) {
+	// The decoder buffers a whole value and decoding copies it: one huge string
+	// within the file's limit must still not be held several times over.
+	f := newFixture(t)
+	idx := string(unzipFile(t, f, indexFile))
+	withLimits(t, func(l *bundleLimits) { l.value = 4096 })
+	if _, err := verifyBytes(f.write(t, f.bundle), f.pub); err != nil {
+		t.Fatalf("values under the limit: %v", err)
+	}
+	huge := strings.Replace(idx, `"notes":""`, `"notes":"`+strings.Repeat("n", 1<<20)+`"`, 1)
+	wantRefused(t, "huge notes", bundleWith(t, f, indexFile, []byte(huge)), f, "index.json: evidence item 1:", "longer than 4096 bytes")
+	org := strings.Replace(idx, `"org":"acme"`, `"org":"`+strings.Repeat("a", 1<<20)+`"`, 1)
+	wantRefused(t, "huge org", bundleWith(t, f, indexFile, []byte(org)), f, "index.json:", "longer than 4096 bytes")
+}

@@ -76,6 +76,45 @@ func memberError(name string, err error) error {
 	return fmt.Errorf("bundle: %s: %w", name, err)
 }
 
+// valueWindow lets a json.Decoder read at most limit bytes past the start of
+// the value it is decoding: the decoder buffers a whole value, and decoding
+// copies it more than once, so one huge string must not cost its size several
+// times over.
+type valueWindow struct {
+	r        io.Reader
+	dec      *json.Decoder
+	n, end   int64
+	limit    int64
+	exceeded bool
+}
+
+// next opens the window at the decoder's position, before a Token or Decode.
+func (w *valueWindow) next() { w.end = w.dec.InputOffset() + w.limit + 1 }
+
+func (w *valueWindow) Read(p []byte) (int, error) {
+	if w.n >= w.end {
+		w.exceeded = true
+		return 0, fmt.Errorf("a value is longer than %s, the most one value may be", sizeText(w.limit))
+	}
+	if rest := w.end - w.n; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := w.r.Read(p)
+	w.n += int64(n)
+	return n, err
+}
+
+// newDecoder returns a strict decoder over r whose values are bounded by
+// limits.value; call window.next before each Token or Decode.
+func newDecoder(r io.Reader) (*json.Decoder, *valueWindow) {
+	w := &valueWindow{r: r, limit: limits.value}
+	dec := json.NewDecoder(w)
+	dec.DisallowUnknownFields()
+	w.dec = dec
+	w.next()
+	return dec, w
+}
+
 // readLedger reads ledger.jsonl one line at a time; a line may be at most
 // limits.line bytes, and every line must end with a newline.
 func readLedger(f *zip.File) ([]Entry, error) {
@@ -134,8 +173,7 @@ func readIndex(f *zip.File) (indexJSON, error) {
 		return idx, err
 	}
 	defer rc.Close()
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
+	dec, win := newDecoder(r)
 	fail := func(err error) (indexJSON, error) { return indexJSON{}, memberError(indexFile, err) }
 	if err := expectDelim(dec, '{'); err != nil {
 		return fail(err)
@@ -143,11 +181,13 @@ func readIndex(f *zip.File) (indexJSON, error) {
 	seen := map[string]bool{}
 	items := 0
 	for dec.More() {
+		win.next()
 		tok, err := dec.Token()
 		if err != nil {
 			return fail(err)
 		}
 		key, _ := tok.(string)
+		win.next()
 		if seen[key] {
 			return fail(fmt.Errorf("field %q appears twice", key))
 		}
@@ -162,9 +202,9 @@ func readIndex(f *zip.File) (indexJSON, error) {
 		case "public_key":
 			err = dec.Decode(&idx.PublicKey)
 		case "evidence":
-			idx.Evidence, err = decodeArray[BundleEvidence](dec, "evidence", &items, limits.items, "evidence items and records")
+			idx.Evidence, err = decodeArray[BundleEvidence](dec, win, "evidence", &items, limits.items, "evidence items and records")
 		case "records":
-			idx.Records, err = decodeArray[BundleRecord](dec, "records", &items, limits.items, "evidence items and records")
+			idx.Records, err = decodeArray[BundleRecord](dec, win, "records", &items, limits.items, "evidence items and records")
 			if err == nil && idx.Records == nil {
 				return fail(errors.New(`"records" is null`))
 			}
@@ -175,6 +215,7 @@ func readIndex(f *zip.File) (indexJSON, error) {
 			return fail(err)
 		}
 	}
+	win.next()
 	if err := expectDelim(dec, '}'); err != nil {
 		return fail(err)
 	}
@@ -186,7 +227,7 @@ func readIndex(f *zip.File) (indexJSON, error) {
 
 // decodeArray decodes a JSON array (or null) element by element, counting
 // elements in *count against max; what names them in the error.
-func decodeArray[T any](dec *json.Decoder, field string, count *int, max int, what string) ([]T, error) {
+func decodeArray[T any](dec *json.Decoder, win *valueWindow, field string, count *int, max int, what string) ([]T, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -203,6 +244,7 @@ func decodeArray[T any](dec *json.Decoder, field string, count *int, max int, wh
 			return nil, fmt.Errorf("more than %d %s, the most a bundle may hold", max, what)
 		}
 		*count++
+		win.next()
 		var v T
 		if err := dec.Decode(&v); err != nil {
 			return nil, fmt.Errorf("%s item %d: %w", field, len(out)+1, err)
@@ -220,10 +262,9 @@ func readArray[T any](f *zip.File, name string, limit int64, max int, what strin
 		return nil, err
 	}
 	defer rc.Close()
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
+	dec, win := newDecoder(r)
 	n := 0
-	out, err := decodeArray[T](dec, what, &n, max, what)
+	out, err := decodeArray[T](dec, win, what, &n, max, what)
 	if err == nil {
 		err = expectEOF(dec)
 	}
