@@ -42,6 +42,13 @@ const (
 	MaxDirectorySize   = 32 << 20 // the zip's central directory, decoded whole before anything else (about 130 bytes a file)
 )
 
+// VerifyMemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit)
+// that `attest verify FILE.zip` sets while VerifyBundle runs. The limits above
+// bound what verification keeps; this keeps the garbage of decoding from
+// doubling it before the collector runs, so that the process's peak stays under
+// 256 MiB. It is a target for the collector, never a cause of failure.
+const VerifyMemoryLimit = 160 << 20
+
 // bundleLimits are the limits VerifyBundle applies. Tests lower them to prove
 // each bound is enforced without generating gigabytes.
 type bundleLimits struct {

@@ -43,6 +43,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -100,6 +101,7 @@ func verify(path, key string) int {
 		fmt.Println(err)
 		return 2
 	}
+	debug.SetMemoryLimit(ledger.VerifyMemoryLimit) // as the command does
 	rep, err := ledger.VerifyBundle(f, info.Size(), pub)
 	if err != nil {
 		fmt.Println("refused:", err)
@@ -165,6 +167,16 @@ func run(tmp string, items int, inflate int64) error {
 			return rewrite(p, base, map[string]filler{"index.json": prefixed(`{"format":"attest-bundle-v2","org":`, repeat("[", 60<<20))})
 		}},
 		bench{"huge string: 60 MiB of notes in one item", func(p string) error { return g.hugeString(p, base) }},
+		bench{"all at once: files at their limits and 190,000 blobs", func(p string) error {
+			if err := g.atLimits(p, base); err != nil {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return manyMembers(p, data, 190_000, true)
+		}},
 		bench{"many members: 190,000 blobs no evidence names", func(p string) error { return manyMembers(p, base, 190_000, true) }},
 		bench{"directory bomb: 700,000 one-letter names", func(p string) error { return manyMembers(p, base, 700_000, false) }},
 	)
@@ -234,7 +246,7 @@ type plan struct {
 func item(id, notes string, data []byte, at time.Time) ledger.BundleEvidence {
 	sum := sha256.Sum256(data)
 	ev := ledger.BundleEvidence{
-		ID: id, Title: "Access review " + id, Kind: "file", MediaType: "application/octet-stream", Filename: id + ".bin",
+		ID: id, Title: "Review", Kind: "file", MediaType: "text/plain", Filename: "f.txt",
 		SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), CollectedAt: at, Controls: []string{"IAM-1"},
 		Source: "upload", Notes: notes,
 	}
