@@ -25,8 +25,8 @@ const BundleFormatV1 = "attest-bundle-v1"
 // without a bound, a few kilobytes of zip could inflate into gigabytes, or a
 // line count or an item count could size an allocation. Together they keep a
 // verification's memory under 256 MiB whatever the archive holds; each is far
-// above what a real install exports (a ledger entry is about 400 bytes of
-// ledger.jsonl, an evidence item about 1 KiB of index.json). A blob is bounded
+// above what a real install exports (a ledger entry is about 330 bytes of
+// ledger.jsonl, an evidence item 600 bytes to 1 KiB of index.json). A blob is bounded
 // by the size its record states, and is streamed, never held.
 const (
 	MaxIndexSize       = 64 << 20 // index.json, inflated: about 80,000 evidence items
@@ -294,11 +294,16 @@ func marshal(v any) ([]byte, error) {
 // does not verify (naming the first such entry) and a plain error when the archive
 // itself is unsafe or malformed. In order:
 //
-//  1. The archive: every file name must be safe to extract (no "..", no absolute
-//     path, no backslash or colon), unique, a regular file, stored or deflated,
-//     and one of the bundle's own files. Nothing else may ride along unverified.
-//  2. index.json, ledger.jsonl and checkpoints.json are read, inflating at most
-//     MaxIndexSize, MaxLedgerSize and MaxCheckpointsSize bytes.
+//  1. The archive: its central directory at most MaxDirectorySize and
+//     MaxMembers files; every file name must be safe to extract (no "..", no
+//     absolute path, no backslash or colon), unique, a regular file, stored or
+//     deflated, and one of the bundle's own files. Nothing else may ride along
+//     unverified.
+//  2. index.json, ledger.jsonl and checkpoints.json are read as streams, one
+//     value or line at a time, within the limits above (MaxIndexSize,
+//     MaxLedgerSize, MaxCheckpointsSize, MaxValueSize, MaxLedgerLine, MaxItems,
+//     MaxEntries, MaxCheckpoints). Items and records are indexed by type, ID
+//     and record hash, so duplicates are refused in one pass.
 //  3. The chain, with VerifyChain and pub. For each entry: its record must be an
 //     evidence item in index.json with that record hash; the item must pass
 //     BundleEvidence.CheckRecord (its record bytes hash to it, and its metadata
