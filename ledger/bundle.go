@@ -47,7 +47,7 @@ const (
 // bound what verification keeps; this keeps the garbage of decoding from
 // doubling it before the collector runs, so that the process's peak stays under
 // 256 MiB. It is a target for the collector, never a cause of failure.
-const VerifyMemoryLimit = 160 << 20
+const VerifyMemoryLimit = 192 << 20
 
 // bundleLimits are the limits VerifyBundle applies. Tests lower them to prove
 // each bound is enforced without generating gigabytes.
