@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -141,10 +142,15 @@ func TestDuplicateItemsAreRefusedInLinearTime(t *testing.T) {
 	wantRefused(t, "duplicates", rezip(t, files), f, "lists evidence 101 with record hash "+f.bundle.Evidence[0].RecordHash+" twice")
 
 	// Versions of one item (same ID, other record hashes) are legitimate in
-	// index.json, but each must be recorded by an entry.
+	// index.json, but each must be recorded by an entry. Thousands of them were
+	// the quadratic case: each was compared with every other.
 	b := f.bundle
-	b.Evidence = append(b.Evidence[:len(b.Evidence):len(b.Evidence)], withRecord(t, withNotes(b.Evidence[0], "an unrecorded version")))
-	wantRefused(t, "unrecorded version", f.write(t, b), f, "evidence 101 (record hash", "no ledger entry records it")
+	b.Evidence = slices.Clone(b.Evidence)
+	for i := range 5_000 {
+		b.Evidence = append(b.Evidence, withRecord(t, withNotes(f.bundle.Evidence[0], fmt.Sprint("unrecorded version ", i))))
+	}
+	first := b.Evidence[len(f.bundle.Evidence)]
+	wantRefused(t, "unrecorded versions", f.write(t, b), f, "evidence 101 (record hash "+first.RecordHash+") is in index.json, but no ledger entry records it")
 }
 
 func withNotes(ev BundleEvidence, notes string) BundleEvidence {

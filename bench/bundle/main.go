@@ -2,7 +2,7 @@
 // against hostile bundles, as time and peak memory beside a valid bundle
 // verified in the same run.
 //
-//	go run ./bench/bundle                 # the full set (a few GiB of temporary disk is not needed: bombs compress)
+//	go run ./bench/bundle                 # the full set; bombs compress, so about 60 MiB of disk at a time
 //	go run ./bench/bundle --items 10000   # a smaller floor
 //
 // It generates, in a temporary directory:
