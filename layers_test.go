@@ -36,6 +36,7 @@ var layers = map[string]int{
 	"app":                   11,
 	"cli":                   12,
 	"cmd/attest":            13,
+	"bench/bundle":          13,
 	"bench/ledger":          13,
 	"bench/verify":          13,
 	"e2e":                   13,

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -106,6 +107,7 @@ func verifyBundle(e *env, path, pubkey string) error {
 	if err != nil {
 		return err
 	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(ledger.VerifyMemoryLimit))
 	rep, err := ledger.VerifyBundle(file, info.Size(), pub)
 	if err != nil {
 		return fmt.Errorf("%s does not verify: %w", path, err)

@@ -21,14 +21,50 @@ const BundleFormat = "attest-bundle-v2"
 // BundleFormatV1 is the first layout: evidence records only, no "records".
 const BundleFormatV1 = "attest-bundle-v1"
 
-// Limits on how much VerifyBundle inflates from the files other than blobs.
-// A bundle is untrusted input: without a bound, a few kilobytes of zip could
-// expand into gigabytes. A blob is bounded by the size its record states.
+// Limits on what VerifyBundle reads from a bundle. A bundle is untrusted input:
+// without a bound, a few kilobytes of zip could inflate into gigabytes, or a
+// line count or an item count could size an allocation. Together they keep a
+// verification's memory under 256 MiB whatever the archive holds; each is far
+// above what a real install exports (a ledger entry is about 330 bytes of
+// ledger.jsonl, an evidence item 600 bytes to 1 KiB of index.json). A blob is bounded
+// by the size its record states, and is streamed, never held.
 const (
-	MaxIndexSize       = 256 << 20
-	MaxLedgerSize      = 256 << 20
-	MaxCheckpointsSize = 256 << 20
+	MaxIndexSize       = 64 << 20 // index.json, inflated: about 80,000 evidence items
+	MaxLedgerSize      = 32 << 20 // ledger.jsonl, inflated: about 100,000 entries
+	MaxCheckpointsSize = 8 << 20  // checkpoints.json, inflated: about 30,000 checkpoints
+	MaxReadmeSize      = 1 << 20  // README.txt, which is not verified but must still be bounded
+	MaxValueSize       = 4 << 20  // one evidence item, record or checkpoint, or one field of index.json
+	MaxLedgerLine      = 64 << 10 // one line of ledger.jsonl
+	MaxItems           = 150_000  // evidence items and records in index.json, together
+	MaxEntries         = 150_000  // entries in ledger.jsonl
+	MaxCheckpoints     = 40_000   // checkpoints in checkpoints.json
+	MaxMembers         = 200_000  // files in the archive: the four bundle files and one per distinct blob
+	MaxDirectorySize   = 32 << 20 // the zip's central directory, decoded whole before anything else (about 130 bytes a file)
 )
+
+// VerifyMemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit)
+// that `attest verify FILE.zip` sets while VerifyBundle runs. The limits above
+// bound what verification keeps; this keeps the garbage of decoding from
+// doubling it before the collector runs, so that the process's peak stays under
+// 256 MiB. It is a target for the collector, never a cause of failure.
+const VerifyMemoryLimit = 192 << 20
+
+// bundleLimits are the limits VerifyBundle applies. Tests lower them to prove
+// each bound is enforced without generating gigabytes.
+type bundleLimits struct {
+	index, ledger, checkpoints, readme int64
+	value                              int64
+	line                               int
+	members, entries, items, checkpts  int
+	directory                          int64
+}
+
+var limits = bundleLimits{
+	index: MaxIndexSize, ledger: MaxLedgerSize, checkpoints: MaxCheckpointsSize, readme: MaxReadmeSize,
+	value: MaxValueSize,
+	line:  MaxLedgerLine, members: MaxMembers, entries: MaxEntries, items: MaxItems, checkpts: MaxCheckpoints,
+	directory: MaxDirectorySize,
+}
 
 // Names of the files in a bundle.
 const (
@@ -258,11 +294,16 @@ func marshal(v any) ([]byte, error) {
 // does not verify (naming the first such entry) and a plain error when the archive
 // itself is unsafe or malformed. In order:
 //
-//  1. The archive: every file name must be safe to extract (no "..", no absolute
-//     path, no backslash or colon), unique, a regular file, stored or deflated,
-//     and one of the bundle's own files. Nothing else may ride along unverified.
-//  2. index.json, ledger.jsonl and checkpoints.json are read, inflating at most
-//     MaxIndexSize, MaxLedgerSize and MaxCheckpointsSize bytes.
+//  1. The archive: its central directory at most MaxDirectorySize and
+//     MaxMembers files; every file name must be safe to extract (no "..", no
+//     absolute path, no backslash or colon), unique, a regular file, stored or
+//     deflated, and one of the bundle's own files. Nothing else may ride along
+//     unverified.
+//  2. index.json, ledger.jsonl and checkpoints.json are read as streams, one
+//     value or line at a time, within the limits above (MaxIndexSize,
+//     MaxLedgerSize, MaxCheckpointsSize, MaxValueSize, MaxLedgerLine, MaxItems,
+//     MaxEntries, MaxCheckpoints). Items and records are indexed by type, ID
+//     and record hash, so duplicates are refused in one pass.
 //  3. The chain, with VerifyChain and pub. For each entry: its record must be an
 //     evidence item in index.json with that record hash; the item must pass
 //     BundleEvidence.CheckRecord (its record bytes hash to it, and its metadata
@@ -285,17 +326,26 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if len(pub) != ed25519.PublicKeySize {
 		return rep, fmt.Errorf("bundle: an Ed25519 public key (%d bytes) is needed to verify a bundle", ed25519.PublicKeySize)
 	}
+	if err := checkDirectory(r, size); err != nil {
+		return rep, err
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // names are checked below, by stricter rules
 		return rep, fmt.Errorf("bundle: not a readable zip archive: %w", err)
 	}
-	v := &bundleVerifier{blobs: map[string]*zip.File{}, byID: map[string][]*indexItem{}, hashed: map[string]int64{}, records: map[recordKey]*otherItem{}}
+	if len(zr.File) > limits.members {
+		return rep, fmt.Errorf("bundle: the archive holds %d files, more than the %d a bundle may hold", len(zr.File), limits.members)
+	}
+	v := &bundleVerifier{blobs: map[string]*zip.File{}, ids: map[string]bool{}, items: map[recordKey]*indexItem{}, hashed: map[string]int64{}, records: map[recordKey]*otherItem{}}
 	files := map[string]*zip.File{}
 	if err := v.scan(zr, files); err != nil {
 		return rep, err
 	}
-	var idx indexJSON
-	if err := readJSON(files[indexFile], indexFile, MaxIndexSize, &idx); err != nil {
+	if f := files[readmeFile]; f != nil && f.UncompressedSize64 > uint64(limits.readme) {
+		return rep, fmt.Errorf("bundle: %s is %d bytes, more than the %s it may be", readmeFile, f.UncompressedSize64, sizeText(limits.readme))
+	}
+	idx, err := readIndex(files[indexFile])
+	if err != nil {
 		return rep, err
 	}
 	switch {
@@ -310,8 +360,8 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if err != nil {
 		return rep, err
 	}
-	var checkpoints []Checkpoint
-	if err := readJSON(files[checkpointsFile], checkpointsFile, MaxCheckpointsSize, &checkpoints); err != nil {
+	checkpoints, err := readArray[Checkpoint](files[checkpointsFile], checkpointsFile, limits.checkpoints, limits.checkpts, "checkpoints")
+	if err != nil {
 		return rep, err
 	}
 	v.org, v.format = idx.Org, idx.Format
@@ -322,14 +372,15 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if entries[0].Org != idx.Org {
 		return rep, fmt.Errorf("bundle: index.json is for organization %q, but the ledger for %q", idx.Org, entries[0].Org)
 	}
+	// Maps keyed by the whole identity, so that duplicates cost one lookup each
+	// however many items share an ID.
 	for i := range idx.Evidence {
 		it := &indexItem{BundleEvidence: &idx.Evidence[i]}
-		for _, other := range v.byID[it.ID] {
-			if other.RecordHash == it.RecordHash {
-				return rep, fmt.Errorf("bundle: index.json lists evidence %s with record hash %s twice", it.ID, it.RecordHash)
-			}
+		k := recordKey{RecordTypeEvidence, it.ID, it.RecordHash}
+		if v.items[k] != nil {
+			return rep, fmt.Errorf("bundle: index.json lists evidence %s with record hash %s twice", it.ID, it.RecordHash)
 		}
-		v.byID[it.ID] = append(v.byID[it.ID], it)
+		v.items[k], v.ids[it.ID] = it, true
 	}
 	for i := range idx.Records {
 		r := &idx.Records[i]
@@ -373,10 +424,8 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	}
 	rep.Head = head.Hash
 	for i := range idx.Evidence {
-		for _, it := range v.byID[idx.Evidence[i].ID] {
-			if !it.used {
-				return rep, fmt.Errorf("bundle: evidence %s (record hash %s) is in index.json, but no ledger entry records it", it.ID, it.RecordHash)
-			}
+		if it := &idx.Evidence[i]; !v.items[recordKey{RecordTypeEvidence, it.ID, it.RecordHash}].used {
+			return rep, fmt.Errorf("bundle: evidence %s (record hash %s) is in index.json, but no ledger entry records it", it.ID, it.RecordHash)
 		}
 	}
 	for _, r := range idx.Records {
@@ -414,7 +463,8 @@ type bundleVerifier struct {
 	format  string
 	records map[recordKey]*otherItem // records of other types
 	blobs   map[string]*zip.File     // blob hash → file
-	byID    map[string][]*indexItem  // evidence ID → its items (one per record version)
+	items   map[recordKey]*indexItem // evidence items (one per record version)
+	ids     map[string]bool          // evidence IDs in index.json
 	hashed  map[string]int64         // blob hash → size, for files that verified
 	bytes   int64
 }
@@ -501,14 +551,11 @@ func (v *bundleVerifier) item(e Entry) (*indexItem, error) {
 	if e.RecordType != RecordTypeEvidence {
 		return nil, fmt.Errorf("record type %q cannot be checked: %s bundles carry only %s records", e.RecordType, BundleFormatV1, RecordTypeEvidence)
 	}
-	items := v.byID[e.RecordID]
-	if len(items) == 0 {
-		return nil, fmt.Errorf("evidence %s is not in index.json", e.RecordID)
+	if it := v.items[recordKey{RecordTypeEvidence, e.RecordID, e.RecordHash}]; it != nil {
+		return it, nil
 	}
-	for _, it := range items {
-		if it.RecordHash == e.RecordHash {
-			return it, nil
-		}
+	if !v.ids[e.RecordID] {
+		return nil, fmt.Errorf("evidence %s is not in index.json", e.RecordID)
 	}
 	return nil, fmt.Errorf("record hash does not match evidence %s in index.json: the record was changed after it was recorded", e.RecordID)
 }
@@ -575,55 +622,4 @@ func hashFile(f *zip.File, limit int64) (n int64, sum string, crcErr bool, err e
 		crcErr, err = true, nil
 	}
 	return n, sum, crcErr, err
-}
-
-// readAll inflates f, refusing more than limit bytes.
-func readAll(f *zip.File, name string, limit int64) ([]byte, error) {
-	rc, err := f.Open()
-	if err != nil {
-		return nil, fmt.Errorf("bundle: opening %s: %w", name, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("bundle: reading %s: %w", name, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("bundle: %s inflates to more than %d MiB", name, limit>>20)
-	}
-	return data, nil
-}
-
-func readJSON(f *zip.File, name string, limit int64, v any) error {
-	data, err := readAll(f, name, limit)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(data, v); err != nil {
-		return fmt.Errorf("bundle: %s: %w", name, err)
-	}
-	return nil
-}
-
-func readLedger(f *zip.File) ([]Entry, error) {
-	data, err := readAll(f, ledgerFile, MaxLedgerSize)
-	if err != nil {
-		return nil, err
-	}
-	data, ok := bytes.CutSuffix(data, []byte("\n"))
-	if !ok && len(data) > 0 {
-		return nil, errors.New("bundle: ledger.jsonl does not end with a newline (is it cut short?)")
-	}
-	if len(data) == 0 {
-		return nil, nil
-	}
-	entries := make([]Entry, 0, bytes.Count(data, []byte("\n"))+1)
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		var e Entry
-		if err := json.Unmarshal(line, &e); err != nil {
-			return nil, fmt.Errorf("bundle: ledger.jsonl line %d: %w", i+1, err)
-		}
-		entries = append(entries, e)
-	}
-	return entries, nil
 }

@@ -678,26 +678,6 @@ func TestWriteBundleRefusals(t *testing.T) {
 	}
 }
 
-func TestReadAllIsBounded(t *testing.T) {
-	// The limits on index.json and the ledger are hundreds of MiB; the rule is
-	// the same at any size.
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create("index.json")
-	w.Write(make([]byte, 1<<20))
-	zw.Close()
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := readAll(zr.File[0], "index.json", 1<<20); err != nil {
-		t.Errorf("readAll at the limit: %v", err)
-	}
-	if _, err := readAll(zr.File[0], "index.json", 1<<20-1); err == nil || !strings.Contains(err.Error(), "index.json inflates to more than") {
-		t.Errorf("readAll beyond the limit: %v", err)
-	}
-}
-
 // BenchmarkVerifyBundle verifies a bundle with 64 MiB of files (64 files of 1 MiB).
 // Compare its MB/s with BenchmarkSHA256, the bound set by hashing alone.
 func BenchmarkVerifyBundle(b *testing.B) {
