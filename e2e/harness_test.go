@@ -48,7 +48,13 @@ var setupLinkRE = regexp.MustCompile(`https?://\S+/setup\?token=\S+`)
 // fresh SQLite database, and stops it when the test ends.
 func startServer(t *testing.T) *server {
 	t.Helper()
-	dbURL := storetest.URL(t, store.SQLite)
+	return startServerOn(t, store.SQLite)
+}
+
+// startServerOn is startServer on a fresh database of dialect d.
+func startServerOn(t *testing.T, d store.Dialect) *server {
+	t.Helper()
+	dbURL := storetest.URL(t, d)
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
 	a, err := app.New(ctx, app.Config{

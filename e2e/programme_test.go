@@ -23,8 +23,20 @@ import (
 // controls, and closes their task.
 func TestProgramme(t *testing.T) {
 	t.Parallel()
+	programmeJourney(t, store.SQLite)
+}
+
+// TestProgrammePostgres walks the same journey on PostgreSQL: one
+// representative browser test, so that the server's queries are exercised
+// end to end on both databases.
+func TestProgrammePostgres(t *testing.T) {
+	t.Parallel()
+	programmeJourney(t, store.Postgres)
+}
+
+func programmeJourney(t *testing.T, d store.Dialect) {
 	b := startBrowser(t)
-	s := startServer(t)
+	s := startServerOn(t, d)
 	ctx := t.Context()
 	db := s.App.DB
 	orgURL := s.Base + "/o/" + testOrg.Slug

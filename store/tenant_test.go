@@ -1,0 +1,454 @@
+package store_test
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/evidence/evidencetest"
+	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+// tenant is one organization with one record of every kind, built so that a
+// query missing its tenant filter shows the other organization's record.
+type tenant struct {
+	org           attest.Organization
+	admin, member attest.User
+	inv           attest.Invitation
+	token         attest.APIToken
+	control       attest.Control
+	sub           attest.SubserviceOrg
+	cuec          attest.CUEC
+	task          attest.Task
+	old, ev       attest.Evidence // ev supersedes old; both linked to control
+}
+
+func buildTenant(t *testing.T, db *store.DB, svc *evidence.Service, slug string) tenant {
+	t.Helper()
+	ctx := t.Context()
+	var w tenant
+	w.org = storetest.MustOrg(t, db, slug)
+	w.admin = storetest.MustMember(t, db, w.org, attest.RoleAdmin, "admin@"+slug+".test")
+	w.member = storetest.MustMember(t, db, w.org, attest.RoleEmployee, "member@"+slug+".test")
+	w.inv = attest.Invitation{OrgID: w.org.ID, Email: "invitee@" + slug + ".test", Role: attest.RoleAuditor, InvitedBy: w.admin.ID,
+		ExpiresAt: time.Now().Add(24 * time.Hour)}
+	must(t, db.CreateInvitation(ctx, &w.inv, "invitation-"+slug))
+	w.token = attest.APIToken{OrgID: w.org.ID, UserID: w.admin.ID, Name: "token " + slug, Prefix: slug}
+	must(t, db.CreateToken(ctx, &w.token, "token-"+slug))
+	must(t, db.Log(ctx, attest.Activity{OrgID: w.org.ID, Action: "test.made", RecordType: "test", RecordID: slug, Summary: slug}))
+	w.control = storetest.MustControl(t, db, w.org, "CTL-"+slug, attest.StatusImplemented)
+	must(t, db.SaveScope(ctx, &attest.Scope{OrgID: w.org.ID, SystemName: "system " + slug}))
+	w.sub = attest.SubserviceOrg{OrgID: w.org.ID, Name: "sub " + slug, Service: "hosting", Method: "carve-out"}
+	must(t, db.AddSubservice(ctx, &w.sub))
+	w.cuec = attest.CUEC{OrgID: w.org.ID, Description: "cuec " + slug}
+	must(t, db.AddCUEC(ctx, &w.cuec))
+	w.task = storetest.MustTask(t, db, w.org, "task "+slug, nil)
+	// Both organizations import a framework under the same key with a
+	// requirement of the same ref, and one under a key of their own.
+	for _, key := range []string{"shared", "own-" + slug} {
+		fw := &catalog.Framework{ID: key, Name: key + " of " + slug, Version: "1",
+			Requirements: []catalog.Requirement{{ID: "R-1", Title: "R-1 of " + slug, Explanation: "text of " + slug, Assessable: true}}}
+		must(t, db.SaveImportedFramework(ctx, &store.ImportedFramework{OrgID: w.org.ID, Name: fw.Name, Format: "yaml"}, fw))
+		must(t, db.Map(ctx, w.org.ID, w.control.ID, attest.Mapping{Framework: key, Requirement: "R-1"}))
+	}
+	w.old = evidencetest.MustEvidence(t, svc, w.org, "old "+slug, w.control.ID)
+	ev, err := svc.Add(ctx, evidence.New{Org: w.org, Actor: evidencetest.Actor, Kind: attest.KindFile, Title: "new " + slug,
+		Filename: "new.txt", ControlIDs: []int64{w.control.ID}, Supersedes: w.old.ID}, strings.NewReader("new "+slug))
+	must(t, err)
+	w.ev = ev
+	return w
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantNotFound(t *testing.T, what string, err error) {
+	t.Helper()
+	if attest.ErrorCode(err) != attest.ENOTFOUND {
+		t.Errorf("%s of organization b through organization a: got %v, want ENOTFOUND", what, err)
+	}
+}
+
+// presence reports whether a listing shows a's record and hides b's.
+func presence[T any](t *testing.T, what string, list []T, err error, isA, isB func(T) bool) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if !slices.ContainsFunc(list, isA) {
+		t.Errorf("%s of organization a misses a's own record: %+v", what, list)
+	}
+	if slices.ContainsFunc(list, isB) {
+		t.Errorf("%s of organization a shows organization b's record: %+v", what, list)
+	}
+}
+
+type tenantCase struct {
+	method string
+	check  func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant)
+}
+
+// tenantCases call every query of store.Queries that takes an organization
+// with organization a, and look for a's record and for b's. Writes by ID
+// must refuse b's records and leave them as they were. Cases run in order on
+// one database; the last ones change a's records.
+var tenantCases = []tenantCase{
+	{"Members", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Members(ctx, a.org.ID)
+		presence(t, "Members", list, err, func(m attest.Membership) bool { return m.User.ID == a.member.ID },
+			func(m attest.Membership) bool { return m.User.ID == b.member.ID || m.Org.ID == b.org.ID })
+	}},
+	{"Membership", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if m, err := db.Membership(ctx, a.org.ID, a.member.ID); err != nil || m.Org.ID != a.org.ID {
+			t.Errorf("a's own membership: %+v, %v", m, err)
+		}
+		_, err := db.Membership(ctx, a.org.ID, b.member.ID)
+		wantNotFound(t, "membership", err)
+	}},
+	{"PendingInvitations", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.PendingInvitations(ctx, a.org.ID)
+		presence(t, "PendingInvitations", list, err, func(i attest.Invitation) bool { return i.ID == a.inv.ID },
+			func(i attest.Invitation) bool { return i.ID == b.inv.ID })
+	}},
+	{"Tokens", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Tokens(ctx, a.org.ID, a.admin.ID)
+		presence(t, "Tokens", list, err, func(k attest.APIToken) bool { return k.ID == a.token.ID },
+			func(k attest.APIToken) bool { return k.ID == b.token.ID })
+		if list, err := db.Tokens(ctx, a.org.ID, b.admin.ID); err != nil || len(list) != 0 {
+			t.Errorf("Tokens of b's admin in organization a: %+v, %v", list, err)
+		}
+	}},
+	{"Activity", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Activity(ctx, a.org.ID, attest.ActivityFilter{})
+		presence(t, "Activity", list, err, func(e attest.Activity) bool { return e.RecordID == a.org.Slug },
+			func(e attest.Activity) bool { return e.RecordID == b.org.Slug || e.OrgID != a.org.ID })
+	}},
+	{"Controls", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Controls(ctx, a.org.ID, store.ControlFilter{IncludeRetired: true})
+		presence(t, "Controls", list, err, func(c attest.Control) bool { return c.ID == a.control.ID && len(c.Mappings) == 3 },
+			func(c attest.Control) bool { return c.ID == b.control.ID })
+	}},
+	{"Control", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if c, err := db.Control(ctx, a.org.ID, a.control.ID); err != nil || c.Ref != a.control.Ref || len(c.Mappings) != 3 {
+			t.Errorf("a's own control: %+v, %v", c, err)
+		}
+		_, err := db.Control(ctx, a.org.ID, b.control.ID)
+		wantNotFound(t, "control", err)
+	}},
+	{"ControlRefs", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		refs, err := db.ControlRefs(ctx, a.org.ID)
+		if err != nil || !refs[a.control.Ref] || refs[b.control.Ref] {
+			t.Errorf("ControlRefs of a = %v, %v; want %s and not %s", refs, err, a.control.Ref, b.control.Ref)
+		}
+	}},
+	{"Scope", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if s, err := db.Scope(ctx, a.org.ID); err != nil || s.SystemName != "system "+a.org.Slug {
+			t.Errorf("Scope of a = %+v, %v", s, err)
+		}
+	}},
+	{"Subservices", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Subservices(ctx, a.org.ID)
+		presence(t, "Subservices", list, err, func(s attest.SubserviceOrg) bool { return s.ID == a.sub.ID },
+			func(s attest.SubserviceOrg) bool { return s.ID == b.sub.ID })
+	}},
+	{"CUECs", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.CUECs(ctx, a.org.ID)
+		presence(t, "CUECs", list, err, func(c attest.CUEC) bool { return c.ID == a.cuec.ID },
+			func(c attest.CUEC) bool { return c.ID == b.cuec.ID })
+	}},
+	{"Tasks", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Tasks(ctx, a.org.ID, store.TaskFilter{})
+		presence(t, "Tasks", list, err, func(k attest.Task) bool { return k.ID == a.task.ID },
+			func(k attest.Task) bool { return k.ID == b.task.ID })
+	}},
+	{"Task", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if k, err := db.Task(ctx, a.org.ID, a.task.ID); err != nil || k.Title != a.task.Title {
+			t.Errorf("a's own task: %+v, %v", k, err)
+		}
+		_, err := db.Task(ctx, a.org.ID, b.task.ID)
+		wantNotFound(t, "task", err)
+	}},
+	{"ImportedFrameworks", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.ImportedFrameworks(ctx, a.org.ID)
+		presence(t, "ImportedFrameworks", list, err, func(f store.ImportedFramework) bool { return f.Key == "own-"+a.org.Slug },
+			func(f store.ImportedFramework) bool { return f.OrgID == b.org.ID })
+	}},
+	{"ImportedFramework", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		f, fw, err := db.ImportedFramework(ctx, a.org.ID, "shared")
+		if err != nil || f.OrgID != a.org.ID || len(fw.Requirements) != 1 || fw.Requirements[0].Title != "R-1 of "+a.org.Slug {
+			t.Errorf("a's framework under the shared key: %+v %+v, %v", f, fw, err)
+		}
+		_, _, err = db.ImportedFramework(ctx, a.org.ID, "own-"+b.org.Slug)
+		wantNotFound(t, "framework", err)
+	}},
+	{"ImportedTexts", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.ImportedTexts(ctx, a.org.ID, "R-1")
+		presence(t, "ImportedTexts", list, err, func(x store.ImportedText) bool { return x.Text == "text of "+a.org.Slug },
+			func(x store.ImportedText) bool { return x.Text == "text of "+b.org.Slug })
+	}},
+	{"EvidenceList", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		for _, all := range []bool{false, true} {
+			list, err := db.EvidenceList(ctx, a.org.ID, store.EvidenceFilter{IncludeReplaced: all})
+			presence(t, "EvidenceList", list, err, func(e attest.Evidence) bool { return e.ID == a.ev.ID && len(e.Controls) == 1 },
+				func(e attest.Evidence) bool { return e.OrgID != a.org.ID })
+		}
+		list, err := db.EvidenceList(ctx, a.org.ID, store.EvidenceFilter{IncludeReplaced: true})
+		presence(t, "EvidenceList with replaced versions", list, err, func(e attest.Evidence) bool { return e.ID == a.old.ID },
+			func(e attest.Evidence) bool { return e.ID == b.old.ID })
+		list, err = db.EvidenceList(ctx, a.org.ID, store.EvidenceFilter{ControlID: b.control.ID, IncludeReplaced: true})
+		if err != nil || len(list) != 0 {
+			t.Errorf("EvidenceList of a for b's control: %+v, %v", list, err)
+		}
+	}},
+	{"Evidence", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		e, err := db.Evidence(ctx, a.org.ID, a.ev.ID)
+		if err != nil || e.Supersedes != a.old.ID || len(e.Controls) != 1 || e.Controls[0].ID != a.control.ID {
+			t.Errorf("a's own evidence: %+v, %v", e, err)
+		}
+		if e, err := db.Evidence(ctx, a.org.ID, a.old.ID); err != nil || e.SupersededBy != a.ev.ID {
+			t.Errorf("a's replaced version: %+v, %v", e, err)
+		}
+		_, err = db.Evidence(ctx, a.org.ID, b.ev.ID)
+		wantNotFound(t, "evidence", err)
+	}},
+	{"EvidenceByUID", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if e, err := db.EvidenceByUID(ctx, a.org.ID, a.ev.UID); err != nil || e.ID != a.ev.ID || len(e.Controls) != 1 {
+			t.Errorf("a's own evidence by UID: %+v, %v", e, err)
+		}
+		_, err := db.EvidenceByUID(ctx, a.org.ID, b.ev.UID)
+		wantNotFound(t, "evidence by UID", err)
+	}},
+	{"EvidenceTimes", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		times, err := db.EvidenceTimes(ctx, a.org.ID)
+		if err != nil || len(times[a.control.ID]) != 1 || len(times) != 1 {
+			t.Errorf("EvidenceTimes of a = %v, %v; want one current item of %s only", times, err, a.control.Ref)
+		}
+	}},
+	{"LedgerEntries", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.LedgerEntries(ctx, a.org.ID)
+		presence(t, "LedgerEntries", list, err, func(e ledger.Entry) bool { return e.Org == a.org.Slug },
+			func(e ledger.Entry) bool { return e.Org != a.org.Slug })
+	}},
+	{"LedgerHead", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		// b's chain is longer, so an unfiltered head would be b's.
+		head, err := db.LedgerHead(ctx, a.org.ID)
+		if err != nil || head == nil || head.Org != a.org.Slug {
+			t.Errorf("LedgerHead of a = %+v, %v", head, err)
+		}
+	}},
+	{"LedgerEntry", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if e, err := db.LedgerEntry(ctx, a.org.ID, 1); err != nil || e.Org != a.org.Slug {
+			t.Errorf("a's first ledger entry: %+v, %v", e, err)
+		}
+		bHead, err := db.LedgerHead(ctx, b.org.ID)
+		must(t, err)
+		_, err = db.LedgerEntry(ctx, a.org.ID, bHead.Seq) // only b's chain is that long
+		wantNotFound(t, "ledger entry", err)
+	}},
+	{"Checkpoints", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Checkpoints(ctx, a.org.ID)
+		presence(t, "Checkpoints", list, err, func(c ledger.Checkpoint) bool { return c.Org == a.org.Slug },
+			func(c ledger.Checkpoint) bool { return c.Org != a.org.Slug })
+	}},
+	{"LastCheckpoint", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		c, err := db.LastCheckpoint(ctx, a.org.ID)
+		if err != nil || c == nil || c.Org != a.org.Slug {
+			t.Errorf("LastCheckpoint of a = %+v, %v", c, err)
+		}
+	}},
+
+	// Writes by ID: b's record through a is ENOTFOUND and stays as it was.
+	{"UpdateControl", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		c := b.control
+		c.OrgID, c.Name = a.org.ID, "taken over"
+		wantNotFound(t, "control update", db.UpdateControl(ctx, &c))
+		if got, err := db.Control(ctx, b.org.ID, b.control.ID); err != nil || got.Name != b.control.Name {
+			t.Errorf("b's control after a's update: %+v, %v", got, err)
+		}
+	}},
+	{"SetControlRetired", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "control retirement", db.SetControlRetired(ctx, a.org.ID, b.control.ID, true))
+		if got, err := db.Control(ctx, b.org.ID, b.control.ID); err != nil || got.Retired() {
+			t.Errorf("b's control after a's retirement: %+v, %v", got, err)
+		}
+	}},
+	{"Unmap", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "mapping", db.Unmap(ctx, a.org.ID, b.control.ID, "soc2", "CC6.1"))
+		if got, err := db.Control(ctx, b.org.ID, b.control.ID); err != nil || len(got.Mappings) != 3 {
+			t.Errorf("b's control after a's unmap: %+v, %v", got, err)
+		}
+	}},
+	{"UpdateTask", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		k := b.task
+		k.OrgID, k.Title = a.org.ID, "taken over"
+		wantNotFound(t, "task update", db.UpdateTask(ctx, &k))
+		if got, err := db.Task(ctx, b.org.ID, b.task.ID); err != nil || got.Title != b.task.Title {
+			t.Errorf("b's task after a's update: %+v, %v", got, err)
+		}
+	}},
+	{"RevokeInvitation", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		_, err := db.RevokeInvitation(ctx, a.org.ID, b.inv.ID)
+		wantNotFound(t, "invitation", err)
+		list, err := db.PendingInvitations(ctx, b.org.ID)
+		if err != nil || len(list) != 1 {
+			t.Errorf("b's invitations after a's revocation: %+v, %v", list, err)
+		}
+	}},
+	{"RevokeToken", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		_, err := db.RevokeToken(ctx, a.org.ID, a.admin.ID, b.token.ID)
+		wantNotFound(t, "token", err)
+		_, err = db.RevokeToken(ctx, a.org.ID, b.admin.ID, b.token.ID)
+		wantNotFound(t, "token of b's admin", err)
+		list, err := db.Tokens(ctx, b.org.ID, b.admin.ID)
+		if err != nil || len(list) != 1 || !list[0].RevokedAt.IsZero() {
+			t.Errorf("b's tokens after a's revocation: %+v, %v", list, err)
+		}
+	}},
+	{"DeleteSubservice", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		_, err := db.DeleteSubservice(ctx, a.org.ID, b.sub.ID)
+		wantNotFound(t, "subservice organization", err)
+		if list, err := db.Subservices(ctx, b.org.ID); err != nil || len(list) != 1 {
+			t.Errorf("b's subservices after a's delete: %+v, %v", list, err)
+		}
+	}},
+	{"DeleteCUEC", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		_, err := db.DeleteCUEC(ctx, a.org.ID, b.cuec.ID)
+		wantNotFound(t, "user entity control", err)
+		if list, err := db.CUECs(ctx, b.org.ID); err != nil || len(list) != 1 {
+			t.Errorf("b's user entity controls after a's delete: %+v, %v", list, err)
+		}
+	}},
+	{"SetRole", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "membership (role)", db.SetRole(ctx, a.org.ID, b.member.ID, attest.RoleAdmin))
+		if m, err := db.Membership(ctx, b.org.ID, b.member.ID); err != nil || m.Role != attest.RoleEmployee {
+			t.Errorf("b's member after a's role change: %+v, %v", m, err)
+		}
+	}},
+	{"RemoveMember", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "membership (removal)", db.RemoveMember(ctx, a.org.ID, b.admin.ID))
+		if _, err := db.Membership(ctx, b.org.ID, b.admin.ID); err != nil {
+			t.Errorf("b's admin after a's removal: %v", err)
+		}
+		if list, err := db.Tokens(ctx, b.org.ID, b.admin.ID); err != nil || len(list) != 1 || !list[0].RevokedAt.IsZero() {
+			t.Errorf("b's admin's tokens after a's removal: %+v, %v", list, err)
+		}
+	}},
+	{"DeleteImportedFramework", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		_, err := db.DeleteImportedFramework(ctx, a.org.ID, "own-"+b.org.Slug)
+		wantNotFound(t, "framework (delete)", err)
+		// Deleting a's framework under the shared key leaves b's and b's mappings to it.
+		if _, err := db.DeleteImportedFramework(ctx, a.org.ID, "shared"); err != nil {
+			t.Fatal(err)
+		}
+		if f, _, err := db.ImportedFramework(ctx, b.org.ID, "shared"); err != nil || f.OrgID != b.org.ID {
+			t.Errorf("b's shared framework after a deleted its own: %+v, %v", f, err)
+		}
+		if got, err := db.Control(ctx, b.org.ID, b.control.ID); err != nil || len(got.Mappings) != 3 {
+			t.Errorf("b's mappings after a deleted its framework: %+v, %v", got.Mappings, err)
+		}
+	}},
+}
+
+// notTenantScoped names the exported methods of store.Queries that take an
+// organization (or a record carrying one) and are not in tenantCases, with why.
+// A new query that takes an organization fails TestTenantCasesCoverQueries
+// until it is added to tenantCases or here.
+var notTenantScoped = map[string]string{
+	"OrgByID":                "looks up the organization itself",
+	"RenameOrg":              "changes the organization itself",
+	"Memberships":            "takes a user: lists that user's organizations",
+	"UserByID":               "users are not owned by an organization",
+	"SetPasswordHash":        "users are not owned by an organization",
+	"MarkInvitationAccepted": "called with the invitation found by its secret",
+	"TouchToken":             "called with the token found by its secret",
+	"DeleteOtherSessions":    "sessions belong to a user, not to an organization",
+	"AddMember":              "creates a record of the organization it names",
+	"CreateControl":          "creates a record of the organization it names",
+	"CreateTask":             "creates a record of the organization it names",
+	"CreateEvidence":         "creates a record of the organization it names (and checks its links' organization)",
+	"CreateInvitation":       "creates a record of the organization it names",
+	"CreateToken":            "creates a record of the organization it names",
+	"CreateOrg":              "creates an organization",
+	"Log":                    "appends to the organization it names",
+	"SaveScope":              "writes the organization's own scope (one row per organization)",
+	"AddSubservice":          "creates a record of the organization it names",
+	"AddCUEC":                "creates a record of the organization it names",
+	"SaveImportedFramework":  "creates a record of the organization it names",
+	"AppendLedger":           "appends to the organization's own chain",
+	"AddCheckpoint":          "appends to the organization's own checkpoints",
+	"Map":                    "the service loads the control through the organization first (programme)",
+	"LinkEvidence":           "CreateEvidence checks each control's organization first",
+	"CreateSession":          "sessions belong to a user, not to an organization",
+}
+
+func TestTenantIsolation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		svc := evidencetest.NewService(t, db)
+		a := buildTenant(t, db, svc, "a")
+		b := buildTenant(t, db, svc, "b")
+		// b's chain and checkpoints run further than a's, so that a lookup
+		// without its filter returns b's head.
+		evidencetest.MustEvidence(t, svc, b.org, "extra b", b.control.ID)
+		for _, c := range tenantCases {
+			t.Run(c.method, func(t *testing.T) { c.check(t, t.Context(), db, a, b) })
+		}
+	})
+}
+
+// TestTenantCasesCoverQueries fails when a query of store.Queries takes an
+// organization (an int64 first argument, or a record with an OrgID) and is
+// neither tested by tenantCases nor listed in notTenantScoped.
+func TestTenantCasesCoverQueries(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range tenantCases {
+		covered[c.method] = true
+	}
+	typ := reflect.TypeOf(&store.Queries{})
+	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
+	for i := range typ.NumMethod() {
+		m := typ.Method(i)
+		delete(covered, m.Name)
+		if _, ok := notTenantScoped[m.Name]; ok {
+			continue
+		}
+		ft := m.Type // receiver first
+		if ft.NumIn() < 3 || ft.In(1) != ctxType {
+			continue
+		}
+		takesOrg := ft.In(2).Kind() == reflect.Int64
+		for j := 2; j < ft.NumIn(); j++ {
+			p := ft.In(j)
+			if p.Kind() == reflect.Pointer {
+				p = p.Elem()
+			}
+			if p.Kind() == reflect.Struct {
+				if _, ok := p.FieldByName("OrgID"); ok {
+					takesOrg = true
+				}
+			}
+		}
+		if takesOrg && !slices.ContainsFunc(tenantCases, func(c tenantCase) bool { return c.method == m.Name }) {
+			t.Errorf("store.Queries.%s takes an organization but has no case in tenantCases (a test that organization b's records never show for a), nor a reason in notTenantScoped", m.Name)
+		}
+	}
+	for name := range covered {
+		t.Errorf("tenantCases names %s, which store.Queries does not have", name)
+	}
+	for name := range notTenantScoped {
+		if _, ok := typ.MethodByName(name); !ok {
+			t.Errorf("notTenantScoped names %s, which store.Queries does not have", name)
+		}
+	}
+}
