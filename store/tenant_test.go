@@ -359,6 +359,25 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's mappings after a deleted its framework: %+v, %v", got.Mappings, err)
 		}
 	}},
+	{"DropImportedFramework", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		_, err := db.DropImportedFramework(ctx, a.org.ID, "own-"+b.org.Slug)
+		wantNotFound(t, "framework (drop)", err)
+		if _, err := db.DropImportedFramework(ctx, a.org.ID, "own-"+a.org.Slug); err != nil {
+			t.Fatal(err)
+		}
+		if f, _, err := db.ImportedFramework(ctx, b.org.ID, "own-"+b.org.Slug); err != nil || f.OrgID != b.org.ID {
+			t.Errorf("b's framework after a dropped its own: %+v, %v", f, err)
+		}
+	}},
+	{"PruneFrameworkMappings", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		// a prunes every mapping to "shared"; b's mappings stay.
+		if _, _, err := db.PruneFrameworkMappings(ctx, a.org.ID, "shared", func(string) bool { return false }); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.Control(ctx, b.org.ID, b.control.ID); err != nil || len(got.Mappings) != 3 {
+			t.Errorf("b's mappings after a pruned its own: %+v, %v", got.Mappings, err)
+		}
+	}},
 }
 
 // notTenantScoped names the exported methods of store.Queries that take an
