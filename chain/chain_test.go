@@ -393,3 +393,32 @@ func TestStores(t *testing.T) {
 		t.Fatalf("Stores = %v", got)
 	}
 }
+
+// TestStartCheckPassesAnIntactChainAheadOfItsHead: the start-up check reads
+// only the head and the entries the saved heads name; a database ahead of
+// its saved head (a crash between commit and the head write) is not a cut-back.
+func TestStartCheckPassesAnIntactChainAheadOfItsHead(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		for n := 1; n <= 3; n++ {
+			f.mustAppend(t, n)
+		}
+		saved, err := f.heads.Head(ctx, "acme")
+		if err != nil || saved == nil {
+			t.Fatalf("saved head: %v %v", saved, err)
+		}
+		chain2 := &chain.Chain{Key: f.chain.Key} // appends without saving heads
+		err = f.db.Update(ctx, func(tx *store.Queries) error {
+			_, err := chain2.Append(ctx, tx, f.org, chain.Record{Type: "test", ID: "4", Hash: strings.Repeat("4", 64)})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.chain.CheckAllHeads(ctx, f.db); err != nil {
+			t.Fatalf("an intact chain ahead of its saved head: %v", err)
+		}
+		if now, _ := f.heads.Head(ctx, "acme"); now == nil || now.Seq != 4 {
+			t.Fatalf("the saved head was not moved up to the database's head: %+v (was %d)", now, saved.Seq)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -8,7 +9,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
@@ -274,7 +277,9 @@ func (c *Chain) CheckAllHeads(ctx context.Context, db *store.DB) error {
 	}
 	var errs []error
 	for _, o := range orgs {
-		entries, err := db.LedgerEntries(ctx, o.ID)
+		// Only the head and the entries the saved heads name are read, not
+		// whole ledgers: start-up stays fast however long the chains grow.
+		entries, err := c.headEntries(ctx, db, o)
 		if err != nil {
 			return err
 		}
@@ -287,4 +292,34 @@ func (c *Chain) CheckAllHeads(ctx context.Context, db *store.DB) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// headEntries returns, in sequence order, the entries of o's ledger at the
+// sequence numbers its saved heads record, followed by its head entry: what
+// CheckHeads needs from the chain.
+func (c *Chain) headEntries(ctx context.Context, db *store.DB, o attest.Organization) ([]ledger.Entry, error) {
+	head, err := db.LedgerHead(ctx, o.ID)
+	if err != nil || head == nil {
+		return nil, err
+	}
+	var out []ledger.Entry
+	for _, hs := range c.Heads {
+		saved, err := hs.Head(ctx, o.Slug)
+		if err != nil {
+			return nil, err
+		}
+		if saved == nil || saved.Seq >= head.Seq {
+			continue
+		}
+		e, err := db.LedgerEntry(ctx, o.ID, saved.Seq)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			continue // CompareHead reports the missing entry
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b ledger.Entry) int { return cmp.Compare(a.Seq, b.Seq) })
+	return append(out, *head), nil
 }
