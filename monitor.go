@@ -1,0 +1,128 @@
+package attest
+
+import (
+	"context"
+	"time"
+)
+
+// Continuous monitoring. Data flows one way: a Connector collects Resources
+// from a provider; the collection's snapshot is appended to the ledger; tests
+// (CEL definitions, package monitor) judge each resource; their results feed
+// the controls' status and readiness.
+
+// Resource is one thing a connector observed, such as a GitHub repository.
+type Resource struct {
+	Type string `json:"type"` // e.g. "github.repository"
+	Key  string `json:"key"`  // stable natural key, e.g. "acme/api"
+	// Data is the resource as a JSON object: what tests read as `resource`.
+	Data map[string]any `json:"data"`
+	// Unavailable names the top-level fields of Data that the source would not
+	// expose, each with the reason in words (the plan hides the setting, the
+	// credential lacks a permission). A test that reads such a field is
+	// unverifiable for this resource, never failing.
+	Unavailable map[string]string `json:"unavailable,omitempty"`
+}
+
+// Ref returns the resource's type and key.
+func (r Resource) Ref() ResourceRef { return ResourceRef{Type: r.Type, Key: r.Key} }
+
+// ResourceRef names a resource without its data.
+type ResourceRef struct {
+	Type string `json:"type"`
+	Key  string `json:"key"`
+}
+
+// ResultStatus is a test's verdict on one resource.
+type ResultStatus string
+
+const (
+	ResultPass          ResultStatus = "pass"
+	ResultFail          ResultStatus = "fail"
+	ResultNotApplicable ResultStatus = "not_applicable"
+	// ResultError: the collection or the evaluation failed, so nothing is
+	// known about the fact.
+	ResultError ResultStatus = "error"
+	// ResultUnverifiable: the source does not expose the fact (a plan limit, a
+	// missing permission). It is a gap to close, never a failure.
+	ResultUnverifiable ResultStatus = "unverifiable"
+)
+
+// ResultStatuses lists the statuses from worst to best for display.
+var ResultStatuses = []ResultStatus{ResultFail, ResultError, ResultUnverifiable, ResultPass, ResultNotApplicable}
+
+// Valid reports whether s is a known status.
+func (s ResultStatus) Valid() bool {
+	for _, v := range ResultStatuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ConnectorSpec describes a connector type: what a connection of that type
+// needs and what it collects.
+type ConnectorSpec struct {
+	Type          string        `json:"type"` // "github"
+	Title         string        `json:"title"`
+	Settings      []SettingSpec `json:"settings"`
+	SecretLabel   string        `json:"secret_label"` // what the secret is, e.g. "Token or GitHub App private key"
+	ResourceTypes []string      `json:"resource_types"`
+	// Permissions lists the read-only permissions or scopes the credential
+	// needs, in the provider's own names; docs/connectors/<type>.md explains them.
+	Permissions []string `json:"permissions"`
+}
+
+// SettingSpec is one non-secret setting of a connection.
+type SettingSpec struct {
+	Key      string `json:"key"`
+	Label    string `json:"label"`
+	Help     string `json:"help"`
+	Default  string `json:"default,omitempty"`
+	Required bool   `json:"required"`
+}
+
+// CollectRequest is what a connector is called with. Secret is the decrypted
+// credential; a connector never logs it.
+type CollectRequest struct {
+	Settings map[string]string
+	Secret   []byte
+	// Only, when not empty, limits collection to these resources (a webhook
+	// names what changed); empty collects everything.
+	Only []ResourceRef
+	Now  time.Time
+}
+
+// Collection is what one collection yielded.
+type Collection struct {
+	Resources []Resource
+	Calls     int // API requests made
+	// Failed names resource types that could not be collected at all, with
+	// the reason; their tests report error, never fail.
+	Failed map[string]string
+	// Warnings are problems that did not stop the collection.
+	Warnings []string
+}
+
+// CheckResult says whether a connection's credential works and what it lacks.
+type CheckResult struct {
+	OK       bool     `json:"ok"`
+	Identity string   `json:"identity"` // who the credential acts as
+	Missing  []string `json:"missing,omitempty"`
+	Message  string   `json:"message"`
+}
+
+// Connector collects resources from one kind of provider. Implementations
+// live in connector/<type> and are registered in connector.Registry.
+type Connector interface {
+	Spec() ConnectorSpec
+	// Check verifies the credential and names each missing permission.
+	Check(ctx context.Context, req CollectRequest) (CheckResult, error)
+	Collect(ctx context.Context, req CollectRequest) (Collection, error)
+}
+
+// SecretBox seals and opens credentials at rest.
+type SecretBox interface {
+	Seal(plaintext []byte) ([]byte, error)
+	Open(sealed []byte) ([]byte, error)
+}
