@@ -126,3 +126,22 @@ type SecretBox interface {
 	Seal(plaintext []byte) ([]byte, error)
 	Open(sealed []byte) ([]byte, error)
 }
+
+// Connection is a configured connector instance of an organization. Its
+// credential is sealed at rest and is never part of this value.
+type Connection struct {
+	ID       int64             `json:"id"`
+	OrgID    int64             `json:"-"`
+	Type     string            `json:"type"` // a ConnectorSpec.Type
+	Name     string            `json:"name"` // unique in the organization
+	Settings map[string]string `json:"settings"`
+	// IntervalMinutes is how often it is collected on schedule (default 60).
+	IntervalMinutes int       `json:"interval_minutes"`
+	Enabled         bool      `json:"enabled"`
+	CreatedAt       time.Time `json:"created_at"`
+	CreatedBy       int64     `json:"-"`
+	// The last "Check connection": when, whether it worked, and what it said.
+	CheckedAt    time.Time `json:"checked_at,omitzero"`
+	CheckOK      bool      `json:"check_ok"`
+	CheckMessage string    `json:"check_message"`
+}
