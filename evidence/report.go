@@ -107,8 +107,12 @@ func (s *Service) Export(ctx context.Context, org attest.Organization, w io.Writ
 	if err != nil {
 		return 0, err
 	}
+	records, err := s.DB.LedgerRecords(ctx, org.ID)
+	if err != nil {
+		return 0, err
+	}
 	b := ledger.Bundle{Org: org.Slug, GeneratedAt: s.DB.Now(), PublicKey: ledger.EncodePublicKey(s.Key.Public().(ed25519.PublicKey)),
-		Entries: entries, Checkpoints: checkpoints}
+		Entries: entries, Checkpoints: checkpoints, Records: records}
 	uids := map[int64]string{}
 	for _, ev := range all {
 		uids[ev.ID] = ev.UID

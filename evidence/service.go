@@ -269,8 +269,36 @@ func (s *Service) Verify(ctx context.Context, org attest.Organization) (VerifyRe
 		byUID[ev.UID], uidOf[ev.ID] = ev, ev.UID
 	}
 	hashed := map[string]error{} // each blob is read once however many records share it
+	// Records of other types (snapshots, test versions, exceptions) are
+	// held to their hashes; a snapshot's file is re-hashed like evidence.
+	others, err := s.DB.LedgerRecords(ctx, org.ID)
+	if err != nil {
+		return rep, err
+	}
+	type recKey struct{ typ, id, hash string }
+	otherByKey := make(map[recKey]ledger.BundleRecord, len(others))
+	for _, r := range others {
+		otherByKey[recKey{r.Type, r.ID, r.RecordHash}] = r
+	}
 	check := func(e ledger.Entry) error {
 		if e.RecordType != "evidence" {
+			r, ok := otherByKey[recKey{e.RecordType, e.RecordID, e.RecordHash}]
+			if !ok {
+				return fmt.Errorf("the %s record %s is missing from the database", e.RecordType, e.RecordID)
+			}
+			if err := r.CheckRecord(org.Slug); err != nil {
+				return err
+			}
+			sha, size, hasFile, err := r.File()
+			if err != nil || !hasFile {
+				return err
+			}
+			if _, done := hashed[sha]; !done {
+				hashed[sha] = s.rehash(ctx, sha, size, &rep)
+			}
+			if err := hashed[sha]; err != nil {
+				return fmt.Errorf("%s %s: %w", e.RecordType, e.RecordID, err)
+			}
 			return nil
 		}
 		ev, ok := byUID[e.RecordID]

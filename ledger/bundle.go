@@ -160,7 +160,22 @@ func WriteBundle(w io.Writer, b Bundle, openBlob func(sha string) (io.ReadCloser
 			return fmt.Errorf("bundle: evidence %s and %s name the same file %s with different sizes (%d and %d bytes)", owner[ev.SHA256], ev.ID, ev.SHA256, size, ev.Size)
 		}
 		if _, ok := owner[ev.SHA256]; !ok {
-			sizes[ev.SHA256], owner[ev.SHA256] = ev.Size, ev.ID // errors name the first item with the file
+			sizes[ev.SHA256], owner[ev.SHA256] = ev.Size, "evidence "+ev.ID // errors name the first item with the file
+		}
+	}
+	for _, r := range b.Records {
+		sha, size, ok, err := r.File()
+		if err != nil {
+			return fmt.Errorf("bundle: %w", err)
+		}
+		if !ok {
+			continue
+		}
+		if have, ok := sizes[sha]; ok && have != size {
+			return fmt.Errorf("bundle: %s and %s %s name the same file %s with different sizes (%d and %d bytes)", owner[sha], r.Type, r.ID, sha, have, size)
+		}
+		if _, ok := owner[sha]; !ok {
+			sizes[sha], owner[sha] = size, r.Type+" "+r.ID
 		}
 	}
 	shas := slices.Sorted(maps.Keys(sizes))
@@ -211,18 +226,18 @@ func WriteBundle(w io.Writer, b Bundle, openBlob func(sha string) (io.ReadCloser
 func copyBlob(w io.Writer, sha string, size int64, id string, openBlob func(string) (io.ReadCloser, error)) error {
 	rc, err := openBlob(sha)
 	if err != nil {
-		return fmt.Errorf("opening the file of evidence %s: %w", id, err)
+		return fmt.Errorf("opening the file of %s: %w", id, err)
 	}
 	defer rc.Close()
 	got, n, err := HashReader(io.TeeReader(rc, w))
 	if err != nil {
-		return fmt.Errorf("copying the file of evidence %s: %w", id, err)
+		return fmt.Errorf("copying the file of %s: %w", id, err)
 	}
 	if got != sha {
-		return fmt.Errorf("the stored file of evidence %s no longer matches its SHA-256: it hashes to %s", id, got)
+		return fmt.Errorf("the stored file of %s no longer matches its SHA-256: it hashes to %s", id, got)
 	}
 	if n != size {
-		return fmt.Errorf("the stored file of evidence %s is %d bytes; its record states %d", id, n, size)
+		return fmt.Errorf("the stored file of %s is %d bytes; its record states %d", id, n, size)
 	}
 	return nil
 }
@@ -435,7 +450,7 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	}
 	for _, sha := range slices.Sorted(maps.Keys(v.blobs)) {
 		if _, ok := v.hashed[sha]; !ok {
-			return rep, fmt.Errorf("bundle: file %s belongs to no evidence recorded in the ledger", blobName(sha))
+			return rep, fmt.Errorf("bundle: file %s belongs to no evidence or snapshot recorded in the ledger", blobName(sha))
 		}
 	}
 	return rep, nil
@@ -562,36 +577,55 @@ func (v *bundleVerifier) item(e Entry) (*indexItem, error) {
 
 // checkBlob re-hashes the file behind an entry whose record has verified.
 func (v *bundleVerifier) checkBlob(e Entry) error {
-	if e.RecordType != RecordTypeEvidence {
-		return nil // only evidence has files
+	var sha, what string
+	var want int64
+	if e.RecordType == RecordTypeEvidence {
+		it, err := v.item(e)
+		if err != nil {
+			return err // not reached: checkRecord accepted e
+		}
+		sha, want, what = it.SHA256, it.Size, "evidence "+it.ID
+	} else {
+		r := v.records[recordKey{e.RecordType, e.RecordID, e.RecordHash}]
+		if r == nil {
+			return nil // a v1 bundle; checkRecord refused it already
+		}
+		s, size, ok, err := r.File()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return nil // a record without a file
+		}
+		sha, want, what = s, size, e.RecordType+" "+e.RecordID
 	}
-	it, err := v.item(e)
-	if err != nil {
-		return err // not reached: checkRecord accepted e
-	}
-	sha, want := it.SHA256, it.Size
+	return v.hashBlob(sha, want, what)
+}
+
+// hashBlob re-hashes one file once, however many records name it.
+func (v *bundleVerifier) hashBlob(sha string, want int64, what string) error {
 	if n, ok := v.hashed[sha]; ok {
 		if n != want {
-			return fmt.Errorf("file %s of evidence %s is %d bytes; its record states %d", sha, it.ID, n, want)
+			return fmt.Errorf("file %s of %s is %d bytes; its record states %d", sha, what, n, want)
 		}
 		return nil
 	}
 	f := v.blobs[sha]
 	if f == nil {
-		return fmt.Errorf("file %s of evidence %s is missing from the bundle", sha, it.ID)
+		return fmt.Errorf("file %s of %s is missing from the bundle", sha, what)
 	}
 	n, got, crcErr, err := hashFile(f, want+1)
 	switch {
 	case err != nil:
-		return fmt.Errorf("reading file %s of evidence %s: %w", sha, it.ID, err)
+		return fmt.Errorf("reading file %s of %s: %w", sha, what, err)
 	case n > want:
-		return fmt.Errorf("file %s of evidence %s is larger than the %d bytes its record states", sha, it.ID, want)
+		return fmt.Errorf("file %s of %s is larger than the %d bytes its record states", sha, what, want)
 	case got != sha:
-		return fmt.Errorf("file %s of evidence %s does not match its SHA-256: its content hashes to %s", sha, it.ID, got)
+		return fmt.Errorf("file %s of %s does not match its SHA-256: its content hashes to %s", sha, what, got)
 	case n != want:
-		return fmt.Errorf("file %s of evidence %s is %d bytes; its record states %d", sha, it.ID, n, want)
+		return fmt.Errorf("file %s of %s is %d bytes; its record states %d", sha, what, n, want)
 	case crcErr:
-		return fmt.Errorf("file %s of evidence %s: the archive's checksum for it is wrong (the archive is damaged)", sha, it.ID)
+		return fmt.Errorf("file %s of %s: the archive's checksum for it is wrong (the archive is damaged)", sha, what)
 	}
 	v.hashed[sha] = n
 	v.bytes += n

@@ -405,7 +405,7 @@ func TestBundleTampering(t *testing.T) {
 			sum := sha256.Sum256([]byte("stowaway"))
 			sha := hex.EncodeToString(sum[:])
 			return append(files, zfile{"blobs/sha256/" + sha[:2] + "/" + sha, []byte("stowaway"), zip.Store, 0o644})
-		}, -1, "belongs to no evidence recorded in the ledger"},
+		}, -1, "belongs to no evidence or snapshot recorded in the ledger"},
 		{"index.json missing", func(files []zfile) []zfile {
 			return slices.DeleteFunc(files, func(z zfile) bool { return z.name == "index.json" })
 		}, -1, "index.json is missing"},

@@ -87,11 +87,13 @@
 // An entry's record_type names what its record is, and the record says which
 // version of that type it is. The types are:
 //
-//	evidence   an evidence item (RecordTypeEvidence), versions 1 and 2 below
+//	evidence      an evidence item (RecordTypeEvidence), versions 1 and 2 below
+//	snapshot      what one collection of a connection saw (RecordTypeSnapshot)
+//	test_version  one version of an automated test (RecordTypeTestVersion)
+//	exception     a test exception's request, approval or revocation (RecordTypeException)
 //
-// Policy approvals, acceptances, resource snapshots and test-run summaries will
-// be added here, each with its record specified key by key, version by
-// version. A record is always one JSON object in canonical JSON; from version
+// Policy approvals and acceptances will be added here, each with its record
+// specified key by key, version by version. A record is always one JSON object in canonical JSON; from version
 // 2 of a type on it carries "version" (an integer), and a record without
 // "version" is version 1. A type's record never changes once a version is
 // published: a new field makes a new version, and old records keep verifying
@@ -146,6 +148,39 @@
 // version 1 record does not carry; a version 2 record binds it). A record's
 // "org" and "type", if present, must be the bundle's organization and
 // "evidence".
+//
+// # Monitoring records
+//
+// A snapshot record (version 1) has exactly these keys:
+//
+//	type          "snapshot"
+//	org           the organization's slug
+//	uid           the collection's public ID, "col_" and 20 hex digits (the entry's record_id)
+//	connection    the connection's name; connector: its type, such as "github"
+//	started_at, finished_at
+//	              times, in the form above
+//	partial       true when only some resources were collected (a webhook named them)
+//	resources     how many resources the snapshot holds; calls: API requests made
+//	failed        an object: resource type → why it could not be collected
+//	sha256, size  of the snapshot file: canonical JSON {"format":"attest-snapshot-v1",
+//	              "connector":…, "resources":[…], "failed":{…}}, resources sorted by
+//	              type then key, each {"type","key","data","unavailable"}
+//
+// The snapshot file is content-addressed: an unchanged collection names the
+// same file. A verdict is re-derived by evaluating the test version on the
+// resource in that file, at started_at.
+//
+// A test_version record (version 1) has: type "test_version", org, id (the
+// version, "sha256:" and the hex SHA-256 of the test's canonical definition,
+// the entry's record_id), test (the test's ID) and definition (the test as a
+// JSON object: id, title, description, resource_type, applies, pass, field,
+// expected, severity, remediation, controls, reads, params).
+//
+// An exception record (version 1) has: type "exception", org, uid (the entry's
+// record_id), event ("requested", "approved" or "revoked"), test, resource_type,
+// resource_key, reason, requested_by, approved_by (labels, "" when not yet),
+// expires_at, at (when the event happened). Each event is a new record of the
+// same uid.
 //
 // # Checkpoints (attest-checkpoint-v1)
 //

@@ -17,6 +17,13 @@ const ZeroHash = "00000000000000000000000000000000000000000000000000000000000000
 // RecordTypeEvidence is the record type of an evidence item's entries.
 const RecordTypeEvidence = "evidence"
 
+// Monitoring record types (see the package documentation, "Monitoring records").
+const (
+	RecordTypeSnapshot    = "snapshot"
+	RecordTypeTestVersion = "test_version"
+	RecordTypeException   = "exception"
+)
+
 // entryTag opens every entry's canonical bytes. A new layout gets a new tag, so a
 // hash can never be read under the wrong rules.
 const entryTag = "attest-ledger-v1\n"

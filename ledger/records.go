@@ -41,7 +41,42 @@ func (r *BundleRecord) UnmarshalJSON(data []byte) error {
 // evidence, whose checks need its file too (BundleEvidence.CheckRecord). A new
 // record type adds its check here; until then its records are held only to
 // their hash.
-var recordChecks = map[string]func(org string, r BundleRecord) error{}
+var recordChecks = map[string]func(org string, r BundleRecord) error{
+	RecordTypeSnapshot: func(org string, r BundleRecord) error { _, _, _, err := r.File(); return err },
+}
+
+// fileRecords are the record types whose record names a file by "sha256" and
+// "size": the bundle carries the file, and verifying re-hashes it, so that
+// committing to the record commits to the file (a snapshot's resources).
+var fileRecords = map[string]bool{RecordTypeSnapshot: true}
+
+// File returns the file a record names, if its type carries one: the file's
+// SHA-256 and size. A record of such a type without a valid pair is an error.
+func (r BundleRecord) File() (sha string, size int64, ok bool, err error) {
+	if !fileRecords[r.Type] {
+		return "", 0, false, nil
+	}
+	var rec struct {
+		SHA256 *string      `json:"sha256"`
+		Size   *json.Number `json:"size"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(r.Record))
+	dec.UseNumber()
+	if err := dec.Decode(&rec); err != nil {
+		return "", 0, false, fmt.Errorf("the record of %s %s: %w", r.Type, r.ID, err)
+	}
+	if rec.SHA256 == nil || !isHexHash(*rec.SHA256) {
+		return "", 0, false, fmt.Errorf("the record of %s %s does not name its file by a \"sha256\" of 64 hex digits", r.Type, r.ID)
+	}
+	if rec.Size == nil {
+		return "", 0, false, fmt.Errorf("the record of %s %s does not state its file's \"size\"", r.Type, r.ID)
+	}
+	n, err := rec.Size.Int64()
+	if err != nil || n < 0 {
+		return "", 0, false, fmt.Errorf("the record of %s %s states an invalid size %s", r.Type, r.ID, rec.Size.String())
+	}
+	return *rec.SHA256, n, true, nil
+}
 
 // CheckRecord checks that the record's bytes hash to RecordHash and form one
 // JSON object whose "type" and "org", when present, are the entry's type and

@@ -105,6 +105,37 @@ func Assess(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID i
 	if err != nil {
 		return Assessment{}, err
 	}
+	tests, err := q.TestCountsByControl(ctx, orgID, q.Now())
+	if err != nil {
+		return Assessment{}, err
+	}
 	cats, _ := fw.InScope(scope.Categories)
-	return Assessment{Result: readiness.Assess(Input(fw, scope.Categories, controls, ev, q.Now())), Framework: fw, Scope: scope, Categories: cats}, nil
+	in := Input(fw, scope.Categories, controls, ev, q.Now())
+	WithTests(&in, controls, tests)
+	return Assessment{Result: readiness.Assess(in), Framework: fw, Scope: scope, Categories: cats}, nil
+}
+
+// WithTests adds automated test results to the readiness input. Tests name
+// the library controls they support; an organization's control counts the
+// results of the tests of its library control (or, for its own controls, of
+// tests that name its ref). A failing result exempted by an active exception
+// does not count as failing; unverifiable results and errors count as
+// unverified, never as failing.
+func WithTests(in *readiness.Input, controls []attest.Control, counts map[string]store.ControlTestCounts) {
+	key := map[int64]string{}
+	for _, c := range controls {
+		key[c.ID] = c.Ref
+		if c.LibraryID != "" {
+			key[c.ID] = c.LibraryID
+		}
+	}
+	for i := range in.Controls {
+		n, ok := counts[key[in.Controls[i].ID]]
+		if !ok {
+			continue
+		}
+		in.Controls[i].FailingTests = n.Failing
+		in.Controls[i].PassingTests = n.Passing + n.Excepted
+		in.Controls[i].UnverifiedTests = n.Unverifiable + n.Errors
+	}
 }

@@ -59,6 +59,11 @@ type Control struct {
 	// Tests: automated test results in scope for the control.
 	FailingTests int
 	PassingTests int
+	// UnverifiedTests counts results whose source does not expose the fact
+	// (a plan limit, a missing permission) and tests that could not run
+	// (collection or evaluation errors). They are never failures: they are a
+	// gap to close, named so the lead knows what to grant or check by hand.
+	UnverifiedTests int
 }
 
 // Requirement is one requirement in scope.
@@ -89,6 +94,7 @@ const (
 	GapNoEvidence    = "no_evidence"
 	GapStaleEvidence = "stale_evidence"
 	GapFailingTests  = "failing_tests"
+	GapUnverified    = "unverified_tests"
 	GapNoOwner       = "no_owner"
 )
 
@@ -147,9 +153,15 @@ func ControlState(c Control) ControlResult {
 			r.Gaps = append(r.Gaps, Gap{GapFailingTests, fmt.Sprintf("%s: %d automated test result(s) failing", c.Ref, c.FailingTests)})
 		case c.FreshEvidence > 0 || c.PassingTests > 0:
 			r.State = StateReady
+			if c.UnverifiedTests > 0 {
+				r.Gaps = append(r.Gaps, Gap{GapUnverified, fmt.Sprintf("%s: %d automated test result(s) cannot be verified from the source; check them by hand or grant access", c.Ref, c.UnverifiedTests)})
+			}
 		case c.StaleEvidence > 0:
 			r.State = StateImplementedNoEvidence
 			r.Gaps = append(r.Gaps, Gap{GapStaleEvidence, fmt.Sprintf("%s: evidence is out of date for its frequency", c.Ref)})
+		case c.UnverifiedTests > 0:
+			r.State = StateImplementedNoEvidence
+			r.Gaps = append(r.Gaps, Gap{GapUnverified, fmt.Sprintf("%s: %d automated test result(s) cannot be verified from the source, and no evidence shows it operating", c.Ref, c.UnverifiedTests)})
 		default:
 			r.State = StateImplementedNoEvidence
 			r.Gaps = append(r.Gaps, Gap{GapNoEvidence, fmt.Sprintf("%s: implemented, but no evidence shows it operating", c.Ref)})

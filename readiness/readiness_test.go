@@ -32,6 +32,9 @@ func TestControlState(t *testing.T) {
 		{"implemented, fresh evidence", Control{Ref: "X-1", Status: Implemented, FreshEvidence: 1, StaleEvidence: 3}, StateReady, nil},
 		{"implemented, passing tests", Control{Ref: "X-1", Status: Implemented, PassingTests: 4}, StateReady, nil},
 		{"failing tests beat fresh evidence", Control{Ref: "X-1", Status: Implemented, OwnerID: 1, FreshEvidence: 1, FailingTests: 2}, StateImplementedNoEvidence, []string{GapFailingTests}},
+		{"passing and unverified tests: ready, with the unverified named", Control{Ref: "X-1", Status: Implemented, PassingTests: 3, UnverifiedTests: 1}, StateReady, []string{GapUnverified}},
+		{"only unverified tests: not failing, not evidenced", Control{Ref: "X-1", Status: Implemented, OwnerID: 1, UnverifiedTests: 2}, StateImplementedNoEvidence, []string{GapUnverified}},
+		{"failing beats unverified", Control{Ref: "X-1", Status: Implemented, OwnerID: 1, UnverifiedTests: 2, FailingTests: 1}, StateImplementedNoEvidence, []string{GapFailingTests}},
 		{"not applicable", Control{Ref: "X-1", Status: NotApplicable}, StateNotApplicable, nil},
 		{"unknown status counts as not started", Control{Ref: "X-1", Status: "bogus", OwnerID: 1}, StateNotStarted, []string{GapNotStarted}},
 	}

@@ -204,11 +204,13 @@ WHERE ec.org_id = $1 AND ec.evidence_id = $2 ORDER BY c.ref`, []any{orgID, ids[0
 	return out, rows.Err()
 }
 
-// BlobReferenced reports whether any evidence row refers to a blob, so that a
+// BlobReferenced reports whether any evidence row or collection snapshot
+// refers to a blob, so that a
 // blob written for an upload that then failed can be told from a live one.
 func (q *Queries) BlobReferenced(ctx context.Context, sha string) (bool, error) {
 	var n int
-	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM evidence WHERE sha256 = $1`, sha).Scan(&n)
+	err := q.q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM evidence WHERE sha256 = $1)
++ (SELECT COUNT(*) FROM collections WHERE snapshot_sha256 = $1)`, sha).Scan(&n)
 	return n > 0, err
 }
 

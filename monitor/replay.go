@@ -1,0 +1,92 @@
+package monitor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/monitor/engine"
+)
+
+// Replayed is a verdict derived again from its snapshot and test version.
+type Replayed struct {
+	Result     attest.TestResult    `json:"result"`
+	Collection attest.CollectionRun `json:"collection"`
+	Verdict    engine.Verdict       `json:"verdict"`
+	Same       bool                 `json:"same"` // the stored verdict is the one re-derived
+}
+
+// Replay re-evaluates the test version a result was made with on the snapshot
+// it was judged on, at the collection's time, and compares the verdicts. The
+// snapshot is re-hashed as it is read, so a changed file fails the replay.
+func (s *Service) Replay(ctx context.Context, p attest.Principal, resultID int64) (Replayed, error) {
+	r, err := s.Result(ctx, p, resultID)
+	if err != nil {
+		return Replayed{}, err
+	}
+	c, err := s.DB.Collection(ctx, p.OrgID, r.CollectionID)
+	if err != nil {
+		return Replayed{}, err
+	}
+	snap, err := s.snapshot(ctx, c)
+	if err != nil {
+		return Replayed{}, err
+	}
+	_, def, err := s.DB.TestVersion(ctx, p.OrgID, r.TestVersion)
+	if err != nil {
+		return Replayed{}, err
+	}
+	var d engine.Definition
+	if err := json.Unmarshal(def, &d); err != nil {
+		return Replayed{}, fmt.Errorf("test version %s: %w", r.TestVersion, err)
+	}
+	v, err := ReplayVerdict(snap, d, r.TestVersion, r.Resource, c.StartedAt)
+	if err != nil {
+		return Replayed{}, err
+	}
+	return Replayed{Result: r, Collection: c, Verdict: v, Same: v.Status == r.Status && v.Message == r.Message}, nil
+}
+
+// snapshot reads a collection's snapshot file from the blob store.
+func (s *Service) snapshot(ctx context.Context, c attest.CollectionRun) (Snapshot, error) {
+	if c.SnapshotSHA256 == "" {
+		return Snapshot{}, fmt.Errorf("collection %s kept no snapshot", c.UID)
+	}
+	rc, _, err := s.Blobs.Open(ctx, c.SnapshotSHA256)
+	if errors.Is(err, blob.ErrNotFound) {
+		return Snapshot{}, fmt.Errorf("collection %s: %w", c.UID, ErrNoSnapshot)
+	}
+	if err != nil {
+		return Snapshot{}, err
+	}
+	defer rc.Close()
+	return ReadSnapshot(rc, c.SnapshotSHA256)
+}
+
+// ReplayVerdict evaluates a test version on one resource of a snapshot at a
+// time, without Attest's database: what `attest test replay` does with an
+// export bundle too. The definition must hash to version.
+func ReplayVerdict(snap Snapshot, d engine.Definition, version string, ref attest.ResourceRef, at time.Time) (engine.Verdict, error) {
+	t, err := engine.Compile(d, engine.Options{})
+	if err != nil {
+		return engine.Verdict{}, fmt.Errorf("test version %s no longer compiles: %w", version, err)
+	}
+	if t.Version != version {
+		return engine.Verdict{}, fmt.Errorf("the definition of %s hashes to %s, not the version %s the result names", d.ID, t.Version, version)
+	}
+	// The result may be an error for a type that could not be collected:
+	// evaluating the collection yields it the same way.
+	for _, r := range engine.EvaluateCollection([]*engine.Test{t}, snap.Collection(), engine.Env{Now: at}) {
+		if r.Resource == ref {
+			return r.Verdict, nil
+		}
+	}
+	if reason := snap.Failed[ref.Type]; reason != "" {
+		return engine.Verdict{Status: attest.ResultError, Message: fmt.Sprintf("%s: %s could not be collected: %s", ref.Key, ref.Type, reason)}, nil
+	}
+	return engine.Verdict{}, fmt.Errorf("resource %s %s is not in the snapshot", ref.Type, ref.Key)
+}

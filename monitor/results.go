@@ -1,0 +1,277 @@
+package monitor
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/monitor/engine"
+	"github.com/attest-hq/attest/store"
+)
+
+// Tests returns the organization's tests: the shipped ones and its own.
+func (s *Service) Tests(ctx context.Context, orgID int64) ([]*engine.Test, error) {
+	own, err := s.DB.CustomTests(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	tests := append([]*engine.Test(nil), s.Builtin...)
+	for _, c := range own {
+		t, err := compileCustom([]byte(c.Source), c.ID, s.ResourceTypes)
+		if err != nil {
+			// Saved tests were valid when saved; a newer Attest may refuse
+			// one. Skip it loudly rather than stop every other test.
+			s.log().Error("monitor: an organization's own test no longer compiles", "org", orgID, "test", c.ID, "err", err)
+			continue
+		}
+		tests = append(tests, t)
+	}
+	sort.Slice(tests, func(i, j int) bool { return tests[i].ID < tests[j].ID })
+	return tests, nil
+}
+
+// compileCustom parses one test as written and compiles it.
+func compileCustom(source []byte, name string, types []string) (*engine.Test, error) {
+	defs, err := engine.Parse(source, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(defs) != 1 {
+		return nil, attest.Invalid("source", "must define exactly one test (found %d)", len(defs))
+	}
+	return engine.Compile(defs[0], engine.Options{ResourceTypes: types})
+}
+
+// TestSummary is one test with the counts of its current results.
+type TestSummary struct {
+	engine.Definition
+	Version      string         `json:"version"`
+	Custom       bool           `json:"custom"`
+	Counts       map[string]int `json:"counts"` // by status, and "excepted" for failing results under an exception
+	LastRun      time.Time      `json:"last_run,omitzero"`
+	FailingSince time.Time      `json:"failing_since,omitzero"` // the oldest current failure
+}
+
+// Failing is the number of failing results not under an exception.
+func (t TestSummary) Failing() int { return t.Counts[string(attest.ResultFail)] - t.Counts["excepted"] }
+
+func (s *Service) mayRead(p attest.Principal) error {
+	if !p.Can(attest.ActRead) {
+		return attest.Errorf(attest.EFORBIDDEN, "monitoring is visible to admins, managers and auditors")
+	}
+	return nil
+}
+
+func (s *Service) mayEdit(p attest.Principal) error {
+	if !p.Can(attest.ActEdit) {
+		return attest.Errorf(attest.EFORBIDDEN, "only an admin or manager changes monitoring")
+	}
+	return nil
+}
+
+// Summaries lists the organization's tests with their current counts, the
+// tests with failures first.
+func (s *Service) Summaries(ctx context.Context, p attest.Principal) ([]TestSummary, error) {
+	if err := s.mayRead(p); err != nil {
+		return nil, err
+	}
+	tests, err := s.Tests(ctx, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	results, err := s.Results(ctx, p, store.ResultFilter{})
+	if err != nil {
+		return nil, err
+	}
+	builtin := map[string]bool{}
+	for _, t := range s.Builtin {
+		builtin[t.ID] = true
+	}
+	byID := map[string]*TestSummary{}
+	var out []*TestSummary
+	for _, t := range tests {
+		ts := &TestSummary{Definition: t.Definition, Version: t.Version, Custom: !builtin[t.ID], Counts: map[string]int{}}
+		byID[t.ID] = ts
+		out = append(out, ts)
+	}
+	for _, r := range results {
+		ts := byID[r.Test]
+		if ts == nil {
+			continue // a removed test's leftover results
+		}
+		ts.Counts[string(r.Status)]++
+		if r.Excepted() {
+			ts.Counts["excepted"]++
+		} else if r.Status == attest.ResultFail && (ts.FailingSince.IsZero() || r.Since.Before(ts.FailingSince)) {
+			ts.FailingSince = r.Since
+		}
+		if r.CheckedAt.After(ts.LastRun) {
+			ts.LastRun = r.CheckedAt
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Failing() > 0 && out[j].Failing() == 0 })
+	res := make([]TestSummary, len(out))
+	for i, t := range out {
+		res[i] = *t
+	}
+	return res, nil
+}
+
+// Test returns one of the organization's tests.
+func (s *Service) Test(ctx context.Context, p attest.Principal, id string) (*engine.Test, bool, error) {
+	if err := s.mayRead(p); err != nil {
+		return nil, false, err
+	}
+	tests, err := s.Tests(ctx, p.OrgID)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, t := range tests {
+		if t.ID == id {
+			custom := true
+			for _, b := range s.Builtin {
+				if b.ID == id {
+					custom = false
+				}
+			}
+			return t, custom, nil
+		}
+	}
+	return nil, false, attest.Errorf(attest.ENOTFOUND, "test %s not found", id)
+}
+
+// Results lists current results, each failing one with the exception that
+// exempts it, if any.
+func (s *Service) Results(ctx context.Context, p attest.Principal, f store.ResultFilter) ([]attest.TestResult, error) {
+	if err := s.mayRead(p); err != nil {
+		return nil, err
+	}
+	list, err := s.DB.Results(ctx, p.OrgID, f)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := s.activeExceptions(ctx, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if e, ok := ex[exceptionKey(list[i].Test, list[i].Resource)]; ok && list[i].Status == attest.ResultFail {
+			list[i].Exception = &e
+		}
+	}
+	return list, nil
+}
+
+// Result returns one current result.
+func (s *Service) Result(ctx context.Context, p attest.Principal, id int64) (attest.TestResult, error) {
+	if err := s.mayRead(p); err != nil {
+		return attest.TestResult{}, err
+	}
+	r, err := s.DB.Result(ctx, p.OrgID, id)
+	if err != nil {
+		return r, err
+	}
+	ex, err := s.activeExceptions(ctx, p.OrgID)
+	if err != nil {
+		return r, err
+	}
+	if e, ok := ex[exceptionKey(r.Test, r.Resource)]; ok && r.Status == attest.ResultFail {
+		r.Exception = &e
+	}
+	return r, nil
+}
+
+// History returns the status changes of a test, of one resource when key is
+// not "": since when has this repository failed this test?
+func (s *Service) History(ctx context.Context, p attest.Principal, test, key string, limit int) ([]attest.ResultChange, error) {
+	if err := s.mayRead(p); err != nil {
+		return nil, err
+	}
+	return s.DB.ResultChanges(ctx, p.OrgID, test, key, limit)
+}
+
+// Runs returns the per-run counts of a test (all tests when test is "")
+// since a time: the history chart.
+func (s *Service) Runs(ctx context.Context, p attest.Principal, test string, since time.Time) ([]attest.TestRun, error) {
+	if err := s.mayRead(p); err != nil {
+		return nil, err
+	}
+	return s.DB.TestRuns(ctx, p.OrgID, test, since)
+}
+
+// Collections lists a connection's newest collections (all connections when
+// connectionID is 0).
+func (s *Service) Collections(ctx context.Context, p attest.Principal, connectionID int64, limit int) ([]attest.CollectionRun, error) {
+	if err := s.mayRead(p); err != nil {
+		return nil, err
+	}
+	return s.DB.Collections(ctx, p.OrgID, connectionID, limit)
+}
+
+// SaveTest validates and saves one of the organization's own tests, written
+// as YAML (one test). It must compile, read a known resource type, stay
+// within the cost bound, and not take the ID of a shipped test.
+func (s *Service) SaveTest(ctx context.Context, p attest.Principal, source []byte) (*engine.Test, error) {
+	if err := s.mayEdit(p); err != nil {
+		return nil, err
+	}
+	if len(source) > 64<<10 {
+		return nil, attest.Invalid("source", "must be at most 64 KiB")
+	}
+	t, err := compileCustom(source, "test", s.ResourceTypes)
+	if err != nil {
+		if attest.ErrorCode(err) == attest.EINTERNAL {
+			return nil, attest.Invalid("source", "%s", err.Error())
+		}
+		return nil, err
+	}
+	for _, b := range s.Builtin {
+		if b.ID == t.ID {
+			return nil, attest.Invalid("id", "%s is a shipped test; give your test its own ID", t.ID)
+		}
+	}
+	err = s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.SaveCustomTest(ctx, p.OrgID, t.ID, string(source), p.UserID); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("test.saved", "test", t.ID, fmt.Sprintf("Saved test %s (%s), version %s", t.ID, t.Title, t.Version)))
+	})
+	return t, err
+}
+
+// DeleteTest removes one of the organization's own tests. Its past verdicts
+// stay in the history; its current results go at the next run.
+func (s *Service) DeleteTest(ctx context.Context, p attest.Principal, id string) error {
+	if err := s.mayEdit(p); err != nil {
+		return err
+	}
+	return s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.DeleteCustomTest(ctx, p.OrgID, id); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("test.deleted", "test", id, "Deleted test "+id))
+	})
+}
+
+// definitionJSON is a definition's canonical JSON, as stored with its version.
+func definitionJSON(d engine.Definition) ([]byte, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("test %s: %w", d.ID, err)
+	}
+	return b, nil
+}
+
+// sameJSON compares two observed values as JSON would carry them.
+func sameJSON(a, b any) bool {
+	if reflect.DeepEqual(a, b) {
+		return true
+	}
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(ja) == string(jb)
+}

@@ -1,0 +1,138 @@
+package monitor
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/ledger"
+)
+
+// SnapshotFormat names the layout of a snapshot file.
+const SnapshotFormat = "attest-snapshot-v1"
+
+// MaxSnapshot bounds a snapshot file read back for replay or verification:
+// snapshots are written by Attest, but a bundle's may be hostile.
+const MaxSnapshot = 512 << 20
+
+// Snapshot is what one collection saw: the file a snapshot record commits to.
+// It holds no time, so an unchanged organization yields the same bytes, and
+// content addressing stores them once.
+type Snapshot struct {
+	Format    string            `json:"format"`
+	Connector string            `json:"connector"`
+	Resources []attest.Resource `json:"resources"`
+	Failed    map[string]string `json:"failed"`
+}
+
+// Encode returns the snapshot's canonical bytes, resources sorted by type and
+// key, and their hex SHA-256.
+func (s Snapshot) Encode() ([]byte, string, error) {
+	s.Format = SnapshotFormat
+	rs := make([]attest.Resource, len(s.Resources))
+	copy(rs, s.Resources)
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].Type != rs[j].Type {
+			return rs[i].Type < rs[j].Type
+		}
+		return rs[i].Key < rs[j].Key
+	})
+	for i := range rs {
+		if rs[i].Data == nil {
+			rs[i].Data = map[string]any{}
+		}
+	}
+	s.Resources = rs
+	if s.Failed == nil {
+		s.Failed = map[string]string{}
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return nil, "", fmt.Errorf("snapshot: %w", err)
+	}
+	canon, err := ledger.CanonicalJSON(raw)
+	if err != nil {
+		return nil, "", fmt.Errorf("snapshot: %w", err)
+	}
+	sum := sha256.Sum256(canon)
+	return canon, hex.EncodeToString(sum[:]), nil
+}
+
+// ReadSnapshot reads a snapshot file, checking that it hashes to want and is
+// in a known format.
+func ReadSnapshot(r io.Reader, want string) (Snapshot, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxSnapshot+1))
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("snapshot %s: %w", want, err)
+	}
+	if len(data) > MaxSnapshot {
+		return Snapshot{}, fmt.Errorf("snapshot %s is larger than %d MiB", want, MaxSnapshot>>20)
+	}
+	sum := sha256.Sum256(data)
+	if got := hex.EncodeToString(sum[:]); got != want {
+		return Snapshot{}, fmt.Errorf("snapshot %s was changed: its bytes hash to %s", want, got)
+	}
+	var s Snapshot
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&s); err != nil {
+		return Snapshot{}, fmt.Errorf("snapshot %s: %w", want, err)
+	}
+	if s.Format != SnapshotFormat {
+		return Snapshot{}, fmt.Errorf("snapshot %s has format %q; this version reads %q", want, s.Format, SnapshotFormat)
+	}
+	for i := range s.Resources {
+		s.Resources[i].Data = plainNumbers(s.Resources[i].Data).(map[string]any)
+	}
+	return s, nil
+}
+
+// plainNumbers turns json.Number into int64 where the number is an integer
+// and float64 otherwise, as the connector produced them, so a replayed test
+// sees the same values the original evaluation saw.
+func plainNumbers(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if t == nil {
+			return map[string]any{}
+		}
+		for k, x := range t {
+			t[k] = plainNumbers(x)
+		}
+		return t
+	case []any:
+		for i, x := range t {
+			t[i] = plainNumbers(x)
+		}
+		return t
+	case json.Number:
+		if n, err := t.Int64(); err == nil {
+			return n
+		}
+		f, _ := t.Float64()
+		return f
+	}
+	return v
+}
+
+// Find returns the resource of the snapshot with the given type and key.
+func (s Snapshot) Find(ref attest.ResourceRef) (attest.Resource, bool) {
+	i := sort.Search(len(s.Resources), func(i int) bool {
+		r := s.Resources[i]
+		return r.Type > ref.Type || (r.Type == ref.Type && r.Key >= ref.Key)
+	})
+	if i < len(s.Resources) && s.Resources[i].Type == ref.Type && s.Resources[i].Key == ref.Key {
+		return s.Resources[i], true
+	}
+	return attest.Resource{}, false
+}
+
+// Collection returns the snapshot as the collection tests evaluate.
+func (s Snapshot) Collection() attest.Collection {
+	return attest.Collection{Resources: s.Resources, Failed: s.Failed}
+}

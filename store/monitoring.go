@@ -1,0 +1,586 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/ledger"
+)
+
+// Monitoring: collections, test versions, current results with their history
+// of state changes, per-run summaries, exceptions, custom tests, and the
+// records of non-evidence ledger entries.
+
+// AddCollection inserts a collection run.
+func (q *Queries) AddCollection(ctx context.Context, c *attest.CollectionRun) error {
+	failed, err := json.Marshal(nonNilMap(c.Failed))
+	if err != nil {
+		return err
+	}
+	warnings, err := json.Marshal(nonNilSlice(c.Warnings))
+	if err != nil {
+		return err
+	}
+	err = q.q.QueryRowContext(ctx, `INSERT INTO collections (org_id, uid, connection_id, connection_name, connector, started_at,
+finished_at, partial, calls, resources, failed, warnings, error, snapshot_sha256, snapshot_size)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		c.OrgID, c.UID, c.ConnectionID, c.ConnectionName, c.Connector, stamp(c.StartedAt), stamp(c.FinishedAt), c.Partial,
+		c.Calls, c.Resources, string(failed), string(warnings), c.Error, c.SnapshotSHA256, c.SnapshotSize).Scan(&c.ID)
+	if err != nil {
+		return fmt.Errorf("add collection: %w", err)
+	}
+	return nil
+}
+
+const collectionColumns = `id, org_id, uid, connection_id, connection_name, connector, started_at, finished_at, partial, calls,
+resources, failed, warnings, error, snapshot_sha256, snapshot_size`
+
+func scanCollection(row interface{ Scan(...any) error }, c *attest.CollectionRun) error {
+	var failed, warnings string
+	if err := row.Scan(&c.ID, &c.OrgID, &c.UID, &c.ConnectionID, &c.ConnectionName, &c.Connector, &c.StartedAt, &c.FinishedAt,
+		&c.Partial, &c.Calls, &c.Resources, &failed, &warnings, &c.Error, &c.SnapshotSHA256, &c.SnapshotSize); err != nil {
+		return err
+	}
+	c.StartedAt, c.FinishedAt = stamp(c.StartedAt), stamp(c.FinishedAt)
+	if err := json.Unmarshal([]byte(failed), &c.Failed); err != nil {
+		return fmt.Errorf("collection %s: failed: %w", c.UID, err)
+	}
+	if len(c.Failed) == 0 {
+		c.Failed = nil
+	}
+	return json.Unmarshal([]byte(warnings), &c.Warnings)
+}
+
+// Collection returns one of the organization's collections by id.
+func (q *Queries) Collection(ctx context.Context, orgID, id int64) (attest.CollectionRun, error) {
+	var c attest.CollectionRun
+	err := scanCollection(q.q.QueryRowContext(ctx, `SELECT `+collectionColumns+` FROM collections WHERE org_id = $1 AND id = $2`, orgID, id), &c)
+	return c, notFound(err, "collection")
+}
+
+// CollectionByUID returns one of the organization's collections by its public id.
+func (q *Queries) CollectionByUID(ctx context.Context, orgID int64, uid string) (attest.CollectionRun, error) {
+	var c attest.CollectionRun
+	err := scanCollection(q.q.QueryRowContext(ctx, `SELECT `+collectionColumns+` FROM collections WHERE org_id = $1 AND uid = $2`, orgID, uid), &c)
+	return c, notFound(err, "collection")
+}
+
+// Collections lists the organization's newest collections, of one connection
+// when connectionID is not 0, newest first.
+func (q *Queries) Collections(ctx context.Context, orgID, connectionID int64, limit int) ([]attest.CollectionRun, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+collectionColumns+` FROM collections
+WHERE org_id = $1 AND ($2 = 0 OR connection_id = $2) ORDER BY id DESC LIMIT $3`, orgID, connectionID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("collections: %w", err)
+	}
+	defer rows.Close()
+	var out []attest.CollectionRun
+	for rows.Next() {
+		var c attest.CollectionRun
+		if err := scanCollection(rows, &c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SaveTestVersion stores a test version the first time the organization uses
+// it, with the library controls it supports, and reports whether it was new.
+func (q *Queries) SaveTestVersion(ctx context.Context, orgID int64, version, testID string, definition []byte, controls []string) (bool, error) {
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM test_versions WHERE org_id = $1 AND version = $2`, orgID, version).Scan(&n); err != nil {
+		return false, fmt.Errorf("test version: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if _, err := q.q.ExecContext(ctx, `INSERT INTO test_versions (org_id, version, test_id, definition, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		orgID, version, testID, string(definition), q.now()); err != nil {
+		return false, fmt.Errorf("save test version %s: %w", testID, err)
+	}
+	seen := map[string]bool{}
+	for _, ref := range controls {
+		if ref == "" || seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO test_version_controls (org_id, version, control_ref) VALUES ($1, $2, $3)`,
+			orgID, version, ref); err != nil {
+			return false, fmt.Errorf("save test version %s: %w", testID, err)
+		}
+	}
+	return true, nil
+}
+
+// TestVersion returns a stored test version's test ID and canonical definition.
+func (q *Queries) TestVersion(ctx context.Context, orgID int64, version string) (testID string, definition []byte, err error) {
+	var def string
+	err = q.q.QueryRowContext(ctx, `SELECT test_id, definition FROM test_versions WHERE org_id = $1 AND version = $2`, orgID, version).Scan(&testID, &def)
+	return testID, []byte(def), notFound(err, "test version")
+}
+
+// ResultFilter narrows a list of results. Zero fields match everything.
+type ResultFilter struct {
+	ConnectionID int64
+	Test         string
+	Status       attest.ResultStatus
+	ResourceType string
+	ResourceKey  string
+	Limit        int // 0: no limit
+}
+
+const resultColumns = `r.id, r.org_id, r.connection_id, r.test_id, r.test_version, r.resource_type, r.resource_key, r.status,
+r.message, r.observed, r.expected, r.collection_id, c.uid, r.since, r.checked_at`
+
+func scanResult(row interface{ Scan(...any) error }, r *attest.TestResult) error {
+	var observed string
+	if err := row.Scan(&r.ID, &r.OrgID, &r.ConnectionID, &r.Test, &r.TestVersion, &r.Resource.Type, &r.Resource.Key, &r.Status,
+		&r.Message, &observed, &r.Expected, &r.CollectionID, &r.Collection, &r.Since, &r.CheckedAt); err != nil {
+		return err
+	}
+	r.Since, r.CheckedAt = stamp(r.Since), stamp(r.CheckedAt)
+	if observed != "" && observed != "null" {
+		if err := json.Unmarshal([]byte(observed), &r.Observed); err != nil {
+			return fmt.Errorf("result %d: observed: %w", r.ID, err)
+		}
+	}
+	return nil
+}
+
+// Results lists the organization's current results, worst first within each
+// test, then by resource.
+func (q *Queries) Results(ctx context.Context, orgID int64, f ResultFilter) ([]attest.TestResult, error) {
+	where := []string{"r.org_id = $1"}
+	args := []any{orgID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.ConnectionID != 0 {
+		add("r.connection_id = $%d", f.ConnectionID)
+	}
+	if f.Test != "" {
+		add("r.test_id = $%d", f.Test)
+	}
+	if f.Status != "" {
+		add("r.status = $%d", string(f.Status))
+	}
+	if f.ResourceType != "" {
+		add("r.resource_type = $%d", f.ResourceType)
+	}
+	if f.ResourceKey != "" {
+		add("r.resource_key = $%d", f.ResourceKey)
+	}
+	query := `SELECT ` + resultColumns + ` FROM test_results r JOIN collections c ON c.id = r.collection_id WHERE ` +
+		strings.Join(where, " AND ") + ` ORDER BY r.test_id, r.resource_type, r.resource_key, r.connection_id`
+	if f.Limit > 0 {
+		args = append(args, f.Limit)
+		query += fmt.Sprintf(" LIMIT $%d", len(args))
+	}
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("results: %w", err)
+	}
+	defer rows.Close()
+	var out []attest.TestResult
+	for rows.Next() {
+		var r attest.TestResult
+		if err := scanResult(rows, &r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Result returns one of the organization's current results.
+func (q *Queries) Result(ctx context.Context, orgID, id int64) (attest.TestResult, error) {
+	var r attest.TestResult
+	err := scanResult(q.q.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM test_results r JOIN collections c ON c.id = r.collection_id
+WHERE r.org_id = $1 AND r.id = $2`, orgID, id), &r)
+	return r, notFound(err, "result")
+}
+
+func observedJSON(v any) (string, error) {
+	if v == nil {
+		return "null", nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("observed value: %w", err)
+	}
+	return string(b), nil
+}
+
+// InsertResult stores a first verdict for a test and resource.
+func (q *Queries) InsertResult(ctx context.Context, r *attest.TestResult) error {
+	obs, err := observedJSON(r.Observed)
+	if err != nil {
+		return err
+	}
+	err = q.q.QueryRowContext(ctx, `INSERT INTO test_results (org_id, connection_id, test_id, resource_type, resource_key, status,
+message, observed, expected, test_version, collection_id, since, checked_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		r.OrgID, r.ConnectionID, r.Test, r.Resource.Type, r.Resource.Key, string(r.Status), r.Message, obs, r.Expected,
+		r.TestVersion, r.CollectionID, stamp(r.Since), stamp(r.CheckedAt)).Scan(&r.ID)
+	if err != nil {
+		return fmt.Errorf("insert result %s %s: %w", r.Test, r.Resource.Key, err)
+	}
+	return nil
+}
+
+// UpdateResult stores a new verdict over an existing one of the organization.
+func (q *Queries) UpdateResult(ctx context.Context, r attest.TestResult) error {
+	obs, err := observedJSON(r.Observed)
+	if err != nil {
+		return err
+	}
+	res, err := q.q.ExecContext(ctx, `UPDATE test_results SET status = $1, message = $2, observed = $3, expected = $4,
+test_version = $5, collection_id = $6, since = $7, checked_at = $8 WHERE org_id = $9 AND id = $10`,
+		string(r.Status), r.Message, obs, r.Expected, r.TestVersion, r.CollectionID, stamp(r.Since), stamp(r.CheckedAt), r.OrgID, r.ID)
+	return affectedOne(res, err, "result")
+}
+
+// DeleteResult removes a result whose resource is gone (its history stays).
+func (q *Queries) DeleteResult(ctx context.Context, orgID, id int64) error {
+	res, err := q.q.ExecContext(ctx, `DELETE FROM test_results WHERE org_id = $1 AND id = $2`, orgID, id)
+	return affectedOne(res, err, "result")
+}
+
+// TouchResults marks the connection's results that a collection judged again
+// with the same verdict: every one of them after a full collection, or those
+// of the listed resources after a partial one. One statement per run keeps an
+// unchanged organization from costing a write per result.
+func (q *Queries) TouchResults(ctx context.Context, orgID, connectionID, collectionID int64, at time.Time, only []attest.ResourceRef) error {
+	if only == nil {
+		_, err := q.q.ExecContext(ctx, `UPDATE test_results SET collection_id = $1, checked_at = $2
+WHERE org_id = $3 AND connection_id = $4 AND collection_id <> $1`, collectionID, stamp(at), orgID, connectionID)
+		return err
+	}
+	for _, ref := range only {
+		if _, err := q.q.ExecContext(ctx, `UPDATE test_results SET collection_id = $1, checked_at = $2
+WHERE org_id = $3 AND connection_id = $4 AND resource_type = $5 AND resource_key = $6`,
+			collectionID, stamp(at), orgID, connectionID, ref.Type, ref.Key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddResultChange appends to the history of results.
+func (q *Queries) AddResultChange(ctx context.Context, orgID, connectionID, collectionID int64, ch attest.ResultChange) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO result_changes (org_id, connection_id, test_id, resource_type, resource_key,
+from_status, to_status, message, test_version, collection_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		orgID, connectionID, ch.Test, ch.Resource.Type, ch.Resource.Key, string(ch.From), string(ch.To), ch.Message,
+		ch.TestVersion, collectionID, stamp(ch.At))
+	if err != nil {
+		return fmt.Errorf("result history: %w", err)
+	}
+	return nil
+}
+
+// ResultChanges returns the history of one test, of one resource when key is
+// not "", newest first.
+func (q *Queries) ResultChanges(ctx context.Context, orgID int64, testID, key string, limit int) ([]attest.ResultChange, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT h.id, h.test_id, h.resource_type, h.resource_key, h.from_status, h.to_status, h.message,
+h.test_version, c.uid, h.at FROM result_changes h JOIN collections c ON c.id = h.collection_id
+WHERE h.org_id = $1 AND ($2 = '' OR h.test_id = $2) AND ($3 = '' OR h.resource_key = $3) ORDER BY h.id DESC LIMIT $4`,
+		orgID, testID, key, limit)
+	if err != nil {
+		return nil, fmt.Errorf("result history: %w", err)
+	}
+	defer rows.Close()
+	var out []attest.ResultChange
+	for rows.Next() {
+		var h attest.ResultChange
+		if err := rows.Scan(&h.ID, &h.Test, &h.Resource.Type, &h.Resource.Key, &h.From, &h.To, &h.Message, &h.TestVersion,
+			&h.Collection, &h.At); err != nil {
+			return nil, err
+		}
+		h.At = stamp(h.At)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// AddTestRun stores one test's counts in one collection.
+func (q *Queries) AddTestRun(ctx context.Context, orgID, collectionID int64, r attest.TestRun) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO test_runs (collection_id, org_id, test_id, test_version, pass, fail, not_applicable,
+error, unverifiable, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		collectionID, orgID, r.Test, r.TestVersion, r.Pass, r.Fail, r.NotApplicable, r.Error, r.Unverifiable, stamp(r.At))
+	if err != nil {
+		return fmt.Errorf("test run %s: %w", r.Test, err)
+	}
+	return nil
+}
+
+// TestRuns returns the organization's run summaries since a time, of one test
+// when testID is not "", oldest first: the history chart.
+func (q *Queries) TestRuns(ctx context.Context, orgID int64, testID string, since time.Time) ([]attest.TestRun, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT r.test_id, r.test_version, c.uid, r.pass, r.fail, r.not_applicable, r.error,
+r.unverifiable, r.at FROM test_runs r JOIN collections c ON c.id = r.collection_id
+WHERE r.org_id = $1 AND ($2 = '' OR r.test_id = $2) AND r.at >= $3 ORDER BY r.at, r.test_id`, orgID, testID, stamp(since))
+	if err != nil {
+		return nil, fmt.Errorf("test runs: %w", err)
+	}
+	defer rows.Close()
+	var out []attest.TestRun
+	for rows.Next() {
+		var r attest.TestRun
+		if err := rows.Scan(&r.Test, &r.TestVersion, &r.Collection, &r.Pass, &r.Fail, &r.NotApplicable, &r.Error, &r.Unverifiable, &r.At); err != nil {
+			return nil, err
+		}
+		r.At = stamp(r.At)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ControlTestCounts counts the organization's current results per library
+// control the judging test version supports: failing (less those exempted by
+// an exception active at now), passing, unverifiable and in error.
+type ControlTestCounts struct {
+	Failing, Passing, Unverifiable, Errors, Excepted int
+}
+
+// TestCountsByControl returns ControlTestCounts keyed by library control ID.
+func (q *Queries) TestCountsByControl(ctx context.Context, orgID int64, now time.Time) (map[string]ControlTestCounts, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT v.control_ref, r.status,
+CASE WHEN EXISTS (SELECT 1 FROM test_exceptions e WHERE e.org_id = r.org_id AND e.test_id = r.test_id
+    AND e.resource_type = r.resource_type AND e.resource_key = r.resource_key
+    AND e.approved_at IS NOT NULL AND e.revoked_at IS NULL AND e.expires_at > $2) THEN 1 ELSE 0 END AS excepted,
+COUNT(*) FROM test_results r JOIN test_version_controls v ON v.org_id = r.org_id AND v.version = r.test_version
+WHERE r.org_id = $1 GROUP BY v.control_ref, r.status, excepted`, orgID, stamp(now))
+	if err != nil {
+		return nil, fmt.Errorf("test counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]ControlTestCounts{}
+	for rows.Next() {
+		var ref, status string
+		var excepted, n int
+		if err := rows.Scan(&ref, &status, &excepted, &n); err != nil {
+			return nil, err
+		}
+		c := out[ref]
+		switch attest.ResultStatus(status) {
+		case attest.ResultFail:
+			if excepted == 1 {
+				c.Excepted += n
+			} else {
+				c.Failing += n
+			}
+		case attest.ResultPass:
+			c.Passing += n
+		case attest.ResultUnverifiable:
+			c.Unverifiable += n
+		case attest.ResultError:
+			c.Errors += n
+		}
+		out[ref] = c
+	}
+	return out, rows.Err()
+}
+
+// AddException stores an exception request.
+func (q *Queries) AddException(ctx context.Context, e *attest.TestException) error {
+	e.CreatedAt = q.now()
+	err := q.q.QueryRowContext(ctx, `INSERT INTO test_exceptions (org_id, uid, test_id, resource_type, resource_key, reason,
+requested_by, approved_by, approved_at, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		e.OrgID, e.UID, e.Test, e.Resource.Type, e.Resource.Key, e.Reason, e.RequestedBy, nullID(e.ApprovedBy), nullTime(e.ApprovedAt),
+		stamp(e.ExpiresAt), stamp(e.CreatedAt)).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("add exception: %w", err)
+	}
+	return nil
+}
+
+// ApproveException records the approval of a waiting exception.
+func (q *Queries) ApproveException(ctx context.Context, orgID, id, approver int64, at time.Time) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE test_exceptions SET approved_by = $1, approved_at = $2
+WHERE org_id = $3 AND id = $4 AND approved_at IS NULL AND revoked_at IS NULL`, approver, stamp(at), orgID, id)
+	return affectedOne(res, err, "waiting exception")
+}
+
+// RevokeException ends an exception early.
+func (q *Queries) RevokeException(ctx context.Context, orgID, id, by int64, at time.Time) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE test_exceptions SET revoked_by = $1, revoked_at = $2
+WHERE org_id = $3 AND id = $4 AND revoked_at IS NULL`, nullID(by), stamp(at), orgID, id)
+	return affectedOne(res, err, "exception")
+}
+
+const exceptionColumns = `e.id, e.org_id, e.uid, e.test_id, e.resource_type, e.resource_key, e.reason, e.requested_by,
+COALESCE(ru.name, ''), COALESCE(e.approved_by, 0), COALESCE(au.name, ''), e.approved_at, e.expires_at, e.created_at, e.revoked_at,
+COALESCE(e.revoked_by, 0)`
+
+const exceptionFrom = ` FROM test_exceptions e LEFT JOIN users ru ON ru.id = e.requested_by LEFT JOIN users au ON au.id = e.approved_by `
+
+func scanException(row interface{ Scan(...any) error }, e *attest.TestException) error {
+	var approved, revoked sql.NullTime
+	if err := row.Scan(&e.ID, &e.OrgID, &e.UID, &e.Test, &e.Resource.Type, &e.Resource.Key, &e.Reason, &e.RequestedBy,
+		&e.RequestedName, &e.ApprovedBy, &e.ApprovedName, &approved, &e.ExpiresAt, &e.CreatedAt, &revoked, &e.RevokedBy); err != nil {
+		return err
+	}
+	e.ApprovedAt, e.RevokedAt = timeOf(approved), timeOf(revoked)
+	e.ExpiresAt, e.CreatedAt = stamp(e.ExpiresAt), stamp(e.CreatedAt)
+	return nil
+}
+
+// Exceptions lists the organization's exceptions, newest first.
+func (q *Queries) Exceptions(ctx context.Context, orgID int64) ([]attest.TestException, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+exceptionColumns+exceptionFrom+`WHERE e.org_id = $1 ORDER BY e.id DESC`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("exceptions: %w", err)
+	}
+	defer rows.Close()
+	var out []attest.TestException
+	for rows.Next() {
+		var e attest.TestException
+		if err := scanException(rows, &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Exception returns one of the organization's exceptions by its public id.
+func (q *Queries) Exception(ctx context.Context, orgID int64, uid string) (attest.TestException, error) {
+	var e attest.TestException
+	err := scanException(q.q.QueryRowContext(ctx, `SELECT `+exceptionColumns+exceptionFrom+`WHERE e.org_id = $1 AND e.uid = $2`, orgID, uid), &e)
+	return e, notFound(err, "exception")
+}
+
+// SaveCustomTest stores (or replaces) one of the organization's own tests.
+func (q *Queries) SaveCustomTest(ctx context.Context, orgID int64, testID, source string, by int64) error {
+	now := q.now()
+	res, err := q.q.ExecContext(ctx, `UPDATE custom_tests SET source = $1, updated_at = $2 WHERE org_id = $3 AND test_id = $4`,
+		source, now, orgID, testID)
+	if err != nil {
+		return fmt.Errorf("save test %s: %w", testID, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	_, err = q.q.ExecContext(ctx, `INSERT INTO custom_tests (org_id, test_id, source, created_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $5)`, orgID, testID, source, nullID(by), now)
+	if err != nil {
+		return fmt.Errorf("save test %s: %w", testID, err)
+	}
+	return nil
+}
+
+// CustomTest is one of an organization's own tests as written.
+type CustomTest struct {
+	ID        string
+	Source    string
+	UpdatedAt time.Time
+}
+
+// CustomTests returns the organization's own tests, by ID.
+func (q *Queries) CustomTests(ctx context.Context, orgID int64) ([]CustomTest, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT test_id, source, updated_at FROM custom_tests WHERE org_id = $1 ORDER BY test_id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("custom tests: %w", err)
+	}
+	defer rows.Close()
+	var out []CustomTest
+	for rows.Next() {
+		var c CustomTest
+		if err := rows.Scan(&c.ID, &c.Source, &c.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// DeleteCustomTest removes one of the organization's own tests; its results
+// and versions stay in the history.
+func (q *Queries) DeleteCustomTest(ctx context.Context, orgID int64, testID string) error {
+	res, err := q.q.ExecContext(ctx, `DELETE FROM custom_tests WHERE org_id = $1 AND test_id = $2`, orgID, testID)
+	return affectedOne(res, err, "test")
+}
+
+// SaveLedgerRecord keeps the canonical bytes of a non-evidence record whose
+// entry is appended in the same transaction.
+func (q *Queries) SaveLedgerRecord(ctx context.Context, orgID int64, r ledger.BundleRecord) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO ledger_records (org_id, record_type, record_id, record_hash, record, created_at)
+VALUES ($1, $2, $3, $4, $5, $6)`, orgID, r.Type, r.ID, r.RecordHash, string(r.Record), q.now())
+	if isUnique(err) {
+		return nil // the same record again (an unchanged snapshot's bytes are named by content)
+	}
+	if err != nil {
+		return fmt.Errorf("save %s record %s: %w", r.Type, r.ID, err)
+	}
+	return nil
+}
+
+// LedgerRecords returns every non-evidence record of the organization.
+func (q *Queries) LedgerRecords(ctx context.Context, orgID int64) ([]ledger.BundleRecord, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT record_type, record_id, record_hash, record FROM ledger_records
+WHERE org_id = $1 ORDER BY record_type, record_id, record_hash`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger records: %w", err)
+	}
+	defer rows.Close()
+	var out []ledger.BundleRecord
+	for rows.Next() {
+		var r ledger.BundleRecord
+		var rec string
+		if err := rows.Scan(&r.Type, &r.ID, &r.RecordHash, &rec); err != nil {
+			return nil, err
+		}
+		r.Record = json.RawMessage(rec)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// LedgerRecord returns one non-evidence record of the organization.
+func (q *Queries) LedgerRecord(ctx context.Context, orgID int64, recordType, id string) (ledger.BundleRecord, error) {
+	r := ledger.BundleRecord{Type: recordType, ID: id}
+	var rec string
+	err := q.q.QueryRowContext(ctx, `SELECT record_hash, record FROM ledger_records WHERE org_id = $1 AND record_type = $2 AND record_id = $3
+ORDER BY created_at DESC LIMIT 1`, orgID, recordType, id).Scan(&r.RecordHash, &rec)
+	r.Record = json.RawMessage(rec)
+	return r, notFound(err, recordType+" record")
+}
+
+func affectedOne(res sql.Result, err error, what string) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return attest.Errorf(attest.ENOTFOUND, "%s not found", what)
+	}
+	return nil
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+func nonNilSlice(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
