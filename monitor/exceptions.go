@@ -140,7 +140,9 @@ func (s *Service) activeExceptions(ctx context.Context, orgID int64) (map[string
 	return out, nil
 }
 
-func exceptionKey(test string, r attest.ResourceRef) string { return test + "\x00" + r.Type + "\x00" + r.Key }
+func exceptionKey(test string, r attest.ResourceRef) string {
+	return test + "\x00" + r.Type + "\x00" + r.Key
+}
 
 // exceptionRecord appends one event of an exception to the ledger.
 func (s *Service) exceptionRecord(ctx context.Context, tx *store.Queries, e attest.TestException, event, requestedBy, approvedBy string) error {

@@ -50,8 +50,8 @@ type Service struct {
 	// ResourceTypes are the types the installed connectors collect: an
 	// organization's own test must read one of them.
 	ResourceTypes []string
-	Now     func() time.Time
-	Log     *slog.Logger
+	Now           func() time.Time
+	Log           *slog.Logger
 }
 
 // LoadBuiltin compiles the shipped tests.
