@@ -29,6 +29,37 @@ type tenant struct {
 	cuec          attest.CUEC
 	task          attest.Task
 	old, ev       attest.Evidence // ev supersedes old; both linked to control
+	col           attest.CollectionRun
+	result        attest.TestResult
+	exc           attest.TestException
+}
+
+// buildMonitoring gives the tenant a collection with one failing result of
+// test "t.shared" on a resource of the same key in both organizations, its
+// history, a run summary, a test version, an approved exception, a custom test
+// and a ledger record, all under names both organizations share.
+func buildMonitoring(t *testing.T, db *store.DB, w *tenant) {
+	t.Helper()
+	ctx := t.Context()
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	w.col = attest.CollectionRun{OrgID: w.org.ID, UID: "col_" + w.org.Slug, ConnectionID: 1, ConnectionName: "gh",
+		Connector: "github", StartedAt: at, FinishedAt: at, SnapshotSHA256: strings.Repeat(w.org.Slug, 64)}
+	must(t, db.AddCollection(ctx, &w.col))
+	_, err := db.SaveTestVersion(ctx, w.org.ID, "sha256:shared", "t.shared", []byte(`{"id":"t.shared"}`), []string{w.control.Ref})
+	must(t, err)
+	ref := attest.ResourceRef{Type: "github.repository", Key: "acme/api"}
+	w.result = attest.TestResult{OrgID: w.org.ID, ConnectionID: 1, Test: "t.shared", TestVersion: "sha256:shared", Resource: ref,
+		Status: attest.ResultFail, Message: "fails in " + w.org.Slug, CollectionID: w.col.ID, Since: at, CheckedAt: at}
+	must(t, db.InsertResult(ctx, &w.result))
+	must(t, db.AddResultChange(ctx, w.org.ID, 1, w.col.ID, attest.ResultChange{Test: "t.shared", Resource: ref, To: attest.ResultFail,
+		Message: "fails in " + w.org.Slug, TestVersion: "sha256:shared", At: at}))
+	must(t, db.AddTestRun(ctx, w.org.ID, w.col.ID, attest.TestRun{Test: "t.shared", TestVersion: "sha256:shared", Fail: 1, At: at}))
+	w.exc = attest.TestException{OrgID: w.org.ID, UID: "exc_" + w.org.Slug, Test: "t.shared", Resource: ref, Reason: "reason " + w.org.Slug,
+		RequestedBy: w.member.ID, ExpiresAt: at.AddDate(1, 0, 0)}
+	must(t, db.AddException(ctx, &w.exc))
+	must(t, db.SaveCustomTest(ctx, w.org.ID, "own.shared", "source of "+w.org.Slug, w.admin.ID))
+	must(t, db.SaveLedgerRecord(ctx, w.org.ID, ledger.BundleRecord{Type: "snapshot", ID: "col_shared", RecordHash: strings.Repeat("0", 63) + w.org.Slug[:1],
+		Record: []byte(`{"org":"` + w.org.Slug + `"}`)}))
 }
 
 func buildTenant(t *testing.T, db *store.DB, svc *evidence.Service, slug string) tenant {
@@ -64,6 +95,7 @@ func buildTenant(t *testing.T, db *store.DB, svc *evidence.Service, slug string)
 		Filename: "new.txt", ControlIDs: []int64{w.control.ID}, Supersedes: w.old.ID}, strings.NewReader("new "+slug))
 	must(t, err)
 	w.ev = ev
+	buildMonitoring(t, db, &w)
 	return w
 }
 
@@ -378,6 +410,143 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's mappings after a pruned its own: %+v, %v", got.Mappings, err)
 		}
 	}},
+	{"Collection", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if c, err := db.Collection(ctx, a.org.ID, a.col.ID); err != nil || c.UID != a.col.UID {
+			t.Errorf("a's own collection: %+v, %v", c, err)
+		}
+		_, err := db.Collection(ctx, a.org.ID, b.col.ID)
+		wantNotFound(t, "collection", err)
+	}},
+	{"CollectionByUID", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if c, err := db.CollectionByUID(ctx, a.org.ID, a.col.UID); err != nil || c.ID != a.col.ID {
+			t.Errorf("a's own collection by uid: %+v, %v", c, err)
+		}
+		_, err := db.CollectionByUID(ctx, a.org.ID, b.col.UID)
+		wantNotFound(t, "collection by uid", err)
+	}},
+	{"Collections", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Collections(ctx, a.org.ID, 1, 0) // both organizations have a connection with ID 1 here
+		presence(t, "Collections", list, err, func(c attest.CollectionRun) bool { return c.ID == a.col.ID },
+			func(c attest.CollectionRun) bool { return c.ID == b.col.ID })
+	}},
+	{"TestVersion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if id, _, err := db.TestVersion(ctx, a.org.ID, "sha256:shared"); err != nil || id != "t.shared" {
+			t.Errorf("a's test version: %q, %v", id, err)
+		}
+		_, _, err := db.TestVersion(ctx, a.org.ID, "sha256:nowhere")
+		wantNotFound(t, "test version", err)
+	}},
+	{"SaveTestVersion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		// Each organization records its own versions: b's copy does not
+		// make a's new one look known.
+		isNew, err := db.SaveTestVersion(ctx, a.org.ID, "sha256:only-b", "t.b", []byte(`{}`), nil)
+		must(t, err)
+		if !isNew {
+			t.Error("a's first use of a version counted as known")
+		}
+	}},
+	{"Results", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Results(ctx, a.org.ID, store.ResultFilter{Test: "t.shared", ResourceKey: "acme/api", ConnectionID: 1})
+		presence(t, "Results", list, err, func(r attest.TestResult) bool { return r.ID == a.result.ID && r.Collection == a.col.UID },
+			func(r attest.TestResult) bool { return r.ID == b.result.ID })
+	}},
+	{"Result", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if r, err := db.Result(ctx, a.org.ID, a.result.ID); err != nil || r.Message != a.result.Message {
+			t.Errorf("a's own result: %+v, %v", r, err)
+		}
+		_, err := db.Result(ctx, a.org.ID, b.result.ID)
+		wantNotFound(t, "result", err)
+	}},
+	{"ResultChanges", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.ResultChanges(ctx, a.org.ID, "t.shared", "acme/api", 0)
+		presence(t, "ResultChanges", list, err, func(h attest.ResultChange) bool { return h.Collection == a.col.UID },
+			func(h attest.ResultChange) bool { return h.Collection == b.col.UID })
+	}},
+	{"TestRuns", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.TestRuns(ctx, a.org.ID, "t.shared", time.Time{})
+		presence(t, "TestRuns", list, err, func(r attest.TestRun) bool { return r.Collection == a.col.UID },
+			func(r attest.TestRun) bool { return r.Collection == b.col.UID })
+	}},
+	{"TestCountsByControl", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		counts, err := db.TestCountsByControl(ctx, a.org.ID, time.Now())
+		if err != nil || len(counts) != 1 || counts[a.control.Ref].Failing != 1 {
+			t.Errorf("TestCountsByControl of a = %+v, %v; want one failing result of %s only", counts, err, a.control.Ref)
+		}
+	}},
+	{"Exceptions", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Exceptions(ctx, a.org.ID)
+		presence(t, "Exceptions", list, err, func(e attest.TestException) bool { return e.UID == a.exc.UID },
+			func(e attest.TestException) bool { return e.UID == b.exc.UID })
+	}},
+	{"Exception", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if e, err := db.Exception(ctx, a.org.ID, a.exc.UID); err != nil || e.Reason != a.exc.Reason {
+			t.Errorf("a's own exception: %+v, %v", e, err)
+		}
+		_, err := db.Exception(ctx, a.org.ID, b.exc.UID)
+		wantNotFound(t, "exception", err)
+	}},
+	{"CustomTests", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.CustomTests(ctx, a.org.ID)
+		presence(t, "CustomTests", list, err, func(c store.CustomTest) bool { return c.Source == "source of "+a.org.Slug },
+			func(c store.CustomTest) bool { return c.Source == "source of "+b.org.Slug })
+	}},
+	{"LedgerRecords", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.LedgerRecords(ctx, a.org.ID)
+		presence(t, "LedgerRecords", list, err, func(r ledger.BundleRecord) bool { return strings.Contains(string(r.Record), `"`+a.org.Slug+`"`) },
+			func(r ledger.BundleRecord) bool { return strings.Contains(string(r.Record), `"`+b.org.Slug+`"`) })
+	}},
+	{"LedgerRecord", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		r, err := db.LedgerRecord(ctx, a.org.ID, "snapshot", "col_shared")
+		if err != nil || !strings.Contains(string(r.Record), `"`+a.org.Slug+`"`) {
+			t.Errorf("a's ledger record: %s, %v", r.Record, err)
+		}
+	}},
+	{"SaveCustomTest", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.SaveCustomTest(ctx, a.org.ID, "own.shared", "changed by "+a.org.Slug, a.admin.ID))
+		list, err := db.CustomTests(ctx, b.org.ID)
+		if err != nil || len(list) != 1 || list[0].Source != "source of "+b.org.Slug {
+			t.Errorf("b's test after a saved its own of the same ID: %+v, %v", list, err)
+		}
+	}},
+	{"UpdateResult", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		r := b.result
+		r.OrgID, r.Message = a.org.ID, "overwritten by a"
+		wantNotFound(t, "result (update)", db.UpdateResult(ctx, r))
+		if got, err := db.Result(ctx, b.org.ID, b.result.ID); err != nil || got.Message != b.result.Message {
+			t.Errorf("b's result after a's update: %+v, %v", got, err)
+		}
+	}},
+	{"TouchResults", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.TouchResults(ctx, a.org.ID, 1, a.col.ID, time.Now(), nil))
+		must(t, db.TouchResults(ctx, a.org.ID, 1, a.col.ID, time.Now(), []attest.ResourceRef{b.result.Resource}))
+		if got, err := db.Result(ctx, b.org.ID, b.result.ID); err != nil || got.CollectionID != b.col.ID {
+			t.Errorf("b's result after a touched its own: %+v, %v", got, err)
+		}
+	}},
+	{"ApproveException", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "exception (approve)", db.ApproveException(ctx, a.org.ID, b.exc.ID, a.admin.ID, time.Now()))
+		if e, err := db.Exception(ctx, b.org.ID, b.exc.UID); err != nil || !e.ApprovedAt.IsZero() {
+			t.Errorf("b's exception after a's approval: %+v, %v", e, err)
+		}
+	}},
+	{"RevokeException", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "exception (revoke)", db.RevokeException(ctx, a.org.ID, b.exc.ID, a.admin.ID, time.Now()))
+		if e, err := db.Exception(ctx, b.org.ID, b.exc.UID); err != nil || !e.RevokedAt.IsZero() {
+			t.Errorf("b's exception after a's revocation: %+v, %v", e, err)
+		}
+	}},
+	{"DeleteResult", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "result (delete)", db.DeleteResult(ctx, a.org.ID, b.result.ID))
+		if _, err := db.Result(ctx, b.org.ID, b.result.ID); err != nil {
+			t.Errorf("b's result after a's delete: %v", err)
+		}
+	}},
+	{"DeleteCustomTest", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.DeleteCustomTest(ctx, a.org.ID, "own.shared"))
+		if list, err := db.CustomTests(ctx, b.org.ID); err != nil || len(list) != 1 {
+			t.Errorf("b's tests after a deleted its own: %+v, %v", list, err)
+		}
+	}},
 }
 
 // notTenantScoped names the exported methods of store.Queries that take an
@@ -410,6 +579,12 @@ var notTenantScoped = map[string]string{
 	"Map":                    "the service loads the control through the organization first (programme)",
 	"LinkEvidence":           "CreateEvidence checks each control's organization first",
 	"CreateSession":          "sessions belong to a user, not to an organization",
+	"AddCollection":          "creates a record of the organization it names",
+	"InsertResult":           "creates a record of the organization it names",
+	"AddResultChange":        "appends to the organization it names",
+	"AddTestRun":             "appends to the organization it names",
+	"AddException":           "creates a record of the organization it names",
+	"SaveLedgerRecord":       "appends to the organization it names",
 }
 
 func TestTenantIsolation(t *testing.T) {
