@@ -9,6 +9,8 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/connector"
+	"github.com/attest-hq/attest/secret"
 )
 
 // Config is the whole configuration of Attest: the server, the CLI commands and
@@ -22,6 +24,8 @@ type Config struct {
 	BaseURL         string // external URL; "" → http://Addr
 	BlobURL         string // where evidence files go; "" → DataDir/blobs
 	SigningKeyFile  string // the ledger key; "" → DataDir/keys/ledger-ed25519.key
+	SecretKey       string // ATTEST_SECRET_KEY: the keys sealing connection credentials (current first); "" → SecretKeyFile
+	SecretKeyFile   string // "" → DataDir/keys/secrets-aes256.key
 	MaxUpload       int64  // largest evidence file; 0 → 100 MiB
 	TrustProxy      bool
 	SessionIdle     time.Duration // 0 → 12 hours
@@ -100,6 +104,11 @@ func (cfg Config) Validate() error {
 			return attest.Invalid(d.flag, "must be positive, got %s", d.v)
 		}
 	}
+	if cfg.SecretKey != "" {
+		if _, err := secret.ParseKeys(secret.EnvKey, cfg.SecretKey); err != nil {
+			return attest.Invalid(secret.EnvKey, "%s", strings.TrimPrefix(err.Error(), secret.EnvKey+": "))
+		}
+	}
 	if cfg.PasswordChecks < 0 {
 		return attest.Invalid("password checks", "must be positive, got %d", cfg.PasswordChecks)
 	}
@@ -125,5 +134,10 @@ func (set Settings) withDefaults() Settings {
 	cfg := Config{Log: set.Log, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle, SessionIdle: set.SessionIdle,
 		SessionMax: set.SessionMax, InvitationTTL: set.InvitationTTL, MaxUpload: set.MaxUpload, DataDir: set.DataDir,
 		PasswordChecks: set.PasswordChecks}
-	return cfg.withDefaults().settings()
+	out := cfg.withDefaults().settings()
+	out.Secrets, out.Connectors = set.Secrets, set.Connectors
+	if out.Connectors == nil {
+		out.Connectors = connector.Default() // TODO(lead): connector.Default(github.New()) once connector/github is merged
+	}
+	return out
 }

@@ -30,9 +30,7 @@ func New(cs ...attest.Connector) Registry {
 }
 
 // Default returns the registry of the connectors Attest ships, given to it
-// by the composition root.
-//
-// TODO(lead): call Default(github.New()) in app once connector/github is merged.
+// by the composition root (app).
 func Default(cs ...attest.Connector) Registry { return New(cs...) }
 
 // Get returns the connector of type t; an unknown type is EINVALID on
