@@ -34,12 +34,13 @@ type Config struct {
 	Demo            bool
 	ShutdownTimeout time.Duration // 0 → 30 seconds
 
-	Log            *slog.Logger     // nil → discard
-	Out            io.Writer        // where set-up links and demo logins are printed; nil → discard
-	Now            func() time.Time // clock; time.Now when nil
-	PasswordParams auth.Params      // zero → auth.DefaultParams
-	Throttle       auth.Throttle    // zero → auth.DefaultThrottle
-	PasswordChecks int              // password checks at once (argon2id, 64 MiB each); 0 → account.DefaultPasswordChecks
+	Log            *slog.Logger       // nil → discard
+	Out            io.Writer          // where set-up links and demo logins are printed; nil → discard
+	Now            func() time.Time   // clock; time.Now when nil
+	PasswordParams auth.Params        // zero → auth.DefaultParams
+	Throttle       auth.Throttle      // zero → auth.DefaultThrottle
+	PasswordChecks int                // password checks at once (argon2id, 64 MiB each); 0 → account.DefaultPasswordChecks
+	Connectors     connector.Registry // connector types; nil → connector.Default()
 }
 
 // Defaults that are not zero values.
@@ -86,6 +87,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.PasswordChecks == 0 {
 		cfg.PasswordChecks = account.DefaultPasswordChecks
 	}
+	if cfg.Connectors == nil {
+		cfg.Connectors = connector.Default() // TODO(lead): connector.Default(github.New()) once connector/github is merged
+	}
 	return cfg
 }
 
@@ -125,7 +129,7 @@ func (cfg Config) Validate() error {
 func (cfg Config) settings() Settings {
 	return Settings{Log: cfg.Log, Now: cfg.Now, PasswordParams: cfg.PasswordParams, Throttle: cfg.Throttle, SessionIdle: cfg.SessionIdle,
 		SessionMax: cfg.SessionMax, InvitationTTL: cfg.InvitationTTL, MaxUpload: cfg.MaxUpload, DataDir: cfg.DataDir,
-		PasswordChecks: cfg.PasswordChecks}
+		PasswordChecks: cfg.PasswordChecks, Connectors: cfg.Connectors}
 }
 
 // withDefaults fills left-out settings from the same defaults as Config, for
@@ -133,11 +137,8 @@ func (cfg Config) settings() Settings {
 func (set Settings) withDefaults() Settings {
 	cfg := Config{Log: set.Log, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle, SessionIdle: set.SessionIdle,
 		SessionMax: set.SessionMax, InvitationTTL: set.InvitationTTL, MaxUpload: set.MaxUpload, DataDir: set.DataDir,
-		PasswordChecks: set.PasswordChecks}
+		PasswordChecks: set.PasswordChecks, Connectors: set.Connectors}
 	out := cfg.withDefaults().settings()
-	out.Secrets, out.Connectors = set.Secrets, set.Connectors
-	if out.Connectors == nil {
-		out.Connectors = connector.Default() // TODO(lead): connector.Default(github.New()) once connector/github is merged
-	}
+	out.Secrets = set.Secrets
 	return out
 }
