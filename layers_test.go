@@ -20,11 +20,14 @@ var layers = map[string]int{
 	"blob":                  1,
 	"catalog":               1,
 	"readiness":             1,
+	"secret":                1, // AES-256-GCM sealing of connection credentials
+	"connector":             2, // registry of connector types
 	"catalog/importer":      2,
 	"store":                 3,
 	"store/storetest":       4,
 	"chain":                 4,
 	"evidence":              5,
+	"connection":            5, // connections: settings, sealed credentials, checks
 	"programme":             6,
 	"account":               6,
 	"evidence/evidencetest": 7,

@@ -9,6 +9,8 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/connector"
+	"github.com/attest-hq/attest/secret"
 )
 
 // Config is the whole configuration of Attest: the server, the CLI commands and
@@ -22,6 +24,8 @@ type Config struct {
 	BaseURL         string // external URL; "" → http://Addr
 	BlobURL         string // where evidence files go; "" → DataDir/blobs
 	SigningKeyFile  string // the ledger key; "" → DataDir/keys/ledger-ed25519.key
+	SecretKey       string // ATTEST_SECRET_KEY: the keys sealing connection credentials (current first); "" → SecretKeyFile
+	SecretKeyFile   string // "" → DataDir/keys/secrets-aes256.key
 	MaxUpload       int64  // largest evidence file; 0 → 100 MiB
 	TrustProxy      bool
 	SessionIdle     time.Duration // 0 → 12 hours
@@ -30,12 +34,13 @@ type Config struct {
 	Demo            bool
 	ShutdownTimeout time.Duration // 0 → 30 seconds
 
-	Log            *slog.Logger     // nil → discard
-	Out            io.Writer        // where set-up links and demo logins are printed; nil → discard
-	Now            func() time.Time // clock; time.Now when nil
-	PasswordParams auth.Params      // zero → auth.DefaultParams
-	Throttle       auth.Throttle    // zero → auth.DefaultThrottle
-	PasswordChecks int              // password checks at once (argon2id, 64 MiB each); 0 → account.DefaultPasswordChecks
+	Log            *slog.Logger       // nil → discard
+	Out            io.Writer          // where set-up links and demo logins are printed; nil → discard
+	Now            func() time.Time   // clock; time.Now when nil
+	PasswordParams auth.Params        // zero → auth.DefaultParams
+	Throttle       auth.Throttle      // zero → auth.DefaultThrottle
+	PasswordChecks int                // password checks at once (argon2id, 64 MiB each); 0 → account.DefaultPasswordChecks
+	Connectors     connector.Registry // connector types; nil → connector.Default()
 }
 
 // Defaults that are not zero values.
@@ -82,6 +87,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.PasswordChecks == 0 {
 		cfg.PasswordChecks = account.DefaultPasswordChecks
 	}
+	if cfg.Connectors == nil {
+		cfg.Connectors = connector.Default() // TODO(lead): connector.Default(github.New()) once connector/github is merged
+	}
 	return cfg
 }
 
@@ -100,6 +108,11 @@ func (cfg Config) Validate() error {
 			return attest.Invalid(d.flag, "must be positive, got %s", d.v)
 		}
 	}
+	if cfg.SecretKey != "" {
+		if _, err := secret.ParseKeys(secret.EnvKey, cfg.SecretKey); err != nil {
+			return attest.Invalid(secret.EnvKey, "%s", strings.TrimPrefix(err.Error(), secret.EnvKey+": "))
+		}
+	}
 	if cfg.PasswordChecks < 0 {
 		return attest.Invalid("password checks", "must be positive, got %d", cfg.PasswordChecks)
 	}
@@ -116,7 +129,7 @@ func (cfg Config) Validate() error {
 func (cfg Config) settings() Settings {
 	return Settings{Log: cfg.Log, Now: cfg.Now, PasswordParams: cfg.PasswordParams, Throttle: cfg.Throttle, SessionIdle: cfg.SessionIdle,
 		SessionMax: cfg.SessionMax, InvitationTTL: cfg.InvitationTTL, MaxUpload: cfg.MaxUpload, DataDir: cfg.DataDir,
-		PasswordChecks: cfg.PasswordChecks}
+		PasswordChecks: cfg.PasswordChecks, Connectors: cfg.Connectors}
 }
 
 // withDefaults fills left-out settings from the same defaults as Config, for
@@ -124,6 +137,8 @@ func (cfg Config) settings() Settings {
 func (set Settings) withDefaults() Settings {
 	cfg := Config{Log: set.Log, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle, SessionIdle: set.SessionIdle,
 		SessionMax: set.SessionMax, InvitationTTL: set.InvitationTTL, MaxUpload: set.MaxUpload, DataDir: set.DataDir,
-		PasswordChecks: set.PasswordChecks}
-	return cfg.withDefaults().settings()
+		PasswordChecks: set.PasswordChecks, Connectors: set.Connectors}
+	out := cfg.withDefaults().settings()
+	out.Secrets = set.Secrets
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -20,6 +21,10 @@ type Needs struct {
 	// sets it: any other command stops when the key is missing, so that a
 	// mistyped --data-dir cannot start a second, unrelated ledger key.
 	CreateKey bool
+	// Secrets opens the key that seals connection credentials (from
+	// ATTEST_SECRET_KEY or the key file), for anything that adds, checks or
+	// collects connections. CreateKey also creates a missing key file.
+	Secrets bool
 }
 
 // Open is the composition root: it validates the configuration, opens and
@@ -68,7 +73,36 @@ func Open(ctx context.Context, cfg Config, needs Needs) (*Services, error) {
 			return nil, err
 		}
 	}
-	return NewServices(db, blobs, key, cat, cfg.settings()), nil
+	set := cfg.settings()
+	if needs.Secrets || needs.CreateKey {
+		box, err := openSecrets(cfg, needs.CreateKey)
+		if err != nil {
+			if blobs != nil {
+				blobs.Close()
+			}
+			db.Close()
+			return nil, err
+		}
+		set.Secrets = box
+	}
+	return NewServices(db, blobs, key, cat, set), nil
+}
+
+// openSecrets loads the keys that seal connection credentials: from
+// ATTEST_SECRET_KEY when set, otherwise from the key file, which `attest
+// serve` creates on first start. Losing the key loses every stored
+// credential, hence the warning when it is made.
+func openSecrets(cfg Config, create bool) (*secret.Box, error) {
+	path := secret.KeyFilePath(cfg.DataDir, cfg.SecretKeyFile)
+	keys, created, err := secret.Load(cfg.SecretKey, path, create)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		cfg.Log.Warn("created the install's secret key, which seals connection credentials: back it up with the database, since without it they cannot be opened",
+			"path", path, "key_id", keys[0].ID())
+	}
+	return secret.New(keys...)
 }
 
 // Close releases the blob store and the database.

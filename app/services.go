@@ -5,11 +5,14 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/chain"
+	"github.com/attest-hq/attest/connection"
+	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
@@ -39,6 +42,11 @@ type Services struct {
 	Members    *account.Members
 	Users      *account.Users
 
+	// Secrets seals connection credentials; nil for commands that need none
+	// (Needs.Secrets).
+	Secrets     attest.SecretBox
+	Connections *connection.Service
+
 	settings Settings
 }
 
@@ -52,8 +60,10 @@ type Settings struct {
 	SessionMax     time.Duration
 	InvitationTTL  time.Duration
 	MaxUpload      int64
-	PasswordChecks int    // password checks at once
-	DataDir        string // where ledger heads are saved beside the database (and in the bucket, with S3 blobs)
+	PasswordChecks int                // password checks at once
+	DataDir        string             // where ledger heads are saved beside the database (and in the bucket, with S3 blobs)
+	Secrets        attest.SecretBox   // seals connection credentials; nil: connections cannot be added or opened
+	Connectors     connector.Registry // nil: connector.Default()
 }
 
 // NewServices builds every use-case service over the opened parts.
@@ -72,7 +82,9 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Members:    &account.Members{DB: db, Now: set.Now, InvitationTTL: set.InvitationTTL, PasswordParams: set.PasswordParams},
 		Users: &account.Users{DB: db, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle,
 			SessionIdle: set.SessionIdle, SessionMax: set.SessionMax, MaxPasswordChecks: set.PasswordChecks},
-		settings: set,
+		Secrets:     set.Secrets,
+		Connections: &connection.Service{DB: db, Box: set.Secrets, Registry: set.Connectors, Now: set.Now, Log: set.Log},
+		settings:    set,
 	}
 }
 
@@ -82,5 +94,6 @@ func (s *Services) Web(baseURL string) web.Services {
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
+		Connections: s.Connections,
 	}
 }

@@ -18,6 +18,8 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/connector"
+	"github.com/attest-hq/attest/secret"
 )
 
 // env is the process environment, passed in so tests can set it.
@@ -26,6 +28,7 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	ctx            context.Context
+	connectors     connector.Registry // nil: connector.Default(); tests register their own
 }
 
 type command struct {
@@ -50,6 +53,11 @@ func commands() []command {
 		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle: attest verify FILE.zip --pubkey KEY", runVerify},
 		{"coverage", "Type 2 coverage per control: attest coverage --org SLUG --from DATE --to DATE [--tz ZONE] [--json]", runCoverage},
 		{"key show", "Print the install's public ledger key, which verifies its checkpoints and bundles", runKeyShow},
+		{"connection add", "Add a connection: --org SLUG --type TYPE --name NAME --set KEY=VALUE… [--secret-stdin] [--interval MINUTES]", runConnectionAdd},
+		{"connection list", "List an organization's connections and their last check: --org SLUG [--json]", runConnectionList},
+		{"connection check", "Check a connection's credential; exits 1 naming what is missing: --org SLUG --name NAME", runConnectionCheck},
+		{"connection remove", "Remove a connection and its credential: --org SLUG --name NAME", runConnectionRemove},
+		{"secrets rotate", "Make a new secret key current and re-seal every stored credential with it", runSecretsRotate},
 		{"gc", "Remove evidence blobs that no evidence refers to and older than a day: attest gc [--dry-run] [--older-than DURATION]", runGC},
 		{"help", "List commands, flags and environment variables", nil},
 	}
@@ -110,10 +118,11 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
-	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc"}},
-	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "secrets rotate"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "secrets rotate"}},
 	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "verify", "evidence add", "evidence export", "gc"}},
 	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "verify", "key show", "evidence add", "evidence export", "gc"}},
+	{"secret-key-file", "ATTEST_SECRET_KEY_FILE", "", "the keys sealing connection credentials, used when ATTEST_SECRET_KEY is not set; serve creates it on first start; default keys/secrets-aes256.key in the data directory", []string{"serve", "connection add", "connection check", "secrets rotate"}},
 	{"max-upload", "ATTEST_MAX_UPLOAD", "100MiB", "largest evidence file accepted (B, KiB, MiB or GiB)", []string{"serve", "evidence add"}},
 	{"base-url", "ATTEST_BASE_URL", "", "external URL for links (set-up, invitations); https:// marks cookies Secure; default http://ADDR", []string{"serve"}},
 	{"trust-proxy", "ATTEST_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (only behind a reverse proxy)", []string{"serve"}},
@@ -128,12 +137,13 @@ var settings = []setting{
 type flags struct {
 	fs     *flag.FlagSet
 	values map[string]*string
+	e      *env
 }
 
 // newFlags defines the settings that apply to cmd, plus any extra flags the
 // command adds before parse.
 func newFlags(cmd string, e *env) *flags {
-	f := &flags{fs: flag.NewFlagSet(cmd, flag.ContinueOnError), values: map[string]*string{}}
+	f := &flags{fs: flag.NewFlagSet(cmd, flag.ContinueOnError), values: map[string]*string{}, e: e}
 	f.fs.SetOutput(e.stderr)
 	for _, s := range settings {
 		for _, c := range s.commands {
@@ -272,6 +282,12 @@ func (f *flags) open(ctx context.Context, needs app.Needs) (*app.Services, error
 	if _, ok := f.values["signing-key"]; ok {
 		cfg.SigningKeyFile = f.str("signing-key")
 	}
+	if _, ok := f.values["secret-key-file"]; ok {
+		// The keys themselves come only from the environment, never a
+		// flag, which other users could read in the process list.
+		cfg.SecretKeyFile, cfg.SecretKey = f.str("secret-key-file"), f.e.getenv(secret.EnvKey)
+	}
+	cfg.Connectors = f.e.connectors
 	if _, ok := f.values["max-upload"]; ok {
 		var err error
 		if cfg.MaxUpload, err = f.bytes("max-upload"); err != nil {
@@ -326,6 +342,12 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "  verify FILE.zip --pubkey KEY           verify a bundle offline\n")
 	fmt.Fprintf(w, "  coverage --org SLUG --from DATE --to DATE [--tz ZONE] [--json]\n")
 	fmt.Fprintf(w, "  key show\n")
+	fmt.Fprintf(w, "  connection add --org SLUG --type TYPE --name NAME --set KEY=VALUE… [--secret-stdin] [--interval MINUTES]\n")
+	fmt.Fprintf(w, "      Prompts for the credential on a terminal; --secret-stdin reads all of standard input (a token or a PEM key).\n")
+	fmt.Fprintf(w, "  connection list --org SLUG [--json]\n")
+	fmt.Fprintf(w, "  connection check --org SLUG --name NAME   exit status 1 when the credential does not work or lacks a permission\n")
+	fmt.Fprintf(w, "  connection remove --org SLUG --name NAME\n")
+	fmt.Fprintf(w, "  secrets rotate                           the keys come from ATTEST_SECRET_KEY (current first) or the key file\n")
 	fmt.Fprintf(w, "  gc [--dry-run] [--older-than DURATION]  remove evidence blobs no evidence refers to (default: older than 24h)\n")
 	fmt.Fprintf(w, "\nQuick start: attest serve --demo\n")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -39,7 +40,8 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	cfg := app.Config{Addr: f.str("addr"), DatabaseURL: f.str("database-url"), DataDir: f.str("data-dir"),
-		BaseURL: f.str("base-url"), BlobURL: f.str("blob-url"), SigningKeyFile: f.str("signing-key"), Log: log, Out: e.stdout}
+		BaseURL: f.str("base-url"), BlobURL: f.str("blob-url"), SigningKeyFile: f.str("signing-key"), Log: log, Out: e.stdout,
+		SecretKeyFile: f.str("secret-key-file"), SecretKey: e.getenv(secret.EnvKey), Connectors: e.connectors}
 	if cfg.MaxUpload, err = f.bytes("max-upload"); err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ type tenant struct {
 	cuec          attest.CUEC
 	task          attest.Task
 	old, ev       attest.Evidence // ev supersedes old; both linked to control
+	conn          attest.Connection
 	col           attest.CollectionRun
 	result        attest.TestResult
 	exc           attest.TestException
@@ -95,6 +96,9 @@ func buildTenant(t *testing.T, db *store.DB, svc *evidence.Service, slug string)
 		Filename: "new.txt", ControlIDs: []int64{w.control.ID}, Supersedes: w.old.ID}, strings.NewReader("new "+slug))
 	must(t, err)
 	w.ev = ev
+	// Both organizations name their connection alike, so a lookup by name
+	// without its filter could return the other's.
+	w.conn = storetest.MustConnection(t, db, w.org, "github")
 	buildMonitoring(t, db, &w)
 	return w
 }
@@ -300,6 +304,33 @@ var tenantCases = []tenantCase{
 			t.Errorf("LastCheckpoint of a = %+v, %v", c, err)
 		}
 	}},
+	{"Connections", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Connections(ctx, a.org.ID)
+		presence(t, "Connections", list, err, func(c attest.Connection) bool { return c.ID == a.conn.ID },
+			func(c attest.Connection) bool { return c.ID == b.conn.ID || c.OrgID != a.org.ID })
+	}},
+	{"Connection", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if c, err := db.Connection(ctx, a.org.ID, a.conn.ID); err != nil || c.Name != "github" || c.Settings["org"] != "github" {
+			t.Errorf("a's own connection: %+v, %v", c, err)
+		}
+		_, err := db.Connection(ctx, a.org.ID, b.conn.ID)
+		wantNotFound(t, "connection", err)
+	}},
+	{"ConnectionByName", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		// Both are called "github": only a's may come back.
+		if c, err := db.ConnectionByName(ctx, a.org.ID, "github"); err != nil || c.ID != a.conn.ID {
+			t.Errorf("a's connection by name: %+v, %v", c, err)
+		}
+		_, err := db.ConnectionByName(ctx, a.org.ID, "other")
+		wantNotFound(t, "connection by name", err)
+	}},
+	{"ConnectionSecret", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if s, err := db.ConnectionSecret(ctx, a.org.ID, a.conn.ID); err != nil || string(s) != "sealed github" {
+			t.Errorf("a's own sealed secret: %q, %v", s, err)
+		}
+		_, err := db.ConnectionSecret(ctx, a.org.ID, b.conn.ID)
+		wantNotFound(t, "connection secret", err)
+	}},
 
 	// Writes by ID: b's record through a is ENOTFOUND and stays as it was.
 	{"UpdateControl", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
@@ -328,6 +359,32 @@ var tenantCases = []tenantCase{
 		wantNotFound(t, "task update", db.UpdateTask(ctx, &k))
 		if got, err := db.Task(ctx, b.org.ID, b.task.ID); err != nil || got.Title != b.task.Title {
 			t.Errorf("b's task after a's update: %+v, %v", got, err)
+		}
+	}},
+	{"SetConnectionSecret", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "connection secret (write)", db.SetConnectionSecret(ctx, a.org.ID, b.conn.ID, []byte("taken over")))
+		if s, err := db.ConnectionSecret(ctx, b.org.ID, b.conn.ID); err != nil || string(s) != "sealed github" {
+			t.Errorf("b's secret after a's write: %q, %v", s, err)
+		}
+	}},
+	{"SaveConnectionCheck", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "connection check", db.SaveConnectionCheck(ctx, a.org.ID, b.conn.ID, time.Now(), true, "taken over"))
+		if c, err := db.Connection(ctx, b.org.ID, b.conn.ID); err != nil || c.CheckOK || c.CheckMessage != "" || !c.CheckedAt.IsZero() {
+			t.Errorf("b's connection after a's check: %+v, %v", c, err)
+		}
+	}},
+	{"MarkConnectionCollected", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		now := time.Now()
+		wantNotFound(t, "connection collection", db.MarkConnectionCollected(ctx, a.org.ID, b.conn.ID, now))
+		due, err := db.DueConnections(ctx, now)
+		if err != nil || !slices.ContainsFunc(due, func(c attest.Connection) bool { return c.ID == b.conn.ID }) {
+			t.Errorf("b's connection is no longer due after a marked it collected: %+v, %v", due, err)
+		}
+	}},
+	{"DeleteConnection", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "connection (delete)", db.DeleteConnection(ctx, a.org.ID, b.conn.ID))
+		if _, err := db.Connection(ctx, b.org.ID, b.conn.ID); err != nil {
+			t.Errorf("b's connection after a's delete: %v", err)
 		}
 	}},
 	{"RevokeInvitation", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
@@ -579,6 +636,7 @@ var notTenantScoped = map[string]string{
 	"Map":                    "the service loads the control through the organization first (programme)",
 	"LinkEvidence":           "CreateEvidence checks each control's organization first",
 	"CreateSession":          "sessions belong to a user, not to an organization",
+	"CreateConnection":       "creates a record of the organization it names",
 	"AddCollection":          "creates a record of the organization it names",
 	"InsertResult":           "creates a record of the organization it names",
 	"AddResultChange":        "appends to the organization it names",

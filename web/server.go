@@ -20,6 +20,7 @@ import (
 
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
@@ -46,6 +47,8 @@ type Services struct {
 	Orgs       *account.Orgs
 	Members    *account.Members
 	Users      *account.Users
+
+	Connections *connection.Service
 }
 
 // Config is what the web layer needs from the application.

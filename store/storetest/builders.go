@@ -100,3 +100,16 @@ func MustTask(tb testing.TB, db *store.DB, org attest.Organization, title string
 	}
 	return t
 }
+
+// MustConnection creates an enabled, hourly connection of org named name, of
+// type "test" with setting org=name. Its sealed credential is the bytes
+// "sealed NAME": the store keeps them as they are, and tests of sealing use
+// the connection service.
+func MustConnection(tb testing.TB, db *store.DB, org attest.Organization, name string) attest.Connection {
+	tb.Helper()
+	c := attest.Connection{OrgID: org.ID, Type: "test", Name: name, Settings: map[string]string{"org": name}, IntervalMinutes: 60, Enabled: true}
+	if err := db.CreateConnection(tb.Context(), &c, []byte("sealed "+name)); err != nil {
+		tb.Fatalf("create connection %s: %v", name, err)
+	}
+	return c
+}
