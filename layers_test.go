@@ -20,6 +20,7 @@ var layers = map[string]int{
 	"blob":                  1,
 	"catalog":               1,
 	"readiness":             1,
+	"monitor/engine":        1, // pure: test definitions in CEL, evaluation
 	"secret":                1, // AES-256-GCM sealing of connection credentials
 	"connector":             2, // registry of connector types
 	"catalog/importer":      2,
@@ -28,6 +29,7 @@ var layers = map[string]int{
 	"chain":                 4,
 	"evidence":              5,
 	"connection":            5, // connections: settings, sealed credentials, checks
+	"monitor":               6, // runs collections and tests; results, history, exceptions, replay
 	"programme":             6,
 	"account":               6,
 	"evidence/evidencetest": 7,

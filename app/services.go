@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
@@ -46,6 +47,8 @@ type Services struct {
 	// (Needs.Secrets).
 	Secrets     attest.SecretBox
 	Connections *connection.Service
+	// Monitor runs collections and tests and answers for their results.
+	Monitor *monitor.Service
 
 	settings Settings
 }
@@ -71,7 +74,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	set = set.withDefaults()
 	p := programme.NewServices(db, cat)
 	ledger := &chain.Chain{Key: key, Heads: chain.Stores(set.DataDir, blobs)}
-	return &Services{
+	s := &Services{
 		DB: db, Blobs: blobs, Key: key, Catalog: cat, Ledger: ledger,
 		Evidence:   &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: set.MaxUpload, Heads: ledger.Heads, Ledger: ledger},
 		Controls:   p.Controls,
@@ -82,10 +85,17 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Members:    &account.Members{DB: db, Now: set.Now, InvitationTTL: set.InvitationTTL, PasswordParams: set.PasswordParams},
 		Users: &account.Users{DB: db, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle,
 			SessionIdle: set.SessionIdle, SessionMax: set.SessionMax, MaxPasswordChecks: set.PasswordChecks},
-		Secrets:     set.Secrets,
-		Connections: &connection.Service{DB: db, Box: set.Secrets, Registry: set.Connectors, Now: set.Now, Log: set.Log},
-		settings:    set,
+		Secrets:  set.Secrets,
+		settings: set,
 	}
+	s.Connections = &connection.Service{DB: db, Box: set.Secrets, Registry: set.Connectors, Now: set.Now, Log: set.Log}
+	var types []string
+	for _, spec := range set.Connectors.Specs() {
+		types = append(types, spec.ResourceTypes...)
+	}
+	s.Monitor = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledger, Connections: s.Connections, Connectors: set.Connectors,
+		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
+	return s
 }
 
 // Web is what the web layer's handlers work with.

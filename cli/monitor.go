@@ -50,7 +50,7 @@ func runMonitorRun(e *env, args []string) error {
 	if *orgSlug == "" {
 		return usagef("--org is required")
 	}
-	s, org, err := f.openOrg(e.ctx, app.Needs{Evidence: true}, *orgSlug)
+	s, org, err := f.openOrg(e.ctx, app.Needs{Evidence: true, Secrets: true}, *orgSlug)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/chain"
+	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/monitor/engine"
 	"github.com/attest-hq/attest/store"
@@ -43,8 +44,7 @@ type Service struct {
 	Blobs       blob.Store
 	Ledger      *chain.Chain
 	Connections Connections
-	// Connector returns the connector of a type (connector.Registry.Get).
-	Connector func(typ string) (attest.Connector, bool)
+	Connectors  connector.Registry
 	// Builtin are the tests Attest ships (catalog/tests), compiled once.
 	Builtin []*engine.Test
 	// ResourceTypes are the types the installed connectors collect: an
@@ -57,6 +57,17 @@ type Service struct {
 // LoadBuiltin compiles the shipped tests.
 func LoadBuiltin() ([]*engine.Test, error) {
 	return engine.LoadFS(catalog.TestFiles, engine.Options{})
+}
+
+// MustLoadBuiltin compiles the shipped tests or panics: they are embedded in
+// the binary, and catalog's tests compile every one of them, so a failure
+// here is a build that should not have shipped (as with template.Must).
+func MustLoadBuiltin() []*engine.Test {
+	tests, err := LoadBuiltin()
+	if err != nil {
+		panic("monitor: the shipped tests do not compile: " + err.Error())
+	}
+	return tests
 }
 
 func (s *Service) now() time.Time {
@@ -111,9 +122,9 @@ func (s *Service) Run(ctx context.Context, orgID, connectionID int64, only []att
 		return Report{}, err
 	}
 	defer clear(secret)
-	connector, ok := s.Connector(conn.Type)
-	if !ok {
-		return Report{}, attest.Errorf(attest.EINVALID, "connection %s has type %q, which this version of Attest does not know", conn.Name, conn.Type)
+	connector, err := s.Connectors.Get(conn.Type)
+	if err != nil {
+		return Report{}, fmt.Errorf("connection %s: %w", conn.Name, err)
 	}
 	spec := connector.Spec()
 	tests, err := s.Tests(ctx, orgID)

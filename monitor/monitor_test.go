@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/chain"
+	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/monitor"
