@@ -173,7 +173,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 		collected: map[int64]time.Time{}}
 	w.svc = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledgerChain, Connections: c, Builtin: tests, Now: w.clock,
 		ResourceTypes: []string{"github.repository"},
-		Connector:     func(typ string) (attest.Connector, bool) { return w.conn, typ == "fake" }}
+		Connectors:    connector.New(w.conn)}
 	w.ev = &evidence.Service{DB: db, Blobs: blobs, Key: key, Ledger: ledgerChain}
 	return w
 }
