@@ -7,6 +7,7 @@ import (
 
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 )
@@ -44,6 +45,13 @@ func Open(ctx context.Context, cfg Config, needs Needs) (*Services, error) {
 	if len(applied) > 0 {
 		cfg.Log.Info("database migrated", "database", db.String(), "versions", applied)
 	}
+	// River, the job queue, keeps its own tables beside Attest's.
+	if applied, err := jobs.Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	} else if len(applied) > 0 {
+		cfg.Log.Info("job queue tables migrated", "database", db.String(), "river_versions", applied)
+	}
 	cat, err := catalog.Load()
 	if err != nil {
 		db.Close()
@@ -68,7 +76,12 @@ func Open(ctx context.Context, cfg Config, needs Needs) (*Services, error) {
 			return nil, err
 		}
 	}
-	return NewServices(db, blobs, key, cat, cfg.settings()), nil
+	s := NewServices(db, blobs, key, cat, cfg.settings())
+	if err := s.openJobs(cfg); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Close releases the blob store and the database.

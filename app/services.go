@@ -11,6 +11,7 @@ import (
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/chain"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
@@ -38,6 +39,9 @@ type Services struct {
 	Orgs       *account.Orgs
 	Members    *account.Members
 	Users      *account.Users
+	// Jobs queues and runs collections; nil while no Runner is hooked up
+	// (see monitoringJobs in jobs.go).
+	Jobs *jobs.Jobs
 
 	settings Settings
 }
