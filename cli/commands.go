@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -55,6 +56,14 @@ func runServe(e *env, args []string) error {
 	if cfg.ShutdownTimeout, err = f.duration("shutdown-timeout"); err != nil {
 		return err
 	}
+	jobs, err := f.boolean("jobs")
+	if err != nil {
+		return err
+	}
+	cfg.NoJobs = !jobs
+	if cfg.Workers, err = f.count("workers", app.MaxWorkers); err != nil {
+		return err
+	}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err} // a setting that cannot work is a wrong call: exit 2
 	}
@@ -79,6 +88,11 @@ func runMigrate(e *env, args []string) error {
 	defer db.Close()
 	applied, err := db.Migrate(e.ctx)
 	if err != nil {
+		return err
+	}
+	// The job queue's tables too. River numbers its versions on its own; the
+	// schema version printed is Attest's.
+	if _, err := jobs.Migrate(e.ctx, db); err != nil {
 		return err
 	}
 	cur, _, err := db.SchemaVersion(e.ctx)
