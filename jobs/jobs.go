@@ -270,8 +270,9 @@ type State struct {
 }
 
 // Status reports a collection job's progress. The job belongs to
-// State.OrgID: a caller answering a person must check that it is theirs.
-// Finished jobs are kept for a day (River's retention), then not found.
+// State.OrgID: a caller answering a person uses StatusFor, or checks that it
+// is theirs. Finished jobs are kept for a day (River's retention), then not
+// found.
 func (j *Jobs) Status(ctx context.Context, jobID int64) (State, error) {
 	row, err := j.client.JobGet(ctx, jobID)
 	if errors.Is(err, rivertype.ErrNotFound) || (err == nil && row.Kind != collectArgs{}.Kind()) {
@@ -281,4 +282,14 @@ func (j *Jobs) Status(ctx context.Context, jobID int64) (State, error) {
 		return State{}, fmt.Errorf("job %d: %w", jobID, err)
 	}
 	return stateOf(row)
+}
+
+// StatusFor is Status for a person of organization orgID: another
+// organization's job is not found, as if it did not exist.
+func (j *Jobs) StatusFor(ctx context.Context, orgID, jobID int64) (State, error) {
+	s, err := j.Status(ctx, jobID)
+	if err == nil && s.OrgID != orgID {
+		return State{}, attest.Errorf(attest.ENOTFOUND, "job %d not found", jobID)
+	}
+	return s, err
 }

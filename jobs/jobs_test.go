@@ -202,6 +202,12 @@ func TestEnqueuedJobCallsTheRunner(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("runner calls %+v, want %+v", got, want)
 		}
+		if s, err := j.StatusFor(t.Context(), 3, id); err != nil || s.Status != Done {
+			t.Fatalf("status for its own organization: %+v, %v", s, err)
+		}
+		if s, err := j.StatusFor(t.Context(), 4, id); attest.ErrorCode(err) != attest.ENOTFOUND || s != (State{}) {
+			t.Fatalf("status for another organization: %+v, %v; want not found", s, err)
+		}
 		if _, err := j.Status(t.Context(), id+1000); attest.ErrorCode(err) != attest.ENOTFOUND {
 			t.Fatalf("status of an unknown job: %v, want not found", err)
 		}
@@ -374,6 +380,14 @@ func TestStartSchedulesDueConnections(t *testing.T) {
 			}
 		case <-time.After(30 * time.Second):
 			t.Fatal("the schedule never ran the due connection")
+		}
+		// The schedule job itself is no collection: Status does not report it.
+		res, err := j.client.JobList(t.Context(), river.NewJobListParams().Kinds(scheduleArgs{}.Kind()))
+		if err != nil || len(res.Jobs) == 0 {
+			t.Fatalf("schedule jobs: %v, %v", res, err)
+		}
+		if _, err := j.Status(t.Context(), res.Jobs[0].ID); attest.ErrorCode(err) != attest.ENOTFOUND {
+			t.Fatalf("status of the schedule job: %v, want not found", err)
 		}
 	})
 }
