@@ -194,7 +194,7 @@ func TestEnqueuedJobCallsTheRunner(t *testing.T) {
 		}
 		start(t, j)
 		s = waitStatus(t, j, id, Done)
-		if s.Attempt != 1 || s.Error != "" || s.FinishedAt.IsZero() {
+		if s.Attempt != 1 || s.Error != "" || s.FinishedAt.Before(s.QueuedAt) || time.Since(s.QueuedAt).Abs() > time.Minute {
 			t.Fatalf("done: %+v", s)
 		}
 		got := rec.snapshot()
