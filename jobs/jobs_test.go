@@ -467,46 +467,49 @@ func TestPermanentErrors(t *testing.T) {
 }
 
 // Two processes (two River clients, each with its own connection pool) on one
-// PostgreSQL share the queue and never run the same job twice.
+// database share the queue and never run the same job twice. PostgreSQL is
+// where several workers make sense; SQLite is checked too, for a worker beside
+// serve on one machine.
 func TestTwoWorkersNeverRunAJobTwice(t *testing.T) {
-	url := storetest.URL(t, store.Postgres)
-	dbA, dbB := openDB(t, url), openDB(t, url)
-	rec := &recorder{fail: func(int64, int) error { time.Sleep(5 * time.Millisecond); return nil }}
-	cfg := Config{Workers: 4, PollInterval: 20 * time.Millisecond}
-	a := newJobs(t, dbA, cfg, runner{rec, "a"}, nil)
-	b := newJobs(t, dbB, cfg, runner{rec, "b"}, nil)
-	const n = 80
-	var ids []int64
-	for conn := int64(1); conn <= n; conn++ {
-		id, err := a.Enqueue(t.Context(), 1, conn, nil)
-		if err != nil {
-			t.Fatal(err)
+	each(t, func(t *testing.T, url string) {
+		dbA, dbB := openDB(t, url), openDB(t, url)
+		rec := &recorder{fail: func(int64, int) error { time.Sleep(5 * time.Millisecond); return nil }}
+		cfg := Config{Workers: 4, PollInterval: 20 * time.Millisecond}
+		a := newJobs(t, dbA, cfg, runner{rec, "a"}, nil)
+		b := newJobs(t, dbB, cfg, runner{rec, "b"}, nil)
+		const n = 80
+		var ids []int64
+		for conn := int64(1); conn <= n; conn++ {
+			id, err := a.Enqueue(t.Context(), 1, conn, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
 		}
-		ids = append(ids, id)
-	}
-	start(t, a)
-	start(t, b)
-	for _, id := range ids {
-		waitStatus(t, b, id, Done)
-	}
-	// Give a duplicate run every chance to show before counting.
-	time.Sleep(200 * time.Millisecond)
-	runs := map[int64]int{}
-	by := map[string]int{}
-	for _, c := range rec.snapshot() {
-		runs[c.ConnID]++
-		by[c.Worker]++
-	}
-	for conn := int64(1); conn <= n; conn++ {
-		if runs[conn] != 1 {
-			t.Errorf("connection %d ran %d times, want once", conn, runs[conn])
+		start(t, a)
+		start(t, b)
+		for _, id := range ids {
+			waitStatus(t, b, id, Done)
 		}
-	}
-	if len(runs) != n {
-		t.Errorf("%d connections ran, want %d", len(runs), n)
-	}
-	if by["a"] == 0 || by["b"] == 0 {
-		t.Errorf("runs per worker %v: both workers should have taken jobs", by)
-	}
-	t.Logf("runs per worker: %v", by)
+		// Give a duplicate run every chance to show before counting.
+		time.Sleep(200 * time.Millisecond)
+		runs := map[int64]int{}
+		by := map[string]int{}
+		for _, c := range rec.snapshot() {
+			runs[c.ConnID]++
+			by[c.Worker]++
+		}
+		for conn := int64(1); conn <= n; conn++ {
+			if runs[conn] != 1 {
+				t.Errorf("connection %d ran %d times, want once", conn, runs[conn])
+			}
+		}
+		if len(runs) != n {
+			t.Errorf("%d connections ran, want %d", len(runs), n)
+		}
+		if by["a"] == 0 || by["b"] == 0 {
+			t.Errorf("runs per worker %v: both workers should have taken jobs", by)
+		}
+		t.Logf("runs per worker: %v", by)
+	})
 }
