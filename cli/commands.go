@@ -56,11 +56,11 @@ func runServe(e *env, args []string) error {
 	if cfg.ShutdownTimeout, err = f.duration("shutdown-timeout"); err != nil {
 		return err
 	}
-	jobs, err := f.boolean("jobs")
+	inProcess, err := f.boolean("jobs")
 	if err != nil {
 		return err
 	}
-	cfg.NoJobs = !jobs
+	cfg.NoJobs = !inProcess
 	if cfg.Workers, err = f.count("workers", app.MaxWorkers); err != nil {
 		return err
 	}
