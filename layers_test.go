@@ -34,6 +34,7 @@ var layers = map[string]int{
 	"account":               6,
 	"evidence/evidencetest": 7,
 	"demo":                  7,
+	"jobs":                  7, // the only package importing River
 	"web":                   8,
 	"web/ui":                9,
 	"web/api":               9,

@@ -115,10 +115,18 @@ func (a *App) Run(ctx context.Context) error {
 	jctx, stopJanitor := context.WithCancel(ctx)
 	defer stopJanitor()
 	go a.janitor(jctx)
+	stopJobs, err := a.startJobs(ctx)
+	if err != nil {
+		a.closeAll()
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.ln) }()
 	select {
 	case err := <-errc:
+		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+		stopJobs(sctx)
+		cancel()
 		a.Blobs.Close()
 		a.DB.Close()
 		if errors.Is(err, http.ErrServerClosed) {
@@ -130,7 +138,8 @@ func (a *App) Run(ctx context.Context) error {
 	a.cfg.Log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
-	err := a.server.Shutdown(sctx)
+	err = a.server.Shutdown(sctx)
+	stopJobs(sctx)
 	a.Blobs.Close()
 	a.DB.Close()
 	if err != nil {
@@ -165,6 +174,25 @@ func (a *App) janitor(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// startJobs runs collection jobs in this process, unless the configuration
+// leaves them to an `attest worker` (NoJobs) or monitoring is not hooked up.
+// The returned function stops them, letting running ones finish while ctx lasts.
+func (a *App) startJobs(ctx context.Context) (stop func(context.Context), err error) {
+	j := a.Services.Jobs
+	if j == nil || a.cfg.NoJobs {
+		return func(context.Context) {}, nil
+	}
+	if err := j.Start(ctx); err != nil {
+		return nil, err
+	}
+	a.cfg.Log.Info("running jobs in this process")
+	return func(ctx context.Context) {
+		if err := j.Stop(ctx); err != nil {
+			a.cfg.Log.Warn("stopping jobs", "err", err)
+		}
+	}, nil
 }
 
 func (a *App) closeAll() {

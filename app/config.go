@@ -10,6 +10,7 @@ import (
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/connector"
+	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/secret"
 )
 
@@ -33,6 +34,14 @@ type Config struct {
 	InvitationTTL   time.Duration // 0 → 7 days
 	Demo            bool
 	ShutdownTimeout time.Duration // 0 → 30 seconds
+	// Jobs: serve runs collection jobs in-process unless NoJobs (then an
+	// `attest worker` runs them); Workers is how many at once (0 → jobs.DefaultWorkers).
+	NoJobs  bool
+	Workers int
+	// JobRunner and JobScheduler, when set, replace the services' own (see
+	// monitoringJobs): for tests.
+	JobRunner    jobs.Runner
+	JobScheduler jobs.Scheduler
 
 	Log            *slog.Logger       // nil → discard
 	Out            io.Writer          // where set-up links and demo logins are printed; nil → discard
@@ -50,6 +59,7 @@ const (
 	DefaultSessionMax            = 7 * 24 * time.Hour
 	DefaultInvitationTTL         = 7 * 24 * time.Hour
 	DefaultShutdownTimeout       = 30 * time.Second
+	MaxWorkers                   = 100
 )
 
 // withDefaults returns cfg with every left-out setting filled in.
@@ -112,6 +122,9 @@ func (cfg Config) Validate() error {
 		if _, err := secret.ParseKeys(secret.EnvKey, cfg.SecretKey); err != nil {
 			return attest.Invalid(secret.EnvKey, "%s", strings.TrimPrefix(err.Error(), secret.EnvKey+": "))
 		}
+	}
+	if cfg.Workers < 0 || cfg.Workers > MaxWorkers {
+		return attest.Invalid("--workers (ATTEST_WORKERS)", "want 1 to %d collections at once, got %d", MaxWorkers, cfg.Workers)
 	}
 	if cfg.PasswordChecks < 0 {
 		return attest.Invalid("password checks", "must be positive, got %d", cfg.PasswordChecks)

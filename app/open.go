@@ -7,6 +7,7 @@ import (
 
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
@@ -49,6 +50,13 @@ func Open(ctx context.Context, cfg Config, needs Needs) (*Services, error) {
 	if len(applied) > 0 {
 		cfg.Log.Info("database migrated", "database", db.String(), "versions", applied)
 	}
+	// River, the job queue, keeps its own tables beside Attest's.
+	if applied, err := jobs.Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	} else if len(applied) > 0 {
+		cfg.Log.Info("job queue tables migrated", "database", db.String(), "river_versions", applied)
+	}
 	cat, err := catalog.Load()
 	if err != nil {
 		db.Close()
@@ -85,7 +93,12 @@ func Open(ctx context.Context, cfg Config, needs Needs) (*Services, error) {
 		}
 		set.Secrets = box
 	}
-	return NewServices(db, blobs, key, cat, set), nil
+	s := NewServices(db, blobs, key, cat, set)
+	if err := s.openJobs(cfg); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // openSecrets loads the keys that seal connection credentials: from

@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
@@ -42,6 +43,9 @@ type Services struct {
 	Orgs       *account.Orgs
 	Members    *account.Members
 	Users      *account.Users
+	// Jobs queues and runs collections; nil while no Runner is hooked up
+	// (see monitoringJobs in jobs.go).
+	Jobs *jobs.Jobs
 
 	// Secrets seals connection credentials; nil for commands that need none
 	// (Needs.Secrets).

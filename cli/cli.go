@@ -40,6 +40,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "Serve the web UI and the API, applying pending migrations first", runServe},
+		{"worker", "Run collection jobs without serving (scheduled, \"Run now\", webhooks); stops on SIGINT or SIGTERM", runWorker},
 		{"migrate", "Apply pending database migrations and exit", runMigrate},
 		{"version", "Print the version", runVersion},
 		{"org create", "Create an organization: attest org create SLUG --name NAME", runOrgCreate},
@@ -120,19 +121,21 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
-	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "secrets rotate", "monitor run", "test replay"}},
-	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "secrets rotate", "monitor run", "test replay"}},
-	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "verify", "evidence add", "evidence export", "gc", "monitor run", "test replay"}},
-	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "verify", "key show", "evidence add", "evidence export", "gc", "monitor run", "test replay"}},
-	{"secret-key-file", "ATTEST_SECRET_KEY_FILE", "", "the keys sealing connection credentials, used when ATTEST_SECRET_KEY is not set; serve creates it on first start; default keys/secrets-aes256.key in the data directory", []string{"serve", "connection add", "connection check", "secrets rotate", "monitor run"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "worker", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "secrets rotate", "monitor run", "test replay"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "worker", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "secrets rotate", "monitor run", "test replay"}},
+	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "worker", "verify", "evidence add", "evidence export", "gc", "monitor run", "test replay"}},
+	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "worker", "verify", "key show", "evidence add", "evidence export", "gc", "monitor run", "test replay"}},
+	{"secret-key-file", "ATTEST_SECRET_KEY_FILE", "", "the keys sealing connection credentials, used when ATTEST_SECRET_KEY is not set; serve creates it on first start; default keys/secrets-aes256.key in the data directory", []string{"serve", "worker", "connection add", "connection check", "secrets rotate", "monitor run"}},
 	{"max-upload", "ATTEST_MAX_UPLOAD", "100MiB", "largest evidence file accepted (B, KiB, MiB or GiB)", []string{"serve", "evidence add"}},
 	{"base-url", "ATTEST_BASE_URL", "", "external URL for links (set-up, invitations); https:// marks cookies Secure; default http://ADDR", []string{"serve"}},
 	{"trust-proxy", "ATTEST_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (only behind a reverse proxy)", []string{"serve"}},
 	{"session-idle", "ATTEST_SESSION_IDLE", "12h", "sign a session out after this long without use", []string{"serve"}},
-	{"shutdown-timeout", "ATTEST_SHUTDOWN_TIMEOUT", "30s", "how long to let in-flight requests finish on SIGTERM", []string{"serve"}},
+	{"shutdown-timeout", "ATTEST_SHUTDOWN_TIMEOUT", "30s", "how long to let in-flight requests and running jobs finish on SIGTERM", []string{"serve", "worker"}},
 	{"demo", "ATTEST_DEMO", "false", "create (or refresh) a demo organization and print its logins", []string{"serve"}},
-	{"log-format", "ATTEST_LOG_FORMAT", "auto", "text, json, or auto (text on a terminal, JSON otherwise)", []string{"serve"}},
-	{"log-level", "ATTEST_LOG_LEVEL", "info", "debug, info, warn or error", []string{"serve"}},
+	{"jobs", "ATTEST_JOBS", "true", "run collection jobs in this process; false leaves them to attest worker", []string{"serve"}},
+	{"workers", "ATTEST_WORKERS", "4", "collections run at once by this process", []string{"serve", "worker"}},
+	{"log-format", "ATTEST_LOG_FORMAT", "auto", "text, json, or auto (text on a terminal, JSON otherwise)", []string{"serve", "worker"}},
+	{"log-level", "ATTEST_LOG_LEVEL", "info", "debug, info, warn or error", []string{"serve", "worker"}},
 }
 
 // flags holds one command's parsed settings.

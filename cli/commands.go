@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
 )
@@ -57,6 +58,14 @@ func runServe(e *env, args []string) error {
 	if cfg.ShutdownTimeout, err = f.duration("shutdown-timeout"); err != nil {
 		return err
 	}
+	inProcess, err := f.boolean("jobs")
+	if err != nil {
+		return err
+	}
+	cfg.NoJobs = !inProcess
+	if cfg.Workers, err = f.count("workers", app.MaxWorkers); err != nil {
+		return err
+	}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err} // a setting that cannot work is a wrong call: exit 2
 	}
@@ -81,6 +90,11 @@ func runMigrate(e *env, args []string) error {
 	defer db.Close()
 	applied, err := db.Migrate(e.ctx)
 	if err != nil {
+		return err
+	}
+	// The job queue's tables too. River numbers its versions on its own; the
+	// schema version printed is Attest's.
+	if _, err := jobs.Migrate(e.ctx, db); err != nil {
 		return err
 	}
 	cur, _, err := db.SchemaVersion(e.ctx)

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/jobs"
+	"github.com/attest-hq/attest/monitor"
+)
+
+// monitoringJobs is where background collections meet the services that do
+// the work: the Runner collects and tests a connection (the monitoring
+// service), the Scheduler names the connections due (the connection service).
+// A process opened without the blob store, the ledger key or the secret key
+// (most CLI commands) cannot collect, so it gets no job client.
+func (s *Services) monitoringJobs() (jobs.Runner, jobs.Scheduler) {
+	if s.Monitor == nil || s.Blobs == nil || s.Key == nil || s.Secrets == nil {
+		return nil, nil
+	}
+	return monitorRunner{s.Monitor}, s.Connections
+}
+
+// monitorRunner runs a collection for a job; the report stays in the database.
+type monitorRunner struct{ m *monitor.Service }
+
+func (r monitorRunner) Run(ctx context.Context, orgID, connectionID int64, only []attest.ResourceRef) error {
+	_, err := r.m.Run(ctx, orgID, connectionID, only)
+	return err
+}
+
+// openJobs builds the job client when there is a Runner: Config's, for tests,
+// or the services' own (monitoringJobs).
+func (s *Services) openJobs(cfg Config) error {
+	run, sched := cfg.JobRunner, cfg.JobScheduler
+	if run == nil {
+		run, sched = s.monitoringJobs()
+	}
+	if run == nil {
+		return nil
+	}
+	var err error
+	s.Jobs, err = jobs.New(s.DB, jobs.Config{Workers: cfg.Workers, Log: cfg.Log.With("component", "jobs"), Now: cfg.Now}, run, sched)
+	return err
+}
+
+// Work runs jobs in this process until ctx is cancelled (`attest worker`),
+// then lets running collections finish for up to stopTimeout before
+// cancelling them; cancelled ones go back to the queue.
+func (s *Services) Work(ctx context.Context, stopTimeout time.Duration) error {
+	if s.Jobs == nil {
+		return errors.New("monitoring is not available in this build: there is no collection job to run")
+	}
+	if err := s.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	s.settings.Log.Info("worker running jobs", "database", s.DB.String())
+	<-ctx.Done()
+	s.settings.Log.Info("worker stopping", "timeout", stopTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+	defer cancel()
+	if err := s.Jobs.Stop(sctx); err != nil {
+		return fmt.Errorf("stop worker: %w", err)
+	}
+	s.settings.Log.Info("worker stopped")
+	return nil
+}
