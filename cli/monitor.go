@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -11,6 +12,9 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/monitor/engine"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -135,8 +139,13 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func runTestReplay(e *env, args []string) error {
 	f := newFlags("test replay", e)
-	orgSlug := f.fs.String("org", "", "organization slug")
+	orgSlug := f.fs.String("org", "", "organization slug (with --result)")
 	resultID := f.fs.String("result", "", "the result's ID (from attest monitor run, the API or the UI)")
+	bundle := f.fs.String("bundle", "", "replay from an export bundle instead of the database: FILE.zip")
+	pubkey := f.fs.String("pubkey", "", "with --bundle: the install's public key, to verify the bundle first")
+	snapshot := f.fs.String("snapshot", "", "with --bundle: the collection (snapshot record) id, col_…")
+	version := f.fs.String("test-version", "", "with --bundle: the test version, sha256:…")
+	resource := f.fs.String("resource", "", "with --bundle: the resource as TYPE:KEY, e.g. github.repository:acme/api")
 	rest, err := f.parse(args, e)
 	if err != nil {
 		return err
@@ -144,8 +153,11 @@ func runTestReplay(e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
+	if *bundle != "" {
+		return replayFromBundle(e, *bundle, *pubkey, *snapshot, *version, *resource)
+	}
 	if *orgSlug == "" || *resultID == "" {
-		return usagef("--org and --result are required")
+		return usagef("--org and --result are required (or --bundle with --pubkey, --snapshot, --test-version and --resource)")
 	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(*resultID, "#"), 10, 64)
 	if err != nil || id <= 0 {
@@ -165,9 +177,86 @@ func runTestReplay(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "test version %s\nsnapshot %s (sha256 %s, collected %s)\n", r.TestVersion, rp.Collection.UID,
 		rp.Collection.SnapshotSHA256, rp.Collection.StartedAt.Format(time.RFC3339))
 	fmt.Fprintf(e.stdout, "stored:   %s  %s\nreplayed: %s  %s\n", r.Status, oneLine(r.Message), rp.Verdict.Status, oneLine(rp.Verdict.Message))
+	fmt.Fprintf(e.stdout, "offline: attest test replay --bundle FILE.zip --pubkey KEY --snapshot %s --test-version %s --resource %s:%s\n",
+		rp.Collection.UID, r.TestVersion, r.Resource.Type, r.Resource.Key)
 	if !rp.Same {
 		return fmt.Errorf("the replayed verdict differs from the stored one")
 	}
 	fmt.Fprintln(e.stdout, "same verdict")
+	return nil
+}
+
+// replayFromBundle re-derives a verdict from an export bundle alone: it
+// verifies the bundle with the public key, then evaluates the test version
+// recorded in it on the resource in the snapshot file it carries.
+func replayFromBundle(e *env, path, pubkey, snapshot, version, resource string) error {
+	for flag, v := range map[string]string{"--snapshot": snapshot, "--test-version": version, "--resource": resource} {
+		if v == "" {
+			return usagef("%s is required with --bundle", flag)
+		}
+	}
+	typ, key, ok := strings.Cut(resource, ":")
+	if !ok || typ == "" || key == "" {
+		return usagef("--resource: want TYPE:KEY, such as github.repository:acme/api (got %q)", resource)
+	}
+	if err := verifyBundle(e, path, pubkey); err != nil {
+		return err
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	info, err := file.Stat()
+	if err != nil {
+		return err
+	}
+	b, err := ledger.OpenBundle(file, info.Size())
+	if err != nil {
+		return err
+	}
+	rec, ok := b.Record(ledger.RecordTypeSnapshot, snapshot)
+	if !ok {
+		return attest.Invalid("snapshot", "the bundle has no snapshot %s", snapshot)
+	}
+	var snapRec struct {
+		StartedAt string `json:"started_at"`
+	}
+	if err := json.Unmarshal(rec.Record, &snapRec); err != nil {
+		return fmt.Errorf("snapshot %s: %w", snapshot, err)
+	}
+	at, err := time.Parse("2006-01-02T15:04:05.000000Z", snapRec.StartedAt)
+	if err != nil {
+		return fmt.Errorf("snapshot %s: started_at: %w", snapshot, err)
+	}
+	sha, _, _, err := rec.File()
+	if err != nil {
+		return err
+	}
+	rc, err := b.Open(sha)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	snap, err := monitor.ReadSnapshot(rc, sha)
+	if err != nil {
+		return err
+	}
+	vrec, ok := b.Record(ledger.RecordTypeTestVersion, version)
+	if !ok {
+		return attest.Invalid("test-version", "the bundle has no test version %s", version)
+	}
+	var tv struct {
+		Definition engine.Definition `json:"definition"`
+	}
+	if err := json.Unmarshal(vrec.Record, &tv); err != nil {
+		return fmt.Errorf("test version %s: %w", version, err)
+	}
+	v, err := monitor.ReplayVerdict(snap, tv.Definition, version, attest.ResourceRef{Type: typ, Key: key}, at)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s on %s %s, snapshot %s collected %s, test version %s\nverdict: %s  %s\n", tv.Definition.ID, typ, key,
+		snapshot, at.Format(time.RFC3339), version, v.Status, oneLine(v.Message))
 	return nil
 }
