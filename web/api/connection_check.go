@@ -10,11 +10,11 @@ import (
 // the outcome: 200 whether or not the credential works, since the check
 // itself succeeded; ok, identity and missing say the rest.
 func (h *Handler) apiCheckConnection(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	id, err := connectionID(r)
+	conn, err := h.LoadConnection(r, c)
 	if err != nil {
 		return err
 	}
-	res, err := h.Connections.Check(r.Context(), c.P, id)
+	res, err := h.Connections.Check(r.Context(), c.P, conn.ID)
 	if err != nil {
 		return err
 	}

@@ -7,11 +7,11 @@ import (
 )
 
 func (h *Handler) apiRemoveConnection(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	id, err := connectionID(r)
+	conn, err := h.LoadConnection(r, c)
 	if err != nil {
 		return err
 	}
-	if err := h.Connections.Remove(r.Context(), c.P, id); err != nil {
+	if err := h.Connections.Remove(r.Context(), c.P, conn.ID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

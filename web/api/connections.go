@@ -1,9 +1,6 @@
 package api
 
 import (
-	"net/http"
-	"strconv"
-
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/web"
 )
@@ -46,14 +43,4 @@ func toConnectionJSON(c attest.Connection) connectionJSON {
 		out.CheckedAt = web.RFC3339(c.CheckedAt)
 	}
 	return out
-}
-
-// connectionID reads {id}; one that is not a number is not found, like any
-// other ID the organization does not have.
-func connectionID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return 0, attest.Errorf(attest.ENOTFOUND, "connection not found")
-	}
-	return id, nil
 }

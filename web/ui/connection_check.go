@@ -9,15 +9,11 @@ import (
 // checkConnection checks the credential now and shows the outcome on the
 // page: who it acts as and each missing permission by name.
 func (h *Handler) checkConnection(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	id, err := loadConnectionID(r)
+	conn, err := h.LoadConnection(r, c)
 	if err != nil {
 		return err
 	}
-	conn, err := h.Connections.Get(r.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	res, err := h.Connections.Check(r.Context(), c.P, id)
+	res, err := h.Connections.Check(r.Context(), c.P, conn.ID)
 	if err != nil {
 		return err
 	}

@@ -7,15 +7,11 @@ import (
 )
 
 func (h *Handler) removeConnection(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	id, err := loadConnectionID(r)
+	conn, err := h.LoadConnection(r, c)
 	if err != nil {
 		return err
 	}
-	conn, err := h.Connections.Get(r.Context(), c.P, id)
-	if err != nil {
-		return err
-	}
-	if err := h.Connections.Remove(r.Context(), c.P, id); err != nil {
+	if err := h.Connections.Remove(r.Context(), c.P, conn.ID); err != nil {
 		return err
 	}
 	return h.Redirect(w, r, "/o/"+c.Org.Slug+"/connections", "The connection "+conn.Name+" and its credential were removed.")

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/web"
@@ -82,13 +81,4 @@ func (h *Handler) renderConnections(w http.ResponseWriter, r *http.Request, c *w
 	}
 	h.RenderForm(w, r, c, status, "connections", v, nil)
 	return nil
-}
-
-// loadConnectionID reads {id}; one that is not a number is not found.
-func loadConnectionID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return 0, attest.Errorf(attest.ENOTFOUND, "connection not found")
-	}
-	return id, nil
 }
