@@ -38,12 +38,15 @@ func (h *Handler) addConnection(w http.ResponseWriter, r *http.Request, c *web.C
 			in.Settings[s.Key] = v
 		}
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(f.Values["interval"])); err == nil {
-		in.IntervalMinutes = n
-	} else if strings.TrimSpace(f.Values["interval"]) != "" {
+	if strings.TrimSpace(f.Values["interval"]) == "" {
+		f.Values["interval"] = strconv.Itoa(connection.DefaultInterval)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(f.Values["interval"]))
+	if err != nil {
 		f.Errors["interval"] = "must be a whole number of minutes"
 		return h.renderConnections(w, r, c, http.StatusUnprocessableEntity, typ, f, nil)
 	}
+	in.IntervalMinutes = n
 	if len(strings.TrimSpace(string(in.Secret))) == 0 {
 		if file, _, err := r.FormFile("secret_file"); err == nil {
 			b, err := io.ReadAll(io.LimitReader(file, connection.MaxSecret+1))

@@ -3,7 +3,10 @@ package ui
 import (
 	"net/http"
 
+	"strconv"
+
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -61,7 +64,7 @@ func formField(field string, spec attest.ConnectorSpec) string {
 }
 
 func emptyConnectionForm() *web.Form {
-	return &web.Form{Values: map[string]string{"interval": "60"}, Errors: map[string]string{}}
+	return &web.Form{Values: map[string]string{"interval": strconv.Itoa(connection.DefaultInterval)}, Errors: map[string]string{}}
 }
 
 // renderConnections renders the page; posted is the form of the type just
