@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-
 	"strconv"
 
 	"github.com/attest-hq/attest"
