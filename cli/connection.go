@@ -134,7 +134,7 @@ func readSecret(e *env, fromStdin bool, label string) ([]byte, error) {
 func runConnectionList(e *env, args []string) error {
 	f := newFlags("connection list", e)
 	orgSlug := f.fs.String("org", "", "organization slug")
-	asJSON := f.fs.Bool("json", false, "print the connections as JSON (as GET /api/v1/orgs/{org}/connections does)")
+	asJSON := f.fs.Bool("json", false, "print the connections as a JSON array, with the fields of GET /api/v1/orgs/{org}/connections")
 	rest, err := f.parse(args, e)
 	if err != nil {
 		return err

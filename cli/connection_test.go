@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,6 +59,12 @@ func TestConnectionCommands(t *testing.T) {
 		t.Fatalf("before serve made the key: %+v", r)
 	}
 	keyPath := secret.KeyFilePath(dir, "")
+	if r := run("", "secrets", "rotate"); r.code != 1 || !strings.Contains(r.stderr, "no secret key at "+keyPath) {
+		t.Fatalf("rotate before serve made the key: %+v", r)
+	}
+	if _, err := os.Stat(keyPath); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("rotate without a key file made one: %v", err)
+	}
 	first, _, err := secret.LoadFile(keyPath, true) // what serve does on first start
 	if err != nil {
 		t.Fatal(err)

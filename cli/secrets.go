@@ -22,23 +22,8 @@ func runSecretsRotate(e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	path := secret.KeyFilePath(f.str("data-dir"), f.str("secret-key-file"))
-	fromEnv := strings.TrimSpace(e.getenv(secret.EnvKey)) != ""
-	if !fromEnv {
-		// Check the file before changing it: a wrong --data-dir must not
-		// start a key file of its own.
-		if _, _, err := secret.LoadFile(path, false); err != nil {
-			return err
-		}
-		k, err := secret.NewKey()
-		if err != nil {
-			return err
-		}
-		if err := secret.AddKey(path, k); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "new secret key %s is now first in %s; the older keys stay below it\n", k.ID(), path)
-	}
+	// Opening first checks the database and the keys as they are, so that a
+	// wrong --data-dir or database URL stops before the key file changes.
 	s, err := f.open(e.ctx, app.Needs{Secrets: true})
 	if err != nil {
 		return err
@@ -48,8 +33,25 @@ func runSecretsRotate(e *env, args []string) error {
 	if !ok {
 		return fmt.Errorf("the install's secret box cannot rotate keys")
 	}
-	if fromEnv {
+	if strings.TrimSpace(e.getenv(secret.EnvKey)) != "" {
 		fmt.Fprintf(e.stdout, "%s is set: re-sealing with its first key, %s\n", secret.EnvKey, box.CurrentID())
+	} else {
+		path := secret.KeyFilePath(f.str("data-dir"), f.str("secret-key-file"))
+		k, err := secret.NewKey()
+		if err != nil {
+			return err
+		}
+		if err := secret.AddKey(path, k); err != nil {
+			return err
+		}
+		keys, _, err := secret.LoadFile(path, false)
+		if err != nil {
+			return err
+		}
+		if box, err = secret.New(keys...); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "new secret key %s is now first in %s; the older keys stay below it\n", k.ID(), path)
 	}
 	r, err := s.Connections.Reseal(e.ctx, cliActor(), box)
 	if err != nil {

@@ -12,6 +12,7 @@ package connection
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -30,6 +31,18 @@ type Service struct {
 	Registry connector.Registry
 	Now      func() time.Time // nil: time.Now
 	Log      *slog.Logger     // nil: discard
+	// CheckTimeout bounds one check of a connection; 0: DefaultCheckTimeout.
+	CheckTimeout time.Duration
+}
+
+// DefaultCheckTimeout is how long a check waits for the provider.
+const DefaultCheckTimeout = 30 * time.Second
+
+func (s *Service) checkTimeout() time.Duration {
+	if s.CheckTimeout <= 0 {
+		return DefaultCheckTimeout
+	}
+	return s.CheckTimeout
 }
 
 // Input is a new connection as a person describes it.
@@ -198,14 +211,22 @@ func (s *Service) Check(ctx context.Context, p attest.Principal, id int64) (atte
 	if err != nil {
 		return attest.CheckResult{}, attest.Errorf(attest.ECONFLICT, "connection %s is of type %q, which this install has no connector for", conn.Name, conn.Type)
 	}
-	res, err := c.Check(ctx, attest.CollectRequest{Settings: conn.Settings, Secret: secret, Now: s.now()})
+	// A provider that does not answer must not hold the page (or the
+	// command) open: past CheckTimeout the check fails, saying so.
+	cctx, cancel := context.WithTimeout(ctx, s.checkTimeout())
+	res, err := c.Check(cctx, attest.CollectRequest{Settings: conn.Settings, Secret: secret, Now: s.now()})
+	cancel()
 	if err != nil {
 		if ctx.Err() != nil {
 			return attest.CheckResult{}, ctx.Err()
 		}
 		// The connector's error says what went wrong with the provider;
 		// connectors never put the credential in it.
-		res = attest.CheckResult{OK: false, Message: "The check could not complete: " + err.Error()}
+		msg := err.Error()
+		if errors.Is(err, context.DeadlineExceeded) {
+			msg = fmt.Sprintf("the provider did not answer within %s", s.checkTimeout())
+		}
+		res = attest.CheckResult{OK: false, Message: "The check could not complete: " + msg}
 	}
 	if len(res.Missing) > 0 {
 		res.OK = false

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -28,12 +29,15 @@ func (probe) Spec() attest.ConnectorSpec {
 	}, Permissions: []string{"members:read", "administration:read"}}
 }
 
-func (probe) Check(_ context.Context, req attest.CollectRequest) (attest.CheckResult, error) {
+func (probe) Check(ctx context.Context, req attest.CollectRequest) (attest.CheckResult, error) {
 	switch string(req.Secret) {
 	case "good-token":
 		return attest.CheckResult{OK: true, Identity: "bot@" + req.Settings["org"], Message: "The token reads everything needed"}, nil
 	case "limited-token":
 		return attest.CheckResult{OK: true, Identity: "bot@" + req.Settings["org"], Missing: []string{"administration:read"}}, nil
+	case "slow-token": // a provider that never answers
+		<-ctx.Done()
+		return attest.CheckResult{}, fmt.Errorf("GET /user: %w", ctx.Err())
 	}
 	return attest.CheckResult{}, errors.New("the API answered 401 Bad credentials")
 }
@@ -236,8 +240,14 @@ func TestCheckStoresTheOutcome(t *testing.T) {
 		if c.CheckOK || !strings.Contains(c.CheckMessage, "401") || c.CheckedAt.IsZero() {
 			t.Errorf("broken, stored: %+v", c)
 		}
+		slow, _ := s.Add(ctx, w.manager, input("slow", "slow-token"))
+		s.CheckTimeout = 10 * time.Millisecond
+		res, err = s.Check(ctx, w.manager, slow.ID)
+		if err != nil || res.OK || !strings.Contains(res.Message, "did not answer within 10ms") {
+			t.Fatalf("slow provider: %+v, %v", res, err)
+		}
 		acts, err := db.Activity(ctx, w.org.ID, attest.ActivityFilter{Action: "connection.checked"})
-		if err != nil || len(acts) != 3 {
+		if err != nil || len(acts) != 4 {
 			t.Fatalf("check entries: %+v, %v", acts, err)
 		}
 		for _, a := range acts {

@@ -133,7 +133,8 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 	items := []navItem{{Label: "Dashboard", Href: base}}
 	if c.Can(attest.ActRead) {
 		items = append(items, navItem{Label: "Controls", Href: base + "/controls"}, navItem{Label: "Criteria", Href: base + "/criteria"},
-			navItem{Label: "Scope", Href: base + "/scope"}, navItem{Label: "Evidence", Href: base + "/evidence"})
+			navItem{Label: "Scope", Href: base + "/scope"}, navItem{Label: "Evidence", Href: base + "/evidence"},
+			navItem{Label: "Connections", Href: base + "/connections"})
 	}
 	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"})
 	if c.Can(attest.ActRead) {

@@ -28,6 +28,16 @@ func (s *Services) LoadControl(r *http.Request, c *Ctx) (attest.Control, error) 
 	return s.DB.Control(r.Context(), c.Org.ID, id)
 }
 
+// LoadConnection reads the {id} connection of the request's organization, as
+// the principal may see it (never its credential).
+func (s *Services) LoadConnection(r *http.Request, c *Ctx) (attest.Connection, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return attest.Connection{}, attest.Errorf(attest.ENOTFOUND, "connection not found")
+	}
+	return s.Connections.Get(r.Context(), c.P, id)
+}
+
 // LoadEvidence reads the {id} evidence of the request's organization.
 func (s *Services) LoadEvidence(r *http.Request, c *Ctx) (attest.Evidence, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)

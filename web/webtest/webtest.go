@@ -26,6 +26,7 @@ import (
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
@@ -58,12 +59,14 @@ type Env struct {
 	T        *testing.T
 	DB       *store.DB
 	Evidence *evidence.Service
-	Srv      *web.Server
-	TS       *httptest.Server
-	Clock    *Clock
-	Alpha    attest.Organization
-	Beta     attest.Organization
-	Users    map[string]attest.User // admin, manager, employee, auditor, spare, outsider
+	// Connections registers Probe and seals with a fixed test key.
+	Connections *connection.Service
+	Srv         *web.Server
+	TS          *httptest.Server
+	Clock       *Clock
+	Alpha       attest.Organization
+	Beta        attest.Organization
+	Users       map[string]attest.User // admin, manager, employee, auditor, spare, outsider
 }
 
 // Start is the clock's time when an Env starts.
@@ -196,7 +199,8 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	}
 	t.Cleanup(func() { blobs.Close() })
 	_, key, _ := ed25519.GenerateKey(nil)
-	services := app.NewServices(db, blobs, key, fixture.cat, app.Settings{Now: c.Now, PasswordParams: auth.TestParams, MaxUpload: 1 << 20})
+	services := app.NewServices(db, blobs, key, fixture.cat, app.Settings{Now: c.Now, PasswordParams: auth.TestParams, MaxUpload: 1 << 20,
+		Secrets: testBox(), Connectors: connectors})
 	svc := services.Evidence
 	ws := services.Web("http://attest.test")
 	ws.Log = slog.New(slog.DiscardHandler)
@@ -206,7 +210,7 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &Env{T: t, DB: db, Evidence: svc, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
+	return &Env{T: t, DB: db, Evidence: svc, Connections: services.Connections, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
 }
 
 // Member adds a user of role to o, known to the Env as key.
