@@ -12,6 +12,8 @@ package connection
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -362,7 +364,11 @@ func (s *Service) Reseal(ctx context.Context, actor attest.Actor, box Resealer) 
 			if !changed {
 				continue
 			}
-			if err := tx.SetConnectionSecret(ctx, sc.OrgID, sc.ConnectionID, out); err != nil {
+			set := tx.SetConnectionSecret
+			if sc.Webhook {
+				set = tx.SetConnectionWebhookSecret
+			}
+			if err := set(ctx, sc.OrgID, sc.ConnectionID, out); err != nil {
 				return err
 			}
 			r.Resealed++
@@ -386,3 +392,60 @@ func (s *Service) Reseal(ctx context.Context, actor attest.Actor, box Resealer) 
 }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// NewWebhookSecret makes a new random webhook secret for a connection, seals
+// and stores it, and returns it in clear this once: the person sets it in the
+// provider's webhook settings. The previous secret stops working.
+func (s *Service) NewWebhookSecret(ctx context.Context, p attest.Principal, id int64) (string, error) {
+	if err := require(p, attest.ActEdit); err != nil {
+		return "", err
+	}
+	if s.Box == nil {
+		return "", errNoBox
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	secret := hex.EncodeToString(b)
+	sealed, err := s.Box.Seal([]byte(secret))
+	if err != nil {
+		return "", err
+	}
+	err = s.DB.Update(ctx, func(tx *store.Queries) error {
+		conn, err := tx.Connection(ctx, p.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetConnectionWebhookSecret(ctx, p.OrgID, id, sealed); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("connection.webhook_secret", "connection", idString(id),
+			fmt.Sprintf("Made a new webhook secret for connection %s (the previous one stops working)", conn.Name)))
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// OpenWebhook finds a connection by ID for an incoming webhook and opens its
+// webhook secret. ENOTFOUND covers both a missing connection and one without
+// a webhook secret, so a caller learns nothing it could not before.
+func (s *Service) OpenWebhook(ctx context.Context, id int64) (attest.Connection, []byte, error) {
+	conn, sealed, err := s.DB.ConnectionForWebhook(ctx, id)
+	if err != nil {
+		return conn, nil, err
+	}
+	if sealed == nil || !conn.Enabled {
+		return conn, nil, attest.Errorf(attest.ENOTFOUND, "connection not found")
+	}
+	if s.Box == nil {
+		return conn, nil, errNoBox
+	}
+	secret, err := s.Box.Open(sealed)
+	if err != nil {
+		return conn, nil, attest.Errorf(attest.ECONFLICT, "the webhook secret of connection %s cannot be opened with this install's secret key", conn.Name)
+	}
+	return conn, secret, nil
+}

@@ -396,3 +396,53 @@ func TestScheduleAcrossOrganizations(t *testing.T) {
 		}
 	})
 }
+
+func TestWebhookSecrets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		k1, _ := secret.NewKey()
+		k2, _ := secret.NewKey()
+		s := newService(t, db)
+		s.Box = newBox(t, k1)
+		a, b := newWorld(t, db, "a"), newWorld(t, db, "b")
+		c, err := s.Add(ctx, a.manager, input("gh", "good-token"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.OpenWebhook(ctx, c.ID); attest.ErrorCode(err) != attest.ENOTFOUND {
+			t.Errorf("a connection without a webhook secret accepted a webhook: %v", err)
+		}
+		if _, err := s.NewWebhookSecret(ctx, a.auditor, c.ID); attest.ErrorCode(err) != attest.EFORBIDDEN {
+			t.Errorf("an auditor made a webhook secret: %v", err)
+		}
+		if _, err := s.NewWebhookSecret(ctx, b.manager, c.ID); attest.ErrorCode(err) != attest.ENOTFOUND {
+			t.Errorf("another organization's manager made a's webhook secret: %v", err)
+		}
+		first, err := s.NewWebhookSecret(ctx, a.manager, c.ID)
+		if err != nil || len(first) != 64 {
+			t.Fatalf("NewWebhookSecret = %q, %v", first, err)
+		}
+		got, hook, err := s.OpenWebhook(ctx, c.ID)
+		if err != nil || string(hook) != first || got.OrgID != a.org.ID {
+			t.Fatalf("OpenWebhook = %+v %q, %v", got, hook, err)
+		}
+		second, _ := s.NewWebhookSecret(ctx, a.manager, c.ID)
+		if _, hook, _ := s.OpenWebhook(ctx, c.ID); second == first || string(hook) != second {
+			t.Errorf("a new secret did not replace the old one")
+		}
+		acts, _ := db.Activity(ctx, a.org.ID, attest.ActivityFilter{Action: "connection.webhook_secret"})
+		if len(acts) != 2 || strings.Contains(acts[0].Summary, second) {
+			t.Errorf("activity for webhook secrets: %+v", acts)
+		}
+		// Rotation re-seals webhook secrets with the credentials.
+		rotated := newBox(t, k2, k1)
+		r, err := s.Reseal(ctx, attest.Actor{Label: "cli:test", Via: attest.ViaCLI}, rotated)
+		if err != nil || r.Total != 2 || r.Resealed != 2 {
+			t.Fatalf("Reseal = %+v, %v; want the credential and the webhook secret", r, err)
+		}
+		s.Box = newBox(t, k2)
+		if _, hook, err := s.OpenWebhook(ctx, c.ID); err != nil || string(hook) != second {
+			t.Errorf("webhook secret after rotation: %q, %v", hook, err)
+		}
+	})
+}

@@ -167,17 +167,18 @@ type scanFunc func(dest ...any) error
 
 func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
-// SealedSecret is one stored credential, for re-sealing every one of them
-// with a new key.
+// SealedSecret is one stored secret (a credential, or a webhook secret when
+// Webhook is set), for re-sealing every one of them with a new key.
 type SealedSecret struct {
 	OrgID, ConnectionID int64
 	Sealed              []byte
+	Webhook             bool
 }
 
-// SealedSecrets returns every organization's sealed credentials. Only
-// `attest secrets rotate` reads them all.
+// SealedSecrets returns every organization's sealed credentials and webhook
+// secrets. Only `attest secrets rotate` reads them all.
 func (q *Queries) SealedSecrets(ctx context.Context) ([]SealedSecret, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT org_id, id, sealed_secret FROM connections ORDER BY org_id, id`)
+	rows, err := q.q.QueryContext(ctx, `SELECT org_id, id, sealed_secret, sealed_webhook_secret FROM connections ORDER BY org_id, id`)
 	if err != nil {
 		return nil, fmt.Errorf("sealed secrets: %w", err)
 	}
@@ -185,10 +186,33 @@ func (q *Queries) SealedSecrets(ctx context.Context) ([]SealedSecret, error) {
 	var out []SealedSecret
 	for rows.Next() {
 		var s SealedSecret
-		if err := rows.Scan(&s.OrgID, &s.ConnectionID, &s.Sealed); err != nil {
+		var hook []byte
+		if err := rows.Scan(&s.OrgID, &s.ConnectionID, &s.Sealed, &hook); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
+		if hook != nil {
+			out = append(out, SealedSecret{OrgID: s.OrgID, ConnectionID: s.ConnectionID, Sealed: hook, Webhook: true})
+		}
 	}
 	return out, rows.Err()
+}
+
+// SetConnectionWebhookSecret replaces the sealed webhook secret of one of the
+// organization's connections.
+func (q *Queries) SetConnectionWebhookSecret(ctx context.Context, orgID, id int64, sealed []byte) error {
+	return q.connectionExec(ctx, "seal webhook secret", `UPDATE connections SET sealed_webhook_secret = $1 WHERE org_id = $2 AND id = $3`, sealed, orgID, id)
+}
+
+// ConnectionForWebhook finds a connection by its ID alone, with its sealed
+// webhook secret (nil when it has none). A webhook's URL names only the
+// connection; the signature made with that connection's secret is what
+// proves the sender, so nothing is revealed before it is checked.
+func (q *Queries) ConnectionForWebhook(ctx context.Context, id int64) (attest.Connection, []byte, error) {
+	var c attest.Connection
+	var hook []byte
+	err := scanConnection(scanFunc(func(dest ...any) error {
+		return q.q.QueryRowContext(ctx, `SELECT `+connectionColumns+`, sealed_webhook_secret FROM connections WHERE id = $1`, id).Scan(append(dest, &hook)...)
+	}), &c)
+	return c, hook, notFound(err, "connection")
 }

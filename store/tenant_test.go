@@ -592,6 +592,12 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's exception after a's revocation: %+v, %v", e, err)
 		}
 	}},
+	{"SetConnectionWebhookSecret", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "connection (webhook secret)", db.SetConnectionWebhookSecret(ctx, a.org.ID, b.conn.ID, []byte("a's")))
+		if _, hook, err := db.ConnectionForWebhook(ctx, b.conn.ID); err != nil || hook != nil {
+			t.Errorf("b's webhook secret after a set its own: %q, %v", hook, err)
+		}
+	}},
 	{"DeleteResult", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		wantNotFound(t, "result (delete)", db.DeleteResult(ctx, a.org.ID, b.result.ID))
 		if _, err := db.Result(ctx, b.org.ID, b.result.ID); err != nil {
@@ -643,6 +649,7 @@ var notTenantScoped = map[string]string{
 	"AddTestRun":             "appends to the organization it names",
 	"AddException":           "creates a record of the organization it names",
 	"SaveLedgerRecord":       "appends to the organization it names",
+	"ConnectionForWebhook":   "a webhook names only the connection; its signature, checked with that connection's secret, proves the sender",
 }
 
 func TestTenantIsolation(t *testing.T) {

@@ -123,6 +123,10 @@ CREATE TABLE test_exceptions (
 );
 CREATE INDEX test_exceptions_org ON test_exceptions (org_id, test_id, resource_key);
 
+-- A connection's webhook secret (sealed like its credential), which GitHub
+-- signs deliveries with; NULL until one is made.
+ALTER TABLE connections ADD COLUMN sealed_webhook_secret BLOB;
+
 -- The canonical bytes of every ledger record other than evidence (whose
 -- records live on its rows): snapshots, test versions, exceptions. Bundles
 -- carry them so a verifier can re-check each entry.
@@ -137,6 +141,7 @@ CREATE TABLE ledger_records (
 );
 
 -- +goose Down
+ALTER TABLE connections DROP COLUMN sealed_webhook_secret;
 DROP TABLE ledger_records;
 DROP TABLE test_exceptions;
 DROP TABLE custom_tests;
