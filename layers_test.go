@@ -38,6 +38,7 @@ var layers = map[string]int{
 	"web":                   8,
 	"web/ui":                9,
 	"web/api":               9,
+	"web/hooks":             9,  // providers' webhooks: verify, then queue a collection
 	"web/webtest":           12, // the full server for tests, built through app
 	"app":                   11,
 	"cli":                   12,

@@ -145,3 +145,12 @@ type Connection struct {
 	CheckOK      bool      `json:"check_ok"`
 	CheckMessage string    `json:"check_message"`
 }
+
+// WebhookReceiver is implemented by connectors whose provider sends webhooks
+// (POST /hooks/{type}/{connection}). Webhook verifies a delivery with the
+// connection's webhook secret and names the resources it changed, so that
+// only they are collected and tested again. A bad signature is EUNAUTHORIZED;
+// a delivery that names nothing to collect (a ping) returns no resources.
+type WebhookReceiver interface {
+	Webhook(header map[string][]string, body, secret []byte) ([]ResourceRef, error)
+}

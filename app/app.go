@@ -20,6 +20,7 @@ import (
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 	"github.com/attest-hq/attest/web/api"
+	"github.com/attest-hq/attest/web/hooks"
 	"github.com/attest-hq/attest/web/ui"
 )
 
@@ -65,7 +66,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Web, err = web.New(web.Config{
 		Services:      a.Services.Web(a.URL),
 		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy,
-	}, ui.Routes, api.Routes)
+	}, ui.Routes, api.Routes, hooks.Routes)
 	if err != nil {
 		a.closeAll()
 		return nil, err

@@ -108,6 +108,15 @@ func (s *Services) Web(baseURL string) web.Services {
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
-		Connections: s.Connections,
+		Connections: s.Connections, Jobs: s.webJobs(),
 	}
+}
+
+// webJobs gives the web layer the job client, or an untyped nil without one
+// (a nil *jobs.Jobs in the interface would look present).
+func (s *Services) webJobs() web.Jobs {
+	if s.Jobs == nil {
+		return nil
+	}
+	return s.Jobs
 }

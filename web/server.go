@@ -11,6 +11,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/connection"
@@ -49,6 +51,14 @@ type Services struct {
 	Users      *account.Users
 
 	Connections *connection.Service
+	// Jobs queues collections ("Run now", webhooks); nil when this process
+	// has no job client.
+	Jobs Jobs
+}
+
+// Jobs is what the web layer needs of the job queue.
+type Jobs interface {
+	Enqueue(ctx context.Context, orgID, connectionID int64, only []attest.ResourceRef) (int64, error)
 }
 
 // Config is what the web layer needs from the application.

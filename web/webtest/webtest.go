@@ -32,6 +32,7 @@ import (
 	"github.com/attest-hq/attest/store/storetest"
 	"github.com/attest-hq/attest/web"
 	"github.com/attest-hq/attest/web/api"
+	"github.com/attest-hq/attest/web/hooks"
 	"github.com/attest-hq/attest/web/ui"
 )
 
@@ -204,7 +205,7 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	svc := services.Evidence
 	ws := services.Web("http://attest.test")
 	ws.Log = slog.New(slog.DiscardHandler)
-	srv, err := web.New(web.Config{Services: ws}, ui.Routes, api.Routes)
+	srv, err := web.New(web.Config{Services: ws}, ui.Routes, api.Routes, hooks.Routes)
 	if err != nil {
 		t.Fatal(err)
 	}
