@@ -260,3 +260,20 @@ func runConnectionRemove(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "removed the connection %s and its credential\n", c.Name)
 	return nil
 }
+
+func runConnectionWebhook(e *env, args []string) error {
+	s, p, c, err := connectionFlags(e, "connection webhook", args, app.Needs{Secrets: true})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	secret, err := s.Connections.NewWebhookSecret(e.ctx, p, c.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "webhook for connection %s (the previous secret, if any, no longer works):\n", c.Name)
+	fmt.Fprintf(e.stdout, "  payload URL:  BASE_URL/hooks/%s/%d  (BASE_URL: the server's --base-url)\n", c.Type, c.ID)
+	fmt.Fprintf(e.stdout, "  content type: application/json\n  secret:       %s\n", secret)
+	fmt.Fprintln(e.stdout, "the secret is shown this once; run this command again to make a new one")
+	return nil
+}
