@@ -108,7 +108,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
-		Connections: s.Connections, Jobs: s.webJobs(),
+		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(),
 	}
 }
 

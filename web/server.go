@@ -24,6 +24,7 @@ import (
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 )
@@ -51,6 +52,7 @@ type Services struct {
 	Users      *account.Users
 
 	Connections *connection.Service
+	Monitor     *monitor.Service
 	// Jobs queues collections ("Run now", webhooks); nil when this process
 	// has no job client.
 	Jobs Jobs

@@ -3,6 +3,7 @@ package ui
 import (
 	"math"
 	"net/http"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/programme"
@@ -42,6 +43,15 @@ type dashboardView struct {
 	Recent       []attest.Activity
 	Controls     int
 	Today        string
+	Monitoring   monitoringCard
+}
+
+// monitoringCard sums up the automated tests: how many tests have failing
+// resources (not counting exceptions), how many results cannot be verified,
+// and when the organization was last collected.
+type monitoringCard struct {
+	Tests, FailingTests, Failing, Unverified, Errors, Excepted int
+	LastRun                                                    time.Time
 }
 
 // stateOrder presents control states from done to not started.
@@ -91,6 +101,26 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 			v.AtRiskCount++
 			if len(v.AtRisk) < 8 {
 				v.AtRisk = append(v.AtRisk, rr)
+			}
+		}
+	}
+	if h.Monitor != nil {
+		sums, err := h.Monitor.Summaries(ctx, c.P)
+		if err != nil {
+			return err
+		}
+		m := &v.Monitoring
+		for _, t := range sums {
+			m.Tests++
+			if n := t.Failing(); n > 0 {
+				m.FailingTests++
+				m.Failing += n
+			}
+			m.Unverified += t.Counts[string(attest.ResultUnverifiable)]
+			m.Errors += t.Counts[string(attest.ResultError)]
+			m.Excepted += t.Counts["excepted"]
+			if t.LastRun.After(m.LastRun) {
+				m.LastRun = t.LastRun
 			}
 		}
 	}
