@@ -14,39 +14,41 @@ import (
 // CLI) on top, and app, the composition root, joining them. A new package
 // needs a line here, which is the moment to decide where it belongs.
 var layers = map[string]int{
-	"":                      0, // the domain: types, rules, coded errors, the principal
-	"auth":                  0, // credential primitives
-	"ledger":                0, // pure: entries, records, checkpoints, bundles
-	"blob":                  1,
-	"catalog":               1,
-	"readiness":             1,
-	"monitor/engine":        1, // pure: test definitions in CEL, evaluation
-	"secret":                1, // AES-256-GCM sealing of connection credentials
-	"connector":             2, // registry of connector types
-	"catalog/importer":      2,
-	"store":                 3,
-	"store/storetest":       4,
-	"chain":                 4,
-	"evidence":              5,
-	"connection":            5, // connections: settings, sealed credentials, checks
-	"monitor":               6, // runs collections and tests; results, history, exceptions, replay
-	"programme":             6,
-	"account":               6,
-	"evidence/evidencetest": 7,
-	"demo":                  7,
-	"jobs":                  7, // the only package importing River
-	"web":                   8,
-	"web/ui":                9,
-	"web/api":               9,
-	"web/hooks":             9,  // providers' webhooks: verify, then queue a collection
-	"web/webtest":           12, // the full server for tests, built through app
-	"app":                   11,
-	"cli":                   12,
-	"cmd/attest":            13,
-	"bench/bundle":          13,
-	"bench/ledger":          13,
-	"bench/verify":          13,
-	"e2e":                   13,
+	"":                            0, // the domain: types, rules, coded errors, the principal
+	"auth":                        0, // credential primitives
+	"ledger":                      0, // pure: entries, records, checkpoints, bundles
+	"blob":                        1,
+	"catalog":                     1,
+	"readiness":                   1,
+	"connector/github":            1, // the GitHub connector (go-github)
+	"connector/github/githubtest": 1, // a local server speaking GitHub's REST API
+	"monitor/engine":              1, // pure: test definitions in CEL, evaluation
+	"secret":                      1, // AES-256-GCM sealing of connection credentials
+	"connector":                   2, // registry of connector types
+	"catalog/importer":            2,
+	"store":                       3,
+	"store/storetest":             4,
+	"chain":                       4,
+	"evidence":                    5,
+	"connection":                  5, // connections: settings, sealed credentials, checks
+	"monitor":                     6, // runs collections and tests; results, history, exceptions, replay
+	"programme":                   6,
+	"account":                     6,
+	"evidence/evidencetest":       7,
+	"demo":                        7,
+	"jobs":                        7, // the only package importing River
+	"web":                         8,
+	"web/ui":                      9,
+	"web/api":                     9,
+	"web/hooks":                   9,  // providers' webhooks: verify, then queue a collection
+	"web/webtest":                 12, // the full server for tests, built through app
+	"app":                         11,
+	"cli":                         12,
+	"cmd/attest":                  13,
+	"bench/bundle":                13,
+	"bench/ledger":                13,
+	"bench/verify":                13,
+	"e2e":                         13,
 }
 
 const module = "github.com/attest-hq/attest"

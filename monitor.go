@@ -150,7 +150,9 @@ type Connection struct {
 // (POST /hooks/{type}/{connection}). Webhook verifies a delivery with the
 // connection's webhook secret and names the resources it changed, so that
 // only they are collected and tested again. A bad signature is EUNAUTHORIZED;
-// a delivery that names nothing to collect (a ping) returns no resources.
+// a delivery that names nothing to collect (a ping) returns no resources; a
+// resource keyed "*" stands for every resource (an organization-wide rule
+// changed), and the whole connection is collected again.
 type WebhookReceiver interface {
 	Webhook(header map[string][]string, body, secret []byte) ([]ResourceRef, error)
 }

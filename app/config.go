@@ -10,6 +10,7 @@ import (
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/connector"
+	"github.com/attest-hq/attest/connector/github"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/secret"
 )
@@ -49,7 +50,7 @@ type Config struct {
 	PasswordParams auth.Params        // zero → auth.DefaultParams
 	Throttle       auth.Throttle      // zero → auth.DefaultThrottle
 	PasswordChecks int                // password checks at once (argon2id, 64 MiB each); 0 → account.DefaultPasswordChecks
-	Connectors     connector.Registry // connector types; nil → connector.Default()
+	Connectors     connector.Registry // connector types; nil → the shipped ones (GitHub)
 }
 
 // Defaults that are not zero values.
@@ -98,7 +99,7 @@ func (cfg Config) withDefaults() Config {
 		cfg.PasswordChecks = account.DefaultPasswordChecks
 	}
 	if cfg.Connectors == nil {
-		cfg.Connectors = connector.Default() // TODO(lead): connector.Default(github.New()) once connector/github is merged
+		cfg.Connectors = connector.Default(github.New())
 	}
 	return cfg
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/attest-hq/attest"
@@ -80,6 +81,9 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request, c *web.Ctx) er
 	}
 	if h.Jobs == nil {
 		return errors.New("webhook: this server queues no jobs (start it with jobs, or run attest worker)")
+	}
+	if slices.ContainsFunc(refs, func(ref attest.ResourceRef) bool { return ref.Key == "*" }) {
+		refs = nil // the change may touch every resource: collect them all
 	}
 	jobID, err := h.Jobs.Enqueue(r.Context(), conn.OrgID, conn.ID, refs)
 	if err != nil {
