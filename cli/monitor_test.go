@@ -56,8 +56,8 @@ func TestMonitoringCommands(t *testing.T) {
 			}
 			type line struct {
 				Test, TestVersion, ResourceType, Resource, Status, Message, Expected string
-				Observed                                                         any
-				Result                                                           int64
+				Observed                                                             any
+				Result                                                               int64
 			}
 			var lines []line
 			sc := bufio.NewScanner(strings.NewReader(r.stdout))
