@@ -34,8 +34,8 @@ func Routes(s *web.Server) ([]web.Route, error) {
 }
 
 // receive verifies a delivery and queues the collection it calls for. Every
-// refusal before the signature is checked is the same 404, so the endpoint
-// tells a stranger nothing about which connections exist.
+// refusal up to and including a bad signature is the same 404, so the
+// endpoint tells a stranger nothing about which connections exist.
 func (h *Handler) receive(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	notFound := attest.Errorf(attest.ENOTFOUND, "no webhook here")
 	id, err := strconv.ParseInt(r.PathValue("connection"), 10, 64)
@@ -69,6 +69,10 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request, c *web.Ctx) er
 		return attest.Errorf(attest.EINVALID, "the delivery is larger than %d MiB", MaxDelivery>>20)
 	}
 	refs, err := recv.Webhook(r.Header, body, secret)
+	if attest.ErrorCode(err) == attest.EUNAUTHORIZED {
+		h.Log.Warn("webhook refused: bad signature", "connection", conn.ID)
+		return notFound // the same answer as for a connection that does not exist
+	}
 	if err != nil {
 		if attest.ErrorCode(err) == attest.EINTERNAL {
 			err = attest.Invalid("body", "%v", err)
