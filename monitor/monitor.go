@@ -107,6 +107,17 @@ func (s *Service) RunNow(ctx context.Context, p attest.Principal, connectionID i
 	return rep, err
 }
 
+// RunQueued records in the activity log that a person queued a collection of
+// a connection ("Run now" with a job worker); the job itself runs as the
+// system.
+func (s *Service) RunQueued(ctx context.Context, p attest.Principal, conn attest.Connection, job int64) error {
+	if !p.Can(attest.ActEdit) || p.OrgID != conn.OrgID {
+		return attest.Errorf(attest.EFORBIDDEN, "only an admin or manager runs monitoring")
+	}
+	return s.DB.Log(ctx, p.Record("monitor.run_queued", "connection", fmt.Sprint(conn.ID),
+		fmt.Sprintf("Queued a collection of %s now (job %d)", conn.Name, job)))
+}
+
 // Run collects one connection (only the listed resources when only is not
 // empty: a webhook named them), stores the snapshot, evaluates the
 // organization's tests and records the verdicts. Jobs call it for schedules,

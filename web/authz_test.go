@@ -113,33 +113,38 @@ func authorizationMatrix(t *testing.T, d store.Dialect) {
 			t.Errorf("route %s is not in the authorization contract", routeKey(rt))
 			continue
 		}
-		// A PostgreSQL world costs a schema and its migrations, so there the
-		// callers a state-changing route must refuse share one world: a
-		// refusal changes nothing, and one that does not refuse fails anyway.
-		var refusedWorld *webtest.Env
-		if d != store.SQLite && rt.Method != "GET" {
-			refusedWorld = webtest.New(t, d)
-		}
-		for _, who := range callers {
-			t.Run(routeKey(rt)+"/"+who, func(t *testing.T) {
-				e := shared
-				switch {
-				case rt.Method == "GET":
-				case refusedWorld != nil && mustRefuse(rt, who):
-					e = refusedWorld
-				default:
-					// State-changing requests get a fresh world so earlier ones cannot
-					// change the outcome (a removed member, a revoked token).
-					if d != store.SQLite {
-						t.Parallel() // its own world: waiting on PostgreSQL overlaps
+		// Each route is a group: its callers' worlds (and the world they
+		// share) are closed when the group ends, so PostgreSQL never holds
+		// more than a route's worth of connections.
+		t.Run(routeKey(rt), func(t *testing.T) {
+			// A PostgreSQL world costs a schema and its migrations, so there the
+			// callers a state-changing route must refuse share one world: a
+			// refusal changes nothing, and one that does not refuse fails anyway.
+			var refusedWorld *webtest.Env
+			if d != store.SQLite && rt.Method != "GET" {
+				refusedWorld = webtest.New(t, d)
+			}
+			for _, who := range callers {
+				t.Run(who, func(t *testing.T) {
+					e := shared
+					switch {
+					case rt.Method == "GET":
+					case refusedWorld != nil && mustRefuse(rt, who):
+						e = refusedWorld
+					default:
+						// State-changing requests get a fresh world so earlier ones cannot
+						// change the outcome (a removed member, a revoked token).
+						if d != store.SQLite {
+							t.Parallel() // its own world: waiting on PostgreSQL overlaps
+						}
+						e = webtest.New(t, d)
 					}
-					e = webtest.New(t, d)
-				}
-				e.T = t
-				res := callAs(e, a, rt, who)
-				checkOutcome(t, rt, who, res)
-			})
-		}
+					e.T = t
+					res := callAs(e, a, rt, who)
+					checkOutcome(t, rt, who, res)
+				})
+			}
+		})
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
@@ -61,6 +62,7 @@ type Services struct {
 // Jobs is what the web layer needs of the job queue.
 type Jobs interface {
 	Enqueue(ctx context.Context, orgID, connectionID int64, only []attest.ResourceRef) (int64, error)
+	StatusFor(ctx context.Context, orgID, jobID int64) (jobs.State, error)
 }
 
 // Config is what the web layer needs from the application.

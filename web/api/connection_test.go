@@ -18,7 +18,7 @@ func TestConnectionsAPI(t *testing.T) {
 	}
 
 	specs := webtest.Decode[map[string][]map[string]any](t, e.API("GET", "/orgs/alpha/connectors", mgr, nil))["connectors"]
-	if len(specs) != 1 || specs[0]["type"] != "probe" || specs[0]["secret_label"] != "Probe token" {
+	if len(specs) != 2 || specs[0]["type"] != "github" || specs[1]["type"] != "probe" || specs[1]["secret_label"] != "Probe token" {
 		t.Fatalf("connectors: %v", specs)
 	}
 

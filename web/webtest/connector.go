@@ -3,9 +3,12 @@ package webtest
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/connector"
+	"github.com/attest-hq/attest/connector/github"
+	"github.com/attest-hq/attest/connector/github/githubtest"
 	"github.com/attest-hq/attest/secret"
 )
 
@@ -42,7 +45,7 @@ func (Probe) Collect(context.Context, attest.CollectRequest) (attest.Collection,
 }
 
 // connectors and testBox are what every Env's services use.
-var connectors = connector.New(Probe{})
+var connectors = connector.New(Probe{}, github.New())
 
 func testBox() attest.SecretBox {
 	var k secret.Key
@@ -53,3 +56,25 @@ func testBox() attest.SecretBox {
 	}
 	return b
 }
+
+var (
+	githubOnce sync.Once
+	githubSrv  *githubtest.Server
+)
+
+// GitHub is a local GitHub API (githubtest's default scenario, as of Start)
+// shared by every Env of the test binary: connections of type "github" with
+// GitHubSettings collect from it through the real connector.
+func GitHub() *githubtest.Server {
+	githubOnce.Do(func() { githubSrv = githubtest.NewServer(githubtest.DefaultScenario(Start)) })
+	return githubSrv
+}
+
+// GitHubSettings are a connection's settings for GitHub(); its token is
+// GitHubToken.
+func GitHubSettings() map[string]string {
+	return map[string]string{"org": "northwind", "base_url": GitHub().URL}
+}
+
+// GitHubToken is the token GitHub() accepts.
+const GitHubToken = "ghp_test"

@@ -28,6 +28,8 @@ import (
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/jobs"
+	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 	"github.com/attest-hq/attest/web"
@@ -62,6 +64,8 @@ type Env struct {
 	Evidence *evidence.Service
 	// Connections registers Probe and seals with a fixed test key.
 	Connections *connection.Service
+	Monitor     *monitor.Service
+	Jobs        *jobs.Jobs // never started: jobs stay queued unless a test runs them
 	Srv         *web.Server
 	TS          *httptest.Server
 	Clock       *Clock
@@ -111,6 +115,9 @@ func buildFixture() {
 	}
 	defer db.Close() // closing checkpoints the WAL into the file we copy
 	if _, f.err = db.Migrate(ctx); f.err != nil {
+		return
+	}
+	if _, f.err = jobs.Migrate(ctx, db); f.err != nil {
 		return
 	}
 	f.alpha, f.beta, f.users, f.err = populate(db)
@@ -203,6 +210,15 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	services := app.NewServices(db, blobs, key, fixture.cat, app.Settings{Now: c.Now, PasswordParams: auth.TestParams, MaxUpload: 1 << 20,
 		Secrets: testBox(), Connectors: connectors})
 	svc := services.Evidence
+	// A job queue that is never started: "Run now" and webhooks queue
+	// collections, and their status is read, as in a server whose worker
+	// runs elsewhere.
+	if _, err := jobs.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if services.Jobs, err = jobs.New(db, jobs.Config{}, monitorRunner{services.Monitor}, services.Connections); err != nil {
+		t.Fatal(err)
+	}
 	ws := services.Web("http://attest.test")
 	ws.Log = slog.New(slog.DiscardHandler)
 	srv, err := web.New(web.Config{Services: ws}, ui.Routes, api.Routes, hooks.Routes)
@@ -211,7 +227,16 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &Env{T: t, DB: db, Evidence: svc, Connections: services.Connections, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
+	return &Env{T: t, DB: db, Evidence: svc, Connections: services.Connections, Monitor: services.Monitor, Jobs: services.Jobs,
+		Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
+}
+
+// monitorRunner runs a queued collection with the monitoring service.
+type monitorRunner struct{ m *monitor.Service }
+
+func (r monitorRunner) Run(ctx context.Context, orgID, connectionID int64, only []attest.ResourceRef) error {
+	_, err := r.m.Run(ctx, orgID, connectionID, only)
+	return err
 }
 
 // Member adds a user of role to o, known to the Env as key.
