@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"net/url"
 	"sync/atomic"
 	"time"
 
@@ -52,6 +53,20 @@ var _ = area(contractArea{
 		"POST /api/v1/orgs/{org}/exceptions/{id}/revoke":  web.Edit,
 		"POST /api/v1/orgs/{org}/connections/{id}/run":    web.Edit,
 		"GET /api/v1/orgs/{org}/jobs/{id}":                web.Read,
+
+		"GET /o/{org}/monitoring":                          web.Read,
+		"GET /o/{org}/monitoring/tests/new":                web.Edit,
+		"POST /o/{org}/monitoring/tests":                   web.Edit,
+		"GET /o/{org}/monitoring/tests/{id}":               web.Read,
+		"POST /o/{org}/monitoring/tests/{id}/delete":       web.Edit,
+		"GET /o/{org}/monitoring/results/{id}":             web.Read,
+		"POST /o/{org}/monitoring/results/{id}/replay":     web.Read,
+		"GET /o/{org}/monitoring/exceptions":               web.Read,
+		"POST /o/{org}/monitoring/exceptions":              web.Edit,
+		"POST /o/{org}/monitoring/exceptions/{id}/approve": web.Edit,
+		"POST /o/{org}/monitoring/exceptions/{id}/revoke":  web.Edit,
+		"POST /o/{org}/connections/{id}/run":               web.Edit,
+		"POST /o/{org}/connections/{id}/webhook":           web.Edit,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
 		n := monitoringSeq.Add(1)
@@ -88,6 +103,10 @@ var _ = area(contractArea{
 		}
 		return map[string]string{"/tests/{id}": own.ID, "/results/{id}": id(results[0].ID), "/exceptions/{id}": exc.UID,
 			"/connections/{id}": id(conn.ID), "/jobs/{id}": id(job)}
+	},
+	form: func(fx records) url.Values {
+		return url.Values{"source": {ownTest(2_000_000)}, "test": {"github.branch_protected"}, "resource_type": {"github.repository"},
+			"resource": {"northwind/docs"}, "reason": {"generated site"}, "expires": {"2026-07-01"}}
 	},
 	body: map[string]any{
 		"POST /api/v1/orgs/{org}/tests": map[string]string{"source": ownTest(1_000_000)},

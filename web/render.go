@@ -118,7 +118,6 @@ type Area struct {
 // saying what will come, and a navigation entry.
 var Areas = []Area{
 	{"policies", "Policies", "Policy templates, versions, approvals and employee acceptance, each approval and acceptance recorded as evidence."},
-	{"monitoring", "Monitoring", "Connectors to GitHub, AWS and identity providers feeding tests-as-code that pass or fail per resource, with history and exceptions."},
 	{"people", "People", "Your workforce from HR or identity providers: onboarding, offboarding, training and access reviews."},
 	{"risks", "Risks", "A risk register with owners, scores, treatments and review dates."},
 	{"vendors", "Vendors", "Vendors and subservice organizations, their reviews and their reports."},
@@ -134,7 +133,7 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 	if c.Can(attest.ActRead) {
 		items = append(items, navItem{Label: "Controls", Href: base + "/controls"}, navItem{Label: "Criteria", Href: base + "/criteria"},
 			navItem{Label: "Scope", Href: base + "/scope"}, navItem{Label: "Evidence", Href: base + "/evidence"},
-			navItem{Label: "Connections", Href: base + "/connections"})
+			navItem{Label: "Monitoring", Href: base + "/monitoring"}, navItem{Label: "Connections", Href: base + "/connections"})
 	}
 	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"})
 	if c.Can(attest.ActRead) {

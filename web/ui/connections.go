@@ -37,8 +37,13 @@ type connectorForm struct {
 }
 
 type checkedView struct {
-	Name   string
-	Result attest.CheckResult
+	Name    string
+	Result  attest.CheckResult
+	Webhook *webhookView // a webhook secret just made, shown this once
+}
+
+type webhookView struct {
+	URL, Secret string
 }
 
 // settingField is the form field of a connector setting: "set.KEY", so a

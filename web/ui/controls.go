@@ -2,11 +2,13 @@ package ui
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
@@ -41,7 +43,8 @@ type controlView struct {
 	Statuses     []string
 	Types        []string
 	Frequencies  []string
-	Options      []requirementOption // requirements that can be mapped
+	Options      []requirementOption   // requirements that can be mapped
+	Tests        []monitor.TestSummary // automated tests that support it, with their counts
 }
 
 type mappedRequirement struct {
@@ -83,6 +86,21 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 	}
 	if v.Tasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{ControlID: ctl.ID}); err != nil {
 		return err
+	}
+	if h.Monitor != nil && c.Can(attest.ActRead) {
+		sums, err := h.Monitor.Summaries(ctx, c.P)
+		if err != nil {
+			return err
+		}
+		key := ctl.Ref
+		if ctl.LibraryID != "" {
+			key = ctl.LibraryID
+		}
+		for _, t := range sums {
+			if slices.Contains(t.Controls, key) {
+				v.Tests = append(v.Tests, t)
+			}
+		}
 	}
 	if v.Imported, err = h.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
 		return err
