@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -14,7 +15,14 @@ import (
 	"github.com/attest-hq/attest/web/webtest"
 )
 
-var monitoringSeq atomic.Int64
+var (
+	monitoringSeq atomic.Int64
+	// monitoringWorlds caches each world's monitoring records: building them
+	// runs a collection, and the worlds that GET requests and refusals share
+	// need them only once (nothing those requests do changes them).
+	monitoringMu     sync.Mutex
+	monitoringWorlds = map[*webtest.Env]map[string]string{}
+)
 
 // ownTest is an organization's own test, named n.
 func ownTest(n int64) string {
@@ -69,6 +77,11 @@ var _ = area(contractArea{
 		"POST /o/{org}/connections/{id}/webhook":           web.Edit,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
+		monitoringMu.Lock()
+		defer monitoringMu.Unlock()
+		if p, ok := monitoringWorlds[e]; ok {
+			return p
+		}
 		n := monitoringSeq.Add(1)
 		sys := attest.SystemPrincipal(e.Alpha.ID, "test", attest.ViaSystem)
 		conn, err := e.Connections.Add(ctx, sys, connection.Input{Type: "github", Name: fmt.Sprintf("gh%d", n),
@@ -101,8 +114,10 @@ var _ = area(contractArea{
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		return map[string]string{"/tests/{id}": own.ID, "/results/{id}": id(results[0].ID), "/exceptions/{id}": exc.UID,
+		p := map[string]string{"/tests/{id}": own.ID, "/results/{id}": id(results[0].ID), "/exceptions/{id}": exc.UID,
 			"/connections/{id}": id(conn.ID), "/jobs/{id}": id(job)}
+		monitoringWorlds[e] = p
+		return p
 	},
 	form: func(fx records) url.Values {
 		return url.Values{"source": {ownTest(2_000_000)}, "test": {"github.branch_protected"}, "resource_type": {"github.repository"},

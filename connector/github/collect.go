@@ -25,6 +25,7 @@ const (
 	reasonDependabot  = "Dependabot alerts are off for this repository, or the token lacks Dependabot alerts: read"
 	reasonSecretAlert = "secret scanning is off for this repository, or the token lacks Secret scanning alerts: read"
 	reasonAlertsRead  = "the token cannot read whether Dependabot alerts are on: it needs Administration: read"
+	reasonBypass      = "GitHub shows who may bypass a ruleset only to tokens that can edit it, so whether its rules bind administrators cannot be read with a read-only token"
 )
 
 // Collect reads the organization, its members and its repositories; with
@@ -83,7 +84,7 @@ type collector struct {
 	resources []attest.Resource
 	failed    map[string]string
 	warnings  []string
-	rulesets  map[string]bool // "owner/repo#id" → has no bypass actors
+	rulesets  map[string]int // "owner/repo#id" → bypassSome, bypassNone or bypassHidden
 }
 
 func (c *collector) add(r attest.Resource) {
@@ -436,10 +437,20 @@ func (c *collector) branch(ctx context.Context, owner, repo, branch string, res 
 			note(r.BranchRuleMetadata)
 		}
 		// A ruleset without bypass actors applies to administrators too.
+		// GitHub shows a ruleset's bypass actors only to tokens that may edit
+		// it: when it hides them, whether the rules bind administrators is
+		// not known, and the field says so rather than guessing.
+		hidden := false
 		for id := range ids {
-			if c.noBypass(ctx, owner, repo, id) {
+			switch c.bypass(ctx, owner, repo, id) {
+			case bypassNone:
 				b["applies_to_admins"] = true
+			case bypassHidden:
+				hidden = true
 			}
+		}
+		if hidden && b["applies_to_admins"] != true {
+			res.Unavailable["branch.applies_to_admins"] = reasonBypass
 		}
 	case planLimited(err):
 		if len(sources) == 0 {
@@ -458,10 +469,17 @@ func (c *collector) branch(ctx context.Context, owner, repo, branch string, res 
 	res.Data["branch"] = b
 }
 
-// noBypass reports whether a ruleset has no bypass actors, reading each
-// ruleset once per collection. A ruleset the token cannot read counts as
-// having bypass actors: applying to administrators is then not shown.
-func (c *collector) noBypass(ctx context.Context, owner, repo string, id int64) bool {
+// Who may bypass a ruleset.
+const (
+	bypassSome   = iota // some actors may bypass it
+	bypassNone          // nobody may: it binds administrators too
+	bypassHidden        // GitHub does not show it to this token
+)
+
+// bypass reads a ruleset's bypass actors once per collection. GitHub leaves
+// out "bypass_actors" for a token that cannot edit the ruleset; an empty
+// list means nobody may bypass it.
+func (c *collector) bypass(ctx context.Context, owner, repo string, id int64) int {
 	key := fmt.Sprintf("%s/%s#%d", owner, repo, id)
 	c.mu.Lock()
 	if v, ok := c.rulesets[key]; ok {
@@ -476,13 +494,19 @@ func (c *collector) noBypass(ctx context.Context, owner, repo string, id int64) 
 		rs, resp, err = c.s.gh.Repositories.GetRuleset(ctx, owner, repo, id, true)
 		return resp, err
 	})
-	v := err == nil && len(rs.BypassActors) == 0
-	if err != nil {
+	v := bypassSome
+	switch {
+	case err != nil:
+		v = bypassHidden
 		c.warn("%s/%s: ruleset %d could not be read to see who may bypass it: %s", owner, repo, id, message(err))
+	case rs.BypassActors == nil:
+		v = bypassHidden
+	case len(rs.BypassActors) == 0:
+		v = bypassNone
 	}
 	c.mu.Lock()
 	if c.rulesets == nil {
-		c.rulesets = map[string]bool{}
+		c.rulesets = map[string]int{}
 	}
 	c.rulesets[key] = v
 	c.mu.Unlock()

@@ -78,9 +78,13 @@ func TestCollectReadsEveryCase(t *testing.T) {
 	// The trap: protected only by an organization ruleset is protected.
 	api := branch(t, find(t, col, github.TypeRepository, "northwind/api"))
 	if api["protected"] != true || !slices.Equal(api["sources"].([]string), []string{"organization_ruleset"}) || api["required_approvals"] != 1 ||
-		api["applies_to_admins"] != true || api["force_push_blocked"] != true || api["deletion_blocked"] != true ||
+		api["force_push_blocked"] != true || api["deletion_blocked"] != true ||
 		api["dismiss_stale_reviews"] != true || !slices.Equal(api["required_status_checks"].([]string), []string{"ci/test"}) {
 		t.Errorf("api (organization ruleset only) = %v", api)
+	}
+	// A read-only token is not shown who may bypass a ruleset: unknown, not false.
+	if apiRes := find(t, col, github.TypeRepository, "northwind/api"); !strings.Contains(apiRes.Unavailable["branch.applies_to_admins"], "bypass") {
+		t.Errorf("api: bypass actors hidden from a read-only token should leave applies_to_admins unavailable: %v", apiRes.Unavailable)
 	}
 	web := find(t, col, github.TypeRepository, "northwind/web")
 	wb := branch(t, web)
@@ -124,6 +128,22 @@ func TestCollectReadsEveryCase(t *testing.T) {
 		if strings.Contains(req, "/repos/northwind/legacy/") {
 			t.Errorf("an archived repository cost a request: %s", req)
 		}
+	}
+}
+
+func TestRulesetBypassVisibleToItsEditors(t *testing.T) {
+	sc := githubtest.DefaultScenario(now)
+	sc.RulesetWriter = true
+	srv := githubtest.NewServer(sc)
+	defer srv.Close()
+	api := find(t, collect(t, srv), github.TypeRepository, "northwind/api")
+	if branch(t, api)["applies_to_admins"] != true || api.Unavailable["branch.applies_to_admins"] != "" {
+		t.Errorf("a ruleset without bypass actors, seen by a token that may edit it: %v / %v", api.Data["branch"], api.Unavailable)
+	}
+	sc.Update(func(s *githubtest.Scenario) { s.OrgRulesets[0].Bypass = true })
+	api = find(t, collect(t, srv), github.TypeRepository, "northwind/api")
+	if branch(t, api)["applies_to_admins"] != false || api.Unavailable["branch.applies_to_admins"] != "" {
+		t.Errorf("a ruleset with bypass actors: %v / %v", api.Data["branch"], api.Unavailable)
 	}
 }
 

@@ -30,7 +30,8 @@ func TestShippedTestsJudgeTheScenarioRightly(t *testing.T) {
 	want := map[string]attest.ResultStatus{
 		"github.branch_protected northwind/api":          attest.ResultPass, // organization ruleset only
 		"github.branch_approvals northwind/api":          attest.ResultPass,
-		"github.branch_admins_included northwind/api":    attest.ResultPass, // ruleset without bypass actors
+		"github.branch_admins_included northwind/api":    attest.ResultUnverifiable, // bypass actors hidden from a read-only token
+		"github.branch_admins_included northwind/web":    attest.ResultPass,         // classic, enforce_admins
 		"github.branch_force_push_blocked northwind/api": attest.ResultPass,
 		"github.branch_protected northwind/web":          attest.ResultPass, // classic
 		"github.branch_code_owners northwind/web":        attest.ResultPass,

@@ -361,6 +361,13 @@ func (t *Test) evaluate(r attest.Resource, act *activation) Verdict {
 				return f, reason
 			}
 		}
+		// A nested field the source hides (such as branch.applies_to_admins)
+		// makes the test that shows it unverifiable.
+		for f, reason := range r.Unavailable {
+			if strings.Contains(f, ".") && (t.Field == f || strings.HasPrefix(t.Field, f+".")) {
+				return f, reason
+			}
+		}
 		return "", ""
 	}
 	if t.applies != nil {

@@ -18,11 +18,14 @@ import (
 type Scenario struct {
 	mu sync.Mutex
 
-	Token  string   // the token the server accepts
-	Login  string   // who the token belongs to
-	Owner  bool     // the token is an organization owner's (two-factor state, outside collaborators)
-	Admin  bool     // the token reads repository administration (protection, security settings)
-	Scopes []string // a classic token's scopes (X-OAuth-Scopes); nil for a fine-grained token
+	Token string // the token the server accepts
+	Login string // who the token belongs to
+	Owner bool   // the token is an organization owner's (two-factor state, outside collaborators)
+	Admin bool   // the token reads repository administration (protection, security settings)
+	// RulesetWriter: the token may edit rulesets, so GitHub shows their
+	// bypass actors (to a read-only token it leaves them out).
+	RulesetWriter bool
+	Scopes        []string // a classic token's scopes (X-OAuth-Scopes); nil for a fine-grained token
 
 	Org         Org
 	Members     []Member

@@ -304,9 +304,13 @@ func (a *api) repoRoute(r *http.Request, repo *Repo, rest []string, q map[string
 					if rs.Bypass {
 						bypass = append(bypass, map[string]any{"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"})
 					}
-					return 200, mustJSON(map[string]any{"id": rs.ID, "name": rs.Name, "target": "branch", "source_type": src.typ,
-						"source": src.named, "enforcement": "active", "bypass_actors": nonNilAny(bypass),
-						"conditions": map[string]any{"ref_name": map[string]any{"include": []string{"~DEFAULT_BRANCH"}, "exclude": []string{}}}})
+					out := map[string]any{"id": rs.ID, "name": rs.Name, "target": "branch", "source_type": src.typ,
+						"source": src.named, "enforcement": "active",
+						"conditions": map[string]any{"ref_name": map[string]any{"include": []string{"~DEFAULT_BRANCH"}, "exclude": []string{}}}}
+					if s.RulesetWriter { // GitHub shows bypass actors only to those who may edit the ruleset
+						out["bypass_actors"] = nonNilAny(bypass)
+					}
+					return 200, mustJSON(out)
 				}
 			}
 		}
