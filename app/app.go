@@ -72,7 +72,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	if cfg.Demo {
-		logins, err := demo.Seed(ctx, a.DB, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: a.Services.Catalog, Evidence: svc, Now: cfg.Now})
+		logins, err := demo.Seed(ctx, a.DB, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: a.Services.Catalog, Evidence: svc, Now: cfg.Now,
+			Connections: a.Services.Connections, Monitor: a.Services.Monitor})
 		if err != nil {
 			a.closeAll()
 			return nil, fmt.Errorf("demo data: %w", err)

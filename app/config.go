@@ -100,6 +100,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Connectors == nil {
 		cfg.Connectors = connector.Default(github.New())
+		if cfg.Demo {
+			cfg.Connectors = demoConnectors(cfg.Now())
+		}
 	}
 	return cfg
 }

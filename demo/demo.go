@@ -12,7 +12,9 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -25,6 +27,10 @@ type Options struct {
 	Catalog        *catalog.Catalog  // the built-in catalog; nil seeds no SOC 2 programme
 	Evidence       *evidence.Service // nil seeds no evidence
 	Now            func() time.Time
+	// Connections and Monitor seed the demo GitHub connection, its results
+	// and an exception; nil seeds no monitoring.
+	Connections *connection.Service
+	Monitor     *monitor.Service
 }
 
 // Login is a demo account's credentials, printed for the newcomer.
@@ -75,6 +81,7 @@ var people = []struct {
 func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	var logins []Login
 	var org attest.Organization
+	users := map[attest.Role]attest.User{}
 	err := db.Update(ctx, func(tx *store.Queries) error {
 		env := &Env{Tx: tx, Users: map[attest.Role]attest.User{}, Actor: attest.Actor{Label: "demo", Via: attest.ViaSystem},
 			Catalog: opts.Catalog, Now: opts.Now}
@@ -122,6 +129,7 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 				return err
 			}
 			env.Users[p.role] = u
+			users[p.role] = u
 			logins = append(logins, Login{Role: p.role, Email: p.email, Password: password})
 		}
 		for _, s := range steps() {
@@ -138,6 +146,12 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	// transaction per item (blob, record, ledger entry, checkpoint).
 	if err := seedEvidence(ctx, db, opts.Evidence, org, attest.Actor{Label: "demo", Via: attest.ViaSystem}); err != nil {
 		return nil, fmt.Errorf("demo evidence: %w", err)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if err := seedMonitoring(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo monitoring: %w", err)
 	}
 	return logins, nil
 }

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/demo"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+// TestDemoMonitoring starts `serve --demo` twice on one database: the demo
+// organization has a GitHub connection collected through the real connector
+// (from the in-process demo GitHub), results including an unverifiable one,
+// and one approved exception; the second start adds nothing.
+func TestDemoMonitoring(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			url, dir := storetest.URL(t, d), t.TempDir()
+			for start := range 2 {
+				a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: url, DataDir: dir, Demo: true, PasswordParams: auth.TestParams,
+					Log: slog.New(slog.DiscardHandler), Out: io.Discard})
+				if err != nil {
+					t.Fatalf("start %d: %v", start+1, err)
+				}
+				org, err := a.DB.OrgBySlug(ctx, demo.OrgSlug)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := attest.SystemPrincipal(org.ID, "test", attest.ViaSystem)
+				status := map[string]attest.ResultStatus{}
+				list, err := a.Services.Monitor.Results(ctx, p, store.ResultFilter{Test: "github.branch_protected"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				excepted := 0
+				for _, r := range list {
+					status[r.Resource.Key] = r.Status
+					if r.Excepted() {
+						excepted++
+					}
+				}
+				if status["northwind/api"] != attest.ResultPass || status["northwind/billing"] != attest.ResultUnverifiable ||
+					status["northwind/docs"] != attest.ResultFail || excepted != 1 {
+					t.Errorf("start %d: demo verdicts %v, %d excepted", start+1, status, excepted)
+				}
+				excs, _ := a.Services.Monitor.Exceptions(ctx, p)
+				runs, _ := a.DB.Collections(ctx, org.ID, 0, 0)
+				if len(excs) != 1 || len(runs) != 1 {
+					t.Errorf("start %d: %d exceptions and %d collections, want 1 and 1", start+1, len(excs), len(runs))
+				}
+				a.closeAll()
+			}
+		})
+	}
+}
