@@ -59,6 +59,8 @@ func commands() []command {
 		{"connection check", "Check a connection's credential; exits 1 naming what is missing: --org SLUG --name NAME", runConnectionCheck},
 		{"connection remove", "Remove a connection and its credential: --org SLUG --name NAME", runConnectionRemove},
 		{"monitor run", "Collect and test now, printing every result; exits 1 when any fails: --org SLUG [--connection NAME] [--json]", runMonitorRun},
+		{"test eval", "Evaluate monitoring tests offline on a snapshot: --resources FILE.json [--tests DIR] [--json]; exit 1 when any fails", runTestEval},
+		{"test list", "List the monitoring tests with their versions: [--tests DIR] [--json]", runTestList},
 		{"test replay", "Re-derive a result's verdict from its snapshot and test version: --org SLUG --result ID", runTestReplay},
 		{"connection webhook", "Make a new webhook secret for a connection and print it with the payload URL (shown once): --org SLUG --name NAME", runConnectionWebhook},
 		{"test add", "Add (or replace) one of an organization's own tests from a YAML file, validated first: --org SLUG FILE.yaml", runTestAdd},
