@@ -49,12 +49,12 @@ func TestTestEvalBuiltInJSON(t *testing.T) {
 		got[m["test"].(string)+" "+m["resource"].(string)] = m
 	}
 	want := map[string]string{
-		"github.org_2fa_required acme":           "pass",
-		"github.org_members_without_2fa acme":        "unverifiable",
-		"github.member_2fa *":            "error",
+		"github.org_2fa_required acme":          "pass",
+		"github.org_members_without_2fa acme":   "unverifiable",
+		"github.member_2fa *":                   "error",
 		"github.secret_scanning acme/api":       "fail",
 		"github.secret_scanning acme/old":       "not_applicable",
-		"github.branch_protected acme/api":              "error", // branch missing from the data
+		"github.branch_protected acme/api":      "error", // branch missing from the data
 		"github.org_outside_collaborators acme": "pass",
 	}
 	for k, status := range want {

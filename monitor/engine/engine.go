@@ -506,7 +506,6 @@ func (t *Test) unverifiable(r attest.Resource, field, reason string) Verdict {
 	return Verdict{Status: attest.ResultUnverifiable, Message: fmt.Sprintf("%s: %s cannot be verified: %s", r.Key, field, reason), Expected: t.Expected}
 }
 
-
 // lookup follows a dotted path through maps.
 func lookup(data map[string]any, path []string) (any, bool) {
 	var cur any = data

@@ -217,13 +217,13 @@ func TestBranchProtectedOnlyByOrganizationRuleset(t *testing.T) {
 	}
 	r := resourceOf(t, "github.repository", repo)
 	for id, want := range map[string]attest.ResultStatus{
-		"github.branch_protected":             attest.ResultPass,
-		"github.branch_approvals":    attest.ResultPass,
-		"github.branch_force_push_blocked":    attest.ResultPass,
-		"github.branch_admins_included":     attest.ResultPass,
-		"github.branch_status_checks":         attest.ResultFail,
-		"github.branch_code_owners":    attest.ResultFail,
-		"github.branch_dismiss_stale": attest.ResultPass,
+		"github.branch_protected":          attest.ResultPass,
+		"github.branch_approvals":          attest.ResultPass,
+		"github.branch_force_push_blocked": attest.ResultPass,
+		"github.branch_admins_included":    attest.ResultPass,
+		"github.branch_status_checks":      attest.ResultFail,
+		"github.branch_code_owners":        attest.ResultFail,
+		"github.branch_dismiss_stale":      attest.ResultPass,
 	} {
 		if v := tests[id].Evaluate(r, engine.Env{Now: now}); v.Status != want {
 			t.Errorf("%s: %+v, want %s", id, v, want)
