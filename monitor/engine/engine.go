@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"cel.dev/cel-go/cel"
-	"cel.dev/cel-go/checker"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/ext"
@@ -328,14 +328,14 @@ const assumedSize = 1000
 // boundedSizes is the static estimate's assumption about sizes.
 type boundedSizes struct{}
 
-func (boundedSizes) EstimateSize(n checker.AstNode) *checker.SizeEstimate {
+func (boundedSizes) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 	if n.ComputedSize() != nil {
 		return nil
 	}
-	return &checker.SizeEstimate{Min: 0, Max: assumedSize}
+	return &cost.SizeEstimate{Min: 0, Max: assumedSize}
 }
 
-func (boundedSizes) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
+func (boundedSizes) EstimateCallCost(function, overloadID string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
 	return nil
 }
 

@@ -32,23 +32,6 @@ func (h *Handler) monitoringRoutes() []web.Route {
 	}
 }
 
-// statusBadge maps a verdict to the badge style the templates use.
-func statusBadge(s attest.ResultStatus, excepted bool) string {
-	switch {
-	case excepted:
-		return "excepted"
-	case s == attest.ResultPass:
-		return "ok"
-	case s == attest.ResultFail:
-		return "bad"
-	case s == attest.ResultUnverifiable:
-		return "unverified"
-	case s == attest.ResultError:
-		return "warn"
-	}
-	return ""
-}
-
 // historyChart is a server-rendered SVG of a test's runs: stacked bars of
 // pass, fail, unverifiable and error per collection, oldest on the left.
 type historyChart struct {
