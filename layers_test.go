@@ -48,6 +48,8 @@ var layers = map[string]int{
 	"bench/bundle":                13,
 	"bench/ledger":                13,
 	"bench/verify":                13,
+	"bench/monitor":               13,
+	"bench/webhook":               13,
 	"e2e":                         13,
 }
 
