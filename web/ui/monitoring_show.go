@@ -70,8 +70,15 @@ func (h *Handler) monitoringPage(w http.ResponseWriter, r *http.Request, c *web.
 		v.Connections = append(v.Connections, row)
 	}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("job"), 10, 64); err == nil && h.Jobs != nil {
-		if st, err := h.Jobs.StatusFor(ctx, c.Org.ID, id); err == nil {
+		st, err := h.Jobs.StatusFor(ctx, c.Org.ID, id)
+		switch {
+		case err == nil:
 			v.Job = &st
+		case attest.ErrorCode(err) == attest.ENOTFOUND:
+			// The queue forgets a job once it has finished.
+			v.Job = &jobs.State{ID: id, Status: jobs.Done}
+		default:
+			return err
 		}
 	}
 	h.Render(w, r, c, http.StatusOK, "monitoring", v)
