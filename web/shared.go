@@ -87,6 +87,9 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 			n.ControlIDs = append(n.ControlIDs, id)
 		}
 	}
+	if err := attest.EvidenceNeedsControl(n.ControlIDs); err != nil {
+		return attest.Evidence{}, f, err
+	}
 	n.Kind, n.Title, n.Notes, n.URL = f.Values["kind"], f.Values["title"], f.Values["notes"], f.Values["url"]
 	if n.Kind == "" {
 		n.Kind = attest.KindFile
@@ -120,7 +123,7 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 			break
 		}
 		if part == nil {
-			return attest.Evidence{}, f, attest.Invalid("file", "choose a file to upload")
+			return attest.Evidence{}, f, attest.Invalid("file", "is required: choose a file to upload")
 		}
 		// The name as sent, not part.FileName(), which keeps only its last
 		// element: "../../x" must be refused (attest.ValidateFilename, as
@@ -137,7 +140,7 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 	case attest.KindAttestation:
 		content = strings.NewReader(f.Values["text"])
 		if strings.TrimSpace(f.Values["text"]) == "" {
-			return attest.Evidence{}, f, attest.Invalid("text", "write the attestation")
+			return attest.Evidence{}, f, attest.Invalid("text", "is required: write the attestation")
 		}
 	}
 	ev, err := s.Evidence.Add(r.Context(), n, content)

@@ -1,0 +1,87 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/store"
+)
+
+// adoptLibrary adopts the control library into org straight in the database.
+func adoptLibrary(t *testing.T, s *server, orgID int64) {
+	t.Helper()
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.DB.Update(t.Context(), func(tx *store.Queries) error {
+		_, err := programme.Adopt(t.Context(), tx, cat, orgID)
+		return err
+	}); err != nil {
+		t.Fatalf("adopt the library: %v", err)
+	}
+}
+
+// waitFor polls until the CSS selector matches on the page the tab shows
+// (a form answered by script or by navigation), failing after 10 seconds.
+func waitFor(t *testing.T, p *tab, sel string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`document.readyState === 'complete' ? document.querySelectorAll(`+jsString(sel)+`).length : 0`))
+		if err == nil && n > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("10s on, nothing matches %s at %s (%v); page:\n%s", sel, p.location(), err, p.body())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestEvidenceNeedsAControl: an upload that names no control is refused in
+// the browser, with the error beside the controls field and the text kept,
+// and nothing reaches the ledger.
+func TestEvidenceNeedsAControl(t *testing.T) {
+	t.Parallel()
+	b := startBrowser(t)
+	s := startServer(t)
+	people := mustStaffedOrg(t, s.App.DB)
+	adoptLibrary(t, s, people.Org.ID)
+	mp := b.person()
+	signIn(t, s, mp, testManager)
+	mp.open(s.Base + "/o/" + testOrg.Slug + "/evidence")
+	if mp.count(`#f-control[required]`) != 1 {
+		t.Errorf("the controls picker is not marked required")
+	}
+	mp.choose("#f-kind", "attestation")
+	// Take the browser's own check away, as a script or an old page would,
+	// to reach the server's rule.
+	if err := chromedp.Do(mp.ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#f-control').removeAttribute('required')`),
+		chromedp.SetValue(chromedp.CSS("#f-title"), "Tabletop exercise"),
+		chromedp.SetValue(chromedp.CSS("#f-text"), "We ran it."),
+	); err != nil {
+		t.Fatal(err)
+	}
+	mp.mustHave(`#upload button[type="submit"]`)
+	if err := chromedp.Do(mp.ctx, chromedp.Click(chromedp.CSS(`#upload button[type="submit"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, mp, `.field.has-error #f-control`)
+	if msg := mp.text(`.field.has-error:has(#f-control) p.error`); !strings.Contains(msg, "Controls are required") {
+		t.Errorf("the error beside the controls says %q", msg)
+	}
+	if mp.text("#f-text") != "We ran it." && !strings.Contains(mp.html(), "We ran it.") {
+		t.Errorf("the attestation text was lost")
+	}
+	list, err := s.App.DB.EvidenceList(t.Context(), people.Org.ID, store.EvidenceFilter{IncludeReplaced: true})
+	if err != nil || len(list) != 0 {
+		t.Fatalf("the refused upload left %d evidence (%v)", len(list), err)
+	}
+}
