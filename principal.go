@@ -104,3 +104,15 @@ func MayOwn(r Role, field string) error {
 	}
 	return nil
 }
+
+// EligibleOwners keeps the members that MayOwn accepts, in order: the people
+// owner pickers offer, so no picker lists someone the save would refuse.
+func EligibleOwners(ms []Membership) []Membership {
+	var out []Membership
+	for _, m := range ms {
+		if MayOwn(m.Role, "owner") == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package attest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -163,5 +164,23 @@ func TestOverdueAtDayBoundaries(t *testing.T) {
 	}
 	if !(Task{Status: TaskInProgress, DueOn: "2026-05-31"}).OverdueOn("2026-06-01") {
 		t.Error("an in-progress task past its date is not overdue")
+	}
+}
+
+func TestEligibleOwnersAndEvidenceNeedsControl(t *testing.T) {
+	ms := []Membership{{User: User{ID: 1}, Role: RoleAdmin}, {User: User{ID: 2}, Role: RoleAuditor},
+		{User: User{ID: 3}, Role: RoleEmployee}, {User: User{ID: 4}, Role: RoleManager}}
+	var ids []int64
+	for _, m := range EligibleOwners(ms) {
+		ids = append(ids, m.User.ID)
+	}
+	if fmt.Sprint(ids) != "[1 3 4]" {
+		t.Errorf("EligibleOwners = %v, want every member but the auditor, in order", ids)
+	}
+	if err := EvidenceNeedsControl(nil); ErrorField(err) != "controls" {
+		t.Errorf("evidence without a control: %v", err)
+	}
+	if err := EvidenceNeedsControl([]int64{7}); err != nil {
+		t.Errorf("evidence with a control: %v", err)
 	}
 }

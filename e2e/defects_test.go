@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
@@ -83,5 +85,33 @@ func TestEvidenceNeedsAControl(t *testing.T) {
 	list, err := s.App.DB.EvidenceList(t.Context(), people.Org.ID, store.EvidenceFilter{IncludeReplaced: true})
 	if err != nil || len(list) != 0 {
 		t.Fatalf("the refused upload left %d evidence (%v)", len(list), err)
+	}
+}
+
+// TestOwnerPickersOfferEligibleMembers: the owner pickers a manager sees on a
+// control and on the tasks page list the employee but never the auditor, whom
+// the save would refuse.
+func TestOwnerPickersOfferEligibleMembers(t *testing.T) {
+	t.Parallel()
+	b := startBrowser(t)
+	s := startServer(t)
+	people := mustStaffedOrg(t, s.App.DB)
+	auditor := member(t, s.App.DB, people.Org, person{"Otto Auditor", "otto@acme.test", "auditor password 1"}, attest.RoleAuditor)
+	adoptLibrary(t, s, people.Org.ID)
+	controls, err := s.App.DB.Controls(t.Context(), people.Org.ID, store.ControlFilter{})
+	if err != nil || len(controls) == 0 {
+		t.Fatalf("controls: %v", err)
+	}
+	mp := b.person()
+	signIn(t, s, mp, testManager)
+	for _, page := range []string{fmt.Sprintf("/controls/%d", controls[0].ID), "/tasks"} {
+		mp.open(s.Base + "/o/" + testOrg.Slug + page)
+		mp.mustHave(`select#f-owner`)
+		if n := mp.count(fmt.Sprintf(`select#f-owner option[value="%d"]`, auditor.ID)); n != 0 {
+			t.Errorf("%s: the owner picker offers the auditor", page)
+		}
+		if n := mp.count(fmt.Sprintf(`select#f-owner option[value="%d"]`, people.Employee.ID)); n != 1 {
+			t.Errorf("%s: the owner picker does not offer the employee", page)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -87,7 +88,7 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 	if v.Imported, err = h.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
 		return err
 	}
-	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+	if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
 		return err
 	}
 	if f == nil {
@@ -142,7 +143,7 @@ func controlID(r *http.Request) (int64, error) {
 }
 
 func (h *Handler) renderNewControl(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, f *web.Form) error {
-	members, err := h.DB.Members(r.Context(), c.Org.ID)
+	members, err := h.ownerChoices(r.Context(), c.Org.ID)
 	if err != nil {
 		return err
 	}
@@ -152,4 +153,14 @@ func (h *Handler) renderNewControl(w http.ResponseWriter, r *http.Request, c *we
 	}
 	h.RenderForm(w, r, c, status, "control_new", v, f)
 	return nil
+}
+
+// ownerChoices lists the members that control and task owner pickers (and the
+// owner filters beside them) offer: only those attest.MayOwn accepts.
+func (h *Handler) ownerChoices(ctx context.Context, orgID int64) ([]attest.Membership, error) {
+	ms, err := h.DB.Members(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return attest.EligibleOwners(ms), nil
 }

@@ -51,7 +51,7 @@ func (h *Handler) renderTasks(w http.ResponseWriter, r *http.Request, c *web.Ctx
 		return err
 	}
 	if c.Can(attest.ActEdit) {
-		if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+		if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
 			return err
 		}
 		if v.Controls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{}); err != nil {
@@ -101,7 +101,7 @@ func (h *Handler) renderTask(w http.ResponseWriter, r *http.Request, c *web.Ctx,
 	v := taskView{Task: t, Priorities: attest.TaskPriorities(), Statuses: attest.TaskStatuses(), Today: attest.Today(h.Now())}
 	var err error
 	if c.Can(attest.ActEdit) {
-		if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+		if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
 			return err
 		}
 		if v.Controls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{}); err != nil {
