@@ -184,3 +184,26 @@ func TestEligibleOwnersAndEvidenceNeedsControl(t *testing.T) {
 		t.Errorf("evidence with a control: %v", err)
 	}
 }
+
+func TestControlOwnersSeeAndEvidenceTheirControls(t *testing.T) {
+	emp := Principal{UserID: 5, OrgID: 1, Role: RoleEmployee}
+	v := emp.Visibility(RecordControl)
+	if !v.Admits(1, 5) || v.Admits(1, 6) || v.Admits(1, 0) || v.Admits(2, 5) {
+		t.Errorf("employee control visibility: %+v", v)
+	}
+	if v := (Principal{UserID: 7, OrgID: 1, Role: RoleAuditor}).Visibility(RecordControl); !v.Admits(1, 5) || !v.Admits(1, 0) {
+		t.Errorf("auditor control visibility: %+v", v)
+	}
+	if err := emp.MayAddEvidenceFor(5); err != nil {
+		t.Errorf("employee evidence for their control: %v", err)
+	}
+	if err := emp.MayAddEvidenceFor(6); ErrorField(err) != "controls" {
+		t.Errorf("employee evidence for another's control: %v", err)
+	}
+	if err := (Principal{UserID: 7, OrgID: 1, Role: RoleAuditor}).MayAddEvidenceFor(7); err == nil {
+		t.Error("an auditor may add evidence")
+	}
+	if err := (Principal{UserID: 8, OrgID: 1, Role: RoleManager}).MayAddEvidenceFor(5); err != nil {
+		t.Errorf("manager evidence: %v", err)
+	}
+}

@@ -16,7 +16,7 @@ var _ = area(contractArea{
 		"POST /o/{org}/controls":                      web.Edit,
 		"POST /o/{org}/controls/adopt":                web.Edit,
 		"GET /o/{org}/controls/export":                web.Read,
-		"GET /o/{org}/controls/{id}":                  web.Read,
+		"GET /o/{org}/controls/{id}":                  web.Own, // an employee only the controls they own
 		"POST /o/{org}/controls/{id}":                 web.Edit,
 		"POST /o/{org}/controls/{id}/mappings":        web.Edit,
 		"POST /o/{org}/controls/{id}/mappings/remove": web.Edit,

@@ -90,6 +90,18 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 	if err := attest.EvidenceNeedsControl(n.ControlIDs); err != nil {
 		return attest.Evidence{}, f, err
 	}
+	if !c.P.Can(attest.ActEdit) {
+		// Employees add evidence only for controls they own.
+		for _, id := range n.ControlIDs {
+			ctl, err := s.DB.Control(r.Context(), c.Org.ID, id)
+			if err != nil {
+				return attest.Evidence{}, f, attest.Invalid("controls", "control %d is not a control of this organization", id)
+			}
+			if err := c.P.MayAddEvidenceFor(ctl.OwnerID); err != nil {
+				return attest.Evidence{}, f, err
+			}
+		}
+	}
 	n.Kind, n.Title, n.Notes, n.URL = f.Values["kind"], f.Values["title"], f.Values["notes"], f.Values["url"]
 	if n.Kind == "" {
 		n.Kind = attest.KindFile

@@ -3,6 +3,8 @@ package ui
 import (
 	"net/http"
 
+	"github.com/attest-hq/attest"
+
 	"github.com/attest-hq/attest/web"
 )
 
@@ -10,6 +12,9 @@ func (h *Handler) controlPage(w http.ResponseWriter, r *http.Request, c *web.Ctx
 	ctl, err := h.LoadControl(r, c)
 	if err != nil {
 		return err
+	}
+	if !c.P.Visibility(attest.RecordControl).Admits(ctl.OrgID, ctl.OwnerID) {
+		return attest.Errorf(attest.ENOTFOUND, "control not found")
 	}
 	return h.renderControl(w, r, c, http.StatusOK, ctl, nil)
 }

@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
@@ -22,7 +24,7 @@ func (h *Handler) controlRoutes() []web.Route {
 		route("GET", "/o/{org}/controls/new", web.Edit, h.newControlPage),
 		route("POST", "/o/{org}/controls/adopt", web.Edit, h.adoptLibrary),
 		route("GET", "/o/{org}/controls/export", web.Read, h.exportControls),
-		route("GET", "/o/{org}/controls/{id}", web.Read, h.controlPage),
+		route("GET", "/o/{org}/controls/{id}", web.Own, h.controlPage), // the owner's too: attest.RecordControl
 		route("POST", "/o/{org}/controls/{id}", web.Edit, h.updateControl),
 		route("POST", "/o/{org}/controls/{id}/mappings", web.Edit, h.addMapping),
 		route("POST", "/o/{org}/controls/{id}/mappings/remove", web.Edit, h.removeMapping),
@@ -32,17 +34,27 @@ func (h *Handler) controlRoutes() []web.Route {
 }
 
 type controlView struct {
-	Control      attest.Control
-	Library      *catalog.LibraryControl // the library control it was adopted from
-	Imported     []store.ImportedFramework
-	State        readiness.ControlResult
-	Requirements []mappedRequirement
-	Tasks        []attest.Task
-	Members      []attest.Membership
-	Statuses     []string
-	Types        []string
-	Frequencies  []string
-	Options      []requirementOption // requirements that can be mapped
+	Control        attest.Control
+	Library        *catalog.LibraryControl // the library control it was adopted from
+	Imported       []store.ImportedFramework
+	State          readiness.ControlResult
+	Requirements   []mappedRequirement
+	Tasks          []attest.Task
+	Members        []attest.Membership
+	Statuses       []string
+	Types          []string
+	Frequencies    []string
+	Options        []requirementOption // requirements that can be mapped
+	Evidence       []controlEvidence   // current and superseded, newest first
+	MayAddEvidence bool                // attest.Principal.MayAddEvidenceFor this control
+}
+
+// controlEvidence is one evidence item on its control's page, with whether it
+// is current for the control's frequency and until when.
+type controlEvidence struct {
+	Evidence  attest.Evidence
+	ExpiresAt time.Time
+	Fresh     bool
 }
 
 type mappedRequirement struct {
@@ -85,6 +97,16 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 	if v.Tasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{ControlID: ctl.ID}); err != nil {
 		return err
 	}
+	evs, err := h.DB.EvidenceList(ctx, c.Org.ID, store.EvidenceFilter{ControlID: ctl.ID, IncludeReplaced: true})
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		it := evidence.Item{CollectedAt: ev.CollectedAt, PeriodEnd: ev.PeriodEnd}
+		v.Evidence = append(v.Evidence, controlEvidence{Evidence: ev, ExpiresAt: evidence.ExpiresAt(it, ctl.Frequency),
+			Fresh: ev.SupersededBy == 0 && evidence.Fresh(it, ctl.Frequency, h.Now())})
+	}
+	v.MayAddEvidence = c.P.MayAddEvidenceFor(ctl.OwnerID) == nil
 	if v.Imported, err = h.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
 		return err
 	}

@@ -39,6 +39,7 @@ type dashboardView struct {
 	Overdue      []attest.Task
 	OverdueCount int
 	MyTasks      []attest.Task
+	MyControls   []attest.Control // controls the caller owns, whatever their role
 	Recent       []attest.Activity
 	Controls     int
 	Today        string
@@ -56,6 +57,9 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 	v := dashboardView{Today: attest.Today(h.Now())}
 	var err error
 	if v.MyTasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{OwnerID: c.User.ID, OpenOnly: true}); err != nil {
+		return err
+	}
+	if v.MyControls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{OwnerID: c.User.ID}); err != nil {
 		return err
 	}
 	if !c.Can(attest.ActRead) {
