@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"fmt"
+	"html"
+	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 )
@@ -113,5 +117,96 @@ func TestOwnerPickersOfferEligibleMembers(t *testing.T) {
 		if n := mp.count(fmt.Sprintf(`select#f-owner option[value="%d"]`, people.Employee.ID)); n != 1 {
 			t.Errorf("%s: the owner picker does not offer the employee", page)
 		}
+	}
+}
+
+// TestNoLinkLeadsToForbidden signs in as each role in the browser and then
+// follows every same-site link on every page that role can reach (with the
+// browser's session, through Go's client for speed), asserting that none
+// answers 403 or fails: pages do not render links to what the role may not
+// open. The employee owns one control and has a task on another's control
+// and a criterion, the case that used to lead to 403.
+func TestNoLinkLeadsToForbidden(t *testing.T) {
+	t.Parallel()
+	b := startBrowser(t)
+	s := startServer(t)
+	db := s.App.DB
+	ctx := t.Context()
+	people := mustStaffedOrg(t, db)
+	org := people.Org
+	testAuditor := person{"Otto Auditor", "otto@acme.test", "auditor password 1"}
+	member(t, db, org, testAuditor, attest.RoleAuditor)
+	mk := func(ref string, owner int64) attest.Control {
+		c := attest.Control{OrgID: org.ID, Ref: ref, Name: "Control " + ref, Family: "Test", Type: "detective", Frequency: "quarterly",
+			Status: attest.StatusImplemented, OwnerID: owner, Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1", Source: attest.SourceLibrary}}}
+		if err := db.CreateControl(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	mine := mk("EMP-1", people.Employee.ID)
+	theirs := mk("MGR-1", people.Manager.ID)
+	for _, task := range []attest.Task{
+		{OrgID: org.ID, Title: "Fix the gap", OwnerID: people.Employee.ID, ControlID: theirs.ID, Requirement: "CC6.1", Status: attest.TaskOpen, Priority: "medium"},
+		{OrgID: org.ID, Title: "Collect the export", OwnerID: people.Employee.ID, ControlID: mine.ID, Status: attest.TaskOpen, Priority: "medium"},
+	} {
+		if err := db.CreateTask(ctx, &task); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.App.Services.Evidence.Add(ctx, evidence.New{Org: org, Actor: attest.Actor{Label: "test"}, Kind: attest.KindFile, Title: "Export",
+		Filename: "export.csv", ControlIDs: []int64{mine.ID}}, strings.NewReader("user,mfa\nada,true\n")); err != nil {
+		t.Fatal(err)
+	}
+
+	hrefRE := regexp.MustCompile(`href="(/[^"#]*)"`)
+	for _, who := range []person{testAdmin, testManager, testEmployee, testAuditor} {
+		p := b.person()
+		signIn(t, s, p, who)
+		cookies := evCookies(t, p, s.Base)
+		seen := map[string]string{"/o/" + testOrg.Slug: "sign-in"}
+		queue := []string{"/o/" + testOrg.Slug}
+		for len(queue) > 0 && len(seen) < 600 {
+			path := queue[0]
+			queue = queue[1:]
+			resp, body := evGet(t, s.Base+path, cookies)
+			if resp.StatusCode == http.StatusForbidden || resp.StatusCode >= 500 {
+				t.Errorf("%s: %s (linked from %s) answers %d", who.Email, path, seen[path], resp.StatusCode)
+				continue
+			}
+			if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+				continue
+			}
+			for _, m := range hrefRE.FindAllStringSubmatch(string(body), -1) {
+				link := html.UnescapeString(m[1])
+				if strings.HasPrefix(link, "/static/") || strings.Contains(link, "logout") {
+					continue
+				}
+				if _, ok := seen[link]; !ok {
+					seen[link] = path
+					queue = append(queue, link)
+				}
+			}
+		}
+		if len(seen) < 5 {
+			t.Errorf("%s: only %d pages reached", who.Email, len(seen))
+		}
+		t.Logf("%s: %d links followed", who.Email, len(seen))
+	}
+
+	// The employee's task shows what it needs: the criterion's title, the
+	// other's control by ref without a link, and a link to their own control.
+	ep := b.person()
+	signIn(t, s, ep, testEmployee)
+	ep.open(s.Base + "/o/" + testOrg.Slug + "/tasks")
+	if n := ep.count(`a[href*="/criteria/"], a[href="/o/acme/controls/` + fmt.Sprint(theirs.ID) + `"]`); n != 0 {
+		t.Errorf("the employee's task list links to %d pages they cannot open", n)
+	}
+	if n := ep.count(`#my-controls a`); n != 0 {
+		t.Errorf("the task list has a Your work block")
+	}
+	ep.open(s.Base + "/o/" + testOrg.Slug)
+	if got := ep.text("#my-controls"); !strings.Contains(got, "EMP-1") || strings.Contains(got, "MGR-1") {
+		t.Errorf("Your work lists %q, want the employee's control only", got)
 	}
 }
