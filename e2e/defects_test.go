@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -208,5 +210,61 @@ func TestNoLinkLeadsToForbidden(t *testing.T) {
 	ep.open(s.Base + "/o/" + testOrg.Slug)
 	if got := ep.text("#my-controls"); !strings.Contains(got, "EMP-1") || strings.Contains(got, "MGR-1") {
 		t.Errorf("Your work lists %q, want the employee's control only", got)
+	}
+}
+
+// TestEmployeeWorksOnTheirControl: a manager makes an employee a control's
+// owner; the employee finds it under "Your work", opens it (guidance, its
+// criterion, its evidence and freshness), and adds evidence from its page.
+func TestEmployeeWorksOnTheirControl(t *testing.T) {
+	t.Parallel()
+	b := startBrowser(t)
+	s := startServer(t)
+	db := s.App.DB
+	people := mustStaffedOrg(t, db)
+	ctl := attest.Control{OrgID: people.Org.ID, Ref: "ENG-1", Name: "Branch protection", Family: "Change", Type: "preventive", Frequency: "quarterly",
+		Status: attest.StatusImplemented, Description: "The main branch requires review.", Evidence: []string{"Branch protection settings"},
+		Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC8.1", Source: attest.SourceLibrary}}}
+	if err := db.CreateControl(t.Context(), &ctl); err != nil {
+		t.Fatal(err)
+	}
+	base := s.Base + "/o/" + testOrg.Slug
+	mp := b.person()
+	signIn(t, s, mp, testManager)
+	mp.open(fmt.Sprintf("%s/controls/%d", base, ctl.ID))
+	mp.choose("#f-owner", fmt.Sprint(people.Employee.ID))
+	mp.submit(`form[action$="/controls/` + fmt.Sprint(ctl.ID) + `"] button[type="submit"]`)
+
+	ep := b.person()
+	signIn(t, s, ep, testEmployee)
+	ep.mustHave(`#my-controls a[href$="/controls/` + fmt.Sprint(ctl.ID) + `"]`)
+	if st := ep.open(fmt.Sprintf("%s/controls/%d", base, ctl.ID)); st != http.StatusOK {
+		t.Fatalf("the owner opens their control: %d", st)
+	}
+	page := ep.body()
+	for _, want := range []string{"The main branch requires review.", "Branch protection settings", "CC8.1", "No evidence yet."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the owner's control page lacks %q:\n%s", want, page)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "protection.json")
+	if err := os.WriteFile(file, []byte(`{"required_reviews":1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ep.ctx,
+		chromedp.SetValue(chromedp.CSS("#ce-title"), "Branch protection Q2"),
+		chromedp.SetUploadFiles(chromedp.CSS("#ce-file"), []string{file}),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ep.ctx, chromedp.Click(chromedp.CSS(`#control-upload button[type="submit"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ep, `#control-evidence .badge.st-ready`)
+	if got := ep.text("#control-evidence"); !strings.Contains(got, "Branch protection Q2") || !strings.Contains(got, "Current until") {
+		t.Errorf("the evidence card says %q", got)
+	}
+	if !strings.HasSuffix(ep.location(), fmt.Sprintf("/controls/%d", ctl.ID)) {
+		t.Errorf("after the upload the owner is at %s", ep.location())
 	}
 }
