@@ -56,6 +56,13 @@ func parsePages() (map[string]*template.Template, error) {
 		},
 		"words":   func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "-", " ") },
 		"join":    strings.Join,
+		// count writes a number with its noun: "1 criterion", "2 criteria".
+		"count": func(n int, one, many string) string {
+			if n == 1 {
+				return "1 " + one
+			}
+			return fmt.Sprintf("%d %s", n, many)
+		},
 		"overdue": func(t attest.Task, today string) bool { return t.OverdueOn(today) },
 		"eq":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		// field packs the arguments of the "field" partial: one labelled input

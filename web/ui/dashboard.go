@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"cmp"
 	"math"
 	"net/http"
+	"slices"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/programme"
@@ -35,6 +37,7 @@ type dashboardView struct {
 	Categories   []chartBar
 	States       []chartBar
 	AtRisk       []readiness.RequirementResult
+	Weakest      []readiness.RequirementResult // lowest readiness first, from the same assessment
 	AtRiskCount  int
 	Overdue      []attest.Task
 	OverdueCount int
@@ -97,6 +100,16 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 				v.AtRisk = append(v.AtRisk, rr)
 			}
 		}
+	}
+	// The weakest criteria, at risk or not, so the lowest score is never
+	// missing from the card that names what needs attention.
+	weakest := slices.Clone(a.Requirements)
+	slices.SortStableFunc(weakest, func(x, y readiness.RequirementResult) int { return cmp.Compare(x.Score, y.Score) })
+	for _, rr := range weakest {
+		if rr.Ready || len(v.Weakest) == 5 {
+			break
+		}
+		v.Weakest = append(v.Weakest, rr)
 	}
 	overdue, err := h.Tasks.List(ctx, c.P, store.TaskFilter{OverdueOn: v.Today})
 	if err != nil {
