@@ -207,3 +207,13 @@ func TestControlOwnersSeeAndEvidenceTheirControls(t *testing.T) {
 		t.Errorf("manager evidence: %v", err)
 	}
 }
+
+func TestTaskDueDateIsPlausible(t *testing.T) {
+	for due, ok := range map[string]bool{"1901-01-01": false, "1999-12-31": false, "2000-01-01": true, "2026-06-01": true, "2099-12-31": true, "2100-01-01": false} {
+		task := Task{Title: "x", Priority: "medium", Status: TaskOpen, DueOn: due}
+		err := ValidateTask(&task)
+		if (err == nil) != ok || (err != nil && ErrorField(err) != "due_on") {
+			t.Errorf("due %s: %v, want accepted %v", due, err, ok)
+		}
+	}
+}
