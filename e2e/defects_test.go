@@ -268,3 +268,61 @@ func TestEmployeeWorksOnTheirControl(t *testing.T) {
 		t.Errorf("after the upload the owner is at %s", ep.location())
 	}
 }
+
+// TestSmallDefects: counts read with their noun and no stray separator, a due
+// date of 1901 is refused beside the field with the input kept, and retiring
+// a control asks first (declining changes nothing).
+func TestSmallDefects(t *testing.T) {
+	t.Parallel()
+	b := startBrowser(t)
+	s := startServer(t)
+	db := s.App.DB
+	people := mustStaffedOrg(t, db)
+	ctl := attest.Control{OrgID: people.Org.ID, Ref: "ONE-1", Name: "The only control", Family: "Test", Type: "preventive", Frequency: "annual",
+		Status: attest.StatusNotStarted, Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC1.1", Source: attest.SourceLibrary}}}
+	if err := db.CreateControl(t.Context(), &ctl); err != nil {
+		t.Fatal(err)
+	}
+	base := s.Base + "/o/" + testOrg.Slug
+	mp := b.person()
+	signIn(t, s, mp, testManager)
+
+	mp.open(base + "/controls")
+	if got := mp.text("main p.muted"); got != "1 of 1 control" {
+		t.Errorf("the controls count reads %q", got)
+	}
+	if got := mp.body(); !strings.Contains(got, "Test · 1 criterion") || strings.Contains(got, "1 criteria") {
+		t.Errorf("the control row does not say \"1 criterion\":\n%s", got)
+	}
+
+	mp.open(base + "/tasks")
+	mp.submit(`form[action="/o/acme/tasks"] button[type="submit"]`, "title", "Rotate keys", "due_on", "1901-01-01")
+	if got := mp.text(`.field.has-error:has(#f-due_on) p.error`); !strings.Contains(got, "between 2000-01-01 and 2099-12-31") {
+		t.Errorf("the due date error reads %q", got)
+	}
+	if got := progValue(t, mp, "#f-title"); got != "Rotate keys" {
+		t.Errorf("the title was not kept: %q", got)
+	}
+
+	mp.open(fmt.Sprintf("%s/controls/%d", base, ctl.ID))
+	retire := fmt.Sprintf(`form[action="/o/acme/controls/%d/retire"]`, ctl.ID)
+	if got, _ := chromedp.Run(mp.ctx, chromedp.Evaluate[string](`document.querySelector(`+jsString(retire)+`).dataset.confirm`)); !strings.Contains(got, "Retire ONE-1?") {
+		t.Errorf("the retire form asks %q", got)
+	}
+	// Decline: nothing is posted.
+	if err := chromedp.Do(mp.ctx, chromedp.Evaluate[chromedp.Void](`window.confirm = () => false`), chromedp.Click(chromedp.CSS(retire+` button`))); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got, _ := db.Control(t.Context(), people.Org.ID, ctl.ID); got.Retired() {
+		t.Fatal("declining the confirmation retired the control")
+	}
+	// Accept: it is retired.
+	if err := chromedp.Do(mp.ctx, chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`), chromedp.Click(chromedp.CSS(retire+` button`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, mp, fmt.Sprintf(`form[action="/o/acme/controls/%d/restore"]`, ctl.ID))
+	if got, _ := db.Control(t.Context(), people.Org.ID, ctl.ID); !got.Retired() {
+		t.Fatal("accepting the confirmation did not retire the control")
+	}
+}
