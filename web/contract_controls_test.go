@@ -19,7 +19,9 @@ var _ = area(contractArea{
 		"GET /o/{org}/controls/{id}":                  web.Own, // an employee only the controls they own
 		"POST /o/{org}/controls/{id}":                 web.Edit,
 		"POST /o/{org}/controls/{id}/mappings":        web.Edit,
+		"GET /o/{org}/controls/{id}/mappings":         web.Edit, // a reload after a refused form goes back to its page
 		"POST /o/{org}/controls/{id}/mappings/remove": web.Edit,
+		"GET /o/{org}/controls/{id}/mappings/remove":  web.Edit, // a reload after a refused form goes back to its page
 		"POST /o/{org}/controls/{id}/retire":          web.Edit,
 		"POST /o/{org}/controls/{id}/restore":         web.Edit,
 		"GET /o/{org}/criteria":                       web.Read,
