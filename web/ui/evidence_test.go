@@ -95,8 +95,10 @@ func TestEvidenceUploadThroughUI(t *testing.T) {
 			if !strings.Contains(cov.Text, "1 of 2 periods covered") || !regexp.MustCompile(`chip st-ready" title="covered">2026-Q2`).MatchString(cov.Text) {
 				t.Fatalf("coverage page: %s", cov.Text)
 			}
-			if res := mgr.Get("/o/alpha/coverage?from=2026-06-30&to=2026-01-01"); res.StatusCode != http.StatusUnprocessableEntity {
-				t.Fatalf("reversed window: %d", res.StatusCode)
+			if res := mgr.Get("/o/alpha/coverage?from=2026-06-30&to=2026-01-01"); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(res.Text, `<p class="error" id="w-error">the window ends (2026-01-01) before it starts (2026-06-30)</p>`) ||
+				!strings.Contains(res.Text, `value="2026-06-30"`) {
+				t.Fatalf("reversed window is not said beside the field on the page, input kept: %d %s", res.StatusCode, res.Text)
 			}
 			acts, _ := e.DB.Activity(ctx, e.Alpha.ID, attest.ActivityFilter{Action: "evidence."})
 			if len(acts) != 1 || !strings.Contains(acts[0].Summary, "ledger entry 1") {
