@@ -222,6 +222,18 @@ func (f *Form) Fail(err error) {
 	f.Error = msg
 }
 
+// Sentence words an error for a message away from its field (a flash after a
+// redirect): "Title is required", not "title: is required".
+func Sentence(err error) string {
+	field := attest.ErrorField(err)
+	e, ok := err.(*attest.Error)
+	if field == "" || !ok {
+		return attest.ErrorMessage(err)
+	}
+	name := strings.ReplaceAll(field, "_", " ")
+	return strings.ToUpper(name[:1]) + name[1:] + " " + e.Message
+}
+
 // UserError reports whether err is a user's mistake (to show on the form) rather
 // than a fault (to answer with an error page).
 func UserError(err error) bool {

@@ -23,7 +23,7 @@ func (h *Handler) addEvidence(w http.ResponseWriter, r *http.Request, c *web.Ctx
 	if web.UserError(err) && !c.Can(attest.ActRead) {
 		// An employee's upload box is on their control's page: say it there,
 		// on an address that reloads, rather than on the evidence library.
-		h.SetFlash(w, "error", "The evidence was not added: "+attest.ErrorMessage(err))
+		h.SetFlash(w, "error", "The evidence was not added: "+web.Sentence(err))
 		to := "/o/" + c.Org.Slug
 		if id, perr := strconv.ParseInt(f.Values["control"], 10, 64); perr == nil {
 			to = fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, id)
