@@ -14,7 +14,7 @@ func TestSentence(t *testing.T) {
 		attest.Invalid("title", "is required"):                         "Title is required",
 		attest.Invalid("due_on", "must be a date"):                     "Due on must be a date",
 		attest.Errorf(attest.EFORBIDDEN, "only admins manage members"): "only admins manage members",
-		errors.New("plain"):                                            "plain",
+		errors.New("disk on fire"):                                     "Internal error.", // nothing internal leaks
 	} {
 		if got := web.Sentence(err); got != want {
 			t.Errorf("Sentence(%v) = %q, want %q", err, got, want)
