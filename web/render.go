@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -54,8 +56,13 @@ func parsePages() (map[string]*template.Template, error) {
 			}
 			return false
 		},
-		"words":   func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "-", " ") },
-		"join":    strings.Join,
+		"words": func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "-", " ") },
+		"join":  strings.Join,
+		// chosen reports whether id is among the comma-separated IDs a
+		// multiple select sent, to keep its choices on a refused form.
+		"chosen": func(list string, id int64) bool {
+			return slices.Contains(strings.Split(list, ","), strconv.FormatInt(id, 10))
+		},
 		// count writes a number with its noun: "1 criterion", "2 criteria".
 		"count": func(n int, one, many string) string {
 			if n == 1 {

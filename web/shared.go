@@ -80,6 +80,9 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 		}
 		f.Values[name] = string(v)
 		if name == "control" {
+			// Every chosen control, so a refused form shows them still chosen.
+			f.Values[name] = strings.TrimPrefix(f.Values["controls"]+","+string(v), ",")
+			f.Values["controls"] = f.Values[name]
 			id, err := strconv.ParseInt(string(v), 10, 64)
 			if err != nil {
 				return attest.Evidence{}, f, attest.Invalid("controls", "%q is not a control", v)

@@ -129,6 +129,12 @@ func TestEvidenceUploadRefusals(t *testing.T) {
 		{"system kind", [][2]string{{"kind", "system"}, {"title", "x"}, {"control", fmt.Sprint(ctl.ID)}}, "", nil, "produced by Attest itself"},
 		{"control of another org", [][2]string{{"kind", "file"}, {"control", "999999"}}, "a.txt", []byte("x"), "not a control of this organization"},
 	}
+	// A refused upload keeps the chosen controls chosen.
+	ct0, body0 := evidenceForm([][2]string{{"kind", "file"}, {"title", "Kept"}, {"control", fmt.Sprint(ctl.ID)}}, "", nil)
+	if res := postMultipart(mgr, "/o/alpha/evidence", ct0, body0); !strings.Contains(res.Text, fmt.Sprintf(`<option value="%d" selected>`, ctl.ID)) ||
+		!strings.Contains(res.Text, `value="Kept"`) {
+		t.Errorf("the refused form lost its choices: %s", res.Text)
+	}
 	for _, c := range cases {
 		ct, body := evidenceForm(c.fields, c.filename, c.content)
 		res := postMultipart(mgr, "/o/alpha/evidence", ct, body)

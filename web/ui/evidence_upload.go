@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/attest-hq/attest"
 
@@ -25,7 +26,8 @@ func (h *Handler) addEvidence(w http.ResponseWriter, r *http.Request, c *web.Ctx
 		// on an address that reloads, rather than on the evidence library.
 		h.SetFlash(w, "error", "The evidence was not added: "+web.Sentence(err))
 		to := "/o/" + c.Org.Slug
-		if id, perr := strconv.ParseInt(f.Values["control"], 10, 64); perr == nil {
+		first, _, _ := strings.Cut(f.Values["control"], ",")
+		if id, perr := strconv.ParseInt(first, 10, 64); perr == nil {
 			to = fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, id)
 		}
 		http.Redirect(w, r, to, http.StatusSeeOther)
