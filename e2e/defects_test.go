@@ -326,3 +326,39 @@ func TestSmallDefects(t *testing.T) {
 		t.Fatal("accepting the confirmation did not retire the control")
 	}
 }
+
+// TestRefusedFormsReload: after a refused form the error sits beside its
+// field with the input kept, and reloading the address left in the address
+// bar shows the form's page again rather than 404.
+func TestRefusedFormsReload(t *testing.T) {
+	t.Parallel()
+	b := startBrowser(t)
+	s := startServer(t)
+	mustStaffedOrg(t, s.App.DB)
+	ap := b.person()
+	signIn(t, s, ap, testAdmin)
+
+	ap.open(s.Base + "/account")
+	ap.submit(`form[action="/account/password"] button[type="submit"]`, "current", "wrong password 1", "password", "a new password 1", "confirm", "a new password 1")
+	if got := ap.text(`.field.has-error p.error`); got != "Current password does not match the password you sign in with" {
+		t.Errorf("the password error reads %q", got)
+	}
+	if st := ap.open(ap.location()); st != http.StatusOK || ap.text("main h1") == "" || !strings.HasSuffix(ap.location(), "/account") {
+		t.Errorf("reloading after the refused password change: %d at %s", st, ap.location())
+	}
+
+	ap.open(s.Base + "/o/" + testOrg.Slug + "/settings")
+	ap.submit(`form[action="/o/acme/invitations"] button[type="submit"]`, "email", "not-an-address")
+	if ap.count(`.field.has-error input[name="email"]`) != 1 || progValue(t, ap, `form[action="/o/acme/invitations"] input[name="email"]`) != "not-an-address" {
+		t.Errorf("the invitation error is not beside the email with the input kept:\n%s", ap.body())
+	}
+	if st := ap.open(ap.location()); st != http.StatusOK || !strings.HasSuffix(ap.location(), "/o/acme/settings") {
+		t.Errorf("reloading after the refused invitation: %d at %s", st, ap.location())
+	}
+
+	ap.open(s.Base + "/o/" + testOrg.Slug + "/coverage?from=2026-06-30&to=2026-01-01")
+	if got := ap.text("#w-error"); !strings.Contains(got, "ends (2026-01-01) before it starts") || progValue(t, ap, "#w-from") != "2026-06-30" {
+		t.Errorf("the coverage window error reads %q", got)
+	}
+	ap.mustHave(`form button[type="submit"]`) // the page, not a bare error
+}
