@@ -36,7 +36,7 @@ var _ = area(contractArea{
 
 		"GET /api/v1/orgs/{org}/readiness":       web.Read,
 		"GET /api/v1/orgs/{org}/controls":        web.Read,
-		"GET /api/v1/orgs/{org}/controls/{id}":   web.Read,
+		"GET /api/v1/orgs/{org}/controls/{id}":   web.Own, // an employee only the controls they own
 		"PATCH /api/v1/orgs/{org}/controls/{id}": web.Edit,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {

@@ -19,13 +19,19 @@ import (
 // Use cases and request readers that the UI and the API share. They move into
 // the use-case services as those are written; handlers then call the services.
 
-// LoadControl reads the {id} control of the request's organization.
+// LoadControl reads the {id} control of the request's organization. A control
+// outside the caller's attest.RecordControl visibility (an employee's view of
+// a control they do not own) is not found, exactly as a missing one.
 func (s *Services) LoadControl(r *http.Request, c *Ctx) (attest.Control, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return attest.Control{}, attest.Errorf(attest.ENOTFOUND, "control not found")
 	}
-	return s.DB.Control(r.Context(), c.Org.ID, id)
+	ctl, err := s.DB.Control(r.Context(), c.Org.ID, id)
+	if err == nil && !c.P.Visibility(attest.RecordControl).Admits(ctl.OrgID, ctl.OwnerID) {
+		return attest.Control{}, attest.Errorf(attest.ENOTFOUND, "control not found")
+	}
+	return ctl, err
 }
 
 // LoadEvidence reads the {id} evidence of the request's organization.

@@ -63,6 +63,12 @@ func TestEmployeeOwnsAControl(t *testing.T) {
 				t.Fatalf("employee upload for another's control: %d %s", res.StatusCode, res.Text)
 			}
 			token, _ := e.Token(e.Alpha, "employee")
+			if res := e.API("GET", fmt.Sprintf("/orgs/alpha/controls/%d", mine.ID), token, nil); res.StatusCode != http.StatusOK {
+				t.Fatalf("API own control: %d %s", res.StatusCode, res.Text)
+			}
+			if res := e.API("GET", fmt.Sprintf("/orgs/alpha/controls/%d", other.ID), token, nil); res.StatusCode != http.StatusNotFound {
+				t.Fatalf("API another's control: %d", res.StatusCode)
+			}
 			ct, body = evidenceForm([][2]string{{"control", fmt.Sprint(other.ID)}, {"kind", "attestation"}, {"title", "Sneaky"}, {"text", "x"}}, "", nil)
 			req, _ := http.NewRequest("POST", e.TS.URL+"/api/v1/orgs/alpha/evidence", body)
 			req.Header.Set("Content-Type", ct)
