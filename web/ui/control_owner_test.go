@@ -57,10 +57,22 @@ func TestEmployeeOwnsAControl(t *testing.T) {
 			if !strings.Contains(page.Text, "Q2 review") || !strings.Contains(page.Text, "Current until") || strings.Contains(page.Text, `href="/o/alpha/evidence/`) {
 				t.Fatalf("the control page does not show the evidence as current (without a link to the library): %s", page.Text)
 			}
-			// Not for another's control: the refusal is said on a page that reloads.
+			// Not for another's control: the refusal is said on a page that
+			// reloads and that they may open (Your work, not the other control).
 			ct, body = evidenceForm([][2]string{{"control", fmt.Sprint(other.ID)}, {"kind", "file"}, {"title", "Sneaky"}}, "x.csv", []byte("x"))
-			if res := postMultipart(emp, "/o/alpha/evidence", ct, body); !res.RedirectsTo(fmt.Sprintf("/o/alpha/controls/%d", other.ID)) {
-				t.Fatalf("employee upload for another's control: %d %s", res.StatusCode, res.Text)
+			if res := postMultipart(emp, "/o/alpha/evidence", ct, body); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/o/alpha" {
+				t.Fatalf("employee upload for another's control: %d to %q", res.StatusCode, res.Header.Get("Location"))
+			}
+			if page := emp.Get("/o/alpha"); !strings.Contains(page.Text, "may only name controls you own") {
+				t.Errorf("the dashboard does not say why the evidence was refused")
+			}
+			// A refusal for their own control goes back to it.
+			ct, body = evidenceForm([][2]string{{"control", fmt.Sprint(mine.ID)}, {"kind", "file"}, {"title", "No file"}}, "", nil)
+			if res := postMultipart(emp, "/o/alpha/evidence", ct, body); !res.RedirectsTo(fmt.Sprintf("/o/alpha/controls/%d", mine.ID)) {
+				t.Fatalf("employee upload without a file: %d %s", res.StatusCode, res.Header.Get("Location"))
+			}
+			if page := emp.Get(fmt.Sprintf("/o/alpha/controls/%d", mine.ID)); !strings.Contains(page.Text, "File is required: choose a file to upload") {
+				t.Errorf("the control page does not say why the evidence was refused")
 			}
 			token, _ := e.Token(e.Alpha, "employee")
 			if res := e.API("GET", fmt.Sprintf("/orgs/alpha/controls/%d", mine.ID), token, nil); res.StatusCode != http.StatusOK {

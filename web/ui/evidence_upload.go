@@ -28,7 +28,10 @@ func (h *Handler) addEvidence(w http.ResponseWriter, r *http.Request, c *web.Ctx
 		to := "/o/" + c.Org.Slug
 		first, _, _ := strings.Cut(f.Values["control"], ",")
 		if id, perr := strconv.ParseInt(first, 10, 64); perr == nil {
-			to = fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, id)
+			// Back to the control only if they may open it; else Your work.
+			if ctl, lerr := h.DB.Control(r.Context(), c.Org.ID, id); lerr == nil && c.P.Visibility(attest.RecordControl).Admits(ctl.OrgID, ctl.OwnerID) {
+				to = fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, id)
+			}
 		}
 		http.Redirect(w, r, to, http.StatusSeeOther)
 		return nil
