@@ -48,7 +48,8 @@ func (p Principal) Record(action, recordType, recordID, summary string) Activity
 type RecordKind string
 
 const (
-	RecordTask RecordKind = "task"
+	RecordTask    RecordKind = "task"
+	RecordControl RecordKind = "control"
 )
 
 // Visibility is the one filter that narrows a list to what a principal may see.
@@ -63,12 +64,15 @@ type Visibility struct {
 
 // Visibility returns the filter for lists of kind k.
 //
-// Tasks: members who may read the organization's data see every task; anyone
-// else with their own-work access (employees) sees only tasks assigned to them.
+// Tasks and controls: members who may read the organization's data see every
+// one; anyone else with their own-work access (employees) sees only those
+// assigned to them (tasks) or owned by them (controls).
 func (p Principal) Visibility(k RecordKind) Visibility {
 	v := Visibility{OrgID: p.OrgID}
 	switch k {
-	case RecordTask:
+	case RecordTask, RecordControl:
+		// Controls follow the same rule: control owners are often engineers
+		// with the employee role, and they see the controls they own.
 		switch {
 		case p.Can(ActRead):
 		case p.Can(ActOwn) && p.UserID != 0:
@@ -103,4 +107,26 @@ func MayOwn(r Role, field string) error {
 		return Invalid(field, "cannot be an auditor: auditors examine the work and own none of it")
 	}
 	return nil
+}
+
+// EligibleOwners keeps the members that MayOwn accepts, in order: the people
+// owner pickers offer, so no picker lists someone the save would refuse.
+func EligibleOwners(ms []Membership) []Membership {
+	var out []Membership
+	for _, m := range ms {
+		if MayOwn(m.Role, "owner") == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// MayAddEvidenceFor reports whether p may add evidence supporting a control
+// owned by ownerID: an editor for any control, a member with the work action
+// (an employee) for a control they own. Auditors add none.
+func (p Principal) MayAddEvidenceFor(ownerID int64) error {
+	if p.Can(ActEdit) || (p.Can(ActWork) && p.UserID != 0 && ownerID == p.UserID) {
+		return nil
+	}
+	return Invalid("controls", "may only name controls you own")
 }

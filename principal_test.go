@@ -1,6 +1,7 @@
 package attest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -163,5 +164,56 @@ func TestOverdueAtDayBoundaries(t *testing.T) {
 	}
 	if !(Task{Status: TaskInProgress, DueOn: "2026-05-31"}).OverdueOn("2026-06-01") {
 		t.Error("an in-progress task past its date is not overdue")
+	}
+}
+
+func TestEligibleOwnersAndEvidenceNeedsControl(t *testing.T) {
+	ms := []Membership{{User: User{ID: 1}, Role: RoleAdmin}, {User: User{ID: 2}, Role: RoleAuditor},
+		{User: User{ID: 3}, Role: RoleEmployee}, {User: User{ID: 4}, Role: RoleManager}}
+	var ids []int64
+	for _, m := range EligibleOwners(ms) {
+		ids = append(ids, m.User.ID)
+	}
+	if fmt.Sprint(ids) != "[1 3 4]" {
+		t.Errorf("EligibleOwners = %v, want every member but the auditor, in order", ids)
+	}
+	if err := EvidenceNeedsControl(nil); ErrorField(err) != "controls" {
+		t.Errorf("evidence without a control: %v", err)
+	}
+	if err := EvidenceNeedsControl([]int64{7}); err != nil {
+		t.Errorf("evidence with a control: %v", err)
+	}
+}
+
+func TestControlOwnersSeeAndEvidenceTheirControls(t *testing.T) {
+	emp := Principal{UserID: 5, OrgID: 1, Role: RoleEmployee}
+	v := emp.Visibility(RecordControl)
+	if !v.Admits(1, 5) || v.Admits(1, 6) || v.Admits(1, 0) || v.Admits(2, 5) {
+		t.Errorf("employee control visibility: %+v", v)
+	}
+	if v := (Principal{UserID: 7, OrgID: 1, Role: RoleAuditor}).Visibility(RecordControl); !v.Admits(1, 5) || !v.Admits(1, 0) {
+		t.Errorf("auditor control visibility: %+v", v)
+	}
+	if err := emp.MayAddEvidenceFor(5); err != nil {
+		t.Errorf("employee evidence for their control: %v", err)
+	}
+	if err := emp.MayAddEvidenceFor(6); ErrorField(err) != "controls" {
+		t.Errorf("employee evidence for another's control: %v", err)
+	}
+	if err := (Principal{UserID: 7, OrgID: 1, Role: RoleAuditor}).MayAddEvidenceFor(7); err == nil {
+		t.Error("an auditor may add evidence")
+	}
+	if err := (Principal{UserID: 8, OrgID: 1, Role: RoleManager}).MayAddEvidenceFor(5); err != nil {
+		t.Errorf("manager evidence: %v", err)
+	}
+}
+
+func TestTaskDueDateIsPlausible(t *testing.T) {
+	for due, ok := range map[string]bool{"1901-01-01": false, "1999-12-31": false, "2000-01-01": true, "2026-06-01": true, "2099-12-31": true, "2100-01-01": false} {
+		task := Task{Title: "x", Priority: "medium", Status: TaskOpen, DueOn: due}
+		err := ValidateTask(&task)
+		if (err == nil) != ok || (err != nil && ErrorField(err) != "due_on") {
+			t.Errorf("due %s: %v, want accepted %v", due, err, ok)
+		}
 	}
 }

@@ -19,3 +19,14 @@ func Today(now time.Time) string { return now.UTC().Format(DateLayout) }
 func (t Task) OverdueOn(today string) bool {
 	return !t.Closed() && t.DueOn != "" && t.DueOn < today
 }
+
+// EvidenceNeedsControl is the rule that evidence a person adds (UI, API, CLI)
+// supports at least one control. Evidence is never edited, only superseded, so
+// an item that supports nothing would stay in the ledger as a permanent
+// mistake. The error names the form and API field.
+func EvidenceNeedsControl(controlIDs []int64) error {
+	if len(controlIDs) == 0 {
+		return Invalid("controls", "are required: choose at least one control this evidence supports")
+	}
+	return nil
+}

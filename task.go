@@ -76,6 +76,10 @@ func ValidateTask(t *Task) error {
 		if _, err := time.Parse("2006-01-02", t.DueOn); err != nil {
 			return Invalid("due_on", "must be a date such as 2026-03-31 (got %q)", t.DueOn)
 		}
+		// A plausible working date: 1901-01-01 is a slip of the date picker.
+		if t.DueOn < "2000-01-01" || t.DueOn > "2099-12-31" {
+			return Invalid("due_on", "must be between 2000-01-01 and 2099-12-31 (got %s)", t.DueOn)
+		}
 	}
 	return nil
 }

@@ -168,6 +168,14 @@ func TestOrgs(t *testing.T) {
 			t.Errorf("stored name %q", o.Name)
 		}
 		wantEntry(t, last(t, db, f.org.ID), f.admin, "org.renamed", "organization", "acme", `Renamed the organization from "Acme" to "Acme Corp"`)
+		// Saving the settings unchanged is no rename.
+		n = count(t, db, f.org.ID)
+		if _, err := f.orgs.Rename(ctx, f.admin, "Acme Corp "); err != nil {
+			t.Fatalf("unchanged save: %v", err)
+		}
+		if count(t, db, f.org.ID) != n {
+			t.Errorf("an unchanged save was logged as a rename")
+		}
 	})
 }
 

@@ -110,6 +110,9 @@ func (s *Orgs) Rename(ctx context.Context, p attest.Principal, name string) (att
 		if org, err = tx.OrgByID(ctx, p.OrgID); err != nil {
 			return err
 		}
+		if org.Name == old {
+			return nil // an unchanged save renames nothing, and logs nothing
+		}
 		return tx.Log(ctx, p.Record("org.renamed", "organization", org.Slug,
 			fmt.Sprintf("Renamed the organization from %q to %q", old, org.Name)))
 	})

@@ -126,7 +126,7 @@ func (s *Users) ChangePassword(ctx context.Context, p attest.Principal, keep, cu
 		return err
 	}
 	if !ok {
-		return attest.Invalid("current", "is not your current password")
+		return attest.Invalid("current", "does not match the password you sign in with")
 	}
 	if err := attest.ValidatePassword(next); err != nil {
 		return err

@@ -418,11 +418,36 @@ func programmeJourney(t *testing.T, d store.Dialect) {
 			atRisk++
 		}
 	}
-	if h2 := mp.text(`main h2 a[href="` + base + `/criteria?filter=at_risk"]`); h2 != fmt.Sprintf("%d criteria at risk", atRisk) {
-		t.Errorf("the dashboard says %q, the criteria page marks %d at risk", h2, atRisk)
+	if got := mp.text(`#at-risk a[href="` + base + `/criteria?filter=at_risk"]`); got != fmt.Sprintf("%d criteria at risk", atRisk) {
+		t.Errorf("the dashboard says %q, the criteria page marks %d at risk", got, atRisk)
 	}
-	if n := mp.count(`main a[href="` + base + `/criteria/CC6.1"]`); n != 0 {
-		t.Errorf("the dashboard still lists CC6.1 at risk")
+	if got := mp.text("#at-risk"); strings.Contains(got, "0 criteria at risk") != (atRisk == 0) || strings.Contains(got, "No implemented control stands behind these") {
+		t.Errorf("the at-risk line reads %q", got)
+	}
+	// The weakest criteria come lowest first, and the lowest score on the
+	// criteria page is among them; CC6.1 is no longer marked at risk.
+	weakest, err := chromedp.Run(mp.ctx, chromedp.Evaluate[[][]string](`Array.from(document.querySelectorAll('#weakest li'),
+		li => [li.querySelector('strong').innerText, li.querySelector('.badge').innerText, li.innerText])`))
+	if err != nil || len(weakest) == 0 {
+		t.Fatalf("the dashboard lists no weakest criteria (%v)", err)
+	}
+	lowest := 101
+	for _, row := range after.rows {
+		lowest = min(lowest, row.percent)
+	}
+	prev := -1
+	for _, w := range weakest {
+		p, _ := strconv.Atoi(strings.TrimSuffix(w[1], "%"))
+		if p < prev {
+			t.Errorf("the weakest criteria are not lowest first: %q", weakest)
+		}
+		prev = p
+		if w[0] == "CC6.1" && strings.Contains(w[2], "at risk") {
+			t.Errorf("the dashboard still marks CC6.1 at risk")
+		}
+	}
+	if first, _ := strconv.Atoi(strings.TrimSuffix(weakest[0][1], "%")); first != lowest {
+		t.Errorf("the weakest criterion on the dashboard is at %d%%, the criteria page's lowest is %d%%", first, lowest)
 	}
 	saveScreenshot(t, mp, "programme-dashboard.png")
 	mp.open(orgURL + "/criteria")

@@ -256,8 +256,8 @@ type records struct {
 }
 
 // newRecords creates one record of each kind in alpha for a request by who.
-// A task is the caller's own, so that "own work" routes are reachable by an
-// employee.
+// A task and the control are the caller's own, so that "own work" routes are
+// reachable by an employee.
 func newRecords(e *webtest.Env, who string) records {
 	e.T.Helper()
 	var r records
@@ -268,12 +268,13 @@ func newRecords(e *webtest.Env, who string) records {
 		e.T.Fatal(err)
 	}
 	ctl.Ref = fmt.Sprintf("T-%d", len(refs))
-	if err := e.DB.CreateControl(ctx, &ctl); err != nil {
-		e.T.Fatal(err)
-	}
 	owner := e.Users[who].ID
 	if who == "anonymous" || who == "outsider" || who == "auditor" { // auditors own no work
 		owner = e.Users["employee"].ID
+	}
+	ctl.OwnerID = owner // the control is the caller's, as the task is
+	if err := e.DB.CreateControl(ctx, &ctl); err != nil {
+		e.T.Fatal(err)
 	}
 	task := attest.Task{OrgID: e.Alpha.ID, Title: "Task for " + who, OwnerID: owner, ControlID: ctl.ID}
 	sub := attest.SubserviceOrg{OrgID: e.Alpha.ID, Name: "Cloud", Service: "Hosting", Method: "carve-out"}

@@ -13,6 +13,7 @@ var _ = area(contractArea{
 		"GET /{$}":                         web.SignedIn,
 		"GET /account":                     web.SignedIn,
 		"POST /account/password":           web.SignedIn,
+		"GET /account/password":            web.SignedIn, // a reload after a refused form goes back to its page
 		"GET /o/{org}":                     web.Own,
 		"GET /o/{org}/tokens":              web.Own,
 		"POST /o/{org}/tokens":             web.Own,

@@ -16,10 +16,12 @@ var _ = area(contractArea{
 		"POST /o/{org}/controls":                      web.Edit,
 		"POST /o/{org}/controls/adopt":                web.Edit,
 		"GET /o/{org}/controls/export":                web.Read,
-		"GET /o/{org}/controls/{id}":                  web.Read,
+		"GET /o/{org}/controls/{id}":                  web.Own, // an employee only the controls they own
 		"POST /o/{org}/controls/{id}":                 web.Edit,
 		"POST /o/{org}/controls/{id}/mappings":        web.Edit,
+		"GET /o/{org}/controls/{id}/mappings":         web.Edit, // a reload after a refused form goes back to its page
 		"POST /o/{org}/controls/{id}/mappings/remove": web.Edit,
+		"GET /o/{org}/controls/{id}/mappings/remove":  web.Edit, // a reload after a refused form goes back to its page
 		"POST /o/{org}/controls/{id}/retire":          web.Edit,
 		"POST /o/{org}/controls/{id}/restore":         web.Edit,
 		"GET /o/{org}/criteria":                       web.Read,
@@ -34,7 +36,7 @@ var _ = area(contractArea{
 
 		"GET /api/v1/orgs/{org}/readiness":       web.Read,
 		"GET /api/v1/orgs/{org}/controls":        web.Read,
-		"GET /api/v1/orgs/{org}/controls/{id}":   web.Read,
+		"GET /api/v1/orgs/{org}/controls/{id}":   web.Own, // an employee only the controls they own
 		"PATCH /api/v1/orgs/{org}/controls/{id}": web.Edit,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {

@@ -9,7 +9,7 @@ import (
 var _ = area(contractArea{
 	access: map[string]web.Access{
 		"GET /o/{org}/evidence":                 web.Read,
-		"POST /o/{org}/evidence":                web.Edit,
+		"POST /o/{org}/evidence":                web.Work, // an employee only for controls they own
 		"GET /o/{org}/evidence/export":          web.Read,
 		"GET /o/{org}/evidence/{id}":            web.Read,
 		"GET /o/{org}/evidence/{id}/content":    web.Read,
@@ -17,7 +17,7 @@ var _ = area(contractArea{
 		"GET /o/{org}/coverage":                 web.Read,
 
 		"GET /api/v1/orgs/{org}/evidence":              web.Read,
-		"POST /api/v1/orgs/{org}/evidence":             web.Edit,
+		"POST /api/v1/orgs/{org}/evidence":             web.Work, // an employee only for controls they own
 		"GET /api/v1/orgs/{org}/evidence/{id}":         web.Read,
 		"GET /api/v1/orgs/{org}/evidence/{id}/content": web.Read,
 	},

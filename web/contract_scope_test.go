@@ -16,6 +16,7 @@ var _ = area(contractArea{
 		"POST /o/{org}/scope/subservices":             web.Edit,
 		"POST /o/{org}/scope/subservices/{id}/delete": web.Edit,
 		"POST /o/{org}/scope/cuecs":                   web.Edit,
+		"GET /o/{org}/scope/cuecs":                    web.Edit, // a reload after a refused form goes back to its page
 		"POST /o/{org}/scope/cuecs/{id}/delete":       web.Edit,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {

@@ -13,6 +13,7 @@ var _ = area(contractArea{
 		"GET /o/{org}/settings":                 web.Admin,
 		"POST /o/{org}/settings":                web.Admin,
 		"POST /o/{org}/invitations":             web.Admin,
+		"GET /o/{org}/invitations":              web.Admin, // a reload after a refused form goes back to its page
 		"POST /o/{org}/invitations/{id}/revoke": web.Admin,
 		"POST /o/{org}/members/{user}/role":     web.Admin,
 		"POST /o/{org}/members/{user}/remove":   web.Admin,

@@ -15,6 +15,7 @@ var _ = area(contractArea{
 		"GET /o/{org}/tasks/{id}":         web.Own,
 		"POST /o/{org}/tasks/{id}":        web.Edit,
 		"POST /o/{org}/tasks/{id}/status": web.Work,
+		"GET /o/{org}/tasks/{id}/status":  web.Work, // a reload after a refused form goes back to its page
 
 		"GET /api/v1/orgs/{org}/tasks":  web.Own,
 		"POST /api/v1/orgs/{org}/tasks": web.Edit,

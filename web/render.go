@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -54,8 +56,20 @@ func parsePages() (map[string]*template.Template, error) {
 			}
 			return false
 		},
-		"words":   func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "-", " ") },
-		"join":    strings.Join,
+		"words": func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "-", " ") },
+		"join":  strings.Join,
+		// chosen reports whether id is among the comma-separated IDs a
+		// multiple select sent, to keep its choices on a refused form.
+		"chosen": func(list string, id int64) bool {
+			return slices.Contains(strings.Split(list, ","), strconv.FormatInt(id, 10))
+		},
+		// count writes a number with its noun: "1 criterion", "2 criteria".
+		"count": func(n int, one, many string) string {
+			if n == 1 {
+				return "1 " + one
+			}
+			return fmt.Sprintf("%d %s", n, many)
+		},
 		"overdue": func(t attest.Task, today string) bool { return t.OverdueOn(today) },
 		"eq":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		// field packs the arguments of the "field" partial: one labelled input
@@ -213,6 +227,18 @@ func (f *Form) Fail(err error) {
 		return
 	}
 	f.Error = msg
+}
+
+// Sentence words an error for a message away from its field (a flash after a
+// redirect): "Title is required", not "title: is required".
+func Sentence(err error) string {
+	field := attest.ErrorField(err)
+	e, ok := err.(*attest.Error)
+	if field == "" || !ok {
+		return attest.ErrorMessage(err)
+	}
+	name := strings.ReplaceAll(field, "_", " ")
+	return strings.ToUpper(name[:1]) + name[1:] + " " + e.Message
 }
 
 // UserError reports whether err is a user's mistake (to show on the form) rather

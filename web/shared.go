@@ -19,13 +19,19 @@ import (
 // Use cases and request readers that the UI and the API share. They move into
 // the use-case services as those are written; handlers then call the services.
 
-// LoadControl reads the {id} control of the request's organization.
+// LoadControl reads the {id} control of the request's organization. A control
+// outside the caller's attest.RecordControl visibility (an employee's view of
+// a control they do not own) is not found, exactly as a missing one.
 func (s *Services) LoadControl(r *http.Request, c *Ctx) (attest.Control, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return attest.Control{}, attest.Errorf(attest.ENOTFOUND, "control not found")
 	}
-	return s.DB.Control(r.Context(), c.Org.ID, id)
+	ctl, err := s.DB.Control(r.Context(), c.Org.ID, id)
+	if err == nil && !c.P.Visibility(attest.RecordControl).Admits(ctl.OrgID, ctl.OwnerID) {
+		return attest.Control{}, attest.Errorf(attest.ENOTFOUND, "control not found")
+	}
+	return ctl, err
 }
 
 // LoadConnection reads the {id} connection of the request's organization, as
@@ -90,11 +96,29 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 		}
 		f.Values[name] = string(v)
 		if name == "control" {
+			// Every chosen control, so a refused form shows them still chosen.
+			f.Values[name] = strings.TrimPrefix(f.Values["controls"]+","+string(v), ",")
+			f.Values["controls"] = f.Values[name]
 			id, err := strconv.ParseInt(string(v), 10, 64)
 			if err != nil {
 				return attest.Evidence{}, f, attest.Invalid("controls", "%q is not a control", v)
 			}
 			n.ControlIDs = append(n.ControlIDs, id)
+		}
+	}
+	if err := attest.EvidenceNeedsControl(n.ControlIDs); err != nil {
+		return attest.Evidence{}, f, err
+	}
+	if !c.P.Can(attest.ActEdit) {
+		// Employees add evidence only for controls they own.
+		for _, id := range n.ControlIDs {
+			ctl, err := s.DB.Control(r.Context(), c.Org.ID, id)
+			if err != nil {
+				return attest.Evidence{}, f, attest.Invalid("controls", "control %d is not a control of this organization", id)
+			}
+			if err := c.P.MayAddEvidenceFor(ctl.OwnerID); err != nil {
+				return attest.Evidence{}, f, err
+			}
 		}
 	}
 	n.Kind, n.Title, n.Notes, n.URL = f.Values["kind"], f.Values["title"], f.Values["notes"], f.Values["url"]
@@ -130,7 +154,7 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 			break
 		}
 		if part == nil {
-			return attest.Evidence{}, f, attest.Invalid("file", "choose a file to upload")
+			return attest.Evidence{}, f, attest.Invalid("file", "is required: choose a file to upload")
 		}
 		// The name as sent, not part.FileName(), which keeps only its last
 		// element: "../../x" must be refused (attest.ValidateFilename, as
@@ -147,7 +171,7 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 	case attest.KindAttestation:
 		content = strings.NewReader(f.Values["text"])
 		if strings.TrimSpace(f.Values["text"]) == "" {
-			return attest.Evidence{}, f, attest.Invalid("text", "write the attestation")
+			return attest.Evidence{}, f, attest.Invalid("text", "is required: write the attestation")
 		}
 	}
 	ev, err := s.Evidence.Add(r.Context(), n, content)

@@ -12,7 +12,7 @@ func (h *Handler) controlRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/orgs/{org}/readiness", web.Read, h.apiReadiness),
 		route("GET", "/orgs/{org}/controls", web.Read, h.apiControls),
-		route("GET", "/orgs/{org}/controls/{id}", web.Read, h.apiControl),
+		route("GET", "/orgs/{org}/controls/{id}", web.Own, h.apiControl), // an employee only the controls they own
 		route("PATCH", "/orgs/{org}/controls/{id}", web.Edit, h.apiUpdateControl),
 	}
 }

@@ -9,7 +9,7 @@ import (
 func (h *Handler) evidenceRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/orgs/{org}/evidence", web.Read, h.apiEvidenceList),
-		route("POST", "/orgs/{org}/evidence", web.Edit, h.apiAddEvidence),
+		route("POST", "/orgs/{org}/evidence", web.Work, h.apiAddEvidence), // employees for controls they own
 		route("GET", "/orgs/{org}/evidence/{id}", web.Read, h.apiEvidence),
 		route("GET", "/orgs/{org}/evidence/{id}/content", web.Read, h.EvidenceContent),
 	}

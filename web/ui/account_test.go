@@ -18,7 +18,7 @@ func TestPasswordChange(t *testing.T) {
 	e := webtest.New(t, store.SQLite)
 	c, other := e.Login("employee"), e.Login("employee")
 	if res := c.Post("/account/password", url.Values{"current": {"nope"}, "password": {"a brand new password"}, "confirm": {"a brand new password"}}); res.StatusCode != http.StatusUnprocessableEntity ||
-		!strings.Contains(res.Text, "Current password is not your current password") {
+		!strings.Contains(res.Text, "Current password does not match the password you sign in with") {
 		t.Fatalf("wrong current: %d", res.StatusCode)
 	}
 	if res := c.Post("/account/password", url.Values{"current": {webtest.Password}, "password": {"a brand new password"}, "confirm": {"different"}}); res.StatusCode != http.StatusUnprocessableEntity ||

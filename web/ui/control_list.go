@@ -63,7 +63,7 @@ func (h *Handler) controlsPage(w http.ResponseWriter, r *http.Request, c *web.Ct
 		}
 	}
 	slices.Sort(v.Families)
-	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+	if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
 		return err
 	}
 	h.Render(w, r, c, http.StatusOK, "controls", v)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -17,7 +16,7 @@ func (h *Handler) addMapping(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 	req := strings.TrimSpace(r.PostFormValue("requirement"))
 	ctl, err := h.Controls.Map(r.Context(), c.P, id, r.PostFormValue("framework"), req)
 	if web.UserError(err) {
-		h.SetFlash(w, "error", attest.ErrorMessage(err))
+		h.SetFlash(w, "error", web.Sentence(err))
 		http.Redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, id), http.StatusSeeOther)
 		return nil
 	}

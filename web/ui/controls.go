@@ -1,13 +1,16 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
@@ -23,7 +26,7 @@ func (h *Handler) controlRoutes() []web.Route {
 		route("GET", "/o/{org}/controls/new", web.Edit, h.newControlPage),
 		route("POST", "/o/{org}/controls/adopt", web.Edit, h.adoptLibrary),
 		route("GET", "/o/{org}/controls/export", web.Read, h.exportControls),
-		route("GET", "/o/{org}/controls/{id}", web.Read, h.controlPage),
+		route("GET", "/o/{org}/controls/{id}", web.Own, h.controlPage), // the owner's too: attest.RecordControl
 		route("POST", "/o/{org}/controls/{id}", web.Edit, h.updateControl),
 		route("POST", "/o/{org}/controls/{id}/mappings", web.Edit, h.addMapping),
 		route("POST", "/o/{org}/controls/{id}/mappings/remove", web.Edit, h.removeMapping),
@@ -33,18 +36,28 @@ func (h *Handler) controlRoutes() []web.Route {
 }
 
 type controlView struct {
-	Control      attest.Control
-	Library      *catalog.LibraryControl // the library control it was adopted from
-	Imported     []store.ImportedFramework
-	State        readiness.ControlResult
-	Requirements []mappedRequirement
-	Tasks        []attest.Task
-	Members      []attest.Membership
-	Statuses     []string
-	Types        []string
-	Frequencies  []string
-	Options      []requirementOption   // requirements that can be mapped
-	Tests        []monitor.TestSummary // automated tests that support it, with their counts
+	Control        attest.Control
+	Library        *catalog.LibraryControl // the library control it was adopted from
+	Imported       []store.ImportedFramework
+	State          readiness.ControlResult
+	Requirements   []mappedRequirement
+	Tasks          []attest.Task
+	Members        []attest.Membership
+	Statuses       []string
+	Types          []string
+	Frequencies    []string
+	Options        []requirementOption   // requirements that can be mapped
+	Evidence       []controlEvidence     // current and superseded, newest first
+	MayAddEvidence bool                  // attest.Principal.MayAddEvidenceFor this control
+	Tests          []monitor.TestSummary // automated tests that support it, with their counts
+}
+
+// controlEvidence is one evidence item on its control's page, with whether it
+// is current for the control's frequency and until when.
+type controlEvidence struct {
+	Evidence  attest.Evidence
+	ExpiresAt time.Time
+	Fresh     bool
 }
 
 type mappedRequirement struct {
@@ -102,10 +115,20 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 			}
 		}
 	}
+	evs, err := h.DB.EvidenceList(ctx, c.Org.ID, store.EvidenceFilter{ControlID: ctl.ID, IncludeReplaced: true})
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		it := evidence.Item{CollectedAt: ev.CollectedAt, PeriodEnd: ev.PeriodEnd}
+		v.Evidence = append(v.Evidence, controlEvidence{Evidence: ev, ExpiresAt: evidence.ExpiresAt(it, ctl.Frequency),
+			Fresh: ev.SupersededBy == 0 && evidence.Fresh(it, ctl.Frequency, h.Now())})
+	}
+	v.MayAddEvidence = c.P.MayAddEvidenceFor(ctl.OwnerID) == nil
 	if v.Imported, err = h.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
 		return err
 	}
-	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+	if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
 		return err
 	}
 	if f == nil {
@@ -160,7 +183,7 @@ func controlID(r *http.Request) (int64, error) {
 }
 
 func (h *Handler) renderNewControl(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, f *web.Form) error {
-	members, err := h.DB.Members(r.Context(), c.Org.ID)
+	members, err := h.ownerChoices(r.Context(), c.Org.ID)
 	if err != nil {
 		return err
 	}
@@ -170,4 +193,14 @@ func (h *Handler) renderNewControl(w http.ResponseWriter, r *http.Request, c *we
 	}
 	h.RenderForm(w, r, c, status, "control_new", v, f)
 	return nil
+}
+
+// ownerChoices lists the members that control and task owner pickers (and the
+// owner filters beside them) offer: only those attest.MayOwn accepts.
+func (h *Handler) ownerChoices(ctx context.Context, orgID int64) ([]attest.Membership, error) {
+	ms, err := h.DB.Members(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return attest.EligibleOwners(ms), nil
 }

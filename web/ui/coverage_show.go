@@ -19,6 +19,7 @@ type coverageView struct {
 func (h *Handler) coveragePage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	q := r.URL.Query()
 	v := coverageView{Query: q}
+	f := &web.Form{Values: map[string]string{}, Errors: map[string]string{}}
 	if q.Get("from") != "" || q.Get("to") != "" {
 		tz := q.Get("tz")
 		if tz == "" {
@@ -26,13 +27,16 @@ func (h *Handler) coveragePage(w http.ResponseWriter, r *http.Request, c *web.Ct
 		}
 		win, err := evidence.ParseWindow(q.Get("from"), q.Get("to"), tz)
 		if err != nil {
-			return attest.Invalid("window", "%v", err)
+			// Said beside the window on the page itself, input kept.
+			f.Fail(attest.Invalid("window", "%v", err))
+			h.RenderForm(w, r, c, http.StatusUnprocessableEntity, "coverage", v, f)
+			return nil
 		}
 		if v.Report, err = evidence.Report(r.Context(), &h.DB.Queries, c.Org.ID, win); err != nil {
 			return err
 		}
 		v.Ran = true
 	}
-	h.Render(w, r, c, http.StatusOK, "coverage", v)
+	h.RenderForm(w, r, c, http.StatusOK, "coverage", v, f)
 	return nil
 }

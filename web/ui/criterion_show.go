@@ -60,7 +60,7 @@ func (h *Handler) criterionPage(w http.ResponseWriter, r *http.Request, c *web.C
 	if v.Tasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{Requirement: req.ID}); err != nil {
 		return err
 	}
-	if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+	if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
 		return err
 	}
 	f := &web.Form{Values: map[string]string{"title": "Close the gap in " + req.ID + ": " + req.Title, "priority": "medium"}, Errors: map[string]string{}}

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"cmp"
 	"math"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/attest-hq/attest"
@@ -36,10 +38,12 @@ type dashboardView struct {
 	Categories   []chartBar
 	States       []chartBar
 	AtRisk       []readiness.RequirementResult
+	Weakest      []readiness.RequirementResult // lowest readiness first, from the same assessment
 	AtRiskCount  int
 	Overdue      []attest.Task
 	OverdueCount int
 	MyTasks      []attest.Task
+	MyControls   []attest.Control // controls the caller owns, whatever their role
 	Recent       []attest.Activity
 	Controls     int
 	Today        string
@@ -66,6 +70,9 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 	v := dashboardView{Today: attest.Today(h.Now())}
 	var err error
 	if v.MyTasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{OwnerID: c.User.ID, OpenOnly: true}); err != nil {
+		return err
+	}
+	if v.MyControls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{OwnerID: c.User.ID}); err != nil {
 		return err
 	}
 	if !c.Can(attest.ActRead) {
@@ -103,6 +110,16 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 				v.AtRisk = append(v.AtRisk, rr)
 			}
 		}
+	}
+	// The weakest criteria, at risk or not, so the lowest score is never
+	// missing from the card that names what needs attention.
+	weakest := slices.Clone(a.Requirements)
+	slices.SortStableFunc(weakest, func(x, y readiness.RequirementResult) int { return cmp.Compare(x.Score, y.Score) })
+	for _, rr := range weakest {
+		if rr.Ready || len(v.Weakest) == 5 {
+			break
+		}
+		v.Weakest = append(v.Weakest, rr)
 	}
 	if h.Monitor != nil {
 		sums, err := h.Monitor.Summaries(ctx, c.P)

@@ -16,7 +16,7 @@ import (
 func (h *Handler) evidenceRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/evidence", web.Read, h.evidencePage),
-		route("POST", "/o/{org}/evidence", web.Edit, h.addEvidence),
+		route("POST", "/o/{org}/evidence", web.Work, h.addEvidence), // employees for controls they own
 		route("GET", "/o/{org}/evidence/export", web.Read, h.exportEvidence),
 		route("GET", "/o/{org}/evidence/{id}", web.Read, h.evidenceDetail),
 		route("GET", "/o/{org}/evidence/{id}/content", web.Read, h.EvidenceContent),

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -15,7 +14,7 @@ func (h *Handler) supersedeEvidence(w http.ResponseWriter, r *http.Request, c *w
 	}
 	ev, _, err := h.ReceiveEvidence(w, r, c, old.ID)
 	if web.UserError(err) {
-		h.SetFlash(w, "error", "The correction was not added: "+attest.ErrorMessage(err))
+		h.SetFlash(w, "error", "The correction was not added: "+web.Sentence(err))
 		http.Redirect(w, r, fmt.Sprintf("/o/%s/evidence/%d", c.Org.Slug, old.ID), http.StatusSeeOther)
 		return nil
 	}

@@ -95,8 +95,10 @@ func TestEvidenceUploadThroughUI(t *testing.T) {
 			if !strings.Contains(cov.Text, "1 of 2 periods covered") || !regexp.MustCompile(`chip st-ready" title="covered">2026-Q2`).MatchString(cov.Text) {
 				t.Fatalf("coverage page: %s", cov.Text)
 			}
-			if res := mgr.Get("/o/alpha/coverage?from=2026-06-30&to=2026-01-01"); res.StatusCode != http.StatusUnprocessableEntity {
-				t.Fatalf("reversed window: %d", res.StatusCode)
+			if res := mgr.Get("/o/alpha/coverage?from=2026-06-30&to=2026-01-01"); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(res.Text, `<p class="error" id="w-error">the window ends (2026-01-01) before it starts (2026-06-30)</p>`) ||
+				!strings.Contains(res.Text, `value="2026-06-30"`) {
+				t.Fatalf("reversed window is not said beside the field on the page, input kept: %d %s", res.StatusCode, res.Text)
 			}
 			acts, _ := e.DB.Activity(ctx, e.Alpha.ID, attest.ActivityFilter{Action: "evidence."})
 			if len(acts) != 1 || !strings.Contains(acts[0].Summary, "ledger entry 1") {
@@ -118,13 +120,20 @@ func TestEvidenceUploadRefusals(t *testing.T) {
 		want     string
 	}{
 		{"empty file", [][2]string{{"kind", "file"}, {"control", fmt.Sprint(ctl.ID)}}, "empty.txt", nil, "File is empty"},
-		{"too large", [][2]string{{"kind", "file"}}, "big.bin", bytes.Repeat([]byte("x"), 1<<20+10), "larger than"},
-		{"no file", [][2]string{{"kind", "file"}, {"title", "x"}}, "", nil, "File choose a file"},
-		{"path in the name", [][2]string{{"kind", "file"}}, `..\..\evil.exe`, []byte("x"), "path separator"},
-		{"bad link", [][2]string{{"kind", "link"}, {"title", "x"}, {"url", "ftp://x"}}, "", nil, "must be an http or https address"},
-		{"empty attestation", [][2]string{{"kind", "attestation"}, {"title", "x"}}, "", nil, "write the attestation"},
-		{"system kind", [][2]string{{"kind", "system"}, {"title", "x"}}, "", nil, "produced by Attest itself"},
+		{"too large", [][2]string{{"kind", "file"}, {"control", fmt.Sprint(ctl.ID)}}, "big.bin", bytes.Repeat([]byte("x"), 1<<20+10), "larger than"},
+		{"no file", [][2]string{{"kind", "file"}, {"title", "x"}, {"control", fmt.Sprint(ctl.ID)}}, "", nil, "File is required: choose a file to upload"},
+		{"no control", [][2]string{{"kind", "file"}, {"title", "x"}}, "a.txt", []byte("x"), "Controls are required: choose at least one control"},
+		{"path in the name", [][2]string{{"kind", "file"}, {"control", fmt.Sprint(ctl.ID)}}, `..\..\evil.exe`, []byte("x"), "path separator"},
+		{"bad link", [][2]string{{"kind", "link"}, {"title", "x"}, {"control", fmt.Sprint(ctl.ID)}, {"url", "ftp://x"}}, "", nil, "must be an http or https address"},
+		{"empty attestation", [][2]string{{"kind", "attestation"}, {"title", "x"}, {"control", fmt.Sprint(ctl.ID)}}, "", nil, "Attestation is required: write the attestation"},
+		{"system kind", [][2]string{{"kind", "system"}, {"title", "x"}, {"control", fmt.Sprint(ctl.ID)}}, "", nil, "produced by Attest itself"},
 		{"control of another org", [][2]string{{"kind", "file"}, {"control", "999999"}}, "a.txt", []byte("x"), "not a control of this organization"},
+	}
+	// A refused upload keeps the chosen controls chosen.
+	ct0, body0 := evidenceForm([][2]string{{"kind", "file"}, {"title", "Kept"}, {"control", fmt.Sprint(ctl.ID)}}, "", nil)
+	if res := postMultipart(mgr, "/o/alpha/evidence", ct0, body0); !strings.Contains(res.Text, fmt.Sprintf(`<option value="%d" selected>`, ctl.ID)) ||
+		!strings.Contains(res.Text, `value="Kept"`) {
+		t.Errorf("the refused form lost its choices: %s", res.Text)
 	}
 	for _, c := range cases {
 		ct, body := evidenceForm(c.fields, c.filename, c.content)
@@ -137,7 +146,7 @@ func TestEvidenceUploadRefusals(t *testing.T) {
 	if res := mgr.Post("/o/alpha/evidence", nil); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "multipart/form-data") {
 		t.Errorf("form-encoded upload: %d", res.StatusCode)
 	}
-	ct, body := evidenceForm([][2]string{{"kind", "file"}}, "cut.txt", bytes.Repeat([]byte("y"), 5000))
+	ct, body := evidenceForm([][2]string{{"kind", "file"}, {"control", fmt.Sprint(ctl.ID)}}, "cut.txt", bytes.Repeat([]byte("y"), 5000))
 	cut := bytes.NewReader(body.Bytes()[:body.Len()-100])
 	if res := postMultipart(mgr, "/o/alpha/evidence", ct, cut); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "cut short") {
 		t.Errorf("truncated multipart: %d", res.StatusCode)
@@ -166,7 +175,7 @@ func TestEvidenceContentCorrectionsAndAPI(t *testing.T) {
 		t.Fatalf("content headers: %v", c.Header)
 	}
 	txt := []byte("plain text evidence")
-	ct, body = evidenceForm([][2]string{{"kind", "file"}}, "notes.txt", txt)
+	ct, body = evidenceForm([][2]string{{"kind", "file"}, {"control", fmt.Sprint(ctl.ID)}}, "notes.txt", txt)
 	tl := postMultipart(mgr, "/o/alpha/evidence", ct, body).Header.Get("Location")
 	if c := mgr.Get(tl + "/content"); c.Header.Get("Content-Type") != "text/plain; charset=utf-8" || !strings.HasPrefix(c.Header.Get("Content-Disposition"), "inline") {
 		t.Fatalf("text preview headers: %v", c.Header)
@@ -181,7 +190,7 @@ func TestEvidenceContentCorrectionsAndAPI(t *testing.T) {
 	if old := mgr.Get(loc); !strings.Contains(old.Text, "Superseded") || !strings.Contains(old.Text, "Page (fixed)") {
 		t.Fatal("old version does not show it was superseded")
 	}
-	ct, body = evidenceForm([][2]string{{"kind", "file"}}, "again.txt", []byte("again"))
+	ct, body = evidenceForm([][2]string{{"kind", "file"}, {"control", fmt.Sprint(ctl.ID)}}, "again.txt", []byte("again"))
 	if res := postMultipart(mgr, loc+"/supersede", ct, body); !strings.Contains(mgr.Get(res.Header.Get("Location")).Text, "already superseded") {
 		t.Fatal("a superseded version was corrected twice")
 	}
@@ -199,6 +208,15 @@ func TestEvidenceContentCorrectionsAndAPI(t *testing.T) {
 	one := webtest.Decode[map[string]any](t, e.API("GET", "/orgs/alpha/evidence/"+id, token, nil))
 	if one["filename"] != "page.html" || one["superseded_by"] == nil || one["ledger_seq"] != float64(1) {
 		t.Fatalf("API get: %v", one)
+	}
+	// The API refuses evidence that supports no control, naming the field.
+	ct, body = evidenceForm([][2]string{{"kind", "attestation"}, {"title", "Orphan"}, {"text", "Supports nothing."}}, "", nil)
+	orphan, _ := http.NewRequest("POST", e.TS.URL+"/api/v1/orgs/alpha/evidence", body)
+	orphan.Header.Set("Content-Type", ct)
+	orphan.Header.Set("Authorization", "Bearer "+token)
+	refused := e.Anon().Do(orphan)
+	if refused.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(refused.Text, `"field": "controls"`) {
+		t.Fatalf("API upload without a control: %d %s", refused.StatusCode, refused.Text)
 	}
 	ct, body = evidenceForm([][2]string{{"kind", "attestation"}, {"title", "Tabletop done"}, {"text", "We ran the exercise on 2026-05-20."}, {"control", fmt.Sprint(ctl.ID)}}, "", nil)
 	req, _ := http.NewRequest("POST", e.TS.URL+"/api/v1/orgs/alpha/evidence", body)

@@ -3,7 +3,6 @@ package ui
 import (
 	"net/http"
 
-	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -14,7 +13,7 @@ func (h *Handler) changeRole(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 	}
 	m, err := h.Members.ChangeRole(r.Context(), c.P, id, r.PostFormValue("role"))
 	if web.UserError(err) {
-		h.SetFlash(w, "error", attest.ErrorMessage(err))
+		h.SetFlash(w, "error", web.Sentence(err))
 		http.Redirect(w, r, "/o/"+c.Org.Slug+"/settings", http.StatusSeeOther)
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -52,6 +53,21 @@ func TestAuditorOwnsNothing(t *testing.T) {
 			res = mgr.Post(fmt.Sprintf("/o/alpha/tasks/%d", task.ID), url.Values{"title": {task.Title}, "owner": {auditor}, "priority": {task.Priority}})
 			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, `<p class="error">Owner `+refusal) {
 				t.Fatalf("UI task reassigned to an auditor: %d", res.StatusCode)
+			}
+
+			// The pickers offer only eligible members: the auditor is not among
+			// the owner options of the control, new-control, criterion, task
+			// list and task pages, while the employee is.
+			ownerSelects := regexp.MustCompile(`(?s)<select[^>]*name="owner"[^>]*>.*?</select>`)
+			offers := func(page string, id int64) bool {
+				return strings.Contains(strings.Join(ownerSelects.FindAllString(page, -1), ""), fmt.Sprintf(`<option value="%d"`, id))
+			}
+			for _, page := range []string{fmt.Sprintf("/o/alpha/controls/%d", ctl.ID), "/o/alpha/controls/new", "/o/alpha/criteria/CC6.1",
+				"/o/alpha/tasks", fmt.Sprintf("/o/alpha/tasks/%d", task.ID), "/o/alpha/controls"} {
+				res := mgr.Get(page)
+				if res.StatusCode != http.StatusOK || offers(res.Text, e.Users["auditor"].ID) || !offers(res.Text, e.Users["employee"].ID) {
+					t.Errorf("%s: %d, offers the auditor or not the employee as owner", page, res.StatusCode)
+				}
 			}
 
 			// API: 422 naming the field.

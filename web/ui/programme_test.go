@@ -392,7 +392,7 @@ func TestDashboardNumbersLink(t *testing.T) {
 	adopt(e, "GOV-1")
 	res := e.Login("admin").Get("/o/alpha")
 	for _, want := range []string{`href="/o/alpha/criteria"`, `href="/o/alpha/criteria?filter=at_risk"`, `href="/o/alpha/tasks?overdue=1"`,
-		`href="/o/alpha/controls?state=not_started"`, `href="/o/alpha/criteria?category=security"`, "33 criteria at risk", "0%"} {
+		`href="/o/alpha/controls?state=not_started"`, `href="/o/alpha/criteria?category=security"`, "33 criteria at risk</a>: no implemented control stands behind them yet.", "0%"} {
 		if !strings.Contains(res.Text, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}

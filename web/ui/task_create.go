@@ -19,7 +19,7 @@ func (h *Handler) createTask(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 	if web.UserError(err) {
 		// The form may sit on another page (a control, a criterion); report there.
 		if back != "/o/"+c.Org.Slug+"/tasks" {
-			h.SetFlash(w, "error", "The task was not created: "+attest.ErrorMessage(err))
+			h.SetFlash(w, "error", "The task was not created: "+web.Sentence(err))
 			http.Redirect(w, r, back, http.StatusSeeOther)
 			return nil
 		}

@@ -51,7 +51,7 @@ func (h *Handler) renderTasks(w http.ResponseWriter, r *http.Request, c *web.Ctx
 		return err
 	}
 	if c.Can(attest.ActEdit) {
-		if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+		if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
 			return err
 		}
 		if v.Controls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{}); err != nil {
@@ -94,14 +94,27 @@ type taskView struct {
 	Priorities []string
 	Statuses   []string
 	Today      string
+	// What the task needs, shown to its owner whatever their role: the
+	// criterion's title as read-only guidance, and a link to the control
+	// only when attest.RecordControl lets the caller open it.
+	CriterionTitle string
+	ControlVisible bool
 }
 
 func (h *Handler) renderTask(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, t attest.Task, f *web.Form) error {
 	ctx := r.Context()
 	v := taskView{Task: t, Priorities: attest.TaskPriorities(), Statuses: attest.TaskStatuses(), Today: attest.Today(h.Now())}
+	if req, ok := h.Catalog.SOC2().Requirement(t.Requirement); ok {
+		v.CriterionTitle = req.Title
+	}
+	if t.ControlID != 0 {
+		if ctl, err := h.DB.Control(ctx, c.Org.ID, t.ControlID); err == nil {
+			v.ControlVisible = c.P.Visibility(attest.RecordControl).Admits(ctl.OrgID, ctl.OwnerID)
+		}
+	}
 	var err error
 	if c.Can(attest.ActEdit) {
-		if v.Members, err = h.DB.Members(ctx, c.Org.ID); err != nil {
+		if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
 			return err
 		}
 		if v.Controls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{}); err != nil {

@@ -1,0 +1,33 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/attest-hq/attest/web"
+)
+
+// reloadRoutes answer a reload of the address a refused form leaves in the
+// address bar. Those forms render their page with the errors beside the
+// fields at the form's action address; reloading it (a GET there) goes back
+// to that page instead of answering 404. Each needs the access of its form.
+func (h *Handler) reloadRoutes() []web.Route {
+	return []web.Route{
+		back("/account/password", web.SignedIn, "/account"),
+		back("/o/{org}/invitations", web.Admin, "/o/{org}/settings"),
+		back("/o/{org}/scope/cuecs", web.Edit, "/o/{org}/scope"),
+		back("/o/{org}/controls/{id}/mappings", web.Edit, "/o/{org}/controls/{id}"),
+		back("/o/{org}/controls/{id}/mappings/remove", web.Edit, "/o/{org}/controls/{id}"),
+		back("/o/{org}/tasks/{id}/status", web.Work, "/o/{org}/tasks/{id}"),
+	}
+}
+
+// back is a GET route at path that redirects to the page at to, with the
+// path's {org} and {id} filled in.
+func back(path string, access web.Access, to string) web.Route {
+	return route("GET", path, access, func(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+		target := strings.NewReplacer("{org}", r.PathValue("org"), "{id}", r.PathValue("id")).Replace(to)
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return nil
+	})
+}
