@@ -144,6 +144,9 @@ func (c *Connector) session(req attest.CollectRequest) (*session, error) {
 	if token == "" {
 		return nil, attest.Invalid("secret", "a token is required")
 	}
+	if strings.HasPrefix(token, "-----BEGIN") {
+		return nil, attest.Invalid("secret", "is a private key: signing in as a GitHub App from its key is not supported yet; use a fine-grained personal access token, or an installation token of the App")
+	}
 	s := &session{set: set}
 	base := c.client.Transport
 	if base == nil {
