@@ -454,6 +454,22 @@ func TestExceptions(t *testing.T) {
 		if !r.Excepted() || r.Exception.UID != e.UID {
 			t.Errorf("approved exception does not exempt the result: %+v", r)
 		}
+		// The aggregate the dashboard reads agrees with the results.
+		sums, err := w.svc.Counts(ctx, w.auditor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sums {
+			if s.ID == "t.protected" && (s.Counts["fail"] != 1 || s.Counts["excepted"] != 1 || s.Failing() != 0) {
+				t.Errorf("counts of t.protected = %v", s.Counts)
+			}
+			if s.ID == "t.approvals" && (s.Counts["fail"] != 1 || s.Counts["excepted"] != 0) {
+				t.Errorf("counts of t.approvals = %v", s.Counts)
+			}
+		}
+		if _, err := w.svc.Counts(ctx, w.employee); attest.ErrorCode(err) != attest.EFORBIDDEN {
+			t.Errorf("an employee read the counts: %v", err)
+		}
 		counts, err := db.TestCountsByControl(ctx, w.org.ID, w.now)
 		if err != nil || counts["CHG-1"].Failing != 1 || counts["CHG-1"].Excepted != 1 {
 			t.Errorf("counts with one excepted failure (t.approvals still fails) = %+v, %v", counts["CHG-1"], err)

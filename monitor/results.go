@@ -121,6 +121,33 @@ func (s *Service) Summaries(ctx context.Context, p attest.Principal) ([]TestSumm
 	return res, nil
 }
 
+// Counts returns the organization's tests with the counts of their current
+// results by status (and "excepted"), read as one aggregate: for the
+// dashboard and control pages, which need no single result. A test without
+// results has empty counts.
+func (s *Service) Counts(ctx context.Context, p attest.Principal) ([]TestSummary, error) {
+	if err := s.mayRead(p); err != nil {
+		return nil, err
+	}
+	tests, err := s.Tests(ctx, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.DB.TestStatusCounts(ctx, p.OrgID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TestSummary, 0, len(tests))
+	for _, t := range tests {
+		c := counts[t.ID]
+		if c == nil {
+			c = map[string]int{}
+		}
+		out = append(out, TestSummary{Definition: t.Definition, Version: t.Version, Counts: c})
+	}
+	return out, nil
+}
+
 // Test returns one of the organization's tests.
 func (s *Service) Test(ctx context.Context, p attest.Principal, id string) (*engine.Test, bool, error) {
 	if err := s.mayRead(p); err != nil {

@@ -394,6 +394,38 @@ WHERE r.org_id = $1 GROUP BY v.control_ref, r.status, excepted`, orgID, stamp(no
 	return out, rows.Err()
 }
 
+// TestStatusCounts counts the organization's current results per test and
+// status, with "excepted" counting the failing ones an exception active at
+// now exempts: what the dashboard and control pages show, without reading
+// every result.
+func (q *Queries) TestStatusCounts(ctx context.Context, orgID int64, now time.Time) (map[string]map[string]int, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT r.test_id, r.status,
+CASE WHEN r.status = 'fail' AND EXISTS (SELECT 1 FROM test_exceptions e WHERE e.org_id = r.org_id AND e.test_id = r.test_id
+    AND e.resource_type = r.resource_type AND e.resource_key = r.resource_key
+    AND e.approved_at IS NOT NULL AND e.revoked_at IS NULL AND e.expires_at > $2) THEN 1 ELSE 0 END AS excepted,
+COUNT(*) FROM test_results r WHERE r.org_id = $1 GROUP BY r.test_id, r.status, excepted`, orgID, stamp(now))
+	if err != nil {
+		return nil, fmt.Errorf("test counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for rows.Next() {
+		var test, status string
+		var excepted, n int
+		if err := rows.Scan(&test, &status, &excepted, &n); err != nil {
+			return nil, err
+		}
+		if out[test] == nil {
+			out[test] = map[string]int{}
+		}
+		out[test][status] += n
+		if excepted == 1 {
+			out[test]["excepted"] += n
+		}
+	}
+	return out, rows.Err()
+}
+
 // AddException stores an exception request.
 func (q *Queries) AddException(ctx context.Context, e *attest.TestException) error {
 	e.CreatedAt = q.now()

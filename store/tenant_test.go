@@ -530,6 +530,12 @@ var tenantCases = []tenantCase{
 			t.Errorf("TestCountsByControl of a = %+v, %v; want one failing result of %s only", counts, err, a.control.Ref)
 		}
 	}},
+	{"TestStatusCounts", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		counts, err := db.TestStatusCounts(ctx, a.org.ID, time.Now())
+		if err != nil || len(counts) != 1 || counts["t.shared"]["fail"] != 1 {
+			t.Errorf("TestStatusCounts of a = %v, %v; want a's one failing result only", counts, err)
+		}
+	}},
 	{"Exceptions", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		list, err := db.Exceptions(ctx, a.org.ID)
 		presence(t, "Exceptions", list, err, func(e attest.TestException) bool { return e.UID == a.exc.UID },

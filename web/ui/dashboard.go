@@ -122,11 +122,18 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 		v.Weakest = append(v.Weakest, rr)
 	}
 	if h.Monitor != nil {
-		sums, err := h.Monitor.Summaries(ctx, c.P)
+		sums, err := h.Monitor.Counts(ctx, c.P)
+		if err != nil {
+			return err
+		}
+		last, err := h.Monitor.Collections(ctx, c.P, 0, 1)
 		if err != nil {
 			return err
 		}
 		m := &v.Monitoring
+		if len(last) > 0 {
+			m.LastRun = last[0].FinishedAt
+		}
 		for _, t := range sums {
 			m.Tests++
 			if n := t.Failing(); n > 0 {
@@ -136,9 +143,6 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 			m.Unverified += t.Counts[string(attest.ResultUnverifiable)]
 			m.Errors += t.Counts[string(attest.ResultError)]
 			m.Excepted += t.Counts["excepted"]
-			if t.LastRun.After(m.LastRun) {
-				m.LastRun = t.LastRun
-			}
 		}
 	}
 	overdue, err := h.Tasks.List(ctx, c.P, store.TaskFilter{OverdueOn: v.Today})
