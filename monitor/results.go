@@ -87,14 +87,10 @@ func (s *Service) Summaries(ctx context.Context, p attest.Principal) ([]TestSumm
 	if err != nil {
 		return nil, err
 	}
-	builtin := map[string]bool{}
-	for _, t := range s.Builtin {
-		builtin[t.ID] = true
-	}
 	byID := map[string]*TestSummary{}
 	var out []*TestSummary
 	for _, t := range tests {
-		ts := &TestSummary{Definition: t.Definition, Version: t.Version, Custom: !builtin[t.ID], Counts: map[string]int{}}
+		ts := &TestSummary{Definition: t.Definition, Version: t.Version, Custom: !s.builtin(t.ID), Counts: map[string]int{}}
 		byID[t.ID] = ts
 		out = append(out, ts)
 	}
@@ -143,9 +139,20 @@ func (s *Service) Counts(ctx context.Context, p attest.Principal) ([]TestSummary
 		if c == nil {
 			c = map[string]int{}
 		}
-		out = append(out, TestSummary{Definition: t.Definition, Version: t.Version, Counts: c})
+		out = append(out, TestSummary{Definition: t.Definition, Version: t.Version, Custom: !s.builtin(t.ID), Counts: c})
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Failing() > 0 && out[j].Failing() == 0 })
 	return out, nil
+}
+
+// builtin reports whether a test ID is one of the shipped tests.
+func (s *Service) builtin(id string) bool {
+	for _, t := range s.Builtin {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // Test returns one of the organization's tests.
@@ -159,13 +166,7 @@ func (s *Service) Test(ctx context.Context, p attest.Principal, id string) (*eng
 	}
 	for _, t := range tests {
 		if t.ID == id {
-			custom := true
-			for _, b := range s.Builtin {
-				if b.ID == id {
-					custom = false
-				}
-			}
-			return t, custom, nil
+			return t, !s.builtin(id), nil
 		}
 	}
 	return nil, false, attest.Errorf(attest.ENOTFOUND, "test %s not found", id)
@@ -256,10 +257,8 @@ func (s *Service) SaveTest(ctx context.Context, p attest.Principal, source []byt
 		}
 		return nil, err
 	}
-	for _, b := range s.Builtin {
-		if b.ID == t.ID {
-			return nil, attest.Invalid("id", "%s is a shipped test; give your test its own ID", t.ID)
-		}
+	if s.builtin(t.ID) {
+		return nil, attest.Invalid("id", "%s is a shipped test; give your test its own ID", t.ID)
 	}
 	err = s.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.SaveCustomTest(ctx, p.OrgID, t.ID, string(source), p.UserID); err != nil {
