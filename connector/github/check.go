@@ -13,17 +13,27 @@ import (
 	"github.com/attest-hq/attest"
 )
 
-// Check verifies the token and names each permission it lacks, by making
-// the calls a collection makes and reading GitHub's answers: the token's
-// identity, the organization, the owner-only two-factor list, and, on the
-// first repository, branch protection, Dependabot and secret-scanning alerts
-// and pull requests. Classic tokens also list their scopes.
+// Check verifies the credential and names each permission it lacks. For a
+// token it makes the calls a collection makes and reads GitHub's answers:
+// the token's identity, the organization, the owner-only two-factor list,
+// and, on the first repository, branch protection, Dependabot and
+// secret-scanning alerts and pull requests; classic tokens also list their
+// scopes. A GitHub App's installation token states its permissions (see
+// checkApp).
 func (c *Connector) Check(ctx context.Context, req attest.CollectRequest) (attest.CheckResult, error) {
 	s, err := c.session(req)
 	if err != nil {
 		return attest.CheckResult{}, err
 	}
 	var res attest.CheckResult
+	missing := func(what string) {
+		if !slices.Contains(res.Missing, what) {
+			res.Missing = append(res.Missing, what)
+		}
+	}
+	if s.app != nil {
+		return c.checkApp(ctx, s)
+	}
 	user, resp, err := s.gh.Users.Get(ctx, "")
 	if err != nil {
 		if status(err) == http.StatusUnauthorized {
@@ -33,11 +43,6 @@ func (c *Connector) Check(ctx context.Context, req attest.CollectRequest) (attes
 		return res, describe("GET /user", err)
 	}
 	res.Identity = user.GetLogin()
-	missing := func(what string) {
-		if !slices.Contains(res.Missing, what) {
-			res.Missing = append(res.Missing, what)
-		}
-	}
 	// A classic token says its scopes; a fine-grained token does not, and
 	// its permissions show in the answers below.
 	if scopes := resp.Header.Get("X-OAuth-Scopes"); resp.Header.Values("X-OAuth-Scopes") != nil {
@@ -105,6 +110,44 @@ func (c *Connector) Check(ctx context.Context, req attest.CollectRequest) (attes
 		res.Message = fmt.Sprintf("signed in as %s; the token reads everything Attest collects from %s", res.Identity, org)
 	default:
 		res.Message = fmt.Sprintf("signed in as %s; the token lacks %d permission(s): tests that need them will be unverifiable", res.Identity, len(res.Missing))
+	}
+	return res, nil
+}
+
+// checkApp checks a GitHub App connection. An installation token says which
+// permissions the installation was granted, so they are read from it rather
+// than probed; the organization is then read to prove the token works.
+func (c *Connector) checkApp(ctx context.Context, s *session) (attest.CheckResult, error) {
+	var res attest.CheckResult
+	if _, err := s.token(ctx); err != nil {
+		res.Message = err.Error()
+		return res, nil
+	}
+	perms, selection, installation := s.app.state()
+	res.Identity = fmt.Sprintf("GitHub App %s (installation %d)", s.app.appID, installation)
+	for _, p := range appPermissions {
+		if perms[p.key] == "" { // "read" or "write" both read
+			res.Missing = append(res.Missing, p.label)
+		}
+	}
+	org := s.set.org
+	if _, _, err := s.gh.Organizations.Get(ctx, org); err != nil {
+		if status(err) == http.StatusNotFound {
+			res.Message = fmt.Sprintf("signed in as %s, but organization %s is not visible to it: the installation belongs to another account", res.Identity, org)
+			return res, nil
+		}
+		return res, describe("GET /orgs/"+org, err)
+	}
+	res.OK = len(res.Missing) == 0
+	scope := "every repository"
+	if selection == "selected" {
+		scope = "only the repositories selected for the installation; others are not collected"
+	}
+	switch {
+	case res.OK:
+		res.Message = fmt.Sprintf("signed in as %s; the installation reads everything Attest collects from %s (%s)", res.Identity, org, scope)
+	default:
+		res.Message = fmt.Sprintf("signed in as %s; the installation lacks %d permission(s): tests that need them will be unverifiable (%s)", res.Identity, len(res.Missing), scope)
 	}
 	return res, nil
 }

@@ -35,6 +35,13 @@ func (c *Connector) Collect(ctx context.Context, req attest.CollectRequest) (att
 	if err != nil {
 		return attest.Collection{}, err
 	}
+	if s.app != nil {
+		// Sign in first, so that an App that cannot is one clear error
+		// rather than every request's.
+		if _, err := s.token(ctx); err != nil {
+			return attest.Collection{Calls: int(s.calls.Load())}, err
+		}
+	}
 	now := req.Now
 	if now.IsZero() {
 		now = time.Now()

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +47,10 @@ const maxRateWait = 60 * time.Second
 // Connector reads GitHub. The zero value is not usable; call New.
 type Connector struct {
 	client *http.Client
+	now    func() time.Time
+
+	mu   sync.Mutex
+	apps map[string]*appAuth // installation tokens, shared across collections
 }
 
 // Option configures a Connector.
@@ -55,9 +60,13 @@ type Option func(*Connector)
 // proxies). The credential is added per request; c must not add its own.
 func WithHTTPClient(c *http.Client) Option { return func(k *Connector) { k.client = c } }
 
+// WithClock sets the clock that signs App tokens and judges their expiry
+// (tests).
+func WithClock(now func() time.Time) Option { return func(k *Connector) { k.now = now } }
+
 // New returns the GitHub connector.
 func New(opts ...Option) *Connector {
-	c := &Connector{client: &http.Client{Timeout: 60 * time.Second}}
+	c := &Connector{client: &http.Client{Timeout: 60 * time.Second}, now: time.Now}
 	for _, o := range opts {
 		o(c)
 	}
@@ -72,8 +81,10 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 			{Key: "org", Label: "Organization", Help: "The organization's login, as in github.com/LOGIN.", Required: true},
 			{Key: "base_url", Label: "API root", Help: "Leave empty for GitHub.com. GitHub Enterprise Server: https://HOST/api/v3/.", Default: DefaultBaseURL},
 			{Key: "pull_request_days", Label: "Pull request window (days)", Help: "How many days of merged pull requests to check for independent review.", Default: "90"},
+			{Key: "app_id", Label: "GitHub App ID", Help: "Only when the secret is a GitHub App's private key: the App's ID or client ID."},
+			{Key: "installation_id", Label: "Installation ID", Help: "Only for a GitHub App: the installation on the organization. Leave empty to find it from the organization."},
 		},
-		SecretLabel:   "Personal access token (fine-grained or classic), read-only",
+		SecretLabel:   "Personal access token (fine-grained or classic), or a GitHub App's private key (PEM); read-only",
 		ResourceTypes: []string{TypeOrganization, TypeMember, TypeRepository},
 		Permissions: []string{
 			"Metadata: read", "Administration: read", "Members: read (organization)", "Pull requests: read",
@@ -122,7 +133,13 @@ type session struct {
 	gh    *gh.Client
 	set   settings
 	calls atomic.Int64
+	app   *appAuth // nil when the secret is a token
+	// jwtClient is a client signed in as the App itself (App sessions).
+	jwtClient func(jwt string) *gh.Client
 }
+
+// token returns the session's installation token (App sessions).
+func (s *session) token(ctx context.Context) (string, error) { return s.app.Token(ctx, s.jwtClient) }
 
 // countingTransport counts requests.
 type countingTransport struct {
@@ -140,24 +157,40 @@ func (c *Connector) session(req attest.CollectRequest) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	token := strings.TrimSpace(string(req.Secret))
-	if token == "" {
-		return nil, attest.Invalid("secret", "a token is required")
-	}
-	if strings.HasPrefix(token, "-----BEGIN") {
-		return nil, attest.Invalid("secret", "is a private key: signing in as a GitHub App from its key is not supported yet; use a fine-grained personal access token, or an installation token of the App")
+	secret := strings.TrimSpace(string(req.Secret))
+	if secret == "" {
+		return nil, attest.Invalid("secret", "a token or a GitHub App's private key is required")
 	}
 	s := &session{set: set}
 	base := c.client.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc := *c.client
-	hc.Transport = countingTransport{next: base, calls: &s.calls}
-	s.gh = gh.NewClient(&hc).WithAuthToken(token)
-	s.gh.BaseURL = set.base
-	s.gh.UploadURL = set.base
-	s.gh.UserAgent = "attest (+https://github.com/attest-hq/attest)"
+	counted := countingTransport{next: base, calls: &s.calls}
+	// client returns a go-github client for the API root that sends rt's
+	// requests with the connector's timeout.
+	client := func(rt http.RoundTripper) *gh.Client {
+		hc := *c.client
+		hc.Transport = rt
+		g := gh.NewClient(&hc)
+		g.BaseURL = set.base
+		g.UploadURL = set.base
+		g.UserAgent = "attest (+https://github.com/attest-hq/attest)"
+		return g
+	}
+	if !isPrivateKey(secret) {
+		s.gh = client(counted).WithAuthToken(secret)
+		return s, nil
+	}
+	appID, installation, err := appSettings(req.Settings)
+	if err != nil {
+		return nil, err
+	}
+	if s.app, err = c.appFor(set, []byte(secret), appID, installation); err != nil {
+		return nil, err
+	}
+	s.jwtClient = func(jwt string) *gh.Client { return client(counted).WithAuthToken(jwt) }
+	s.gh = client(bearerTransport{next: counted, token: s.token})
 	return s, nil
 }
 

@@ -255,16 +255,6 @@ func TestBadTokenStopsTheCollection(t *testing.T) {
 	}
 }
 
-func TestAppPrivateKeyIsRefusedClearly(t *testing.T) {
-	req := attest.CollectRequest{Settings: map[string]string{"org": "acme"}, Secret: []byte("-----BEGIN RSA PRIVATE KEY-----\nMIIE…\n-----END RSA PRIVATE KEY-----\n")}
-	if _, err := github.New().Collect(context.Background(), req); attest.ErrorField(err) != "secret" || !strings.Contains(err.Error(), "GitHub App") {
-		t.Errorf("Collect with an App private key = %v", err)
-	}
-	if _, err := github.New().Check(context.Background(), req); attest.ErrorField(err) != "secret" {
-		t.Errorf("Check with an App private key = %v", err)
-	}
-}
-
 func TestSettingsAreChecked(t *testing.T) {
 	for name, set := range map[string]map[string]string{
 		"org":               {"base_url": "https://x.test/"},

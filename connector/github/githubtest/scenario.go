@@ -33,11 +33,18 @@ type Scenario struct {
 	Repos       []*Repo
 	OrgRulesets []Ruleset
 
+	// App, when set, lets a GitHub App installation sign in (see App).
+	App *App
+	// Now is the server's clock for App JWTs and token expiry; nil: time.Now.
+	Now func() time.Time
+
 	// SecondaryLimit makes the next N requests answer GitHub's secondary
 	// rate limit (403 with Retry-After: 1).
 	SecondaryLimit int
 
-	requests []string
+	requests     []string
+	issued       map[string]time.Time // installation tokens and their expiry
+	tokensIssued int
 }
 
 // Org is the organization's settings.

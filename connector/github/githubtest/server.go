@@ -35,6 +35,9 @@ func Handler(s *Scenario) http.Handler { return &api{s: s} }
 type api struct {
 	s    *Scenario
 	link string // the Link header of the answer being built (under the scenario's lock)
+	// What the current request's credential may see (under the lock).
+	owner, admin bool
+	denied       string // GitHub's 403 message for a missing permission
 }
 
 // ghError writes GitHub's error body.
@@ -62,7 +65,35 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		token, _ = strings.CutPrefix(auth, "token ")
 	}
-	if token == "" || token != s.Token {
+	// Who is asking decides what GitHub shows: a personal token as the
+	// scenario says; an App installation by its permissions.
+	a.owner, a.admin, a.denied = s.Owner, s.Admin, "Resource not accessible by personal access token"
+	switch exp, issued := s.issued[token]; {
+	case token != "" && isJWT(token) && s.App != nil:
+		if ok, msg := s.checkJWT(token); !ok {
+			ghError(w, http.StatusUnauthorized, msg, "")
+			return
+		}
+		a.write(w, r, a.appRoute)
+		return
+	case issued:
+		if !s.clock().Before(exp) {
+			ghError(w, http.StatusUnauthorized, "Bad credentials", "")
+			return
+		}
+		p := s.App.Permissions
+		a.owner = p["organization_administration"] != "" && p["members"] != ""
+		a.admin = p["administration"] != ""
+		a.denied = "Resource not accessible by integration"
+		if r.URL.Path == "/user" {
+			ghError(w, http.StatusForbidden, a.denied, "/users/users#get-the-authenticated-user")
+			return
+		}
+		if p["members"] == "" && strings.HasPrefix(r.URL.Path, "/orgs/"+s.Org.Login+"/members") {
+			ghError(w, http.StatusForbidden, a.denied, "/orgs/members")
+			return
+		}
+	case token == "" || token != s.Token:
 		ghError(w, http.StatusUnauthorized, "Bad credentials", "")
 		return
 	}
@@ -80,8 +111,14 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ghError(w, http.StatusNotFound, "Not Found", "")
 		return
 	}
+	a.write(w, r, a.route)
+}
+
+// write answers r with route's status and body, with GitHub's Link and
+// ETag headers.
+func (a *api) write(w http.ResponseWriter, r *http.Request, route func(*http.Request) (int, []byte)) {
 	a.link = ""
-	status, body := a.route(r)
+	status, body := route(r)
 	if a.link != "" {
 		w.Header().Set("Link", a.link)
 	}
@@ -163,7 +200,7 @@ func (a *api) orgRoute(r *http.Request, rest []string, q map[string][]string) (i
 	if len(rest) == 0 {
 		o := map[string]any{"login": s.Org.Login, "id": 4242, "name": s.Org.Name, "type": "Organization",
 			"public_repos": 0, "total_private_repos": 0}
-		if s.Owner {
+		if a.owner {
 			o["plan"] = map[string]any{"name": s.Org.Plan, "space": 976562499, "private_repos": 10000}
 			o["two_factor_requirement_enabled"] = s.Org.TwoFactorRequired
 			o["members_can_create_public_repositories"] = s.Org.MembersCanCreatePublic
@@ -173,7 +210,7 @@ func (a *api) orgRoute(r *http.Request, rest []string, q map[string][]string) (i
 	}
 	switch rest[0] {
 	case "members":
-		if get("filter") == "2fa_disabled" && !s.Owner {
+		if get("filter") == "2fa_disabled" && !a.owner {
 			return 403, errBody("You must be an organization owner to filter by two-factor authentication.", "/orgs/members")
 		}
 		var out []any
@@ -188,7 +225,7 @@ func (a *api) orgRoute(r *http.Request, rest []string, q map[string][]string) (i
 		}
 		return a.page(r, out)
 	case "outside_collaborators":
-		if !s.Owner {
+		if !a.owner {
 			return 403, errBody("You must be an organization owner to list outside collaborators.", "/orgs/outside-collaborators")
 		}
 		var out []any
@@ -219,7 +256,7 @@ func (a *api) repoJSON(repo *Repo) map[string]any {
 		"default_branch": repo.DefaultBranch, "pushed_at": repo.PushedAt.UTC().Format(time.RFC3339),
 		"html_url": "https://github.com/" + full,
 	}
-	if s.Admin {
+	if a.admin {
 		status := func(v string) map[string]string { return map[string]string{"status": v} }
 		out["security_and_analysis"] = map[string]any{"secret_scanning": status(repo.SecretScanning),
 			"secret_scanning_push_protection": status(repo.PushProtection), "dependabot_security_updates": status(repo.DependabotSecurityUpdate)}
@@ -247,8 +284,8 @@ func (a *api) repoRoute(r *http.Request, repo *Repo, rest []string, q map[string
 	switch {
 	case len(rest) == 3 && rest[0] == "branches" && rest[2] == "protection":
 		switch {
-		case !s.Admin:
-			return 403, errBody("Resource not accessible by personal access token", "/branches/branch-protection")
+		case !a.admin:
+			return 403, errBody(a.denied, "/branches/branch-protection")
 		case a.planHides(repo):
 			return 403, planBody
 		case rest[1] != repo.DefaultBranch || repo.Classic == nil:
@@ -316,8 +353,8 @@ func (a *api) repoRoute(r *http.Request, repo *Repo, rest []string, q map[string
 		}
 		return 404, notFound
 	case len(rest) == 1 && rest[0] == "vulnerability-alerts":
-		if !s.Admin {
-			return 403, errBody("Resource not accessible by personal access token", "/repos/repos#check-if-vulnerability-alerts-are-enabled-for-a-repository")
+		if !a.admin {
+			return 403, errBody(a.denied, "/repos/repos#check-if-vulnerability-alerts-are-enabled-for-a-repository")
 		}
 		if repo.DependabotAlerts {
 			return http.StatusNoContent, nil
