@@ -146,6 +146,15 @@ type Connection struct {
 	CheckMessage string    `json:"check_message"`
 }
 
+// CredentialValidator is implemented by connectors whose settings and
+// credential must agree in ways a ConnectorSpec cannot say (a GitHub App's
+// key needs the App's ID). Connections are validated with it when added, so
+// the mistake is named then, not at the first collection. It makes no
+// network call.
+type CredentialValidator interface {
+	Validate(req CollectRequest) error
+}
+
 // WebhookReceiver is implemented by connectors whose provider sends webhooks
 // (POST /hooks/{type}/{connection}). Webhook verifies a delivery with the
 // connection's webhook secret and names the resources it changed, so that

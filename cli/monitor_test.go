@@ -175,3 +175,55 @@ func TestMonitoringCommands(t *testing.T) {
 }
 
 func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestGitHubAppConnection adds a connection that signs in as a GitHub App
+// from its private key on standard input, checks it, and runs its tests:
+// the key is sealed like a token and the App's installation token is what
+// reads the organization.
+func TestGitHubAppConnection(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			key, pemKey := githubtest.AppKey()
+			sc := githubtest.DefaultScenario(time.Now())
+			sc.Token = ""
+			sc.App = &githubtest.App{ID: 4711, Slug: "attest-reader", InstallationID: 99, Key: &key.PublicKey,
+				Permissions: map[string]string{"metadata": "read", "administration": "read", "members": "read", "pull_requests": "read",
+					"vulnerability_alerts": "read", "secret_scanning_alerts": "read"}}
+			gh := githubtest.NewServer(sc)
+			defer gh.Close()
+			dir := t.TempDir()
+			sk, _ := secret.NewKey()
+			vars := map[string]string{"ATTEST_DATABASE_URL": storetest.URL(t, d), "ATTEST_DATA_DIR": dir, "ATTEST_SECRET_KEY": sk.String()}
+			run := func(stdin string, args ...string) result { return runCLI(t, vars, stdin, args...) }
+			if r := run("", "org", "create", "acme", "--name", "Acme"); r.code != 0 {
+				t.Fatal(r.stderr)
+			}
+			if _, _, err := app.LoadSigningKey(app.SigningKeyPath(dir, ""), true); err != nil {
+				t.Fatal(err)
+			}
+			add := []string{"connection", "add", "--org", "acme", "--type", "github", "--name", "github-app",
+				"--set", "org=northwind", "--set", "base_url=" + gh.URL, "--secret-stdin"}
+			if r := run(string(pemKey), add...); r.code != 1 || !strings.Contains(r.stderr, "app_id") {
+				t.Errorf("a private key without app_id: exit %d, %s", r.code, r.stderr)
+			}
+			if r := run(string(pemKey), append(add, "--set", "app_id=4711")...); r.code != 0 {
+				t.Fatalf("add: %s", r.stderr)
+			}
+			r := run("", "connection", "check", "--org", "acme", "--name", "github-app")
+			if r.code != 1 || !strings.Contains(r.stdout, "GitHub App 4711 (installation 99)") ||
+				!strings.Contains(r.stdout, "missing: Administration: read (organization") {
+				t.Errorf("check: exit %d, %s %s", r.code, r.stdout, r.stderr)
+			}
+			if strings.Contains(r.stdout+r.stderr, "PRIVATE KEY") {
+				t.Error("the key was printed")
+			}
+			r = run("", "monitor", "run", "--org", "acme", "--json")
+			if r.code != 1 || !strings.Contains(r.stdout, `"resource":"northwind/web"`) || !strings.Contains(r.stdout, `"status":"unverifiable"`) {
+				t.Errorf("monitor run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+			}
+			if sc.TokensIssued() != 2 { // one per command: check, run
+				t.Errorf("tokens issued = %d", sc.TokensIssued())
+			}
+		})
+	}
+}

@@ -144,6 +144,11 @@ func (s *Service) Add(ctx context.Context, p attest.Principal, in Input) (attest
 	if len(secret) > MaxSecret {
 		return conn, attest.Invalid("secret", "is larger than %d KiB: is it the right file?", MaxSecret>>10)
 	}
+	if v, ok := c.(attest.CredentialValidator); ok {
+		if err := v.Validate(attest.CollectRequest{Settings: conn.Settings, Secret: secret}); err != nil {
+			return conn, err
+		}
+	}
 	if s.Box == nil {
 		return conn, errNoBox
 	}

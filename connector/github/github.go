@@ -93,6 +93,24 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 	}
 }
 
+// Validate checks a connection's settings and credential without calling
+// GitHub: the settings parse, and a private key is readable and comes with
+// the App's ID.
+func (c *Connector) Validate(req attest.CollectRequest) error {
+	if _, err := parseSettings(req.Settings); err != nil {
+		return err
+	}
+	secret := strings.TrimSpace(string(req.Secret))
+	if !isPrivateKey(secret) {
+		return nil
+	}
+	if _, _, err := appSettings(req.Settings); err != nil {
+		return err
+	}
+	_, err := parseAppKey([]byte(secret))
+	return err
+}
+
 // settings are a connection's settings, parsed.
 type settings struct {
 	org     string
