@@ -273,18 +273,25 @@ type resultKey struct{ test, typ, key string }
 // type the collection could not see become errors (their resources are not
 // known to be gone). It returns how many statuses changed.
 func applyResults(ctx context.Context, tx *store.Queries, c attest.CollectionRun, results []engine.Result, only []attest.ResourceRef, failed map[string]string) (int, error) {
-	prevList, err := tx.Results(ctx, c.OrgID, store.ResultFilter{ConnectionID: c.ConnectionID})
+	prevList, err := tx.ResultStates(ctx, c.OrgID, c.ConnectionID)
 	if err != nil {
 		return 0, err
 	}
-	inRun := func(r attest.ResourceRef) bool { return len(only) == 0 || slices.Contains(only, r) }
-	prev := map[resultKey]attest.TestResult{}
+	var named map[attest.ResourceRef]bool
+	if len(only) > 0 {
+		named = make(map[attest.ResourceRef]bool, len(only))
+		for _, r := range only {
+			named[r] = true
+		}
+	}
+	inRun := func(r attest.ResourceRef) bool { return named == nil || named[r] }
+	prev := make(map[resultKey]store.ResultState, len(prevList))
 	for _, r := range prevList {
 		if inRun(r.Resource) || failed[r.Resource.Type] != "" {
 			prev[resultKey{r.Test, r.Resource.Type, r.Resource.Key}] = r
 		}
 	}
-	next := map[resultKey]engine.Result{}
+	next := make(map[resultKey]engine.Result, len(results))
 	versions := map[string]string{} // test → version in this run
 	for _, r := range results {
 		next[resultKey{r.Test, r.Resource.Type, r.Resource.Key}] = r
@@ -313,12 +320,13 @@ func applyResults(ctx context.Context, tx *store.Queries, c attest.CollectionRun
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return lessKey(keys[i], keys[j]) })
-	changes := 0
 	at := c.StartedAt
-	change := func(test string, res attest.ResourceRef, from, to attest.ResultStatus, msg, version string) error {
-		changes++
-		return tx.AddResultChange(ctx, c.OrgID, c.ConnectionID, c.ID, attest.ResultChange{Test: test, Resource: res, From: from, To: to,
-			Message: msg, TestVersion: version, At: at})
+	// New verdicts and history rows are written in batches; a changed
+	// verdict is one UPDATE (few per run in a steady organization).
+	var inserts []attest.TestResult
+	var changes []attest.ResultChange
+	change := func(test string, res attest.ResourceRef, from, to attest.ResultStatus, msg, version string) {
+		changes = append(changes, attest.ResultChange{Test: test, Resource: res, From: from, To: to, Message: msg, TestVersion: version, At: at})
 	}
 	for _, k := range keys {
 		n := next[k]
@@ -328,37 +336,39 @@ func applyResults(ctx context.Context, tx *store.Queries, c attest.CollectionRun
 		p, had := prev[k]
 		switch {
 		case !had:
-			if err := tx.InsertResult(ctx, &row); err != nil {
-				return 0, err
-			}
-			if err := change(n.Test, n.Resource, "", n.Status, n.Message, n.TestVersion); err != nil {
-				return 0, err
-			}
+			inserts = append(inserts, row)
+			change(n.Test, n.Resource, "", n.Status, n.Message, n.TestVersion)
 		case p.Status != n.Status:
 			row.ID = p.ID
 			if err := tx.UpdateResult(ctx, row); err != nil {
 				return 0, err
 			}
-			if err := change(n.Test, n.Resource, p.Status, n.Status, n.Message, n.TestVersion); err != nil {
-				return 0, err
-			}
-		case p.Message != n.Message || p.TestVersion != n.TestVersion || p.Expected != n.Expected || !sameJSON(p.Observed, n.Observed):
+			change(n.Test, n.Resource, p.Status, n.Status, n.Message, n.TestVersion)
+		case p.Message != n.Message || p.TestVersion != n.TestVersion || p.Expected != n.Expected || !sameObserved(p.Observed, n.Observed):
 			row.ID, row.Since = p.ID, p.Since
 			if err := tx.UpdateResult(ctx, row); err != nil {
 				return 0, err
 			}
 		}
 	}
+	if err := tx.InsertResults(ctx, c.OrgID, inserts); err != nil {
+		return 0, err
+	}
+	var gone []store.ResultState
 	for k, p := range prev {
-		if _, ok := next[k]; ok {
-			continue
+		if _, ok := next[k]; !ok {
+			gone = append(gone, p)
 		}
+	}
+	sort.Slice(gone, func(i, j int) bool { return gone[i].ID < gone[j].ID })
+	for _, p := range gone {
 		if err := tx.DeleteResult(ctx, c.OrgID, p.ID); err != nil {
 			return 0, err
 		}
-		if err := change(p.Test, p.Resource, p.Status, attest.ResultRemoved, p.Resource.Key+" is no longer collected", p.TestVersion); err != nil {
-			return 0, err
-		}
+		change(p.Test, p.Resource, p.Status, attest.ResultRemoved, p.Resource.Key+" is no longer collected", p.TestVersion)
+	}
+	if err := tx.AddResultChanges(ctx, c.OrgID, c.ConnectionID, c.ID, changes); err != nil {
+		return 0, err
 	}
 	var touch []attest.ResourceRef
 	if len(only) > 0 {
@@ -368,14 +378,21 @@ func applyResults(ctx context.Context, tx *store.Queries, c attest.CollectionRun
 		return 0, err
 	}
 	if len(only) > 0 {
-		return changes, nil // the history chart counts whole runs only
+		return len(changes), nil // the history chart counts whole runs only
 	}
 	for _, r := range summarize(results, at) {
 		if err := tx.AddTestRun(ctx, c.OrgID, c.ID, r); err != nil {
 			return 0, err
 		}
 	}
-	return changes, nil
+	return len(changes), nil
+}
+
+// sameObserved reports whether a stored observed value (JSON) is the new
+// one: compared as stored, so that an unchanged value costs no decoding.
+func sameObserved(stored string, v any) bool {
+	j, err := store.ObservedJSON(v)
+	return err == nil && j == stored
 }
 
 func lessKey(a, b resultKey) bool {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"sort"
 	"time"
 
@@ -290,14 +289,4 @@ func definitionJSON(d engine.Definition) ([]byte, error) {
 		return nil, fmt.Errorf("test %s: %w", d.ID, err)
 	}
 	return b, nil
-}
-
-// sameJSON compares two observed values as JSON would carry them.
-func sameJSON(a, b any) bool {
-	if reflect.DeepEqual(a, b) {
-		return true
-	}
-	ja, err1 := json.Marshal(a)
-	jb, err2 := json.Marshal(b)
-	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }

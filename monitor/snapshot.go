@@ -10,7 +10,6 @@ import (
 	"sort"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/ledger"
 )
 
 // SnapshotFormat names the layout of a snapshot file.
@@ -30,8 +29,8 @@ type Snapshot struct {
 	Failed    map[string]string `json:"failed"`
 }
 
-// Encode returns the snapshot's canonical bytes, resources sorted by type and
-// key, and their hex SHA-256.
+// Encode returns the snapshot's bytes, the same for the same resources (sorted by type and
+// key), and their hex SHA-256.
 func (s Snapshot) Encode() ([]byte, string, error) {
 	s.Format = SnapshotFormat
 	rs := make([]attest.Resource, len(s.Resources))
@@ -51,16 +50,20 @@ func (s Snapshot) Encode() ([]byte, string, error) {
 	if s.Failed == nil {
 		s.Failed = map[string]string{}
 	}
-	raw, err := json.Marshal(s)
-	if err != nil {
+	// encoding/json is deterministic (map keys sorted, struct fields in
+	// order), which is all content addressing needs; re-encoding the file
+	// as canonical JSON, as small ledger records are, tripled the cost of
+	// snapshotting a large organization. HTML escaping is off so that the
+	// file reads as the provider sent it.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
 		return nil, "", fmt.Errorf("snapshot: %w", err)
 	}
-	canon, err := ledger.CanonicalJSON(raw)
-	if err != nil {
-		return nil, "", fmt.Errorf("snapshot: %w", err)
-	}
-	sum := sha256.Sum256(canon)
-	return canon, hex.EncodeToString(sum[:]), nil
+	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	sum := sha256.Sum256(data)
+	return data, hex.EncodeToString(sum[:]), nil
 }
 
 // ReadSnapshot reads a snapshot file, checking that it hashes to want and is

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -237,6 +238,130 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 	}
 	return nil
 }
+
+// resultBatch is how many rows one multi-row INSERT writes: 13 values a
+// result and 11 a change stay well under SQLite's 32,766 bound on a
+// statement's parameters, and one statement per few hundred rows is what
+// makes a first run of a large organization take seconds, not minutes.
+const resultBatch = 500
+
+// InsertResults stores first verdicts, several rows a statement. Every row
+// must be of orgID; the IDs are not read back.
+func (q *Queries) InsertResults(ctx context.Context, orgID int64, rows []attest.TestResult) error {
+	for len(rows) > 0 {
+		n := min(len(rows), resultBatch)
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO test_results (org_id, connection_id, test_id, resource_type, resource_key, status,
+message, observed, expected, test_version, collection_id, since, checked_at) VALUES `)
+		args := make([]any, 0, n*13)
+		for i, r := range rows[:n] {
+			if r.OrgID != orgID {
+				return fmt.Errorf("insert results: a result of organization %d among those of %d", r.OrgID, orgID)
+			}
+			obs, err := observedJSON(r.Observed)
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(q.placeholders(len(args)+1, 13))
+			args = append(args, orgID, r.ConnectionID, r.Test, r.Resource.Type, r.Resource.Key, string(r.Status), r.Message, obs, r.Expected,
+				r.TestVersion, r.CollectionID, stamp(r.Since), stamp(r.CheckedAt))
+		}
+		if _, err := q.q.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("insert %d results: %w", n, err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// AddResultChanges appends to the history of results, several rows a
+// statement.
+func (q *Queries) AddResultChanges(ctx context.Context, orgID, connectionID, collectionID int64, chs []attest.ResultChange) error {
+	for len(chs) > 0 {
+		n := min(len(chs), resultBatch)
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO result_changes (org_id, connection_id, test_id, resource_type, resource_key,
+from_status, to_status, message, test_version, collection_id, at) VALUES `)
+		args := make([]any, 0, n*11)
+		for i, ch := range chs[:n] {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(q.placeholders(len(args)+1, 11))
+			args = append(args, orgID, connectionID, ch.Test, ch.Resource.Type, ch.Resource.Key, string(ch.From), string(ch.To), ch.Message,
+				ch.TestVersion, collectionID, stamp(ch.At))
+		}
+		if _, err := q.q.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("result history: %w", err)
+		}
+		chs = chs[n:]
+	}
+	return nil
+}
+
+// placeholders returns "($from, …, $from+n-1)" for PostgreSQL and
+// "(?, …, ?)" for SQLite, which binds "$N" by name: with thousands of
+// parameters in one statement, looking each name up made a batch quadratic.
+func (q *Queries) placeholders(from, n int) string {
+	var sb strings.Builder
+	sb.WriteByte('(')
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		if q.dialect == SQLite {
+			sb.WriteByte('?')
+			continue
+		}
+		sb.WriteByte('$')
+		sb.WriteString(strconv.Itoa(from + i))
+	}
+	sb.WriteByte(')')
+	return sb.String()
+}
+
+// ResultState is what a run compares a new verdict with: a current result
+// without what only the doors show. Observed is its stored JSON.
+type ResultState struct {
+	ID          int64
+	Test        string
+	Resource    attest.ResourceRef
+	Status      attest.ResultStatus
+	Message     string
+	Observed    string
+	Expected    string
+	TestVersion string
+	Since       time.Time
+}
+
+// ResultStates returns the current results of one connection, for a run to
+// compare with: one narrow query, no join, observed values left as JSON.
+func (q *Queries) ResultStates(ctx context.Context, orgID, connectionID int64) ([]ResultState, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT id, test_id, resource_type, resource_key, status, message, observed, expected,
+test_version, since FROM test_results WHERE org_id = $1 AND connection_id = $2`, orgID, connectionID)
+	if err != nil {
+		return nil, fmt.Errorf("result states: %w", err)
+	}
+	defer rows.Close()
+	var out []ResultState
+	for rows.Next() {
+		var r ResultState
+		if err := rows.Scan(&r.ID, &r.Test, &r.Resource.Type, &r.Resource.Key, &r.Status, &r.Message, &r.Observed, &r.Expected,
+			&r.TestVersion, &r.Since); err != nil {
+			return nil, err
+		}
+		r.Since = stamp(r.Since)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ObservedJSON is how a result's observed value is stored, so that a run
+// can compare a new one with ResultState.Observed.
+func ObservedJSON(v any) (string, error) { return observedJSON(v) }
 
 // UpdateResult stores a new verdict over an existing one of the organization.
 func (q *Queries) UpdateResult(ctx context.Context, r attest.TestResult) error {

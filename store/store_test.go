@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -353,4 +354,61 @@ func TestHandleIsTheSameDatabase(t *testing.T) {
 			t.Fatalf("dialect %q", db.Dialect())
 		}
 	})
+}
+
+// TestResultBatches writes more results and history rows than one statement
+// holds, and reads every one back as written, on each database.
+func TestResultBatches(t *testing.T) {
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			db := storetest.Open(t, d, nil)
+			org := storetest.MustOrg(t, db, "acme")
+			col := attest.CollectionRun{OrgID: org.ID, UID: "col_1", ConnectionID: 3, ConnectionName: "gh", Connector: "github",
+				StartedAt: at, FinishedAt: at, SnapshotSHA256: strings.Repeat("a", 64)}
+			if err := db.AddCollection(ctx, &col); err != nil {
+				t.Fatal(err)
+			}
+			const n = 1201 // three statements: 500, 500, 201
+			rows := make([]attest.TestResult, n)
+			changes := make([]attest.ResultChange, n)
+			for i := range rows {
+				ref := attest.ResourceRef{Type: "github.repository", Key: fmt.Sprintf("acme/r%04d", i)}
+				rows[i] = attest.TestResult{OrgID: org.ID, ConnectionID: 3, Test: "t", TestVersion: "sha256:v", Resource: ref,
+					Status: attest.ResultPass, Message: fmt.Sprintf("message %d <&>", i), Observed: map[string]any{"i": i, "s": "é"},
+					Expected: "x", CollectionID: col.ID, Since: at, CheckedAt: at}
+				changes[i] = attest.ResultChange{Test: "t", Resource: ref, To: attest.ResultPass, Message: rows[i].Message, TestVersion: "sha256:v", At: at}
+			}
+			if err := db.InsertResults(ctx, org.ID, rows); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.AddResultChanges(ctx, org.ID, 3, col.ID, changes); err != nil {
+				t.Fatal(err)
+			}
+			states, err := db.ResultStates(ctx, org.ID, 3)
+			if err != nil || len(states) != n {
+				t.Fatalf("%d states, %v", len(states), err)
+			}
+			byKey := map[string]store.ResultState{}
+			for _, s := range states {
+				byKey[s.Resource.Key] = s
+			}
+			for i, r := range rows {
+				s := byKey[r.Resource.Key]
+				obs, _ := store.ObservedJSON(r.Observed)
+				if s.Message != r.Message || s.Observed != obs || s.Status != r.Status || !s.Since.Equal(at) || s.Test != "t" {
+					t.Fatalf("row %d read back as %+v", i, s)
+				}
+			}
+			hist, err := db.ResultChanges(ctx, org.ID, "t", "", 1000)
+			if err != nil || len(hist) != 1000 || hist[0].Resource.Key != "acme/r1200" {
+				t.Fatalf("history: %d rows, newest %+v, %v", len(hist), hist[0], err)
+			}
+			bad := rows[0]
+			bad.OrgID = org.ID + 1
+			if err := db.InsertResults(ctx, org.ID, []attest.TestResult{bad}); err == nil {
+				t.Error("a result of another organization was inserted")
+			}
+		})
+	}
 }

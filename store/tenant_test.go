@@ -579,6 +579,22 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's result after a's update: %+v, %v", got, err)
 		}
 	}},
+	{"ResultStates", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.ResultStates(ctx, a.org.ID, 1)
+		if err != nil || len(list) != 1 || list[0].ID != a.result.ID || list[0].Message != a.result.Message {
+			t.Errorf("a's result states: %+v, %v", list, err)
+		}
+	}},
+	{"InsertResults", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		r := b.result
+		r.Resource.Key = "acme/other"
+		if err := db.InsertResults(ctx, a.org.ID, []attest.TestResult{r}); err == nil {
+			t.Error("a inserted a result of b's organization")
+		}
+		if list, err := db.ResultStates(ctx, b.org.ID, 1); err != nil || len(list) != 1 {
+			t.Errorf("b's results after a's insert: %+v, %v", list, err)
+		}
+	}},
 	{"TouchResults", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		must(t, db.TouchResults(ctx, a.org.ID, 1, a.col.ID, time.Now(), nil))
 		must(t, db.TouchResults(ctx, a.org.ID, 1, a.col.ID, time.Now(), []attest.ResourceRef{b.result.Resource}))
@@ -652,6 +668,7 @@ var notTenantScoped = map[string]string{
 	"AddCollection":          "creates a record of the organization it names",
 	"InsertResult":           "creates a record of the organization it names",
 	"AddResultChange":        "appends to the organization it names",
+	"AddResultChanges":       "appends to the organization it names",
 	"AddTestRun":             "appends to the organization it names",
 	"AddException":           "creates a record of the organization it names",
 	"SaveLedgerRecord":       "appends to the organization it names",

@@ -10,7 +10,7 @@ import (
 
 // benchCollection is n repositories and members, alternately failing and
 // passing, in the shapes of goodRepo and goodMember.
-func benchCollection(b *testing.B, n int) attest.Collection {
+func benchCollection(b testing.TB, n int) attest.Collection {
 	var c attest.Collection
 	c.Resources = append(c.Resources, resourceOf(b, "github.organization", goodOrg()))
 	for i := 0; i < n; i++ {

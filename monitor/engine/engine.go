@@ -14,11 +14,13 @@ import (
 	"math"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -89,6 +91,10 @@ type Env struct {
 	Now time.Time
 	// Params override the definition's defaults (an organization's settings).
 	Params map[string]any
+	// Workers is how many goroutines EvaluateCollection judges with; 0: one
+	// per CPU (GOMAXPROCS). Programs are safe for concurrent use; each
+	// goroutine has its own activation.
+	Workers int
 }
 
 // Verdict is a test's verdict on one resource.
@@ -592,22 +598,79 @@ func EvaluateCollection(tests []*Test, c attest.Collection, env Env) []Result {
 	ordered := slices.Clone(tests)
 	sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].ID < ordered[j].ID })
 	now := types.Timestamp{Time: env.Now.UTC()}
-	var out []Result
+
+	// Every result has its place in out before any is judged, so the order
+	// is the same however many goroutines fill it: the work is cut into
+	// chunks of one test over a run of resources.
+	type chunk struct {
+		t      *Test
+		lo, hi int // resources of the test's type
+		at     int // index in out of the first
+	}
+	const chunkSize = 1024
+	var chunks []chunk
+	n := 0
+	for _, t := range ordered {
+		if c.Failed[t.ResourceType] != "" {
+			n++
+		}
+		rs := len(byType[t.ResourceType])
+		for lo := 0; lo < rs; lo += chunkSize {
+			chunks = append(chunks, chunk{t: t, lo: lo, hi: min(lo+chunkSize, rs), at: n + lo})
+		}
+		n += rs
+	}
+	out := make([]Result, n)
+	i := 0
 	for _, t := range ordered {
 		if reason := c.Failed[t.ResourceType]; reason != "" {
-			out = append(out, Result{Test: t.ID, TestVersion: t.Version, Resource: attest.ResourceRef{Type: t.ResourceType, Key: "*"},
-				Verdict: Verdict{Status: attest.ResultError, Message: fmt.Sprintf("%s could not be collected: %s", t.ResourceType, reason)}})
+			out[i] = Result{Test: t.ID, TestVersion: t.Version, Resource: attest.ResourceRef{Type: t.ResourceType, Key: "*"},
+				Verdict: Verdict{Status: attest.ResultError, Message: fmt.Sprintf("%s could not be collected: %s", t.ResourceType, reason)}}
+			i++
 		}
+		i += len(byType[t.ResourceType])
+	}
+	judge := func(ch chunk) {
+		t := ch.t
 		act := t.activation(attest.Resource{}, env)
 		act.now = now
-		for i, r := range byType[t.ResourceType] {
+		rs, sm := byType[t.ResourceType], small[t.ResourceType]
+		for i := ch.lo; i < ch.hi; i++ {
+			r := rs[i]
 			act.resource = r.Data
 			if act.resource == nil {
 				act.resource = map[string]any{}
 			}
-			act.small = small[t.ResourceType][i]
-			out = append(out, Result{Test: t.ID, TestVersion: t.Version, Resource: r.Ref(), Verdict: t.evaluate(r, act)})
+			act.small = sm[i]
+			out[ch.at+i-ch.lo] = Result{Test: t.ID, TestVersion: t.Version, Resource: r.Ref(), Verdict: t.evaluate(r, act)}
 		}
 	}
+	workers := env.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(chunks))
+	if workers <= 1 {
+		for _, ch := range chunks {
+			judge(ch)
+		}
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(chunks) {
+					return
+				}
+				judge(chunks[k])
+			}
+		}()
+	}
+	wg.Wait()
 	return out
 }

@@ -521,3 +521,37 @@ func TestEvaluateCollection(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluateCollectionInParallel judges a collection large enough to be
+// cut into many chunks with one goroutine and with several, and gets the
+// same results in the same order, with a failed type's error in its place.
+func TestEvaluateCollectionInParallel(t *testing.T) {
+	tests := builtIn(t)
+	var list []*engine.Test
+	for _, tt := range tests {
+		list = append(list, tt)
+	}
+	c := benchCollection(t, 5000)
+	c.Failed = map[string]string{"github.member": "403"}
+	one := engine.EvaluateCollection(list, c, engine.Env{Now: now, Workers: 1})
+	many := engine.EvaluateCollection(list, c, engine.Env{Now: now, Workers: 4})
+	if len(one) != len(many) || len(one) < 4000*len(list)/2 {
+		t.Fatalf("%d results with one goroutine, %d with four", len(one), len(many))
+	}
+	fails := 0
+	for i := range one {
+		a, b := one[i], many[i]
+		if a.Test != b.Test || a.Resource != b.Resource || a.Status != b.Status || a.Message != b.Message {
+			t.Fatalf("result %d differs: %+v vs %+v", i, a, b)
+		}
+		if i > 0 && (one[i-1].Test > a.Test || (one[i-1].Test == a.Test && one[i-1].Resource.Key > a.Resource.Key && a.Resource.Key != "*")) {
+			t.Fatalf("results out of order at %d: %s %s after %s %s", i, a.Test, a.Resource.Key, one[i-1].Test, one[i-1].Resource.Key)
+		}
+		if a.Status == attest.ResultFail {
+			fails++
+		}
+	}
+	if fails == 0 {
+		t.Fatal("no failing verdicts: the collection does not exercise the tests")
+	}
+}
