@@ -242,7 +242,7 @@ func TestEmployeeWorksOnTheirControl(t *testing.T) {
 		t.Fatalf("the owner opens their control: %d", st)
 	}
 	page := ep.body()
-	for _, want := range []string{"The main branch requires review.", "Branch protection settings", "CC8.1", "No evidence yet."} {
+	for _, want := range []string{"The main branch requires review.", "Branch protection settings", "CC8.1", "No evidence yet.", "Evidence is due now", "0 of "} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the owner's control page lacks %q:\n%s", want, page)
 		}
@@ -266,6 +266,19 @@ func TestEmployeeWorksOnTheirControl(t *testing.T) {
 	}
 	if !strings.HasSuffix(ep.location(), fmt.Sprintf("/controls/%d", ctl.ID)) {
 		t.Errorf("after the upload the owner is at %s", ep.location())
+	}
+	// The card says when evidence is next due, and the quarter the upload
+	// covers turns from a gap to covered in the last twelve months' strip.
+	if got := ep.text("#next-due"); !strings.Contains(got, "Next evidence due") || !strings.Contains(got, "quarterly") {
+		t.Errorf("next due: %q", got)
+	}
+	if got := ep.text("#control-coverage"); !strings.Contains(got, "1 of ") || !strings.Contains(got, "gaps:") {
+		t.Errorf("coverage: %q", got)
+	}
+	ep.mustHave(`#control-coverage li.covered`)
+	ep.mustHave(`#control-coverage li.gap`)
+	if strings.Contains(ep.body(), "/coverage?from=") {
+		t.Error("the employee is offered the coverage page, which they cannot open")
 	}
 }
 

@@ -195,3 +195,14 @@ func CoverEvents(w Window, items []Covering) Coverage {
 	}
 	return cov
 }
+
+// LastTwelveMonths is the window a control's page judges Type 2 coverage
+// over until an audit sets one: the twelve months ending today in loc (from
+// the day after today's date a year ago, to today).
+func LastTwelveMonths(now time.Time, loc *time.Location) Window {
+	if loc == nil {
+		loc = time.UTC
+	}
+	today := DateOf(now, loc)
+	return Window{From: DateOf(today.time().AddDate(-1, 0, 1), time.UTC), To: today, Loc: loc}
+}

@@ -172,3 +172,36 @@ func TestWindowValidate(t *testing.T) {
 		t.Error("Feb 30 accepted")
 	}
 }
+
+func TestNextDue(t *testing.T) {
+	now := at("2026-06-15T12:00:00Z")
+	items := []Item{
+		{CollectedAt: at("2026-04-10T09:00:00Z")},                                         // quarterly: current until 2026-07-24
+		{CollectedAt: at("2026-06-01T09:00:00Z"), PeriodEnd: at("2026-05-31T23:59:59Z")}, // until 2026-09-13
+		{CollectedAt: at("2025-01-01T09:00:00Z")},                                         // long stale
+	}
+	due, ok := NextDue(items, "quarterly", now)
+	if !ok || !due.Equal(ExpiresAt(items[1], "quarterly")) {
+		t.Errorf("NextDue = %v, %v; want the later expiry %v", due, ok, ExpiresAt(items[1], "quarterly"))
+	}
+	if _, ok := NextDue(items[2:], "quarterly", now); ok {
+		t.Error("only stale evidence: due already")
+	}
+	if _, ok := NextDue(nil, "monthly", now); ok {
+		t.Error("no evidence: due already")
+	}
+}
+
+func TestLastTwelveMonths(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	w := LastTwelveMonths(at("2026-03-31T20:00:00Z"), tokyo) // already April 1 in Tokyo
+	if w.From.String() != "2025-04-02" || w.To.String() != "2026-04-01" || w.Loc != tokyo {
+		t.Errorf("window = %s to %s in %v", w.From, w.To, w.Loc)
+	}
+	if got := len(Instances(LastTwelveMonths(at("2026-12-03T10:00:00Z"), time.UTC), "monthly")); got != 13 {
+		t.Errorf("monthly instances over the last twelve months = %d, want 13 (both ends partial)", got)
+	}
+	if err := w.Validate(); err != nil {
+		t.Error(err)
+	}
+}

@@ -75,3 +75,16 @@ func Count(items []Item, frequency string, now time.Time) (fresh, stale int) {
 	}
 	return fresh, stale
 }
+
+// NextDue is when a control next needs new evidence: the moment its freshest
+// current item stops being current. ok is false when nothing is current at
+// now, and evidence is due already. Superseded evidence must be left out by
+// the caller.
+func NextDue(items []Item, frequency string, now time.Time) (due time.Time, ok bool) {
+	for _, it := range items {
+		if exp := ExpiresAt(it, frequency); now.Before(exp) && exp.After(due) {
+			due, ok = exp, true
+		}
+	}
+	return due, ok
+}

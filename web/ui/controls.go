@@ -50,6 +50,13 @@ type controlView struct {
 	Evidence       []controlEvidence     // current and superseded, newest first
 	MayAddEvidence bool                  // attest.Principal.MayAddEvidenceFor this control
 	Tests          []monitor.TestSummary // automated tests that support it, with their counts
+	// NextDue is when the control next needs evidence; zero when nothing is
+	// current and it is due already.
+	NextDue time.Time
+	// Coverage is the control's Type 2 coverage over Window (the last twelve
+	// months until audits set one).
+	Coverage evidence.Coverage
+	Window   evidence.Window
 }
 
 // controlEvidence is one evidence item on its control's page, with whether it
@@ -119,11 +126,22 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 	if err != nil {
 		return err
 	}
+	var current []evidence.Item
+	var covering []evidence.Covering
 	for _, ev := range evs {
 		it := evidence.Item{CollectedAt: ev.CollectedAt, PeriodEnd: ev.PeriodEnd}
 		v.Evidence = append(v.Evidence, controlEvidence{Evidence: ev, ExpiresAt: evidence.ExpiresAt(it, ctl.Frequency),
 			Fresh: ev.SupersededBy == 0 && evidence.Fresh(it, ctl.Frequency, h.Now())})
+		if ev.SupersededBy == 0 {
+			current = append(current, it)
+		}
+		// Superseded evidence still speaks for the period it covered, as on
+		// the coverage page.
+		covering = append(covering, evidence.Covering{CollectedAt: ev.CollectedAt, PeriodStart: ev.PeriodStart, PeriodEnd: ev.PeriodEnd})
 	}
+	v.NextDue, _ = evidence.NextDue(current, ctl.Frequency, h.Now())
+	v.Window = evidence.LastTwelveMonths(h.Now(), time.UTC)
+	v.Coverage = evidence.Cover(v.Window, ctl.Frequency, covering)
 	v.MayAddEvidence = c.P.MayAddEvidenceFor(ctl.OwnerID) == nil
 	if v.Imported, err = h.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
 		return err
