@@ -176,9 +176,9 @@ func TestWindowValidate(t *testing.T) {
 func TestNextDue(t *testing.T) {
 	now := at("2026-06-15T12:00:00Z")
 	items := []Item{
-		{CollectedAt: at("2026-04-10T09:00:00Z")},                                         // quarterly: current until 2026-07-24
+		{CollectedAt: at("2026-04-10T09:00:00Z")},                                        // quarterly: current until 2026-07-24
 		{CollectedAt: at("2026-06-01T09:00:00Z"), PeriodEnd: at("2026-05-31T23:59:59Z")}, // until 2026-09-13
-		{CollectedAt: at("2025-01-01T09:00:00Z")},                                         // long stale
+		{CollectedAt: at("2025-01-01T09:00:00Z")},                                        // long stale
 	}
 	due, ok := NextDue(items, "quarterly", now)
 	if !ok || !due.Equal(ExpiresAt(items[1], "quarterly")) {
