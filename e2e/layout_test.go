@@ -49,6 +49,17 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 	}
 }
 
+// demoAdmin starts the browser and the demo, and signs in as the demo's
+// admin, who sees every page.
+func demoAdmin(t *testing.T) (*server, *tab) {
+	t.Helper()
+	b := startBrowser(t)
+	s, people := startDemo(t)
+	p := b.person()
+	signInTo(t, s, p, people[attest.RoleAdmin], demo.OrgSlug)
+	return s, p
+}
+
 // firstLink opens url and returns the path, below /o/{org}, of its first
 // link whose path matches pattern.
 func firstLink(t *testing.T, p *tab, url, pattern string) string {
@@ -113,10 +124,7 @@ func (p *tab) fit() fit {
 // folder (see artifactsDir), for a person to look at.
 func TestMainPagesFitAPhone(t *testing.T) {
 	t.Parallel()
-	b := startBrowser(t)
-	s, people := startDemo(t)
-	p := b.person()
-	signInTo(t, s, p, people[attest.RoleAdmin], demo.OrgSlug)
+	s, p := demoAdmin(t)
 	pages := demoPages(t, s, p)
 	base := s.Base + "/o/" + demo.OrgSlug
 	for _, width := range []int64{desktopWidth, phoneWidth} {
@@ -154,10 +162,7 @@ func TestMainPagesFitAPhone(t *testing.T) {
 // stored, without script, wrapped to fit a phone.
 func TestShortHashShowsFullValueOnClick(t *testing.T) {
 	t.Parallel()
-	b := startBrowser(t)
-	s, people := startDemo(t)
-	p := b.person()
-	signInTo(t, s, p, people[attest.RoleAdmin], demo.OrgSlug)
+	s, p := demoAdmin(t)
 	path := firstLink(t, p, s.Base+"/o/"+demo.OrgSlug+"/evidence", `/evidence/\d+$`)
 	var id int64
 	if _, err := fmt.Sscanf(path, "/evidence/%d", &id); err != nil {

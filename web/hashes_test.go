@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"io/fs"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -61,15 +59,8 @@ func TestShortHashesLeavesShortIDs(t *testing.T) {
 func TestTemplatesShortenHashes(t *testing.T) {
 	bare := regexp.MustCompile(`\{\{-?\s*(\$\w*)?(\.\w+)*\.(SHA256|RecordHash|TestVersion|Summary|Head|Hash)\s*-?\}\}`)
 	version := regexp.MustCompile(`\{\{-?\s*\$t\.Version\s*-?\}\}`) // a test's version, on the test page
-	err := fs.WalkDir(os.DirFS("templates"), ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile("templates/" + path)
-		if err != nil {
-			return err
-		}
-		for i, line := range strings.Split(string(b), "\n") {
+	eachTemplate(t, func(path, text string) {
+		for i, line := range strings.Split(text, "\n") {
 			if strings.Contains(line, "attest test replay") {
 				continue
 			}
@@ -80,31 +71,15 @@ func TestTemplatesShortenHashes(t *testing.T) {
 				t.Errorf("templates/%s:%d prints the test version bare; write {{short …}}", path, i+1)
 			}
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // Every table sits in a .table-scroll container, so that a table wider than
 // a phone scrolls inside its card instead of widening the page.
 func TestTablesScrollInsideTheirCard(t *testing.T) {
-	err := fs.WalkDir(os.DirFS("templates"), ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile("templates/" + path)
-		if err != nil {
-			return err
-		}
-		s := string(b)
-		if all, wrapped := strings.Count(s, "<table"), strings.Count(s, `<div class="table-scroll"><table`); all != wrapped {
+	eachTemplate(t, func(path, text string) {
+		if all, wrapped := strings.Count(text, "<table"), strings.Count(text, `<div class="table-scroll"><table`); all != wrapped {
 			t.Errorf("templates/%s has %d tables, %d of them in a <div class=\"table-scroll\">", path, all, wrapped)
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
