@@ -212,12 +212,19 @@ type browser struct {
 // first, so that without a browser they skip before starting anything else.
 func startBrowser(t *testing.T) *browser {
 	t.Helper()
+	return startBrowserWithin(t, testTimeout)
+}
+
+// startBrowserWithin is startBrowser with a deadline of d, for a test that
+// does much more in the browser than most.
+func startBrowserWithin(t *testing.T, d time.Duration) *browser {
+	t.Helper()
 	path := chromiumPath(t)
 	chrome.once.Do(func() { startChrome(path) })
 	if chrome.err != nil {
 		t.Fatalf("Chromium: %v", chrome.err)
 	}
-	ctx, cancel := context.WithTimeout(chrome.root, testTimeout)
+	ctx, cancel := context.WithTimeout(chrome.root, d)
 	t.Cleanup(cancel)
 	return &browser{t: t, ctx: ctx}
 }

@@ -50,10 +50,13 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 }
 
 // demoAdmin starts the browser and the demo, and signs in as the demo's
-// admin, who sees every page.
+// admin, who sees every page. The browser's deadline is four times the usual:
+// the layout test opens some thirty pages and takes twenty-two full-page
+// screenshots (the list of controls is 22,000 px tall at 390 px wide), which
+// on a loaded machine takes more than a minute.
 func demoAdmin(t *testing.T) (*server, *tab) {
 	t.Helper()
-	b := startBrowser(t)
+	b := startBrowserWithin(t, 4*testTimeout)
 	s, people := startDemo(t)
 	p := b.person()
 	signInTo(t, s, p, people[attest.RoleAdmin], demo.OrgSlug)
