@@ -458,12 +458,17 @@ func evCriteria(t *testing.T, p *tab) map[string]evRow {
 	return out
 }
 
-// evFacts reads the <dl class="facts"> of the page: each term's description.
+// evFacts reads the <dl class="facts"> of the page: each term's description,
+// with a shortened hash read as the full value it opens to.
 func evFacts(t *testing.T, p *tab) map[string]string {
 	t.Helper()
 	p.mustHave("main dl.facts")
 	facts, err := chromedp.Run(p.ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries(Array.from(
-		document.querySelectorAll('main dl.facts dt'), dt => [dt.innerText.trim(), dt.nextElementSibling.innerText.trim()]))`))
+		document.querySelectorAll('main dl.facts dt'), dt => {
+			const dd = dt.nextElementSibling.cloneNode(true);
+			dd.querySelectorAll('details.hash').forEach(d => d.replaceWith(d.querySelector('.hash-full').textContent));
+			return [dt.innerText.trim(), dd.textContent.replace(/\s+/g, ' ').trim()];
+		}))`))
 	if err != nil {
 		t.Fatalf("facts: %v", err)
 	}

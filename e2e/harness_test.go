@@ -54,6 +54,43 @@ func startServer(t *testing.T) *server {
 // startServerOn is startServer on a fresh database of dialect d.
 func startServerOn(t *testing.T, d store.Dialect) *server {
 	t.Helper()
+	a, out := launch(t, d, false)
+	link := setupLinkRE.FindString(out)
+	if link == "" {
+		t.Fatalf("no set-up link in the start-up output:\n%s", out)
+	}
+	if !strings.HasPrefix(link, a.URL+"/setup?token=") {
+		t.Fatalf("set-up link %q does not start with the app URL %q", link, a.URL)
+	}
+	return &server{App: a, Base: a.URL, SetupLink: link}
+}
+
+// demoLoginRE matches one line of the demo's printed logins: role, email,
+// password.
+var demoLoginRE = regexp.MustCompile(`(?m)^\s+(\w+)\s+(\S+@\S+)\s+(\S+)$`)
+
+// startDemo starts Attest as `attest serve --demo` would, on a fresh SQLite
+// database: the demo organization with its programme, evidence and
+// monitoring results, for tests that need pages full of real data. It
+// returns the server and the demo's people by role, as printed at start.
+func startDemo(t *testing.T) (*server, map[attest.Role]person) {
+	t.Helper()
+	a, out := launch(t, store.SQLite, true)
+	people := map[attest.Role]person{}
+	for _, m := range demoLoginRE.FindAllStringSubmatch(out, -1) {
+		people[attest.Role(m[1])] = person{Email: m[2], Password: m[3]}
+	}
+	if people[attest.RoleAdmin].Email == "" {
+		t.Fatalf("no admin login in the demo's start-up output:\n%s", out)
+	}
+	return &server{App: a, Base: a.URL}, people
+}
+
+// launch starts app.New on a fresh database of dialect d (with the demo
+// data if demo is set), runs it until the test ends, and returns it with
+// what it printed at start.
+func launch(t *testing.T, d store.Dialect, demo bool) (*app.App, string) {
+	t.Helper()
 	dbURL := storetest.URL(t, d)
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
@@ -64,6 +101,7 @@ func startServerOn(t *testing.T, d store.Dialect) *server {
 		Out:            &out,
 		PasswordParams: auth.TestParams,
 		Log:            slog.New(slog.DiscardHandler),
+		Demo:           demo,
 	})
 	if err != nil {
 		cancel()
@@ -82,14 +120,7 @@ func startServerOn(t *testing.T, d store.Dialect) *server {
 			t.Errorf("app.Run did not return within 30s of cancellation")
 		}
 	})
-	link := setupLinkRE.FindString(out.String())
-	if link == "" {
-		t.Fatalf("no set-up link in the start-up output:\n%s", out.String())
-	}
-	if !strings.HasPrefix(link, a.URL+"/setup?token=") {
-		t.Fatalf("set-up link %q does not start with the app URL %q", link, a.URL)
-	}
-	return &server{App: a, Base: a.URL, SetupLink: link}
+	return a, out.String()
 }
 
 // chromiumPath finds the browser: $ATTEST_CHROMIUM, or chromium, chromium-browser
@@ -181,12 +212,19 @@ type browser struct {
 // first, so that without a browser they skip before starting anything else.
 func startBrowser(t *testing.T) *browser {
 	t.Helper()
+	return startBrowserWithin(t, testTimeout)
+}
+
+// startBrowserWithin is startBrowser with a deadline of d, for a test that
+// does much more in the browser than most.
+func startBrowserWithin(t *testing.T, d time.Duration) *browser {
+	t.Helper()
 	path := chromiumPath(t)
 	chrome.once.Do(func() { startChrome(path) })
 	if chrome.err != nil {
 		t.Fatalf("Chromium: %v", chrome.err)
 	}
-	ctx, cancel := context.WithTimeout(chrome.root, testTimeout)
+	ctx, cancel := context.WithTimeout(chrome.root, d)
 	t.Cleanup(cancel)
 	return &browser{t: t, ctx: ctx}
 }
@@ -451,12 +489,19 @@ func setUp(t *testing.T, s *server, p *tab) {
 // signIn signs in at /login and expects to land on the organization's dashboard.
 func signIn(t *testing.T, s *server, p *tab, who person) {
 	t.Helper()
+	signInTo(t, s, p, who, testOrg.Slug)
+}
+
+// signInTo signs in at /login and expects to land on the dashboard of the
+// organization called slug.
+func signInTo(t *testing.T, s *server, p *tab, who person, slug string) {
+	t.Helper()
 	p.open(s.Base + "/login")
 	st := p.submit(`form[action="/login"] button[type="submit"]`, "email", who.Email, "password", who.Password)
 	if st != http.StatusOK {
 		t.Fatalf("sign in as %s: status %d; page:\n%s", who.Email, st, p.body())
 	}
-	if got, want := p.location(), s.Base+"/o/"+testOrg.Slug; got != want {
+	if got, want := p.location(), s.Base+"/o/"+slug; got != want {
 		t.Fatalf("after signing in as %s the browser is at %s, want %s; page:\n%s", who.Email, got, want, p.body())
 	}
 }

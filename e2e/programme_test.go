@@ -449,9 +449,9 @@ func programmeJourney(t *testing.T, d store.Dialect) {
 	if first, _ := strconv.Atoi(strings.TrimSuffix(weakest[0][1], "%")); first != lowest {
 		t.Errorf("the weakest criterion on the dashboard is at %d%%, the criteria page's lowest is %d%%", first, lowest)
 	}
-	saveScreenshot(t, mp, "programme-dashboard.png")
+	saveScreenshot(t, mp, "programme-dashboard.png", 800)
 	mp.open(orgURL + "/criteria")
-	saveScreenshot(t, mp, "programme-criteria.png")
+	saveScreenshot(t, mp, "programme-criteria.png", 800)
 }
 
 // progCriterion is one row of the criteria page.

@@ -31,7 +31,7 @@ func TestSetupLink(t *testing.T) {
 	if who := admin.text(".topbar .account a"); who != testAdmin.Name {
 		t.Errorf("top bar shows user %q, want %q", who, testAdmin.Name)
 	}
-	saveScreenshot(t, admin, "dashboard.png")
+	saveScreenshot(t, admin, "setup-dashboard.png", 800)
 
 	// The link is spent: neither the new admin nor a stranger can use it again.
 	for name, p := range map[string]*tab{"the admin": admin, "a stranger": b.person()} {
@@ -48,28 +48,36 @@ func TestSetupLink(t *testing.T) {
 	}
 }
 
-// saveScreenshot captures the page and checks that it is a real image. It is
-// written to the test's temporary directory, and also to
-// $ATTEST_E2E_SCREENSHOTS when that is set, for a person to look at.
-func saveScreenshot(t *testing.T, p *tab, name string) {
+// saveScreenshot captures the page, checks that it is a real image at least
+// minWidth pixels wide, and writes it as name into the artifacts folder (see
+// artifactsDir) for a person to look at.
+func saveScreenshot(t *testing.T, p *tab, name string, minWidth int) {
 	t.Helper()
 	data := p.screenshot()
 	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("screenshot is not a PNG: %v", err)
 	}
-	if r := img.Bounds(); r.Dx() < 800 || r.Dy() < 400 {
-		t.Errorf("screenshot is %dx%d, want at least 800x400", r.Dx(), r.Dy())
+	if r := img.Bounds(); r.Dx() < minWidth || r.Dy() < 400 {
+		t.Errorf("screenshot %s is %dx%d, want at least %dx400", name, r.Dx(), r.Dy(), minWidth)
 	}
-	dirs := []string{t.TempDir()}
-	if d := os.Getenv("ATTEST_E2E_SCREENSHOTS"); d != "" {
-		dirs = append(dirs, d)
+	path := filepath.Join(artifactsDir(t), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatalf("write screenshot: %v", err)
 	}
-	for _, d := range dirs {
-		path := filepath.Join(d, name)
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatalf("write screenshot: %v", err)
-		}
-		t.Logf("screenshot: %s", path)
+	t.Logf("screenshot: %s", path)
+}
+
+// artifactsDir is the folder where browser tests leave screenshots:
+// $ATTEST_SCREENSHOTS when set, else e2e/artifacts (which git ignores).
+func artifactsDir(t *testing.T) string {
+	t.Helper()
+	d := os.Getenv("ATTEST_SCREENSHOTS")
+	if d == "" {
+		d = "artifacts" // tests run in the package's folder, e2e/
 	}
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatalf("screenshots folder: %v", err)
+	}
+	return d
 }

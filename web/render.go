@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,6 +57,10 @@ func parsePages() (map[string]*template.Template, error) {
 			}
 			return false
 		},
+		// short writes text with every long hash in it (a SHA-256, a ledger
+		// record hash, a test version) cut to its first hex characters, the
+		// full value one click away. See ShortHashes.
+		"short": ShortHashes,
 		"words": func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "-", " ") },
 		"join":  strings.Join,
 		// chosen reports whether id is among the comma-separated IDs a
@@ -105,6 +110,43 @@ func parsePages() (map[string]*template.Template, error) {
 		pages[name] = t
 	}
 	return pages, nil
+}
+
+// longHash finds what ShortHashes shortens: a run of at least 32 lowercase
+// hex characters (MD5 length and up, so SHA-256 digests, ledger hashes and
+// test versions), with a "sha256:"-style prefix kept beside it. Shorter IDs
+// such as ev_… and col_… (20 hex characters) stay whole: cutting them would
+// save little and cost a click.
+var longHash = regexp.MustCompile(`\b([a-z0-9]+:)?([0-9a-f]{32,})\b`)
+
+// hashShown is how many hex characters of a long hash a page shows.
+const hashShown = 12
+
+// ShortHashes escapes text for HTML and shows each long hash in it by its
+// first hashShown hex characters in a <code>. The full value sits in the
+// same <details> element: one click (or tap, or Enter) opens it, without
+// script, and the stylesheet makes one click select all of it for copying.
+// The title attribute shows it on hover too. A text without a long hash is
+// just escaped, so the function serves both a bare value and a sentence that
+// carries one (activity summaries).
+func ShortHashes(text string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range longHash.FindAllStringSubmatchIndex(text, -1) {
+		b.WriteString(template.HTMLEscapeString(text[last:m[0]]))
+		full := text[m[0]:m[1]]
+		prefix := ""
+		if m[2] >= 0 {
+			prefix = text[m[2]:m[3]]
+		}
+		shown := prefix + text[m[4]:m[4]+hashShown]
+		e := template.HTMLEscapeString
+		fmt.Fprintf(&b, `<details class="hash"><summary title="%s"><code>%s</code>…<span class="sr-only"> (show the full value)</span></summary><code class="hash-full">%s</code></details>`,
+			e(full), e(shown), e(full))
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(text[last:]))
+	return template.HTML(b.String())
 }
 
 // navItem is one entry of the main navigation.

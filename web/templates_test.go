@@ -13,6 +13,19 @@ import (
 // this test refuses them at the source.
 func TestTemplatesHaveNoInlineStyleOrScript(t *testing.T) {
 	inline := regexp.MustCompile(`(?i)\sstyle=|<script[^>]*>[^<]|\son[a-z]+=`)
+	eachTemplate(t, func(path, text string) {
+		for i, line := range strings.Split(text, "\n") {
+			if inline.MatchString(line) {
+				t.Errorf("templates/%s:%d uses an inline style, script or event handler, which the CSP blocks: %s", path, i+1, strings.TrimSpace(line))
+			}
+		}
+	})
+}
+
+// eachTemplate calls check with the path (below templates/) and the text of
+// every template file.
+func eachTemplate(t *testing.T, check func(path, text string)) {
+	t.Helper()
 	err := fs.WalkDir(os.DirFS("templates"), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -21,11 +34,7 @@ func TestTemplatesHaveNoInlineStyleOrScript(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		for i, line := range strings.Split(string(b), "\n") {
-			if inline.MatchString(line) {
-				t.Errorf("templates/%s:%d uses an inline style, script or event handler, which the CSP blocks: %s", path, i+1, strings.TrimSpace(line))
-			}
-		}
+		check(path, string(b))
 		return nil
 	})
 	if err != nil {
