@@ -92,7 +92,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Members:    &account.Members{DB: db, Now: set.Now, InvitationTTL: set.InvitationTTL, PasswordParams: set.PasswordParams},
 		Users: &account.Users{DB: db, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle,
 			SessionIdle: set.SessionIdle, SessionMax: set.SessionMax, MaxPasswordChecks: set.PasswordChecks},
-		People:   &people.Service{DB: db, Now: set.Now},
+		People:   &people.Service{DB: db},
 		Secrets:  set.Secrets,
 		settings: set,
 	}

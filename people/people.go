@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/store"
@@ -18,15 +17,7 @@ import (
 
 // Service reads and changes people records.
 type Service struct {
-	DB  *store.DB
-	Now func() time.Time
-}
-
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC()
-	}
-	return time.Now().UTC()
+	DB *store.DB
 }
 
 func require(p attest.Principal, a attest.Action) error {

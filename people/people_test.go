@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/people"
@@ -20,7 +19,7 @@ type world struct {
 }
 
 func newWorld(t *testing.T, db *store.DB) world {
-	w := world{db: db, svc: &people.Service{DB: db, Now: func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }}}
+	w := world{db: db, svc: &people.Service{DB: db}}
 	w.org, w.other = storetest.MustOrg(t, db, "acme"), storetest.MustOrg(t, db, "other")
 	member := func(role attest.Role, email string) attest.Principal {
 		u := storetest.MustMember(t, db, w.org, role, email)
