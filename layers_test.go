@@ -34,6 +34,7 @@ var layers = map[string]int{
 	"monitor":                     6, // runs collections and tests; results, history, exceptions, replay
 	"programme":                   6,
 	"account":                     6,
+	"people":                      6, // workforce records and their CSV import
 	"evidence/evidencetest":       7,
 	"demo":                        7,
 	"jobs":                        7, // the only package importing River

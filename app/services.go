@@ -16,6 +16,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
@@ -53,6 +54,8 @@ type Services struct {
 	Connections *connection.Service
 	// Monitor runs collections and tests and answers for their results.
 	Monitor *monitor.Service
+	// People keeps the workforce records.
+	People *people.Service
 
 	settings Settings
 }
@@ -89,6 +92,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Members:    &account.Members{DB: db, Now: set.Now, InvitationTTL: set.InvitationTTL, PasswordParams: set.PasswordParams},
 		Users: &account.Users{DB: db, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle,
 			SessionIdle: set.SessionIdle, SessionMax: set.SessionMax, MaxPasswordChecks: set.PasswordChecks},
+		People:   &people.Service{DB: db},
 		Secrets:  set.Secrets,
 		settings: set,
 	}
@@ -108,7 +112,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
-		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(),
+		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 	}
 }
 

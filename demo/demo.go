@@ -61,6 +61,7 @@ func steps() []step {
 	return []step{
 		{"welcome activity", seedWelcome},
 		{"SOC 2 programme", seedProgramme},
+		{"workforce", seedPeople},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
@@ -55,6 +56,26 @@ func TestSeedIsIdempotent(t *testing.T) {
 			if m.Role != l.Role {
 				t.Errorf("%s has role %s", l.Email, m.Role)
 			}
+		}
+		// The workforce once, in every state, the demo users linked to it.
+		people, err := db.People(ctx, org.ID, store.PeopleFilter{})
+		if err != nil || len(people) != 10 {
+			t.Fatalf("people after two seeds: %d, %v", len(people), err)
+		}
+		states, linked, managed := map[string]int{}, 0, 0
+		today := attest.Today(time.Now())
+		for _, p := range people {
+			states[p.State(today)]++
+			if p.UserID != 0 {
+				linked++
+			}
+			if p.ManagerID != 0 {
+				managed++
+			}
+		}
+		// The auditor is of the audit firm, not of the workforce.
+		if states[attest.PersonJoining] != 1 || states[attest.PersonLeft] != 1 || linked != 3 || managed != 9 {
+			t.Errorf("workforce: states %v, %d linked to users, %d with a manager", states, linked, managed)
 		}
 		acts, _ := db.Activity(ctx, org.ID, attest.ActivityFilter{Action: "demo.seeded"})
 		if len(acts) != 1 {

@@ -33,6 +33,7 @@ type tenant struct {
 	col           attest.CollectionRun
 	result        attest.TestResult
 	exc           attest.TestException
+	person        attest.Person // work email shared@people.test in both
 }
 
 // buildMonitoring gives the tenant a collection with one failing result of
@@ -100,6 +101,7 @@ func buildTenant(t *testing.T, db *store.DB, svc *evidence.Service, slug string)
 	// without its filter could return the other's.
 	w.conn = storetest.MustConnection(t, db, w.org, "github")
 	buildMonitoring(t, db, &w)
+	w.person = storetest.MustPerson(t, db, w.org, "Person of "+slug, "shared@people.test")
 	return w
 }
 
@@ -579,6 +581,42 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's result after a's update: %+v, %v", got, err)
 		}
 	}},
+	{"People", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		// A person whose email is a member of b only has no account in a.
+		p := attest.Person{OrgID: a.org.ID, Name: "b's member", Email: b.member.Email, StartDate: "2025-01-01"}
+		must(t, db.CreatePerson(ctx, &p))
+		list, err := db.People(ctx, a.org.ID, store.PeopleFilter{})
+		if err != nil || len(list) != 2 {
+			t.Fatalf("a's people: %+v, %v", list, err)
+		}
+		for _, got := range list {
+			if got.OrgID != a.org.ID || got.UserID != 0 || got.Name == b.person.Name {
+				t.Errorf("a's list holds %+v", got)
+			}
+		}
+	}},
+	{"Person", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "person", func() error { _, err := db.Person(ctx, a.org.ID, b.person.ID); return err }())
+	}},
+	{"PersonByEmail", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		got, err := db.PersonByEmail(ctx, a.org.ID, "shared@people.test")
+		if err != nil || got.ID != a.person.ID {
+			t.Errorf("a's person by the shared email: %+v, %v", got, err)
+		}
+	}},
+	{"UpdatePerson", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		p := b.person
+		p.OrgID, p.Name = a.org.ID, "renamed by a"
+		wantNotFound(t, "person (update)", db.UpdatePerson(ctx, &p))
+		p = a.person
+		p.ManagerID = b.person.ID
+		if err := db.UpdatePerson(ctx, &p); attest.ErrorField(err) != "manager" {
+			t.Errorf("a's person managed by b's: %v", err)
+		}
+		if got, err := db.Person(ctx, b.org.ID, b.person.ID); err != nil || got.Name != b.person.Name {
+			t.Errorf("b's person after a's update: %+v, %v", got, err)
+		}
+	}},
 	{"ResultStates", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		list, err := db.ResultStates(ctx, a.org.ID, 1)
 		if err != nil || len(list) != 1 || list[0].ID != a.result.ID || list[0].Message != a.result.Message {
@@ -669,6 +707,7 @@ var notTenantScoped = map[string]string{
 	"InsertResult":           "creates a record of the organization it names",
 	"AddResultChange":        "appends to the organization it names",
 	"AddResultChanges":       "appends to the organization it names",
+	"CreatePerson":           "creates a record of the organization it names; its manager is checked against it (UpdatePerson's case)",
 	"AddTestRun":             "appends to the organization it names",
 	"AddException":           "creates a record of the organization it names",
 	"SaveLedgerRecord":       "appends to the organization it names",

@@ -6,7 +6,6 @@ import "github.com/attest-hq/attest/web"
 var _ = area(contractArea{
 	access: map[string]web.Access{
 		"GET /o/{org}/policies": web.Read,
-		"GET /o/{org}/people":   web.Read,
 		"GET /o/{org}/risks":    web.Read,
 		"GET /o/{org}/vendors":  web.Read,
 		"GET /o/{org}/audits":   web.Read,

@@ -41,7 +41,23 @@ func parsePages() (map[string]*template.Template, error) {
 			return t.UTC().Format("2006-01-02")
 		},
 		"roles": func() []attest.Role { return attest.Roles },
-		"pct":   func(score float64) int { return readiness.Percent(score) },
+		// dict passes several values to a partial template: pairs of a
+		// name and a value.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: %d arguments, want pairs", len(kv))
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: argument %d is not a name", i)
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		"pct": func(score float64) int { return readiness.Percent(score) },
 		"stateLabel": func(s string) string {
 			if l, ok := StateLabels[s]; ok {
 				return l
@@ -174,7 +190,6 @@ type Area struct {
 // saying what will come, and a navigation entry.
 var Areas = []Area{
 	{"policies", "Policies", "Policy templates, versions, approvals and employee acceptance, each approval and acceptance recorded as evidence."},
-	{"people", "People", "Your workforce from HR or identity providers: onboarding, offboarding, training and access reviews."},
 	{"risks", "Risks", "A risk register with owners, scores, treatments and review dates."},
 	{"vendors", "Vendors", "Vendors and subservice organizations, their reviews and their reports."},
 	{"audits", "Audits", "Type 1 and Type 2 audits: windows, auditors scoped to their audit, request lists, populations, samples and export packages."},
@@ -193,6 +208,7 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 	}
 	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"})
 	if c.Can(attest.ActRead) {
+		items = append(items, navItem{Label: "People", Href: base + "/people"})
 		for _, a := range Areas {
 			items = append(items, navItem{Label: a.Label, Href: base + "/" + a.Slug})
 		}

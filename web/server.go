@@ -26,6 +26,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 )
@@ -57,6 +58,8 @@ type Services struct {
 	// Jobs queues collections ("Run now", webhooks); nil when this process
 	// has no job client.
 	Jobs Jobs
+	// People keeps the workforce records.
+	People *people.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

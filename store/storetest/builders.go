@@ -113,3 +113,14 @@ func MustConnection(tb testing.TB, db *store.DB, org attest.Organization, name s
 	}
 	return c
 }
+
+// MustPerson records a person of org with the given work email, an employee
+// since 2025-01-06.
+func MustPerson(tb testing.TB, db *store.DB, org attest.Organization, name, email string) attest.Person {
+	tb.Helper()
+	p := attest.Person{OrgID: org.ID, Name: name, Email: email, StartDate: "2025-01-06"}
+	if err := db.CreatePerson(tb.Context(), &p); err != nil {
+		tb.Fatalf("create person %s: %v", email, err)
+	}
+	return p
+}

@@ -19,6 +19,8 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/controls/{id}/mappings", web.Edit, "/o/{org}/controls/{id}"),
 		back("/o/{org}/controls/{id}/mappings/remove", web.Edit, "/o/{org}/controls/{id}"),
 		back("/o/{org}/tasks/{id}/status", web.Work, "/o/{org}/tasks/{id}"),
+		back("/o/{org}/people/import", web.Edit, "/o/{org}/people"),
+		back("/o/{org}/people/{id}/invite", web.Admin, "/o/{org}/people/{id}"),
 	}
 }
 

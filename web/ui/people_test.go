@@ -1,0 +1,110 @@
+package ui_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
+	"github.com/attest-hq/attest/web/webtest"
+)
+
+// TestPeoplePages: a manager adds a person (a refused field is said beside
+// it, input kept), imports a CSV file (a bad one shows every rejected row
+// with its line and stores nothing), edits a person; an auditor reads
+// without forms; an employee cannot open the roster; an admin invites a
+// person to sign in as an employee.
+func TestPeoplePages(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e := webtest.New(t, d)
+			mgr := e.Login("manager")
+
+			res := mgr.Post("/o/alpha/people", url.Values{"name": {"Grace Hopper"}, "email": {"grace@alpha.test"}, "start_date": {"1901-01-01"}})
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "Start date must be a date between 1950 and 2099") ||
+				!strings.Contains(res.Text, `value="grace@alpha.test"`) {
+				t.Fatalf("a refused person: %d %s", res.StatusCode, res.Text)
+			}
+			res = mgr.Post("/o/alpha/people", url.Values{"name": {"Grace Hopper"}, "email": {"grace@alpha.test"}, "start_date": {"2024-02-01"},
+				"title": {"CTO"}, "employment_type": {"employee"}})
+			if !res.RedirectsTo("/o/alpha/people/") {
+				t.Fatalf("add: %d %s", res.StatusCode, res.Text)
+			}
+			grace, err := e.DB.PersonByEmail(ctx, e.Alpha.ID, "grace@alpha.test")
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			bad := "name,email,start_date,manager\nAda,ada@alpha.test,2025-01-06,grace@alpha.test\nBob,bob@alpha.test,2025-02-30,\n"
+			ct, body := evidenceForm(nil, "people.csv", []byte(bad))
+			res = postMultipart(mgr, "/o/alpha/people/import", ct, body)
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "1 of 2 rows rejected") ||
+				!strings.Contains(res.Text, "<td>3</td><td>bob@alpha.test</td><td>start_date</td>") {
+				t.Fatalf("a bad import: %d %s", res.StatusCode, res.Text)
+			}
+			if list, _ := e.DB.People(ctx, e.Alpha.ID, store.PeopleFilter{}); len(list) != 1 {
+				t.Fatalf("%d people after a refused import", len(list))
+			}
+			good := "name,email,start_date,manager,department\nAda,ada@alpha.test,2025-01-06,grace@alpha.test,Engineering\nEmployee,employee@alpha.test,2025-02-03,ada@alpha.test,Engineering\n"
+			ct, body = evidenceForm(nil, "people.csv", []byte(good))
+			if res := postMultipart(mgr, "/o/alpha/people/import", ct, body); !res.RedirectsTo("/o/alpha/people") {
+				t.Fatalf("import: %d %s", res.StatusCode, res.Text)
+			}
+			page := mgr.Get("/o/alpha/people")
+			if !strings.Contains(page.Text, "Imported 2 rows: 2 added, 0 updated, 0 unchanged.") || !strings.Contains(page.Text, "as Employee") {
+				t.Errorf("the roster after the import: %s", page.Text)
+			}
+			if page := mgr.Get("/o/alpha/people?q=engin"); strings.Contains(page.Text, "Grace Hopper</a>") || !strings.Contains(page.Text, "Ada</a>") {
+				t.Errorf("search: %s", page.Text)
+			}
+			graceURL := fmt.Sprintf("/o/alpha/people/%d", grace.ID)
+			if page := mgr.Get(graceURL); !strings.Contains(page.Text, "Ada</a>") || !strings.Contains(page.Text, "Does not sign in") {
+				t.Errorf("grace's page lists her report: %s", page.Text)
+			}
+			res = mgr.Post(graceURL, url.Values{"name": {"Grace Hopper"}, "email": {"grace@alpha.test"}, "start_date": {"2024-02-01"},
+				"end_date": {"2026-11-30"}, "employment_type": {"employee"}, "manager": {fmt.Sprint(grace.ID)}})
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "Manager cannot be the person themself") {
+				t.Errorf("her own manager: %d %s", res.StatusCode, res.Text)
+			}
+			res = mgr.Post(graceURL, url.Values{"name": {"Grace Hopper"}, "email": {"grace@alpha.test"}, "start_date": {"2024-02-01"},
+				"end_date": {"2026-11-30"}, "employment_type": {"employee"}})
+			if !res.RedirectsTo(graceURL) {
+				t.Fatalf("save: %d %s", res.StatusCode, res.Text)
+			}
+
+			aud := e.Login("auditor")
+			if page := aud.Get(graceURL); page.StatusCode != http.StatusOK || strings.Contains(page.Text, `action="`+graceURL+`"`) ||
+				!strings.Contains(page.Text, "2026-11-30") {
+				t.Errorf("an auditor's view: %d %s", page.StatusCode, page.Text)
+			}
+			if page := aud.Get("/o/alpha/people"); strings.Contains(page.Text, `action="/o/alpha/people/import"`) {
+				t.Error("an auditor is offered the import")
+			}
+			if res := e.Login("employee").Get("/o/alpha/people"); res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
+				t.Errorf("an employee opens the roster: %d", res.StatusCode)
+			}
+			if res := e.Login("outsider").Get(graceURL); res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
+				t.Errorf("another organization's admin opens grace: %d", res.StatusCode)
+			}
+
+			// Inviting a person: admins only, with the person's work email.
+			ada, _ := e.DB.PersonByEmail(ctx, e.Alpha.ID, "ada@alpha.test")
+			adaURL := fmt.Sprintf("/o/alpha/people/%d", ada.ID)
+			if res := mgr.Post(adaURL+"/invite", nil); res.StatusCode != http.StatusForbidden {
+				t.Errorf("a manager invites: %d", res.StatusCode)
+			}
+			res = e.Login("admin").Post(adaURL+"/invite", nil)
+			if res.StatusCode != http.StatusCreated || !strings.Contains(res.Text, `id="invite-link"`) {
+				t.Fatalf("invite: %d %s", res.StatusCode, res.Text)
+			}
+			invs, err := e.DB.PendingInvitations(ctx, e.Alpha.ID)
+			if err != nil || len(invs) != 1 || invs[0].Email != "ada@alpha.test" || invs[0].Role != attest.RoleEmployee {
+				t.Errorf("invitations: %+v, %v", invs, err)
+			}
+		})
+	}
+}
