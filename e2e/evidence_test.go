@@ -249,16 +249,18 @@ func TestEvidence(t *testing.T) {
 	if h2 := mp.text("main section.card h2"); !strings.HasPrefix(h2, "1 of ") {
 		t.Errorf("coverage of %s to %s is headed %q, want 1 of N periods covered", from, to, h2)
 	}
-	if cells := evCells(t, mp, ctlRow); len(cells) != 4 || cells[1] != "quarterly" || cells[2] != "1/1" || cells[3] != quarter {
-		t.Errorf("coverage lists %s as %q, want quarterly, 1/1 and %s", ctl.Ref, cells, quarter)
+	// The heatmap's row for the control: three month cells of the quarter,
+	// each covered, with the mark that reads without colour.
+	if n := mp.count(ctlRow + ` td.heat.covered`); n != 3 || !strings.Contains(mp.text(ctlRow), "1/1") || !strings.Contains(mp.text(ctlRow), "quarterly") {
+		t.Errorf("coverage of %s: %d covered month cells (want 3), row %q", ctl.Ref, n, mp.text(ctlRow))
 	}
-	if n := mp.count(ctlRow + ` .chip.st-ready[title="covered"]`); n != 1 {
-		t.Errorf("%s's %s chip is not marked covered (st-ready): %d such chips", ctl.Ref, quarter, n)
+	if got := mp.text(ctlRow + ` td.heat.covered`); !strings.HasPrefix(got, "✓") {
+		t.Errorf("a covered cell reads %q", got)
 	}
 	prevFrom, prevTo := qStart.AddDate(0, -3, 0).Format("2006-01-02"), qStart.AddDate(0, 0, -1).Format("2006-01-02")
-	mp.open(orgURL + "/coverage?from=" + prevFrom + "&to=" + prevTo)
-	if cells := evCells(t, mp, ctlRow); len(cells) != 4 || cells[2] != "0/1" || mp.count(ctlRow+" .chip.st-not_started") != 1 {
-		t.Errorf("coverage of the quarter before (%s to %s) lists %s as %q, want 0/1 and an uncovered chip", prevFrom, prevTo, ctl.Ref, cells)
+	mp.open(orgURL + "/coverage?from=" + prevFrom + "&to=" + prevTo + "&gaps=1")
+	if n := mp.count(ctlRow + ` td.heat.gap`); n != 3 || !strings.Contains(mp.text(ctlRow), "0/1") {
+		t.Errorf("coverage of the quarter before (%s to %s), gaps only: %d gap cells for %s (want 3), row %q", prevFrom, prevTo, n, ctl.Ref, mp.text(ctlRow))
 	}
 
 	// 5. The preview: the content is served as text in a sandbox, so even

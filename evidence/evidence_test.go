@@ -205,3 +205,50 @@ func TestLastTwelveMonths(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestHeatmap(t *testing.T) {
+	w := window("2026-01-15", "2026-06-30", time.UTC)
+	rep := ControlCoverageReport{Controls: []ControlCoverage{
+		{Ref: "Q", Coverage: Cover(w, "quarterly", []Covering{{CollectedAt: at("2026-02-10T12:00:00Z")}})},
+		{Ref: "D", Coverage: Cover(w, "daily", []Covering{{CollectedAt: at("2026-03-01T12:00:00Z")}, {CollectedAt: at("2026-03-02T12:00:00Z")}})},
+		{Ref: "M", Coverage: Cover(w, "monthly", []Covering{
+			{CollectedAt: at("2026-01-20T12:00:00Z")}, {CollectedAt: at("2026-02-20T12:00:00Z")}, {CollectedAt: at("2026-03-20T12:00:00Z")},
+			{CollectedAt: at("2026-04-20T12:00:00Z")}, {CollectedAt: at("2026-05-20T12:00:00Z")}, {CollectedAt: at("2026-06-20T12:00:00Z")}})},
+		{Ref: "E", Coverage: Cover(w, "per-event", []Covering{{CollectedAt: at("2026-04-03T09:00:00Z")}})},
+	}}
+	h := MakeHeatmap(rep, w, false)
+	if got := strings.Join(h.Months, " "); got != "2026-01 2026-02 2026-03 2026-04 2026-05 2026-06" {
+		t.Fatalf("months: %s", got)
+	}
+	states := func(r HeatmapRow) string {
+		var s []string
+		for _, c := range r.Cells {
+			s = append(s, c.State)
+		}
+		return strings.Join(s, " ")
+	}
+	want := map[string]string{
+		"Q": "covered covered covered gap gap gap", // Q1 covered by February's evidence; Q2 not
+		"D": "gap gap partial gap gap gap",         // two days of March
+		"M": "covered covered covered covered covered covered",
+		"E": "none none none events none none",
+	}
+	for _, r := range h.Rows {
+		if got := states(r); got != want[r.Control.Ref] {
+			t.Errorf("%s: %s, want %s", r.Control.Ref, got, want[r.Control.Ref])
+		}
+	}
+	if c := h.Rows[1].Cells[2]; c.Covered != 2 || c.Total != 31 || c.Title() != "2 of 31 periods covered" {
+		t.Errorf("daily March: %+v %q", c, c.Title())
+	}
+	if c := h.Rows[1].Cells[0]; c.Total != 17 { // 15 to 31 January
+		t.Errorf("daily January, clipped by the window: %d days", c.Total)
+	}
+	if h.Rows[2].HasGap || !h.Rows[0].HasGap || h.Rows[3].HasGap {
+		t.Errorf("has gap: %v %v %v", h.Rows[0].HasGap, h.Rows[2].HasGap, h.Rows[3].HasGap)
+	}
+	gaps := MakeHeatmap(rep, w, true)
+	if len(gaps.Rows) != 2 || gaps.Rows[0].Control.Ref != "Q" || gaps.Rows[1].Control.Ref != "D" {
+		t.Errorf("gaps only: %d rows", len(gaps.Rows))
+	}
+}

@@ -15,6 +15,7 @@ var _ = area(contractArea{
 		"GET /o/{org}/evidence/{id}/content":    web.Read,
 		"POST /o/{org}/evidence/{id}/supersede": web.Edit,
 		"GET /o/{org}/coverage":                 web.Read,
+		"GET /o/{org}/coverage.csv":             web.Read,
 
 		"GET /api/v1/orgs/{org}/evidence":              web.Read,
 		"POST /api/v1/orgs/{org}/evidence":             web.Work, // an employee only for controls they own

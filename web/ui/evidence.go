@@ -22,6 +22,7 @@ func (h *Handler) evidenceRoutes() []web.Route {
 		route("GET", "/o/{org}/evidence/{id}/content", web.Read, h.EvidenceContent),
 		route("POST", "/o/{org}/evidence/{id}/supersede", web.Edit, h.supersedeEvidence),
 		route("GET", "/o/{org}/coverage", web.Read, h.coveragePage),
+		route("GET", "/o/{org}/coverage.csv", web.Read, h.exportCoverage),
 	}
 }
 

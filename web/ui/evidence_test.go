@@ -92,8 +92,21 @@ func TestEvidenceUploadThroughUI(t *testing.T) {
 			}
 			// Coverage for the first half of 2026: Q2 covered, Q1 a gap.
 			cov := mgr.Get("/o/alpha/coverage?from=2026-01-01&to=2026-06-30")
-			if !strings.Contains(cov.Text, "1 of 2 periods covered") || !regexp.MustCompile(`chip st-ready" title="covered">2026-Q2`).MatchString(cov.Text) {
+			if !strings.Contains(cov.Text, "1 of 2 periods covered") ||
+				len(regexp.MustCompile(`<td class="heat gap" title="0 of 1 period covered">`).FindAllString(cov.Text, -1)) != 3 ||
+				len(regexp.MustCompile(`<td class="heat covered" title="1 of 1 period covered">`).FindAllString(cov.Text, -1)) != 3 {
 				t.Fatalf("coverage page: %s", cov.Text)
+			}
+			// The same grid as CSV, and the default window of the last
+			// twelve months.
+			csvRes := mgr.Get("/o/alpha/coverage.csv?from=2026-01-01&to=2026-06-30&gaps=1")
+			if csvRes.StatusCode != http.StatusOK || !strings.Contains(csvRes.Text, "control,name,frequency,covered,periods,2026-01,2026-02,2026-03,2026-04,2026-05,2026-06\n") ||
+				!strings.Contains(csvRes.Text, "AC-4,Control AC-4,quarterly,1,2,gap,gap,gap,covered,covered,covered\n") {
+				t.Fatalf("coverage CSV: %d %s", csvRes.StatusCode, csvRes.Text)
+			}
+			if res := mgr.Get("/o/alpha/coverage"); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, `href="/o/alpha/coverage.csv?from=`) ||
+				strings.Count(res.Text, `<th scope="col" class="month">`) != 13 {
+				t.Errorf("coverage with the default window: %d, %d month columns", res.StatusCode, strings.Count(res.Text, `<th scope="col" class="month">`))
 			}
 			if res := mgr.Get("/o/alpha/coverage?from=2026-06-30&to=2026-01-01"); res.StatusCode != http.StatusUnprocessableEntity ||
 				!strings.Contains(res.Text, `<p class="error" id="w-error">the window ends (2026-01-01) before it starts (2026-06-30)</p>`) ||
