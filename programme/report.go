@@ -20,6 +20,7 @@ type Report struct {
 	Categories    []CategoryReport              `json:"categories"`
 	ControlStates map[string]int                `json:"control_states"`
 	Requirements  []readiness.RequirementResult `json:"requirements"`
+	NextActions   []readiness.Action            `json:"next_actions"`
 }
 
 // CategoryReport is one category's readiness.
@@ -35,7 +36,13 @@ type CategoryReport struct {
 // NewReport shapes an assessment for output.
 func NewReport(org string, a Assessment, now time.Time) Report {
 	r := Report{Organization: org, Framework: a.Framework.ID, GeneratedAt: now.UTC(), Percent: a.Percent, Score: round(a.Score),
-		ControlStates: a.States, Requirements: a.Requirements}
+		ControlStates: a.States, Requirements: a.Requirements, NextActions: a.NextActions}
+	if r.NextActions == nil {
+		r.NextActions = []readiness.Action{}
+	}
+	for i := range r.NextActions {
+		r.NextActions[i].Gain = round(r.NextActions[i].Gain)
+	}
 	for i, c := range a.Categories {
 		res := a.Result.Categories[i]
 		r.Categories = append(r.Categories, CategoryReport{ID: c.ID, Name: c.Name, Percent: readiness.Percent(res.Score),
@@ -82,4 +89,10 @@ func (r Report) WriteText(w io.Writer) {
 		states = append(states, fmt.Sprintf("%d %s", r.ControlStates[s], strings.ReplaceAll(s, "_", " ")))
 	}
 	fmt.Fprintf(w, "\nControls: %s\n", strings.Join(states, ", "))
+	if len(r.NextActions) > 0 {
+		fmt.Fprintln(w, "\nNext actions (what would raise readiness most):")
+		for i, a := range r.NextActions {
+			fmt.Fprintf(w, "  %d. %s (+%.1f points)\n", i+1, a.Message, a.Gain*100)
+		}
+	}
 }

@@ -137,7 +137,26 @@ type Result struct {
 	Categories   []CategoryResult    `json:"categories"`
 	Controls     []ControlResult     `json:"controls"`
 	States       map[string]int      `json:"control_states"`
+	// NextActions are the few steps that would raise the score most, best
+	// first (see nextActions).
+	NextActions []Action `json:"next_actions"`
 }
+
+// Action is one step that would raise readiness: make a control ready, or
+// put a control behind a criterion that has none. Gain is how much the
+// overall score (0..1) would rise if it were done and nothing else changed.
+type Action struct {
+	Code        string   `json:"code"` // the gap it closes: one of the Gap codes
+	ControlID   int64    `json:"control_id,omitempty"`
+	ControlRef  string   `json:"control_ref,omitempty"`
+	Requirement string   `json:"requirement,omitempty"` // for no_control: the criterion without a control
+	Message     string   `json:"message"`
+	Gain        float64  `json:"gain"`
+	Raises      []string `json:"raises"` // the criteria it raises
+}
+
+// MaxNextActions is how many next actions an assessment names.
+const MaxNextActions = 5
 
 // ControlState derives one control's state and the reasons it is not ready.
 func ControlState(c Control) ControlResult {
@@ -254,7 +273,97 @@ func Assess(in Input) Result {
 		res.Score = total / float64(n)
 	}
 	res.Percent = Percent(res.Score)
+	res.NextActions = nextActions(in, res)
 	return res
+}
+
+// nextActions ranks what would raise the score most. A requirement's score
+// is the mean of its applicable controls' scores and the overall score the
+// mean over requirements, so making control c ready raises it by
+// (1 - score(c)) / applicable(r) / len(requirements) for every requirement r
+// in scope it maps to; a requirement with no control gains 1 / len(requirements)
+// from one ready control behind it. That is exactly what Assess would give
+// after the change (a test checks the two agree), without assessing again
+// per candidate.
+func nextActions(in Input, res Result) []Action {
+	n := float64(len(in.Requirements))
+	if n == 0 {
+		return []Action{}
+	}
+	var out []Action
+	byID := map[int64]ControlResult{}
+	for _, c := range res.Controls {
+		byID[c.ID] = c
+	}
+	gain := map[int64]float64{}
+	raises := map[int64][]string{}
+	for _, rr := range res.Requirements {
+		if len(rr.Controls) == 0 {
+			out = append(out, Action{Code: GapNoControl, Requirement: rr.ID, Gain: 1 / n, Raises: []string{rr.ID},
+				Message: fmt.Sprintf("Put a control behind %s %s", rr.ID, rr.Title)})
+			continue
+		}
+		applicable := 0
+		for _, c := range rr.Controls {
+			if c.State != StateNotApplicable {
+				applicable++
+			}
+		}
+		for _, c := range rr.Controls {
+			if c.State == StateNotApplicable || c.State == StateReady {
+				continue
+			}
+			gain[c.ID] += (1 - c.Score) / float64(applicable) / n
+			raises[c.ID] = append(raises[c.ID], rr.ID)
+		}
+	}
+	for id, g := range gain {
+		c := byID[id]
+		out = append(out, Action{Code: actionCode(c), ControlID: id, ControlRef: c.Ref, Gain: g, Raises: raises[id], Message: actionMessage(c)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if d := a.Gain - b.Gain; d > 1e-12 || d < -1e-12 {
+			return d > 0
+		}
+		if (a.ControlRef == "") != (b.ControlRef == "") {
+			return a.ControlRef != "" // a control to finish before a criterion to fill, at equal gain
+		}
+		if a.ControlRef != b.ControlRef {
+			return attest.CompareRefs(a.ControlRef, b.ControlRef) < 0
+		}
+		return a.Requirement < b.Requirement
+	})
+	if len(out) > MaxNextActions {
+		out = out[:MaxNextActions]
+	}
+	return out
+}
+
+// actionCode is the gap that most stands between a control and ready.
+func actionCode(c ControlResult) string {
+	for _, g := range c.Gaps {
+		if g.Code != GapNoOwner {
+			return g.Code
+		}
+	}
+	return GapNotStarted
+}
+
+func actionMessage(c ControlResult) string {
+	switch actionCode(c) {
+	case GapInProgress:
+		return fmt.Sprintf("Finish implementing %s %s and add evidence", c.Ref, c.Name)
+	case GapNoEvidence:
+		return fmt.Sprintf("Add evidence for %s %s", c.Ref, c.Name)
+	case GapStaleEvidence:
+		return fmt.Sprintf("Add current evidence for %s %s: what it has is out of date", c.Ref, c.Name)
+	case GapFailingTests:
+		return fmt.Sprintf("Fix the failing automated tests of %s %s", c.Ref, c.Name)
+	case GapUnverified:
+		return fmt.Sprintf("Add evidence for %s %s, or grant the access its tests need", c.Ref, c.Name)
+	}
+	return fmt.Sprintf("Implement %s %s and add evidence", c.Ref, c.Name)
 }
 
 // Percent rounds a 0..1 score down to a whole percentage, so 99.6% is not shown

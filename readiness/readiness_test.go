@@ -1,7 +1,10 @@
 package readiness
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -121,5 +124,90 @@ func TestAssessEdges(t *testing.T) {
 	// A category with no requirements in the input scores zero and does not divide by zero.
 	if r := Assess(Input{Categories: []string{"privacy"}}); r.Categories[0].Score != 0 {
 		t.Errorf("empty category: %+v", r.Categories)
+	}
+}
+
+// TestNextActionsAgreeWithAssess checks the ranked gains against what Assess
+// itself says after each change, over random organizations: every candidate
+// is assessed again with its control made ready (or a ready control put
+// behind the empty criterion), and the five best are the ones named, in
+// order, each with the gain Assess gives.
+func TestNextActionsAgreeWithAssess(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	statuses := []string{NotStarted, InProgress, Implemented, Implemented, NotApplicable}
+	for round := 0; round < 200; round++ {
+		in := Input{Requirements: reqs("CC1.1", "CC1.2", "CC2.1", "CC3.1", "CC4.1", "CC5.1", "A1.1", "A1.2"), Categories: []string{"security", "availability"}}
+		all := append(in.Requirements, Requirement{ID: "PI1.1"}) // out of scope: mapping to it gains nothing
+		for i := 0; i < 1+rng.IntN(12); i++ {
+			c := Control{ID: int64(i + 1), Ref: fmt.Sprintf("C-%d", i+1), Name: "c", Status: statuses[rng.IntN(len(statuses))],
+				FreshEvidence: rng.IntN(2), StaleEvidence: rng.IntN(2), FailingTests: rng.IntN(3) / 2, UnverifiedTests: rng.IntN(3) / 2}
+			for j := 0; j < 1+rng.IntN(3); j++ {
+				c.Requirements = append(c.Requirements, all[rng.IntN(len(all))].ID)
+			}
+			in.Controls = append(in.Controls, c)
+		}
+		base := Assess(in)
+		type cand struct {
+			key  string
+			gain float64
+		}
+		var cands []cand
+		for i, c := range in.Controls {
+			cr := ControlState(c)
+			if cr.State == StateReady || cr.State == StateNotApplicable {
+				continue
+			}
+			changed := in
+			changed.Controls = append([]Control(nil), in.Controls...)
+			changed.Controls[i].Status, changed.Controls[i].FreshEvidence, changed.Controls[i].FailingTests = Implemented, 1, 0
+			if g := Assess(changed).Score - base.Score; g > 1e-12 {
+				cands = append(cands, cand{c.Ref, g})
+			}
+		}
+		for _, rr := range base.Requirements {
+			if len(rr.Controls) == 0 {
+				changed := in
+				changed.Controls = append(append([]Control(nil), in.Controls...), Control{ID: 999, Ref: "NEW", Status: Implemented, FreshEvidence: 1, Requirements: []string{rr.ID}})
+				cands = append(cands, cand{rr.ID, Assess(changed).Score - base.Score})
+			}
+		}
+		sort.SliceStable(cands, func(i, j int) bool { return cands[i].gain > cands[j].gain+1e-12 })
+		got := base.NextActions
+		if want := min(len(cands), MaxNextActions); len(got) != want {
+			t.Fatalf("round %d: %d actions, want %d (%+v)", round, len(got), want, cands)
+		}
+		for i, a := range got {
+			key := a.ControlRef
+			if key == "" {
+				key = a.Requirement
+			}
+			var g float64 = -1
+			for _, c := range cands {
+				if c.key == key {
+					g = c.gain
+				}
+			}
+			if math.Abs(g-a.Gain) > 1e-9 {
+				t.Fatalf("round %d: %s gains %.6f by Assess, %.6f as named", round, key, g, a.Gain)
+			}
+			if math.Abs(a.Gain-cands[i].gain) > 1e-9 {
+				t.Fatalf("round %d: action %d (%s, %.6f) is not the %d-th best (%.6f)", round, i, key, a.Gain, i+1, cands[i].gain)
+			}
+			if a.Message == "" || len(a.Raises) == 0 {
+				t.Fatalf("round %d: action %+v", round, a)
+			}
+		}
+	}
+}
+
+func TestNextActionMessages(t *testing.T) {
+	in := Input{Requirements: reqs("CC1.1", "CC2.1"), Categories: []string{"security"}, Controls: []Control{
+		{ID: 1, Ref: "AC-1", Name: "Access reviews", Status: Implemented, OwnerID: 1, StaleEvidence: 1, Requirements: []string{"CC1.1"}},
+	}}
+	got := Assess(in).NextActions
+	// A criterion with nothing behind it weighs more than half a control.
+	if len(got) != 2 || got[1].Code != GapStaleEvidence || !strings.Contains(got[1].Message, "Add current evidence for AC-1 Access reviews") ||
+		got[0].Code != GapNoControl || got[0].Requirement != "CC2.1" || math.Abs(got[0].Gain-0.5) > 1e-9 || math.Abs(got[1].Gain-0.25) > 1e-9 {
+		t.Fatalf("next actions: %+v", got)
 	}
 }

@@ -58,6 +58,9 @@ func parsePages() (map[string]*template.Template, error) {
 			return m, nil
 		},
 		"pct": func(score float64) int { return readiness.Percent(score) },
+		// points words a readiness gain (0..1 of the score) in percentage
+		// points, one decimal: "+1.6 points".
+		"points": func(gain float64) string { return strconv.FormatFloat(gain*100, 'f', 1, 64) },
 		"stateLabel": func(s string) string {
 			if l, ok := StateLabels[s]; ok {
 				return l

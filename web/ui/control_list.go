@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -63,6 +64,13 @@ func (h *Handler) controlsPage(w http.ResponseWriter, r *http.Request, c *web.Ct
 		}
 	}
 	slices.Sort(v.Families)
+	if q.Get("sort") == "score" {
+		// Weakest first: the derived state's score, then the control's ref
+		// (the order they came in).
+		slices.SortStableFunc(v.Controls, func(a, b attest.Control) int {
+			return cmp.Compare(v.States[a.ID].Score, v.States[b.ID].Score)
+		})
+	}
 	if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/web"
+	"sort"
 )
 
 // criteriaRoutes are the routes of this area, with the access each needs.
@@ -35,11 +36,12 @@ type criteriaView struct {
 	Filter     string // "at_risk", "gaps", or ""
 	Category   string
 	Shown      int
+	ByScore    bool // weakest first within each category, instead of catalog order
 }
 
 // group arranges an assessment by category and series, keeping catalog order,
 // and applies the page's filters.
-func group(a programme.Assessment, category, filter string) ([]*categoryGroup, int) {
+func group(a programme.Assessment, category, filter string, byScore bool) ([]*categoryGroup, int) {
 	fw := a.Framework
 	var groups []*categoryGroup
 	byCat := map[string]*categoryGroup{}
@@ -64,6 +66,20 @@ func group(a programme.Assessment, category, filter string) ([]*categoryGroup, i
 		sg := g.Series[len(g.Series)-1]
 		sg.Requirements = append(sg.Requirements, rr)
 		shown++
+	}
+	if byScore {
+		// One list per category, weakest first; catalog order breaks ties.
+		for _, g := range groups {
+			var all []readiness.RequirementResult
+			for _, sg := range g.Series {
+				all = append(all, sg.Requirements...)
+			}
+			sort.SliceStable(all, func(i, j int) bool { return all[i].Score < all[j].Score })
+			g.Series = nil
+			if len(all) > 0 {
+				g.Series = []*seriesGroup{{Name: "Weakest first", Requirements: all}}
+			}
+		}
 	}
 	return groups, shown
 }

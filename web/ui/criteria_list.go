@@ -13,8 +13,8 @@ func (h *Handler) criteriaPage(w http.ResponseWriter, r *http.Request, c *web.Ct
 		return err
 	}
 	q := r.URL.Query()
-	v := criteriaView{Assessment: a, Filter: q.Get("filter"), Category: q.Get("category")}
-	v.Groups, v.Shown = group(a, v.Category, v.Filter)
+	v := criteriaView{Assessment: a, Filter: q.Get("filter"), Category: q.Get("category"), ByScore: q.Get("sort") == "score"}
+	v.Groups, v.Shown = group(a, v.Category, v.Filter, v.ByScore)
 	h.Render(w, r, c, http.StatusOK, "criteria", v)
 	return nil
 }

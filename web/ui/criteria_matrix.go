@@ -15,7 +15,7 @@ func (h *Handler) matrixPage(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 		return err
 	}
 	v := criteriaView{Assessment: a, Filter: r.URL.Query().Get("filter")}
-	v.Groups, v.Shown = group(a, "", v.Filter)
+	v.Groups, v.Shown = group(a, "", v.Filter, false)
 	h.Render(w, r, c, http.StatusOK, "matrix", v)
 	return nil
 }

@@ -5,10 +5,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -396,5 +399,75 @@ func TestDashboardNumbersLink(t *testing.T) {
 		if !strings.Contains(res.Text, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
+	}
+}
+
+// TestNextActionsAndWeakestFirst: the dashboard and the readiness API name
+// the same next actions, best first, and acting on the first raises the
+// score by what it said; criteria and controls list weakest first on asking.
+func TestNextActionsAndWeakestFirst(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			e := webtest.New(t, d)
+			token, _ := e.Token(e.Alpha, "auditor")
+			mgr := e.Login("manager")
+			mgr.Post("/o/alpha/controls/adopt", nil)
+			r := readiness(e, token)
+			actions, _ := r["next_actions"].([]any)
+			if len(actions) != 5 {
+				t.Fatalf("next actions: %v", r["next_actions"])
+			}
+			first := actions[0].(map[string]any)
+			for _, a := range actions[1:] {
+				if a.(map[string]any)["gain"].(float64) > first["gain"].(float64) {
+					t.Fatalf("not best first: %v", actions)
+				}
+			}
+			page := mgr.Get("/o/alpha")
+			if !strings.Contains(page.Text, `id="next-actions"`) || !strings.Contains(page.Text, html.EscapeString(first["message"].(string))) {
+				t.Fatalf("the dashboard does not name the first action %q: %s", first["message"], page.Text)
+			}
+			// Do it: the control becomes ready (implemented, owned, fresh
+			// evidence), and the score rises by the gain named.
+			id := int64(first["control_id"].(float64))
+			if id == 0 {
+				t.Fatalf("the first action of an adopted library is a control's: %v", first)
+			}
+			ctl, err := e.DB.Control(ctx, e.Alpha.ID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mgr.Post(fmt.Sprintf("/o/alpha/controls/%d", id), controlForm(ctl, map[string]string{"status": "implemented", "owner": fmt.Sprint(e.Users["manager"].ID)}))
+			ct, body := evidenceForm([][2]string{{"control", fmt.Sprint(id)}, {"kind", "file"}, {"title", "Proof"}}, "proof.txt", []byte("proof"))
+			if res := postMultipart(mgr, "/o/alpha/evidence", ct, body); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("evidence: %d %s", res.StatusCode, res.Text)
+			}
+			after := readiness(e, token)
+			if got, want := after["score"].(float64)-r["score"].(float64), first["gain"].(float64); math.Abs(got-want) > 0.0002 {
+				t.Errorf("the score rose by %.4f; the action said %.4f", got, want)
+			}
+
+			crit := mgr.Get("/o/alpha/criteria?sort=score")
+			if !strings.Contains(crit.Text, "<strong>weakest first</strong>") || !strings.Contains(crit.Text, "<h3>Weakest first</h3>") {
+				t.Fatalf("criteria by score: %s", crit.Text)
+			}
+			scores := regexp.MustCompile(`class="meter-cell">.*?</svg> (\d+)%`).FindAllStringSubmatch(crit.Text, -1)
+			if len(scores) < 10 {
+				t.Fatalf("%d criteria scores on the page", len(scores))
+			}
+			// Within the first category the scores do not fall.
+			prev := -1
+			for _, s := range scores[:10] {
+				n, _ := strconv.Atoi(s[1])
+				if n < prev {
+					t.Fatalf("criteria are not weakest first: %v", scores[:10])
+				}
+				prev = n
+			}
+			ctls := mgr.Get("/o/alpha/controls?sort=score")
+			if i, j := strings.Index(ctls.Text, ctl.Ref+"</code>"), strings.Index(ctls.Text, "AC-1</code>"); i < 0 || j < 0 || (ctl.Ref != "AC-1" && i < j) {
+				t.Errorf("the ready control %s is not after the not-started AC-1 when weakest first (%d, %d)", ctl.Ref, i, j)
+			}
+		})
 	}
 }
