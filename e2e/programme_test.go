@@ -449,6 +449,28 @@ func programmeJourney(t *testing.T, d store.Dialect) {
 	if first, _ := strconv.Atoi(strings.TrimSuffix(weakest[0][1], "%")); first != lowest {
 		t.Errorf("the weakest criterion on the dashboard is at %d%%, the criteria page's lowest is %d%%", first, lowest)
 	}
+	// Next actions: named best first, each with its points; the first
+	// leads to its control or criterion.
+	gains, err := chromedp.Run(mp.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#next-actions li .badge'), b => b.innerText)`))
+	if err != nil || len(gains) == 0 || len(gains) > 5 {
+		t.Fatalf("next actions on the dashboard: %q (%v)", gains, err)
+	}
+	prevGain := 101.0
+	for _, g := range gains {
+		v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimPrefix(g, "+"), " points"), 64)
+		if err != nil || v > prevGain || v <= 0 {
+			t.Fatalf("next actions are not best first with positive gains: %q", gains)
+		}
+		prevGain = v
+	}
+	if err := chromedp.Do(mp.ctx, chromedp.Click(chromedp.CSS(`#next-actions li a`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, mp, `h1 code, .head-row h1`)
+	if loc := mp.location(); !strings.Contains(loc, "/controls/") && !strings.Contains(loc, "/criteria/") {
+		t.Errorf("the first next action leads to %s", loc)
+	}
+	mp.open(orgURL)
 	saveScreenshot(t, mp, "programme-dashboard.png", 800)
 	mp.open(orgURL + "/criteria")
 	saveScreenshot(t, mp, "programme-criteria.png", 800)
