@@ -140,10 +140,13 @@ func TestEvidence(t *testing.T) {
 	}
 	form := `form[action="` + base + `/evidence"]`
 	mp.choose("#f-kind", "file")
-	mp.mustHave(`#f-control option[value="` + ctlID + `"]`)
-	// SetValue cannot select several options: select ctl's directly.
-	if n, err := chromedp.Run(mp.ctx, chromedp.Evaluate[int](`(s => { for (const o of s.options) o.selected = o.value === `+jsString(ctlID)+`; return s.selectedOptions.length })(document.querySelector('#f-control'))`)); err != nil || n != 1 {
-		t.Fatalf("select %s in #f-control: %d selected (%v)", ctl.Ref, n, err)
+	box := `#f-control input[name="control"][value="` + ctlID + `"]`
+	mp.mustHave(box)
+	if err := chromedp.Do(mp.ctx, chromedp.Click(chromedp.CSS(box))); err != nil {
+		t.Fatal(err)
+	}
+	if n := mp.count(`#f-control input[name="control"]:checked`); n != 1 {
+		t.Fatalf("tick %s in #f-control: %d ticked", ctl.Ref, n)
 	}
 	mp.mustHave("#f-file")
 	// Note whether upload.js took the submission over (it prevents the

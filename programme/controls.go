@@ -2,6 +2,7 @@ package programme
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -145,6 +146,56 @@ func (s Controls) Update(ctx context.Context, p attest.Principal, id int64, ch C
 		return err
 	})
 	return c, err
+}
+
+// MaxBulk is how many controls one bulk change may touch.
+const MaxBulk = 500
+
+// UpdateMany applies one change (an owner, a status, a justification) to
+// several controls, all or nothing: each goes through Update's checks and
+// leaves its own activity entry, and the first refusal undoes the lot and
+// names the control it came from.
+func (s Controls) UpdateMany(ctx context.Context, p attest.Principal, ids []int64, ch ControlChange) ([]attest.Control, error) {
+	if err := require(p, attest.ActEdit); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(ids) == 0:
+		return nil, attest.Invalid("controls", "choose at least one control")
+	case len(ids) > MaxBulk:
+		return nil, attest.Invalid("controls", "choose at most %d controls at once", MaxBulk)
+	case ch.OwnerID == nil && ch.Status == nil && ch.Justification == nil:
+		return nil, attest.Invalid("change", "choose an owner or a status to set")
+	}
+	var out []attest.Control
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		one := Controls{DB: InTx(tx), Catalog: s.Catalog}
+		for _, id := range ids {
+			c, err := one.Update(ctx, p, id, ch)
+			if err != nil {
+				return namedControl(ctx, tx, p.OrgID, id, err)
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// namedControl prefixes a refusal with the control it concerns.
+func namedControl(ctx context.Context, tx *store.Queries, orgID, id int64, err error) error {
+	var e *attest.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	ref := fmt.Sprintf("control %d", id)
+	if c, cerr := tx.Control(ctx, orgID, id); cerr == nil {
+		ref = c.Ref
+	}
+	return &attest.Error{Code: e.Code, Field: "controls", Message: ref + ": " + e.Error()}
 }
 
 func cleanLines(lines []string) []string {

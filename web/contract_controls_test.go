@@ -15,6 +15,7 @@ var _ = area(contractArea{
 		"GET /o/{org}/controls/new":                   web.Edit,
 		"POST /o/{org}/controls":                      web.Edit,
 		"POST /o/{org}/controls/adopt":                web.Edit,
+		"POST /o/{org}/controls/bulk":                 web.Edit,
 		"GET /o/{org}/controls/export":                web.Read,
 		"GET /o/{org}/controls/{id}":                  web.Own, // an employee only the controls they own
 		"POST /o/{org}/controls/{id}":                 web.Edit,

@@ -23,11 +23,19 @@ type controlsView struct {
 	Members      []attest.Membership
 	LibraryCount int
 	Total        int // before filtering
+	Matched      int // after filtering, on every page
 	Statuses     []string
+	Pager        web.Pager
+	Return       string // this page's address, for the bulk form to come back to
 }
 
-// controlsPage lists the organization's controls with their derived state.
+// controlsPage lists the organization's controls with their derived state,
+// a page at a time.
 func (h *Handler) controlsPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	return h.renderControls(w, r, c, http.StatusOK, nil)
+}
+
+func (h *Handler) renderControls(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, f *web.Form) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	all, err := h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{IncludeRetired: q.Get("retired") == "1"})
@@ -71,9 +79,18 @@ func (h *Handler) controlsPage(w http.ResponseWriter, r *http.Request, c *web.Ct
 			return cmp.Compare(v.States[a.ID].Score, v.States[b.ID].Score)
 		})
 	}
+	v.Matched = len(v.Controls)
+	v.Controls, v.Pager = web.Paginate(v.Controls, q, web.PageSize)
+	v.Return = "/o/" + c.Org.Slug + "/controls"
+	if len(q) > 0 {
+		v.Return += "?" + q.Encode()
+	}
 	if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
 		return err
 	}
-	h.Render(w, r, c, http.StatusOK, "controls", v)
+	if f == nil {
+		f = &web.Form{Values: map[string]string{}, Errors: map[string]string{}}
+	}
+	h.RenderForm(w, r, c, status, "controls", v, f)
 	return nil
 }

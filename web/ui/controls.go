@@ -25,6 +25,7 @@ func (h *Handler) controlRoutes() []web.Route {
 		route("POST", "/o/{org}/controls", web.Edit, h.createControl),
 		route("GET", "/o/{org}/controls/new", web.Edit, h.newControlPage),
 		route("POST", "/o/{org}/controls/adopt", web.Edit, h.adoptLibrary),
+		route("POST", "/o/{org}/controls/bulk", web.Edit, h.bulkControls),
 		route("GET", "/o/{org}/controls/export", web.Read, h.exportControls),
 		route("GET", "/o/{org}/controls/{id}", web.Own, h.controlPage), // the owner's too: attest.RecordControl
 		route("POST", "/o/{org}/controls/{id}", web.Edit, h.updateControl),

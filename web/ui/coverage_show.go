@@ -17,6 +17,7 @@ type coverageView struct {
 	Window   evidence.Window
 	GapsOnly bool
 	Export   string // the CSV link with the same window and filter
+	Pager    web.Pager
 }
 
 // coverageWindow reads the window of a coverage request: from, to and tz,
@@ -58,6 +59,7 @@ func (h *Handler) coveragePage(w http.ResponseWriter, r *http.Request, c *web.Ct
 		return err
 	}
 	v.Window, v.Heatmap = win, evidence.MakeHeatmap(v.Report, win, v.GapsOnly)
+	v.Heatmap.Rows, v.Pager = web.Paginate(v.Heatmap.Rows, q, web.PageSize)
 	exp := url.Values{"from": {win.From.String()}, "to": {win.To.String()}, "tz": {win.Loc.String()}}
 	if v.GapsOnly {
 		exp.Set("gaps", "1")

@@ -27,6 +27,7 @@ func (h *Handler) evidenceRoutes() []web.Route {
 }
 
 type evidenceListView struct {
+	Pager    web.Pager
 	Items    []attest.Evidence
 	Expiring []expiring
 	Controls []attest.Control
@@ -89,6 +90,7 @@ func (h *Handler) renderEvidenceList(w http.ResponseWriter, r *http.Request, c *
 	if v.Items, err = h.DB.EvidenceList(ctx, c.Org.ID, filter); err != nil {
 		return err
 	}
+	v.Items, v.Pager = web.Paginate(v.Items, q, web.PageSize)
 	if v.Controls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{}); err != nil {
 		return err
 	}

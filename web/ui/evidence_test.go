@@ -144,7 +144,7 @@ func TestEvidenceUploadRefusals(t *testing.T) {
 	}
 	// A refused upload keeps the chosen controls chosen.
 	ct0, body0 := evidenceForm([][2]string{{"kind", "file"}, {"title", "Kept"}, {"control", fmt.Sprint(ctl.ID)}}, "", nil)
-	if res := postMultipart(mgr, "/o/alpha/evidence", ct0, body0); !strings.Contains(res.Text, fmt.Sprintf(`<option value="%d" selected>`, ctl.ID)) ||
+	if res := postMultipart(mgr, "/o/alpha/evidence", ct0, body0); !strings.Contains(res.Text, fmt.Sprintf(`<input type="checkbox" name="control" value="%d" checked>`, ctl.ID)) ||
 		!strings.Contains(res.Text, `value="Kept"`) {
 		t.Errorf("the refused form lost its choices: %s", res.Text)
 	}
@@ -311,7 +311,7 @@ func TestCorrectionRelinksControls(t *testing.T) {
 	mgr := e.Login("manager")
 	ct, body := evidenceForm([][2]string{{"kind", "file"}, {"title", "Review"}, {"control", fmt.Sprint(a.ID)}}, "review.csv", []byte("ok\n"))
 	loc := postMultipart(mgr, "/o/alpha/evidence", ct, body).Header.Get("Location")
-	if page := mgr.Get(loc); !strings.Contains(page.Text, `selected>AC-4 Control AC-4`) {
+	if page := mgr.Get(loc); !strings.Contains(page.Text, fmt.Sprintf(`value="%d" checked> <code>AC-4</code> Control AC-4`, a.ID)) {
 		t.Fatal("correction form does not preselect the current control")
 	}
 	ct, body = evidenceForm([][2]string{{"kind", "file"}, {"control", fmt.Sprint(a.ID)}, {"control", fmt.Sprint(b.ID)}, {"notes", "also covers AC-5"}}, "", nil)

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+)
+
+// Pager is one page of a long list, with links to the pages beside it that
+// keep the list's other parameters (filters, sort).
+type Pager struct {
+	Page, Pages     int // 1-based; Pages is at least 1
+	Total, From, To int // items in all, and the 1-based range shown
+	Prev, Next      string
+	Size            int
+}
+
+// PageSize is how many rows a long list shows at once.
+const PageSize = 50
+
+// Paginate cuts items to page q["page"] of size rows. A page past the end
+// shows the last page, and anything that is not a page number the first:
+// a stale link still lands on rows.
+func Paginate[T any](items []T, q url.Values, size int) ([]T, Pager) {
+	p := Pager{Total: len(items), Size: size, Pages: max(1, (len(items)+size-1)/size)}
+	p.Page, _ = strconv.Atoi(q.Get("page"))
+	p.Page = min(max(p.Page, 1), p.Pages)
+	lo := (p.Page - 1) * size
+	hi := min(lo+size, len(items))
+	if len(items) > 0 {
+		p.From, p.To = lo+1, hi
+	}
+	link := func(n int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			if k != "page" {
+				v[k] = vs
+			}
+		}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		if len(v) == 0 {
+			return "?"
+		}
+		return "?" + v.Encode()
+	}
+	if p.Page > 1 {
+		p.Prev = link(p.Page - 1)
+	}
+	if p.Page < p.Pages {
+		p.Next = link(p.Page + 1)
+	}
+	return items[lo:hi], p
+}
