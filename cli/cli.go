@@ -69,6 +69,9 @@ func commands() []command {
 		{"exception request", "Request an exception: --org SLUG --as EMAIL --test ID --resource TYPE:KEY --reason TEXT --expires DATE", runExceptionRequest},
 		{"exception approve", "Approve an exception (an admin or manager other than the requester): --org SLUG --as EMAIL --id exc_…", runExceptionDecide("exception approve")},
 		{"exception revoke", "Revoke an exception: --org SLUG --as EMAIL --id exc_…", runExceptionDecide("exception revoke")},
+		{"people import", "Import people from a CSV file, all or nothing; exits 1 naming each rejected row: --org SLUG FILE.csv", runPeopleImport},
+		{"people list", "List an organization's people: --org SLUG [--json]", runPeopleList},
+		{"people add", "Record a person: --org SLUG --name NAME --email EMAIL --start-date DATE [--title T] [--department D] [--manager EMAIL] …", runPeopleAdd},
 		{"secrets rotate", "Make a new secret key current and re-seal every stored credential with it", runSecretsRotate},
 		{"gc", "Remove evidence blobs that no evidence refers to and older than a day: attest gc [--dry-run] [--older-than DURATION]", runGC},
 		{"help", "List commands, flags and environment variables", nil},
@@ -130,8 +133,8 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
-	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "worker", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke"}},
-	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "worker", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "worker", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke", "people import", "people list", "people add"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "worker", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke", "people import", "people list", "people add"}},
 	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "worker", "verify", "evidence add", "evidence export", "gc", "monitor run", "test replay", "exception request", "exception approve", "exception revoke"}},
 	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "worker", "verify", "key show", "evidence add", "evidence export", "gc", "monitor run", "test replay", "exception request", "exception approve", "exception revoke"}},
 	{"secret-key-file", "ATTEST_SECRET_KEY_FILE", "", "the keys sealing connection credentials, used when ATTEST_SECRET_KEY is not set; serve creates it on first start; default keys/secrets-aes256.key in the data directory", []string{"serve", "worker", "connection add", "connection check", "connection webhook", "secrets rotate", "monitor run"}},
@@ -361,6 +364,10 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "  connection list --org SLUG [--json]\n")
 	fmt.Fprintf(w, "  connection check --org SLUG --name NAME   exit status 1 when the credential does not work or lacks a permission\n")
 	fmt.Fprintf(w, "  connection remove --org SLUG --name NAME\n")
+	fmt.Fprintf(w, "  people import --org SLUG FILE.csv        all or nothing; exit status 1 naming each rejected row, when nothing is stored\n")
+	fmt.Fprintf(w, "  people list --org SLUG [--json]\n")
+	fmt.Fprintf(w, "  people add --org SLUG --name NAME --email EMAIL --start-date DATE [--title T] [--department D] [--manager EMAIL]\n")
+	fmt.Fprintf(w, "      [--employment-type employee|contractor|intern] [--end-date DATE]\n")
 	fmt.Fprintf(w, "  secrets rotate                           the keys come from ATTEST_SECRET_KEY (current first) or the key file\n")
 	fmt.Fprintf(w, "  gc [--dry-run] [--older-than DURATION]  remove evidence blobs no evidence refers to (default: older than 24h)\n")
 	fmt.Fprintf(w, "\nQuick start: attest serve --demo\n")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -35,7 +36,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *Ctx, err error)
 		s.cfg.Log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	}
 	if c.Route.API {
-		WriteJSON(w, status, apiError{Error: apiErrorBody{Code: code, Message: attest.ErrorMessage(err), Field: attest.ErrorField(err)}})
+		body := apiErrorBody{Code: code, Message: attest.ErrorMessage(err), Field: attest.ErrorField(err)}
+		var d *detailedError
+		if errors.As(err, &d) && code != attest.EINTERNAL {
+			WriteJSON(w, status, map[string]any{"error": body, d.key: d.detail})
+			return
+		}
+		WriteJSON(w, status, apiError{Error: body})
 		return
 	}
 	if code == attest.EUNAUTHORIZED {
@@ -67,6 +74,26 @@ func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 	c.Route.API = len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/api/v1/"
 	s.fail(w, r, c, attest.Errorf(attest.EFORBIDDEN, "This request came from another site and was refused (cross-site request forgery protection)."))
 }
+
+// WithDetail attaches detail to an API error's body, beside "error" under
+// key: a refused import answers with its report of the rows at fault, so
+// that the client need not ask again. The status still comes from err's code;
+// an internal error never carries detail.
+func WithDetail(err error, key string, detail any) error {
+	if err == nil || key == "error" {
+		return err
+	}
+	return &detailedError{err: err, key: key, detail: detail}
+}
+
+type detailedError struct {
+	err    error
+	key    string
+	detail any
+}
+
+func (d *detailedError) Error() string { return d.err.Error() }
+func (d *detailedError) Unwrap() error { return d.err }
 
 // apiError is the body of every API error response.
 type apiError struct {

@@ -7,7 +7,7 @@
 // Handlers live in web/ui and web/api, one file per action, and reach this
 // package through a small kit: Route and Access, Ctx (with the request's
 // Principal), Render, RenderForm, Form, Redirect, SetFlash, StartSession,
-// ClearSessionCookie, WriteJSON and DecodeJSON.
+// ClearSessionCookie, WriteJSON, DecodeJSON and WithDetail.
 package web
 
 import (

@@ -23,6 +23,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 	var routes []web.Route
 	for _, area := range [][]web.Route{
 		h.metaRoutes(), h.orgRoutes(), h.controlRoutes(), h.taskRoutes(), h.evidenceRoutes(), h.monitoringRoutes(), h.connectionRoutes(),
+		h.peopleRoutes(),
 	} {
 		routes = append(routes, area...)
 	}

@@ -311,25 +311,31 @@ func (c *Client) Post(path string, form url.Values) Response {
 	return c.Do(req)
 }
 
+// CSV is a request body the API is sent as text/csv (a people import).
+type CSV string
+
 // API calls the JSON API (path relative to /api/v1) with a bearer token;
-// body is sent as is when a string, as JSON otherwise.
+// body is sent as is when a string or a CSV, as JSON otherwise.
 func (e *Env) API(method, path, token string, body any) Response {
 	e.T.Helper()
 	var r io.Reader
-	if body != nil {
-		if s, ok := body.(string); ok {
-			r = strings.NewReader(s)
-		} else {
-			b, _ := json.Marshal(body)
-			r = strings.NewReader(string(b))
-		}
+	contentType := "application/json"
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case CSV:
+		r, contentType = strings.NewReader(string(b)), "text/csv"
+	default:
+		j, _ := json.Marshal(b)
+		r = strings.NewReader(string(j))
 	}
 	req, _ := http.NewRequest(method, e.TS.URL+"/api/v1"+path, r)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	return e.Anon().Do(req)
 }

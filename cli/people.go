@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/people"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/web"
+)
+
+// runPeopleImport imports a CSV file of people, all or nothing, and prints
+// the report; when rows are rejected it names each and exits 1, having stored
+// nothing.
+func runPeopleImport(e *env, args []string) error {
+	f := newFlags("people import", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("want exactly one FILE.csv argument, got %d", len(rest))
+	}
+	if *orgSlug == "" {
+		return usagef("--org is required")
+	}
+	file, err := os.Open(rest[0])
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := s.People.Import(e.ctx, cliPrincipal(org.ID), file)
+	if errors.Is(err, people.ErrRejected) {
+		fmt.Fprintf(e.stdout, "%s: %d rows read, %d rejected; nothing was imported:\n", rest[0], rep.Rows, len(rep.Rejected))
+		for _, r := range rep.Rejected {
+			fmt.Fprintf(e.stdout, "line %d: %s: %s\n", r.Line, orNone(r.Email, "(no email)"), strings.TrimSpace(r.Field+" "+r.Reason))
+		}
+		return fmt.Errorf("%d of %d rows rejected; fix them and import the file again", len(rep.Rejected), rep.Rows)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "imported %s into %s: %d rows, %d added, %d updated, %d unchanged\n", rest[0], org.Slug, rep.Rows,
+		rep.Created, rep.Updated, rep.Unchanged)
+	return nil
+}
+
+func orNone(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
+
+func runPeopleList(e *env, args []string) error {
+	f := newFlags("people list", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	asJSON := f.fs.Bool("json", false, "print the people as a JSON array, with the fields of GET /api/v1/orgs/{org}/people")
+	if rest, err := f.parse(args, e); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	if *orgSlug == "" {
+		return usagef("--org is required")
+	}
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	list, err := s.People.List(e.ctx, cliPrincipal(org.ID), store.PeopleFilter{})
+	if err != nil {
+		return err
+	}
+	today := attest.Today(time.Now())
+	if *asJSON {
+		out := make([]web.PersonJSON, 0, len(list))
+		for _, p := range list {
+			out = append(out, web.ToPersonJSON(p, today))
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(e.stdout, "%s has no people; add them with attest people add or attest people import\n", org.Slug)
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tEMAIL\tTITLE\tDEPARTMENT\tMANAGER\tTYPE\tSTART\tEND\tSTATE")
+	for _, p := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Email, orNone(p.Title, "-"), orNone(p.Department, "-"),
+			orNone(p.ManagerName, "-"), p.EmploymentType, p.StartDate, orNone(p.EndDate, "-"), p.State(today))
+	}
+	return tw.Flush()
+}
+
+func runPeopleAdd(e *env, args []string) error {
+	f := newFlags("people add", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	in := attest.Person{}
+	f.fs.StringVar(&in.Name, "name", "", "the person's name")
+	f.fs.StringVar(&in.Email, "email", "", "their work email, unique in the organization")
+	f.fs.StringVar(&in.StartDate, "start-date", "", "their first working day, YYYY-MM-DD")
+	f.fs.StringVar(&in.Title, "title", "", "their job title")
+	f.fs.StringVar(&in.Department, "department", "", "their department")
+	manager := f.fs.String("manager", "", "their manager's work email, a person already recorded")
+	f.fs.StringVar(&in.EmploymentType, "employment-type", attest.EmploymentEmployee, "employee, contractor or intern")
+	f.fs.StringVar(&in.EndDate, "end-date", "", "their last working day, YYYY-MM-DD, when they leave")
+	if rest, err := f.parse(args, e); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	for _, fl := range []struct{ name, v string }{{"org", *orgSlug}, {"name", in.Name}, {"email", in.Email}, {"start-date", in.StartDate}} {
+		if strings.TrimSpace(fl.v) == "" {
+			return usagef("--%s is required", fl.name)
+		}
+	}
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	p := cliPrincipal(org.ID)
+	if in.ManagerID, err = s.People.ManagerByEmail(e.ctx, p, *manager); err != nil {
+		return personFlagError(err)
+	}
+	added, err := s.People.Add(e.ctx, p, in)
+	if err != nil {
+		return personFlagError(err)
+	}
+	fmt.Fprintf(e.stdout, "added %s (%s) to %s as person %d, %s from %s\n", added.Name, added.Email, org.Slug, added.ID,
+		added.EmploymentType, added.StartDate)
+	return nil
+}
+
+// personFlagError names the flag for a person's field: start_date is
+// --start-date.
+func personFlagError(err error) error {
+	var ae *attest.Error
+	if !errors.As(err, &ae) || ae.Field == "" {
+		return err
+	}
+	return fmt.Errorf("--%s: %s", strings.ReplaceAll(ae.Field, "_", "-"), ae.Message)
+}
