@@ -69,6 +69,8 @@ func commands() []command {
 		{"exception request", "Request an exception: --org SLUG --as EMAIL --test ID --resource TYPE:KEY --reason TEXT --expires DATE", runExceptionRequest},
 		{"exception approve", "Approve an exception (an admin or manager other than the requester): --org SLUG --as EMAIL --id exc_…", runExceptionDecide("exception approve")},
 		{"exception revoke", "Revoke an exception: --org SLUG --as EMAIL --id exc_…", runExceptionDecide("exception revoke")},
+		{"policy templates", "List the policy templates with the controls and criteria each supports: [--json]", runPolicyTemplates},
+		{"policy render", "Print a policy template filled in: --template ID [--set KEY=VALUE…] [--format markdown|html]", runPolicyRender},
 		{"secrets rotate", "Make a new secret key current and re-seal every stored credential with it", runSecretsRotate},
 		{"gc", "Remove evidence blobs that no evidence refers to and older than a day: attest gc [--dry-run] [--older-than DURATION]", runGC},
 		{"help", "List commands, flags and environment variables", nil},
