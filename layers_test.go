@@ -26,6 +26,7 @@ var layers = map[string]int{
 	"secret":                      1, // AES-256-GCM sealing of connection credentials
 	"connector":                   2, // registry of connector types
 	"catalog/importer":            2,
+	"policy/templates":            2, // policy templates: front matter, placeholders, sanitized HTML
 	"store":                       3,
 	"store/storetest":             4,
 	"chain":                       4,

@@ -8,3 +8,10 @@ import "embed"
 //
 //go:embed tests/*.yaml
 var TestFiles embed.FS
+
+// PolicyFiles are the policy templates Attest ships (policies/*.md, Markdown
+// with YAML front matter) and the variables they share
+// (policies/variables.yaml), read by package policy/templates.
+//
+//go:embed policies/*.md policies/variables.yaml
+var PolicyFiles embed.FS

@@ -72,6 +72,8 @@ func commands() []command {
 		{"people import", "Import people from a CSV file, all or nothing; exits 1 naming each rejected row: --org SLUG FILE.csv", runPeopleImport},
 		{"people list", "List an organization's people: --org SLUG [--json]", runPeopleList},
 		{"people add", "Record a person: --org SLUG --name NAME --email EMAIL --start-date DATE [--title T] [--department D] [--manager EMAIL] …", runPeopleAdd},
+		{"policy templates", "List the policy templates with the controls and criteria each supports: [--json]", runPolicyTemplates},
+		{"policy render", "Print a policy template filled in: --template ID [--set KEY=VALUE…] [--format markdown|html]", runPolicyRender},
 		{"secrets rotate", "Make a new secret key current and re-seal every stored credential with it", runSecretsRotate},
 		{"gc", "Remove evidence blobs that no evidence refers to and older than a day: attest gc [--dry-run] [--older-than DURATION]", runGC},
 		{"help", "List commands, flags and environment variables", nil},
