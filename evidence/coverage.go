@@ -50,6 +50,9 @@ type Instance struct {
 	End     Date   `json:"-"`       // inclusive
 	Partial bool   `json:"partial"` // clipped by the window's start or end
 	Covered bool   `json:"covered"`
+	// Open: not covered yet, but the period has not ended (see MarkOpen),
+	// so it is not a gap.
+	Open bool `json:"open,omitempty"`
 	// Evidence lists the indexes (into the input) of the evidence covering it.
 	Evidence []int `json:"evidence,omitempty"`
 }
@@ -142,6 +145,23 @@ type Coverage struct {
 	// evidenced occurrences in the window, and completeness can only be judged
 	// against the population of events.
 	PerEvent bool `json:"per_event"`
+}
+
+// MarkOpen marks the uncovered instances that have not ended by today as
+// open rather than gaps: the current quarter without evidence yet is work
+// to do, not a miss. They leave Gaps.
+func (c *Coverage) MarkOpen(today Date) {
+	if c.PerEvent {
+		return
+	}
+	c.Gaps = c.Gaps[:0]
+	for i := range c.Instances {
+		in := &c.Instances[i]
+		in.Open = !in.Covered && !in.End.before(today)
+		if !in.Covered && !in.Open {
+			c.Gaps = append(c.Gaps, in.Label)
+		}
+	}
 }
 
 // Cover matches evidence to the instances of a window: an instance is covered

@@ -252,3 +252,28 @@ func TestHeatmap(t *testing.T) {
 		t.Errorf("gaps only: %d rows", len(gaps.Rows))
 	}
 }
+
+func TestOpenPeriodsAreNotGaps(t *testing.T) {
+	w := window("2026-01-01", "2026-12-31", time.UTC)
+	cov := Cover(w, "quarterly", []Covering{{CollectedAt: at("2026-02-10T12:00:00Z")}})
+	cov.MarkOpen(Date{2026, 8, 15}) // in Q3
+	if strings.Join(cov.Gaps, " ") != "2026-Q2" || !cov.Instances[2].Open || !cov.Instances[3].Open || cov.Instances[1].Open {
+		t.Fatalf("gaps %v, instances %+v", cov.Gaps, cov.Instances)
+	}
+	h := MakeHeatmap(ControlCoverageReport{Controls: []ControlCoverage{{Ref: "Q", Coverage: cov}}}, w, false)
+	var states []string
+	for _, c := range h.Rows[0].Cells {
+		states = append(states, c.State)
+	}
+	if got := strings.Join(states, " "); got != "covered covered covered gap gap gap open open open open open open" {
+		t.Errorf("cells: %s", got)
+	}
+	if h.Rows[0].Cells[7].Title() != "0 of 1 period covered; the rest still running" {
+		t.Errorf("open cell title: %q", h.Rows[0].Cells[7].Title())
+	}
+	// A gap only where something has ended uncovered.
+	only := MakeHeatmap(ControlCoverageReport{Controls: []ControlCoverage{{Ref: "Q", Coverage: cov}}}, w, true)
+	if len(only.Rows) != 1 {
+		t.Errorf("gaps only drops a control with a past gap")
+	}
+}

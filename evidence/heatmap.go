@@ -13,6 +13,7 @@ const (
 	CellCovered = "covered" // every instance overlapping the month has evidence
 	CellPartial = "partial" // some do
 	CellGap     = "gap"     // none do
+	CellOpen    = "open"    // not covered yet, and not over (Coverage.MarkOpen): no gap yet
 	CellEvents  = "events"  // a per-event control: Covered counts its occurrences
 	CellNone    = "none"    // a per-event control with no occurrence that month
 )
@@ -46,6 +47,8 @@ func (c HeatmapCell) Title() string {
 		return fmt.Sprintf("%d evidenced occurrence(s)", c.Covered)
 	case CellNone:
 		return "no evidenced occurrence"
+	case CellOpen:
+		return fmt.Sprintf("%d of %d %s covered; the rest still running", c.Covered, c.Total, plural(c.Total, "period", "periods"))
 	}
 	return fmt.Sprintf("%d of %d %s covered", c.Covered, c.Total, plural(c.Total, "period", "periods"))
 }
@@ -71,6 +74,7 @@ func MakeHeatmap(rep ControlCoverageReport, w Window, gapsOnly bool) Heatmap {
 		row := HeatmapRow{Control: cc, Cells: make([]HeatmapCell, len(months))}
 		for i, m := range months {
 			cell := &row.Cells[i]
+			open := 0
 			for _, in := range cc.Instances {
 				if !overlaps(in.Start, in.End, m.start, m.end) {
 					continue
@@ -79,6 +83,8 @@ func MakeHeatmap(rep ControlCoverageReport, w Window, gapsOnly bool) Heatmap {
 				cell.Labels = append(cell.Labels, in.Label)
 				if in.Covered {
 					cell.Covered++
+				} else if in.Open {
+					open++
 				}
 			}
 			switch {
@@ -90,6 +96,8 @@ func MakeHeatmap(rep ControlCoverageReport, w Window, gapsOnly bool) Heatmap {
 				cell.State = CellNone // no instance falls in this month (cannot happen for a calendar frequency)
 			case cell.Covered == cell.Total:
 				cell.State = CellCovered
+			case cell.Covered+open == cell.Total:
+				cell.State = CellOpen // what is missing is still running
 			case cell.Covered == 0:
 				cell.State = CellGap
 			default:

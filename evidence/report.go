@@ -48,6 +48,14 @@ type ControlCoverage struct {
 	Coverage
 }
 
+// MarkOpen marks, for every control, the uncovered periods still running on
+// today as open rather than gaps (Coverage.MarkOpen).
+func (r *ControlCoverageReport) MarkOpen(today Date) {
+	for i := range r.Controls {
+		r.Controls[i].MarkOpen(today)
+	}
+}
+
 // Report loads the organization's current controls and evidence and
 // matches them against the window. Not-applicable controls have nothing to show.
 func Report(ctx context.Context, q *store.Queries, orgID int64, w Window) (ControlCoverageReport, error) {

@@ -143,6 +143,7 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 	v.NextDue, _ = evidence.NextDue(current, ctl.Frequency, h.Now())
 	v.Window = evidence.LastTwelveMonths(h.Now(), time.UTC)
 	v.Coverage = evidence.Cover(v.Window, ctl.Frequency, covering)
+	v.Coverage.MarkOpen(evidence.DateOf(h.Now(), time.UTC))
 	v.MayAddEvidence = c.P.MayAddEvidenceFor(ctl.OwnerID) == nil
 	if v.Imported, err = h.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
 		return err

@@ -10,8 +10,8 @@ import (
 )
 
 // exportCoverage writes the coverage heatmap as CSV: a row per control with
-// its totals and, per month, "covered", "gap", "partial 2/31", the number of
-// occurrences of a per-event control, or nothing.
+// its totals and, per month, "covered", "gap", "partial 2/31", "open" (not
+// over yet), the number of occurrences of a per-event control, or nothing.
 func (h *Handler) exportCoverage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	q := r.URL.Query()
 	win, err := coverageWindow(q, h.Now())
@@ -22,6 +22,7 @@ func (h *Handler) exportCoverage(w http.ResponseWriter, r *http.Request, c *web.
 	if err != nil {
 		return err
 	}
+	rep.MarkOpen(evidence.DateOf(h.Now(), win.Loc))
 	hm := evidence.MakeHeatmap(rep, win, q.Get("gaps") == "1")
 	h.attachment(w, c, "coverage-"+win.From.String()+"-"+win.To.String(), "csv")
 	cw := csv.NewWriter(w)
