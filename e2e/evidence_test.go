@@ -480,17 +480,6 @@ func evFacts(t *testing.T, p *tab) map[string]string {
 	return facts
 }
 
-// evCells is the text of each cell of the first row the CSS selector finds.
-func evCells(t *testing.T, p *tab, sel string) []string {
-	t.Helper()
-	p.mustHave(sel)
-	cells, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelector(`+jsString(sel)+`).cells, td => td.innerText.trim())`))
-	if err != nil {
-		t.Fatalf("cells of %s: %v", sel, err)
-	}
-	return cells
-}
-
 // evCookies is the Cookie header the browser would send to url.
 func evCookies(t *testing.T, p *tab, url string) string {
 	t.Helper()
