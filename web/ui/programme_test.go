@@ -513,8 +513,13 @@ func TestLongListsAndBulkChanges(t *testing.T) {
 				t.Fatalf("a refused bulk change changed %s", c.Ref)
 			}
 			form = url.Values{"control": pick, "status": {"in_progress"}, "owner": {fmt.Sprint(e.Users["manager"].ID)}, "return": {"/o/alpha/controls?state=not_started"}}
-			if res := e.Login("auditor").Post("/o/alpha/controls/bulk", form); res.StatusCode != http.StatusForbidden {
-				t.Errorf("an auditor's bulk change: %d", res.StatusCode)
+			for _, role := range []string{"auditor", "employee"} {
+				if res := e.Login(role).Post("/o/alpha/controls/bulk", form); res.StatusCode != http.StatusForbidden {
+					t.Errorf("%s's bulk change: %d", role, res.StatusCode)
+				}
+			}
+			if c, _ := e.DB.Control(ctx, e.Alpha.ID, all[0].ID); c.Status != attest.StatusNotStarted {
+				t.Fatalf("a forbidden bulk change changed %s", c.Ref)
 			}
 			res = mgr.Post("/o/alpha/controls/bulk", form)
 			if !res.RedirectsTo("/o/alpha/controls?state=not_started") {
