@@ -219,7 +219,7 @@ func TestBundlePage(t *testing.T) {
 	for _, s := range []string{`<script>alert("t")</script> & Q1`, `Logical access <b>"software"</b>`, "Integrity & ethics", "Access <reviews>",
 		"IAM-1", "CC-9", "../escape", "GOV-1", "No evidence in this bundle.", "Evidence not linked to a control", "Controls not mapped to a criterion",
 		"Current until 2026-03-02", "Stale since 2026-02-28", "Superseded by 208", "Mallory <img src=x onerror=alert(1)>", "a\uFFFDfdp.exe",
-		f.sha["201"], "quarterly", "It is not itself verified"} {
+		f.sha["201"], "Frequency: quarterly", "Files: <code>controls/IAM-1/</code>", "It is not itself verified"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("index.html does not show %q", s)
 		}
@@ -288,8 +288,8 @@ func TestPageLinksToBlobsWithoutCopies(t *testing.T) {
 			t.Errorf("evidence %s does not link to its file under blobs/", ev.ID)
 		}
 	}
-	if strings.Contains(page, `href="controls/`) {
-		t.Error("index.html links to copies that were not written")
+	if strings.Contains(page, `href="controls/`) || strings.Contains(page, "Files: <code>") {
+		t.Error("index.html links to copies, or folders, that were not written")
 	}
 }
 

@@ -57,6 +57,7 @@ type pageControl struct {
 	Total                        int // evidence items, listed or not
 	Omitted                      int
 	Folder                       string
+	Copies                       bool // whether any item listed has its copy in Folder
 	placed                       bool
 	items                        []int // indexes into the evidence, newest first
 }
@@ -145,7 +146,9 @@ func writePage(w io.Writer, b Bundle, evidence []BundleEvidence, copyPaths []map
 				continue
 			}
 			rows++
-			pc.Items = append(pc.Items, item(b, &evidence[i], pc, expires[pc.Ref], copyPaths[i], supersededBy))
+			it := item(b, &evidence[i], pc, expires[pc.Ref], copyPaths[i], supersededBy)
+			pc.Copies = pc.Copies || strings.HasPrefix(it.Path, pc.Folder)
+			pc.Items = append(pc.Items, it)
 		}
 		d.Omitted += pc.Omitted
 	}
@@ -313,7 +316,7 @@ listed under <a href="#{{.Anchor}}">{{.FirstUnder}}</a>.</p>{{end}}{{end}}
 </html>
 {{define "control"}}
 <h3 id="{{.Anchor}}"><span class="ref">{{.Ref}}</span>{{if .Name}} {{.Name}}{{end}}</h3>
-<p class="muted">{{if .Frequency}}Operates {{.Frequency}}. {{end}}{{if .Criteria}}Meets {{join .Criteria ", "}}. {{end}}Folder: <code>{{.Folder}}</code></p>
+<p class="muted">{{if .Frequency}}Frequency: {{.Frequency}}. {{end}}{{if .Criteria}}Meets {{join .Criteria ", "}}.{{end}}{{if .Copies}} Files: <code>{{.Folder}}</code>{{end}}</p>
 {{template "items" .}}{{end}}
 {{define "items"}}{{if .Items}}
 <table>
