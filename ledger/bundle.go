@@ -212,11 +212,7 @@ func WriteBundle(w io.Writer, b Bundle, openBlob func(sha string) (io.ReadCloser
 		}
 	}
 	shas := slices.Sorted(maps.Keys(sizes))
-	var fileBytes int64
-	for _, n := range sizes {
-		fileBytes += n
-	}
-	copies, copyPaths := planCopies(evidence, fileBytes+CopyAllowance, min(MaxCopies, MaxMembers-5-len(shas)))
+	copies, copyPaths := planCopies(evidence, CopyAllowance, min(MaxCopies, MaxMembers-5-len(shas)))
 
 	zw := zip.NewWriter(w)
 	modified := b.GeneratedAt.UTC()

@@ -15,7 +15,8 @@ import (
 // name, so that an auditor can browse controls/<control>/ without reading
 // index.json: controls/IAM-1/access-review.xlsx. An item that names no control
 // goes under unlinked/. Zip has no links, so a copy is the file's bytes again;
-// WriteBundle bounds how many bytes and files copies may add (copyBudget).
+// WriteBundle bounds how many bytes and files copies may add (CopyAllowance,
+// MaxCopies).
 //
 // A copy is checked, never trusted: its zip entry's comment names the evidence
 // item it copies ("evidence <id> <record_hash>"), and VerifyBundle requires the
@@ -34,12 +35,14 @@ const (
 )
 
 // Bounds on what copies may add to a bundle. Copies are made newest evidence
-// first; one that would pass either bound is left out, and index.html links
-// that item to its file under blobs/ instead. Small programmes get every copy;
-// a large one grows to at most about twice its files' size plus CopyAllowance.
+// first; one that would pass either bound is left out (a smaller one after it
+// may still fit), and index.html links that item to its file under blobs/
+// instead. A programme of ordinary size gets every copy; a large one grows by
+// at most CopyAllowance, which also bounds the extra hashing verification
+// does for copies, whatever the bundle's size.
 const (
 	MaxCopies     = 100_000   // readable copies in one bundle (MaxMembers bounds them too)
-	CopyAllowance = 256 << 20 // bytes copies may add beyond the size of the distinct files
+	CopyAllowance = 256 << 20 // bytes all copies together may add to a bundle
 )
 
 // copyComment is the zip comment that names the evidence item a copy copies.
@@ -203,6 +206,7 @@ func planCopies(evidence []BundleEvidence, budget int64, count int) ([]plannedCo
 	var copies []plannedCopy
 	paths := make([]map[string]string, len(evidence))
 	taken := map[string]bool{}
+	next := map[string]int{} // the number to try next for a name taken already
 	var used int64
 	for i := len(evidence) - 1; i >= 0; i-- {
 		ev := &evidence[i]
@@ -220,9 +224,15 @@ func planCopies(evidence []BundleEvidence, budget int64, count int) ([]plannedCo
 			if len(copies) == count || used+ev.Size > budget {
 				continue
 			}
-			name := base
-			for n := 2; taken[strings.ToLower(folder+name)]; n++ {
-				name = numbered(base, n)
+			name, key := base, strings.ToLower(folder+base)
+			if taken[key] {
+				// Resume where the last collision stopped: 50,000 items named
+				// "export.csv" must not cost 50,000² tries.
+				n := max(next[key], 2)
+				for taken[strings.ToLower(folder+numbered(base, n))] {
+					n++
+				}
+				name, next[key] = numbered(base, n), n+1
 			}
 			taken[strings.ToLower(folder+name)] = true
 			used += ev.Size

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"html"
 	"net/url"
 	"os"
@@ -115,6 +116,25 @@ func TestPlanCopies(t *testing.T) {
 	}
 	if copies, _ = planCopies(items, 1<<20, 2); len(copies) != 2 {
 		t.Errorf("with room for 2 copies: %d", len(copies))
+	}
+
+	// Many items of one name, and a newer one whose own name is a numbered one.
+	items = []BundleEvidence{ev("a", "f.txt", 1, "A-1")}
+	for i := range 3000 {
+		items = append(items, ev(fmt.Sprint(i), "F.TXT", 1, "A-1"))
+	}
+	items = append(items, ev("b", "f (2).txt", 1, "A-1"))
+	copies, _ = planCopies(items, 1<<20, len(items))
+	names := map[string]bool{}
+	for _, c := range copies {
+		if low := strings.ToLower(c.path); names[low] {
+			t.Fatalf("two copies are named %q", low)
+		} else {
+			names[low] = true
+		}
+	}
+	if len(copies) != len(items) || !names["controls/a-1/f (2).txt"] || !names["controls/a-1/f (3002).txt"] {
+		t.Errorf("%d copies; f (2).txt %v, f (3002).txt %v", len(copies), names["controls/a-1/f (2).txt"], names["controls/a-1/f (3002).txt"])
 	}
 }
 

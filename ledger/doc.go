@@ -245,7 +245,7 @@
 //     Each copy's zip comment is "evidence ID RECORD_HASH", naming the item
 //     it copies; its bytes are the item's file. Copies are optional: the
 //     writer leaves some out when they would add more than [CopyAllowance]
-//     bytes beyond the files themselves, or more than [MaxCopies] files.
+//     bytes, or more than [MaxCopies] files, to the bundle.
 //
 // attest-bundle-v2 is the same without index.html and readable copies; its
 // index.json differs only in format, and a v2 bundle holding either file is

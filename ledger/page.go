@@ -109,7 +109,7 @@ func writePage(w io.Writer, b Bundle, evidence []BundleEvidence, copyPaths []map
 				pc = addControl(BundleControl{Ref: ref})
 				unknown = append(unknown, ref)
 			}
-			if !slices.Contains(pc.items, i) {
+			if n := len(pc.items); n == 0 || pc.items[n-1] != i { // a ref listed twice
 				pc.items = append(pc.items, i)
 			}
 		}
