@@ -212,7 +212,7 @@ func WriteBundle(w io.Writer, b Bundle, openBlob func(sha string) (io.ReadCloser
 		}
 	}
 	shas := slices.Sorted(maps.Keys(sizes))
-	copies, copyPaths := planCopies(evidence, CopyAllowance, min(MaxCopies, MaxMembers-5-len(shas)))
+	copies, copyPaths := planCopies(evidence, room(shas))
 
 	zw := zip.NewWriter(w)
 	modified := b.GeneratedAt.UTC()

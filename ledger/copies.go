@@ -195,6 +195,32 @@ type plannedCopy struct {
 	comment string
 }
 
+// copyRoom is what copies may still add to a bundle: bytes of content, files,
+// and bytes of the zip's central directory.
+type copyRoom struct {
+	bytes     int64
+	files     int
+	directory int64
+}
+
+// dirEntry bounds what one file adds to the zip's central directory, as
+// archive/zip writes it: the fixed header, the name, the comment, the
+// extended timestamp and, for a large file, the zip64 sizes.
+func dirEntry(name, comment string) int64 { return int64(46 + len(name) + len(comment) + 9 + 28) }
+
+// room is what a bundle with these blobs leaves for copies, so that every
+// bundle WriteBundle writes is within VerifyBundle's limits.
+func room(shas []string) copyRoom {
+	dir := int64(22 + 76) // end records, zip64 included
+	for _, name := range []string{readmeFile, pageFile, indexFile, ledgerFile, checkpointsFile} {
+		dir += dirEntry(name, "")
+	}
+	if len(shas) > 0 {
+		dir += int64(len(shas)) * dirEntry(blobName(shas[0]), "")
+	}
+	return copyRoom{bytes: CopyAllowance, files: min(MaxCopies, MaxMembers-5-len(shas)), directory: MaxDirectorySize - dir}
+}
+
 // planCopies names the readable copy of each item under each of its
 // controls, newest item first (index.json lists oldest first), so that when
 // names collide the newest keeps the plain name, and when the budget runs out
@@ -202,12 +228,11 @@ type plannedCopy struct {
 // on macOS and Windows "Report.pdf" and "report.pdf" are one file. It returns
 // the copies sorted by path and, for each item (by index), its copies' paths
 // by folder.
-func planCopies(evidence []BundleEvidence, budget int64, count int) ([]plannedCopy, []map[string]string) {
+func planCopies(evidence []BundleEvidence, left copyRoom) ([]plannedCopy, []map[string]string) {
 	var copies []plannedCopy
 	paths := make([]map[string]string, len(evidence))
 	taken := map[string]bool{}
 	next := map[string]int{} // the number to try next for a name taken already
-	var used int64
 	for i := len(evidence) - 1; i >= 0; i-- {
 		ev := &evidence[i]
 		var folders []string
@@ -220,8 +245,11 @@ func planCopies(evidence []BundleEvidence, budget int64, count int) ([]plannedCo
 			folders = []string{unlinkedDir}
 		}
 		base := copyName(ev)
+		comment := copyComment(ev)
 		for _, folder := range folders {
-			if len(copies) == count || used+ev.Size > budget {
+			// The name is not known yet; bound its directory entry by the longest.
+			dir := dirEntry(folder+strings.Repeat("x", maxNameBytes), comment)
+			if left.files == 0 || ev.Size > left.bytes || dir > left.directory {
 				continue
 			}
 			name, key := base, strings.ToLower(folder+base)
@@ -235,8 +263,8 @@ func planCopies(evidence []BundleEvidence, budget int64, count int) ([]plannedCo
 				name, next[key] = numbered(base, n), n+1
 			}
 			taken[strings.ToLower(folder+name)] = true
-			used += ev.Size
-			copies = append(copies, plannedCopy{path: folder + name, sha: ev.SHA256, size: ev.Size, comment: copyComment(ev)})
+			left.files, left.bytes, left.directory = left.files-1, left.bytes-ev.Size, left.directory-dirEntry(folder+name, comment)
+			copies = append(copies, plannedCopy{path: folder + name, sha: ev.SHA256, size: ev.Size, comment: comment})
 			if paths[i] == nil {
 				paths[i] = map[string]string{}
 			}

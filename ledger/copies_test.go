@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -90,7 +91,7 @@ func TestPlanCopies(t *testing.T) {
 		ev("4", "", 10),
 	}
 	items[3].Title, items[3].MediaType = "Wiki: access/policy", "text/uri-list"
-	copies, paths := planCopies(items, 1<<20, 100)
+	copies, paths := planCopies(items, copyRoom{1 << 20, 100, 1 << 20})
 	var got []string
 	for _, c := range copies {
 		got = append(got, c.path)
@@ -110,12 +111,18 @@ func TestPlanCopies(t *testing.T) {
 	// Bounds: newest first, and a copy that does not fit is left out while
 	// smaller ones after it still go in.
 	items[2].Size = 25
-	copies, paths = planCopies(items, 30, 100)
+	copies, paths = planCopies(items, copyRoom{30, 100, 1 << 20})
 	if len(copies) != 3 || paths[2] != nil || paths[3] == nil || paths[1] == nil || len(paths[0]) != 1 {
 		t.Errorf("with 30 bytes to spend: %+v, %v", copies, paths)
 	}
-	if copies, _ = planCopies(items, 1<<20, 2); len(copies) != 2 {
+	if copies, _ = planCopies(items, copyRoom{1 << 20, 2, 1 << 20}); len(copies) != 2 {
 		t.Errorf("with room for 2 copies: %d", len(copies))
+	}
+
+	// Room in the zip's directory for one copy's longest entry, no more.
+	one := dirEntry("controls/A-1/"+strings.Repeat("x", maxNameBytes), copyComment(&items[3]))
+	if copies, _ = planCopies(items, copyRoom{1 << 20, 100, one}); len(copies) != 1 {
+		t.Errorf("with directory room for one copy: %d", len(copies))
 	}
 
 	// Many items of one name, and a newer one whose own name is a numbered one.
@@ -124,7 +131,7 @@ func TestPlanCopies(t *testing.T) {
 		items = append(items, ev(fmt.Sprint(i), "F.TXT", 1, "A-1"))
 	}
 	items = append(items, ev("b", "f (2).txt", 1, "A-1"))
-	copies, _ = planCopies(items, 1<<20, len(items))
+	copies, _ = planCopies(items, copyRoom{1 << 20, len(items), 1 << 20})
 	names := map[string]bool{}
 	for _, c := range copies {
 		if low := strings.ToLower(c.path); names[low] {
@@ -297,7 +304,7 @@ func TestBundlePage(t *testing.T) {
 
 func TestPageLinksToBlobsWithoutCopies(t *testing.T) {
 	f, b := hostile(t)
-	_, paths := planCopies(b.Evidence, 0, 100) // no room for any copy
+	_, paths := planCopies(b.Evidence, copyRoom{0, 100, 1 << 20}) // no room for any copy
 	var buf bytes.Buffer
 	if err := writePage(&buf, b, b.Evidence, paths, len(f.files), 0); err != nil {
 		t.Fatal(err)
@@ -316,7 +323,7 @@ func TestPageLinksToBlobsWithoutCopies(t *testing.T) {
 func TestPageRowsAreBounded(t *testing.T) {
 	f, b := hostile(t)
 	b.Evidence = append(slices.Clone(b.Evidence), b.Evidence...) // 16 items, 22 rows
-	_, paths := planCopies(b.Evidence, 1<<20, 100)
+	_, paths := planCopies(b.Evidence, copyRoom{1 << 20, 100, 1 << 20})
 	saved := pageRows
 	pageRows = 5
 	t.Cleanup(func() { pageRows = saved })
@@ -441,5 +448,33 @@ func TestVerifiesV2Bundles(t *testing.T) {
 		if _, err := verifyBytes(rezip(t, append(slices.Clone(files), extra)), pub); err == nil || !strings.Contains(err.Error(), `unexpected file "`+extra.name+`": attest-bundle-v2 bundles hold no index.html`) {
 			t.Errorf("v2 bundle with %s: %v", extra.name, err)
 		}
+	}
+}
+
+// dirEntry must bound what archive/zip really writes, or a bundle near the
+// limits could be written that VerifyBundle then refuses.
+func TestDirectoryEstimateIsABound(t *testing.T) {
+	f, b := hostile(t)
+	data := f.write(t, b)
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	estimate := int64(22 + 76)
+	for _, zf := range zr.File {
+		estimate += dirEntry(zf.Name, zf.Comment)
+	}
+	end := bytes.LastIndex(data, []byte("PK\x05\x06"))
+	actual := int64(len(data) - end) // the end record
+	actual += int64(binary.LittleEndian.Uint32(data[end+12:]))
+	if actual > estimate {
+		t.Errorf("the central directory is %d bytes; dirEntry estimates %d", actual, estimate)
+	}
+	r := room([]string{f.sha["201"], f.sha["202"]})
+	if r.files != MaxCopies || r.bytes != CopyAllowance || r.directory >= MaxDirectorySize || r.directory < MaxDirectorySize-2000 {
+		t.Errorf("room for two blobs: %+v", r)
+	}
+	if r := room(slices.Repeat([]string{f.sha["201"]}, MaxMembers-5)); r.files != 0 {
+		t.Errorf("a bundle with MaxMembers files already has room for %d copies", r.files)
 	}
 }
