@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"maps"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -611,18 +610,7 @@ func TestBundleContents(t *testing.T) {
 // testdata/bundle-v1.pubkey its key. It is checked in so that v1 bundles keep
 // verifying whatever the writer becomes.
 func TestVerifiesV1Bundles(t *testing.T) {
-	data, err := os.ReadFile("testdata/bundle-v1.zip")
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := os.ReadFile("testdata/bundle-v1.pubkey")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := ParsePublicKey(strings.TrimSpace(string(key)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, pub := oldBundle(t, "testdata/bundle-v1.zip")
 	if !bytes.Contains(find(unzip(t, data), "index.json").data, []byte(`"format":"attest-bundle-v1"`)) {
 		t.Fatal("the fixture is not a v1 bundle")
 	}

@@ -3,6 +3,7 @@ package ledger
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -415,11 +416,11 @@ func TestReadableCopyTampering(t *testing.T) {
 	}
 }
 
-// testdata/bundle-v2.zip was written by the attest-bundle-v2 writer
-// (newFixture's bundle plus an approval record, before index.html and readable
-// copies), with the key in testdata/bundle-v1.pubkey.
-func TestVerifiesV2Bundles(t *testing.T) {
-	data, err := os.ReadFile("testdata/bundle-v2.zip")
+// oldBundle reads a bundle kept in testdata, with its key, the fixture's
+// (testKey(1)), in testdata/bundle-v1.pubkey.
+func oldBundle(t *testing.T, path string) ([]byte, ed25519.PublicKey) {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,6 +432,14 @@ func TestVerifiesV2Bundles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return data, pub
+}
+
+// testdata/bundle-v2.zip was written by the attest-bundle-v2 writer
+// (newFixture's bundle plus an approval record, before index.html and readable
+// copies), with the key in testdata/bundle-v1.pubkey.
+func TestVerifiesV2Bundles(t *testing.T) {
+	data, pub := oldBundle(t, "testdata/bundle-v2.zip")
 	files := unzip(t, data)
 	if !bytes.Contains(find(files, "index.json").data, []byte(`"format":"attest-bundle-v2"`)) || find(files, "index.html") != nil {
 		t.Fatal("the fixture is not a v2 bundle")
