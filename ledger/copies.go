@@ -297,7 +297,8 @@ func (v *bundleVerifier) checkCopy(f *zip.File) error {
 	if it == nil {
 		return fmt.Errorf("bundle: %s claims to copy evidence %s with record hash %s, which is not in index.json", f.Name, id, hash)
 	}
-	folder, file := f.Name[:strings.LastIndexByte(f.Name, '/')+1], f.Name[strings.LastIndexByte(f.Name, '/')+1:]
+	cut := strings.LastIndexByte(f.Name, '/') + 1
+	folder, file := f.Name[:cut], f.Name[cut:]
 	if folder == unlinkedDir {
 		if len(it.Controls) > 0 {
 			return fmt.Errorf("bundle: %s copies evidence %s, which is linked to controls, so it does not belong under %s", f.Name, id, unlinkedDir)

@@ -298,7 +298,7 @@ README.txt explains how, with or without Attest.</p>
 meets; under the others it links back there. Each item links to its file inside this archive: open the page from
 the extracted folder. {{if .Copies}}The files are also filed by control, with their own names, in the folder
 controls/.{{end}}{{if .Omitted}} <strong>{{.Omitted}} evidence {{plural .Omitted "row is" "rows are"}} not listed
-on this page, to keep it readable; every item is in index.json and in its control's folder.</strong>{{end}}</p>
+on this page, to keep it readable; every item is in index.json.</strong>{{end}}</p>
 {{if .Criteria}}<nav><h2>Criteria</h2><ul>
 {{range .Criteria}}<li><a href="#{{.Anchor}}">{{.ID}}</a> {{.Title}}</li>
 {{end}}</ul></nav>{{end}}
