@@ -112,8 +112,8 @@ func verifyBundle(e *env, path, pubkey string) error {
 	if err != nil {
 		return fmt.Errorf("%s does not verify: %w", path, err)
 	}
-	fmt.Fprintf(e.stdout, "%s: ok: organization %s, %d ledger entries, %d evidence items, %d other records, %d blobs (%s) re-hashed, signed checkpoint at entry %d\n",
-		path, rep.Org, rep.Entries, rep.Evidence, rep.Records, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.CheckpointSeq)
+	fmt.Fprintf(e.stdout, "%s: ok: organization %s, %d ledger entries, %d evidence items, %d other records, %d blobs (%s) re-hashed, %d readable copies checked, signed checkpoint at entry %d\n",
+		path, rep.Org, rep.Entries, rep.Evidence, rep.Records, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.Copies, rep.CheckpointSeq)
 	return nil
 }
 

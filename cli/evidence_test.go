@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -103,16 +104,27 @@ func TestEvidenceCommands(t *testing.T) {
 				t.Fatalf("export: %+v", r)
 			}
 			// The bundle verifies with nothing but the file and the key: no database, no data directory.
-			if r := runCLI(t, map[string]string{}, "", "verify", bundle, "--pubkey", pub); r.code != 0 || !strings.Contains(r.stdout, "ok: organization acme, 1 ledger entries, 1 evidence items") {
+			if r := runCLI(t, map[string]string{}, "", "verify", bundle, "--pubkey", pub); r.code != 0 ||
+				!strings.Contains(r.stdout, "ok: organization acme, 1 ledger entries, 1 evidence items") || !strings.Contains(r.stdout, "1 readable copies checked") {
 				t.Fatalf("verify bundle: %+v", r)
 			}
-			b, _ := os.ReadFile(bundle)
-			i := strings.Index(string(b), "user,decision")
-			b[i] ^= 1
-			tampered := filepath.Join(dir, "tampered.zip")
-			os.WriteFile(tampered, b, 0o600)
-			if r := runCLI(t, map[string]string{}, "", "verify", tampered, "--pubkey", pub); r.code != 1 || !strings.Contains(r.stderr, "does not verify") {
-				t.Fatalf("tampered bundle: %+v", r)
+			// The file is in the bundle twice: under blobs/, then as controls/AC-4/q1-review.csv.
+			orig, _ := os.ReadFile(bundle)
+			for _, c := range []struct {
+				name string
+				at   func(string) int
+				want string
+			}{
+				{"file", func(s string) int { return strings.Index(s, "user,decision") }, "does not verify: ledger entry 1 (evidence"},
+				{"readable copy", func(s string) int { return strings.LastIndex(s, "user,decision") }, "controls/AC-4/q1-review.csv is not a true copy"},
+			} {
+				b := slices.Clone(orig)
+				b[c.at(string(b))] ^= 1
+				tampered := filepath.Join(dir, "tampered.zip")
+				os.WriteFile(tampered, b, 0o600)
+				if r := runCLI(t, map[string]string{}, "", "verify", tampered, "--pubkey", pub); r.code != 1 || !strings.Contains(r.stderr, c.want) {
+					t.Fatalf("tampered %s: %+v, want %q", c.name, r, c.want)
+				}
 			}
 
 			r = runCLI(t, vars, "", "coverage", "--org", "acme", "--from", "2026-01-01", "--to", "2026-06-30", "--json")

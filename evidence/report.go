@@ -5,9 +5,12 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 )
@@ -119,8 +122,17 @@ func (s *Service) Export(ctx context.Context, org attest.Organization, w io.Writ
 	if err != nil {
 		return 0, err
 	}
+	controls, err := s.DB.Controls(ctx, org.ID, store.ControlFilter{IncludeRetired: true})
+	if err != nil {
+		return 0, err
+	}
 	b := ledger.Bundle{Org: org.Slug, GeneratedAt: s.DB.Now(), PublicKey: ledger.EncodePublicKey(s.Key.Public().(ed25519.PublicKey)),
 		Entries: entries, Checkpoints: checkpoints, Records: records}
+	var fw *catalog.Framework
+	if s.Catalog != nil {
+		fw = s.Catalog.SOC2()
+	}
+	b.Controls, b.Criteria = BundleControls(controls, all, fw)
 	uids := map[int64]string{}
 	for _, ev := range all {
 		uids[ev.ID] = ev.UID
@@ -144,4 +156,49 @@ func (s *Service) Export(ctx context.Context, org attest.Organization, w io.Writ
 		return rc, err
 	}
 	return len(b.Evidence), ledger.WriteBundle(w, b, open)
+}
+
+// BundleControls describes controls for a bundle's index.html: every current
+// control, and every retired one that evidence names; the SOC 2 criteria
+// each is mapped to (titled from fw, in fw's order, when fw is not nil); and
+// when each evidence item stops being current for it, by its frequency.
+func BundleControls(controls []attest.Control, evidence []attest.Evidence, fw *catalog.Framework) ([]ledger.BundleControl, []ledger.BundleCriterion) {
+	byControl := map[int64][]attest.Evidence{}
+	for _, ev := range evidence {
+		for _, c := range ev.Controls {
+			byControl[c.ID] = append(byControl[c.ID], ev)
+		}
+	}
+	mapped := map[string]bool{}
+	var out []ledger.BundleControl
+	for _, c := range controls {
+		if c.Retired() && len(byControl[c.ID]) == 0 {
+			continue
+		}
+		bc := ledger.BundleControl{Ref: c.Ref, Name: c.Name, Frequency: c.Frequency, Expires: map[string]time.Time{}}
+		for _, m := range c.Mappings {
+			if m.Framework == "soc2" && !slices.Contains(bc.Criteria, m.Requirement) {
+				bc.Criteria = append(bc.Criteria, m.Requirement)
+				mapped[m.Requirement] = true
+			}
+		}
+		for _, ev := range byControl[c.ID] {
+			bc.Expires[ev.UID] = ExpiresAt(Item{CollectedAt: ev.CollectedAt, PeriodEnd: ev.PeriodEnd}, c.Frequency)
+		}
+		out = append(out, bc)
+	}
+	var criteria []ledger.BundleCriterion
+	if fw != nil {
+		for _, r := range fw.Requirements {
+			if mapped[r.ID] {
+				criteria = append(criteria, ledger.BundleCriterion{ID: r.ID, Title: r.Title})
+				delete(mapped, r.ID)
+			}
+		}
+	}
+	// Criteria the framework does not know (or all of them, without one) keep their IDs.
+	for _, id := range slices.SortedFunc(maps.Keys(mapped), attest.CompareRefs) {
+		criteria = append(criteria, ledger.BundleCriterion{ID: id})
+	}
+	return out, criteria
 }

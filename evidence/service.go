@@ -17,6 +17,7 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/chain"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
@@ -37,6 +38,9 @@ type Service struct {
 	// service that records to the ledger (app builds it once); nil builds one
 	// from Key and Heads.
 	Ledger *chain.Chain
+	// Catalog titles the criteria on an export's index.html; nil leaves
+	// them as bare IDs.
+	Catalog *catalog.Catalog
 
 	once sync.Once
 }

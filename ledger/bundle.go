@@ -15,8 +15,12 @@ import (
 )
 
 // BundleFormat names the bundle layout that WriteBundle writes, in index.json.
-// VerifyBundle reads it and BundleFormatV1.
-const BundleFormat = "attest-bundle-v2"
+// VerifyBundle reads it, BundleFormatV2 and BundleFormatV1.
+const BundleFormat = "attest-bundle-v3"
+
+// BundleFormatV2 is the layout without index.html and readable copies; its
+// index.json has the same shape as v3's.
+const BundleFormatV2 = "attest-bundle-v2"
 
 // BundleFormatV1 is the first layout: evidence records only, no "records".
 const BundleFormatV1 = "attest-bundle-v1"
@@ -29,17 +33,18 @@ const BundleFormatV1 = "attest-bundle-v1"
 // ledger.jsonl, an evidence item 600 bytes to 1 KiB of index.json). A blob is bounded
 // by the size its record states, and is streamed, never held.
 const (
-	MaxIndexSize       = 64 << 20 // index.json, inflated: about 80,000 evidence items
-	MaxLedgerSize      = 32 << 20 // ledger.jsonl, inflated: about 100,000 entries
-	MaxCheckpointsSize = 8 << 20  // checkpoints.json, inflated: about 30,000 checkpoints
-	MaxReadmeSize      = 1 << 20  // README.txt, which is not verified but must still be bounded
-	MaxValueSize       = 4 << 20  // one evidence item, record or checkpoint, or one field of index.json
-	MaxLedgerLine      = 64 << 10 // one line of ledger.jsonl
-	MaxItems           = 150_000  // evidence items and records in index.json, together
-	MaxEntries         = 150_000  // entries in ledger.jsonl
-	MaxCheckpoints     = 40_000   // checkpoints in checkpoints.json
-	MaxMembers         = 200_000  // files in the archive: the four bundle files and one per distinct blob
-	MaxDirectorySize   = 32 << 20 // the zip's central directory, decoded whole before anything else (about 130 bytes a file)
+	MaxIndexSize       = 64 << 20  // index.json, inflated: about 80,000 evidence items
+	MaxLedgerSize      = 32 << 20  // ledger.jsonl, inflated: about 100,000 entries
+	MaxCheckpointsSize = 8 << 20   // checkpoints.json, inflated: about 30,000 checkpoints
+	MaxReadmeSize      = 1 << 20   // README.txt, which is not verified but must still be bounded
+	MaxPageSize        = 256 << 20 // index.html, likewise (WriteBundle lists at most pageRows items on it)
+	MaxValueSize       = 4 << 20   // one evidence item, record or checkpoint, or one field of index.json
+	MaxLedgerLine      = 64 << 10  // one line of ledger.jsonl
+	MaxItems           = 150_000   // evidence items and records in index.json, together
+	MaxEntries         = 150_000   // entries in ledger.jsonl
+	MaxCheckpoints     = 40_000    // checkpoints in checkpoints.json
+	MaxMembers         = 200_000   // files in the archive: the five bundle files, one per distinct blob, and readable copies
+	MaxDirectorySize   = 32 << 20  // the zip's central directory, decoded whole before anything else (about 130 bytes a file)
 )
 
 // VerifyMemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit)
@@ -53,6 +58,7 @@ const VerifyMemoryLimit = 192 << 20
 // each bound is enforced without generating gigabytes.
 type bundleLimits struct {
 	index, ledger, checkpoints, readme int64
+	page                               int64
 	value                              int64
 	line                               int
 	members, entries, items, checkpts  int
@@ -60,7 +66,7 @@ type bundleLimits struct {
 }
 
 var limits = bundleLimits{
-	index: MaxIndexSize, ledger: MaxLedgerSize, checkpoints: MaxCheckpointsSize, readme: MaxReadmeSize,
+	index: MaxIndexSize, ledger: MaxLedgerSize, checkpoints: MaxCheckpointsSize, readme: MaxReadmeSize, page: MaxPageSize,
 	value: MaxValueSize,
 	line:  MaxLedgerLine, members: MaxMembers, entries: MaxEntries, items: MaxItems, checkpts: MaxCheckpoints,
 	directory: MaxDirectorySize,
@@ -69,6 +75,7 @@ var limits = bundleLimits{
 // Names of the files in a bundle.
 const (
 	readmeFile      = "README.txt"
+	pageFile        = "index.html"
 	indexFile       = "index.json"
 	ledgerFile      = "ledger.jsonl"
 	checkpointsFile = "checkpoints.json"
@@ -85,6 +92,30 @@ type Bundle struct {
 	Records     []BundleRecord // the records of every other type
 	Entries     []Entry        // in sequence order
 	Checkpoints []Checkpoint
+	// Controls and Criteria give index.html its headings and each item its
+	// freshness. Like README.txt they are for reading only: index.json does
+	// not carry them and verification does not depend on them. Evidence that
+	// names a control not listed here is still shown, under its ref.
+	Controls []BundleControl
+	Criteria []BundleCriterion // in the order index.html lists them
+}
+
+// BundleControl is a control as index.html shows it.
+type BundleControl struct {
+	Ref       string
+	Name      string
+	Frequency string   // how often it operates, as the organization set it
+	Criteria  []string // the IDs of the criteria it is mapped to
+	// Expires holds, by evidence ID, when the item stops being current for
+	// this control; an item without an entry shows no freshness.
+	Expires map[string]time.Time
+}
+
+// BundleCriterion is a criterion (a requirement of the framework) that
+// controls are mapped to.
+type BundleCriterion struct {
+	ID    string
+	Title string
 }
 
 // Report describes a bundle that verified. Alongside an error it holds what was
@@ -95,6 +126,7 @@ type Report struct {
 	Evidence      int    // evidence items in index.json
 	Records       int    // records of other types in index.json
 	Blobs         int    // distinct files re-hashed
+	Copies        int    // readable copies under controls/ and unlinked/ checked against their evidence
 	Bytes         int64  // total size of those files
 	Head          string // hash of the last entry
 	CheckpointSeq int64  // sequence number of the latest signed checkpoint
@@ -110,9 +142,10 @@ type indexJSON struct {
 }
 
 // WriteBundle writes b as a zip archive to w. Files, in this order: README.txt,
-// index.json, ledger.jsonl, checkpoints.json, then every file named by the
-// evidence exactly once, as blobs/sha256/<first two hex digits>/<hex>, in order of
-// hash. The same bundle always gives the same bytes.
+// index.html, index.json, ledger.jsonl, checkpoints.json, then every file named
+// by the evidence exactly once, as blobs/sha256/<first two hex digits>/<hex>, in
+// order of hash, then the readable copies (copies.go) in order of name. The
+// same bundle always gives the same bytes.
 //
 // openBlob opens a file by its hex SHA-256. Each file is streamed through once,
 // hashed on the way, and must match its recorded hash and size: exporting a file
@@ -179,11 +212,12 @@ func WriteBundle(w io.Writer, b Bundle, openBlob func(sha string) (io.ReadCloser
 		}
 	}
 	shas := slices.Sorted(maps.Keys(sizes))
+	copies, copyPaths := planCopies(evidence, room(shas))
 
 	zw := zip.NewWriter(w)
 	modified := b.GeneratedAt.UTC()
-	put := func(name string, method uint16, write func(io.Writer) error) error {
-		fh := &zip.FileHeader{Name: name, Method: method, Modified: modified}
+	put := func(name string, method uint16, comment string, write func(io.Writer) error) error {
+		fh := &zip.FileHeader{Name: name, Method: method, Modified: modified, Comment: comment}
 		fh.SetMode(0o644)
 		fw, err := zw.CreateHeader(fh)
 		if err == nil {
@@ -194,24 +228,35 @@ func WriteBundle(w io.Writer, b Bundle, openBlob func(sha string) (io.ReadCloser
 		}
 		return nil
 	}
-	if err := put(readmeFile, zip.Deflate, func(w io.Writer) error {
-		_, err := io.WriteString(w, readme(b, len(shas)))
+	if err := put(readmeFile, zip.Deflate, "", func(w io.Writer) error {
+		_, err := io.WriteString(w, readme(b, len(shas), len(copies)))
 		return err
 	}); err != nil {
 		return err
 	}
-	if err := put(indexFile, zip.Deflate, func(w io.Writer) error { return writeIndex(w, b, evidence, b.Records) }); err != nil {
+	if err := put(pageFile, zip.Deflate, "", func(w io.Writer) error { return writePage(w, b, evidence, copyPaths, len(shas), len(copies)) }); err != nil {
 		return err
 	}
-	if err := put(ledgerFile, zip.Deflate, func(w io.Writer) error { return writeLines(w, "", b.Entries, "") }); err != nil {
+	if err := put(indexFile, zip.Deflate, "", func(w io.Writer) error { return writeIndex(w, b, evidence, b.Records) }); err != nil {
 		return err
 	}
-	if err := put(checkpointsFile, zip.Deflate, func(w io.Writer) error { return writeLines(w, "[", b.Checkpoints, "]\n") }); err != nil {
+	if err := put(ledgerFile, zip.Deflate, "", func(w io.Writer) error { return writeLines(w, "", b.Entries, "") }); err != nil {
+		return err
+	}
+	if err := put(checkpointsFile, zip.Deflate, "", func(w io.Writer) error { return writeLines(w, "[", b.Checkpoints, "]\n") }); err != nil {
 		return err
 	}
 	for _, sha := range shas {
-		err := put(blobName(sha), zip.Store, func(w io.Writer) error {
+		err := put(blobName(sha), zip.Store, "", func(w io.Writer) error {
 			return copyBlob(w, sha, sizes[sha], owner[sha], openBlob)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, c := range copies {
+		err := put(c.path, zip.Store, c.comment, func(w io.Writer) error {
+			return copyBlob(w, c.sha, c.size, c.path, openBlob)
 		})
 		if err != nil {
 			return err
@@ -313,7 +358,8 @@ func marshal(v any) ([]byte, error) {
 //     MaxMembers files; every file name must be safe to extract (no "..", no
 //     absolute path, no backslash or colon), unique, a regular file, stored or
 //     deflated, and one of the bundle's own files. Nothing else may ride along
-//     unverified.
+//     unverified: index.html (read by no one here, and at most MaxPageSize)
+//     and readable copies are allowed from attest-bundle-v3 on only.
 //  2. index.json, ledger.jsonl and checkpoints.json are read as streams, one
 //     value or line at a time, within the limits above (MaxIndexSize,
 //     MaxLedgerSize, MaxCheckpointsSize, MaxValueSize, MaxLedgerLine, MaxItems,
@@ -330,6 +376,11 @@ func marshal(v any) ([]byte, error) {
 //     The failure names the first entry after the last checkpoint.
 //  5. Every evidence item must be recorded by an entry, and every file must belong
 //     to an evidence item.
+//  6. Every readable copy under controls/ or unlinked/ must copy the evidence
+//     item its zip comment names: in a folder of one of the item's controls
+//     (unlinked/ for an item with none), under the item's file name made safe
+//     (numbered when names collide), with exactly the item's bytes. Copies are
+//     optional; each one present is checked (see copies.go).
 //
 // The checks of steps 3 and 4 that need no file run over the whole chain before
 // any file is hashed, so a broken chain, a bad signature or an unsigned tail
@@ -356,8 +407,10 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if err := v.scan(zr, files); err != nil {
 		return rep, err
 	}
-	if f := files[readmeFile]; f != nil && f.UncompressedSize64 > uint64(limits.readme) {
-		return rep, fmt.Errorf("bundle: %s is %d bytes, more than the %s it may be", readmeFile, f.UncompressedSize64, sizeText(limits.readme))
+	for name, limit := range map[string]int64{readmeFile: limits.readme, pageFile: limits.page} {
+		if f := files[name]; f != nil && f.UncompressedSize64 > uint64(limit) {
+			return rep, fmt.Errorf("bundle: %s is %d bytes, more than the %s it may be", name, f.UncompressedSize64, sizeText(limit))
+		}
 	}
 	idx, err := readIndex(files[indexFile])
 	if err != nil {
@@ -366,10 +419,17 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	switch {
 	case idx.Format == BundleFormatV1 && idx.Records != nil:
 		return rep, fmt.Errorf("bundle: index.json is %s, which has no \"records\"", BundleFormatV1)
-	case idx.Format == BundleFormat && idx.Records == nil:
-		return rep, fmt.Errorf("bundle: index.json is %s but has no \"records\"", BundleFormat)
-	case idx.Format != BundleFormat && idx.Format != BundleFormatV1:
-		return rep, fmt.Errorf("bundle: index.json has format %q; this verifier reads %q and %q", idx.Format, BundleFormat, BundleFormatV1)
+	case (idx.Format == BundleFormat || idx.Format == BundleFormatV2) && idx.Records == nil:
+		return rep, fmt.Errorf("bundle: index.json is %s but has no \"records\"", idx.Format)
+	case idx.Format != BundleFormat && idx.Format != BundleFormatV2 && idx.Format != BundleFormatV1:
+		return rep, fmt.Errorf("bundle: index.json has format %q; this verifier reads %q, %q and %q", idx.Format, BundleFormat, BundleFormatV2, BundleFormatV1)
+	case idx.Format != BundleFormat && (files[pageFile] != nil || len(v.copies) > 0):
+		// Earlier layouts had neither; a file they never held is not trusted now.
+		name := pageFile
+		if files[name] == nil {
+			name = v.copies[0].Name
+		}
+		return rep, fmt.Errorf("bundle: unexpected file %q: %s bundles hold no index.html and no readable copies", name, idx.Format)
 	}
 	entries, err := readLedger(files[ledgerFile])
 	if err != nil {
@@ -453,6 +513,13 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 			return rep, fmt.Errorf("bundle: file %s belongs to no evidence or snapshot recorded in the ledger", blobName(sha))
 		}
 	}
+	// Last, the readable copies: each item they copy has verified by now.
+	for _, f := range v.copies {
+		if err := v.checkCopy(f); err != nil {
+			return rep, err
+		}
+		rep.Copies++
+	}
 	return rep, nil
 }
 
@@ -460,7 +527,8 @@ type indexItem struct {
 	*BundleEvidence
 	used    bool
 	checked bool
-	problem error // the result of checking the item, once checked
+	problem error    // the result of checking the item, once checked
+	folders []string // its copy folders, sorted, once a copy names it
 }
 
 // otherItem is a record of a type other than evidence, in a v2 bundle.
@@ -482,6 +550,7 @@ type bundleVerifier struct {
 	ids     map[string]bool          // evidence IDs in index.json
 	hashed  map[string]int64         // blob hash → size, for files that verified
 	bytes   int64
+	copies  []*zip.File // readable copies, checked last
 }
 
 func (v *bundleVerifier) report(rep Report) Report {
@@ -508,8 +577,12 @@ func (v *bundleVerifier) scan(zr *zip.Reader, files map[string]*zip.File) error 
 		}
 		seen[name] = true
 		switch name {
-		case readmeFile, indexFile, ledgerFile, checkpointsFile:
+		case readmeFile, pageFile, indexFile, ledgerFile, checkpointsFile:
 			files[name] = f
+			continue
+		}
+		if isCopyName(name) {
+			v.copies = append(v.copies, f)
 			continue
 		}
 		sha, ok := strings.CutPrefix(name, blobDir)
@@ -517,7 +590,7 @@ func (v *bundleVerifier) scan(zr *zip.Reader, files map[string]*zip.File) error 
 			v.blobs[sha[3:]] = f
 			continue
 		}
-		return fmt.Errorf("bundle: unexpected file %q: a bundle holds only README.txt, index.json, ledger.jsonl, checkpoints.json and blobs/sha256/xx/<sha256>", name)
+		return fmt.Errorf("bundle: unexpected file %q: a bundle holds only README.txt, index.html, index.json, ledger.jsonl, checkpoints.json, blobs/sha256/xx/<sha256>, controls/<control>/<file> and unlinked/<file>", name)
 	}
 	for _, name := range []string{indexFile, ledgerFile, checkpointsFile} {
 		if files[name] == nil {

@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"maps"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -138,10 +137,11 @@ func verifyBytes(data []byte, pub ed25519.PublicKey) (Report, error) {
 
 // zfile is one file of a zip archive, for rewriting bundles.
 type zfile struct {
-	name   string
-	data   []byte
-	method uint16
-	mode   fs.FileMode
+	name    string
+	data    []byte
+	method  uint16
+	mode    fs.FileMode
+	comment string
 }
 
 func unzip(t *testing.T, data []byte) []zfile {
@@ -161,7 +161,7 @@ func unzip(t *testing.T, data []byte) []zfile {
 			t.Fatal(err)
 		}
 		rc.Close()
-		files = append(files, zfile{f.Name, b, f.Method, f.Mode()})
+		files = append(files, zfile{f.Name, b, f.Method, f.Mode(), f.Comment})
 	}
 	return files
 }
@@ -171,7 +171,7 @@ func rezip(t *testing.T, files []zfile) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, f := range files {
-		fh := &zip.FileHeader{Name: f.name, Method: f.method}
+		fh := &zip.FileHeader{Name: f.name, Method: f.method, Comment: f.comment}
 		fh.SetMode(f.mode)
 		w, err := zw.CreateHeader(fh)
 		if err != nil {
@@ -224,7 +224,8 @@ func TestBundle(t *testing.T) {
 		t.Fatalf("an untouched bundle does not verify: %v", err)
 	}
 	head := f.bundle.Entries[4]
-	want := Report{Org: "acme", Entries: 5, Evidence: 5, Blobs: 4, Bytes: 4096 + 4096 + 28 + 10_000, Head: head.Hash, CheckpointSeq: 5}
+	// Every item names IAM-1 and IAM-2, so each has a readable copy in both folders.
+	want := Report{Org: "acme", Entries: 5, Evidence: 5, Blobs: 4, Copies: 10, Bytes: 4096 + 4096 + 28 + 10_000, Head: head.Hash, CheckpointSeq: 5}
 	if rep != want {
 		t.Errorf("Report = %+v\nwant     %+v", rep, want)
 	}
@@ -237,20 +238,35 @@ func TestBundle(t *testing.T) {
 	for _, zf := range files {
 		names = append(names, zf.name)
 	}
-	wantNames := []string{"README.txt", "index.json", "ledger.jsonl", "checkpoints.json"}
+	wantNames := []string{"README.txt", "index.html", "index.json", "ledger.jsonl", "checkpoints.json"}
 	for _, sha := range slices.Sorted(maps.Keys(f.files)) {
 		wantNames = append(wantNames, "blobs/sha256/"+sha[:2]+"/"+sha)
+	}
+	for _, control := range []string{"IAM-1", "IAM-2"} {
+		for _, id := range []string{"101", "102", "103", "104", "105"} {
+			wantNames = append(wantNames, "controls/"+control+"/"+id+".bin")
+		}
 	}
 	if !slices.Equal(names, wantNames) {
 		t.Errorf("files:\n%v\nwant\n%v", names, wantNames)
 	}
 	for _, zf := range files {
-		if strings.HasPrefix(zf.name, "blobs/") && zf.method != zip.Store {
+		if (strings.HasPrefix(zf.name, "blobs/") || strings.HasPrefix(zf.name, "controls/")) && zf.method != zip.Store {
 			t.Errorf("%s is compressed (method %d); files must be stored", zf.name, zf.method)
+		}
+		if id, ok := strings.CutPrefix(zf.name, "controls/IAM-2/"); ok {
+			id = strings.TrimSuffix(id, ".bin")
+			if sha := f.sha[id]; !bytes.Equal(zf.data, f.files[sha]) {
+				t.Errorf("%s is not the file of evidence %s", zf.name, id)
+			}
+			ev := f.bundle.Evidence[slices.IndexFunc(f.bundle.Evidence, func(ev BundleEvidence) bool { return ev.ID == id })]
+			if want := "evidence " + id + " " + ev.RecordHash; zf.comment != want {
+				t.Errorf("%s has comment %q, want %q", zf.name, zf.comment, want)
+			}
 		}
 	}
 	readme := string(find(files, "README.txt").data)
-	for _, s := range []string{"Organization:  acme", EncodePublicKey(f.pub), KeyID(f.pub), "5 ledger entries, 5 evidence items, 0 other records, 4 files", "attest-ledger-v1"} {
+	for _, s := range []string{"Organization:  acme", EncodePublicKey(f.pub), KeyID(f.pub), "5 ledger entries, 5 evidence items, 0 other records, 4 files, 2 checkpoints, 10 readable copies", "attest-ledger-v1", "Format:        attest-bundle-v3", "index.html"} {
 		if !strings.Contains(readme, s) {
 			t.Errorf("README.txt does not mention %q", s)
 		}
@@ -369,42 +385,42 @@ func TestBundleTampering(t *testing.T) {
 		}, 2, "file " + f.sha["102"] + " of evidence 102 does not match its SHA-256"},
 
 		{"zip slip", func(files []zfile) []zfile {
-			return append(files, zfile{"../evil", []byte("x"), zip.Store, 0o644})
+			return append(files, zfile{"../evil", []byte("x"), zip.Store, 0o644, ""})
 		}, -1, `unsafe file name "../evil"`},
 		{"zip slip inside", func(files []zfile) []zfile {
-			return append(files, zfile{"blobs/../../evil", []byte("x"), zip.Store, 0o644})
+			return append(files, zfile{"blobs/../../evil", []byte("x"), zip.Store, 0o644, ""})
 		}, -1, `unsafe file name "blobs/../../evil"`},
 		{"absolute path", func(files []zfile) []zfile {
-			return append(files, zfile{"/etc/cron.d/evil", []byte("x"), zip.Store, 0o644})
+			return append(files, zfile{"/etc/cron.d/evil", []byte("x"), zip.Store, 0o644, ""})
 		}, -1, `unsafe file name "/etc/cron.d/evil"`},
 		{"windows path", func(files []zfile) []zfile {
-			return append(files, zfile{`blobs\..\..\evil`, []byte("x"), zip.Store, 0o644})
+			return append(files, zfile{`blobs\..\..\evil`, []byte("x"), zip.Store, 0o644, ""})
 		}, -1, "unsafe file name"},
 		{"drive letter", func(files []zfile) []zfile {
-			return append(files, zfile{"C:/evil", []byte("x"), zip.Store, 0o644})
+			return append(files, zfile{"C:/evil", []byte("x"), zip.Store, 0o644, ""})
 		}, -1, "unsafe file name"},
 		{"duplicate name", func(files []zfile) []zfile {
 			fake := *find(files, "ledger.jsonl")
 			return append(files, fake)
 		}, -1, `the archive holds "ledger.jsonl" more than once`},
 		{"directory entry", func(files []zfile) []zfile {
-			return append(files, zfile{"blobs/", nil, zip.Store, fs.ModeDir | 0o755})
+			return append(files, zfile{"blobs/", nil, zip.Store, fs.ModeDir | 0o755, ""})
 		}, -1, `"blobs/" is not a regular file`},
 		{"symbolic link", func(files []zfile) []zfile {
 			files = slices.DeleteFunc(files, func(z zfile) bool { return z.name == blob("105") })
-			return append(files, zfile{blob("105"), []byte("/etc/passwd"), zip.Store, fs.ModeSymlink | 0o777})
+			return append(files, zfile{blob("105"), []byte("/etc/passwd"), zip.Store, fs.ModeSymlink | 0o777, ""})
 		}, -1, "is not a regular file"},
 		{"unexpected file", func(files []zfile) []zfile {
-			return append(files, zfile{"notes.txt", []byte("trust me"), zip.Deflate, 0o644})
+			return append(files, zfile{"notes.txt", []byte("trust me"), zip.Deflate, 0o644, ""})
 		}, -1, `unexpected file "notes.txt"`},
 		{"file name in upper case", func(files []zfile) []zfile {
 			sha := strings.ToUpper(f.sha["105"])
-			return append(files, zfile{"blobs/sha256/" + sha[:2] + "/" + sha, nil, zip.Store, 0o644})
+			return append(files, zfile{"blobs/sha256/" + sha[:2] + "/" + sha, nil, zip.Store, 0o644, ""})
 		}, -1, "unexpected file"},
 		{"file that belongs to no evidence", func(files []zfile) []zfile {
 			sum := sha256.Sum256([]byte("stowaway"))
 			sha := hex.EncodeToString(sum[:])
-			return append(files, zfile{"blobs/sha256/" + sha[:2] + "/" + sha, []byte("stowaway"), zip.Store, 0o644})
+			return append(files, zfile{"blobs/sha256/" + sha[:2] + "/" + sha, []byte("stowaway"), zip.Store, 0o644, ""})
 		}, -1, "belongs to no evidence or snapshot recorded in the ledger"},
 		{"index.json missing", func(files []zfile) []zfile {
 			return slices.DeleteFunc(files, func(z zfile) bool { return z.name == "index.json" })
@@ -594,18 +610,7 @@ func TestBundleContents(t *testing.T) {
 // testdata/bundle-v1.pubkey its key. It is checked in so that v1 bundles keep
 // verifying whatever the writer becomes.
 func TestVerifiesV1Bundles(t *testing.T) {
-	data, err := os.ReadFile("testdata/bundle-v1.zip")
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := os.ReadFile("testdata/bundle-v1.pubkey")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := ParsePublicKey(strings.TrimSpace(string(key)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, pub := oldBundle(t, "testdata/bundle-v1.zip")
 	if !bytes.Contains(find(unzip(t, data), "index.json").data, []byte(`"format":"attest-bundle-v1"`)) {
 		t.Fatal("the fixture is not a v1 bundle")
 	}

@@ -210,12 +210,14 @@
 // characters). A private key is stored as a PEM "PRIVATE KEY" block (PKCS #8,
 // RFC 8410), the form `openssl genpkey -algorithm ed25519` writes.
 //
-// # Bundles (attest-bundle-v2)
+// # Bundles (attest-bundle-v3)
 //
 // An export ([WriteBundle]) is a zip archive holding, in this order:
 //
 //   - README.txt: how to verify by hand, for people (not verified);
-//   - index.json: an object with format ("attest-bundle-v2"), org,
+//   - index.html: the evidence for people, by criterion and control, linking
+//     each item to its file in the archive (not verified, and optional);
+//   - index.json: an object with format ("attest-bundle-v3"), org,
 //     generated_at, public_key (a hint, never trusted), evidence and records.
 //     evidence is an array with one object per evidence item on its own line,
 //     with the keys id, title, kind, media_type, filename, sha256, size,
@@ -232,7 +234,22 @@
 //     in sequence order, each line ending in a newline;
 //   - checkpoints.json: a JSON array of checkpoints, one per line;
 //   - blobs/sha256/XX/HASH: each evidence file once, where HASH is its SHA-256
-//     and XX the first two digits of HASH, stored uncompressed.
+//     and XX the first two digits of HASH, stored uncompressed;
+//   - readable copies, stored uncompressed and in order of name:
+//     controls/FOLDER/NAME for each evidence item and each control it names,
+//     where FOLDER is the control's ref and NAME the item's filename (or its
+//     title and an extension for its media type, when it has no filename),
+//     both made safe to extract on any system and cut to 64 and 120 bytes;
+//     unlinked/NAME for an item that names no control. When names collide
+//     in a folder (ignoring case), later ones are numbered "NAME (2).EXT".
+//     Each copy's zip comment is "evidence ID RECORD_HASH", naming the item
+//     it copies; its bytes are the item's file. Copies are optional: the
+//     writer leaves some out when they would add more than [CopyAllowance]
+//     bytes, or more than [MaxCopies] files, to the bundle.
+//
+// attest-bundle-v2 is the same without index.html and readable copies; its
+// index.json differs only in format, and a v2 bundle holding either file is
+// refused.
 //
 // Every entry's record is in the bundle: an evidence entry's in evidence,
 // any other's in records, matched by type, id and record hash; and every item
@@ -290,7 +307,8 @@
 // [VerifyBundle] runs VerifyChain over a bundle with checks for the records in
 // index.json and the files in blobs/, and names what is wrong with the archive
 // itself: unsafe or duplicate file names, files that are not regular files or do
-// not belong, and files that inflate beyond their bounds.
+// not belong, files that inflate beyond their bounds, and readable copies
+// that are not their evidence item's file, or not where that item belongs.
 //
 // # What the ledger proves, and what it does not
 //

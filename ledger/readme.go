@@ -8,7 +8,7 @@ import (
 // readme returns README.txt: how to check a bundle by hand, for a reader who has
 // neither Attest nor this package. It repeats the byte formats of doc.go in plain
 // words, with a Python script (standard library only) and OpenSSL commands.
-func readme(b Bundle, files int) string {
+func readme(b Bundle, files, copies int) string {
 	key := b.PublicKey
 	keyLine := "(not recorded)"
 	if pub, err := ParsePublicKey(key); err == nil {
@@ -22,6 +22,8 @@ func readme(b Bundle, files int) string {
 		"{evidence}", fmt.Sprint(len(b.Evidence)),
 		"{records}", fmt.Sprint(len(b.Records)),
 		"{files}", fmt.Sprint(files),
+		"{copies}", fmt.Sprint(copies),
+		"{format}", BundleFormat,
 		"{checkpoints}", fmt.Sprint(len(b.Checkpoints)),
 	)
 	return r.Replace(readmeText)
@@ -33,8 +35,8 @@ const readmeText = `Attest evidence bundle
 Organization:  {org}
 Generated:     {generated}
 Signing key:   {key}
-Format:        attest-bundle-v2
-Contents:      {entries} ledger entries, {evidence} evidence items, {records} other records, {files} files, {checkpoints} checkpoints
+Format:        {format}
+Contents:      {entries} ledger entries, {evidence} evidence items, {records} other records, {files} files, {checkpoints} checkpoints, {copies} readable copies
 
 This archive lets anyone check, without Attest, that the evidence and other
 records in it are exactly what Attest recorded, and that nothing was added,
@@ -54,6 +56,23 @@ It checks everything described below and names the first ledger entry that
 does not verify.
 
 
+Reading the evidence
+--------------------
+
+Open index.html in a browser, from the folder the archive was extracted to. It
+lists the evidence by criterion, then by control, with who added each item and
+when, whether it was still current when the bundle was written, its SHA-256,
+and a link to its file. It works offline and runs no script.
+
+The folder controls/ holds each evidence file again under every control it
+supports, with its own file name (made safe to extract, and numbered when
+names collide): controls/<control>/<file>. Evidence linked to no control is
+under unlinked/. These copies are for browsing; when a bundle's files are very
+large some copies are left out, and index.html then links to the file under
+blobs/. index.html is not verified, so trust what it says only once the bundle
+verifies; the copies are.
+
+
 What is in the archive
 ----------------------
 
@@ -71,6 +90,12 @@ ledger.jsonl      The organization's ledger, one entry per line, entry 1 first.
 checkpoints.json  Signed checkpoints: "the entry with this hash was entry N".
 blobs/sha256/ab/abcdef...
                   Every evidence file once, named by its SHA-256.
+controls/, unlinked/
+                  Readable copies. Each one's zip entry comment names the
+                  evidence item it copies ("evidence <id> <record_hash>");
+                  its bytes must be that item's file, its folder one of the
+                  item's controls.
+index.html        The evidence for people, as above (not verified).
 
 
 Checking by hand
@@ -80,7 +105,10 @@ Checking by hand
 
        find blobs -type f -exec sha256sum {} +
 
-   prints every name twice, once as the hash and once in the path.
+   prints every name twice, once as the hash and once in the path. Each
+   readable copy must hash to the "sha256" of an evidence item filed under
+   that control in index.json (the script below checks that it hashes to a
+   file of the bundle).
 
 2. Records. In index.json, the SHA-256 of each item's "record" is its
    "record_hash". The record is canonical JSON: keys sorted, no spaces, and
@@ -121,10 +149,18 @@ This Python 3 script does steps 1 to 4, except the signature itself, and
 writes each checkpoint's message and signature to checkpoint-N.msg and
 checkpoint-N.sig. Run it in the directory the archive was extracted to:
 
-    import base64, hashlib, json
+    import base64, hashlib, json, os
 
     def sha256(data):
         return hashlib.sha256(data).hexdigest()
+
+    def file_sha256(path):
+        h, size = hashlib.sha256(), 0
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+                size += len(chunk)
+        return h.hexdigest(), size
 
     def fields(tag, obj, names):
         out = tag.encode() + b"\n"
@@ -144,13 +180,14 @@ checkpoint-N.sig. Run it in the directory the archive was extracted to:
         data = json.dumps(rec, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
         assert sha256(data) == ev["record_hash"], "record of evidence " + ev["id"]
         path = "blobs/sha256/%s/%s" % (rec["sha256"][:2], rec["sha256"])
-        h, size = hashlib.sha256(), 0
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-                size += len(chunk)
-        assert h.hexdigest() == rec["sha256"] and size == rec["size"], "file " + path
+        assert file_sha256(path) == (rec["sha256"], rec["size"]), "file " + path
         records[ev["record_hash"]] = ev
+    files = {ev["sha256"] for ev in index["evidence"]}
+    for top in ("controls", "unlinked"):
+        for folder, _, names in os.walk(top):
+            for name in names:
+                path = os.path.join(folder, name)
+                assert file_sha256(path)[0] in files, "copy " + path
 
     hashes, prev, recorded = {}, "0" * 64, set()
     for n, line in enumerate(open("ledger.jsonl", encoding="utf-8"), 1):

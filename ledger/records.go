@@ -8,7 +8,7 @@ import (
 )
 
 // BundleRecord is a record of any type other than evidence in a bundle
-// (attest-bundle-v2): its type and id, as its ledger entry names them, and its
+// (from attest-bundle-v2): its type and id, as its ledger entry names them, and its
 // exact canonical bytes. A verifier that knows the type re-checks the record;
 // one that does not still checks that the bytes are the ones the entry
 // committed to, and the entry is a link of the chain like any other.

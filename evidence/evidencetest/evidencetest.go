@@ -6,10 +6,12 @@ package evidencetest
 import (
 	"crypto/ed25519"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
 )
@@ -22,7 +24,7 @@ var Actor = attest.Actor{Label: "ada@acme.test", Via: attest.ViaCLI}
 
 // NewService returns an evidence service on db that keeps blobs in a
 // directory of the test's own (fmt.Sprint(svc.Blobs) names it) and signs with
-// a fresh key.
+// a fresh key; criteria on its exports are titled from the built-in catalog.
 func NewService(tb testing.TB, db *store.DB) *evidence.Service {
 	tb.Helper()
 	blobs, err := blob.Open(tb.Context(), "", tb.TempDir())
@@ -34,8 +36,15 @@ func NewService(tb testing.TB, db *store.DB) *evidence.Service {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: MaxSize}
+	cat, err := loadCatalog()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: MaxSize, Catalog: cat}
 }
+
+// loadCatalog parses the built-in catalog once for every service built.
+var loadCatalog = sync.OnceValues(catalog.Load)
 
 // MustEvidence adds a file named title, whose content is title, to org's
 // evidence for the given controls, as Actor.
