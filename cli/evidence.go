@@ -378,7 +378,6 @@ func runCoverage(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	report.MarkOpen(evidence.DateOf(time.Now(), w.Loc))
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -51,16 +51,9 @@ type ControlCoverage struct {
 	Coverage
 }
 
-// MarkOpen marks, for every control, the uncovered periods still running on
-// today as open rather than gaps (Coverage.MarkOpen).
-func (r *ControlCoverageReport) MarkOpen(today Date) {
-	for i := range r.Controls {
-		r.Controls[i].MarkOpen(today)
-	}
-}
-
 // Report loads the organization's current controls and evidence and
 // matches them against the window. Not-applicable controls have nothing to show.
+// Periods still running at the store's clock are open, not gaps (Coverage.MarkOpen).
 func Report(ctx context.Context, q *store.Queries, orgID int64, w Window) (ControlCoverageReport, error) {
 	rep := ControlCoverageReport{From: w.From.String(), To: w.To.String(), TimeZone: w.Loc.String(), Controls: []ControlCoverage{}}
 	controls, err := q.Controls(ctx, orgID, store.ControlFilter{})
@@ -71,6 +64,7 @@ func Report(ctx context.Context, q *store.Queries, orgID int64, w Window) (Contr
 	if err != nil {
 		return rep, err
 	}
+	today := DateOf(q.Now(), w.Loc)
 	for _, c := range controls {
 		if c.Status == attest.StatusNotApplicable {
 			continue
@@ -80,6 +74,7 @@ func Report(ctx context.Context, q *store.Queries, orgID int64, w Window) (Contr
 			items = append(items, Covering{CollectedAt: t.CollectedAt, PeriodStart: t.PeriodStart, PeriodEnd: t.PeriodEnd})
 		}
 		cc := ControlCoverage{ID: c.ID, Ref: c.Ref, Name: c.Name, Coverage: Cover(w, c.Frequency, items)}
+		cc.MarkOpen(today)
 		if !cc.PerEvent {
 			rep.Instances += len(cc.Instances)
 			rep.Covered += cc.Covered

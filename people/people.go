@@ -64,32 +64,6 @@ func (s *Service) Add(ctx context.Context, p attest.Principal, in attest.Person)
 	return s.DB.Person(ctx, p.OrgID, in.ID)
 }
 
-// Update saves a person's fields. Where the record came from stays as it
-// was: editing a synced person by hand does not make them manual.
-func (s *Service) Update(ctx context.Context, p attest.Principal, in attest.Person) (attest.Person, error) {
-	if err := require(p, attest.ActEdit); err != nil {
-		return in, err
-	}
-	err := s.DB.Update(ctx, func(tx *store.Queries) error {
-		before, err := tx.Person(ctx, p.OrgID, in.ID)
-		if err != nil {
-			return err
-		}
-		in.OrgID, in.Source, in.CreatedAt = p.OrgID, before.Source, before.CreatedAt
-		if in.ExternalID == "" {
-			in.ExternalID = before.ExternalID
-		}
-		if err := tx.UpdatePerson(ctx, &in); err != nil {
-			return err
-		}
-		return tx.Log(ctx, p.Record("person.updated", "person", strconv.FormatInt(in.ID, 10), "Updated "+in.Name+": "+changes(before, in)))
-	})
-	if err != nil {
-		return in, err
-	}
-	return s.DB.Person(ctx, p.OrgID, in.ID)
-}
-
 // changes names the fields that differ, for the activity log.
 func changes(a, b attest.Person) string {
 	var out []string

@@ -80,13 +80,12 @@ func TestPeopleByHand(t *testing.T) {
 			t.Errorf("search by department: %+v, %v", list, err)
 		}
 
-		erin.EndDate, erin.ManagerID = "2026-11-30", 0
-		got, err := w.svc.Update(ctx, w.admin, erin)
+		end, noManager := "2026-11-30", int64(0)
+		got, err := w.svc.Change(ctx, w.admin, erin.ID, people.Change{EndDate: &end, ManagerID: &noManager})
 		if err != nil || got.EndDate != "2026-11-30" || got.ManagerID != 0 || got.State("2026-12-01") != attest.PersonLeft {
 			t.Fatalf("update: %+v, %v", got, err)
 		}
-		got.ManagerID = got.ID
-		if _, err := w.svc.Update(ctx, w.admin, got); attest.ErrorField(err) != "manager" {
+		if _, err := w.svc.Change(ctx, w.admin, got.ID, people.Change{ManagerID: &got.ID}); attest.ErrorField(err) != "manager" {
 			t.Errorf("own manager: %v", err)
 		}
 		acts, err := db.Activity(ctx, w.org.ID, attest.ActivityFilter{})

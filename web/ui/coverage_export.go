@@ -22,7 +22,6 @@ func (h *Handler) exportCoverage(w http.ResponseWriter, r *http.Request, c *web.
 	if err != nil {
 		return err
 	}
-	rep.MarkOpen(evidence.DateOf(h.Now(), win.Loc))
 	hm := evidence.MakeHeatmap(rep, win, q.Get("gaps") == "1")
 	h.attachment(w, c, "coverage-"+win.From.String()+"-"+win.To.String(), "csv")
 	cw := csv.NewWriter(w)

@@ -58,7 +58,6 @@ func (h *Handler) coveragePage(w http.ResponseWriter, r *http.Request, c *web.Ct
 	if v.Report, err = evidence.Report(r.Context(), &h.DB.Queries, c.Org.ID, win); err != nil {
 		return err
 	}
-	v.Report.MarkOpen(evidence.DateOf(h.Now(), win.Loc))
 	v.Window, v.Heatmap = win, evidence.MakeHeatmap(v.Report, win, v.GapsOnly)
 	v.Heatmap.Rows, v.Pager = web.Paginate(v.Heatmap.Rows, q, web.PageSize)
 	exp := url.Values{"from": {win.From.String()}, "to": {win.To.String()}, "tz": {win.Loc.String()}}

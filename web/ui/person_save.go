@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -15,7 +16,10 @@ func (h *Handler) savePerson(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 	}
 	before := p
 	f := personFromForm(r, &p)
-	p, err = h.People.Update(r.Context(), c.P, p)
+	// The form holds every field, so the change sets each of them.
+	p, err = h.People.Change(r.Context(), c.P, p.ID, people.Change{Name: &p.Name, Email: &p.Email, Title: &p.Title,
+		Department: &p.Department, EmploymentType: &p.EmploymentType, StartDate: &p.StartDate, EndDate: &p.EndDate,
+		ManagerID: &p.ManagerID})
 	if web.UserError(err) {
 		f.Fail(err)
 		return h.renderPerson(w, r, c, http.StatusUnprocessableEntity, before, personView{}, f)
