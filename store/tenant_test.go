@@ -34,6 +34,9 @@ type tenant struct {
 	result        attest.TestResult
 	exc           attest.TestException
 	person        attest.Person // work email shared@people.test in both
+	policy        attest.Policy // key "shared" in both, with one published version
+	version       attest.PolicyVersion
+	acceptance    attest.Acceptance
 }
 
 // buildMonitoring gives the tenant a collection with one failing result of
@@ -102,7 +105,25 @@ func buildTenant(t *testing.T, db *store.DB, svc *evidence.Service, slug string)
 	w.conn = storetest.MustConnection(t, db, w.org, "github")
 	buildMonitoring(t, db, &w)
 	w.person = storetest.MustPerson(t, db, w.org, "Person of "+slug, "shared@people.test")
+	buildPolicy(t, db, &w)
 	return w
+}
+
+// buildPolicy gives the tenant a published policy under the key both
+// organizations share, its person's acceptance of it, and a placeholder value.
+func buildPolicy(t *testing.T, db *store.DB, w *tenant) {
+	t.Helper()
+	ctx := t.Context()
+	w.policy = attest.Policy{OrgID: w.org.ID, Key: "shared", Title: "Policy of " + w.org.Slug, Audience: attest.Audience{Everyone: true}}
+	must(t, db.CreatePolicy(ctx, &w.policy))
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	w.version = attest.PolicyVersion{PolicyID: w.policy.ID, Label: "1.0", State: attest.VersionPublished, Body: "text of " + w.org.Slug,
+		Content: "text of " + w.org.Slug, Hash: strings.Repeat("a", 64), AuthorID: w.admin.ID, Quorum: 1, ApprovedAt: &at, PublishedAt: &at}
+	must(t, db.AddPolicyVersion(ctx, w.org.ID, &w.version))
+	w.acceptance = attest.Acceptance{UID: "acc_" + w.org.Slug, PolicyID: w.policy.ID, VersionID: w.version.ID, PersonID: w.person.ID,
+		Hash: w.version.Hash, Address: "192.0.2.1", UserAgent: "test"}
+	must(t, db.AddAcceptance(ctx, w.org.ID, &w.acceptance))
+	must(t, db.SetPolicySetting(ctx, w.org.ID, "company_name", "Company "+w.org.Slug))
 }
 
 func must(t *testing.T, err error) {
@@ -581,6 +602,80 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's result after a's update: %+v, %v", got, err)
 		}
 	}},
+	{"Policies", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Policies(ctx, a.org.ID)
+		presence(t, "policies", list, err, func(p attest.Policy) bool { return p.ID == a.policy.ID },
+			func(p attest.Policy) bool { return p.ID == b.policy.ID })
+		for _, p := range list {
+			if p.Latest == nil || p.Latest.ID != a.version.ID {
+				t.Errorf("a's policy lists version %+v, want a's", p.Latest)
+			}
+		}
+	}},
+	{"Policy", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "policy", func() error { _, err := db.Policy(ctx, a.org.ID, b.policy.ID); return err }())
+	}},
+	{"PolicyByKey", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		got, err := db.PolicyByKey(ctx, a.org.ID, "shared")
+		if err != nil || got.ID != a.policy.ID || got.Published == nil || got.Published.ID != a.version.ID {
+			t.Errorf("a's policy by the shared key: %+v, %v", got, err)
+		}
+	}},
+	{"UpdatePolicy", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		p := b.policy
+		p.OrgID, p.Title = a.org.ID, "overwritten by a"
+		wantNotFound(t, "policy (update)", db.UpdatePolicy(ctx, &p))
+		if got, err := db.Policy(ctx, b.org.ID, b.policy.ID); err != nil || got.Title != b.policy.Title {
+			t.Errorf("b's policy after a's update: %+v, %v", got, err)
+		}
+	}},
+	{"PolicyVersions", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.PolicyVersions(ctx, a.org.ID, b.policy.ID)
+		if err != nil || len(list) != 0 {
+			t.Errorf("b's policy versions through a: %+v, %v", list, err)
+		}
+	}},
+	{"PolicyVersion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "policy version", func() error { _, err := db.PolicyVersion(ctx, a.org.ID, b.version.ID); return err }())
+	}},
+	{"AddPolicyVersion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		v := attest.PolicyVersion{PolicyID: b.policy.ID, Label: "2.0", State: attest.VersionDraft, Body: "a's text", AuthorID: a.admin.ID, Quorum: 1}
+		if err := db.AddPolicyVersion(ctx, a.org.ID, &v); attest.ErrorCode(err) != attest.ENOTFOUND {
+			t.Errorf("a added a version to b's policy: %+v", v)
+		}
+	}},
+	{"UpdatePolicyVersion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		v := b.version
+		v.State = attest.VersionRetired
+		wantNotFound(t, "policy version (update)", db.UpdatePolicyVersion(ctx, a.org.ID, &v))
+	}},
+	{"Acceptances", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Acceptances(ctx, a.org.ID, store.AcceptanceFilter{})
+		presence(t, "acceptances", list, err, func(x attest.Acceptance) bool { return x.ID == a.acceptance.ID },
+			func(x attest.Acceptance) bool { return x.ID == b.acceptance.ID })
+		list, err = db.Acceptances(ctx, a.org.ID, store.AcceptanceFilter{PersonID: b.person.ID})
+		if err != nil || len(list) != 0 {
+			t.Errorf("b's person's acceptances through a: %+v, %v", list, err)
+		}
+	}},
+	{"AddAcceptance", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		x := attest.Acceptance{UID: "acc_cross", PolicyID: b.policy.ID, VersionID: b.version.ID, PersonID: b.person.ID, Hash: b.version.Hash}
+		if err := db.AddAcceptance(ctx, a.org.ID, &x); attest.ErrorCode(err) != attest.ENOTFOUND {
+			t.Errorf("a recorded an acceptance of b's policy by b's person")
+		}
+	}},
+	{"PolicySettings", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		got, err := db.PolicySettings(ctx, a.org.ID)
+		if err != nil || got["company_name"] != "Company "+a.org.Slug {
+			t.Errorf("a's policy settings: %v, %v", got, err)
+		}
+	}},
+	{"SetPolicySetting", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.SetPolicySetting(ctx, a.org.ID, "company_name", ""))
+		if got, err := db.PolicySettings(ctx, b.org.ID); err != nil || got["company_name"] != "Company "+b.org.Slug {
+			t.Errorf("b's settings after a cleared its own: %v, %v", got, err)
+		}
+	}},
 	{"People", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		// A person whose email is a member of b only has no account in a.
 		p := attest.Person{OrgID: a.org.ID, Name: "b's member", Email: b.member.Email, StartDate: "2025-01-01"}
@@ -707,6 +802,7 @@ var notTenantScoped = map[string]string{
 	"InsertResult":           "creates a record of the organization it names",
 	"AddResultChange":        "appends to the organization it names",
 	"AddResultChanges":       "appends to the organization it names",
+	"CreatePolicy":           "creates a record of the organization it names; its owner is a user, checked by the service against the members",
 	"CreatePerson":           "creates a record of the organization it names; its manager is checked against it (UpdatePerson's case)",
 	"AddTestRun":             "appends to the organization it names",
 	"AddException":           "creates a record of the organization it names",
