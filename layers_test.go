@@ -36,6 +36,7 @@ var layers = map[string]int{
 	"programme":                   6,
 	"account":                     6,
 	"people":                      6, // workforce records and their CSV import
+	"policy":                      5, // policy lifecycle: drafts, approvals, publication, acceptance
 	"evidence/evidencetest":       7,
 	"demo":                        7,
 	"jobs":                        7, // the only package importing River

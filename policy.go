@@ -285,3 +285,71 @@ func ValidatePolicy(p *Policy) error {
 
 // MaxPolicyBody bounds a policy's Markdown.
 const MaxPolicyBody = 256 << 10
+
+// Acknowledge derives, for one policy, who must accept its published version
+// and whether they have: a person in the audience who works here on day today
+// must have accepted the published version or an earlier one back to the
+// newest material version (a minor change asks nobody again). The due date
+// runs graceDays from when that material version was first published, or
+// from the person's start date if later. A policy that is retired or has no
+// published version asks nobody.
+func Acknowledge(pol Policy, versions []PolicyVersion, people []Person, accepted []Acceptance, today string, graceDays int) []AckRow {
+	var pub *PolicyVersion
+	for i := range versions {
+		if versions[i].State == VersionPublished {
+			pub = &versions[i]
+		}
+	}
+	if pol.Retired || pub == nil {
+		return nil
+	}
+	// The newest material version up to the published one.
+	base := 1
+	byNumber := map[int]PolicyVersion{}
+	for _, v := range versions {
+		byNumber[v.Number] = v
+		if v.Number <= pub.Number && v.Material && v.Number > base {
+			base = v.Number
+		}
+	}
+	since := *pub.PublishedAt
+	for n := base; n <= pub.Number; n++ {
+		if v, ok := byNumber[n]; ok && v.PublishedAt != nil && v.PublishedAt.Before(since) {
+			since = *v.PublishedAt
+		}
+	}
+	number := map[int64]int{}
+	for _, v := range versions {
+		number[v.ID] = v.Number
+	}
+	best := map[int64]Acceptance{} // person → newest acceptance that counts
+	for _, a := range accepted {
+		n, ok := number[a.VersionID]
+		if !ok || n < base || n > pub.Number {
+			continue
+		}
+		if b, seen := best[a.PersonID]; !seen || number[b.VersionID] < n {
+			best[a.PersonID] = a
+		}
+	}
+	var out []AckRow
+	for _, p := range people {
+		if p.State(today) != PersonActive || !pol.Audience.Includes(p) {
+			continue
+		}
+		row := AckRow{PolicyID: pol.ID, PolicyKey: pol.Key, PolicyTitle: pol.Title, VersionLabel: pub.Label, PersonID: p.ID,
+			PersonName: p.Name, PersonEmail: p.Email, Department: p.Department, ManagerID: p.ManagerID,
+			Due: AcceptanceDue(since, p.StartDate, graceDays)}
+		switch a, ok := best[p.ID]; {
+		case ok:
+			at := a.At
+			row.State, row.AcceptedAt, row.Accepted = AckAccepted, &at, a.VersionLabel
+		case today > row.Due:
+			row.State = AckOverdue
+		default:
+			row.State = AckPending
+		}
+		out = append(out, row)
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"crypto/ed25519"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -17,6 +18,8 @@ import (
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/people"
+	"github.com/attest-hq/attest/policy"
+	"github.com/attest-hq/attest/policy/templates"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
@@ -56,6 +59,8 @@ type Services struct {
 	Monitor *monitor.Service
 	// People keeps the workforce records.
 	People *people.Service
+	// Policies runs policies from draft to acceptance.
+	Policies *policy.Service
 
 	settings Settings
 }
@@ -96,6 +101,11 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Secrets:  set.Secrets,
 		settings: set,
 	}
+	tpls, err := templates.Load(cat)
+	if err != nil {
+		panic(fmt.Sprintf("app: the shipped policy templates do not load: %v", err)) // a build defect, caught by tests
+	}
+	s.Policies = &policy.Service{DB: db, Ledger: ledger, Templates: tpls}
 	s.Connections = &connection.Service{DB: db, Box: set.Secrets, Registry: set.Connectors, Now: set.Now, Log: set.Log}
 	var types []string
 	for _, spec := range set.Connectors.Specs() {
@@ -113,6 +123,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
+		Policies: s.Policies,
 	}
 }
 

@@ -91,9 +91,11 @@
 //	snapshot      what one collection of a connection saw (RecordTypeSnapshot)
 //	test_version  one version of an automated test (RecordTypeTestVersion)
 //	exception     a test exception's request, approval or revocation (RecordTypeException)
+//	policy_version    an approved policy version's text (RecordTypePolicyVersion)
+//	policy_approval   an approver's decision on a policy version (RecordTypePolicyApproval)
+//	policy_acceptance a person's acceptance of a published policy version (RecordTypePolicyAcceptance)
 //
-// Policy approvals and acceptances will be added here, each with its record
-// specified key by key, version by version. A record is always one JSON object in canonical JSON; from version
+// Each record type is specified key by key below, version by version. A record is always one JSON object in canonical JSON; from version
 // 2 of a type on it carries "version" (an integer), and a record without
 // "version" is version 1. A type's record never changes once a version is
 // published: a new field makes a new version, and old records keep verifying
@@ -181,6 +183,27 @@
 // resource_key, reason, requested_by, approved_by (labels, "" when not yet),
 // expires_at, at (when the event happened). Each event is a new record of the
 // same uid.
+//
+// # Policy records
+//
+// A policy_version record (version 1) is appended when a version reaches its
+// approvers' quorum. It has: type "policy_version", org, id ("pv_" and 20 hex
+// digits, the entry's record_id), policy (the policy's key), title, version
+// (its label, such as "2.0"), material (true when people must accept it
+// again), hash (the hex SHA-256 of content), content (the Markdown people
+// read, placeholders filled), author (a label), approvers (an array of labels
+// of those who approved), quorum, approved_at.
+//
+// A policy_approval record (version 1) has: type "policy_approval", org, uid
+// (the entry's record_id), policy, version, hash (the content hash decided
+// on), approver (a label), decision ("approve" or "reject"), comment, evidence
+// (the uid of evidence the decision rests on, such as board minutes, or ""),
+// at.
+//
+// A policy_acceptance record (version 1) has: type "policy_acceptance", org,
+// uid (the entry's record_id), policy, version, hash (the content hash
+// accepted), person (name), person_email, by (the label of who recorded it),
+// at, address, user_agent.
 //
 // # Checkpoints (attest-checkpoint-v1)
 //

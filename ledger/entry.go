@@ -22,6 +22,10 @@ const (
 	RecordTypeSnapshot    = "snapshot"
 	RecordTypeTestVersion = "test_version"
 	RecordTypeException   = "exception"
+
+	RecordTypePolicyVersion    = "policy_version"
+	RecordTypePolicyApproval   = "policy_approval"
+	RecordTypePolicyAcceptance = "policy_acceptance"
 )
 
 // entryTag opens every entry's canonical bytes. A new layout gets a new tag, so a

@@ -15,6 +15,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
 )
@@ -109,9 +110,15 @@ func Assess(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID i
 	if err != nil {
 		return Assessment{}, err
 	}
+	today := attest.Today(q.Now())
+	policies, err := policy.LoadStatus(ctx, q, orgID, today, 0)
+	if err != nil {
+		return Assessment{}, err
+	}
 	cats, _ := fw.InScope(scope.Categories)
 	in := Input(fw, scope.Categories, controls, ev, q.Now())
 	WithTests(&in, controls, tests)
+	WithPolicies(&in, controls, policies, today)
 	return Assessment{Result: readiness.Assess(in), Framework: fw, Scope: scope, Categories: cats}, nil
 }
 
@@ -137,5 +144,57 @@ func WithTests(in *readiness.Input, controls []attest.Control, counts map[string
 		in.Controls[i].FailingTests = n.Failing
 		in.Controls[i].PassingTests = n.Passing + n.Excepted
 		in.Controls[i].UnverifiedTests = n.Unverifiable + n.Errors
+	}
+}
+
+// WithPolicies adds the organization's published policies to the readiness
+// input: a policy supports the controls it names (library control IDs, or
+// the organization's own refs); a current one counts as evidence of their
+// design, one past its review date and people past their due date to accept
+// one are gaps.
+func WithPolicies(in *readiness.Input, controls []attest.Control, st policy.Status, today string) {
+	byKey := map[string][]int{} // library ID or ref → indexes into in.Controls
+	index := map[int64]int{}
+	for i, c := range in.Controls {
+		index[c.ID] = i
+	}
+	for _, c := range controls {
+		i, ok := index[c.ID]
+		if !ok {
+			continue
+		}
+		byKey[c.Ref] = append(byKey[c.Ref], i)
+		if c.LibraryID != "" && c.LibraryID != c.Ref {
+			byKey[c.LibraryID] = append(byKey[c.LibraryID], i)
+		}
+	}
+	for _, pol := range st.Policies {
+		if pol.Retired || pol.Published == nil {
+			continue
+		}
+		var overdue []string
+		for _, r := range st.Rows[pol.ID] {
+			if r.State == attest.AckOverdue {
+				overdue = append(overdue, fmt.Sprintf("%s (%s)", r.PersonName, pol.Title))
+			}
+		}
+		reviewDue := pol.Published.ReviewBy != "" && pol.Published.ReviewBy < today
+		seen := map[int]bool{}
+		for _, key := range pol.Controls {
+			for _, i := range byKey[key] {
+				if seen[i] {
+					continue
+				}
+				seen[i] = true
+				c := &in.Controls[i]
+				switch {
+				case reviewDue:
+					c.ReviewOverdue = append(c.ReviewOverdue, pol.Title)
+				default:
+					c.CurrentPolicies++
+				}
+				c.Unaccepted = append(c.Unaccepted, overdue...)
+			}
+		}
 	}
 }

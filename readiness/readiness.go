@@ -8,6 +8,7 @@ package readiness
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/attest-hq/attest"
 )
@@ -64,6 +65,13 @@ type Control struct {
 	// (collection or evaluation errors). They are never failures: they are a
 	// gap to close, named so the lead knows what to grant or check by hand.
 	UnverifiedTests int
+	// Policies: published policies that support the control. Current ones
+	// count as evidence of its design; one whose review date has passed
+	// (named in ReviewOverdue) and people past their due date to accept one
+	// (named in Unaccepted, "person (policy)") keep it from ready.
+	CurrentPolicies int
+	ReviewOverdue   []string
+	Unaccepted      []string
 }
 
 // Requirement is one requirement in scope.
@@ -96,6 +104,8 @@ const (
 	GapFailingTests  = "failing_tests"
 	GapUnverified    = "unverified_tests"
 	GapNoOwner       = "no_owner"
+	GapPolicyReview  = "policy_review"
+	GapAcceptance    = "policy_acceptance"
 )
 
 // ControlResult is the derived state of one control.
@@ -170,7 +180,14 @@ func ControlState(c Control) ControlResult {
 		case c.FailingTests > 0:
 			r.State = StateImplementedNoEvidence
 			r.Gaps = append(r.Gaps, Gap{GapFailingTests, fmt.Sprintf("%s: %d automated test result(s) failing", c.Ref, c.FailingTests)})
-		case c.FreshEvidence > 0 || c.PassingTests > 0:
+		case len(c.Unaccepted) > 0:
+			r.State = StateImplementedNoEvidence
+			r.Gaps = append(r.Gaps, Gap{GapAcceptance, fmt.Sprintf("%s: %d %s not accepted its policies by the due date: %s",
+				c.Ref, len(c.Unaccepted), plural(len(c.Unaccepted), "person has", "people have"), names(c.Unaccepted))})
+		case len(c.ReviewOverdue) > 0:
+			r.State = StateImplementedNoEvidence
+			r.Gaps = append(r.Gaps, Gap{GapPolicyReview, fmt.Sprintf("%s: the review date has passed for %s", c.Ref, names(c.ReviewOverdue))})
+		case c.FreshEvidence > 0 || c.PassingTests > 0 || c.CurrentPolicies > 0:
 			r.State = StateReady
 			if c.UnverifiedTests > 0 {
 				r.Gaps = append(r.Gaps, Gap{GapUnverified, fmt.Sprintf("%s: %d automated test result(s) cannot be verified from the source; check them by hand or grant access", c.Ref, c.UnverifiedTests)})
@@ -362,6 +379,10 @@ func actionMessage(c ControlResult) string {
 		return fmt.Sprintf("Fix the failing automated tests of %s %s", c.Ref, c.Name)
 	case GapUnverified:
 		return fmt.Sprintf("Add evidence for %s %s, or grant the access its tests need", c.Ref, c.Name)
+	case GapAcceptance:
+		return fmt.Sprintf("Chase the people overdue to accept the policies of %s %s", c.Ref, c.Name)
+	case GapPolicyReview:
+		return fmt.Sprintf("Review and re-approve the policies of %s %s", c.Ref, c.Name)
 	}
 	return fmt.Sprintf("Implement %s %s and add evidence", c.Ref, c.Name)
 }
@@ -378,4 +399,19 @@ func anyImplemented(cs []ControlResult) bool {
 		}
 	}
 	return false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// names lists up to three names and how many more.
+func names(ns []string) string {
+	if len(ns) <= 3 {
+		return strings.Join(ns, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ns[:3], ", "), len(ns)-3)
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/people"
+	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 )
@@ -60,6 +61,8 @@ type Services struct {
 	Jobs Jobs
 	// People keeps the workforce records.
 	People *people.Service
+	// Policies runs policies from draft to acceptance.
+	Policies *policy.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

@@ -111,3 +111,53 @@ func HTML(markdown string) (string, error) {
 	}
 	return policy.Sanitize(buf.String()), nil
 }
+
+// Fill replaces the placeholders of an organization's own policy text with
+// values. Unlike a shipped template, the text declares nothing: every
+// placeholder must have a value, and one without (or anything else between
+// double braces) is an error naming its line (counted from 1). Values are
+// escaped as in Render: a value is text, never Markdown structure.
+func Fill(body string, values map[string]string) (string, error) {
+	var errs []string
+	for i, l := range strings.Split(body, "\n") {
+		for _, m := range placeholderRE.FindAllStringSubmatch(l, -1) {
+			name := m[1]
+			val, ok := values[name]
+			switch {
+			case !nameRE.MatchString(name):
+				errs = append(errs, fmt.Sprintf("line %d: %q is not a placeholder: write {{name}} with a lower-case name", i+1, m[0]))
+			case !ok:
+				errs = append(errs, fmt.Sprintf("line %d: unknown variable %q: set it in the policy settings or remove it", i+1, name))
+			case strings.TrimSpace(val) == "":
+				errs = append(errs, fmt.Sprintf("line %d: variable %q has no value", i+1, name))
+			case strings.ContainsAny(val, "\r\n"):
+				errs = append(errs, fmt.Sprintf("line %d: variable %q: a value is one line", i+1, name))
+			}
+			if len(errs) >= 20 {
+				break
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return "", fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return placeholderRE.ReplaceAllStringFunc(body, func(m string) string {
+		return escapeMarkdown(values[m[2:len(m)-2]])
+	}), nil
+}
+
+// Defaults returns the default value of every shared variable and of the
+// variables the given templates declare, for an organization that has set
+// none yet. A variable declared by several templates with different defaults
+// takes the first.
+func Defaults(ts []Template) map[string]string {
+	out := map[string]string{}
+	for _, t := range ts {
+		for _, v := range t.Variables {
+			if _, ok := out[v.Name]; !ok {
+				out[v.Name] = v.Default
+			}
+		}
+	}
+	return out
+}

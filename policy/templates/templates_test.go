@@ -237,3 +237,21 @@ func TestBrokenTemplatesAreErrorsNamingTheProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestFill(t *testing.T) {
+	values := map[string]string{"company_name": "Acme *Corp*", "empty": " "}
+	got, err := templates.Fill("# {{company_name}}\n\nKeep it.", values)
+	if err != nil || got != "# Acme \\*Corp\\*\n\nKeep it." {
+		t.Fatalf("Fill = %q, %v", got, err)
+	}
+	for body, want := range map[string]string{
+		"ok\n\nsee {{nobody}}":     "line 3: unknown variable \"nobody\"",
+		"{{Bad Name}}":             "line 1: \"{{Bad Name}}\" is not a placeholder",
+		"a\n{{empty}}":             "line 2: variable \"empty\" has no value",
+		"x {{company_name}} {{y}}": "line 1: unknown variable \"y\"",
+	} {
+		if _, err := templates.Fill(body, values); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Fill(%q) = %v, want %q", body, err, want)
+		}
+	}
+}

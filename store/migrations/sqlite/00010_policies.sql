@@ -74,7 +74,9 @@ CREATE TABLE policy_settings (
 
 -- +goose StatementBegin
 CREATE TRIGGER policy_versions_approved_fixed BEFORE UPDATE OF number, body, content, hash, author_id, approvers, quorum, material ON policy_versions
-WHEN OLD.approved_at IS NOT NULL
+WHEN OLD.approved_at IS NOT NULL AND (NEW.number IS NOT OLD.number OR NEW.body IS NOT OLD.body OR NEW.content IS NOT OLD.content
+    OR NEW.hash IS NOT OLD.hash OR NEW.author_id IS NOT OLD.author_id OR NEW.approvers IS NOT OLD.approvers
+    OR NEW.quorum IS NOT OLD.quorum OR NEW.material IS NOT OLD.material)
 BEGIN
     SELECT RAISE(ABORT, 'an approved policy version does not change');
 END;
