@@ -74,6 +74,13 @@ func commands() []command {
 		{"people add", "Record a person: --org SLUG --name NAME --email EMAIL --start-date DATE [--title T] [--department D] [--manager EMAIL] …", runPeopleAdd},
 		{"policy templates", "List the policy templates with the controls and criteria each supports: [--json]", runPolicyTemplates},
 		{"policy render", "Print a policy template filled in: --template ID [--set KEY=VALUE…] [--format markdown|html]", runPolicyRender},
+		{"policy list", "List an organization's policies with their newest and published versions: --org SLUG [--json]", runPolicyList},
+		{"policy adopt", "Adopt a policy template as a draft: --org SLUG --template ID [--key KEY]", runPolicyAdopt},
+		{"policy show", "Show a policy and its versions: --org SLUG [--json] KEY", runPolicyShow},
+		{"policy submit", "Send a policy's draft for approval: --org SLUG --approver EMAIL… [--quorum N] KEY", runPolicySubmit},
+		{"policy approve", "Record a named approver's decision: --org SLUG --as EMAIL [--reject] [--comment TEXT] [--evidence ev_…] KEY", runPolicyApprove},
+		{"policy publish", "Publish a policy's approved version: --org SLUG KEY", runPolicyPublish},
+		{"policy acknowledgements", "Who must accept which policy, and who is overdue: --org SLUG [--overdue] [--json]; --overdue exits 1 when any are", runPolicyAcknowledgements},
 		{"secrets rotate", "Make a new secret key current and re-seal every stored credential with it", runSecretsRotate},
 		{"gc", "Remove evidence blobs that no evidence refers to and older than a day: attest gc [--dry-run] [--older-than DURATION]", runGC},
 		{"help", "List commands, flags and environment variables", nil},
@@ -135,8 +142,8 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
-	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "worker", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke", "people import", "people list", "people add"}},
-	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "worker", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke", "people import", "people list", "people add"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "worker", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke", "people import", "people list", "people add", "policy list", "policy adopt", "policy show", "policy submit", "policy approve", "policy publish", "policy acknowledgements"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "worker", "migrate", "org create", "user create", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke", "people import", "people list", "people add", "policy list", "policy adopt", "policy show", "policy submit", "policy approve", "policy publish", "policy acknowledgements"}},
 	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "worker", "verify", "evidence add", "evidence export", "gc", "monitor run", "test replay", "exception request", "exception approve", "exception revoke"}},
 	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "worker", "verify", "key show", "evidence add", "evidence export", "gc", "monitor run", "test replay", "exception request", "exception approve", "exception revoke"}},
 	{"secret-key-file", "ATTEST_SECRET_KEY_FILE", "", "the keys sealing connection credentials, used when ATTEST_SECRET_KEY is not set; serve creates it on first start; default keys/secrets-aes256.key in the data directory", []string{"serve", "worker", "connection add", "connection check", "connection webhook", "secrets rotate", "monitor run"}},
@@ -370,6 +377,13 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "  people list --org SLUG [--json]\n")
 	fmt.Fprintf(w, "  people add --org SLUG --name NAME --email EMAIL --start-date DATE [--title T] [--department D] [--manager EMAIL]\n")
 	fmt.Fprintf(w, "      [--employment-type employee|contractor|intern] [--end-date DATE]\n")
+	fmt.Fprintf(w, "  policy list --org SLUG [--json]\n")
+	fmt.Fprintf(w, "  policy adopt --org SLUG --template ID [--key KEY]\n")
+	fmt.Fprintf(w, "  policy show --org SLUG [--json] KEY\n")
+	fmt.Fprintf(w, "  policy submit --org SLUG --approver EMAIL… [--quorum N] KEY\n")
+	fmt.Fprintf(w, "  policy approve --org SLUG --as EMAIL [--reject] [--comment TEXT] [--evidence ev_…] KEY\n")
+	fmt.Fprintf(w, "  policy publish --org SLUG KEY\n")
+	fmt.Fprintf(w, "  policy acknowledgements --org SLUG [--overdue] [--json]   --overdue exits 1 when anyone is overdue\n")
 	fmt.Fprintf(w, "  secrets rotate                           the keys come from ATTEST_SECRET_KEY (current first) or the key file\n")
 	fmt.Fprintf(w, "  gc [--dry-run] [--older-than DURATION]  remove evidence blobs no evidence refers to (default: older than 24h)\n")
 	fmt.Fprintf(w, "\nQuick start: attest serve --demo\n")

@@ -15,6 +15,7 @@ import (
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -31,6 +32,8 @@ type Options struct {
 	// and an exception; nil seeds no monitoring.
 	Connections *connection.Service
 	Monitor     *monitor.Service
+	// Policies seeds the policies and their history; nil seeds none.
+	Policies *policy.Service
 }
 
 // Login is a demo account's credentials, printed for the newcomer.
@@ -153,6 +156,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedMonitoring(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo monitoring: %w", err)
+	}
+	if err := seedPolicies(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo policies: %w", err)
 	}
 	return logins, nil
 }

@@ -685,3 +685,29 @@ func StateLabel(state string) string {
 	}
 	return state
 }
+
+// MemberIDs resolves members' emails to their user IDs, for naming owners and
+// approvers by email (API, CLI); an email that is not a member's is an error
+// naming field.
+func (s *Service) MemberIDs(ctx context.Context, p attest.Principal, field string, emails []string) ([]int64, error) {
+	if err := require(p, attest.ActRead); err != nil {
+		return nil, err
+	}
+	members, err := s.DB.Members(ctx, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	byEmail := map[string]int64{}
+	for _, m := range members {
+		byEmail[m.User.Email] = m.User.ID
+	}
+	var out []int64
+	for _, e := range emails {
+		id, ok := byEmail[attest.NormalizeEmail(e)]
+		if !ok {
+			return nil, attest.Invalid(field, "%s is not a member of the organization", e)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}

@@ -24,6 +24,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 	for _, area := range [][]web.Route{
 		h.metaRoutes(), h.orgRoutes(), h.controlRoutes(), h.taskRoutes(), h.evidenceRoutes(), h.monitoringRoutes(), h.connectionRoutes(),
 		h.peopleRoutes(),
+		h.policyRoutes(),
 	} {
 		routes = append(routes, area...)
 	}

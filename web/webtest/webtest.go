@@ -30,6 +30,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 	"github.com/attest-hq/attest/web"
@@ -66,6 +67,7 @@ type Env struct {
 	Connections *connection.Service
 	Monitor     *monitor.Service
 	Jobs        *jobs.Jobs // never started: jobs stay queued unless a test runs them
+	Policies    *policy.Service
 	Srv         *web.Server
 	TS          *httptest.Server
 	Clock       *Clock
@@ -228,7 +230,7 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &Env{T: t, DB: db, Evidence: svc, Connections: services.Connections, Monitor: services.Monitor, Jobs: services.Jobs,
-		Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
+		Policies: services.Policies, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
 }
 
 // monitorRunner runs a queued collection with the monitoring service.

@@ -1,0 +1,307 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/policy"
+)
+
+// policyCmd is what every policy command that names one policy shares: the
+// organization, the policy's key and the opened services.
+type policyCmd struct {
+	s   *app.Services
+	org attest.Organization
+	p   attest.Principal
+}
+
+// openPolicy parses the flags, requires --org and one KEY argument (when
+// wantKey), and opens the organization.
+func openPolicy(e *env, f *flags, orgSlug *string, args []string, wantKey bool) (policyCmd, string, error) {
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return policyCmd{}, "", err
+	}
+	switch {
+	case wantKey && len(rest) != 1:
+		return policyCmd{}, "", usagef("want exactly one policy KEY argument, got %d", len(rest))
+	case !wantKey && len(rest) > 0:
+		return policyCmd{}, "", usagef("unexpected argument %q", rest[0])
+	case *orgSlug == "":
+		return policyCmd{}, "", usagef("--org is required")
+	}
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
+	if err != nil {
+		return policyCmd{}, "", err
+	}
+	key := ""
+	if wantKey {
+		key = rest[0]
+	}
+	return policyCmd{s: s, org: org, p: cliPrincipal(org.ID)}, key, nil
+}
+
+// asMember acts as the member with the given email: approvals are decided by
+// named people, so the CLI names whose decision it records.
+func (c policyCmd) asMember(ctx context.Context, email string) (attest.Principal, error) {
+	u, err := c.s.DB.UserByEmail(ctx, attest.NormalizeEmail(email))
+	if err != nil {
+		return attest.Principal{}, usagef("--as: no user %s", email)
+	}
+	m, err := c.s.DB.Membership(ctx, c.org.ID, u.ID)
+	if err != nil {
+		return attest.Principal{}, usagef("--as: %s is not a member of %s", email, c.org.Slug)
+	}
+	return attest.Principal{UserID: u.ID, Label: u.Email, OrgID: c.org.ID, Role: m.Role, Via: attest.ViaCLI}, nil
+}
+
+func runPolicyList(e *env, args []string) error {
+	f := newFlags("policy list", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	asJSON := f.fs.Bool("json", false, "print the policies as JSON, with the fields of GET /api/v1/orgs/{org}/policies")
+	c, _, err := openPolicy(e, f, orgSlug, args, false)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	list, err := c.s.Policies.List(e.ctx, c.p)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(e, list)
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(e.stdout, "%s has no policies; adopt a template with attest policy adopt --template ID (attest policy templates lists them)\n", c.org.Slug)
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tTITLE\tNEWEST\tPUBLISHED\tREVIEW BY\tAUDIENCE")
+	for _, p := range list {
+		newest, published, review := "-", "-", "-"
+		if p.Latest != nil {
+			newest = p.Latest.Label + " " + policy.StateLabel(p.Latest.State)
+		}
+		if p.Published != nil {
+			published, review = p.Published.Label, p.Published.ReviewBy
+		}
+		if p.Retired {
+			published = "retired"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Key, p.Title, newest, published, review, p.Audience)
+	}
+	return tw.Flush()
+}
+
+func printJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func runPolicyAdopt(e *env, args []string) error {
+	f := newFlags("policy adopt", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	tpl := f.fs.String("template", "", "the template's ID (attest policy templates lists them)")
+	key := f.fs.String("key", "", "the policy's key; the template's ID when left out")
+	c, _, err := openPolicy(e, f, orgSlug, args, false)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	if *tpl == "" {
+		return usagef("--template is required")
+	}
+	p, err := c.s.Policies.Adopt(e.ctx, c.p, *tpl, *key)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "adopted %s as %s: draft %s; edit it, then attest policy submit --org %s %s --approver EMAIL\n",
+		*tpl, p.Key, p.Latest.Label, c.org.Slug, p.Key)
+	return nil
+}
+
+func runPolicyShow(e *env, args []string) error {
+	f := newFlags("policy show", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	asJSON := f.fs.Bool("json", false, "print the policy and its versions as JSON, as GET /api/v1/orgs/{org}/policies/{key}")
+	c, key, err := openPolicy(e, f, orgSlug, args, true)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	p, versions, err := c.s.Policies.GetByKey(e.ctx, c.p, key)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(e, map[string]any{"policy": p, "versions": versions})
+	}
+	fmt.Fprintf(e.stdout, "%s (%s)\naudience: %s; review every %d months; controls %s\n", p.Title, p.Key, p.Audience, p.ReviewMonths,
+		strings.Join(p.Controls, ", "))
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tVERSION\tSTATE\tMATERIAL\tAPPROVALS\tHASH\tNOTE")
+	for _, v := range versions {
+		hash := "-"
+		if v.Hash != "" {
+			hash = v.Hash[:12]
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%t\t%d/%d\t%s\t%s\n", v.ID, v.Label, policy.StateLabel(v.State), v.Material, v.Approvals(), v.Quorum,
+			hash, orNone(v.ChangeNote, "-"))
+	}
+	return tw.Flush()
+}
+
+// newest returns the policy's newest version, which submit, approve and
+// publish act on.
+func (c policyCmd) newest(ctx context.Context, key string) (attest.Policy, attest.PolicyVersion, error) {
+	p, _, err := c.s.Policies.GetByKey(ctx, c.p, key)
+	if err != nil {
+		return p, attest.PolicyVersion{}, err
+	}
+	if p.Latest == nil {
+		return p, attest.PolicyVersion{}, fmt.Errorf("%s has no version", key)
+	}
+	return p, *p.Latest, nil
+}
+
+func runPolicySubmit(e *env, args []string) error {
+	f := newFlags("policy submit", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	var approvers stringList
+	f.fs.Var(&approvers, "approver", "a member who must approve, by email (repeat the flag for several)")
+	quorum := f.fs.Int("quorum", 0, "how many approvers must approve; all of them when left out")
+	c, key, err := openPolicy(e, f, orgSlug, args, true)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	if len(approvers) == 0 {
+		return usagef("--approver is required")
+	}
+	_, v, err := c.newest(e.ctx, key)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, a := range approvers {
+		m, err := c.asMember(e.ctx, a)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, m.UserID)
+	}
+	if *quorum == 0 {
+		*quorum = len(ids)
+	}
+	if v, err = c.s.Policies.Submit(e.ctx, c.p, v.ID, ids, *quorum); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "submitted %s %s (sha256 %s) to %d approvers, %d of whom must approve\n", key, v.Label, v.Hash, len(ids), v.Quorum)
+	return nil
+}
+
+func runPolicyApprove(e *env, args []string) error {
+	f := newFlags("policy approve", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	as := f.fs.String("as", "", "the approver's email: a member named on the version")
+	reject := f.fs.Bool("reject", false, "reject the version instead, returning it to draft")
+	comment := f.fs.String("comment", "", "why, for the record")
+	evidenceUID := f.fs.String("evidence", "", "evidence the decision rests on, such as board minutes (an ev_… uid)")
+	c, key, err := openPolicy(e, f, orgSlug, args, true)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	if *as == "" {
+		return usagef("--as is required: approvals are decided by named members")
+	}
+	who, err := c.asMember(e.ctx, *as)
+	if err != nil {
+		return err
+	}
+	_, v, err := c.newest(e.ctx, key)
+	if err != nil {
+		return err
+	}
+	d := policy.Decision{Decision: attest.DecisionApprove, Comment: *comment, EvidenceUID: *evidenceUID}
+	if *reject {
+		d.Decision = attest.DecisionReject
+	}
+	if v, err = c.s.Policies.Decide(e.ctx, who, v.ID, d); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: %s %s is %s (%d of %d approvals needed)\n", who.Label, key, v.Label, policy.StateLabel(v.State), v.Approvals(), v.Quorum)
+	return nil
+}
+
+func runPolicyPublish(e *env, args []string) error {
+	f := newFlags("policy publish", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	c, key, err := openPolicy(e, f, orgSlug, args, true)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	_, v, err := c.newest(e.ctx, key)
+	if err != nil {
+		return err
+	}
+	if v, err = c.s.Policies.Publish(e.ctx, c.p, v.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "published %s %s; review by %s\n", key, v.Label, v.ReviewBy)
+	return nil
+}
+
+func runPolicyAcknowledgements(e *env, args []string) error {
+	f := newFlags("policy acknowledgements", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	asJSON := f.fs.Bool("json", false, "print the rows as JSON, as GET /api/v1/orgs/{org}/acknowledgements")
+	overdue := f.fs.Bool("overdue", false, "only the people past their due date; exits 1 when there are any")
+	c, _, err := openPolicy(e, f, orgSlug, args, false)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	rows, err := c.s.Policies.Acknowledgements(e.ctx, c.p, 0)
+	if err != nil {
+		return err
+	}
+	var out []attest.AckRow
+	for _, r := range rows {
+		if !*overdue || r.State == attest.AckOverdue {
+			out = append(out, r)
+		}
+	}
+	if *asJSON {
+		if out == nil {
+			out = []attest.AckRow{}
+		}
+		if err := printJSON(e, out); err != nil {
+			return err
+		}
+	} else {
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "POLICY\tVERSION\tPERSON\tEMAIL\tSTATE\tDUE\tACCEPTED")
+		for _, r := range out {
+			accepted := "-"
+			if r.AcceptedAt != nil {
+				accepted = r.AcceptedAt.Format("2006-01-02") + " (" + r.Accepted + ")"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.PolicyKey, r.VersionLabel, r.PersonName, r.PersonEmail, r.State, r.Due, accepted)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if *overdue && len(out) > 0 {
+		return fmt.Errorf("%d acceptances are overdue", len(out))
+	}
+	return nil
+}
