@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"github.com/attest-hq/attest/chain"
+	"github.com/attest-hq/attest/policy"
+	"github.com/attest-hq/attest/policy/templates"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +129,93 @@ func TestSeedEvidence(t *testing.T) {
 	a, _ := programme.Assess(ctx, &db.Queries, cat, org.ID)
 	if a.States[readiness.StateReady] == 0 || a.States[readiness.StateImplementedNoEvidence] == 0 {
 		t.Fatalf("demo readiness states: %v", a.States)
+	}
+}
+
+func TestSeedPolicies(t *testing.T) {
+	ctx := context.Background()
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpls, err := templates.Load(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.Open(t, store.SQLite, nil)
+	blobs, err := blob.Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blobs.Close()
+	_, key, _ := ed25519.GenerateKey(nil)
+	ledger := &chain.Chain{Key: key}
+	svc := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 1 << 20, Ledger: ledger}
+	pols := &policy.Service{DB: db, Ledger: ledger, Templates: tpls}
+	opts := demo.Options{PasswordParams: auth.TestParams, Catalog: cat, Evidence: svc, Policies: pols}
+	if _, err := demo.Seed(ctx, db, opts); err != nil {
+		t.Fatal(err)
+	}
+	org, _ := db.OrgBySlug(ctx, demo.OrgSlug)
+	list, err := db.Policies(ctx, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]int{}
+	for _, p := range list {
+		switch {
+		case p.Retired:
+			states["retired"]++
+		default:
+			states[p.Latest.State]++
+		}
+	}
+	for _, s := range []string{attest.VersionDraft, attest.VersionInReview, attest.VersionApproved, attest.VersionPublished, "retired"} {
+		if states[s] == 0 {
+			t.Errorf("the demo has no policy %s: %v", s, states)
+		}
+	}
+	admin := attest.SystemPrincipal(org.ID, "test", attest.ViaCLI)
+	rows, err := pols.Acknowledgements(ctx, admin, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		got[r.PolicyKey+" "+r.PersonEmail] = r.State
+	}
+	for k, want := range map[string]string{
+		"access-control priya@demo.attest.test":       attest.AckOverdue,
+		"access-control employee@demo.attest.test":    attest.AckAccepted,
+		"acceptable-use employee@demo.attest.test":    attest.AckPending, // 2.0 is a material change
+		"information-security jonas@demo.attest.test": attest.AckAccepted,
+		"secure-development priya@demo.attest.test":   "", // engineering only
+		"information-security liam@demo.attest.test":  "", // left
+	} {
+		if got[k] != want {
+			t.Errorf("%s: %q, want %q", k, got[k], want)
+		}
+	}
+	a, err := programme.Assess(ctx, &db.Queries, cat, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]bool{}
+	for _, c := range a.Controls {
+		for _, g := range c.Gaps {
+			codes[g.Code] = true
+		}
+	}
+	if !codes[readiness.GapAcceptance] {
+		t.Errorf("demo readiness shows no overdue acceptance: %v", codes)
+	}
+	if _, err := svc.Verify(ctx, org); err != nil {
+		t.Fatalf("demo ledger does not verify: %v", err)
+	}
+	if _, err := demo.Seed(ctx, db, opts); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.Policies(ctx, org.ID); len(again) != len(list) {
+		t.Fatalf("reseeding added policies: %d → %d", len(list), len(again))
 	}
 }

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/attest-hq/attest"
@@ -86,7 +87,11 @@ func seedPolicies(ctx context.Context, db *store.DB, opts Options, org attest.Or
 	}
 	d.people["employee@demo.attest.test"], d.people["admin@demo.attest.test"], d.people["manager@demo.attest.test"] = d.emp, d.admin, d.manager
 	today := opts.Now()
-	for _, ev := range policyStory() {
+	story := policyStory()
+	// In date order, so the ledger tells the story as it happened; each
+	// policy's own steps are listed in date order already.
+	slices.SortStableFunc(story, func(a, b policyEvent) int { return a.day - b.day })
+	for _, ev := range story {
 		at := today.AddDate(0, 0, ev.day)
 		s := *opts.Policies
 		s.DB = db.WithClock(func() time.Time { return at })
@@ -106,8 +111,8 @@ func adopt(key string) func(ctx context.Context, s *policy.Service, d *policyDem
 	}
 }
 
-// approveAndPublish submits the newest version to the admin and, for
-// material versions, the manager's co-approval, then publishes it.
+// approveAndPublish submits the newest version to one approver who did not
+// write it and, when asked, publishes it.
 func approveAndPublish(key string, publish bool) func(ctx context.Context, s *policy.Service, d *policyDemo) error {
 	return func(ctx context.Context, s *policy.Service, d *policyDemo) error {
 		pol, err := s.DB.Policy(ctx, d.org.ID, d.ids[key])
@@ -115,12 +120,8 @@ func approveAndPublish(key string, publish bool) func(ctx context.Context, s *po
 			return err
 		}
 		v := *pol.Latest
-		author := d.manager
-		if v.AuthorID == d.manager.UserID {
-			author = d.admin
-		}
-		approver := d.admin
-		if author.UserID == d.admin.UserID {
+		author, approver := d.manager, d.admin // the manager keeps the policies; the admin approves
+		if v.AuthorID == d.admin.UserID {
 			approver = d.manager
 		}
 		if _, err := s.Submit(ctx, author, v.ID, []int64{approver.UserID}, 1); err != nil {
@@ -213,7 +214,8 @@ func policyStory() []policyEvent {
 		// A material change being accepted again.
 		{-120, "acceptable use adopted", adopt("acceptable-use")},
 		{-119, "acceptable use published", approveAndPublish("acceptable-use", true)},
-		{-110, "acceptable use accepted", accept("acceptable-use", pAda, pMax, pEmma, pNoor, pTomas, pPriya, pMei, pJonas)},
+		{-110, "acceptable use accepted", accept("acceptable-use", pAda, pMax, pEmma, pNoor, pTomas, pPriya)},
+		{-50, "acceptable use accepted by the newer joiners", accept("acceptable-use", pMei, pJonas)},
 		{-11, "acceptable use material change", revise("acceptable-use", "Personal AI assistants may not be given customer data", true,
 			"## AI assistants\n\nCustomer data is never pasted into AI assistants that {{company_name}} has not approved.")},
 		{-10, "acceptable use 2.0 published", approveAndPublish("acceptable-use", true)},
