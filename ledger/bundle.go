@@ -508,6 +508,9 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 			return rep, fmt.Errorf("bundle: %s %s (record hash %s) is in index.json, but no ledger entry records it", r.Type, r.ID, r.RecordHash)
 		}
 	}
+	if err := checkAcceptedTexts(idx.Records); err != nil {
+		return rep, err
+	}
 	for _, sha := range slices.Sorted(maps.Keys(v.blobs)) {
 		if _, ok := v.hashed[sha]; !ok {
 			return rep, fmt.Errorf("bundle: file %s belongs to no evidence or snapshot recorded in the ledger", blobName(sha))

@@ -205,6 +205,11 @@
 // accepted), person (name), person_email, by (the label of who recorded it),
 // at, address, user_agent.
 //
+// Verifying re-hashes a policy_version's content against its hash, and a
+// bundle's every policy_acceptance must name the policy, version and hash of
+// a policy_version record in the same bundle: what a person accepted is a
+// text that was approved, and the bundle holds it.
+//
 // # Checkpoints (attest-checkpoint-v1)
 //
 // A [Checkpoint] states, under the install's signature, that entry Seq of the

@@ -97,3 +97,54 @@ func TestBundleCarriesSnapshotFiles(t *testing.T) {
 type nopWriter struct{ b *strings.Builder }
 
 func (w *nopWriter) Write(p []byte) (int, error) { return w.b.Write(p) }
+
+// withPolicy appends an approved policy version and an acceptance of the
+// given hash to the fixture's bundle.
+func withPolicy(t *testing.T, f *fixture, content, acceptedHash string) Bundle {
+	t.Helper()
+	sum := sha256.Sum256([]byte(content))
+	b := f.bundle
+	b.Entries = append([]Entry(nil), b.Entries...)
+	b.Checkpoints = append([]Checkpoint(nil), b.Checkpoints...)
+	for i, rec := range []map[string]any{
+		{"type": RecordTypePolicyVersion, "org": "acme", "id": "pv_1", "policy": "access-control", "title": "Access", "version": "1.0",
+			"material": true, "hash": hex.EncodeToString(sum[:]), "content": content, "author": "a@acme.test", "approvers": []string{"b@acme.test"},
+			"quorum": 1, "approved_at": FormatTime(t0)},
+		{"type": RecordTypePolicyAcceptance, "org": "acme", "uid": "acc_1", "policy": "access-control", "version": "1.0", "hash": acceptedHash,
+			"person": "Erin", "person_email": "erin@acme.test", "by": "erin@acme.test", "at": FormatTime(t0), "address": "192.0.2.1", "user_agent": "x"},
+	} {
+		hash, canon, err := HashRecord(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		typ, id := rec["type"].(string), []string{"pv_1", "acc_1"}[i]
+		b.Records = append(b.Records, BundleRecord{Type: typ, ID: id, RecordHash: hash, Record: canon})
+		head := b.Entries[len(b.Entries)-1]
+		e := Next(&head, "acme", typ, id, hash, t0.Add(time.Duration(i+1)*time.Hour))
+		b.Entries = append(b.Entries, e)
+		b.Checkpoints = append(b.Checkpoints, Sign(f.priv, "acme", e, e.At))
+	}
+	return b
+}
+
+func TestBundlePolicyRecords(t *testing.T) {
+	text := "# Access\n\nOnly what you need."
+	sum := sha256.Sum256([]byte(text))
+	good := hex.EncodeToString(sum[:])
+	f := newFixture(t)
+	if rep, err := verifyBytes(f.write(t, withPolicy(t, f, text, good)), f.pub); err != nil || rep.Records != 2 {
+		t.Fatalf("a bundle with a policy and its acceptance: %+v, %v", rep, err)
+	}
+	// An acceptance of a text no approved version has.
+	other := strings.Repeat("b", 64)
+	_, err := verifyBytes(f.write(t, withPolicy(t, f, text, other)), f.pub)
+	if err == nil || !strings.Contains(err.Error(), "acceptance acc_1") || !strings.Contains(err.Error(), "no approved policy version") {
+		t.Errorf("an acceptance of an unknown text: %v", err)
+	}
+	// A version record whose text does not hash to its hash.
+	rec := BundleRecord{Type: RecordTypePolicyVersion, ID: "pv_2", Record: []byte(`{"type":"policy_version","policy":"p","version":"1.0","hash":"` + good + `","content":"changed"}`)}
+	rec.RecordHash = HashBytes(rec.Record)
+	if err := rec.CheckRecord("acme"); err == nil || !strings.Contains(err.Error(), "does not hash") {
+		t.Errorf("a changed policy text: %v", err)
+	}
+}
