@@ -1,6 +1,8 @@
 package policy_test
 
 import (
+	"bytes"
+	"crypto/ed25519"
 	"strings"
 	"sync"
 	"testing"
@@ -272,9 +274,18 @@ func TestLifecycle(t *testing.T) {
 			t.Fatalf("versions: %+v", vs)
 		}
 
-		// The chain holds every record and verifies.
+		// The chain holds every record and verifies, in the database and in
+		// an exported bundle, which holds each accepted text.
 		if _, err := w.ev.Verify(ctx, w.org); err != nil {
 			t.Fatalf("verify: %v", err)
+		}
+		var buf bytes.Buffer
+		if _, err := w.ev.Export(ctx, w.org, &buf); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := ledger.VerifyBundle(bytes.NewReader(buf.Bytes()), int64(buf.Len()), w.ev.Key.Public().(ed25519.PublicKey))
+		if err != nil || rep.Records < 9 {
+			t.Fatalf("the exported bundle: %+v, %v", rep, err)
 		}
 
 		// Retired: nobody must accept it any more.
