@@ -190,27 +190,30 @@ func (s *Service) Create(ctx context.Context, p attest.Principal, pol attest.Pol
 }
 
 func (s *Service) create(ctx context.Context, p attest.Principal, pol attest.Policy, body, note string) (attest.Policy, error) {
-	err := s.DB.Update(ctx, func(tx *store.Queries) error {
-		if err := s.checkOwner(ctx, tx, p.OrgID, pol.OwnerID); err != nil {
-			return err
-		}
-		if err := s.checkBody(ctx, tx, p.OrgID, body); err != nil {
-			return err
-		}
-		if err := tx.CreatePolicy(ctx, &pol); err != nil {
-			return err
-		}
-		v := attest.PolicyVersion{PolicyID: pol.ID, Label: "1.0", State: attest.VersionDraft, Material: true, ChangeNote: note,
-			Body: body, AuthorID: p.UserID, Quorum: 1}
-		if err := s.addVersion(ctx, tx, p, &v); err != nil {
-			return err
-		}
-		return tx.Log(ctx, p.Record("policy.created", "policy", pol.Key, "Created the policy "+pol.Title))
-	})
+	err := s.DB.Update(ctx, func(tx *store.Queries) error { return s.createTx(ctx, tx, p, &pol, body, note) })
 	if err != nil {
 		return pol, err
 	}
 	return s.DB.Policy(ctx, p.OrgID, pol.ID)
+}
+
+// createTx stores a new policy and its first draft inside tx.
+func (s *Service) createTx(ctx context.Context, tx *store.Queries, p attest.Principal, pol *attest.Policy, body, note string) error {
+	if err := s.checkOwner(ctx, tx, p.OrgID, pol.OwnerID); err != nil {
+		return err
+	}
+	if err := s.checkBody(ctx, tx, p.OrgID, body); err != nil {
+		return err
+	}
+	if err := tx.CreatePolicy(ctx, pol); err != nil {
+		return err
+	}
+	v := attest.PolicyVersion{PolicyID: pol.ID, Label: "1.0", State: attest.VersionDraft, Material: true, ChangeNote: note,
+		Body: body, AuthorID: p.UserID, Quorum: 1}
+	if err := s.addVersion(ctx, tx, p, &v); err != nil {
+		return err
+	}
+	return tx.Log(ctx, p.Record("policy.created", "policy", pol.Key, "Created the policy "+pol.Title))
 }
 
 // addVersion stores a new version; its author must be a user (the CLI
@@ -278,25 +281,28 @@ func (s *Service) Change(ctx context.Context, p attest.Principal, pol attest.Pol
 	if err := require(p, attest.ActEdit); err != nil {
 		return pol, err
 	}
-	err := s.DB.Update(ctx, func(tx *store.Queries) error {
-		old, err := tx.Policy(ctx, p.OrgID, pol.ID)
-		if err != nil {
-			return err
-		}
-		pol.OrgID, pol.Key, pol.TemplateID, pol.Retired = p.OrgID, old.Key, old.TemplateID, old.Retired
-		if err := s.checkOwner(ctx, tx, p.OrgID, pol.OwnerID); err != nil {
-			return err
-		}
-		if err := tx.UpdatePolicy(ctx, &pol); err != nil {
-			return err
-		}
-		return tx.Log(ctx, p.Record("policy.changed", "policy", pol.Key, fmt.Sprintf("Changed the policy %s (audience: %s, review every %d months)",
-			pol.Title, pol.Audience, pol.ReviewMonths)))
-	})
+	err := s.DB.Update(ctx, func(tx *store.Queries) error { return s.changeTx(ctx, tx, p, &pol) })
 	if err != nil {
 		return pol, err
 	}
 	return s.DB.Policy(ctx, p.OrgID, pol.ID)
+}
+
+// changeTx saves a policy's own fields inside tx.
+func (s *Service) changeTx(ctx context.Context, tx *store.Queries, p attest.Principal, pol *attest.Policy) error {
+	old, err := tx.Policy(ctx, p.OrgID, pol.ID)
+	if err != nil {
+		return err
+	}
+	pol.OrgID, pol.Key, pol.TemplateID, pol.Retired = p.OrgID, old.Key, old.TemplateID, old.Retired
+	if err := s.checkOwner(ctx, tx, p.OrgID, pol.OwnerID); err != nil {
+		return err
+	}
+	if err := tx.UpdatePolicy(ctx, pol); err != nil {
+		return err
+	}
+	return tx.Log(ctx, p.Record("policy.changed", "policy", pol.Key, fmt.Sprintf("Changed the policy %s (audience: %s, review every %d months)",
+		pol.Title, pol.Audience, pol.ReviewMonths)))
 }
 
 // Draft is a change to a policy's text.
@@ -314,6 +320,17 @@ func (s *Service) SaveDraft(ctx context.Context, p attest.Principal, policyID in
 	}
 	var v attest.PolicyVersion
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		var err error
+		v, err = s.saveDraftTx(ctx, tx, p, policyID, d)
+		return err
+	})
+	return v, err
+}
+
+// saveDraftTx saves a draft inside tx.
+func (s *Service) saveDraftTx(ctx context.Context, tx *store.Queries, p attest.Principal, policyID int64, d Draft) (attest.PolicyVersion, error) {
+	var v attest.PolicyVersion
+	err := func() error {
 		pol, err := tx.Policy(ctx, p.OrgID, policyID)
 		if err != nil {
 			return err
@@ -358,7 +375,7 @@ func (s *Service) SaveDraft(ctx context.Context, p attest.Principal, policyID in
 			return err
 		}
 		return tx.Log(ctx, p.Record("policy.draft_started", "policy", pol.Key, fmt.Sprintf("Started the draft %s of %s", v.Label, pol.Title)))
-	})
+	}()
 	return v, err
 }
 
