@@ -151,3 +151,18 @@ func (c *Chain) checkSaved(ctx context.Context, tx *store.Queries, org attest.Or
 	}
 	return nil
 }
+
+// AppendRecord stores a record of a type other than evidence (its canonical
+// bytes, kept for verifiers and bundles) and appends its entry, inside tx:
+// what every service recording to the ledger does.
+func (c *Chain) AppendRecord(ctx context.Context, tx *store.Queries, org attest.Organization, typ, id string, rec any) error {
+	hash, canon, err := ledger.HashRecord(rec)
+	if err != nil {
+		return err
+	}
+	if err := tx.SaveLedgerRecord(ctx, org.ID, ledger.BundleRecord{Type: typ, ID: id, RecordHash: hash, Record: canon}); err != nil {
+		return err
+	}
+	_, err = c.Append(ctx, tx, org, Record{Type: typ, ID: id, Hash: hash})
+	return err
+}

@@ -8,7 +8,6 @@ package policy
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -433,12 +432,9 @@ func (s *Service) Submit(ctx context.Context, p attest.Principal, versionID int6
 	}
 	var v attest.PolicyVersion
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		var pol attest.Policy
 		var err error
-		if v, err = tx.PolicyVersion(ctx, p.OrgID, versionID); err != nil {
-			return err
-		}
-		pol, err := tx.Policy(ctx, p.OrgID, v.PolicyID)
-		if err != nil {
+		if v, pol, err = loadVersion(ctx, tx, p.OrgID, versionID); err != nil {
 			return err
 		}
 		if v.State != attest.VersionDraft {
@@ -494,6 +490,16 @@ func (s *Service) Submit(ctx context.Context, p attest.Principal, versionID int6
 	return v, err
 }
 
+// loadVersion reads a version and its policy inside tx.
+func loadVersion(ctx context.Context, tx *store.Queries, orgID, versionID int64) (attest.PolicyVersion, attest.Policy, error) {
+	v, err := tx.PolicyVersion(ctx, orgID, versionID)
+	if err != nil {
+		return v, attest.Policy{}, err
+	}
+	pol, err := tx.Policy(ctx, orgID, v.PolicyID)
+	return v, pol, err
+}
+
 // Decision is an approver's decision on a version in review.
 type Decision struct {
 	Decision string // attest.DecisionApprove or attest.DecisionReject
@@ -519,12 +525,9 @@ func (s *Service) Decide(ctx context.Context, p attest.Principal, versionID int6
 	}
 	var v attest.PolicyVersion
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		var pol attest.Policy
 		var err error
-		if v, err = tx.PolicyVersion(ctx, p.OrgID, versionID); err != nil {
-			return err
-		}
-		pol, err := tx.Policy(ctx, p.OrgID, v.PolicyID)
-		if err != nil {
+		if v, pol, err = loadVersion(ctx, tx, p.OrgID, versionID); err != nil {
 			return err
 		}
 		org, err := tx.OrgByID(ctx, p.OrgID)
@@ -602,12 +605,9 @@ func (s *Service) Publish(ctx context.Context, p attest.Principal, versionID int
 	}
 	var v attest.PolicyVersion
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		var pol attest.Policy
 		var err error
-		if v, err = tx.PolicyVersion(ctx, p.OrgID, versionID); err != nil {
-			return err
-		}
-		pol, err := tx.Policy(ctx, p.OrgID, v.PolicyID)
-		if err != nil {
+		if v, pol, err = loadVersion(ctx, tx, p.OrgID, versionID); err != nil {
 			return err
 		}
 		if v.State != attest.VersionApproved {
@@ -671,26 +671,12 @@ func (s *Service) Retire(ctx context.Context, p attest.Principal, policyID int64
 
 // record stores a record's canonical bytes and appends its entry.
 func (s *Service) record(ctx context.Context, tx *store.Queries, org attest.Organization, typ, id string, rec any) error {
-	hash, canon, err := ledger.HashRecord(rec)
-	if err != nil {
-		return err
-	}
-	if err := tx.SaveLedgerRecord(ctx, org.ID, ledger.BundleRecord{Type: typ, ID: id, RecordHash: hash, Record: canon}); err != nil {
-		return err
-	}
-	_, err = s.Ledger.Append(ctx, tx, org, chain.Record{Type: typ, ID: id, Hash: hash})
-	return err
+	return s.Ledger.AppendRecord(ctx, tx, org, typ, id, rec)
 }
 
-func newUID(prefix string) string {
-	b := make([]byte, 10)
-	rand.Read(b)
-	return prefix + hex.EncodeToString(b)
-}
+func newUID(prefix string) string { return attest.NewUID(prefix) }
 
-func stampString(t time.Time) string {
-	return t.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z")
-}
+func stampString(t time.Time) string { return ledger.FormatTime(t) }
 
 // StateLabel is a version state in words.
 func StateLabel(state string) string {
