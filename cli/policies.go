@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -23,6 +25,12 @@ type policyCmd struct {
 // openPolicy parses the flags, requires --org and one KEY argument (when
 // wantKey), and opens the organization.
 func openPolicy(e *env, f *flags, orgSlug *string, args []string, wantKey bool) (policyCmd, string, error) {
+	return openPolicyWith(e, f, orgSlug, args, wantKey, app.Needs{})
+}
+
+// openPolicyWith is openPolicy for a command that needs more than the
+// database, such as the signing key to record to the ledger.
+func openPolicyWith(e *env, f *flags, orgSlug *string, args []string, wantKey bool, needs app.Needs) (policyCmd, string, error) {
 	rest, err := f.parse(args, e)
 	if err != nil {
 		return policyCmd{}, "", err
@@ -35,7 +43,7 @@ func openPolicy(e *env, f *flags, orgSlug *string, args []string, wantKey bool) 
 	case *orgSlug == "":
 		return policyCmd{}, "", usagef("--org is required")
 	}
-	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
+	s, org, err := f.openOrg(e.ctx, needs, *orgSlug)
 	if err != nil {
 		return policyCmd{}, "", err
 	}
@@ -213,7 +221,7 @@ func runPolicyApprove(e *env, args []string) error {
 	reject := f.fs.Bool("reject", false, "reject the version instead, returning it to draft")
 	comment := f.fs.String("comment", "", "why, for the record")
 	evidenceUID := f.fs.String("evidence", "", "evidence the decision rests on, such as board minutes (an ev_… uid)")
-	c, key, err := openPolicy(e, f, orgSlug, args, true)
+	c, key, err := openPolicyWith(e, f, orgSlug, args, true, app.Needs{Evidence: true}) // a decision is a ledger record
 	if err != nil {
 		return err
 	}
@@ -304,4 +312,30 @@ func runPolicyAcknowledgements(e *env, args []string) error {
 		return fmt.Errorf("%d acceptances are overdue", len(out))
 	}
 	return nil
+}
+
+func runPolicyValues(e *env, args []string) error {
+	f := newFlags("policy values", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	set := settingFlags{}
+	f.fs.Var(set, "set", "set a placeholder value as KEY=VALUE (KEY= returns it to its default); repeat for each")
+	c, _, err := openPolicy(e, f, orgSlug, args, false)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	if len(set) > 0 {
+		if err := c.s.Policies.SetSettings(e.ctx, c.p, set); err != nil {
+			return err
+		}
+	}
+	values, err := c.s.Policies.Settings(e.ctx, c.p)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, k := range slices.Sorted(maps.Keys(values)) {
+		fmt.Fprintf(tw, "%s\t%s\n", k, values[k])
+	}
+	return tw.Flush()
 }

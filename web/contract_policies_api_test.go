@@ -70,6 +70,8 @@ var _ = area(contractArea{
 		"POST /api/v1/orgs/{org}/policy-versions/{id}/decide":  web.Work,
 		"POST /api/v1/orgs/{org}/policy-versions/{id}/publish": web.Edit,
 		"GET /api/v1/orgs/{org}/policy-templates":              web.Read,
+		"GET /api/v1/orgs/{org}/policy-settings":               web.Read,
+		"PATCH /api/v1/orgs/{org}/policy-settings":             web.Edit,
 		"GET /api/v1/orgs/{org}/acceptances":                   web.Read,
 		"GET /api/v1/orgs/{org}/acknowledgements":              web.Own,
 		"GET /api/v1/orgs/{org}/me/policies":                   web.Own,
@@ -85,5 +87,6 @@ var _ = area(contractArea{
 		"POST /api/v1/orgs/{org}/policy-versions/{id}/decide":  map[string]any{"decision": "approve"},
 		"POST /api/v1/orgs/{org}/policy-versions/{id}/publish": map[string]any{},
 		"POST /api/v1/orgs/{org}/me/policies/{key}/accept":     map[string]any{"version_id": 0},
+		"PATCH /api/v1/orgs/{org}/policy-settings":             map[string]any{"values": map[string]string{"security_contact": "sec@alpha.test"}},
 	},
 })

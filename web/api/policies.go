@@ -26,6 +26,8 @@ func (h *Handler) policyRoutes() []web.Route {
 		route("POST", "/orgs/{org}/policy-versions/{id}/decide", web.Work, h.apiDecideVersion),
 		route("POST", "/orgs/{org}/policy-versions/{id}/publish", web.Edit, h.apiPublishVersion),
 		route("GET", "/orgs/{org}/policy-templates", web.Read, h.apiPolicyTemplates),
+		route("GET", "/orgs/{org}/policy-settings", web.Read, h.apiPolicySettings),
+		route("PATCH", "/orgs/{org}/policy-settings", web.Edit, h.apiUpdatePolicySettings),
 		route("GET", "/orgs/{org}/acceptances", web.Read, h.apiAcceptances),
 		route("GET", "/orgs/{org}/acknowledgements", web.Own, h.apiAcknowledgements),
 		route("GET", "/orgs/{org}/me/policies", web.Own, h.apiMyPolicies),

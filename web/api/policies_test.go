@@ -31,6 +31,17 @@ func TestPolicyThroughTheAPI(t *testing.T) {
 		State string `json:"state"`
 		Hash  string `json:"hash"`
 	}
+	// The organization's values for placeholders; a name or value that is not
+	// one is refused naming it.
+	if res := e.API("PATCH", "/orgs/alpha/policy-settings", admin, map[string]any{"values": map[string]string{"company_name": "Alpha Corp"}}); res.StatusCode != 200 || !strings.Contains(res.Text, `"company_name": "Alpha Corp"`) {
+		t.Fatalf("settings: %d %s", res.StatusCode, res.Text)
+	}
+	if res := e.API("PATCH", "/orgs/alpha/policy-settings", admin, map[string]any{"values": map[string]string{"approver": "two\nlines"}}); res.StatusCode != 422 || !strings.Contains(res.Text, `"field": "approver"`) {
+		t.Fatalf("a value of two lines: %d %s", res.StatusCode, res.Text)
+	}
+	if res := e.API("PATCH", "/orgs/alpha/policy-settings", auditor, map[string]any{"values": map[string]string{"approver": "x"}}); res.StatusCode != 403 {
+		t.Fatalf("an auditor's settings: %d", res.StatusCode)
+	}
 	res := e.API("POST", "/orgs/alpha/policies", admin, map[string]string{"template": "access-control"})
 	pol := webtest.Decode[struct {
 		Key    string  `json:"key"`
@@ -56,7 +67,10 @@ func TestPolicyThroughTheAPI(t *testing.T) {
 		t.Fatalf("auditor approver: %d %s", res.StatusCode, res.Text)
 	}
 	res = e.API("POST", submit, admin, map[string]any{"approvers": []string{e.Users["manager"].Email, e.Users["spare"].Email}, "quorum": 1})
-	if v := webtest.Decode[version](t, res); res.StatusCode != 200 || v.State != "in_review" || len(v.Hash) != 64 {
+	if v := webtest.Decode[struct {
+		version
+		Content string `json:"content"`
+	}](t, res); res.StatusCode != 200 || v.State != "in_review" || len(v.Hash) != 64 || !strings.Contains(v.Content, "Access at Alpha Corp") {
 		t.Fatalf("submit: %d %s", res.StatusCode, res.Text)
 	}
 	decide := fmt.Sprintf("/orgs/alpha/policy-versions/%d/decide", pol.Latest.ID)

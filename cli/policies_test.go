@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+// TestPolicyCommands takes a template from adoption to publication with the
+// CLI, and reports who must accept it.
+func TestPolicyCommands(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			dir := t.TempDir()
+			vars := map[string]string{"ATTEST_DATABASE_URL": storetest.URL(t, d), "ATTEST_DATA_DIR": dir}
+			if _, _, err := app.LoadSigningKey(app.SigningKeyPath(dir, ""), true); err != nil {
+				t.Fatal(err)
+			}
+			run := func(args ...string) result { return runCLI(t, vars, "", args...) }
+			must := func(r result) result {
+				t.Helper()
+				if r.code != 0 {
+					t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+				}
+				return r
+			}
+			must(run("org", "create", "acme", "--name", "Acme"))
+			for _, u := range []struct{ email, role string }{{"ada@acme.test", "admin"}, {"ceo@acme.test", "admin"}, {"audrey@acme.test", "auditor"}} {
+				must(runCLI(t, vars, "a long enough password\n", "user", "create", "--org", "acme", "--email", u.email, "--role", u.role, "--password-stdin"))
+			}
+			must(run("people", "add", "--org", "acme", "--name", "Ada", "--email", "ada@acme.test", "--start-date", "2025-01-06"))
+			if r := run("policy", "list", "--org", "acme"); r.code != 0 || !strings.Contains(r.stdout, "acme has no policies") {
+				t.Errorf("no policies: %+v", r)
+			}
+			if r := run("policy", "adopt", "--org", "acme", "--template", "nope"); r.code != 1 || !strings.Contains(r.stderr, `no template "nope"`) {
+				t.Errorf("an unknown template: %+v", r)
+			}
+			must(run("policy", "values", "--org", "acme", "--set", "company_name=Acme Corp"))
+			if r := must(run("policy", "adopt", "--org", "acme", "--template", "access-control")); !strings.Contains(r.stdout, "draft 1.0") {
+				t.Errorf("adopt: %+v", r)
+			}
+			if r := run("policy", "submit", "--org", "acme", "--approver", "audrey@acme.test", "access-control"); r.code != 1 || !strings.Contains(r.stderr, "auditor") {
+				t.Errorf("an auditor as approver: %+v", r)
+			}
+			if r := must(run("policy", "submit", "--org", "acme", "--approver", "ceo@acme.test", "access-control")); !strings.Contains(r.stdout, "1 of whom must approve") {
+				t.Errorf("submit: %+v", r)
+			}
+			if r := run("policy", "approve", "--org", "acme", "--as", "ada@acme.test", "access-control"); r.code != 1 || !strings.Contains(r.stderr, "not an approver") {
+				t.Errorf("approval by someone not named: %+v", r)
+			}
+			must(run("policy", "approve", "--org", "acme", "--as", "ceo@acme.test", "--comment", "ok", "access-control"))
+			if r := must(run("policy", "publish", "--org", "acme", "access-control")); !strings.Contains(r.stdout, "published access-control 1.0") {
+				t.Errorf("publish: %+v", r)
+			}
+			r := must(run("policy", "show", "--org", "acme", "access-control"))
+			if !strings.Contains(r.stdout, "published") || !strings.Contains(r.stdout, "1/1") {
+				t.Errorf("show: %s", r.stdout)
+			}
+			if r := must(run("policy", "show", "--org", "acme", "--json", "access-control")); !strings.Contains(r.stdout, "Acme Corp") {
+				t.Errorf("show --json lacks the filled text: %s", r.stdout)
+			}
+			r = must(run("policy", "acknowledgements", "--org", "acme"))
+			if !strings.Contains(r.stdout, "ada@acme.test") || !strings.Contains(r.stdout, "pending") {
+				t.Errorf("acknowledgements: %s", r.stdout)
+			}
+			// Nobody is overdue yet: --overdue exits 0.
+			must(run("policy", "acknowledgements", "--org", "acme", "--overdue"))
+		})
+	}
+}
