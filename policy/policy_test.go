@@ -360,3 +360,27 @@ func TestAudienceAndReviewDate(t *testing.T) {
 		}
 	})
 }
+
+func TestAwaitingMe(t *testing.T) {
+	each(t, func(t *testing.T, w world) {
+		ctx := t.Context()
+		pol := must(w.svc.Adopt(ctx, w.admin, "access-control", ""))
+		must(w.svc.Submit(ctx, w.admin, pol.Latest.ID, []int64{w.boss.UserID, w.cto.UserID}, 2))
+		for who, want := range map[string]int{"boss": 1, "cto": 1, "admin": 0, "employee": 0} {
+			p := map[string]attest.Principal{"boss": w.boss, "cto": w.cto, "admin": w.admin, "employee": w.employee}[who]
+			if got := must(w.svc.AwaitingMe(ctx, p)); len(got) != want {
+				t.Errorf("%s awaits %d decisions, want %d", who, len(got), want)
+			}
+		}
+		must(w.svc.Decide(ctx, w.boss, pol.Latest.ID, policy.Decision{Decision: attest.DecisionApprove}))
+		if got := must(w.svc.AwaitingMe(ctx, w.boss)); len(got) != 0 {
+			t.Errorf("after deciding, the boss still awaits %+v", got)
+		}
+		if got := must(w.svc.AwaitingMe(ctx, w.cto)); len(got) != 1 || got[0].Version.Approvals() != 1 {
+			t.Errorf("the cto awaits %+v", got)
+		}
+		if _, err := w.svc.AwaitingMe(ctx, w.auditor); attest.ErrorCode(err) != attest.EFORBIDDEN {
+			t.Errorf("an auditor: %v", err)
+		}
+	})
+}

@@ -75,6 +75,7 @@ var _ = area(contractArea{
 		"GET /api/v1/orgs/{org}/acceptances":                   web.Read,
 		"GET /api/v1/orgs/{org}/acknowledgements":              web.Own,
 		"GET /api/v1/orgs/{org}/me/policies":                   web.Own,
+		"GET /api/v1/orgs/{org}/me/approvals":                  web.Work,
 		"POST /api/v1/orgs/{org}/me/policies/{key}/accept":     web.Work,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string { return policyParams(e) },

@@ -31,6 +31,7 @@ func (h *Handler) policyRoutes() []web.Route {
 		route("GET", "/orgs/{org}/acceptances", web.Read, h.apiAcceptances),
 		route("GET", "/orgs/{org}/acknowledgements", web.Own, h.apiAcknowledgements),
 		route("GET", "/orgs/{org}/me/policies", web.Own, h.apiMyPolicies),
+		route("GET", "/orgs/{org}/me/approvals", web.Work, h.apiMyApprovals),
 		route("POST", "/orgs/{org}/me/policies/{key}/accept", web.Work, h.apiAcceptPolicy),
 	}
 }
