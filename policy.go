@@ -353,3 +353,25 @@ func Acknowledge(pol Policy, versions []PolicyVersion, people []Person, accepted
 	}
 	return out
 }
+
+// PolicyKey derives a policy key from a title: "Access Control" becomes
+// "access-control". The result may still be refused by ValidatePolicy (an
+// empty or all-symbol title).
+func PolicyKey(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	// Keys are at most 64 characters; the cut may leave a hyphen at the end.
+	return strings.Trim(b.String()[:min(b.Len(), 64)], "-")
+}

@@ -192,7 +192,6 @@ type Area struct {
 // Areas are the product's sections still to come; each has a placeholder page
 // saying what will come, and a navigation entry.
 var Areas = []Area{
-	{"policies", "Policies", "Policy templates, versions, approvals and employee acceptance, each approval and acceptance recorded as evidence."},
 	{"risks", "Risks", "A risk register with owners, scores, treatments and review dates."},
 	{"vendors", "Vendors", "Vendors and subservice organizations, their reviews and their reports."},
 	{"audits", "Audits", "Type 1 and Type 2 audits: windows, auditors scoped to their audit, request lists, populations, samples and export packages."},
@@ -209,9 +208,9 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 			navItem{Label: "Scope", Href: base + "/scope"}, navItem{Label: "Evidence", Href: base + "/evidence"},
 			navItem{Label: "Monitoring", Href: base + "/monitoring"}, navItem{Label: "Connections", Href: base + "/connections"})
 	}
-	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"})
+	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"}, navItem{Label: "My policies", Href: base + "/my/policies"})
 	if c.Can(attest.ActRead) {
-		items = append(items, navItem{Label: "People", Href: base + "/people"})
+		items = append(items, navItem{Label: "People", Href: base + "/people"}, navItem{Label: "Policies", Href: base + "/policies"})
 		for _, a := range Areas {
 			items = append(items, navItem{Label: a.Label, Href: base + "/" + a.Slug})
 		}

@@ -51,6 +51,8 @@ type controlView struct {
 	Evidence       []controlEvidence     // current and superseded, newest first
 	MayAddEvidence bool                  // attest.Principal.MayAddEvidenceFor this control
 	Tests          []monitor.TestSummary // automated tests that support it, with their counts
+	Policies       []controlPolicy       // written policies that support it
+	Today          string
 	// NextDue is when the control next needs evidence; zero when nothing is
 	// current and it is due already.
 	NextDue time.Time
@@ -121,6 +123,12 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 			if slices.Contains(t.Controls, key) {
 				v.Tests = append(v.Tests, t)
 			}
+		}
+	}
+	v.Today = attest.Today(h.Now())
+	if h.Policies != nil && c.Can(attest.ActRead) {
+		if v.Policies, err = h.controlPolicies(ctx, c, ctl); err != nil {
+			return err
 		}
 	}
 	evs, err := h.DB.EvidenceList(ctx, c.Org.ID, store.EvidenceFilter{ControlID: ctl.ID, IncludeReplaced: true})
@@ -223,4 +231,45 @@ func (h *Handler) ownerChoices(ctx context.Context, orgID int64) ([]attest.Membe
 		return nil, err
 	}
 	return attest.EligibleOwners(ms), nil
+}
+
+// controlPolicy is a policy supporting a control, with how many of the people
+// who must accept its published version have.
+type controlPolicy struct {
+	Policy                   attest.Policy
+	Accepted, Total, Overdue int
+}
+
+// controlPolicies lists the policies (not retired) mapped to a control by its
+// reference or its library ID: their approval and acceptance are the
+// control's written evidence.
+func (h *Handler) controlPolicies(ctx context.Context, c *web.Ctx, ctl attest.Control) ([]controlPolicy, error) {
+	list, err := h.Policies.List(ctx, c.P)
+	if err != nil {
+		return nil, err
+	}
+	var out []controlPolicy
+	for _, p := range list {
+		if p.Retired || !(slices.Contains(p.Controls, ctl.Ref) || ctl.LibraryID != "" && slices.Contains(p.Controls, ctl.LibraryID)) {
+			continue
+		}
+		cp := controlPolicy{Policy: p}
+		if p.Published != nil {
+			acks, err := h.Policies.Acknowledgements(ctx, c.P, p.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range acks {
+				cp.Total++
+				switch a.State {
+				case attest.AckAccepted:
+					cp.Accepted++
+				case attest.AckOverdue:
+					cp.Overdue++
+				}
+			}
+		}
+		out = append(out, cp)
+	}
+	return out, nil
 }

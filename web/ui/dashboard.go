@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
@@ -48,6 +49,10 @@ type dashboardView struct {
 	Controls     int
 	Today        string
 	Monitoring   monitoringCard
+	// MyPolicies are the published policies the caller has not accepted yet;
+	// MyApprovals the versions awaiting their decision.
+	MyPolicies  []policy.Assigned
+	MyApprovals []policy.Awaiting
 }
 
 // monitoringCard sums up the automated tests: how many tests have failing
@@ -74,6 +79,22 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 	}
 	if v.MyControls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{OwnerID: c.User.ID}); err != nil {
 		return err
+	}
+	if h.Policies != nil {
+		mine, err := h.Policies.MyPolicies(ctx, c.P)
+		if err != nil {
+			return err
+		}
+		for _, a := range mine {
+			if a.Ack.State != attest.AckAccepted {
+				v.MyPolicies = append(v.MyPolicies, a)
+			}
+		}
+		if c.Can(attest.ActWork) {
+			if v.MyApprovals, err = h.Policies.AwaitingMe(ctx, c.P); err != nil {
+				return err
+			}
+		}
 	}
 	if !c.Can(attest.ActRead) {
 		h.Render(w, r, c, http.StatusOK, "dashboard", v)

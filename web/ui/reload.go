@@ -21,6 +21,8 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/tasks/{id}/status", web.Work, "/o/{org}/tasks/{id}"),
 		back("/o/{org}/people/import", web.Edit, "/o/{org}/people"),
 		back("/o/{org}/people/{id}/invite", web.Admin, "/o/{org}/people/{id}"),
+		back("/o/{org}/policy-values", web.Edit, "/o/{org}/policies"),
+		back("/o/{org}/policies/{key}/draft", web.Edit, "/o/{org}/policies/{key}"),
 	}
 }
 
@@ -28,7 +30,7 @@ func (h *Handler) reloadRoutes() []web.Route {
 // path's {org} and {id} filled in.
 func back(path string, access web.Access, to string) web.Route {
 	return route("GET", path, access, func(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-		target := strings.NewReplacer("{org}", r.PathValue("org"), "{id}", r.PathValue("id")).Replace(to)
+		target := strings.NewReplacer("{org}", r.PathValue("org"), "{id}", r.PathValue("id"), "{key}", r.PathValue("key")).Replace(to)
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return nil
 	})

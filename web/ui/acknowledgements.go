@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/web"
+)
+
+type acknowledgementsView struct {
+	Rows     []attest.AckRow
+	State    string // the filter: accepted, pending, overdue or "" for all
+	Policies []string
+	Policy   string
+	Counts   map[string]int
+	All      bool // the caller sees everyone, not only themselves and their reports
+}
+
+// acknowledgementsPage is the acknowledgement report: who must accept which
+// published policy and where they stand. Those who read the programme see
+// everyone; a manager sees their reports, so they can chase who is overdue.
+func (h *Handler) acknowledgementsPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	rows, err := h.Policies.Acknowledgements(r.Context(), c.P, 0)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	v := acknowledgementsView{State: q.Get("state"), Policy: q.Get("policy"), Counts: map[string]int{}, All: c.Can(attest.ActRead)}
+	seen := map[string]bool{}
+	for _, row := range rows {
+		if !seen[row.PolicyKey] {
+			seen[row.PolicyKey] = true
+			v.Policies = append(v.Policies, row.PolicyKey)
+		}
+		if v.Policy != "" && row.PolicyKey != v.Policy {
+			continue
+		}
+		v.Counts[row.State]++
+		if v.State == "" || row.State == v.State {
+			v.Rows = append(v.Rows, row)
+		}
+	}
+	h.Render(w, r, c, http.StatusOK, "acknowledgements", v)
+	return nil
+}
