@@ -24,7 +24,7 @@ func (s *Service) RequestException(ctx context.Context, p attest.Principal, in E
 	if err := s.mayEdit(p); err != nil {
 		return attest.TestException{}, err
 	}
-	e := attest.TestException{OrgID: p.OrgID, UID: newUID("exc_"), Test: in.Test, Resource: in.Resource, Reason: in.Reason,
+	e := attest.TestException{OrgID: p.OrgID, UID: attest.NewUID("exc_"), Test: in.Test, Resource: in.Resource, Reason: in.Reason,
 		ExpiresAt: in.ExpiresAt.UTC(), RequestedBy: p.UserID, RequestedName: p.Label}
 	if err := attest.ValidateException(&e, s.now()); err != nil {
 		return e, err
@@ -153,7 +153,7 @@ func (s *Service) exceptionRecord(ctx context.Context, tx *store.Queries, e atte
 	rec := map[string]any{
 		"type": ledger.RecordTypeException, "org": org.Slug, "uid": e.UID, "event": event, "test": e.Test,
 		"resource_type": e.Resource.Type, "resource_key": e.Resource.Key, "reason": e.Reason,
-		"requested_by": requestedBy, "approved_by": approvedBy, "expires_at": stampString(e.ExpiresAt), "at": stampString(s.now()),
+		"requested_by": requestedBy, "approved_by": approvedBy, "expires_at": ledger.FormatTime(e.ExpiresAt), "at": ledger.FormatTime(s.now()),
 	}
 	return s.record(ctx, tx, org, ledger.RecordTypeException, e.UID, rec)
 }

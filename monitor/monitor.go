@@ -12,8 +12,6 @@ package monitor
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -144,7 +142,7 @@ func (s *Service) Run(ctx context.Context, orgID, connectionID int64, only []att
 	}
 	tests = ofTypes(tests, spec.ResourceTypes)
 
-	run := attest.CollectionRun{OrgID: orgID, UID: newUID("col_"), ConnectionID: conn.ID, ConnectionName: conn.Name,
+	run := attest.CollectionRun{OrgID: orgID, UID: attest.NewUID("col_"), ConnectionID: conn.ID, ConnectionName: conn.Name,
 		Connector: conn.Type, StartedAt: s.now(), Partial: len(only) > 0}
 	col, cerr := connector.Collect(ctx, attest.CollectRequest{Settings: conn.Settings, Secret: secret, Only: only, Now: run.StartedAt})
 	run.FinishedAt = s.now()
@@ -212,7 +210,7 @@ func (s *Service) appendSnapshot(ctx context.Context, tx *store.Queries, org att
 	}
 	rec := map[string]any{
 		"type": ledger.RecordTypeSnapshot, "org": org.Slug, "uid": c.UID, "connection": c.ConnectionName, "connector": c.Connector,
-		"started_at": stampString(c.StartedAt), "finished_at": stampString(c.FinishedAt), "partial": c.Partial,
+		"started_at": ledger.FormatTime(c.StartedAt), "finished_at": ledger.FormatTime(c.FinishedAt), "partial": c.Partial,
 		"resources": c.Resources, "calls": c.Calls, "failed": failed, "sha256": c.SnapshotSHA256, "size": c.SnapshotSize,
 	}
 	return s.record(ctx, tx, org, ledger.RecordTypeSnapshot, c.UID, rec)
@@ -238,17 +236,10 @@ func (s *Service) saveVersions(ctx context.Context, tx *store.Queries, org attes
 	return nil
 }
 
-// record stores a non-evidence record's canonical bytes and appends its entry.
+// record stores a non-evidence record and appends its entry, through the
+// one ledger path.
 func (s *Service) record(ctx context.Context, tx *store.Queries, org attest.Organization, typ, id string, rec any) error {
-	hash, canon, err := ledger.HashRecord(rec)
-	if err != nil {
-		return err
-	}
-	if err := tx.SaveLedgerRecord(ctx, org.ID, ledger.BundleRecord{Type: typ, ID: id, RecordHash: hash, Record: canon}); err != nil {
-		return err
-	}
-	_, err = s.Ledger.Append(ctx, tx, org, chain.Record{Type: typ, ID: id, Hash: hash})
-	return err
+	return s.Ledger.AppendRecord(ctx, tx, org, typ, id, rec)
 }
 
 // ofTypes keeps the tests of the given resource types.
@@ -424,16 +415,6 @@ func summarize(results []engine.Result, at time.Time) []attest.TestRun {
 		out = append(out, *byTest[id])
 	}
 	return out
-}
-
-func newUID(prefix string) string {
-	b := make([]byte, 10)
-	rand.Read(b)
-	return prefix + hex.EncodeToString(b)
-}
-
-func stampString(t time.Time) string {
-	return t.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z")
 }
 
 // ErrNoSnapshot is returned when a result's snapshot file is missing.

@@ -167,7 +167,7 @@ func (s *Service) Accept(ctx context.Context, p attest.Principal, versionID int6
 		if err != nil {
 			return err
 		}
-		a = attest.Acceptance{UID: newUID("acc_"), PolicyID: pol.ID, PolicyKey: pol.Key, VersionID: v.ID, VersionLabel: v.Label,
+		a = attest.Acceptance{UID: attest.NewUID("acc_"), PolicyID: pol.ID, PolicyKey: pol.Key, VersionID: v.ID, VersionLabel: v.Label,
 			Hash: v.Hash, PersonID: person.ID, PersonName: person.Name, PersonEmail: person.Email, UserID: p.UserID,
 			Address: address, UserAgent: userAgent}
 		if err := tx.AddAcceptance(ctx, p.OrgID, &a); err != nil {
@@ -175,7 +175,7 @@ func (s *Service) Accept(ctx context.Context, p attest.Principal, versionID int6
 		}
 		rec := map[string]any{"type": ledger.RecordTypePolicyAcceptance, "org": org.Slug, "uid": a.UID, "policy": pol.Key,
 			"version": v.Label, "hash": v.Hash, "person": person.Name, "person_email": person.Email, "by": p.Label,
-			"at": stampString(a.At), "address": address, "user_agent": userAgent}
+			"at": ledger.FormatTime(a.At), "address": address, "user_agent": userAgent}
 		if err := s.record(ctx, tx, org, ledger.RecordTypePolicyAcceptance, a.UID, rec); err != nil {
 			return err
 		}

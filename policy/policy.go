@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/chain"
@@ -553,12 +552,12 @@ func (s *Service) Decide(ctx context.Context, p attest.Principal, versionID int6
 			}
 		}
 		now := tx.Now()
-		uid := newUID("pa_")
+		uid := attest.NewUID("pa_")
 		v.Approvers[i].Decision, v.Approvers[i].Comment, v.Approvers[i].At = d.Decision, d.Comment, &now
 		v.Approvers[i].EvidenceUID, v.Approvers[i].RecordUID = d.EvidenceUID, uid
 		rec := map[string]any{"type": ledger.RecordTypePolicyApproval, "org": org.Slug, "uid": uid, "policy": pol.Key,
 			"version": v.Label, "hash": v.Hash, "approver": p.Label, "decision": d.Decision, "comment": d.Comment,
-			"evidence": d.EvidenceUID, "at": stampString(now)}
+			"evidence": d.EvidenceUID, "at": ledger.FormatTime(now)}
 		if err := s.record(ctx, tx, org, ledger.RecordTypePolicyApproval, uid, rec); err != nil {
 			return err
 		}
@@ -580,10 +579,10 @@ func (s *Service) Decide(ctx context.Context, p attest.Principal, versionID int6
 			if err != nil {
 				return err
 			}
-			vid := newUID("pv_")
+			vid := attest.NewUID("pv_")
 			rec := map[string]any{"type": ledger.RecordTypePolicyVersion, "org": org.Slug, "id": vid, "policy": pol.Key,
 				"title": pol.Title, "version": v.Label, "material": v.Material, "hash": v.Hash, "content": v.Content,
-				"author": author.Email, "approvers": approvedBy, "quorum": v.Quorum, "approved_at": stampString(now)}
+				"author": author.Email, "approvers": approvedBy, "quorum": v.Quorum, "approved_at": ledger.FormatTime(now)}
 			if err := s.record(ctx, tx, org, ledger.RecordTypePolicyVersion, vid, rec); err != nil {
 				return err
 			}
@@ -673,10 +672,6 @@ func (s *Service) Retire(ctx context.Context, p attest.Principal, policyID int64
 func (s *Service) record(ctx context.Context, tx *store.Queries, org attest.Organization, typ, id string, rec any) error {
 	return s.Ledger.AppendRecord(ctx, tx, org, typ, id, rec)
 }
-
-func newUID(prefix string) string { return attest.NewUID(prefix) }
-
-func stampString(t time.Time) string { return ledger.FormatTime(t) }
 
 // StateLabel is a version state in words.
 func StateLabel(state string) string {
