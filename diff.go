@@ -12,10 +12,21 @@ const (
 	DiffAdd  DiffOp = '+'
 )
 
+// MarshalJSON names the operation: "same", "removed" or "added".
+func (op DiffOp) MarshalJSON() ([]byte, error) {
+	switch op {
+	case DiffDel:
+		return []byte(`"removed"`), nil
+	case DiffAdd:
+		return []byte(`"added"`), nil
+	}
+	return []byte(`"same"`), nil
+}
+
 // DiffLine is one line of a line-by-line diff.
 type DiffLine struct {
-	Op   DiffOp
-	Text string
+	Op   DiffOp `json:"op"`
+	Text string `json:"text"`
 }
 
 // maxDiffEdits bounds the work (and memory, which grows with its square) of

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -163,6 +164,49 @@ func runPolicyShow(e *env, args []string) error {
 			hash, orNone(v.ChangeNote, "-"))
 	}
 	return tw.Flush()
+}
+
+func runPolicyDiff(e *env, args []string) error {
+	f := newFlags("policy diff", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	from := f.fs.String("from", "", "the version to compare from, by label (1.0) or ID; default the published one")
+	to := f.fs.String("to", "", "the version to compare to, by label or ID; default the newest")
+	c, key, err := openPolicy(e, f, orgSlug, args, true)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	_, versions, err := c.s.Policies.GetByKey(e.ctx, c.p, key)
+	if err != nil {
+		return err
+	}
+	var ids [2]int64
+	for i, sel := range []struct{ flag, value string }{{"--from", *from}, {"--to", *to}} {
+		if sel.value == "" {
+			continue
+		}
+		for _, v := range versions {
+			if v.Label == sel.value || strconv.FormatInt(v.ID, 10) == sel.value {
+				ids[i] = v.ID
+			}
+		}
+		if ids[i] == 0 {
+			return fmt.Errorf("%s: %s has no version %q", sel.flag, key, sel.value)
+		}
+	}
+	d, err := c.s.Policies.Diff(e.ctx, c.p, key, ids[0], ids[1])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "--- %s %s (%s)\n+++ %s %s (%s)\n", key, d.From.Label, policy.StateLabel(d.From.State), key, d.To.Label, policy.StateLabel(d.To.State))
+	for _, l := range d.Lines {
+		fmt.Fprintf(e.stdout, "%c%s\n", l.Op, l.Text)
+	}
+	if !d.Complete {
+		fmt.Fprintln(e.stderr, "the versions are too far apart to compare line by line: the whole text is shown as replaced")
+	}
+	fmt.Fprintf(e.stdout, "%d lines removed, %d added\n", d.Removed, d.Added)
+	return nil
 }
 
 // newest returns the policy's newest version, which submit, approve and

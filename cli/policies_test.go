@@ -65,6 +65,13 @@ func TestPolicyCommands(t *testing.T) {
 			if !strings.Contains(r.stdout, "ada@acme.test") || !strings.Contains(r.stdout, "pending") {
 				t.Errorf("acknowledgements: %s", r.stdout)
 			}
+			if r := must(run("policy", "diff", "--org", "acme", "--from", "1.0", "access-control")); !strings.Contains(r.stdout, "--- access-control 1.0 (published)") ||
+				!strings.Contains(r.stdout, "0 lines removed, 0 added") || !strings.Contains(r.stdout, " Acme Corp") {
+				t.Errorf("diff of a version with itself: %s", r.stdout)
+			}
+			if r := run("policy", "diff", "--org", "acme", "--to", "9.9", "access-control"); r.code != 1 || !strings.Contains(r.stderr, `--to: access-control has no version "9.9"`) {
+				t.Errorf("diff to an unknown version: %+v", r)
+			}
 			// Nobody is overdue yet: --overdue exits 0.
 			must(run("policy", "acknowledgements", "--org", "acme", "--overdue"))
 		})

@@ -66,6 +66,7 @@ var _ = area(contractArea{
 		"PATCH /api/v1/orgs/{org}/policies/{key}":              web.Edit,
 		"POST /api/v1/orgs/{org}/policies/{key}/draft":         web.Edit,
 		"POST /api/v1/orgs/{org}/policies/{key}/retire":        web.Edit,
+		"GET /api/v1/orgs/{org}/policies/{key}/diff":           web.Read,
 		"POST /api/v1/orgs/{org}/policy-versions/{id}/submit":  web.Edit,
 		"POST /api/v1/orgs/{org}/policy-versions/{id}/decide":  web.Work,
 		"POST /api/v1/orgs/{org}/policy-versions/{id}/publish": web.Edit,

@@ -399,3 +399,21 @@ var StateLabels = map[string]string{
 	readiness.StateReady: "Ready", readiness.StateImplementedNoEvidence: "Implemented, no evidence", readiness.StateInProgress: "In progress",
 	readiness.StateNotStarted: "Not started", readiness.StateNotApplicable: "Not applicable",
 }
+
+// QueryIDs reads optional positive IDs from the query string, one per name
+// (0 when absent); a value that is not one is an error naming its parameter.
+func QueryIDs(r *http.Request, names ...string) ([]int64, error) {
+	ids := make([]int64, len(names))
+	for i, name := range names {
+		s := r.URL.Query().Get(name)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, attest.Invalid(name, "must be an ID (got %q)", s)
+		}
+		ids[i] = n
+	}
+	return ids, nil
+}

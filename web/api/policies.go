@@ -22,6 +22,7 @@ func (h *Handler) policyRoutes() []web.Route {
 		route("PATCH", "/orgs/{org}/policies/{key}", web.Edit, h.apiUpdatePolicy),
 		route("POST", "/orgs/{org}/policies/{key}/draft", web.Edit, h.apiSaveDraft),
 		route("POST", "/orgs/{org}/policies/{key}/retire", web.Edit, h.apiRetirePolicy),
+		route("GET", "/orgs/{org}/policies/{key}/diff", web.Read, h.apiPolicyDiff),
 		route("POST", "/orgs/{org}/policy-versions/{id}/submit", web.Edit, h.apiSubmitVersion),
 		route("POST", "/orgs/{org}/policy-versions/{id}/decide", web.Work, h.apiDecideVersion),
 		route("POST", "/orgs/{org}/policy-versions/{id}/publish", web.Edit, h.apiPublishVersion),

@@ -134,4 +134,27 @@ func TestPolicyThroughTheAPI(t *testing.T) {
 	if res = e.API("GET", "/orgs/alpha/acknowledgements?state=late", auditor, nil); res.StatusCode != 422 {
 		t.Fatalf("bad state filter: %d", res.StatusCode)
 	}
+
+	// The draft's text against the published one: one line changed.
+	res = e.API("POST", "/orgs/alpha/policies/access-control/draft", admin, map[string]any{"body": "# Access at {{company_name}}\n\nNeed to know, always."})
+	if res.StatusCode != 200 && res.StatusCode != 201 {
+		t.Fatalf("a second draft: %d %s", res.StatusCode, res.Text)
+	}
+	diff := webtest.Decode[struct {
+		From, To struct{ Label string }
+		Lines    []struct{ Op, Text string }
+		Complete bool
+		Removed  int
+		Added    int
+	}](t, e.API("GET", "/orgs/alpha/policies/access-control/diff", auditor, nil))
+	if diff.From.Label != "1.0" || diff.To.Label != "1.1" || !diff.Complete || diff.Removed != 1 || diff.Added != 1 ||
+		len(diff.Lines) != 4 || diff.Lines[0].Op != "same" || diff.Lines[3].Op != "added" || diff.Lines[3].Text != "Need to know, always." || diff.Lines[2].Op != "removed" {
+		t.Fatalf("diff: %+v", diff)
+	}
+	if res = e.API("GET", "/orgs/alpha/policies/access-control/diff?from=abc", auditor, nil); res.StatusCode != 422 || !strings.Contains(res.Text, `"field": "from"`) {
+		t.Fatalf("a bad version ID: %d %s", res.StatusCode, res.Text)
+	}
+	if res = e.API("GET", "/orgs/alpha/policies/access-control/diff?to=999999", auditor, nil); res.StatusCode != 422 {
+		t.Fatalf("an unknown version: %d %s", res.StatusCode, res.Text)
+	}
 }
