@@ -140,15 +140,29 @@ type ResultFilter struct {
 }
 
 const resultColumns = `r.id, r.org_id, r.connection_id, r.test_id, r.test_version, r.resource_type, r.resource_key, r.status,
-r.message, r.observed, r.expected, r.collection_id, c.uid, r.since, r.checked_at`
+r.message, r.observed, r.expected, r.collection_id, c.uid, r.since, r.checked_at, rc.collection_id, cc.uid, rc.checked_at`
+
+// resultFrom joins a result's own collection (c), and its connection's last
+// full collection (rc, cc), which judged it again if newer (see TouchResults).
+const resultFrom = ` FROM test_results r JOIN collections c ON c.id = r.collection_id
+LEFT JOIN results_checked rc ON rc.org_id = r.org_id AND rc.connection_id = r.connection_id
+LEFT JOIN collections cc ON cc.id = rc.collection_id `
 
 func scanResult(row interface{ Scan(...any) error }, r *attest.TestResult) error {
-	var observed string
+	var (
+		observed string
+		fullID   sql.NullInt64
+		fullUID  sql.NullString
+		fullAt   sql.NullTime
+	)
 	if err := row.Scan(&r.ID, &r.OrgID, &r.ConnectionID, &r.Test, &r.TestVersion, &r.Resource.Type, &r.Resource.Key, &r.Status,
-		&r.Message, &observed, &r.Expected, &r.CollectionID, &r.Collection, &r.Since, &r.CheckedAt); err != nil {
+		&r.Message, &observed, &r.Expected, &r.CollectionID, &r.Collection, &r.Since, &r.CheckedAt, &fullID, &fullUID, &fullAt); err != nil {
 		return err
 	}
 	r.Since, r.CheckedAt = stamp(r.Since), stamp(r.CheckedAt)
+	if fullID.Valid && fullUID.Valid && fullAt.Valid && stamp(fullAt.Time).After(r.CheckedAt) {
+		r.CollectionID, r.Collection, r.CheckedAt = fullID.Int64, fullUID.String, stamp(fullAt.Time)
+	}
 	if observed != "" && observed != "null" {
 		if err := json.Unmarshal([]byte(observed), &r.Observed); err != nil {
 			return fmt.Errorf("result %d: observed: %w", r.ID, err)
@@ -181,7 +195,7 @@ func (q *Queries) Results(ctx context.Context, orgID int64, f ResultFilter) ([]a
 	if f.ResourceKey != "" {
 		add("r.resource_key = $%d", f.ResourceKey)
 	}
-	query := `SELECT ` + resultColumns + ` FROM test_results r JOIN collections c ON c.id = r.collection_id WHERE ` +
+	query := `SELECT ` + resultColumns + resultFrom + `WHERE ` +
 		strings.Join(where, " AND ") + ` ORDER BY r.test_id, r.resource_type, r.resource_key, r.connection_id`
 	if f.Limit > 0 {
 		args = append(args, f.Limit)
@@ -206,8 +220,7 @@ func (q *Queries) Results(ctx context.Context, orgID int64, f ResultFilter) ([]a
 // Result returns one of the organization's current results.
 func (q *Queries) Result(ctx context.Context, orgID, id int64) (attest.TestResult, error) {
 	var r attest.TestResult
-	err := scanResult(q.q.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM test_results r JOIN collections c ON c.id = r.collection_id
-WHERE r.org_id = $1 AND r.id = $2`, orgID, id), &r)
+	err := scanResult(q.q.QueryRowContext(ctx, `SELECT `+resultColumns+resultFrom+`WHERE r.org_id = $1 AND r.id = $2`, orgID, id), &r)
 	return r, notFound(err, "result")
 }
 
@@ -383,12 +396,16 @@ func (q *Queries) DeleteResult(ctx context.Context, orgID, id int64) error {
 
 // TouchResults marks the connection's results that a collection judged again
 // with the same verdict: every one of them after a full collection, or those
-// of the listed resources after a partial one. One statement per run keeps an
-// unchanged organization from costing a write per result.
+// of the listed resources after a partial one. After a full collection no
+// result row is written: the connection records the collection, and reads
+// take the newer of a result's own collection and its connection's (see
+// resultFrom), so an unchanged organization costs one write per run rather
+// than one per result.
 func (q *Queries) TouchResults(ctx context.Context, orgID, connectionID, collectionID int64, at time.Time, only []attest.ResourceRef) error {
 	if only == nil {
-		_, err := q.q.ExecContext(ctx, `UPDATE test_results SET collection_id = $1, checked_at = $2
-WHERE org_id = $3 AND connection_id = $4 AND collection_id <> $1`, collectionID, stamp(at), orgID, connectionID)
+		_, err := q.q.ExecContext(ctx, `INSERT INTO results_checked (org_id, connection_id, collection_id, checked_at)
+VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, connection_id) DO UPDATE SET collection_id = excluded.collection_id,
+checked_at = excluded.checked_at`, orgID, connectionID, collectionID, stamp(at))
 		return err
 	}
 	for _, ref := range only {

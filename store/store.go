@@ -115,7 +115,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		// commit durable before it is acknowledged: what Attest acknowledged
 		// (evidence, ledger entries) survives a crash of the machine, not only
 		// of the process.
-		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
+		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_txlock=immediate&_time_format=sqlite"
 		sdb, err = sql.Open("sqlite", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite database %s: %w", path, err)

@@ -1,0 +1,18 @@
+-- +goose Up
+-- A full collection judges every current result of its connection. Rather
+-- than rewriting each result row to say so (over a million rows for a large
+-- organization), one row per connection records its last full collection
+-- and when it ran; a result's effective collection and check time are the
+-- newer of its own (set when its verdict was written, or by a partial run)
+-- and its connection's. No foreign key to connections, like collections:
+-- the row belongs to the results, which are what it describes.
+CREATE TABLE results_checked (
+    org_id        INTEGER NOT NULL REFERENCES organizations (id),
+    connection_id INTEGER NOT NULL,
+    collection_id INTEGER NOT NULL REFERENCES collections (id),
+    checked_at    TIMESTAMP NOT NULL,
+    PRIMARY KEY (org_id, connection_id)
+);
+
+-- +goose Down
+DROP TABLE results_checked;
