@@ -28,6 +28,7 @@ var layers = map[string]int{
 	"catalog/importer":            2,
 	"policy/templates":            2, // policy templates: front matter, placeholders, sanitized HTML
 	"store":                       3,
+	"policy/doc":                  3, // pure: policies as Markdown, HTML and PDF; acknowledgement reports
 	"store/storetest":             4,
 	"chain":                       4,
 	"evidence":                    5,
