@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/attest-hq/attest/policy/doc"
+	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -316,6 +320,8 @@ func runPolicyAcknowledgements(e *env, args []string) error {
 	orgSlug := f.fs.String("org", "", "organization slug")
 	asJSON := f.fs.Bool("json", false, "print the rows as JSON, as GET /api/v1/orgs/{org}/acknowledgements")
 	overdue := f.fs.Bool("overdue", false, "only the people past their due date; exits 1 when there are any")
+	format := f.fs.String("format", "", "csv or pdf: the report as a file to hand over (to --out, or CSV to standard output)")
+	out := f.fs.String("out", "", "the file to write with --format")
 	c, _, err := openPolicy(e, f, orgSlug, args, false)
 	if err != nil {
 		return err
@@ -325,23 +331,39 @@ func runPolicyAcknowledgements(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var out []attest.AckRow
+	var kept []attest.AckRow
 	for _, r := range rows {
 		if !*overdue || r.State == attest.AckOverdue {
-			out = append(out, r)
+			kept = append(kept, r)
 		}
 	}
-	if *asJSON {
-		if out == nil {
-			out = []attest.AckRow{}
-		}
-		if err := printJSON(e, out); err != nil {
+	rows = kept
+	switch {
+	case *format == "csv":
+		if err := writeOut(e, *out, func(w io.Writer) error { return doc.AckCSV(w, rows) }, fmt.Sprintf("%d rows", len(rows))); err != nil {
 			return err
 		}
-	} else {
+	case *format == "pdf":
+		if *out == "" {
+			return usagef("--out is required for a PDF")
+		}
+		err := writeOut(e, *out, func(w io.Writer) error { return doc.AckPDF(w, c.org.Name, rows, c.s.DB.Now()) }, fmt.Sprintf("%d rows", len(rows)))
+		if err != nil {
+			return err
+		}
+	case *format != "":
+		return usagef("--format must be csv or pdf (got %q)", *format)
+	case *asJSON:
+		if rows == nil {
+			rows = []attest.AckRow{}
+		}
+		if err := printJSON(e, rows); err != nil {
+			return err
+		}
+	default:
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "POLICY\tVERSION\tPERSON\tEMAIL\tSTATE\tDUE\tACCEPTED")
-		for _, r := range out {
+		for _, r := range rows {
 			accepted := "-"
 			if r.AcceptedAt != nil {
 				accepted = r.AcceptedAt.Format("2006-01-02") + " (" + r.Accepted + ")"
@@ -352,9 +374,85 @@ func runPolicyAcknowledgements(e *env, args []string) error {
 			return err
 		}
 	}
-	if *overdue && len(out) > 0 {
-		return fmt.Errorf("%d acceptances are overdue", len(out))
+	if *overdue && len(rows) > 0 {
+		return fmt.Errorf("%d acceptances are overdue", len(rows))
 	}
+	return nil
+}
+
+func runPolicyPrint(e *env, args []string) error {
+	f := newFlags("policy print", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	format := f.fs.String("format", "pdf", "pdf, md (Markdown) or html")
+	out := f.fs.String("out", "", "the file to write; Markdown and HTML go to standard output without it")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) > 1:
+		return usagef("unexpected argument %q: name one policy KEY, or none for every published policy", rest[1])
+	case *orgSlug == "":
+		return usagef("--org is required")
+	case *format != "pdf" && *format != "md" && *format != "html":
+		return usagef("--format must be pdf, md or html (got %q)", *format)
+	case *format == "pdf" && *out == "":
+		return usagef("--out is required for a PDF")
+	}
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	p := cliPrincipal(org.ID)
+	var set doc.Set
+	if len(rest) == 1 {
+		set, err = s.Policies.Document(e.ctx, p, rest[0])
+	} else {
+		set, err = s.Policies.PublishedSet(e.ctx, p)
+	}
+	if err != nil {
+		return err
+	}
+	return writeOut(e, *out, func(w io.Writer) error {
+		switch *format {
+		case "md":
+			return doc.Markdown(w, set)
+		case "html":
+			return doc.HTML(w, set)
+		}
+		return doc.PDF(w, set)
+	}, fmt.Sprintf("%d polic%s", len(set.Docs), map[bool]string{true: "y", false: "ies"}[len(set.Docs) == 1]))
+}
+
+// writeOut writes a generated file to path (beside it first, then renamed,
+// so a failure leaves no half file), or to standard output when path is "".
+func writeOut(e *env, path string, write func(io.Writer) error, what string) error {
+	if path == "" {
+		return write(e.stdout)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".attest-*")
+	if err != nil {
+		return fmt.Errorf("--out %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	err = write(tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "wrote %s: %s\n", path, what)
 	return nil
 }
 

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -71,6 +74,22 @@ func TestPolicyCommands(t *testing.T) {
 			}
 			if r := run("policy", "diff", "--org", "acme", "--to", "9.9", "access-control"); r.code != 1 || !strings.Contains(r.stderr, `--to: access-control has no version "9.9"`) {
 				t.Errorf("diff to an unknown version: %+v", r)
+			}
+			pdf := filepath.Join(dir, "policies.pdf")
+			if r := must(run("policy", "print", "--org", "acme", "--out", pdf)); !strings.Contains(r.stderr, "1 policy") {
+				t.Errorf("print: %+v", r)
+			}
+			if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+				t.Errorf("the printed file: %v %.20q", err, b)
+			}
+			if r := must(run("policy", "print", "--org", "acme", "--format", "md", "access-control")); !strings.Contains(r.stdout, "## Approval of version 1.0") {
+				t.Errorf("print as Markdown: %s", r.stdout)
+			}
+			if r := run("policy", "print", "--org", "acme", "--format", "pdf"); r.code != 2 || !strings.Contains(r.stderr, "--out is required") {
+				t.Errorf("a PDF to the terminal: %+v", r)
+			}
+			if r := must(run("policy", "acknowledgements", "--org", "acme", "--format", "csv")); !strings.Contains(r.stdout, "Ada,ada@acme.test,,access-control") {
+				t.Errorf("the report as CSV: %s", r.stdout)
 			}
 			// Nobody is overdue yet: --overdue exits 0.
 			must(run("policy", "acknowledgements", "--org", "acme", "--overdue"))

@@ -135,6 +135,21 @@ func TestPolicyThroughTheAPI(t *testing.T) {
 		t.Fatalf("bad state filter: %d", res.StatusCode)
 	}
 
+	// Exports through the API: the same files as the pages.
+	if res = e.API("GET", "/orgs/alpha/acknowledgements/export?format=csv", auditor, nil); res.StatusCode != 200 ||
+		!strings.Contains(res.Text, e.Users["employee"].Email+",") || !strings.HasPrefix(res.Text, "person,email,") {
+		t.Fatalf("the report as CSV: %d %s", res.StatusCode, res.Text)
+	}
+	if res = e.API("GET", "/orgs/alpha/policies/access-control/export?format=pdf", auditor, nil); res.StatusCode != 200 || !strings.HasPrefix(res.Text, "%PDF-") {
+		t.Fatalf("the policy as PDF: %d %.60q", res.StatusCode, res.Text)
+	}
+	if res = e.API("GET", "/orgs/alpha/policy-export?format=md", auditor, nil); res.StatusCode != 200 || !strings.Contains(res.Text, "## Approval of version 1.0") {
+		t.Fatalf("the published set as Markdown: %d %s", res.StatusCode, res.Text)
+	}
+	if res = e.API("GET", "/orgs/alpha/acknowledgements/export?format=xlsx", auditor, nil); res.StatusCode != 422 || !strings.Contains(res.Text, `"field": "format"`) {
+		t.Fatalf("an unknown format: %d %s", res.StatusCode, res.Text)
+	}
+
 	// The draft's text against the published one: one line changed.
 	res = e.API("POST", "/orgs/alpha/policies/access-control/draft", admin, map[string]any{"body": "# Access at {{company_name}}\n\nNeed to know, always."})
 	if res.StatusCode != 200 && res.StatusCode != 201 {

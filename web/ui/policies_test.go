@@ -141,6 +141,29 @@ func TestPolicyPages(t *testing.T) {
 				t.Errorf("the report of acceptances: %s", res.Text)
 			}
 
+			// Exports: the report as CSV with the acceptance, the policy and the
+			// published set as PDF, a bad format named.
+			res = mgr.Get("/o/alpha/acknowledgements/export?format=csv&state=accepted")
+			if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||
+				!strings.Contains(res.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(res.Text, e.Users["employee"].Email+",") ||
+				strings.Contains(res.Text, e.Users["admin"].Email) {
+				t.Errorf("the report as CSV: %d %v\n%s", res.StatusCode, res.Header, res.Text)
+			}
+			if res := emp.Get("/o/alpha/acknowledgements/export?format=csv"); res.StatusCode != http.StatusOK || strings.Contains(res.Text, e.Users["admin"].Email) {
+				t.Errorf("an employee's export holds someone else: %s", res.Text)
+			}
+			for _, path := range []string{page + "/export", "/o/alpha/policy-export?format=pdf", "/o/alpha/acknowledgements/export?format=pdf"} {
+				if res := mgr.Get(path); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Text, "%PDF-") || res.Header.Get("Content-Type") != "application/pdf" {
+					t.Errorf("%s: %d %s %.40q", path, res.StatusCode, res.Header.Get("Content-Type"), res.Text)
+				}
+			}
+			if res := mgr.Get(page + "/export?format=html"); !strings.Contains(res.Text, "Org alpha grants access by role.") || !strings.Contains(res.Header.Get("Content-Security-Policy"), "sandbox") {
+				t.Errorf("the policy as HTML: %s", res.Text)
+			}
+			if res := mgr.Get(page + "/export?format=docx"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "must be pdf, md or html") {
+				t.Errorf("an unknown format: %d %s", res.StatusCode, res.Text)
+			}
+
 			// A material change: a new version, approved and published, is
 			// the employee's to accept again.
 			v2 := "# Access\n\n{{company_name}} grants access by role and by need.\nAccess is reviewed every quarter.\n"
