@@ -29,6 +29,7 @@ var layers = map[string]int{
 	"policy/templates":            2, // policy templates: front matter, placeholders, sanitized HTML
 	"store":                       3,
 	"policy/doc":                  3, // pure: policies as Markdown, HTML and PDF; acknowledgement reports
+	"policy/policyfile":           1, // pure: policies as code, Markdown files with front matter
 	"store/storetest":             4,
 	"chain":                       4,
 	"evidence":                    5,

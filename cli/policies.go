@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/attest-hq/attest/policy/doc"
+	"github.com/attest-hq/attest/policy/policyfile"
 	"io"
 	"maps"
 	"os"
@@ -453,6 +454,53 @@ func writeOut(e *env, path string, write func(io.Writer) error, what string) err
 		return err
 	}
 	fmt.Fprintf(e.stderr, "wrote %s: %s\n", path, what)
+	return nil
+}
+
+func runPolicyExport(e *env, args []string) error {
+	f := newFlags("policy export", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	out := f.fs.String("out", "", "the directory to write KEY.md files into (made if missing)")
+	c, _, err := openPolicy(e, f, orgSlug, args, false)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	if *out == "" {
+		return usagef("--out is required")
+	}
+	files, err := c.s.Policies.ExportFiles(e.ctx, c.p)
+	if err != nil {
+		return err
+	}
+	if err := policyfile.WriteDir(*out, files); err != nil {
+		return fmt.Errorf("--out %s: %w", *out, err)
+	}
+	fmt.Fprintf(e.stdout, "wrote %d policies to %s\n", len(files), *out)
+	return nil
+}
+
+func runPolicyImport(e *env, args []string) error {
+	f := newFlags("policy import", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	c, dir, err := openPolicy(e, f, orgSlug, args, true)
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	files, err := policyfile.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("nothing was imported:\n%w", err)
+	}
+	rep, err := c.s.Policies.ImportFiles(e.ctx, c.p, files)
+	if err != nil {
+		return fmt.Errorf("nothing was imported: %w", err)
+	}
+	for _, o := range rep.Files {
+		fmt.Fprintf(e.stdout, "%-40s %s %s\n", o.File, o.Outcome, o.Version)
+	}
+	fmt.Fprintf(e.stdout, "imported %d files: %d created, %d changed, %d new drafts, %d unchanged; drafts go through approval in Attest\n",
+		len(rep.Files), rep.Created, rep.Changed, rep.Drafts, rep.Unchanged)
 	return nil
 }
 

@@ -91,6 +91,31 @@ func TestPolicyCommands(t *testing.T) {
 			if r := must(run("policy", "acknowledgements", "--org", "acme", "--format", "csv")); !strings.Contains(r.stdout, "Ada,ada@acme.test,,access-control") {
 				t.Errorf("the report as CSV: %s", r.stdout)
 			}
+			// Policies as code: export, edit, import; a broken file stops it all.
+			code := filepath.Join(dir, "policies")
+			if r := must(run("policy", "export", "--org", "acme", "--out", code)); !strings.Contains(r.stdout, "wrote 1 policies") {
+				t.Errorf("export: %s", r.stdout)
+			}
+			file := filepath.Join(code, "access-control.md")
+			text, err := os.ReadFile(file)
+			if err != nil || !strings.Contains(string(text), "key: access-control") || !strings.Contains(string(text), "{{company_name}}") {
+				t.Fatalf("the exported file: %v\n%s", err, text)
+			}
+			if r := must(run("policy", "import", "--org", "acme", code)); !strings.Contains(r.stdout, "1 unchanged") {
+				t.Errorf("an unchanged import: %s", r.stdout)
+			}
+			os.WriteFile(file, []byte(strings.Replace(string(text), "least access", "least access, and no more,", 1)), 0o600)
+			os.WriteFile(filepath.Join(code, "travel.md"), []byte("---\nkey: travel\ntitle: Travel\nownr: ada@acme.test\n---\n# Travel\n"), 0o600)
+			if r := run("policy", "import", "--org", "acme", code); r.code != 1 || !strings.Contains(r.stderr, "travel.md line 4: front matter: field ownr not found") {
+				t.Errorf("a broken file: %+v", r)
+			}
+			if r := must(run("policy", "show", "--org", "acme", "access-control")); strings.Contains(r.stdout, "draft") {
+				t.Errorf("a refused import saved a draft: %s", r.stdout)
+			}
+			os.Remove(filepath.Join(code, "travel.md"))
+			if r := must(run("policy", "import", "--org", "acme", code)); !strings.Contains(r.stdout, "1 new drafts") || !strings.Contains(r.stdout, "draft 1.1") {
+				t.Errorf("an edited text: %s", r.stdout)
+			}
 			// Nobody is overdue yet: --overdue exits 0.
 			must(run("policy", "acknowledgements", "--org", "acme", "--overdue"))
 		})

@@ -11,6 +11,7 @@ package templates
 import (
 	"bytes"
 	"fmt"
+	"github.com/attest-hq/attest/policy/policyfile"
 	"io/fs"
 	"regexp"
 	"slices"
@@ -164,17 +165,10 @@ func loadShared(fsys fs.FS, name string) (map[string]Variable, error) {
 // the Markdown body. shared holds the variables a template may name without
 // defining. Errors name the file and, where there is one, the line.
 func Parse(file string, src []byte, shared map[string]Variable) (Template, error) {
-	text := strings.ReplaceAll(string(src), "\r\n", "\n")
-	lines := strings.Split(text, "\n")
-	if len(lines) == 0 || lines[0] != "---" {
+	lines := policyfile.Lines(src)
+	end, opened := policyfile.Split(lines)
+	if !opened {
 		return Template{}, fmt.Errorf("%s:1: a template starts with a line of three dashes (---) opening its front matter", file)
-	}
-	end := -1
-	for i := 1; i < len(lines); i++ {
-		if lines[i] == "---" {
-			end = i
-			break
-		}
 	}
 	if end < 0 {
 		return Template{}, fmt.Errorf("%s:1: the front matter is never closed by a line of three dashes (---)", file)
