@@ -18,6 +18,9 @@ var _ = area(contractArea{
 		"POST /o/{org}/policy-values":                web.Edit,
 		"GET /o/{org}/policy-values":                 web.Edit, // a reload after refused values
 		"GET /o/{org}/acknowledgements":              web.Own,
+		"GET /o/{org}/acknowledgements/export":       web.Own,
+		"GET /o/{org}/policy-export":                 web.Read,
+		"GET /o/{org}/policies/{key}/export":         web.Read,
 		"GET /o/{org}/policies/{key}":                web.Read,
 		"POST /o/{org}/policies/{key}":               web.Edit,
 		"POST /o/{org}/policies/{key}/draft":         web.Edit,
