@@ -50,6 +50,10 @@ type Service struct {
 	ResourceTypes []string
 	Now           func() time.Time
 	Log           *slog.Logger
+
+	// states remembers the results this process wrote last, per connection,
+	// so a steady run compares with memory instead of reading them back.
+	states stateCache
 }
 
 // LoadBuiltin compiles the shipped tests.
@@ -185,7 +189,7 @@ func (s *Service) Run(ctx context.Context, orgID, connectionID int64, only []att
 		if err := s.saveVersions(ctx, tx, org, tests); err != nil {
 			return err
 		}
-		n, err := applyResults(ctx, tx, rep.Collection, results, only, snap.Failed)
+		n, err := s.applyResults(ctx, tx, rep.Collection, results, only, snap.Failed)
 		rep.Changes = n
 		return err
 	})
@@ -251,139 +255,6 @@ func ofTypes(tests []*engine.Test, types []string) []*engine.Test {
 		}
 	}
 	return out
-}
-
-// resultKey names a result within a connection.
-type resultKey struct{ test, typ, key string }
-
-// applyResults turns a run's verdicts into the stored current state and its
-// history: a new verdict is inserted, a changed status updates the row and
-// adds a change, a changed message or version updates the row only, and a
-// result whose resource (or test) is gone is removed with a "removed" change.
-// A partial run touches only the resources it names. Results of a resource
-// type the collection could not see become errors (their resources are not
-// known to be gone). It returns how many statuses changed.
-func applyResults(ctx context.Context, tx *store.Queries, c attest.CollectionRun, results []engine.Result, only []attest.ResourceRef, failed map[string]string) (int, error) {
-	prevList, err := tx.ResultStates(ctx, c.OrgID, c.ConnectionID)
-	if err != nil {
-		return 0, err
-	}
-	var named map[attest.ResourceRef]bool
-	if len(only) > 0 {
-		named = make(map[attest.ResourceRef]bool, len(only))
-		for _, r := range only {
-			named[r] = true
-		}
-	}
-	inRun := func(r attest.ResourceRef) bool { return named == nil || named[r] }
-	prev := make(map[resultKey]store.ResultState, len(prevList))
-	for _, r := range prevList {
-		if inRun(r.Resource) || failed[r.Resource.Type] != "" {
-			prev[resultKey{r.Test, r.Resource.Type, r.Resource.Key}] = r
-		}
-	}
-	next := make(map[resultKey]engine.Result, len(results))
-	versions := map[string]string{} // test → version in this run
-	for _, r := range results {
-		next[resultKey{r.Test, r.Resource.Type, r.Resource.Key}] = r
-		versions[r.Test] = r.TestVersion
-	}
-	// A type that could not be collected: what was known becomes an error,
-	// and the placeholder "*" result is only kept when nothing was known.
-	for k, p := range prev {
-		reason := failed[k.typ]
-		if reason == "" {
-			continue
-		}
-		if _, ok := next[k]; !ok {
-			v := versions[k.test]
-			if v == "" {
-				v = p.TestVersion
-			}
-			next[k] = engine.Result{Test: k.test, TestVersion: v, Resource: p.Resource,
-				Verdict: engine.Verdict{Status: attest.ResultError, Message: fmt.Sprintf("%s: %s could not be collected: %s", p.Resource.Key, k.typ, reason)}}
-		}
-		delete(next, resultKey{k.test, k.typ, "*"})
-	}
-
-	keys := make([]resultKey, 0, len(next))
-	for k := range next {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return lessKey(keys[i], keys[j]) })
-	at := c.StartedAt
-	// New verdicts and history rows are written in batches; a changed
-	// verdict is one UPDATE (few per run in a steady organization).
-	var inserts []attest.TestResult
-	var changes []attest.ResultChange
-	change := func(test string, res attest.ResourceRef, from, to attest.ResultStatus, msg, version string) {
-		changes = append(changes, attest.ResultChange{Test: test, Resource: res, From: from, To: to, Message: msg, TestVersion: version, At: at})
-	}
-	for _, k := range keys {
-		n := next[k]
-		row := attest.TestResult{OrgID: c.OrgID, ConnectionID: c.ConnectionID, Test: n.Test, TestVersion: n.TestVersion,
-			Resource: n.Resource, Status: n.Status, Message: n.Message, Observed: n.Observed, Expected: n.Expected,
-			CollectionID: c.ID, Since: at, CheckedAt: at}
-		p, had := prev[k]
-		switch {
-		case !had:
-			inserts = append(inserts, row)
-			change(n.Test, n.Resource, "", n.Status, n.Message, n.TestVersion)
-		case p.Status != n.Status:
-			row.ID = p.ID
-			if err := tx.UpdateResult(ctx, row); err != nil {
-				return 0, err
-			}
-			change(n.Test, n.Resource, p.Status, n.Status, n.Message, n.TestVersion)
-		case p.Message != n.Message || p.TestVersion != n.TestVersion || p.Expected != n.Expected || !sameObserved(p.Observed, n.Observed):
-			row.ID, row.Since = p.ID, p.Since
-			if err := tx.UpdateResult(ctx, row); err != nil {
-				return 0, err
-			}
-		}
-	}
-	if err := tx.InsertResults(ctx, c.OrgID, inserts); err != nil {
-		return 0, err
-	}
-	var gone []store.ResultState
-	for k, p := range prev {
-		if _, ok := next[k]; !ok {
-			gone = append(gone, p)
-		}
-	}
-	sort.Slice(gone, func(i, j int) bool { return gone[i].ID < gone[j].ID })
-	for _, p := range gone {
-		if err := tx.DeleteResult(ctx, c.OrgID, p.ID); err != nil {
-			return 0, err
-		}
-		change(p.Test, p.Resource, p.Status, attest.ResultRemoved, p.Resource.Key+" is no longer collected", p.TestVersion)
-	}
-	if err := tx.AddResultChanges(ctx, c.OrgID, c.ConnectionID, c.ID, changes); err != nil {
-		return 0, err
-	}
-	var touch []attest.ResourceRef
-	if len(only) > 0 {
-		touch = only
-	}
-	if err := tx.TouchResults(ctx, c.OrgID, c.ConnectionID, c.ID, at, touch); err != nil {
-		return 0, err
-	}
-	if len(only) > 0 {
-		return len(changes), nil // the history chart counts whole runs only
-	}
-	for _, r := range summarize(results, at) {
-		if err := tx.AddTestRun(ctx, c.OrgID, c.ID, r); err != nil {
-			return 0, err
-		}
-	}
-	return len(changes), nil
-}
-
-// sameObserved reports whether a stored observed value (JSON) is the new
-// one: compared as stored, so that an unchanged value costs no decoding.
-func sameObserved(stored string, v any) bool {
-	j, err := store.ObservedJSON(v)
-	return err == nil && j == stored
 }
 
 func lessKey(a, b resultKey) bool {

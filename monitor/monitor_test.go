@@ -629,3 +629,61 @@ func TestOwnTestsAreValidatedBeforeSaving(t *testing.T) {
 		}
 	})
 }
+
+// Two processes run the same connection in turn (a web node and a worker):
+// each remembers the results it wrote, and each notices the other's writes
+// by the generation, so neither compares with a stale memory. A memory in
+// step is used as is, including results it inserted without reading their
+// IDs back, which it removes by key.
+func TestRunsOfTwoProcessesStayRight(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		a := w.svc
+		b := &monitor.Service{DB: a.DB, Blobs: a.Blobs, Ledger: a.Ledger, Connections: a.Connections, Builtin: a.Builtin, Now: a.Now,
+			ResourceTypes: a.ResourceTypes, Connectors: a.Connectors}
+		run := func(svc *monitor.Service) monitor.Report {
+			t.Helper()
+			rep, err := svc.Run(t.Context(), w.org.ID, w.connID, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep
+		}
+		w.conn.set(repo("acme/api", true, 2), repo("acme/web", true, 2))
+		run(a)
+		w.now = w.now.Add(time.Hour)
+		w.conn.set(repo("acme/api", false, 2), repo("acme/web", true, 2))
+		if rep := run(b); rep.Changes == 0 {
+			t.Fatal("b saw no change")
+		}
+		// a's memory says api passes; the database says it fails since b's
+		// run. a must read it back, and find nothing changed now.
+		w.now = w.now.Add(time.Hour)
+		if rep := run(a); rep.Changes != 0 {
+			t.Fatalf("a compared with its stale memory: %d changes", rep.Changes)
+		}
+		if r := w.status(t, "t.protected", "acme/api"); r.Status != attest.ResultFail || !r.Since.Equal(w.now.Add(-time.Hour)) {
+			t.Fatalf("api after a's run: %s since %v", r.Status, r.Since)
+		}
+		// a's memory is now in step: a repository that goes and comes back
+		// is removed and inserted again without a read, and the one whose
+		// ID a never read is removed by key.
+		w.now = w.now.Add(time.Hour)
+		w.conn.set(repo("acme/web", true, 2))
+		run(a)
+		w.now = w.now.Add(time.Hour)
+		w.conn.set(repo("acme/web", true, 2), repo("acme/new", false, 0))
+		run(a)
+		w.now = w.now.Add(time.Hour)
+		w.conn.set(repo("acme/web", true, 2))
+		if rep := run(a); rep.Changes == 0 {
+			t.Fatal("the new repository's removal recorded nothing")
+		}
+		if r := w.status(t, "t.protected", "acme/new"); r.Status != "" {
+			t.Fatalf("acme/new is gone but its result stays: %+v", r)
+		}
+		if r := w.status(t, "t.protected", "acme/api"); r.Status != "" {
+			t.Fatalf("acme/api is gone but its result stays: %+v", r)
+		}
+	})
+}

@@ -403,8 +403,8 @@ func (q *Queries) DeleteResult(ctx context.Context, orgID, id int64) error {
 // than one per result.
 func (q *Queries) TouchResults(ctx context.Context, orgID, connectionID, collectionID int64, at time.Time, only []attest.ResourceRef) error {
 	if only == nil {
-		_, err := q.q.ExecContext(ctx, `INSERT INTO results_checked (org_id, connection_id, collection_id, checked_at)
-VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, connection_id) DO UPDATE SET collection_id = excluded.collection_id,
+		_, err := q.q.ExecContext(ctx, `INSERT INTO results_checked (org_id, connection_id, generation, collection_id, checked_at)
+VALUES ($1, $2, 0, $3, $4) ON CONFLICT (org_id, connection_id) DO UPDATE SET collection_id = excluded.collection_id,
 checked_at = excluded.checked_at`, orgID, connectionID, collectionID, stamp(at))
 		return err
 	}
@@ -416,6 +416,30 @@ WHERE org_id = $3 AND connection_id = $4 AND resource_type = $5 AND resource_key
 		}
 	}
 	return nil
+}
+
+// NextResultsGeneration counts one more run writing the results of a
+// connection and returns its number (1 for the first). Called first in the
+// run's transaction, it also holds the connection's row until the end, so
+// two runs of one connection write one after the other.
+func (q *Queries) NextResultsGeneration(ctx context.Context, orgID, connectionID int64) (int64, error) {
+	var gen int64
+	err := q.q.QueryRowContext(ctx, `INSERT INTO results_checked (org_id, connection_id, generation) VALUES ($1, $2, 1)
+ON CONFLICT (org_id, connection_id) DO UPDATE SET generation = results_checked.generation + 1 RETURNING generation`,
+		orgID, connectionID).Scan(&gen)
+	if err != nil {
+		return 0, fmt.Errorf("results generation: %w", err)
+	}
+	return gen, nil
+}
+
+// ResultID finds the ID of a connection's current result by its key (a run
+// that remembers its state knows results it inserted by key only).
+func (q *Queries) ResultID(ctx context.Context, orgID, connectionID int64, test string, ref attest.ResourceRef) (int64, error) {
+	var id int64
+	err := q.q.QueryRowContext(ctx, `SELECT id FROM test_results WHERE org_id = $1 AND connection_id = $2 AND test_id = $3
+AND resource_type = $4 AND resource_key = $5`, orgID, connectionID, test, ref.Type, ref.Key).Scan(&id)
+	return id, notFound(err, "result")
 }
 
 // AddResultChange appends to the history of results.

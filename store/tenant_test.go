@@ -735,6 +735,22 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's result after a touched its own: %+v, %v", got, err)
 		}
 	}},
+	{"NextResultsGeneration", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		for range 2 {
+			if _, err := db.NextResultsGeneration(ctx, a.org.ID, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if g, err := db.NextResultsGeneration(ctx, b.org.ID, 1); err != nil || g != 1 {
+			t.Errorf("b's first generation after a counted two of its own: %d, %v", g, err)
+		}
+	}},
+	{"ResultID", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		id, err := db.ResultID(ctx, a.org.ID, 1, b.result.Test, b.result.Resource)
+		if id == b.result.ID || (err != nil && attest.ErrorCode(err) != attest.ENOTFOUND) {
+			t.Errorf("a looked up b's result: %d, %v", id, err)
+		}
+	}},
 	{"ApproveException", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		wantNotFound(t, "exception (approve)", db.ApproveException(ctx, a.org.ID, b.exc.ID, a.admin.ID, time.Now()))
 		if e, err := db.Exception(ctx, b.org.ID, b.exc.UID); err != nil || !e.ApprovedAt.IsZero() {

@@ -4,13 +4,16 @@
 -- organization), one row per connection records its last full collection
 -- and when it ran; a result's effective collection and check time are the
 -- newer of its own (set when its verdict was written, or by a partial run)
--- and its connection's. No foreign key to connections, like collections:
--- the row belongs to the results, which are what it describes.
+-- and its connection's. generation counts the runs that wrote the
+-- connection's results, so a process that remembers the state it wrote
+-- knows whether anyone wrote since. No foreign key to connections, like
+-- collections: the row belongs to the results, which are what it describes.
 CREATE TABLE results_checked (
     org_id        BIGINT NOT NULL REFERENCES organizations (id),
     connection_id BIGINT NOT NULL,
-    collection_id BIGINT NOT NULL REFERENCES collections (id),
-    checked_at    TIMESTAMPTZ NOT NULL,
+    generation    BIGINT NOT NULL,
+    collection_id BIGINT REFERENCES collections (id), -- NULL until a full collection
+    checked_at    TIMESTAMPTZ,
     PRIMARY KEY (org_id, connection_id)
 );
 
