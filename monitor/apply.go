@@ -2,8 +2,10 @@ package monitor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
+	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -178,16 +180,16 @@ func (s *Service) applyResults(ctx context.Context, tx *store.Queries, c attest.
 		}
 		return p.id, nil
 	}
-	for _, n := range results {
+	ds, err := digests(results)
+	if err != nil {
+		return 0, err
+	}
+	for i, n := range results {
 		k := resultKey{n.Test, n.Resource.Type, n.Resource.Key}
 		if k.key == "*" && known[[2]string{k.test, k.typ}] {
 			continue
 		}
-		obs, err := store.ObservedJSON(n.Observed)
-		if err != nil {
-			return 0, err
-		}
-		d := digest(n.Message, obs, n.Expected, n.TestVersion)
+		d := ds[i]
 		p, had := all[k]
 		row := attest.TestResult{OrgID: c.OrgID, ConnectionID: c.ConnectionID, Test: n.Test, TestVersion: n.TestVersion,
 			Resource: n.Resource, Status: n.Status, Message: n.Message, Observed: n.Observed, Expected: n.Expected,
@@ -267,6 +269,32 @@ func (s *Service) applyResults(ctx context.Context, tx *store.Queries, c attest.
 		}
 	}
 	return len(changes), nil
+}
+
+// digests computes each result's digest, on every core: encoding observed
+// values as stored is most of a steady run's comparing.
+func digests(results []engine.Result) ([]uint64, error) {
+	out := make([]uint64, len(results))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(results)/1000))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(results); i += workers {
+				n := results[i]
+				obs, err := store.ObservedJSON(n.Observed)
+				if err != nil {
+					errs[w] = fmt.Errorf("%s on %s: %w", n.Test, n.Resource.Key, err)
+					return
+				}
+				out[i] = digest(n.Message, obs, n.Expected, n.TestVersion)
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // sortBy sorts items in the order of their keys (keys[i] belongs to
