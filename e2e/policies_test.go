@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/demo"
 	"github.com/attest-hq/attest/store"
 	"github.com/chromedp/chromedp"
 )
@@ -141,5 +142,48 @@ func TestPolicyInTheBrowser(t *testing.T) {
 	mp.open(page + "/diff")
 	if got := mp.text("#diff"); !strings.Contains(got, "- Acme Robotics grants access by role.") || !strings.Contains(got, "+ Acme Robotics grants access by role and need.") {
 		t.Errorf("the diff: %q", got)
+	}
+}
+
+// TestPoliciesInTheDemo: in the demo, readiness names the people past their
+// due date on the control their policy supports; Emma, an employee and
+// Jonas's manager, sees the material change waiting for her and that Jonas
+// is overdue, and accepts the change.
+func TestPoliciesInTheDemo(t *testing.T) {
+	t.Parallel()
+	b := startBrowserWithin(t, 2*testTimeout)
+	s, people := startDemo(t)
+	base := s.Base + "/o/" + demo.OrgSlug
+
+	mp := b.person()
+	signInTo(t, s, mp, people[attest.RoleManager], demo.OrgSlug)
+	ac3 := firstLink(t, mp, base+"/controls?q=AC-3", `^/o/[^/]+/controls/\d+$`)
+	mp.open(base + ac3)
+	if got := mp.body(); !strings.Contains(got, "2 people have not accepted its policies by the due date") ||
+		!strings.Contains(got, "Jonas Berg (Access Control Policy)") || !strings.Contains(got, "Priya Natarajan (Access Control Policy)") {
+		t.Errorf("the control's readiness does not name the overdue people:\n%s", got)
+	}
+
+	ep := b.person()
+	signInTo(t, s, ep, people[attest.RoleEmployee], demo.OrgSlug)
+	ep.open(base)
+	if got := ep.text("#my-policies"); !strings.Contains(got, "Acceptable Use Policy 2.0") {
+		t.Fatalf("Emma's dashboard: %q", got)
+	}
+	ep.open(base + "/acknowledgements?state=overdue")
+	if got := ep.text("#acknowledgements"); !strings.Contains(got, "Jonas Berg") || strings.Contains(got, "Priya") {
+		t.Errorf("Emma sees her report Jonas overdue, and nobody else: %q", got)
+	}
+	ep.open(base + "/my/policies/acceptable-use")
+	if got := ep.text("#accept"); !strings.Contains(got, "changes the policy materially") {
+		t.Errorf("the material change is not explained: %q", got)
+	}
+	ep.submit(`#accept button`)
+	if got := ep.body(); !strings.Contains(got, "Accepted Acceptable Use Policy 2.0") {
+		t.Fatalf("after accepting: %s", got)
+	}
+	ep.open(base)
+	if n := ep.count("#my-policies"); n != 0 {
+		t.Errorf("the accepted policy is still on Emma's dashboard")
 	}
 }
