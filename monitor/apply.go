@@ -43,11 +43,17 @@ type connStates struct {
 // generation is the one just before its own, that is, when no other run (of
 // this process or another) wrote the connection's results since. For an
 // organization of 100,000 resources the entry is about 200 MB; in exchange a
-// steady run reads nothing back.
+// steady run reads nothing back. The memory is bounded (maxRemembered).
 type stateCache struct {
-	mu sync.Mutex
-	m  map[[2]int64]*connStates
+	mu    sync.Mutex
+	m     map[[2]int64]*connStates
+	limit int // verdicts remembered at most; 0: maxRemembered
 }
+
+// maxRemembered bounds the verdicts remembered across all connections (about
+// 150 bytes each): past it, the other connections' memories are dropped and
+// their next runs read from the database.
+const maxRemembered = 4_000_000
 
 func (c *stateCache) take(orgID, connID int64) *connStates {
 	c.mu.Lock()
@@ -64,8 +70,24 @@ func (c *stateCache) put(orgID, connID int64, s *connStates) {
 	if c.m == nil {
 		c.m = map[[2]int64]*connStates{}
 	}
+	limit := c.limit
+	if limit == 0 {
+		limit = maxRemembered
+	}
+	if len(s.states) > limit {
+		return // too large to remember: its runs read from the database
+	}
+	total := len(s.states)
+	for k, o := range c.m {
+		if total+len(o.states) > limit {
+			delete(c.m, k)
+			continue
+		}
+		total += len(o.states)
+	}
 	c.m[[2]int64{orgID, connID}] = s
 }
+
 
 // digestSeed is this process's: digests are compared within the process
 // only, never stored.
