@@ -166,6 +166,11 @@ func Parse(name string, data []byte) (File, error) {
 	if strings.TrimSpace(f.Body) == "" {
 		return fail(end+1, "the policy has no text after the front matter closed here")
 	}
+	// Checked here too, not only when stored, so ReadDir names every
+	// oversize file in the same run as the other broken ones.
+	if len(f.Body) > attest.MaxPolicyBody {
+		return fail(f.BodyLine, "the policy text is %d KiB; at most %d KiB", len(f.Body)>>10, attest.MaxPolicyBody>>10)
+	}
 	return f, nil
 }
 

@@ -54,6 +54,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		"key and name":     {"restore.md", good, `restore.md line 2: key "backup" must match the file name (restore.md)`},
 		"no text":          {"backup.md", "---\nkey: backup\ntitle: Backup\n---\n\n\n", "backup.md line 4: the policy has no text"},
 		"not utf-8":        {"backup.md", "---\nkey: backup\ntitle: B\xff\n---\nx\n", "backup.md: is not UTF-8 text"},
+		"text too long":    {"backup.md", "---\nkey: backup\ntitle: B\n---\n\n" + strings.Repeat("x", attest.MaxPolicyBody+1), "backup.md line 6: the policy text is"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := policyfile.Parse(tc.file, []byte(tc.src))
