@@ -385,6 +385,8 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "  policy list --org SLUG [--json]\n")
 	fmt.Fprintf(w, "  policy adopt --org SLUG --template ID [--key KEY]\n")
 	fmt.Fprintf(w, "  policy show --org SLUG [--json] KEY\n")
+	fmt.Fprintf(w, "  policy export --org SLUG --out DIR       writes KEY.md files (front matter and text) to keep in git\n")
+	fmt.Fprintf(w, "  policy import --org SLUG DIR             all or nothing; exit status 1 naming each broken file; never approves\n")
 	fmt.Fprintf(w, "  policy submit --org SLUG --approver EMAIL… [--quorum N] KEY\n")
 	fmt.Fprintf(w, "  policy approve --org SLUG --as EMAIL [--reject] [--comment TEXT] [--evidence ev_…] KEY\n")
 	fmt.Fprintf(w, "  policy publish --org SLUG KEY\n")

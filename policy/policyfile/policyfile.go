@@ -166,6 +166,11 @@ func Parse(name string, data []byte) (File, error) {
 	if strings.TrimSpace(f.Body) == "" {
 		return fail(end+1, "the policy has no text after the front matter closed here")
 	}
+	// Checked here too, not only when stored, so ReadDir names every
+	// oversize file in the same run as the other broken ones.
+	if len(f.Body) > attest.MaxPolicyBody {
+		return fail(f.BodyLine, "the policy text is %d KiB; at most %d KiB", len(f.Body)>>10, attest.MaxPolicyBody>>10)
+	}
 	return f, nil
 }
 
@@ -206,7 +211,7 @@ func Split(lines []string) (end int, opened bool) {
 func ReadDir(dir string) ([]File, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading policy files: %w", err)
 	}
 	var names []string
 	for _, e := range entries {
@@ -239,30 +244,29 @@ func ReadDir(dir string) ([]File, error) {
 	return files, nil
 }
 
+// readLimited reads at most MaxFileSize bytes, plus one to tell an oversize
+// file from one exactly at the limit, so a huge file is never read whole.
 func readLimited(path string) ([]byte, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	data := make([]byte, MaxFileSize+1)
-	n, err := fh.Read(data)
-	for err == nil && n < len(data) {
-		var m int
-		m, err = fh.Read(data[n:])
-		n += m
+	data, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
+	if err != nil {
+		return nil, err
 	}
-	if n > MaxFileSize {
+	if len(data) > MaxFileSize {
 		return nil, attest.Errorf(attest.EINVALID, "is larger than %d KiB", MaxFileSize>>10)
 	}
-	return data[:n], nil
+	return data, nil
 }
 
 // WriteDir writes files into dir (made if missing), each through a temporary
 // file renamed into place, so an interrupted export leaves whole files.
 func WriteDir(dir string, files []File) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return fmt.Errorf("writing policy files: %w", err)
 	}
 	for _, f := range files {
 		data, err := Encode(f)

@@ -1,6 +1,7 @@
 package policyfile_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -53,6 +54,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		"key and name":     {"restore.md", good, `restore.md line 2: key "backup" must match the file name (restore.md)`},
 		"no text":          {"backup.md", "---\nkey: backup\ntitle: Backup\n---\n\n\n", "backup.md line 4: the policy has no text"},
 		"not utf-8":        {"backup.md", "---\nkey: backup\ntitle: B\xff\n---\nx\n", "backup.md: is not UTF-8 text"},
+		"text too long":    {"backup.md", "---\nkey: backup\ntitle: B\n---\n\n" + strings.Repeat("x", attest.MaxPolicyBody+1), "backup.md line 6: the policy text is"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := policyfile.Parse(tc.file, []byte(tc.src))
@@ -105,5 +107,48 @@ func TestReadDir(t *testing.T) {
 	back, err := policyfile.ReadDir(out)
 	if err != nil || len(back) != 1 || back[0].Title != "Access Control Policy" {
 		t.Fatalf("written and read back: %+v %v", back, err)
+	}
+}
+
+// A directory with more files than an import reads is refused whole, before
+// any file is parsed.
+func TestReadDirRefusesTooManyFiles(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i <= policyfile.MaxFiles; i++ {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("p%03d.md", i)), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := policyfile.ReadDir(dir)
+	if attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), fmt.Sprintf("at most %d", policyfile.MaxFiles)) {
+		t.Fatalf("%d files: %v", policyfile.MaxFiles+1, err)
+	}
+}
+
+// A symbolic link never takes a read or a write outside the directory:
+// ReadDir skips a linked file, and WriteDir replaces a link rather than
+// writing through it.
+func TestSymlinksStayInDir(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.md")
+	secret := "---\nkey: secret\ntitle: Secret\n---\nnot a policy\n"
+	if err := os.WriteFile(outside, []byte(secret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "access-control.md")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if files, err := policyfile.ReadDir(dir); err != nil || len(files) != 0 {
+		t.Errorf("a linked file was read: %+v %v", files, err)
+	}
+	if err := policyfile.WriteDir(dir, []policyfile.File{sample()}); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(outside); string(data) != secret {
+		t.Errorf("the export wrote through a link:\n%s", data)
+	}
+	fi, err := os.Lstat(filepath.Join(dir, "access-control.md"))
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o644 {
+		t.Errorf("the exported file: %v %v", fi, err)
 	}
 }
