@@ -88,7 +88,6 @@ func (c *stateCache) put(orgID, connID int64, s *connStates) {
 	c.m[[2]int64{orgID, connID}] = s
 }
 
-
 // digestSeed is this process's: digests are compared within the process
 // only, never stored.
 var digestSeed = maphash.MakeSeed()
