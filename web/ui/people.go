@@ -77,6 +77,7 @@ type personView struct {
 	Today           string
 	EmploymentTypes []string
 	InviteLink      string // shown once, after "Invite to sign in"
+	Policies        []attest.AckRow // the published policies they must accept, and where they stand
 }
 
 func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, p attest.Person, v personView, f *web.Form) error {
@@ -91,6 +92,17 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, c *web.Ct
 		}
 		if o.ManagerID == p.ID {
 			v.Reports = append(v.Reports, o)
+		}
+	}
+	if h.Policies != nil {
+		acks, err := h.Policies.Acknowledgements(r.Context(), c.P, 0)
+		if err != nil {
+			return err
+		}
+		for _, a := range acks {
+			if a.PersonID == p.ID {
+				v.Policies = append(v.Policies, a)
+			}
 		}
 	}
 	if f == nil {

@@ -137,6 +137,11 @@ func TestPolicyPages(t *testing.T) {
 			if res := emp.Get("/o/alpha"); strings.Contains(res.Text, `id="my-policies"`) {
 				t.Errorf("an accepted policy stays on the dashboard: %s", res.Text)
 			}
+			empPerson, _ := e.DB.PersonByEmail(ctx, e.Alpha.ID, e.Users["employee"].Email)
+			if res := mgr.Get(fmt.Sprintf("/o/alpha/people/%d", empPerson.ID)); !strings.Contains(res.Text, `href="/o/alpha/policies/access-control">Access Control Policy</a> 1.0`) ||
+				!strings.Contains(res.Text, `badge ok">accepted`) {
+				t.Errorf("the employee's person page lists the accepted policy: %s", res.Text)
+			}
 			if res := mgr.Get("/o/alpha/acknowledgements?state=accepted"); !strings.Contains(res.Text, e.Users["employee"].Email) || strings.Contains(res.Text, e.Users["admin"].Email) {
 				t.Errorf("the report of acceptances: %s", res.Text)
 			}
