@@ -76,7 +76,7 @@ type personView struct {
 	Reports         []attest.Person // people who report to them
 	Today           string
 	EmploymentTypes []string
-	InviteLink      string // shown once, after "Invite to sign in"
+	InviteLink      string          // shown once, after "Invite to sign in"
 	Policies        []attest.AckRow // the published policies they must accept, and where they stand
 }
 
