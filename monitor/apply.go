@@ -163,7 +163,9 @@ func (s *Service) applyResults(ctx context.Context, tx *store.Queries, c attest.
 			if reason == "" {
 				continue
 			}
-			known[[2]string{k.test, k.typ}] = true
+			if k.key != "*" { // a placeholder is not knowledge of a resource
+				known[[2]string{k.test, k.typ}] = true
+			}
 			if inResults[k] {
 				continue
 			}

@@ -687,3 +687,26 @@ func TestRunsOfTwoProcessesStayRight(t *testing.T) {
 		}
 	})
 }
+
+// A connection that fails from its first collection has one error result
+// per test (the "*" placeholder: nothing is known of any resource), and it
+// stays through further failures instead of being removed and added again.
+func TestFailingFromTheStartKeepsOneErrorPerTest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.conn.err = errors.New("GET /orgs/acme/repos: 401 Bad credentials")
+		w.run(t)
+		if r := w.status(t, "t.protected", "*"); r.Status != attest.ResultError || !strings.Contains(r.Message, "401") {
+			t.Fatalf("after the first failure: %+v", r)
+		}
+		for range 2 {
+			w.now = w.now.Add(time.Hour)
+			if rep := w.run(t); rep.Changes != 0 {
+				t.Fatalf("a repeated failure recorded %d changes", rep.Changes)
+			}
+			if r := w.status(t, "t.protected", "*"); r.Status != attest.ResultError {
+				t.Fatalf("after a repeated failure: %+v", r)
+			}
+		}
+	})
+}
