@@ -79,7 +79,7 @@ func commands() []command {
 		{"policy show", "Show a policy and its versions: --org SLUG [--json] KEY", runPolicyShow},
 		{"policy diff", "Compare two versions of a policy line by line: --org SLUG [--from LABEL] [--to LABEL] KEY", runPolicyDiff},
 		{"policy export", "Write every policy as KEY.md files (front matter and text) to keep in git: --org SLUG --out DIR", runPolicyExport},
-		{"policy import", "Import policy files, all or nothing: new keys become policies, changed texts drafts; exits 1 naming each broken file: --org SLUG DIR", runPolicyImport},
+		{"policy import", "Import policy files, all or nothing: new keys become policies, changed texts drafts; exits 1 naming each broken file: --org SLUG [--check] DIR", runPolicyImport},
 		{"policy print", "Write a policy, or every published one, as PDF, Markdown or HTML: --org SLUG [--format pdf|md|html] [--out FILE] [KEY]", runPolicyPrint},
 		{"policy submit", "Send a policy's draft for approval: --org SLUG --approver EMAIL… [--quorum N] KEY", runPolicySubmit},
 		{"policy approve", "Record a named approver's decision: --org SLUG --as EMAIL [--reject] [--comment TEXT] [--evidence ev_…] KEY", runPolicyApprove},

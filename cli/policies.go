@@ -483,6 +483,7 @@ func runPolicyExport(e *env, args []string) error {
 func runPolicyImport(e *env, args []string) error {
 	f := newFlags("policy import", e)
 	orgSlug := f.fs.String("org", "", "organization slug")
+	check := f.fs.Bool("check", false, "check the files against the organization and say what an import would do, storing nothing (for CI)")
 	c, dir, err := openPolicy(e, f, orgSlug, args, true)
 	if err != nil {
 		return err
@@ -492,15 +493,19 @@ func runPolicyImport(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("nothing was imported:\n%w", err)
 	}
-	rep, err := c.s.Policies.ImportFiles(e.ctx, c.p, files)
+	do, verb := c.s.Policies.ImportFiles, "imported"
+	if *check {
+		do, verb = c.s.Policies.CheckFiles, "checked (nothing stored)"
+	}
+	rep, err := do(e.ctx, c.p, files)
 	if err != nil {
 		return fmt.Errorf("nothing was imported: %w", err)
 	}
 	for _, o := range rep.Files {
 		fmt.Fprintf(e.stdout, "%-40s %s %s\n", o.File, o.Outcome, o.Version)
 	}
-	fmt.Fprintf(e.stdout, "imported %d files: %d created, %d changed, %d new drafts, %d unchanged; drafts go through approval in Attest\n",
-		len(rep.Files), rep.Created, rep.Changed, rep.Drafts, rep.Unchanged)
+	fmt.Fprintf(e.stdout, "%s %d files: %d created, %d changed, %d new drafts, %d unchanged; drafts go through approval in Attest\n",
+		verb, len(rep.Files), rep.Created, rep.Changed, rep.Drafts, rep.Unchanged)
 	return nil
 }
 

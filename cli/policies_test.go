@@ -113,6 +113,13 @@ func TestPolicyCommands(t *testing.T) {
 				t.Errorf("a refused import saved a draft: %s", r.stdout)
 			}
 			os.Remove(filepath.Join(code, "travel.md"))
+			// A check says what an import would do and stores nothing.
+			if r := must(run("policy", "import", "--org", "acme", "--check", code)); !strings.Contains(r.stdout, "checked (nothing stored) 1 files: 0 created, 0 changed, 1 new drafts") {
+				t.Errorf("a check: %s", r.stdout)
+			}
+			if r := must(run("policy", "show", "--org", "acme", "access-control")); strings.Contains(r.stdout, "draft") {
+				t.Errorf("a check saved a draft: %s", r.stdout)
+			}
 			if r := must(run("policy", "import", "--org", "acme", code)); !strings.Contains(r.stdout, "1 new drafts") || !strings.Contains(r.stdout, "draft 1.1") {
 				t.Errorf("an edited text: %s", r.stdout)
 			}

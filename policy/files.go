@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -66,6 +67,20 @@ type ImportReport struct {
 // not a member, a placeholder without a value, a version in review) names
 // its file, and nothing is stored.
 func (s *Service) ImportFiles(ctx context.Context, p attest.Principal, files []policyfile.File) (ImportReport, error) {
+	return s.importFiles(ctx, p, files, true)
+}
+
+// CheckFiles does everything ImportFiles does, in a transaction it then rolls
+// back: the report says what an import would do, and any refusal is the one
+// the import would meet. For a CI check of a pull request.
+func (s *Service) CheckFiles(ctx context.Context, p attest.Principal, files []policyfile.File) (ImportReport, error) {
+	return s.importFiles(ctx, p, files, false)
+}
+
+// errChecked rolls back a checked import.
+var errChecked = errors.New("policy files checked")
+
+func (s *Service) importFiles(ctx context.Context, p attest.Principal, files []policyfile.File, keep bool) (ImportReport, error) {
 	if err := require(p, attest.ActEdit); err != nil {
 		return ImportReport{}, err
 	}
@@ -104,9 +119,12 @@ func (s *Service) ImportFiles(ctx context.Context, p attest.Principal, files []p
 				rep.Drafts++
 			}
 		}
+		if !keep {
+			return errChecked
+		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errChecked) {
 		return ImportReport{}, err
 	}
 	return rep, nil
