@@ -46,7 +46,7 @@ func writePolicies(w http.ResponseWriter, r *http.Request, set doc.Set, name str
 	if err != nil {
 		return err
 	}
-	download(w, ct, name+ext, buf.Bytes())
+	download(w, ct, name+"."+ext, buf.Bytes())
 	return nil
 }
 
@@ -67,12 +67,12 @@ func (s *Services) AcknowledgementExport(w http.ResponseWriter, r *http.Request,
 		if err := doc.AckCSV(&buf, rows); err != nil {
 			return err
 		}
-		download(w, "text/csv; charset=utf-8", name+"csv", buf.Bytes())
+		download(w, "text/csv; charset=utf-8", name+".csv", buf.Bytes())
 	case "pdf":
 		if err := doc.AckPDF(&buf, c.Org.Name, rows, s.Now()); err != nil {
 			return err
 		}
-		download(w, "application/pdf", name+"pdf", buf.Bytes())
+		download(w, "application/pdf", name+".pdf", buf.Bytes())
 	default:
 		return attest.Invalid("format", "must be csv or pdf (got %q)", f)
 	}

@@ -112,7 +112,8 @@ func kind(v attest.PolicyVersion) string {
 }
 
 // FileName is a safe download name for an export: the organization and the
-// policy key (or "policies"), letters, digits and hyphens only.
+// policy key (or "policies"), letters, digits and hyphens only; ext ""
+// leaves the extension to the caller.
 func FileName(org, key, ext string) string {
 	name := attest.PolicyKey(org)
 	if key != "" {
@@ -120,5 +121,9 @@ func FileName(org, key, ext string) string {
 	} else {
 		name += "-policies"
 	}
-	return strings.Trim(name, "-") + "." + ext
+	name = strings.Trim(name, "-")
+	if ext == "" {
+		return name
+	}
+	return name + "." + ext
 }

@@ -248,25 +248,28 @@ func (h *Handler) controlPolicies(ctx context.Context, c *web.Ctx, ctl attest.Co
 	if err != nil {
 		return nil, err
 	}
+	// One report for every policy: each call derives the whole
+	// organization's acknowledgements.
+	acks, err := h.Policies.Acknowledgements(ctx, c.P, 0)
+	if err != nil {
+		return nil, err
+	}
 	var out []controlPolicy
 	for _, p := range list {
 		if p.Retired || !(slices.Contains(p.Controls, ctl.Ref) || ctl.LibraryID != "" && slices.Contains(p.Controls, ctl.LibraryID)) {
 			continue
 		}
 		cp := controlPolicy{Policy: p}
-		if p.Published != nil {
-			acks, err := h.Policies.Acknowledgements(ctx, c.P, p.ID)
-			if err != nil {
-				return nil, err
+		for _, a := range acks {
+			if a.PolicyID != p.ID {
+				continue
 			}
-			for _, a := range acks {
-				cp.Total++
-				switch a.State {
-				case attest.AckAccepted:
-					cp.Accepted++
-				case attest.AckOverdue:
-					cp.Overdue++
-				}
+			cp.Total++
+			switch a.State {
+			case attest.AckAccepted:
+				cp.Accepted++
+			case attest.AckOverdue:
+				cp.Overdue++
 			}
 		}
 		out = append(out, cp)

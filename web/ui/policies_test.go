@@ -150,7 +150,7 @@ func TestPolicyPages(t *testing.T) {
 			// published set as PDF, a bad format named.
 			res = mgr.Get("/o/alpha/acknowledgements/export?format=csv&state=accepted")
 			if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||
-				!strings.Contains(res.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(res.Text, e.Users["employee"].Email+",") ||
+				!strings.Contains(res.Header.Get("Content-Disposition"), "attachment; filename*=UTF-8''org-alpha-acknowledgements.csv") || !strings.Contains(res.Text, e.Users["employee"].Email+",") ||
 				strings.Contains(res.Text, e.Users["admin"].Email) {
 				t.Errorf("the report as CSV: %d %v\n%s", res.StatusCode, res.Header, res.Text)
 			}
