@@ -15,6 +15,9 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETHROTTLED    = "throttled"
+	// EENROL refuses a request because the organization requires a second
+	// factor the session did not prove; a browser is sent to set one up.
+	EENROL = "enrolment_required"
 )
 
 // Error is a domain error with a code, a message meant for the person who caused

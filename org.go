@@ -12,6 +12,9 @@ type Organization struct {
 	Slug      string // URL name, unique across the install
 	Name      string
 	CreatedAt time.Time
+	// RequireMFA makes members prove a second factor when they sign in
+	// (SignInAllowed); API tokens, made by members signed in, are not asked.
+	RequireMFA bool
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$`)

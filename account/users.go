@@ -27,6 +27,12 @@ type Users struct {
 	// with the default parameters) that run at once, so that a burst of
 	// sign-ins cannot take the server's memory; zero: DefaultPasswordChecks.
 	MaxPasswordChecks int
+	// Box seals authenticator-app secrets; nil: two-step verification cannot
+	// be set up (ErrNoSecretKey).
+	Box attest.SecretBox
+	// SecondStepThrottle limits wrong second-step codes per account; zero:
+	// DefaultSecondStepThrottle.
+	SecondStepThrottle auth.Throttle
 	// PasswordCheckWait is how long a sign-in waits for a free check before
 	// it is refused as busy (ETHROTTLED); zero: 2 seconds.
 	PasswordCheckWait time.Duration
@@ -210,7 +216,10 @@ type Credentials struct {
 // limit are ever checked. A success takes the reservation back and forgets the
 // pair's failures. An unknown email is checked against a dummy hash, so it
 // takes as long as a wrong password. It returns the user and the new session's
-// secret (the cookie value), shown only here.
+// secret (the cookie value), shown only here; for an account with a second
+// factor it starts no session and answers *SecondFactorNeeded instead (see
+// VerifySecondFactor). Sign-ins and wrong passwords of existing accounts are
+// logged in the account's organizations.
 func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string, error) {
 	// Made on the first sign-in whatever its email, so that the first unknown
 	// email is not the only one to pay for it.
@@ -261,23 +270,49 @@ func (s *Users) SignIn(ctx context.Context, c Credentials) (attest.User, string,
 		}
 		return attest.User{}, "", err
 	}
-	if u.ID == 0 || !ok {
+	actor := attest.Actor{UserID: u.ID, Label: u.Email, IP: c.IP, Via: attest.ViaUI}
+	if u.ID == 0 {
 		return attest.User{}, "", ErrBadCredentials // the reservation stays, as the failure
 	}
+	if !ok {
+		// The reservation stays, as the failure; the account's organizations see it.
+		if err := s.DB.Update(ctx, func(tx *store.Queries) error {
+			return s.logEverywhere(ctx, tx, actor, u, "user.signin_failed", u.Email+" entered a wrong password")
+		}); err != nil {
+			return attest.User{}, "", err
+		}
+		return attest.User{}, "", ErrBadCredentials
+	}
+	var challenge string
 	if err := s.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.ReleaseLoginFailure(ctx, res); err != nil {
 			return err
+		}
+		if err := tx.ClearLoginPair(ctx, email, c.IP); err != nil {
+			return err
+		}
+		f, err := tx.FactorsOf(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		if f.Any() {
+			// The second step decides; the browser's session stays until it does.
+			challenge = auth.NewSecret("")
+			return tx.CreateChallenge(ctx, auth.HashSecret(challenge), u.ID, clock(s.Now).Add(ChallengeTTL))
 		}
 		if c.Replaces != "" {
 			if err := tx.DeleteSession(ctx, auth.HashSecret(c.Replaces)); err != nil {
 				return err
 			}
 		}
-		return tx.ClearLoginPair(ctx, email, c.IP)
+		return s.logEverywhere(ctx, tx, actor, u, "user.signed_in", u.Email+" signed in with a password")
 	}); err != nil {
 		return attest.User{}, "", err
 	}
-	secret, _, err := s.StartSession(ctx, u.ID, c.IP, c.UserAgent)
+	if challenge != "" {
+		return attest.User{}, "", &SecondFactorNeeded{Challenge: challenge}
+	}
+	secret, _, err := s.startSession(ctx, u.ID, c.IP, c.UserAgent, attest.MethodPassword)
 	return u, secret, err
 }
 
@@ -359,9 +394,13 @@ func (s *Users) max() time.Duration {
 // browser brought, which would allow session fixation). It returns the
 // session's secret, the cookie value, which only its hash is stored for.
 func (s *Users) StartSession(ctx context.Context, userID int64, ip, userAgent string) (string, store.Session, error) {
+	return s.startSession(ctx, userID, ip, userAgent, attest.MethodPassword)
+}
+
+func (s *Users) startSession(ctx context.Context, userID int64, ip, userAgent string, m attest.SignInMethod) (string, store.Session, error) {
 	secret := auth.NewSecret("")
 	sess := store.Session{TokenHash: auth.HashSecret(secret), UserID: userID,
-		ExpiresAt: clock(s.Now).Add(min(s.idle(), s.max())), IP: ip, UserAgent: userAgent}
+		ExpiresAt: clock(s.Now).Add(min(s.idle(), s.max())), IP: ip, UserAgent: userAgent, Method: m}
 	if err := s.DB.CreateSession(ctx, &sess); err != nil {
 		return "", sess, err
 	}

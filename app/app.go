@@ -151,8 +151,8 @@ func (a *App) Run(ctx context.Context) error {
 	return nil
 }
 
-// janitor removes what has expired: sessions past their expiry, login
-// failures older than any throttling window and evidence blobs that nothing
+// janitor removes what has expired: sessions and pending second steps past
+// their expiry, login and second-step failures older than any throttling window and evidence blobs that nothing
 // refers to (evidence.GCGrace after they were stored), hourly.
 func (a *App) janitor(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
@@ -163,6 +163,12 @@ func (a *App) janitor(ctx context.Context) {
 		}
 		if err := a.DB.PruneLoginFailures(ctx, a.cfg.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			a.cfg.Log.Warn("janitor: login failures", "err", err)
+		}
+		if err := a.DB.DeleteExpiredChallenges(ctx); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Warn("janitor: expired sign-in steps", "err", err)
+		}
+		if err := a.DB.PruneSecondFactorFailures(ctx, a.cfg.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Warn("janitor: second-step failures", "err", err)
 		}
 		// Blob times come from the store's clock, so the cut-off does too.
 		if rep, err := a.Services.Evidence.CollectGarbage(ctx, time.Now().Add(-evidence.GCGrace), false); err != nil && ctx.Err() == nil {

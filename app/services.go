@@ -77,7 +77,7 @@ type Settings struct {
 	MaxUpload      int64
 	PasswordChecks int                // password checks at once
 	DataDir        string             // where ledger heads are saved beside the database (and in the bucket, with S3 blobs)
-	Secrets        attest.SecretBox   // seals connection credentials; nil: connections cannot be added or opened
+	Secrets        attest.SecretBox   // seals connection credentials and authenticator secrets; nil: neither can be added or opened
 	Connectors     connector.Registry // nil: connector.Default()
 }
 
@@ -96,7 +96,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Orgs:       &account.Orgs{DB: db, PasswordParams: set.PasswordParams},
 		Members:    &account.Members{DB: db, Now: set.Now, InvitationTTL: set.InvitationTTL, PasswordParams: set.PasswordParams},
 		Users: &account.Users{DB: db, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle,
-			SessionIdle: set.SessionIdle, SessionMax: set.SessionMax, MaxPasswordChecks: set.PasswordChecks},
+			SessionIdle: set.SessionIdle, SessionMax: set.SessionMax, MaxPasswordChecks: set.PasswordChecks, Box: set.Secrets},
 		People:   &people.Service{DB: db},
 		Secrets:  set.Secrets,
 		settings: set,

@@ -58,6 +58,11 @@ func runSecretsRotate(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "re-sealed %d of %d stored credential(s) with key %s\n", r.Resealed, r.Total, box.CurrentID())
+	total, resealed, err := s.Users.ResealTOTP(e.ctx, box)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "re-sealed %d of %d authenticator-app secret(s) with key %s\n", resealed, total, box.CurrentID())
 	fmt.Fprintf(e.stdout, "restart attest serve and workers so they load the new key; keep the old key until no backup you may restore needs it\n")
 	return nil
 }

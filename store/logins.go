@@ -21,7 +21,12 @@ func (q *Queries) RecordLoginFailure(ctx context.Context, scope, key string) err
 
 // LoginFailures returns the failure times for a key since a moment.
 func (q *Queries) LoginFailures(ctx context.Context, scope, key string, since time.Time) ([]time.Time, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT at FROM login_failures WHERE scope = $1 AND key = $2 AND at > $3`, scope, key, stamp(since))
+	return q.times(ctx, `SELECT at FROM login_failures WHERE scope = $1 AND key = $2 AND at > $3`, scope, key, stamp(since))
+}
+
+// times runs a query of one timestamp column.
+func (q *Queries) times(ctx context.Context, query string, args ...any) ([]time.Time, error) {
+	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -7,10 +7,10 @@ import (
 	"github.com/attest-hq/attest"
 )
 
-const orgColumns = `o.id, o.slug, o.name, o.created_at`
+const orgColumns = `o.id, o.slug, o.name, o.created_at, o.require_mfa`
 
 func scanOrg(row interface{ Scan(...any) error }, o *attest.Organization) error {
-	return row.Scan(&o.ID, &o.Slug, &o.Name, &o.CreatedAt)
+	return row.Scan(&o.ID, &o.Slug, &o.Name, &o.CreatedAt, &o.RequireMFA)
 }
 
 // CreateOrg validates and inserts an organization; a taken slug is ECONFLICT.
@@ -51,6 +51,12 @@ func (q *Queries) RenameOrg(ctx context.Context, id int64, name string) error {
 		return err
 	}
 	_, err := q.q.ExecContext(ctx, `UPDATE organizations SET name = $1 WHERE id = $2`, o.Name, id)
+	return err
+}
+
+// SetRequireMFA turns an organization's two-step requirement on or off.
+func (q *Queries) SetRequireMFA(ctx context.Context, id int64, on bool) error {
+	_, err := q.q.ExecContext(ctx, `UPDATE organizations SET require_mfa = $1 WHERE id = $2`, on, id)
 	return err
 }
 

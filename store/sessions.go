@@ -19,14 +19,18 @@ type Session struct {
 	LastSeenAt time.Time
 	IP         string
 	UserAgent  string
+	Method     attest.SignInMethod // how it was started; "" is stored as a password
 }
 
 // CreateSession stores a new session.
 func (q *Queries) CreateSession(ctx context.Context, s *Session) error {
 	s.CreatedAt = q.now()
 	s.LastSeenAt = s.CreatedAt
-	_, err := q.q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
-VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.TokenHash, s.UserID, s.CreatedAt, stamp(s.ExpiresAt), s.LastSeenAt, s.IP, truncate(s.UserAgent, 300))
+	if s.Method == "" {
+		s.Method = attest.MethodPassword
+	}
+	_, err := q.q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent, method)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.TokenHash, s.UserID, s.CreatedAt, stamp(s.ExpiresAt), s.LastSeenAt, s.IP, truncate(s.UserAgent, 300), s.Method)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -38,9 +42,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.TokenHash, s.UserID, s.CreatedAt, stamp(
 func (q *Queries) SessionUser(ctx context.Context, tokenHash string) (Session, attest.User, error) {
 	var s Session
 	var u attest.User
-	err := q.q.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent, `+userColumns+`
+	err := q.q.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent, s.method, `+userColumns+`
 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.now()).
-		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.IP, &s.UserAgent,
+		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.IP, &s.UserAgent, &s.Method,
 			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.CreatedAt)
 	return s, u, notFound(err, "session")
 }
@@ -61,6 +65,22 @@ func (q *Queries) DeleteSession(ctx context.Context, tokenHash string) error {
 func (q *Queries) DeleteOtherSessions(ctx context.Context, userID int64, keep string) error {
 	_, err := q.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keep)
 	return err
+}
+
+// SetSessionMethod records that a session proved more than it was started
+// with (a second factor set up while signed in).
+func (q *Queries) SetSessionMethod(ctx context.Context, tokenHash string, m attest.SignInMethod) error {
+	_, err := q.q.ExecContext(ctx, `UPDATE sessions SET method = $1 WHERE token_hash = $2`, m, tokenHash)
+	return err
+}
+
+// DeleteUserSessions signs a user out everywhere, reporting how many sessions ended.
+func (q *Queries) DeleteUserSessions(ctx context.Context, userID int64) (int64, error) {
+	res, err := q.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // DeleteExpiredSessions removes sessions past their expiry.

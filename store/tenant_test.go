@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -442,6 +443,34 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's user entity controls after a's delete: %+v, %v", list, err)
 		}
 	}},
+	{"MemberFactors", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		f, err := db.MemberFactors(ctx, a.org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id := range f {
+			if id == b.member.ID || id == b.admin.ID {
+				t.Errorf("a's member factors list b's user %d", id)
+			}
+		}
+		if _, ok := f[a.admin.ID]; !ok {
+			t.Errorf("a's member factors miss a's admin: %v", f)
+		}
+	}},
+	{"MemberSessions", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		for _, u := range []int64{a.admin.ID, b.admin.ID, b.member.ID} {
+			if err := db.CreateSession(ctx, &store.Session{TokenHash: "tenant-session-" + strconv.FormatInt(u, 10), UserID: u, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := db.MemberSessions(ctx, a.org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s[b.admin.ID] != 0 || s[b.member.ID] != 0 || s[a.admin.ID] != 1 {
+			t.Errorf("a's member sessions: %v", s)
+		}
+	}},
 	{"SetRole", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		wantNotFound(t, "membership (role)", db.SetRole(ctx, a.org.ID, b.member.ID, attest.RoleAdmin))
 		if m, err := db.Membership(ctx, b.org.ID, b.member.ID); err != nil || m.Role != attest.RoleEmployee {
@@ -788,42 +817,57 @@ var tenantCases = []tenantCase{
 // A new query that takes an organization fails TestTenantCasesCoverQueries
 // until it is added to tenantCases or here.
 var notTenantScoped = map[string]string{
-	"OrgByID":                "looks up the organization itself",
-	"RenameOrg":              "changes the organization itself",
-	"Memberships":            "takes a user: lists that user's organizations",
-	"UserByID":               "users are not owned by an organization",
-	"SetPasswordHash":        "users are not owned by an organization",
-	"MarkInvitationAccepted": "called with the invitation found by its secret",
-	"TouchToken":             "called with the token found by its secret",
-	"DeleteOtherSessions":    "sessions belong to a user, not to an organization",
-	"AddMember":              "creates a record of the organization it names",
-	"CreateControl":          "creates a record of the organization it names",
-	"CreateTask":             "creates a record of the organization it names",
-	"CreateEvidence":         "creates a record of the organization it names (and checks its links' organization)",
-	"CreateInvitation":       "creates a record of the organization it names",
-	"CreateToken":            "creates a record of the organization it names",
-	"CreateOrg":              "creates an organization",
-	"Log":                    "appends to the organization it names",
-	"SaveScope":              "writes the organization's own scope (one row per organization)",
-	"AddSubservice":          "creates a record of the organization it names",
-	"AddCUEC":                "creates a record of the organization it names",
-	"SaveImportedFramework":  "creates a record of the organization it names",
-	"AppendLedger":           "appends to the organization's own chain",
-	"AddCheckpoint":          "appends to the organization's own checkpoints",
-	"Map":                    "the service loads the control through the organization first (programme)",
-	"LinkEvidence":           "CreateEvidence checks each control's organization first",
-	"CreateSession":          "sessions belong to a user, not to an organization",
-	"CreateConnection":       "creates a record of the organization it names",
-	"AddCollection":          "creates a record of the organization it names",
-	"InsertResult":           "creates a record of the organization it names",
-	"AddResultChange":        "appends to the organization it names",
-	"AddResultChanges":       "appends to the organization it names",
-	"CreatePolicy":           "creates a record of the organization it names; its owner is a user, checked by the service against the members",
-	"CreatePerson":           "creates a record of the organization it names; its manager is checked against it (UpdatePerson's case)",
-	"AddTestRun":             "appends to the organization it names",
-	"AddException":           "creates a record of the organization it names",
-	"SaveLedgerRecord":       "appends to the organization it names",
-	"ConnectionForWebhook":   "a webhook names only the connection; its signature, checked with that connection's secret, proves the sender",
+	"ClearSecondFactorFailures": "two-step factors belong to a user, not to an organization",
+	"DeleteChallenges":          "pending sign-ins belong to a user, not to an organization",
+	"DeleteTOTP":                "two-step factors belong to a user, not to an organization",
+	"DeleteUserSessions":        "sessions belong to a user, not to an organization (the service checks membership first)",
+	"FactorsOf":                 "two-step factors belong to a user, not to an organization",
+	"LockSecondFactor":          "two-step factors belong to a user, not to an organization",
+	"PutPendingTOTP":            "two-step factors belong to a user, not to an organization",
+	"RecordSecondFactorFailure": "two-step factors belong to a user, not to an organization",
+	"ReplaceRecoveryCodes":      "two-step factors belong to a user, not to an organization",
+	"SecondFactorFailures":      "two-step factors belong to a user, not to an organization",
+	"SetRequireMFA":             "changes the organization itself",
+	"SetSealedTOTP":             "two-step factors belong to a user, not to an organization",
+	"TOTPFor":                   "two-step factors belong to a user, not to an organization",
+	"UseRecoveryCode":           "two-step factors belong to a user, not to an organization",
+	"UseTOTPStep":               "two-step factors belong to a user, not to an organization",
+	"OrgByID":                   "looks up the organization itself",
+	"RenameOrg":                 "changes the organization itself",
+	"Memberships":               "takes a user: lists that user's organizations",
+	"UserByID":                  "users are not owned by an organization",
+	"SetPasswordHash":           "users are not owned by an organization",
+	"MarkInvitationAccepted":    "called with the invitation found by its secret",
+	"TouchToken":                "called with the token found by its secret",
+	"DeleteOtherSessions":       "sessions belong to a user, not to an organization",
+	"AddMember":                 "creates a record of the organization it names",
+	"CreateControl":             "creates a record of the organization it names",
+	"CreateTask":                "creates a record of the organization it names",
+	"CreateEvidence":            "creates a record of the organization it names (and checks its links' organization)",
+	"CreateInvitation":          "creates a record of the organization it names",
+	"CreateToken":               "creates a record of the organization it names",
+	"CreateOrg":                 "creates an organization",
+	"Log":                       "appends to the organization it names",
+	"SaveScope":                 "writes the organization's own scope (one row per organization)",
+	"AddSubservice":             "creates a record of the organization it names",
+	"AddCUEC":                   "creates a record of the organization it names",
+	"SaveImportedFramework":     "creates a record of the organization it names",
+	"AppendLedger":              "appends to the organization's own chain",
+	"AddCheckpoint":             "appends to the organization's own checkpoints",
+	"Map":                       "the service loads the control through the organization first (programme)",
+	"LinkEvidence":              "CreateEvidence checks each control's organization first",
+	"CreateSession":             "sessions belong to a user, not to an organization",
+	"CreateConnection":          "creates a record of the organization it names",
+	"AddCollection":             "creates a record of the organization it names",
+	"InsertResult":              "creates a record of the organization it names",
+	"AddResultChange":           "appends to the organization it names",
+	"AddResultChanges":          "appends to the organization it names",
+	"CreatePolicy":              "creates a record of the organization it names; its owner is a user, checked by the service against the members",
+	"CreatePerson":              "creates a record of the organization it names; its manager is checked against it (UpdatePerson's case)",
+	"AddTestRun":                "appends to the organization it names",
+	"AddException":              "creates a record of the organization it names",
+	"SaveLedgerRecord":          "appends to the organization it names",
+	"ConnectionForWebhook":      "a webhook names only the connection; its signature, checked with that connection's secret, proves the sender",
 }
 
 func TestTenantIsolation(t *testing.T) {

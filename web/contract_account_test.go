@@ -10,14 +10,22 @@ import (
 // A user's own pages: home, account, an organization's dashboard, API tokens.
 var _ = area(contractArea{
 	access: map[string]web.Access{
-		"GET /{$}":                         web.SignedIn,
-		"GET /account":                     web.SignedIn,
-		"POST /account/password":           web.SignedIn,
-		"GET /account/password":            web.SignedIn, // a reload after a refused form goes back to its page
-		"GET /o/{org}":                     web.Own,
-		"GET /o/{org}/tokens":              web.Own,
-		"POST /o/{org}/tokens":             web.Own,
-		"POST /o/{org}/tokens/{id}/revoke": web.Own,
+		"GET /{$}":                              web.SignedIn,
+		"GET /account":                          web.SignedIn,
+		"POST /account/password":                web.SignedIn,
+		"GET /account/password":                 web.SignedIn, // a reload after a refused form goes back to its page
+		"GET /account/two-step":                 web.SignedIn,
+		"POST /account/two-step/totp":           web.SignedIn,
+		"POST /account/two-step/confirm":        web.SignedIn,
+		"POST /account/two-step/disable":        web.SignedIn,
+		"POST /account/two-step/recovery-codes": web.SignedIn,
+		"GET /account/two-step/confirm":         web.SignedIn, // reloads after refused forms
+		"GET /account/two-step/disable":         web.SignedIn,
+		"GET /account/two-step/recovery-codes":  web.SignedIn,
+		"GET /o/{org}":                          web.Own,
+		"GET /o/{org}/tokens":                   web.Own,
+		"POST /o/{org}/tokens":                  web.Own,
+		"POST /o/{org}/tokens/{id}/revoke":      web.Own,
 
 		"GET /api/v1/openapi.json": web.Public,
 		"GET /api/v1/me":           web.SignedIn,

@@ -14,6 +14,8 @@ var _ = area(contractArea{
 		"GET /readyz":               web.Public,
 		"GET /login":                web.Public,
 		"POST /login":               web.Public,
+		"GET /login/verify":         web.Public,
+		"POST /login/verify":        web.Public,
 		"POST /logout":              web.SignedIn,
 		"GET /setup":                web.Public,
 		"POST /setup":               web.Public,

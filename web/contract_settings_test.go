@@ -10,19 +10,23 @@ import (
 // An organization's settings, members and invitations, and its activity log.
 var _ = area(contractArea{
 	access: map[string]web.Access{
-		"GET /o/{org}/settings":                 web.Admin,
-		"POST /o/{org}/settings":                web.Admin,
-		"POST /o/{org}/invitations":             web.Admin,
-		"GET /o/{org}/invitations":              web.Admin, // a reload after a refused form goes back to its page
-		"POST /o/{org}/invitations/{id}/revoke": web.Admin,
-		"POST /o/{org}/members/{user}/role":     web.Admin,
-		"POST /o/{org}/members/{user}/remove":   web.Admin,
-		"GET /o/{org}/activity":                 web.Admin,
-		"GET /o/{org}/activity/export":          web.Admin,
+		"GET /o/{org}/settings":                        web.Admin,
+		"POST /o/{org}/settings":                       web.Admin,
+		"POST /o/{org}/invitations":                    web.Admin,
+		"GET /o/{org}/invitations":                     web.Admin, // a reload after a refused form goes back to its page
+		"POST /o/{org}/invitations/{id}/revoke":        web.Admin,
+		"POST /o/{org}/members/{user}/role":            web.Admin,
+		"POST /o/{org}/members/{user}/remove":          web.Admin,
+		"POST /o/{org}/members/{user}/sessions/revoke": web.Admin,
+		"POST /o/{org}/settings/two-step":              web.Admin,
+		"GET /o/{org}/activity":                        web.Admin,
+		"GET /o/{org}/activity/export":                 web.Admin,
 
-		"GET /api/v1/orgs/{org}/members":      web.Admin,
-		"POST /api/v1/orgs/{org}/invitations": web.Admin,
-		"GET /api/v1/orgs/{org}/activity":     web.Admin,
+		"GET /api/v1/orgs/{org}/members":                         web.Admin,
+		"PATCH /api/v1/orgs/{org}":                               web.Admin,
+		"POST /api/v1/orgs/{org}/members/{user}/sessions/revoke": web.Admin,
+		"POST /api/v1/orgs/{org}/invitations":                    web.Admin,
+		"GET /api/v1/orgs/{org}/activity":                        web.Admin,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
 		inv, _ := invitation(e)
@@ -34,5 +38,6 @@ var _ = area(contractArea{
 	},
 	body: map[string]any{
 		"POST /api/v1/orgs/{org}/invitations": map[string]string{"email": "new@alpha.test", "role": "employee"},
+		"PATCH /api/v1/orgs/{org}":            map[string]any{"require_mfa": false},
 	},
 })

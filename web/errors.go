@@ -17,7 +17,7 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case attest.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case attest.EFORBIDDEN:
+	case attest.EFORBIDDEN, attest.EENROL:
 		return http.StatusForbidden
 	case attest.ECONFLICT:
 		return http.StatusConflict
@@ -51,6 +51,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *Ctx, err error)
 			next = "/"
 		}
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return
+	}
+	if code == attest.EENROL && c.Org != nil {
+		// Sent to set up a second factor, then back to the organization.
+		http.Redirect(w, r, "/account/two-step?required="+url.QueryEscape(c.Org.Slug), http.StatusSeeOther)
 		return
 	}
 	s.Render(w, r, c, status, "error", map[string]any{"Status": status, "StatusText": http.StatusText(status), "Message": attest.ErrorMessage(err)})

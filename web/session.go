@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/store"
@@ -57,4 +58,30 @@ func (s *Server) SetSessionCookie(w http.ResponseWriter, secret string) {
 func (s *Server) ClearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// signinCookie holds a sign-in's challenge between its password and its
+// second step (account.SecondFactorNeeded). It is sent only to /login.
+const signinCookie = "attest_signin"
+
+// SetChallengeCookie gives the browser the challenge of a sign-in awaiting
+// its second step, for as long as the challenge lives.
+func (s *Server) SetChallengeCookie(w http.ResponseWriter, challenge string, ttl time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: challenge, Path: "/login", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: int(ttl.Seconds())})
+}
+
+// PresentedChallenge is the challenge the request's cookie holds; "" without one.
+func PresentedChallenge(r *http.Request) string {
+	ck, err := r.Cookie(signinCookie)
+	if err != nil {
+		return ""
+	}
+	return ck.Value
+}
+
+// ClearChallengeCookie removes the challenge cookie once the sign-in ends.
+func (s *Server) ClearChallengeCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: "", Path: "/login", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: -1})
 }

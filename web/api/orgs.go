@@ -9,20 +9,23 @@ import (
 func (h *Handler) orgRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/orgs/{org}", web.Own, h.apiOrg),
+		route("PATCH", "/orgs/{org}", web.Admin, h.apiUpdateOrg),
 		route("GET", "/orgs/{org}/members", web.Admin, h.apiMembers),
+		route("POST", "/orgs/{org}/members/{user}/sessions/revoke", web.Admin, h.apiRevokeSessions),
 		route("POST", "/orgs/{org}/invitations", web.Admin, h.apiInvite),
 		route("GET", "/orgs/{org}/activity", web.Admin, h.apiActivity),
 	}
 }
 
 type orgJSON struct {
-	Slug      string `json:"slug"`
-	Name      string `json:"name"`
-	CreatedAt string `json:"created_at"`
+	Slug       string `json:"slug"`
+	Name       string `json:"name"`
+	CreatedAt  string `json:"created_at"`
+	RequireMFA bool   `json:"require_mfa"`
 }
 
 func toOrgJSON(o attest.Organization) orgJSON {
-	return orgJSON{Slug: o.Slug, Name: o.Name, CreatedAt: web.RFC3339(o.CreatedAt)}
+	return orgJSON{Slug: o.Slug, Name: o.Name, CreatedAt: web.RFC3339(o.CreatedAt), RequireMFA: o.RequireMFA}
 }
 
 type memberJSON struct {
@@ -31,4 +34,12 @@ type memberJSON struct {
 	Name     string `json:"name"`
 	Role     string `json:"role"`
 	JoinedAt string `json:"joined_at"`
+	// TwoStep is what the member has set up to prove a second factor.
+	TwoStep  twoStepJSON `json:"two_step"`
+	Sessions int         `json:"sessions"` // open sessions
+}
+
+type twoStepJSON struct {
+	AuthenticatorApp bool `json:"authenticator_app"`
+	RecoveryCodes    int  `json:"recovery_codes"` // unused
 }

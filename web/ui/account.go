@@ -8,5 +8,10 @@ func (h *Handler) accountRoutes() []web.Route {
 		route("GET", "/{$}", web.SignedIn, h.home),
 		route("GET", "/account", web.SignedIn, h.accountPage),
 		route("POST", "/account/password", web.SignedIn, h.changePassword),
+		route("GET", "/account/two-step", web.SignedIn, h.twoStepPage),
+		route("POST", "/account/two-step/totp", web.SignedIn, h.startTOTP),
+		route("POST", "/account/two-step/confirm", web.SignedIn, h.confirmTOTP),
+		route("POST", "/account/two-step/disable", web.SignedIn, h.disableTOTP),
+		route("POST", "/account/two-step/recovery-codes", web.SignedIn, h.newRecoveryCodes),
 	}
 }

@@ -7,6 +7,10 @@ import (
 )
 
 func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	h.RenderForm(w, r, c, http.StatusOK, "account", nil, &web.Form{Values: map[string]string{}, Errors: map[string]string{}})
+	f, err := h.Users.Factors(r.Context(), c.P)
+	if err != nil {
+		return err
+	}
+	h.RenderForm(w, r, c, http.StatusOK, "account", f, &web.Form{Values: map[string]string{}, Errors: map[string]string{}})
 	return nil
 }

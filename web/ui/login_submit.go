@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
@@ -32,6 +33,11 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, c *web.Ctx) erro
 		h.Log.Info("login failed", "ip", c.P.IP)
 		f.Error = attest.ErrorMessage(err)
 		h.RenderForm(w, r, c, http.StatusUnauthorized, "login", nil, f)
+		return nil
+	}
+	if challenge, ok := account.NeedsSecondFactor(err); ok {
+		h.SetChallengeCookie(w, challenge, account.ChallengeTTL)
+		http.Redirect(w, r, "/login/verify?next="+url.QueryEscape(f.Values["next"]), http.StatusSeeOther)
 		return nil
 	}
 	if err != nil {

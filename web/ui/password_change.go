@@ -14,7 +14,11 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, c *web.
 		r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm"))
 	if web.UserError(err) {
 		f.Fail(err)
-		h.RenderForm(w, r, c, http.StatusUnprocessableEntity, "account", nil, f)
+		factors, ferr := h.Users.Factors(r.Context(), c.P)
+		if ferr != nil {
+			return ferr
+		}
+		h.RenderForm(w, r, c, http.StatusUnprocessableEntity, "account", factors, f)
 		return nil
 	}
 	if err != nil {

@@ -14,6 +14,9 @@ import (
 func (h *Handler) reloadRoutes() []web.Route {
 	return []web.Route{
 		back("/account/password", web.SignedIn, "/account"),
+		back("/account/two-step/confirm", web.SignedIn, "/account/two-step"),
+		back("/account/two-step/disable", web.SignedIn, "/account/two-step"),
+		back("/account/two-step/recovery-codes", web.SignedIn, "/account/two-step"),
 		back("/o/{org}/invitations", web.Admin, "/o/{org}/settings"),
 		back("/o/{org}/scope/cuecs", web.Edit, "/o/{org}/scope"),
 		back("/o/{org}/controls/{id}/mappings", web.Edit, "/o/{org}/controls/{id}"),

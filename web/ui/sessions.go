@@ -7,6 +7,8 @@ func (h *Handler) sessionRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/login", web.Public, h.loginPage),
 		route("POST", "/login", web.Public, h.login),
+		route("GET", "/login/verify", web.Public, h.secondStepPage),
+		route("POST", "/login/verify", web.Public, h.secondStep),
 		route("POST", "/logout", web.SignedIn, h.logout),
 		route("GET", "/setup", web.Public, h.setupPage),
 		route("POST", "/setup", web.Public, h.setup),

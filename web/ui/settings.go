@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/web"
 )
@@ -19,13 +20,15 @@ func (h *Handler) settingsRoutes() []web.Route {
 		route("POST", "/o/{org}/invitations/{id}/revoke", web.Admin, h.revokeInvitation),
 		route("POST", "/o/{org}/members/{user}/role", web.Admin, h.changeRole),
 		route("POST", "/o/{org}/members/{user}/remove", web.Admin, h.removeMember),
+		route("POST", "/o/{org}/members/{user}/sessions/revoke", web.Admin, h.revokeSessions),
+		route("POST", "/o/{org}/settings/two-step", web.Admin, h.requireTwoStep),
 	}
 }
 
 type settingsView struct {
 	PublicKey   string
 	KeyID       string
-	Members     []attest.Membership
+	Members     []account.MemberSecurity
 	Invitations []attest.Invitation
 	InviteLink  string // shown once, right after an invitation is created
 	InviteEmail string
@@ -34,7 +37,7 @@ type settingsView struct {
 func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, v settingsView, f *web.Form) error {
 	ctx := r.Context()
 	var err error
-	if v.Members, err = h.Members.List(ctx, c.P); err != nil {
+	if v.Members, err = h.Members.Security(ctx, c.P); err != nil {
 		return err
 	}
 	if v.Invitations, err = h.Members.Pending(ctx, c.P); err != nil {
