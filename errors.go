@@ -18,6 +18,9 @@ const (
 	// EENROL refuses a request because the organization requires a second
 	// factor the session did not prove; a browser is sent to set one up.
 	EENROL = "enrolment_required"
+	// ESSO refuses a request because the organization requires signing in
+	// through its identity provider; a browser is sent there.
+	ESSO = "sso_required"
 )
 
 // Error is a domain error with a code, a message meant for the person who caused

@@ -40,6 +40,8 @@ var layers = map[string]int{
 	"people":                      6, // workforce records and their CSV import
 	"policy":                      5, // policy lifecycle: drafts, approvals, publication, acceptance
 	"evidence/evidencetest":       7,
+	"sso":                         7, // single sign-on over OpenID Connect (go-oidc)
+	"sso/oidctest":                5, // a real OpenID Connect provider on loopback, for tests
 	"demo":                        7,
 	"jobs":                        7, // the only package importing River
 	"web":                         8,

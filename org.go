@@ -15,6 +15,11 @@ type Organization struct {
 	// RequireMFA makes members prove a second factor when they sign in
 	// (SignInAllowed); API tokens, made by members signed in, are not asked.
 	RequireMFA bool
+	// RequireSSO makes members sign in through the organization's identity
+	// provider, except SSOBreakGlass (a user ID; 0 for none), the admin who
+	// can still sign in with a password when the provider is down.
+	RequireSSO    bool
+	SSOBreakGlass int64
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$`)

@@ -67,3 +67,14 @@ func (r Role) Label() string {
 	}
 	return strings.ToUpper(string(r[:1])) + string(r[1:])
 }
+
+// Rank orders roles as Roles lists them, the most privileged highest; 0 for
+// an unknown role.
+func (r Role) Rank() int {
+	for i, x := range Roles {
+		if x == r {
+			return len(Roles) - i
+		}
+	}
+	return 0
+}

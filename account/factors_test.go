@@ -291,11 +291,11 @@ func TestRequireMFAAndRevokeSessions(t *testing.T) {
 		if stored, _ := db.OrgByID(ctx, f.org.ID); !stored.RequireMFA {
 			t.Fatal("the rule was not stored")
 		}
-		if err := attest.SignInAllowed(org, attest.MethodPassword); attest.ErrorCode(err) != attest.EENROL {
+		if err := attest.SignInAllowed(org, attest.SessionProof{Method: attest.MethodPassword}); attest.ErrorCode(err) != attest.EENROL {
 			t.Fatalf("a password session was allowed: %v", err)
 		}
 		for _, m := range []attest.SignInMethod{attest.MethodTOTP, attest.MethodRecovery} {
-			if err := attest.SignInAllowed(org, m); err != nil {
+			if err := attest.SignInAllowed(org, attest.SessionProof{Method: m}); err != nil {
 				t.Fatalf("%s refused: %v", m, err)
 			}
 		}

@@ -327,6 +327,16 @@ func (s *Users) checkPassword(ctx context.Context, encoded, password string) (bo
 	if check == nil {
 		check = auth.CheckPassword
 	}
+	if !auth.HasPassword(encoded) {
+		// An account made by single sign-on: checked against the dummy hash,
+		// so that it takes as long as a wrong password, and never matches.
+		dummy, err := s.dummy()
+		if err != nil {
+			return false, err
+		}
+		check(dummy, password)
+		return false, nil
+	}
 	return check(encoded, password)
 }
 
@@ -397,10 +407,24 @@ func (s *Users) StartSession(ctx context.Context, userID int64, ip, userAgent st
 	return s.startSession(ctx, userID, ip, userAgent, attest.MethodPassword)
 }
 
+// StartSSOSession signs a user in through an organization's identity
+// provider: the session acts in that organization only
+// (attest.SignInAllowed). The session the browser held, if any, ends.
+func (s *Users) StartSSOSession(ctx context.Context, userID, orgID int64, ip, userAgent, replaces string) (string, error) {
+	if err := s.EndPresentedSession(ctx, replaces); err != nil {
+		return "", err
+	}
+	secret, _, err := s.newSession(ctx, store.Session{UserID: userID, IP: ip, UserAgent: userAgent, Method: attest.MethodSSO, SSOOrgID: orgID})
+	return secret, err
+}
+
 func (s *Users) startSession(ctx context.Context, userID int64, ip, userAgent string, m attest.SignInMethod) (string, store.Session, error) {
+	return s.newSession(ctx, store.Session{UserID: userID, IP: ip, UserAgent: userAgent, Method: m})
+}
+
+func (s *Users) newSession(ctx context.Context, sess store.Session) (string, store.Session, error) {
 	secret := auth.NewSecret("")
-	sess := store.Session{TokenHash: auth.HashSecret(secret), UserID: userID,
-		ExpiresAt: clock(s.Now).Add(min(s.idle(), s.max())), IP: ip, UserAgent: userAgent, Method: m}
+	sess.TokenHash, sess.ExpiresAt = auth.HashSecret(secret), clock(s.Now).Add(min(s.idle(), s.max()))
 	if err := s.DB.CreateSession(ctx, &sess); err != nil {
 		return "", sess, err
 	}

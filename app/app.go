@@ -170,6 +170,9 @@ func (a *App) janitor(ctx context.Context) {
 		if err := a.DB.PruneSecondFactorFailures(ctx, a.cfg.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			a.cfg.Log.Warn("janitor: second-step failures", "err", err)
 		}
+		if err := a.DB.DeleteExpiredSSOLogins(ctx); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Warn("janitor: expired single sign-ons", "err", err)
+		}
 		// Blob times come from the store's clock, so the cut-off does too.
 		if rep, err := a.Services.Evidence.CollectGarbage(ctx, time.Now().Add(-evidence.GCGrace), false); err != nil && ctx.Err() == nil {
 			a.cfg.Log.Warn("janitor: unreferenced blobs", "err", err)

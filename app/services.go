@@ -21,6 +21,7 @@ import (
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/policy/templates"
 	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
@@ -61,6 +62,9 @@ type Services struct {
 	People *people.Service
 	// Policies runs policies from draft to acceptance.
 	Policies *policy.Service
+	// SSO signs people in through their organization's identity provider;
+	// its BaseURL (for the redirect URI) is set by Web.
+	SSO *sso.Service
 
 	settings Settings
 }
@@ -109,6 +113,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		}
 	}
 	s.Policies = &policy.Service{DB: db, Ledger: ledger, Templates: tpls}
+	s.SSO = &sso.Service{DB: db, Box: set.Secrets, Users: s.Users, Now: set.Now}
 	s.Connections = &connection.Service{DB: db, Box: set.Secrets, Registry: set.Connectors, Now: set.Now, Log: set.Log}
 	var types []string
 	for _, spec := range set.Connectors.Specs() {
@@ -121,12 +126,13 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 
 // Web is what the web layer's handlers work with.
 func (s *Services) Web(baseURL string) web.Services {
+	s.SSO.BaseURL = baseURL
 	return web.Services{
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
-		Policies: s.Policies,
+		Policies: s.Policies, SSO: s.SSO,
 	}
 }
 

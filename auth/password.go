@@ -85,3 +85,14 @@ func HashSecret(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
 }
+
+// NoPasswordPrefix marks the stored hash of an account that has no password
+// (one made by single sign-on): no password matches it.
+const NoPasswordPrefix = "!no-password:"
+
+// NoPassword is the stored hash of an account without a password; the random
+// part keeps every such value distinct.
+func NoPassword() string { return NoPasswordPrefix + NewSecret("") }
+
+// HasPassword reports whether a stored hash is a password's.
+func HasPassword(encoded string) bool { return !strings.HasPrefix(encoded, NoPasswordPrefix) }

@@ -2,15 +2,19 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/attest-hq/attest"
 )
 
-const orgColumns = `o.id, o.slug, o.name, o.created_at, o.require_mfa`
+const orgColumns = `o.id, o.slug, o.name, o.created_at, o.require_mfa, o.require_sso, o.sso_break_glass`
 
-func scanOrg(row interface{ Scan(...any) error }, o *attest.Organization) error {
-	return row.Scan(&o.ID, &o.Slug, &o.Name, &o.CreatedAt, &o.RequireMFA)
+func scanOrg(row interface{ Scan(...any) error }, o *attest.Organization, more ...any) error {
+	var breakGlass sql.NullInt64
+	err := row.Scan(append([]any{&o.ID, &o.Slug, &o.Name, &o.CreatedAt, &o.RequireMFA, &o.RequireSSO, &breakGlass}, more...)...)
+	o.SSOBreakGlass = breakGlass.Int64
+	return err
 }
 
 // CreateOrg validates and inserts an organization; a taken slug is ECONFLICT.
@@ -57,6 +61,17 @@ func (q *Queries) RenameOrg(ctx context.Context, id int64, name string) error {
 // SetRequireMFA turns an organization's two-step requirement on or off.
 func (q *Queries) SetRequireMFA(ctx context.Context, id int64, on bool) error {
 	_, err := q.q.ExecContext(ctx, `UPDATE organizations SET require_mfa = $1 WHERE id = $2`, on, id)
+	return err
+}
+
+// SetRequireSSO turns an organization's single sign-on requirement on or
+// off, with the break-glass admin exempt from it (0 for none).
+func (q *Queries) SetRequireSSO(ctx context.Context, id int64, on bool, breakGlass int64) error {
+	var bg any
+	if breakGlass != 0 {
+		bg = breakGlass
+	}
+	_, err := q.q.ExecContext(ctx, `UPDATE organizations SET require_sso = $1, sso_break_glass = $2 WHERE id = $3`, on, bg, id)
 	return err
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -20,6 +21,12 @@ type Session struct {
 	IP         string
 	UserAgent  string
 	Method     attest.SignInMethod // how it was started; "" is stored as a password
+	SSOOrgID   int64               // the organization whose identity provider signed it in (MethodSSO)
+}
+
+// Proof is what the session proved when it started, for attest.SignInAllowed.
+func (s Session) Proof() attest.SessionProof {
+	return attest.SessionProof{Method: s.Method, SSOOrgID: s.SSOOrgID, UserID: s.UserID}
 }
 
 // CreateSession stores a new session.
@@ -29,8 +36,12 @@ func (q *Queries) CreateSession(ctx context.Context, s *Session) error {
 	if s.Method == "" {
 		s.Method = attest.MethodPassword
 	}
-	_, err := q.q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent, method)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.TokenHash, s.UserID, s.CreatedAt, stamp(s.ExpiresAt), s.LastSeenAt, s.IP, truncate(s.UserAgent, 300), s.Method)
+	var ssoOrg any
+	if s.SSOOrgID != 0 {
+		ssoOrg = s.SSOOrgID
+	}
+	_, err := q.q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent, method, sso_org_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, s.TokenHash, s.UserID, s.CreatedAt, stamp(s.ExpiresAt), s.LastSeenAt, s.IP, truncate(s.UserAgent, 300), s.Method, ssoOrg)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -42,10 +53,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.TokenHash, s.UserID, s.CreatedAt, st
 func (q *Queries) SessionUser(ctx context.Context, tokenHash string) (Session, attest.User, error) {
 	var s Session
 	var u attest.User
-	err := q.q.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent, s.method, `+userColumns+`
+	var ssoOrg sql.NullInt64
+	err := q.q.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent, s.method, s.sso_org_id, `+userColumns+`
 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.now()).
-		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.IP, &s.UserAgent, &s.Method,
+		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.IP, &s.UserAgent, &s.Method, &ssoOrg,
 			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.CreatedAt)
+	s.SSOOrgID = ssoOrg.Int64
 	return s, u, notFound(err, "session")
 }
 

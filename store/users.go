@@ -88,8 +88,7 @@ const membershipQuery = `SELECT ` + orgColumns + `, ` + userColumns + `, m.role,
 FROM memberships m JOIN organizations o ON o.id = m.org_id JOIN users u ON u.id = m.user_id `
 
 func scanMembership(row interface{ Scan(...any) error }, m *attest.Membership) error {
-	return row.Scan(&m.Org.ID, &m.Org.Slug, &m.Org.Name, &m.Org.CreatedAt, &m.Org.RequireMFA,
-		&m.User.ID, &m.User.Email, &m.User.Name, &m.User.PasswordHash, &m.User.CreatedAt, &m.Role, &m.CreatedAt)
+	return scanOrg(row, &m.Org, &m.User.ID, &m.User.Email, &m.User.Name, &m.User.PasswordHash, &m.User.CreatedAt, &m.Role, &m.CreatedAt)
 }
 
 func (q *Queries) memberships(ctx context.Context, where string, args ...any) ([]attest.Membership, error) {

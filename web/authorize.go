@@ -148,11 +148,11 @@ func (s *Server) permit(r *http.Request, c *Ctx) error {
 	}
 	c.Org, c.Role = &org, m.Role
 	c.P.OrgID, c.P.Role = org.ID, m.Role
-	// The organization's sign-in rule applies to sessions, on every request:
-	// one started before the rule was turned on is held to it too. API
-	// tokens are made by members signed in under the rule, and not asked.
+	// The organization's sign-in rules apply to sessions, on every request:
+	// one started before a rule was turned on is held to it too. API tokens
+	// are made by members signed in under the rules, and not asked.
 	if c.Session != nil {
-		if err := attest.SignInAllowed(org, c.Session.Method); err != nil {
+		if err := attest.SignInAllowed(org, c.Session.Proof()); err != nil {
 			return err
 		}
 	}

@@ -172,8 +172,9 @@ func checkOutcome(t *testing.T, rt web.Route, who string, res webtest.Response) 
 	allowed := !loginWall && res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound
 	switch {
 	case rt.Access == web.Public:
-		// A wrong password or code is a 401 by design.
-		if loginWall && !((rt.Path == "/login" || rt.Path == "/login/verify") && rt.Method == "POST") {
+		// A wrong password or code, or a provider's sign-in that does not
+		// verify, is a 401 by design.
+		if loginWall && !((rt.Path == "/login" || rt.Path == "/login/verify") && rt.Method == "POST" || rt.Path == "/login/oidc/callback") {
 			t.Fatalf("public route asked %s to sign in: %d %s", who, res.StatusCode, res.Header.Get("Location"))
 		}
 	case who == "anonymous":

@@ -19,11 +19,15 @@ var _ = area(contractArea{
 		"POST /o/{org}/members/{user}/remove":          web.Admin,
 		"POST /o/{org}/members/{user}/sessions/revoke": web.Admin,
 		"POST /o/{org}/settings/two-step":              web.Admin,
+		"POST /o/{org}/settings/sso":                   web.Admin,
+		"POST /o/{org}/settings/sso/require":           web.Admin,
 		"GET /o/{org}/activity":                        web.Admin,
 		"GET /o/{org}/activity/export":                 web.Admin,
 
 		"GET /api/v1/orgs/{org}/members":                         web.Admin,
 		"PATCH /api/v1/orgs/{org}":                               web.Admin,
+		"GET /api/v1/orgs/{org}/sso":                             web.Admin,
+		"PUT /api/v1/orgs/{org}/sso":                             web.Admin,
 		"POST /api/v1/orgs/{org}/members/{user}/sessions/revoke": web.Admin,
 		"POST /api/v1/orgs/{org}/invitations":                    web.Admin,
 		"GET /api/v1/orgs/{org}/activity":                        web.Admin,
@@ -39,5 +43,6 @@ var _ = area(contractArea{
 	body: map[string]any{
 		"POST /api/v1/orgs/{org}/invitations": map[string]string{"email": "new@alpha.test", "role": "employee"},
 		"PATCH /api/v1/orgs/{org}":            map[string]any{"require_mfa": false},
+		"PUT /api/v1/orgs/{org}/sso":          map[string]any{"issuer": "https://login.example.com", "client_id": "web", "client_secret": "s", "domains": []string{"alpha.test"}},
 	},
 })

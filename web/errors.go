@@ -17,7 +17,7 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case attest.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case attest.EFORBIDDEN, attest.EENROL:
+	case attest.EFORBIDDEN, attest.EENROL, attest.ESSO:
 		return http.StatusForbidden
 	case attest.ECONFLICT:
 		return http.StatusConflict
@@ -56,6 +56,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *Ctx, err error)
 	if code == attest.EENROL && c.Org != nil {
 		// Sent to set up a second factor, then back to the organization.
 		http.Redirect(w, r, "/account/two-step?required="+url.QueryEscape(c.Org.Slug), http.StatusSeeOther)
+		return
+	}
+	if code == attest.ESSO && c.Org != nil {
+		next := r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			next = "/o/" + c.Org.Slug
+		}
+		http.Redirect(w, r, "/login/sso/"+url.PathEscape(c.Org.Slug)+"?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
 	}
 	s.Render(w, r, c, status, "error", map[string]any{"Status": status, "StatusText": http.StatusText(status), "Message": attest.ErrorMessage(err)})

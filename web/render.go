@@ -242,7 +242,7 @@ func (s *Server) RenderForm(w http.ResponseWriter, r *http.Request, c *Ctx, stat
 	}
 	p := page{C: c, Data: data, Nav: s.nav(r, c), Form: f}
 	if c.User != nil {
-		ms, err := s.cfg.DB.Memberships(r.Context(), c.User.ID)
+		ms, err := s.Memberships(r.Context(), c)
 		if err == nil {
 			p.Memberships = ms
 		}

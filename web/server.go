@@ -29,6 +29,7 @@ import (
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -63,6 +64,8 @@ type Services struct {
 	People *people.Service
 	// Policies runs policies from draft to acceptance.
 	Policies *policy.Service
+	// SSO signs people in through their organization's identity provider.
+	SSO *sso.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -84,4 +85,51 @@ func PresentedChallenge(r *http.Request) string {
 func (s *Server) ClearChallengeCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: "", Path: "/login", HttpOnly: true,
 		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+}
+
+// Memberships lists the organizations the signed-in caller may open: all of
+// theirs, or, for a session an organization's identity provider started,
+// that organization only (attest.SignInAllowed), so that its pages never
+// list the person's other organizations.
+func (s *Server) Memberships(ctx context.Context, c *Ctx) ([]attest.Membership, error) {
+	if c.User == nil {
+		return nil, nil
+	}
+	ms, err := s.cfg.DB.Memberships(ctx, c.User.ID)
+	if err != nil || c.Session == nil || c.Session.Method != attest.MethodSSO {
+		return ms, err
+	}
+	var out []attest.Membership
+	for _, m := range ms {
+		if m.Org.ID == c.Session.SSOOrgID {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// ssoCookie binds a single sign-on to the browser that started it: the
+// provider's callback must bring the same state (login CSRF). Lax, since the
+// provider sends the browser back with a top-level GET from its own site.
+const ssoCookie = "attest_sso"
+
+// SetSSOCookie keeps the state of a sign-in sent to a provider.
+func (s *Server) SetSSOCookie(w http.ResponseWriter, state string, ttl time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: state, Path: "/login", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(ttl.Seconds())})
+}
+
+// PresentedSSOState is the state the request's cookie holds; "" without one.
+func PresentedSSOState(r *http.Request) string {
+	ck, err := r.Cookie(ssoCookie)
+	if err != nil {
+		return ""
+	}
+	return ck.Value
+}
+
+// ClearSSOCookie removes the state once the sign-in ends.
+func (s *Server) ClearSSOCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: "", Path: "/login", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }

@@ -12,6 +12,8 @@ func (h *Handler) orgRoutes() []web.Route {
 		route("PATCH", "/orgs/{org}", web.Admin, h.apiUpdateOrg),
 		route("GET", "/orgs/{org}/members", web.Admin, h.apiMembers),
 		route("POST", "/orgs/{org}/members/{user}/sessions/revoke", web.Admin, h.apiRevokeSessions),
+		route("GET", "/orgs/{org}/sso", web.Admin, h.apiSSO),
+		route("PUT", "/orgs/{org}/sso", web.Admin, h.apiSetSSO),
 		route("POST", "/orgs/{org}/invitations", web.Admin, h.apiInvite),
 		route("GET", "/orgs/{org}/activity", web.Admin, h.apiActivity),
 	}
@@ -22,10 +24,15 @@ type orgJSON struct {
 	Name       string `json:"name"`
 	CreatedAt  string `json:"created_at"`
 	RequireMFA bool   `json:"require_mfa"`
+	RequireSSO bool   `json:"require_sso"`
+	// SSOBreakGlass is the admin who may sign in with a password while
+	// single sign-on is required.
+	SSOBreakGlass int64 `json:"sso_break_glass_user_id,omitempty"`
 }
 
 func toOrgJSON(o attest.Organization) orgJSON {
-	return orgJSON{Slug: o.Slug, Name: o.Name, CreatedAt: web.RFC3339(o.CreatedAt), RequireMFA: o.RequireMFA}
+	return orgJSON{Slug: o.Slug, Name: o.Name, CreatedAt: web.RFC3339(o.CreatedAt), RequireMFA: o.RequireMFA,
+		RequireSSO: o.RequireSSO, SSOBreakGlass: o.SSOBreakGlass}
 }
 
 type memberJSON struct {

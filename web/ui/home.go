@@ -8,7 +8,7 @@ import (
 
 // home sends a user to their organization, or lets them choose among several.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	ms, err := h.DB.Memberships(r.Context(), c.User.ID)
+	ms, err := h.Memberships(r.Context(), c)
 	if err != nil {
 		return err
 	}

@@ -4,10 +4,12 @@ import (
 	"crypto/ed25519"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -22,6 +24,8 @@ func (h *Handler) settingsRoutes() []web.Route {
 		route("POST", "/o/{org}/members/{user}/remove", web.Admin, h.removeMember),
 		route("POST", "/o/{org}/members/{user}/sessions/revoke", web.Admin, h.revokeSessions),
 		route("POST", "/o/{org}/settings/two-step", web.Admin, h.requireTwoStep),
+		route("POST", "/o/{org}/settings/sso", web.Admin, h.configureSSO),
+		route("POST", "/o/{org}/settings/sso/require", web.Admin, h.requireSSO),
 	}
 }
 
@@ -32,6 +36,8 @@ type settingsView struct {
 	Invitations []attest.Invitation
 	InviteLink  string // shown once, right after an invitation is created
 	InviteEmail string
+	SSO         sso.Settings
+	Roles       []attest.Role
 }
 
 func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, v settingsView, f *web.Form) error {
@@ -43,6 +49,10 @@ func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, c *web.
 	if v.Invitations, err = h.Members.Pending(ctx, c.P); err != nil {
 		return err
 	}
+	if v.SSO, err = h.SSO.Settings(ctx, c.P); err != nil {
+		return err
+	}
+	v.Roles = attest.Roles
 	if h.Evidence != nil {
 		pub := h.Evidence.Key.Public().(ed25519.PublicKey)
 		v.PublicKey, v.KeyID = ledger.EncodePublicKey(pub), ledger.KeyID(pub)
@@ -52,6 +62,14 @@ func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, c *web.
 	}
 	if f.Values["org_name"] == "" {
 		f.Values["org_name"] = c.Org.Name
+	}
+	if _, posted := f.Values["issuer"]; !posted && v.SSO.Configured {
+		cfg := v.SSO.Config
+		f.Values["issuer"], f.Values["client_id"], f.Values["domains"] = cfg.Issuer, cfg.ClientID, strings.Join(cfg.Domains, ", ")
+		f.Values["groups_claim"], f.Values["default_role"], f.Values["group_roles"] = cfg.GroupsClaim, string(cfg.DefaultRole), attest.FormatGroupRoles(cfg.GroupRoles)
+		if cfg.Enabled {
+			f.Values["enabled"] = "on"
+		}
 	}
 	h.RenderForm(w, r, c, status, "settings", v, f)
 	return nil

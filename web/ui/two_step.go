@@ -43,7 +43,7 @@ func (h *Handler) renderTwoStep(w http.ResponseWriter, r *http.Request, c *web.C
 		// The organization that sent the person here (?required= on the page,
 		// a hidden field on its forms), named only to a member, so that the
 		// page says nothing of other tenants.
-		if ms, err := h.DB.Memberships(ctx, c.P.UserID); err == nil {
+		if ms, err := h.Memberships(ctx, c); err == nil {
 			for _, m := range ms {
 				if m.Org.Slug == slug && m.Org.RequireMFA {
 					v.Required = &m.Org
