@@ -431,3 +431,37 @@ func (s *Users) ResealTOTP(ctx context.Context, box Resealer) (total, resealed i
 	}
 	return total, resealed, nil
 }
+
+// ResetSecondFactor is an operator's recovery of an account whose owner lost
+// both their authenticator app and their recovery codes (`attest user
+// reset-two-step`): the app and codes are removed and every session and
+// pending sign-in ends, so the next sign-in is with the password alone and
+// an organization that requires two-step asks them to set it up again. It is
+// logged in every organization of theirs. It reports whether there was
+// anything to remove.
+func (s *Users) ResetSecondFactor(ctx context.Context, actor attest.Actor, email string) (bool, error) {
+	removed := false
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		u, err := tx.UserByEmail(ctx, email)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.TOTPFor(ctx, u.ID); err == nil {
+			removed = true
+		} else if attest.ErrorCode(err) != attest.ENOTFOUND {
+			return err
+		}
+		if err := tx.DeleteTOTP(ctx, u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+			return err
+		}
+		if err := tx.DeleteChallenges(ctx, u.ID); err != nil {
+			return err
+		}
+		return s.logEverywhere(ctx, tx, actor, u, "user.mfa_reset",
+			u.Email+"'s two-step verification was reset by the install's operator; every session was signed out")
+	})
+	return removed, err
+}
