@@ -10,12 +10,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/build"
+	"html"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +138,8 @@ func (p *Provider) ready() bool {
 	return false
 }
 
+var refreshRE = regexp.MustCompile(`<meta http-equiv="refresh" content="0;url=([^"]+)"`)
+
 // SignIn follows a sign-in from its start (Attest's /login/sso/{slug}, or
 // any address that leads to the provider) through the provider's sign-in
 // page, as a browser would, and returns the address the provider sends the
@@ -158,11 +163,15 @@ func (p *Provider) SignIn(t testing.TB, c *http.Client, start, username, passwor
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 		res.Body.Close()
 		if res.Request.Method == http.MethodPost && res.Header.Get("Location") == "" {
 			t.Fatalf("the provider refused %s's password (%d)", username, res.StatusCode)
 		}
 		loc := res.Header.Get("Location")
+		if m := refreshRE.FindSubmatch(body); loc == "" && m != nil {
+			loc = html.UnescapeString(string(m[1])) // a page that moves on by itself
+		}
 		if loc == "" {
 			t.Fatalf("%s answered %d without a redirect", next, res.StatusCode)
 		}

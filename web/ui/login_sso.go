@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,9 +48,21 @@ func (h *Handler) ssoStart(w http.ResponseWriter, r *http.Request, c *web.Ctx) e
 		return err
 	}
 	h.SetSSOCookie(w, state, sso.LoginTTL)
-	http.Redirect(w, r, to, http.StatusFound)
-	return nil
+	// A page that moves on by itself rather than a redirect: this request
+	// often ends a chain of redirects from a form (the SSO form, or signing
+	// in with a password where single sign-on is required), and browsers
+	// hold the whole chain to the form's form-action 'self', which the
+	// provider's address is not.
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	return toProvider.Execute(w, to)
 }
+
+var toProvider = template.Must(template.New("to-provider").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
+<meta http-equiv="refresh" content="0;url={{.}}"><title>Single sign-on</title></head>
+<body><p>Taking you to your identity provider… <a href="{{.}}" id="to-provider">Continue</a></p></body></html>
+`))
 
 // ssoCallback finishes a sign-in the provider sent back.
 func (h *Handler) ssoCallback(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
