@@ -34,6 +34,9 @@ type Options struct {
 	Monitor     *monitor.Service
 	// Policies seeds the policies and their history; nil seeds none.
 	Policies *policy.Service
+	// Secrets seals the demo's authenticator secret and identity provider
+	// secret; nil seeds neither.
+	Secrets attest.SecretBox
 }
 
 // Login is a demo account's credentials, printed for the newcomer.
@@ -159,6 +162,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedPolicies(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo policies: %w", err)
+	}
+	if err := seedSignIn(ctx, db, opts, org); err != nil {
+		return nil, fmt.Errorf("demo sign-in: %w", err)
 	}
 	return logins, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
+	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -218,4 +219,44 @@ func TestSeedPolicies(t *testing.T) {
 	if again, _ := db.Policies(ctx, org.ID); len(again) != len(list) {
 		t.Fatalf("reseeding added policies: %d → %d", len(list), len(again))
 	}
+}
+
+// The demo shows two-step verification and single sign-on: a member with an
+// authenticator app, and an identity provider filled in but off. Seeding
+// again adds neither twice.
+func TestSeedSignIn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		k, _ := secret.NewKey()
+		box, _ := secret.New(k)
+		opts := demo.Options{PasswordParams: auth.TestParams, Secrets: box}
+		for range 2 {
+			if _, err := demo.Seed(ctx, db, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		org, _ := db.OrgBySlug(ctx, demo.OrgSlug)
+		f, err := db.MemberFactors(ctx, org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		withApp := 0
+		for _, x := range f {
+			if x.TOTP {
+				withApp++
+			}
+		}
+		if withApp != 1 {
+			t.Fatalf("%d demo members with an authenticator app, want 1", withApp)
+		}
+		cfg, sealed, err := db.SSOConfig(ctx, org.ID)
+		if err != nil || cfg.Enabled || cfg.Issuer == "" || len(sealed) == 0 || cfg.GroupRoles["it-admins"] != attest.RoleAdmin {
+			t.Fatalf("demo identity provider: %+v %v", cfg, err)
+		}
+		for _, action := range []string{"sso.configured", "user.mfa_enrolled"} {
+			if acts, _ := db.Activity(ctx, org.ID, attest.ActivityFilter{Action: action}); len(acts) != 1 {
+				t.Errorf("%d %s entries after seeding twice, want 1", len(acts), action)
+			}
+		}
+	})
 }
