@@ -113,7 +113,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		}
 	}
 	s.Policies = &policy.Service{DB: db, Ledger: ledger, Templates: tpls}
-	s.SSO = &sso.Service{DB: db, Box: set.Secrets, Users: s.Users, Now: set.Now}
+	s.SSO = &sso.Service{DB: db, Box: set.Secrets, Users: s.Users, Now: set.Now, Log: set.Log}
 	s.Connections = &connection.Service{DB: db, Box: set.Secrets, Registry: set.Connectors, Now: set.Now, Log: set.Log}
 	var types []string
 	for _, spec := range set.Connectors.Specs() {

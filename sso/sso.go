@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -46,6 +47,7 @@ type Service struct {
 	// honours the proxy variables (HTTPS_PROXY, NO_PROXY).
 	HTTP *http.Client
 	Now  func() time.Time // nil: time.Now
+	Log  *slog.Logger     // nil: no log
 
 	mu        sync.Mutex
 	providers map[string]cachedProvider
@@ -90,7 +92,7 @@ func (s *Service) provider(ctx context.Context, issuer string) (*oidc.Provider, 
 	}
 	p, err := oidc.NewProvider(oidc.ClientContext(ctx, s.client()), issuer)
 	if err != nil {
-		return nil, fmt.Errorf("read the provider's discovery document at %s/.well-known/openid-configuration: %w", strings.TrimSuffix(issuer, "/"), err)
+		return nil, &discoveryError{issuer: issuer, err: err}
 	}
 	s.mu.Lock()
 	if s.providers == nil {
@@ -100,6 +102,32 @@ func (s *Service) provider(ctx context.Context, issuer string) (*oidc.Provider, 
 	s.mu.Unlock()
 	return p, nil
 }
+
+// discoveryError is a provider whose discovery document could not be read.
+// Its message names the address and the kind of failure but never what the
+// address answered: an organization's admin chooses the address, and the
+// server's view of it (an internal service's error page) is not theirs to
+// read. The full error is kept for the server's log.
+type discoveryError struct {
+	issuer string
+	err    error
+}
+
+func (e *discoveryError) Error() string {
+	where := strings.TrimSuffix(e.issuer, "/") + "/.well-known/openid-configuration"
+	msg := e.err.Error()
+	switch {
+	case strings.Contains(msg, "did not match the issuer URL returned by provider"):
+		return "the discovery document at " + where + " names another issuer: " + msg[strings.Index(msg, "issuer URL provided"):]
+	case strings.Contains(msg, "Client.Timeout") || strings.Contains(msg, "deadline exceeded"):
+		return "the provider did not answer at " + where + " in time"
+	case strings.Contains(msg, "no such host") || strings.Contains(msg, "connection refused") || strings.Contains(msg, "dial tcp"):
+		return "nothing answered at " + where
+	}
+	return "no valid discovery document at " + where + " (check the issuer URL)"
+}
+
+func (e *discoveryError) Unwrap() error { return e.err }
 
 // Settings is an organization's single sign-on as its admin sees it.
 type Settings struct {
@@ -162,6 +190,9 @@ func (s *Service) Configure(ctx context.Context, p attest.Principal, cfg attest.
 	}
 	if cfg.Enabled {
 		if _, err := s.provider(ctx, cfg.Issuer); err != nil {
+			if s.Log != nil {
+				s.Log.Warn("single sign-on: provider discovery failed", "org", p.OrgID, "issuer", cfg.Issuer, "err", errors.Unwrap(err))
+			}
 			return cfg, attest.Invalid("issuer", "%s", err.Error())
 		}
 	}
@@ -279,7 +310,10 @@ func (s *Service) oauth(ctx context.Context, cfg attest.SSOConfig, sealed []byte
 	}
 	prov, err := s.provider(ctx, cfg.Issuer)
 	if err != nil {
-		return nil, nil, err
+		if s.Log != nil {
+			s.Log.Warn("single sign-on: provider discovery failed", "org", cfg.OrgID, "issuer", cfg.Issuer, "err", errors.Unwrap(err))
+		}
+		return nil, nil, refused("the identity provider cannot be reached: %v. Try again later, or ask an admin.", err)
 	}
 	return &oauth2.Config{ClientID: cfg.ClientID, ClientSecret: string(secret), Endpoint: prov.Endpoint(),
 		RedirectURL: s.RedirectURI(), Scopes: []string{oidc.ScopeOpenID, "email", "profile"}}, prov, nil
@@ -345,7 +379,17 @@ func (s *Service) Finish(ctx context.Context, cb Callback) (Done, error) {
 	hctx := oidc.ClientContext(ctx, s.client())
 	tok, err := oc.Exchange(hctx, cb.Code, oauth2.VerifierOption(login.Verifier))
 	if err != nil {
-		return fail(refused("the provider did not accept the sign-in code: %v", err))
+		// Only the OAuth error code and description are shown: the token
+		// endpoint's address comes from the provider, and whatever else
+		// answered there is for the server's log.
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && re.ErrorCode != "" {
+			return fail(refused("the provider did not accept the sign-in code (%s %s)", re.ErrorCode, re.ErrorDescription))
+		}
+		if s.Log != nil {
+			s.Log.Warn("single sign-on: token exchange failed", "org", org.ID, "err", err)
+		}
+		return fail(refused("the provider's token endpoint did not answer as expected. Try again later, or ask an admin."))
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {

@@ -238,8 +238,21 @@ func TestIDTokenVerification(t *testing.T) {
 	// 127.0.0.1, its discovery document names another issuer.
 	wrong := strings.Replace(e.op.Issuer, "localhost", "127.0.0.1", 1)
 	_, err = e.svc.Configure(ctx, e.admin, attest.SSOConfig{Issuer: wrong, ClientID: oidctest.ClientID, Domains: []string{"acme.test"}, Enabled: true}, oidctest.ClientSecret)
-	if attest.ErrorField(err) != "issuer" || !strings.Contains(attest.ErrorMessage(err), "did not match the issuer URL returned by provider") {
+	if attest.ErrorField(err) != "issuer" || !strings.Contains(attest.ErrorMessage(err), "names another issuer") ||
+		!strings.Contains(attest.ErrorMessage(err), "did not match the issuer URL returned by provider") {
 		t.Fatalf("wrong issuer: %v", err)
+	}
+	// An address that answers something else is refused without repeating
+	// what it answered (an organization's admin must not read the server's
+	// view of internal addresses).
+	_, err = e.svc.Configure(ctx, e.admin, attest.SSOConfig{Issuer: e.op.Issuer + "keys", ClientID: oidctest.ClientID, Domains: []string{"acme.test"}, Enabled: true}, oidctest.ClientSecret)
+	if attest.ErrorField(err) != "issuer" || !strings.Contains(attest.ErrorMessage(err), "no valid discovery document at "+e.op.Issuer+"keys/.well-known/openid-configuration") ||
+		strings.Contains(attest.ErrorMessage(err), "404") {
+		t.Fatalf("an address without a discovery document: %v", err)
+	}
+	_, err = e.svc.Configure(ctx, e.admin, attest.SSOConfig{Issuer: "http://127.0.0.1:1/", ClientID: oidctest.ClientID, Domains: []string{"acme.test"}, Enabled: true}, oidctest.ClientSecret)
+	if attest.ErrorField(err) != "issuer" || !strings.Contains(attest.ErrorMessage(err), "nothing answered at http://127.0.0.1:1/.well-known") {
+		t.Fatalf("an address where nothing answers: %v", err)
 	}
 }
 

@@ -471,6 +471,46 @@ var tenantCases = []tenantCase{
 			t.Errorf("a's member sessions: %v", s)
 		}
 	}},
+	{"SSOConfig", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		cfg := attest.SSOConfig{OrgID: b.org.ID, Issuer: "https://b.example", ClientID: "b", Domains: []string{"b.test"}}
+		if err := db.SaveSSOConfig(ctx, cfg, []byte("sealed-b")); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, err := db.SSOConfig(ctx, a.org.ID); err == nil {
+			t.Errorf("a's provider is b's: %+v", got)
+		}
+		// Saving a's without a secret must not update b's row.
+		if err := db.SaveSSOConfig(ctx, attest.SSOConfig{OrgID: a.org.ID, Issuer: "https://a.example", ClientID: "a", Domains: []string{"a.test"}}, nil); err == nil {
+			t.Error("a's provider saved without a secret")
+		}
+		if got, sealed, err := db.SSOConfig(ctx, b.org.ID); err != nil || got.Issuer != "https://b.example" || string(sealed) != "sealed-b" {
+			t.Errorf("b's provider after a's save: %+v %q %v", got, sealed, err)
+		}
+	}},
+	{"SSOIdentityUser", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if err := db.LinkSSOIdentity(ctx, b.org.ID, "https://idp.example", "sub-1", b.member.ID); err != nil {
+			t.Fatal(err)
+		}
+		wantNotFound(t, "identity", func() error { _, err := db.SSOIdentityUser(ctx, a.org.ID, "https://idp.example", "sub-1"); return err }())
+	}},
+	{"SSOLinkedUsers", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if err := db.LinkSSOIdentity(ctx, b.org.ID, "https://idp.example", "sub-2", b.admin.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.SSOLinkedUsers(ctx, a.org.ID); err != nil || len(got) != 0 {
+			t.Errorf("a's linked members: %v %v", got, err)
+		}
+	}},
+	{"TakeSSOLogin", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		// Found by the state's hash alone, a secret only the browser that
+		// started it holds; the organization comes from the row.
+		if err := db.CreateSSOLogin(ctx, "state-b", store.SSOLogin{OrgID: b.org.ID, Nonce: "n", Verifier: "v", Next: "/", ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if l, err := db.TakeSSOLogin(ctx, "state-b"); err != nil || l.OrgID != b.org.ID {
+			t.Errorf("b's sign-in: %+v %v", l, err)
+		}
+	}},
 	{"SetRole", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		wantNotFound(t, "membership (role)", db.SetRole(ctx, a.org.ID, b.member.ID, attest.RoleAdmin))
 		if m, err := db.Membership(ctx, b.org.ID, b.member.ID); err != nil || m.Role != attest.RoleEmployee {
@@ -817,6 +857,10 @@ var tenantCases = []tenantCase{
 // A new query that takes an organization fails TestTenantCasesCoverQueries
 // until it is added to tenantCases or here.
 var notTenantScoped = map[string]string{
+	"CreateSSOLogin":            "creates a record of the organization it names",
+	"LinkSSOIdentity":           "creates a record of the organization it names",
+	"SaveSSOConfig":             "writes the organization's own provider (one row per organization)",
+	"SetRequireSSO":             "changes the organization itself",
 	"ClearSecondFactorFailures": "two-step factors belong to a user, not to an organization",
 	"DeleteChallenges":          "pending sign-ins belong to a user, not to an organization",
 	"DeleteTOTP":                "two-step factors belong to a user, not to an organization",

@@ -39,9 +39,14 @@ func (h *Handler) ssoStart(w http.ResponseWriter, r *http.Request, c *web.Ctx) e
 		next = web.SafeNext(next)
 	}
 	to, state, err := h.SSO.Start(r.Context(), r.PathValue("slug"), next)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
+	if code := attest.ErrorCode(err); code == attest.ENOTFOUND || code == attest.EUNAUTHORIZED {
+		h.Log.Info("single sign-on not started", "slug", r.PathValue("slug"), "reason", attest.ErrorMessage(err))
 		f := &web.Form{Values: map[string]string{"org": r.PathValue("slug"), "next": next}, Errors: map[string]string{}, Error: attest.ErrorMessage(err)}
-		h.RenderForm(w, r, c, http.StatusNotFound, "login_sso", nil, f)
+		status := http.StatusNotFound
+		if code == attest.EUNAUTHORIZED {
+			status = http.StatusBadGateway // the provider cannot be reached
+		}
+		h.RenderForm(w, r, c, status, "login_sso", nil, f)
 		return nil
 	}
 	if err != nil {
