@@ -41,6 +41,7 @@ var layers = map[string]int{
 	"policy":                      5, // policy lifecycle: drafts, approvals, publication, acceptance
 	"evidence/evidencetest":       7,
 	"sso":                         7, // single sign-on over OpenID Connect (go-oidc)
+	"passkey":                     7, // passkeys over WebAuthn (go-webauthn)
 	"sso/oidctest":                5, // a real OpenID Connect provider on loopback, for tests
 	"demo":                        7,
 	"jobs":                        7, // the only package importing River

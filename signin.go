@@ -19,13 +19,22 @@ const (
 	MethodTOTP SignInMethod = "password+totp"
 	// MethodRecovery is a password and a one-time recovery code.
 	MethodRecovery SignInMethod = "password+recovery"
+	// MethodPasswordPasskey is a password and a passkey.
+	MethodPasswordPasskey SignInMethod = "password+passkey"
+	// MethodPasskey is a passkey alone, verified by the device's PIN or
+	// biometrics: something held and something known or been.
+	MethodPasskey SignInMethod = "passkey"
 	// MethodSSO is an organization's identity provider (OpenID Connect).
 	MethodSSO SignInMethod = "sso"
 )
 
 // MultiFactor reports whether the method proved a second factor in Attest.
 func (m SignInMethod) MultiFactor() bool {
-	return m == MethodTOTP || m == MethodRecovery
+	switch m {
+	case MethodTOTP, MethodRecovery, MethodPasswordPasskey, MethodPasskey:
+		return true
+	}
+	return false
 }
 
 // Label is the method as people read it.
@@ -37,6 +46,10 @@ func (m SignInMethod) Label() string {
 		return "Password and authenticator app"
 	case MethodRecovery:
 		return "Password and recovery code"
+	case MethodPasswordPasskey:
+		return "Password and passkey"
+	case MethodPasskey:
+		return "Passkey"
 	case MethodSSO:
 		return "Single sign-on"
 	}

@@ -304,7 +304,19 @@ func (s *Users) DisableTOTP(ctx context.Context, p attest.Principal, password st
 		if err := tx.DeleteTOTP(ctx, u.ID); err != nil {
 			return err
 		}
-		return s.logEverywhere(ctx, tx, p.Actor(), u, "user.mfa_removed", u.Email+" turned off two-step verification")
+		f, err := tx.FactorsOf(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		summary := u.Email + " turned off their authenticator app"
+		if !f.Any() {
+			// Recovery codes stand in for a factor; with none left they go too.
+			if err := tx.ReplaceRecoveryCodes(ctx, u.ID, nil); err != nil {
+				return err
+			}
+			summary = u.Email + " turned off two-step verification"
+		}
+		return s.logEverywhere(ctx, tx, p.Actor(), u, "user.mfa_removed", summary)
 	})
 }
 
@@ -433,8 +445,8 @@ func (s *Users) ResealTOTP(ctx context.Context, box Resealer) (total, resealed i
 }
 
 // ResetSecondFactor is an operator's recovery of an account whose owner lost
-// both their authenticator app and their recovery codes (`attest user
-// reset-two-step`): the app and codes are removed and every session and
+// their authenticator app or passkeys and their recovery codes (`attest user
+// reset-two-step`): the app, passkeys and codes are removed and every session and
 // pending sign-in ends, so the next sign-in is with the password alone and
 // an organization that requires two-step asks them to set it up again. It is
 // logged in every organization of theirs. It reports whether there was
@@ -451,7 +463,18 @@ func (s *Users) ResetSecondFactor(ctx context.Context, actor attest.Actor, email
 		} else if attest.ErrorCode(err) != attest.ENOTFOUND {
 			return err
 		}
+		if f, err := tx.FactorsOf(ctx, u.ID); err != nil {
+			return err
+		} else if f.Passkeys > 0 {
+			removed = true
+		}
 		if err := tx.DeleteTOTP(ctx, u.ID); err != nil {
+			return err
+		}
+		if err := tx.DeletePasskeys(ctx, u.ID); err != nil {
+			return err
+		}
+		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, nil); err != nil {
 			return err
 		}
 		if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
@@ -464,4 +487,56 @@ func (s *Users) ResetSecondFactor(ctx context.Context, actor attest.Actor, email
 			u.Email+"'s two-step verification was reset by the install's operator; every session was signed out")
 	})
 	return removed, err
+}
+
+// FinishSignIn completes a sign-in whose factor was checked elsewhere (a
+// passkey, by package passkey): it ends the person's pending second steps
+// and the session the browser held (replaces), logs the sign-in in each of
+// their organizations (how says with what), and starts a session with
+// method m, returning its secret.
+func (s *Users) FinishSignIn(ctx context.Context, u attest.User, m attest.SignInMethod, ip, userAgent, replaces, how string) (string, error) {
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.DeleteChallenges(ctx, u.ID); err != nil {
+			return err
+		}
+		if err := tx.ClearSecondFactorFailures(ctx, u.ID); err != nil {
+			return err
+		}
+		if replaces != "" {
+			if err := tx.DeleteSession(ctx, auth.HashSecret(replaces)); err != nil {
+				return err
+			}
+		}
+		return s.logEverywhere(ctx, tx, attest.Actor{UserID: u.ID, Label: u.Email, IP: ip, Via: attest.ViaUI}, u, "user.signed_in", u.Email+" signed in with "+how)
+	})
+	if err != nil {
+		return "", err
+	}
+	secret, _, err := s.startSession(ctx, u.ID, ip, userAgent, m)
+	return secret, err
+}
+
+// ChallengeUser returns who a sign-in awaiting its second step is for;
+// ErrChallengeGone when it is unknown or expired.
+func (s *Users) ChallengeUser(ctx context.Context, challenge string) (attest.User, error) {
+	if challenge == "" {
+		return attest.User{}, ErrChallengeGone
+	}
+	u, err := s.DB.ChallengeUser(ctx, auth.HashSecret(challenge))
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return attest.User{}, ErrChallengeGone
+	}
+	return u, err
+}
+
+// CheckPassword checks p's password again before a change that weakens
+// their sign-in (field password); exported for the passkey service.
+func (s *Users) CheckPassword(ctx context.Context, p attest.Principal, password string) (attest.User, error) {
+	return s.reauthenticate(ctx, p, password)
+}
+
+// LogEverywhere records an account security event in every organization u
+// belongs to, in tx; exported for the passkey service.
+func (s *Users) LogEverywhere(ctx context.Context, tx *store.Queries, a attest.Actor, u attest.User, action, summary string) error {
+	return s.logEverywhere(ctx, tx, a, u, action, summary)
 }

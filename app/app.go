@@ -173,6 +173,9 @@ func (a *App) janitor(ctx context.Context) {
 		if err := a.DB.DeleteExpiredSSOLogins(ctx); err != nil && ctx.Err() == nil {
 			a.cfg.Log.Warn("janitor: expired single sign-ons", "err", err)
 		}
+		if err := a.DB.DeleteExpiredCeremonies(ctx); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Warn("janitor: expired passkey requests", "err", err)
+		}
 		// Blob times come from the store's clock, so the cut-off does too.
 		if rep, err := a.Services.Evidence.CollectGarbage(ctx, time.Now().Add(-evidence.GCGrace), false); err != nil && ctx.Err() == nil {
 			a.cfg.Log.Warn("janitor: unreferenced blobs", "err", err)

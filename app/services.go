@@ -21,6 +21,7 @@ import (
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/policy/templates"
 	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/passkey"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
@@ -65,6 +66,9 @@ type Services struct {
 	// SSO signs people in through their organization's identity provider;
 	// its BaseURL (for the redirect URI) is set by Web.
 	SSO *sso.Service
+	// Passkeys registers passkeys and signs people in with them; its
+	// BaseURL (the relying party) is set by Web.
+	Passkeys *passkey.Service
 
 	settings Settings
 }
@@ -114,6 +118,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	}
 	s.Policies = &policy.Service{DB: db, Ledger: ledger, Templates: tpls}
 	s.SSO = &sso.Service{DB: db, Box: set.Secrets, Users: s.Users, Now: set.Now, Log: set.Log}
+	s.Passkeys = &passkey.Service{DB: db, Users: s.Users, Now: set.Now, Log: set.Log}
 	s.Connections = &connection.Service{DB: db, Box: set.Secrets, Registry: set.Connectors, Now: set.Now, Log: set.Log}
 	var types []string
 	for _, spec := range set.Connectors.Specs() {
@@ -126,13 +131,13 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 
 // Web is what the web layer's handlers work with.
 func (s *Services) Web(baseURL string) web.Services {
-	s.SSO.BaseURL = baseURL
+	s.SSO.BaseURL, s.Passkeys.BaseURL = baseURL, baseURL
 	return web.Services{
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
-		Policies: s.Policies, SSO: s.SSO,
+		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys,
 	}
 }
 

@@ -89,12 +89,12 @@ func startDemo(t *testing.T) (*server, map[attest.Role]person) {
 // launch starts app.New on a fresh database of dialect d (with the demo
 // data if demo is set), runs it until the test ends, and returns it with
 // what it printed at start.
-func launch(t *testing.T, d store.Dialect, demo bool) (*app.App, string) {
+func launch(t *testing.T, d store.Dialect, demo bool, tweaks ...func(*app.Config)) (*app.App, string) {
 	t.Helper()
 	dbURL := storetest.URL(t, d)
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
-	a, err := app.New(ctx, app.Config{
+	cfg := app.Config{
 		Addr:           "127.0.0.1:0",
 		DatabaseURL:    dbURL,
 		DataDir:        t.TempDir(), // evidence blobs and the signing key
@@ -102,7 +102,11 @@ func launch(t *testing.T, d store.Dialect, demo bool) (*app.App, string) {
 		PasswordParams: auth.TestParams,
 		Log:            slog.New(slog.DiscardHandler),
 		Demo:           demo,
-	})
+	}
+	for _, tweak := range tweaks {
+		tweak(&cfg)
+	}
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		cancel()
 		t.Fatalf("app.New: %v", err)

@@ -69,12 +69,10 @@ func (q *Queries) UseTOTPStep(ctx context.Context, userID, step int64, confirm b
 	return n == 1, err
 }
 
-// DeleteTOTP removes a user's authenticator app and recovery codes.
+// DeleteTOTP removes a user's authenticator app (its recovery codes stay:
+// ReplaceRecoveryCodes with none removes them).
 func (q *Queries) DeleteTOTP(ctx context.Context, userID int64) error {
-	if _, err := q.q.ExecContext(ctx, `DELETE FROM totp_factors WHERE user_id = $1`, userID); err != nil {
-		return err
-	}
-	_, err := q.q.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID)
+	_, err := q.q.ExecContext(ctx, `DELETE FROM totp_factors WHERE user_id = $1`, userID)
 	return err
 }
 
@@ -107,11 +105,12 @@ func (q *Queries) UseRecoveryCode(ctx context.Context, userID int64, hash string
 // Factors is what a user has set up to prove a second factor.
 type Factors struct {
 	TOTP          bool // a confirmed authenticator app
+	Passkeys      int  // passkeys registered
 	RecoveryCodes int  // unused recovery codes
 }
 
 // Any reports whether the user has a second factor.
-func (f Factors) Any() bool { return f.TOTP }
+func (f Factors) Any() bool { return f.TOTP || f.Passkeys > 0 }
 
 // FactorsOf returns what one user has set up.
 func (q *Queries) FactorsOf(ctx context.Context, userID int64) (Factors, error) {
@@ -121,6 +120,9 @@ func (q *Queries) FactorsOf(ctx context.Context, userID int64) (Factors, error) 
 		return f, err
 	}
 	f.TOTP = n > 0
+	if err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM passkeys WHERE user_id = $1`, userID).Scan(&f.Passkeys); err != nil {
+		return f, err
+	}
 	err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, userID).Scan(&f.RecoveryCodes)
 	return f, err
 }
@@ -130,6 +132,7 @@ func (q *Queries) FactorsOf(ctx context.Context, userID int64) (Factors, error) 
 func (q *Queries) MemberFactors(ctx context.Context, orgID int64) (map[int64]Factors, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT m.user_id,
   (SELECT count(*) FROM totp_factors t WHERE t.user_id = m.user_id AND t.confirmed_at IS NOT NULL),
+  (SELECT count(*) FROM passkeys k WHERE k.user_id = m.user_id),
   (SELECT count(*) FROM recovery_codes r WHERE r.user_id = m.user_id AND r.used_at IS NULL)
 FROM memberships m WHERE m.org_id = $1`, orgID)
 	if err != nil {
@@ -141,7 +144,7 @@ FROM memberships m WHERE m.org_id = $1`, orgID)
 		var id int64
 		var totp int
 		var f Factors
-		if err := rows.Scan(&id, &totp, &f.RecoveryCodes); err != nil {
+		if err := rows.Scan(&id, &totp, &f.Passkeys, &f.RecoveryCodes); err != nil {
 			return nil, err
 		}
 		f.TOTP = totp > 0

@@ -148,6 +148,17 @@ func authorizationMatrix(t *testing.T, d store.Dialect) {
 	}
 }
 
+// credentialCheck lists the public routes that check a credential, and
+// answer 401 when it is wrong or missing.
+var credentialCheck = map[string]bool{
+	"POST /login":                        true,
+	"POST /login/verify":                 true,
+	"POST /login/verify/passkey/options": true, // no sign-in awaiting its second step
+	"POST /login/verify/passkey":         true,
+	"POST /login/passkey":                true,
+	"GET /login/oidc/callback":           true,
+}
+
 // mustRefuse reports whether checkOutcome expects rt to refuse who.
 func mustRefuse(rt web.Route, who string) bool {
 	switch {
@@ -172,9 +183,9 @@ func checkOutcome(t *testing.T, rt web.Route, who string, res webtest.Response) 
 	allowed := !loginWall && res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound
 	switch {
 	case rt.Access == web.Public:
-		// A wrong password or code, or a provider's sign-in that does not
-		// verify, is a 401 by design.
-		if loginWall && !((rt.Path == "/login" || rt.Path == "/login/verify") && rt.Method == "POST" || rt.Path == "/login/oidc/callback") {
+		// A wrong password, code or passkey, or a provider's sign-in that
+		// does not verify, is a 401 by design.
+		if loginWall && !credentialCheck[rt.Method+" "+rt.Path] {
 			t.Fatalf("public route asked %s to sign in: %d %s", who, res.StatusCode, res.Header.Get("Location"))
 		}
 	case who == "anonymous":
@@ -219,8 +230,21 @@ func callAs(e *webtest.Env, a contractArea, rt web.Route, who string) webtest.Re
 	if who == "anonymous" {
 		secret = ""
 	}
+	// Signed in first: a passkey below would make signing in take a second step.
+	c := e.Anon()
+	if who != "anonymous" && !rt.API {
+		c = e.Login(who)
+	}
 	fx := newRecords(e, who)
 	fx.token = tok.ID
+	if strings.Contains(rt.Path, "/passkeys/{id}") {
+		// A passkey of the caller's (the admin's for anonymous), to name or remove.
+		key := store.Passkey{UserID: e.Users[tokenOwner].ID, CredentialID: "cred-" + auth.NewSecret(""), Name: "Laptop", Credential: "{}"}
+		if err := e.DB.AddPasskey(ctx, &key); err != nil {
+			e.T.Fatal(err)
+		}
+		fx.passkey = key.ID
+	}
 
 	query := ""
 	if a.params != nil {
@@ -237,10 +261,6 @@ func callAs(e *webtest.Env, a contractArea, rt web.Route, who string) webtest.Re
 	if rt.API {
 		return e.API(rt.Method, strings.TrimPrefix(path, "/api/v1")+query, secret, a.body[routeKey(rt)])
 	}
-	c := e.Anon()
-	if who != "anonymous" {
-		c = e.Login(who)
-	}
 	if rt.Method == "GET" {
 		return c.Get(path + query)
 	}
@@ -253,8 +273,8 @@ func callAs(e *webtest.Env, a contractArea, rt web.Route, who string) webtest.Re
 
 // records are the records of alpha that requests of every area refer to.
 type records struct {
-	control, task, subservice, cuec, evidence, token int64
-	framework                                        string
+	control, task, subservice, cuec, evidence, token, passkey int64
+	framework                                                 string
 }
 
 // newRecords creates one record of each kind in alpha for a request by who.

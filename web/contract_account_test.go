@@ -22,6 +22,10 @@ var _ = area(contractArea{
 		"GET /account/two-step/confirm":         web.SignedIn, // reloads after refused forms
 		"GET /account/two-step/disable":         web.SignedIn,
 		"GET /account/two-step/recovery-codes":  web.SignedIn,
+		"POST /account/passkeys/options":        web.SignedIn,
+		"POST /account/passkeys":                web.SignedIn, // the authenticator's answer; without a ceremony it is refused in JSON
+		"POST /account/passkeys/{id}/rename":    web.SignedIn,
+		"POST /account/passkeys/{id}/remove":    web.SignedIn,
 		"GET /o/{org}":                          web.Own,
 		"GET /o/{org}/tokens":                   web.Own,
 		"POST /o/{org}/tokens":                  web.Own,
@@ -32,7 +36,7 @@ var _ = area(contractArea{
 		"GET /api/v1/orgs/{org}":   web.Own,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
-		return map[string]string{"/tokens/{id}": id(fx.token)}
+		return map[string]string{"/tokens/{id}": id(fx.token), "/passkeys/{id}": id(fx.passkey)}
 	},
 	form: func(fx records) url.Values {
 		return url.Values{"name": {"CI"}, "expires": {"30"}, "password": {"a new long password"}, "current": {"wrong"}}

@@ -118,3 +118,14 @@ type apiErrorBody struct {
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
 }
+
+// FailJSON answers a UI route that a page's script calls (passkeys) with a
+// JSON error, as the API would: the status from the error's code, internal
+// details logged and not shown.
+func (s *Server) FailJSON(w http.ResponseWriter, r *http.Request, err error) {
+	code := attest.ErrorCode(err)
+	if code == attest.EINTERNAL {
+		s.cfg.Log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
+	}
+	WriteJSON(w, statusOf(code), apiError{Error: apiErrorBody{Code: code, Message: attest.ErrorMessage(err), Field: attest.ErrorField(err)}})
+}

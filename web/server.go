@@ -29,6 +29,7 @@ import (
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/passkey"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
 )
@@ -66,6 +67,8 @@ type Services struct {
 	Policies *policy.Service
 	// SSO signs people in through their organization's identity provider.
 	SSO *sso.Service
+	// Passkeys registers passkeys and signs people in with them.
+	Passkeys *passkey.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

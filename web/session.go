@@ -133,3 +133,28 @@ func (s *Server) ClearSSOCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: "", Path: "/login", HttpOnly: true,
 		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
+
+// webauthnCookie holds the secret of a passkey ceremony under way, between
+// the options a page's script asks for and the authenticator's answer.
+const webauthnCookie = "attest_webauthn"
+
+// SetCeremonyCookie keeps a passkey ceremony's secret.
+func (s *Server) SetCeremonyCookie(w http.ResponseWriter, secret string, ttl time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: webauthnCookie, Value: secret, Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: int(ttl.Seconds())})
+}
+
+// PresentedCeremony is the passkey ceremony secret the request's cookie holds.
+func PresentedCeremony(r *http.Request) string {
+	ck, err := r.Cookie(webauthnCookie)
+	if err != nil {
+		return ""
+	}
+	return ck.Value
+}
+
+// ClearCeremonyCookie removes it once the ceremony ends.
+func (s *Server) ClearCeremonyCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: webauthnCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+}

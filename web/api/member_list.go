@@ -15,7 +15,7 @@ func (h *Handler) apiMembers(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 	for _, m := range ms {
 		out = append(out, memberJSON{UserID: m.User.ID, Email: m.User.Email, Name: m.User.Name, Role: string(m.Role),
 			JoinedAt: web.RFC3339(m.CreatedAt), Sessions: m.Sessions,
-			TwoStep: twoStepJSON{AuthenticatorApp: m.Factors.TOTP, RecoveryCodes: m.Factors.RecoveryCodes}})
+			TwoStep: twoStepJSON{AuthenticatorApp: m.Factors.TOTP, Passkeys: m.Factors.Passkeys, RecoveryCodes: m.Factors.RecoveryCodes}})
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"members": out})
 	return nil

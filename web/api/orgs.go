@@ -48,5 +48,6 @@ type memberJSON struct {
 
 type twoStepJSON struct {
 	AuthenticatorApp bool `json:"authenticator_app"`
+	Passkeys         int  `json:"passkeys"`
 	RecoveryCodes    int  `json:"recovery_codes"` // unused
 }

@@ -13,5 +13,9 @@ func (h *Handler) accountRoutes() []web.Route {
 		route("POST", "/account/two-step/confirm", web.SignedIn, h.confirmTOTP),
 		route("POST", "/account/two-step/disable", web.SignedIn, h.disableTOTP),
 		route("POST", "/account/two-step/recovery-codes", web.SignedIn, h.newRecoveryCodes),
+		route("POST", "/account/passkeys/options", web.SignedIn, h.passkeyRegisterOptions),
+		route("POST", "/account/passkeys", web.SignedIn, h.passkeyRegister),
+		route("POST", "/account/passkeys/{id}/rename", web.SignedIn, h.passkeyRename),
+		route("POST", "/account/passkeys/{id}/remove", web.SignedIn, h.passkeyRemove),
 	}
 }

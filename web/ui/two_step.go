@@ -21,6 +21,10 @@ type twoStepView struct {
 	QR       template.URL // the pending app's QR code, as a data: URL
 	Codes    []string
 	Method   attest.SignInMethod // how this session was started
+	Passkeys []store.Passkey
+	// PasskeyError says why passkeys cannot be used here (a server reached
+	// by an IP address).
+	PasskeyError string
 }
 
 func (h *Handler) renderTwoStep(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, v twoStepView, f *web.Form) error {
@@ -53,6 +57,11 @@ func (h *Handler) renderTwoStep(w http.ResponseWriter, r *http.Request, c *web.C
 	}
 	if c.Session != nil {
 		v.Method = c.Session.Method
+	}
+	if err := h.Passkeys.Available(); err != nil {
+		v.PasskeyError = attest.ErrorMessage(err)
+	} else if v.Passkeys, err = h.Passkeys.List(ctx, c.P); err != nil {
+		return err
 	}
 	if f == nil {
 		f = &web.Form{Values: map[string]string{}, Errors: map[string]string{}}

@@ -92,7 +92,35 @@ CREATE TABLE sso_logins (
     expires_at TIMESTAMP NOT NULL
 );
 
+-- Passkeys (WebAuthn credentials), several per user, each with a name.
+-- credential is go-webauthn's Credential as JSON: the public key, the
+-- signature counter and flags; nothing secret. credential_id is the
+-- authenticator's ID, base64url.
+CREATE TABLE passkeys (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users (id),
+    credential_id TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    credential    TEXT NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    last_used_at  TIMESTAMP
+);
+CREATE INDEX passkeys_user ON passkeys (user_id);
+
+-- A WebAuthn ceremony under way (registering a passkey, or signing in with
+-- one): go-webauthn's session data, found by the hash of a short-lived
+-- cookie's secret and used once.
+CREATE TABLE webauthn_ceremonies (
+    token_hash TEXT PRIMARY KEY,
+    user_id    INTEGER REFERENCES users (id),
+    kind       TEXT NOT NULL,
+    session    TEXT NOT NULL,
+    expires_at TIMESTAMP NOT NULL
+);
+
 -- +goose Down
+DROP TABLE webauthn_ceremonies;
+DROP TABLE passkeys;
 DROP TABLE sso_logins;
 DROP TABLE sso_identities;
 DROP TABLE sso_configs;
