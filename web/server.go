@@ -26,10 +26,10 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/passkey"
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/programme"
-	"github.com/attest-hq/attest/passkey"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
 )
