@@ -857,6 +857,11 @@ var tenantCases = []tenantCase{
 // A new query that takes an organization fails TestTenantCasesCoverQueries
 // until it is added to tenantCases or here.
 var notTenantScoped = map[string]string{
+	"DeletePasskey":             "passkeys belong to a user, not to an organization (the service passes the signed-in user's ID)",
+	"DeletePasskeys":            "passkeys belong to a user, not to an organization (the service passes the signed-in user's ID)",
+	"Passkeys":                  "passkeys belong to a user, not to an organization (the service passes the signed-in user's ID)",
+	"RenamePasskey":             "passkeys belong to a user, not to an organization (the service passes the signed-in user's ID)",
+	"UsePasskey":                "called with the passkey found by its credential ID, checked against the signing-in user",
 	"CreateSSOLogin":            "creates a record of the organization it names",
 	"LinkSSOIdentity":           "creates a record of the organization it names",
 	"SaveSSOConfig":             "writes the organization's own provider (one row per organization)",
