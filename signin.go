@@ -71,7 +71,8 @@ type SessionProof struct {
 //     organization only (EFORBIDDEN elsewhere): one organization's provider
 //     must not open its members' other organizations.
 //   - With RequireSSO, everyone but the break-glass admin signs in through
-//     the provider (ESSO).
+//     the provider (ESSO), and the break-glass admin with a second factor
+//     (EENROL).
 //   - With RequireMFA, a session started in Attest proves a second factor
 //     (EENROL); a session from the organization's own provider counts, the
 //     provider being where its people prove theirs.
@@ -85,7 +86,8 @@ func SignInAllowed(o Organization, s SessionProof) error {
 	if o.RequireSSO && s.UserID != o.SSOBreakGlass {
 		return &Error{Code: ESSO, Message: o.Name + " requires signing in through its identity provider."}
 	}
-	if o.RequireMFA && !s.Method.MultiFactor() {
+	// The break-glass admin signs in with a password, so always with a second factor.
+	if (o.RequireMFA || o.RequireSSO) && !s.Method.MultiFactor() {
 		return &Error{Code: EENROL, Message: o.Name + " requires two-step verification. Set up an authenticator app, then sign in again with it."}
 	}
 	return nil

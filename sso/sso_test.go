@@ -295,6 +295,9 @@ func TestRequireSSOAndTheBreakGlassAdmin(t *testing.T) {
 		if err := attest.SignInAllowed(org, attest.SessionProof{Method: attest.MethodTOTP, UserID: e.admin.UserID}); err != nil {
 			t.Fatalf("the break-glass admin: %v", err)
 		}
+		if err := attest.SignInAllowed(org, attest.SessionProof{Method: attest.MethodPassword, UserID: e.admin.UserID}); attest.ErrorCode(err) != attest.EENROL {
+			t.Fatalf("the break-glass admin with a password alone: %v", err)
+		}
 		if err := attest.SignInAllowed(org, attest.SessionProof{Method: attest.MethodSSO, SSOOrgID: org.ID, UserID: mgr.ID}); err != nil {
 			t.Fatalf("a provider session: %v", err)
 		}
