@@ -83,7 +83,9 @@ func (q *Queries) DeleteOtherSessions(ctx context.Context, userID int64, keep st
 // SetSessionMethod records that a session proved more than it was started
 // with (a second factor set up while signed in).
 func (q *Queries) SetSessionMethod(ctx context.Context, tokenHash string, m attest.SignInMethod) error {
-	_, err := q.q.ExecContext(ctx, `UPDATE sessions SET method = $1 WHERE token_hash = $2`, m, tokenHash)
+	// Only a password session is raised: a single sign-on session stays
+	// bound to its organization.
+	_, err := q.q.ExecContext(ctx, `UPDATE sessions SET method = $1 WHERE token_hash = $2 AND method = 'password'`, m, tokenHash)
 	return err
 }
 

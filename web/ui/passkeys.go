@@ -33,11 +33,19 @@ func (h *Handler) passkeyOptions(w http.ResponseWriter, r *http.Request, opts an
 }
 
 func (h *Handler) passkeyRegisterOptions(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	if err := accountSignInChange(c); err != nil {
+		h.FailJSON(w, r, err)
+		return nil
+	}
 	opts, secret, err := h.Passkeys.BeginRegistration(r.Context(), c.P)
 	return h.passkeyOptions(w, r, opts, secret, err)
 }
 
 func (h *Handler) passkeyRegister(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	if err := accountSignInChange(c); err != nil {
+		h.FailJSON(w, r, err)
+		return nil
+	}
 	key, err := h.Passkeys.FinishRegistration(r.Context(), c.P, web.PresentedCeremony(r), r.URL.Query().Get("name"), r.Body)
 	h.ClearCeremonyCookie(w)
 	if err != nil {
@@ -49,6 +57,9 @@ func (h *Handler) passkeyRegister(w http.ResponseWriter, r *http.Request, c *web
 }
 
 func (h *Handler) passkeyRename(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	if err := accountSignInChange(c); err != nil {
+		return err
+	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return attest.Errorf(attest.ENOTFOUND, "passkey not found")
@@ -64,6 +75,9 @@ func (h *Handler) passkeyRename(w http.ResponseWriter, r *http.Request, c *web.C
 }
 
 func (h *Handler) passkeyRemove(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	if err := accountSignInChange(c); err != nil {
+		return err
+	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return attest.Errorf(attest.ENOTFOUND, "passkey not found")

@@ -79,6 +79,13 @@ func TestSingleSignOnThroughThePages(t *testing.T) {
 	if res := mgr.Get("/account"); strings.Contains(res.Text, "Org beta") {
 		t.Fatal("the pages of a provider's session list the person's other organizations")
 	}
+	// Nor can it give the account a factor that works everywhere.
+	if res := mgr.Post("/account/two-step/totp", nil); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a provider's session set up an authenticator app: %d", res.StatusCode)
+	}
+	if res := mgr.Post("/account/passkeys/options", nil); res.StatusCode != http.StatusForbidden || !strings.Contains(res.Text, "single sign-on") {
+		t.Fatalf("a provider's session began registering a passkey: %d %s", res.StatusCode, res.Text)
+	}
 
 	// A callback replayed, or brought to another browser, is refused.
 	c := e.Anon()

@@ -77,6 +77,9 @@ func (h *Handler) twoStepPage(w http.ResponseWriter, r *http.Request, c *web.Ctx
 
 // startTOTP makes a new authenticator secret and shows it for scanning.
 func (h *Handler) startTOTP(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	if err := accountSignInChange(c); err != nil {
+		return err
+	}
 	if _, err := h.Users.StartTOTP(r.Context(), c.P); err != nil {
 		return err
 	}
@@ -86,6 +89,9 @@ func (h *Handler) startTOTP(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 // confirmTOTP turns the app on with a code from it and shows the recovery
 // codes, once.
 func (h *Handler) confirmTOTP(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	if err := accountSignInChange(c); err != nil {
+		return err
+	}
 	f := web.NewForm(r, "code")
 	codes, err := h.Users.ConfirmTOTP(r.Context(), c.P, c.Session.TokenHash, f.Values["code"])
 	if web.UserError(err) {
@@ -101,6 +107,9 @@ func (h *Handler) confirmTOTP(w http.ResponseWriter, r *http.Request, c *web.Ctx
 
 // disableTOTP turns the app off after the password is given again.
 func (h *Handler) disableTOTP(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	if err := accountSignInChange(c); err != nil {
+		return err
+	}
 	f := web.NewForm(r, "password")
 	err := h.Users.DisableTOTP(r.Context(), c.P, f.Values["password"])
 	delete(f.Values, "password")
@@ -117,6 +126,9 @@ func (h *Handler) disableTOTP(w http.ResponseWriter, r *http.Request, c *web.Ctx
 // newRecoveryCodes replaces the recovery codes after the password is given
 // again, and shows the new ones once.
 func (h *Handler) newRecoveryCodes(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	if err := accountSignInChange(c); err != nil {
+		return err
+	}
 	f := web.NewForm(r, "password")
 	codes, err := h.Users.RegenerateRecoveryCodes(r.Context(), c.P, f.Values["password"])
 	delete(f.Values, "password")
@@ -136,4 +148,18 @@ func requiredQuery(r *http.Request) string {
 		return "?required=" + template.URLQueryEscaper(slug)
 	}
 	return ""
+}
+
+// errSSOSession refuses a change to the account's own sign-in from a session
+// an organization's identity provider started: that session acts for one
+// organization, and must not give itself a way into the person's others
+// (an app or a passkey works everywhere).
+var errSSOSession = attest.Errorf(attest.EFORBIDDEN, "You signed in through your organization's single sign-on, which cannot change how your account signs in. Sign in with your email and password to set up an authenticator app or a passkey.")
+
+// accountSignInChange checks that the session may change the account's sign-in.
+func accountSignInChange(c *web.Ctx) error {
+	if c.Session != nil && c.Session.Method == attest.MethodSSO {
+		return errSSOSession
+	}
+	return nil
 }
