@@ -48,26 +48,39 @@ func (p *tab) authenticator(verified bool) webauthn.AuthenticatorID {
 }
 
 // press clicks a button that runs script (no form), and waits until the
-// browser is at a page starting with prefix.
+// browser has loaded a new page at an address starting with prefix: the page
+// it clicked on is marked, so that staying on it does not count.
 func (p *tab) press(sel, prefix string) {
 	p.t.Helper()
 	p.mustHave(sel)
+	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`window.attestPressed = true`)); err != nil {
+		p.t.Fatalf("mark the page: %v", err)
+	}
 	if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
 		p.t.Fatalf("click %s: %v", sel, err)
 	}
-	p.waitAt(prefix)
+	deadline := time.Now().Add(testTimeout / 2)
+	for time.Now().Before(deadline) {
+		fresh, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.readyState === 'complete' && window.attestPressed === undefined`))
+		if err == nil && fresh && strings.HasPrefix(p.location(), prefix) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.t.Fatalf("after clicking %s the browser is at %s, want a new page at %s…; the page says:\n%s", sel, p.location(), prefix, p.body())
 }
 
 // waitText waits until the element sel shows text containing want.
 func (p *tab) waitText(sel, want string) {
 	p.t.Helper()
-	for range 100 {
+	deadline := time.Now().Add(testTimeout / 2)
+	for time.Now().Before(deadline) {
 		if p.count(sel) > 0 && strings.Contains(p.text(sel), want) {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	p.t.Fatalf("%s does not say %q (it says %q)", sel, want, p.text(sel))
+	p.t.Fatalf("no %s says %q; the page says:\n%s", sel, want, p.body())
 }
 
 // TestPasskeysInTheBrowser: with Chromium's virtual authenticator, a person

@@ -29,10 +29,11 @@ func (p *tab) check(sel string) {
 }
 
 // waitAt waits until the tab's address starts with prefix (a page that
-// moves on by itself), failing the test after a few seconds.
+// moves on by itself), failing the test after a while.
 func (p *tab) waitAt(prefix string) {
 	p.t.Helper()
-	for range 100 {
+	deadline := time.Now().Add(testTimeout / 2)
+	for time.Now().Before(deadline) {
 		if strings.HasPrefix(p.location(), prefix) && p.count("body") > 0 {
 			return
 		}
