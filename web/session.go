@@ -23,13 +23,7 @@ func (s *Server) sessionFromCookie(r *http.Request) (*store.Session, attest.User
 
 // PresentedSession is the session secret the request's cookie holds, live or
 // not; "" without one. Signing in ends that session (account.Credentials.Replaces).
-func PresentedSession(r *http.Request) string {
-	ck, err := r.Cookie(sessionCookie)
-	if err != nil {
-		return ""
-	}
-	return ck.Value
-}
+func PresentedSession(r *http.Request) string { return presented(r, sessionCookie) }
 
 // StartSession signs a user in with a fresh session (never reusing a token the
 // browser brought, which would allow session fixation) and sets its cookie.
@@ -68,23 +62,15 @@ const signinCookie = "attest_signin"
 // SetChallengeCookie gives the browser the challenge of a sign-in awaiting
 // its second step, for as long as the challenge lives.
 func (s *Server) SetChallengeCookie(w http.ResponseWriter, challenge string, ttl time.Duration) {
-	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: challenge, Path: "/login", HttpOnly: true,
-		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: int(ttl.Seconds())})
+	s.setStepCookie(w, signinCookie, "/login", http.SameSiteStrictMode, challenge, int(ttl.Seconds()))
 }
 
 // PresentedChallenge is the challenge the request's cookie holds; "" without one.
-func PresentedChallenge(r *http.Request) string {
-	ck, err := r.Cookie(signinCookie)
-	if err != nil {
-		return ""
-	}
-	return ck.Value
-}
+func PresentedChallenge(r *http.Request) string { return presented(r, signinCookie) }
 
 // ClearChallengeCookie removes the challenge cookie once the sign-in ends.
 func (s *Server) ClearChallengeCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: "", Path: "/login", HttpOnly: true,
-		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	s.setStepCookie(w, signinCookie, "/login", http.SameSiteStrictMode, "", -1)
 }
 
 // Memberships lists the organizations the signed-in caller may open: all of
@@ -115,23 +101,15 @@ const ssoCookie = "attest_sso"
 
 // SetSSOCookie keeps the state of a sign-in sent to a provider.
 func (s *Server) SetSSOCookie(w http.ResponseWriter, state string, ttl time.Duration) {
-	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: state, Path: "/login", HttpOnly: true,
-		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(ttl.Seconds())})
+	s.setStepCookie(w, ssoCookie, "/login", http.SameSiteLaxMode, state, int(ttl.Seconds()))
 }
 
 // PresentedSSOState is the state the request's cookie holds; "" without one.
-func PresentedSSOState(r *http.Request) string {
-	ck, err := r.Cookie(ssoCookie)
-	if err != nil {
-		return ""
-	}
-	return ck.Value
-}
+func PresentedSSOState(r *http.Request) string { return presented(r, ssoCookie) }
 
 // ClearSSOCookie removes the state once the sign-in ends.
 func (s *Server) ClearSSOCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: "", Path: "/login", HttpOnly: true,
-		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	s.setStepCookie(w, ssoCookie, "/login", http.SameSiteLaxMode, "", -1)
 }
 
 // webauthnCookie holds the secret of a passkey ceremony under way, between
@@ -140,21 +118,30 @@ const webauthnCookie = "attest_webauthn"
 
 // SetCeremonyCookie keeps a passkey ceremony's secret.
 func (s *Server) SetCeremonyCookie(w http.ResponseWriter, secret string, ttl time.Duration) {
-	http.SetCookie(w, &http.Cookie{Name: webauthnCookie, Value: secret, Path: "/", HttpOnly: true,
-		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: int(ttl.Seconds())})
+	s.setStepCookie(w, webauthnCookie, "/", http.SameSiteStrictMode, secret, int(ttl.Seconds()))
 }
 
 // PresentedCeremony is the passkey ceremony secret the request's cookie holds.
-func PresentedCeremony(r *http.Request) string {
-	ck, err := r.Cookie(webauthnCookie)
+func PresentedCeremony(r *http.Request) string { return presented(r, webauthnCookie) }
+
+// ClearCeremonyCookie removes it once the ceremony ends.
+func (s *Server) ClearCeremonyCookie(w http.ResponseWriter) {
+	s.setStepCookie(w, webauthnCookie, "/", http.SameSiteStrictMode, "", -1)
+}
+
+// setStepCookie sets (maxAge > 0) or removes (maxAge < 0) one of the
+// short-lived cookies that carry a secret between two steps of signing in:
+// HttpOnly, Secure behind TLS, on the paths that read it.
+func (s *Server) setStepCookie(w http.ResponseWriter, name, path string, sameSite http.SameSite, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: path, HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: sameSite, MaxAge: maxAge})
+}
+
+// presented is the value of the request's cookie called name; "" without one.
+func presented(r *http.Request, name string) string {
+	ck, err := r.Cookie(name)
 	if err != nil {
 		return ""
 	}
 	return ck.Value
-}
-
-// ClearCeremonyCookie removes it once the ceremony ends.
-func (s *Server) ClearCeremonyCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: webauthnCookie, Value: "", Path: "/", HttpOnly: true,
-		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: -1})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"net/url"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
@@ -145,7 +146,7 @@ func (h *Handler) newRecoveryCodes(w http.ResponseWriter, r *http.Request, c *we
 // requiredQuery keeps ?required= across the set-up steps.
 func requiredQuery(r *http.Request) string {
 	if slug := r.PostFormValue("required"); slug != "" {
-		return "?required=" + template.URLQueryEscaper(slug)
+		return "?required=" + url.QueryEscape(slug)
 	}
 	return ""
 }
