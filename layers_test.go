@@ -43,6 +43,9 @@ var layers = map[string]int{
 	"sso":                         7, // single sign-on over OpenID Connect (go-oidc)
 	"passkey":                     7, // passkeys over WebAuthn (go-webauthn)
 	"sso/oidctest":                5, // a real OpenID Connect provider on loopback, for tests
+	"notify/email":                1, // notifications by SMTP (net/smtp)
+	"notify/slack":                1, // notifications to Slack incoming webhooks
+	"notify/mailpittest":          5, // a real SMTP server (Mailpit) on loopback, for tests
 	"demo":                        7,
 	"jobs":                        7, // the only package importing River
 	"web":                         8,
