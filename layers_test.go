@@ -46,6 +46,7 @@ var layers = map[string]int{
 	"notify/email":                1, // notifications by SMTP (net/smtp)
 	"notify/slack":                1, // notifications to Slack incoming webhooks
 	"notify/mailpittest":          5, // a real SMTP server (Mailpit) on loopback, for tests
+	"notify":                      6, // notices, digests, deliveries by email and Slack
 	"demo":                        7,
 	"jobs":                        7, // the only package importing River
 	"web":                         8,

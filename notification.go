@@ -110,3 +110,91 @@ func (e *SendError) Error() string {
 }
 
 func (e *SendError) Unwrap() error { return e.Err }
+
+// Notice is one thing to tell one recipient: a member (UserID) or a team's
+// Slack channel (ChannelID).
+type Notice struct {
+	ID        int64     `json:"id"`
+	OrgID     int64     `json:"-"`
+	UserID    int64     `json:"user_id,omitempty"`
+	ChannelID int64     `json:"channel_id,omitempty"`
+	Kind      string    `json:"kind"`
+	DedupeKey string    `json:"-"` // the state it announces; never announced twice
+	GroupKey  string    `json:"-"` // notices a digest shows as one line with a count
+	Line      string    `json:"line"`
+	Link      string    `json:"link"` // a path under the install's base URL
+	CreatedAt time.Time `json:"created_at"`
+	State     string    `json:"state"` // NoticePending, NoticeSent, NoticeMuted
+}
+
+// Notice states.
+const (
+	NoticePending = "pending"
+	NoticeSent    = "sent"
+	NoticeMuted   = "muted" // its kind is off for the recipient
+)
+
+// Delivery is one message to send, and what became of it.
+type Delivery struct {
+	ID        int64     `json:"id"`
+	OrgID     int64     `json:"-"`
+	Channel   string    `json:"channel"` // "email", "slack"
+	UserID    int64     `json:"user_id,omitempty"`
+	ChannelID int64     `json:"channel_id,omitempty"`
+	Address   string    `json:"address"` // the email address, or the Slack channel's name
+	Purpose   string    `json:"purpose"` // DeliveryInvitation, DeliveryDigest, DeliveryTest
+	Subject   string    `json:"subject"`
+	Status    string    `json:"status"` // DeliveryQueued, DeliverySent, DeliveryFailed
+	Attempts  int       `json:"attempts"`
+	LastError string    `json:"last_error,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	SentAt    time.Time `json:"sent_at,omitzero"`
+}
+
+// Delivery purposes and statuses.
+const (
+	DeliveryInvitation = "invitation"
+	DeliveryDigest     = "digest"
+	DeliveryTest       = "test"
+
+	DeliveryQueued = "queued" // waiting to be sent, or to be tried again after an error (LastError)
+	DeliverySent   = "sent"
+	DeliveryFailed = "failed" // given up: LastError says why
+)
+
+// SlackChannel is a team's Slack channel, reached through an incoming
+// webhook, told of some kinds at one cadence. The webhook URL is the
+// credential: it is sealed at rest and never part of this value.
+type SlackChannel struct {
+	ID        int64     `json:"id"`
+	OrgID     int64     `json:"-"`
+	Name      string    `json:"name"` // "#compliance", as people know it
+	Kinds     []string  `json:"kinds"`
+	Cadence   Cadence   `json:"cadence"`
+	CreatedBy int64     `json:"created_by,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ValidateSlackChannel checks a channel's settings, naming the field at fault.
+func ValidateSlackChannel(c SlackChannel) error {
+	if c.Name == "" || len(c.Name) > 80 {
+		return Invalid("name", "give the channel a name of 1 to 80 characters, such as #compliance")
+	}
+	if len(c.Kinds) == 0 {
+		return Invalid("kinds", "choose at least one kind of notification for the channel")
+	}
+	for _, k := range c.Kinds {
+		kind, ok := Kind(k)
+		if !ok {
+			return Invalid("kinds", "unknown kind %q", k)
+		}
+		if kind.ID == NoticeInvitation || kind.ID == NoticeSecurity {
+			return Invalid("kinds", "%s are sent to the person concerned only, never to a channel", kind.Title)
+		}
+	}
+	if _, err := ParseCadence(string(c.Cadence)); err != nil || c.Cadence == CadenceOff {
+		return Invalid("cadence", "want immediately, hourly or daily, got %q", c.Cadence)
+	}
+	return nil
+}

@@ -176,6 +176,9 @@ func (a *App) janitor(ctx context.Context) {
 		if err := a.DB.DeleteExpiredCeremonies(ctx); err != nil && ctx.Err() == nil {
 			a.cfg.Log.Warn("janitor: expired passkey requests", "err", err)
 		}
+		if err := a.DB.PruneDeliveries(ctx, a.cfg.Now().Add(-DeliveryRetention)); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Warn("janitor: old messages", "err", err)
+		}
 		// Blob times come from the store's clock, so the cut-off does too.
 		if rep, err := a.Services.Evidence.CollectGarbage(ctx, time.Now().Add(-evidence.GCGrace), false); err != nil && ctx.Err() == nil {
 			a.cfg.Log.Warn("janitor: unreferenced blobs", "err", err)
@@ -189,6 +192,10 @@ func (a *App) janitor(ctx context.Context) {
 		}
 	}
 }
+
+// DeliveryRetention is how long the delivery log keeps a settled message,
+// and the notices it carried.
+const DeliveryRetention = 90 * 24 * time.Hour
 
 // startJobs runs collection jobs in this process, unless the configuration
 // leaves them to an `attest worker` (NoJobs) or monitoring is not hooked up.

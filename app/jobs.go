@@ -41,9 +41,19 @@ func (s *Services) openJobs(cfg Config) error {
 	if run == nil {
 		return nil
 	}
+	jc := jobs.Config{Workers: cfg.Workers, Log: cfg.Log.With("component", "jobs"), Now: cfg.Now}
+	if s.Secrets != nil {
+		// Notifications need the secret key: message bodies are sealed.
+		jc.Notifier = s.Notify
+	}
 	var err error
-	s.Jobs, err = jobs.New(s.DB, jobs.Config{Workers: cfg.Workers, Log: cfg.Log.With("component", "jobs"), Now: cfg.Now}, run, sched)
-	return err
+	if s.Jobs, err = jobs.New(s.DB, jc, run, sched); err != nil {
+		return err
+	}
+	if jc.Notifier != nil {
+		s.Notify.Queue = s.Jobs
+	}
+	return nil
 }
 
 // Work runs jobs in this process until ctx is cancelled (`attest worker`),

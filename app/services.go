@@ -17,6 +17,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/notify"
 	"github.com/attest-hq/attest/passkey"
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
@@ -69,6 +70,10 @@ type Services struct {
 	// Passkeys registers passkeys and signs people in with them; its
 	// BaseURL (the relying party) is set by Web.
 	Passkeys *passkey.Service
+	// Notify keeps notification settings and sends email and Slack
+	// messages; its BaseURL (for links) is set by Web, its Queue by the
+	// job client.
+	Notify *notify.Service
 
 	settings Settings
 }
@@ -119,6 +124,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Policies = &policy.Service{DB: db, Ledger: ledger, Templates: tpls}
 	s.SSO = &sso.Service{DB: db, Box: set.Secrets, Users: s.Users, Now: set.Now, Log: set.Log}
 	s.Passkeys = &passkey.Service{DB: db, Users: s.Users, Now: set.Now, Log: set.Log}
+	s.Notify = &notify.Service{DB: db, Box: set.Secrets, Now: set.Now, Log: set.Log}
 	s.Connections = &connection.Service{DB: db, Box: set.Secrets, Registry: set.Connectors, Now: set.Now, Log: set.Log}
 	var types []string
 	for _, spec := range set.Connectors.Specs() {
@@ -131,13 +137,13 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 
 // Web is what the web layer's handlers work with.
 func (s *Services) Web(baseURL string) web.Services {
-	s.SSO.BaseURL, s.Passkeys.BaseURL = baseURL, baseURL
+	s.SSO.BaseURL, s.Passkeys.BaseURL, s.Notify.BaseURL = baseURL, baseURL, baseURL
 	return web.Services{
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
-		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys,
+		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify,
 	}
 }
 

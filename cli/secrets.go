@@ -63,6 +63,11 @@ func runSecretsRotate(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "re-sealed %d of %d authenticator-app secret(s) with key %s\n", resealed, total, box.CurrentID())
+	resealed, total, err = s.Notify.Reseal(e.ctx, box)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "re-sealed %d of %d notification secret(s) and queued message(s) with key %s\n", resealed, total, box.CurrentID())
 	fmt.Fprintf(e.stdout, "restart attest serve and workers so they load the new key; keep the old key until no backup you may restore needs it\n")
 	return nil
 }

@@ -166,6 +166,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	if err := seedSignIn(ctx, db, opts, org); err != nil {
 		return nil, fmt.Errorf("demo sign-in: %w", err)
 	}
+	if err := seedNotifications(ctx, db, org, users); err != nil {
+		return nil, fmt.Errorf("demo notifications: %w", err)
+	}
 	return logins, nil
 }
 

@@ -1,5 +1,6 @@
 // Package jobs runs Attest's background work: collections of a connection,
-// on its schedule and on demand ("Run now", webhooks). It is the only package
+// on its schedule and on demand ("Run now", webhooks), and notifications (a
+// round every minute, and a job per message to send). It is the only package
 // that knows River, the job queue; River keeps its tables in Attest's own
 // database, SQLite or PostgreSQL, so a queued job survives a restart and any
 // number of processes (`attest serve`, `attest worker`) can share the work: a
@@ -7,8 +8,9 @@
 //
 // What a job does is not decided here. A collect job calls a Runner (the
 // monitoring service); the schedule job asks a Scheduler (the connection
-// service) which connections are due. Both are interfaces, so this package
-// depends on neither.
+// service) which connections are due; the notify and deliver jobs call a
+// Notifier (the notification service). All are interfaces, so this package
+// depends on none of them.
 package jobs
 
 import (
@@ -64,6 +66,10 @@ type Config struct {
 	RetryBase time.Duration
 	// ScheduleEvery is how often the schedule job asks which connections are due.
 	ScheduleEvery time.Duration
+	// Notifier, when set, runs a notification round every NotifyEvery and
+	// sends the messages it queues.
+	Notifier    Notifier
+	NotifyEvery time.Duration
 
 	Log *slog.Logger     // nil → discard
 	Now func() time.Time // the clock the scheduler passes to Due; nil → time.Now
@@ -77,6 +83,7 @@ const (
 	DefaultMaxAttempts   = 5
 	DefaultRetryBase     = 30 * time.Second
 	DefaultScheduleEvery = time.Minute
+	DefaultNotifyEvery   = time.Minute
 	MaxRetryWait         = 30 * time.Minute
 )
 
@@ -98,6 +105,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ScheduleEvery <= 0 {
 		c.ScheduleEvery = DefaultScheduleEvery
+	}
+	if c.NotifyEvery <= 0 {
+		c.NotifyEvery = DefaultNotifyEvery
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
@@ -140,6 +150,14 @@ func New(db *store.DB, cfg Config, run Runner, sched Scheduler) (*Jobs, error) {
 	if err := river.AddWorkerSafely(workers, &scheduleWorker{j: j}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	if cfg.Notifier != nil {
+		if err := river.AddWorkerSafely(workers, &roundWorker{j: j}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		if err := river.AddWorkerSafely(workers, &deliverWorker{j: j}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
 	rc := &river.Config{
 		Logger:            cfg.Log,
 		Queues:            map[string]river.QueueConfig{queue: {MaxWorkers: cfg.Workers}},
@@ -156,6 +174,11 @@ func New(db *store.DB, cfg Config, run Runner, sched Scheduler) (*Jobs, error) {
 		rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ScheduleEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return scheduleArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "schedule", RunOnStart: true})}
+	}
+	if cfg.Notifier != nil {
+		rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.NotifyEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return roundArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "notify", RunOnStart: true}))
 	}
 	j.client, err = river.NewClient(drv, rc)
 	if err != nil {

@@ -218,7 +218,7 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 	if c.Can(attest.ActAdmin) {
 		items = append(items, navItem{Label: "Activity", Href: base + "/activity"}, navItem{Label: "Settings", Href: base + "/settings"})
 	}
-	items = append(items, navItem{Label: "API tokens", Href: base + "/tokens"})
+	items = append(items, navItem{Label: "Notifications", Href: base + "/notifications"}, navItem{Label: "API tokens", Href: base + "/tokens"})
 	for i := range items {
 		h := items[i].Href
 		items[i].Active = r.URL.Path == h || (h != base && strings.HasPrefix(r.URL.Path, h+"/"))

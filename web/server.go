@@ -26,6 +26,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/notify"
 	"github.com/attest-hq/attest/passkey"
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
@@ -69,6 +70,8 @@ type Services struct {
 	SSO *sso.Service
 	// Passkeys registers passkeys and signs people in with them.
 	Passkeys *passkey.Service
+	// Notify keeps notification settings and queues email and Slack messages.
+	Notify *notify.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

@@ -77,6 +77,7 @@ type personView struct {
 	Today           string
 	EmploymentTypes []string
 	InviteLink      string          // shown once, after "Invite to sign in"
+	InviteEmailed   bool            // the link was also emailed
 	Policies        []attest.AckRow // the published policies they must accept, and where they stand
 }
 

@@ -14,7 +14,7 @@ func (h *Handler) invitePerson(w http.ResponseWriter, r *http.Request, c *web.Ct
 	if err != nil {
 		return err
 	}
-	_, secret, err := h.Members.Invite(r.Context(), c.P, p.Email, string(attest.RoleEmployee))
+	inv, secret, err := h.Members.Invite(r.Context(), c.P, p.Email, string(attest.RoleEmployee))
 	if web.UserError(err) {
 		f := personForm(p)
 		f.Error = "The invitation was not created: " + web.Sentence(err)
@@ -23,5 +23,6 @@ func (h *Handler) invitePerson(w http.ResponseWriter, r *http.Request, c *web.Ct
 	if err != nil {
 		return err
 	}
-	return h.renderPerson(w, r, c, http.StatusCreated, p, personView{InviteLink: h.BaseURL + "/invitations/" + secret}, nil)
+	return h.renderPerson(w, r, c, http.StatusCreated, p, personView{InviteLink: h.BaseURL + "/invitations/" + secret,
+		InviteEmailed: h.emailInvitation(r, c, inv, secret)}, nil)
 }

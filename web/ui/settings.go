@@ -36,8 +36,10 @@ type settingsView struct {
 	Invitations []attest.Invitation
 	InviteLink  string // shown once, right after an invitation is created
 	InviteEmail string
-	SSO         sso.Settings
-	Roles       []attest.Role
+	// InviteEmailed: the link was also emailed to InviteEmail.
+	InviteEmailed bool
+	SSO           sso.Settings
+	Roles         []attest.Role
 }
 
 func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, v settingsView, f *web.Form) error {

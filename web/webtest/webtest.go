@@ -30,6 +30,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/notify"
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
@@ -68,6 +69,7 @@ type Env struct {
 	Monitor     *monitor.Service
 	Jobs        *jobs.Jobs // never started: jobs stay queued unless a test runs them
 	Policies    *policy.Service
+	Notify      *notify.Service // no queue: messages wait until a test delivers them
 	Srv         *web.Server
 	TS          *httptest.Server
 	Clock       *Clock
@@ -230,7 +232,7 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &Env{T: t, DB: db, Evidence: svc, Connections: services.Connections, Monitor: services.Monitor, Jobs: services.Jobs,
-		Policies: services.Policies, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
+		Policies: services.Policies, Notify: services.Notify, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
 }
 
 // monitorRunner runs a queued collection with the monitoring service.
