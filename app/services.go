@@ -124,7 +124,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Policies = &policy.Service{DB: db, Ledger: ledger, Templates: tpls}
 	s.SSO = &sso.Service{DB: db, Box: set.Secrets, Users: s.Users, Now: set.Now, Log: set.Log}
 	s.Passkeys = &passkey.Service{DB: db, Users: s.Users, Now: set.Now, Log: set.Log}
-	s.Notify = &notify.Service{DB: db, Box: set.Secrets, Now: set.Now, Log: set.Log}
+	s.Notify = &notify.Service{DB: db, Box: set.Secrets, Now: set.Now, Log: set.Log, StateEvery: NotifyStateEvery}
 	s.Connections = &connection.Service{DB: db, Box: set.Secrets, Registry: set.Connectors, Now: set.Now, Log: set.Log}
 	var types []string
 	for _, spec := range set.Connectors.Specs() {
@@ -134,6 +134,11 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
 	return s
 }
+
+// NotifyStateEvery is how often notification rounds read each
+// organization's tasks, evidence and policies (history is read every round,
+// every minute): a task due tomorrow is news within minutes, not seconds.
+const NotifyStateEvery = 10 * time.Minute
 
 // Web is what the web layer's handlers work with.
 func (s *Services) Web(baseURL string) web.Services {

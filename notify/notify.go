@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-hq/attest"
@@ -39,6 +40,14 @@ type Service struct {
 	BaseURL string           // links in messages; set by the web server
 	Now     func() time.Time
 	Log     *slog.Logger
+	// StateEvery is how often a round reads an organization's state (tasks,
+	// evidence freshness, policies), which costs a read of each; history
+	// (result changes, the activity log) is read every round. Zero: every
+	// round.
+	StateEvery time.Duration
+
+	mu        sync.Mutex
+	lastState map[int64]time.Time // per organization, in this process
 
 	// Tests: a private CA for the SMTP server, a Slack client, and plain
 	// http webhooks on loopback.

@@ -476,3 +476,25 @@ func TestGroupCountsOneTestOnManyResources(t *testing.T) {
 		t.Fatalf("test lines = %+v", lines)
 	}
 }
+
+func TestStateIsReadEveryStateEveryHistoryEveryRound(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.svc.StateEvery = time.Hour
+		now := time.Now().UTC()
+		w.round(t, now)
+		w.task(t, "Rotate keys", attest.Today(now.AddDate(0, 0, -1)))
+		w.fail(t, "github.branch_protection", "acme/api")
+		w.round(t, now.Add(time.Minute))
+		m := w.mail.Message(t, w.mail.WaitFor(t, 1, 10*time.Second)[0].ID)
+		if !strings.Contains(m.Text, "github.branch_protection") || strings.Contains(m.Text, "Rotate keys") {
+			t.Fatalf("a round within StateEvery: want the failing test (history) and not the task (state):\n%s", m.Text)
+		}
+		w.mail.Clear(t)
+		w.round(t, now.Add(61*time.Minute))
+		m = w.mail.Message(t, w.mail.WaitFor(t, 1, 10*time.Second)[0].ID)
+		if !strings.Contains(m.Text, "Overdue since") || !strings.Contains(m.Text, "Rotate keys") {
+			t.Fatalf("a round after StateEvery lacks the overdue task:\n%s", m.Text)
+		}
+	})
+}
