@@ -153,6 +153,13 @@ func (s *Service) Mail(ctx context.Context) (email.Settings, bool, error) {
 	return email.Settings{Host: m.Host, Port: m.Port, Security: email.Security(m.Security), Username: m.Username, From: m.From}, true, nil
 }
 
+// MailOn reports whether the install has email set up, for pages that tell
+// members whether their notifications leave by email.
+func (s *Service) MailOn(ctx context.Context) (bool, error) {
+	_, on, err := s.Mail(ctx)
+	return on, err
+}
+
 // CheckMail connects to the install's SMTP server, starts TLS and signs in
 // as configured, without sending anything.
 func (s *Service) CheckMail(ctx context.Context) error {

@@ -30,6 +30,7 @@ func (h *Handler) notificationRoutes() []web.Route {
 }
 
 type notificationsView struct {
+	MailOn   bool // the install has email: notices leave as digests
 	Prefs    []notify.Preference
 	Recent   []attest.Notice
 	Cadences []attest.Cadence
@@ -46,6 +47,9 @@ func (h *Handler) renderNotifications(w http.ResponseWriter, r *http.Request, c 
 		return err
 	}
 	if v.Recent, err = h.Notify.Recent(r.Context(), c.P, 20); err != nil {
+		return err
+	}
+	if v.MailOn, err = h.Notify.MailOn(r.Context()); err != nil {
 		return err
 	}
 	if f == nil {

@@ -58,7 +58,7 @@ func TestNotificationSettingsPages(t *testing.T) {
 	}
 	emp := e.Login("employee")
 	res = emp.Get("/o/alpha/notifications")
-	if res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "Organization default (hourly)") {
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "Organization default (hourly)") || !strings.Contains(res.Text, "Email is not set up on this install yet") {
 		t.Fatalf("member's page does not show the organization's default: %d", res.StatusCode)
 	}
 	if res := emp.Post("/o/alpha/notifications", url.Values{"task": {"fortnightly"}}); res.StatusCode != http.StatusUnprocessableEntity {
@@ -78,6 +78,9 @@ func TestNotificationSettingsPages(t *testing.T) {
 	// With email, an invitation is queued for it, and a test email too.
 	if err := e.Notify.SetMail(ctx, email.Settings{Host: "127.0.0.1", Port: 2525, Security: email.None, From: "attest@alpha.test"}); err != nil {
 		t.Fatal(err)
+	}
+	if res := emp.Get("/o/alpha/notifications"); strings.Contains(res.Text, "Email is not set up") {
+		t.Fatal("the member's page says email is not set up after it was")
 	}
 	if res := admin.Post("/o/alpha/invitations", url.Values{"email": {"b@x.test"}, "role": {"employee"}}); !strings.Contains(res.Text, "It is on its way by email") {
 		t.Fatalf("invitation with email: %d", res.StatusCode)
