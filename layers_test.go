@@ -22,6 +22,10 @@ var layers = map[string]int{
 	"readiness":                   1,
 	"connector/github":            1, // the GitHub connector (go-github)
 	"connector/github/githubtest": 1, // a local server speaking GitHub's REST API
+	"connector/okta":              1, // the Okta connector (REST, net/http)
+	"connector/okta/oktatest":     1, // a local server speaking Okta's management API
+	"connector/google":            1, // the Google Workspace connector (Admin SDK Directory API)
+	"connector/google/googletest": 1, // a local server speaking the Directory API and Google's token endpoint
 	"monitor/engine":              1, // pure: test definitions in CEL, evaluation
 	"secret":                      1, // AES-256-GCM sealing of connection credentials
 	"connector":                   2, // registry of connector types

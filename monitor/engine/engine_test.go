@@ -2,6 +2,8 @@ package engine_test
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -71,7 +73,7 @@ func goodRepo() map[string]any {
 
 func builtIn(t testing.TB) map[string]*engine.Test {
 	t.Helper()
-	tests, err := engine.LoadFS(catalog.TestFiles, engine.Options{ResourceTypes: []string{"github.organization", "github.member", "github.repository"}})
+	tests, err := engine.LoadFS(catalog.TestFiles, engine.Options{ResourceTypes: slices.Collect(maps.Keys(resourceKeys))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +84,16 @@ func builtIn(t testing.TB) map[string]*engine.Test {
 	return m
 }
 
+// resourceKeys names a resource of every type the shipped tests read; each
+// connector's test file adds its own types (in an init), with goods and
+// shipped entries.
+var resourceKeys = map[string]string{"github.organization": "acme", "github.member": "acme/carol", "github.repository": "acme/api"}
+
 func resourceOf(t testing.TB, typ string, data map[string]any) attest.Resource {
-	key := map[string]string{"github.organization": "acme", "github.member": "acme/carol", "github.repository": "acme/api"}[typ]
+	key, ok := resourceKeys[typ]
+	if !ok {
+		t.Fatalf("no resource key for type %s: add it to resourceKeys", typ)
+	}
 	return attest.Resource{Type: typ, Key: key, Data: jsonData(t, data)}
 }
 
@@ -144,15 +154,11 @@ var shipped = []struct {
 	}, `"number":42`},
 }
 
-func good(typ string) map[string]any {
-	switch typ {
-	case "github.organization":
-		return goodOrg()
-	case "github.member":
-		return goodMember()
-	}
-	return goodRepo()
-}
+// goods builds a resource of each type that passes every shipped test of
+// its type.
+var goods = map[string]func() map[string]any{"github.organization": goodOrg, "github.member": goodMember, "github.repository": goodRepo}
+
+func good(typ string) map[string]any { return goods[typ]() }
 
 func TestShippedTestsPassAndFail(t *testing.T) {
 	tests := builtIn(t)
