@@ -372,11 +372,19 @@ func (s *Sender) converse(parent context.Context, do func(*smtp.Client) (step st
 			return &attest.SendError{Channel: "email", Permanent: true,
 				Reason: fmt.Sprintf("the mail server at %s does not offer authentication here; leave the username empty, or use STARTTLS or TLS", addr)}
 		}
-		if !slices.Contains(strings.Fields(strings.ToUpper(mechs)), "PLAIN") {
+		offered := strings.Fields(strings.ToUpper(mechs))
+		var auth smtp.Auth
+		switch {
+		case slices.Contains(offered, "PLAIN"):
+			auth = smtp.PlainAuth("", s.Settings.Username, s.Settings.Password, host)
+		case slices.Contains(offered, "LOGIN"):
+			// Some servers (Microsoft 365 among them) offer LOGIN and not PLAIN.
+			auth = &loginAuth{user: s.Settings.Username, pass: s.Settings.Password, host: host}
+		default:
 			return &attest.SendError{Channel: "email", Permanent: true,
-				Reason: fmt.Sprintf("the mail server at %s does not accept AUTH PLAIN (it offers %s)", addr, mechs)}
+				Reason: fmt.Sprintf("the mail server at %s accepts neither AUTH PLAIN nor AUTH LOGIN (it offers %s)", addr, mechs)}
 		}
-		if err := c.Auth(smtp.PlainAuth("", s.Settings.Username, s.Settings.Password, host)); err != nil {
+		if err := c.Auth(auth); err != nil {
 			return conv.fail(ctx, "authentication", err)
 		}
 	}
@@ -467,4 +475,32 @@ func smtpReason(step, addr string, err *textproto.Error) string {
 	default:
 		return fmt.Sprintf("the mail server at %s deferred %s: %s", addr, step, answer)
 	}
+}
+
+// loginAuth is the LOGIN mechanism, which net/smtp does not provide: the
+// server asks for the user name, then the password. Like net/smtp's PLAIN,
+// it refuses to send them unencrypted except to localhost.
+type loginAuth struct{ user, pass, host string }
+
+func (a *loginAuth) Start(server *smtp.ServerInfo) (string, []byte, error) {
+	if !server.TLS && server.Name != "localhost" && server.Name != "127.0.0.1" && server.Name != "::1" {
+		return "", nil, errors.New("unencrypted connection")
+	}
+	if server.Name != a.host {
+		return "", nil, errors.New("wrong host name")
+	}
+	return "LOGIN", nil, nil
+}
+
+func (a *loginAuth) Next(fromServer []byte, more bool) ([]byte, error) {
+	if !more {
+		return nil, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(string(fromServer))) {
+	case "username:", "user name", "username":
+		return []byte(a.user), nil
+	case "password:", "password":
+		return []byte(a.pass), nil
+	}
+	return nil, fmt.Errorf("unexpected AUTH LOGIN challenge %q", fromServer)
 }
