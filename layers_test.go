@@ -51,6 +51,7 @@ var layers = map[string]int{
 	"notify/slack":                1, // notifications to Slack incoming webhooks
 	"notify/mailpittest":          5, // a real SMTP server (Mailpit) on loopback, for tests
 	"notify":                      6, // notices, digests, deliveries by email and Slack
+	"roster":                      7, // people beside their accounts in collected systems; leavers, joiners, unlinked accounts
 	"demo":                        7,
 	"jobs":                        7, // the only package importing River
 	"web":                         8,

@@ -23,6 +23,7 @@ import (
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/policy/templates"
 	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
@@ -74,6 +75,8 @@ type Services struct {
 	// messages; its BaseURL (for links) is set by Web, its Queue by the
 	// job client.
 	Notify *notify.Service
+	// Roster sets people beside their accounts in collected systems.
+	Roster *roster.Service
 
 	settings Settings
 }
@@ -132,6 +135,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	}
 	s.Monitor = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledger, Connections: s.Connections, Connectors: set.Connectors,
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
+	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
 	return s
 }
 
@@ -148,7 +152,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
-		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify,
+		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster,
 	}
 }
 

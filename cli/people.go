@@ -158,3 +158,58 @@ func personFlagError(err error) error {
 	}
 	return fmt.Errorf("--%s: %s", strings.ReplaceAll(ae.Field, "_", "-"), ae.Message)
 }
+
+// runPeopleRoster prints the roster's findings (leavers with access,
+// joiners without, accounts without an owner) and exits 1 when there are
+// any, for a scheduled check; --json prints the whole roster.
+func runPeopleRoster(e *env, args []string) error {
+	f := newFlags("people roster", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	asJSON := f.fs.Bool("json", false, "print the roster as JSON, as GET /api/v1/orgs/{org}/roster answers")
+	if rest, err := f.parse(args, e); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	if *orgSlug == "" {
+		return usagef("--org is required")
+	}
+	s, org, err := f.openOrg(e.ctx, app.Needs{Evidence: true}, *orgSlug)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := s.Roster.Roster(e.ctx, cliPrincipal(org.ID))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		for _, src := range rep.Sources {
+			when := src.Note
+			if !src.CollectedAt.IsZero() {
+				when = "collected " + src.CollectedAt.Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(e.stdout, "%s (%s): %d account(s), %s\n", src.Connection, src.Type, src.Accounts, when)
+		}
+		for _, fd := range rep.Findings {
+			due := ""
+			if fd.Due != "" {
+				due = " (due " + fd.Due + ")"
+			}
+			fmt.Fprintf(e.stdout, "%s: %s%s\n", fd.Kind, fd.Message, due)
+		}
+	}
+	if n := len(rep.Findings); n > 0 {
+		return fmt.Errorf("%d roster finding(s)", n)
+	}
+	if !*asJSON {
+		fmt.Fprintln(e.stdout, "no findings")
+	}
+	return nil
+}

@@ -138,7 +138,9 @@ func TestOwnerPickersOfferEligibleMembers(t *testing.T) {
 // and a criterion, the case that used to lead to 403.
 func TestNoLinkLeadsToForbidden(t *testing.T) {
 	t.Parallel()
-	b := startBrowser(t)
+	// Four roles, each crawling a hundred pages or more under the race
+	// detector: more than most tests do in the browser.
+	b := startBrowserWithin(t, 3*testTimeout)
 	s := startServer(t)
 	db := s.App.DB
 	ctx := t.Context()

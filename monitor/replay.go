@@ -90,3 +90,22 @@ func ReplayVerdict(snap Snapshot, d engine.Definition, version string, ref attes
 	}
 	return engine.Verdict{}, fmt.Errorf("resource %s %s is not in the snapshot", ref.Type, ref.Key)
 }
+
+// LatestSnapshot returns the newest complete collection of a connection (not
+// a webhook's partial one) that kept its snapshot, and the snapshot: what
+// the connection's system looked like when last seen whole. ENOTFOUND when
+// there is none yet.
+func (s *Service) LatestSnapshot(ctx context.Context, orgID, connectionID int64) (Snapshot, attest.CollectionRun, error) {
+	runs, err := s.DB.Collections(ctx, orgID, connectionID, 50)
+	if err != nil {
+		return Snapshot{}, attest.CollectionRun{}, err
+	}
+	for _, c := range runs {
+		if c.Partial || c.SnapshotSHA256 == "" || c.Error != "" {
+			continue
+		}
+		snap, err := s.snapshot(ctx, c)
+		return snap, c, err
+	}
+	return Snapshot{}, attest.CollectionRun{}, attest.Errorf(attest.ENOTFOUND, "connection %d has no complete collection yet", connectionID)
+}

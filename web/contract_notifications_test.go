@@ -21,6 +21,10 @@ var _ = area(contractArea{
 		"POST /o/{org}/settings/notifications/slack":             web.Admin,
 		"POST /o/{org}/settings/notifications/slack/{id}/test":   web.Admin,
 		"POST /o/{org}/settings/notifications/slack/{id}/remove": web.Admin,
+		"GET /o/{org}/settings/notifications/email":              web.Admin, // reloads after a refused form go back to its page
+		"GET /o/{org}/settings/notifications/email/test":         web.Admin,
+		"GET /o/{org}/settings/notifications/defaults":           web.Admin,
+		"GET /o/{org}/settings/notifications/slack":              web.Admin,
 		"GET /unsubscribe/{token}":                               web.Public,
 		"POST /unsubscribe/{token}":                              web.Public,
 		"GET /api/v1/orgs/{org}/notifications/preferences":       web.Own,

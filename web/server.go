@@ -31,6 +31,7 @@ import (
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
 )
@@ -72,6 +73,8 @@ type Services struct {
 	Passkeys *passkey.Service
 	// Notify keeps notification settings and queues email and Slack messages.
 	Notify *notify.Service
+	// Roster sets people beside their accounts in collected systems.
+	Roster *roster.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

@@ -26,6 +26,12 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/people/{id}/invite", web.Admin, "/o/{org}/people/{id}"),
 		back("/o/{org}/policy-values", web.Edit, "/o/{org}/policies"),
 		back("/o/{org}/policies/{key}/draft", web.Edit, "/o/{org}/policies/{key}"),
+		back("/o/{org}/settings/notifications/email", web.Admin, "/o/{org}/settings/notifications"),
+		back("/o/{org}/settings/notifications/email/test", web.Admin, "/o/{org}/settings/notifications"),
+		back("/o/{org}/settings/notifications/defaults", web.Admin, "/o/{org}/settings/notifications"),
+		back("/o/{org}/settings/notifications/slack", web.Admin, "/o/{org}/settings/notifications"),
+		back("/o/{org}/people/roster/links", web.Edit, "/o/{org}/people/roster"),
+		back("/o/{org}/people/roster/rules", web.Admin, "/o/{org}/people/roster"),
 	}
 }
 

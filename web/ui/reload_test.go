@@ -13,12 +13,14 @@ func TestReloadAfterRefusedForm(t *testing.T) {
 	e := webtest.New(t, store.SQLite)
 	admin := e.Login("admin")
 	for path, want := range map[string]string{
-		"/account/password":                   "/account",
-		"/o/alpha/invitations":                "/o/alpha/settings",
-		"/o/alpha/scope/cuecs":                "/o/alpha/scope",
-		"/o/alpha/controls/7/mappings":        "/o/alpha/controls/7",
-		"/o/alpha/controls/7/mappings/remove": "/o/alpha/controls/7",
-		"/o/alpha/tasks/3/status":             "/o/alpha/tasks/3",
+		"/account/password":                     "/account",
+		"/o/alpha/invitations":                  "/o/alpha/settings",
+		"/o/alpha/scope/cuecs":                  "/o/alpha/scope",
+		"/o/alpha/controls/7/mappings":          "/o/alpha/controls/7",
+		"/o/alpha/controls/7/mappings/remove":   "/o/alpha/controls/7",
+		"/o/alpha/tasks/3/status":               "/o/alpha/tasks/3",
+		"/o/alpha/settings/notifications/slack": "/o/alpha/settings/notifications",
+		"/o/alpha/people/roster/rules":          "/o/alpha/people/roster",
 	} {
 		res := admin.Get(path)
 		if res.StatusCode != 303 || res.Header.Get("Location") != want {

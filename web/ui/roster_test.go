@@ -1,0 +1,65 @@
+package ui_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
+	"github.com/attest-hq/attest/web/webtest"
+)
+
+func TestRosterPage(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	admin := e.Login("admin")
+	res := admin.Get("/o/alpha/people/roster")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "No connection collects accounts yet") {
+		t.Fatalf("empty roster: %d", res.StatusCode)
+	}
+	ada := storetest.MustPerson(t, e.DB, e.Alpha, "Ada Lovelace", "ada@alpha.test")
+	conn := storetest.MustConnection(t, e.DB, e.Alpha, "github")
+	b, sha, err := monitor.Snapshot{Connector: "github", Resources: []attest.Resource{
+		{Type: "github.member", Key: "alpha/adal", Data: map[string]any{"login": "adal", "role": "admin"}}}}.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.Evidence.Blobs.Put(ctx, bytes.NewReader(b), sha, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now()
+	if err := e.DB.AddCollection(ctx, &attest.CollectionRun{OrgID: e.Alpha.ID, UID: "col_r", ConnectionID: conn.ID, ConnectionName: conn.Name,
+		Connector: "github", StartedAt: at, FinishedAt: at, Resources: 1, SnapshotSHA256: sha, SnapshotSize: int64(len(b))}); err != nil {
+		t.Fatal(err)
+	}
+	res = admin.Get("/o/alpha/people/roster")
+	if !strings.Contains(res.Text, `data-finding="unlinked_account"`) || !strings.Contains(res.Text, `data-account="alpha/adal"`) {
+		t.Fatalf("the unlinked GitHub login is not shown:\n%.2000s", res.Text)
+	}
+	res = admin.Post("/o/alpha/people/roster/links", url.Values{"connection_id": {fmt.Sprint(conn.ID)}, "key": {"alpha/adal"}, "person_id": {fmt.Sprint(ada.ID)}})
+	if !res.RedirectsTo("/o/alpha/people/roster") {
+		t.Fatalf("link: %d %.300s", res.StatusCode, res.Text)
+	}
+	res = admin.Get("/o/alpha/people/roster")
+	if strings.Contains(res.Text, `data-finding=`) || !strings.Contains(res.Text, "linked by hand") {
+		t.Fatalf("after linking, a finding remains or the link is not shown")
+	}
+	if res := admin.Post("/o/alpha/people/roster/rules", url.Values{"leaver_days": {"x"}, "joiner_days": {"7"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a leaver deadline of x days: %d", res.StatusCode)
+	}
+	if res := admin.Post("/o/alpha/people/roster/rules", url.Values{"leaver_days": {"3"}, "joiner_days": {"14"}}); !res.RedirectsTo("/o/alpha/people/roster") {
+		t.Fatalf("rules: %d", res.StatusCode)
+	}
+	if r, _ := e.DB.RosterRules(ctx, e.Alpha.ID); r.LeaverDays != 3 || r.JoinerDays != 14 {
+		t.Fatalf("rules = %+v", r)
+	}
+	if res := e.Login("employee").Get("/o/alpha/people/roster"); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("an employee opened the roster: %d", res.StatusCode)
+	}
+}
