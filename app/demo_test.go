@@ -54,6 +54,19 @@ func TestDemoMonitoring(t *testing.T) {
 				if len(excs) != 1 || len(runs) != 1 {
 					t.Errorf("start %d: %d exceptions and %d collections, want 1 and 1", start+1, len(excs), len(runs))
 				}
+				// The roster: the GitHub logins are linked to their people, and
+				// the one whose person left a month ago is a leaver with access.
+				rep, err := a.Services.Roster.Roster(ctx, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var findings []string
+				for _, f := range rep.Findings {
+					findings = append(findings, f.Kind+":"+f.Account.Login)
+				}
+				if len(rep.Unlinked) != 0 || len(findings) != 1 || findings[0] != "leaver_active:dana" {
+					t.Errorf("start %d: demo roster findings %v, %d unlinked", start+1, findings, len(rep.Unlinked))
+				}
 				a.closeAll()
 			}
 		})

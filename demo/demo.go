@@ -169,6 +169,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	if err := seedNotifications(ctx, db, org, users); err != nil {
 		return nil, fmt.Errorf("demo notifications: %w", err)
 	}
+	if err := seedRoster(ctx, db, org); err != nil {
+		return nil, fmt.Errorf("demo roster: %w", err)
+	}
 	return logins, nil
 }
 
