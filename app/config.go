@@ -11,6 +11,7 @@ import (
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/connector/github"
+	"github.com/attest-hq/attest/connector/google"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/secret"
 )
@@ -99,7 +100,7 @@ func (cfg Config) withDefaults() Config {
 		cfg.PasswordChecks = account.DefaultPasswordChecks
 	}
 	if cfg.Connectors == nil {
-		cfg.Connectors = connector.Default(github.New())
+		cfg.Connectors = connector.Default(github.New(), google.New())
 		if cfg.Demo {
 			cfg.Connectors = demoConnectors(cfg.Now())
 		}
