@@ -2,10 +2,14 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/monitor/engine"
 )
 
 const snapshot = `{
@@ -105,8 +109,12 @@ func TestTestEvalOwnTestsAndList(t *testing.T) {
 	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &def) != nil || def["id"] != "acme.repo_has_topic" || !strings.HasPrefix(def["version"].(string), "sha256:") {
 		t.Fatalf("list --json: %+v", r)
 	}
+	builtIn, err := engine.LoadFS(catalog.TestFiles, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r = runCLI(t, nil, "", "test", "list")
-	if r.code != 0 || !strings.Contains(r.stdout, "github.branch_protected") || !strings.Contains(r.stdout, "23 tests") {
+	if r.code != 0 || !strings.Contains(r.stdout, "github.branch_protected") || !strings.Contains(r.stdout, fmt.Sprintf("%d tests", len(builtIn))) {
 		t.Fatalf("list built-in: %+v", r)
 	}
 	writeFile(t, testsDir, "bad.yaml", "tests:\n  - id: acme.bad\n    title: Bad\n    resource_type: github.repository\n    reads: [x]\n    pass: resource.x ==\n    field: x\n    expected: y\n    severity: low\n    remediation: z\n")
