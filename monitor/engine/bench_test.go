@@ -2,6 +2,9 @@ package engine_test
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/attest-hq/attest"
@@ -9,7 +12,8 @@ import (
 )
 
 // benchCollection is n repositories and members, alternately failing and
-// passing, in the shapes of goodRepo and goodMember.
+// passing, in the shapes of goodRepo and goodMember, and n/5 resources of
+// every other connector's types.
 func benchCollection(b testing.TB, n int) attest.Collection {
 	var c attest.Collection
 	c.Resources = append(c.Resources, resourceOf(b, "github.organization", goodOrg()))
@@ -30,6 +34,18 @@ func benchCollection(b testing.TB, n int) attest.Collection {
 		r := resourceOf(b, "github.repository", repo)
 		r.Key = fmt.Sprintf("acme/r%d", i)
 		c.Resources = append(c.Resources, r)
+	}
+	// Every other connector's types (added by its test file to goods), one
+	// resource in five slots each, so that its tests judge as many.
+	for _, typ := range slices.Sorted(maps.Keys(goods)) {
+		if strings.HasPrefix(typ, "github.") {
+			continue
+		}
+		for i := 0; i < n; i += 5 {
+			r := resourceOf(b, typ, goods[typ]())
+			r.Key = fmt.Sprintf("%s#%d", r.Key, i)
+			c.Resources = append(c.Resources, r)
+		}
 	}
 	return c
 }
