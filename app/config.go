@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/connector/github"
 	"github.com/attest-hq/attest/connector/google"
+	"github.com/attest-hq/attest/connector/okta"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/secret"
 )
@@ -51,7 +52,7 @@ type Config struct {
 	PasswordParams auth.Params        // zero → auth.DefaultParams
 	Throttle       auth.Throttle      // zero → auth.DefaultThrottle
 	PasswordChecks int                // password checks at once (argon2id, 64 MiB each); 0 → account.DefaultPasswordChecks
-	Connectors     connector.Registry // connector types; nil → the shipped ones (GitHub)
+	Connectors     connector.Registry // connector types; nil → the shipped ones (GitHub, Google Workspace, Okta)
 }
 
 // Defaults that are not zero values.
@@ -100,7 +101,7 @@ func (cfg Config) withDefaults() Config {
 		cfg.PasswordChecks = account.DefaultPasswordChecks
 	}
 	if cfg.Connectors == nil {
-		cfg.Connectors = connector.Default(github.New(), google.New())
+		cfg.Connectors = connector.Default(github.New(), google.New(), okta.New())
 		if cfg.Demo {
 			cfg.Connectors = demoConnectors(cfg.Now())
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/connector/github"
 	"github.com/attest-hq/attest/connector/google"
+	"github.com/attest-hq/attest/connector/okta"
 	"github.com/attest-hq/attest/connector/github/githubtest"
 	"github.com/attest-hq/attest/demo"
 )
@@ -39,5 +40,5 @@ func demoConnectors(now time.Time) connector.Registry {
 	sc := githubtest.DefaultScenario(now)
 	sc.Token = demo.GitHubToken
 	client := &http.Client{Timeout: 60 * time.Second, Transport: demoGitHub{api: githubtest.Handler(sc), next: http.DefaultTransport}}
-	return connector.Default(github.New(github.WithHTTPClient(client)), google.New())
+	return connector.Default(github.New(github.WithHTTPClient(client)), google.New(), okta.New())
 }
