@@ -7,9 +7,9 @@ import (
 
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/connector/github"
+	"github.com/attest-hq/attest/connector/github/githubtest"
 	"github.com/attest-hq/attest/connector/google"
 	"github.com/attest-hq/attest/connector/okta"
-	"github.com/attest-hq/attest/connector/github/githubtest"
 	"github.com/attest-hq/attest/demo"
 )
 
