@@ -28,6 +28,9 @@ type Account struct {
 	Active       bool      `json:"active"`
 	Admin        bool      `json:"admin"`
 	LastLogin    time.Time `json:"last_login,omitzero"`
+	// MFA is whether the account has a second factor; nil when the system
+	// does not say.
+	MFA *bool `json:"mfa,omitempty"`
 	// PersonID is the person the account is linked to, and LinkedBy how:
 	// "email" (the account's email or an alias is the person's work email)
 	// or "manual" (someone linked them).
@@ -38,7 +41,7 @@ type Account struct {
 // AccountFields names the fields of one identity resource type that an
 // account is read from; "" for a field the type does not have.
 type AccountFields struct {
-	Login, Email, Aliases, Name, Active, Admin, LastLogin string
+	Login, Email, Aliases, Name, Active, Admin, LastLogin, MFA string
 	// IdentityProvider: the system is where people sign in, so a person
 	// without an account there has not been given access yet.
 	IdentityProvider bool
@@ -48,9 +51,9 @@ type AccountFields struct {
 // their fields (see each connector's document in docs/connectors). A new
 // connector whose resources are accounts adds its type here.
 var IdentityTypes = map[string]AccountFields{
-	"okta.user":     {Login: "login", Email: "email", Name: "name", Active: "active", Admin: "is_admin", LastLogin: "last_login", IdentityProvider: true},
-	"google.user":   {Login: "email", Email: "email", Aliases: "aliases", Name: "name", Active: "active", Admin: "admin", LastLogin: "last_login", IdentityProvider: true},
-	"github.member": {Login: "login", Admin: "role"},
+	"okta.user":     {Login: "login", Email: "email", Name: "name", Active: "active", Admin: "is_admin", LastLogin: "last_login", MFA: "mfa_enrolled", IdentityProvider: true},
+	"google.user":   {Login: "email", Email: "email", Aliases: "aliases", Name: "name", Active: "active", Admin: "admin", LastLogin: "last_login", MFA: "enrolled_2sv", IdentityProvider: true},
+	"github.member": {Login: "login", Admin: "role", MFA: "two_factor_enabled"},
 }
 
 // AccountOf reads an account from a resource of an identity type; ok is
@@ -92,6 +95,9 @@ func AccountOf(r Resource) (a Account, ok bool) {
 		a.Admin = v
 	case string:
 		a.Admin = v == "admin" // GitHub's role
+	}
+	if v, ok := r.Data[f.MFA].(bool); ok && f.MFA != "" {
+		a.MFA = &v
 	}
 	if t, err := time.Parse(time.RFC3339, str(f.LastLogin)); err == nil {
 		a.LastLogin = t.UTC()
@@ -139,6 +145,7 @@ const (
 	FindingLeaverActive   = "leaver_active"          // a leaver still has an active account after the deadline
 	FindingJoinerNoAccess = "joiner_without_account" // a joiner past the deadline has no identity provider account
 	FindingUnlinked       = "unlinked_account"       // an active account belongs to nobody on the roster
+	FindingNameConflict   = "name_conflict"          // an account's name is not its person's
 )
 
 // RosterFinding is one thing the roster says is wrong, with its deadline.
@@ -212,8 +219,14 @@ func Reconcile(people []Person, accounts []Account, links []AccountLink, today s
 			}
 			continue
 		}
-		a.PersonID = ro.People[row].Person.ID
+		p := ro.People[row].Person
+		a.PersonID = p.ID
 		ro.People[row].Accounts = append(ro.People[row].Accounts, a)
+		if a.Name != "" && normalName(a.Name) != normalName(p.Name) {
+			acc, person := a, p
+			ro.Findings = append(ro.Findings, RosterFinding{Kind: FindingNameConflict, Person: &person, Account: &acc,
+				Message: a.System + " account " + a.Login + " is named " + a.Name + ", the roster says " + p.Name + ": correct whichever is wrong"})
+		}
 	}
 	for i := range ro.People {
 		r := &ro.People[i]
@@ -246,6 +259,9 @@ func Reconcile(people []Person, accounts []Account, links []AccountLink, today s
 	slices.SortStableFunc(ro.Findings, func(a, b RosterFinding) int { return strings.Compare(a.Kind, b.Kind) })
 	return ro
 }
+
+// normalName compares names regardless of case and spacing.
+func normalName(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 func linkKey(connectionID int64, key string) string {
 	return strconv.FormatInt(connectionID, 10) + "\x00" + key

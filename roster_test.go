@@ -9,15 +9,16 @@ import (
 
 func TestAccountOf(t *testing.T) {
 	a, ok := attest.AccountOf(attest.Resource{Type: "google.user", Key: "ada@acme.test", Data: map[string]any{
-		"email": "Ada@Acme.test", "name": "Ada", "aliases": []any{"ada.l@acme.test"}, "active": false, "admin": true, "last_login": "2026-11-30T10:00:00Z"}})
-	if !ok || a.Email != "ada@acme.test" || a.Login != "Ada@Acme.test" || a.Active || !a.Admin || len(a.Aliases) != 1 ||
+		"email": "Ada@Acme.test", "name": "Ada", "aliases": []any{"ada.l@acme.test"}, "active": false, "admin": true, "last_login": "2026-11-30T10:00:00Z",
+		"enrolled_2sv": false}})
+	if !ok || a.Email != "ada@acme.test" || a.Login != "Ada@Acme.test" || a.Active || !a.Admin || len(a.Aliases) != 1 || a.MFA == nil || *a.MFA ||
 		!a.LastLogin.Equal(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)) {
 		t.Fatalf("google user = %+v, %v", a, ok)
 	}
 	// A GitHub member has no email; its role says admin; its activity is
 	// not shown, so it counts as active.
 	a, ok = attest.AccountOf(attest.Resource{Type: "github.member", Key: "acme/carol", Data: map[string]any{"login": "carol", "role": "admin"}})
-	if !ok || a.Login != "carol" || a.Email != "" || !a.Admin || !a.Active {
+	if !ok || a.Login != "carol" || a.Email != "" || !a.Admin || !a.Active || a.MFA != nil {
 		t.Fatalf("github member = %+v", a)
 	}
 	if _, ok := attest.AccountOf(attest.Resource{Type: "github.repository", Key: "acme/api"}); ok {
@@ -46,7 +47,8 @@ func TestReconcile(t *testing.T) {
 		idp("admin-shared@acme.test", true),
 		idp("old-contractor@acme.test", false), // unlinked but disabled: no finding
 		{ConnectionID: 2, System: "google", Type: "google.user", Key: "c.ross@acme.test", Login: "c.ross@acme.test", Email: "c.ross@acme.test",
-			Aliases: []string{"carol@acme.test"}, Active: true},
+			Aliases: []string{"carol@acme.test"}, Name: "Carol  Ross", Active: true},
+		{ConnectionID: 2, System: "google", Type: "google.user", Key: "ada@acme.test", Login: "ada@acme.test", Email: "ada@acme.test", Name: "ada", Active: true},
 		{ConnectionID: 3, System: "github", Type: "github.member", Key: "acme/leo-gh", Login: "leo-gh", Active: true},
 	}
 	links := []attest.AccountLink{{ConnectionID: 3, Key: "acme/leo-gh", PersonID: 2}}
@@ -67,6 +69,7 @@ func TestReconcile(t *testing.T) {
 		attest.FindingLeaverActive:   {"leo@acme.test/leo@acme.test", "leo@acme.test/leo-gh"},
 		attest.FindingJoinerNoAccess: {"jon@acme.test"},
 		attest.FindingUnlinked:       {"/admin-shared@acme.test"},
+		attest.FindingNameConflict:   {"carol@acme.test/c.ross@acme.test"},
 	}
 	for k, w := range want {
 		if len(kinds[k]) != len(w) {
@@ -79,7 +82,7 @@ func TestReconcile(t *testing.T) {
 			}
 		}
 	}
-	if len(ro.Findings) != 4 {
+	if len(ro.Findings) != 5 {
 		t.Errorf("findings = %+v", ro.Findings)
 	}
 	for _, f := range ro.Findings {
@@ -108,7 +111,7 @@ func TestReconcile(t *testing.T) {
 	}
 
 	// Without an identity provider, joiners are not judged.
-	ro = attest.Reconcile(people, accounts[7:], links, today, attest.RosterRules{})
+	ro = attest.Reconcile(people, accounts[8:], links, today, attest.RosterRules{})
 	for _, f := range ro.Findings {
 		if f.Kind == attest.FindingJoinerNoAccess {
 			t.Errorf("a joiner judged without an identity provider: %+v", f)
@@ -117,7 +120,7 @@ func TestReconcile(t *testing.T) {
 	// Rules move the deadlines.
 	ro = attest.Reconcile(people, accounts, links, today, attest.RosterRules{LeaverDays: 30, JoinerDays: 60})
 	for _, f := range ro.Findings {
-		if f.Kind != attest.FindingUnlinked {
+		if f.Kind != attest.FindingUnlinked && f.Kind != attest.FindingNameConflict {
 			t.Errorf("a finding within longer deadlines: %+v", f)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/attest-hq/attest/connector/github"
 	"github.com/attest-hq/attest/connector/google"
 	"github.com/attest-hq/attest/connector/okta"
+	"github.com/attest-hq/attest/demo"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/secret"
 )
@@ -53,6 +54,10 @@ type Config struct {
 	Throttle       auth.Throttle      // zero → auth.DefaultThrottle
 	PasswordChecks int                // password checks at once (argon2id, 64 MiB each); 0 → account.DefaultPasswordChecks
 	Connectors     connector.Registry // connector types; nil → the shipped ones (GitHub, Google Workspace, Okta)
+
+	// demoIdentity are the demo's identity provider connections, reachable
+	// through the demo's connectors.
+	demoIdentity []demo.IdentityConnection
 }
 
 // Defaults that are not zero values.
@@ -103,7 +108,7 @@ func (cfg Config) withDefaults() Config {
 	if cfg.Connectors == nil {
 		cfg.Connectors = connector.Default(github.New(), google.New(), okta.New())
 		if cfg.Demo {
-			cfg.Connectors = demoConnectors(cfg.Now())
+			cfg.Connectors, cfg.demoIdentity = demoConnectors(cfg.Now())
 		}
 	}
 	return cfg

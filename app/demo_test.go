@@ -51,8 +51,8 @@ func TestDemoMonitoring(t *testing.T) {
 				}
 				excs, _ := a.Services.Monitor.Exceptions(ctx, p)
 				runs, _ := a.DB.Collections(ctx, org.ID, 0, 0)
-				if len(excs) != 1 || len(runs) != 1 {
-					t.Errorf("start %d: %d exceptions and %d collections, want 1 and 1", start+1, len(excs), len(runs))
+				if len(excs) != 1 || len(runs) != 3 {
+					t.Errorf("start %d: %d exceptions and %d collections, want 1 and 3 (GitHub, Okta, Google Workspace)", start+1, len(excs), len(runs))
 				}
 				// The roster: the GitHub logins are linked to their people, and
 				// the one whose person left a month ago is a leaver with access.
@@ -62,10 +62,35 @@ func TestDemoMonitoring(t *testing.T) {
 				}
 				var findings []string
 				for _, f := range rep.Findings {
-					findings = append(findings, f.Kind+":"+f.Account.Login)
+					who := ""
+					if f.Account != nil {
+						who = f.Account.Login
+					}
+					if f.Person != nil {
+						who += "@" + f.Person.Email
+					}
+					findings = append(findings, f.Kind+":"+who)
 				}
-				if len(rep.Unlinked) != 0 || len(findings) != 1 || findings[0] != "leaver_active:dana" {
-					t.Errorf("start %d: demo roster findings %v, %d unlinked", start+1, findings, len(rep.Unlinked))
+				accounts := map[string]int{}
+				for _, src := range rep.Sources {
+					accounts[src.Connection] = src.Accounts
+				}
+				if len(findings) != 1 || findings[0] != "leaver_active:dana@liam@demo.attest.test" ||
+					accounts["github"] != 5 || accounts["okta"] != 10 || accounts["google-workspace"] != 8 {
+					t.Errorf("start %d: demo roster findings %v, accounts %v", start+1, findings, accounts)
+				}
+				// The identity providers' tests judged their users.
+				for _, test := range []string{"okta.user_mfa", "google.user_2sv_enrolled"} {
+					list, err := a.Services.Monitor.Results(ctx, p, store.ResultFilter{Test: test})
+					failing := 0
+					for _, r := range list {
+						if r.Status == attest.ResultFail {
+							failing++
+						}
+					}
+					if err != nil || len(list) < 5 || failing == 0 {
+						t.Errorf("start %d: %s judged %d users, %d failing (%v)", start+1, test, len(list), failing, err)
+					}
 				}
 				a.closeAll()
 			}

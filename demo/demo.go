@@ -37,6 +37,16 @@ type Options struct {
 	// Secrets seals the demo's authenticator secret and identity provider
 	// secret; nil seeds neither.
 	Secrets attest.SecretBox
+	// Identity are identity provider connections to add and collect (app
+	// makes them reachable); none without Connections and Monitor.
+	Identity []IdentityConnection
+}
+
+// IdentityConnection is one of the demo's identity provider connections.
+type IdentityConnection struct {
+	Type, Name string
+	Settings   map[string]string
+	Secret     []byte
 }
 
 // Login is a demo account's credentials, printed for the newcomer.
@@ -168,6 +178,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedNotifications(ctx, db, org, users); err != nil {
 		return nil, fmt.Errorf("demo notifications: %w", err)
+	}
+	if err := seedIdentity(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo identity providers: %w", err)
 	}
 	if err := seedRoster(ctx, db, org); err != nil {
 		return nil, fmt.Errorf("demo roster: %w", err)

@@ -65,3 +65,31 @@ func seedMonitoring(ctx context.Context, db *store.DB, opts Options, org attest.
 	_, err = opts.Monitor.ApproveException(ctx, admin, e.UID)
 	return err
 }
+
+// seedIdentity connects the demo organization to its identity providers
+// and collects each once, through the services; a later start finds them.
+func seedIdentity(ctx context.Context, db *store.DB, opts Options, org attest.Organization, users map[attest.Role]attest.User) error {
+	if opts.Connections == nil || opts.Monitor == nil {
+		return nil
+	}
+	admin := attest.Principal{UserID: users[attest.RoleAdmin].ID, Label: users[attest.RoleAdmin].Email, OrgID: org.ID, Role: attest.RoleAdmin, Via: attest.ViaSystem}
+	for _, ic := range opts.Identity {
+		conn, err := opts.Connections.ByName(ctx, admin, ic.Name)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			conn, err = opts.Connections.Add(ctx, admin, connection.Input{Type: ic.Type, Name: ic.Name, Settings: ic.Settings, Secret: ic.Secret})
+		}
+		if err != nil {
+			return fmt.Errorf("the demo %s connection: %w", ic.Name, err)
+		}
+		runs, err := db.Collections(ctx, org.ID, conn.ID, 1)
+		if err != nil {
+			return err
+		}
+		if len(runs) == 0 {
+			if _, err := opts.Monitor.Run(ctx, org.ID, conn.ID, nil); err != nil {
+				return fmt.Errorf("collecting the demo %s: %w", ic.Name, err)
+			}
+		}
+	}
+	return nil
+}

@@ -26,6 +26,15 @@ var workforce = []struct {
 	{"Jonas Berg", "jonas@demo.attest.test", "Engineering Intern", "Engineering", "employee@demo.attest.test", attest.EmploymentIntern, -60, 0},
 }
 
+// Workforce returns the demo people's work emails and names, in the order
+// they are recorded: app's demo identity providers give them accounts.
+func Workforce() (emails, names []string) {
+	for _, w := range workforce {
+		emails, names = append(emails, w.email), append(names, w.name)
+	}
+	return emails, names
+}
+
 // seedPeople records the workforce once; people already recorded are left
 // as they are.
 func seedPeople(ctx context.Context, env *Env) error {

@@ -222,7 +222,7 @@ func parseTime(v string) (time.Time, bool) {
 // domainResource sums up the account from its users. Its key is the domain
 // of the administrator Attest acts as.
 func (s *session) domainResource(users []attest.Resource) attest.Resource {
-	_, domain, _ := strings.Cut(strings.ToLower(s.set.admin), "@")
+	domain := s.set.domain
 	data := map[string]any{"domain": domain, "customer": s.set.customer, "users_total": len(users)}
 	unavailable := map[string]string{}
 	admins, without := []string{}, []string{}

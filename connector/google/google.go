@@ -89,8 +89,9 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 		Type: Type, Title: "Google Workspace",
 		Settings: []attest.SettingSpec{
 			{Key: "admin_email", Label: "Administrator to act as", Help: "The address of a Workspace administrator who may read users; the service account acts as this person (domain-wide delegation).", Required: true},
+			{Key: "domain", Label: "Primary domain", Help: "Optional: the account's primary domain, such as example.com, which names its summary resource. Empty: the administrator's domain."},
 			{Key: "customer", Label: "Customer ID", Help: "Leave as my_customer for the administrator's own account, or give the customer ID (C0…) from Account settings.", Default: DefaultCustomer},
-			{Key: "api_url", Label: "API root", Help: "Leave empty for Google. Only for tests and proxies.", Default: DefaultAPIURL},
+			{Key: "base_url", Label: "API root", Help: "Leave empty for Google. Only for tests and proxies.", Default: DefaultAPIURL},
 			{Key: "token_url", Label: "Token endpoint", Help: "Leave empty for Google. Only for tests and proxies.", Default: DefaultTokenURL},
 		},
 		SecretLabel:   "Service account key (JSON)",
@@ -117,6 +118,7 @@ func (c *Connector) Validate(req attest.CollectRequest) error {
 // settings are a connection's settings, parsed.
 type settings struct {
 	admin    string
+	domain   string // the google.domain resource's key
 	customer string
 	api      *url.URL
 	tokenURL string
@@ -130,6 +132,13 @@ func parseSettings(m map[string]string) (settings, error) {
 	if at := strings.LastIndex(s.admin, "@"); at < 1 || at == len(s.admin)-1 || strings.ContainsAny(s.admin, " \t\"<>") {
 		return s, attest.Invalid("admin_email", "must be an email address such as admin@example.com (got %q)", s.admin)
 	}
+	_, s.domain, _ = strings.Cut(strings.ToLower(s.admin), "@")
+	if d := strings.ToLower(strings.TrimSpace(m["domain"])); d != "" {
+		if strings.ContainsAny(d, "@/ \t:") || !strings.Contains(d, ".") {
+			return s, attest.Invalid("domain", "must be a domain name such as example.com (got %q)", d)
+		}
+		s.domain = d
+	}
 	if s.customer == "" {
 		s.customer = DefaultCustomer
 	}
@@ -138,7 +147,7 @@ func parseSettings(m map[string]string) (settings, error) {
 			return s, attest.Invalid("customer", "must be my_customer or a customer ID such as C01abcd23 (got %q)", s.customer)
 		}
 	}
-	api, err := endpoint(m["api_url"], DefaultAPIURL, "api_url")
+	api, err := endpoint(m["base_url"], DefaultAPIURL, "base_url")
 	if err != nil {
 		return s, err
 	}

@@ -335,7 +335,7 @@ func TestSettings(t *testing.T) {
 	c := google.New()
 	for _, tc := range []struct{ key, value, want string }{
 		{"token_url", "http://oauth.example.com/token", "https"},
-		{"api_url", "http://admin.example.com/", "https"},
+		{"base_url", "http://admin.example.com/", "https"},
 		{"admin_email", "alice", "email address"},
 		{"customer", "my customer", "customer ID"},
 	} {
@@ -348,7 +348,7 @@ func TestSettings(t *testing.T) {
 	}
 	req := request(srv)
 	req.Settings["token_url"] = "https://oauth2.googleapis.com/token"
-	req.Settings["api_url"] = ""
+	req.Settings["base_url"] = ""
 	if err := c.Validate(req); err != nil {
 		t.Errorf("defaults: %v", err)
 	}
@@ -368,5 +368,29 @@ func TestCustomerIDAndUnknownCustomer(t *testing.T) {
 	req.Settings["customer"] = "C0other"
 	if _, err := google.New().Collect(t.Context(), req); attest.ErrorCode(err) != attest.ENOTFOUND || !strings.Contains(err.Error(), "C0other") {
 		t.Errorf("unknown customer: %v", err)
+	}
+}
+
+func TestDomainSettingNamesTheSummary(t *testing.T) {
+	srv := googletest.NewServer(googletest.DefaultScenario(time.Now()))
+	defer srv.Close()
+	req := attest.CollectRequest{Settings: srv.Settings(), Secret: srv.KeyFile(), Now: time.Now()}
+	req.Settings["domain"] = "Acme.Example"
+	col, err := google.New().Collect(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range col.Resources {
+		if r.Type == google.TypeDomain {
+			found = r.Key == "acme.example" && r.Data["domain"] == "acme.example"
+		}
+	}
+	if !found {
+		t.Fatal("the domain setting does not name the domain resource")
+	}
+	req.Settings["domain"] = "not a domain"
+	if err := google.New().Validate(req); attest.ErrorField(err) != "domain" {
+		t.Fatalf("a bad domain: %v", err)
 	}
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // Server is a running local Google: its token endpoint at URL+"token" and
-// the Directory API under URL (what the connector's api_url takes).
+// the Directory API under URL (what the connector's base_url takes).
 type Server struct {
 	*httptest.Server
 	URL      string
@@ -35,7 +35,7 @@ func NewServer(s *Scenario) *Server {
 func (srv *Server) Settings() map[string]string {
 	srv.Scenario.mu.Lock()
 	defer srv.Scenario.mu.Unlock()
-	return map[string]string{"admin_email": srv.Scenario.Admin, "api_url": srv.URL, "token_url": srv.URL + "token"}
+	return map[string]string{"admin_email": srv.Scenario.Admin, "base_url": srv.URL, "token_url": srv.URL + "token"}
 }
 
 // KeyFile returns the scenario's service account key as a JSON key file
@@ -115,11 +115,13 @@ func (a *api) token(w http.ResponseWriter, r *http.Request) {
 	}
 	str := func(k string) string { v, _ := claims[k].(string); return v }
 	num := func(k string) int64 { v, _ := claims[k].(float64); return int64(v) }
+	// The audience is this endpoint's URL. A request handed over inside the
+	// process (the demo) carries its scheme in its URL, not in TLS.
 	scheme := "http"
-	if r.TLS != nil {
+	if r.TLS != nil || r.URL.Scheme == "https" {
 		scheme = "https"
 	}
-	uri, _, _ := strings.Cut(r.RequestURI, "?")
+	uri := r.URL.Path
 	now := time.Now().Unix()
 	switch {
 	case str("iss") != s.ClientEmail:
