@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"fmt"
 	"net/url"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/store/storetest"
 
 	"github.com/attest-hq/attest/web"
 	"github.com/attest-hq/attest/web/webtest"
@@ -24,6 +28,12 @@ var _ = area(contractArea{
 		"PUT /api/v1/orgs/{org}/roster/rules":    web.Admin,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
+		// A link of alpha's for every call, so that removing one finds it.
+		n := personSeq.Add(1)
+		p := storetest.MustPerson(e.T, e.DB, e.Alpha, fmt.Sprintf("Linked %d", n), fmt.Sprintf("linked%d@alpha.test", n))
+		if err := e.DB.LinkAccount(ctx, e.Alpha.ID, attest.AccountLink{ConnectionID: 1, Key: "acme/carol", PersonID: p.ID}, 0); err != nil {
+			e.T.Fatal(err)
+		}
 		return map[string]string{"/api/v1/orgs/{org}/roster/links": "?connection_id=1&key=acme/carol"}
 	},
 	form: func(fx records) url.Values {
