@@ -52,6 +52,10 @@ var layers = map[string]int{
 	"notify/mailpittest":          5, // a real SMTP server (Mailpit) on loopback, for tests
 	"notify":                      6, // notices, digests, deliveries by email and Slack
 	"roster":                      7, // people beside their accounts in collected systems; leavers, joiners, unlinked accounts
+	"risk":                        6, // the risk register: library, scores, treatments, approved assessments
+	"vendor":                      6, // vendors, their reviews, SOC 2 reports and complementary user entity controls
+	"incident":                    7, // incidents, their timeline and corrective actions; response exercises
+	"change":                      7, // deployed changes reconciled with their reviews (CC8.1)
 	"demo":                        7,
 	"jobs":                        7, // the only package importing River
 	"web":                         8,

@@ -119,6 +119,9 @@ func Assess(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID i
 	in := Input(fw, scope.Categories, controls, ev, q.Now())
 	WithTests(&in, controls, tests)
 	WithPolicies(&in, controls, policies, today)
+	if err := withRegisters(ctx, q, &in, controls, orgID, today); err != nil {
+		return Assessment{}, err
+	}
 	return Assessment{Result: readiness.Assess(in), Framework: fw, Scope: scope, Categories: cats}, nil
 }
 

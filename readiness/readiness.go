@@ -72,6 +72,13 @@ type Control struct {
 	CurrentPolicies int
 	ReviewOverdue   []string
 	Unaccepted      []string
+	// Registers: what the registers (risks, vendors, incidents, changes)
+	// say about the control. Current records (an approved risk assessment
+	// within its year, a vendor review done) count as evidence of it
+	// operating; each gap (a review overdue, a deployed change without a
+	// review) keeps it from ready, with the register's own code and words.
+	RegisterRecords int
+	Registers       []Gap
 }
 
 // Requirement is one requirement in scope.
@@ -106,7 +113,21 @@ const (
 	GapNoOwner       = "no_owner"
 	GapPolicyReview  = "policy_review"
 	GapAcceptance    = "policy_acceptance"
+	// Register gaps: one code per register, so an action names where to go.
+	GapRiskReview   = "risk_review"
+	GapVendorReview = "vendor_review"
+	GapIncident     = "incident"
+	GapChange       = "change_review"
 )
+
+// registerGap reports whether a gap code is one of the registers'.
+func registerGap(code string) bool {
+	switch code {
+	case GapRiskReview, GapVendorReview, GapIncident, GapChange:
+		return true
+	}
+	return false
+}
 
 // ControlResult is the derived state of one control.
 type ControlResult struct {
@@ -187,7 +208,10 @@ func ControlState(c Control) ControlResult {
 		case len(c.ReviewOverdue) > 0:
 			r.State = StateImplementedNoEvidence
 			r.Gaps = append(r.Gaps, Gap{GapPolicyReview, fmt.Sprintf("%s: the review date has passed for %s", c.Ref, names(c.ReviewOverdue))})
-		case c.FreshEvidence > 0 || c.PassingTests > 0 || c.CurrentPolicies > 0:
+		case len(c.Registers) > 0:
+			r.State = StateImplementedNoEvidence
+			r.Gaps = append(r.Gaps, c.Registers...)
+		case c.FreshEvidence > 0 || c.PassingTests > 0 || c.CurrentPolicies > 0 || c.RegisterRecords > 0:
 			r.State = StateReady
 			if c.UnverifiedTests > 0 {
 				r.Gaps = append(r.Gaps, Gap{GapUnverified, fmt.Sprintf("%s: %d automated test result(s) cannot be verified from the source; check them by hand or grant access", c.Ref, c.UnverifiedTests)})
@@ -383,6 +407,11 @@ func actionMessage(c ControlResult) string {
 		return fmt.Sprintf("Chase the people overdue to accept the policies of %s %s", c.Ref, c.Name)
 	case GapPolicyReview:
 		return fmt.Sprintf("Review and re-approve the policies of %s %s", c.Ref, c.Name)
+	}
+	for _, g := range c.Gaps {
+		if registerGap(g.Code) {
+			return fmt.Sprintf("Bring the register behind %s %s up to date: %s", c.Ref, c.Name, strings.TrimPrefix(g.Message, c.Ref+": "))
+		}
 	}
 	return fmt.Sprintf("Implement %s %s and add evidence", c.Ref, c.Name)
 }

@@ -38,6 +38,9 @@ func TestControlState(t *testing.T) {
 		{"passing and unverified tests: ready, with the unverified named", Control{Ref: "X-1", Status: Implemented, PassingTests: 3, UnverifiedTests: 1}, StateReady, []string{GapUnverified}},
 		{"only unverified tests: not failing, not evidenced", Control{Ref: "X-1", Status: Implemented, OwnerID: 1, UnverifiedTests: 2}, StateImplementedNoEvidence, []string{GapUnverified}},
 		{"failing beats unverified", Control{Ref: "X-1", Status: Implemented, OwnerID: 1, UnverifiedTests: 2, FailingTests: 1}, StateImplementedNoEvidence, []string{GapFailingTests}},
+		{"a current register record is evidence", Control{Ref: "X-1", Status: Implemented, RegisterRecords: 1}, StateReady, nil},
+		{"a register gap beats fresh evidence", Control{Ref: "X-1", Status: Implemented, OwnerID: 1, FreshEvidence: 2, RegisterRecords: 1,
+			Registers: []Gap{{GapRiskReview, "X-1: the risk assessment is overdue"}}}, StateImplementedNoEvidence, []string{GapRiskReview}},
 		{"not applicable", Control{Ref: "X-1", Status: NotApplicable}, StateNotApplicable, nil},
 		{"unknown status counts as not started", Control{Ref: "X-1", Status: "bogus", OwnerID: 1}, StateNotStarted, []string{GapNotStarted}},
 	}
@@ -197,6 +200,17 @@ func TestNextActionsAgreeWithAssess(t *testing.T) {
 				t.Fatalf("round %d: action %+v", round, a)
 			}
 		}
+	}
+}
+
+func TestNextActionNamesTheRegisterGap(t *testing.T) {
+	in := Input{Requirements: reqs("CC3.1"), Categories: []string{"security"}, Controls: []Control{
+		{ID: 1, Ref: "RA-1", Name: "Risk assessment", Status: Implemented, OwnerID: 1, FreshEvidence: 1, Requirements: []string{"CC3.1"},
+			Registers: []Gap{{GapRiskReview, "RA-1: the annual risk assessment was due 2026-10-01"}}},
+	}}
+	got := Assess(in).NextActions
+	if len(got) != 1 || got[0].Code != GapRiskReview || got[0].Message != "Bring the register behind RA-1 Risk assessment up to date: the annual risk assessment was due 2026-10-01" {
+		t.Fatalf("next actions: %+v", got)
 	}
 }
 

@@ -189,11 +189,24 @@ type Area struct {
 	Slug, Label, Soon string
 }
 
+// Registers are the navigation entries after People and Policies: the
+// registers and the audit, for members who may read the programme.
+var Registers = []Area{
+	{Slug: "risks", Label: "Risks"},
+	{Slug: "vendors", Label: "Vendors"},
+	{Slug: "incidents", Label: "Incidents"},
+	{Slug: "changes", Label: "Changes"},
+	{Slug: "audits", Label: "Audits"},
+}
+
 // Areas are the product's sections still to come; each has a placeholder page
-// saying what will come, and a navigation entry.
+// saying what will come. A capability that fills one removes it here and
+// serves its own pages at the same path.
 var Areas = []Area{
 	{"risks", "Risks", "A risk register with owners, scores, treatments and review dates."},
 	{"vendors", "Vendors", "Vendors and subservice organizations, their reviews and their reports."},
+	{"incidents", "Incidents", "Incidents with their timeline, root cause and corrective actions, and yearly incident-response exercises."},
+	{"changes", "Changes", "Deployed changes reconciled with their reviews: every change reviewed by someone other than its author, or flagged."},
 	{"audits", "Audits", "Type 1 and Type 2 audits: windows, auditors scoped to their audit, request lists, populations, samples and export packages."},
 }
 
@@ -211,7 +224,7 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"}, navItem{Label: "My policies", Href: base + "/my/policies"})
 	if c.Can(attest.ActRead) {
 		items = append(items, navItem{Label: "People", Href: base + "/people"}, navItem{Label: "Policies", Href: base + "/policies"})
-		for _, a := range Areas {
+		for _, a := range Registers {
 			items = append(items, navItem{Label: a.Label, Href: base + "/" + a.Slug})
 		}
 	}

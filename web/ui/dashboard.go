@@ -53,6 +53,10 @@ type dashboardView struct {
 	// MyApprovals the versions awaiting their decision.
 	MyPolicies  []policy.Assigned
 	MyApprovals []policy.Awaiting
+	// Due are register records due soon or overdue (risk and vendor reviews,
+	// incident follow-ups, exercises, changes to review); DueCount all of them.
+	Due      []dueItem
+	DueCount int
 }
 
 // monitoringCard sums up the automated tests: how many tests have failing
@@ -172,6 +176,9 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 	}
 	v.OverdueCount = len(overdue)
 	v.Overdue = overdue[:min(5, len(overdue))]
+	if v.Due, v.DueCount, err = h.registerDue(r, c, v.Today); err != nil {
+		return err
+	}
 	if c.Can(attest.ActAdmin) {
 		if v.Recent, err = h.DB.Activity(ctx, c.Org.ID, attest.ActivityFilter{Limit: 8}); err != nil {
 			return err
