@@ -25,6 +25,7 @@ type Account struct {
 	Email        string    `json:"email,omitempty"`
 	Aliases      []string  `json:"aliases,omitempty"` // other addresses of the account
 	Name         string    `json:"name,omitempty"`
+	Department   string    `json:"department,omitempty"`
 	Active       bool      `json:"active"`
 	Admin        bool      `json:"admin"`
 	LastLogin    time.Time `json:"last_login,omitzero"`
@@ -41,7 +42,7 @@ type Account struct {
 // AccountFields names the fields of one identity resource type that an
 // account is read from; "" for a field the type does not have.
 type AccountFields struct {
-	Login, Email, Aliases, Name, Active, Admin, LastLogin, MFA string
+	Login, Email, Aliases, Name, Department, Active, Admin, LastLogin, MFA string
 	// IdentityProvider: the system is where people sign in, so a person
 	// without an account there has not been given access yet.
 	IdentityProvider bool
@@ -51,8 +52,8 @@ type AccountFields struct {
 // their fields (see each connector's document in docs/connectors). A new
 // connector whose resources are accounts adds its type here.
 var IdentityTypes = map[string]AccountFields{
-	"okta.user":     {Login: "login", Email: "email", Name: "name", Active: "active", Admin: "is_admin", LastLogin: "last_login", MFA: "mfa_enrolled", IdentityProvider: true},
-	"google.user":   {Login: "email", Email: "email", Aliases: "aliases", Name: "name", Active: "active", Admin: "admin", LastLogin: "last_login", MFA: "enrolled_2sv", IdentityProvider: true},
+	"okta.user":     {Login: "login", Email: "email", Name: "name", Department: "department", Active: "active", Admin: "is_admin", LastLogin: "last_login", MFA: "mfa_enrolled", IdentityProvider: true},
+	"google.user":   {Login: "email", Email: "email", Aliases: "aliases", Name: "name", Department: "department", Active: "active", Admin: "admin", LastLogin: "last_login", MFA: "enrolled_2sv", IdentityProvider: true},
 	"github.member": {Login: "login", Admin: "role", MFA: "two_factor_enabled"},
 }
 
@@ -72,12 +73,20 @@ func AccountOf(r Resource) (a Account, ok bool) {
 		s, _ := r.Data[name].(string)
 		return s
 	}
-	a = Account{Type: r.Type, Key: r.Key, Login: str(f.Login), Email: NormalizeEmail(str(f.Email)), Name: str(f.Name), Active: true}
+	a = Account{Type: r.Type, Key: r.Key, Login: str(f.Login), Email: NormalizeEmail(str(f.Email)), Name: str(f.Name),
+		Department: strings.TrimSpace(str(f.Department)), Active: true}
 	if a.Login == "" {
 		a.Login = r.Key
 	}
 	if f.Aliases != "" {
-		if list, ok := r.Data[f.Aliases].([]any); ok {
+		// []string as a connector writes it, []any once read back from a
+		// snapshot.
+		switch list := r.Data[f.Aliases].(type) {
+		case []string:
+			for _, v := range list {
+				a.Aliases = append(a.Aliases, NormalizeEmail(v))
+			}
+		case []any:
 			for _, v := range list {
 				if s, ok := v.(string); ok {
 					a.Aliases = append(a.Aliases, NormalizeEmail(s))
@@ -146,6 +155,7 @@ const (
 	FindingJoinerNoAccess = "joiner_without_account" // a joiner past the deadline has no identity provider account
 	FindingUnlinked       = "unlinked_account"       // an active account belongs to nobody on the roster
 	FindingNameConflict   = "name_conflict"          // an account's name is not its person's
+	FindingDeptConflict   = "department_conflict"    // an identity provider's department is not the person's
 )
 
 // RosterFinding is one thing the roster says is wrong, with its deadline.
@@ -226,6 +236,13 @@ func Reconcile(people []Person, accounts []Account, links []AccountLink, today s
 			acc, person := a, p
 			ro.Findings = append(ro.Findings, RosterFinding{Kind: FindingNameConflict, Person: &person, Account: &acc,
 				Message: a.System + " account " + a.Login + " is named " + a.Name + ", the roster says " + p.Name + ": correct whichever is wrong"})
+		}
+		// A department is compared only where both sides have one: an
+		// empty field is a gap, not a contradiction.
+		if a.Department != "" && p.Department != "" && normalName(a.Department) != normalName(p.Department) {
+			acc, person := a, p
+			ro.Findings = append(ro.Findings, RosterFinding{Kind: FindingDeptConflict, Person: &person, Account: &acc,
+				Message: a.System + " account " + a.Login + " is in department " + a.Department + ", the roster puts " + p.Name + " in " + p.Department + ": correct whichever is wrong"})
 		}
 	}
 	for i := range ro.People {

@@ -1,6 +1,7 @@
 package attest_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -9,9 +10,9 @@ import (
 
 func TestAccountOf(t *testing.T) {
 	a, ok := attest.AccountOf(attest.Resource{Type: "google.user", Key: "ada@acme.test", Data: map[string]any{
-		"email": "Ada@Acme.test", "name": "Ada", "aliases": []any{"ada.l@acme.test"}, "active": false, "admin": true, "last_login": "2026-11-30T10:00:00Z",
+		"email": "Ada@Acme.test", "name": "Ada", "department": " Research ", "aliases": []any{"ada.l@acme.test"}, "active": false, "admin": true, "last_login": "2026-11-30T10:00:00Z",
 		"enrolled_2sv": false}})
-	if !ok || a.Email != "ada@acme.test" || a.Login != "Ada@Acme.test" || a.Active || !a.Admin || len(a.Aliases) != 1 || a.MFA == nil || *a.MFA ||
+	if !ok || a.Email != "ada@acme.test" || a.Login != "Ada@Acme.test" || a.Department != "Research" || a.Active || !a.Admin || len(a.Aliases) != 1 || a.MFA == nil || *a.MFA ||
 		!a.LastLogin.Equal(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)) {
 		t.Fatalf("google user = %+v, %v", a, ok)
 	}
@@ -29,26 +30,28 @@ func TestAccountOf(t *testing.T) {
 func TestReconcile(t *testing.T) {
 	today := "2026-12-04"
 	people := []attest.Person{
-		{ID: 1, Name: "Ada", Email: "ada@acme.test", StartDate: "2024-01-08"},
+		{ID: 1, Name: "Ada", Email: "ada@acme.test", StartDate: "2024-01-08", Department: "Engineering"},
 		{ID: 2, Name: "Leo Leaver", Email: "leo@acme.test", StartDate: "2023-03-01", EndDate: "2026-11-20"},
 		{ID: 3, Name: "Lia Left Yesterday", Email: "lia@acme.test", StartDate: "2023-03-01", EndDate: "2026-12-03"},
 		{ID: 4, Name: "Jon Joiner", Email: "jon@acme.test", StartDate: "2026-11-02"},
 		{ID: 5, Name: "Nia New", Email: "nia@acme.test", StartDate: "2026-12-01"},
-		{ID: 6, Name: "Carol", Email: "carol@acme.test", StartDate: "2022-05-01"},
+		{ID: 6, Name: "Carol", Email: "carol@acme.test", StartDate: "2022-05-01"}, // no department on the roster
 	}
 	idp := func(email string, active bool) attest.Account {
 		return attest.Account{ConnectionID: 1, System: "okta", Type: "okta.user", Key: email, Login: email, Email: email, Active: active}
 	}
+	withDept := func(a attest.Account, d string) attest.Account { a.Department = d; return a }
 	accounts := []attest.Account{
-		idp("ada@acme.test", true),
-		idp("leo@acme.test", true),  // left two weeks ago: a finding
-		idp("lia@acme.test", true),  // left yesterday: within the day allowed
-		idp("nia@acme.test", false), // a joiner within the week, account not active yet
+		withDept(idp("ada@acme.test", true), "engineering "), // the same, in other case and spacing
+		idp("leo@acme.test", true),                           // left two weeks ago: a finding
+		idp("lia@acme.test", true),                           // left yesterday: within the day allowed
+		idp("nia@acme.test", false),                          // a joiner within the week, account not active yet
 		idp("admin-shared@acme.test", true),
 		idp("old-contractor@acme.test", false), // unlinked but disabled: no finding
 		{ConnectionID: 2, System: "google", Type: "google.user", Key: "c.ross@acme.test", Login: "c.ross@acme.test", Email: "c.ross@acme.test",
-			Aliases: []string{"carol@acme.test"}, Name: "Carol  Ross", Active: true},
-		{ConnectionID: 2, System: "google", Type: "google.user", Key: "ada@acme.test", Login: "ada@acme.test", Email: "ada@acme.test", Name: "ada", Active: true},
+			Aliases: []string{"carol@acme.test"}, Name: "Carol  Ross", Department: "Support", Active: true},
+		{ConnectionID: 2, System: "google", Type: "google.user", Key: "ada@acme.test", Login: "ada@acme.test", Email: "ada@acme.test", Name: "ada",
+			Department: "Sales", Active: true},
 		{ConnectionID: 3, System: "github", Type: "github.member", Key: "acme/leo-gh", Login: "leo-gh", Active: true},
 	}
 	links := []attest.AccountLink{{ConnectionID: 3, Key: "acme/leo-gh", PersonID: 2}}
@@ -70,6 +73,7 @@ func TestReconcile(t *testing.T) {
 		attest.FindingJoinerNoAccess: {"jon@acme.test"},
 		attest.FindingUnlinked:       {"/admin-shared@acme.test"},
 		attest.FindingNameConflict:   {"carol@acme.test/c.ross@acme.test"},
+		attest.FindingDeptConflict:   {"ada@acme.test/ada@acme.test"},
 	}
 	for k, w := range want {
 		if len(kinds[k]) != len(w) {
@@ -82,7 +86,7 @@ func TestReconcile(t *testing.T) {
 			}
 		}
 	}
-	if len(ro.Findings) != 5 {
+	if len(ro.Findings) != 6 {
 		t.Errorf("findings = %+v", ro.Findings)
 	}
 	for _, f := range ro.Findings {
@@ -110,6 +114,11 @@ func TestReconcile(t *testing.T) {
 		t.Errorf("unlinked = %+v; identity providers %v", ro.Unlinked, ro.IdentityProviders)
 	}
 
+	for _, f := range ro.Findings {
+		if f.Kind == attest.FindingDeptConflict && (f.Due != "" || !strings.Contains(f.Message, "department Sales") || !strings.Contains(f.Message, "in Engineering")) {
+			t.Errorf("department conflict = %+v", f)
+		}
+	}
 	// Without an identity provider, joiners are not judged.
 	ro = attest.Reconcile(people, accounts[8:], links, today, attest.RosterRules{})
 	for _, f := range ro.Findings {
@@ -120,7 +129,7 @@ func TestReconcile(t *testing.T) {
 	// Rules move the deadlines.
 	ro = attest.Reconcile(people, accounts, links, today, attest.RosterRules{LeaverDays: 30, JoinerDays: 60})
 	for _, f := range ro.Findings {
-		if f.Kind != attest.FindingUnlinked && f.Kind != attest.FindingNameConflict {
+		if f.Kind != attest.FindingUnlinked && f.Kind != attest.FindingNameConflict && f.Kind != attest.FindingDeptConflict {
 			t.Errorf("a finding within longer deadlines: %+v", f)
 		}
 	}

@@ -34,7 +34,8 @@ func TestAccountsFromTheShippedConnectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := accounts(col)
-	if a := g["alice@acme.example"]; a.Email != "alice@acme.example" || !a.Admin || !a.Active || a.Name == "" {
+	if a := g["alice@acme.example"]; a.Email != "alice@acme.example" || !a.Admin || !a.Active || a.Name == "" || a.Department != "IT" ||
+		len(a.Aliases) != 1 || a.Aliases[0] != "it@acme.example" {
 		t.Errorf("google alice = %+v", a)
 	}
 	if a := g["erin@acme.example"]; a.Active {
@@ -76,5 +77,32 @@ func TestAccountsFromTheShippedConnectors(t *testing.T) {
 	}
 	if active == 0 || inactive == 0 || admins == 0 {
 		t.Errorf("okta accounts: %d active, %d not, %d admins; want some of each (%+v)", active, inactive, admins, o)
+	}
+	if a := o["dave@acme.example"]; a.Name != "Dave Sales" || a.Department != "Sales" {
+		t.Errorf("okta dave = %+v", a)
+	}
+
+	// The departments both identity providers report meet the roster's: Dave
+	// is in Sales at Okta but in Engineering on the roster; Alice's IT
+	// agrees at both.
+	var all []attest.Account
+	for _, m := range []map[string]attest.Account{g, o} {
+		for _, a := range m {
+			all = append(all, a)
+		}
+	}
+	people := []attest.Person{
+		{ID: 1, Name: "Alice Ng", Email: "alice@acme.example", StartDate: "2020-01-01", Department: "it"},
+		{ID: 2, Name: "Dave Sales", Email: "dave@acme.example", StartDate: "2020-01-01", Department: "Engineering"},
+	}
+	ro := attest.Reconcile(people, all, nil, now.Format(attest.DateLayout), attest.RosterRules{})
+	var conflicts []string
+	for _, f := range ro.Findings {
+		if f.Kind == attest.FindingDeptConflict {
+			conflicts = append(conflicts, f.Account.System+":"+f.Account.Login)
+		}
+	}
+	if len(conflicts) != 1 || conflicts[0] != ":dave@acme.example" {
+		t.Errorf("department conflicts = %v; want Dave's Okta account only", conflicts)
 	}
 }

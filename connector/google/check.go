@@ -20,6 +20,10 @@ func (c *Connector) Check(ctx context.Context, req attest.CollectRequest) (attes
 		return attest.CheckResult{}, err
 	}
 	res := attest.CheckResult{Identity: fmt.Sprintf("%s acting as %s", s.sa.email, s.set.admin)}
+	if s.static {
+		// No exchange to make: the token's identity is whoever it was issued to.
+		res.Identity = "a static access token (no token exchange) for " + s.set.admin
+	}
 	if err := s.signIn(); err != nil {
 		var se *signInError
 		if !errors.As(err, &se) {

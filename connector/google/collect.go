@@ -25,16 +25,37 @@ type wireUser struct {
 	Name         struct {
 		FullName string `json:"fullName"`
 	} `json:"name"`
-	IsAdmin          *bool   `json:"isAdmin"`
-	IsDelegatedAdmin *bool   `json:"isDelegatedAdmin"`
-	Suspended        *bool   `json:"suspended"`
-	SuspensionReason string  `json:"suspensionReason"`
-	Archived         *bool   `json:"archived"`
-	IsEnrolledIn2Sv  *bool   `json:"isEnrolledIn2Sv"`
-	IsEnforcedIn2Sv  *bool   `json:"isEnforcedIn2Sv"`
-	LastLoginTime    *string `json:"lastLoginTime"`
-	CreationTime     string  `json:"creationTime"`
-	OrgUnitPath      string  `json:"orgUnitPath"`
+	IsAdmin          *bool    `json:"isAdmin"`
+	IsDelegatedAdmin *bool    `json:"isDelegatedAdmin"`
+	Suspended        *bool    `json:"suspended"`
+	SuspensionReason string   `json:"suspensionReason"`
+	Archived         *bool    `json:"archived"`
+	IsEnrolledIn2Sv  *bool    `json:"isEnrolledIn2Sv"`
+	IsEnforcedIn2Sv  *bool    `json:"isEnforcedIn2Sv"`
+	LastLoginTime    *string  `json:"lastLoginTime"`
+	CreationTime     string   `json:"creationTime"`
+	OrgUnitPath      string   `json:"orgUnitPath"`
+	Aliases          []string `json:"aliases"`
+	Organizations    []struct {
+		Department string `json:"department"`
+		Primary    bool   `json:"primary"`
+	} `json:"organizations"`
+}
+
+// department is the primary organization's department, else the first
+// one given.
+func (u wireUser) department() string {
+	for _, o := range u.Organizations {
+		if o.Primary && o.Department != "" {
+			return o.Department
+		}
+	}
+	for _, o := range u.Organizations {
+		if o.Department != "" {
+			return o.Department
+		}
+	}
+	return ""
 }
 
 // usersPage is one answer of users.list.
@@ -137,6 +158,8 @@ func (s *session) describe(err error) error {
 		return fmt.Errorf("users.list: %w", err)
 	}
 	switch {
+	case ae.code == http.StatusUnauthorized && s.static:
+		return attest.Errorf(attest.EUNAUTHORIZED, "users.list: Google refused the static access token (%v): it expired (access tokens last an hour) or was revoked; give a fresh one, or the service account's key", ae)
 	case ae.code == http.StatusUnauthorized:
 		return attest.Errorf(attest.EUNAUTHORIZED, "users.list: Google refused the access token (%v): check that the service account and its key are enabled", ae)
 	case ae.code == http.StatusForbidden:
@@ -162,7 +185,7 @@ func (s *session) forbidden(ae *apiError) string {
 func userResource(u wireUser) attest.Resource {
 	data := map[string]any{
 		"email": u.PrimaryEmail, "name": u.Name.FullName, "org_unit": u.OrgUnitPath,
-		"suspension_reason": u.SuspensionReason,
+		"suspension_reason": u.SuspensionReason, "department": u.department(), "aliases": nonNilStrings(u.Aliases),
 	}
 	unavailable := map[string]string{}
 	flag := func(field, wire string, v *bool) {
@@ -278,4 +301,11 @@ func (s *session) domainResource(users []attest.Resource) attest.Resource {
 		r.Unavailable = unavailable
 	}
 	return r
+}
+
+func nonNilStrings(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
 }

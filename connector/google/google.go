@@ -94,7 +94,7 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 			{Key: "base_url", Label: "API root", Help: "Leave empty for Google. Only for tests and proxies.", Default: DefaultAPIURL},
 			{Key: "token_url", Label: "Token endpoint", Help: "Leave empty for Google. Only for tests and proxies.", Default: DefaultTokenURL},
 		},
-		SecretLabel:   "Service account key (JSON)",
+		SecretLabel:   "Service account key (JSON), or an access token",
 		ResourceTypes: []string{TypeUser, TypeDomain},
 		Permissions: []string{
 			"Domain-wide delegation of " + Scope + " to the service account's client ID",
@@ -111,7 +111,7 @@ func (c *Connector) Validate(req attest.CollectRequest) error {
 	if _, err := parseSettings(req.Settings); err != nil {
 		return err
 	}
-	_, err := parseKey(req.Secret)
+	_, err := parseSecret(req.Secret)
 	return err
 }
 
@@ -197,26 +197,71 @@ type serviceAccount struct {
 	pem      []byte
 }
 
-// parseKey reads a service account's JSON key, as the Google Cloud console
-// downloads it. Its errors say what is wrong without quoting the secret.
-func parseKey(secret []byte) (serviceAccount, error) {
-	var sa serviceAccount
+// credential is what the secret gives: a service account's key, or a static
+// access token (staticToken set, sa empty).
+type credential struct {
+	sa          serviceAccount
+	staticToken string
+}
+
+// isToken68 reports whether s has only the characters of an OAuth bearer
+// token (RFC 6750's b64token), so that a pasted key or a sentence is not
+// taken for one.
+func isToken68(s string) bool {
+	if s == "" || len(s) > 4096 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._~+/=", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// parseSecret reads the secret: a service account's JSON key, as the Google
+// Cloud console downloads it; or a static OAuth access token, either alone
+// (ya29.…) or as {"access_token": "…"}, used as it is, with no token
+// exchange. Its errors say what is wrong without quoting the secret.
+func parseSecret(secret []byte) (credential, error) {
+	var cred credential
 	secret = []byte(strings.TrimSpace(string(secret)))
 	if len(secret) == 0 {
-		return sa, attest.Invalid("secret", "is required: the service account's JSON key file")
+		return cred, attest.Invalid("secret", "is required: the service account's JSON key file, or an access token")
 	}
 	if secret[0] != '{' {
-		return sa, attest.Invalid("secret", "is not a JSON key file: give the whole .json file downloaded from the service account's Keys tab in the Google Cloud console")
+		tok := strings.TrimSpace(strings.TrimPrefix(string(secret), "Bearer "))
+		if !isToken68(tok) {
+			return cred, attest.Invalid("secret", "is neither a JSON key file nor an access token: give the whole .json file downloaded from the service account's Keys tab in the Google Cloud console")
+		}
+		cred.staticToken = tok
+		return cred, nil
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(secret, &raw); err != nil {
-		return sa, attest.Invalid("secret", "is not valid JSON: give the whole service account key file, unchanged")
+		return cred, attest.Invalid("secret", "is not valid JSON: give the whole service account key file, unchanged")
 	}
+	if v, ok := raw["access_token"]; ok {
+		tok, _ := v.(string)
+		if _, isKey := raw["type"]; isKey || !isToken68(strings.TrimSpace(tok)) {
+			return cred, attest.Invalid("secret", "has an access_token that is not an OAuth access token: give {\"access_token\": \"ya29…\"} alone, or a service account key file")
+		}
+		cred.staticToken = strings.TrimSpace(tok)
+		return cred, nil
+	}
+	var err error
+	cred.sa, err = parseKey(raw)
+	return cred, err
+}
+
+// parseKey reads a service account's JSON key (decoded).
+func parseKey(raw map[string]any) (serviceAccount, error) {
+	var sa serviceAccount
 	str := func(k string) string { v, _ := raw[k].(string); return strings.TrimSpace(v) }
 	switch typ := str("type"); typ {
 	case "service_account":
 	case "":
-		return sa, attest.Invalid("secret", "is JSON without a \"type\" field, not a service account key: download a JSON key from the service account's Keys tab")
+		return sa, attest.Invalid("secret", "is JSON without a \"type\" field, not a service account key (nor an {\"access_token\": …}): download a JSON key from the service account's Keys tab")
 	case "authorized_user", "external_account", "impersonated_service_account", "external_account_authorized_user":
 		return sa, attest.Invalid("secret", "is a credential of type %q, not a service account key: create a service account and download its JSON key", typ)
 	default:
@@ -257,12 +302,14 @@ func parseKey(secret []byte) (serviceAccount, error) {
 // session is one collection or check: the settings, the service account, a
 // token source, a client that adds the token, and a count of requests.
 type session struct {
-	set   settings
-	sa    serviceAccount
-	ts    oauth2.TokenSource
-	api   *http.Client
-	calls atomic.Int64
-	now   func() time.Time
+	set settings
+	sa  serviceAccount
+	// static: the secret was an access token, used as it is.
+	static bool
+	ts     oauth2.TokenSource
+	api    *http.Client
+	calls  atomic.Int64
+	now    func() time.Time
 }
 
 // countingTransport counts requests.
@@ -281,22 +328,28 @@ func (c *Connector) session(ctx context.Context, req attest.CollectRequest) (*se
 	if err != nil {
 		return nil, err
 	}
-	sa, err := parseKey(req.Secret)
+	cred, err := parseSecret(req.Secret)
 	if err != nil {
 		return nil, err
 	}
-	s := &session{set: set, sa: sa, now: c.now}
+	sa := cred.sa
+	s := &session{set: set, sa: sa, static: cred.staticToken != "", now: c.now}
 	base := c.client.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	counted := countingTransport{next: base, calls: &s.calls}
-	tokenClient := &http.Client{Transport: counted, Timeout: c.client.Timeout}
-	conf := &jwt.Config{
-		Email: sa.email, PrivateKey: sa.pem, PrivateKeyID: sa.keyID,
-		Subject: set.admin, Scopes: []string{Scope}, TokenURL: set.tokenURL,
+	if s.static {
+		// No exchange: the token is sent as it is until Google refuses it.
+		s.ts = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cred.staticToken, TokenType: "Bearer"})
+	} else {
+		tokenClient := &http.Client{Transport: counted, Timeout: c.client.Timeout}
+		conf := &jwt.Config{
+			Email: sa.email, PrivateKey: sa.pem, PrivateKeyID: sa.keyID,
+			Subject: set.admin, Scopes: []string{Scope}, TokenURL: set.tokenURL,
+		}
+		s.ts = conf.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, tokenClient))
 	}
-	s.ts = conf.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, tokenClient))
 	s.api = &http.Client{Transport: &oauth2.Transport{Source: s.ts, Base: counted}, Timeout: c.client.Timeout}
 	return s, nil
 }

@@ -69,20 +69,23 @@ func TestCollectReadsEveryUser(t *testing.T) {
 	want := map[string]any{
 		"email": "alice@acme.example", "name": "Alice Ng", "admin": true, "delegated_admin": false, "suspended": false,
 		"archived": false, "active": true, "enrolled_2sv": true, "enforced_2sv": true, "last_login": ago(1),
-		"created": ago(900), "org_unit": "/IT", "suspension_reason": "",
+		"created": ago(900), "org_unit": "/IT", "suspension_reason": "", "department": "IT",
 	}
 	for k, v := range want {
 		if alice.Data[k] != v {
 			t.Errorf("alice.%s = %#v, want %#v", k, alice.Data[k], v)
 		}
 	}
-	if len(alice.Data) != len(want) || alice.Unavailable != nil {
+	if a, _ := alice.Data["aliases"].([]string); !slices.Equal(a, []string{"it@acme.example"}) {
+		t.Errorf("alice.aliases = %#v", alice.Data["aliases"])
+	}
+	if len(alice.Data) != len(want)+1 || alice.Unavailable != nil {
 		t.Errorf("alice = %v, unavailable %v", alice.Data, alice.Unavailable)
 	}
 	for email, w := range map[string]map[string]any{
 		"bob@acme.example":   {"admin": true, "enrolled_2sv": false, "enforced_2sv": false, "active": true},
 		"carol@acme.example": {"admin": false, "delegated_admin": true, "enforced_2sv": true},
-		"dave@acme.example":  {"enrolled_2sv": true, "enforced_2sv": false, "active": true},
+		"dave@acme.example":  {"enrolled_2sv": true, "enforced_2sv": false, "active": true, "department": "Engineering"},
 		"erin@acme.example":  {"suspended": true, "archived": false, "active": false, "suspension_reason": "ADMIN"},
 		"frank@acme.example": {"suspended": false, "archived": true, "active": false},
 		"grace@acme.example": {"last_login": nil, "created": ago(60), "enrolled_2sv": false, "enforced_2sv": true, "active": true},
@@ -293,7 +296,9 @@ func TestValidateRejectsWhatIsNotAServiceAccountKey(t *testing.T) {
 		secret []byte
 		want   string
 	}{
-		"garbage":        {[]byte("hunter2-secret-token"), "not a JSON key file"},
+		"garbage":        {[]byte("hunter2 is my secret"), "neither a JSON key file nor an access token"},
+		"pem key":        {[]byte(pk), "neither a JSON key file nor an access token"},
+		"token and key":  {with("access_token", "ya29.s3cr3t"), "not an OAuth access token"},
 		"broken json":    {[]byte(`{"type": "service_account", "private_key": "s3cr3t`), "not valid JSON"},
 		"oauth client":   {[]byte(`{"installed":{"client_id":"x","client_secret":"s3cr3t-client"}}`), "without a \"type\" field"},
 		"user cred":      {[]byte(`{"type":"authorized_user","client_id":"x","client_secret":"s3cr3t-client","refresh_token":"1//s3cr3t"}`), "authorized_user"},
@@ -302,7 +307,7 @@ func TestValidateRejectsWhatIsNotAServiceAccountKey(t *testing.T) {
 		"mangled key":    {with("private_key", strings.Replace(pk, "MII", "MIJ", 1)), "cannot be read"},
 		"not pem":        {with("private_key", "s3cr3t-not-pem"), "not a PEM key"},
 		"odd type":       {with("type", "s3cr3t-type"), "another type"},
-		"not an object":  {[]byte(`["s3cr3t"]`), "not a JSON key file"},
+		"not an object":  {[]byte(`["s3cr3t"]`), "neither a JSON key file nor an access token"},
 		"empty settings": {srv.KeyFile(), "admin_email"},
 	}
 	for name, tc := range cases {
@@ -392,5 +397,46 @@ func TestDomainSettingNamesTheSummary(t *testing.T) {
 	req.Settings["domain"] = "not a domain"
 	if err := google.New().Validate(req); attest.ErrorField(err) != "domain" {
 		t.Fatalf("a bad domain: %v", err)
+	}
+}
+
+// A static access token is sent as it is: no token exchange, the same
+// users, and a refused token says it may have expired.
+func TestStaticTokenSkipsTheExchange(t *testing.T) {
+	srv := start(t)
+	tok := srv.AccessToken()
+	c := google.New()
+	for _, secret := range []string{tok, "Bearer " + tok, `{"access_token": "` + tok + `"}`} {
+		req := attest.CollectRequest{Settings: srv.Settings(), Secret: []byte(secret), Now: now}
+		if err := c.Validate(req); err != nil {
+			t.Fatalf("Validate(%.20s…): %v", secret, err)
+		}
+		before := len(srv.Scenario.Requests())
+		col, err := c.Collect(t.Context(), req)
+		if err != nil {
+			t.Fatalf("Collect: %v", err)
+		}
+		if len(col.Resources) != 9 || len(col.Failed) != 0 {
+			t.Errorf("%d resources, failed %v", len(col.Resources), col.Failed)
+		}
+		for _, r := range srv.Scenario.Requests()[before:] {
+			if strings.Contains(r, "/token") {
+				t.Errorf("a token exchange with a static token: %s", r)
+			}
+		}
+	}
+	res, err := c.Check(t.Context(), attest.CollectRequest{Settings: srv.Settings(), Secret: []byte(tok)})
+	if err != nil || !res.OK || !strings.Contains(res.Identity, "static access token") {
+		t.Errorf("Check = %+v, %v", res, err)
+	}
+
+	stale := attest.CollectRequest{Settings: srv.Settings(), Secret: []byte("ya29.expired-or-unknown"), Now: now}
+	_, err = c.Collect(t.Context(), stale)
+	if attest.ErrorCode(err) != attest.EUNAUTHORIZED || !strings.Contains(err.Error(), "static access token") || !strings.Contains(err.Error(), "expired") {
+		t.Errorf("Collect with a refused token: %v", err)
+	}
+	res, err = c.Check(t.Context(), stale)
+	if err != nil || res.OK || !strings.Contains(res.Message, "expired") {
+		t.Errorf("Check with a refused token = %+v, %v", res, err)
 	}
 }

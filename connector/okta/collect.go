@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,8 +43,11 @@ type (
 		Created   string  `json:"created"`
 		LastLogin *string `json:"lastLogin"`
 		Profile   struct {
-			Login string `json:"login"`
-			Email string `json:"email"`
+			Login      string `json:"login"`
+			Email      string `json:"email"`
+			FirstName  string `json:"firstName"`
+			LastName   string `json:"lastName"`
+			Department string `json:"department"`
 		} `json:"profile"`
 	}
 	oktaFactor struct {
@@ -299,6 +303,8 @@ func (c *collector) resource(u *user, groupRoles map[string][]string, groupErr e
 	data := map[string]any{
 		"id": u.ID, "login": u.Profile.Login, "email": u.Profile.Email, "status": u.Status,
 		"active": slices.Contains(activeStatuses, u.Status), "created": rfc3339(u.Created), "last_login": nil,
+		"name":       strings.TrimSpace(u.Profile.FirstName + " " + u.Profile.LastName),
+		"department": u.Profile.Department,
 	}
 	if u.LastLogin != nil && *u.LastLogin != "" {
 		data["last_login"] = rfc3339(*u.LastLogin)

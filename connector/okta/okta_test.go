@@ -82,7 +82,7 @@ func TestCollectReadsTheDefaultOrg(t *testing.T) {
 	want := map[string]any{
 		"id": "00u1alice0000000001", "login": "alice@acme.example", "email": "alice@acme.example", "status": "ACTIVE", "active": true,
 		"created": now.Add(-400 * 24 * time.Hour).Format(time.RFC3339), "last_login": now.Add(-24 * time.Hour).Format(time.RFC3339),
-		"mfa_enrolled": true, "phishing_resistant": true, "is_admin": true,
+		"mfa_enrolled": true, "phishing_resistant": true, "is_admin": true, "name": "Alice Admin", "department": "IT",
 	}
 	for k, v := range want {
 		if alice.Data[k] != v {

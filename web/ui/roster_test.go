@@ -63,3 +63,21 @@ func TestRosterPage(t *testing.T) {
 		t.Fatalf("an employee opened the roster: %d", res.StatusCode)
 	}
 }
+
+// An identity provider that puts a person in another department than the
+// roster does is a finding, named on the page.
+func TestRosterDepartmentConflict(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	if err := e.DB.CreatePerson(ctx, &attest.Person{OrgID: e.Alpha.ID, Name: "Ada Lovelace", Email: "ada@alpha.test",
+		StartDate: "2024-01-08", Department: "Engineering"}); err != nil {
+		t.Fatal(err)
+	}
+	conn := storetest.MustConnection(t, e.DB, e.Alpha, "okta")
+	e.Collected(t, conn, "okta", []attest.Resource{{Type: "okta.user", Key: "ada@alpha.test", Data: map[string]any{
+		"login": "ada@alpha.test", "email": "ada@alpha.test", "name": "Ada Lovelace", "department": "Sales", "active": true}}})
+	res := e.Login("admin").Get("/o/alpha/people/roster")
+	if !strings.Contains(res.Text, `data-finding="department_conflict"`) || !strings.Contains(res.Text, "Department differs") ||
+		!strings.Contains(res.Text, "in department Sales, the roster puts Ada Lovelace in Engineering") {
+		t.Fatalf("the department conflict is not shown:\n%.3000s", res.Text)
+	}
+}

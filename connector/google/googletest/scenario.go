@@ -32,6 +32,7 @@ type User struct {
 	Created               time.Time
 	OrgUnit               string // "/" when empty
 	Aliases               []string
+	Department            string // the primary organization's department ("" leaves organizations out)
 }
 
 // Scenario is the account the server shows. Change it only through Update
@@ -106,13 +107,13 @@ func DefaultScenario(now time.Time) *Scenario {
 		Admin:       "alice@acme.example",
 		Users: []User{
 			{Email: "alice@acme.example", GivenName: "Alice", FamilyName: "Ng", Admin: true, Enrolled2Sv: true, Enforced2Sv: true,
-				LastLogin: ago(1), Created: ago(900), OrgUnit: "/IT", Aliases: []string{"it@acme.example"}},
+				LastLogin: ago(1), Created: ago(900), OrgUnit: "/IT", Aliases: []string{"it@acme.example"}, Department: "IT"},
 			{Email: "bob@acme.example", GivenName: "Bob", FamilyName: "Stone", Admin: true,
 				LastLogin: ago(2), Created: ago(700), OrgUnit: "/IT"},
 			{Email: "carol@acme.example", GivenName: "Carol", FamilyName: "Diaz", DelegatedAdmin: true, Enrolled2Sv: true, Enforced2Sv: true,
 				LastLogin: ago(3), Created: ago(400), OrgUnit: "/Support"},
 			{Email: "dave@acme.example", GivenName: "Dave", FamilyName: "Okafor", Enrolled2Sv: true,
-				LastLogin: ago(5), Created: ago(300), OrgUnit: "/Engineering"},
+				LastLogin: ago(5), Created: ago(300), OrgUnit: "/Engineering", Department: "Engineering"},
 			{Email: "erin@acme.example", GivenName: "Erin", FamilyName: "Park", Suspended: true, SuspensionReason: "ADMIN",
 				LastLogin: ago(200), Created: ago(500), OrgUnit: "/Sales"},
 			{Email: "frank@acme.example", GivenName: "Frank", FamilyName: "Moreau", Archived: true,

@@ -46,6 +46,21 @@ func (srv *Server) KeyFile() []byte {
 	return ServiceAccountKey(srv.Scenario.ClientEmail, srv.Scenario.ClientID, srv.Scenario.Key, srv.URL+"token")
 }
 
+// AccessToken issues an access token valid for an hour without a token
+// exchange, as one handed out by gcloud or the OAuth playground: what a
+// connection whose secret is a static token sends.
+func (srv *Server) AccessToken() string {
+	s := srv.Scenario
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tok := "ya29.static-" + randomHex(16)
+	if s.tokens == nil {
+		s.tokens = map[string]time.Time{}
+	}
+	s.tokens[tok] = time.Now().Add(time.Hour)
+	return tok
+}
+
 // Handler serves the scenario: POST …/token and GET …/admin/directory/v1/users,
 // under any path prefix.
 func Handler(s *Scenario) http.Handler { return &api{s: s} }
@@ -290,6 +305,10 @@ func (s *Scenario) wire(u User, n int) map[string]any {
 	}
 	if len(u.Aliases) > 0 {
 		m["aliases"] = u.Aliases
+	}
+	if u.Department != "" {
+		m["organizations"] = []map[string]any{{"name": "Acme", "title": "", "primary": true, "customType": "",
+			"department": u.Department, "description": "Employee"}}
 	}
 	for _, h := range s.Hide {
 		delete(m, h)

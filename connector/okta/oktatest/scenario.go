@@ -63,6 +63,9 @@ type User struct {
 	LastLogin time.Time // zero: never
 	Factors   []Factor
 	Roles     []string // administrator role types assigned directly (SUPER_ADMIN, ORG_ADMIN, READ_ONLY_ADMIN …)
+	// Department is the profile's department (Okta's base profile
+	// attribute); "" sends null.
+	Department string
 }
 
 // Factor is one enrolled authenticator.
@@ -156,13 +159,13 @@ func DefaultScenario(now time.Time) *Scenario {
 		Token: "okta-test-token", Me: "alice@acme.example",
 		Users: []User{
 			{ID: "00u1alice0000000001", Login: "alice@acme.example", First: "Alice", Last: "Admin", Status: "ACTIVE", Created: created,
-				LastLogin: now.Add(-day), Factors: []Factor{{Type: "webauthn"}, {Type: "push"}}, Roles: []string{"SUPER_ADMIN"}},
+				LastLogin: now.Add(-day), Factors: []Factor{{Type: "webauthn"}, {Type: "push"}}, Roles: []string{"SUPER_ADMIN"}, Department: "IT"},
 			{ID: "00u1bob000000000002", Login: "bob@acme.example", First: "Bob", Last: "Builder", Status: "ACTIVE", Created: created,
 				LastLogin: now.Add(-2 * day), Factors: []Factor{{Type: "sms"}}, Roles: []string{"ORG_ADMIN"}},
 			{ID: "00u1carol0000000003", Login: "carol@acme.example", First: "Carol", Last: "Support", Status: "ACTIVE", Created: created,
 				LastLogin: now.Add(-3 * time.Hour), Factors: []Factor{{Type: "signed_nonce"}, {Type: "token:software:totp"}}},
 			{ID: "00u1dave00000000004", Login: "dave@acme.example", First: "Dave", Last: "Sales", Status: "ACTIVE", Created: created,
-				LastLogin: now.Add(-5 * day), Factors: []Factor{{Type: "question"}, {Type: "email"}, {Type: "push", Status: "PENDING_ACTIVATION"}}},
+				LastLogin: now.Add(-5 * day), Factors: []Factor{{Type: "question"}, {Type: "email"}, {Type: "push", Status: "PENDING_ACTIVATION"}}, Department: "Sales"},
 			{ID: "00u1erin00000000005", Login: "erin@acme.example", First: "Erin", Last: "Leave", Status: "SUSPENDED", Created: created,
 				LastLogin: now.Add(-200 * day), Factors: []Factor{{Type: "push"}}},
 			{ID: "00u1frank0000000006", Login: "frank@acme.example", First: "Frank", Last: "Former", Status: "DEPROVISIONED", Created: created,

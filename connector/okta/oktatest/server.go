@@ -344,12 +344,16 @@ func userJSON(base string, u User) map[string]any {
 	if u.Status != "STAGED" && u.Status != "PROVISIONED" {
 		activated = oktaTime(u.Created.Add(time.Hour))
 	}
+	var department any
+	if u.Department != "" {
+		department = u.Department
+	}
 	return map[string]any{
 		"id": u.ID, "status": u.Status, "created": oktaTime(u.Created), "activated": activated,
 		"statusChanged": oktaTime(u.Created.Add(time.Hour)), "lastLogin": lastLogin, "lastUpdated": oktaTime(u.Created.Add(2 * time.Hour)),
 		"passwordChanged": nil, "type": map[string]any{"id": "oty1defaultusertype1"},
 		"profile": map[string]any{"firstName": u.First, "lastName": u.Last, "mobilePhone": nil, "secondEmail": nil,
-			"login": u.Login, "email": u.Login},
+			"login": u.Login, "email": u.Login, "department": department},
 		"credentials": map[string]any{"password": map[string]any{}, "provider": map[string]any{"type": "OKTA", "name": "OKTA"}},
 		"_links":      map[string]any{"self": map[string]any{"href": base + "/api/v1/users/" + u.ID}},
 	}
