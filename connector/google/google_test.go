@@ -358,7 +358,7 @@ func TestSettings(t *testing.T) {
 		t.Errorf("defaults: %v", err)
 	}
 	spec := c.Spec()
-	if spec.Type != google.Type || spec.SecretLabel != "Service account key (JSON)" || !slices.Equal(spec.ResourceTypes, []string{"google.user", "google.domain"}) {
+	if spec.Type != google.Type || spec.SecretLabel != "Service account key (JSON), or an access token" || !slices.Equal(spec.ResourceTypes, []string{"google.user", "google.domain"}) {
 		t.Errorf("spec = %+v", spec)
 	}
 }
