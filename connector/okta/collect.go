@@ -2,6 +2,7 @@ package okta
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -203,7 +204,7 @@ func (c *collector) users(ctx context.Context) ([]*user, error) {
 		work     = make(chan *user)
 		mu       sync.Mutex
 		limited  error // a rate limit that will not lift soon
-		rolesOff bool  // Okta refused roles once: do not ask again
+		rolesOff error // Okta refused roles once: do not ask again
 	)
 	for range min(4, max(1, len(users))) {
 		wg.Add(1)
@@ -224,8 +225,8 @@ func (c *collector) users(ctx context.Context) ([]*user, error) {
 						u.factors = append(u.factors, f.FactorType)
 					}
 				}
-				if skipRoles {
-					u.rolesErr = &apiError{Status: http.StatusForbidden}
+				if skipRoles != nil {
+					u.rolesErr = skipRoles
 				} else {
 					var roles []oktaRole
 					_, u.rolesErr = c.s.get(ctx, "/api/v1/users/"+url.PathEscape(u.ID)+"/roles", &roles)
@@ -241,8 +242,8 @@ func (c *collector) users(ctx context.Context) ([]*user, error) {
 						limited = err
 					}
 				}
-				if statusOf(u.rolesErr) == http.StatusForbidden {
-					rolesOff = true
+				if statusOf(u.rolesErr) == http.StatusForbidden && rolesOff == nil {
+					rolesOff = u.rolesErr
 				}
 				mu.Unlock()
 			}
@@ -256,11 +257,11 @@ func (c *collector) users(ctx context.Context) ([]*user, error) {
 	if limited != nil {
 		return nil, limited
 	}
-	if rolesOff && groupErr == nil {
-		groupErr = &apiError{Status: http.StatusForbidden}
+	if rolesOff != nil && groupErr == nil {
+		groupErr = rolesOff
 	}
 	for _, u := range users {
-		c.resource(u, groupRoles, groupErr, rolesOff)
+		c.resource(u, groupRoles, groupErr)
 	}
 	return users, nil
 }
@@ -299,7 +300,7 @@ func (c *collector) groupRoles(ctx context.Context) (map[string][]string, error)
 }
 
 // resource builds an okta.user resource.
-func (c *collector) resource(u *user, groupRoles map[string][]string, groupErr error, rolesOff bool) {
+func (c *collector) resource(u *user, groupRoles map[string][]string, groupErr error) {
 	data := map[string]any{
 		"id": u.ID, "login": u.Profile.Login, "email": u.Profile.Email, "status": u.Status,
 		"active": slices.Contains(activeStatuses, u.Status), "created": rfc3339(u.Created), "last_login": nil,
@@ -311,7 +312,7 @@ func (c *collector) resource(u *user, groupRoles map[string][]string, groupErr e
 	}
 	unavailable := map[string]string{}
 	if u.factorsErr != nil {
-		reason := reasonFactors
+		reason := refusal(u.factorsErr, reasonFactors)
 		if statusOf(u.factorsErr) != http.StatusForbidden {
 			reason = "the user's authenticators could not be read: " + u.factorsErr.Error()
 		}
@@ -334,7 +335,7 @@ func (c *collector) resource(u *user, groupRoles map[string][]string, groupErr e
 		rolesErr = groupErr
 	}
 	if rolesErr != nil {
-		reason := reasonRoles
+		reason := refusal(rolesErr, reasonRoles)
 		if statusOf(rolesErr) != http.StatusForbidden {
 			reason = "administrator roles could not be read: " + rolesErr.Error()
 		}
@@ -435,10 +436,20 @@ func (c *collector) policies(ctx context.Context, typ string) ([]oktaPolicy, err
 	return out, nil
 }
 
+// refusal is the reason for a 403: the scope a service app's token lacks,
+// when Okta names one, else what the administrator role lacks.
+func refusal(err error, role string) string {
+	var e *apiError
+	if errors.As(err, &e) && e.Scope != "" {
+		return "the service app's access token lacks the scope " + e.Scope + ": grant it on the app's Okta API Scopes tab"
+	}
+	return role
+}
+
 // reasonFor words why a policy fact is unavailable after err.
 func reasonFor(err error) string {
 	if statusOf(err) == http.StatusForbidden {
-		return reasonPolicies
+		return refusal(err, reasonPolicies)
 	}
 	return "Okta's policies could not be read: " + err.Error()
 }

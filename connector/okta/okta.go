@@ -80,12 +80,14 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 		Type: Type, Title: "Okta",
 		Settings: []attest.SettingSpec{
 			{Key: "org_url", Label: "Okta org URL", Help: "Your Okta org's address, such as https://acme.okta.com (not the -admin address).", Required: true},
+			{Key: "scopes", Label: "OAuth scopes", Help: "Only for an OAuth service app: the Okta API scopes to ask for, separated by spaces. Empty: " + strings.Join(DefaultScopes, " ") + "."},
 		},
-		SecretLabel:   "API token",
+		SecretLabel:   "API token, or OAuth service app JSON {client_id, private_key, key_id}",
 		ResourceTypes: []string{TypeUser, TypeOrg},
 		Permissions: []string{
 			"Read-Only Administrator (users, groups, factors, policies)",
 			"view administrator role assignments (Super Administrator, or a custom role with okta.iam.read)",
+			"for an OAuth service app: the scopes " + strings.Join(DefaultScopes, ", ") + " granted on its Okta API Scopes tab",
 		},
 	}
 }
@@ -96,10 +98,26 @@ func (c *Connector) Validate(req attest.CollectRequest) error {
 	if _, err := parseOrgURL(req.Settings["org_url"]); err != nil {
 		return err
 	}
-	if strings.TrimSpace(string(req.Secret)) == "" {
-		return attest.Invalid("secret", "an Okta API token is required")
+	if _, err := parseScopes(req.Settings["scopes"]); err != nil {
+		return err
 	}
-	return nil
+	_, err := parseCredential(req.Secret)
+	return err
+}
+
+// parseScopes reads the scopes setting: Okta API scopes (okta.*.read),
+// separated by spaces or commas; empty is DefaultScopes.
+func parseScopes(v string) ([]string, error) {
+	fields := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '\n' })
+	if len(fields) == 0 {
+		return DefaultScopes, nil
+	}
+	for _, f := range fields {
+		if !strings.HasPrefix(f, "okta.") || !strings.HasSuffix(f, ".read") {
+			return nil, attest.Invalid("scopes", "must be read-only Okta API scopes such as okta.users.read (got %q): Attest only reads", f)
+		}
+	}
+	return fields, nil
 }
 
 // parseOrgURL reads the org_url setting: an https URL of the org (any host
@@ -146,10 +164,14 @@ func isLoopback(host string) bool {
 // session is one collection or check: the org, the token, a count of the
 // requests made and what Okta said of its rate limit.
 type session struct {
-	c     *Connector
-	base  *url.URL
-	token string
-	calls atomic.Int64
+	c      *Connector
+	base   *url.URL
+	cred   credential
+	scopes []string
+	calls  atomic.Int64
+
+	authMu sync.Mutex
+	oauth  oauthState
 
 	mu         sync.Mutex
 	pauseUntil time.Time // Okta said no requests remain until then
@@ -160,14 +182,18 @@ func (c *Connector) session(req attest.CollectRequest) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	token := strings.TrimSpace(string(req.Secret))
-	if token == "" {
-		return nil, attest.Invalid("secret", "an Okta API token is required")
+	cred, err := parseCredential(req.Secret)
+	if err != nil {
+		return nil, err
 	}
-	// A token pasted with its scheme still works.
-	token = strings.TrimSpace(strings.TrimPrefix(token, "SSWS "))
-	return &session{c: c, base: base, token: token}, nil
+	scopes, err := parseScopes(req.Settings["scopes"])
+	if err != nil {
+		return nil, err
+	}
+	return &session{c: c, base: base, cred: cred, scopes: scopes}, nil
 }
+
+const userAgent = "attest (+https://github.com/attest-hq/attest)"
 
 // apiError is an answer of Okta's other than 2xx, with its error object.
 type apiError struct {
@@ -177,10 +203,20 @@ type apiError struct {
 	Summary string // errorSummary
 	// Reset is when a rate limit lifts (429 only).
 	Reset time.Time
+	// OAuth: the request carried a service app's access token.
+	OAuth bool
+	// Scope is the scope a 403 says the access token lacks.
+	Scope string
 }
 
 func (e *apiError) Error() string {
 	switch {
+	case e.Status == http.StatusUnauthorized && e.OAuth:
+		return fmt.Sprintf("%s: Okta refused the service app's access token (401 %s %s)", e.Call, e.Code, e.Summary)
+	case e.Status == http.StatusForbidden && e.Scope != "":
+		return fmt.Sprintf("%s: the access token lacks the scope %s: grant it on the service app's Okta API Scopes tab (403 %s %s)", e.Call, e.Scope, e.Code, e.Summary)
+	case e.Status == http.StatusForbidden && e.OAuth:
+		return fmt.Sprintf("%s: the service app's administrator role may not read this (403 %s %s)", e.Call, e.Code, e.Summary)
 	case e.Status == http.StatusUnauthorized:
 		return fmt.Sprintf("%s: Okta refused the API token (401 %s %s): it is wrong, revoked, or expired after 30 days unused, or its administrator was deactivated", e.Call, e.Code, e.Summary)
 	case e.Status == http.StatusForbidden:
@@ -195,10 +231,15 @@ func (e *apiError) Error() string {
 }
 
 // statusOf returns the HTTP status of an Okta error, 0 for any other error.
+// A refusal of the token endpoint counts as 401: nothing can be read.
 func statusOf(err error) int {
 	var e *apiError
 	if errors.As(err, &e) {
 		return e.Status
+	}
+	var te *tokenError
+	if errors.As(err, &te) {
+		return http.StatusUnauthorized
 	}
 	return 0
 }
@@ -274,9 +315,11 @@ func (s *session) get(ctx context.Context, target string, out any) (string, erro
 		if err != nil {
 			return "", err
 		}
-		req.Header.Set("Authorization", "SSWS "+s.token)
+		if err := s.authorize(ctx, req); err != nil {
+			return "", err
+		}
 		req.Header.Set("Accept", "application/json")
-		req.Header.Set("User-Agent", "attest (+https://github.com/attest-hq/attest)")
+		req.Header.Set("User-Agent", userAgent)
 		s.calls.Add(1)
 		resp, err := s.c.client.Do(req)
 		if err != nil {
@@ -303,8 +346,16 @@ func (s *session) get(ctx context.Context, target string, out any) (string, erro
 			}
 			continue
 		}
+		if resp.StatusCode == http.StatusUnauthorized && attempt < 2 && s.resourceNonce(resp) {
+			continue
+		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return "", errorOf(call, resp.StatusCode, body)
+			e := errorOf(call, resp.StatusCode, body)
+			e.OAuth = s.cred.apiToken == ""
+			if resp.StatusCode == http.StatusForbidden {
+				e.Scope = insufficientScope(resp.Header)
+			}
+			return "", e
 		}
 		if resp.Header.Get("X-Rate-Limit-Remaining") == "0" && !reset.IsZero() {
 			s.mu.Lock()

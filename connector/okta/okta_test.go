@@ -397,7 +397,7 @@ func TestSettingsAreValidated(t *testing.T) {
 		t.Errorf("no token: %v", err)
 	}
 	spec := c.Spec()
-	if spec.Type != okta.Type || spec.SecretLabel != "API token" || !slices.Equal(spec.ResourceTypes, []string{okta.TypeUser, okta.TypeOrg}) {
+	if spec.Type != okta.Type || !strings.HasPrefix(spec.SecretLabel, "API token, or OAuth service app") || !slices.Equal(spec.ResourceTypes, []string{okta.TypeUser, okta.TypeOrg}) {
 		t.Errorf("spec = %+v", spec)
 	}
 }

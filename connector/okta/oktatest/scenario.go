@@ -8,6 +8,7 @@
 package oktatest
 
 import (
+	"crypto"
 	"sync"
 	"time"
 )
@@ -19,6 +20,21 @@ type Scenario struct {
 
 	Token string // the API token the server accepts (sent as "SSWS {token}")
 	Me    string // the login of the administrator the token belongs to
+
+	// An OAuth 2.0 service app: its client ID, the key whose public half
+	// is registered on it (ClientKeyID its kid), and the Okta API scopes
+	// granted to it. Its access tokens read what the scopes allow (the
+	// app's administrator role is the API token's: DenyRoles and
+	// DenyPolicies apply to both).
+	ClientID    string
+	ClientKey   crypto.Signer // *rsa.PrivateKey or a P-256 *ecdsa.PrivateKey
+	ClientKeyID string
+	Scopes      []string
+	// RequireDPoP: the app requires DPoP proofs ("Require Demonstrating
+	// Proof of Possession (DPoP) header in token requests"), as new service
+	// apps do. RefuseDPoP: every proof is refused invalid_dpop_proof.
+	RequireDPoP bool
+	RefuseDPoP  bool
 
 	// DenyRoles: the token's administrator may not view role assignments
 	// (a Read-Only Administrator's token): 403 E0000006 on every roles call.
@@ -50,6 +66,9 @@ type Scenario struct {
 	AccessPolicies []Policy // ACCESS_POLICY (Identity Engine authentication policies)
 
 	requests []string
+	issued   map[string]issued // access token → what it grants
+	seenJTI  map[string]bool   // client assertions used
+	nonce    string            // the DPoP nonce the token endpoint asks for
 }
 
 // User is one Okta user.
@@ -157,6 +176,8 @@ func DefaultScenario(now time.Time) *Scenario {
 	created := now.Add(-400 * day)
 	return &Scenario{
 		Token: "okta-test-token", Me: "alice@acme.example",
+		ClientID: "0oa1attestreader0001", ClientKey: sharedKey(), ClientKeyID: "attest-key-1", RequireDPoP: true,
+		Scopes: []string{"okta.users.read", "okta.groups.read", "okta.policies.read", "okta.roles.read"},
 		Users: []User{
 			{ID: "00u1alice0000000001", Login: "alice@acme.example", First: "Alice", Last: "Admin", Status: "ACTIVE", Created: created,
 				LastLogin: now.Add(-day), Factors: []Factor{{Type: "webauthn"}, {Type: "push"}}, Roles: []string{"SUPER_ADMIN"}, Department: "IT"},

@@ -76,6 +76,10 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
 	now := time.Now()
+	if r.URL.Path == TokenPath {
+		a.token(w, r)
+		return
+	}
 
 	// The rate limit: RateLimit requests per window.
 	limit := s.RateLimit
@@ -111,14 +115,31 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.used++
 	w.Header().Set("X-Rate-Limit-Remaining", strconv.Itoa(limit-a.used))
 
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "SSWS ")
-	if !ok || token == "" || token != s.Token {
+	ok, oauth, scopes, challenge := a.authenticate(r)
+	if !ok {
+		if challenge != "" {
+			w.Header().Set("WWW-Authenticate", challenge)
+		}
 		oktaError(w, http.StatusUnauthorized, "E0000011", "Invalid token provided")
 		return
 	}
 	if r.Method != http.MethodGet {
 		oktaError(w, http.StatusMethodNotAllowed, "E0000022", "The endpoint does not support the provided HTTP method")
 		return
+	}
+	if oauth {
+		parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/api/v1"), "/"), "/")
+		if len(parts) == 2 && parts[0] == "users" && parts[1] == "me" {
+			// A service app is no user: "me" is nobody.
+			oktaError(w, http.StatusNotFound, "E0000007", "Not found: Resource not found: me (User)")
+			return
+		}
+		if need := scopeFor(parts); need != "" && !slices.Contains(scopes, need) {
+			w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="http://`+r.Host+`/oauth2/v1/authorize", realm="IdP", scope="`+need+
+				`", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="`+r.URL.Path+`"`)
+			oktaError(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action")
+			return
+		}
 	}
 	status, body, link := a.route(r)
 	if status >= 400 {
