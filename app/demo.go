@@ -49,12 +49,14 @@ const (
 // demoConnectors is the shipped registry with the connectors able to reach
 // the demo organization's systems, and the identity provider connections
 // the demo adds. The test servers' people are given the demo workforce's
-// emails and names, so that the roster links them.
+// emails, names and departments, so that the roster links them; Okta puts
+// Noor in Platform while the workforce records Engineering, a department
+// conflict for the roster to name.
 func demoConnectors(now time.Time) (connector.Registry, []demo.IdentityConnection) {
 	gh := githubtest.DefaultScenario(now)
 	gh.Token = demo.GitHubToken
 
-	emails, names := demo.Workforce()
+	emails, names, departments := demo.Workforce()
 	person := func(i int) (string, string) { return emails[i%len(emails)], names[i%len(names)] }
 
 	ok := oktatest.DefaultScenario(now)
@@ -65,7 +67,14 @@ func demoConnectors(now time.Time) (connector.Registry, []demo.IdentityConnectio
 	oktaPeople := []int{0, 1, 2, 3, 6, -1, 8, 4, 9, 7}
 	for i := range ok.Users {
 		if i < len(oktaPeople) && oktaPeople[i] >= 0 {
-			ok.Users[i].Login, _ = person(oktaPeople[i])
+			u := &ok.Users[i]
+			var name string
+			u.Login, name = person(oktaPeople[i])
+			u.First, u.Last, _ = strings.Cut(name, " ")
+			u.Department = departments[oktaPeople[i]]
+			if u.Login == "noor@demo.attest.test" {
+				u.Department = "Platform"
+			}
 		} else {
 			ok.Users[i].Login = strings.Replace(ok.Users[i].Login, "acme.example", "demo.attest.test", 1)
 		}
@@ -79,6 +88,7 @@ func demoConnectors(now time.Time) (connector.Registry, []demo.IdentityConnectio
 			email, name := person(googlePeople[i])
 			first, last, _ := strings.Cut(name, " ")
 			gw.Users[i].Email, gw.Users[i].GivenName, gw.Users[i].FamilyName, gw.Users[i].Aliases = email, first, last, nil
+			gw.Users[i].Department = departments[googlePeople[i]]
 		} else {
 			gw.Users[i].Email = strings.Replace(gw.Users[i].Email, "acme.example", "demo.attest.test", 1)
 		}

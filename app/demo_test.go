@@ -75,7 +75,8 @@ func TestDemoMonitoring(t *testing.T) {
 				for _, src := range rep.Sources {
 					accounts[src.Connection] = src.Accounts
 				}
-				if len(findings) != 1 || findings[0] != "leaver_active:dana@liam@demo.attest.test" ||
+				if len(findings) != 2 || findings[0] != "department_conflict:noor@demo.attest.test@noor@demo.attest.test" ||
+					findings[1] != "leaver_active:dana@liam@demo.attest.test" ||
 					accounts["github"] != 5 || accounts["okta"] != 10 || accounts["google-workspace"] != 8 {
 					t.Errorf("start %d: demo roster findings %v, accounts %v", start+1, findings, accounts)
 				}

@@ -27,17 +27,8 @@ func TestMonitoringCommands(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			gh := githubtest.NewServer(githubtest.DefaultScenario(time.Now()))
 			defer gh.Close()
-			dir := t.TempDir()
-			key, _ := secret.NewKey()
-			vars := map[string]string{"ATTEST_DATABASE_URL": storetest.URL(t, d), "ATTEST_DATA_DIR": dir, "ATTEST_SECRET_KEY": key.String()}
-			run := func(stdin string, args ...string) result { return runCLI(t, vars, stdin, args...) }
-			must := func(r result) result {
-				t.Helper()
-				if r.code != 0 {
-					t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
-				}
-				return r
-			}
+			vars, run, must := cliWithKey(t, d)
+			dir := vars["ATTEST_DATA_DIR"]
 			must(run("", "org", "create", "acme", "--name", "Acme"))
 			must(run("correct horse battery staple\n", "user", "create", "--org", "acme", "--email", "max@acme.test", "--role", "manager", "--password-stdin"))
 			if _, _, err := app.LoadSigningKey(app.SigningKeyPath(dir, ""), true); err != nil {

@@ -26,13 +26,14 @@ var workforce = []struct {
 	{"Jonas Berg", "jonas@demo.attest.test", "Engineering Intern", "Engineering", "employee@demo.attest.test", attest.EmploymentIntern, -60, 0},
 }
 
-// Workforce returns the demo people's work emails and names, in the order
-// they are recorded: app's demo identity providers give them accounts.
-func Workforce() (emails, names []string) {
+// Workforce returns the demo people's work emails, names and departments,
+// in the order they are recorded: app's demo identity providers give them
+// accounts.
+func Workforce() (emails, names, departments []string) {
 	for _, w := range workforce {
-		emails, names = append(emails, w.email), append(names, w.name)
+		emails, names, departments = append(emails, w.email), append(names, w.name), append(departments, w.department)
 	}
-	return emails, names
+	return emails, names, departments
 }
 
 // seedPeople records the workforce once; people already recorded are left

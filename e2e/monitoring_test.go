@@ -50,19 +50,7 @@ func TestMonitoringInTheBrowser(t *testing.T) {
 		t.Fatalf("Run now: status %d", st)
 	}
 	// The page refreshes itself until the job is done.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		// The page reloads itself every 2 s while the job runs: between two
-		// loads the element may briefly be missing.
-		status, _ := chromedp.Run(m.ctx, chromedp.Evaluate[string](`(e => e ? e.innerText : "")(document.querySelector("#job-status"))`))
-		if strings.Contains(status, "The run has finished") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the run did not finish within 30 s; the page says:\n%s", m.body())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	m.waitForRun()
 	if body := m.text("#results"); !strings.Contains(body, "northwind/docs: branch.protected is false, expected true") {
 		t.Errorf("failing resources:\n%s", body)
 	}
