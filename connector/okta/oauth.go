@@ -326,7 +326,7 @@ func (s *session) authorize(ctx context.Context, req *http.Request) error {
 	}
 	req.Header.Set("Authorization", s.oauth.tokenType+" "+s.oauth.token)
 	if s.oauth.tokenType == "DPoP" {
-		proof, err := s.oauth.dpopProof(req.Method, req.URL, s.oauth.token, s.c.now())
+		proof, err := s.oauth.dpopProof(req.Method, req.URL, s.oauth.token, time.Now())
 		if err != nil {
 			return err
 		}
@@ -411,7 +411,7 @@ type tokenAnswer struct {
 // tokenRequest makes one POST to the token endpoint.
 func (s *session) tokenRequest(ctx context.Context, useDPoP bool) (tokenAnswer, int, http.Header, error) {
 	var answer tokenAnswer
-	now := s.c.now()
+	now := time.Now() // the server checks iat and exp against its own clock
 	endpoint := s.tokenURL()
 	assertion, err := signJWT(map[string]any{"typ": "JWT", "kid": s.cred.keyID}, map[string]any{
 		"iss": s.cred.clientID, "sub": s.cred.clientID, "aud": endpoint,

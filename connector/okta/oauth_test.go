@@ -213,3 +213,25 @@ func TestServiceAppSecretIsValidated(t *testing.T) {
 		t.Errorf("a manage scope: %v", err)
 	}
 }
+
+// A resource server that wants the nonce in API proofs too: the first
+// request is refused use_dpop_nonce, and repeated with it.
+func TestServiceAppDPoPNonceAtTheAPI(t *testing.T) {
+	srv := start(t, func(s *oktatest.Scenario) { s.APINonce = true })
+	col, err := okta.New().Collect(t.Context(), appRequest(srv, "pem"))
+	if err != nil || len(col.Failed) != 0 {
+		t.Fatalf("Collect: %v %v", err, col.Failed)
+	}
+	if alice := user(t, col, "alice"); alice.Data["is_admin"] != true {
+		t.Errorf("alice = %v %v", alice.Data, alice.Unavailable)
+	}
+	first := 0
+	for _, r := range srv.Scenario.Requests() {
+		if r == "GET /api/v1/users?limit=200" {
+			first++
+		}
+	}
+	if first != 2 {
+		t.Errorf("the first list was sent %d times; want twice (without, then with the API's nonce)", first)
+	}
+}

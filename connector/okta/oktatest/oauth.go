@@ -213,7 +213,7 @@ func (a *api) token(w http.ResponseWriter, r *http.Request) {
 // its proof. scopes is nil for an API token (which has its
 // administrator's permissions); challenge is the WWW-Authenticate of a
 // refusal.
-func (a *api) authenticate(r *http.Request) (ok, oauth bool, scopes []string, challenge string) {
+func (a *api) authenticate(w http.ResponseWriter, r *http.Request) (ok, oauth bool, scopes []string, challenge string) {
 	s := a.s
 	auth := r.Header.Get("Authorization")
 	if tok, isSSWS := strings.CutPrefix(auth, "SSWS "); isSSWS {
@@ -232,6 +232,13 @@ func (a *api) authenticate(r *http.Request) (ok, oauth bool, scopes []string, ch
 		sum := sha256.Sum256([]byte(tok))
 		if !valid || jkt != it.jkt || pc["ath"] != b64(sum[:]) {
 			return false, true, nil, `DPoP algs="RS256 ES256", error="invalid_dpop_proof", error_description="'DPoP' proof is invalid."`
+		}
+		if s.apiNonce == "" {
+			s.apiNonce = randomHex(12) // the API's own, not the token endpoint's
+		}
+		if s.APINonce && pc["nonce"] != s.apiNonce {
+			w.Header().Set("DPoP-Nonce", s.apiNonce)
+			return false, true, nil, `DPoP algs="RS256 ES256", error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof."`
 		}
 		return true, true, it.scopes, ""
 	}

@@ -1,5 +1,7 @@
 // Package oktatest is a local server that speaks Okta's management API, as
-// far as the Okta connector reads it, for tests and the demo. It answers in
+// far as the Okta connector reads it, for tests and the demo, and the org
+// authorization server's token endpoint for an OAuth 2.0 service app
+// (private_key_jwt client authentication, DPoP with its nonce, scopes). It answers in
 // Okta's wire format, modeled on the examples of Okta's API reference: JSON
 // bodies with Okta's field names, Link pagination with after cursors, the
 // X-Rate-Limit-* headers, 429 E0000047, 401 E0000011 for a wrong token and
@@ -35,6 +37,9 @@ type Scenario struct {
 	// apps do. RefuseDPoP: every proof is refused invalid_dpop_proof.
 	RequireDPoP bool
 	RefuseDPoP  bool
+	// APINonce: the API, too, asks for the nonce in every DPoP proof
+	// (401 use_dpop_nonce with a DPoP-Nonce header when it is missing).
+	APINonce bool
 
 	// DenyRoles: the token's administrator may not view role assignments
 	// (a Read-Only Administrator's token): 403 E0000006 on every roles call.
@@ -69,6 +74,7 @@ type Scenario struct {
 	issued   map[string]issued // access token → what it grants
 	seenJTI  map[string]bool   // client assertions used
 	nonce    string            // the DPoP nonce the token endpoint asks for
+	apiNonce string            // the DPoP nonce the API asks for (APINonce)
 }
 
 // User is one Okta user.

@@ -115,7 +115,7 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.used++
 	w.Header().Set("X-Rate-Limit-Remaining", strconv.Itoa(limit-a.used))
 
-	ok, oauth, scopes, challenge := a.authenticate(r)
+	ok, oauth, scopes, challenge := a.authenticate(w, r)
 	if !ok {
 		if challenge != "" {
 			w.Header().Set("WWW-Authenticate", challenge)
