@@ -2,6 +2,7 @@ package attest
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -292,11 +293,16 @@ func ChangesOf(r Resource) (pulls []PullRequest, deps []Deployment, unavailable 
 	}
 	for _, m := range list("merged_pulls") {
 		n := 0
-		switch v := m["number"].(type) {
+		switch v := m["number"].(type) { // int as collected, json.Number from a stored snapshot
 		case int:
 			n = v
+		case int64:
+			n = int(v)
 		case float64:
 			n = int(v)
+		case json.Number:
+			i, _ := v.Int64()
+			n = int(i)
 		}
 		pulls = append(pulls, PullRequest{Repo: r.Key, Number: n, Title: str(m, "title"), Author: str(m, "author"),
 			MergedAt: when(m, "merged_at"), MergeSHA: str(m, "merge_commit_sha"), Labels: strs(m, "labels"),

@@ -1,6 +1,7 @@
 package attest_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,7 +99,7 @@ func TestReconcileChanges(t *testing.T) {
 
 func TestChangesOfReadsACollectedRepository(t *testing.T) {
 	r := attest.Resource{Type: "github.repository", Key: "acme/api", Data: map[string]any{
-		"merged_pulls": []any{map[string]any{"number": float64(7), "title": "Fix", "author": "erin", "merged_at": "2026-11-01T12:00:00Z",
+		"merged_pulls": []any{map[string]any{"number": json.Number("7"), "title": "Fix", "author": "erin", "merged_at": "2026-11-01T12:00:00Z",
 			"merge_commit_sha": "abc", "labels": []any{"emergency"}, "approvers": []any{"bob"}, "approved_at": "2026-11-01T13:00:00Z"}},
 		"deployments": []any{
 			map[string]any{"sha": "abc", "environment": "production", "creator": "erin", "created_at": "2026-11-01T12:10:00Z", "state": "success"},
