@@ -191,7 +191,7 @@ func (s *Service) ImportLog(ctx context.Context, p attest.Principal, r io.Reader
 	if err := require(p, attest.ActEdit); err != nil {
 		return 0, 0, err
 	}
-	deps, err := ParseDeployLog(r)
+	deps, err := ParseDeployLog(r, s.now())
 	if err != nil {
 		return 0, 0, err
 	}

@@ -156,11 +156,12 @@ func TestParseDeployLogNamesTheLineAndColumn(t *testing.T) {
 		"repository,commit,deployed_at\nacme/api,abc1234," + ok + "\nacme,,\n":   "line 3: repository: must be owner/name",
 		"repository,commit,deployed_at\nacme/api,xyz1234567," + ok + "\n":        "line 2: commit: must be a commit hash",
 		"repository,commit,deployed_at\nacme/api,abc1234,yesterday\n":            "line 2: deployed_at: is not a time",
-		"repository,commit,deployed_at\nacme/api,abc1234,\"unclosed\n":          "line 2",
+		"repository,commit,deployed_at\nacme/api,abc1234,2027-01-01T00:00:00Z\n": "line 2: deployed_at: is in the future",
+		"repository,commit,deployed_at\nacme/api,abc1234,\"unclosed\n":           "line 2",
 		"repository,commit,deployed_at\r\nacme/api,ABC1234,2026-11-02 09:30\r\n": "",
 	}
 	for in, want := range cases {
-		deps, err := change.ParseDeployLog(strings.NewReader(in))
+		deps, err := change.ParseDeployLog(strings.NewReader(in), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 		if want == "" {
 			if err != nil || len(deps) != 1 || deps[0].SHA != "abc1234" || deps[0].At.Hour() != 9 {
 				t.Errorf("%q: %+v %v", in, deps, err)
@@ -172,7 +173,7 @@ func TestParseDeployLogNamesTheLineAndColumn(t *testing.T) {
 		}
 	}
 	big := "repository,commit,deployed_at,deployer\n" + strings.Repeat("acme/api,abc1234,"+ok+","+strings.Repeat("x", 150)+"\n", change.MaxLogSize/150)
-	if _, err := change.ParseDeployLog(strings.NewReader(big)); err == nil || !strings.Contains(err.Error(), "larger than") {
+	if _, err := change.ParseDeployLog(strings.NewReader(big), time.Now()); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("an oversized log: %v", err)
 	}
 }

@@ -28,9 +28,10 @@ var deployTimeLayouts = []string{time.RFC3339, "2006-01-02 15:04:05", "2006-01-0
 // (repository, commit, deployed_at; optionally environment and deployer),
 // then one deployment per line. The repository is as GitHub names it
 // (owner/name), so deployments meet the pull requests the connector
-// collects. Any bad line fails the whole file, naming the line and the
+// collects. A deployment may not be dated after now (give or take an
+// hour of clock drift). Any bad line fails the whole file, naming the line and the
 // column: nothing is stored from a file with an error.
-func ParseDeployLog(r io.Reader) ([]attest.Deployment, error) {
+func ParseDeployLog(r io.Reader, now time.Time) ([]attest.Deployment, error) {
 	lr := &io.LimitedReader{R: r, N: MaxLogSize + 1}
 	cr := csv.NewReader(lr)
 	header, err := cr.Read()
@@ -88,7 +89,11 @@ func ParseDeployLog(r io.Reader) ([]attest.Deployment, error) {
 		}
 		d := attest.Deployment{Repo: get("repository"), SHA: strings.ToLower(get("commit")), Environment: get("environment"),
 			Deployer: get("deployer"), Source: "log"}
-		if err := checkDeployment(&d, get("deployed_at")); err != nil {
+		err = checkDeployment(&d, get("deployed_at"))
+		if err == nil && d.At.After(now.Add(time.Hour)) {
+			err = attest.Invalid("deployed_at", "is in the future (%s)", d.At.Format(time.RFC3339))
+		}
+		if err != nil {
 			return nil, attest.Invalid("file", "line %d: %s", line, attest.ErrorMessage(err))
 		}
 		out = append(out, d)

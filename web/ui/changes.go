@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/change"
+	"github.com/attest-hq/attest/web"
+)
+
+// changeRoutes: the changes register (CC8.1): deployed changes reconciled
+// with their reviews, its CSV export, deploy log uploads and its rules.
+func (h *Handler) changeRoutes() []web.Route {
+	return []web.Route{
+		route("GET", "/o/{org}/changes", web.Read, h.changeList),
+		route("GET", "/o/{org}/changes/export", web.Read, h.changeExport),
+		route("POST", "/o/{org}/changes/deploy-log", web.Edit, h.changeImport),
+		route("POST", "/o/{org}/changes/rules", web.Admin, h.changeRules),
+		back("/o/{org}/changes/deploy-log", web.Edit, "/o/{org}/changes"),
+		back("/o/{org}/changes/rules", web.Admin, "/o/{org}/changes"),
+	}
+}
+
+type changesView struct {
+	Report      change.Report
+	State       string // the state shown, "" for all, "findings" for findings only
+	Changes     []attest.Change
+	States      []attest.ChangeState
+	Labels      map[attest.ChangeState]string
+	ImportError string
+}
+
+// changeFilter reads the page's window and state filter.
+func changeFilter(r *http.Request) (days int, state string, err error) {
+	q := r.URL.Query()
+	if v := q.Get("days"); v != "" {
+		if days, err = strconv.Atoi(v); err != nil {
+			return 0, "", attest.Invalid("days", "must be a whole number of days (got %q)", v)
+		}
+	}
+	state = q.Get("state")
+	if state != "" && state != "findings" && changeRank(attest.ChangeState(state)) < 0 {
+		return 0, "", attest.Invalid("state", "is not a change state (got %q)", state)
+	}
+	return days, state, nil
+}
+
+func changeRank(s attest.ChangeState) int {
+	for i, st := range attest.ChangeStates {
+		if st == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (h *Handler) renderChanges(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, v changesView, f *web.Form) error {
+	days, state, err := changeFilter(r)
+	if err != nil {
+		return err
+	}
+	if v.Report, err = h.Changes.Report(r.Context(), c.P, days); err != nil {
+		return err
+	}
+	v.State, v.States, v.Labels = state, attest.ChangeStates, map[attest.ChangeState]string{}
+	for _, st := range attest.ChangeStates {
+		v.Labels[st] = change.Label(st)
+	}
+	for _, ch := range v.Report.Changes {
+		if state == "" || (state == "findings" && ch.State.Finding()) || string(ch.State) == state {
+			v.Changes = append(v.Changes, ch)
+		}
+	}
+	if f == nil {
+		f = &web.Form{Values: map[string]string{"emergency_label": v.Report.Rules.EmergencyLabel,
+			"emergency_hours": strconv.Itoa(v.Report.Rules.EmergencyHours)}, Errors: map[string]string{}}
+	}
+	h.RenderForm(w, r, c, status, "changes", v, f)
+	return nil
+}
