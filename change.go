@@ -256,10 +256,13 @@ func ChangesOf(r Resource) (pulls []PullRequest, deps []Deployment, unavailable 
 	if r.Type != "github.repository" {
 		return nil, nil, ""
 	}
-	var why []string
+	// Without the pull requests, every deployment would look like a commit
+	// from no pull request: a finding made up from what could not be seen.
+	// Nothing is judged from such a repository.
 	if w := r.Unavailable["merged_pulls"]; w != "" {
-		why = append(why, w)
+		return nil, nil, w + "; nothing is judged from this repository"
 	}
+	var why []string
 	if w := r.Unavailable["deployments"]; w != "" {
 		why = append(why, w+"; its merges count as its deployments")
 	}

@@ -116,6 +116,10 @@ func TestChangesOfReadsACollectedRepository(t *testing.T) {
 	if !strings.Contains(why, "merges count as its deployments") {
 		t.Errorf("unavailable = %q", why)
 	}
+	r.Unavailable = map[string]string{"merged_pulls": "pull requests could not be read"}
+	if p, d, why := attest.ChangesOf(r); p != nil || d != nil || !strings.Contains(why, "nothing is judged") {
+		t.Errorf("pull requests unreadable: the deployments must not be judged alone: %v %v %q", p, d, why)
+	}
 	if p, d, _ := attest.ChangesOf(attest.Resource{Type: "okta.user"}); p != nil || d != nil {
 		t.Error("other resources have no changes")
 	}

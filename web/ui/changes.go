@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/change"
@@ -20,6 +22,36 @@ func (h *Handler) changeRoutes() []web.Route {
 		back("/o/{org}/changes/deploy-log", web.Edit, "/o/{org}/changes"),
 		back("/o/{org}/changes/rules", web.Admin, "/o/{org}/changes"),
 	}
+}
+
+func init() { addDue(changesDue) }
+
+// changesDue lists emergency changes still to be reviewed after the fact,
+// due when their time runs out (a finding from then on).
+func changesDue(h *Handler, r *http.Request, c *web.Ctx, today string) ([]dueItem, error) {
+	rep, err := h.Changes.Report(r.Context(), c.P, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []dueItem
+	add := func(p attest.JudgedPull) {
+		due := p.MergedAt.Add(time.Duration(rep.Rules.EmergencyHours) * time.Hour).UTC().Format(attest.DateLayout)
+		out = append(out, dueItem{Kind: "Change", Title: fmt.Sprintf("Review emergency change %s #%d", p.Repo, p.Number),
+			Href: "/o/" + c.Org.Slug + "/changes?state=" + string(attest.ChangeEmergencyPending), Due: due, Overdue: due < today})
+	}
+	for _, ch := range rep.Changes {
+		for _, p := range ch.Pulls {
+			if p.State == attest.ChangeEmergencyPending {
+				add(p)
+			}
+		}
+	}
+	for _, p := range rep.Undeployed {
+		if p.State == attest.ChangeEmergencyPending {
+			add(p)
+		}
+	}
+	return out, nil
 }
 
 type changesView struct {
