@@ -30,3 +30,13 @@ func EvidenceNeedsControl(controlIDs []int64) error {
 	}
 	return nil
 }
+
+// SafeCSV defuses spreadsheet formula injection: a cell a user could
+// influence must not start with a character that spreadsheets evaluate, so
+// such a cell is prefixed with an apostrophe. Every CSV export uses it.
+func SafeCSV(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/chain"
+	"github.com/attest-hq/attest/change"
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/evidence"
@@ -77,6 +78,8 @@ type Services struct {
 	Notify *notify.Service
 	// Roster sets people beside their accounts in collected systems.
 	Roster *roster.Service
+	// Changes reconciles deployed changes with their reviews.
+	Changes *change.Service
 
 	settings Settings
 }
@@ -136,6 +139,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Monitor = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledger, Connections: s.Connections, Connectors: set.Connectors,
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
+	s.Changes = &change.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
 	return s
 }
 
@@ -152,7 +156,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
-		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster,
+		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster, Changes: s.Changes,
 	}
 }
 

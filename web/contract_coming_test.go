@@ -8,7 +8,6 @@ var _ = area(contractArea{
 		"GET /o/{org}/risks":     web.Read,
 		"GET /o/{org}/vendors":   web.Read,
 		"GET /o/{org}/incidents": web.Read,
-		"GET /o/{org}/changes":   web.Read,
 		"GET /o/{org}/audits":    web.Read,
 	},
 })

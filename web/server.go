@@ -12,6 +12,7 @@ package web
 
 import (
 	"context"
+	"github.com/attest-hq/attest/change"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -75,6 +76,8 @@ type Services struct {
 	Notify *notify.Service
 	// Roster sets people beside their accounts in collected systems.
 	Roster *roster.Service
+	// Changes reconciles deployed changes with their reviews.
+	Changes *change.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

@@ -39,6 +39,7 @@ var appPermissions = []struct{ key, label string }{
 	{"members", "Members: read (organization)"},
 	{"organization_administration", "Administration: read (organization; two-factor requirement and members' two-factor state)"},
 	{"pull_requests", "Pull requests: read (repository)"},
+	{"deployments", "Deployments: read (repository; deployments reconciled with reviews)"},
 	{"vulnerability_alerts", "Dependabot alerts: read (repository)"},
 	{"secret_scanning_alerts", "Secret scanning alerts: read (repository)"},
 }

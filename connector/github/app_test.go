@@ -21,7 +21,7 @@ import (
 
 // readAll is every permission the connector uses, granted read-only.
 var readAll = map[string]string{"metadata": "read", "administration": "read", "members": "read",
-	"organization_administration": "read", "pull_requests": "read", "vulnerability_alerts": "read", "secret_scanning_alerts": "read"}
+	"organization_administration": "read", "pull_requests": "read", "deployments": "read", "vulnerability_alerts": "read", "secret_scanning_alerts": "read"}
 
 // clock is a movable time shared by the connector and the server.
 type clock struct {
@@ -119,7 +119,7 @@ func TestAppSignsInAndCollectsWhatATokenWould(t *testing.T) {
 
 func TestAppCheckNamesMissingPermissions(t *testing.T) {
 	clk := &clock{t: time.Now()}
-	perms := map[string]string{"metadata": "read", "members": "read", "pull_requests": "read",
+	perms := map[string]string{"metadata": "read", "members": "read", "pull_requests": "read", "deployments": "read",
 		"vulnerability_alerts": "read", "secret_scanning_alerts": "read"}
 	srv := appServer(t, perms, clk)
 	conn := github.New(github.WithClock(clk.Now))
@@ -234,5 +234,27 @@ func TestAppKeyIsReadOrRefusedByField(t *testing.T) {
 				t.Errorf("the error quotes the key: %v", err)
 			}
 		})
+	}
+}
+
+func TestAppWithoutDeploymentsLeavesThemUnavailable(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	perms := map[string]string{}
+	for k, v := range readAll {
+		if k != "deployments" {
+			perms[k] = v
+		}
+	}
+	srv := appServer(t, perms, clk)
+	col, err := github.New(github.WithClock(clk.Now)).Collect(t.Context(), appRequest(srv, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := find(t, col, github.TypeRepository, "northwind/api")
+	if _, has := api.Data["deployments"]; has || !strings.Contains(api.Unavailable["deployments"], "Deployments: read") {
+		t.Errorf("deployments without the permission: data %v, unavailable %v", api.Data["deployments"], api.Unavailable)
+	}
+	if pulls := api.Data["merged_pulls"].([]any); len(pulls) != 2 {
+		t.Errorf("pull requests are still read: %v", pulls)
 	}
 }

@@ -331,6 +331,7 @@ func (c *collector) repository(ctx context.Context, r *gh.Repository) attest.Res
 	c.branch(ctx, owner, name, r.GetDefaultBranch(), &res)
 	c.alerts(ctx, owner, name, &res)
 	c.pulls(ctx, owner, name, r.GetDefaultBranch(), &res)
+	c.deployments(ctx, owner, name, &res)
 	res.Unavailable = nilIfEmpty(res.Unavailable)
 	return res
 }
@@ -612,11 +613,15 @@ func (c *collector) pulls(ctx context.Context, owner, repo, base string, res *at
 	for _, pr := range merged {
 		author := pr.GetUser().GetLogin()
 		var approvers []string
+		var approvedAt time.Time // the first independent approval
 		err := pages(ctx, c.s, func(page int) (*gh.Response, error) {
 			rs, resp, err := c.s.gh.PullRequests.ListReviews(ctx, owner, repo, pr.GetNumber(), &gh.ListOptions{Page: page, PerPage: 100})
 			for _, r := range rs {
 				if r.GetState() == "APPROVED" && r.GetUser().GetLogin() != author {
 					approvers = append(approvers, r.GetUser().GetLogin())
+					if at := r.GetSubmittedAt().Time; !at.IsZero() && (approvedAt.IsZero() || at.Before(approvedAt)) {
+						approvedAt = at
+					}
 				}
 			}
 			return resp, err
@@ -626,10 +631,77 @@ func (c *collector) pulls(ctx context.Context, owner, repo, base string, res *at
 			return
 		}
 		approvers = uniq(approvers)
-		out = append(out, map[string]any{"number": pr.GetNumber(), "author": author, "merged_at": pr.MergedAt.UTC().Format(time.RFC3339),
-			"approvers": nonNil(approvers), "independent_approval": len(approvers) > 0})
+		labels := []string{}
+		for _, l := range pr.Labels {
+			labels = append(labels, l.GetName())
+		}
+		first := ""
+		if !approvedAt.IsZero() {
+			first = approvedAt.UTC().Format(time.RFC3339)
+		}
+		out = append(out, map[string]any{"number": pr.GetNumber(), "title": pr.GetTitle(), "author": author,
+			"merged_at": pr.MergedAt.UTC().Format(time.RFC3339), "merge_commit_sha": pr.GetMergeCommitSHA(), "labels": labels,
+			"approvers": nonNil(approvers), "independent_approval": len(approvers) > 0, "approved_at": first})
 	}
 	res.Data["merged_pulls"] = out
+}
+
+// deployments reads the deployments to the configured environment within
+// the pull request window, each with its latest status. Only the state of a
+// deployment tells whether the change reached the environment, so a
+// deployment whose statuses cannot be read is left out with a warning
+// rather than counted either way.
+func (c *collector) deployments(ctx context.Context, owner, repo string, res *attest.Resource) {
+	cutoff := c.now.AddDate(0, 0, -c.s.set.prDays)
+	var found []*gh.Deployment
+	page := 1
+	for page != 0 {
+		var ds []*gh.Deployment
+		var resp *gh.Response
+		err := c.s.call(ctx, func() (*gh.Response, error) {
+			var err error
+			ds, resp, err = c.s.gh.Repositories.ListDeployments(ctx, owner, repo, &gh.DeploymentsListOptions{
+				Environment: c.s.set.deployEnv, ListOptions: gh.ListOptions{Page: page, PerPage: 100}})
+			return resp, err
+		})
+		if err != nil {
+			res.Unavailable["deployments"] = "deployments could not be read: the token needs Deployments: read (" + message(err) + ")"
+			return
+		}
+		old := false
+		for _, d := range ds {
+			if d.GetCreatedAt().Time.Before(cutoff) {
+				old = true // newest first: the rest are older still
+				break
+			}
+			found = append(found, d)
+		}
+		page = resp.NextPage
+		if old {
+			page = 0
+		}
+	}
+	out := []any{}
+	for _, d := range found {
+		var sts []*gh.DeploymentStatus
+		err := c.s.call(ctx, func() (*gh.Response, error) {
+			var resp *gh.Response
+			var err error
+			sts, resp, err = c.s.gh.Repositories.ListDeploymentStatuses(ctx, owner, repo, d.GetID(), &gh.ListOptions{PerPage: 1})
+			return resp, err
+		})
+		if err != nil {
+			c.warn("%s/%s: the status of deployment %d could not be read (%s); it is left out", owner, repo, d.GetID(), message(err))
+			continue
+		}
+		state := "pending" // a deployment without a status has not reported yet
+		if len(sts) > 0 {
+			state = sts[0].GetState() // newest first
+		}
+		out = append(out, map[string]any{"id": d.GetID(), "sha": d.GetSHA(), "environment": d.GetEnvironment(),
+			"creator": d.GetCreator().GetLogin(), "created_at": d.GetCreatedAt().UTC().Format(time.RFC3339), "state": state})
+	}
+	res.Data["deployments"] = out
 }
 
 // describe words an error of a whole call for Failed or the collection's

@@ -80,14 +80,15 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 		Settings: []attest.SettingSpec{
 			{Key: "org", Label: "Organization", Help: "The organization's login, as in github.com/LOGIN.", Required: true},
 			{Key: "base_url", Label: "API root", Help: "Leave empty for GitHub.com. GitHub Enterprise Server: https://HOST/api/v3/.", Default: DefaultBaseURL},
-			{Key: "pull_request_days", Label: "Pull request window (days)", Help: "How many days of merged pull requests to check for independent review.", Default: "90"},
+			{Key: "pull_request_days", Label: "Pull request window (days)", Help: "How many days of merged pull requests and deployments to read for change management.", Default: "90"},
+			{Key: "deployment_environment", Label: "Deployment environment", Help: "The environment whose deployments are the changes to reconcile with reviews; empty for every environment.", Default: "production"},
 			{Key: "app_id", Label: "GitHub App ID", Help: "Only when the secret is a GitHub App's private key: the App's ID or client ID."},
 			{Key: "installation_id", Label: "Installation ID", Help: "Only for a GitHub App: the installation on the organization. Leave empty to find it from the organization."},
 		},
 		SecretLabel:   "Personal access token (fine-grained or classic), or a GitHub App's private key (PEM); read-only",
 		ResourceTypes: []string{TypeOrganization, TypeMember, TypeRepository},
 		Permissions: []string{
-			"Metadata: read", "Administration: read", "Members: read (organization)", "Pull requests: read",
+			"Metadata: read", "Administration: read", "Members: read (organization)", "Pull requests: read", "Deployments: read",
 			"Dependabot alerts: read", "Secret scanning alerts: read",
 		},
 	}
@@ -113,14 +114,18 @@ func (c *Connector) Validate(req attest.CollectRequest) error {
 
 // settings are a connection's settings, parsed.
 type settings struct {
-	org     string
-	base    *url.URL
-	prDays  int
-	baseStr string
+	org       string
+	base      *url.URL
+	prDays    int
+	baseStr   string
+	deployEnv string // "" for every environment
 }
 
 func parseSettings(m map[string]string) (settings, error) {
-	s := settings{org: strings.TrimSpace(m["org"]), prDays: 90, baseStr: strings.TrimSpace(m["base_url"])}
+	s := settings{org: strings.TrimSpace(m["org"]), prDays: 90, baseStr: strings.TrimSpace(m["base_url"]), deployEnv: "production"}
+	if v, ok := m["deployment_environment"]; ok {
+		s.deployEnv = strings.TrimSpace(v)
+	}
 	if s.org == "" {
 		return s, attest.Invalid("org", "is required: the organization's login")
 	}

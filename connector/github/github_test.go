@@ -104,7 +104,38 @@ func TestCollectReadsEveryCase(t *testing.T) {
 			t.Errorf("pull %v: independent_approval = %v, want %v (approvers %v)", p["number"], p["independent_approval"], want, p["approvers"])
 		}
 	}
+	// Change management: pull requests carry what reconciling them with
+	// deployments needs, and deployments to production their latest state.
+	apiRes := find(t, col, github.TypeRepository, "northwind/api")
+	var hotfix map[string]any
+	for _, p := range apiRes.Data["merged_pulls"].([]any) {
+		if p := p.(map[string]any); p["number"] == 42 {
+			hotfix = p
+		}
+	}
+	if hotfix == nil || hotfix["title"] != "Hotfix: restore login" || !slices.Equal(hotfix["labels"].([]string), []string{"emergency"}) ||
+		hotfix["approved_at"] != now.Add(-43*time.Hour).UTC().Format(time.RFC3339) || len(hotfix["merge_commit_sha"].(string)) != 40 {
+		t.Errorf("api pull 42 = %v", hotfix)
+	}
+	deps := apiRes.Data["deployments"].([]any)
+	var states []string
+	for _, d := range deps {
+		d := d.(map[string]any)
+		if d["environment"] != "production" {
+			t.Errorf("deployment to %v read, want production only", d["environment"])
+		}
+		states = append(states, fmt.Sprint(d["id"], ":", d["state"]))
+	}
+	if !slices.Equal(states, []string{"9004:failure", "9003:success", "9002:success", "9001:success"}) {
+		t.Errorf("api deployments = %v", states)
+	}
+	if d := deps[3].(map[string]any); d["sha"] != (githubtest.Pull{Number: 41}).MergeSHA("api") || d["creator"] != "carol" {
+		t.Errorf("deployment sha = %v", d)
+	}
 	docs := find(t, col, github.TypeRepository, "northwind/docs")
+	if d := docs.Data["deployments"].([]any); len(d) != 0 {
+		t.Errorf("docs has no deployments, read %v", d)
+	}
 	if db := branch(t, docs); db["protected"] != false || len(db["sources"].([]string)) != 0 {
 		t.Errorf("docs (404 Branch not protected) = %v", db)
 	}

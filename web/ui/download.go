@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/attest-hq/attest"
 	"net/http"
 
 	"github.com/attest-hq/attest/web"
@@ -16,11 +17,5 @@ func (h *Handler) attachment(w http.ResponseWriter, c *web.Ctx, what, ext string
 	w.Header().Set("Cache-Control", "no-store")
 }
 
-// csvSafe defuses spreadsheet formula injection: a cell a user could influence
-// must not start with a character that spreadsheets evaluate.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
-}
+// csvSafe defuses spreadsheet formula injection (attest.SafeCSV).
+func csvSafe(s string) string { return attest.SafeCSV(s) }

@@ -9,6 +9,8 @@
 package githubtest
 
 import (
+	"crypto/sha1"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -78,6 +80,7 @@ type Repo struct {
 	Alerts                   []Alert   // open Dependabot alerts
 	SecretAlerts             int       // open secret-scanning alerts
 	Pulls                    []Pull    // closed pull requests into the default branch
+	Deployments              []Deployment
 }
 
 // Classic is classic branch protection of the default branch.
@@ -115,6 +118,27 @@ type Pull struct {
 	Author    string
 	MergedAt  time.Time
 	Approvers []string // logins with an APPROVED review
+	// ApprovedAt is when each approval was submitted (by index); zero is an
+	// hour before the merge.
+	ApprovedAt []time.Time
+	Labels     []string
+	Title      string // "Change N" when empty
+}
+
+// MergeSHA is the commit a merged pull request left on the default branch.
+func (p Pull) MergeSHA(repo string) string {
+	return fmt.Sprintf("%x", sha1.Sum([]byte(fmt.Sprintf("%s#%d", repo, p.Number))))
+}
+
+// Deployment is a deployment of a commit to an environment with its latest
+// status (success, failure, error, in_progress …; empty: no status yet).
+type Deployment struct {
+	ID          int64
+	SHA         string
+	Environment string
+	Creator     string
+	Created     time.Time
+	State       string
 }
 
 // Update changes the scenario under its lock.
@@ -156,7 +180,7 @@ func (s *Scenario) Requests() []string {
 func DefaultScenario(now time.Time) *Scenario {
 	day := 24 * time.Hour
 	on := "enabled"
-	return &Scenario{
+	s := &Scenario{
 		Token: "ghp_test", Login: "attest-bot", Owner: true, Admin: true,
 		Org: Org{Login: "northwind", Name: "Northwind Cloud", Plan: "free", TwoFactorRequired: false, MembersCanCreatePublic: false,
 			DefaultRepositoryPermission: "read"},
@@ -173,7 +197,9 @@ func DefaultScenario(now time.Time) *Scenario {
 		Repos: []*Repo{
 			{Name: "api", DefaultBranch: "main", PushedAt: now.Add(-2 * time.Hour), SecretScanning: on, PushProtection: on,
 				DependabotSecurityUpdate: on, DependabotAlerts: true, SecretScanningAlertsOn: true,
-				Pulls: []Pull{{Number: 41, Author: "carol", MergedAt: now.Add(-3 * day), Approvers: []string{"alice"}}}},
+				Pulls: []Pull{{Number: 41, Author: "carol", MergedAt: now.Add(-3 * day), Approvers: []string{"alice"}},
+					{Number: 42, Author: "erin", Title: "Hotfix: restore login", MergedAt: now.Add(-2 * day), Labels: []string{"emergency"},
+						Approvers: []string{"bob"}, ApprovedAt: []time.Time{now.Add(-2*day + 5*time.Hour)}}}},
 			{Name: "web", DefaultBranch: "main", PushedAt: now.Add(-5 * time.Hour), SecretScanning: on, PushProtection: on,
 				DependabotSecurityUpdate: "disabled", DependabotAlerts: true, SecretScanningAlertsOn: true,
 				Classic: &Classic{Approvals: 2, DismissStale: true, CodeOwners: true, EnforceAdmins: true, Checks: []string{"build"}},
@@ -191,4 +217,15 @@ func DefaultScenario(now time.Time) *Scenario {
 				PushProtection: "disabled", DependabotSecurityUpdate: "disabled"},
 		},
 	}
+	// Deployments of api to production: each merged pull request, a commit
+	// that came from no pull request, a failed attempt; and one to staging.
+	api := s.Repos[0]
+	api.Deployments = []Deployment{
+		{ID: 9001, SHA: api.Pulls[0].MergeSHA("api"), Environment: "production", Creator: "carol", Created: now.Add(-3*day + 30*time.Minute), State: "success"},
+		{ID: 9002, SHA: api.Pulls[1].MergeSHA("api"), Environment: "production", Creator: "erin", Created: now.Add(-2*day + 10*time.Minute), State: "success"},
+		{ID: 9003, SHA: "5d41402abc4b2a76b9719d911017c592aa1b2c3d", Environment: "production", Creator: "bob", Created: now.Add(-day), State: "success"},
+		{ID: 9004, SHA: "7c211433f02071597741e6ff5a8ea34789abbf43", Environment: "production", Creator: "bob", Created: now.Add(-20 * time.Hour), State: "failure"},
+		{ID: 9005, SHA: "7c211433f02071597741e6ff5a8ea34789abbf43", Environment: "staging", Creator: "bob", Created: now.Add(-21 * time.Hour), State: "success"},
+	}
+	return s
 }

@@ -89,6 +89,10 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ghError(w, http.StatusForbidden, a.denied, "/users/users#get-the-authenticated-user")
 			return
 		}
+		if p["deployments"] == "" && strings.Contains(r.URL.Path, "/deployments") {
+			ghError(w, http.StatusForbidden, a.denied, "/deployments/deployments")
+			return
+		}
 		if p["members"] == "" && strings.HasPrefix(r.URL.Path, "/orgs/"+s.Org.Login+"/members") {
 			ghError(w, http.StatusForbidden, a.denied, "/orgs/members")
 			return
@@ -393,15 +397,57 @@ func (a *api) repoRoute(r *http.Request, repo *Repo, rest []string, q map[string
 		slices.SortFunc(pulls, func(x, y Pull) int { return y.MergedAt.Compare(x.MergedAt) }) // updated, newest first
 		var out []any
 		for _, p := range pulls {
-			pr := map[string]any{"number": p.Number, "state": "closed", "title": fmt.Sprintf("Change %d", p.Number),
-				"user": user(p.Author), "base": map[string]any{"ref": repo.DefaultBranch}, "merged_at": nil,
+			title := p.Title
+			if title == "" {
+				title = fmt.Sprintf("Change %d", p.Number)
+			}
+			labels := []any{}
+			for i, l := range p.Labels {
+				labels = append(labels, map[string]any{"id": 700 + i, "name": l, "color": "ededed", "default": false})
+			}
+			pr := map[string]any{"number": p.Number, "state": "closed", "title": title,
+				"user": user(p.Author), "base": map[string]any{"ref": repo.DefaultBranch}, "merged_at": nil, "merge_commit_sha": nil,
+				"labels": labels, "html_url": fmt.Sprintf("https://github.com/%s/pull/%d", full, p.Number),
 				"closed_at": p.MergedAt.UTC().Format(time.RFC3339), "updated_at": p.MergedAt.UTC().Format(time.RFC3339)}
 			if !p.MergedAt.IsZero() {
 				pr["merged_at"] = p.MergedAt.UTC().Format(time.RFC3339)
+				pr["merge_commit_sha"] = p.MergeSHA(repo.Name)
 			}
 			out = append(out, pr)
 		}
 		return a.page(r, out)
+	case len(rest) == 1 && rest[0] == "deployments":
+		deps := slices.Clone(repo.Deployments)
+		slices.SortFunc(deps, func(x, y Deployment) int { return y.Created.Compare(x.Created) }) // newest first
+		var out []any
+		for _, d := range deps {
+			if env := get("environment"); env != "" && env != d.Environment {
+				continue
+			}
+			if sha := get("sha"); sha != "" && sha != d.SHA {
+				continue
+			}
+			at := d.Created.UTC().Format(time.RFC3339)
+			out = append(out, map[string]any{"id": d.ID, "sha": d.SHA, "ref": repo.DefaultBranch, "task": "deploy",
+				"environment": d.Environment, "creator": user(d.Creator), "created_at": at, "updated_at": at,
+				"statuses_url": fmt.Sprintf("https://api.github.com/repos/%s/deployments/%d/statuses", full, d.ID)})
+		}
+		return a.page(r, out)
+	case len(rest) == 3 && rest[0] == "deployments" && rest[2] == "statuses":
+		id, _ := strconv.ParseInt(rest[1], 10, 64)
+		for _, d := range repo.Deployments {
+			if d.ID != id {
+				continue
+			}
+			var out []any
+			if d.State != "" {
+				at := d.Created.Add(2 * time.Minute).UTC().Format(time.RFC3339)
+				out = append(out, map[string]any{"id": id*10 + 1, "state": d.State, "environment": d.Environment,
+					"creator": user(d.Creator), "created_at": at, "updated_at": at})
+			}
+			return a.page(r, out)
+		}
+		return 404, notFound
 	case len(rest) == 3 && rest[0] == "pulls" && rest[2] == "reviews":
 		n, _ := strconv.Atoi(rest[1])
 		for _, p := range repo.Pulls {
@@ -410,7 +456,12 @@ func (a *api) repoRoute(r *http.Request, repo *Repo, rest []string, q map[string
 			}
 			var out []any
 			for i, who := range p.Approvers {
-				out = append(out, map[string]any{"id": n*100 + i, "user": user(who), "state": "APPROVED", "body": ""})
+				at := p.MergedAt.Add(-time.Hour)
+				if i < len(p.ApprovedAt) && !p.ApprovedAt[i].IsZero() {
+					at = p.ApprovedAt[i]
+				}
+				out = append(out, map[string]any{"id": n*100 + i, "user": user(who), "state": "APPROVED", "body": "",
+					"submitted_at": at.UTC().Format(time.RFC3339), "commit_id": p.MergeSHA(repo.Name)})
 			}
 			return a.page(r, out)
 		}

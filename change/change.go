@@ -1,0 +1,252 @@
+// Package change is the changes register (CC8.1): the changes that reached
+// production over a window, each reconciled with its review. Pull requests
+// and GitHub deployments come from each GitHub connection's latest complete
+// collection; deployments GitHub does not record come from an uploaded deploy
+// log. The judgement is the pure attest.ReconcileChanges.
+package change
+
+import (
+	"cmp"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/store"
+)
+
+// Service answers for the changes register and keeps its rules and deploy log.
+type Service struct {
+	DB      *store.DB
+	Monitor *monitor.Service
+	Now     func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+func require(p attest.Principal, a attest.Action) error {
+	if !p.Can(a) {
+		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
+	}
+	return nil
+}
+
+// DefaultDays is the window a report covers unless asked otherwise: a quarter.
+const DefaultDays = 90
+
+// Source is one place the register read changes from.
+type Source struct {
+	Connection   string    `json:"connection"` // a GitHub connection's name, or "deploy log"
+	ConnectionID int64     `json:"connection_id,omitempty"`
+	CollectedAt  time.Time `json:"collected_at,omitzero"`
+	Repositories int       `json:"repositories"`
+	Pulls        int       `json:"pulls"`
+	Deployments  int       `json:"deployments"`
+	// Notes say what could not be read: no collection yet, a repository
+	// whose pull requests or deployments the credential cannot see.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Report is the register over a window.
+type Report struct {
+	Days       int                        `json:"days"`
+	Since      time.Time                  `json:"since"`
+	Rules      attest.ChangeRules         `json:"rules"`
+	Changes    []attest.Change            `json:"changes"`
+	Undeployed []attest.JudgedPull        `json:"undeployed"`
+	Counts     map[attest.ChangeState]int `json:"counts"`
+	Findings   int                        `json:"findings"`
+	Sources    []Source                   `json:"sources"`
+}
+
+// Report reconciles p's organization's changes over the last days (1 to
+// 366; 0 for DefaultDays).
+func (s *Service) Report(ctx context.Context, p attest.Principal, days int) (Report, error) {
+	if err := require(p, attest.ActRead); err != nil {
+		return Report{}, err
+	}
+	if days == 0 {
+		days = DefaultDays
+	}
+	if days < 1 || days > 366 {
+		return Report{}, attest.Invalid("days", "must be a whole number of days from 1 to 366 (got %d)", days)
+	}
+	now := s.now()
+	rep := Report{Days: days, Since: now.AddDate(0, 0, -days).UTC(), Counts: map[attest.ChangeState]int{},
+		Changes: []attest.Change{}, Undeployed: []attest.JudgedPull{}, Sources: []Source{}}
+	var err error
+	if rep.Rules, err = s.DB.ChangeRules(ctx, p.OrgID); err != nil {
+		return rep, err
+	}
+	conns, err := s.DB.Connections(ctx, p.OrgID)
+	if err != nil {
+		return rep, err
+	}
+	var pulls []attest.PullRequest
+	var deps []attest.Deployment
+	for _, c := range conns {
+		src := Source{Connection: c.Name, ConnectionID: c.ID}
+		snap, run, err := s.Monitor.LatestSnapshot(ctx, p.OrgID, c.ID)
+		switch {
+		case attest.ErrorCode(err) == attest.ENOTFOUND:
+			src.Notes = append(src.Notes, "no complete collection yet")
+		case err != nil:
+			src.Notes = append(src.Notes, "the latest snapshot cannot be read: "+err.Error())
+		default:
+			src.CollectedAt = run.FinishedAt
+			for _, r := range snap.Resources {
+				if r.Type != "github.repository" || r.Data["archived"] == true {
+					continue
+				}
+				ps, ds, why := attest.ChangesOf(r)
+				src.Repositories++
+				src.Pulls += len(ps)
+				src.Deployments += len(ds)
+				if why != "" {
+					src.Notes = append(src.Notes, r.Key+": "+why)
+				}
+				pulls = append(pulls, ps...)
+				deps = append(deps, ds...)
+			}
+		}
+		// Connections of other systems are not sources, unless they
+		// collected repositories.
+		if c.Type == "github" || src.Repositories > 0 {
+			rep.Sources = append(rep.Sources, src)
+		}
+	}
+	logged, err := s.DB.DeployLog(ctx, p.OrgID, rep.Since)
+	if err != nil {
+		return rep, err
+	}
+	if len(logged) > 0 {
+		rep.Sources = append(rep.Sources, Source{Connection: "deploy log", Deployments: len(logged)})
+		deps = append(deps, logged...)
+	}
+	changes, undeployed := attest.ReconcileChanges(pulls, dedupe(deps), rep.Rules, now)
+	for _, c := range changes {
+		if c.At.Before(rep.Since) {
+			continue
+		}
+		rep.Changes = append(rep.Changes, c)
+		rep.Counts[c.State]++
+		if c.State.Finding() {
+			rep.Findings++
+		}
+	}
+	for _, jp := range undeployed {
+		if !jp.MergedAt.Before(rep.Since) {
+			rep.Undeployed = append(rep.Undeployed, jp)
+		}
+	}
+	return rep, nil
+}
+
+// dedupe keeps one of the deployments of the same commit of a repository at
+// the same minute: a deploy log that repeats what GitHub recorded.
+func dedupe(deps []attest.Deployment) []attest.Deployment {
+	seen := map[string]bool{}
+	var out []attest.Deployment
+	for _, d := range deps {
+		k := d.Repo + "@" + d.SHA + "@" + d.At.Truncate(time.Minute).Format(time.RFC3339)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// SetRules sets the organization's change-management rules.
+func (s *Service) SetRules(ctx context.Context, p attest.Principal, r attest.ChangeRules) error {
+	if err := require(p, attest.ActAdmin); err != nil {
+		return err
+	}
+	r.EmergencyLabel = strings.TrimSpace(r.EmergencyLabel)
+	if err := attest.ValidateChangeRules(r); err != nil {
+		return err
+	}
+	return s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.SetChangeRules(ctx, p.OrgID, r); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("change.rules_set", "organization", strconv.FormatInt(p.OrgID, 10),
+			fmt.Sprintf("Set change rules: emergency label %q, reviewed within %d hours", r.EmergencyLabel, r.EmergencyHours)))
+	})
+}
+
+// ImportLog stores the deployments of an uploaded deploy log, all or none,
+// and returns how many it read and how many were new.
+func (s *Service) ImportLog(ctx context.Context, p attest.Principal, r io.Reader) (read, added int, err error) {
+	if err := require(p, attest.ActEdit); err != nil {
+		return 0, 0, err
+	}
+	deps, err := ParseDeployLog(r, s.now())
+	if err != nil {
+		return 0, 0, err
+	}
+	err = s.DB.Update(ctx, func(tx *store.Queries) error {
+		n, err := tx.AddDeployLog(ctx, p.OrgID, deps, p.UserID)
+		if err != nil {
+			return err
+		}
+		added = n
+		return tx.Log(ctx, p.Record("change.deploy_log_imported", "organization", strconv.FormatInt(p.OrgID, 10),
+			fmt.Sprintf("Imported a deploy log: %d deployments, %d new", len(deps), n)))
+	})
+	return len(deps), added, err
+}
+
+// WriteCSV writes a report's changes, one row per pull request deployed
+// (a deployment without one is a row of its own), for an auditor's sample.
+func WriteCSV(w io.Writer, rep Report) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"deployed_at", "repository", "commit", "environment", "deployer", "source", "change_state", "pull_request",
+		"title", "author", "merged_at", "approvers", "approved_at", "pull_state", "reason"})
+	t := func(v time.Time) string {
+		if v.IsZero() {
+			return ""
+		}
+		return v.UTC().Format(time.RFC3339)
+	}
+	safe := attest.SafeCSV
+	for _, c := range rep.Changes {
+		head := []string{t(c.At), safe(c.Repo), safe(c.SHA), safe(c.Environment), safe(c.Deployer), c.Source, string(c.State)}
+		if len(c.Pulls) == 0 {
+			cw.Write(append(head, "", "", "", "", "", "", "", safe(c.Reason)))
+			continue
+		}
+		for _, p := range c.Pulls {
+			cw.Write(append(head, strconv.Itoa(p.Number), safe(p.Title), safe(p.Author), t(p.MergedAt), safe(strings.Join(p.Approvers, " ")),
+				t(p.ApprovedAt), string(p.State), safe(p.Reason)))
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Label words a state for people.
+func Label(s attest.ChangeState) string {
+	return cmp.Or(labels[s], string(s))
+}
+
+var labels = map[attest.ChangeState]string{
+	attest.ChangeReviewed:            "Reviewed",
+	attest.ChangeEmergencyReviewed:   "Emergency, reviewed in time",
+	attest.ChangeRedeploy:            "Redeployed",
+	attest.ChangeEmergencyPending:    "Emergency, review pending",
+	attest.ChangeUnreviewed:          "Not reviewed",
+	attest.ChangeApprovedAfterMerge:  "Approved after merging",
+	attest.ChangeEmergencyUnreviewed: "Emergency, not reviewed in time",
+	attest.ChangeNoPullRequest:       "No pull request",
+}

@@ -1,0 +1,109 @@
+package ui_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
+	"github.com/attest-hq/attest/web/webtest"
+)
+
+func TestChangesPage(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	mgr := e.Login("manager")
+	res := mgr.Get("/o/alpha/changes")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "No deployed change in the window") || !strings.Contains(res.Text, "connect GitHub") {
+		t.Fatalf("an empty register: %d %.500s", res.StatusCode, res.Text)
+	}
+	// A collected repository that deploys on merge: one pull request
+	// reviewed, one merged by its author alone.
+	now := e.Clock.Now().UTC() // the services' clock
+	conn := storetest.MustConnection(t, e.DB, e.Alpha, "github")
+	repo := attest.Resource{Type: "github.repository", Key: "alpha/api", Data: map[string]any{"merged_pulls": []any{
+		map[string]any{"number": 7, "title": "Add audit log", "author": "erin", "merged_at": now.Add(-48 * time.Hour).Format(time.RFC3339),
+			"approvers": []any{"bob"}, "approved_at": now.Add(-50 * time.Hour).Format(time.RFC3339), "merge_commit_sha": "aaaaaaaaaaaa"},
+		map[string]any{"number": 8, "title": "Quick fix <b>bold</b>", "author": "bob", "merged_at": now.Add(-24 * time.Hour).Format(time.RFC3339),
+			"approvers": []any{}, "merge_commit_sha": "bbbbbbbbbbbb"},
+		map[string]any{"number": 9, "title": "Hotfix", "author": "erin", "merged_at": now.Add(-30 * time.Minute).Format(time.RFC3339),
+			"approvers": []any{}, "merge_commit_sha": "cccccccccccc", "labels": []any{"emergency"}},
+	}, "deployments": []any{}}}
+	b, sha, err := monitor.Snapshot{Connector: "github", Resources: []attest.Resource{repo}}.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.Evidence.Blobs.Put(ctx, bytes.NewReader(b), sha, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.DB.AddCollection(ctx, &attest.CollectionRun{OrgID: e.Alpha.ID, UID: "col_c", ConnectionID: conn.ID, ConnectionName: conn.Name,
+		Connector: "github", StartedAt: now, FinishedAt: now, Resources: 1, SnapshotSHA256: sha, SnapshotSize: int64(len(b))}); err != nil {
+		t.Fatal(err)
+	}
+	res = mgr.Get("/o/alpha/changes")
+	if strings.Count(res.Text, `data-state="unreviewed"`) != 1 || strings.Count(res.Text, `data-state="reviewed"`) != 1 ||
+		!strings.Contains(res.Text, "1 finding(s)") || strings.Contains(res.Text, "<b>bold</b>") {
+		t.Fatalf("the register:\n%.3000s", res.Text)
+	}
+	if res := mgr.Get("/o/alpha/changes?state=findings"); strings.Contains(res.Text, `data-state="reviewed"`) || !strings.Contains(res.Text, `data-state="unreviewed"`) {
+		t.Fatalf("findings only shows a reviewed change")
+	}
+	if res := mgr.Get("/o/alpha/changes?state=bogus"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a bogus state: %d", res.StatusCode)
+	}
+	csv := mgr.Get("/o/alpha/changes/export?days=30")
+	if !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || strings.Count(csv.Text, "\n") != 4 || !strings.Contains(csv.Text, "Quick fix") {
+		t.Fatalf("export: %s", csv.Text)
+	}
+
+	// A deploy log with a bad line stores nothing and names the line.
+	ct, body := evidenceForm(nil, "deploys.csv", []byte("repository,commit,deployed_at\nalpha/api,bbbbbbbbbbbb,"+now.Format(time.RFC3339)+"\nalpha/api,,"+now.Format(time.RFC3339)+"\n"))
+	res = postMultipart(mgr, "/o/alpha/changes/deploy-log", ct, body)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "line 3: commit: is required") {
+		i := strings.Index(res.Text, "deploy-log")
+		t.Fatalf("a bad deploy log: %d %.2000s", res.StatusCode, res.Text[max(0, i):])
+	}
+	if list, _ := e.DB.DeployLog(ctx, e.Alpha.ID, time.Time{}); len(list) != 0 {
+		t.Fatalf("a refused log stored %d deployments", len(list))
+	}
+	ct, body = evidenceForm(nil, "deploys.csv", []byte("repository,commit,deployed_at\nalpha/api,bbbbbbbbbbbb,"+now.Add(-time.Hour).Format(time.RFC3339)+"\n"))
+	if res := postMultipart(mgr, "/o/alpha/changes/deploy-log", ct, body); !res.RedirectsTo("/o/alpha/changes") {
+		t.Fatalf("deploy log: %d %.500s", res.StatusCode, res.Text)
+	}
+	// Now the repository has deployments: the one logged includes both.
+	res = mgr.Get("/o/alpha/changes")
+	if strings.Count(res.Text, `data-state=`) != 1 || !strings.Contains(res.Text, "deploy log") || !strings.Contains(res.Text, "2 pull requests") {
+		t.Fatalf("after the deploy log:\n%.3000s", res.Text)
+	}
+
+	// The emergency change merged since, not reviewed yet, is due on the
+	// dashboard until its time runs out.
+	if dash := mgr.Get("/o/alpha"); !strings.Contains(dash.Text, "Review emergency change alpha/api #9") {
+		t.Fatalf("the dashboard does not list the emergency change to review")
+	}
+
+	// Rules are for admins; a manager does not see the form.
+	if strings.Contains(res.Text, `action="/o/alpha/changes/rules"`) {
+		t.Fatal("a manager sees the rules form")
+	}
+	admin := e.Login("admin")
+	if res := admin.Post("/o/alpha/changes/rules", url.Values{"emergency_label": {""}, "emergency_hours": {"72"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Text, "is required") {
+		t.Fatalf("rules without a label: %d", res.StatusCode)
+	}
+	if res := admin.Post("/o/alpha/changes/rules", url.Values{"emergency_label": {"hotfix"}, "emergency_hours": {"24"}}); !res.RedirectsTo("/o/alpha/changes") {
+		t.Fatalf("rules: %d", res.StatusCode)
+	}
+	if r, _ := e.DB.ChangeRules(ctx, e.Alpha.ID); r.EmergencyLabel != "hotfix" || r.EmergencyHours != 24 {
+		t.Fatalf("rules = %+v", r)
+	}
+	emp := e.Login("employee")
+	if res := emp.Get("/o/alpha/changes"); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("an employee reads the register: %d", res.StatusCode)
+	}
+}
