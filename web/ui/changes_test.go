@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 	"github.com/attest-hq/attest/web/webtest"
@@ -34,17 +32,7 @@ func TestChangesPage(t *testing.T) {
 		map[string]any{"number": 9, "title": "Hotfix", "author": "erin", "merged_at": now.Add(-30 * time.Minute).Format(time.RFC3339),
 			"approvers": []any{}, "merge_commit_sha": "cccccccccccc", "labels": []any{"emergency"}},
 	}, "deployments": []any{}}}
-	b, sha, err := monitor.Snapshot{Connector: "github", Resources: []attest.Resource{repo}}.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := e.Evidence.Blobs.Put(ctx, bytes.NewReader(b), sha, 1<<20); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.DB.AddCollection(ctx, &attest.CollectionRun{OrgID: e.Alpha.ID, UID: "col_c", ConnectionID: conn.ID, ConnectionName: conn.Name,
-		Connector: "github", StartedAt: now, FinishedAt: now, Resources: 1, SnapshotSHA256: sha, SnapshotSize: int64(len(b))}); err != nil {
-		t.Fatal(err)
-	}
+	e.Collected(t, conn, "github", []attest.Resource{repo})
 	res = mgr.Get("/o/alpha/changes")
 	if strings.Count(res.Text, `data-state="unreviewed"`) != 1 || strings.Count(res.Text, `data-state="reviewed"`) != 1 ||
 		!strings.Contains(res.Text, "1 finding(s)") || strings.Contains(res.Text, "<b>bold</b>") {
