@@ -139,7 +139,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Monitor = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledger, Connections: s.Connections, Connectors: set.Connectors,
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
-	s.Changes = &change.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
+	s.Changes = &change.Service{DB: db, Monitor: s.Monitor, Evidence: s.Evidence, Now: set.Now}
 	return s
 }
 

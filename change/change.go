@@ -11,11 +11,13 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/store"
 )
@@ -24,8 +26,20 @@ import (
 type Service struct {
 	DB      *store.DB
 	Monitor *monitor.Service
-	Now     func() time.Time
+	// Evidence banks a window's register as evidence; nil for commands that
+	// only read the register.
+	Evidence *evidence.Service
+	Now      func() time.Time
 }
+
+// BankControls are the library controls a banked register is evidence for:
+// traceable change records, the emergency change procedure, and the
+// periodic check for changes that bypassed review.
+var BankControls = []string{"CHG-1", "CHG-3", "CHG-6"}
+
+// maxNotes keeps a banked register's notes within evidence's limit (10,000
+// bytes); the file holds everything.
+const maxNotes = 9000
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
@@ -249,4 +263,68 @@ var labels = map[attest.ChangeState]string{
 	attest.ChangeApprovedAfterMerge:  "Approved after merging",
 	attest.ChangeEmergencyUnreviewed: "Emergency, not reviewed in time",
 	attest.ChangeNoPullRequest:       "No pull request",
+}
+
+// Bank stores the register over the last days as evidence: the CSV an
+// auditor samples, its period the window, attached to the organization's
+// controls adopted from BankControls. The evidence is content-addressed and in the ledger like
+// any other, and keeps those controls' evidence fresh for readiness. Its
+// notes name every finding, so the record shows what was found, not only
+// that the check ran.
+func (s *Service) Bank(ctx context.Context, p attest.Principal, days int) (attest.Evidence, Report, error) {
+	if err := require(p, attest.ActEdit); err != nil {
+		return attest.Evidence{}, Report{}, err
+	}
+	if s.Evidence == nil {
+		return attest.Evidence{}, Report{}, attest.Errorf(attest.EINTERNAL, "banking changes needs the evidence store")
+	}
+	rep, err := s.Report(ctx, p, days)
+	if err != nil {
+		return attest.Evidence{}, rep, err
+	}
+	org, err := s.DB.OrgByID(ctx, p.OrgID)
+	if err != nil {
+		return attest.Evidence{}, rep, err
+	}
+	controls, err := s.DB.Controls(ctx, p.OrgID, store.ControlFilter{})
+	if err != nil {
+		return attest.Evidence{}, rep, err
+	}
+	var ids []int64
+	for _, c := range controls {
+		if slices.Contains(BankControls, c.LibraryID) || slices.Contains(BankControls, c.Ref) {
+			ids = append(ids, c.ID)
+		}
+	}
+	var csv strings.Builder
+	if err := WriteCSV(&csv, rep); err != nil {
+		return attest.Evidence{}, rep, err
+	}
+	now := s.now().UTC()
+	from, to := rep.Since.Format(attest.DateLayout), now.Format(attest.DateLayout)
+	var notes strings.Builder
+	fmt.Fprintf(&notes, "%d deployed change(s) from %s to %s, %d finding(s).", len(rep.Changes), from, to, rep.Findings)
+	for _, c := range rep.Changes {
+		line := fmt.Sprintf("\n- %s %s %s: %s", c.At.Format("2006-01-02 15:04"), c.Repo, c.SHA, c.Reason)
+		if !c.State.Finding() {
+			continue
+		}
+		if notes.Len()+len(line) > maxNotes {
+			notes.WriteString("\n… and more: every finding is in the file.")
+			break
+		}
+		notes.WriteString(line)
+	}
+	for _, src := range rep.Sources {
+		for _, n := range src.Notes {
+			if line := fmt.Sprintf("\nNot read: %s: %s", src.Connection, n); notes.Len()+len(line) <= maxNotes {
+				notes.WriteString(line)
+			}
+		}
+	}
+	ev, err := s.Evidence.Add(ctx, evidence.New{Org: org, Actor: p.Actor(), Kind: attest.KindSystem,
+		Title:  fmt.Sprintf("Deployed changes %s to %s: %d change(s), %d finding(s)", from, to, len(rep.Changes), rep.Findings),
+		Source: "Attest changes register", Filename: fmt.Sprintf("changes-%s-%s.csv", from, to), MediaType: "text/csv; charset=utf-8",
+		CollectedAt: now, PeriodStart: rep.Since, PeriodEnd: now, Notes: notes.String(), ControlIDs: ids}, strings.NewReader(csv.String()))
+	return ev, rep, err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest/change"
 	"github.com/attest-hq/attest/connector/github"
 	"github.com/attest-hq/attest/connector/github/githubtest"
+	"github.com/attest-hq/attest/evidence/evidencetest"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
@@ -43,15 +44,12 @@ func collectGitHub(t *testing.T, db *store.DB, blobs blob.Store, conn attest.Con
 func TestReportReconcilesCollectedChangesAndTheDeployLog(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		blobs, err := blob.Open(ctx, "", t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { blobs.Close() })
+		ev := evidencetest.NewService(t, db)
+		blobs := ev.Blobs
 		now := time.Now().UTC().Truncate(time.Second)
 		srv := githubtest.NewServer(githubtest.DefaultScenario(now))
 		defer srv.Close()
-		svc := &change.Service{DB: db, Monitor: &monitor.Service{DB: db, Blobs: blobs}, Now: func() time.Time { return now }}
+		svc := &change.Service{DB: db, Monitor: &monitor.Service{DB: db, Blobs: blobs}, Evidence: ev, Now: func() time.Time { return now }}
 		org := storetest.MustOrg(t, db, "acme")
 		other := storetest.MustOrg(t, db, "other")
 		admin := storetest.MustMember(t, db, org, attest.RoleAdmin, "admin@acme.test")
@@ -131,10 +129,33 @@ func TestReportReconcilesCollectedChangesAndTheDeployLog(t *testing.T) {
 		if rep.Counts[attest.ChangeApprovedAfterMerge] != 1 {
 			t.Errorf("with label hotfix: %v", rep.Counts)
 		}
+		// Banking the register stores the CSV as evidence of the change
+		// controls the organization adopted, with the findings named.
+		chg6 := attest.Control{OrgID: org.ID, Ref: "CHG-6", LibraryID: "CHG-6", Name: "Monthly check for review bypasses", Family: "Change management",
+			Type: "detective", Frequency: "monthly", Status: attest.StatusImplemented}
+		if err := db.CreateControl(ctx, &chg6); err != nil {
+			t.Fatal(err)
+		}
+		other6 := storetest.MustControl(t, db, other, "CHG-6", attest.StatusImplemented)
+		banked, rep, err := svc.Bank(ctx, p, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if banked.Kind != attest.KindSystem || banked.OrgID != org.ID || len(banked.Controls) != 1 || banked.Controls[0].ID != chg6.ID ||
+			!banked.PeriodStart.Equal(rep.Since) || !strings.Contains(banked.Notes, "3 finding(s)") || !strings.Contains(banked.Notes, "no pull request merged") ||
+			!strings.Contains(banked.Title, "4 change(s), 3 finding(s)") { // the deploy log and the hotfix rule are in force
+			t.Fatalf("banked: %s, %v, %s", banked.Title, banked.Controls, banked.Notes)
+		}
+		if list, _ := db.EvidenceList(ctx, other.ID, store.EvidenceFilter{ControlID: other6.ID}); len(list) != 0 {
+			t.Fatalf("another organization's control got the evidence: %+v", list)
+		}
 		emp := storetest.MustMember(t, db, org, attest.RoleEmployee, "emp@acme.test")
 		ep := attest.Principal{UserID: emp.ID, OrgID: org.ID, Role: attest.RoleEmployee}
 		if _, err := svc.Report(ctx, ep, 0); attest.ErrorCode(err) != attest.EFORBIDDEN {
 			t.Errorf("an employee read the register: %v", err)
+		}
+		if _, _, err := svc.Bank(ctx, ep, 0); attest.ErrorCode(err) != attest.EFORBIDDEN {
+			t.Errorf("an employee banked the register: %v", err)
 		}
 		if _, _, err := svc.ImportLog(ctx, ep, strings.NewReader(log)); attest.ErrorCode(err) != attest.EFORBIDDEN {
 			t.Errorf("an employee imported a deploy log: %v", err)

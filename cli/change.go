@@ -114,3 +114,38 @@ func runChangeImport(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "read %d deployments from %s, %d new\n", read, rest[0], added)
 	return nil
 }
+
+// runChangeBank stores the register over a window as evidence of the
+// change controls (CHG-1, CHG-3, CHG-6), for a monthly job.
+func runChangeBank(e *env, args []string) error {
+	f := newFlags("change bank", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	days := f.fs.Int("days", change.DefaultDays, "the window, in days back from now (1 to 366)")
+	if rest, err := f.parse(args, e); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	if *orgSlug == "" {
+		return usagef("--org is required")
+	}
+	if *days < 1 || *days > 366 {
+		return usagef("--days must be from 1 to 366 (got %d)", *days)
+	}
+	s, org, err := f.openOrg(e.ctx, app.Needs{Evidence: true}, *orgSlug)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ev, _, err := s.Changes.Bank(e.ctx, cliPrincipal(org.ID), *days)
+	if err != nil {
+		return err
+	}
+	refs := make([]string, 0, len(ev.Controls))
+	for _, c := range ev.Controls {
+		refs = append(refs, c.Ref)
+	}
+	fmt.Fprintf(e.stdout, "banked %s as evidence %s (sha256 %s, ledger entry %d) for %s\n", ev.Title, ev.UID, ev.SHA256[:12], ev.LedgerSeq,
+		orNone(strings.Join(refs, ", "), "no control (adopt CHG-1, CHG-3 or CHG-6 to attach it)"))
+	return nil
+}

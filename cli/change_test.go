@@ -55,11 +55,15 @@ func TestChangeCommands(t *testing.T) {
 				rep.Changes[0].SHA != "7c211433f020" || rep.Changes[0].State != "no_pull_request" || !strings.Contains(r.stderr, "1 change finding(s)") {
 				t.Errorf("change list --format json: %v %+v", err, r)
 			}
+			if r := run("change", "bank", "--org", "acme", "--days", "30"); r.code != 0 || !strings.Contains(r.stdout, "1 change(s), 1 finding(s)") ||
+				!strings.Contains(r.stdout, "no control (adopt CHG-1") {
+				t.Errorf("change bank: %+v", r)
+			}
 			if r := run("change", "list", "--org", "acme", "--format", "csv"); r.code != 1 || !strings.HasPrefix(r.stdout, "deployed_at,repository,commit") {
 				t.Errorf("csv: %+v", r)
 			}
 			for _, args := range [][]string{{"change", "list"}, {"change", "list", "--org", "acme", "--days", "0"}, {"change", "list", "--org", "acme", "--format", "xml"},
-				{"change", "import", "--org", "acme"}} {
+				{"change", "import", "--org", "acme"}, {"change", "bank"}} {
 				if r := run(args...); r.code != 2 {
 					t.Errorf("%v: %+v", args, r)
 				}

@@ -17,13 +17,15 @@ var _ = area(contractArea{
 		"GET /o/{org}/changes/deploy-log":  web.Edit, // reloads after a refused form go back to its page
 		"POST /o/{org}/changes/rules":      web.Admin,
 		"GET /o/{org}/changes/rules":       web.Admin,
+		"POST /o/{org}/changes/bank":       web.Edit,
 
 		"GET /api/v1/orgs/{org}/changes":             web.Read,
 		"POST /api/v1/orgs/{org}/changes/deploy-log": web.Edit,
 		"PUT /api/v1/orgs/{org}/changes/rules":       web.Admin,
+		"POST /api/v1/orgs/{org}/changes/bank":       web.Edit,
 	},
 	form: func(fx records) url.Values {
-		return url.Values{"emergency_label": {"hotfix"}, "emergency_hours": {"48"}}
+		return url.Values{"emergency_label": {"hotfix"}, "emergency_hours": {"48"}, "days": {"30"}}
 	},
 	body: map[string]any{
 		"PUT /api/v1/orgs/{org}/changes/rules":       map[string]any{"emergency_label": "hotfix", "emergency_hours": 48},

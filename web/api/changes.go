@@ -16,6 +16,7 @@ func (h *Handler) changeRoutes() []web.Route {
 		route("GET", "/orgs/{org}/changes", web.Read, h.apiChanges),
 		route("POST", "/orgs/{org}/changes/deploy-log", web.Edit, h.apiImportDeployLog),
 		route("PUT", "/orgs/{org}/changes/rules", web.Admin, h.apiSetChangeRules),
+		route("POST", "/orgs/{org}/changes/bank", web.Edit, h.apiBankChanges),
 	}
 }
 
@@ -77,5 +78,24 @@ func (h *Handler) apiSetChangeRules(w http.ResponseWriter, r *http.Request, c *w
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, in)
+	return nil
+}
+
+// apiBankChanges stores the register over ?days= (default 90) as evidence
+// of the change controls and answers the evidence.
+func (h *Handler) apiBankChanges(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	days := 0
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return attest.Invalid("days", "must be a whole number of days (got %q)", v)
+		}
+		days = n
+	}
+	ev, _, err := h.Changes.Bank(r.Context(), c.P, days)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, toEvidenceJSON(ev))
 	return nil
 }

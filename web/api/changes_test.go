@@ -52,6 +52,13 @@ func TestChangesAPI(t *testing.T) {
 	if res := e.API("GET", "/orgs/alpha/changes?days=999", auditor, nil); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, `"days"`) {
 		t.Fatalf("999 days: %d %s", res.StatusCode, res.Text)
 	}
+	res = e.API("POST", "/orgs/alpha/changes/bank?days=30", admin, nil)
+	if res.StatusCode != http.StatusCreated || !strings.Contains(res.Text, "Deployed changes") || !strings.Contains(res.Text, "1 finding(s)") {
+		t.Fatalf("bank: %d %s", res.StatusCode, res.Text)
+	}
+	if res := e.API("POST", "/orgs/alpha/changes/bank", auditor, nil); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("an auditor banked the register: %d", res.StatusCode)
+	}
 	if res := e.API("PUT", "/orgs/alpha/changes/rules", admin, map[string]any{"emergency_label": "hotfix", "emergency_hours": 0}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("0 hours: %d", res.StatusCode)
 	}

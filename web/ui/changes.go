@@ -19,6 +19,7 @@ func (h *Handler) changeRoutes() []web.Route {
 		route("GET", "/o/{org}/changes/export", web.Read, h.changeExport),
 		route("POST", "/o/{org}/changes/deploy-log", web.Edit, h.changeImport),
 		route("POST", "/o/{org}/changes/rules", web.Admin, h.changeRules),
+		route("POST", "/o/{org}/changes/bank", web.Edit, h.changeBank),
 		back("/o/{org}/changes/deploy-log", web.Edit, "/o/{org}/changes"),
 		back("/o/{org}/changes/rules", web.Admin, "/o/{org}/changes"),
 	}

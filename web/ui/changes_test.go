@@ -75,6 +75,27 @@ func TestChangesPage(t *testing.T) {
 		t.Fatalf("the dashboard does not list the emergency change to review")
 	}
 
+	// Banking the register stores it as evidence of the adopted CHG-6.
+	chg6 := attest.Control{OrgID: e.Alpha.ID, Ref: "CHG-6", LibraryID: "CHG-6", Name: "Monthly check for review bypasses", Family: "Change management",
+		Type: "detective", Frequency: "monthly", Status: attest.StatusImplemented}
+	if err := e.DB.CreateControl(ctx, &chg6); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Text, `action="/o/alpha/changes/bank"`) {
+		t.Fatal("a manager does not see Bank as evidence")
+	}
+	res = mgr.Post("/o/alpha/changes/bank", url.Values{"days": {"30"}})
+	if !res.RedirectsTo("/o/alpha/evidence/") {
+		t.Fatalf("bank: %d %.500s", res.StatusCode, res.Text)
+	}
+	if list, _ := e.DB.EvidenceList(ctx, e.Alpha.ID, store.EvidenceFilter{ControlID: chg6.ID}); len(list) != 1 || !strings.HasPrefix(list[0].Title, "Deployed changes") {
+		t.Fatalf("evidence of CHG-6: %+v", list)
+	}
+	aud := e.Login("auditor")
+	if res := aud.Get("/o/alpha/changes"); res.StatusCode != http.StatusOK || strings.Contains(res.Text, `action="/o/alpha/changes/bank"`) {
+		t.Fatalf("an auditor reads the register without banking it: %d", res.StatusCode)
+	}
+
 	// Rules are for admins; a manager does not see the form.
 	if strings.Contains(res.Text, `action="/o/alpha/changes/rules"`) {
 		t.Fatal("a manager sees the rules form")
