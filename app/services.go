@@ -23,6 +23,7 @@ import (
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/policy/templates"
 	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
@@ -77,6 +78,8 @@ type Services struct {
 	Notify *notify.Service
 	// Roster sets people beside their accounts in collected systems.
 	Roster *roster.Service
+	// Risks keeps the risk register and its annual assessments.
+	Risks *risk.Service
 
 	settings Settings
 }
@@ -136,6 +139,11 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Monitor = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledger, Connections: s.Connections, Connectors: set.Connectors,
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
+	lib, err := risk.LoadLibrary()
+	if err != nil {
+		panic(fmt.Sprintf("app: the shipped risk library does not load: %v", err)) // a build defect, caught by tests
+	}
+	s.Risks = &risk.Service{DB: db, Ledger: ledger, Library: lib, Now: set.Now}
 	return s
 }
 
@@ -153,6 +161,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster,
+		Risks: s.Risks,
 	}
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
@@ -75,6 +76,8 @@ type Services struct {
 	Notify *notify.Service
 	// Roster sets people beside their accounts in collected systems.
 	Roster *roster.Service
+	// Risks keeps the risk register and its annual assessments.
+	Risks *risk.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/attest-hq/attest"
+
 	"github.com/attest-hq/attest/web"
 )
 
@@ -18,9 +20,4 @@ func (h *Handler) attachment(w http.ResponseWriter, c *web.Ctx, what, ext string
 
 // csvSafe defuses spreadsheet formula injection: a cell a user could influence
 // must not start with a character that spreadsheets evaluate.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
-}
+func csvSafe(s string) string { return attest.CSVCell(s) }
