@@ -44,10 +44,10 @@ var demoRisks = []demoRisk{
 	{lib: "RL-42", owner: "manager", resL: 2, resI: 2, treatment: attest.TreatAccept, note: "Shared office with badge access; laptops hold no customer data."},
 	{title: "Legacy reporting export exposes customer data", category: "application", owner: "employee", likelihood: 3, impact: 4,
 		description: "The old CSV reporting export predates tenant checks and is still reachable by a few large customers.",
-		resL: 1, resI: 4, treatment: attest.TreatAvoid, note: "The legacy export is switched off; customers moved to the new reports."},
+		resL:        1, resI: 4, treatment: attest.TreatAvoid, note: "The legacy export is switched off; customers moved to the new reports."},
 	{title: "Single engineer knows the billing integration", category: "people", owner: "manager", likelihood: 3, impact: 3,
 		description: "Only one engineer has worked on the billing provider integration and its reconciliation jobs.",
-		resL: 2, resI: 3, treatment: attest.TreatMitigate, note: "Runbook written; a second engineer pairs on every billing change."},
+		resL:        2, resI: 3, treatment: attest.TreatMitigate, note: "Runbook written; a second engineer pairs on every billing change."},
 }
 
 // seedRisks runs the story once: an organization with risks keeps them.
