@@ -13,9 +13,13 @@ func (h *Handler) apiRisk(w http.ResponseWriter, r *http.Request, c *web.Ctx) er
 	if err != nil {
 		return err
 	}
+	out := make([]web.ActivityJSON, 0, len(hist))
+	for _, a := range hist {
+		out = append(out, web.ToActivityJSON(a))
+	}
 	web.WriteJSON(w, http.StatusOK, struct {
 		attest.Risk
-		History []attest.Activity `json:"history"`
-	}{riskOut(x), nonNil(hist)})
+		History []web.ActivityJSON `json:"history"`
+	}{riskOut(x), out})
 	return nil
 }
