@@ -293,3 +293,33 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestScale(t *testing.T) {
+	each(t, func(t *testing.T, w world) {
+		ctx := t.Context()
+		r := must(w.svc.Adopt(ctx, w.admin, "RL-1", w.cto.UserID)) // 4 × 4
+		if err := w.svc.SetScale(ctx, w.cto, attest.RiskScale{Likelihood: 3, Impact: 3}); attest.ErrorCode(err) != attest.EFORBIDDEN {
+			t.Fatalf("a manager sets the scale: %v", err)
+		}
+		if err := w.svc.SetScale(ctx, w.admin, attest.RiskScale{Likelihood: 3, Impact: 3}); field(err) != "likelihood" || !strings.Contains(err.Error(), "R-1") {
+			t.Fatalf("a scale smaller than a risk's scores: %v", err)
+		}
+		r.Likelihood, r.Impact, r.ResidualLikelihood, r.ResidualImpact = 3, 3, 2, 2
+		must(w.svc.Update(ctx, w.admin, r))
+		if err := w.svc.SetScale(ctx, w.admin, attest.RiskScale{Likelihood: 3, Impact: 3}); err != nil {
+			t.Fatal(err)
+		}
+		reg := must(w.svc.List(ctx, w.auditor, risk.Filter{}))
+		if reg.Scale != (attest.RiskScale{Likelihood: 3, Impact: 3, Medium: 2, High: 4, Critical: 8}) || reg.Scale.Band(reg.Risks[0].Inherent()) != attest.BandCritical {
+			t.Fatalf("a 3 × 3 scale: %+v", reg.Scale)
+		}
+		// Adopting onto the smaller scale caps the library's scores.
+		if r := must(w.svc.Adopt(ctx, w.admin, "RL-2", w.cto.UserID)); r.Likelihood != 3 || r.Impact != 3 {
+			t.Fatalf("adopted onto 3 × 3: %+v", r)
+		}
+		r.Likelihood = 4
+		if _, err := w.svc.Update(ctx, w.admin, r); field(err) != "likelihood" {
+			t.Fatalf("4 on a 3 × 3 scale: %v", err)
+		}
+	})
+}

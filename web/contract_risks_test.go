@@ -43,6 +43,8 @@ var _ = area(contractArea{
 		"POST /o/{org}/risks/adopt":                    web.Edit,
 		"POST /o/{org}/risks/import":                   web.Edit,
 		"GET /o/{org}/risks/import":                    web.Edit, // reloads after a refused form go back to its page
+		"POST /o/{org}/risks/scale":                    web.Admin,
+		"PUT /api/v1/orgs/{org}/risk-scale":            web.Admin,
 		"GET /o/{org}/risks/export":                    web.Read,
 		"GET /o/{org}/risks/{key}":                     web.Read,
 		"POST /o/{org}/risks/{key}":                    web.Edit,
@@ -77,7 +79,8 @@ var _ = area(contractArea{
 	params: riskParams,
 	form: func(fx records) url.Values {
 		return url.Values{"title": {"Vendor outage"}, "likelihood": {"3"}, "impact": {"4"}, "residual_likelihood": {"2"}, "residual_impact": {"4"},
-			"treatment": {"mitigate"}, "review_date": {"2099-01-01"}, "library": {"RL-4"}, "approver": {"0"}, "accept_expires": {"2099-06-30"}}
+			"treatment": {"mitigate"}, "review_date": {"2099-01-01"}, "library": {"RL-4"}, "approver": {"0"}, "accept_expires": {"2099-06-30"},
+			"scale_likelihood": {"5"}, "scale_impact": {"5"}}
 	},
 	body: map[string]any{
 		"POST /api/v1/orgs/{org}/risks": map[string]any{"title": "Vendor outage", "owner": "admin@alpha.test", "likelihood": 3, "impact": 4,

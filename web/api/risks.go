@@ -22,6 +22,7 @@ func (h *Handler) riskRoutes() []web.Route {
 		route("POST", "/orgs/{org}/risks/{ref}/accept", web.Edit, h.apiAcceptRisk),
 		route("POST", "/orgs/{org}/risks/{ref}/approve", web.Work, h.apiApproveRisk),
 		route("GET", "/orgs/{org}/risk-library", web.Read, h.apiRiskLibrary),
+		route("PUT", "/orgs/{org}/risk-scale", web.Admin, h.apiSetRiskScale),
 		route("GET", "/orgs/{org}/risk-assessments", web.Read, h.apiRiskAssessments),
 		route("POST", "/orgs/{org}/risk-assessments", web.Edit, h.apiStartRiskAssessment),
 		route("GET", "/orgs/{org}/risk-assessments/{uid}", web.Read, h.apiRiskAssessment),

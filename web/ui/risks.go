@@ -23,6 +23,7 @@ func (h *Handler) riskRoutes() []web.Route {
 		route("POST", "/o/{org}/risks", web.Edit, h.createRisk),
 		route("POST", "/o/{org}/risks/adopt", web.Edit, h.adoptRisk),
 		route("POST", "/o/{org}/risks/import", web.Edit, h.importRisks),
+		route("POST", "/o/{org}/risks/scale", web.Admin, h.saveRiskScale),
 		route("GET", "/o/{org}/risks/export", web.Read, h.exportRisks),
 		route("GET", "/o/{org}/risks/{key}", web.Read, h.riskPage),
 		route("POST", "/o/{org}/risks/{key}", web.Edit, h.saveRisk),

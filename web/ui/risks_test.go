@@ -79,6 +79,21 @@ func TestRiskRegisterPages(t *testing.T) {
 		t.Fatalf("export: %.300s", res.Text)
 	}
 
+	// The scale: admins only; a smaller one than the risks' scores is refused.
+	if res := mgr.Post("/o/alpha/risks/scale", url.Values{"scale_likelihood": {"4"}, "scale_impact": {"4"}}); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a manager sets the scale: %d", res.StatusCode)
+	}
+	admin.Post("/o/alpha/risks/scale", url.Values{"scale_likelihood": {"4"}, "scale_impact": {"4"}})
+	if res := admin.Get("/o/alpha/risks"); !strings.Contains(res.Text, "The scale was not saved: Likelihood R-2 is scored beyond a 4 × 4 scale") {
+		t.Fatalf("a scale too small: %.3000s", res.Text)
+	}
+	if res := admin.Post("/o/alpha/risks/scale", url.Values{"scale_likelihood": {"6"}, "scale_impact": {"6"}}); !res.RedirectsTo("/o/alpha/risks") {
+		t.Fatalf("scale: %d", res.StatusCode)
+	}
+	if res := admin.Get("/o/alpha/risks"); !strings.Contains(res.Text, "on a 6 × 6 scale") || !strings.Contains(res.Text, "Likelihood 6, impact 6 (critical)") {
+		t.Fatal("the register on a 6 × 6 scale")
+	}
+
 	// The annual assessment: submitted, approved by the approver, viewable.
 	if res := admin.Post("/o/alpha/risk-assessments", url.Values{"approver": {id(e.Users["admin"].ID)}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("self-approval: %d", res.StatusCode)
