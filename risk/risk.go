@@ -354,6 +354,26 @@ func (s *Service) Retire(ctx context.Context, p attest.Principal, ref string) (a
 	})
 }
 
+// Review records that a risk was reviewed today as it stands: its next
+// review falls a year from today (or on next, a later date given).
+func (s *Service) Review(ctx context.Context, p attest.Principal, ref, next string) (attest.Risk, error) {
+	today := s.today()
+	if next == "" {
+		t, _ := time.Parse(attest.DateLayout, today)
+		next = t.AddDate(1, 0, 0).Format(attest.DateLayout)
+	}
+	if _, err := time.Parse(attest.DateLayout, next); err != nil || next <= today {
+		return attest.Risk{}, attest.Invalid("review_date", "want a date after today (YYYY-MM-DD)")
+	}
+	return s.change(ctx, p, ref, func(r *attest.Risk) error {
+		if r.Status != attest.RiskOpen {
+			return attest.Errorf(attest.ECONFLICT, "%s is %s: only open risks are reviewed", r.Ref, r.Status)
+		}
+		r.ReviewDate = next
+		return nil
+	})
+}
+
 // Accept records the decision to accept a risk as it is until expires,
 // naming the approver who must sign it off (not the owner). The acceptance
 // stands once the approver approves it.

@@ -247,6 +247,19 @@ func TestFilters(t *testing.T) {
 				t.Errorf("%+v: %v, want %s", c.f, refs, c.want)
 			}
 		}
+		// Recording a review moves the next one a year on.
+		if _, err := w.svc.Review(ctx, w.admin, "R-2", "2026-01-01"); field(err) != "review_date" {
+			t.Fatalf("a next review in the past: %v", err)
+		}
+		if r := must(w.svc.Review(ctx, w.admin, "R-2", "")); r.ReviewDate != "2027-03-02" {
+			t.Fatalf("reviewed: %+v", r)
+		}
+		if reg := must(w.svc.List(ctx, w.admin, risk.Filter{Overdue: true})); len(reg.Risks) != 0 {
+			t.Fatalf("overdue after the review: %+v", reg.Risks)
+		}
+		if _, hist := must2(w.svc.Get(ctx, w.admin, "R-2")); !strings.Contains(hist[0].Summary, `review date "2026-03-01" → "2027-03-02"`) {
+			t.Fatalf("history: %+v", hist[0])
+		}
 	})
 }
 

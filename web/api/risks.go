@@ -21,6 +21,7 @@ func (h *Handler) riskRoutes() []web.Route {
 		route("DELETE", "/orgs/{org}/risks/{ref}", web.Edit, h.apiRetireRisk),
 		route("POST", "/orgs/{org}/risks/{ref}/accept", web.Edit, h.apiAcceptRisk),
 		route("POST", "/orgs/{org}/risks/{ref}/approve", web.Work, h.apiApproveRisk),
+		route("POST", "/orgs/{org}/risks/{ref}/review", web.Edit, h.apiReviewRisk),
 		route("GET", "/orgs/{org}/risk-library", web.Read, h.apiRiskLibrary),
 		route("PUT", "/orgs/{org}/risk-scale", web.Admin, h.apiSetRiskScale),
 		route("GET", "/orgs/{org}/risk-assessments", web.Read, h.apiRiskAssessments),

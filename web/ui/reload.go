@@ -37,6 +37,7 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/risks/{key}/accept", web.Edit, "/o/{org}/risks/{key}"),
 		back("/o/{org}/risks/{key}/approve", web.Work, "/o/{org}/risks/{key}"),
 		back("/o/{org}/risks/{key}/retire", web.Edit, "/o/{org}/risks/{key}"),
+		back("/o/{org}/risks/{key}/review", web.Edit, "/o/{org}/risks/{key}"),
 	}
 }
 

@@ -31,6 +31,7 @@ func (h *Handler) riskRoutes() []web.Route {
 		route("POST", "/o/{org}/risks/{key}/accept", web.Edit, h.acceptRisk),
 		route("POST", "/o/{org}/risks/{key}/approve", web.Work, h.approveRiskAcceptance),
 		route("POST", "/o/{org}/risks/{key}/retire", web.Edit, h.retireRisk),
+		route("POST", "/o/{org}/risks/{key}/review", web.Edit, h.reviewRisk),
 		route("GET", "/o/{org}/risk-assessments", web.Read, h.riskAssessmentsPage),
 		route("POST", "/o/{org}/risk-assessments", web.Edit, h.startRiskAssessment),
 		route("GET", "/o/{org}/risk-assessments/{key}", web.Read, h.riskAssessmentPage),

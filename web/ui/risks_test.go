@@ -43,9 +43,15 @@ func TestRiskRegisterPages(t *testing.T) {
 	if res := admin.Get("/o/alpha/risks?overdue=1"); !strings.Contains(res.Text, `data-ref="R-1"`) || strings.Contains(res.Text, `data-ref="R-2"`) {
 		t.Fatal("the overdue filter")
 	}
-	// The overdue review is due on the dashboard.
+	// The overdue review is due on the dashboard until a review is recorded.
 	if res := admin.Get("/o/alpha"); !strings.Contains(res.Text, "R-1 Vendor outage: review") {
 		t.Errorf("dashboard due items: %.4000s", res.Text)
+	}
+	if res := admin.Post("/o/alpha/risks/R-1/review", nil); !res.RedirectsTo("/o/alpha/risks/R-1") {
+		t.Fatalf("review: %d", res.StatusCode)
+	}
+	if res := admin.Get("/o/alpha"); strings.Contains(res.Text, "R-1 Vendor outage: review") {
+		t.Error("a reviewed risk is still due on the dashboard")
 	}
 
 	// Accepting: the owner cannot approve; the named approver signs off.
