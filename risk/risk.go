@@ -432,7 +432,7 @@ func (s *Service) ApproveAcceptance(ctx context.Context, p attest.Principal, ref
 			return attest.Errorf(attest.ECONFLICT, "%s has no acceptance waiting for sign-off", r.Ref)
 		case r.ApproverID != p.UserID:
 			return attest.Errorf(attest.EFORBIDDEN, "only %s, the named approver, signs off the acceptance of %s", r.ApproverName, r.Ref)
-		case r.AcceptExpires <= s.today():
+		case r.AcceptExpires < s.today():
 			return attest.Errorf(attest.ECONFLICT, "the acceptance of %s expired on %s: set a new expiry first", r.Ref, r.AcceptExpires)
 		}
 		r.AcceptApprovedAt = tx.Now()

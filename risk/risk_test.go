@@ -336,3 +336,25 @@ func TestScale(t *testing.T) {
 		}
 	})
 }
+
+func TestExpiredAcceptanceIsNotSignedOff(t *testing.T) {
+	each(t, func(t *testing.T, w world) {
+		ctx := t.Context()
+		must(w.svc.Adopt(ctx, w.admin, "RL-13", w.cto.UserID))
+		if _, err := w.svc.Accept(ctx, w.admin, "R-1", w.dev.UserID, "2026-03-02", ""); field(err) != "accept_expires" {
+			t.Fatalf("an acceptance ending today: %v", err)
+		}
+		must(w.svc.Accept(ctx, w.admin, "R-1", w.dev.UserID, "2026-03-10", "cheap laptops"))
+		w.clock.add(8 * 24 * time.Hour) // 2026-03-10: the last day still counts
+		if r := must(w.svc.List(ctx, w.admin, risk.Filter{Overdue: true})); len(r.Risks) != 0 {
+			t.Fatalf("overdue on its last day: %+v", r.Risks)
+		}
+		w.clock.add(24 * time.Hour)
+		if _, err := w.svc.ApproveAcceptance(ctx, w.dev, "R-1"); attest.ErrorCode(err) != attest.ECONFLICT || !strings.Contains(err.Error(), "expired on 2026-03-10") {
+			t.Fatalf("signing off an expired acceptance: %v", err)
+		}
+		if r := must(w.svc.List(ctx, w.admin, risk.Filter{Overdue: true})); len(r.Risks) != 1 {
+			t.Fatalf("an expired acceptance is overdue: %+v", r.Risks)
+		}
+	})
+}
