@@ -24,6 +24,7 @@ import (
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/policy/templates"
 	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
@@ -80,6 +81,8 @@ type Services struct {
 	Roster *roster.Service
 	// Changes reconciles deployed changes with their reviews.
 	Changes *change.Service
+	// Risks keeps the risk register and its annual assessments.
+	Risks *risk.Service
 
 	settings Settings
 }
@@ -140,6 +143,11 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
 	s.Changes = &change.Service{DB: db, Monitor: s.Monitor, Evidence: s.Evidence, Now: set.Now}
+	lib, err := risk.LoadLibrary()
+	if err != nil {
+		panic(fmt.Sprintf("app: the shipped risk library does not load: %v", err)) // a build defect, caught by tests
+	}
+	s.Risks = &risk.Service{DB: db, Ledger: ledger, Library: lib, Now: set.Now}
 	return s
 }
 
@@ -157,6 +165,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster, Changes: s.Changes,
+		Risks: s.Risks,
 	}
 }
 

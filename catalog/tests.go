@@ -15,3 +15,10 @@ var TestFiles embed.FS
 //
 //go:embed policies/*.md policies/variables.yaml
 var PolicyFiles embed.FS
+
+// RiskFiles are the library of common risks Attest ships (risks/*.yaml),
+// read by package risk: each risk with a suggested category, likelihood,
+// impact and the library controls that reduce it.
+//
+//go:embed risks/*.yaml
+var RiskFiles embed.FS

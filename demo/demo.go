@@ -16,6 +16,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/policy"
+	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -34,6 +35,9 @@ type Options struct {
 	Monitor     *monitor.Service
 	// Policies seeds the policies and their history; nil seeds none.
 	Policies *policy.Service
+	// Risks seeds the risk register and its approved assessment; nil seeds
+	// none.
+	Risks *risk.Service
 	// Secrets seals the demo's authenticator secret and identity provider
 	// secret; nil seeds neither.
 	Secrets attest.SecretBox
@@ -172,6 +176,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedPolicies(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo policies: %w", err)
+	}
+	if err := seedRisks(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo risks: %w", err)
 	}
 	if err := seedSignIn(ctx, db, opts, org); err != nil {
 		return nil, fmt.Errorf("demo sign-in: %w", err)

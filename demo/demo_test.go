@@ -19,6 +19,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
+	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
@@ -259,4 +260,83 @@ func TestSeedSignIn(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The demo's risk register: a dozen risks with every treatment, one review
+// overdue, an acceptance awaiting sign-off, and last year's assessment
+// approved into the ledger, so readiness counts it. Seeding again adds none.
+func TestSeedRisks(t *testing.T) {
+	ctx := context.Background()
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := risk.LoadLibrary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.Open(t, store.SQLite, nil)
+	blobs, err := blob.Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blobs.Close()
+	_, key, _ := ed25519.GenerateKey(nil)
+	ledger := &chain.Chain{Key: key}
+	svc := &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: 1 << 20, Ledger: ledger}
+	risks := &risk.Service{DB: db, Ledger: ledger, Library: lib}
+	opts := demo.Options{PasswordParams: auth.TestParams, Catalog: cat, Evidence: svc, Risks: risks}
+	if _, err := demo.Seed(ctx, db, opts); err != nil {
+		t.Fatal(err)
+	}
+	org, _ := db.OrgBySlug(ctx, demo.OrgSlug)
+	list, err := db.Risks(ctx, org.ID)
+	if err != nil || len(list) != 12 {
+		t.Fatalf("demo risks: %d, %v", len(list), err)
+	}
+	today := attest.Today(time.Now())
+	treatments, overdue, pending, linked := map[string]int{}, 0, 0, 0
+	for _, r := range list {
+		treatments[r.Treatment]++
+		if r.ReviewOverdueOn(today) {
+			overdue++
+		}
+		if r.AcceptancePending() {
+			pending++
+		}
+		if len(r.Controls) > 0 {
+			linked++
+		}
+	}
+	if len(treatments) != 4 || overdue != 1 || pending != 1 || linked < 8 {
+		t.Errorf("treatments %v, overdue %d, pending %d, with controls %d", treatments, overdue, pending, linked)
+	}
+	as, err := db.RiskAssessments(ctx, org.ID)
+	if err != nil || len(as) != 1 || !as[0].AssessmentCurrentOn(today) || len(as[0].Risks) != 12 {
+		t.Fatalf("demo assessment: %+v, %v", as, err)
+	}
+	a, err := programme.Assess(ctx, &db.Queries, cat, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := map[string]bool{}
+	for _, c := range a.Controls {
+		for _, g := range c.Gaps {
+			if g.Code == readiness.GapRiskReview {
+				gaps[c.Ref] = true
+			}
+		}
+	}
+	if !gaps["RISK-2"] || gaps["RISK-1"] {
+		t.Errorf("risk gaps on %v: want the overdue review on RISK-2 and none on RISK-1", gaps)
+	}
+	if _, err := svc.Verify(ctx, org); err != nil {
+		t.Fatalf("demo ledger does not verify: %v", err)
+	}
+	if _, err := demo.Seed(ctx, db, opts); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.Risks(ctx, org.ID); len(again) != len(list) {
+		t.Fatalf("reseeding added risks: %d → %d", len(list), len(again))
+	}
 }

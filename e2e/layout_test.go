@@ -39,7 +39,7 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"dashboard", "", true}, {"controls", "/controls", true}, {"control", first("/controls", `/controls/\d+$`), true},
 		{"criteria", "/criteria", true}, {"evidence", "/evidence", true}, {"evidence-item", first("/evidence", `/evidence/\d+$`), true},
 		{"coverage", "/coverage", true}, {"monitoring", "/monitoring", true}, {"tasks", "/tasks", true},
-		{"activity", "/activity", true}, {"settings", "/settings", true},
+		{"activity", "/activity", true}, {"settings", "/settings", true}, {"risks", "/risks", true},
 
 		{"criterion", first("/criteria", `/criteria/[^/]+$`), false}, {"scope", "/scope", false},
 		{"connections", "/connections", false}, {"monitoring-test", first("/monitoring", `/monitoring/tests/[^/]+$`), false},
@@ -48,6 +48,8 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"tokens", "/tokens", false}, {"roster", "/people/roster", false}, {"notifications", "/notifications", false},
 		{"notification-settings", "/settings/notifications", false},
 		{"changes", "/changes", false},
+		{"risk", first("/risks", `/risks/R-\d+$`), false}, {"risk-assessments", "/risk-assessments", false},
+		{"risk-assessment", first("/risk-assessments", `/risk-assessments/ra_[0-9a-f]+$`), false},
 	}
 }
 

@@ -94,6 +94,8 @@
 //	policy_version    an approved policy version's text (RecordTypePolicyVersion)
 //	policy_approval   an approver's decision on a policy version (RecordTypePolicyApproval)
 //	policy_acceptance a person's acceptance of a published policy version (RecordTypePolicyAcceptance)
+//	risk_assessment   an approved annual risk assessment: the register as it stood (RecordTypeRiskAssessment)
+//	risk_acceptance   an approver's sign-off of an accepted risk (RecordTypeRiskAcceptance)
 //
 // Each record type is specified key by key below, version by version. A record is always one JSON object in canonical JSON; from version
 // 2 of a type on it carries "version" (an integer), and a record without
@@ -209,6 +211,30 @@
 // bundle's every policy_acceptance must name the policy, version and hash of
 // a policy_version record in the same bundle: what a person accepted is a
 // text that was approved, and the bundle holds it.
+//
+// # Risk records
+//
+// A risk_assessment record (version 1) is appended when the named approver
+// approves an assessment. It has: type "risk_assessment", org, uid ("ra_" and
+// 20 hex digits, the entry's record_id), as_of (the day the register was
+// frozen, YYYY-MM-DD), submitted_by and approver (labels), approved_at, note,
+// scale (an object: likelihood and impact, the number of levels; medium, high
+// and critical, the lowest score of each band) and risks, an array with one
+// object per open risk: ref, title, category, owner, likelihood, impact,
+// inherent, residual_likelihood, residual_impact, residual, band (of the
+// residual score), treatment ("mitigate", "accept", "transfer" or "avoid"),
+// controls (an array of control refs), review_date and accept_expires ("" for
+// none).
+//
+// A risk_acceptance record (version 1) has: type "risk_acceptance", org, uid
+// ("rac_" and 20 hex digits, the entry's record_id), risk (its ref), title,
+// owner, likelihood, impact and score (residual, as accepted), rationale,
+// expires (YYYY-MM-DD), approver (a label), at.
+//
+// Verifying re-derives every score of a risk_assessment from its likelihood
+// and impact and its band from the scale, and checks each level lies on the
+// scale and the residual score does not exceed the inherent one; an
+// risk_acceptance's score must be its likelihood × impact.
 //
 // # Checkpoints (attest-checkpoint-v1)
 //

@@ -26,6 +26,9 @@ const (
 	RecordTypePolicyVersion    = "policy_version"
 	RecordTypePolicyApproval   = "policy_approval"
 	RecordTypePolicyAcceptance = "policy_acceptance"
+
+	RecordTypeRiskAssessment = "risk_assessment"
+	RecordTypeRiskAcceptance = "risk_acceptance"
 )
 
 // entryTag opens every entry's canonical bytes. A new layout gets a new tag, so a

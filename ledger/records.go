@@ -46,6 +46,8 @@ var recordChecks = map[string]func(org string, r BundleRecord) error{
 	RecordTypePolicyVersion:    checkPolicyVersion,
 	RecordTypePolicyApproval:   checkPolicyHash,
 	RecordTypePolicyAcceptance: checkPolicyHash,
+	RecordTypeRiskAssessment:   checkRiskAssessment,
+	RecordTypeRiskAcceptance:   checkRiskAcceptance,
 }
 
 // fileRecords are the record types whose record names a file by "sha256" and

@@ -32,6 +32,7 @@ import (
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
@@ -78,6 +79,8 @@ type Services struct {
 	Roster *roster.Service
 	// Changes reconciles deployed changes with their reviews.
 	Changes *change.Service
+	// Risks keeps the risk register and its annual assessments.
+	Risks *risk.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

@@ -25,6 +25,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 		h.metaRoutes(), h.orgRoutes(), h.notificationRoutes(), h.rosterRoutes(), h.changeRoutes(), h.controlRoutes(), h.taskRoutes(), h.evidenceRoutes(), h.monitoringRoutes(), h.connectionRoutes(),
 		h.peopleRoutes(),
 		h.policyRoutes(),
+		h.riskRoutes(),
 	} {
 		routes = append(routes, area...)
 	}

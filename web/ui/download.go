@@ -2,9 +2,9 @@ package ui
 
 import (
 	"fmt"
-	"github.com/attest-hq/attest"
 	"net/http"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/web"
 )
 

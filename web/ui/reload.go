@@ -32,6 +32,12 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/settings/notifications/slack", web.Admin, "/o/{org}/settings/notifications"),
 		back("/o/{org}/people/roster/links", web.Edit, "/o/{org}/people/roster"),
 		back("/o/{org}/people/roster/rules", web.Admin, "/o/{org}/people/roster"),
+		back("/o/{org}/risks/import", web.Edit, "/o/{org}/risks"),
+		back("/o/{org}/risks/{key}/controls", web.Edit, "/o/{org}/risks/{key}"),
+		back("/o/{org}/risks/{key}/accept", web.Edit, "/o/{org}/risks/{key}"),
+		back("/o/{org}/risks/{key}/approve", web.Work, "/o/{org}/risks/{key}"),
+		back("/o/{org}/risks/{key}/retire", web.Edit, "/o/{org}/risks/{key}"),
+		back("/o/{org}/risks/{key}/review", web.Edit, "/o/{org}/risks/{key}"),
 	}
 }
 
