@@ -26,6 +26,7 @@ import (
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/vendors"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -77,6 +78,8 @@ type Services struct {
 	Notify *notify.Service
 	// Roster sets people beside their accounts in collected systems.
 	Roster *roster.Service
+	// Vendors keeps the vendor register, its reviews and checklists.
+	Vendors *vendors.Service
 
 	settings Settings
 }
@@ -136,6 +139,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Monitor = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledger, Connections: s.Connections, Connectors: set.Connectors,
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
+	s.Vendors = &vendors.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Now: set.Now}
 	return s
 }
 
@@ -153,6 +157,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster,
+		Vendors: s.Vendors,
 	}
 }
 

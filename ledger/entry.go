@@ -26,6 +26,8 @@ const (
 	RecordTypePolicyVersion    = "policy_version"
 	RecordTypePolicyApproval   = "policy_approval"
 	RecordTypePolicyAcceptance = "policy_acceptance"
+
+	RecordTypeVendorReview = "vendor_review"
 )
 
 // entryTag opens every entry's canonical bytes. A new layout gets a new tag, so a

@@ -46,6 +46,7 @@ var recordChecks = map[string]func(org string, r BundleRecord) error{
 	RecordTypePolicyVersion:    checkPolicyVersion,
 	RecordTypePolicyApproval:   checkPolicyHash,
 	RecordTypePolicyAcceptance: checkPolicyHash,
+	RecordTypeVendorReview:     checkVendorReview,
 }
 
 // fileRecords are the record types whose record names a file by "sha256" and

@@ -34,6 +34,7 @@ import (
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/vendors"
 )
 
 // Services is what handlers work with: storage, the capabilities built on it,
@@ -75,6 +76,8 @@ type Services struct {
 	Notify *notify.Service
 	// Roster sets people beside their accounts in collected systems.
 	Roster *roster.Service
+	// Vendors keeps the vendor register, its reviews and checklists.
+	Vendors *vendors.Service
 }
 
 // Jobs is what the web layer needs of the job queue.
