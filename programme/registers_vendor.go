@@ -65,8 +65,8 @@ func vendorRegister(ctx context.Context, q *store.Queries, orgID int64, today st
 			gap(v, "%s is a %s vendor without a completed review.", v.Name, v.Criticality)
 		}
 	}
-	latest := map[int64]bool{} // vendors whose newest review with a report was seen
-	for _, r := range reviews {    // newest first
+	latest := map[int64]bool{}  // vendors whose newest review with a report was seen
+	for _, r := range reviews { // newest first
 		v, ok := byID[r.VendorID]
 		if !ok || v.Status == attest.VendorOffboarded || r.ReportType == attest.ReportNone || latest[r.VendorID] {
 			continue

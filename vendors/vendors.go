@@ -285,7 +285,7 @@ func (s *Service) addReport(ctx context.Context, p attest.Principal, v attest.Ve
 		name = "report.pdf"
 	}
 	return s.Evidence.Add(ctx, evidence.New{Org: org, Actor: p.Actor(), Kind: attest.KindFile,
-		Title: fmt.Sprintf("%s %s report, %s to %s", v.Name, attest.ReportTypeLabel(r.ReportType), r.PeriodStart, r.PeriodEnd),
+		Title:    fmt.Sprintf("%s %s report, %s to %s", v.Name, attest.ReportTypeLabel(r.ReportType), r.PeriodStart, r.PeriodEnd),
 		Filename: name, PeriodStart: start, PeriodEnd: end.Add(24*time.Hour - time.Microsecond),
 		Notes: "The vendor's assurance report, reviewed in the vendor register.", ControlIDs: ids}, report.Content)
 }
