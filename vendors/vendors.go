@@ -550,3 +550,22 @@ func (s *Service) Subprocessors(ctx context.Context, p attest.Principal) ([]atte
 	}
 	return out, nil
 }
+
+// History is the vendor's activity, newest first: every change to it, its
+// reviews and its checklist.
+func (s *Service) History(ctx context.Context, p attest.Principal, id int64) ([]attest.Activity, error) {
+	if err := require(p, attest.ActRead); err != nil {
+		return nil, err
+	}
+	acts, err := s.DB.Activity(ctx, p.OrgID, attest.ActivityFilter{RecordType: "vendor", Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	var out []attest.Activity
+	for _, a := range acts {
+		if a.RecordID == idString(id) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}

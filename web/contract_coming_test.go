@@ -6,7 +6,6 @@ import "github.com/attest-hq/attest/web"
 var _ = area(contractArea{
 	access: map[string]web.Access{
 		"GET /o/{org}/risks":     web.Read,
-		"GET /o/{org}/vendors":   web.Read,
 		"GET /o/{org}/incidents": web.Read,
 		"GET /o/{org}/changes":   web.Read,
 		"GET /o/{org}/audits":    web.Read,

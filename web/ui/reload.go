@@ -32,6 +32,11 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/settings/notifications/slack", web.Admin, "/o/{org}/settings/notifications"),
 		back("/o/{org}/people/roster/links", web.Edit, "/o/{org}/people/roster"),
 		back("/o/{org}/people/roster/rules", web.Admin, "/o/{org}/people/roster"),
+		back("/o/{org}/vendors/import", web.Edit, "/o/{org}/vendors"),
+		back("/o/{org}/vendors/{id}/reviews", web.Edit, "/o/{org}/vendors/{id}"),
+		back("/o/{org}/vendors/{id}/reviews/{review}", web.Edit, "/o/{org}/vendors/{id}"),
+		back("/o/{org}/vendors/{id}/reviews/{review}/complete", web.Edit, "/o/{org}/vendors/{id}"),
+		back("/o/{org}/vendors/{id}/cuecs", web.Edit, "/o/{org}/vendors/{id}"),
 	}
 }
 
