@@ -68,3 +68,32 @@ var _ = area(contractArea{
 			"description": {"Rotate keys"}, "done": {"true"}, "response": {"Noted."}}
 	},
 })
+
+// Vendors in the API: the same split as the UI.
+var _ = area(contractArea{
+	access: map[string]web.Access{
+		"GET /api/v1/orgs/{org}/vendors":                                 web.Read,
+		"POST /api/v1/orgs/{org}/vendors":                                web.Edit,
+		"POST /api/v1/orgs/{org}/vendors/import":                         web.Edit,
+		"GET /api/v1/orgs/{org}/vendors/export":                          web.Read,
+		"GET /api/v1/orgs/{org}/vendors/subprocessors":                   web.Read,
+		"GET /api/v1/orgs/{org}/vendors/{id}":                            web.Read,
+		"PATCH /api/v1/orgs/{org}/vendors/{id}":                          web.Edit,
+		"POST /api/v1/orgs/{org}/vendors/{id}/reviews":                   web.Edit,
+		"PATCH /api/v1/orgs/{org}/vendors/{id}/reviews/{review}":         web.Edit,
+		"POST /api/v1/orgs/{org}/vendors/{id}/reviews/{review}/complete": web.Edit,
+		"POST /api/v1/orgs/{org}/vendors/{id}/cuecs":                     web.Edit,
+		"PATCH /api/v1/orgs/{org}/vendors/{id}/cuecs/{cuec}":             web.Edit,
+	},
+	params: func(e *webtest.Env, who string, fx records) map[string]string { return vendorParams(e) },
+	body: map[string]any{
+		"POST /api/v1/orgs/{org}/vendors":                                map[string]any{"name": "From the API", "criticality": "high"},
+		"POST /api/v1/orgs/{org}/vendors/import":                         webtest.CSV("name,criticality\nImported,low\n"),
+		"PATCH /api/v1/orgs/{org}/vendors/{id}":                          map[string]any{"notes": "Renewed"},
+		"POST /api/v1/orgs/{org}/vendors/{id}/reviews":                   map[string]any{"report_type": "none", "answers": map[string]string{"mfa": "Yes"}},
+		"PATCH /api/v1/orgs/{org}/vendors/{id}/reviews/{review}":         map[string]any{"response": "Noted."},
+		"POST /api/v1/orgs/{org}/vendors/{id}/reviews/{review}/complete": map[string]any{"conclusion": "Fit for use."},
+		"POST /api/v1/orgs/{org}/vendors/{id}/cuecs":                     map[string]any{"review_id": 0, "description": "Rotate keys"},
+		"PATCH /api/v1/orgs/{org}/vendors/{id}/cuecs/{cuec}":             map[string]any{"done": true},
+	},
+})
