@@ -103,4 +103,3 @@ func (h *Handler) reviewOfVendor(r *http.Request, c *web.Ctx) (int64, int64, err
 	}
 	return id, rid, err
 }
-
