@@ -106,6 +106,17 @@ func TestVendorRegisterPages(t *testing.T) {
 	if vs, _ := e.DB.Vendors(ctx, e.Alpha.ID); len(vs) != 1 {
 		t.Fatalf("half an import stored: %+v", vs)
 	}
+	// A subservice organization in scope links to its vendor record, both ways.
+	res = admin.Post("/o/alpha/scope/subservices", url.Values{"name": {"Nimbus"}, "service": {"Hosting"}, "method": {"carve-out"}, "vendor": {fmt.Sprint(v.ID)}})
+	if !res.RedirectsTo("/o/alpha/scope") {
+		t.Fatalf("add subservice: %d %.500s", res.StatusCode, res.Text)
+	}
+	if res = admin.Get("/o/alpha/scope"); !strings.Contains(res.Text, fmt.Sprintf(`href="/o/alpha/vendors/%d">vendor record: Nimbus`, v.ID)) {
+		t.Errorf("the scope page does not link the subservice organization to its vendor")
+	}
+	if res = admin.Get(page); !strings.Contains(res.Text, "In scope as a subservice organization (carve-out)") {
+		t.Errorf("the vendor page does not say it is in scope")
+	}
 	// Employees see none of it.
 	if res := e.Login("employee").Get(page); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("an employee read a vendor: %d", res.StatusCode)
