@@ -47,6 +47,7 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"exceptions", "/monitoring/exceptions", false}, {"task", first("/tasks", `/tasks/\d+$`), false},
 		{"tokens", "/tokens", false}, {"roster", "/people/roster", false}, {"notifications", "/notifications", false},
 		{"notification-settings", "/settings/notifications", false},
+		{"vendors", "/vendors", false}, {"vendor", first("/vendors", `/vendors/\d+$`), false},
 	}
 }
 
