@@ -117,6 +117,14 @@ func TestVendorRegisterPages(t *testing.T) {
 	if res = admin.Get(page); !strings.Contains(res.Text, "In scope as a subservice organization (carve-out)") {
 		t.Errorf("the vendor page does not say it is in scope")
 	}
+	// Auditors read it all and change nothing.
+	auditor := e.Login("auditor")
+	if res := auditor.Get(page); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "Fit for use.") || strings.Contains(res.Text, "Start a review") {
+		t.Fatalf("the auditor's view: %d", res.StatusCode)
+	}
+	if res := auditor.Post(page, url.Values{"name": {"Renamed"}, "criticality": {"low"}}); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("an auditor edited a vendor: %d", res.StatusCode)
+	}
 	// Employees see none of it.
 	if res := e.Login("employee").Get(page); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("an employee read a vendor: %d", res.StatusCode)
