@@ -53,7 +53,7 @@ var layers = map[string]int{
 	"notify":                      6, // notices, digests, deliveries by email and Slack
 	"roster":                      7, // people beside their accounts in collected systems; leavers, joiners, unlinked accounts
 	"risk":                        6, // the risk register: library, scores, treatments, approved assessments
-	"vendor":                      6, // vendors, their reviews, SOC 2 reports and complementary user entity controls
+	"vendors":                     6, // vendors, their reviews, SOC 2 reports and complementary user entity controls
 	"incident":                    7, // incidents, their timeline and corrective actions; response exercises
 	"change":                      7, // deployed changes reconciled with their reviews (CC8.1)
 	"demo":                        7,

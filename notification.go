@@ -67,6 +67,7 @@ const (
 	NoticeEvidence   = "evidence"
 	NoticeTest       = "test"
 	NoticePolicy     = "policy"
+	NoticeVendor     = "vendor"
 )
 
 // NoticeKinds is every kind of notification, in the order forms list them.
@@ -77,6 +78,7 @@ var NoticeKinds = []NoticeKind{
 	{ID: NoticeEvidence, Title: "Evidence going stale", About: "Evidence for controls you own that goes stale within a week, or has.", Default: CadenceDaily},
 	{ID: NoticeTest, Title: "Failing tests", About: "Automated tests of controls you own that start failing or recover.", Default: CadenceHourly},
 	{ID: NoticePolicy, Title: "Policies", About: "Policies awaiting your approval or acceptance, and policies you own past their review date.", Default: CadenceDaily},
+	{ID: NoticeVendor, Title: "Vendor reviews", About: "Reviews of vendors you own due within a week or overdue, and vendor checklist items of yours past their due day.", Default: CadenceDaily},
 }
 
 // Kind returns the kind with the given ID.

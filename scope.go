@@ -28,6 +28,10 @@ type SubserviceOrg struct {
 	Service  string
 	Method   string // carve-out or inclusive
 	Controls string // what the organization relies on them for
+	// VendorID is its record in the vendor register (0 when not linked);
+	// VendorName is filled by lists.
+	VendorID   int64
+	VendorName string
 }
 
 // CUEC is a complementary user entity control: something customers must do for

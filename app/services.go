@@ -28,6 +28,7 @@ import (
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/vendors"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -83,6 +84,8 @@ type Services struct {
 	Changes *change.Service
 	// Risks keeps the risk register and its annual assessments.
 	Risks *risk.Service
+	// Vendors keeps the vendor register, its reviews and checklists.
+	Vendors *vendors.Service
 
 	settings Settings
 }
@@ -148,6 +151,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		panic(fmt.Sprintf("app: the shipped risk library does not load: %v", err)) // a build defect, caught by tests
 	}
 	s.Risks = &risk.Service{DB: db, Ledger: ledger, Library: lib, Now: set.Now}
+	s.Vendors = &vendors.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Now: set.Now}
 	return s
 }
 
@@ -165,7 +169,8 @@ func (s *Services) Web(baseURL string) web.Services {
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster, Changes: s.Changes,
-		Risks: s.Risks,
+		Risks:   s.Risks,
+		Vendors: s.Vendors,
 	}
 }
 

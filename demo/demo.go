@@ -18,6 +18,7 @@ import (
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/vendors"
 )
 
 // OrgSlug is the demo organization's short name.
@@ -44,6 +45,9 @@ type Options struct {
 	// Identity are identity provider connections to add and collect (app
 	// makes them reachable); none without Connections and Monitor.
 	Identity []IdentityConnection
+	// Vendors seeds the vendor register, its reviews and checklists (with
+	// Evidence for the reports); nil seeds none.
+	Vendors *vendors.Service
 }
 
 // IdentityConnection is one of the demo's identity provider connections.
@@ -191,6 +195,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedRoster(ctx, db, org); err != nil {
 		return nil, fmt.Errorf("demo roster: %w", err)
+	}
+	if err := seedVendors(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo vendors: %w", err)
 	}
 	return logins, nil
 }

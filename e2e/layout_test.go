@@ -50,6 +50,7 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"changes", "/changes", false},
 		{"risk", first("/risks", `/risks/R-\d+$`), false}, {"risk-assessments", "/risk-assessments", false},
 		{"risk-assessment", first("/risk-assessments", `/risk-assessments/ra_[0-9a-f]+$`), false},
+		{"vendors", "/vendors", false}, {"vendor", first("/vendors", `/vendors/\d+$`), false},
 	}
 }
 

@@ -96,6 +96,7 @@
 //	policy_acceptance a person's acceptance of a published policy version (RecordTypePolicyAcceptance)
 //	risk_assessment   an approved annual risk assessment: the register as it stood (RecordTypeRiskAssessment)
 //	risk_acceptance   an approver's sign-off of an accepted risk (RecordTypeRiskAcceptance)
+//	vendor_review     a vendor review's approved conclusion (RecordTypeVendorReview)
 //
 // Each record type is specified key by key below, version by version. A record is always one JSON object in canonical JSON; from version
 // 2 of a type on it carries "version" (an integer), and a record without
@@ -235,6 +236,28 @@
 // and impact and its band from the scale, and checks each level lies on the
 // scale and the residual score does not exceed the inherent one; an
 // risk_acceptance's score must be its likelihood × impact.
+// # Vendor records
+//
+// A vendor_review record (version 1) is appended when a reviewer approves a
+// review of a vendor. It has exactly these keys: type "vendor_review", org,
+// uid (the review's public ID, "vr_" and 20 hex digits, the entry's
+// record_id), vendor (the vendor's name), criticality ("low", "medium",
+// "high" or "critical"), report (the uid of the evidence item holding the
+// vendor's assurance report, or ""), report_sha256 (that item's content
+// SHA-256, 64 hex digits, or "" without a report), report_type ("type1",
+// "type2" or "none"), period_start and period_end (the report's period as
+// days, YYYY-MM-DD, "" without a report), opinion ("unqualified",
+// "qualified", "adverse", "disclaimer", or "" without a report), exceptions,
+// response (what the organization does about them), answers (an object:
+// question key → answer, as recorded), cuecs (an array of the descriptions
+// of the complementary user entity controls the report asks of the
+// organization, in the order recorded), conclusion, reviewer (a label) and
+// completed_at (a time in the form above).
+//
+// Verifying checks that a record with a report names its file by a SHA-256
+// of 64 hex digits, states a known report type and opinion, and a period
+// that does not end before it starts; a record without a report states
+// none of them. The report itself is an evidence record of the same ledger.
 //
 // # Checkpoints (attest-checkpoint-v1)
 //

@@ -29,6 +29,7 @@ const (
 
 	RecordTypeRiskAssessment = "risk_assessment"
 	RecordTypeRiskAcceptance = "risk_acceptance"
+	RecordTypeVendorReview   = "vendor_review"
 )
 
 // entryTag opens every entry's canonical bytes. A new layout gets a new tag, so a

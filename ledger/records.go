@@ -48,6 +48,7 @@ var recordChecks = map[string]func(org string, r BundleRecord) error{
 	RecordTypePolicyAcceptance: checkPolicyHash,
 	RecordTypeRiskAssessment:   checkRiskAssessment,
 	RecordTypeRiskAcceptance:   checkRiskAcceptance,
+	RecordTypeVendorReview:     checkVendorReview,
 }
 
 // fileRecords are the record types whose record names a file by "sha256" and

@@ -54,13 +54,20 @@ func (q *Queries) AddSubservice(ctx context.Context, s *attest.SubserviceOrg) er
 	if err := attest.ValidateSubservice(s); err != nil {
 		return err
 	}
-	return q.q.QueryRowContext(ctx, `INSERT INTO subservice_orgs (org_id, name, service, method, controls, created_at)
-VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, s.OrgID, s.Name, s.Service, s.Method, s.Controls, q.now()).Scan(&s.ID)
+	if s.VendorID != 0 {
+		if err := q.owns(ctx, "vendors", s.OrgID, s.VendorID, "vendor"); err != nil {
+			return attest.Invalid("vendor", "is not a vendor of this organization")
+		}
+	}
+	return q.q.QueryRowContext(ctx, `INSERT INTO subservice_orgs (org_id, name, service, method, controls, vendor_id, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, s.OrgID, s.Name, s.Service, s.Method, s.Controls, nullID(s.VendorID), q.now()).Scan(&s.ID)
 }
 
 // Subservices lists the organization's subservice organizations.
 func (q *Queries) Subservices(ctx context.Context, orgID int64) ([]attest.SubserviceOrg, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, org_id, name, service, method, controls FROM subservice_orgs WHERE org_id = $1 ORDER BY name, id`, orgID)
+	rows, err := q.q.QueryContext(ctx, `SELECT s.id, s.org_id, s.name, s.service, s.method, s.controls,
+COALESCE(s.vendor_id, 0), COALESCE(v.name, '') FROM subservice_orgs s LEFT JOIN vendors v ON v.id = s.vendor_id
+WHERE s.org_id = $1 ORDER BY s.name, s.id`, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +75,7 @@ func (q *Queries) Subservices(ctx context.Context, orgID int64) ([]attest.Subser
 	var out []attest.SubserviceOrg
 	for rows.Next() {
 		var s attest.SubserviceOrg
-		if err := rows.Scan(&s.ID, &s.OrgID, &s.Name, &s.Service, &s.Method, &s.Controls); err != nil {
+		if err := rows.Scan(&s.ID, &s.OrgID, &s.Name, &s.Service, &s.Method, &s.Controls, &s.VendorID, &s.VendorName); err != nil {
 			return nil, err
 		}
 		out = append(out, s)

@@ -36,6 +36,7 @@ import (
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/vendors"
 )
 
 // Services is what handlers work with: storage, the capabilities built on it,
@@ -81,6 +82,8 @@ type Services struct {
 	Changes *change.Service
 	// Risks keeps the risk register and its annual assessments.
 	Risks *risk.Service
+	// Vendors keeps the vendor register, its reviews and checklists.
+	Vendors *vendors.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

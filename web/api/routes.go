@@ -26,6 +26,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 		h.peopleRoutes(),
 		h.policyRoutes(),
 		h.riskRoutes(),
+		h.vendorRoutes(),
 	} {
 		routes = append(routes, area...)
 	}

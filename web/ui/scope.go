@@ -27,6 +27,7 @@ type scopeView struct {
 	Chosen      map[string]bool
 	Subservices []attest.SubserviceOrg
 	CUECs       []attest.CUEC
+	Vendors     []attest.Vendor // for linking a subservice organization to its vendor record
 }
 
 func (h *Handler) scopeView(r *http.Request, c *web.Ctx) (scopeView, error) {
@@ -42,7 +43,10 @@ func (h *Handler) scopeView(r *http.Request, c *web.Ctx) (scopeView, error) {
 	if v.Subservices, err = h.DB.Subservices(ctx, c.Org.ID); err != nil {
 		return v, err
 	}
-	v.CUECs, err = h.DB.CUECs(ctx, c.Org.ID)
+	if v.CUECs, err = h.DB.CUECs(ctx, c.Org.ID); err != nil {
+		return v, err
+	}
+	v.Vendors, err = h.DB.Vendors(ctx, c.Org.ID)
 	return v, err
 }
 
