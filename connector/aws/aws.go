@@ -1,6 +1,7 @@
 // Package aws is the AWS connector: it reads an AWS account's root user,
 // IAM users (from the credential report), password policy, managed
-// policies and S3 buckets through aws-sdk-go-v2, and yields the resources
+// policies and S3 buckets, and per region its EBS default encryption and
+// security groups, through aws-sdk-go-v2, and yields the resources
 // documented in docs/connectors/aws.md. It only reads.
 //
 // What the credential may not see is reported, never guessed: an action AWS
@@ -31,6 +32,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -50,6 +52,9 @@ const (
 	TypeUser    = "aws.iam_user"
 	TypePolicy  = "aws.iam_policy"
 	TypeBucket  = "aws.s3_bucket"
+	// Regional types.
+	TypeRegion        = "aws.ec2_region"
+	TypeSecurityGroup = "aws.ec2_security_group"
 )
 
 // defaultRegion is the region of the global services' calls (IAM, STS, S3
@@ -73,6 +78,8 @@ var Actions = []string{
 	"s3:GetBucketPolicy",
 	"s3:GetBucketAcl",
 	"s3:GetEncryptionConfiguration",
+	"ec2:GetEbsEncryptionByDefault",
+	"ec2:DescribeSecurityGroups",
 }
 
 // Connector reads AWS. The zero value is not usable; call New.
@@ -113,7 +120,7 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 	return attest.ConnectorSpec{
 		Type: Type, Title: "Amazon Web Services",
 		Settings: []attest.SettingSpec{
-			{Key: "regions", Label: "Regions", Help: "Comma-separated regions to read, such as us-east-1,eu-west-1. The first one carries the global services' calls (IAM, S3 Control). Empty: us-east-1."},
+			{Key: "regions", Label: "Regions", Help: "Comma-separated regions whose EC2 settings and security groups are read, such as us-east-1,eu-west-1. The first one also carries the global services' calls (IAM, S3 Control). Empty: us-east-1."},
 			{Key: "role_arn", Label: "Role to assume", Help: "Optional: the ARN of a read-only role in the account to collect, assumed with STS (arn:aws:iam::123456789012:role/AttestAudit)."},
 			{Key: "external_id", Label: "External ID", Help: "Optional: the external ID the role's trust policy requires (only with a role)."},
 			{Key: "profile", Label: "Profile", Help: "Optional: a profile of the shared AWS config files, used when no access key is stored."},
@@ -121,7 +128,7 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 		},
 		SecretLabel:    "Access key as ACCESS_KEY_ID:SECRET_ACCESS_KEY (empty: the default credential chain)",
 		SecretOptional: true,
-		ResourceTypes:  []string{TypeAccount, TypeUser, TypePolicy, TypeBucket},
+		ResourceTypes:  []string{TypeAccount, TypeUser, TypePolicy, TypeBucket, TypeRegion, TypeSecurityGroup},
 		Permissions:    Actions,
 	}
 }
@@ -209,6 +216,7 @@ type session struct {
 	s3     *s3.Client
 	s3c    *s3control.Client
 	sts    *sts.Client
+	ec2    *ec2.Client
 }
 
 // countCalls counts every HTTP request the SDK sends, each retry included:
@@ -300,6 +308,7 @@ func (c *Connector) session(ctx context.Context, req attest.CollectRequest) (*se
 	// name in front of a private host name resolves nowhere.
 	s.s3 = s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = custom })
 	s.s3c = s3control.NewFromConfig(cfg)
+	s.ec2 = ec2.NewFromConfig(cfg)
 	return s, nil
 }
 

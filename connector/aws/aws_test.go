@@ -76,20 +76,42 @@ func TestCollectReadsTheDefaultAccount(t *testing.T) {
 	count := map[string]int{}
 	for _, r := range reqs {
 		count[r.Action]++
-		if !strings.Contains(r.Action, ":Get") && !strings.Contains(r.Action, ":List") && r.Action != "iam:GenerateCredentialReport" {
+		if !strings.Contains(r.Action, ":Get") && !strings.Contains(r.Action, ":List") && !strings.Contains(r.Action, ":Describe") && r.Action != "iam:GenerateCredentialReport" {
 			t.Errorf("a request that is not a read: %s", r.Action)
 		}
 	}
 	// Pages of two: 3 customer policies in 2 pages, 2 AWS-managed in 1; 4
 	// buckets in 2; the report generated on the second ask.
 	for action, n := range map[string]int{"iam:ListPolicies": 3, "s3:ListAllMyBuckets": 2, "iam:GenerateCredentialReport": 2,
-		"iam:GetPolicyVersion": 5, "s3:GetAccountPublicAccessBlock": 1, "s3:GetBucketPolicy": 4} {
+		"iam:GetPolicyVersion": 5, "s3:GetAccountPublicAccessBlock": 1, "s3:GetBucketPolicy": 4,
+		"ec2:GetEbsEncryptionByDefault": 2, "ec2:DescribeSecurityGroups": 3} {
 		if count[action] != n {
 			t.Errorf("%s: %d calls, want %d", action, count[action], n)
 		}
 	}
-	if n := len(col.Resources); n != 1+5+5+4 {
-		t.Errorf("%d resources, want the account, 5 users, 5 policies, 4 buckets", n)
+	if n := len(col.Resources); n != 1+5+5+4+2+5 {
+		t.Errorf("%d resources, want the account, 5 users, 5 policies, 4 buckets, 2 regions, 5 security groups", n)
+	}
+	// Each region's calls are signed for that region.
+	for _, r := range reqs {
+		if strings.HasPrefix(r.Action, "ec2:") && r.Region != "us-east-1" && r.Region != "eu-west-1" {
+			t.Errorf("%s signed for %q", r.Action, r.Region)
+		}
+	}
+	if eu := find(t, col, aws.TypeRegion, "123456789012/eu-west-1"); eu.Data["ebs_encryption_by_default"] != false {
+		t.Errorf("eu-west-1 = %v", eu.Data)
+	}
+	for id, want := range map[string]string{
+		"us-east-1:123456789012:security-group/sg-0a1b2c3d4e5f60001": "",
+		"us-east-1:123456789012:security-group/sg-0a1b2c3d4e5f60002": "SSH (22, rule 22) from 0.0.0.0/0",
+		"eu-west-1:123456789012:security-group/sg-0b1b2c3d4e5f60004": "PostgreSQL (5432, rule 5000-6000) from ::/0",
+		"eu-west-1:123456789012:security-group/sg-0b1b2c3d4e5f60005": "",
+	} {
+		sg := find(t, col, aws.TypeSecurityGroup, "arn:aws:ec2:"+id)
+		open := sg.Data["world_open_admin_ports"].([]any)
+		if want == "" && len(open) != 0 || want != "" && (len(open) == 0 || open[0] != want) {
+			t.Errorf("%s: %v, want %q", id, open, want)
+		}
 	}
 
 	acct := find(t, col, aws.TypeAccount, acctARN)
@@ -149,7 +171,7 @@ func TestEndpointFromTheEnvironment(t *testing.T) {
 	req := request(srv, nil)
 	delete(req.Settings, "endpoint_url")
 	col, err := connector().Collect(t.Context(), req)
-	if err != nil || len(col.Failed) != 0 || len(col.Resources) != 15 {
+	if err != nil || len(col.Failed) != 0 || len(col.Resources) != 22 {
 		t.Fatalf("%v: failed %v, %d resources", err, col.Failed, len(col.Resources))
 	}
 }
@@ -161,7 +183,7 @@ func TestThrottlingIsRetried(t *testing.T) {
 		s.Throttle = map[string]int{"iam:ListPolicies": 2, "s3:GetBucketPolicyStatus": 1, "s3:GetAccountPublicAccessBlock": 1}
 	})
 	col := collect(t, srv, nil)
-	if len(col.Failed) != 0 || len(col.Resources) != 15 {
+	if len(col.Failed) != 0 || len(col.Resources) != 22 {
 		t.Fatalf("failed %v, %d resources", col.Failed, len(col.Resources))
 	}
 	if col.Calls != len(srv.Scenario.Requests()) {
@@ -268,5 +290,25 @@ func TestDocumentedPolicyIsThePermissions(t *testing.T) {
 	}
 	if got, want := p.Statement[0].Action, aws.New().Spec().Permissions; !slices.Equal(got, want) {
 		t.Errorf("documented %v, the connector needs %v", got, want)
+	}
+}
+
+// TestFailingRegionKeepsTheOthers: a region whose every EC2 call fails
+// (AuthFailure: the region is not enabled for the account) is named with
+// AWS's code in Failed; the other region's resources stand.
+func TestFailingRegionKeepsTheOthers(t *testing.T) {
+	srv := start(t, func(s *awstest.Scenario) { s.Regions["eu-west-1"].Fail = "AuthFailure" })
+	col := collect(t, srv, nil)
+	for _, typ := range []string{aws.TypeRegion, aws.TypeSecurityGroup} {
+		if f := col.Failed[typ]; !strings.HasPrefix(f, "eu-west-1: ") || !strings.Contains(f, "AuthFailure") {
+			t.Errorf("failed[%s] = %q", typ, f)
+		}
+	}
+	find(t, col, aws.TypeRegion, "123456789012/us-east-1")
+	find(t, col, aws.TypeSecurityGroup, "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0a1b2c3d4e5f60002")
+	for _, r := range col.Resources {
+		if r.Data["region"] == "eu-west-1" && r.Type != aws.TypeBucket {
+			t.Errorf("a resource of the failed region: %s", r.Key)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -60,6 +61,14 @@ func (c *Connector) Check(ctx context.Context, req attest.CollectRequest) (attes
 		}},
 		{"s3:GetAccountPublicAccessBlock", func() error {
 			_, err := s.s3c.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(account)})
+			return err
+		}},
+		{"ec2:GetEbsEncryptionByDefault", func() error {
+			_, err := s.ec2.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
+			return err
+		}},
+		{"ec2:DescribeSecurityGroups", func() error {
+			_, err := s.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{MaxResults: aws.Int32(5)})
 			return err
 		}},
 	}

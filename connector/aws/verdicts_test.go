@@ -26,6 +26,9 @@ func verdicts(t *testing.T, srv *awstest.Server) map[string]engine.Result {
 			key = strings.TrimPrefix(key, p)
 		}
 		key = strings.Replace(key, "arn:aws:iam::aws:policy/", "aws/", 1)
+		if _, sg, ok := strings.Cut(key, ":security-group/"); ok {
+			key = sg
+		}
 		if key == acctARN {
 			key = "account"
 		}

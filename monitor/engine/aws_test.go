@@ -7,6 +7,14 @@ func init() {
 	resourceKeys["aws.iam_user"] = "arn:aws:iam::123456789012:user/alice"
 	resourceKeys["aws.iam_policy"] = "arn:aws:iam::123456789012:policy/ReadReports"
 	resourceKeys["aws.s3_bucket"] = "arn:aws:s3:::acme-logs"
+	resourceKeys["aws.ec2_region"] = "123456789012/us-east-1"
+	resourceKeys["aws.ec2_security_group"] = "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0a1b2c3d4e5f60001"
+	goods["aws.ec2_region"] = func() map[string]any {
+		return map[string]any{"account_id": "123456789012", "region": "us-east-1", "ebs_encryption_by_default": true}
+	}
+	goods["aws.ec2_security_group"] = func() map[string]any {
+		return map[string]any{"id": "sg-0a1b2c3d4e5f60001", "name": "web", "vpc_id": "vpc-0f1e2d3c", "region": "us-east-1", "world_open_admin_ports": []any{}}
+	}
 	goods["aws.account"] = goodAWSAccount
 	goods["aws.iam_user"] = goodAWSUser
 	goods["aws.iam_policy"] = goodAWSPolicy
@@ -48,6 +56,10 @@ func init() {
 		return set(m, "public_access", map[string]any{"public": false, "fully_blocked": false, "decided_by": "the bucket's own policy and ACL"})
 	}, "the bucket's own policy and ACL")
 	entry("aws.s3_default_encryption", bucket, func(m map[string]any) map[string]any { return set(m, "default_encryption", "none") }, "none")
+	entry("aws.ebs_default_encryption", "aws.ec2_region", func(m map[string]any) map[string]any { return set(m, "ebs_encryption_by_default", false) }, "false")
+	entry("aws.sg_admin_ports_closed", "aws.ec2_security_group", func(m map[string]any) map[string]any {
+		return set(m, "world_open_admin_ports", []any{"SSH (22, rule 22) from 0.0.0.0/0"})
+	}, "SSH (22, rule 22) from 0.0.0.0/0")
 	entry("aws.s3_tls_required", bucket, func(m map[string]any) map[string]any { return set(m, "tls_required", false) }, "false")
 }
 

@@ -1,10 +1,11 @@
 // Package awstest is a local server speaking the wire protocols of the AWS
 // services the AWS connector reads: the query protocol with XML answers for
-// IAM and STS, REST-XML for S3 (path-style) and S3 Control. It answers from a
-// Scenario, pages lists with AWS's markers, throttles with AWS's
-// `Throttling` error and uses AWS's documented error codes
-// (NoSuchEntity, NoSuchPublicAccessBlockConfiguration, NoSuchBucketPolicy,
-// AccessDenied). It requires a SigV4 Authorization header on every request
+// IAM, STS and EC2 (EC2 per region, from the signature's scope), REST-XML
+// for S3 (path-style) and S3 Control. It answers from a Scenario, pages
+// lists with AWS's markers, throttles with AWS's `Throttling` error and
+// uses AWS's documented error codes (NoSuchEntity,
+// NoSuchPublicAccessBlockConfiguration, NoSuchBucketPolicy, AccessDenied,
+// AuthFailure). It requires a SigV4 Authorization header on every request
 // but does not verify the signature. Tests reach it through the SDK's
 // endpoint override, the production code path.
 package awstest
@@ -69,6 +70,26 @@ type Bucket struct {
 	Encryption   string // "AES256", "aws:kms"; "": ServerSideEncryptionConfigurationNotFoundError
 }
 
+// Rule is an inbound security group rule.
+type Rule struct {
+	Protocol string // "tcp", "udp", "-1" (all)
+	From, To int32
+	CIDRs    []string // "0.0.0.0/0", "::/0", "10.0.0.0/8"
+}
+
+// SecurityGroup is an EC2 security group.
+type SecurityGroup struct {
+	ID, Name, VPC string
+	Inbound       []Rule
+}
+
+// Region is what one region holds.
+type Region struct {
+	EBSEncryptionByDefault bool
+	SecurityGroups         []SecurityGroup
+	Fail                   string // an error code every EC2 call in the region answers, e.g. "AuthFailure"
+}
+
 // Scenario is what the fake AWS holds. Change it with Update while the
 // server runs.
 type Scenario struct {
@@ -83,6 +104,7 @@ type Scenario struct {
 	Policies        []Policy
 	AccountBlock    *Block // nil: NoSuchPublicAccessBlockConfiguration
 	Buckets         []Bucket
+	Regions         map[string]*Region
 	PageSize        int             // items per list page
 	ReportPending   int             // GenerateCredentialReport answers STARTED this many times first
 	Deny            map[string]bool // "iam:GetAccountSummary": AccessDenied
@@ -98,6 +120,7 @@ type Scenario struct {
 type Request struct {
 	Action string // "iam:ListPolicies", "s3:GetBucketPolicy"
 	KeyID  string // the access key ID of the signature
+	Region string // the region of the signature's scope
 }
 
 // Update changes the scenario under its lock.
@@ -161,6 +184,22 @@ func DefaultScenario(now time.Time) *Scenario {
 				Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-website/*"}]}`},
 			{Name: "acme-data", Region: "eu-west-1", Block: AllOn, Encryption: "AES256"},
 			{Name: "acme-legacy", Region: "eu-west-1", Block: &Block{BlockPublicAcls: true}},
+		},
+		Regions: map[string]*Region{
+			"us-east-1": {EBSEncryptionByDefault: true, SecurityGroups: []SecurityGroup{
+				{ID: "sg-0a1b2c3d4e5f60001", Name: "web", VPC: "vpc-0f1e2d3c", Inbound: []Rule{
+					{Protocol: "tcp", From: 443, To: 443, CIDRs: []string{"0.0.0.0/0", "::/0"}},
+					{Protocol: "tcp", From: 22, To: 22, CIDRs: []string{"10.0.0.0/8"}}}},
+				{ID: "sg-0a1b2c3d4e5f60002", Name: "bastion", VPC: "vpc-0f1e2d3c", Inbound: []Rule{
+					{Protocol: "tcp", From: 22, To: 22, CIDRs: []string{"0.0.0.0/0"}}}},
+				{ID: "sg-0a1b2c3d4e5f60003", Name: "default", VPC: "vpc-0f1e2d3c"},
+			}},
+			"eu-west-1": {SecurityGroups: []SecurityGroup{
+				{ID: "sg-0b1b2c3d4e5f60004", Name: "db", VPC: "vpc-0a9b8c7d", Inbound: []Rule{
+					{Protocol: "tcp", From: 5000, To: 6000, CIDRs: []string{"::/0"}}}},
+				{ID: "sg-0b1b2c3d4e5f60005", Name: "dns", VPC: "vpc-0a9b8c7d", Inbound: []Rule{
+					{Protocol: "udp", From: 53, To: 53, CIDRs: []string{"0.0.0.0/0"}}}},
+			}},
 		},
 		PageSize:      2,
 		ReportPending: 1,

@@ -31,6 +31,7 @@ func NewServer(sc *Scenario) *Server {
 const (
 	iamNS = "https://iam.amazonaws.com/doc/2010-05-08/"
 	stsNS = "https://sts.amazonaws.com/doc/2011-06-15/"
+	ec2NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 	s3NS  = "http://s3.amazonaws.com/doc/2006-03-01/"
 )
 
@@ -39,6 +40,7 @@ type protocol int
 
 const (
 	query protocol = iota
+	ec2Query
 	restS3
 	restS3Control
 )
@@ -66,6 +68,9 @@ func (c *call) fail(status int, code, message string) {
 	case query:
 		fmt.Fprintf(c.w, `<ErrorResponse xmlns="%s"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>`,
 			c.ns, code, esc(message), requestID)
+	case ec2Query:
+		fmt.Fprintf(c.w, `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>`,
+			code, esc(message), requestID)
 	case restS3Control:
 		fmt.Fprintf(c.w, `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId><HostId>awstest</HostId></ErrorResponse>`,
 			code, esc(message), requestID)
@@ -91,17 +96,17 @@ func (c *call) xmlBody(body string) {
 
 // keyOf reads the access key ID and service of a SigV4 Authorization
 // header ("AWS4-HMAC-SHA256 Credential=AKID/20261204/us-east-1/iam/aws4_request, …").
-func keyOf(auth string) (key, service string, ok bool) {
+func keyOf(auth string) (key, service, region string, ok bool) {
 	_, rest, found := strings.Cut(auth, "Credential=")
 	if !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 ") || !found {
-		return "", "", false
+		return "", "", "", false
 	}
 	cred, _, _ := strings.Cut(rest, ",")
 	parts := strings.Split(cred, "/")
 	if len(parts) != 5 || parts[4] != "aws4_request" {
-		return "", "", false
+		return "", "", "", false
 	}
-	return parts[0], parts[3], true
+	return parts[0], parts[3], parts[2], true
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -118,11 +123,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		form = r.PostForm
 	}
-	key, service, signed := keyOf(r.Header.Get("Authorization"))
+	key, service, region, signed := keyOf(r.Header.Get("Authorization"))
 	if c.proto == query {
 		c.ns = iamNS
-		if service == "sts" {
+		switch service {
+		case "sts":
 			c.ns = stsNS
+		case "ec2":
+			c.ns, c.proto = ec2NS, ec2Query
 		}
 		c.action = service + ":" + form.Get("Action")
 	} else if c.proto == restS3Control {
@@ -137,7 +145,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	sc := s.Scenario
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	sc.requests = append(sc.requests, Request{Action: c.action, KeyID: key})
+	sc.requests = append(sc.requests, Request{Action: c.action, KeyID: key, Region: region})
 	if sc.Throttle[c.action] > 0 {
 		sc.Throttle[c.action]--
 		c.fail(http.StatusBadRequest, "Throttling", "Rate exceeded")
@@ -150,6 +158,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch c.proto {
 	case query:
 		sc.answerQuery(c, form)
+	case ec2Query:
+		sc.answerEC2(c, form, region)
 	case restS3Control:
 		sc.answerS3Control(c, r)
 	default:
@@ -436,5 +446,64 @@ func (sc *Scenario) answerS3(c *call, r *http.Request) {
 		fmt.Fprint(c.w, bk.Policy)
 	default:
 		c.fail(http.StatusNotImplemented, "NotImplemented", "awstest does not answer "+r.Method+" "+r.URL.String())
+	}
+}
+
+// ec2OK writes an EC2 answer: EC2's query protocol has no Result wrapper
+// and names its elements in lower camel case.
+func (c *call) ec2OK(op, body string) {
+	c.w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	fmt.Fprintf(c.w, `<?xml version="1.0" encoding="UTF-8"?><%sResponse xmlns="%s"><requestId>%s</requestId>%s</%sResponse>`, op, ec2NS, requestID, body, op)
+}
+
+func (sc *Scenario) answerEC2(c *call, f url.Values, region string) {
+	reg := sc.Regions[region]
+	if reg == nil {
+		reg = &Region{}
+	}
+	if reg.Fail != "" {
+		c.fail(http.StatusUnauthorized, reg.Fail, "AWS was not able to validate the provided access credentials")
+		return
+	}
+	switch c.action {
+	case "ec2:GetEbsEncryptionByDefault":
+		c.ec2OK("GetEbsEncryptionByDefault", fmt.Sprintf("<ebsEncryptionByDefault>%t</ebsEncryptionByDefault><sseType>sse-ebs</sseType>", reg.EBSEncryptionByDefault))
+	case "ec2:DescribeSecurityGroups":
+		maxResults, _ := strconv.Atoi(f.Get("MaxResults"))
+		from, to, next := page(len(reg.SecurityGroups), sc.PageSize, f.Get("NextToken"), maxResults)
+		var b strings.Builder
+		b.WriteString("<securityGroupInfo>")
+		for _, g := range reg.SecurityGroups[from:to] {
+			fmt.Fprintf(&b, "<item><ownerId>%s</ownerId><groupId>%s</groupId><groupName>%s</groupName><groupDescription>%s</groupDescription><vpcId>%s</vpcId><ipPermissions>",
+				Account, g.ID, esc(g.Name), esc(g.Name+" servers"), g.VPC)
+			for _, r := range g.Inbound {
+				fmt.Fprintf(&b, "<item><ipProtocol>%s</ipProtocol>", r.Protocol)
+				if r.Protocol != "-1" {
+					fmt.Fprintf(&b, "<fromPort>%d</fromPort><toPort>%d</toPort>", r.From, r.To)
+				}
+				b.WriteString("<groups/><ipRanges>")
+				for _, cidr := range r.CIDRs {
+					if !strings.Contains(cidr, ":") {
+						fmt.Fprintf(&b, "<item><cidrIp>%s</cidrIp></item>", cidr)
+					}
+				}
+				b.WriteString("</ipRanges><ipv6Ranges>")
+				for _, cidr := range r.CIDRs {
+					if strings.Contains(cidr, ":") {
+						fmt.Fprintf(&b, "<item><cidrIpv6>%s</cidrIpv6></item>", cidr)
+					}
+				}
+				b.WriteString("</ipv6Ranges><prefixListIds/></item>")
+			}
+			fmt.Fprintf(&b, "</ipPermissions><ipPermissionsEgress><item><ipProtocol>-1</ipProtocol><groups/><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges>"+
+				"<ipv6Ranges/><prefixListIds/></item></ipPermissionsEgress><securityGroupArn>arn:aws:ec2:%s:%s:security-group/%s</securityGroupArn></item>", region, Account, g.ID)
+		}
+		b.WriteString("</securityGroupInfo>")
+		if next != "" {
+			fmt.Fprintf(&b, "<nextToken>%s</nextToken>", next)
+		}
+		c.ec2OK("DescribeSecurityGroups", b.String())
+	default:
+		c.fail(http.StatusBadRequest, "InvalidAction", "The action "+f.Get("Action")+" is not valid for this web service.")
 	}
 }
