@@ -80,6 +80,7 @@ var Actions = []string{
 	"s3:GetEncryptionConfiguration",
 	"ec2:GetEbsEncryptionByDefault",
 	"ec2:DescribeSecurityGroups",
+	"ec2:DescribeRegions",
 }
 
 // Connector reads AWS. The zero value is not usable; call New.
@@ -120,7 +121,7 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 	return attest.ConnectorSpec{
 		Type: Type, Title: "Amazon Web Services",
 		Settings: []attest.SettingSpec{
-			{Key: "regions", Label: "Regions", Help: "Comma-separated regions whose EC2 settings and security groups are read, such as us-east-1,eu-west-1. The first one also carries the global services' calls (IAM, S3 Control). Empty: us-east-1."},
+			{Key: "regions", Label: "Regions", Help: "Comma-separated regions whose EC2 settings and security groups are read, such as us-east-1,eu-west-1. The first one also carries the global services' calls (IAM, S3 Control). Empty: every region enabled for the account (ec2:DescribeRegions)."},
 			{Key: "role_arn", Label: "Role to assume", Help: "Optional: the ARN of a read-only role in the account to collect, assumed with STS (arn:aws:iam::123456789012:role/AttestAudit)."},
 			{Key: "external_id", Label: "External ID", Help: "Optional: the external ID the role's trust policy requires (only with a role)."},
 			{Key: "profile", Label: "Profile", Help: "Optional: a profile of the shared AWS config files, used when no access key is stored."},
@@ -141,6 +142,7 @@ var (
 // settings are a connection's parsed settings and credential.
 type settings struct {
 	regions               []string
+	allRegions            bool // none listed: every enabled region
 	roleARN, externalID   string
 	profile               string
 	endpoint              string
@@ -167,6 +169,7 @@ func parse(req attest.CollectRequest) (settings, error) {
 		s.regions = append(s.regions, r)
 	}
 	if len(s.regions) == 0 {
+		s.allRegions = true
 		s.regions = []string{defaultRegion}
 	}
 	s.roleARN = strings.TrimSpace(req.Settings["role_arn"])

@@ -312,3 +312,22 @@ func TestFailingRegionKeepsTheOthers(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryEnabledRegionByDefault: with no regions setting, the regions
+// come from ec2:DescribeRegions, each read in its own region.
+func TestEveryEnabledRegionByDefault(t *testing.T) {
+	srv := start(t, func(s *awstest.Scenario) { s.Regions["ap-southeast-2"] = &awstest.Region{EBSEncryptionByDefault: true} })
+	col := collect(t, srv, map[string]string{"regions": ""})
+	if len(col.Failed) != 0 {
+		t.Fatalf("failed %v", col.Failed)
+	}
+	for _, r := range []string{"us-east-1", "eu-west-1", "ap-southeast-2"} {
+		find(t, col, aws.TypeRegion, "123456789012/"+r)
+	}
+	// Denied, the regional types fail naming the action and the way out.
+	srv.Scenario.Update(func(s *awstest.Scenario) { s.Deny = map[string]bool{"ec2:DescribeRegions": true} })
+	col = collect(t, srv, map[string]string{"regions": ""})
+	if f := col.Failed[aws.TypeRegion]; !strings.Contains(f, "ec2:DescribeRegions") || !strings.Contains(f, "regions setting") {
+		t.Errorf("failed = %v", col.Failed)
+	}
+}

@@ -67,6 +67,10 @@ func (c *Connector) Check(ctx context.Context, req attest.CollectRequest) (attes
 			_, err := s.ec2.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
 			return err
 		}},
+		{"ec2:DescribeRegions", func() error {
+			_, err := s.ec2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+			return err
+		}},
 		{"ec2:DescribeSecurityGroups", func() error {
 			_, err := s.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{MaxResults: aws.Int32(5)})
 			return err

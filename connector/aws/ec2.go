@@ -31,13 +31,31 @@ var adminPorts = []struct {
 // time. A region that cannot be read is named, with AWS's error code, in
 // Failed for the regional types; the other regions' resources stand.
 func (c *collector) regions(ctx context.Context) {
+	regions := c.s.set.regions
+	if c.s.set.allRegions {
+		out, err := c.s.ec2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+		if err != nil {
+			reason := why("ec2:DescribeRegions", err)
+			if denied(err) {
+				reason = deniedReason("ec2:DescribeRegions", err) + ", or list the regions in the connection's regions setting"
+			}
+			c.fail(TypeRegion, reason)
+			c.fail(TypeSecurityGroup, reason)
+			return
+		}
+		regions = nil
+		for _, r := range out.Regions {
+			regions = append(regions, aws.ToString(r.RegionName))
+		}
+		sort.Strings(regions)
+	}
 	var (
 		wg     sync.WaitGroup
 		work   = make(chan string)
 		mu     sync.Mutex
 		failed []string
 	)
-	for range min(regionWorkers, len(c.s.set.regions)) {
+	for range min(regionWorkers, len(regions)) {
 		wg.Go(func() {
 			for region := range work {
 				if err := c.region(ctx, region); err != nil {
@@ -48,7 +66,7 @@ func (c *collector) regions(ctx context.Context) {
 			}
 		})
 	}
-	for _, r := range c.s.set.regions {
+	for _, r := range regions {
 		work <- r
 	}
 	close(work)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -461,11 +462,24 @@ func (sc *Scenario) answerEC2(c *call, f url.Values, region string) {
 	if reg == nil {
 		reg = &Region{}
 	}
-	if reg.Fail != "" {
+	if reg.Fail != "" && c.action != "ec2:DescribeRegions" {
 		c.fail(http.StatusUnauthorized, reg.Fail, "AWS was not able to validate the provided access credentials")
 		return
 	}
 	switch c.action {
+	case "ec2:DescribeRegions":
+		names := make([]string, 0, len(sc.Regions))
+		for n := range sc.Regions {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		var b strings.Builder
+		b.WriteString("<regionInfo>")
+		for _, n := range names {
+			fmt.Fprintf(&b, "<item><regionName>%s</regionName><regionEndpoint>ec2.%s.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>", n, n)
+		}
+		b.WriteString("</regionInfo>")
+		c.ec2OK("DescribeRegions", b.String())
 	case "ec2:GetEbsEncryptionByDefault":
 		c.ec2OK("GetEbsEncryptionByDefault", fmt.Sprintf("<ebsEncryptionByDefault>%t</ebsEncryptionByDefault><sseType>sse-ebs</sseType>", reg.EBSEncryptionByDefault))
 	case "ec2:DescribeSecurityGroups":
