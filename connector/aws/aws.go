@@ -55,6 +55,7 @@ const (
 	// Regional types.
 	TypeRegion        = "aws.ec2_region"
 	TypeSecurityGroup = "aws.ec2_security_group"
+	TypeSnapshot      = "aws.ebs_snapshot"
 )
 
 // defaultRegion is the region of the global services' calls (IAM, STS, S3
@@ -81,6 +82,7 @@ var Actions = []string{
 	"ec2:GetEbsEncryptionByDefault",
 	"ec2:DescribeSecurityGroups",
 	"ec2:DescribeRegions",
+	"ec2:DescribeSnapshots",
 }
 
 // Connector reads AWS. The zero value is not usable; call New.
@@ -129,7 +131,7 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 		},
 		SecretLabel:    "Access key as ACCESS_KEY_ID:SECRET_ACCESS_KEY (empty: the default credential chain)",
 		SecretOptional: true,
-		ResourceTypes:  []string{TypeAccount, TypeUser, TypePolicy, TypeBucket, TypeRegion, TypeSecurityGroup},
+		ResourceTypes:  []string{TypeAccount, TypeUser, TypePolicy, TypeBucket, TypeRegion, TypeSecurityGroup, TypeSnapshot},
 		Permissions:    Actions,
 	}
 }

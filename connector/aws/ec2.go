@@ -41,6 +41,7 @@ func (c *collector) regions(ctx context.Context) {
 			}
 			c.fail(TypeRegion, reason)
 			c.fail(TypeSecurityGroup, reason)
+			c.fail(TypeSnapshot, reason)
 			return
 		}
 		regions = nil
@@ -76,6 +77,7 @@ func (c *collector) regions(ctx context.Context) {
 		reason := strings.Join(failed, "; ")
 		c.fail(TypeRegion, reason)
 		c.fail(TypeSecurityGroup, reason)
+		c.fail(TypeSnapshot, reason)
 	}
 }
 
@@ -102,11 +104,62 @@ func (c *collector) region(ctx context.Context, region string) error {
 		}
 		groups = append(groups, page.SecurityGroups...)
 	}
+	snaps, err := c.snapshots(ctx, region, in)
+	if err != nil {
+		return err
+	}
 	c.add(r)
 	for _, g := range groups {
 		c.add(securityGroup(c.account, region, g))
 	}
+	for _, sn := range snaps {
+		c.add(sn)
+	}
 	return nil
+}
+
+// snapshots lists the account's EBS snapshots in a region, then the ones
+// anyone may restore (RestorableBy all): two paginated lists instead of a
+// DescribeSnapshotAttribute call per snapshot.
+func (c *collector) snapshots(ctx context.Context, region string, in func(*ec2.Options)) ([]attest.Resource, error) {
+	list := func(input *ec2.DescribeSnapshotsInput) ([]ec2types.Snapshot, error) {
+		var out []ec2types.Snapshot
+		p := ec2.NewDescribeSnapshotsPaginator(c.s.ec2, input)
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx, in)
+			if err != nil {
+				return nil, fmt.Errorf("%s", why("ec2:DescribeSnapshots", err))
+			}
+			out = append(out, page.Snapshots...)
+		}
+		return out, nil
+	}
+	own, err := list(&ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}, MaxResults: aws.Int32(1000)})
+	if err != nil {
+		return nil, err
+	}
+	public, err := list(&ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}, RestorableByUserIds: []string{"all"}, MaxResults: aws.Int32(1000)})
+	if err != nil {
+		return nil, err
+	}
+	isPublic := map[string]bool{}
+	for _, sn := range public {
+		isPublic[aws.ToString(sn.SnapshotId)] = true
+	}
+	out := make([]attest.Resource, 0, len(own))
+	for _, sn := range own {
+		id := aws.ToString(sn.SnapshotId)
+		arn := fmt.Sprintf("arn:aws:ec2:%s:%s:snapshot/%s", region, c.account, id)
+		d := map[string]any{
+			"id": id, "arn": arn, "region": region, "volume_id": aws.ToString(sn.VolumeId), "encrypted": aws.ToBool(sn.Encrypted),
+			"public": isPublic[id], "description": aws.ToString(sn.Description),
+		}
+		if sn.StartTime != nil {
+			d["started"] = sn.StartTime.UTC().Format("2006-01-02T15:04:05Z")
+		}
+		out = append(out, attest.Resource{Type: TypeSnapshot, Key: arn, Data: d})
+	}
+	return out, nil
 }
 
 // securityGroup turns a security group into a resource, naming each

@@ -26,8 +26,10 @@ func verdicts(t *testing.T, srv *awstest.Server) map[string]engine.Result {
 			key = strings.TrimPrefix(key, p)
 		}
 		key = strings.Replace(key, "arn:aws:iam::aws:policy/", "aws/", 1)
-		if _, sg, ok := strings.Cut(key, ":security-group/"); ok {
-			key = sg
+		for _, sep := range []string{":security-group/", ":snapshot/"} {
+			if _, id, ok := strings.Cut(key, sep); ok {
+				key = id
+			}
 		}
 		if key == acctARN {
 			key = "account"

@@ -15,6 +15,10 @@ func init() {
 	goods["aws.ec2_security_group"] = func() map[string]any {
 		return map[string]any{"id": "sg-0a1b2c3d4e5f60001", "name": "web", "vpc_id": "vpc-0f1e2d3c", "region": "us-east-1", "world_open_admin_ports": []any{}}
 	}
+	resourceKeys["aws.ebs_snapshot"] = "arn:aws:ec2:eu-west-1:123456789012:snapshot/snap-0a1b2c3d4e5f00001"
+	goods["aws.ebs_snapshot"] = func() map[string]any {
+		return map[string]any{"id": "snap-0a1b2c3d4e5f00001", "region": "eu-west-1", "volume_id": "vol-0a1b2c3d4e5f00001", "encrypted": true, "public": false}
+	}
 	goods["aws.account"] = goodAWSAccount
 	goods["aws.iam_user"] = goodAWSUser
 	goods["aws.iam_policy"] = goodAWSPolicy
@@ -60,6 +64,7 @@ func init() {
 	entry("aws.sg_admin_ports_closed", "aws.ec2_security_group", func(m map[string]any) map[string]any {
 		return set(m, "world_open_admin_ports", []any{"SSH (22, rule 22) from 0.0.0.0/0"})
 	}, "SSH (22, rule 22) from 0.0.0.0/0")
+	entry("aws.ebs_snapshot_not_public", "aws.ebs_snapshot", func(m map[string]any) map[string]any { return set(m, "public", true) }, "true")
 	entry("aws.s3_tls_required", bucket, func(m map[string]any) map[string]any { return set(m, "tls_required", false) }, "false")
 }
 

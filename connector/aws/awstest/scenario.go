@@ -83,10 +83,18 @@ type SecurityGroup struct {
 	Inbound       []Rule
 }
 
+// Snapshot is an EBS snapshot of the account's.
+type Snapshot struct {
+	ID, Volume string
+	Encrypted  bool
+	Public     bool // createVolumePermission Group all
+}
+
 // Region is what one region holds.
 type Region struct {
 	EBSEncryptionByDefault bool
 	SecurityGroups         []SecurityGroup
+	Snapshots              []Snapshot
 	Fail                   string // an error code every EC2 call in the region answers, e.g. "AuthFailure"
 }
 
@@ -194,7 +202,11 @@ func DefaultScenario(now time.Time) *Scenario {
 					{Protocol: "tcp", From: 22, To: 22, CIDRs: []string{"0.0.0.0/0"}}}},
 				{ID: "sg-0a1b2c3d4e5f60003", Name: "default", VPC: "vpc-0f1e2d3c"},
 			}},
-			"eu-west-1": {SecurityGroups: []SecurityGroup{
+			"eu-west-1": {Snapshots: []Snapshot{
+				{ID: "snap-0a1b2c3d4e5f00001", Volume: "vol-0a1b2c3d4e5f00001", Encrypted: true},
+				{ID: "snap-0a1b2c3d4e5f00002", Volume: "vol-0a1b2c3d4e5f00002", Public: true},
+				{ID: "snap-0a1b2c3d4e5f00003", Volume: "vol-0a1b2c3d4e5f00003", Encrypted: true},
+			}, SecurityGroups: []SecurityGroup{
 				{ID: "sg-0b1b2c3d4e5f60004", Name: "db", VPC: "vpc-0a9b8c7d", Inbound: []Rule{
 					{Protocol: "tcp", From: 5000, To: 6000, CIDRs: []string{"::/0"}}}},
 				{ID: "sg-0b1b2c3d4e5f60005", Name: "dns", VPC: "vpc-0a9b8c7d", Inbound: []Rule{

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -272,14 +273,10 @@ func (sc *Scenario) answerQuery(c *call, f url.Values) {
 		c.ok("GetCredentialReport", fmt.Sprintf("<Content>%s</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>%s</GeneratedTime>",
 			base64.StdEncoding.EncodeToString(sc.report()), iso(sc.Now)))
 	case "iam:ListPolicies":
-		var list []Policy
-		for _, p := range sc.Policies {
-			scope := f.Get("Scope")
-			if scope == "Local" && p.AWSManaged || scope == "AWS" && !p.AWSManaged || f.Get("OnlyAttached") == "true" && p.Attachments == 0 {
-				continue
-			}
-			list = append(list, p)
-		}
+		scope := f.Get("Scope")
+		list := slices.DeleteFunc(slices.Clone(sc.Policies), func(p Policy) bool {
+			return scope == "Local" && p.AWSManaged || scope == "AWS" && !p.AWSManaged || f.Get("OnlyAttached") == "true" && p.Attachments == 0
+		})
 		maxItems, _ := strconv.Atoi(f.Get("MaxItems"))
 		from, to, next := page(len(list), sc.PageSize, f.Get("Marker"), maxItems)
 		var b strings.Builder
@@ -480,6 +477,26 @@ func (sc *Scenario) answerEC2(c *call, f url.Values, region string) {
 		}
 		b.WriteString("</regionInfo>")
 		c.ec2OK("DescribeRegions", b.String())
+	case "ec2:DescribeSnapshots":
+		if f.Get("Owner.1") != "self" {
+			c.fail(http.StatusBadRequest, "InvalidParameterCombination", "awstest answers only for the account's own snapshots (Owner.1=self)")
+			return
+		}
+		list := slices.DeleteFunc(slices.Clone(reg.Snapshots), func(sn Snapshot) bool { return f.Get("RestorableBy.1") == "all" && !sn.Public })
+		maxResults, _ := strconv.Atoi(f.Get("MaxResults"))
+		from, to, next := page(len(list), sc.PageSize, f.Get("NextToken"), maxResults)
+		var b strings.Builder
+		b.WriteString("<snapshotSet>")
+		for _, sn := range list[from:to] {
+			fmt.Fprintf(&b, "<item><snapshotId>%s</snapshotId><volumeId>%s</volumeId><status>completed</status><startTime>2026-10-01T03:00:00.000Z</startTime>"+
+				"<progress>100%%</progress><ownerId>%s</ownerId><volumeSize>8</volumeSize><description>nightly backup</description><encrypted>%t</encrypted>"+
+				"<storageTier>standard</storageTier></item>", sn.ID, sn.Volume, Account, sn.Encrypted)
+		}
+		b.WriteString("</snapshotSet>")
+		if next != "" {
+			fmt.Fprintf(&b, "<nextToken>%s</nextToken>", next)
+		}
+		c.ec2OK("DescribeSnapshots", b.String())
 	case "ec2:GetEbsEncryptionByDefault":
 		c.ec2OK("GetEbsEncryptionByDefault", fmt.Sprintf("<ebsEncryptionByDefault>%t</ebsEncryptionByDefault><sseType>sse-ebs</sseType>", reg.EBSEncryptionByDefault))
 	case "ec2:DescribeSecurityGroups":
