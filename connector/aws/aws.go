@@ -79,6 +79,8 @@ var Actions = []string{
 	"s3:GetBucketPolicy",
 	"s3:GetBucketAcl",
 	"s3:GetEncryptionConfiguration",
+	"s3:GetBucketTagging",
+	"s3:GetBucketVersioning",
 	"ec2:GetEbsEncryptionByDefault",
 	"ec2:DescribeSecurityGroups",
 	"ec2:DescribeRegions",

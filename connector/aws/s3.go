@@ -209,6 +209,30 @@ func (c *collector) bucket(ctx context.Context, b s3types.Bucket, acct block, ac
 		hide("s3:GetEncryptionConfiguration", err, "default_encryption")
 	}
 
+	tags := map[string]any{}
+	tg, err := c.s.s3.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b.Name}, inRegion)
+	switch {
+	case err == nil:
+		for _, t := range tg.TagSet {
+			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+		r.Data["tags"] = tags
+	case codeOf(err) == "NoSuchTagSet":
+		r.Data["tags"] = tags
+	default:
+		hide("s3:GetBucketTagging", err, "tags")
+	}
+	ver, err := c.s.s3.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b.Name}, inRegion)
+	if err == nil {
+		status := string(ver.Status)
+		if status == "" {
+			status = "Off" // never enabled: S3 answers without a Status
+		}
+		r.Data["versioning"] = status
+	} else {
+		hide("s3:GetBucketVersioning", err, "versioning")
+	}
+
 	pol, err := c.s.s3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b.Name}, inRegion)
 	switch {
 	case err == nil:

@@ -65,6 +65,7 @@ func init() {
 		return set(m, "world_open_admin_ports", []any{"SSH (22, rule 22) from 0.0.0.0/0"})
 	}, "SSH (22, rule 22) from 0.0.0.0/0")
 	entry("aws.ebs_snapshot_not_public", "aws.ebs_snapshot", func(m map[string]any) map[string]any { return set(m, "public", true) }, "true")
+	entry("aws.s3_versioning_production", bucket, func(m map[string]any) map[string]any { return set(m, "versioning", "Suspended") }, "Suspended")
 	entry("aws.s3_tls_required", bucket, func(m map[string]any) map[string]any { return set(m, "tls_required", false) }, "false")
 }
 
@@ -107,5 +108,6 @@ func goodAWSBucket() map[string]any {
 		"policy_public": false, "acl_public_grants": []any{},
 		"public_access":      map[string]any{"public": false, "fully_blocked": true, "decided_by": "the account-level block (S3 Control)"},
 		"default_encryption": "aws:kms", "has_policy": true, "tls_required": true,
+		"tags": map[string]any{"data-classification": "production"}, "versioning": "Enabled",
 	}
 }

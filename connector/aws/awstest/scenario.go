@@ -63,11 +63,13 @@ type Policy struct {
 type Bucket struct {
 	Name         string
 	Region       string
-	Block        *Block // nil: NoSuchPublicAccessBlockConfiguration
-	Policy       string // JSON; "": NoSuchBucketPolicy
-	PolicyPublic bool   // GetBucketPolicyStatus's IsPublic
-	ACLPublic    bool   // the ACL grants AllUsers READ
-	Encryption   string // "AES256", "aws:kms"; "": ServerSideEncryptionConfigurationNotFoundError
+	Block        *Block            // nil: NoSuchPublicAccessBlockConfiguration
+	Policy       string            // JSON; "": NoSuchBucketPolicy
+	PolicyPublic bool              // GetBucketPolicyStatus's IsPublic
+	ACLPublic    bool              // the ACL grants AllUsers READ
+	Encryption   string            // "AES256", "aws:kms"; "": ServerSideEncryptionConfigurationNotFoundError
+	Tags         map[string]string // none: NoSuchTagSet
+	Versioning   string            // "Enabled", "Suspended"; "": never enabled
 }
 
 // Rule is an inbound security group rule.
@@ -187,10 +189,10 @@ func DefaultScenario(now time.Time) *Scenario {
 		},
 		AccountBlock: AllOn,
 		Buckets: []Bucket{
-			{Name: "acme-logs", Region: "us-east-1", Policy: TLSPolicy, Encryption: "aws:kms"},
+			{Name: "acme-logs", Region: "us-east-1", Policy: TLSPolicy, Encryption: "aws:kms", Tags: map[string]string{"data-classification": "production", "team": "platform"}, Versioning: "Enabled"},
 			{Name: "acme-website", Region: "us-east-1", PolicyPublic: true, ACLPublic: true, Encryption: "AES256",
 				Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-website/*"}]}`},
-			{Name: "acme-data", Region: "eu-west-1", Block: AllOn, Encryption: "AES256"},
+			{Name: "acme-data", Region: "eu-west-1", Block: AllOn, Encryption: "AES256", Tags: map[string]string{"data-classification": "production"}, Versioning: "Suspended"},
 			{Name: "acme-legacy", Region: "eu-west-1", Block: &Block{BlockPublicAcls: true}},
 		},
 		Regions: map[string]*Region{

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/xml"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -181,6 +182,8 @@ func s3Action(r *http.Request) string {
 		{"acl", "s3:GetBucketAcl"},
 		{"encryption", "s3:GetEncryptionConfiguration"},
 		{"policy", "s3:GetBucketPolicy"},
+		{"tagging", "s3:GetBucketTagging"},
+		{"versioning", "s3:GetBucketVersioning"},
 	} {
 		if q.Has(sub.param) {
 			return sub.action
@@ -435,6 +438,24 @@ func (sc *Scenario) answerS3(c *call, r *http.Request) {
 		}
 		c.xmlBody(fmt.Sprintf(`<ServerSideEncryptionConfiguration xmlns="%s"><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>%s</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>%t</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>`,
 			s3NS, bk.Encryption, bk.Encryption == "aws:kms"))
+	case "s3:GetBucketTagging":
+		if len(bk.Tags) == 0 {
+			c.fail(http.StatusNotFound, "NoSuchTagSet", "The TagSet does not exist")
+			return
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, `<Tagging xmlns="%s"><TagSet>`, s3NS)
+		for _, k := range slices.Sorted(maps.Keys(bk.Tags)) {
+			fmt.Fprintf(&b, "<Tag><Key>%s</Key><Value>%s</Value></Tag>", esc(k), esc(bk.Tags[k]))
+		}
+		b.WriteString("</TagSet></Tagging>")
+		c.xmlBody(b.String())
+	case "s3:GetBucketVersioning":
+		status := ""
+		if bk.Versioning != "" {
+			status = "<Status>" + bk.Versioning + "</Status>"
+		}
+		c.xmlBody(fmt.Sprintf(`<VersioningConfiguration xmlns="%s">%s</VersioningConfiguration>`, s3NS, status))
 	case "s3:GetBucketPolicy":
 		if bk.Policy == "" {
 			c.fail(http.StatusNotFound, "NoSuchBucketPolicy", "The bucket policy does not exist")
