@@ -1,7 +1,10 @@
 package attest
 
 import (
+	"cmp"
 	"context"
+	"net"
+	"slices"
 	"time"
 )
 
@@ -63,11 +66,15 @@ func (s ResultStatus) Valid() bool {
 // ConnectorSpec describes a connector type: what a connection of that type
 // needs and what it collects.
 type ConnectorSpec struct {
-	Type          string        `json:"type"` // "github"
-	Title         string        `json:"title"`
-	Settings      []SettingSpec `json:"settings"`
-	SecretLabel   string        `json:"secret_label"` // what the secret is, e.g. "Token or GitHub App private key"
-	ResourceTypes []string      `json:"resource_types"`
+	Type        string        `json:"type"` // "github"
+	Title       string        `json:"title"`
+	Settings    []SettingSpec `json:"settings"`
+	SecretLabel string        `json:"secret_label"` // what the secret is, e.g. "Token or GitHub App private key"
+	// SecretOptional: a connection may be added without a credential (the
+	// connector then uses one of the install's own, such as AWS's default
+	// credential chain).
+	SecretOptional bool     `json:"secret_optional,omitempty"`
+	ResourceTypes  []string `json:"resource_types"`
 	// Permissions lists the read-only permissions or scopes the credential
 	// needs, in the provider's own names; docs/connectors/<type>.md explains them.
 	Permissions []string `json:"permissions"`
@@ -110,6 +117,23 @@ type CheckResult struct {
 	Identity string   `json:"identity"` // who the credential acts as
 	Missing  []string `json:"missing,omitempty"`
 	Message  string   `json:"message"`
+}
+
+// SortResources orders a collection's resources by type, then key, so that
+// a connector's output (and its snapshot) does not depend on the order its
+// concurrent reads finished in.
+func SortResources(rs []Resource) {
+	slices.SortFunc(rs, func(a, b Resource) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Key, b.Key))
+	})
+}
+
+// LoopbackHost reports whether host is localhost or a loopback address:
+// connectors accept a plain-http endpoint there only (a local test server),
+// so that no credential crosses a network in clear.
+func LoopbackHost(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
 }
 
 // Connector collects resources from one kind of provider. Implementations

@@ -10,6 +10,7 @@ import (
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/connector"
+	"github.com/attest-hq/attest/connector/aws"
 	"github.com/attest-hq/attest/connector/github"
 	"github.com/attest-hq/attest/connector/google"
 	"github.com/attest-hq/attest/connector/okta"
@@ -106,7 +107,7 @@ func (cfg Config) withDefaults() Config {
 		cfg.PasswordChecks = account.DefaultPasswordChecks
 	}
 	if cfg.Connectors == nil {
-		cfg.Connectors = connector.Default(github.New(), google.New(), okta.New())
+		cfg.Connectors = connector.Default(aws.New(), github.New(), google.New(), okta.New())
 		if cfg.Demo {
 			cfg.Connectors, cfg.demoIdentity = demoConnectors(cfg.Now())
 		}

@@ -73,9 +73,13 @@ func runConnectionAdd(e *env, args []string) error {
 	if _, err := connector.Settings(spec, set); err != nil {
 		return flagError(err)
 	}
-	secret, err := readSecret(e, *fromStdin, spec.SecretLabel)
-	if err != nil {
-		return err
+	var secret []byte
+	// A connector whose credential is optional (AWS's default chain) is
+	// added without one unless --secret-stdin is given.
+	if *fromStdin || !spec.SecretOptional {
+		if secret, err = readSecret(e, *fromStdin, spec.SecretLabel); err != nil {
+			return err
+		}
 	}
 	c, err := s.Connections.Add(e.ctx, cliPrincipal(org.ID), connection.Input{Type: *typ, Name: *name, Settings: set, Secret: secret,
 		IntervalMinutes: *interval})

@@ -134,7 +134,7 @@ func (s *Service) Add(ctx context.Context, p attest.Principal, in Input) (attest
 		return conn, attest.Invalid("interval_minutes", "must be from %d minutes to %d (a week), got %d", MinInterval, MaxInterval, conn.IntervalMinutes)
 	}
 	secret := bytes.TrimSpace(in.Secret)
-	if len(secret) == 0 {
+	if len(secret) == 0 && !spec.SecretOptional {
 		label := spec.SecretLabel
 		if label == "" {
 			label = "the credential"
