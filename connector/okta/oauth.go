@@ -209,7 +209,18 @@ func parseJWK(body []byte) (crypto.Signer, string, error) {
 		if j.Crv != "P-256" || !ok1 || !ok2 {
 			return nil, "", attest.Invalid("secret", "has an EC JWK that is not a P-256 key with x and y")
 		}
-		k := &ecdsa.PrivateKey{PublicKey: ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}, D: d}
+		if x.BitLen() > 256 || y.BitLen() > 256 || d.BitLen() > 256 {
+			return nil, "", attest.Invalid("secret", "has an EC JWK whose numbers do not make a P-256 key")
+		}
+		k, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), d.FillBytes(make([]byte, 32)))
+		if err != nil {
+			return nil, "", attest.Invalid("secret", "has an EC JWK whose d is not a P-256 private key")
+		}
+		pub, err := k.PublicKey.Bytes()
+		want := append(append([]byte{4}, x.FillBytes(make([]byte, 32))...), y.FillBytes(make([]byte, 32))...)
+		if err != nil || !bytes.Equal(pub, want) {
+			return nil, "", attest.Invalid("secret", "has an EC JWK whose x and y are not the public half of d")
+		}
 		return usableKey(k, j.Kid)
 	}
 	return nil, "", attest.Invalid("secret", "has a private_key JWK of kty %q; Okta service app keys are RSA or EC", j.Kty)
@@ -294,10 +305,11 @@ func htu(u *url.URL) string {
 // dpopProof signs a DPoP proof for one request; with token, it carries the
 // access token's hash (ath), as a request to the API must.
 func (st *oauthState) dpopProof(method string, u *url.URL, token string, now time.Time) (string, error) {
-	pub := st.dpopKey.PublicKey
-	x, y := make([]byte, 32), make([]byte, 32)
-	pub.X.FillBytes(x)
-	pub.Y.FillBytes(y)
+	pub, err := st.dpopKey.PublicKey.Bytes() // 0x04, X, Y
+	if err != nil {
+		return "", err
+	}
+	x, y := pub[1:33], pub[33:65]
 	header := map[string]any{"typ": "dpop+jwt", "jwk": map[string]string{"kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y)}}
 	claims := map[string]any{"jti": randomID(), "htm": method, "htu": htu(u), "iat": now.Unix()}
 	if st.nonce != "" {

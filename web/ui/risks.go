@@ -153,9 +153,7 @@ func riskForm(r *http.Request) (*web.Form, attest.Risk, error) {
 	x := attest.Risk{Title: f.Values["title"], Description: f.Values["description"], Category: f.Values["category"],
 		Treatment: f.Values["treatment"], TreatmentNote: strings.TrimSpace(f.Values["treatment_note"]), ReviewDate: f.Values["review_date"],
 		Status: f.Values["status"], AcceptExpires: f.Values["accept_expires"]}
-	for _, c := range strings.FieldsFunc(f.Values["controls"], func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-		x.Controls = append(x.Controls, c)
-	}
+	x.Controls = append(x.Controls, strings.FieldsFunc(f.Values["controls"], func(r rune) bool { return r == ',' || r == ';' || r == ' ' })...)
 	x.OwnerID, _ = strconv.ParseInt(f.Values["owner"], 10, 64)
 	x.ApproverID, _ = strconv.ParseInt(f.Values["approver"], 10, 64)
 	for _, n := range []struct {

@@ -83,10 +83,9 @@ func privateJWK(key crypto.Signer, kid string) map[string]string {
 			"e": b64(big.NewInt(int64(k.E)).Bytes()), "d": b64(k.D.Bytes()), "p": b64(k.Primes[0].Bytes()), "q": b64(k.Primes[1].Bytes()),
 			"dp": b64(k.Precomputed.Dp.Bytes()), "dq": b64(k.Precomputed.Dq.Bytes()), "qi": b64(k.Precomputed.Qinv.Bytes())}
 	case *ecdsa.PrivateKey:
-		x, y, d := make([]byte, 32), make([]byte, 32), make([]byte, 32)
-		k.X.FillBytes(x)
-		k.Y.FillBytes(y)
-		k.D.FillBytes(d)
+		pub, _ := k.PublicKey.Bytes() // 0x04, X, Y
+		d, _ := k.Bytes()
+		x, y := pub[1:33], pub[33:65]
 		return map[string]string{"kty": "EC", "kid": kid, "crv": "P-256", "x": b64(x), "y": b64(y), "d": b64(d)}
 	}
 	panic("unsupported key")
@@ -312,7 +311,14 @@ func publicJWK(j map[string]string) (crypto.PublicKey, string, bool) {
 		if j["crv"] != "P-256" || x == nil || y == nil {
 			return nil, "", false
 		}
-		pub = &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}
+		if x.BitLen() > 256 || y.BitLen() > 256 {
+			return nil, "", false
+		}
+		p, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), append(append([]byte{4}, x.FillBytes(make([]byte, 32))...), y.FillBytes(make([]byte, 32))...))
+		if err != nil {
+			return nil, "", false
+		}
+		pub = p
 		canon = fmt.Sprintf(`{"crv":"P-256","kty":"EC","x":%q,"y":%q}`, j["x"], j["y"])
 	case "RSA":
 		n, e := num(j["n"]), num(j["e"])
