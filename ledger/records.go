@@ -42,10 +42,12 @@ func (r *BundleRecord) UnmarshalJSON(data []byte) error {
 // record type adds its check here; until then its records are held only to
 // their hash.
 var recordChecks = map[string]func(org string, r BundleRecord) error{
-	RecordTypeSnapshot:         func(org string, r BundleRecord) error { _, _, _, err := r.File(); return err },
-	RecordTypePolicyVersion:    checkPolicyVersion,
-	RecordTypePolicyApproval:   checkPolicyHash,
-	RecordTypePolicyAcceptance: checkPolicyHash,
+	RecordTypeSnapshot:           func(org string, r BundleRecord) error { _, _, _, err := r.File(); return err },
+	RecordTypePolicyVersion:      checkPolicyVersion,
+	RecordTypePolicyApproval:     checkPolicyHash,
+	RecordTypePolicyAcceptance:   checkPolicyHash,
+	RecordTypeIncidentPostMortem: checkIncidentPostMortem,
+	RecordTypeExercise:           checkExercise,
 }
 
 // fileRecords are the record types whose record names a file by "sha256" and
