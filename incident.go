@@ -395,3 +395,9 @@ func DefuseCell(s string) string {
 	}
 	return s
 }
+
+// SeverityText is the incident's severity in words, for pages.
+func (i Incident) SeverityText() string { return SeverityLabel(i.Severity) }
+
+// KindText is the exercise's kind in words, for pages.
+func (e Exercise) KindText() string { return ExerciseKindLabel(e.Kind) }

@@ -15,6 +15,7 @@ import (
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/incident"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/notify"
@@ -77,6 +78,8 @@ type Services struct {
 	Notify *notify.Service
 	// Roster sets people beside their accounts in collected systems.
 	Roster *roster.Service
+	// Incidents keeps the incident register and the response exercises.
+	Incidents *incident.Service
 
 	settings Settings
 }
@@ -136,6 +139,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Monitor = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledger, Connections: s.Connections, Connectors: set.Connectors,
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
+	s.Incidents = &incident.Service{DB: db, Ledger: ledger}
 	return s
 }
 
@@ -153,6 +157,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster,
+		Incidents: s.Incidents,
 	}
 }
 

@@ -5,10 +5,9 @@ import "github.com/attest-hq/attest/web"
 // Areas that later capabilities fill; each has a page saying what will come.
 var _ = area(contractArea{
 	access: map[string]web.Access{
-		"GET /o/{org}/risks":     web.Read,
-		"GET /o/{org}/vendors":   web.Read,
-		"GET /o/{org}/incidents": web.Read,
-		"GET /o/{org}/changes":   web.Read,
-		"GET /o/{org}/audits":    web.Read,
+		"GET /o/{org}/risks":   web.Read,
+		"GET /o/{org}/vendors": web.Read,
+		"GET /o/{org}/changes": web.Read,
+		"GET /o/{org}/audits":  web.Read,
 	},
 })

@@ -205,7 +205,6 @@ var Registers = []Area{
 var Areas = []Area{
 	{"risks", "Risks", "A risk register with owners, scores, treatments and review dates."},
 	{"vendors", "Vendors", "Vendors and subservice organizations, their reviews and their reports."},
-	{"incidents", "Incidents", "Incidents with their timeline, root cause and corrective actions, and yearly incident-response exercises."},
 	{"changes", "Changes", "Deployed changes reconciled with their reviews: every change reviewed by someone other than its author, or flagged."},
 	{"audits", "Audits", "Type 1 and Type 2 audits: windows, auditors scoped to their audit, request lists, populations, samples and export packages."},
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/incident"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/notify"
@@ -75,6 +76,8 @@ type Services struct {
 	Notify *notify.Service
 	// Roster sets people beside their accounts in collected systems.
 	Roster *roster.Service
+	// Incidents keeps the incident register and the response exercises.
+	Incidents *incident.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

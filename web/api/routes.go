@@ -25,6 +25,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 		h.metaRoutes(), h.orgRoutes(), h.notificationRoutes(), h.rosterRoutes(), h.controlRoutes(), h.taskRoutes(), h.evidenceRoutes(), h.monitoringRoutes(), h.connectionRoutes(),
 		h.peopleRoutes(),
 		h.policyRoutes(),
+		h.incidentRoutes(),
 	} {
 		routes = append(routes, area...)
 	}

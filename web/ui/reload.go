@@ -32,6 +32,10 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/settings/notifications/slack", web.Admin, "/o/{org}/settings/notifications"),
 		back("/o/{org}/people/roster/links", web.Edit, "/o/{org}/people/roster"),
 		back("/o/{org}/people/roster/rules", web.Admin, "/o/{org}/people/roster"),
+		back("/o/{org}/incidents/import", web.Edit, "/o/{org}/incidents"),
+		back("/o/{org}/incidents/{id}/actions", web.Edit, "/o/{org}/incidents/{id}"),
+		back("/o/{org}/exercises", web.Edit, "/o/{org}/incidents"),
+		back("/o/{org}/exercises/{id}/follow-ups", web.Edit, "/o/{org}/exercises/{id}"),
 	}
 }
 
