@@ -34,6 +34,8 @@ type Options struct {
 	Monitor     *monitor.Service
 	// Policies seeds the policies and their history; nil seeds none.
 	Policies *policy.Service
+	// Incidents seeds incidents and response exercises; nil seeds none.
+	Incidents Incidents
 	// Secrets seals the demo's authenticator secret and identity provider
 	// secret; nil seeds neither.
 	Secrets attest.SecretBox
@@ -184,6 +186,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedRoster(ctx, db, org); err != nil {
 		return nil, fmt.Errorf("demo roster: %w", err)
+	}
+	if err := seedIncidents(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo incidents: %w", err)
 	}
 	return logins, nil
 }
