@@ -47,6 +47,8 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"exceptions", "/monitoring/exceptions", false}, {"task", first("/tasks", `/tasks/\d+$`), false},
 		{"tokens", "/tokens", false}, {"roster", "/people/roster", false}, {"notifications", "/notifications", false},
 		{"notification-settings", "/settings/notifications", false},
+		{"incidents", "/incidents", true}, {"incident", first("/incidents", `/incidents/\d+$`), false},
+		{"exercise", first("/incidents", `/exercises/\d+$`), false},
 	}
 }
 
