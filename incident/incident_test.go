@@ -105,6 +105,11 @@ func TestIncidentLifecycle(t *testing.T) {
 		if _, err := w.svc.SignOff(ctx, w.admin, in.ID); attest.ErrorField(err) != "post_mortem" {
 			t.Fatalf("signed off without a post-mortem: %v", err)
 		}
+		in.PostMortemEvidence = "ev_00000000000000000000"
+		if _, err := w.svc.Update(ctx, w.admin, in); attest.ErrorField(err) != "post_mortem_evidence" {
+			t.Fatalf("an unknown post-mortem document: %v", err)
+		}
+		in.PostMortemEvidence = ""
 		in.PostMortem = "# Post-mortem\n\nThe key was pasted into a gist."
 		in = must(w.svc.Update(ctx, w.admin, in))
 		in = must(w.svc.SignOff(ctx, w.admin, in.ID))

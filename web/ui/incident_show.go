@@ -24,6 +24,8 @@ type incidentView struct {
 	Members        []attest.Membership
 	Today          string
 	ActionForm     *web.Form
+	// The post-mortem document in evidence, when one is attached.
+	PostMortemDoc *attest.Evidence
 }
 
 // incidentPage shows an incident: timeline, notifications, corrective
@@ -49,6 +51,11 @@ func (h *Handler) renderIncident(w http.ResponseWriter, r *http.Request, c *web.
 	v.Overdue, v.Incomplete = len(attest.OverdueActions(d.Actions, v.Today)), in.Incomplete()
 	if v.PostMortemHTML, err = postMortemHTML(in.PostMortem); err != nil {
 		return err
+	}
+	if in.PostMortemEvidence != "" {
+		if ev, err := h.DB.EvidenceByUID(ctx, c.Org.ID, in.PostMortemEvidence); err == nil {
+			v.PostMortemDoc = &ev
+		}
 	}
 	if c.Can(attest.ActEdit) {
 		if v.Members, err = h.ownerChoices(ctx, c.Org.ID); err != nil {
