@@ -38,6 +38,9 @@ func TestIncidentPages(t *testing.T) {
 	if !res.RedirectsTo(page) {
 		t.Fatalf("action: %d %.500s", res.StatusCode, res.Text)
 	}
+	if res := admin.Get("/o/alpha"); !strings.Contains(res.Text, "Enable secret scanning (Leaked key)") {
+		t.Fatalf("the open incident's overdue action is not due on the dashboard: %.4000s", res.Text)
+	}
 	// Resolve with a notification but no date: refused, named.
 	upd := url.Values{"title": {"Leaked key"}, "severity": {"sev2"}, "status": {"resolved"}, "occurred_at": {"2026-03-01T08:00"},
 		"detected_at": {"2026-03-01T10:30"}, "resolved_at": {"2026-03-02T09:00"}, "notify_customers": {"notify"}, "notify_customers_reason": {"contract"}}
@@ -100,8 +103,8 @@ func TestIncidentPages(t *testing.T) {
 	if res := admin.Get("/o/alpha/incidents"); strings.Contains(res.Text, ">ok</a>") {
 		t.Fatal("a refused import stored its good row")
 	}
-	// The dashboard lists the overdue corrective action? No: the incident is closed. The DR exercise, never held, is due.
-	if res := admin.Get("/o/alpha"); !strings.Contains(res.Text, "Disaster recovery exercise") {
+	// The incident is closed, so its action leaves the dashboard; the DR exercise, never held, is due.
+	if res := admin.Get("/o/alpha"); !strings.Contains(res.Text, "Disaster recovery exercise") || strings.Contains(res.Text, "Enable secret scanning (Leaked key)") {
 		t.Fatalf("dashboard due items: %.4000s", res.Text)
 	}
 	// An auditor reads but gets no forms.
