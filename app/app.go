@@ -74,7 +74,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Demo {
 		logins, err := demo.Seed(ctx, a.DB, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: a.Services.Catalog, Evidence: svc, Now: cfg.Now,
 			Connections: a.Services.Connections, Monitor: a.Services.Monitor, Policies: a.Services.Policies, Secrets: a.Services.Secrets,
-			Risks: a.Services.Risks, Identity: cfg.demoIdentity, Vendors: a.Services.Vendors})
+			Risks: a.Services.Risks, Identity: cfg.demoIdentity, Vendors: a.Services.Vendors, Incidents: a.Services.Incidents})
 		if err != nil {
 			a.closeAll()
 			return nil, fmt.Errorf("demo data: %w", err)

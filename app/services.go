@@ -16,6 +16,7 @@ import (
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/incident"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/notify"
@@ -86,6 +87,8 @@ type Services struct {
 	Risks *risk.Service
 	// Vendors keeps the vendor register, its reviews and checklists.
 	Vendors *vendors.Service
+	// Incidents keeps the incident register and the response exercises.
+	Incidents *incident.Service
 
 	settings Settings
 }
@@ -152,6 +155,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	}
 	s.Risks = &risk.Service{DB: db, Ledger: ledger, Library: lib, Now: set.Now}
 	s.Vendors = &vendors.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Now: set.Now}
+	s.Incidents = &incident.Service{DB: db, Ledger: ledger}
 	return s
 }
 
@@ -169,8 +173,9 @@ func (s *Services) Web(baseURL string) web.Services {
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster, Changes: s.Changes,
-		Risks:   s.Risks,
-		Vendors: s.Vendors,
+		Risks:     s.Risks,
+		Vendors:   s.Vendors,
+		Incidents: s.Incidents,
 	}
 }
 

@@ -39,6 +39,8 @@ type Options struct {
 	// Risks seeds the risk register and its approved assessment; nil seeds
 	// none.
 	Risks *risk.Service
+	// Incidents seeds incidents and response exercises; nil seeds none.
+	Incidents Incidents
 	// Secrets seals the demo's authenticator secret and identity provider
 	// secret; nil seeds neither.
 	Secrets attest.SecretBox
@@ -198,6 +200,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedVendors(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo vendors: %w", err)
+	}
+	if err := seedIncidents(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo incidents: %w", err)
 	}
 	return logins, nil
 }

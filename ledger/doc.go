@@ -97,6 +97,8 @@
 //	risk_assessment   an approved annual risk assessment: the register as it stood (RecordTypeRiskAssessment)
 //	risk_acceptance   an approver's sign-off of an accepted risk (RecordTypeRiskAcceptance)
 //	vendor_review     a vendor review's approved conclusion (RecordTypeVendorReview)
+//	incident_postmortem the sign-off of an incident's post-mortem (RecordTypeIncidentPostMortem)
+//	exercise      an incident-response or disaster-recovery exercise held (RecordTypeExercise)
 //
 // Each record type is specified key by key below, version by version. A record is always one JSON object in canonical JSON; from version
 // 2 of a type on it carries "version" (an integer), and a record without
@@ -258,6 +260,27 @@
 // of 64 hex digits, states a known report type and opinion, and a period
 // that does not end before it starts; a record without a report states
 // none of them. The report itself is an evidence record of the same ledger.
+// # Incident records
+//
+// An incident_postmortem record (version 1) is appended when an incident's
+// post-mortem is signed off, which closes the incident. It has: type
+// "incident_postmortem", org, uid ("pm_" and 20 hex digits, the entry's
+// record_id), incident (the incident's ID in the install's database, an
+// integer), title, severity ("sev1" … "sev4"), detected_at, contained_at,
+// resolved_at (times in the form above, "" when not set), root_cause,
+// post_mortem (the Markdown as signed off), hash (the hex SHA-256 of
+// post_mortem), evidence (the uid of an attached post-mortem document, or
+// ""), signed_off_by (a label), at.
+//
+// An exercise record (version 1) is appended when a held exercise is
+// recorded. It has: type "exercise", org, uid ("ex_" and 20 hex digits, the
+// entry's record_id), kind ("incident_response" or "disaster_recovery"),
+// format ("tabletop" or "live"), held_on (YYYY-MM-DD), title, scenario,
+// participants (an array of names), findings, recorded_by (a label), at.
+//
+// Verifying re-hashes an incident_postmortem's post_mortem against its hash,
+// and holds each record to its keys: an exercise names a known kind and
+// format, a date and at least one participant.
 //
 // # Checkpoints (attest-checkpoint-v1)
 //

@@ -32,6 +32,12 @@ const (
 	RecordTypeVendorReview   = "vendor_review"
 )
 
+// Incident record types (see the package documentation, "Incident records").
+const (
+	RecordTypeIncidentPostMortem = "incident_postmortem"
+	RecordTypeExercise           = "exercise"
+)
+
 // entryTag opens every entry's canonical bytes. A new layout gets a new tag, so a
 // hash can never be read under the wrong rules.
 const entryTag = "attest-ledger-v1\n"

@@ -203,7 +203,6 @@ var Registers = []Area{
 // saying what will come. A capability that fills one removes it here and
 // serves its own pages at the same path.
 var Areas = []Area{
-	{"incidents", "Incidents", "Incidents with their timeline, root cause and corrective actions, and yearly incident-response exercises."},
 	{"audits", "Audits", "Type 1 and Type 2 audits: windows, auditors scoped to their audit, request lists, populations, samples and export packages."},
 }
 

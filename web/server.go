@@ -25,6 +25,7 @@ import (
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/incident"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/notify"
@@ -84,6 +85,8 @@ type Services struct {
 	Risks *risk.Service
 	// Vendors keeps the vendor register, its reviews and checklists.
 	Vendors *vendors.Service
+	// Incidents keeps the incident register and the response exercises.
+	Incidents *incident.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

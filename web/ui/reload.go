@@ -43,6 +43,10 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/vendors/{id}/reviews/{review}", web.Edit, "/o/{org}/vendors/{id}"),
 		back("/o/{org}/vendors/{id}/reviews/{review}/complete", web.Edit, "/o/{org}/vendors/{id}"),
 		back("/o/{org}/vendors/{id}/cuecs", web.Edit, "/o/{org}/vendors/{id}"),
+		back("/o/{org}/incidents/import", web.Edit, "/o/{org}/incidents"),
+		back("/o/{org}/incidents/{id}/actions", web.Edit, "/o/{org}/incidents/{id}"),
+		back("/o/{org}/exercises", web.Edit, "/o/{org}/incidents"),
+		back("/o/{org}/exercises/{id}/follow-ups", web.Edit, "/o/{org}/exercises/{id}"),
 	}
 }
 

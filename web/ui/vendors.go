@@ -145,6 +145,8 @@ func vendorForm(v attest.Vendor) *web.Form {
 		"status": v.Status, "notes": v.Notes, "data_shared": strings.Join(v.DataShared, ",")}}
 }
 
+// pathID reads a numeric path value; one that is not a number names no
+// record, so it is not found.
 func pathID(r *http.Request, name, what string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil {
