@@ -135,3 +135,12 @@ func TestValidateChangeRules(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestSafeCSVDefusesFormulas(t *testing.T) {
+	for in, want := range map[string]string{"=1+1": "'=1+1", "+x": "'+x", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
+		"plain": "plain", "": "", "a=b": "a=b"} {
+		if got := attest.SafeCSV(in); got != want {
+			t.Errorf("SafeCSV(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

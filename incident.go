@@ -387,15 +387,6 @@ func OverdueActions(tasks []Task, today string) []Task {
 	return out
 }
 
-// DefuseCell defuses spreadsheet formula injection in a CSV cell: a cell
-// starting with a character a spreadsheet evaluates gets a leading quote.
-func DefuseCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // SeverityText is the incident's severity in words, for pages.
 func (i Incident) SeverityText() string { return SeverityLabel(i.Severity) }
 

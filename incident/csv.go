@@ -243,7 +243,7 @@ func Export(w io.Writer, list []attest.Incident, emails map[int64]string) error 
 		}
 		cells = append(cells, in.PostMortem)
 		for i := range cells {
-			cells[i] = attest.DefuseCell(cells[i])
+			cells[i] = attest.SafeCSV(cells[i])
 		}
 		if err := cw.Write(cells); err != nil {
 			return err

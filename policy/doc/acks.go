@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/attest-hq/attest"
@@ -33,7 +32,7 @@ func AckCSV(w io.Writer, rows []attest.AckRow) error {
 	for _, r := range rows {
 		cells := ackCells(r)
 		for i, c := range cells {
-			cells[i] = defuse(c)
+			cells[i] = attest.SafeCSV(c)
 		}
 		if err := cw.Write(cells); err != nil {
 			return err
@@ -41,13 +40,6 @@ func AckCSV(w io.Writer, rows []attest.AckRow) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func defuse(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // AckPDF writes the acknowledgement report as a PDF table, overdue people
