@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/attest-hq/attest"
 	"log/slog"
 	"net"
 	"net/http"
@@ -74,7 +75,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Demo {
 		logins, err := demo.Seed(ctx, a.DB, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: a.Services.Catalog, Evidence: svc, Now: cfg.Now,
 			Connections: a.Services.Connections, Monitor: a.Services.Monitor, Policies: a.Services.Policies, Secrets: a.Services.Secrets,
-			Risks: a.Services.Risks, Identity: cfg.demoIdentity, Vendors: a.Services.Vendors, Incidents: a.Services.Incidents})
+			Risks: a.Services.Risks, Identity: cfg.demoIdentity, Vendors: a.Services.Vendors, Incidents: a.Services.Incidents,
+			BankChanges: func(ctx context.Context, p attest.Principal) error {
+				_, _, err := a.Services.Changes.Bank(ctx, p, 30)
+				return err
+			}})
 		if err != nil {
 			a.closeAll()
 			return nil, fmt.Errorf("demo data: %w", err)

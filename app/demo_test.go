@@ -93,6 +93,16 @@ func TestDemoMonitoring(t *testing.T) {
 						t.Errorf("start %d: %s judged %d users, %d failing (%v)", start+1, test, len(list), failing, err)
 					}
 				}
+				// The changes register: its findings, banked once as evidence
+				// of the change controls, however often the demo starts.
+				changes, err := a.Services.Changes.Report(ctx, p, 0)
+				if err != nil || changes.Findings != 2 || changes.Counts[attest.ChangeNoPullRequest] != 1 || changes.Counts[attest.ChangeEmergencyReviewed] != 1 {
+					t.Errorf("start %d: demo changes: %d findings, %v (%v)", start+1, changes.Findings, changes.Counts, err)
+				}
+				banked, _ := a.DB.EvidenceList(ctx, org.ID, store.EvidenceFilter{Query: "Deployed changes"})
+				if len(banked) != 1 || len(banked[0].Controls) == 0 {
+					t.Errorf("start %d: banked changes %+v", start+1, banked)
+				}
 				a.closeAll()
 			}
 		})

@@ -41,6 +41,9 @@ type Options struct {
 	Risks *risk.Service
 	// Incidents seeds incidents and response exercises; nil seeds none.
 	Incidents Incidents
+	// BankChanges banks the changes register as evidence (the changes
+	// service, which this package cannot import); nil banks nothing.
+	BankChanges func(ctx context.Context, p attest.Principal) error
 	// Secrets seals the demo's authenticator secret and identity provider
 	// secret; nil seeds neither.
 	Secrets attest.SecretBox
@@ -179,6 +182,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedMonitoring(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo monitoring: %w", err)
+	}
+	if err := seedChanges(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo changes: %w", err)
 	}
 	if err := seedPolicies(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo policies: %w", err)
