@@ -19,6 +19,7 @@ var layers = map[string]int{
 	"ledger":                      0, // pure: entries, records, checkpoints, bundles
 	"blob":                        1,
 	"catalog":                     1,
+	"csvfile":                     1, // the CSV files Attest imports: header, bounds, errors by line
 	"readiness":                   1,
 	"connector/github":            1, // the GitHub connector (go-github)
 	"connector/github/githubtest": 1, // a local server speaking GitHub's REST API

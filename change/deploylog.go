@@ -1,13 +1,12 @@
 package change
 
 import (
-	"encoding/csv"
-	"errors"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/csvfile"
 )
 
 // Limits on an uploaded deploy log: it is read whole before anything is
@@ -32,74 +31,29 @@ var deployTimeLayouts = []string{time.RFC3339, "2006-01-02 15:04:05", "2006-01-0
 // hour of clock drift). Any bad line fails the whole file, naming the line and the
 // column: nothing is stored from a file with an error.
 func ParseDeployLog(r io.Reader, now time.Time) ([]attest.Deployment, error) {
-	lr := &io.LimitedReader{R: r, N: MaxLogSize + 1}
-	cr := csv.NewReader(lr)
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, attest.Invalid("file", "is empty: the first line must name the columns (%s)", strings.Join(logColumns, ", "))
-	}
+	f, err := csvfile.Open(r, csvfile.Spec{Columns: logColumns, Required: logColumns[:3], MaxSize: MaxLogSize, MaxRows: MaxLogRows})
 	if err != nil {
-		return nil, attest.Invalid("file", "is not CSV: %v", err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
-		known := false
-		for _, c := range logColumns {
-			known = known || c == name
-		}
-		if !known {
-			return nil, attest.Invalid("file", "line 1: unknown column %q; the columns are %s", h, strings.Join(logColumns, ", "))
-		}
-		if _, dup := col[name]; dup {
-			return nil, attest.Invalid("file", "line 1: column %q appears twice", h)
-		}
-		col[name] = i
-	}
-	for _, c := range logColumns[:3] {
-		if _, ok := col[c]; !ok {
-			return nil, attest.Invalid("file", "line 1: the column %q is required", c)
-		}
+		return nil, err
 	}
 	var out []attest.Deployment
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		ok, err := f.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			break
 		}
-		if lr.N <= 0 {
-			return nil, attest.Invalid("file", "is larger than %d MiB", MaxLogSize>>20)
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, attest.Invalid("file", "line %d: %v", pe.Line, pe.Err)
-			}
-			return nil, attest.Invalid("file", "%v", err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(out) >= MaxLogRows {
-			return nil, attest.Invalid("file", "has more than %d deployments; split it", MaxLogRows)
-		}
-		get := func(c string) string {
-			if i, ok := col[c]; ok {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		d := attest.Deployment{Repo: get("repository"), SHA: strings.ToLower(get("commit")), Environment: get("environment"),
-			Deployer: get("deployer"), Source: "log"}
-		err = checkDeployment(&d, get("deployed_at"))
+		d := attest.Deployment{Repo: f.Get("repository"), SHA: strings.ToLower(f.Get("commit")), Environment: f.Get("environment"),
+			Deployer: f.Get("deployer"), Source: "log"}
+		err = checkDeployment(&d, f.Get("deployed_at"))
 		if err == nil && d.At.After(now.Add(time.Hour)) {
 			err = attest.Invalid("deployed_at", "is in the future (%s)", d.At.Format(time.RFC3339))
 		}
 		if err != nil {
-			return nil, attest.Invalid("file", "line %d: %s", line, attest.ErrorMessage(err))
+			return nil, attest.Invalid("file", "line %d: %s", f.Line(), attest.ErrorMessage(err))
 		}
 		out = append(out, d)
-	}
-	if lr.N <= 0 {
-		return nil, attest.Invalid("file", "is larger than %d MiB", MaxLogSize>>20)
 	}
 	if len(out) == 0 {
 		return nil, attest.Invalid("file", "has a header but no deployments")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/csvfile"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -99,62 +100,21 @@ func (s *Service) Import(ctx context.Context, p attest.Principal, r io.Reader) (
 	for _, m := range members {
 		byEmail[attest.NormalizeEmail(m.User.Email)] = m.User.ID
 	}
-	lr := &io.LimitedReader{R: r, N: MaxImportSize + 1}
-	cr := csv.NewReader(lr)
-	header, err := cr.Read()
-	if err == io.EOF {
-		return rep, attest.Invalid("file", "is empty: the first line must name the columns (%s, …)", strings.Join(requiredColumns, ", "))
-	}
+	f, err := csvfile.Open(r, csvfile.Spec{Columns: Columns, Required: requiredColumns, MaxSize: MaxImportSize, MaxRows: MaxImportRows})
 	if err != nil {
-		return rep, attest.Invalid("file", "is not CSV: %v", err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		name := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))))
-		known := false
-		for _, c := range Columns {
-			known = known || c == name
-		}
-		if !known {
-			return rep, attest.Invalid("file", "line 1: unknown column %q; the columns are %s", h, strings.Join(Columns, ", "))
-		}
-		if _, dup := col[name]; dup {
-			return rep, attest.Invalid("file", "line 1: column %q appears twice", h)
-		}
-		col[name] = i
-	}
-	for _, c := range requiredColumns {
-		if _, ok := col[c]; !ok {
-			return rep, attest.Invalid("file", "line 1: the column %q is required", c)
-		}
+		return rep, err
 	}
 	var rows []attest.Incident
 	var lines []int
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		ok, err := f.Next()
+		if err != nil {
+			return rep, err
+		}
+		if !ok {
 			break
 		}
-		if lr.N <= 0 {
-			return rep, attest.Invalid("file", "is larger than %d MiB", MaxImportSize>>20)
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return rep, attest.Invalid("file", "line %d: %v", pe.Line, pe.Err)
-			}
-			return rep, attest.Invalid("file", "%v", err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rows) >= MaxImportRows {
-			return rep, attest.Invalid("file", "has more than %d rows; split it", MaxImportRows)
-		}
-		get := func(c string) string {
-			if i, ok := col[c]; ok {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+		line, get := f.Line(), f.Get
 		in, err := fromRow(get, byEmail)
 		if err == nil {
 			err = attest.ValidateIncident(&in)
@@ -166,9 +126,6 @@ func (s *Service) Import(ctx context.Context, p attest.Principal, r io.Reader) (
 			return rep, rowErr(line, err)
 		}
 		rows, lines = append(rows, in), append(lines, line)
-	}
-	if lr.N <= 0 {
-		return rep, attest.Invalid("file", "is larger than %d MiB", MaxImportSize>>20)
 	}
 	if len(rows) == 0 {
 		return rep, attest.Invalid("file", "has a header but no incidents")

@@ -2,7 +2,6 @@ package people
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/csvfile"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -220,64 +220,22 @@ func rejected(rep ImportReport) error {
 // readCSV reads and checks every row of a file; rows it rejects go into the
 // report, and an unreadable file is an error.
 func readCSV(r io.Reader, rep *ImportReport) (rows []row, emails map[string]int, err error) {
-	lr := &io.LimitedReader{R: r, N: MaxImportSize + 1}
-	cr := csv.NewReader(lr)
-	cr.ReuseRecord = false
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, nil, attest.Invalid("file", "is empty: the first line must name the columns (name, email, start_date, …)")
-	}
+	f, err := csvfile.Open(r, csvfile.Spec{Columns: columns, Required: requiredColumns, MaxSize: MaxImportSize, MaxRows: MaxImportRows})
 	if err != nil {
-		return nil, nil, attest.Invalid("file", "is not CSV: %v", err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		name := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))))
-		known := false
-		for _, c := range columns {
-			known = known || c == name
-		}
-		if !known {
-			return nil, nil, attest.Invalid("file", "line 1: unknown column %q; the columns are %s", h, strings.Join(columns, ", "))
-		}
-		if _, dup := col[name]; dup {
-			return nil, nil, attest.Invalid("file", "line 1: column %q appears twice", h)
-		}
-		col[name] = i
-	}
-	for _, c := range requiredColumns {
-		if _, ok := col[c]; !ok {
-			return nil, nil, attest.Invalid("file", "line 1: the column %q is required", c)
-		}
+		return nil, nil, err
 	}
 	emails = map[string]int{} // every row's email, valid or not → its line
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		ok, err := f.Next()
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
 			break
 		}
-		if lr.N <= 0 {
-			return nil, nil, attest.Invalid("file", "is larger than %d MiB", MaxImportSize>>20)
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, nil, attest.Invalid("file", "line %d: %v", pe.Line, pe.Err)
-			}
-			return nil, nil, attest.Invalid("file", "%v", err)
-		}
-		line, _ := cr.FieldPos(0) // only after a successful read: FieldPos panics otherwise
-		if len(rows) >= MaxImportRows {
-			return nil, nil, attest.Invalid("file", "has more than %d rows; split it", MaxImportRows)
-		}
-		get := func(c string) string {
-			if i, ok := col[c]; ok {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+		line, get := f.Line(), f.Get
 		rw := row{line: line, has: map[string]bool{}, manager: attest.NormalizeEmail(get("manager"))}
-		for c := range col {
+		for _, c := range f.Columns() {
 			rw.has[c] = true
 		}
 		rw.person = attest.Person{Name: get("name"), Email: get("email"), Title: get("title"), Department: get("department"),
@@ -292,9 +250,6 @@ func readCSV(r io.Reader, rep *ImportReport) (rows []row, emails map[string]int,
 			continue
 		}
 		rows = append(rows, rw)
-	}
-	if lr.N <= 0 {
-		return nil, nil, attest.Invalid("file", "is larger than %d MiB", MaxImportSize>>20)
 	}
 	if rep.Rows == 0 {
 		return nil, nil, attest.Invalid("file", "has a header but no people")

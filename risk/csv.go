@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/csvfile"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -174,57 +175,24 @@ func (s *Service) importRow(ctx context.Context, tx *store.Queries, p attest.Pri
 }
 
 func readCSV(r io.Reader) ([]csvLine, error) {
-	lr := &io.LimitedReader{R: r, N: MaxImportSize + 1}
-	cr := csv.NewReader(lr)
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, attest.Invalid("file", "is empty: the first line must name the columns (%s)", strings.Join(requiredColumns, ", "))
-	}
+	f, err := csvfile.Open(r, csvfile.Spec{Columns: Columns, Required: requiredColumns, MaxSize: MaxImportSize, MaxRows: MaxImportRows})
 	if err != nil {
-		return nil, attest.Invalid("file", "is not CSV: %v", err)
-	}
-	names := make([]string, len(header))
-	has := map[string]bool{}
-	for i, h := range header {
-		name := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))))
-		known := false
-		for _, c := range Columns {
-			known = known || c == name
-		}
-		if !known {
-			return nil, attest.Invalid("file", "line 1: unknown column %q (known: %s)", h, strings.Join(Columns, ", "))
-		}
-		if has[name] {
-			return nil, attest.Invalid("file", "line 1: column %q appears twice", h)
-		}
-		names[i], has[name] = name, true
-	}
-	for _, c := range requiredColumns {
-		if !has[c] {
-			return nil, attest.Invalid("file", "line 1: the column %q is required", c)
-		}
+		return nil, err
 	}
 	var out []csvLine
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		ok, err := f.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			return nil, attest.Invalid("file", "line %d: %v", line, err)
-		}
-		if lr.N <= 0 {
-			return nil, attest.Invalid("file", "is larger than %d MB", MaxImportSize>>20)
-		}
-		if len(out) == MaxImportRows {
-			return nil, attest.Invalid("file", "has more than %d rows", MaxImportRows)
-		}
 		vals := map[string]string{}
-		for i, cell := range rec {
-			vals[names[i]] = cell
+		for _, c := range f.Columns() {
+			vals[c] = f.Get(c)
 		}
-		out = append(out, csvLine{line: line, values: vals})
+		out = append(out, csvLine{line: f.Line(), values: vals})
 	}
 	if len(out) == 0 {
 		return nil, attest.Invalid("file", "has no rows after the header")

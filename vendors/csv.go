@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/csvfile"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -184,63 +185,24 @@ func lineError(line int, err error) error {
 }
 
 func readImport(r io.Reader, rep *ImportReport) ([]importRow, error) {
-	lr := &io.LimitedReader{R: r, N: MaxImportSize + 1}
-	cr := csv.NewReader(lr)
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, attest.Invalid("file", "is empty: the first line must name the columns (name, criticality, …)")
-	}
+	f, err := csvfile.Open(r, csvfile.Spec{Columns: Columns, Extra: derivedColumns, Required: []string{"name", "criticality"},
+		MaxSize: MaxImportSize, MaxRows: MaxImportRows})
 	if err != nil {
-		return nil, attest.Invalid("file", "is not CSV: %v", err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		name := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))))
-		known := false
-		for _, c := range append(Columns[:len(Columns):len(Columns)], derivedColumns...) {
-			known = known || c == name
-		}
-		if !known {
-			return nil, attest.Invalid("file", "line 1: unknown column %q; the columns are %s", h, strings.Join(Columns, ", "))
-		}
-		if _, dup := col[name]; dup {
-			return nil, attest.Invalid("file", "line 1: column %q appears twice", h)
-		}
-		col[name] = i
-	}
-	for _, c := range []string{"name", "criticality"} {
-		if _, ok := col[c]; !ok {
-			return nil, attest.Invalid("file", "line 1: the column %q is required", c)
-		}
+		return nil, err
 	}
 	var rows []importRow
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		ok, err := f.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			break
 		}
-		if lr.N <= 0 {
-			return nil, attest.Invalid("file", "is larger than %d MiB", MaxImportSize>>20)
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, attest.Invalid("file", "line %d: %v", pe.Line, pe.Err)
-			}
-			return nil, attest.Invalid("file", "%v", err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rows) >= MaxImportRows {
-			return nil, attest.Invalid("file", "has more than %d rows; split it", MaxImportRows)
-		}
-		get := func(c string) string {
-			if i, ok := col[c]; ok {
-				return unsafe(strings.TrimSpace(rec[i]))
-			}
-			return ""
-		}
+		line := f.Line()
+		get := func(c string) string { return unsafe(f.Get(c)) }
 		rw := importRow{line: line, has: map[string]bool{}, owner: get("owner")}
-		for c := range col {
+		for _, c := range f.Columns() {
 			rw.has[c] = true
 		}
 		rw.vendor = attest.Vendor{Name: get("name"), Website: get("website"), Criticality: get("criticality"),
@@ -264,9 +226,6 @@ func readImport(r io.Reader, rep *ImportReport) ([]importRow, error) {
 			continue
 		}
 		rows = append(rows, rw)
-	}
-	if lr.N <= 0 {
-		return nil, attest.Invalid("file", "is larger than %d MiB", MaxImportSize>>20)
 	}
 	if rep.Rows == 0 {
 		return nil, attest.Invalid("file", "has a header but no vendors")
