@@ -65,6 +65,11 @@ func (c *Chain) Append(ctx context.Context, tx *store.Queries, org attest.Organi
 	if rec.Type == "" || rec.ID == "" || len(rec.Hash) != 64 {
 		return ledger.Entry{}, fmt.Errorf("ledger: a record needs a type, an id and a SHA-256 (got %q, %q, %q)", rec.Type, rec.ID, rec.Hash)
 	}
+	if c == nil || len(c.Key) != ed25519.PrivateKeySize {
+		// A command that opened the install without its signing key
+		// (app.Needs.Evidence) cannot sign a checkpoint: say so, never panic.
+		return ledger.Entry{}, attest.Errorf(attest.EINTERNAL, "ledger: no signing key is loaded, so nothing can be appended to the ledger")
+	}
 	head, err := tx.LedgerHead(ctx, org.ID)
 	if err != nil {
 		return ledger.Entry{}, err

@@ -422,3 +422,19 @@ func TestStartCheckPassesAnIntactChainAheadOfItsHead(t *testing.T) {
 		}
 	})
 }
+
+func TestAppendWithoutAKeyIsAnError(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		keyless := &chain.Chain{}
+		err := f.db.Update(ctx, func(tx *store.Queries) error {
+			_, err := keyless.Append(ctx, tx, f.org, record(1))
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "no signing key") {
+			t.Fatalf("append without a key: %v", err)
+		}
+		if head, _ := f.db.LedgerHead(ctx, f.org.ID); head != nil && head.Seq != 0 {
+			t.Fatalf("an entry was written: %+v", head)
+		}
+	})
+}
