@@ -34,12 +34,21 @@ func (p *tab) waitAt(prefix string) {
 	p.t.Helper()
 	deadline := time.Now().Add(testTimeout / 2)
 	for time.Now().Before(deadline) {
-		if strings.HasPrefix(p.location(), prefix) && p.count("body") > 0 {
+		// The address changes as soon as the navigation commits, before
+		// the new document is parsed: wait until it has loaded.
+		if strings.HasPrefix(p.location(), prefix) && p.loaded() {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	p.t.Fatalf("the browser stayed at %s, want %s…", p.location(), prefix)
+}
+
+// loaded reports whether the current document has finished loading.
+func (p *tab) loaded() bool {
+	p.t.Helper()
+	state, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.readyState`))
+	return err == nil && state == "complete"
 }
 
 // TestTwoStepInTheBrowser: an admin sets up an authenticator app from the
