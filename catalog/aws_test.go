@@ -4,5 +4,5 @@ package catalog_test
 // shipped tests it must keep.
 func init() {
 	resourceTypes = append(resourceTypes, "aws.account", "aws.iam_user", "aws.iam_policy", "aws.s3_bucket", "aws.ec2_region", "aws.ec2_security_group", "aws.ebs_snapshot")
-	minTests["aws"] = 20
+	minTests["aws"] = 28
 }

@@ -1,7 +1,8 @@
 // Package aws is the AWS connector: it reads an AWS account's root user,
 // IAM users (from the credential report), password policy, managed
-// policies and S3 buckets, and per region its EBS default encryption and
-// security groups, through aws-sdk-go-v2, and yields the resources
+// policies and S3 buckets, and per region its EBS default encryption,
+// security groups, snapshots, RDS databases and GuardDuty detector, through
+// aws-sdk-go-v2, and yields the resources
 // documented in docs/connectors/aws.md. It only reads.
 //
 // What the credential may not see is reported, never guessed: an action AWS
@@ -85,6 +86,10 @@ var Actions = []string{
 	"ec2:DescribeSecurityGroups",
 	"ec2:DescribeRegions",
 	"ec2:DescribeSnapshots",
+	"rds:DescribeDBInstances",
+	"rds:DescribeDBClusters",
+	"guardduty:ListDetectors",
+	"guardduty:GetDetector",
 }
 
 // Connector reads AWS. The zero value is not usable; call New.
@@ -133,8 +138,9 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 		},
 		SecretLabel:    "Access key as ACCESS_KEY_ID:SECRET_ACCESS_KEY (empty: the default credential chain)",
 		SecretOptional: true,
-		ResourceTypes:  []string{TypeAccount, TypeUser, TypePolicy, TypeBucket, TypeRegion, TypeSecurityGroup, TypeSnapshot},
-		Permissions:    Actions,
+		ResourceTypes: []string{TypeAccount, TypeUser, TypePolicy, TypeBucket, TypeRegion, TypeSecurityGroup, TypeSnapshot,
+			TypeDBInstance, TypeDBCluster, TypeGuardDuty},
+		Permissions: Actions,
 	}
 }
 

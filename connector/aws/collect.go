@@ -44,6 +44,8 @@ func (c *Connector) Collect(ctx context.Context, req attest.CollectRequest) (att
 	wg.Go(func() { col.policies(ctx) })
 	wg.Go(func() { col.buckets(ctx) })
 	wg.Go(func() { col.regions(ctx) })
+	wg.Go(func() { col.databases(ctx) })
+	wg.Go(func() { col.guardDuty(ctx) })
 	wg.Wait()
 	out := attest.Collection{Resources: col.resources, Calls: int(s.calls.Load()), Warnings: col.warnings}
 	if len(col.failed) > 0 {
@@ -62,6 +64,8 @@ type collector struct {
 	resources []attest.Resource
 	failed    map[string]string
 	warnings  []string
+
+	regionList regionList
 }
 
 func (c *collector) add(r attest.Resource) {

@@ -3,9 +3,7 @@ package aws
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -31,50 +29,7 @@ var adminPorts = []struct {
 // time. A region that cannot be read is named, with AWS's error code, in
 // Failed for the regional types; the other regions' resources stand.
 func (c *collector) regions(ctx context.Context) {
-	regions := c.s.set.regions
-	if c.s.set.allRegions {
-		out, err := c.s.ec2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
-		if err != nil {
-			reason := why("ec2:DescribeRegions", err)
-			if denied(err) {
-				reason = deniedReason("ec2:DescribeRegions", err) + ", or list the regions in the connection's regions setting"
-			}
-			c.fail(TypeRegion, reason)
-			c.fail(TypeSecurityGroup, reason)
-			c.fail(TypeSnapshot, reason)
-			return
-		}
-		regions = nil
-		for _, r := range out.Regions {
-			regions = append(regions, aws.ToString(r.RegionName))
-		}
-		sort.Strings(regions)
-	}
-	var (
-		wg     sync.WaitGroup
-		work   = make(chan string)
-		mu     sync.Mutex
-		failed []string
-	)
-	for range min(regionWorkers, len(regions)) {
-		wg.Go(func() {
-			for region := range work {
-				if err := c.region(ctx, region); err != nil {
-					mu.Lock()
-					failed = append(failed, fmt.Sprintf("%s: %s", region, err))
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for _, r := range regions {
-		work <- r
-	}
-	close(work)
-	wg.Wait()
-	if len(failed) > 0 {
-		sort.Strings(failed)
-		reason := strings.Join(failed, "; ")
+	if reason := c.eachRegion(ctx, func(region string) error { return c.region(ctx, region) }); reason != "" {
 		c.fail(TypeRegion, reason)
 		c.fail(TypeSecurityGroup, reason)
 		c.fail(TypeSnapshot, reason)

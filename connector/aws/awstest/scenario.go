@@ -97,7 +97,10 @@ type Region struct {
 	EBSEncryptionByDefault bool
 	SecurityGroups         []SecurityGroup
 	Snapshots              []Snapshot
-	Fail                   string // an error code every EC2 call in the region answers, e.g. "AuthFailure"
+	Fail                   string // an error code every call in the region answers (EC2, RDS, GuardDuty), e.g. "AuthFailure"
+	DBInstances            []DBInstance
+	DBClusters             []DBCluster
+	Detectors              []Detector // GuardDuty; none: ListDetectors answers an empty list
 }
 
 // Scenario is what the fake AWS holds. Change it with Update while the
@@ -162,7 +165,7 @@ const TLSPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecureTran
 // account-level block neutralises).
 func DefaultScenario(now time.Time) *Scenario {
 	day := 24 * time.Hour
-	return &Scenario{
+	sc := &Scenario{
 		Now:          now,
 		CallerARN:    "arn:aws:iam::" + Account + ":user/attest-audit",
 		RootMFA:      true,
@@ -218,4 +221,7 @@ func DefaultScenario(now time.Time) *Scenario {
 		PageSize:      2,
 		ReportPending: 1,
 	}
+	defaultDatabases(sc)
+	defaultDetectors(sc)
+	return sc
 }

@@ -46,6 +46,7 @@ const (
 	ec2Query
 	restS3
 	restS3Control
+	restJSON // GuardDuty
 )
 
 // call is one request being answered.
@@ -65,6 +66,10 @@ func esc(s string) string {
 const requestID = "4442587F-A1B2-4C3D-9E8F-0123456789AB"
 
 func (c *call) fail(status int, code, message string) {
+	if c.proto == restJSON {
+		c.jsonError(status, code, message)
+		return
+	}
 	c.w.Header().Set("Content-Type", "text/xml")
 	c.w.WriteHeader(status)
 	switch c.proto {
@@ -134,8 +139,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			c.ns = stsNS
 		case "ec2":
 			c.ns, c.proto = ec2NS, ec2Query
+		case "rds":
+			c.ns = rdsNS
 		}
 		c.action = service + ":" + form.Get("Action")
+	} else if service == "guardduty" {
+		c.proto, c.action = restJSON, guardDutyAction(r)
 	} else if c.proto == restS3Control {
 		c.action = "s3:GetAccountPublicAccessBlock"
 	} else {
@@ -160,11 +169,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch c.proto {
 	case query:
+		if service == "rds" {
+			sc.answerRDS(c, form, region)
+			break
+		}
 		sc.answerQuery(c, form)
 	case ec2Query:
 		sc.answerEC2(c, form, region)
 	case restS3Control:
 		sc.answerS3Control(c, r)
+	case restJSON:
+		sc.answerGuardDuty(c, r, region)
 	default:
 		sc.answerS3(c, r)
 	}
