@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest/connector"
+	"github.com/attest-hq/attest/connector/aws"
+	"github.com/attest-hq/attest/connector/aws/awstest"
 	"github.com/attest-hq/attest/connector/github"
 	"github.com/attest-hq/attest/connector/github/githubtest"
 	"github.com/attest-hq/attest/connector/google"
@@ -29,6 +31,12 @@ type demoHosts struct {
 
 func (t demoHosts) RoundTrip(r *http.Request) (*http.Response, error) {
 	h, ok := t.api[r.URL.Host]
+	if !ok {
+		// S3 Control puts the account ID in front of the endpoint's host.
+		if _, parent, found := strings.Cut(r.URL.Host, "."); found && parent == demoAWSHost {
+			h, ok = t.api[parent], true
+		}
+	}
 	if !ok {
 		return t.next.RoundTrip(r)
 	}
@@ -97,12 +105,15 @@ func demoConnectors(now time.Time) (connector.Registry, []demo.IdentityConnectio
 	googleURL := "https://" + demoGoogleHost + "/"
 
 	client := &http.Client{Timeout: 60 * time.Second, Transport: demoHosts{next: http.DefaultTransport, api: map[string]http.Handler{
-		demo.GitHubHost: githubtest.Handler(gh), demoOktaHost: oktatest.Handler(ok), demoGoogleHost: googletest.Handler(gw)}}}
-	reg := connector.Default(github.New(github.WithHTTPClient(client)), google.New(google.WithHTTPClient(client)), okta.New(okta.WithHTTPClient(client)))
+		demo.GitHubHost: githubtest.Handler(gh), demoOktaHost: oktatest.Handler(ok), demoGoogleHost: googletest.Handler(gw),
+		demoAWSHost: awstest.Handler(demoAWS(now))}}}
+	reg := connector.Default(aws.New(aws.WithHTTPClient(client)), github.New(github.WithHTTPClient(client)),
+		google.New(google.WithHTTPClient(client)), okta.New(okta.WithHTTPClient(client)))
 	return reg, []demo.IdentityConnection{
 		{Type: okta.Type, Name: "okta", Settings: map[string]string{"org_url": "https://" + demoOktaHost}, Secret: []byte(demoOktaToken)},
 		{Type: google.Type, Name: "google-workspace", Settings: map[string]string{"admin_email": gw.Admin, "domain": "demo.attest.test",
 			"base_url": googleURL, "token_url": googleURL + "token"},
 			Secret: googletest.ServiceAccountKey(gw.ClientEmail, gw.ClientID, gw.Key, googleURL+"token")},
+		demoAWSConnection,
 	}
 }

@@ -51,8 +51,8 @@ func TestDemoMonitoring(t *testing.T) {
 				}
 				excs, _ := a.Services.Monitor.Exceptions(ctx, p)
 				runs, _ := a.DB.Collections(ctx, org.ID, 0, 0)
-				if len(excs) != 1 || len(runs) != 3 {
-					t.Errorf("start %d: %d exceptions and %d collections, want 1 and 3 (GitHub, Okta, Google Workspace)", start+1, len(excs), len(runs))
+				if len(excs) != 1 || len(runs) != 4 {
+					t.Errorf("start %d: %d exceptions and %d collections, want 1 and 4 (GitHub, Okta, Google Workspace, AWS)", start+1, len(excs), len(runs))
 				}
 				// The roster: the GitHub logins are linked to their people, and
 				// the one whose person left a month ago is a leaver with access.
@@ -93,6 +93,7 @@ func TestDemoMonitoring(t *testing.T) {
 						t.Errorf("start %d: %s judged %d users, %d failing (%v)", start+1, test, len(list), failing, err)
 					}
 				}
+				checkDemoAWS(t, ctx, a, p, start)
 				// The changes register: its findings, banked once as evidence
 				// of the change controls, however often the demo starts.
 				changes, err := a.Services.Changes.Report(ctx, p, 0)

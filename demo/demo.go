@@ -47,8 +47,9 @@ type Options struct {
 	// Secrets seals the demo's authenticator secret and identity provider
 	// secret; nil seeds neither.
 	Secrets attest.SecretBox
-	// Identity are identity provider connections to add and collect (app
-	// makes them reachable); none without Connections and Monitor.
+	// Identity are the connections to add and collect once: the identity
+	// providers and the AWS account (app makes them reachable); none
+	// without Connections and Monitor.
 	Identity []IdentityConnection
 	// Vendors seeds the vendor register, its reviews and checklists (with
 	// Evidence for the reports); nil seeds none.

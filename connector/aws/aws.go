@@ -97,6 +97,7 @@ type Connector struct {
 	now     func() time.Time
 	poll    time.Duration // between credential report generation checks
 	backoff func(attempt int, err error) (time.Duration, error)
+	client  *http.Client // nil: the connector's own transport
 }
 
 // Option configures a Connector.
@@ -294,6 +295,7 @@ func (c *Connector) session(ctx context.Context, req attest.CollectRequest) (*se
 	if err != nil {
 		return nil, attest.Invalid("profile", "the AWS configuration cannot be loaded: %v", err)
 	}
+	c.useClient(&cfg)
 	custom := cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != ""
 	if custom {
 		if u, err := url.Parse(*cfg.BaseEndpoint); err == nil {

@@ -110,3 +110,10 @@ func (sc *Scenario) answerGuardDuty(c *call, r *http.Request, region string) {
 		c.fail(http.StatusNotFound, "BadRequestException", "awstest does not answer "+r.Method+" "+r.URL.Path)
 	}
 }
+
+// Handler answers from sc like a Server, without a listener: the demo
+// serves its AWS inside the process.
+func Handler(sc *Scenario) http.Handler {
+	s := &Server{Scenario: sc}
+	return http.HandlerFunc(s.serve)
+}
