@@ -24,7 +24,7 @@ var layers = map[string]int{
 	"connector/github":            1, // the GitHub connector (go-github)
 	"connector/github/githubtest": 1, // a local server speaking GitHub's REST API
 	"connector/aws":               1, // the AWS connector (aws-sdk-go-v2)
-	"connector/aws/awstest":       1, // a local server speaking IAM, STS, S3 and S3 Control wire protocols
+	"connector/aws/awstest":       1, // a local server speaking IAM, STS, EC2, RDS, S3, S3 Control and GuardDuty wire protocols
 	"connector/okta":              1, // the Okta connector (REST, net/http)
 	"connector/okta/oktatest":     1, // a local server speaking Okta's management API
 	"connector/google":            1, // the Google Workspace connector (Admin SDK Directory API)
@@ -74,6 +74,7 @@ var layers = map[string]int{
 	"bench/verify":                13,
 	"bench/monitor":               13,
 	"bench/webhook":               13,
+	"bench/aws":                   13,
 	"e2e":                         13,
 }
 

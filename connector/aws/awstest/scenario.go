@@ -1,7 +1,8 @@
 // Package awstest is a local server speaking the wire protocols of the AWS
 // services the AWS connector reads: the query protocol with XML answers for
-// IAM, STS and EC2 (EC2 per region, from the signature's scope), REST-XML
-// for S3 (path-style) and S3 Control. It answers from a Scenario, pages
+// IAM, STS, EC2 and RDS (EC2 and RDS per region, from the signature's
+// scope), REST-XML for S3 (path-style) and S3 Control, REST-JSON for
+// GuardDuty (per region). It answers from a Scenario, pages
 // lists with AWS's markers, throttles with AWS's `Throttling` error and
 // uses AWS's documented error codes (NoSuchEntity,
 // NoSuchPublicAccessBlockConfiguration, NoSuchBucketPolicy, AccessDenied,
