@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/attest-hq/attest"
@@ -64,13 +65,19 @@ func LoadBuiltin() ([]*engine.Test, error) {
 // MustLoadBuiltin compiles the shipped tests or panics: they are embedded in
 // the binary, and catalog's tests compile every one of them, so a failure
 // here is a build that should not have shipped (as with template.Must).
+//
+// They are compiled once per process and shared: compiled tests are safe for
+// concurrent use, and tests and the demo build many services. Each caller gets
+// its own slice.
 func MustLoadBuiltin() []*engine.Test {
-	tests, err := LoadBuiltin()
+	tests, err := builtin()
 	if err != nil {
 		panic("monitor: the shipped tests do not compile: " + err.Error())
 	}
-	return tests
+	return slices.Clone(tests)
 }
+
+var builtin = sync.OnceValues(LoadBuiltin)
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -24,6 +25,11 @@ import (
 
 //go:embed all:templates static
 var assets embed.FS
+
+// pages are the parsed page templates. They are embedded and their functions
+// are pure, so one parse serves every server in the process: tests start
+// hundreds of servers, and parsing is most of what starting one costs.
+var pages = sync.OnceValues(parsePages)
 
 // parsePages parses each page template together with the layout and partials.
 func parsePages() (map[string]*template.Template, error) {

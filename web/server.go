@@ -134,11 +134,11 @@ func New(cfg Config, sets ...RouteSet) (*Server, error) {
 		cfg.Catalog = cat
 	}
 	s := &Server{cfg: cfg}
-	pages, err := parsePages()
+	parsed, err := pages()
 	if err != nil {
 		return nil, err
 	}
-	s.pages = pages
+	s.pages = parsed
 
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")

@@ -85,13 +85,43 @@ var Start = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
 // once per test binary and copied per test: building it anew for each of the
 // authorization matrix's hundreds of requests would dominate the run.
 var fixture struct {
-	once  sync.Once
-	dir   string
-	cat   *catalog.Catalog
-	alpha attest.Organization
-	beta  attest.Organization
-	users map[string]attest.User
-	err   error
+	once    sync.Once
+	dir     string
+	cat     *catalog.Catalog
+	records records
+	err     error
+}
+
+// records are what populate created in a fixture database.
+type records struct {
+	alpha, beta attest.Organization
+	users       map[string]attest.User
+}
+
+// pgFixture is the PostgreSQL counterpart of fixture: a template database
+// copied per test, for the same reason.
+var (
+	pgRecords records
+	pgFixture = storetest.PostgresTemplate{Build: func(url string) error {
+		db, err := store.Open(ctx, store.Options{URL: url, Now: func() time.Time { return Start }})
+		if err != nil {
+			return err
+		}
+		defer db.Close() // a template must have nobody in it when it is copied
+		return prepare(db, &pgRecords)
+	}}
+)
+
+// prepare migrates db (Attest's tables and the job queue's) and populates it.
+func prepare(db *store.DB, r *records) (err error) {
+	if _, err = db.Migrate(ctx); err != nil {
+		return err
+	}
+	if _, err = jobs.Migrate(ctx, db); err != nil {
+		return err
+	}
+	r.alpha, r.beta, r.users, err = populate(db)
+	return err
 }
 
 // Main runs a package's tests and removes the shared fixture afterwards; call
@@ -101,6 +131,7 @@ func Main(m *testing.M) {
 	if fixture.dir != "" {
 		os.RemoveAll(fixture.dir)
 	}
+	pgFixture.Close()
 	os.Exit(code)
 }
 
@@ -118,13 +149,7 @@ func buildFixture() {
 		return
 	}
 	defer db.Close() // closing checkpoints the WAL into the file we copy
-	if _, f.err = db.Migrate(ctx); f.err != nil {
-		return
-	}
-	if _, f.err = jobs.Migrate(ctx, db); f.err != nil {
-		return
-	}
-	f.alpha, f.beta, f.users, f.err = populate(db)
+	f.err = prepare(db, &f.records)
 }
 
 // populate creates the two organizations and their members.
@@ -158,35 +183,35 @@ func populate(db *store.DB) (alpha, beta attest.Organization, users map[string]a
 // New is a server on a database of dialect d holding the two organizations.
 func New(t *testing.T, d store.Dialect) *Env {
 	t.Helper()
-	if d != store.SQLite {
-		e := NewBare(t, d)
-		var err error
-		if e.Alpha, e.Beta, e.Users, err = populate(e.DB); err != nil {
-			t.Fatal(err)
-		}
-		return e
-	}
 	fixture.once.Do(buildFixture)
 	if fixture.err != nil {
 		t.Fatalf("test fixture: %v", fixture.err)
 	}
-	b, err := os.ReadFile(filepath.Join(fixture.dir, "attest.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "attest.db")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
+	// Both dialects copy a database prepared once.
+	fx := &fixture.records
+	var url string
+	if d != store.SQLite {
+		url, fx = pgFixture.Clone(t), &pgRecords
+	} else {
+		b, err := os.ReadFile(filepath.Join(fixture.dir, "attest.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "attest.db")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		url = "sqlite:" + path
 	}
 	c := &Clock{t: Start}
-	db, err := store.Open(ctx, store.Options{URL: "sqlite:" + path, Now: c.Now})
+	db, err := store.Open(ctx, store.Options{URL: url, Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	e := serve(t, db, c)
-	e.Alpha, e.Beta = fixture.alpha, fixture.beta
-	for k, u := range fixture.users {
+	e.Alpha, e.Beta = fx.alpha, fx.beta
+	for k, u := range fx.users {
 		e.Users[k] = u
 	}
 	return e
@@ -196,7 +221,11 @@ func New(t *testing.T, d store.Dialect) *Env {
 func NewBare(t *testing.T, d store.Dialect) *Env {
 	t.Helper()
 	c := &Clock{t: Start}
-	return serve(t, storetest.Open(t, d, c.Now), c)
+	db := storetest.Open(t, d, c.Now)
+	if _, err := jobs.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	return serve(t, db, c)
 }
 
 func serve(t *testing.T, db *store.DB, c *Clock) *Env {
@@ -216,10 +245,7 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	svc := services.Evidence
 	// A job queue that is never started: "Run now" and webhooks queue
 	// collections, and their status is read, as in a server whose worker
-	// runs elsewhere.
-	if _, err := jobs.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
+	// runs elsewhere. Its tables are migrated already.
 	if services.Jobs, err = jobs.New(db, jobs.Config{}, monitorRunner{services.Monitor}, services.Connections); err != nil {
 		t.Fatal(err)
 	}
