@@ -41,7 +41,9 @@ func init() {
 			}
 			list, err := db.BackgroundChecks(ctx, a.org.ID)
 			presence(t, "BackgroundChecks", list, err, func(c attest.BackgroundCheck) bool { return c.PersonID == a.person.ID },
-				func(c attest.BackgroundCheck) bool { return c.PersonID == b.person.ID || c.Provider == "Checkr "+b.org.Slug })
+				func(c attest.BackgroundCheck) bool {
+					return c.PersonID == b.person.ID || c.Provider == "Checkr "+b.org.Slug
+				})
 		}},
 		tenantCase{"SaveBackgroundCheck", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 			c := attest.BackgroundCheck{OrgID: a.org.ID, PersonID: b.person.ID, Provider: "by a", Status: attest.CheckClear, CheckedOn: "2026-01-01"}
