@@ -42,9 +42,10 @@ var layers = map[string]int{
 	"evidence":                    5,
 	"connection":                  5, // connections: settings, sealed credentials, checks
 	"monitor":                     6, // runs collections and tests; results, history, exceptions, replay
-	"programme":                   6,
+	"programme":                   7, // readiness reads the registers (training, people) below it
 	"account":                     6,
-	"people":                      6, // workforce records and their CSV import
+	"people":                      5, // workforce records and their CSV import; background checks
+	"training":                    6, // security awareness training: the built-in course and quiz, external completions
 	"policy":                      5, // policy lifecycle: drafts, approvals, publication, acceptance
 	"evidence/evidencetest":       7,
 	"sso":                         7, // single sign-on over OpenID Connect (go-oidc)
@@ -59,7 +60,7 @@ var layers = map[string]int{
 	"vendors":                     6, // vendors, their reviews, SOC 2 reports and complementary user entity controls
 	"incident":                    7, // incidents, their timeline and corrective actions; response exercises
 	"change":                      7, // deployed changes reconciled with their reviews (CC8.1)
-	"demo":                        7,
+	"demo":                        8,
 	"jobs":                        7, // the only package importing River
 	"web":                         8,
 	"web/ui":                      9,

@@ -29,6 +29,7 @@ import (
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/training"
 	"github.com/attest-hq/attest/vendors"
 	"github.com/attest-hq/attest/web"
 )
@@ -89,6 +90,8 @@ type Services struct {
 	Vendors *vendors.Service
 	// Incidents keeps the incident register and the response exercises.
 	Incidents *incident.Service
+	// Training runs security awareness training and records completions.
+	Training *training.Service
 
 	settings Settings
 }
@@ -156,6 +159,11 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Risks = &risk.Service{DB: db, Ledger: ledger, Library: lib, Now: set.Now}
 	s.Vendors = &vendors.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Now: set.Now}
 	s.Incidents = &incident.Service{DB: db, Ledger: ledger}
+	course, err := training.LoadCourse()
+	if err != nil {
+		panic(fmt.Sprintf("app: the built-in training course does not load: %v", err)) // a build defect, caught by tests
+	}
+	s.Training = &training.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Course: course, Now: set.Now}
 	return s
 }
 
@@ -176,6 +184,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Risks:     s.Risks,
 		Vendors:   s.Vendors,
 		Incidents: s.Incidents,
+		Training:  s.Training,
 	}
 }
 

@@ -22,3 +22,10 @@ var PolicyFiles embed.FS
 //
 //go:embed risks/*.yaml
 var RiskFiles embed.FS
+
+// TrainingFiles are the built-in security awareness course
+// (training/*.yaml: its pages in Markdown and its quiz), read by package
+// training.
+//
+//go:embed training/*.yaml
+var TrainingFiles embed.FS

@@ -43,8 +43,14 @@ func runPeopleImport(e *env, args []string) error {
 	}
 	defer s.Close()
 	rep, err := s.People.Import(e.ctx, cliPrincipal(org.ID), file)
+	return printImport(e, rest[0], org.Slug, "added", rep, err)
+}
+
+// printImport prints the report of a people or background check import:
+// each rejected row (and exit 1, nothing stored), or what was imported.
+func printImport(e *env, file, org, created string, rep people.ImportReport, err error) error {
 	if errors.Is(err, people.ErrRejected) {
-		fmt.Fprintf(e.stdout, "%s: %d rows read, %d rejected; nothing was imported:\n", rest[0], rep.Rows, len(rep.Rejected))
+		fmt.Fprintf(e.stdout, "%s: %d rows read, %d rejected; nothing was imported:\n", file, rep.Rows, len(rep.Rejected))
 		for _, r := range rep.Rejected {
 			fmt.Fprintf(e.stdout, "line %d: %s: %s\n", r.Line, orNone(r.Email, "(no email)"), strings.TrimSpace(r.Field+" "+r.Reason))
 		}
@@ -53,8 +59,8 @@ func runPeopleImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %s into %s: %d rows, %d added, %d updated, %d unchanged\n", rest[0], org.Slug, rep.Rows,
-		rep.Created, rep.Updated, rep.Unchanged)
+	fmt.Fprintf(e.stdout, "imported %s into %s: %d rows, %d %s, %d updated, %d unchanged\n", file, org, rep.Rows,
+		rep.Created, created, rep.Updated, rep.Unchanged)
 	return nil
 }
 

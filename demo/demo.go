@@ -18,6 +18,7 @@ import (
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/training"
 	"github.com/attest-hq/attest/vendors"
 )
 
@@ -54,6 +55,9 @@ type Options struct {
 	// Vendors seeds the vendor register, its reviews and checklists (with
 	// Evidence for the reports); nil seeds none.
 	Vendors *vendors.Service
+	// Training seeds training completions and background checks; nil seeds
+	// none.
+	Training *training.Service
 }
 
 // IdentityConnection is one of the demo's identity provider connections.
@@ -210,6 +214,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedIncidents(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo incidents: %w", err)
+	}
+	if err := seedTraining(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo training: %w", err)
 	}
 	return logins, nil
 }

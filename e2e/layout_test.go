@@ -53,6 +53,7 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"vendors", "/vendors", false}, {"vendor", first("/vendors", `/vendors/\d+$`), false},
 		{"incidents", "/incidents", true}, {"incident", first("/incidents", `/incidents/\d+$`), false},
 		{"exercise", first("/incidents", `/exercises/\d+$`), false},
+		{"training", "/people/training", false}, {"background-checks", "/people/background", false}, {"my-training", "/my/training", false},
 	}
 }
 

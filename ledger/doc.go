@@ -99,6 +99,7 @@
 //	vendor_review     a vendor review's approved conclusion (RecordTypeVendorReview)
 //	incident_postmortem the sign-off of an incident's post-mortem (RecordTypeIncidentPostMortem)
 //	exercise      an incident-response or disaster-recovery exercise held (RecordTypeExercise)
+//	training_completion a person's completed security awareness training (RecordTypeTrainingCompletion)
 //
 // Each record type is specified key by key below, version by version. A record is always one JSON object in canonical JSON; from version
 // 2 of a type on it carries "version" (an integer), and a record without
@@ -281,6 +282,25 @@
 // Verifying re-hashes an incident_postmortem's post_mortem against its hash,
 // and holds each record to its keys: an exercise names a known kind and
 // format, a date and at least one participant.
+//
+// # Training records
+//
+// A training_completion record (version 1) is appended when a person
+// completes security awareness training: the built-in course, passed with
+// its quiz, or an external course a manager records. It has: type
+// "training_completion", org, uid ("tr_" and 20 hex digits, the entry's
+// record_id), person (name), person_email, kind ("builtin" or "external"),
+// course (the built-in course's key, such as "security-awareness", or the
+// external course's name), course_hash (for the built-in course, the hex
+// SHA-256 of the course's pages and questions as taken; "" for an external
+// course), completed_on (YYYY-MM-DD), score and pass_mark (percents of the
+// quiz answered right, and needed to pass; 0 for an external course),
+// evidence (the uid of the uploaded certificate, or ""), link (a web
+// address, or ""), recorded_by (a label), at.
+//
+// Verifying holds a training_completion to its keys: a known kind and a date;
+// a built-in completion names its course's hash and a score at or above its
+// pass mark; an external one names a certificate or a link.
 //
 // # Checkpoints (attest-checkpoint-v1)
 //

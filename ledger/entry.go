@@ -36,6 +36,9 @@ const (
 const (
 	RecordTypeIncidentPostMortem = "incident_postmortem"
 	RecordTypeExercise           = "exercise"
+	// RecordTypeTrainingCompletion is a person's completed security
+	// awareness training.
+	RecordTypeTrainingCompletion = "training_completion"
 )
 
 // entryTag opens every entry's canonical bytes. A new layout gets a new tag, so a

@@ -51,6 +51,7 @@ var recordChecks = map[string]func(org string, r BundleRecord) error{
 	RecordTypeVendorReview:       checkVendorReview,
 	RecordTypeIncidentPostMortem: checkIncidentPostMortem,
 	RecordTypeExercise:           checkExercise,
+	RecordTypeTrainingCompletion: checkTrainingCompletion,
 }
 
 // fileRecords are the record types whose record names a file by "sha256" and

@@ -167,14 +167,7 @@ func (s *Service) Import(ctx context.Context, p attest.Principal, r io.Reader) (
 		return tx.Log(ctx, p.Record("person.imported", "organization", strconv.FormatInt(p.OrgID, 10),
 			fmt.Sprintf("Imported %d people from CSV: %d added, %d updated, %d unchanged", rep.Rows, rep.Created, rep.Updated, rep.Unchanged)))
 	})
-	if err != nil {
-		return rep, err
-	}
-	if len(rep.Rejected) > 0 {
-		rep.Created, rep.Updated, rep.Unchanged = 0, 0, 0
-		return rep, rejected(rep)
-	}
-	return rep, nil
+	return finish(rep, err)
 }
 
 // merge applies the columns a row has to an existing person.
@@ -208,6 +201,19 @@ func rowError(line int, err error) error {
 		return &attest.Error{Code: e.Code, Field: e.Field, Message: fmt.Sprintf("line %d: %s", line, e.Message)}
 	}
 	return fmt.Errorf("line %d: %w", line, err)
+}
+
+// finish returns an import's report and error: the transaction's error, or
+// for a file with rejected rows (nothing stored), the rejection.
+func finish(rep ImportReport, err error) (ImportReport, error) {
+	if err != nil {
+		return rep, err
+	}
+	if len(rep.Rejected) > 0 {
+		rep.Created, rep.Updated, rep.Unchanged = 0, 0, 0
+		return rep, rejected(rep)
+	}
+	return rep, nil
 }
 
 func rejected(rep ImportReport) error {

@@ -118,12 +118,14 @@ const (
 	GapVendorReview = "vendor_review"
 	GapIncident     = "incident"
 	GapChange       = "change_review"
+	GapTraining     = "training"
+	GapBackground   = "background_check"
 )
 
 // registerGap reports whether a gap code is one of the registers'.
 func registerGap(code string) bool {
 	switch code {
-	case GapRiskReview, GapVendorReview, GapIncident, GapChange:
+	case GapRiskReview, GapVendorReview, GapIncident, GapChange, GapTraining, GapBackground:
 		return true
 	}
 	return false

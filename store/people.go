@@ -141,3 +141,12 @@ employment_type = $6, start_date = $7, end_date = $8, source = $9, external_id =
 	}
 	return affectedOne(res, err, "person")
 }
+
+// PersonOfUser returns the organization's person with the work email of a
+// user: the workforce record of someone signed in.
+func (q *Queries) PersonOfUser(ctx context.Context, orgID, userID int64) (attest.Person, error) {
+	var p attest.Person
+	err := scanPerson(q.q.QueryRowContext(ctx, `SELECT `+personColumns+personFrom+`WHERE p.org_id = $1 AND p.email = (SELECT email FROM users WHERE id = $2)`,
+		orgID, userID), &p)
+	return p, notFound(err, "person")
+}

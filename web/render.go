@@ -223,7 +223,8 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 			navItem{Label: "Scope", Href: base + "/scope"}, navItem{Label: "Evidence", Href: base + "/evidence"},
 			navItem{Label: "Monitoring", Href: base + "/monitoring"}, navItem{Label: "Connections", Href: base + "/connections"})
 	}
-	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"}, navItem{Label: "My policies", Href: base + "/my/policies"})
+	items = append(items, navItem{Label: "Tasks", Href: base + "/tasks"}, navItem{Label: "My policies", Href: base + "/my/policies"},
+		navItem{Label: "My training", Href: base + "/my/training"})
 	if c.Can(attest.ActRead) {
 		items = append(items, navItem{Label: "People", Href: base + "/people"}, navItem{Label: "Policies", Href: base + "/policies"})
 		for _, a := range Registers {

@@ -37,6 +37,7 @@ import (
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/sso"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/training"
 	"github.com/attest-hq/attest/vendors"
 )
 
@@ -87,6 +88,8 @@ type Services struct {
 	Vendors *vendors.Service
 	// Incidents keeps the incident register and the response exercises.
 	Incidents *incident.Service
+	// Training runs security awareness training and records completions.
+	Training *training.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

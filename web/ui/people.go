@@ -79,6 +79,9 @@ type personView struct {
 	InviteLink      string          // shown once, after "Invite to sign in"
 	InviteEmailed   bool            // the link was also emailed
 	Policies        []attest.AckRow // the published policies they must accept, and where they stand
+	Training        *attest.TrainingRow
+	Completions     []attest.TrainingCompletion
+	Background      *attest.BackgroundRow
 }
 
 func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, p attest.Person, v personView, f *web.Form) error {
@@ -106,9 +109,39 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, c *web.Ct
 			}
 		}
 	}
+	if err := h.personTraining(r, c, p, &v); err != nil {
+		return err
+	}
 	if f == nil {
 		f = personForm(p)
 	}
 	h.RenderForm(w, r, c, status, "person", v, f)
+	return nil
+}
+
+// personTraining adds a person's training and background check to their page.
+func (h *Handler) personTraining(r *http.Request, c *web.Ctx, p attest.Person, v *personView) error {
+	ctx := r.Context()
+	rows, err := h.Training.List(ctx, c.P)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		if rows[i].PersonID == p.ID {
+			v.Training = &rows[i]
+		}
+	}
+	if v.Completions, err = h.Training.Completions(ctx, c.P, p.ID); err != nil {
+		return err
+	}
+	checks, err := h.People.BackgroundChecks(ctx, c.P)
+	if err != nil {
+		return err
+	}
+	for i := range checks {
+		if checks[i].PersonID == p.ID {
+			v.Background = &checks[i]
+		}
+	}
 	return nil
 }

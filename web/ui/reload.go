@@ -39,6 +39,7 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/risks/{key}/retire", web.Edit, "/o/{org}/risks/{key}"),
 		back("/o/{org}/risks/{key}/review", web.Edit, "/o/{org}/risks/{key}"),
 		back("/o/{org}/vendors/import", web.Edit, "/o/{org}/vendors"),
+		back("/o/{org}/people/background/import", web.Edit, "/o/{org}/people/background"),
 		back("/o/{org}/vendors/{id}/reviews", web.Edit, "/o/{org}/vendors/{id}"),
 		back("/o/{org}/vendors/{id}/reviews/{review}", web.Edit, "/o/{org}/vendors/{id}"),
 		back("/o/{org}/vendors/{id}/reviews/{review}/complete", web.Edit, "/o/{org}/vendors/{id}"),
