@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/accessreview"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/blob"
@@ -87,6 +88,8 @@ type Services struct {
 	Risks *risk.Service
 	// Vendors keeps the vendor register, its reviews and checklists.
 	Vendors *vendors.Service
+	// AccessReviews runs access review campaigns.
+	AccessReviews *accessreview.Service
 	// Incidents keeps the incident register and the response exercises.
 	Incidents *incident.Service
 
@@ -156,6 +159,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Risks = &risk.Service{DB: db, Ledger: ledger, Library: lib, Now: set.Now}
 	s.Vendors = &vendors.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Now: set.Now}
 	s.Incidents = &incident.Service{DB: db, Ledger: ledger}
+	s.AccessReviews = &accessreview.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Monitor: s.Monitor, Now: set.Now}
 	return s
 }
 
@@ -173,9 +177,10 @@ func (s *Services) Web(baseURL string) web.Services {
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster, Changes: s.Changes,
-		Risks:     s.Risks,
-		Vendors:   s.Vendors,
-		Incidents: s.Incidents,
+		Risks:         s.Risks,
+		Vendors:       s.Vendors,
+		Incidents:     s.Incidents,
+		AccessReviews: s.AccessReviews,
 	}
 }
 

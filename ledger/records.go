@@ -51,6 +51,9 @@ var recordChecks = map[string]func(org string, r BundleRecord) error{
 	RecordTypeVendorReview:       checkVendorReview,
 	RecordTypeIncidentPostMortem: checkIncidentPostMortem,
 	RecordTypeExercise:           checkExercise,
+
+	RecordTypeAccessReviewSnapshot:   checkAccessReviewSnapshot,
+	RecordTypeAccessReviewCompletion: checkAccessReviewCompletion,
 }
 
 // fileRecords are the record types whose record names a file by "sha256" and

@@ -118,12 +118,13 @@ const (
 	GapVendorReview = "vendor_review"
 	GapIncident     = "incident"
 	GapChange       = "change_review"
+	GapAccessReview = "access_review"
 )
 
 // registerGap reports whether a gap code is one of the registers'.
 func registerGap(code string) bool {
 	switch code {
-	case GapRiskReview, GapVendorReview, GapIncident, GapChange:
+	case GapRiskReview, GapVendorReview, GapIncident, GapChange, GapAccessReview:
 		return true
 	}
 	return false
