@@ -229,16 +229,16 @@ func TestDecisionsTasksRemovalsAndReport(t *testing.T) {
 
 		// A reviewer decides only their own items; a reason is required
 		// to revoke; an auditor decides nothing.
-		if _, err := w.svc.Decide(ctx, w.mgr, sam.ID, "keep", ""); attest.ErrorCode(err) != attest.ENOTFOUND {
+		if _, err := w.svc.Decide(ctx, w.mgr, r.ID, sam.ID, "keep", ""); attest.ErrorCode(err) != attest.ENOTFOUND {
 			t.Fatalf("Max decided Sam's account: %v", err)
 		}
-		if _, err := w.svc.Decide(ctx, w.mgr, leo.ID, "revoke", " "); attest.ErrorField(err) != "reason" {
+		if _, err := w.svc.Decide(ctx, w.mgr, r.ID, leo.ID, "revoke", " "); attest.ErrorField(err) != "reason" {
 			t.Fatalf("revoke without a reason: %v", err)
 		}
-		if _, err := w.svc.Decide(ctx, w.auditor, leo.ID, "keep", ""); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		if _, err := w.svc.Decide(ctx, w.auditor, r.ID, leo.ID, "keep", ""); attest.ErrorCode(err) != attest.EFORBIDDEN {
 			t.Fatalf("an auditor decided: %v", err)
 		}
-		got, err := w.svc.Decide(ctx, w.mgr, leo.ID, "revoke", "moved to sales")
+		got, err := w.svc.Decide(ctx, w.mgr, r.ID, leo.ID, "revoke", "moved to sales")
 		if err != nil || got.TaskID == 0 || got.DecidedBy != w.mgr.UserID {
 			t.Fatalf("decide = %+v, %v", got, err)
 		}
@@ -246,26 +246,26 @@ func TestDecisionsTasksRemovalsAndReport(t *testing.T) {
 		if err != nil || task.OwnerID != w.admin.UserID || task.ControlID != w.control.ID || !strings.Contains(task.Title, "Revoke the okta account leo@acme.test") {
 			t.Fatalf("revocation task = %+v, %v", task, err)
 		}
-		if _, err := w.svc.Decide(ctx, w.admin, leo.ID, "keep", ""); attest.ErrorCode(err) != attest.ECONFLICT {
+		if _, err := w.svc.Decide(ctx, w.admin, r.ID, leo.ID, "keep", ""); attest.ErrorCode(err) != attest.ECONFLICT {
 			t.Fatalf("a decision was decided again: %v", err)
 		}
 		// Managers reassign; an auditor cannot review.
-		if _, err := w.svc.Reassign(ctx, w.admin, sam.ID, w.auditor.UserID); attest.ErrorField(err) != "reviewer" {
+		if _, err := w.svc.Reassign(ctx, w.admin, r.ID, sam.ID, w.auditor.UserID); attest.ErrorField(err) != "reviewer" {
 			t.Fatalf("reassigned to an auditor: %v", err)
 		}
-		if _, err := w.svc.Reassign(ctx, w.mgr, sam.ID, w.mgr.UserID); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		if _, err := w.svc.Reassign(ctx, w.mgr, r.ID, sam.ID, w.mgr.UserID); attest.ErrorCode(err) != attest.EFORBIDDEN {
 			t.Fatalf("an employee reassigned: %v", err)
 		}
-		if it, err := w.svc.Reassign(ctx, w.admin, sam.ID, w.mgr.UserID); err != nil || it.ReviewerID != w.mgr.UserID {
+		if it, err := w.svc.Reassign(ctx, w.admin, r.ID, sam.ID, w.mgr.UserID); err != nil || it.ReviewerID != w.mgr.UserID {
 			t.Fatalf("reassign = %+v, %v", it, err)
 		}
-		must(w.svc.Decide(ctx, w.mgr, sam.ID, "keep", ""))
-		must(w.svc.Decide(ctx, w.admin, svc.ID, "revoke", "nobody owns it"))
+		must(w.svc.Decide(ctx, w.mgr, r.ID, sam.ID, "keep", ""))
+		must(w.svc.Decide(ctx, w.admin, r.ID, svc.ID, "revoke", "nobody owns it"))
 		if _, err := w.svc.Complete(ctx, w.admin, r.ID); attest.ErrorField(err) != "items" {
 			t.Fatalf("completed with undecided accounts: %v", err)
 		}
-		must(w.svc.Decide(ctx, w.admin, items["Billing DB/root"].ID, "change", "read-only is enough"))
-		must(w.svc.Decide(ctx, w.mgr, items["Billing DB/leo"].ID, "keep", ""))
+		must(w.svc.Decide(ctx, w.admin, r.ID, items["Billing DB/root"].ID, "change", "read-only is enough"))
+		must(w.svc.Decide(ctx, w.mgr, r.ID, items["Billing DB/leo"].ID, "keep", ""))
 
 		// Before any later collection the revocations await it; then Leo's
 		// account is gone and the service account still there.
@@ -286,7 +286,7 @@ func TestDecisionsTasksRemovalsAndReport(t *testing.T) {
 		if err != nil || done.State != attest.AccessReviewCompleted || done.ReportUID == "" {
 			t.Fatalf("complete = %+v, %v", done, err)
 		}
-		if _, err := w.svc.Decide(ctx, w.admin, leo.ID, "keep", ""); attest.ErrorCode(err) != attest.ECONFLICT {
+		if _, err := w.svc.Decide(ctx, w.admin, r.ID, leo.ID, "keep", ""); attest.ErrorCode(err) != attest.ECONFLICT {
 			t.Fatalf("decided on a completed campaign: %v", err)
 		}
 		// The report is evidence for AC-4, and says who decided what.

@@ -9,14 +9,15 @@ import (
 	"github.com/attest-hq/attest/store"
 )
 
-// item reads an item p may see, with its campaign; one outside p's
-// visibility is not found, as one that does not exist.
-func item(ctx context.Context, tx *store.Queries, p attest.Principal, id int64) (attest.AccessReviewItem, attest.AccessReview, error) {
+// item reads an item of campaign reviewID that p may see, with its
+// campaign; one outside p's visibility is not found, as one that does not
+// exist.
+func item(ctx context.Context, tx *store.Queries, p attest.Principal, reviewID, id int64) (attest.AccessReviewItem, attest.AccessReview, error) {
 	it, err := tx.AccessReviewItem(ctx, p.OrgID, id)
 	if err != nil {
 		return it, attest.AccessReview{}, err
 	}
-	if !p.Visibility(attest.RecordAccessItem).Admits(it.OrgID, it.ReviewerID) {
+	if it.ReviewID != reviewID || !p.Visibility(attest.RecordAccessItem).Admits(it.OrgID, it.ReviewerID) {
 		return it, attest.AccessReview{}, attest.Errorf(attest.ENOTFOUND, "access review item not found")
 	}
 	r, err := tx.AccessReview(ctx, p.OrgID, it.ReviewID)
@@ -32,7 +33,7 @@ func item(ctx context.Context, tx *store.Queries, p attest.Principal, id int64) 
 // Decide records a reviewer's decision on an account: keep, or revoke or
 // change with a reason. A revoke or change opens a task for the system's
 // owner, linked to the access review control. A decision is final.
-func (s *Service) Decide(ctx context.Context, p attest.Principal, itemID int64, decision, reason string) (attest.AccessReviewItem, error) {
+func (s *Service) Decide(ctx context.Context, p attest.Principal, reviewID, itemID int64, decision, reason string) (attest.AccessReviewItem, error) {
 	var it attest.AccessReviewItem
 	if err := require(p, attest.ActWork); err != nil {
 		return it, err
@@ -43,7 +44,7 @@ func (s *Service) Decide(ctx context.Context, p attest.Principal, itemID int64, 
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
 		var r attest.AccessReview
 		var err error
-		if it, r, err = item(ctx, tx, p, itemID); err != nil {
+		if it, r, err = item(ctx, tx, p, reviewID, itemID); err != nil {
 			return err
 		}
 		if !p.MayDecideAccessItem(it) {
@@ -114,7 +115,7 @@ func (s *Service) removalTask(ctx context.Context, tx *store.Queries, p attest.P
 // Reassign gives an undecided account to another reviewer: managers and
 // admins do, when the person's manager or the system's owner is not the
 // right one.
-func (s *Service) Reassign(ctx context.Context, p attest.Principal, itemID, reviewerID int64) (attest.AccessReviewItem, error) {
+func (s *Service) Reassign(ctx context.Context, p attest.Principal, reviewID, itemID, reviewerID int64) (attest.AccessReviewItem, error) {
 	var it attest.AccessReviewItem
 	if err := require(p, attest.ActEdit); err != nil {
 		return it, err
@@ -122,7 +123,7 @@ func (s *Service) Reassign(ctx context.Context, p attest.Principal, itemID, revi
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
 		var r attest.AccessReview
 		var err error
-		if it, r, err = item(ctx, tx, p, itemID); err != nil {
+		if it, r, err = item(ctx, tx, p, reviewID, itemID); err != nil {
 			return err
 		}
 		if !it.DecidedAt.IsZero() {

@@ -40,20 +40,12 @@ func ReportCSV(d Detail) []byte {
 		if it.TaskID != 0 {
 			task = idString(it.TaskID)
 		}
-		_ = w.Write([]string{it.System, source[it.System], defuse(it.Login), defuse(it.Email), defuse(it.Name), fmt.Sprint(it.Admin),
-			defuse(it.PersonName), defuse(it.ReviewerName), it.Decision, defuse(it.Reason), defuse(it.DecidedByName), at, task,
+		_ = w.Write([]string{it.System, source[it.System], attest.SafeCSV(it.Login), attest.SafeCSV(it.Email), attest.SafeCSV(it.Name), fmt.Sprint(it.Admin),
+			attest.SafeCSV(it.PersonName), attest.SafeCSV(it.ReviewerName), it.Decision, attest.SafeCSV(it.Reason), attest.SafeCSV(it.DecidedByName), at, task,
 			attest.RemovalLabel(it.Removal)})
 	}
 	w.Flush()
 	return buf.Bytes()
-}
-
-// defuse keeps a spreadsheet from reading a cell as a formula.
-func defuse(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // Report returns a campaign's report as it stands now (revocations

@@ -27,6 +27,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 		h.policyRoutes(),
 		h.riskRoutes(),
 		h.vendorRoutes(),
+		h.accessReviewRoutes(),
 		h.incidentRoutes(),
 	} {
 		routes = append(routes, area...)
