@@ -238,6 +238,9 @@ func TestDecisionsTasksRemovalsAndReport(t *testing.T) {
 		if _, err := w.svc.Decide(ctx, w.auditor, r.ID, leo.ID, "keep", ""); attest.ErrorCode(err) != attest.EFORBIDDEN {
 			t.Fatalf("an auditor decided: %v", err)
 		}
+		if _, err := w.svc.Decide(ctx, w.admin, r.ID+1000, leo.ID, "keep", ""); attest.ErrorCode(err) != attest.ENOTFOUND {
+			t.Fatalf("an item decided through another campaign: %v", err)
+		}
 		got, err := w.svc.Decide(ctx, w.mgr, r.ID, leo.ID, "revoke", "moved to sales")
 		if err != nil || got.TaskID == 0 || got.DecidedBy != w.mgr.UserID {
 			t.Fatalf("decide = %+v, %v", got, err)
