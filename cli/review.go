@@ -177,3 +177,24 @@ func runReviewReport(e *env, args []string) error {
 	}
 	return os.WriteFile(*out, body, 0o600)
 }
+
+// runReviewCadence sets how many months apart access reviews are due.
+func runReviewCadence(e *env, args []string) error {
+	f := newFlags("review cadence", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	months := f.fs.Int("months", 0, "months between access reviews, 1 to 12 (the default is 3: quarterly)")
+	c, _, err := openReview(e, f, orgSlug, args, 0, app.Needs{})
+	if err != nil {
+		return err
+	}
+	defer c.s.Close()
+	if err := c.s.AccessReviews.SetCadence(e.ctx, c.p, *months); err != nil {
+		return err
+	}
+	sc, err := c.s.AccessReviews.Schedule(e.ctx, c.p)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "access reviews are due every %d month(s); the next is due %s\n", sc.Months, orNone(sc.DueOn, "now"))
+	return nil
+}

@@ -23,6 +23,12 @@ func TestReviewCommands(t *testing.T) {
 	if r := run("review", "list", "--org", "acme", "--overdue"); r.code != 1 || !strings.Contains(r.stdout, "next access review due now") {
 		t.Fatalf("never reviewed: %+v", r)
 	}
+	if r := run("review", "cadence", "--org", "acme", "--months", "13"); r.code != 1 || !strings.Contains(r.stderr, "want 1 to 12 months") {
+		t.Fatalf("a cadence of 13 months: %+v", r)
+	}
+	if r := run("review", "cadence", "--org", "acme", "--months", "6"); r.code != 0 || !strings.Contains(r.stdout, "every 6 month(s)") {
+		t.Fatalf("cadence: %+v", r)
+	}
 	bad := writeFile(t, dir, "bad.csv", "login,admin\nroot,yes\nops,sometimes\n")
 	if r := run("review", "start", "--org", "acme", "--upload", bad, "--upload-system", "Billing DB", "--upload-owner", "ada@acme.test"); r.code != 1 ||
 		!strings.Contains(r.stderr, "line 3: admin") {
