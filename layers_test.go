@@ -60,7 +60,8 @@ var layers = map[string]int{
 	"vendors":                     6, // vendors, their reviews, SOC 2 reports and complementary user entity controls
 	"incident":                    7, // incidents, their timeline and corrective actions; response exercises
 	"change":                      7, // deployed changes reconciled with their reviews (CC8.1)
-	"demo":                        8,
+	"accessreview":                7, // access review campaigns: frozen account lists, decisions, verified removals
+	"demo":                        8, // above the services it seeds through
 	"jobs":                        7, // the only package importing River
 	"web":                         8,
 	"web/ui":                      9,

@@ -68,6 +68,7 @@ const (
 	NoticeTest       = "test"
 	NoticePolicy     = "policy"
 	NoticeVendor     = "vendor"
+	NoticeAccess     = "access_review"
 )
 
 // NoticeKinds is every kind of notification, in the order forms list them.
@@ -79,6 +80,7 @@ var NoticeKinds = []NoticeKind{
 	{ID: NoticeTest, Title: "Failing tests", About: "Automated tests of controls you own that start failing or recover.", Default: CadenceHourly},
 	{ID: NoticePolicy, Title: "Policies", About: "Policies awaiting your approval or acceptance, and policies you own past their review date.", Default: CadenceDaily},
 	{ID: NoticeVendor, Title: "Vendor reviews", About: "Reviews of vendors you own due within a week or overdue, and vendor checklist items of yours past their due day.", Default: CadenceDaily},
+	{ID: NoticeAccess, Title: "Access reviews", About: "Accounts given to you to review in an access review, and reminders when its due day is near or past.", Default: CadenceDaily},
 }
 
 // Kind returns the kind with the given ID.

@@ -50,6 +50,9 @@ type RecordKind string
 const (
 	RecordTask    RecordKind = "task"
 	RecordControl RecordKind = "control"
+	// RecordAccessItem: an account of an access review campaign; its owner
+	// is its reviewer.
+	RecordAccessItem RecordKind = "access_review_item"
 )
 
 // Visibility is the one filter that narrows a list to what a principal may see.
@@ -64,13 +67,14 @@ type Visibility struct {
 
 // Visibility returns the filter for lists of kind k.
 //
-// Tasks and controls: members who may read the organization's data see every
-// one; anyone else with their own-work access (employees) sees only those
-// assigned to them (tasks) or owned by them (controls).
+// Tasks, controls and access review items: members who may read the
+// organization's data see every one; anyone else with their own-work access
+// (employees) sees only those assigned to them (tasks, access review items,
+// whose reviewer they are) or owned by them (controls).
 func (p Principal) Visibility(k RecordKind) Visibility {
 	v := Visibility{OrgID: p.OrgID}
 	switch k {
-	case RecordTask, RecordControl:
+	case RecordTask, RecordControl, RecordAccessItem:
 		// Controls follow the same rule: control owners are often engineers
 		// with the employee role, and they see the controls they own.
 		switch {

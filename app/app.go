@@ -76,7 +76,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		logins, err := demo.Seed(ctx, a.DB, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: a.Services.Catalog, Evidence: svc, Now: cfg.Now,
 			Connections: a.Services.Connections, Monitor: a.Services.Monitor, Policies: a.Services.Policies, Secrets: a.Services.Secrets,
 			Risks: a.Services.Risks, Identity: cfg.demoIdentity, Vendors: a.Services.Vendors, Incidents: a.Services.Incidents,
-			Training: a.Services.Training,
+			Training:      a.Services.Training,
+			AccessReviews: a.Services.AccessReviews,
 			BankChanges: func(ctx context.Context, p attest.Principal) error {
 				_, _, err := a.Services.Changes.Bank(ctx, p, 30)
 				return err

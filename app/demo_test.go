@@ -54,6 +54,13 @@ func TestDemoMonitoring(t *testing.T) {
 				if len(excs) != 1 || len(runs) != 4 {
 					t.Errorf("start %d: %d exceptions and %d collections, want 1 and 4 (GitHub, Okta, Google Workspace, AWS)", start+1, len(excs), len(runs))
 				}
+				// Access reviews: last quarter's completed, this quarter's open
+				// over the collected identity providers.
+				reviews, err := a.Services.AccessReviews.List(ctx, p)
+				if err != nil || len(reviews) != 2 || reviews[0].Title != "Identity providers, this quarter" || len(reviews[0].Systems) != 3 ||
+					reviews[1].State != attest.AccessReviewCompleted {
+					t.Errorf("start %d: access reviews %+v, %v", start+1, reviews, err)
+				}
 				// The roster: the GitHub logins are linked to their people, and
 				// the one whose person left a month ago is a leaver with access.
 				rep, err := a.Services.Roster.Roster(ctx, p)

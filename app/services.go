@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/accessreview"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/blob"
@@ -88,6 +89,8 @@ type Services struct {
 	Risks *risk.Service
 	// Vendors keeps the vendor register, its reviews and checklists.
 	Vendors *vendors.Service
+	// AccessReviews runs access review campaigns.
+	AccessReviews *accessreview.Service
 	// Incidents keeps the incident register and the response exercises.
 	Incidents *incident.Service
 	// Training runs security awareness training and records completions.
@@ -164,6 +167,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		panic(fmt.Sprintf("app: the built-in training course does not load: %v", err)) // a build defect, caught by tests
 	}
 	s.Training = &training.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Course: course, Now: set.Now}
+	s.AccessReviews = &accessreview.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Monitor: s.Monitor, Now: set.Now}
 	return s
 }
 
@@ -181,10 +185,11 @@ func (s *Services) Web(baseURL string) web.Services {
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster, Changes: s.Changes,
-		Risks:     s.Risks,
-		Vendors:   s.Vendors,
-		Incidents: s.Incidents,
-		Training:  s.Training,
+		Risks:         s.Risks,
+		Vendors:       s.Vendors,
+		Incidents:     s.Incidents,
+		Training:      s.Training,
+		AccessReviews: s.AccessReviews,
 	}
 }
 

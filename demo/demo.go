@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/accessreview"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/connection"
@@ -58,6 +59,9 @@ type Options struct {
 	// Training seeds training completions and background checks; nil seeds
 	// none.
 	Training *training.Service
+	// AccessReviews seeds a completed access review (with Evidence for its
+	// report) and one in progress; nil seeds none.
+	AccessReviews *accessreview.Service
 }
 
 // IdentityConnection is one of the demo's identity provider connections.
@@ -217,6 +221,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedTraining(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo training: %w", err)
+	}
+	if err := seedAccessReviews(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo access reviews: %w", err)
 	}
 	return logins, nil
 }

@@ -51,6 +51,7 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"risk", first("/risks", `/risks/R-\d+$`), false}, {"risk-assessments", "/risk-assessments", false},
 		{"risk-assessment", first("/risk-assessments", `/risk-assessments/ra_[0-9a-f]+$`), false},
 		{"vendors", "/vendors", false}, {"vendor", first("/vendors", `/vendors/\d+$`), false},
+		{"access-reviews", "/access-reviews", false}, {"access-review", first("/access-reviews", `/access-reviews/\d+$`), false},
 		{"incidents", "/incidents", true}, {"incident", first("/incidents", `/incidents/\d+$`), false},
 		{"exercise", first("/incidents", `/exercises/\d+$`), false},
 		{"training", "/people/training", false}, {"background-checks", "/people/background", false}, {"my-training", "/my/training", false},

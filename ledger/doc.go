@@ -100,6 +100,8 @@
 //	incident_postmortem the sign-off of an incident's post-mortem (RecordTypeIncidentPostMortem)
 //	exercise      an incident-response or disaster-recovery exercise held (RecordTypeExercise)
 //	training_completion a person's completed security awareness training (RecordTypeTrainingCompletion)
+//	access_review_snapshot   the account list an access review froze at its start (RecordTypeAccessReviewSnapshot)
+//	access_review_completion an access review's decisions and report, at its completion (RecordTypeAccessReviewCompletion)
 //
 // Each record type is specified key by key below, version by version. A record is always one JSON object in canonical JSON; from version
 // 2 of a type on it carries "version" (an integer), and a record without
@@ -301,6 +303,35 @@
 // Verifying holds a training_completion to its keys: a known kind and a date;
 // a built-in completion names its course's hash and a score at or above its
 // pass mark; an external one names a certificate or a link.
+// # Access review records
+// An access_review_snapshot record (version 1) is appended when an access
+// review campaign starts: the account list it froze, so the list reviewed
+// cannot change under the reviewers. It has exactly these keys: type
+// "access_review_snapshot", org, uid (the campaign's public ID, "ar_" and 20
+// hex digits, the entry's record_id), title, due_on (YYYY-MM-DD), started_by
+// (a label), started_at (a time in the form above), systems (an array, one
+// object per system: name, source ("connection" or "upload"), connector (the
+// connection's type, "" for an upload), collection (the uid of the
+// collection the accounts were read from, "" for an upload), collected_at (a
+// time, "" for an upload), owner (a label)), count (the number of accounts)
+// and accounts (an array, one object per account, in the order of system then
+// login: system (a name in systems), key, login, email, name, active and
+// admin (booleans), person (the linked person's email, or "") and reviewer (a
+// label)).
+// An access_review_completion record (version 1) is appended when the
+// campaign is completed. It has exactly these keys: type
+// "access_review_completion", org, uid (the campaign's uid, as in its
+// snapshot), snapshot (the record hash of the campaign's
+// access_review_snapshot), decisions (an array in the snapshot's order, one
+// object per account: system, key, decision ("keep", "revoke" or "change"),
+// reason, reviewer and decided_by (labels), decided_at (a time)), report
+// (the uid of the evidence item holding the campaign report, a CSV file),
+// report_sha256 (its content SHA-256), completed_by (a label) and at.
+// Verifying holds a snapshot to its count and to its systems (every account
+// names one of them, and no account is listed twice in a system), and a
+// completion to its decisions: each known, a revoke or change with a reason,
+// no account decided twice; its snapshot and report_sha256 are 64 hex
+// digits. The report itself is an evidence record of the same ledger.
 //
 // # Checkpoints (attest-checkpoint-v1)
 //

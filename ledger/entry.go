@@ -41,6 +41,13 @@ const (
 	RecordTypeTrainingCompletion = "training_completion"
 )
 
+// Access review record types (see the package documentation, "Access review
+// records").
+const (
+	RecordTypeAccessReviewSnapshot   = "access_review_snapshot"
+	RecordTypeAccessReviewCompletion = "access_review_completion"
+)
+
 // entryTag opens every entry's canonical bytes. A new layout gets a new tag, so a
 // hash can never be read under the wrong rules.
 const entryTag = "attest-ledger-v1\n"

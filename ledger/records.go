@@ -42,16 +42,18 @@ func (r *BundleRecord) UnmarshalJSON(data []byte) error {
 // record type adds its check here; until then its records are held only to
 // their hash.
 var recordChecks = map[string]func(org string, r BundleRecord) error{
-	RecordTypeSnapshot:           func(org string, r BundleRecord) error { _, _, _, err := r.File(); return err },
-	RecordTypePolicyVersion:      checkPolicyVersion,
-	RecordTypePolicyApproval:     checkPolicyHash,
-	RecordTypePolicyAcceptance:   checkPolicyHash,
-	RecordTypeRiskAssessment:     checkRiskAssessment,
-	RecordTypeRiskAcceptance:     checkRiskAcceptance,
-	RecordTypeVendorReview:       checkVendorReview,
-	RecordTypeIncidentPostMortem: checkIncidentPostMortem,
-	RecordTypeExercise:           checkExercise,
-	RecordTypeTrainingCompletion: checkTrainingCompletion,
+	RecordTypeSnapshot:               func(org string, r BundleRecord) error { _, _, _, err := r.File(); return err },
+	RecordTypePolicyVersion:          checkPolicyVersion,
+	RecordTypePolicyApproval:         checkPolicyHash,
+	RecordTypePolicyAcceptance:       checkPolicyHash,
+	RecordTypeRiskAssessment:         checkRiskAssessment,
+	RecordTypeRiskAcceptance:         checkRiskAcceptance,
+	RecordTypeVendorReview:           checkVendorReview,
+	RecordTypeIncidentPostMortem:     checkIncidentPostMortem,
+	RecordTypeExercise:               checkExercise,
+	RecordTypeTrainingCompletion:     checkTrainingCompletion,
+	RecordTypeAccessReviewSnapshot:   checkAccessReviewSnapshot,
+	RecordTypeAccessReviewCompletion: checkAccessReviewCompletion,
 }
 
 // fileRecords are the record types whose record names a file by "sha256" and

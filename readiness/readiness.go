@@ -120,12 +120,13 @@ const (
 	GapChange       = "change_review"
 	GapTraining     = "training"
 	GapBackground   = "background_check"
+	GapAccessReview = "access_review"
 )
 
 // registerGap reports whether a gap code is one of the registers'.
 func registerGap(code string) bool {
 	switch code {
-	case GapRiskReview, GapVendorReview, GapIncident, GapChange, GapTraining, GapBackground:
+	case GapRiskReview, GapVendorReview, GapIncident, GapChange, GapTraining, GapBackground, GapAccessReview:
 		return true
 	}
 	return false

@@ -74,6 +74,7 @@ func parsePages() (map[string]*template.Template, error) {
 			return s
 		},
 		"statusLabel": attest.StatusLabel,
+		"removal":     attest.RemovalLabel,
 		"linked": func(e attest.Evidence, controlID int64) bool {
 			for _, c := range e.Controls {
 				if c.ID == controlID {
@@ -202,6 +203,7 @@ var Registers = []Area{
 	{Slug: "vendors", Label: "Vendors"},
 	{Slug: "incidents", Label: "Incidents"},
 	{Slug: "changes", Label: "Changes"},
+	{Slug: "access-reviews", Label: "Access reviews"},
 	{Slug: "audits", Label: "Audits"},
 }
 
@@ -230,6 +232,10 @@ func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 		for _, a := range Registers {
 			items = append(items, navItem{Label: a.Label, Href: base + "/" + a.Slug})
 		}
+	}
+	if !c.Can(attest.ActRead) && c.Can(attest.ActWork) {
+		// Reviewers decide the accounts assigned to them.
+		items = append(items, navItem{Label: "Access reviews", Href: base + "/access-reviews"})
 	}
 	if c.Can(attest.ActAdmin) {
 		items = append(items, navItem{Label: "Activity", Href: base + "/activity"}, navItem{Label: "Settings", Href: base + "/settings"})

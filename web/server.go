@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/accessreview"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/catalog"
 	"github.com/attest-hq/attest/connection"
@@ -86,6 +87,8 @@ type Services struct {
 	Risks *risk.Service
 	// Vendors keeps the vendor register, its reviews and checklists.
 	Vendors *vendors.Service
+	// AccessReviews runs access review campaigns.
+	AccessReviews *accessreview.Service
 	// Incidents keeps the incident register and the response exercises.
 	Incidents *incident.Service
 	// Training runs security awareness training and records completions.

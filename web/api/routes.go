@@ -28,6 +28,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 		h.riskRoutes(),
 		h.vendorRoutes(),
 		h.trainingRoutes(),
+		h.accessReviewRoutes(),
 		h.incidentRoutes(),
 	} {
 		routes = append(routes, area...)

@@ -48,6 +48,9 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/incidents/{id}/actions", web.Edit, "/o/{org}/incidents/{id}"),
 		back("/o/{org}/exercises", web.Edit, "/o/{org}/incidents"),
 		back("/o/{org}/exercises/{id}/follow-ups", web.Edit, "/o/{org}/exercises/{id}"),
+		back("/o/{org}/access-reviews/{id}/items/{item}", web.Work, "/o/{org}/access-reviews/{id}"),
+		back("/o/{org}/access-reviews/{id}/items/{item}/reviewer", web.Edit, "/o/{org}/access-reviews/{id}"),
+		back("/o/{org}/access-reviews/{id}/complete", web.Edit, "/o/{org}/access-reviews/{id}"),
 	}
 }
 
