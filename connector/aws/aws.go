@@ -85,6 +85,17 @@ var Actions = []string{
 	"ec2:DescribeSecurityGroups",
 	"ec2:DescribeRegions",
 	"ec2:DescribeSnapshots",
+	"cloudtrail:DescribeTrails",
+	"cloudtrail:GetTrailStatus",
+	"cloudtrail:GetEventSelectors",
+	"kms:ListKeys",
+	"kms:ListAliases",
+	"kms:DescribeKey",
+	"kms:GetKeyRotationStatus",
+	"logs:DescribeLogGroups",
+	"logs:ListTagsForResource",
+	"config:DescribeConfigurationRecorders",
+	"config:DescribeConfigurationRecorderStatus",
 }
 
 // Connector reads AWS. The zero value is not usable; call New.
@@ -133,7 +144,8 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 		},
 		SecretLabel:    "Access key as ACCESS_KEY_ID:SECRET_ACCESS_KEY (empty: the default credential chain)",
 		SecretOptional: true,
-		ResourceTypes:  []string{TypeAccount, TypeUser, TypePolicy, TypeBucket, TypeRegion, TypeSecurityGroup, TypeSnapshot},
+		ResourceTypes:  []string{TypeAccount, TypeUser, TypePolicy, TypeBucket, TypeRegion, TypeSecurityGroup, TypeSnapshot,
+			TypeTrail, TypeTrailCoverage, TypeKMSKey, TypeLogGroup, TypeConfigRegion},
 		Permissions:    Actions,
 	}
 }

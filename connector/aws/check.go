@@ -76,6 +76,7 @@ func (c *Connector) Check(ctx context.Context, req attest.CollectRequest) (attes
 			return err
 		}},
 	}
+	probes = append(probes, jsonProbes(ctx, s)...)
 	for _, p := range probes {
 		err := p.call()
 		switch {

@@ -44,6 +44,7 @@ func (c *Connector) Collect(ctx context.Context, req attest.CollectRequest) (att
 	wg.Go(func() { col.policies(ctx) })
 	wg.Go(func() { col.buckets(ctx) })
 	wg.Go(func() { col.regions(ctx) })
+	wg.Go(func() { col.jsonServices(ctx) })
 	wg.Wait()
 	out := attest.Collection{Resources: col.resources, Calls: int(s.calls.Load()), Warnings: col.warnings}
 	if len(col.failed) > 0 {

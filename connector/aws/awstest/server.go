@@ -46,6 +46,7 @@ const (
 	ec2Query
 	restS3
 	restS3Control
+	json11
 )
 
 // call is one request being answered.
@@ -65,6 +66,10 @@ func esc(s string) string {
 const requestID = "4442587F-A1B2-4C3D-9E8F-0123456789AB"
 
 func (c *call) fail(status int, code, message string) {
+	if c.proto == json11 {
+		c.jsonFail(status, code, message)
+		return
+	}
 	c.w.Header().Set("Content-Type", "text/xml")
 	c.w.WriteHeader(status)
 	switch c.proto {
@@ -118,6 +123,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/v20180820/"):
 		c.proto = restS3Control
+	case r.Header.Get("X-Amz-Target") != "" && r.Header.Get("Content-Type") == "application/x-amz-json-1.1":
+		c.proto = json11
 	case r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		c.proto = query
 		if err := r.ParseForm(); err != nil {
@@ -136,6 +143,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			c.ns, c.proto = ec2NS, ec2Query
 		}
 		c.action = service + ":" + form.Get("Action")
+	} else if c.proto == json11 {
+		_, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
+		c.action = service + ":" + op
 	} else if c.proto == restS3Control {
 		c.action = "s3:GetAccountPublicAccessBlock"
 	} else {
@@ -165,6 +175,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		sc.answerEC2(c, form, region)
 	case restS3Control:
 		sc.answerS3Control(c, r)
+	case json11:
+		sc.answerJSON(c, r, region)
 	default:
 		sc.answerS3(c, r)
 	}
