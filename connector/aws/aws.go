@@ -144,9 +144,9 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 		},
 		SecretLabel:    "Access key as ACCESS_KEY_ID:SECRET_ACCESS_KEY (empty: the default credential chain)",
 		SecretOptional: true,
-		ResourceTypes:  []string{TypeAccount, TypeUser, TypePolicy, TypeBucket, TypeRegion, TypeSecurityGroup, TypeSnapshot,
+		ResourceTypes: []string{TypeAccount, TypeUser, TypePolicy, TypeBucket, TypeRegion, TypeSecurityGroup, TypeSnapshot,
 			TypeTrail, TypeTrailCoverage, TypeKMSKey, TypeLogGroup, TypeConfigRegion},
-		Permissions:    Actions,
+		Permissions: Actions,
 	}
 }
 

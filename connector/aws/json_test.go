@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attest-hq/attest"
+
 	"github.com/attest-hq/attest/connector/aws"
 	"github.com/attest-hq/attest/connector/aws/awstest"
 )
@@ -77,7 +79,7 @@ func TestJSONServicesCollect(t *testing.T) {
 	if lg["retention_days"] != 400 || lg["tags"].(map[string]any)["log-type"] != "audit" {
 		t.Errorf("log group = %v", lg)
 	}
-	if lg := find(t, col, aws.TypeLogGroup, "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/api").Data; lg["retention_days"] != nil {
+	if lg := find(t, col, aws.TypeLogGroup, "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/api").Data; lg["retention_days"] != 0 {
 		t.Errorf("never-expiring group = %v", lg)
 	}
 	for region, want := range map[string]bool{"us-east-1": true, "eu-west-1": false} {
@@ -137,5 +139,50 @@ func TestCheckNamesDeniedJSONActions(t *testing.T) {
 	res, err := connector().Check(t.Context(), request(srv, nil))
 	if err != nil || res.OK || strings.Join(res.Missing, ",") != "kms:ListKeys,config:DescribeConfigurationRecorders" {
 		t.Fatalf("%+v, %v", res, err)
+	}
+}
+
+// TestJSONVerdicts: the shipped tests judge the default account and the
+// selector traps rightly: management events count through classic and
+// advanced selectors; advanced selectors for data events only fail; no
+// selectors at all are unverifiable; AWS-managed and asymmetric keys are
+// not applicable; a 90-day audit group fails, a never-expiring one fails
+// the retention test only.
+func TestJSONVerdicts(t *testing.T) {
+	const kmsKey = "arn:aws:kms:us-east-1:123456789012:key/"
+	const group = "arn:aws:logs:us-east-1:123456789012:log-group:"
+	got := verdicts(t, start(t, nil))
+	expect(t, got, map[string]attest.ResultStatus{
+		"aws.cloudtrail_audit_trail 123456789012":                                                     attest.ResultPass,
+		"aws.cloudtrail_management_events " + orgTrail:                                                attest.ResultPass, // classic
+		"aws.cloudtrail_management_events " + euTrail:                                                 attest.ResultPass, // advanced
+		"aws.cloudtrail_log_file_validation " + euTrail:                                               attest.ResultFail,
+		"aws.kms_key_rotation " + kmsKey + "1234abcd-12ab-34cd-56ef-1234567890ab":                     attest.ResultPass,
+		"aws.kms_key_rotation " + kmsKey + "0987dcba-09fe-87dc-65ba-ab0987654321":                     attest.ResultFail,
+		"aws.kms_key_rotation " + kmsKey + "abcd1234-aaaa-bbbb-cccc-111122223333":                     attest.ResultNotApplicable, // AWS-managed
+		"aws.kms_key_rotation " + kmsKey + "5678efgh-dddd-eeee-ffff-444455556666":                     attest.ResultNotApplicable, // asymmetric
+		"aws.log_group_retention_set " + group + "/ecs/api":                                           attest.ResultFail,
+		"aws.log_group_audit_retention " + group + "/aws/cloudtrail/org-audit":                        attest.ResultPass,
+		"aws.log_group_audit_retention " + group + "/ecs/api":                                         attest.ResultNotApplicable,
+		"aws.log_group_audit_retention arn:aws:logs:eu-west-1:123456789012:log-group:/audit/vpc-flow": attest.ResultFail,
+		"aws.config_recording 123456789012/us-east-1":                                                 attest.ResultPass,
+		"aws.config_recording 123456789012/eu-west-1":                                                 attest.ResultFail,
+	})
+	if m := got["aws.config_recording 123456789012/eu-west-1"].Message; !strings.Contains(m, "no configuration recorder") {
+		t.Errorf("config: %s", m)
+	}
+	got = verdicts(t, start(t, func(s *awstest.Scenario) {
+		s.Regions["us-east-1"].Trails[0].Classic = nil
+		s.Regions["us-east-1"].Trails[0].Advanced = []map[string]any{{"Name": "S3 data only", "FieldSelectors": []any{
+			map[string]any{"Field": "eventCategory", "Equals": []any{"Data"}}, map[string]any{"Field": "resources.type", "Equals": []any{"AWS::S3::Object"}}}}}
+		s.Regions["eu-west-1"].Trails[0].Advanced = nil
+	}))
+	expect(t, got, map[string]attest.ResultStatus{
+		"aws.cloudtrail_management_events " + orgTrail: attest.ResultFail,
+		"aws.cloudtrail_management_events " + euTrail:  attest.ResultUnverifiable,
+		"aws.cloudtrail_audit_trail 123456789012":      attest.ResultFail,
+	})
+	if m := got["aws.cloudtrail_management_events "+orgTrail].Message; !strings.Contains(m, orgTrail) || !strings.Contains(m, "no management events") {
+		t.Errorf("data-only trail: %s", m)
 	}
 }

@@ -37,7 +37,7 @@ func (c *collector) logGroups(ctx context.Context, cl *cloudwatchlogs.Client, re
 			arn = strings.TrimSuffix(aws.ToString(g.Arn), ":*")
 		}
 		r := attest.Resource{Type: TypeLogGroup, Key: arn, Unavailable: map[string]string{}, Data: map[string]any{
-			"name": aws.ToString(g.LogGroupName), "arn": arn, "region": region, "retention_days": nil,
+			"name": aws.ToString(g.LogGroupName), "arn": arn, "region": region, "retention_days": 0,
 			"kms_key_id": aws.ToString(g.KmsKeyId), "class": string(g.LogGroupClass),
 		}}
 		if g.RetentionInDays != nil && *g.RetentionInDays > 0 {
