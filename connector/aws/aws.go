@@ -90,6 +90,17 @@ var Actions = []string{
 	"rds:DescribeDBClusters",
 	"guardduty:ListDetectors",
 	"guardduty:GetDetector",
+	"cloudtrail:DescribeTrails",
+	"cloudtrail:GetTrailStatus",
+	"cloudtrail:GetEventSelectors",
+	"kms:ListKeys",
+	"kms:ListAliases",
+	"kms:DescribeKey",
+	"kms:GetKeyRotationStatus",
+	"logs:DescribeLogGroups",
+	"logs:ListTagsForResource",
+	"config:DescribeConfigurationRecorders",
+	"config:DescribeConfigurationRecorderStatus",
 }
 
 // Connector reads AWS. The zero value is not usable; call New.
@@ -140,7 +151,8 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 		SecretLabel:    "Access key as ACCESS_KEY_ID:SECRET_ACCESS_KEY (empty: the default credential chain)",
 		SecretOptional: true,
 		ResourceTypes: []string{TypeAccount, TypeUser, TypePolicy, TypeBucket, TypeRegion, TypeSecurityGroup, TypeSnapshot,
-			TypeDBInstance, TypeDBCluster, TypeGuardDuty},
+			TypeDBInstance, TypeDBCluster, TypeGuardDuty,
+			TypeTrail, TypeTrailCoverage, TypeKMSKey, TypeLogGroup, TypeConfigRegion},
 		Permissions: Actions,
 	}
 }

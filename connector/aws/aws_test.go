@@ -89,9 +89,9 @@ func TestCollectReadsTheDefaultAccount(t *testing.T) {
 			t.Errorf("%s: %d calls, want %d", action, count[action], n)
 		}
 	}
-	if n := len(col.Resources); n != 1+5+5+4+2+5+3+6+1+2 {
+	if n := len(col.Resources); n != 1+5+5+4+2+5+3+6+1+2+12 {
 		t.Errorf("%d resources, want the account, 5 users, 5 policies, 4 buckets, 2 regions, 5 security groups, 3 snapshots, "+
-			"6 DB instances, 1 DB cluster, 2 GuardDuty regions", n)
+			"6 DB instances, 1 DB cluster, 2 GuardDuty regions and 12 of CloudTrail, KMS, CloudWatch Logs and Config", n)
 	}
 	// Each region's calls are signed for that region.
 	for _, r := range reqs {
@@ -172,7 +172,7 @@ func TestEndpointFromTheEnvironment(t *testing.T) {
 	req := request(srv, nil)
 	delete(req.Settings, "endpoint_url")
 	col, err := connector().Collect(t.Context(), req)
-	if err != nil || len(col.Failed) != 0 || len(col.Resources) != 34 {
+	if err != nil || len(col.Failed) != 0 || len(col.Resources) != 46 {
 		t.Fatalf("%v: failed %v, %d resources", err, col.Failed, len(col.Resources))
 	}
 }
@@ -184,7 +184,7 @@ func TestThrottlingIsRetried(t *testing.T) {
 		s.Throttle = map[string]int{"iam:ListPolicies": 2, "s3:GetBucketPolicyStatus": 1, "s3:GetAccountPublicAccessBlock": 1}
 	})
 	col := collect(t, srv, nil)
-	if len(col.Failed) != 0 || len(col.Resources) != 34 {
+	if len(col.Failed) != 0 || len(col.Resources) != 46 {
 		t.Fatalf("failed %v, %d resources", col.Failed, len(col.Resources))
 	}
 	if col.Calls != len(srv.Scenario.Requests()) {

@@ -77,6 +77,7 @@ func (c *Connector) Check(ctx context.Context, req attest.CollectRequest) (attes
 		}},
 	}
 	probes = append(probes, regionalProbes(ctx, s)...)
+	probes = append(probes, jsonProbes(ctx, s)...)
 	for _, p := range probes {
 		err := p.call()
 		switch {

@@ -46,6 +46,7 @@ func (c *Connector) Collect(ctx context.Context, req attest.CollectRequest) (att
 	wg.Go(func() { col.regions(ctx) })
 	wg.Go(func() { col.databases(ctx) })
 	wg.Go(func() { col.guardDuty(ctx) })
+	wg.Go(func() { col.jsonServices(ctx) })
 	wg.Wait()
 	out := attest.Collection{Resources: col.resources, Calls: int(s.calls.Load()), Warnings: col.warnings}
 	if len(col.failed) > 0 {

@@ -18,7 +18,7 @@ func TestProxyFromTheEnvironment(t *testing.T) {
 	if os.Getenv("ATTEST_AWS_PROXY_CHILD") == "1" {
 		req := attest.CollectRequest{Settings: map[string]string{"regions": "us-east-1,eu-west-1"}, Secret: []byte("AKIAIOSFODNN7EXAMPLE:secret"), Now: now}
 		col, err := connector().Collect(t.Context(), req)
-		if err != nil || len(col.Failed) != 0 || len(col.Resources) != 34 {
+		if err != nil || len(col.Failed) != 0 || len(col.Resources) != 46 {
 			t.Fatalf("through the proxy: %v, failed %v, %d resources", err, col.Failed, len(col.Resources))
 		}
 		return

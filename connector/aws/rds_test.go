@@ -169,7 +169,7 @@ func TestDatabaseThrottlingIsRetried(t *testing.T) {
 		s.Throttle = map[string]int{"rds:DescribeDBInstances": 2, "guardduty:ListDetectors": 1, "guardduty:GetDetector": 1}
 	})
 	col := collect(t, srv, nil)
-	if len(col.Failed) != 0 || len(col.Resources) != 34 {
+	if len(col.Failed) != 0 || len(col.Resources) != 46 {
 		t.Fatalf("failed %v, %d resources", col.Failed, len(col.Resources))
 	}
 	find(t, col, aws.TypeGuardDuty, "123456789012/us-east-1")

@@ -44,8 +44,12 @@ func (c *call) jsonError(status int, code, message string) {
 	_ = json.NewEncoder(c.w).Encode(map[string]string{"message": message, "__type": code})
 }
 
+// jsonOK writes v as a successful answer of either JSON protocol.
 func (c *call) jsonOK(v any) {
 	c.w.Header().Set("Content-Type", "application/json")
+	if c.proto == json11 {
+		c.w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	}
 	c.w.Header().Set("X-Amzn-RequestId", requestID)
 	_ = json.NewEncoder(c.w).Encode(v)
 }

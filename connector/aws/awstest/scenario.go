@@ -98,10 +98,14 @@ type Region struct {
 	EBSEncryptionByDefault bool
 	SecurityGroups         []SecurityGroup
 	Snapshots              []Snapshot
-	Fail                   string // an error code every call in the region answers (EC2, RDS, GuardDuty), e.g. "AuthFailure"
+	Fail                   string // an error code every call in the region answers (EC2, RDS, GuardDuty and the JSON services), e.g. "AuthFailure"
 	DBInstances            []DBInstance
 	DBClusters             []DBCluster
 	Detectors              []Detector // GuardDuty; none: ListDetectors answers an empty list
+	Trails                 []Trail    // trails whose home is the region
+	KMSKeys                []KMSKey   // the region's KMS keys
+	LogGroups              []LogGroup // the region's CloudWatch Logs groups
+	Recorders              []Recorder // the region's AWS Config recorders
 }
 
 // Scenario is what the fake AWS holds. Change it with Update while the
@@ -165,6 +169,12 @@ const TLSPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecureTran
 // four settings on (one of them with a public policy and ACL that the
 // account-level block neutralises).
 func DefaultScenario(now time.Time) *Scenario {
+	sc := defaultScenario(now)
+	jsonDefaults(sc)
+	return sc
+}
+
+func defaultScenario(now time.Time) *Scenario {
 	day := 24 * time.Hour
 	sc := &Scenario{
 		Now:          now,

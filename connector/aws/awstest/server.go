@@ -47,6 +47,7 @@ const (
 	restS3
 	restS3Control
 	restJSON // GuardDuty
+	json11
 )
 
 // call is one request being answered.
@@ -66,8 +67,12 @@ func esc(s string) string {
 const requestID = "4442587F-A1B2-4C3D-9E8F-0123456789AB"
 
 func (c *call) fail(status int, code, message string) {
-	if c.proto == restJSON {
+	switch c.proto {
+	case restJSON:
 		c.jsonError(status, code, message)
+		return
+	case json11:
+		c.jsonFail(status, code, message)
 		return
 	}
 	c.w.Header().Set("Content-Type", "text/xml")
@@ -123,6 +128,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/v20180820/"):
 		c.proto = restS3Control
+	case r.Header.Get("X-Amz-Target") != "" && r.Header.Get("Content-Type") == "application/x-amz-json-1.1":
+		c.proto = json11
 	case r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		c.proto = query
 		if err := r.ParseForm(); err != nil {
@@ -145,6 +152,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		c.action = service + ":" + form.Get("Action")
 	} else if service == "guardduty" {
 		c.proto, c.action = restJSON, guardDutyAction(r)
+	} else if c.proto == json11 {
+		_, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
+		c.action = service + ":" + op
 	} else if c.proto == restS3Control {
 		c.action = "s3:GetAccountPublicAccessBlock"
 	} else {
@@ -180,6 +190,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		sc.answerS3Control(c, r)
 	case restJSON:
 		sc.answerGuardDuty(c, r, region)
+	case json11:
+		sc.answerJSON(c, r, region)
 	default:
 		sc.answerS3(c, r)
 	}
