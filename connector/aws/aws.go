@@ -142,7 +142,7 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 	return attest.ConnectorSpec{
 		Type: Type, Title: "Amazon Web Services",
 		Settings: []attest.SettingSpec{
-			{Key: "regions", Label: "Regions", Help: "Comma-separated regions whose EC2 settings and security groups are read, such as us-east-1,eu-west-1. The first one also carries the global services' calls (IAM, S3 Control). Empty: every region enabled for the account (ec2:DescribeRegions)."},
+			{Key: "regions", Label: "Regions", Help: "Comma-separated regions whose regional services (EC2, RDS, GuardDuty, CloudTrail, KMS, CloudWatch Logs, AWS Config) are read, such as us-east-1,eu-west-1. The first one also carries the global services' calls (IAM, S3 Control). Empty: every region enabled for the account (ec2:DescribeRegions)."},
 			{Key: "role_arn", Label: "Role to assume", Help: "Optional: the ARN of a read-only role in the account to collect, assumed with STS (arn:aws:iam::123456789012:role/AttestAudit)."},
 			{Key: "external_id", Label: "External ID", Help: "Optional: the external ID the role's trust policy requires (only with a role)."},
 			{Key: "profile", Label: "Profile", Help: "Optional: a profile of the shared AWS config files, used when no access key is stored."},
