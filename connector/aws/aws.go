@@ -243,6 +243,48 @@ type session struct {
 	s3c    *s3control.Client
 	sts    *sts.Client
 	ec2    *ec2.Client
+	// creds caches an assumed role's session (nil without role_arn), so
+	// that a session AWS calls expired can be assumed again (reassume).
+	creds *aws.CredentialsCache
+	// refused is the error code of the first call AWS ended by calling the
+	// credential expired, after its retries (watchRefusals).
+	refused atomic.Pointer[string]
+}
+
+// reassume is the retryer of an assumed role's session: a call AWS answers
+// with ExpiredToken (the session ran out early, or the clocks disagree) drops
+// the cached session, and the retry, signed anew, assumes the role again.
+// Every other error is the standard retryer's to judge.
+type reassume struct {
+	aws.RetryerV2
+	s *session
+}
+
+func (r reassume) IsErrorRetryable(err error) bool {
+	if c := codeOf(err); r.s.creds != nil && (c == "ExpiredToken" || c == "ExpiredTokenException") {
+		r.s.creds.Invalidate()
+		return true
+	}
+	return r.RetryerV2.IsErrorRetryable(err)
+}
+
+// watchRefusals remembers the first call that ends, retries done, with AWS
+// calling the credential expired: from then on every call of the
+// collection fails the same way, and Collect says so once per type, naming
+// the account. (A region that refuses the credential, AuthFailure in a
+// region not enabled, is that region's failure, not an expiry.) It runs
+// first in the initialize step, outside the retryer.
+func watchRefusals(s *session) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("AttestRefusals",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleInitialize(ctx, in)
+				if code := codeOf(err); code == "ExpiredToken" || code == "ExpiredTokenException" {
+					s.refused.CompareAndSwap(nil, &code)
+				}
+				return out, md, err
+			}), middleware.Before)
+	}
 }
 
 // countCalls counts every HTTP request the SDK sends, each retry included:
@@ -285,14 +327,14 @@ func (c *Connector) session(ctx context.Context, req attest.CollectRequest) (*se
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(s.region),
 		config.WithHTTPClient(httpClient),
-		config.WithAPIOptions([]func(*middleware.Stack) error{countCalls(s.calls)}),
+		config.WithAPIOptions([]func(*middleware.Stack) error{countCalls(s.calls), watchRefusals(s)}),
 		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
+			return reassume{s: s, RetryerV2: retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = 5
 				if c.backoff != nil {
 					o.Backoff = retry.BackoffDelayerFunc(c.backoff)
 				}
-			})
+			})}
 		}),
 	}
 	if set.endpoint != "" {
@@ -326,7 +368,8 @@ func (c *Connector) session(ctx context.Context, req attest.CollectRequest) (*se
 				o.ExternalID = aws.String(set.externalID)
 			}
 		})
-		cfg.Credentials = aws.NewCredentialsCache(p)
+		s.creds = aws.NewCredentialsCache(p)
+		cfg.Credentials = s.creds
 		s.sts = sts.NewFromConfig(cfg)
 	}
 	s.cfg = cfg

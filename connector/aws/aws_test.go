@@ -332,3 +332,53 @@ func TestEveryEnabledRegionByDefault(t *testing.T) {
 		t.Errorf("failed = %v", col.Failed)
 	}
 }
+
+// TestExpiredRoleSessionIsAssumedAgain: an assumed role's session that AWS
+// calls expired part-way through is assumed again, and the collection comes
+// out whole, the later calls signed with the new session.
+func TestExpiredRoleSessionIsAssumedAgain(t *testing.T) {
+	role := "arn:aws:iam::123456789012:role/AttestAudit"
+	srv := start(t, func(s *awstest.Scenario) {
+		s.RoleARN, s.ExternalID = role, "acme-7f3a"
+		s.ExpireAfter = map[string]int{"ASIA*": 20}
+	})
+	col := collect(t, srv, map[string]string{"role_arn": role, "external_id": "acme-7f3a"})
+	if len(col.Failed) != 0 || len(col.Resources) != 46 {
+		t.Fatalf("failed %v, %d resources", col.Failed, len(col.Resources))
+	}
+	assumed, keys := 0, map[string]bool{}
+	for _, r := range srv.Scenario.Requests() {
+		if r.Action == "sts:AssumeRole" {
+			assumed++
+		} else {
+			keys[r.KeyID] = true
+		}
+	}
+	if assumed < 2 || len(keys) < 2 {
+		t.Fatalf("the role was assumed %d times and %d keys signed: the expired session was not replaced", assumed, len(keys))
+	}
+}
+
+// TestKeyExpiringMidRunNamesTheAccount: a key AWS stops accepting part-way
+// through cannot be renewed by Attest; what was read before stands, and each
+// type that failed says the credential was refused in which account.
+func TestKeyExpiringMidRunNamesTheAccount(t *testing.T) {
+	srv := start(t, func(s *awstest.Scenario) { s.ExpireAfter = map[string]int{"AKIAIOSFODNN7EXAMPLE": 40} })
+	col := collect(t, srv, nil)
+	if len(col.Failed) == 0 {
+		t.Fatal("no type failed after the key expired")
+	}
+	for typ, reason := range col.Failed {
+		if !strings.Contains(reason, "account 123456789012") || !strings.Contains(reason, "ExpiredToken") || !strings.Contains(reason, "renew the access key") {
+			t.Errorf("%s failed with %q: want the account, AWS's code and what to do", typ, reason)
+		}
+	}
+	if len(col.Resources) == 0 {
+		t.Error("nothing read before the key expired was kept")
+	}
+	// A key that never expires: no type fails, so the rewording cannot hide in
+	// every collection.
+	if col := collect(t, start(t, nil), nil); len(col.Failed) != 0 {
+		t.Errorf("failed %v without an expiry", col.Failed)
+	}
+}

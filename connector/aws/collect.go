@@ -48,6 +48,17 @@ func (c *Connector) Collect(ctx context.Context, req attest.CollectRequest) (att
 	wg.Go(func() { col.guardDuty(ctx) })
 	wg.Go(func() { col.jsonServices(ctx) })
 	wg.Wait()
+	if code := s.refused.Load(); code != nil {
+		// Every type that failed after the refusal failed for it; say why once
+		// per type, naming the account, rather than with each call's echo.
+		renew := "renew the access key"
+		if s.set.roleARN != "" {
+			renew = "check that " + s.set.roleARN + " can still be assumed"
+		}
+		for typ, reason := range col.failed {
+			col.failed[typ] = fmt.Sprintf("AWS stopped accepting the credential for account %s part-way through the collection (%s): %s; %s", col.account, *code, renew, reason)
+		}
+	}
 	out := attest.Collection{Resources: col.resources, Calls: int(s.calls.Load()), Warnings: col.warnings}
 	if len(col.failed) > 0 {
 		out.Failed = col.failed

@@ -113,25 +113,31 @@ type Region struct {
 type Scenario struct {
 	mu sync.Mutex
 
-	CallerARN       string
-	RootMFA         bool
-	RootAccessKeys  bool
-	RootLastUsed    time.Time // zero: no_information
-	PasswordPolicy  *PasswordPolicy
-	Users           []User
-	Policies        []Policy
-	AccountBlock    *Block // nil: NoSuchPublicAccessBlockConfiguration
-	Buckets         []Bucket
-	Regions         map[string]*Region
-	PageSize        int             // items per list page
-	ReportPending   int             // GenerateCredentialReport answers STARTED this many times first
-	Deny            map[string]bool // "iam:GetAccountSummary": AccessDenied
-	Throttle        map[string]int  // "iam:ListPolicies": answer Throttling this many times first
-	RoleARN         string          // a role AssumeRole accepts, with ExternalID
-	ExternalID      string
+	CallerARN      string
+	RootMFA        bool
+	RootAccessKeys bool
+	RootLastUsed   time.Time // zero: no_information
+	PasswordPolicy *PasswordPolicy
+	Users          []User
+	Policies       []Policy
+	AccountBlock   *Block // nil: NoSuchPublicAccessBlockConfiguration
+	Buckets        []Bucket
+	Regions        map[string]*Region
+	PageSize       int             // items per list page
+	ReportPending  int             // GenerateCredentialReport answers STARTED this many times first
+	Deny           map[string]bool // "iam:GetAccountSummary": AccessDenied
+	Throttle       map[string]int  // "iam:ListPolicies": answer Throttling this many times first
+	RoleARN        string          // a role AssumeRole accepts, with ExternalID
+	ExternalID     string
+	// ExpireAfter makes an access key ID answer ExpiredToken once it has
+	// signed this many requests; "ASIA*" applies to every session
+	// AssumeRole issues (each a new key ID).
+	ExpireAfter     map[string]int
 	Now             time.Time
 	requests        []Request
 	generatedReport bool
+	signed          map[string]int // requests signed per key ID
+	assumed         int            // sessions AssumeRole issued
 }
 
 // Request is one request the server answered.

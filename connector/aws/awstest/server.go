@@ -168,6 +168,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	sc.requests = append(sc.requests, Request{Action: c.action, KeyID: key, Region: region})
+	if sc.expired(key) {
+		c.fail(http.StatusBadRequest, "ExpiredToken", "The security token included in the request is expired")
+		return
+	}
 	if sc.Throttle[c.action] > 0 {
 		sc.Throttle[c.action]--
 		c.fail(http.StatusBadRequest, "Throttling", "Rate exceeded")
@@ -195,6 +199,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		sc.answerS3(c, r)
 	}
+}
+
+// expired counts a request signed with key and reports whether the key has
+// signed more than ExpireAfter allows. Call it under the scenario's lock.
+func (sc *Scenario) expired(key string) bool {
+	limit, ok := sc.ExpireAfter[key]
+	if !ok && strings.HasPrefix(key, "ASIA") {
+		limit, ok = sc.ExpireAfter["ASIA*"]
+	}
+	if !ok {
+		return false
+	}
+	if sc.signed == nil {
+		sc.signed = map[string]int{}
+	}
+	sc.signed[key]++
+	return sc.signed[key] > limit
 }
 
 // s3Action names a REST request by its IAM action.
@@ -255,12 +276,17 @@ func (sc *Scenario) answerQuery(c *call, f url.Values) {
 			c.fail(http.StatusForbidden, "AccessDenied", fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", sc.CallerARN, f.Get("RoleArn")))
 			return
 		}
+		sc.assumed++
+		keyID := "ASIAIOSFODNN7ASSUMED"
+		if sc.assumed > 1 {
+			keyID = fmt.Sprintf("ASIAIOSFODNN7ASSUM%02d", sc.assumed%100)
+		}
 		role := sc.RoleARN[strings.LastIndex(sc.RoleARN, "/")+1:]
 		sc.CallerARN = "arn:aws:sts::" + Account + ":assumed-role/" + role + "/" + f.Get("RoleSessionName")
-		c.ok("AssumeRole", fmt.Sprintf(`<Credentials><AccessKeyId>ASIAIOSFODNN7ASSUMED</AccessKeyId><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>`+
+		c.ok("AssumeRole", fmt.Sprintf(`<Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>`+
 			`<SessionToken>FwoGZXIvYXdzEXAMPLE</SessionToken><Expiration>%s</Expiration></Credentials>`+
 			`<AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>AROA3XFRBF535PLBIFPI4:%s</AssumedRoleId></AssumedRoleUser>`,
-			iso(time.Now().Add(time.Hour)), esc(sc.CallerARN), esc(f.Get("RoleSessionName"))))
+			keyID, iso(time.Now().Add(time.Hour)), esc(sc.CallerARN), esc(f.Get("RoleSessionName"))))
 	case "iam:GetAccountSummary":
 		entry := func(k string, v int) string {
 			return fmt.Sprintf("<entry><key>%s</key><value>%d</value></entry>", k, v)
