@@ -112,6 +112,9 @@ func TestBackupPostgresGuidance(t *testing.T) {
 	if _, err := os.Stat(out); err == nil {
 		t.Fatal("backup on PostgreSQL wrote an archive")
 	}
+	if r := runCLI(t, vars, "", "restore", "--from", out); r.code == 0 || !strings.Contains(r.stderr, "pg_restore") {
+		t.Fatalf("restore on PostgreSQL: %+v", r)
+	}
 }
 
 type entry struct {

@@ -437,5 +437,7 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "  policy acknowledgements --org SLUG [--overdue] [--json]   --overdue exits 1 when anyone is overdue\n")
 	fmt.Fprintf(w, "  secrets rotate                           the keys come from ATTEST_SECRET_KEY (current first) or the key file\n")
 	fmt.Fprintf(w, "  gc [--dry-run] [--older-than DURATION]  remove evidence blobs no evidence refers to (default: older than 24h)\n")
+	fmt.Fprintf(w, "  backup --out FILE                        SQLite install: database, file blobs, ledger heads and keys; store it like a key\n")
+	fmt.Fprintf(w, "  restore --from FILE                      into a new, empty --data-dir; all or nothing\n")
 	fmt.Fprintf(w, "\nQuick start: attest serve --demo\n")
 }
