@@ -143,8 +143,8 @@ func (c *Connector) Spec() attest.ConnectorSpec {
 		Type: Type, Title: "Amazon Web Services",
 		Settings: []attest.SettingSpec{
 			{Key: "regions", Label: "Regions", Help: "Comma-separated regions whose regional services (EC2, RDS, GuardDuty, CloudTrail, KMS, CloudWatch Logs, AWS Config) are read, such as us-east-1,eu-west-1. The first one also carries the global services' calls (IAM, S3 Control). Empty: every region enabled for the account (ec2:DescribeRegions)."},
-			{Key: "role_arn", Label: "Role to assume", Help: "Optional: the ARN of a read-only role in the account to collect, assumed with STS (arn:aws:iam::123456789012:role/AttestAudit)."},
-			{Key: "external_id", Label: "External ID", Help: "Optional: the external ID the role's trust policy requires (only with a role)."},
+			{Key: "role_arn", Label: "Roles to assume", Help: "Optional: the ARN of a read-only role in the account to collect, assumed with STS (arn:aws:iam::123456789012:role/AttestAudit); several, comma-separated, collect one account each in this connection."},
+			{Key: "external_id", Label: "External ID", Help: "Optional: the external ID the role's trust policy requires (only with a role); with several roles, one for all or one per role in the same order, comma-separated."},
 			{Key: "profile", Label: "Profile", Help: "Optional: a profile of the shared AWS config files, used when no access key is stored."},
 			{Key: "endpoint_url", Label: "Endpoint URL", Help: "Optional: send every call to this endpoint instead of AWS's (a proxy endpoint or a local test server). AWS_ENDPOINT_URL does the same from the environment."},
 		},
@@ -175,8 +175,16 @@ type settings struct {
 // Validate checks a connection's settings and credential without calling
 // AWS.
 func (c *Connector) Validate(req attest.CollectRequest) error {
-	_, err := parse(req)
-	return err
+	reqs, err := perAccount(req)
+	if err != nil {
+		return err
+	}
+	for _, r := range reqs {
+		if _, err := parse(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func parse(req attest.CollectRequest) (settings, error) {

@@ -382,3 +382,67 @@ func TestKeyExpiringMidRunNamesTheAccount(t *testing.T) {
 		t.Errorf("failed %v without an expiry", col.Failed)
 	}
 }
+
+// TestOneConnectionCollectsSeveralAccounts: role_arn names a role in each
+// account; every account is collected with the same credential and the
+// resources come out side by side, keyed by ARNs that name their account.
+// An account whose role refuses the credential fails every type, naming the
+// account, while the other's resources stand.
+func TestOneConnectionCollectsSeveralAccounts(t *testing.T) {
+	const (
+		roleA = "arn:aws:iam::123456789012:role/AttestAudit"
+		roleB = "arn:aws:iam::210987654321:role/AttestAudit"
+	)
+	other := awstest.DefaultScenario(now)
+	other.Update(func(s *awstest.Scenario) {
+		s.AccountID, s.RoleARN, s.ExternalID = "210987654321", roleB, "ext-b"
+		for i := range s.Buckets { // bucket names are global
+			s.Buckets[i].Name = "b-" + s.Buckets[i].Name
+		}
+	})
+	srv := start(t, func(s *awstest.Scenario) {
+		s.RoleARN, s.ExternalID = roleA, "ext-a"
+		s.Accounts = map[string]*awstest.Scenario{roleB: other}
+	})
+	col := collect(t, srv, map[string]string{"role_arn": roleA + ", " + roleB, "external_id": "ext-a,ext-b"})
+	if len(col.Failed) != 0 {
+		t.Fatalf("failed %v", col.Failed)
+	}
+	find(t, col, aws.TypeAccount, "arn:aws:iam::123456789012:root")
+	find(t, col, aws.TypeAccount, "arn:aws:iam::210987654321:root")
+	find(t, col, aws.TypeUser, "arn:aws:iam::210987654321:user/alice")
+	keys := map[string]bool{}
+	for _, r := range col.Resources {
+		k := r.Type + " " + r.Key
+		if keys[k] {
+			t.Errorf("%s is listed twice", k)
+		}
+		keys[k] = true
+	}
+	if len(col.Resources) <= 46 {
+		t.Errorf("%d resources: the second account added nothing", len(col.Resources))
+	}
+
+	// The second account's trust policy wants another external ID.
+	col = collect(t, srv, map[string]string{"role_arn": roleA + "," + roleB, "external_id": "ext-a,wrong"})
+	find(t, col, aws.TypeAccount, "arn:aws:iam::123456789012:root")
+	if len(col.Failed) == 0 {
+		t.Fatal("the refused account failed nothing")
+	}
+	for typ, reason := range col.Failed {
+		if !strings.Contains(reason, "account 210987654321") || !strings.Contains(reason, "AccessDenied") {
+			t.Errorf("%s failed with %q: want the account and AWS's code", typ, reason)
+		}
+	}
+
+	// Settings that cannot be split are refused before any call.
+	for _, bad := range []map[string]string{
+		{"role_arn": roleA + "," + roleB, "external_id": "a,b,c"},
+		{"role_arn": roleA + "," + roleA},
+		{"role_arn": roleA + ",AttestAudit"},
+	} {
+		if err := connector().Validate(request(srv, bad)); err == nil {
+			t.Errorf("settings %v accepted", bad)
+		}
+	}
+}

@@ -19,7 +19,7 @@ import (
 // sts:GetCallerIdentity, then makes one call of each kind a collection
 // makes and names every action AWS denies. Answers that mean "nothing set"
 // (NoSuchEntity, NoSuchPublicAccessBlockConfiguration) count as allowed.
-func (c *Connector) Check(ctx context.Context, req attest.CollectRequest) (attest.CheckResult, error) {
+func (c *Connector) checkAccount(ctx context.Context, req attest.CollectRequest) (attest.CheckResult, error) {
 	s, err := c.session(ctx, req)
 	if err != nil {
 		return attest.CheckResult{}, err

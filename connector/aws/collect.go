@@ -25,7 +25,7 @@ import (
 // refuses is an error; a type that cannot be read at all is in Failed with
 // AWS's error code; a fact a denied action hides is in the resource's
 // Unavailable, naming the action.
-func (c *Connector) Collect(ctx context.Context, req attest.CollectRequest) (attest.Collection, error) {
+func (c *Connector) collectAccount(ctx context.Context, req attest.CollectRequest) (attest.Collection, error) {
 	s, err := c.session(ctx, req)
 	if err != nil {
 		return attest.Collection{}, err

@@ -71,7 +71,9 @@ func (sc *Scenario) answerJSON(c *call, r *http.Request, region string) {
 	}
 	str := func(k string) string { s, _ := in[k].(string); return s }
 	limit := func(k string) int { f, _ := in[k].(float64); return int(f) }
-	trailARN := func(reg, name string) string { return "arn:aws:cloudtrail:" + reg + ":" + Account + ":trail/" + name }
+	trailARN := func(reg, name string) string {
+		return "arn:aws:cloudtrail:" + reg + ":" + sc.account() + ":trail/" + name
+	}
 	findTrail := func(id string) (*Trail, bool) {
 		for rn, rg := range sc.Regions {
 			for i := range rg.Trails {
@@ -82,7 +84,7 @@ func (sc *Scenario) answerJSON(c *call, r *http.Request, region string) {
 		}
 		return nil, false
 	}
-	keyARN := func(id string) string { return "arn:aws:kms:" + region + ":" + Account + ":key/" + id }
+	keyARN := func(id string) string { return "arn:aws:kms:" + region + ":" + sc.account() + ":key/" + id }
 	switch c.action {
 	case "cloudtrail:DescribeTrails":
 		list := []any{}
@@ -124,7 +126,7 @@ func (sc *Scenario) answerJSON(c *call, r *http.Request, region string) {
 			}
 			for _, a := range k.Aliases {
 				if c.action == "kms:ListAliases" {
-					all = append(all, item{"AliasName": a, "AliasArn": "arn:aws:kms:" + region + ":" + Account + ":" + a, "TargetKeyId": k.ID})
+					all = append(all, item{"AliasName": a, "AliasArn": "arn:aws:kms:" + region + ":" + sc.account() + ":" + a, "TargetKeyId": k.ID})
 				}
 			}
 		}
@@ -151,7 +153,7 @@ func (sc *Scenario) answerJSON(c *call, r *http.Request, region string) {
 			if strings.HasPrefix(k.Spec, "HMAC") {
 				usage = "GENERATE_VERIFY_MAC"
 			}
-			c.jsonOK(map[string]any{"KeyMetadata": map[string]any{"AWSAccountId": Account, "KeyId": k.ID, "Arn": keyARN(k.ID), "CreationDate": 1.6e9,
+			c.jsonOK(map[string]any{"KeyMetadata": map[string]any{"AWSAccountId": sc.account(), "KeyId": k.ID, "Arn": keyARN(k.ID), "CreationDate": 1.6e9,
 				"Enabled": k.State == "Enabled", "KeyUsage": usage, "KeyState": k.State, "Origin": "AWS_KMS", "KeyManager": k.Manager,
 				"KeySpec": k.Spec, "CustomerMasterKeySpec": k.Spec, "MultiRegion": false, "Description": "awstest key"}})
 			return
@@ -161,7 +163,7 @@ func (sc *Scenario) answerJSON(c *call, r *http.Request, region string) {
 		from, to, next := page(len(reg.LogGroups), sc.PageSize, str("nextToken"), limit("limit"))
 		list := []any{}
 		for _, g := range reg.LogGroups[from:to] {
-			arn := "arn:aws:logs:" + region + ":" + Account + ":log-group:" + g.Name
+			arn := "arn:aws:logs:" + region + ":" + sc.account() + ":log-group:" + g.Name
 			m := map[string]any{"logGroupName": g.Name, "arn": arn + ":*", "logGroupArn": arn, "creationTime": 1.6e12, "metricFilterCount": 0,
 				"storedBytes": 1024, "logGroupClass": "STANDARD"}
 			if g.RetentionDays > 0 {
@@ -176,7 +178,7 @@ func (sc *Scenario) answerJSON(c *call, r *http.Request, region string) {
 		c.jsonOK(out)
 	case "logs:ListTagsForResource":
 		for _, g := range reg.LogGroups {
-			if str("resourceArn") == "arn:aws:logs:"+region+":"+Account+":log-group:"+g.Name {
+			if str("resourceArn") == "arn:aws:logs:"+region+":"+sc.account()+":log-group:"+g.Name {
 				tags := map[string]string{}
 				for k, v := range g.Tags {
 					tags[k] = v
@@ -189,7 +191,7 @@ func (sc *Scenario) answerJSON(c *call, r *http.Request, region string) {
 	case "config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus":
 		recs, sts := []any{}, []any{}
 		for _, rc := range reg.Recorders {
-			recs = append(recs, map[string]any{"name": rc.Name, "roleARN": "arn:aws:iam::" + Account + ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+			recs = append(recs, map[string]any{"name": rc.Name, "roleARN": "arn:aws:iam::" + sc.account() + ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
 				"recordingGroup": map[string]any{"allSupported": true, "includeGlobalResourceTypes": true}})
 			st := map[string]any{"name": rc.Name, "recording": rc.Recording, "lastStartTime": 1.6e9}
 			if rc.Recording {

@@ -94,15 +94,15 @@ func (sc *Scenario) answerRDS(c *call, f url.Values, region string) {
 	}
 	switch c.action {
 	case "rds:DescribeDBInstances":
-		list("DescribeDBInstances", "DBInstances", len(reg.DBInstances), func(i int, b *strings.Builder) { writeDBInstance(b, region, reg.DBInstances[i]) })
+		list("DescribeDBInstances", "DBInstances", len(reg.DBInstances), func(i int, b *strings.Builder) { writeDBInstance(b, sc.account(), region, reg.DBInstances[i]) })
 	case "rds:DescribeDBClusters":
-		list("DescribeDBClusters", "DBClusters", len(reg.DBClusters), func(i int, b *strings.Builder) { writeDBCluster(b, region, reg.DBClusters[i]) })
+		list("DescribeDBClusters", "DBClusters", len(reg.DBClusters), func(i int, b *strings.Builder) { writeDBCluster(b, sc.account(), region, reg.DBClusters[i]) })
 	default:
 		c.fail(http.StatusBadRequest, "InvalidAction", "The action "+f.Get("Action")+" is not valid for this web service.")
 	}
 }
 
-func writeDBInstance(b *strings.Builder, region string, d DBInstance) {
+func writeDBInstance(b *strings.Builder, account, region string, d DBInstance) {
 	version, status := d.EngineVersion, d.Status
 	if version == "" {
 		version = "16.4"
@@ -123,7 +123,7 @@ func writeDBInstance(b *strings.Builder, region string, d DBInstance) {
 		"<StorageEncrypted>%t</StorageEncrypted>",
 		esc(d.ID), d.Class, d.Engine, status, esc(d.ID), region, port, dbTime(d.ID), d.BackupRetention, region, d.MultiAZ, version, d.Public, d.Encrypted)
 	if d.Encrypted {
-		fmt.Fprintf(b, "<KmsKeyId>arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab</KmsKeyId>", region, Account)
+		fmt.Fprintf(b, "<KmsKeyId>arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab</KmsKeyId>", region, account)
 	}
 	if d.Cluster != "" {
 		fmt.Fprintf(b, "<DBClusterIdentifier>%s</DBClusterIdentifier>", esc(d.Cluster))
@@ -132,19 +132,19 @@ func writeDBInstance(b *strings.Builder, region string, d DBInstance) {
 		fmt.Fprintf(b, "<ReadReplicaSourceDBInstanceIdentifier>%s</ReadReplicaSourceDBInstanceIdentifier>", esc(d.ReplicaOf))
 	}
 	fmt.Fprintf(b, "<DbiResourceId>db-%s</DbiResourceId><DBInstanceArn>arn:aws:rds:%s:%s:db:%s</DBInstanceArn><DeletionProtection>%t</DeletionProtection><TagList>",
-		strings.ToUpper(strings.ReplaceAll(d.ID, "-", "")), region, Account, esc(d.ID), d.DeletionProtection)
+		strings.ToUpper(strings.ReplaceAll(d.ID, "-", "")), region, account, esc(d.ID), d.DeletionProtection)
 	writeTags(b, d.Tags)
 	b.WriteString("</TagList></DBInstance>")
 }
 
-func writeDBCluster(b *strings.Builder, region string, d DBCluster) {
+func writeDBCluster(b *strings.Builder, account, region string, d DBCluster) {
 	fmt.Fprintf(b, "<DBCluster><DBClusterIdentifier>%s</DBClusterIdentifier><DBClusterArn>arn:aws:rds:%s:%s:cluster:%s</DBClusterArn>"+
 		"<Engine>%s</Engine><EngineVersion>16.4</EngineVersion><EngineMode>provisioned</EngineMode><Status>available</Status>"+
 		"<Endpoint>%s.cluster-c9akciq32example.%s.rds.amazonaws.com</Endpoint><Port>5432</Port><MultiAZ>%t</MultiAZ>"+
 		"<ClusterCreateTime>%s</ClusterCreateTime><BackupRetentionPeriod>%d</BackupRetentionPeriod><StorageEncrypted>%t</StorageEncrypted>",
-		esc(d.ID), region, Account, esc(d.ID), d.Engine, esc(d.ID), region, len(d.Members) > 1, dbTime(d.ID), d.BackupRetention, d.Encrypted)
+		esc(d.ID), region, account, esc(d.ID), d.Engine, esc(d.ID), region, len(d.Members) > 1, dbTime(d.ID), d.BackupRetention, d.Encrypted)
 	if d.Encrypted {
-		fmt.Fprintf(b, "<KmsKeyId>arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab</KmsKeyId>", region, Account)
+		fmt.Fprintf(b, "<KmsKeyId>arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab</KmsKeyId>", region, account)
 	}
 	b.WriteString("<DBClusterMembers>")
 	for i, m := range d.Members {

@@ -105,7 +105,7 @@ func (sc *Scenario) answerGuardDuty(c *call, r *http.Request, region string) {
 			c.jsonOK(map[string]any{
 				"createdAt": "2025-11-20T14:02:31.000Z", "updatedAt": "2026-03-02T10:15:00.000Z",
 				"findingPublishingFrequency": "SIX_HOURS", "status": d.Status, "features": features, "tags": map[string]string{},
-				"serviceRole": fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty", Account),
+				"serviceRole": fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty", sc.account()),
 			})
 			return
 		}

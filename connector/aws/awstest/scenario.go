@@ -129,6 +129,13 @@ type Scenario struct {
 	Throttle       map[string]int  // "iam:ListPolicies": answer Throttling this many times first
 	RoleARN        string          // a role AssumeRole accepts, with ExternalID
 	ExternalID     string
+	// AccountID is the account the scenario answers for; "": Account.
+	AccountID string
+	// Accounts are other accounts one credential reaches by assuming a
+	// role, keyed by that role's ARN: AssumeRole checks the other
+	// scenario's ExternalID, and the session it issues is answered from
+	// that scenario.
+	Accounts map[string]*Scenario
 	// ExpireAfter makes an access key ID answer ExpiredToken once it has
 	// signed this many requests; "ASIA*" applies to every session
 	// AssumeRole issues (each a new key ID).
@@ -136,8 +143,17 @@ type Scenario struct {
 	Now             time.Time
 	requests        []Request
 	generatedReport bool
-	signed          map[string]int // requests signed per key ID
-	assumed         int            // sessions AssumeRole issued
+	signed          map[string]int       // requests signed per key ID
+	assumed         int                  // sessions AssumeRole issued
+	routes          map[string]*Scenario // session key ID → the account (Accounts) it was issued for
+}
+
+// account is the ID of the account the scenario answers for.
+func (sc *Scenario) account() string {
+	if sc.AccountID != "" {
+		return sc.AccountID
+	}
+	return Account
 }
 
 // Request is one request the server answered.

@@ -166,6 +166,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	sc := s.Scenario
 	sc.mu.Lock()
+	if other := sc.routes[key]; other != nil {
+		// A session of another account's role: that account answers.
+		sc.mu.Unlock()
+		sc = other
+		sc.mu.Lock()
+	}
 	defer sc.mu.Unlock()
 	sc.requests = append(sc.requests, Request{Action: c.action, KeyID: key, Region: region})
 	if sc.expired(key) {
@@ -264,15 +270,19 @@ func (sc *Scenario) policyARN(p Policy) string {
 	if p.AWSManaged {
 		return "arn:aws:iam::aws:policy/" + p.Name
 	}
-	return "arn:aws:iam::" + Account + ":policy/" + p.Name
+	return "arn:aws:iam::" + sc.account() + ":policy/" + p.Name
 }
 
 func (sc *Scenario) answerQuery(c *call, f url.Values) {
 	switch c.action {
 	case "sts:GetCallerIdentity":
-		c.ok("GetCallerIdentity", fmt.Sprintf(`<Arn>%s</Arn><UserId>AIDAJQABLZS4A3QDU576Q</UserId><Account>%s</Account>`, esc(sc.CallerARN), Account))
+		c.ok("GetCallerIdentity", fmt.Sprintf(`<Arn>%s</Arn><UserId>AIDAJQABLZS4A3QDU576Q</UserId><Account>%s</Account>`, esc(sc.CallerARN), sc.account()))
 	case "sts:AssumeRole":
-		if sc.RoleARN == "" || f.Get("RoleArn") != sc.RoleARN || f.Get("ExternalId") != sc.ExternalID {
+		target := sc // the scenario of the account the role is in
+		if other := sc.Accounts[f.Get("RoleArn")]; other != nil {
+			target = other
+		}
+		if target.RoleARN == "" || f.Get("RoleArn") != target.RoleARN || f.Get("ExternalId") != target.ExternalID {
 			c.fail(http.StatusForbidden, "AccessDenied", fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", sc.CallerARN, f.Get("RoleArn")))
 			return
 		}
@@ -281,12 +291,23 @@ func (sc *Scenario) answerQuery(c *call, f url.Values) {
 		if sc.assumed > 1 {
 			keyID = fmt.Sprintf("ASIAIOSFODNN7ASSUM%02d", sc.assumed%100)
 		}
-		role := sc.RoleARN[strings.LastIndex(sc.RoleARN, "/")+1:]
-		sc.CallerARN = "arn:aws:sts::" + Account + ":assumed-role/" + role + "/" + f.Get("RoleSessionName")
+		role := target.RoleARN[strings.LastIndex(target.RoleARN, "/")+1:]
+		caller := "arn:aws:sts::" + target.account() + ":assumed-role/" + role + "/" + f.Get("RoleSessionName")
+		if target == sc {
+			sc.CallerARN = caller
+		} else {
+			// Requests signed with this session are the other account's to answer.
+			keyID = fmt.Sprintf("ASIAIOSFODNN7ACCT%03d", sc.assumed%1000)
+			if sc.routes == nil {
+				sc.routes = map[string]*Scenario{}
+			}
+			sc.routes[keyID] = target
+			target.Update(func(t *Scenario) { t.CallerARN = caller })
+		}
 		c.ok("AssumeRole", fmt.Sprintf(`<Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>`+
 			`<SessionToken>FwoGZXIvYXdzEXAMPLE</SessionToken><Expiration>%s</Expiration></Credentials>`+
 			`<AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>AROA3XFRBF535PLBIFPI4:%s</AssumedRoleId></AssumedRoleUser>`,
-			keyID, iso(time.Now().Add(time.Hour)), esc(sc.CallerARN), esc(f.Get("RoleSessionName"))))
+			keyID, iso(time.Now().Add(time.Hour)), esc(caller), esc(f.Get("RoleSessionName"))))
 	case "iam:GetAccountSummary":
 		entry := func(k string, v int) string {
 			return fmt.Sprintf("<entry><key>%s</key><value>%d</value></entry>", k, v)
@@ -298,7 +319,7 @@ func (sc *Scenario) answerQuery(c *call, f url.Values) {
 	case "iam:GetAccountPasswordPolicy":
 		p := sc.PasswordPolicy
 		if p == nil {
-			c.fail(http.StatusNotFound, "NoSuchEntity", "The Password Policy with domain name "+Account+" cannot be found.")
+			c.fail(http.StatusNotFound, "NoSuchEntity", "The Password Policy with domain name "+sc.account()+" cannot be found.")
 			return
 		}
 		body := fmt.Sprintf(`<PasswordPolicy><AllowUsersToChangePassword>true</AllowUsersToChangePassword><RequireLowercaseCharacters>%t</RequireLowercaseCharacters>`+
@@ -396,7 +417,7 @@ func (sc *Scenario) report() []byte {
 	if sc.RootAccessKeys {
 		rootKeys = []Key{{Active: true, LastRotated: sc.Now.Add(-1000 * 24 * time.Hour)}}
 	}
-	root := append([]string{"<root_account>", "arn:aws:iam::" + Account + ":root", "2019-05-01T09:00:00+00:00", "not_supported",
+	root := append([]string{"<root_account>", "arn:aws:iam::" + sc.account() + ":root", "2019-05-01T09:00:00+00:00", "not_supported",
 		when(sc.RootLastUsed, "no_information"), "not_supported", "not_supported", boolText(sc.RootMFA)}, keys(rootKeys)...)
 	_ = w.Write(append(root, "false", "N/A", "false", "N/A"))
 	for _, u := range sc.Users {
@@ -406,7 +427,7 @@ func (sc *Scenario) report() []byte {
 			changed = when(u.Created, "N/A")
 			lastUsed = when(u.PasswordLastUsed, "no_information")
 		}
-		row := append([]string{u.Name, "arn:aws:iam::" + Account + ":user/" + u.Name, when(u.Created, "N/A"), boolText(u.Password), lastUsed,
+		row := append([]string{u.Name, "arn:aws:iam::" + sc.account() + ":user/" + u.Name, when(u.Created, "N/A"), boolText(u.Password), lastUsed,
 			changed, next, boolText(u.MFA)}, keys(u.Keys)...)
 		_ = w.Write(append(row, "false", "N/A", "false", "N/A"))
 	}
@@ -425,7 +446,7 @@ func (sc *Scenario) answerS3Control(c *call, r *http.Request) {
 		c.fail(http.StatusNotImplemented, "NotImplemented", "awstest does not answer "+r.Method+" "+r.URL.Path)
 		return
 	}
-	if r.Header.Get("x-amz-account-id") != Account {
+	if r.Header.Get("x-amz-account-id") != sc.account() {
 		c.fail(http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
 	}
@@ -564,7 +585,7 @@ func (sc *Scenario) answerEC2(c *call, f url.Values, region string) {
 		for _, sn := range list[from:to] {
 			fmt.Fprintf(&b, "<item><snapshotId>%s</snapshotId><volumeId>%s</volumeId><status>completed</status><startTime>2026-10-01T03:00:00.000Z</startTime>"+
 				"<progress>100%%</progress><ownerId>%s</ownerId><volumeSize>8</volumeSize><description>nightly backup</description><encrypted>%t</encrypted>"+
-				"<storageTier>standard</storageTier></item>", sn.ID, sn.Volume, Account, sn.Encrypted)
+				"<storageTier>standard</storageTier></item>", sn.ID, sn.Volume, sc.account(), sn.Encrypted)
 		}
 		b.WriteString("</snapshotSet>")
 		if next != "" {
@@ -580,7 +601,7 @@ func (sc *Scenario) answerEC2(c *call, f url.Values, region string) {
 		b.WriteString("<securityGroupInfo>")
 		for _, g := range reg.SecurityGroups[from:to] {
 			fmt.Fprintf(&b, "<item><ownerId>%s</ownerId><groupId>%s</groupId><groupName>%s</groupName><groupDescription>%s</groupDescription><vpcId>%s</vpcId><ipPermissions>",
-				Account, g.ID, esc(g.Name), esc(g.Name+" servers"), g.VPC)
+				sc.account(), g.ID, esc(g.Name), esc(g.Name+" servers"), g.VPC)
 			for _, r := range g.Inbound {
 				fmt.Fprintf(&b, "<item><ipProtocol>%s</ipProtocol>", r.Protocol)
 				if r.Protocol != "-1" {
@@ -601,7 +622,7 @@ func (sc *Scenario) answerEC2(c *call, f url.Values, region string) {
 				b.WriteString("</ipv6Ranges><prefixListIds/></item>")
 			}
 			fmt.Fprintf(&b, "</ipPermissions><ipPermissionsEgress><item><ipProtocol>-1</ipProtocol><groups/><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges>"+
-				"<ipv6Ranges/><prefixListIds/></item></ipPermissionsEgress><securityGroupArn>arn:aws:ec2:%s:%s:security-group/%s</securityGroupArn></item>", region, Account, g.ID)
+				"<ipv6Ranges/><prefixListIds/></item></ipPermissionsEgress><securityGroupArn>arn:aws:ec2:%s:%s:security-group/%s</securityGroupArn></item>", region, sc.account(), g.ID)
 		}
 		b.WriteString("</securityGroupInfo>")
 		if next != "" {
