@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/people"
+	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
@@ -217,5 +218,61 @@ func runPeopleRoster(e *env, args []string) error {
 	if !*asJSON {
 		fmt.Fprintln(e.stdout, "no findings")
 	}
+	return nil
+}
+
+// runPeoplePopulations prints the joiners and leavers of a window with what
+// the roster's reconciliation says of each; --csv prints them as one CSV
+// file, a column naming the population.
+func runPeoplePopulations(e *env, args []string) error {
+	f := newFlags("people populations", e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	from := f.fs.String("from", "", "first day of the window, YYYY-MM-DD")
+	to := f.fs.String("to", "", "last day of the window, YYYY-MM-DD")
+	asCSV := f.fs.Bool("csv", false, "print CSV, one row per joiner or leaver")
+	if rest, err := f.parse(args, e); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	for _, fl := range []struct{ name, v string }{{"org", *orgSlug}, {"from", *from}, {"to", *to}} {
+		if fl.v == "" {
+			return usagef("--%s is required", fl.name)
+		}
+	}
+	if err := attest.ValidateWindow(*from, *to); err != nil {
+		return personFlagError(err)
+	}
+	s, org, err := f.openOrg(e.ctx, app.Needs{Evidence: true}, *orgSlug)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	pop, err := s.Roster.Populations(e.ctx, cliPrincipal(org.ID), *from, *to)
+	if err != nil {
+		return personFlagError(err)
+	}
+	if *asCSV {
+		return roster.WriteCSV(e.stdout, pop, "")
+	}
+	for _, g := range []struct {
+		name    string
+		members []attest.PopulationMember
+	}{{"Joiners", pop.Joiners}, {"Leavers", pop.Leavers}} {
+		fmt.Fprintf(e.stdout, "%s %s to %s: %d\n", g.name, pop.From, pop.To, len(g.members))
+		if len(g.members) == 0 {
+			continue
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tEMAIL\tSTART\tEND\tACCOUNTS\tRECONCILIATION")
+		for _, m := range g.members {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", m.Person.Name, m.Person.Email, m.Person.StartDate, orNone(m.Person.EndDate, "-"),
+				len(m.Accounts), m.Reconciliation)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(e.stdout, "Role changes are not listed: people's records keep no history of titles, departments or managers by date.")
 	return nil
 }

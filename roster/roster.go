@@ -168,3 +168,16 @@ func (s *Service) SetRules(ctx context.Context, p attest.Principal, r attest.Ros
 			fmt.Sprintf("Leavers' accounts must be off within %d day(s); joiners need an account within %d day(s)", r.LeaverDays, r.JoinerDays)))
 	})
 }
+
+// Populations returns the joiners and leavers of [from, to] (YYYY-MM-DD,
+// both included), each reconciled with the accounts as the roster is today.
+func (s *Service) Populations(ctx context.Context, p attest.Principal, from, to string) (attest.Populations, error) {
+	if err := attest.ValidateWindow(from, to); err != nil {
+		return attest.Populations{}, err
+	}
+	rep, err := s.Roster(ctx, p)
+	if err != nil {
+		return attest.Populations{}, err
+	}
+	return attest.PopulationsOf(rep.Roster, from, to)
+}

@@ -133,5 +133,26 @@ func TestRosterReadsTheLatestCompleteCollection(t *testing.T) {
 		if err := svc.Unlink(ctx, p, gh.ID, "acme/leo-gh"); attest.ErrorCode(err) != attest.ENOTFOUND {
 			t.Fatalf("unlinking twice: %v", err)
 		}
+
+		// Populations: Leo left in November, his Okta account off; the
+		// other organization's leaver Nora never appears.
+		nora := storetest.MustPerson(t, db, other, "Nora", "nora@other.test")
+		nora.EndDate = "2026-11-10"
+		if err := db.UpdatePerson(ctx, &nora); err != nil {
+			t.Fatal(err)
+		}
+		pop, err := svc.Populations(ctx, p, "2026-11-01", "2026-11-30")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pop.Leavers) != 1 || pop.Leavers[0].Person.Email != "leo@acme.test" || pop.Leavers[0].Reconciliation != "all accounts disabled" {
+			t.Fatalf("leavers = %+v", pop.Leavers)
+		}
+		if _, err := svc.Populations(ctx, emp, "2026-11-01", "2026-11-30"); attest.ErrorCode(err) != attest.EFORBIDDEN {
+			t.Fatalf("an employee read the populations: %v", err)
+		}
+		if _, err := svc.Populations(ctx, p, "2026-11-30", "2026-11-01"); attest.ErrorField(err) != "to" {
+			t.Fatalf("a window ending before it starts: %v", err)
+		}
 	})
 }

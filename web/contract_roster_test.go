@@ -22,10 +22,12 @@ var _ = area(contractArea{
 		"POST /o/{org}/people/roster/rules":        web.Admin,
 		"GET /o/{org}/people/roster/rules":         web.Admin,
 
-		"GET /api/v1/orgs/{org}/roster":          web.Read,
-		"POST /api/v1/orgs/{org}/roster/links":   web.Edit,
-		"DELETE /api/v1/orgs/{org}/roster/links": web.Edit,
-		"PUT /api/v1/orgs/{org}/roster/rules":    web.Admin,
+		"GET /o/{org}/people/populations":           web.Read,
+		"GET /api/v1/orgs/{org}/roster":             web.Read,
+		"GET /api/v1/orgs/{org}/roster/populations": web.Read,
+		"POST /api/v1/orgs/{org}/roster/links":      web.Edit,
+		"DELETE /api/v1/orgs/{org}/roster/links":    web.Edit,
+		"PUT /api/v1/orgs/{org}/roster/rules":       web.Admin,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
 		// A link of alpha's for every call, so that removing one finds it.
@@ -34,7 +36,9 @@ var _ = area(contractArea{
 		if err := e.DB.LinkAccount(ctx, e.Alpha.ID, attest.AccountLink{ConnectionID: 1, Key: "acme/carol", PersonID: p.ID}, 0); err != nil {
 			e.T.Fatal(err)
 		}
-		return map[string]string{"/api/v1/orgs/{org}/roster/links": "?connection_id=1&key=acme/carol"}
+		return map[string]string{"/api/v1/orgs/{org}/roster/links": "?connection_id=1&key=acme/carol",
+			"/api/v1/orgs/{org}/roster/populations": "?from=2025-01-01&to=2025-12-31",
+			"/o/{org}/people/populations":           "?from=2025-01-01&to=2025-12-31"}
 	},
 	form: func(fx records) url.Values {
 		return url.Values{"connection_id": {"1"}, "key": {"acme/carol"}, "person_id": {"1"}, "leaver_days": {"2"}, "joiner_days": {"10"}}

@@ -12,6 +12,7 @@ import (
 func (h *Handler) rosterRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/orgs/{org}/roster", web.Read, h.apiRoster),
+		route("GET", "/orgs/{org}/roster/populations", web.Read, h.apiPopulations),
 		route("POST", "/orgs/{org}/roster/links", web.Edit, h.apiLinkAccount),
 		route("DELETE", "/orgs/{org}/roster/links", web.Edit, h.apiUnlinkAccount),
 		route("PUT", "/orgs/{org}/roster/rules", web.Admin, h.apiSetRosterRules),

@@ -14,6 +14,7 @@ import (
 func (h *Handler) rosterRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/people/roster", web.Read, h.rosterPage),
+		route("GET", "/o/{org}/people/populations", web.Read, h.populationsPage),
 		route("POST", "/o/{org}/people/roster/links", web.Edit, h.linkAccount),
 		route("POST", "/o/{org}/people/roster/links/remove", web.Edit, h.unlinkAccount),
 		route("POST", "/o/{org}/people/roster/rules", web.Admin, h.saveRosterRules),
