@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime"
 	"testing"
-	"time"
 )
 
 // smallBundle is a valid bundle kept small for fuzzing: the fixture's first
@@ -78,14 +77,10 @@ func FuzzVerifyBundle(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		start := time.Now()
 		rep, err := verifyBytes(data, fx.pub)
 		runtime.ReadMemStats(&after)
 		if n := after.TotalAlloc - before.TotalAlloc; n > allocBound+8*uint64(len(data)) {
 			t.Fatalf("verifying %d bytes allocated %d bytes (err %v)", len(data), n, err)
-		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Fatalf("verifying %d bytes took %v", len(data), d)
 		}
 		if err != nil {
 			if err.Error() == "" {
