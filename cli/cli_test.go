@@ -219,7 +219,7 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"serve"}, e) }()
 	var base string
-	for i := 0; i < 100 && base == ""; i++ {
+	for i := 0; i < 600 && base == ""; i++ { // 30 s: start-up under the race detector on a busy machine
 		time.Sleep(50 * time.Millisecond)
 		if m := regexp.MustCompile(`(http://127\.0\.0\.1:\d+)/setup\?token=`).FindStringSubmatch(out.String()); m != nil {
 			base = m[1]
