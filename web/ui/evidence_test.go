@@ -58,7 +58,8 @@ func TestEvidenceUploadThroughUI(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			e := webtest.New(t, d)
-			ctl := control(e, "AC-4")
+			// Not AC-4: it also needs an access review completed in Attest.
+			ctl := control(e, "AC-9")
 			token, _ := e.Token(e.Alpha, "auditor")
 			before := readiness(e, token)
 			mgr := e.Login("manager")
@@ -71,7 +72,7 @@ func TestEvidenceUploadThroughUI(t *testing.T) {
 			}
 			page := mgr.Get(res.Header.Get("Location"))
 			sum := sha256.Sum256(content)
-			for _, want := range []string{"Evidence added to the ledger as entry 1.", hex.EncodeToString(sum[:]), "AC-4", "Current", "2026-04-01 to 2026-06-30", "Signed off by the CTO", "manager@alpha.test"} {
+			for _, want := range []string{"Evidence added to the ledger as entry 1.", hex.EncodeToString(sum[:]), "AC-9", "Current", "2026-04-01 to 2026-06-30", "Signed off by the CTO", "manager@alpha.test"} {
 				if !strings.Contains(page.Text, want) {
 					t.Errorf("evidence page lacks %q", want)
 				}
@@ -101,7 +102,7 @@ func TestEvidenceUploadThroughUI(t *testing.T) {
 			// twelve months.
 			csvRes := mgr.Get("/o/alpha/coverage.csv?from=2026-01-01&to=2026-06-30&gaps=1")
 			if csvRes.StatusCode != http.StatusOK || !strings.Contains(csvRes.Text, "control,name,frequency,covered,periods,2026-01,2026-02,2026-03,2026-04,2026-05,2026-06\n") ||
-				!strings.Contains(csvRes.Text, "AC-4,Control AC-4,quarterly,1,2,gap,gap,gap,covered,covered,covered\n") {
+				!strings.Contains(csvRes.Text, "AC-9,Control AC-9,quarterly,1,2,gap,gap,gap,covered,covered,covered\n") {
 				t.Fatalf("coverage CSV: %d %s", csvRes.StatusCode, csvRes.Text)
 			}
 			if res := mgr.Get("/o/alpha/coverage"); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, `href="/o/alpha/coverage.csv?from=`) ||
