@@ -34,6 +34,15 @@ func SystemPrincipal(orgID int64, label string, via Via) Principal {
 // Can reports whether the principal's role in its organization allows a.
 func (p Principal) Can(a Action) bool { return p.OrgID != 0 && p.Role.Can(a) }
 
+// Require is Can as an error: forbidden, naming the principal's role. Every
+// service checks its actions with it.
+func (p Principal) Require(a Action) error {
+	if !p.Can(a) {
+		return Errorf(EFORBIDDEN, "your role (%s) does not allow this", p.Role)
+	}
+	return nil
+}
+
 // Actor is the principal as the activity log records it.
 func (p Principal) Actor() Actor {
 	return Actor{UserID: p.UserID, Label: p.Label, IP: p.IP, Via: p.Via}

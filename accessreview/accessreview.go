@@ -40,13 +40,6 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 // Controls are the library controls an access review is evidence for: the
 // organization's controls adopted from them are linked to its report and
 // its removal tasks.
@@ -61,7 +54,7 @@ func idString(id int64) string { return strconv.FormatInt(id, 10) }
 // those who read the programme, the campaigns with accounts assigned to
 // them for reviewers.
 func (s *Service) List(ctx context.Context, p attest.Principal) ([]attest.AccessReview, error) {
-	if err := require(p, attest.ActOwn); err != nil {
+	if err := p.Require(attest.ActOwn); err != nil {
 		return nil, err
 	}
 	return s.DB.AccessReviews(ctx, p.Visibility(attest.RecordAccessItem))
@@ -78,7 +71,7 @@ type Detail struct {
 // in it gets not-found, as for a campaign that does not exist.
 func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (Detail, error) {
 	var d Detail
-	if err := require(p, attest.ActOwn); err != nil {
+	if err := p.Require(attest.ActOwn); err != nil {
 		return d, err
 	}
 	v := p.Visibility(attest.RecordAccessItem)
@@ -175,7 +168,7 @@ type Start struct {
 // appended with the campaign in one transaction.
 func (s *Service) Start(ctx context.Context, p attest.Principal, in Start) (attest.AccessReview, error) {
 	var r attest.AccessReview
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return r, err
 	}
 	today := attest.Today(s.now())

@@ -35,7 +35,7 @@ func item(ctx context.Context, tx *store.Queries, p attest.Principal, reviewID, 
 // owner, linked to the access review control. A decision is final.
 func (s *Service) Decide(ctx context.Context, p attest.Principal, reviewID, itemID int64, decision, reason string) (attest.AccessReviewItem, error) {
 	var it attest.AccessReviewItem
-	if err := require(p, attest.ActWork); err != nil {
+	if err := p.Require(attest.ActWork); err != nil {
 		return it, err
 	}
 	if err := attest.ValidateDecision(&decision, &reason); err != nil {
@@ -117,7 +117,7 @@ func (s *Service) removalTask(ctx context.Context, tx *store.Queries, p attest.P
 // right one.
 func (s *Service) Reassign(ctx context.Context, p attest.Principal, reviewID, itemID, reviewerID int64) (attest.AccessReviewItem, error) {
 	var it attest.AccessReviewItem
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return it, err
 	}
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -179,7 +179,7 @@ func ScheduleOf(ctx context.Context, q *store.Queries, orgID int64, today string
 
 // Schedule returns when the next access review is due.
 func (s *Service) Schedule(ctx context.Context, p attest.Principal) (Schedule, error) {
-	if err := require(p, attest.ActOwn); err != nil {
+	if err := p.Require(attest.ActOwn); err != nil {
 		return Schedule{}, err
 	}
 	return ScheduleOf(ctx, &s.DB.Queries, p.OrgID, attest.Today(s.now()))
@@ -187,7 +187,7 @@ func (s *Service) Schedule(ctx context.Context, p attest.Principal) (Schedule, e
 
 // SetCadence sets how many months apart access reviews are due (1 to 12).
 func (s *Service) SetCadence(ctx context.Context, p attest.Principal, months int) error {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return err
 	}
 	if months < 1 || months > 12 {

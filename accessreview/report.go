@@ -51,7 +51,7 @@ func ReportCSV(d Detail) []byte {
 // Report returns a campaign's report as it stands now (revocations
 // verified by the latest collections), and its file name.
 func (s *Service) Report(ctx context.Context, p attest.Principal, id int64) ([]byte, string, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, "", err
 	}
 	d, err := s.Get(ctx, p, id)
@@ -70,7 +70,7 @@ func reportName(r attest.AccessReview) string {
 // (each decision, the report's hash) is a ledger record.
 func (s *Service) Complete(ctx context.Context, p attest.Principal, id int64) (attest.AccessReview, error) {
 	var r attest.AccessReview
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return r, err
 	}
 	d, err := s.Get(ctx, p, id)

@@ -48,13 +48,6 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 // DefaultDays is the window a report covers unless asked otherwise: a quarter.
 const DefaultDays = 90
 
@@ -86,7 +79,7 @@ type Report struct {
 // Report reconciles p's organization's changes over the last days (1 to
 // 366; 0 for DefaultDays).
 func (s *Service) Report(ctx context.Context, p attest.Principal, days int) (Report, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return Report{}, err
 	}
 	if days == 0 {
@@ -183,7 +176,7 @@ func dedupe(deps []attest.Deployment) []attest.Deployment {
 
 // SetRules sets the organization's change-management rules.
 func (s *Service) SetRules(ctx context.Context, p attest.Principal, r attest.ChangeRules) error {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return err
 	}
 	r.EmergencyLabel = strings.TrimSpace(r.EmergencyLabel)
@@ -202,7 +195,7 @@ func (s *Service) SetRules(ctx context.Context, p attest.Principal, r attest.Cha
 // ImportLog stores the deployments of an uploaded deploy log, all or none,
 // and returns how many it read and how many were new.
 func (s *Service) ImportLog(ctx context.Context, p attest.Principal, r io.Reader) (read, added int, err error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return 0, 0, err
 	}
 	deps, err := ParseDeployLog(r, s.now())
@@ -272,7 +265,7 @@ var labels = map[attest.ChangeState]string{
 // notes name every finding, so the record shows what was found, not only
 // that the check ran.
 func (s *Service) Bank(ctx context.Context, p attest.Principal, days int) (attest.Evidence, Report, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Evidence{}, Report{}, err
 	}
 	if s.Evidence == nil {

@@ -81,13 +81,6 @@ func (s *Service) log() *slog.Logger {
 	return s.Log
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 var errNoBox = attest.Errorf(attest.ECONFLICT, "this install has no secret key to seal credentials with: set ATTEST_SECRET_KEY or start `attest serve` once to create the key file")
 
 // ValidName checks a connection's name: it appears in commands, URLs and
@@ -111,7 +104,7 @@ func ValidName(name string) error {
 // match its spec (each error names the setting), and the credential is
 // sealed before it is stored.
 func (s *Service) Add(ctx context.Context, p attest.Principal, in Input) (attest.Connection, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Connection{}, err
 	}
 	c, err := s.Registry.Get(strings.TrimSpace(in.Type))
@@ -180,7 +173,7 @@ func describeSettings(spec attest.ConnectorSpec, settings map[string]string) str
 
 // List returns the organization's connections by name.
 func (s *Service) List(ctx context.Context, p attest.Principal) ([]attest.Connection, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return s.DB.Connections(ctx, p.OrgID)
@@ -188,7 +181,7 @@ func (s *Service) List(ctx context.Context, p attest.Principal) ([]attest.Connec
 
 // Get returns one of the organization's connections.
 func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (attest.Connection, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return attest.Connection{}, err
 	}
 	return s.DB.Connection(ctx, p.OrgID, id)
@@ -196,7 +189,7 @@ func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (attest
 
 // ByName returns the organization's connection called name.
 func (s *Service) ByName(ctx context.Context, p attest.Principal, name string) (attest.Connection, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return attest.Connection{}, err
 	}
 	return s.DB.ConnectionByName(ctx, p.OrgID, strings.TrimSpace(name))
@@ -207,7 +200,7 @@ func (s *Service) ByName(ctx context.Context, p attest.Principal, name string) (
 // cannot be reached is a failed check (OK false, the reason in Message), not
 // an error: the person checking needs to read why.
 func (s *Service) Check(ctx context.Context, p attest.Principal, id int64) (attest.CheckResult, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.CheckResult{}, err
 	}
 	conn, secret, err := s.Open(ctx, p.OrgID, id)
@@ -284,7 +277,7 @@ func Describe(r attest.CheckResult) string {
 
 // Remove deletes a connection and its sealed credential.
 func (s *Service) Remove(ctx context.Context, p attest.Principal, id int64) error {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return err
 	}
 	return s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -402,7 +395,7 @@ func idString(id int64) string { return strconv.FormatInt(id, 10) }
 // and stores it, and returns it in clear this once: the person sets it in the
 // provider's webhook settings. The previous secret stops working.
 func (s *Service) NewWebhookSecret(ctx context.Context, p attest.Principal, id int64) (string, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return "", err
 	}
 	if s.Box == nil {

@@ -89,7 +89,7 @@ func rowErr(line int, err error) error {
 // naming its line and field, and nothing is stored.
 func (s *Service) Import(ctx context.Context, p attest.Principal, r io.Reader) (ImportReport, error) {
 	var rep ImportReport
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return rep, err
 	}
 	members, err := s.DB.Members(ctx, p.OrgID)

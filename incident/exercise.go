@@ -19,7 +19,7 @@ type ExerciseDetail struct {
 
 // Exercises lists the organization's exercises, newest first.
 func (s *Service) Exercises(ctx context.Context, p attest.Principal) ([]attest.Exercise, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return s.DB.Exercises(ctx, p.OrgID)
@@ -28,7 +28,7 @@ func (s *Service) Exercises(ctx context.Context, p attest.Principal) ([]attest.E
 // Exercise returns exercise id with its follow-ups and history.
 func (s *Service) Exercise(ctx context.Context, p attest.Principal, id int64) (ExerciseDetail, error) {
 	var d ExerciseDetail
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return d, err
 	}
 	var err error
@@ -45,7 +45,7 @@ func (s *Service) Exercise(ctx context.Context, p attest.Principal, id int64) (E
 // RecordExercise records an exercise that was held: a ledger record, with
 // its activity entry.
 func (s *Service) RecordExercise(ctx context.Context, p attest.Principal, e attest.Exercise) (attest.Exercise, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return e, err
 	}
 	e.ID, e.OrgID, e.CreatedBy = 0, p.OrgID, p.UserID

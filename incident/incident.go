@@ -27,13 +27,6 @@ type Service struct {
 	Ledger *chain.Chain
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 // Detail is an incident with its corrective actions and history.
@@ -45,7 +38,7 @@ type Detail struct {
 
 // List returns the incidents f selects.
 func (s *Service) List(ctx context.Context, p attest.Principal, f store.IncidentFilter) ([]attest.Incident, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return s.DB.Incidents(ctx, p.OrgID, f)
@@ -54,7 +47,7 @@ func (s *Service) List(ctx context.Context, p attest.Principal, f store.Incident
 // Get returns incident id with its actions and history.
 func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (Detail, error) {
 	var d Detail
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return d, err
 	}
 	var err error
@@ -70,7 +63,7 @@ func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (Detail
 
 // Create records a new incident.
 func (s *Service) Create(ctx context.Context, p attest.Principal, in attest.Incident) (attest.Incident, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return in, err
 	}
 	in.ID, in.OrgID = 0, p.OrgID
@@ -93,7 +86,7 @@ func (s *Service) Create(ctx context.Context, p attest.Principal, in attest.Inci
 // Update saves every editable field of incident in.ID. A closed incident
 // (its post-mortem signed off) no longer changes.
 func (s *Service) Update(ctx context.Context, p attest.Principal, in attest.Incident) (attest.Incident, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return in, err
 	}
 	in.OrgID = p.OrgID
@@ -184,7 +177,7 @@ func Changes(a, b attest.Incident) string {
 // SignOff signs off a resolved incident's post-mortem, which closes it: a
 // ledger record that commits to the post-mortem's text.
 func (s *Service) SignOff(ctx context.Context, p attest.Principal, id int64) (attest.Incident, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Incident{}, err
 	}
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -241,7 +234,7 @@ func (s *Service) AddAction(ctx context.Context, p attest.Principal, id int64, t
 // addTask opens a task linked to an incident or an exercise, with the
 // task's own activity entry and one on the incident or exercise.
 func (s *Service) addTask(ctx context.Context, p attest.Principal, incidentID, exerciseID int64, t attest.Task) (attest.Task, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return t, err
 	}
 	t.ID, t.OrgID, t.CreatedBy, t.Status = 0, p.OrgID, p.UserID, attest.TaskOpen

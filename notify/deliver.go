@@ -62,7 +62,7 @@ var ErrNoMail = attest.Errorf(attest.EINVALID, "email is not set up on this inst
 // Invite emails an invitation's link to the address invited. sent is false,
 // with no error, when the install has no email: the inviter copies the link.
 func (s *Service) Invite(ctx context.Context, p attest.Principal, inv attest.Invitation, secret string) (sent bool, err error) {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return false, err
 	}
 	if _, err := s.DB.MailSettings(ctx); attest.ErrorCode(err) == attest.ENOTFOUND {
@@ -116,7 +116,7 @@ func (s *Service) from(ctx context.Context, tx *store.Queries, org attest.Organi
 // SendTestEmail emails the signed-in admin a test message.
 func (s *Service) SendTestEmail(ctx context.Context, p attest.Principal) (attest.Delivery, error) {
 	var d attest.Delivery
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return d, err
 	}
 	if _, err := s.DB.MailSettings(ctx); attest.ErrorCode(err) == attest.ENOTFOUND {
@@ -155,7 +155,7 @@ func (s *Service) SendTestEmail(ctx context.Context, p attest.Principal) (attest
 // SendTestSlack posts a test message to one of p's organization's channels.
 func (s *Service) SendTestSlack(ctx context.Context, p attest.Principal, channelID int64) (attest.Delivery, error) {
 	var d attest.Delivery
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return d, err
 	}
 	org, err := s.DB.OrgByID(ctx, p.OrgID)

@@ -70,13 +70,6 @@ func (s *Service) log() *slog.Logger {
 	return s.Log
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 func (s *Service) box() (attest.SecretBox, error) {
 	if s.Box == nil {
 		return nil, attest.Errorf(attest.EINVALID, "this install has no secret key, so it cannot keep notification settings")
@@ -176,7 +169,7 @@ func (s *Service) sender(set email.Settings) *email.Sender {
 
 // MailStatus tells an organization's admins whether email is set up.
 func (s *Service) MailStatus(ctx context.Context, p attest.Principal) (MailStatus, error) {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return MailStatus{}, err
 	}
 	var st MailStatus
@@ -193,7 +186,7 @@ func (s *Service) MailStatus(ctx context.Context, p attest.Principal) (MailStatu
 
 // SetFromName sets the name p's organization's email is sent under.
 func (s *Service) SetFromName(ctx context.Context, p attest.Principal, name string) error {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return err
 	}
 	name = strings.TrimSpace(name)
@@ -221,7 +214,7 @@ func fromName(set, org string) string {
 
 // AddSlackChannel connects a team's Slack channel through an incoming webhook.
 func (s *Service) AddSlackChannel(ctx context.Context, p attest.Principal, c attest.SlackChannel, webhook string) (attest.SlackChannel, error) {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return c, err
 	}
 	c.OrgID, c.CreatedBy, c.Name = p.OrgID, p.UserID, strings.TrimSpace(c.Name)
@@ -253,7 +246,7 @@ func (s *Service) AddSlackChannel(ctx context.Context, p attest.Principal, c att
 // UpdateSlackChannel changes a channel's name, kinds and cadence, and its
 // webhook when webhook is not "".
 func (s *Service) UpdateSlackChannel(ctx context.Context, p attest.Principal, c attest.SlackChannel, webhook string) error {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return err
 	}
 	c.OrgID, c.Name = p.OrgID, strings.TrimSpace(c.Name)
@@ -284,7 +277,7 @@ func (s *Service) UpdateSlackChannel(ctx context.Context, p attest.Principal, c 
 
 // SlackChannels lists p's organization's channels.
 func (s *Service) SlackChannels(ctx context.Context, p attest.Principal) ([]attest.SlackChannel, error) {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return nil, err
 	}
 	return s.DB.SlackChannels(ctx, p.OrgID)
@@ -292,7 +285,7 @@ func (s *Service) SlackChannels(ctx context.Context, p attest.Principal) ([]atte
 
 // RemoveSlackChannel disconnects a channel; what was waiting for it is dropped.
 func (s *Service) RemoveSlackChannel(ctx context.Context, p attest.Principal, id int64) error {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return err
 	}
 	return s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -332,7 +325,7 @@ func cadenceFor(k attest.NoticeKind, mine, defaults map[string]attest.Cadence) (
 
 // Preferences returns the signed-in member's cadence for every kind.
 func (s *Service) Preferences(ctx context.Context, p attest.Principal) ([]Preference, error) {
-	if err := require(p, attest.ActOwn); err != nil || p.UserID == 0 {
+	if err := p.Require(attest.ActOwn); err != nil || p.UserID == 0 {
 		return nil, err
 	}
 	mine, err := s.DB.NoticePrefs(ctx, p.OrgID, p.UserID)
@@ -378,7 +371,7 @@ func checkChoices(choices map[string]string) (map[string]attest.Cadence, error) 
 // SetPreferences records the signed-in member's cadence per kind; "" or
 // "default" returns a kind to the organization's default.
 func (s *Service) SetPreferences(ctx context.Context, p attest.Principal, choices map[string]string) error {
-	if err := require(p, attest.ActOwn); err != nil {
+	if err := p.Require(attest.ActOwn); err != nil {
 		return err
 	}
 	if p.UserID == 0 {
@@ -400,7 +393,7 @@ func (s *Service) SetPreferences(ctx context.Context, p attest.Principal, choice
 
 // Defaults returns p's organization's default cadence for every kind.
 func (s *Service) Defaults(ctx context.Context, p attest.Principal) ([]Preference, error) {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return nil, err
 	}
 	defaults, err := s.DB.NoticeDefaults(ctx, p.OrgID)
@@ -419,7 +412,7 @@ func (s *Service) Defaults(ctx context.Context, p attest.Principal) ([]Preferenc
 // SetDefaults sets p's organization's default cadence per kind, for members
 // who have not chosen.
 func (s *Service) SetDefaults(ctx context.Context, p attest.Principal, choices map[string]string) error {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return err
 	}
 	set, err := checkChoices(choices)
@@ -539,7 +532,7 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (Unsubscription
 
 // Deliveries lists p's organization's latest messages: the delivery log.
 func (s *Service) Deliveries(ctx context.Context, p attest.Principal, limit int) ([]attest.Delivery, error) {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 500 {
@@ -550,7 +543,7 @@ func (s *Service) Deliveries(ctx context.Context, p attest.Principal, limit int)
 
 // Recent lists the signed-in member's latest notices, sent or waiting.
 func (s *Service) Recent(ctx context.Context, p attest.Principal, limit int) ([]attest.Notice, error) {
-	if err := require(p, attest.ActOwn); err != nil || p.UserID == 0 {
+	if err := p.Require(attest.ActOwn); err != nil || p.UserID == 0 {
 		return nil, err
 	}
 	if limit <= 0 || limit > 200 {

@@ -37,7 +37,7 @@ func Background(ctx context.Context, q *store.Queries, orgID int64, today string
 // BackgroundChecks returns where everyone's background check stands,
 // overdue first, for those who read the programme.
 func (s *Service) BackgroundChecks(ctx context.Context, p attest.Principal) ([]attest.BackgroundRow, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return Background(ctx, &s.DB.Queries, p.OrgID, attest.Today(s.DB.Now()))
@@ -47,7 +47,7 @@ func (s *Service) BackgroundChecks(ctx context.Context, p attest.Principal) ([]a
 // provider, result day and status, or an exemption with its reason),
 // replacing what was recorded.
 func (s *Service) SaveBackgroundCheck(ctx context.Context, p attest.Principal, b attest.BackgroundCheck) (attest.BackgroundCheck, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return b, err
 	}
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -90,7 +90,7 @@ var backgroundColumns = []string{"email", "provider", "status", "checked_on", "e
 // Updated those whose check changed.
 func (s *Service) ImportBackgroundChecks(ctx context.Context, p attest.Principal, r io.Reader) (ImportReport, error) {
 	rep := ImportReport{Rejected: []RejectedRow{}}
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return rep, err
 	}
 	f, err := csvfile.Open(r, csvfile.Spec{Columns: backgroundColumns, Required: []string{"email", "status"}, MaxSize: MaxImportSize, MaxRows: MaxImportRows})

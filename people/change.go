@@ -19,7 +19,7 @@ type Change struct {
 // Change applies ch to a person, reading and writing in one transaction so
 // that an edit of other fields made meanwhile is not overwritten.
 func (s *Service) Change(ctx context.Context, p attest.Principal, id int64, ch Change) (attest.Person, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Person{}, err
 	}
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -62,7 +62,7 @@ func (s *Service) Change(ctx context.Context, p attest.Principal, id int64, ch C
 // An empty email is no manager (0); an email of nobody in the organization is
 // invalid on the field "manager".
 func (s *Service) ManagerByEmail(ctx context.Context, p attest.Principal, email string) (int64, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return 0, err
 	}
 	email = attest.NormalizeEmail(email)

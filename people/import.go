@@ -64,7 +64,7 @@ type row struct {
 // names each rejected row's line, field and reason.
 func (s *Service) Import(ctx context.Context, p attest.Principal, r io.Reader) (ImportReport, error) {
 	rep := ImportReport{Rejected: []RejectedRow{}}
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return rep, err
 	}
 	rows, emails, err := readCSV(r, &rep)

@@ -20,18 +20,11 @@ type Service struct {
 	DB *store.DB
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 // List returns the organization's people f selects. The roster is for those
 // who read the compliance programme (admins, managers, auditors); employees
 // see their own work, not their colleagues' records.
 func (s *Service) List(ctx context.Context, p attest.Principal, f store.PeopleFilter) ([]attest.Person, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return s.DB.People(ctx, p.OrgID, f)
@@ -39,7 +32,7 @@ func (s *Service) List(ctx context.Context, p attest.Principal, f store.PeopleFi
 
 // Get returns one person.
 func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (attest.Person, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return attest.Person{}, err
 	}
 	return s.DB.Person(ctx, p.OrgID, id)
@@ -47,7 +40,7 @@ func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (attest
 
 // Add records a person entered by hand.
 func (s *Service) Add(ctx context.Context, p attest.Principal, in attest.Person) (attest.Person, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return in, err
 	}
 	in.ID, in.OrgID, in.Source = 0, p.OrgID, attest.SourceManual

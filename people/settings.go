@@ -12,7 +12,7 @@ import (
 // Settings returns the organization's deadlines for training and
 // background checks.
 func (s *Service) Settings(ctx context.Context, p attest.Principal) (store.PeopleSettings, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return store.PeopleSettings{}, err
 	}
 	return s.DB.PeopleSettings(ctx, p.OrgID)
@@ -21,7 +21,7 @@ func (s *Service) Settings(ctx context.Context, p attest.Principal) (store.Peopl
 // SaveSettings changes the organization's deadlines for training and
 // background checks.
 func (s *Service) SaveSettings(ctx context.Context, p attest.Principal, set store.PeopleSettings) error {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return err
 	}
 	return s.DB.Update(ctx, func(tx *store.Queries) error {

@@ -82,7 +82,7 @@ func LoadStatus(ctx context.Context, q *store.Queries, orgID int64, today string
 // MyPolicies returns the published policies the signed-in person must
 // accept, with the text and their standing, overdue first.
 func (s *Service) MyPolicies(ctx context.Context, p attest.Principal) ([]Assigned, error) {
-	if err := require(p, attest.ActOwn); err != nil {
+	if err := p.Require(attest.ActOwn); err != nil {
 		return nil, err
 	}
 	person, err := me(ctx, &s.DB.Queries, p)
@@ -137,7 +137,7 @@ func (s *Service) Read(ctx context.Context, p attest.Principal, policyID int64) 
 // Accept records that the signed-in person read and accepted a published
 // version, with where from (address, user agent). It is a ledger record.
 func (s *Service) Accept(ctx context.Context, p attest.Principal, versionID int64, address, userAgent string) (attest.Acceptance, error) {
-	if err := require(p, attest.ActWork); err != nil {
+	if err := p.Require(attest.ActWork); err != nil {
 		return attest.Acceptance{}, err
 	}
 	if len(userAgent) > 500 {
@@ -189,7 +189,7 @@ func (s *Service) Accept(ctx context.Context, p attest.Principal, versionID int6
 // everyone; anyone else sees themselves and the people who report to them,
 // so a manager can chase who is overdue.
 func (s *Service) Acknowledgements(ctx context.Context, p attest.Principal, policyID int64) ([]attest.AckRow, error) {
-	if err := require(p, attest.ActOwn); err != nil {
+	if err := p.Require(attest.ActOwn); err != nil {
 		return nil, err
 	}
 	var mine int64 = -1
@@ -224,7 +224,7 @@ func (s *Service) Acknowledgements(ctx context.Context, p attest.Principal, poli
 // Acceptances lists the recorded acceptances of a policy (0: all), for those
 // who read the programme.
 func (s *Service) Acceptances(ctx context.Context, p attest.Principal, policyID int64) ([]attest.Acceptance, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return s.DB.Acceptances(ctx, p.OrgID, store.AcceptanceFilter{PolicyID: policyID})

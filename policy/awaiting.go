@@ -16,7 +16,7 @@ type Awaiting struct {
 // AwaitingMe lists the versions waiting for the signed-in member's decision,
 // oldest submission first: an approver's own work.
 func (s *Service) AwaitingMe(ctx context.Context, p attest.Principal) ([]Awaiting, error) {
-	if err := require(p, attest.ActWork); err != nil || p.UserID == 0 {
+	if err := p.Require(attest.ActWork); err != nil || p.UserID == 0 {
 		return nil, err
 	}
 	list, err := s.DB.Policies(ctx, p.OrgID)

@@ -81,7 +81,7 @@ func (s *Service) CheckFiles(ctx context.Context, p attest.Principal, files []po
 var errChecked = errors.New("policy files checked")
 
 func (s *Service) importFiles(ctx context.Context, p attest.Principal, files []policyfile.File, keep bool) (ImportReport, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return ImportReport{}, err
 	}
 	var rep ImportReport

@@ -31,13 +31,6 @@ type Service struct {
 	GraceDays int
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 func (s *Service) grace() int {
 	if s.GraceDays > 0 {
 		return s.GraceDays
@@ -59,7 +52,7 @@ func (s *Service) Template(id string) (templates.Template, bool) {
 // versions. It is for those who read the programme; employees see the
 // policies they must accept through MyPolicies.
 func (s *Service) List(ctx context.Context, p attest.Principal) ([]attest.Policy, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return s.DB.Policies(ctx, p.OrgID)
@@ -67,7 +60,7 @@ func (s *Service) List(ctx context.Context, p attest.Principal) ([]attest.Policy
 
 // Get returns a policy and all its versions, newest first.
 func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (attest.Policy, []attest.PolicyVersion, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return attest.Policy{}, nil, err
 	}
 	pol, err := s.DB.Policy(ctx, p.OrgID, id)
@@ -80,7 +73,7 @@ func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (attest
 
 // GetByKey returns a policy by key and its versions.
 func (s *Service) GetByKey(ctx context.Context, p attest.Principal, key string) (attest.Policy, []attest.PolicyVersion, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return attest.Policy{}, nil, err
 	}
 	pol, err := s.DB.PolicyByKey(ctx, p.OrgID, key)
@@ -113,7 +106,7 @@ func (s *Service) Values(ctx context.Context, q *store.Queries, orgID int64) (ma
 
 // Settings returns the placeholder values in effect, for the settings page.
 func (s *Service) Settings(ctx context.Context, p attest.Principal) (map[string]string, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return s.Values(ctx, &s.DB.Queries, p.OrgID)
@@ -122,7 +115,7 @@ func (s *Service) Settings(ctx context.Context, p attest.Principal) (map[string]
 // SetSettings saves placeholder values; an empty value returns the variable
 // to its default.
 func (s *Service) SetSettings(ctx context.Context, p attest.Principal, values map[string]string) error {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return err
 	}
 	names := make([]string, 0, len(values))
@@ -163,7 +156,7 @@ func nameRE(s string) bool {
 // criteria, and a first draft holding the template's text. key may be empty
 // (the template's ID).
 func (s *Service) Adopt(ctx context.Context, p attest.Principal, templateID, key string) (attest.Policy, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Policy{}, err
 	}
 	t, ok := s.Template(templateID)
@@ -180,7 +173,7 @@ func (s *Service) Adopt(ctx context.Context, p attest.Principal, templateID, key
 
 // Create creates a policy written from scratch with its first draft.
 func (s *Service) Create(ctx context.Context, p attest.Principal, pol attest.Policy, body string) (attest.Policy, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Policy{}, err
 	}
 	pol.OrgID, pol.TemplateID = p.OrgID, ""
@@ -276,7 +269,7 @@ func (s *Service) checkBody(ctx context.Context, tx *store.Queries, orgID int64,
 // Change saves a policy's own fields: title, owner, audience, review cadence,
 // controls and criteria.
 func (s *Service) Change(ctx context.Context, p attest.Principal, pol attest.Policy) (attest.Policy, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return pol, err
 	}
 	err := s.DB.Update(ctx, func(tx *store.Queries) error { return s.changeTx(ctx, tx, p, &pol) })
@@ -313,7 +306,7 @@ type Draft struct {
 // SaveDraft saves text as the policy's draft: it replaces the newest version
 // while that is a draft, and otherwise starts a new draft version.
 func (s *Service) SaveDraft(ctx context.Context, p attest.Principal, policyID int64, d Draft) (attest.PolicyVersion, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.PolicyVersion{}, err
 	}
 	var v attest.PolicyVersion
@@ -405,7 +398,7 @@ func clearDecisions(as []attest.Approver) []attest.Approver {
 // sanitized HTML, as people will read it once submitted. A placeholder
 // without a value is an error naming its line.
 func (s *Service) Preview(ctx context.Context, p attest.Principal, body string) (string, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return "", err
 	}
 	if len(body) > attest.MaxPolicyBody {
@@ -426,7 +419,7 @@ func (s *Service) Preview(ctx context.Context, p attest.Principal, body string) 
 // text people will read is fixed now: placeholders are filled and hashed.
 // Approvers are members who may own work (not auditors) and not the author.
 func (s *Service) Submit(ctx context.Context, p attest.Principal, versionID int64, approvers []int64, quorum int) (attest.PolicyVersion, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.PolicyVersion{}, err
 	}
 	var v attest.PolicyVersion
@@ -513,7 +506,7 @@ type Decision struct {
 // ledger record. Rejecting returns the version to draft, with every decision
 // cleared, so the author can change it and submit again.
 func (s *Service) Decide(ctx context.Context, p attest.Principal, versionID int64, d Decision) (attest.PolicyVersion, error) {
-	if err := require(p, attest.ActWork); err != nil {
+	if err := p.Require(attest.ActWork); err != nil {
 		return attest.PolicyVersion{}, err
 	}
 	if d.Decision != attest.DecisionApprove && d.Decision != attest.DecisionReject {
@@ -599,7 +592,7 @@ func (s *Service) Decide(ctx context.Context, p attest.Principal, versionID int6
 // Publish makes an approved version the one people read and accept; the
 // version it replaces is superseded. Its review date is set from now.
 func (s *Service) Publish(ctx context.Context, p attest.Principal, versionID int64) (attest.PolicyVersion, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.PolicyVersion{}, err
 	}
 	var v attest.PolicyVersion
@@ -642,7 +635,7 @@ func (s *Service) Publish(ctx context.Context, p attest.Principal, versionID int
 // Retire withdraws a policy: its published version is retired and nobody
 // must accept it any more. Its history stays.
 func (s *Service) Retire(ctx context.Context, p attest.Principal, policyID int64) error {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return err
 	}
 	return s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -688,7 +681,7 @@ func StateLabel(state string) string {
 // approvers by email (API, CLI); an email that is not a member's is an error
 // naming field.
 func (s *Service) MemberIDs(ctx context.Context, p attest.Principal, field string, emails []string) ([]int64, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	members, err := s.DB.Members(ctx, p.OrgID)

@@ -21,7 +21,7 @@ type Controls struct {
 // Adopt copies every library control the organization lacks into it and
 // returns those added; with none to add it changes and records nothing.
 func (s Controls) Adopt(ctx context.Context, p attest.Principal) ([]attest.Control, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return nil, err
 	}
 	var added []attest.Control
@@ -40,7 +40,7 @@ func (s Controls) Adopt(ctx context.Context, p attest.Principal) ([]attest.Contr
 // defaults to Custom; a ref that is a library control's ID is refused, since it
 // would block adopting that control; a taken ref is ECONFLICT.
 func (s Controls) Create(ctx context.Context, p attest.Principal, c attest.Control, criteria []string) (attest.Control, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return c, err
 	}
 	c.ID, c.OrgID, c.LibraryID, c.Mappings = 0, p.OrgID, "", nil
@@ -99,7 +99,7 @@ type ControlChange struct {
 
 // Update applies ch to control id and records what changed.
 func (s Controls) Update(ctx context.Context, p attest.Principal, id int64, ch ControlChange) (attest.Control, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Control{}, err
 	}
 	var c attest.Control
@@ -156,7 +156,7 @@ const MaxBulk = 500
 // leaves its own activity entry, and the first refusal undoes the lot and
 // names the control it came from.
 func (s Controls) UpdateMany(ctx context.Context, p attest.Principal, ids []int64, ch ControlChange) ([]attest.Control, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return nil, err
 	}
 	switch {
@@ -237,7 +237,7 @@ func describeControlChange(a, b attest.Control) string {
 // Map ties control id to a requirement of SOC 2 (framework "" or "soc2") or
 // of a framework the organization imported; mapping twice is harmless.
 func (s Controls) Map(ctx context.Context, p attest.Principal, id int64, framework, requirement string) (attest.Control, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Control{}, err
 	}
 	m := attest.Mapping{Framework: framework, Requirement: strings.TrimSpace(requirement), Source: attest.SourceOrganization}
@@ -267,7 +267,7 @@ func (s Controls) Map(ctx context.Context, p attest.Principal, id int64, framewo
 
 // Unmap removes a mapping of control id; one that does not exist is ENOTFOUND.
 func (s Controls) Unmap(ctx context.Context, p attest.Principal, id int64, framework, requirement string) (attest.Control, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Control{}, err
 	}
 	var c attest.Control
@@ -299,7 +299,7 @@ func (s Controls) Restore(ctx context.Context, p attest.Principal, id int64) (at
 }
 
 func (s Controls) setRetired(ctx context.Context, p attest.Principal, id int64, retire bool) (attest.Control, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Control{}, err
 	}
 	action, verb := "control.retired", "Retired"

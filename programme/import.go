@@ -25,7 +25,7 @@ type Frameworks struct {
 // or nothing. Parse errors are *importer.Error listing every defect; a key
 // already imported is ECONFLICT.
 func (s Frameworks) Import(ctx context.Context, p attest.Principal, filename string, data []byte) (store.ImportedFramework, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return store.ImportedFramework{}, err
 	}
 	return importFramework(ctx, s.DB, s.Catalog, p.Actor(), p.OrgID, filename, data)
@@ -34,7 +34,7 @@ func (s Frameworks) Import(ctx context.Context, p attest.Principal, filename str
 // Delete removes imported framework key, its requirements and the
 // organization's mappings to it; an unknown key is ENOTFOUND.
 func (s Frameworks) Delete(ctx context.Context, p attest.Principal, key string) (store.ImportedFramework, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return store.ImportedFramework{}, err
 	}
 	var f store.ImportedFramework
@@ -69,7 +69,7 @@ type Replaced struct {
 // the caller means to replace: a file whose framework has another key is
 // refused (EINVALID on "file").
 func (s Frameworks) Replace(ctx context.Context, p attest.Principal, key, filename string, data []byte) (Replaced, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return Replaced{}, err
 	}
 	fw, meta, err := parseFramework(s.Catalog, p.Actor(), p.OrgID, filename, data)

@@ -22,7 +22,7 @@ type Scope struct {
 // Save replaces the categories in scope and the system description. Unknown
 // categories are refused; required ones are implied and not stored.
 func (s Scope) Save(ctx context.Context, p attest.Principal, sc attest.Scope) (attest.Scope, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return sc, err
 	}
 	out := attest.Scope{OrgID: p.OrgID, SystemName: strings.TrimSpace(sc.SystemName), SystemSummary: strings.TrimSpace(sc.SystemSummary),
@@ -63,7 +63,7 @@ func (s Scope) Save(ctx context.Context, p attest.Principal, sc attest.Scope) (a
 
 // AddSubservice records a subservice organization.
 func (s Scope) AddSubservice(ctx context.Context, p attest.Principal, sub attest.SubserviceOrg) (attest.SubserviceOrg, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return sub, err
 	}
 	sub.ID, sub.OrgID, sub.Controls = 0, p.OrgID, strings.TrimSpace(sub.Controls)
@@ -80,7 +80,7 @@ func (s Scope) AddSubservice(ctx context.Context, p attest.Principal, sub attest
 // DeleteSubservice removes subservice organization id; another
 // organization's is ENOTFOUND.
 func (s Scope) DeleteSubservice(ctx context.Context, p attest.Principal, id int64) (attest.SubserviceOrg, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.SubserviceOrg{}, err
 	}
 	var sub attest.SubserviceOrg
@@ -97,7 +97,7 @@ func (s Scope) DeleteSubservice(ctx context.Context, p attest.Principal, id int6
 // AddCUEC records a complementary user entity control. Errors name the
 // fields "criteria" and "description" (the UI form prefixes them "cuec_").
 func (s Scope) AddCUEC(ctx context.Context, p attest.Principal, cu attest.CUEC) (attest.CUEC, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return cu, err
 	}
 	cu.ID, cu.OrgID = 0, p.OrgID
@@ -118,7 +118,7 @@ func (s Scope) AddCUEC(ctx context.Context, p attest.Principal, cu attest.CUEC) 
 // DeleteCUEC removes complementary user entity control id; another
 // organization's is ENOTFOUND.
 func (s Scope) DeleteCUEC(ctx context.Context, p attest.Principal, id int64) (attest.CUEC, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.CUEC{}, err
 	}
 	var cu attest.CUEC

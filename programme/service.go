@@ -52,14 +52,6 @@ func view(ctx context.Context, t Transactor, fn func(q *store.Queries) error) er
 	return t.Update(ctx, fn)
 }
 
-// require refuses a principal whose role lacks a.
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 // checkOwner applies who may own a control or a task: a member of the
 // organization (ENOTFOUND from the membership is EINVALID on field), and not
 // an auditor (attest.MayOwn).

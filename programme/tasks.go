@@ -55,7 +55,7 @@ func visibleTask(ctx context.Context, tx *store.Queries, p attest.Principal, id 
 // criterion (an unknown criterion is EINVALID on "requirement"; the API calls
 // that field "criterion").
 func (s Tasks) Create(ctx context.Context, p attest.Principal, t attest.Task) (attest.Task, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return t, err
 	}
 	t.ID, t.OrgID, t.CreatedBy = 0, p.OrgID, p.UserID
@@ -88,7 +88,7 @@ func (s Tasks) Create(ctx context.Context, p attest.Principal, t attest.Task) (a
 // Update saves every editable field of task t.ID (title, description, owner,
 // due date, priority, control, criterion; status unless empty).
 func (s Tasks) Update(ctx context.Context, p attest.Principal, t attest.Task) (attest.Task, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return t, err
 	}
 	var out attest.Task

@@ -12,7 +12,7 @@ import (
 
 // Assessments lists the organization's risk assessments, newest first.
 func (s *Service) Assessments(ctx context.Context, p attest.Principal) ([]attest.RiskAssessment, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return s.DB.RiskAssessments(ctx, p.OrgID)
@@ -20,7 +20,7 @@ func (s *Service) Assessments(ctx context.Context, p attest.Principal) ([]attest
 
 // Assessment returns one assessment with its snapshot.
 func (s *Service) Assessment(ctx context.Context, p attest.Principal, uid string) (attest.RiskAssessment, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return attest.RiskAssessment{}, err
 	}
 	return s.DB.RiskAssessment(ctx, p.OrgID, uid)
@@ -30,7 +30,7 @@ func (s *Service) Assessment(ctx context.Context, p attest.Principal, uid string
 // treatment and controls) and submits it to an approver, who must not be the
 // member submitting it.
 func (s *Service) StartAssessment(ctx context.Context, p attest.Principal, approverID int64, note string) (attest.RiskAssessment, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.RiskAssessment{}, err
 	}
 	note = strings.TrimSpace(note)
@@ -74,7 +74,7 @@ func (s *Service) StartAssessment(ctx context.Context, p attest.Principal, appro
 // ApproveAssessment is the named approver's approval of a submitted
 // assessment. The approved snapshot is appended to the ledger.
 func (s *Service) ApproveAssessment(ctx context.Context, p attest.Principal, uid string) (attest.RiskAssessment, error) {
-	if err := require(p, attest.ActWork); err != nil {
+	if err := p.Require(attest.ActWork); err != nil {
 		return attest.RiskAssessment{}, err
 	}
 	var a attest.RiskAssessment

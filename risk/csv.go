@@ -54,7 +54,7 @@ var ErrRejected = errors.New("rows were rejected")
 // line, field and reason.
 func (s *Service) Import(ctx context.Context, p attest.Principal, r io.Reader) (ImportReport, error) {
 	rep := ImportReport{Rejected: []RejectedRow{}}
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return rep, err
 	}
 	lines, err := readCSV(r)
@@ -204,7 +204,7 @@ func readCSV(r io.Reader) ([]csvLine, error) {
 // import's columns, so an export imports back; cells are defused against
 // spreadsheet formulas.
 func (s *Service) Export(ctx context.Context, p attest.Principal, w io.Writer) error {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return err
 	}
 	risks, err := s.DB.Risks(ctx, p.OrgID)

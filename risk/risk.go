@@ -35,13 +35,6 @@ func (s *Service) today() string {
 	return attest.Today(s.DB.Now())
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 // LibraryRisk returns a library risk by ID.
 func (s *Service) LibraryRisk(id string) (LibraryRisk, bool) {
 	for _, l := range s.Library {
@@ -54,7 +47,7 @@ func (s *Service) LibraryRisk(id string) (LibraryRisk, bool) {
 
 // Scale returns the organization's risk scale.
 func (s *Service) Scale(ctx context.Context, p attest.Principal) (attest.RiskScale, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return attest.RiskScale{}, err
 	}
 	return s.DB.RiskScale(ctx, p.OrgID)
@@ -63,7 +56,7 @@ func (s *Service) Scale(ctx context.Context, p attest.Principal) (attest.RiskSca
 // SetScale changes the organization's scale; risks already scored beyond a
 // smaller scale must be rescored first.
 func (s *Service) SetScale(ctx context.Context, p attest.Principal, scale attest.RiskScale) error {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return err
 	}
 	return s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -113,7 +106,7 @@ type Register struct {
 // List returns the risks that pass the filter (open ones unless it names a
 // status).
 func (s *Service) List(ctx context.Context, p attest.Principal, f Filter) (Register, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return Register{}, err
 	}
 	scale, err := s.DB.RiskScale(ctx, p.OrgID)
@@ -155,7 +148,7 @@ func (s *Service) List(ctx context.Context, p attest.Principal, f Filter) (Regis
 // Get returns a risk and its history (the activity entries about it, newest
 // first).
 func (s *Service) Get(ctx context.Context, p attest.Principal, ref string) (attest.Risk, []attest.Activity, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return attest.Risk{}, nil, err
 	}
 	r, err := s.DB.Risk(ctx, p.OrgID, ref)
@@ -244,7 +237,7 @@ func (s *Service) prepare(ctx context.Context, tx *store.Queries, p attest.Princ
 
 // Create adds a risk to the register.
 func (s *Service) Create(ctx context.Context, p attest.Principal, r attest.Risk) (attest.Risk, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return r, err
 	}
 	err := s.DB.Update(ctx, func(tx *store.Queries) error { return s.createTx(ctx, tx, p, &r, "") })
@@ -268,7 +261,7 @@ func (s *Service) createTx(ctx context.Context, tx *store.Queries, p attest.Prin
 // organization's controls adopted from the library controls it suggests,
 // and due for review in a year.
 func (s *Service) Adopt(ctx context.Context, p attest.Principal, libraryID string, ownerID int64) (attest.Risk, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Risk{}, err
 	}
 	l, ok := s.LibraryRisk(libraryID)
@@ -305,7 +298,7 @@ func (s *Service) Adopt(ctx context.Context, p attest.Principal, libraryID strin
 // Update saves a risk's fields. An accepted risk whose acceptance changed
 // (approver, expiry, scores) needs its approver's sign-off again.
 func (s *Service) Update(ctx context.Context, p attest.Principal, r attest.Risk) (attest.Risk, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return r, err
 	}
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -396,7 +389,7 @@ func (s *Service) Accept(ctx context.Context, p attest.Principal, ref string, ap
 
 // change applies edit to a stored risk and saves it as an update.
 func (s *Service) change(ctx context.Context, p attest.Principal, ref string, edit func(*attest.Risk) error) (attest.Risk, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Risk{}, err
 	}
 	var r attest.Risk
@@ -418,7 +411,7 @@ func (s *Service) change(ctx context.Context, p attest.Principal, ref string, ed
 // ApproveAcceptance is the named approver's sign-off of an accepted risk. It
 // is a ledger record.
 func (s *Service) ApproveAcceptance(ctx context.Context, p attest.Principal, ref string) (attest.Risk, error) {
-	if err := require(p, attest.ActWork); err != nil {
+	if err := p.Require(attest.ActWork); err != nil {
 		return attest.Risk{}, err
 	}
 	var r attest.Risk

@@ -30,13 +30,6 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 // Source is one connection the roster read accounts from.
 type Source struct {
 	ConnectionID int64     `json:"connection_id"`
@@ -59,7 +52,7 @@ type Report struct {
 // connection whose resources are accounts.
 func (s *Service) Roster(ctx context.Context, p attest.Principal) (Report, error) {
 	var rep Report
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return rep, err
 	}
 	people, err := s.DB.People(ctx, p.OrgID, store.PeopleFilter{})
@@ -113,7 +106,7 @@ func (s *Service) Roster(ctx context.Context, p attest.Principal) (Report, error
 
 // Link links an account to a person by hand.
 func (s *Service) Link(ctx context.Context, p attest.Principal, l attest.AccountLink) error {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return err
 	}
 	if l.Key == "" || l.ConnectionID <= 0 {
@@ -138,7 +131,7 @@ func (s *Service) Link(ctx context.Context, p attest.Principal, l attest.Account
 
 // Unlink removes an account's manual link.
 func (s *Service) Unlink(ctx context.Context, p attest.Principal, connectionID int64, key string) error {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return err
 	}
 	return s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -151,7 +144,7 @@ func (s *Service) Unlink(ctx context.Context, p attest.Principal, connectionID i
 
 // SetRules sets the organization's deadlines.
 func (s *Service) SetRules(ctx context.Context, p attest.Principal, r attest.RosterRules) error {
-	if err := require(p, attest.ActAdmin); err != nil {
+	if err := p.Require(attest.ActAdmin); err != nil {
 		return err
 	}
 	if r.LeaverDays < 0 || r.LeaverDays > 90 {

@@ -42,13 +42,6 @@ func (s *Service) today() string {
 	return attest.Today(s.Now())
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 // me returns the workforce record of the signed-in user.
 func me(ctx context.Context, q *store.Queries, p attest.Principal) (attest.Person, error) {
 	if p.UserID == 0 {
@@ -81,7 +74,7 @@ func Status(ctx context.Context, q *store.Queries, orgID int64, today string) ([
 // List returns where everyone working stands, overdue first, for those who
 // read the programme.
 func (s *Service) List(ctx context.Context, p attest.Principal) ([]attest.TrainingRow, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return Status(ctx, &s.DB.Queries, p.OrgID, s.today())
@@ -90,7 +83,7 @@ func (s *Service) List(ctx context.Context, p attest.Principal) ([]attest.Traini
 // Completions lists the organization's completions (of one person when
 // personID is not 0), newest first.
 func (s *Service) Completions(ctx context.Context, p attest.Principal, personID int64) ([]attest.TrainingCompletion, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return s.DB.TrainingCompletions(ctx, p.OrgID, personID)
@@ -108,7 +101,7 @@ type Mine struct {
 // record has none.
 func (s *Service) Mine(ctx context.Context, p attest.Principal) (Mine, error) {
 	var m Mine
-	if err := require(p, attest.ActOwn); err != nil {
+	if err := p.Require(attest.ActOwn); err != nil {
 		return m, err
 	}
 	person, err := me(ctx, &s.DB.Queries, p)
@@ -148,7 +141,7 @@ type Result struct {
 // since is not passed unseen.
 func (s *Service) TakeQuiz(ctx context.Context, p attest.Principal, courseHash string, answers []int) (Result, error) {
 	res := Result{PassMark: s.Course.PassMark}
-	if err := require(p, attest.ActWork); err != nil {
+	if err := p.Require(attest.ActWork); err != nil {
 		return res, err
 	}
 	if courseHash != s.Course.Hash {
@@ -222,7 +215,7 @@ type Certificate struct {
 // the security awareness controls) or a link where it can be seen. It is a
 // ledger record. Everything is checked before the certificate is stored.
 func (s *Service) RecordExternal(ctx context.Context, p attest.Principal, c attest.TrainingCompletion, cert *Certificate) (attest.TrainingCompletion, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return c, err
 	}
 	c.ID, c.Kind, c.Score, c.EvidenceID, c.EvidenceUID = 0, attest.TrainingExternal, 0, 0, ""

@@ -64,7 +64,7 @@ type importRow struct {
 // name each rejected row's line and field.
 func (s *Service) Import(ctx context.Context, p attest.Principal, r io.Reader) (ImportReport, error) {
 	rep := ImportReport{Rejected: []RejectedRow{}}
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return rep, err
 	}
 	rows, err := readImport(r, &rep)

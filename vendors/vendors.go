@@ -38,20 +38,13 @@ func (s *Service) today() string {
 	return attest.Today(s.Now())
 }
 
-func require(p attest.Principal, a attest.Action) error {
-	if !p.Can(a) {
-		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", p.Role)
-	}
-	return nil
-}
-
 // ReviewControls are the library controls a vendor's report is evidence
 // for: the organization's controls adopted from them are linked to it.
 var ReviewControls = []string{"VEND-4", "VEND-2"}
 
 // List returns the organization's vendors by name.
 func (s *Service) List(ctx context.Context, p attest.Principal) ([]attest.Vendor, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	return s.DB.Vendors(ctx, p.OrgID)
@@ -69,7 +62,7 @@ type Detail struct {
 // Get returns a vendor and everything recorded about it.
 func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (Detail, error) {
 	var d Detail
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return d, err
 	}
 	var err error
@@ -107,7 +100,7 @@ func checkMember(ctx context.Context, tx *store.Queries, orgID, userID int64, fi
 
 // Create records a vendor.
 func (s *Service) Create(ctx context.Context, p attest.Principal, v attest.Vendor) (attest.Vendor, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return v, err
 	}
 	v.ID, v.OrgID = 0, p.OrgID
@@ -136,7 +129,7 @@ func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 // Update saves a vendor's fields; the activity entry names what changed.
 func (s *Service) Update(ctx context.Context, p attest.Principal, v attest.Vendor) (attest.Vendor, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return v, err
 	}
 	v.OrgID = p.OrgID
@@ -222,7 +215,7 @@ type Report struct {
 // as evidence through the evidence service, linked to the controls adopted
 // from ReviewControls. Everything is checked before the file is stored.
 func (s *Service) StartReview(ctx context.Context, p attest.Principal, vendorID int64, r attest.VendorReview, report *Report) (attest.VendorReview, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return r, err
 	}
 	if err := attest.ValidateVendorReview(&r); err != nil {
@@ -302,7 +295,7 @@ type ReviewChange struct {
 
 // UpdateReview changes a draft review; a completed one is ECONFLICT.
 func (s *Service) UpdateReview(ctx context.Context, p attest.Principal, reviewID int64, ch ReviewChange) (attest.VendorReview, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.VendorReview{}, err
 	}
 	var r attest.VendorReview
@@ -348,7 +341,7 @@ func (s *Service) UpdateReview(ctx context.Context, p attest.Principal, reviewID
 // A qualified or adverse opinion, or a disclaimer, needs the organization's
 // response first. The review becomes a ledger record and never changes.
 func (s *Service) Complete(ctx context.Context, p attest.Principal, reviewID int64, conclusion string) (attest.VendorReview, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.VendorReview{}, err
 	}
 	var r attest.VendorReview
@@ -421,7 +414,7 @@ func (s *Service) Complete(ctx context.Context, p attest.Principal, reviewID int
 // AddCUEC adds a complementary user entity control a review's report asks
 // of the organization to the vendor's checklist.
 func (s *Service) AddCUEC(ctx context.Context, p attest.Principal, reviewID int64, c attest.VendorCUEC) (attest.VendorCUEC, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return c, err
 	}
 	c.ID, c.OrgID, c.ReviewID, c.Done, c.DoneOn = 0, p.OrgID, reviewID, false, ""
@@ -457,7 +450,7 @@ type CUECChange struct {
 
 // UpdateCUEC changes a checklist item's owner, due day or state.
 func (s *Service) UpdateCUEC(ctx context.Context, p attest.Principal, id int64, ch CUECChange) (attest.VendorCUEC, error) {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.VendorCUEC{}, err
 	}
 	var c attest.VendorCUEC
@@ -516,7 +509,7 @@ func orNone(s string) string {
 // LinkSubservice names the vendor record of a subservice organization in
 // scope; vendorID 0 removes the link.
 func (s *Service) LinkSubservice(ctx context.Context, p attest.Principal, subserviceID, vendorID int64) error {
-	if err := require(p, attest.ActEdit); err != nil {
+	if err := p.Require(attest.ActEdit); err != nil {
 		return err
 	}
 	return s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -554,7 +547,7 @@ func (s *Service) Subprocessors(ctx context.Context, p attest.Principal) ([]atte
 // History is the vendor's activity, newest first: every change to it, its
 // reviews and its checklist.
 func (s *Service) History(ctx context.Context, p attest.Principal, id int64) ([]attest.Activity, error) {
-	if err := require(p, attest.ActRead); err != nil {
+	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
 	acts, err := s.DB.Activity(ctx, p.OrgID, attest.ActivityFilter{RecordType: "vendor", Limit: 1000})
