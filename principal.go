@@ -1,6 +1,9 @@
 package attest
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Principal is who is acting in a request, a CLI command or a job: the user
 // (none for the system), the organization acted in, the role there, and any
@@ -142,4 +145,14 @@ func (p Principal) MayAddEvidenceFor(ownerID int64) error {
 		return nil
 	}
 	return Invalid("controls", "may only name controls you own")
+}
+
+// MayCloseStep applies who may close a checklist step by hand: anyone who
+// edits the organization's data, or a member who owns the step (the
+// person's manager, the person, or the member named).
+func (p Principal) MayCloseStep(owners []int64) error {
+	if p.Can(ActEdit) || (p.UserID != 0 && p.Can(ActWork) && slices.Contains(owners, p.UserID)) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "only the step's owner or an editor may close it")
 }

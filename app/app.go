@@ -78,6 +78,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			Risks: a.Services.Risks, Identity: cfg.demoIdentity, Vendors: a.Services.Vendors, Incidents: a.Services.Incidents,
 			Training:      a.Services.Training,
 			AccessReviews: a.Services.AccessReviews,
+			Checklists:    a.Services.Checklists,
 			BankChanges: func(ctx context.Context, p attest.Principal) error {
 				_, _, err := a.Services.Changes.Bank(ctx, p, 30)
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/attest-hq/attest"
@@ -101,6 +102,7 @@ func TestDemoMonitoring(t *testing.T) {
 					}
 				}
 				checkDemoAWS(t, ctx, a, p, start)
+				checkDemoChecklists(t, ctx, a, p, start)
 				// The changes register: its findings, banked once as evidence
 				// of the change controls, however often the demo starts.
 				changes, err := a.Services.Changes.Report(ctx, p, 0)
@@ -114,5 +116,36 @@ func TestDemoMonitoring(t *testing.T) {
 				a.closeAll()
 			}
 		})
+	}
+}
+
+// checkDemoChecklists: the default templates, account steps verified from
+// the identity providers' collections, steps closed by hand, and the
+// leaver whose GitHub account outlived the deadline named on their
+// offboarding checklist.
+func checkDemoChecklists(t *testing.T, ctx context.Context, a *App, p attest.Principal, start int) {
+	t.Helper()
+	lists, err := a.Services.Checklists.List(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified, byHand := 0, 0
+	var leaver *attest.StepState
+	for _, cl := range lists {
+		for _, st := range cl.Steps {
+			if st.Completion != nil && st.Completion.How == attest.CompletedVerified {
+				verified++
+			}
+			if st.Completion != nil && st.Completion.How == attest.CompletedByHand {
+				byHand++
+			}
+			if cl.Person.Email == "liam@demo.attest.test" && st.Step.Check == attest.CheckAccountsDisabled {
+				leaver = &st
+			}
+		}
+	}
+	if len(lists) != 4 || verified == 0 || byHand != 4 || leaver == nil || leaver.State != attest.StepOverdue ||
+		!strings.Contains(leaver.Detail, "dana") {
+		t.Errorf("start %d: demo checklists: %d lists, %d verified, %d by hand, leaver's account step %+v", start+1, len(lists), verified, byHand, leaver)
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/programme"
 )
 
 // monitoringJobs is where background collections meet the services that do
@@ -20,15 +22,34 @@ func (s *Services) monitoringJobs() (jobs.Runner, jobs.Scheduler) {
 	if s.Monitor == nil || s.Blobs == nil || s.Key == nil || s.Secrets == nil {
 		return nil, nil
 	}
-	return monitorRunner{s.Monitor}, s.Connections
+	return s.CollectionRunner(), s.Connections
 }
 
-// monitorRunner runs a collection for a job; the report stays in the database.
-type monitorRunner struct{ m *monitor.Service }
+// CollectionRunner is what a collection job runs: the collection and its
+// tests, then the checklist steps it may verify.
+func (s *Services) CollectionRunner() jobs.Runner {
+	return monitorRunner{s.Monitor, s.Checklists, s.settings.Log}
+}
+
+// monitorRunner runs a collection for a job; the report stays in the
+// database. A collection is when accounts change, so the checklist steps
+// that verify accounts are observed after it.
+type monitorRunner struct {
+	m   *monitor.Service
+	c   *programme.Checklists
+	log *slog.Logger
+}
 
 func (r monitorRunner) Run(ctx context.Context, orgID, connectionID int64, only []attest.ResourceRef) error {
-	_, err := r.m.Run(ctx, orgID, connectionID, only)
-	return err
+	if _, err := r.m.Run(ctx, orgID, connectionID, only); err != nil {
+		return err
+	}
+	// The collection is done and kept; a failed observation waits for the
+	// next one rather than repeating the collection.
+	if _, err := r.c.Observe(ctx, orgID); err != nil {
+		r.log.Error("observe checklist steps", "org", orgID, "error", err)
+	}
+	return nil
 }
 
 // openJobs builds the job client when there is a Runner: Config's, for tests,

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/ed25519"
 	"fmt"
 	"log/slog"
@@ -95,6 +96,9 @@ type Services struct {
 	Incidents *incident.Service
 	// Training runs security awareness training and records completions.
 	Training *training.Service
+	// Checklists keeps onboarding and offboarding templates and closes
+	// their steps.
+	Checklists *programme.Checklists
 
 	settings Settings
 }
@@ -154,6 +158,10 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Monitor = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledger, Connections: s.Connections, Connectors: set.Connectors,
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
+	s.Checklists = &programme.Checklists{DB: db, Now: set.Now, Accounts: func(ctx context.Context, p attest.Principal) (attest.Roster, error) {
+		rep, err := s.Roster.Roster(ctx, p)
+		return rep.Roster, err
+	}}
 	s.Changes = &change.Service{DB: db, Monitor: s.Monitor, Evidence: s.Evidence, Now: set.Now}
 	lib, err := risk.LoadLibrary()
 	if err != nil {
@@ -190,6 +198,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Incidents:     s.Incidents,
 		Training:      s.Training,
 		AccessReviews: s.AccessReviews,
+		Checklists:    s.Checklists,
 	}
 }
 

@@ -90,6 +90,10 @@ func commands() []command {
 		{"vendor list", "List the vendor register with each vendor's next review; --overdue exits 1 when any is overdue: --org SLUG [--overdue] [--json]", runVendorList},
 		{"vendor import", "Import vendors from a CSV file, all or nothing; exits 1 naming each rejected row: --org SLUG FILE.csv", runVendorImport},
 		{"vendor export", "Export the vendor register as CSV: --org SLUG [--out FILE.csv]", runVendorExport},
+		{"checklist list", "List onboarding and offboarding checklists with their open steps; --overdue exits 1 when a step is past its deadline: --org SLUG [--overdue] [--json]", runChecklistList},
+		{"checklist defaults", "Create the default onboarding and offboarding templates where none exist: --org SLUG [--since YYYY-MM-DD]", runChecklistDefaults},
+		{"checklist close", "Close a checklist step by hand with a note: --org SLUG --email EMAIL --step ID --note TEXT", runChecklistClose},
+		{"checklist observe", "Verify account steps from the latest collections, as the worker does after each: --org SLUG", runChecklistObserve},
 		{"review start", "Start an access review: freeze the accounts of connections and an uploaded list: --org SLUG --system CONNECTION=OWNER_EMAIL … [--upload FILE.csv --upload-system NAME --upload-owner EMAIL] [--title T] [--due YYYY-MM-DD]", runReviewStart},
 		{"review list", "List access reviews and when the next is due; --overdue exits 1 when one is: --org SLUG [--overdue] [--json]", runReviewList},
 		{"review report", "Write an access review's report as CSV: --org SLUG ID|UID [--out FILE.csv]", runReviewReport},
@@ -183,10 +187,10 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "ATTEST_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", []string{"serve"}},
-	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "worker", "migrate", "org create", "user create", "user reset-two-step", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "email set", "email show", "email check", "email test", "email clear", "notify send", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke", "people import", "people list", "people add", "people roster", "people populations", "change list", "change import", "change bank", "policy list", "policy adopt", "policy show", "policy diff", "policy print", "policy export", "policy import", "policy submit", "policy approve", "policy publish", "policy values", "policy acknowledgements", "risk list", "risk import", "risk export", "risk assess", "risk approve", "vendor list", "vendor import", "vendor export", "vendor subprocessors", "incident list", "incident import", "incident export", "exercise record", "exercise list", "training list", "training record", "background list", "background import", "review start", "review list", "review report", "review cadence", "backup", "restore"}},
-	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "worker", "migrate", "org create", "user create", "user reset-two-step", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "email set", "email show", "email check", "email test", "email clear", "notify send", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke", "people import", "people list", "people add", "people roster", "people populations", "change list", "change import", "change bank", "policy list", "policy adopt", "policy show", "policy diff", "policy print", "policy export", "policy import", "policy submit", "policy approve", "policy publish", "policy values", "policy acknowledgements", "risk list", "risk import", "risk export", "risk assess", "risk approve", "vendor list", "vendor import", "vendor export", "vendor subprocessors", "incident list", "incident import", "incident export", "exercise record", "exercise list", "training list", "training record", "background list", "background import", "review start", "review list", "review report", "review cadence", "backup", "restore"}},
-	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "worker", "verify", "evidence add", "evidence export", "gc", "monitor run", "test replay", "exception request", "exception approve", "exception revoke", "people roster", "people populations", "change list", "change bank", "exercise record", "training record", "review start", "review report", "backup"}},
-	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "worker", "verify", "key show", "evidence add", "evidence export", "gc", "monitor run", "test replay", "exception request", "exception approve", "exception revoke", "people roster", "people populations", "change list", "change bank", "exercise record", "training record", "review start", "review report", "backup"}},
+	{"database-url", "ATTEST_DATABASE_URL", "", "postgres://… for PostgreSQL; empty for the embedded SQLite file in the data directory", []string{"serve", "worker", "migrate", "org create", "user create", "user reset-two-step", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "email set", "email show", "email check", "email test", "email clear", "notify send", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke", "people import", "people list", "people add", "people roster", "people populations", "change list", "change import", "change bank", "policy list", "policy adopt", "policy show", "policy diff", "policy print", "policy export", "policy import", "policy submit", "policy approve", "policy publish", "policy values", "policy acknowledgements", "risk list", "risk import", "risk export", "risk assess", "risk approve", "vendor list", "vendor import", "vendor export", "vendor subprocessors", "incident list", "incident import", "incident export", "exercise record", "exercise list", "training list", "training record", "background list", "background import", "checklist list", "checklist defaults", "checklist close", "checklist observe", "review start", "review list", "review report", "review cadence", "backup", "restore"}},
+	{"data-dir", "ATTEST_DATA_DIR", "./attest-data", "directory for the SQLite database and local files", []string{"serve", "worker", "migrate", "org create", "user create", "user reset-two-step", "token create", "readiness", "framework import", "framework delete", "verify", "key show", "evidence add", "evidence export", "coverage", "gc", "connection add", "connection list", "connection check", "connection remove", "connection webhook", "secrets rotate", "email set", "email show", "email check", "email test", "email clear", "notify send", "monitor run", "test replay", "test add", "test remove", "exception list", "exception request", "exception approve", "exception revoke", "people import", "people list", "people add", "people roster", "people populations", "change list", "change import", "change bank", "policy list", "policy adopt", "policy show", "policy diff", "policy print", "policy export", "policy import", "policy submit", "policy approve", "policy publish", "policy values", "policy acknowledgements", "risk list", "risk import", "risk export", "risk assess", "risk approve", "vendor list", "vendor import", "vendor export", "vendor subprocessors", "incident list", "incident import", "incident export", "exercise record", "exercise list", "training list", "training record", "background list", "background import", "checklist list", "checklist defaults", "checklist close", "checklist observe", "review start", "review list", "review report", "review cadence", "backup", "restore"}},
+	{"blob-url", "ATTEST_BLOB_URL", "", "where evidence files are stored: s3://bucket?endpoint=…&region=…, file:///path, or empty for the blobs folder in the data directory", []string{"serve", "worker", "verify", "evidence add", "evidence export", "gc", "monitor run", "test replay", "exception request", "exception approve", "exception revoke", "people roster", "people populations", "change list", "change bank", "exercise record", "training record", "checklist list", "checklist observe", "review start", "review report", "backup"}},
+	{"signing-key", "ATTEST_SIGNING_KEY_FILE", "", "the install's Ed25519 ledger key; serve creates it on first start; default keys/ledger-ed25519.key in the data directory", []string{"serve", "worker", "verify", "key show", "evidence add", "evidence export", "gc", "monitor run", "test replay", "exception request", "exception approve", "exception revoke", "people roster", "people populations", "change list", "change bank", "exercise record", "training record", "checklist list", "checklist observe", "review start", "review report", "backup"}},
 	{"secret-key-file", "ATTEST_SECRET_KEY_FILE", "", "the keys sealing connection credentials, used when ATTEST_SECRET_KEY is not set; serve creates it on first start; default keys/secrets-aes256.key in the data directory", []string{"serve", "worker", "connection add", "connection check", "connection webhook", "secrets rotate", "email set", "email check", "email test", "notify send", "monitor run", "backup"}},
 	{"max-upload", "ATTEST_MAX_UPLOAD", "100MiB", "largest evidence file accepted (B, KiB, MiB or GiB)", []string{"serve", "evidence add"}},
 	{"base-url", "ATTEST_BASE_URL", "", "external URL for links (set-up, invitations), the single sign-on redirect URI and the passkey domain (a name, not an IP); https:// marks cookies Secure; default http://ADDR", []string{"serve"}},
@@ -379,6 +383,27 @@ func (f *flags) openOrg(ctx context.Context, needs app.Needs, slug string) (*app
 	return s, org, nil
 }
 
+// orgFlags begins a command that acts in one organization: its settings
+// and --org.
+func orgFlags(cmd string, e *env) (*flags, *string) {
+	f := newFlags(cmd, e)
+	return f, f.fs.String("org", "", "organization slug")
+}
+
+// openOrgCommand parses a command that takes no positional argument and
+// needs --org, then opens the services and the organization.
+func (f *flags) openOrgCommand(args []string, slug *string, needs app.Needs) (*app.Services, attest.Organization, error) {
+	if rest, err := f.parse(args, f.e); err != nil {
+		return nil, attest.Organization{}, err
+	} else if len(rest) > 0 {
+		return nil, attest.Organization{}, usagef("unexpected argument %q", rest[0])
+	}
+	if *slug == "" {
+		return nil, attest.Organization{}, usagef("--org is required")
+	}
+	return f.openOrg(f.e.ctx, needs, *slug)
+}
+
 func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "attest %s: SOC 2 compliance automation.\n\nUsage: attest COMMAND [flags]\n\nCommands:\n", attest.Version)
 	for _, c := range commands() {
@@ -432,6 +457,10 @@ func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "  vendor import --org SLUG FILE.csv        all or nothing; exit status 1 naming each rejected row\n")
 	fmt.Fprintf(w, "  vendor export --org SLUG [--out FILE.csv]\n")
 	fmt.Fprintf(w, "  vendor subprocessors --org SLUG [--format md|csv] [--out FILE]\n")
+	fmt.Fprintf(w, "  checklist list --org SLUG [--overdue] [--json]   exit status 1 with --overdue when a step is past its deadline\n")
+	fmt.Fprintf(w, "  checklist defaults --org SLUG [--since YYYY-MM-DD]\n")
+	fmt.Fprintf(w, "  checklist close --org SLUG --email EMAIL --step ID --note TEXT\n")
+	fmt.Fprintf(w, "  checklist observe --org SLUG\n")
 	fmt.Fprintf(w, "  review start --org SLUG --system CONNECTION=OWNER_EMAIL … [--upload FILE.csv --upload-system NAME --upload-owner EMAIL]\n")
 	fmt.Fprintf(w, "  review list --org SLUG [--overdue] [--json]   exit status 1 with --overdue when an access review is overdue\n")
 	fmt.Fprintf(w, "  review report --org SLUG ID|UID [--out FILE.csv]\n")

@@ -17,6 +17,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/policy"
+	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/training"
@@ -62,6 +63,9 @@ type Options struct {
 	// AccessReviews seeds a completed access review (with Evidence for its
 	// report) and one in progress; nil seeds none.
 	AccessReviews *accessreview.Service
+	// Checklists seeds onboarding and offboarding templates and closes some
+	// steps; nil seeds none.
+	Checklists *programme.Checklists
 }
 
 // IdentityConnection is one of the demo's identity provider connections.
@@ -224,6 +228,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedAccessReviews(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo access reviews: %w", err)
+	}
+	if err := seedChecklists(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo checklists: %w", err)
 	}
 	return logins, nil
 }

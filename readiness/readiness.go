@@ -121,12 +121,13 @@ const (
 	GapTraining     = "training"
 	GapBackground   = "background_check"
 	GapAccessReview = "access_review"
+	GapChecklist    = "checklist"
 )
 
 // registerGap reports whether a gap code is one of the registers'.
 func registerGap(code string) bool {
 	switch code {
-	case GapRiskReview, GapVendorReview, GapIncident, GapChange, GapTraining, GapBackground, GapAccessReview:
+	case GapRiskReview, GapVendorReview, GapIncident, GapChange, GapTraining, GapBackground, GapAccessReview, GapChecklist:
 		return true
 	}
 	return false

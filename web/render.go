@@ -108,9 +108,10 @@ func parsePages() (map[string]*template.Template, error) {
 		"selectField": func(f *Form, name, label string, options []string) map[string]any {
 			return map[string]any{"Form": f, "Name": name, "Label": label, "Options": options}
 		},
-		"list": func(items ...string) []string { return items },
-		"add":  func(a, b int) int { return a + b },
-		"mul":  func(a, b int) int { return a * b },
+		"list":       func(items ...string) []string { return items },
+		"checkLabel": attest.CheckLabel,
+		"add":        func(a, b int) int { return a + b },
+		"mul":        func(a, b int) int { return a * b },
 		"field": func(f *Form, name, label, typ, auto, hint string) map[string]any {
 			return map[string]any{"Form": f, "Name": name, "Label": label, "Type": typ, "Auto": auto, "Hint": hint}
 		},

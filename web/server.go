@@ -81,6 +81,9 @@ type Services struct {
 	Notify *notify.Service
 	// Roster sets people beside their accounts in collected systems.
 	Roster *roster.Service
+	// Checklists keeps onboarding and offboarding templates and closes
+	// their steps.
+	Checklists *programme.Checklists
 	// Changes reconciles deployed changes with their reviews.
 	Changes *change.Service
 	// Risks keeps the risk register and its annual assessments.

@@ -32,6 +32,7 @@ import (
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/notify"
 	"github.com/attest-hq/attest/policy"
+	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 	"github.com/attest-hq/attest/web"
@@ -70,12 +71,14 @@ type Env struct {
 	Jobs        *jobs.Jobs // never started: jobs stay queued unless a test runs them
 	Policies    *policy.Service
 	Notify      *notify.Service // no queue: messages wait until a test delivers them
-	Srv         *web.Server
-	TS          *httptest.Server
-	Clock       *Clock
-	Alpha       attest.Organization
-	Beta        attest.Organization
-	Users       map[string]attest.User // admin, manager, employee, auditor, spare, outsider
+	// Checklists observes account steps after a collection, as the worker does.
+	Checklists *programme.Checklists
+	Srv        *web.Server
+	TS         *httptest.Server
+	Clock      *Clock
+	Alpha      attest.Organization
+	Beta       attest.Organization
+	Users      map[string]attest.User // admin, manager, employee, auditor, spare, outsider
 }
 
 // Start is the clock's time when an Env starts.
@@ -246,7 +249,7 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	// A job queue that is never started: "Run now" and webhooks queue
 	// collections, and their status is read, as in a server whose worker
 	// runs elsewhere. Its tables are migrated already.
-	if services.Jobs, err = jobs.New(db, jobs.Config{}, monitorRunner{services.Monitor}, services.Connections); err != nil {
+	if services.Jobs, err = jobs.New(db, jobs.Config{}, services.CollectionRunner(), services.Connections); err != nil {
 		t.Fatal(err)
 	}
 	ws := services.Web("http://attest.test")
@@ -258,15 +261,7 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &Env{T: t, DB: db, Evidence: svc, Connections: services.Connections, Monitor: services.Monitor, Jobs: services.Jobs,
-		Policies: services.Policies, Notify: services.Notify, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
-}
-
-// monitorRunner runs a queued collection with the monitoring service.
-type monitorRunner struct{ m *monitor.Service }
-
-func (r monitorRunner) Run(ctx context.Context, orgID, connectionID int64, only []attest.ResourceRef) error {
-	_, err := r.m.Run(ctx, orgID, connectionID, only)
-	return err
+		Policies: services.Policies, Notify: services.Notify, Checklists: services.Checklists, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
 }
 
 // Member adds a user of role to o, known to the Env as key.
