@@ -6,15 +6,26 @@ import (
 	"strings"
 )
 
-// Populations are the joiners and leavers of a window of days: the
-// populations an auditor samples to test that access was given on joining
-// and removed on leaving (CC6.2, CC6.3). Each member carries what the
-// roster's reconciliation with the identity providers says of them, so a
-// sample comes with its evidence. Role changes (title, department, manager)
-// are not part of them: a person's record keeps its current values only, and
-// its edits are in the activity log in words, not as a history by date.
+// Populations are the joiners, leavers and movers of a window of days: the
+// populations an auditor samples to test that access was given on joining,
+// removed on leaving and adjusted on changing roles (CC6.2, CC6.3). Each
+// member carries what the roster's reconciliation with the identity
+// providers says of them, so a sample comes with its evidence.
 
-// PopulationMember is one joiner or leaver with their reconciliation.
+// RoleChange is one change of a person's title, department, manager or
+// employment type, on the day it was recorded.
+type RoleChange struct {
+	PersonID int64  `json:"person_id"`
+	Field    string `json:"field"` // title, department, manager, employment_type
+	From     string `json:"from"`
+	To       string `json:"to"`
+	On       string `json:"on"` // YYYY-MM-DD
+}
+
+// RoleFields are the fields whose changes are role changes.
+var RoleFields = []string{"title", "department", "manager", "employment_type"}
+
+// PopulationMember is one joiner, leaver or mover with their reconciliation.
 type PopulationMember struct {
 	Person Person `json:"person"`
 	// Accounts are the accounts the roster linked to them.
@@ -29,6 +40,8 @@ type PopulationMember struct {
 	Findings []RosterFinding `json:"findings"`
 	// Reconciliation says in words what the accounts show.
 	Reconciliation string `json:"reconciliation"`
+	// Changes are a mover's role changes in the window, oldest first.
+	Changes []RoleChange `json:"changes,omitempty"`
 }
 
 // Populations of one window.
@@ -38,6 +51,10 @@ type Populations struct {
 	Today   string             `json:"today"`
 	Joiners []PopulationMember `json:"joiners"`
 	Leavers []PopulationMember `json:"leavers"`
+	// Movers are the people whose role changed in the window (title,
+	// department, manager or employment type), each with their accounts
+	// today: access to review for the new role.
+	Movers []PopulationMember `json:"movers"`
 	// IdentityProviders is whether any identity provider was collected:
 	// without one, whether joiners were given access cannot be told.
 	IdentityProviders bool `json:"identity_providers"`
@@ -63,7 +80,7 @@ func ValidateWindow(from, to string) error {
 // included, each in order of that date then name. Pure: ro comes from
 // Reconcile, which it does not repeat.
 func PopulationsOf(ro Roster, from, to string) (Populations, error) {
-	pop := Populations{From: from, To: to, Today: ro.Today, Joiners: []PopulationMember{}, Leavers: []PopulationMember{},
+	pop := Populations{From: from, To: to, Today: ro.Today, Joiners: []PopulationMember{}, Leavers: []PopulationMember{}, Movers: []PopulationMember{},
 		IdentityProviders: ro.IdentityProviders}
 	if err := ValidateWindow(from, to); err != nil {
 		return pop, err
@@ -88,7 +105,9 @@ func PopulationsOf(ro Roster, from, to string) (Populations, error) {
 	return pop, nil
 }
 
-func member(ro Roster, row RosterRow, joiner bool) PopulationMember {
+// withAccounts makes a member of a roster row with its accounts counted,
+// and the active ones named.
+func withAccounts(row RosterRow) (PopulationMember, []string) {
 	m := PopulationMember{Person: row.Person, Accounts: slices.Clone(row.Accounts), Findings: []RosterFinding{}}
 	if m.Accounts == nil {
 		m.Accounts = []Account{}
@@ -103,6 +122,11 @@ func member(ro Roster, row RosterRow, joiner bool) PopulationMember {
 			active = append(active, a.System+" "+a.Login)
 		}
 	}
+	return m, active
+}
+
+func member(ro Roster, row RosterRow, joiner bool) PopulationMember {
+	m, active := withAccounts(row)
 	kind := FindingLeaverActive
 	if joiner {
 		kind = FindingJoinerNoAccess
@@ -133,4 +157,55 @@ func member(ro Roster, row RosterRow, joiner bool) PopulationMember {
 		m.Reconciliation = "no account found"
 	}
 	return m
+}
+
+// WithMovers adds to pop the people whose role changed in its window, from
+// changes (any window; those outside it are ignored), each with their
+// accounts as the roster sees them today, in order of their first change
+// then name. Pure.
+func WithMovers(pop *Populations, ro Roster, changes []RoleChange) {
+	byPerson := map[int64][]RoleChange{}
+	for _, c := range changes {
+		if pop.From <= c.On && c.On <= pop.To {
+			byPerson[c.PersonID] = append(byPerson[c.PersonID], c)
+		}
+	}
+	pop.Movers = []PopulationMember{}
+	for _, row := range ro.People {
+		cs := byPerson[row.Person.ID]
+		if len(cs) == 0 {
+			continue
+		}
+		slices.SortStableFunc(cs, func(a, b RoleChange) int { return cmp.Compare(a.On, b.On) })
+		m, active := withAccounts(row)
+		m.Changes = cs
+		m.Reconciliation = "no active account found"
+		if len(active) > 0 {
+			m.Reconciliation = "review access for the new role: " + strings.Join(active, ", ")
+		}
+		pop.Movers = append(pop.Movers, m)
+	}
+	slices.SortStableFunc(pop.Movers, func(a, b PopulationMember) int {
+		return cmp.Or(cmp.Compare(a.Changes[0].On, b.Changes[0].On), cmp.Compare(a.Person.Name, b.Person.Name))
+	})
+}
+
+// RoleChanges lists the role fields that differ between two versions of a
+// person, on day; managerName names a manager by ID. A field set for the
+// first time (from empty) completes the record rather than changing a role:
+// an import names managers in a second pass, for example.
+func RoleChanges(before, after Person, day string, managerName func(int64) string) []RoleChange {
+	var out []RoleChange
+	add := func(field, from, to string) {
+		if from != "" && from != to {
+			out = append(out, RoleChange{PersonID: after.ID, Field: field, From: from, To: to, On: day})
+		}
+	}
+	add("title", before.Title, after.Title)
+	add("department", before.Department, after.Department)
+	if before.ManagerID != 0 && before.ManagerID != after.ManagerID {
+		add("manager", managerName(before.ManagerID), managerName(after.ManagerID))
+	}
+	add("employment_type", before.EmploymentType, after.EmploymentType)
+	return out
 }

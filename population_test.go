@@ -85,3 +85,52 @@ func TestPopulationsRejectsBadWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestWithMovers(t *testing.T) {
+	people := []Person{{ID: 1, Name: "Ada", Email: "ada@x.test", StartDate: "2024-01-01"}, {ID: 2, Name: "Bob", Email: "bob@x.test", StartDate: "2024-01-01"},
+		{ID: 3, Name: "Cy", Email: "cy@x.test", StartDate: "2024-01-01"}}
+	accounts := []Account{{System: "okta", Type: "okta.user", Key: "a", Login: "ada@x.test", Email: "ada@x.test", Active: true},
+		{System: "github", Type: "github.member", Key: "c", Login: "cy-gh", Email: "cy@x.test", Active: false}}
+	ro := Reconcile(people, accounts, nil, "2026-05-01", RosterRules{})
+	pop, err := PopulationsOf(ro, "2026-04-01", "2026-04-30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	WithMovers(&pop, ro, []RoleChange{
+		{PersonID: 3, Field: "title", From: "Engineer", To: "Lead", On: "2026-04-20"},
+		{PersonID: 1, Field: "department", From: "Sales", To: "Engineering", On: "2026-04-02"},
+		{PersonID: 1, Field: "manager", From: "", To: "Bo", On: "2026-04-01"},
+		{PersonID: 2, Field: "title", From: "A", To: "B", On: "2026-03-31"}, // before the window
+	})
+	if len(pop.Movers) != 2 || pop.Movers[0].Person.Name != "Ada" || pop.Movers[1].Person.Name != "Cy" {
+		t.Fatalf("movers = %+v; want Ada then Cy, not Bob", pop.Movers)
+	}
+	ada := pop.Movers[0]
+	if len(ada.Changes) != 2 || ada.Changes[0].Field != "manager" || !ada.IdentityProvider || ada.ActiveAccounts != 1 ||
+		ada.Reconciliation != "review access for the new role: okta ada@x.test" {
+		t.Errorf("Ada = %+v", ada)
+	}
+	if cy := pop.Movers[1]; cy.ActiveAccounts != 0 || cy.Reconciliation != "no active account found" || len(cy.Accounts) != 1 {
+		t.Errorf("Cy = %+v", cy)
+	}
+}
+
+func TestRoleChanges(t *testing.T) {
+	names := map[int64]string{7: "Bo", 8: "Di"}
+	before := Person{ID: 1, Title: "Engineer", Department: "Eng", ManagerID: 7, EmploymentType: "employee", Name: "Ada"}
+	after := before
+	after.Name = "Ada L."
+	if got := RoleChanges(before, after, "2026-04-01", func(id int64) string { return names[id] }); len(got) != 0 {
+		t.Errorf("a renamed person changed roles: %+v", got)
+	}
+	first := Person{ID: 1, EmploymentType: "employee"}
+	if got := RoleChanges(first, before, "2026-04-01", func(id int64) string { return names[id] }); len(got) != 0 {
+		t.Errorf("fields set for the first time: %+v", got)
+	}
+	after.ManagerID, after.Title = 8, "Lead"
+	got := RoleChanges(before, after, "2026-04-01", func(id int64) string { return names[id] })
+	if len(got) != 2 || got[0] != (RoleChange{PersonID: 1, Field: "title", From: "Engineer", To: "Lead", On: "2026-04-01"}) ||
+		got[1] != (RoleChange{PersonID: 1, Field: "manager", From: "Bo", To: "Di", On: "2026-04-01"}) {
+		t.Errorf("changes = %+v", got)
+	}
+}

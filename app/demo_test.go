@@ -103,6 +103,13 @@ func TestDemoMonitoring(t *testing.T) {
 				}
 				checkDemoAWS(t, ctx, a, p, start)
 				checkDemoChecklists(t, ctx, a, p, start)
+				// The movers: the promotion recorded once, however often the
+				// demo starts.
+				today := attest.Today(a.DB.Now())
+				pop, err := a.Services.Roster.Populations(ctx, p, attest.AddMonths(today, -1), today)
+				if err != nil || len(pop.Movers) != 1 || pop.Movers[0].Person.Email != "tomas@demo.attest.test" || len(pop.Movers[0].Changes) != 2 {
+					t.Errorf("start %d: movers %+v, %v", start+1, pop.Movers, err)
+				}
 				// The changes register: its findings, banked once as evidence
 				// of the change controls, however often the demo starts.
 				changes, err := a.Services.Changes.Report(ctx, p, 0)

@@ -229,7 +229,7 @@ func runPeoplePopulations(e *env, args []string) error {
 	orgSlug := f.fs.String("org", "", "organization slug")
 	from := f.fs.String("from", "", "first day of the window, YYYY-MM-DD")
 	to := f.fs.String("to", "", "last day of the window, YYYY-MM-DD")
-	asCSV := f.fs.Bool("csv", false, "print CSV, one row per joiner or leaver")
+	asCSV := f.fs.Bool("csv", false, "print CSV, one row per joiner, leaver or mover")
 	if rest, err := f.parse(args, e); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -258,7 +258,7 @@ func runPeoplePopulations(e *env, args []string) error {
 	for _, g := range []struct {
 		name    string
 		members []attest.PopulationMember
-	}{{"Joiners", pop.Joiners}, {"Leavers", pop.Leavers}} {
+	}{{"Joiners", pop.Joiners}, {"Leavers", pop.Leavers}, {"Role changes", pop.Movers}} {
 		fmt.Fprintf(e.stdout, "%s %s to %s: %d\n", g.name, pop.From, pop.To, len(g.members))
 		if len(g.members) == 0 {
 			continue

@@ -75,5 +75,12 @@ func seedPeople(ctx context.Context, env *Env) error {
 			return err
 		}
 	}
-	return nil
+	// A promotion, so the movers population has someone: once, since a
+	// later start finds the new title.
+	p, err := env.Tx.Person(ctx, env.Org.ID, ids["tomas@demo.attest.test"])
+	if err != nil || p.Title != "Software Engineer" {
+		return err
+	}
+	p.Title, p.ManagerID = "Senior Software Engineer", ids["admin@demo.attest.test"]
+	return env.Tx.UpdatePerson(ctx, &p)
 }

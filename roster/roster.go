@@ -162,8 +162,9 @@ func (s *Service) SetRules(ctx context.Context, p attest.Principal, r attest.Ros
 	})
 }
 
-// Populations returns the joiners and leavers of [from, to] (YYYY-MM-DD,
-// both included), each reconciled with the accounts as the roster is today.
+// Populations returns the joiners, leavers and movers of [from, to]
+// (YYYY-MM-DD, both included), each reconciled with the accounts as the
+// roster is today.
 func (s *Service) Populations(ctx context.Context, p attest.Principal, from, to string) (attest.Populations, error) {
 	if err := attest.ValidateWindow(from, to); err != nil {
 		return attest.Populations{}, err
@@ -172,5 +173,14 @@ func (s *Service) Populations(ctx context.Context, p attest.Principal, from, to 
 	if err != nil {
 		return attest.Populations{}, err
 	}
-	return attest.PopulationsOf(rep.Roster, from, to)
+	pop, err := attest.PopulationsOf(rep.Roster, from, to)
+	if err != nil {
+		return pop, err
+	}
+	changes, err := s.DB.RoleChanges(ctx, p.OrgID, from, to)
+	if err != nil {
+		return pop, err
+	}
+	attest.WithMovers(&pop, rep.Roster, changes)
+	return pop, nil
 }

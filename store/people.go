@@ -131,6 +131,10 @@ func (q *Queries) UpdatePerson(ctx context.Context, p *attest.Person) error {
 	if err := q.checkManager(ctx, p); err != nil {
 		return err
 	}
+	before, err := q.Person(ctx, p.OrgID, p.ID)
+	if err != nil {
+		return err // another organization's person is not found
+	}
 	p.UpdatedAt = q.now()
 	res, err := q.q.ExecContext(ctx, `UPDATE people SET name = $1, email = $2, title = $3, department = $4, manager_id = $5,
 employment_type = $6, start_date = $7, end_date = $8, source = $9, external_id = $10, updated_at = $11 WHERE org_id = $12 AND id = $13`,
@@ -139,7 +143,57 @@ employment_type = $6, start_date = $7, end_date = $8, source = $9, external_id =
 	if isUnique(err) {
 		return &attest.Error{Code: attest.ECONFLICT, Field: "email", Message: fmt.Sprintf("%s is already a person of this organization", p.Email)}
 	}
-	return affectedOne(res, err, "person")
+	if err := affectedOne(res, err, "person"); err != nil {
+		return err
+	}
+	return q.addRoleChanges(ctx, p.OrgID, before, *p)
+}
+
+// addRoleChanges records the role fields an update changed, as of today,
+// so that movers are a population.
+func (q *Queries) addRoleChanges(ctx context.Context, orgID int64, before, after attest.Person) error {
+	var lookupErr error
+	name := func(id int64) string {
+		if id == 0 {
+			return ""
+		}
+		m, err := q.Person(ctx, orgID, id)
+		if err != nil && lookupErr == nil {
+			lookupErr = err
+		}
+		return m.Name
+	}
+	changes := attest.RoleChanges(before, after, attest.Today(q.now()), name)
+	if lookupErr != nil {
+		return lookupErr
+	}
+	for _, c := range changes {
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO person_changes (org_id, person_id, field, from_value, to_value, changed_on, at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`, orgID, c.PersonID, c.Field, c.From, c.To, c.On, q.now()); err != nil {
+			return fmt.Errorf("record role change: %w", err)
+		}
+	}
+	return nil
+}
+
+// RoleChanges lists the organization's role changes recorded in [from, to]
+// (YYYY-MM-DD, both included), oldest first.
+func (q *Queries) RoleChanges(ctx context.Context, orgID int64, from, to string) ([]attest.RoleChange, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT person_id, field, from_value, to_value, changed_on FROM person_changes
+WHERE org_id = $1 AND changed_on >= $2 AND changed_on <= $3 ORDER BY changed_on, id`, orgID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("role changes: %w", err)
+	}
+	defer rows.Close()
+	var out []attest.RoleChange
+	for rows.Next() {
+		var c attest.RoleChange
+		if err := rows.Scan(&c.PersonID, &c.Field, &c.From, &c.To, &c.On); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // PersonOfUser returns the organization's person with the work email of a

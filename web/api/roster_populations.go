@@ -6,7 +6,7 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
-// apiPopulations answers the joiners and leavers of ?from=&to= (YYYY-MM-DD),
+// apiPopulations answers the joiners, leavers and movers of ?from=&to= (YYYY-MM-DD),
 // each with the roster's reconciliation.
 func (h *Handler) apiPopulations(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	q := r.URL.Query()

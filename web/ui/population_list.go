@@ -14,7 +14,7 @@ type populationsView struct {
 }
 
 // populationsPage shows the joiners and leavers of ?from=&to= (the last 90
-// days when neither is given); ?download=joiners or leavers downloads one
+// days when neither is given); ?download=joiners, leavers or movers downloads one
 // population as CSV.
 func (h *Handler) populationsPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	q := r.URL.Query()
@@ -34,8 +34,8 @@ func (h *Handler) populationsPage(w http.ResponseWriter, r *http.Request, c *web
 		return err
 	}
 	if which := q.Get("download"); which != "" {
-		if which != roster.Joiners && which != roster.Leavers {
-			return attest.Invalid("download", "want joiners or leavers, got %q", which)
+		if which != roster.Joiners && which != roster.Leavers && which != roster.Movers {
+			return attest.Invalid("download", "want joiners, leavers or movers, got %q", which)
 		}
 		h.attachment(w, c, which+"-"+from+"-"+to, "csv")
 		return roster.WriteCSV(w, pop, which)

@@ -57,3 +57,34 @@ func TestPopulationsPageAndAPI(t *testing.T) {
 		t.Errorf("API without to: %d", r.StatusCode)
 	}
 }
+
+// A change of title is a mover of the window it was recorded in, on the
+// page and in the CSV; another organization's mover never shows.
+func TestMoversPage(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	for _, x := range []struct {
+		org   attest.Organization
+		email string
+	}{{e.Alpha, "ada@alpha.test"}, {e.Beta, "eve@beta.test"}} {
+		p := storetest.MustPerson(t, e.DB, x.org, "Mover "+x.email, x.email)
+		for _, title := range []string{"Engineer", "Lead Engineer"} {
+			p.Title = title
+			if err := e.DB.UpdatePerson(t.Context(), &p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	today := attest.Today(e.DB.Now())
+	window := "from=" + attest.AddMonths(today, -1) + "&to=" + today
+	auditor := e.Login("auditor")
+	res := auditor.Get("/o/alpha/people/populations?" + window)
+	i := strings.Index(res.Text, `id="movers"`)
+	if res.StatusCode != http.StatusOK || i < 0 || !strings.Contains(res.Text[i:], `data-email="ada@alpha.test"`) ||
+		!strings.Contains(res.Text[i:], today+": title Engineer → Lead Engineer") || strings.Contains(res.Text, "eve@beta.test") {
+		t.Fatalf("movers: %d %s", res.StatusCode, res.Text)
+	}
+	csv := auditor.Get("/o/alpha/people/populations?" + window + "&download=movers")
+	if !strings.Contains(csv.Text, "movers,Mover ada@alpha.test,ada@alpha.test,Lead Engineer") || !strings.Contains(csv.Text, today+" title: Engineer → Lead Engineer") {
+		t.Fatalf("movers CSV: %q", csv.Text)
+	}
+}
