@@ -57,6 +57,10 @@ var _ = area(contractArea{
 		"POST /o/{org}/access-reviews/{id}/complete":                        web.Edit,
 		"GET /o/{org}/access-reviews/{id}/complete":                         web.Edit,
 		"GET /o/{org}/access-reviews/{id}/report":                           web.Read,
+		"POST /o/{org}/access-reviews/cadence":                              web.Admin,
+		"GET /o/{org}/access-reviews/cadence":                               web.Admin,
+		"POST /api/v1/orgs/{org}/access-reviews/{id}/items/{item}/reviewer": web.Edit,
+		"PUT /api/v1/orgs/{org}/access-reviews/cadence":                     web.Admin,
 		"GET /api/v1/orgs/{org}/access-reviews":                             web.Own,
 		"POST /api/v1/orgs/{org}/access-reviews":                            web.Edit,
 		"GET /api/v1/orgs/{org}/access-reviews/{id}":                        web.Own,
@@ -66,11 +70,13 @@ var _ = area(contractArea{
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string { return accessReviewParams(e, who) },
 	form: func(fx records) url.Values {
-		return url.Values{"title": {"From the form"}, "decision": {"keep"}, "reviewer": {"0"}}
+		return url.Values{"title": {"From the form"}, "decision": {"keep"}, "reviewer": {"0"}, "months": {"6"}}
 	},
 	body: map[string]any{
 		"POST /api/v1/orgs/{org}/access-reviews": map[string]any{"title": "From the API",
 			"upload": map[string]any{"system": "HR", "owner_id": 0, "csv": "login\nada\n"}},
 		"POST /api/v1/orgs/{org}/access-reviews/{id}/items/{item}/decision": map[string]any{"decision": "revoke", "reason": "left"},
+		"POST /api/v1/orgs/{org}/access-reviews/{id}/items/{item}/reviewer": map[string]any{"reviewer_id": 0},
+		"PUT /api/v1/orgs/{org}/access-reviews/cadence":                     map[string]any{"months": 6},
 	},
 })

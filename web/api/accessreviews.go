@@ -18,6 +18,8 @@ func (h *Handler) accessReviewRoutes() []web.Route {
 		route("POST", "/orgs/{org}/access-reviews", web.Edit, h.apiStartAccessReview),
 		route("GET", "/orgs/{org}/access-reviews/{id}", web.Own, h.apiAccessReview),
 		route("POST", "/orgs/{org}/access-reviews/{id}/items/{item}/decision", web.Work, h.apiDecideAccessItem),
+		route("POST", "/orgs/{org}/access-reviews/{id}/items/{item}/reviewer", web.Edit, h.apiReassignAccessItem),
+		route("PUT", "/orgs/{org}/access-reviews/cadence", web.Admin, h.apiSetAccessReviewCadence),
 		route("POST", "/orgs/{org}/access-reviews/{id}/complete", web.Edit, h.apiCompleteAccessReview),
 		route("GET", "/orgs/{org}/access-reviews/{id}/report", web.Read, h.apiAccessReviewReport),
 	}

@@ -23,6 +23,7 @@ func (h *Handler) accessReviewRoutes() []web.Route {
 		route("POST", "/o/{org}/access-reviews/{id}/items/{item}", web.Work, h.decideAccessItem),
 		route("POST", "/o/{org}/access-reviews/{id}/items/{item}/reviewer", web.Edit, h.reassignAccessItem),
 		route("POST", "/o/{org}/access-reviews/{id}/complete", web.Edit, h.completeAccessReview),
+		route("POST", "/o/{org}/access-reviews/cadence", web.Admin, h.saveAccessReviewCadence),
 		route("GET", "/o/{org}/access-reviews/{id}/report", web.Read, h.accessReviewReport),
 	}
 }
@@ -86,7 +87,7 @@ func (h *Handler) renderAccessReviews(w http.ResponseWriter, r *http.Request, c 
 		}
 	}
 	if f == nil {
-		f = &web.Form{Values: map[string]string{}, Errors: map[string]string{}}
+		f = &web.Form{Values: map[string]string{"months": strconv.Itoa(v.Schedule.Months)}, Errors: map[string]string{}}
 	}
 	h.RenderForm(w, r, c, status, "access_reviews", v, f)
 	return nil

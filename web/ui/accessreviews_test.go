@@ -61,3 +61,28 @@ func TestAccessReviewPages(t *testing.T) {
 		t.Fatalf("completed page: %.500s", res.Text)
 	}
 }
+
+// Admins set the cadence on the page and with the API; a cadence out of
+// range is refused on its field; managers may not.
+func TestAccessReviewCadence(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	admin := e.Login("admin")
+	if res := admin.Post("/o/alpha/access-reviews/cadence", url.Values{"months": {"13"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Text, "want 1 to 12 months") {
+		t.Fatalf("13 months: %d", res.StatusCode)
+	}
+	if res := admin.Post("/o/alpha/access-reviews/cadence", url.Values{"months": {"6"}}); !res.RedirectsTo("/o/alpha/access-reviews") {
+		t.Fatalf("6 months: %d %.300s", res.StatusCode, res.Text)
+	}
+	if res := admin.Get("/o/alpha/access-reviews"); !strings.Contains(res.Text, "every 6 month(s)") {
+		t.Fatal("the page does not show the new cadence")
+	}
+	if res := e.Login("manager").Post("/o/alpha/access-reviews/cadence", url.Values{"months": {"1"}}); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a manager set the cadence: %d", res.StatusCode)
+	}
+	token, _ := e.Token(e.Alpha, "admin")
+	res := e.API("PUT", "/orgs/alpha/access-reviews/cadence", token, map[string]int{"months": 3})
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Text, `"months": 3`) {
+		t.Fatalf("API: %d %s", res.StatusCode, res.Text)
+	}
+}

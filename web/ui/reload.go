@@ -32,6 +32,7 @@ func (h *Handler) reloadRoutes() []web.Route {
 		back("/o/{org}/settings/notifications/slack", web.Admin, "/o/{org}/settings/notifications"),
 		back("/o/{org}/people/roster/links", web.Edit, "/o/{org}/people/roster"),
 		back("/o/{org}/people/checklists/defaults", web.Edit, "/o/{org}/people/checklists"),
+		back("/o/{org}/access-reviews/cadence", web.Admin, "/o/{org}/access-reviews"),
 		back("/o/{org}/people/checklists/templates/{id}/steps", web.Edit, "/o/{org}/people/checklists"),
 		back("/o/{org}/people/{id}/checklist/{step}", web.Work, "/o/{org}/people/checklists"),
 		back("/o/{org}/people/roster/rules", web.Admin, "/o/{org}/people/roster"),
