@@ -69,6 +69,7 @@ const (
 	NoticePolicy     = "policy"
 	NoticeVendor     = "vendor"
 	NoticeAccess     = "access_review"
+	NoticeChecklist  = "checklist"
 )
 
 // NoticeKinds is every kind of notification, in the order forms list them.
@@ -81,6 +82,7 @@ var NoticeKinds = []NoticeKind{
 	{ID: NoticePolicy, Title: "Policies", About: "Policies awaiting your approval or acceptance, and policies you own past their review date.", Default: CadenceDaily},
 	{ID: NoticeVendor, Title: "Vendor reviews", About: "Reviews of vendors you own due within a week or overdue, and vendor checklist items of yours past their due day.", Default: CadenceDaily},
 	{ID: NoticeAccess, Title: "Access reviews", About: "Accounts given to you to review in an access review, and reminders when its due day is near or past.", Default: CadenceDaily},
+	{ID: NoticeChecklist, Title: "Onboarding and offboarding", About: "Steps of joiners' and leavers' checklists that you own, due within three days or overdue.", Default: CadenceDaily},
 }
 
 // Kind returns the kind with the given ID.

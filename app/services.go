@@ -149,7 +149,11 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Policies = &policy.Service{DB: db, Ledger: ledger, Templates: tpls}
 	s.SSO = &sso.Service{DB: db, Box: set.Secrets, Users: s.Users, Now: set.Now, Log: set.Log}
 	s.Passkeys = &passkey.Service{DB: db, Users: s.Users, Now: set.Now, Log: set.Log}
-	s.Notify = &notify.Service{DB: db, Box: set.Secrets, Now: set.Now, Log: set.Log, StateEvery: NotifyStateEvery}
+	s.Notify = &notify.Service{DB: db, Box: set.Secrets, Now: set.Now, Log: set.Log, StateEvery: NotifyStateEvery,
+		Checklists: func(ctx context.Context, orgID int64, today string) ([]attest.Checklist, error) {
+			in, err := programme.ChecklistInput(ctx, &db.Queries, orgID, today)
+			return attest.Checklists(in), err
+		}}
 	s.Connections = &connection.Service{DB: db, Box: set.Secrets, Registry: set.Connectors, Now: set.Now, Log: set.Log}
 	var types []string
 	for _, spec := range set.Connectors.Specs() {

@@ -45,6 +45,10 @@ type Service struct {
 	// (result changes, the activity log) is read every round. Zero: every
 	// round.
 	StateEvery time.Duration
+	// Checklists derives the organization's onboarding and offboarding
+	// checklists on a day (programme.ChecklistInput, then
+	// attest.Checklists); nil: no checklist notices.
+	Checklists func(ctx context.Context, orgID int64, today string) ([]attest.Checklist, error)
 
 	mu        sync.Mutex
 	lastState map[int64]time.Time // per organization, in this process
