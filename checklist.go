@@ -169,6 +169,10 @@ type StepCompletion struct {
 	ByUserID int64     `json:"-"`
 	ByLabel  string    `json:"by"`
 	At       time.Time `json:"at"`
+	// EvidenceID is a file that shows the step done, stored as evidence of
+	// the checklist's control; EvidenceUID is its public ID.
+	EvidenceID  int64  `json:"-"`
+	EvidenceUID string `json:"evidence,omitempty"`
 }
 
 // How a step was completed.

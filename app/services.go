@@ -162,7 +162,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Monitor = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledger, Connections: s.Connections, Connectors: set.Connectors,
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
-	s.Checklists = &programme.Checklists{DB: db, Now: set.Now, Accounts: func(ctx context.Context, p attest.Principal) (attest.Roster, error) {
+	s.Checklists = &programme.Checklists{DB: db, Evidence: s.Evidence, Now: set.Now, Accounts: func(ctx context.Context, p attest.Principal) (attest.Roster, error) {
 		rep, err := s.Roster.Roster(ctx, p)
 		return rep.Roster, err
 	}}

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/programme"
 )
 
 // runChecklistList prints every joiner's and leaver's checklist with its
@@ -82,7 +85,8 @@ func runChecklistClose(e *env, args []string) error {
 	email := f.fs.String("email", "", "the person's work email")
 	step := f.fs.String("step", "", "the step's ID, as checklist list prints it")
 	note := f.fs.String("note", "", "what was done, and where the proof is")
-	s, o, err := f.openOrgCommand(args, org, app.Needs{})
+	file := f.fs.String("file", "", "a file that shows the step done, stored as evidence")
+	s, o, err := f.openOrgCommand(args, org, app.Needs{Evidence: true})
 	if err != nil {
 		return err
 	}
@@ -98,7 +102,16 @@ func runChecklistClose(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Checklists.CloseStep(e.ctx, cliPrincipal(o.ID), person.ID, stepID, *note); err != nil {
+	var proof *programme.Proof
+	if *file != "" {
+		fh, err := os.Open(*file)
+		if err != nil {
+			return usagef("--file: %v", err)
+		}
+		defer fh.Close()
+		proof = &programme.Proof{Filename: filepath.Base(*file), Content: fh}
+	}
+	if _, err := s.Checklists.CloseStep(e.ctx, cliPrincipal(o.ID), person.ID, stepID, *note, proof); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "closed step %d for %s\n", stepID, person.Email)

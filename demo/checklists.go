@@ -50,7 +50,7 @@ func seedChecklists(ctx context.Context, db *store.DB, opts Options, org attest.
 		for _, st := range cl.Steps {
 			for _, prefix := range closing[cl.Person.Email] {
 				if st.ByHand() && strings.HasPrefix(st.Step.Title, prefix) {
-					if _, err := svc.CloseStep(ctx, manager, cl.Person.ID, st.Step.ID, notes[prefix]); err != nil {
+					if _, err := svc.CloseStep(ctx, manager, cl.Person.ID, st.Step.ID, notes[prefix], nil); err != nil {
 						return err
 					}
 				}

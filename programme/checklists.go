@@ -3,12 +3,14 @@ package programme
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/store"
@@ -20,6 +22,9 @@ import (
 // templates, the people, what is known of them and the completions.
 type Checklists struct {
 	DB *store.DB
+	// Evidence stores the files that show steps done; nil: steps close
+	// with a note only.
+	Evidence *evidence.Service
 	// Accounts reconciles the organization's people with the accounts of
 	// its collected systems (the roster service); nil when no connection
 	// can be read, so account steps are judged by completions alone.
@@ -27,12 +32,7 @@ type Checklists struct {
 	Now      func() time.Time
 }
 
-func (s *Checklists) today() string {
-	if s.Now == nil {
-		return attest.Today(time.Now())
-	}
-	return attest.Today(s.Now())
-}
+func (s *Checklists) today() string { return attest.Today(s.now()) }
 
 // Templates lists the organization's checklist templates.
 func (s *Checklists) Templates(ctx context.Context, p attest.Principal) ([]attest.ChecklistTemplate, error) {
@@ -317,11 +317,19 @@ func identitySystems() []string {
 	return out
 }
 
-// CloseStep closes a step of a person's checklist by hand, with a note: a
-// step with no check, or one whose check cannot be verified. Its owner may
-// close it (the person's manager, the person, the member named), and so may
-// anyone who edits the organization's data.
-func (s *Checklists) CloseStep(ctx context.Context, p attest.Principal, personID, stepID int64, note string) (attest.StepCompletion, error) {
+// Proof is a file that shows a step done, kept as evidence.
+type Proof struct {
+	Filename string
+	Content  io.Reader
+}
+
+// CloseStep closes a step of a person's checklist by hand, with a note and
+// optionally a file that shows it done (stored as evidence of the
+// organization's onboarding or offboarding controls): a step with no check,
+// or one whose check cannot be verified. Its owner may close it (the
+// person's manager, the person, the member named), and so may anyone who
+// edits the organization's data.
+func (s *Checklists) CloseStep(ctx context.Context, p attest.Principal, personID, stepID int64, note string, proof *Proof) (attest.StepCompletion, error) {
 	c := attest.StepCompletion{OrgID: p.OrgID, PersonID: personID, StepID: stepID, How: attest.CompletedByHand, Note: trimNote(note),
 		ByUserID: p.UserID, ByLabel: p.Label}
 	switch {
@@ -343,10 +351,11 @@ func (s *Checklists) CloseStep(ctx context.Context, p attest.Principal, personID
 	}
 	in.People = []attest.Person{person}
 	var step *attest.StepState
+	kind := ""
 	for _, cl := range attest.Checklists(in) {
 		for i := range cl.Steps {
 			if cl.Steps[i].Step.ID == stepID {
-				step = &cl.Steps[i]
+				step, kind = &cl.Steps[i], cl.Kind
 			}
 		}
 	}
@@ -364,6 +373,13 @@ func (s *Checklists) CloseStep(ctx context.Context, p attest.Principal, personID
 	}
 	if err := p.MayCloseStep(owners); err != nil {
 		return c, err
+	}
+	if proof != nil {
+		ev, err := s.addProof(ctx, p, person, kind, step.Step, c.Note, proof)
+		if err != nil {
+			return c, err
+		}
+		c.EvidenceID, c.EvidenceUID = ev.ID, ev.UID
 	}
 	err = s.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.AddChecklistCompletion(ctx, &c); err != nil {
@@ -433,3 +449,42 @@ func (s *Checklists) Observe(ctx context.Context, orgID int64) (int, error) {
 }
 
 func trimNote(s string) string { return strings.TrimSpace(s) }
+
+// The library controls a checklist's evidence goes to.
+var checklistControl = map[string]string{attest.ChecklistOnboarding: ctlOnboarding, attest.ChecklistOffboarding: ctlOffboarding}
+
+// addProof stores a file that shows a step done as evidence of the
+// organization's controls adopted from the checklist's library control.
+func (s *Checklists) addProof(ctx context.Context, p attest.Principal, person attest.Person, kind string, st attest.ChecklistStep, note string, proof *Proof) (attest.Evidence, error) {
+	if s.Evidence == nil {
+		return attest.Evidence{}, attest.Errorf(attest.EINVALID, "files cannot be stored here: close the step with a note")
+	}
+	org, err := s.DB.OrgByID(ctx, p.OrgID)
+	if err != nil {
+		return attest.Evidence{}, err
+	}
+	controls, err := s.DB.Controls(ctx, p.OrgID, store.ControlFilter{})
+	if err != nil {
+		return attest.Evidence{}, err
+	}
+	var ids []int64
+	for _, ctl := range controls {
+		if ctl.LibraryID == checklistControl[kind] && !ctl.Retired() {
+			ids = append(ids, ctl.ID)
+		}
+	}
+	name := strings.TrimSpace(proof.Filename)
+	if name == "" {
+		name = "proof"
+	}
+	return s.Evidence.Add(ctx, evidence.New{Org: org, Actor: p.Actor(), Kind: attest.KindFile,
+		Title: fmt.Sprintf("%s: %s", person.Name, st.Title), Filename: name, CollectedAt: s.now(),
+		Notes: fmt.Sprintf("Shows the %s step “%s” done for %s. %s", kind, st.Title, person.Name, note), ControlIDs: ids}, proof.Content)
+}
+
+func (s *Checklists) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}

@@ -98,7 +98,7 @@ func TestChecklistsCloseAndObserve(t *testing.T) {
 			t.Errorf("gaps: %+v", st.Gaps)
 		}
 		// The account step closes itself: refused by hand.
-		if _, err := svc.CloseStep(ctx, ap, leaver.ID, disable.Step.ID, "deleted"); attest.ErrorField(err) != "step" {
+		if _, err := svc.CloseStep(ctx, ap, leaver.ID, disable.Step.ID, "deleted", nil); attest.ErrorField(err) != "step" {
 			t.Errorf("closing an account step by hand: %v", err)
 		}
 		accounts[1].Active = false
@@ -113,18 +113,18 @@ func TestChecklistsCloseAndObserve(t *testing.T) {
 			t.Fatalf("laptop step = %+v", laptop)
 		}
 		op := attest.Principal{UserID: other.ID, Label: "other", OrgID: org.ID, Role: attest.RoleEmployee}
-		if _, err := svc.CloseStep(ctx, op, joiner.ID, laptop.Step.ID, "handed over"); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		if _, err := svc.CloseStep(ctx, op, joiner.ID, laptop.Step.ID, "handed over", nil); attest.ErrorCode(err) != attest.EFORBIDDEN {
 			t.Errorf("another employee closing the manager's step: %v", err)
 		}
 		ep := attest.Principal{UserID: emp.ID, Label: "emp", OrgID: org.ID, Role: attest.RoleEmployee}
-		if _, err := svc.CloseStep(ctx, ep, joiner.ID, laptop.Step.ID, " "); attest.ErrorField(err) != "note" {
+		if _, err := svc.CloseStep(ctx, ep, joiner.ID, laptop.Step.ID, " ", nil); attest.ErrorField(err) != "note" {
 			t.Errorf("closing without a note: %v", err)
 		}
-		done, err := svc.CloseStep(ctx, ep, joiner.ID, laptop.Step.ID, "Laptop SN-42 handed over, FileVault on")
+		done, err := svc.CloseStep(ctx, ep, joiner.ID, laptop.Step.ID, "Laptop SN-42 handed over, FileVault on", nil)
 		if err != nil || done.How != attest.CompletedByHand || done.ByLabel != "emp" {
 			t.Fatalf("manager closing: %+v, %v", done, err)
 		}
-		if _, err := svc.CloseStep(ctx, ep, joiner.ID, laptop.Step.ID, "again"); attest.ErrorCode(err) != attest.ECONFLICT {
+		if _, err := svc.CloseStep(ctx, ep, joiner.ID, laptop.Step.ID, "again", nil); attest.ErrorCode(err) != attest.ECONFLICT {
 			t.Errorf("closing twice: %v", err)
 		}
 		if _, err := svc.List(ctx, ep); attest.ErrorCode(err) != attest.EFORBIDDEN {
@@ -132,7 +132,7 @@ func TestChecklistsCloseAndObserve(t *testing.T) {
 		}
 		_, lists, _ = svc.Person(ctx, ap, leaver.ID)
 		for _, s := range lists[0].Steps[1:] {
-			if _, err := svc.CloseStep(ctx, ap, leaver.ID, s.Step.ID, "done by the admin"); err != nil {
+			if _, err := svc.CloseStep(ctx, ap, leaver.ID, s.Step.ID, "done by the admin", nil); err != nil {
 				t.Fatal(err)
 			}
 		}

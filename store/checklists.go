@@ -160,8 +160,9 @@ func (q *Queries) DeleteChecklistStep(ctx context.Context, orgID, stepID int64) 
 // ChecklistCompletions lists the organization's step completions (of one
 // person when personID is not 0), oldest first.
 func (q *Queries) ChecklistCompletions(ctx context.Context, orgID, personID int64) ([]attest.StepCompletion, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, org_id, person_id, step_id, how, note, COALESCE(by_user_id, 0), by_label, at
-FROM checklist_completions WHERE org_id = $1 AND ($2 = 0 OR person_id = $2) ORDER BY at, id`, orgID, personID)
+	rows, err := q.q.QueryContext(ctx, `SELECT c.id, c.org_id, c.person_id, c.step_id, c.how, c.note, COALESCE(c.by_user_id, 0), c.by_label, c.at,
+COALESCE(c.evidence_id, 0), COALESCE(e.uid, '') FROM checklist_completions c LEFT JOIN evidence e ON e.id = c.evidence_id
+WHERE c.org_id = $1 AND ($2 = 0 OR c.person_id = $2) ORDER BY c.at, c.id`, orgID, personID)
 	if err != nil {
 		return nil, fmt.Errorf("checklist completions: %w", err)
 	}
@@ -169,7 +170,7 @@ FROM checklist_completions WHERE org_id = $1 AND ($2 = 0 OR person_id = $2) ORDE
 	var out []attest.StepCompletion
 	for rows.Next() {
 		var c attest.StepCompletion
-		if err := rows.Scan(&c.ID, &c.OrgID, &c.PersonID, &c.StepID, &c.How, &c.Note, &c.ByUserID, &c.ByLabel, &c.At); err != nil {
+		if err := rows.Scan(&c.ID, &c.OrgID, &c.PersonID, &c.StepID, &c.How, &c.Note, &c.ByUserID, &c.ByLabel, &c.At, &c.EvidenceID, &c.EvidenceUID); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
@@ -182,9 +183,9 @@ FROM checklist_completions WHERE org_id = $1 AND ($2 = 0 OR person_id = $2) ORDE
 func (q *Queries) AddChecklistCompletion(ctx context.Context, c *attest.StepCompletion) error {
 	c.At = q.now()
 	// The person must be the organization's: another's is not found.
-	err := q.q.QueryRowContext(ctx, `INSERT INTO checklist_completions (org_id, person_id, step_id, how, note, by_user_id, by_label, at)
-SELECT p.org_id, p.id, $3, $4, $5, $6, $7, $8 FROM people p WHERE p.org_id = $1 AND p.id = $2 RETURNING id`,
-		c.OrgID, c.PersonID, c.StepID, c.How, c.Note, nullID(c.ByUserID), c.ByLabel, c.At).Scan(&c.ID)
+	err := q.q.QueryRowContext(ctx, `INSERT INTO checklist_completions (org_id, person_id, step_id, how, note, by_user_id, by_label, at, evidence_id)
+SELECT p.org_id, p.id, $3, $4, $5, $6, $7, $8, $9 FROM people p WHERE p.org_id = $1 AND p.id = $2 RETURNING id`,
+		c.OrgID, c.PersonID, c.StepID, c.How, c.Note, nullID(c.ByUserID), c.ByLabel, c.At, nullID(c.EvidenceID)).Scan(&c.ID)
 	if err == sql.ErrNoRows {
 		return attest.Errorf(attest.ENOTFOUND, "person %d not found", c.PersonID)
 	}

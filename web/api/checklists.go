@@ -91,7 +91,7 @@ func (h *Handler) apiCloseChecklistStep(w http.ResponseWriter, r *http.Request, 
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	done, err := h.Checklists.CloseStep(r.Context(), c.P, person, step, in.Note)
+	done, err := h.Checklists.CloseStep(r.Context(), c.P, person, step, in.Note, nil)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func TestChecklistsPage(t *testing.T) {
 	if !strings.Contains(res.Text, fmt.Sprintf(`id="person-%d" data-kind="onboarding"`, ada.ID)) || strings.Contains(res.Text, "Use the default templates") {
 		t.Fatalf("Ada's onboarding is not shown:\n%.3000s", res.Text)
 	}
-	m := regexp.MustCompile(fmt.Sprintf(`/people/%d/checklist/(\d+)" novalidate><input name="note" aria-label="What was done for “Hand over a managed laptop`, ada.ID)).FindStringSubmatch(res.Text)
+	m := regexp.MustCompile(fmt.Sprintf(`/people/%d/checklist/(\d+)" enctype="multipart/form-data" novalidate><input name="note" aria-label="What was done for “Hand over a managed laptop`, ada.ID)).FindStringSubmatch(res.Text)
 	if m == nil {
 		t.Fatalf("no close form for the laptop step:\n%.4000s", res.Text)
 	}
@@ -43,11 +43,16 @@ func TestChecklistsPage(t *testing.T) {
 	if res := e.Login("employee").Post(closeURL, url.Values{"note": {"not mine"}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("an employee who owns nothing closed the step: %d", res.StatusCode)
 	}
-	if res := admin.Post(closeURL, url.Values{"note": {"Laptop SN-7 handed over"}}); !res.RedirectsTo(fmt.Sprintf("/o/alpha/people/checklists#person-%d", ada.ID)) {
+	ct, body := evidenceForm([][2]string{{"note", "Laptop SN-7 handed over"}}, "handover.pdf", []byte("%PDF signed handover"))
+	if res := postMultipart(admin, closeURL, ct, body); !res.RedirectsTo(fmt.Sprintf("/o/alpha/people/checklists#person-%d", ada.ID)) {
 		t.Fatalf("close: %d %.300s", res.StatusCode, res.Text)
 	}
+	evs, err := e.DB.EvidenceList(t.Context(), e.Alpha.ID, store.EvidenceFilter{Query: "Hand over a managed laptop"})
+	if err != nil || len(evs) != 1 || evs[0].Filename != "handover.pdf" {
+		t.Fatalf("the handover file as evidence: %+v, %v", evs, err)
+	}
 	res = admin.Get("/o/alpha/people/checklists")
-	if !strings.Contains(res.Text, "Laptop SN-7 handed over") || !strings.Contains(res.Text, "Closed by admin@alpha.test") {
+	if !strings.Contains(res.Text, "Laptop SN-7 handed over") || !strings.Contains(res.Text, "Closed by admin@alpha.test") || !strings.Contains(res.Text, "evidence "+evs[0].UID) {
 		t.Fatalf("the closed step is not shown:\n%s", res.Text)
 	}
 	tpl := regexp.MustCompile(`id="template-(\d+)">\s*<h3>Onboarding \(employee\)`).FindStringSubmatch(res.Text)

@@ -40,6 +40,7 @@ CREATE TABLE checklist_completions (
     note       TEXT NOT NULL,
     by_user_id BIGINT REFERENCES users (id),
     by_label   TEXT NOT NULL,
+    evidence_id BIGINT REFERENCES evidence (id), -- a file closing the step, stored as evidence
     at         TIMESTAMPTZ NOT NULL,
     UNIQUE (org_id, person_id, step_id)
 );

@@ -40,6 +40,7 @@ CREATE TABLE checklist_completions (
     note       TEXT NOT NULL,
     by_user_id INTEGER REFERENCES users (id),
     by_label   TEXT NOT NULL,
+    evidence_id INTEGER REFERENCES evidence (id), -- a file closing the step, stored as evidence
     at         TIMESTAMP NOT NULL,
     UNIQUE (org_id, person_id, step_id)
 );
