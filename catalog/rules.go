@@ -41,11 +41,11 @@ func (f *Framework) MappingTarget(field, id string) error {
 // chosen. It agrees with InScope.
 func (f *Framework) RequirementInScope(chosen []string, id string) bool {
 	r, ok := f.Requirement(id)
-	if !ok {
+	if !ok || !r.Assessable {
 		return false
 	}
 	if len(f.Categories) == 0 {
-		return r.Assessable
+		return true
 	}
 	c, ok := f.Category(r.Category)
 	if !ok {
