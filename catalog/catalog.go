@@ -17,7 +17,7 @@ import (
 	"github.com/attest-hq/attest"
 )
 
-//go:embed frameworks/*.yaml controls/*.yaml
+//go:embed frameworks/*.yaml controls/*.yaml crosswalks/*.yaml
 var files embed.FS
 
 // Category groups requirements that are brought into scope together (SOC 2's
@@ -149,10 +149,12 @@ type LibraryControl struct {
 	Criteria    []string `yaml:"criteria"`
 }
 
-// Catalog is the built-in content: frameworks and the control library.
+// Catalog is the built-in content: frameworks, the control library and the
+// crosswalk from the library to frameworks other than SOC 2.
 type Catalog struct {
 	Frameworks []*Framework
 	Controls   []LibraryControl
+	Crosswalk  []CrosswalkMapping
 }
 
 // Framework returns a built-in framework by ID.
@@ -221,6 +223,9 @@ func load(fsys fs.FS) (*Catalog, error) {
 		return nil, fmt.Errorf("catalog: the soc2 framework is missing")
 	}
 	if err := c.validateLibrary(); err != nil {
+		return nil, err
+	}
+	if err := c.loadCrosswalks(fsys); err != nil {
 		return nil, err
 	}
 	return c, nil
