@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -68,10 +70,19 @@ func TestISOCrosswalk(t *testing.T) {
 	if len(annex) < 83 {
 		t.Errorf("%d of 93 Annex A controls have a counting mapping, want at least 83; gaps %v", len(annex), gaps)
 	}
-	for _, g := range gaps {
-		if !slices.Contains(isoAnnexAGaps, g) {
-			t.Errorf("%s lost its last counting mapping; it is not a documented gap", g)
-		}
+	if !slices.Equal(gaps, isoAnnexAGaps) {
+		t.Errorf("Annex A gaps are %v, documented %v: update isoAnnexAGaps and docs/catalog.md, or restore the mapping", gaps, isoAnnexAGaps)
+	}
+	doc, err := os.ReadFile("../docs/catalog.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, m := range regexp.MustCompile(`(?m)^\| (A\.\d+\.\d+) \|`).FindAllStringSubmatch(string(doc), -1) {
+		documented = append(documented, m[1])
+	}
+	if !slices.Equal(documented, isoAnnexAGaps) {
+		t.Errorf("docs/catalog.md lists the gaps %v, want %v", documented, isoAnnexAGaps)
 	}
 	clauses := 0
 	for _, r := range fw.Requirements {
