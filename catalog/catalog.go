@@ -17,7 +17,7 @@ import (
 	"github.com/attest-hq/attest"
 )
 
-//go:embed frameworks/*.yaml controls/*.yaml
+//go:embed frameworks/*.yaml controls/*.yaml crosswalks/*.yaml
 var files embed.FS
 
 // Category groups requirements that are brought into scope together (SOC 2's
@@ -149,10 +149,12 @@ type LibraryControl struct {
 	Criteria    []string `yaml:"criteria"`
 }
 
-// Catalog is the built-in content: frameworks and the control library.
+// Catalog is the built-in content: frameworks, the control library and the
+// crosswalk from the library to frameworks other than SOC 2.
 type Catalog struct {
 	Frameworks []*Framework
 	Controls   []LibraryControl
+	Crosswalk  []CrosswalkMapping
 }
 
 // Framework returns a built-in framework by ID.
@@ -196,9 +198,7 @@ func load(fsys fs.FS) (*Catalog, error) {
 		if err := decodeFile(fsys, name, &f); err != nil {
 			return nil, err
 		}
-		for i := range f.Requirements {
-			f.Requirements[i].Assessable = true
-		}
+		markAssessable(&f)
 		f.index()
 		if err := ValidateFramework(&f); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -225,7 +225,26 @@ func load(fsys fs.FS) (*Catalog, error) {
 	if err := c.validateLibrary(); err != nil {
 		return nil, err
 	}
+	if err := c.loadCrosswalks(fsys); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// markAssessable makes every built-in requirement assessable except a heading:
+// one that other requirements name as their parent. ISO 27001's 6.1, 7.5, 9.2
+// and 9.3 carry no requirement of their own beyond their sub-clauses, so
+// assessing them too would demand a mapping that adds nothing.
+func markAssessable(f *Framework) {
+	parents := map[string]bool{}
+	for _, r := range f.Requirements {
+		if r.Parent != "" {
+			parents[r.Parent] = true
+		}
+	}
+	for i := range f.Requirements {
+		f.Requirements[i].Assessable = !parents[f.Requirements[i].ID]
+	}
 }
 
 func decodeFile(fsys fs.FS, name string, v any) error {
@@ -341,7 +360,8 @@ func (lc LibraryControl) Adopt(orgID int64) attest.Control {
 }
 
 // InScope returns a framework's categories in scope (the required ones and
-// those chosen) and their requirements, in catalog order.
+// those chosen) and their assessable requirements, in catalog order. Headings
+// are left out: readiness would otherwise count them as gaps.
 func (f *Framework) InScope(chosen []string) ([]Category, []Requirement) {
 	pick := map[string]bool{}
 	for _, c := range chosen {
@@ -357,7 +377,7 @@ func (f *Framework) InScope(chosen []string) ([]Category, []Requirement) {
 	}
 	var reqs []Requirement
 	for _, r := range f.Requirements {
-		if in[r.Category] || (len(f.Categories) == 0 && r.Assessable) {
+		if r.Assessable && (in[r.Category] || len(f.Categories) == 0) {
 			reqs = append(reqs, r)
 		}
 	}

@@ -37,15 +37,15 @@ func (f *Framework) MappingTarget(field, id string) error {
 }
 
 // RequirementInScope reports whether requirement id counts toward readiness
-// with the chosen categories: it exists and its category is required or
-// chosen. It agrees with InScope.
+// with the chosen categories: it exists, is assessable (not a heading), and
+// its category is required or chosen. It agrees with InScope.
 func (f *Framework) RequirementInScope(chosen []string, id string) bool {
 	r, ok := f.Requirement(id)
-	if !ok {
+	if !ok || !r.Assessable {
 		return false
 	}
 	if len(f.Categories) == 0 {
-		return r.Assessable
+		return true
 	}
 	c, ok := f.Category(r.Category)
 	if !ok {
