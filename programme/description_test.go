@@ -9,13 +9,14 @@ import (
 	"github.com/attest-hq/attest/catalog"
 )
 
-func TestSystemDescriptionEscapesUserText(t *testing.T) {
+func TestDescriptionEscapesUserText(t *testing.T) {
 	s := attest.Scope{SystemName: "Acme <script>", SystemSummary: "First line\n- not a list\n1. not numbered\n  + nor this\n# nor a heading",
 		Categories: []string{"privacy"}}
 	cats := []catalog.Category{{ID: "security", Name: "Security", Required: true}, {ID: "privacy", Name: "Privacy"}, {ID: "availability", Name: "Availability"}}
-	out := SystemDescription("Acme *Inc*", s, cats, []attest.SubserviceOrg{{Name: "A|B", Service: "x\ny", Method: "carve-out"}}, nil, time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC))
-	for _, want := range []string{"# System description: Acme \\*Inc\\*", "Acme &lt;script&gt;", "\\- not a list", "1\\. not numbered", "  \\+ nor this", "\\# nor a heading",
-		"- **Security**: In scope", "- **Privacy**: In scope", "- **Availability**: Out of scope", "| A\\|B | x y | carve-out |", "3 February 2026", "_None recorded._"} {
+	out := Describe(DescriptionInput{Org: "Acme *Inc*", Scope: s, Categories: cats, Subservices: []attest.SubserviceOrg{{Name: "A|B", Service: "x\ny", Method: "carve-out"}},
+		Now: time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC)})
+	for _, want := range []string{"# Acme \\*Inc\\*: description of Acme &lt;script&gt;", "\\- not a list", "1\\. not numbered", "  \\+ nor this", "\\# nor a heading",
+		"Categories in scope: Security, Privacy.", "- Privacy: collect", "| A\\|B | x y | carve-out |", "3 February 2026", "_None recorded._"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}

@@ -60,6 +60,7 @@ type Services struct {
 	Scope      programme.Scope
 	Tasks      programme.Tasks
 	Frameworks programme.Frameworks
+	Drafts     programme.Drafts // the system description and management assertion drafts
 	Orgs       *account.Orgs
 	Members    *account.Members
 	Users      *account.Users

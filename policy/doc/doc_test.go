@@ -195,3 +195,23 @@ func TestFileName(t *testing.T) {
 		t.Errorf("FileName = %q", got)
 	}
 }
+
+func TestMarkdownPDF(t *testing.T) {
+	var a, b bytes.Buffer
+	md := "# Draft\n\nThe system is **Northwind API**.\n\n| Criterion | Controls |\n|---|---|\n| CC6.1 | AC-1, AC-2 |\n"
+	if err := doc.MarkdownPDF(&a, "Acme", "System description", md, generated); err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.MarkdownPDF(&b, "Acme", "System description", md, generated); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Errorf("the same draft twice differs (%v)", err)
+	}
+	text := pdfText(t, a.Bytes())
+	for _, want := range []string{"System description", "Northwind API", "CC6.1", "AC-1, AC-2", "page 2 of"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
+	if pages(a.Bytes()) != 2 {
+		t.Errorf("%d pages, want the cover and one", pages(a.Bytes()))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/yuin/goldmark"
@@ -468,4 +469,37 @@ func plain(n ast.Node, src []byte) string {
 	}
 	walk(n)
 	return b.String()
+}
+
+// MarkdownPDF writes one Markdown document that is not a policy (a draft
+// system description, a draft management assertion) as a PDF in the same
+// style: a cover with its title, the organization and the day it was
+// drafted, then the text, every page numbered.
+func MarkdownPDF(out io.Writer, org, title, markdown string, generated time.Time) error {
+	w := newWriter(Set{Org: org, Generated: generated}, title)
+	pdf := w.pdf
+	pdf.SetFooterFunc(func() {
+		if pdf.PageNo() == 1 {
+			return
+		}
+		pdf.SetY(-12)
+		w.font("", 8)
+		pdf.SetTextColor(110, 110, 110)
+		pdf.CellFormat(0, 5, w.tr(fmt.Sprintf("%s · %s · page %d of {nb}", org, title, pdf.PageNo())), "", 0, "C", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	})
+	pdf.AddPage()
+	pdf.SetY(80)
+	w.font("B", 26)
+	pdf.MultiCell(0, 11, w.tr(title), "", "L", false)
+	pdf.Ln(4)
+	w.para(org, "", 14)
+	pdf.Ln(10)
+	w.font("", 10)
+	pdf.SetTextColor(90, 90, 90)
+	pdf.MultiCell(0, lineHeight, w.tr("Drafted on "+generated.UTC().Format("2 January 2006")+". A draft to review and complete before it is shared."), "", "L", false)
+	pdf.SetTextColor(0, 0, 0)
+	pdf.AddPage()
+	w.markdown(markdown)
+	return pdf.Output(out)
 }

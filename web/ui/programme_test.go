@@ -281,14 +281,38 @@ func TestScopeDrivesScoringAndDescription(t *testing.T) {
 	}
 	mgr.Post("/o/alpha/scope/cuecs", url.Values{"cuec": {"Customers review their users"}, "cuec_criteria": {"CC6.2, CC6.3"}})
 	md := mgr.Get("/o/alpha/scope/export")
-	for _, want := range []string{"# System description: Org alpha", `Alpha \*Cloud\* &lt;b&gt;`, "- **Availability**: In scope", "- **Processing Integrity**: Out of scope",
+	for _, want := range []string{"# Org alpha: description of", `Alpha \*Cloud\* &lt;b&gt;`, "Categories in scope: Security, Availability, Privacy.",
 		`| Cloud \| Co | Hosting | carve-out |`, "- Customers review their users (CC6.2, CC6.3)"} {
 		if !strings.Contains(md.Text, want) {
 			t.Errorf("system description lacks %q:\n%s", want, md.Text)
 		}
 	}
-	if !strings.HasPrefix(md.Header.Get("Content-Type"), "text/markdown") {
-		t.Errorf("content type %q", md.Header.Get("Content-Type"))
+	if !strings.HasPrefix(md.Header.Get("Content-Type"), "text/markdown") || strings.Contains(md.Text, "- Processing integrity:") {
+		t.Errorf("content type %q, or a category out of scope listed", md.Header.Get("Content-Type"))
+	}
+	pdf := mgr.Get("/o/alpha/scope/export?format=pdf")
+	if pdf.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.Text, "%PDF-") ||
+		!strings.Contains(pdf.Header.Get("Content-Disposition"), "system-description-alpha") {
+		t.Errorf("PDF: %q %q", pdf.Header.Get("Content-Type"), pdf.Header.Get("Content-Disposition"))
+	}
+	if bad := mgr.Get("/o/alpha/scope/export?format=docx"); bad.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a docx: %d", bad.StatusCode)
+	}
+	as := mgr.Get("/o/alpha/scope/assertion?type=type2&from=2026-01-01&to=2026-06-30&format=md")
+	if !strings.Contains(as.Text, "for the period from 1 January 2026 to 30 June 2026") || !strings.Contains(as.Text, "relies on subservice organizations (Cloud | Co)") {
+		t.Errorf("assertion: %s", as.Text)
+	}
+	if bad := mgr.Get("/o/alpha/scope/assertion?type=type2&from=2026-01-01&to=2026-01-31"); bad.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(bad.Text, "three to twelve months") {
+		t.Errorf("a one-month Type 2: %d", bad.StatusCode)
+	}
+	token, _ = e.Token(e.Alpha, "auditor")
+	api := e.API("GET", "/orgs/alpha/drafts/management-assertion?type=type1&as_of=2026-03-31&format=pdf", token, nil)
+	if api.StatusCode != http.StatusOK || api.Header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("API assertion PDF: %d %q", api.StatusCode, api.Header.Get("Content-Type"))
+	}
+	if api := e.API("GET", "/orgs/alpha/drafts/system-description", token, nil); !strings.Contains(api.Text, "## 3. Components of the system") {
+		t.Errorf("API description: %d %.200s", api.StatusCode, api.Text)
 	}
 }
 

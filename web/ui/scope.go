@@ -13,7 +13,8 @@ func (h *Handler) scopeRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/scope", web.Read, h.scopePage),
 		route("POST", "/o/{org}/scope", web.Edit, h.saveScope),
-		route("GET", "/o/{org}/scope/export", web.Read, h.exportScope),
+		route("GET", "/o/{org}/scope/export", web.Read, h.exportDescription),
+		route("GET", "/o/{org}/scope/assertion", web.Read, h.exportAssertion),
 		route("POST", "/o/{org}/scope/subservices", web.Edit, h.addSubservice),
 		route("POST", "/o/{org}/scope/subservices/{id}/delete", web.Edit, h.deleteSubservice),
 		route("POST", "/o/{org}/scope/cuecs", web.Edit, h.addCUEC),

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+func TestDraftCommands(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"ATTEST_DATABASE_URL": storetest.URL(t, storetest.Dialects[0]), "ATTEST_DATA_DIR": dir}
+	run := func(args ...string) result { return runCLI(t, vars, "", args...) }
+	if r := run("org", "create", "acme", "--name", "Acme"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := run("draft", "description", "--org", "acme"); r.code != 0 || !strings.Contains(r.stdout, "# Acme: description of Acme system") {
+		t.Fatalf("description: %+v", r)
+	}
+	if r := run("draft", "assertion", "--org", "acme", "--type", "type2", "--from", "2026-01-01", "--to", "2026-02-01"); r.code != 1 ||
+		!strings.Contains(r.stderr, "three to twelve months") {
+		t.Fatalf("a one-month Type 2: %+v", r)
+	}
+	if r := run("draft", "assertion", "--org", "acme", "--type", "type1", "--as-of", "2026-03-31", "--format", "pdf"); r.code != 2 || !strings.Contains(r.stderr, "--out") {
+		t.Fatalf("a PDF to the terminal: %+v", r)
+	}
+	out := filepath.Join(dir, "assertion.pdf")
+	if r := run("draft", "assertion", "--org", "acme", "--type", "type1", "--as-of", "2026-03-31", "--format", "pdf", "--out", out); r.code != 0 {
+		t.Fatalf("assertion PDF: %+v", r)
+	}
+	if b, err := os.ReadFile(out); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+		t.Fatalf("the file: %v %.10q", err, b)
+	}
+}
