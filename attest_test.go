@@ -115,3 +115,14 @@ func TestCompareRefs(t *testing.T) {
 		t.Fatalf("natural order: %s", got)
 	}
 }
+
+func TestAdoptedFrom(t *testing.T) {
+	retired := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	cs := []Control{{ID: 1, LibraryID: "HR-8"}, {ID: 2, LibraryID: "HR-9"}, {ID: 3, LibraryID: "HR-8", RetiredAt: retired}, {ID: 4, Ref: "HR-8"}}
+	if got := AdoptedFrom(cs, "HR-8"); len(got) != 1 || got[0] != 1 {
+		t.Errorf("adopted from HR-8: %v; want 1 (3 is retired, 4 is the organization's own)", got)
+	}
+	if got := AdoptedFrom(cs, "HR-8", "HR-9"); len(got) != 2 {
+		t.Errorf("adopted from HR-8 or HR-9: %v", got)
+	}
+}

@@ -126,3 +126,16 @@ func leadingDigits(s string) int {
 	}
 	return n
 }
+
+// AdoptedFrom returns the IDs of the controls, not retired, adopted from
+// one of the library controls named: where evidence a register stores (a
+// certificate, a vendor's report, a checklist's proof) belongs.
+func AdoptedFrom(controls []Control, libraryIDs ...string) []int64 {
+	var ids []int64
+	for _, c := range controls {
+		if slices.Contains(libraryIDs, c.LibraryID) && !c.Retired() {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}

@@ -3,7 +3,6 @@ package accessreview
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/store"
@@ -100,11 +99,8 @@ func (s *Service) removalTask(ctx context.Context, tx *store.Queries, p attest.P
 	if err != nil {
 		return t, err
 	}
-	for _, c := range controls {
-		if slices.Contains(Controls, c.LibraryID) && !c.Retired() {
-			t.ControlID = c.ID
-			break
-		}
+	if ids := attest.AdoptedFrom(controls, Controls...); len(ids) > 0 {
+		t.ControlID = ids[0]
 	}
 	if err := tx.CreateTask(ctx, &t); err != nil {
 		return t, err

@@ -7,7 +7,6 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -93,12 +92,7 @@ func (s *Service) Complete(ctx context.Context, p attest.Principal, id int64) (a
 	if err != nil {
 		return r, err
 	}
-	var ids []int64
-	for _, c := range controls {
-		if slices.Contains(Controls, c.LibraryID) && !c.Retired() {
-			ids = append(ids, c.ID)
-		}
-	}
+	ids := attest.AdoptedFrom(controls, Controls...)
 	ev, err := s.Evidence.Add(ctx, evidence.New{Org: org, Actor: p.Actor(), Kind: attest.KindFile,
 		Title: "Access review report: " + r.Title, Filename: reportName(r), MediaType: "text/csv; charset=utf-8",
 		PeriodStart: r.StartedAt, PeriodEnd: s.now().UTC(),

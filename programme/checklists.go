@@ -467,12 +467,7 @@ func (s *Checklists) addProof(ctx context.Context, p attest.Principal, person at
 	if err != nil {
 		return attest.Evidence{}, err
 	}
-	var ids []int64
-	for _, ctl := range controls {
-		if ctl.LibraryID == checklistControl[kind] && !ctl.Retired() {
-			ids = append(ids, ctl.ID)
-		}
-	}
+	ids := attest.AdoptedFrom(controls, checklistControl[kind])
 	name := strings.TrimSpace(proof.Filename)
 	if name == "" {
 		name = "proof"

@@ -251,12 +251,7 @@ func (s *Service) addCertificate(ctx context.Context, p attest.Principal, person
 	if err != nil {
 		return attest.Evidence{}, err
 	}
-	var ids []int64
-	for _, ctl := range controls {
-		if ctl.LibraryID == Control && !ctl.Retired() {
-			ids = append(ids, ctl.ID)
-		}
-	}
+	ids := attest.AdoptedFrom(controls, Control)
 	name := strings.TrimSpace(cert.Filename)
 	if name == "" {
 		name = "certificate.pdf"

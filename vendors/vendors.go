@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -265,12 +264,7 @@ func (s *Service) addReport(ctx context.Context, p attest.Principal, v attest.Ve
 	if err != nil {
 		return attest.Evidence{}, err
 	}
-	var ids []int64
-	for _, c := range controls {
-		if slices.Contains(ReviewControls, c.LibraryID) && !c.Retired() {
-			ids = append(ids, c.ID)
-		}
-	}
+	ids := attest.AdoptedFrom(controls, ReviewControls...)
 	start, _ := time.Parse(attest.DateLayout, r.PeriodStart)
 	end, _ := time.Parse(attest.DateLayout, r.PeriodEnd)
 	name := report.Filename

@@ -52,6 +52,21 @@ func newWriter(s Set, title string) *writer {
 
 func (w *writer) font(style string, size float64) { w.pdf.SetFont("Helvetica", style, size) }
 
+// footer numbers every page but the cover: "Org · title · page n of m".
+func (w *writer) footer(org, title string) {
+	pdf := w.pdf
+	pdf.SetFooterFunc(func() {
+		if pdf.PageNo() == 1 {
+			return // the cover
+		}
+		pdf.SetY(-12)
+		w.font("", 8)
+		pdf.SetTextColor(110, 110, 110)
+		pdf.CellFormat(0, 5, w.tr(fmt.Sprintf("%s · %s · page %d of {nb}", org, title, pdf.PageNo())), "", 0, "C", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	})
+}
+
 // para writes a block of plain text across the column.
 func (w *writer) para(s string, style string, size float64) {
 	w.font(style, size)
@@ -68,16 +83,7 @@ func PDF(out io.Writer, s Set) error {
 	}
 	w := newWriter(s, title)
 	pdf := w.pdf
-	pdf.SetFooterFunc(func() {
-		if pdf.PageNo() == 1 {
-			return // the cover
-		}
-		pdf.SetY(-12)
-		w.font("", 8)
-		pdf.SetTextColor(110, 110, 110)
-		pdf.CellFormat(0, 5, w.tr(fmt.Sprintf("%s · %s · page %d of {nb}", s.Org, title, pdf.PageNo())), "", 0, "C", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-	})
+	w.footer(s.Org, title)
 
 	// The cover.
 	pdf.AddPage()
@@ -478,16 +484,7 @@ func plain(n ast.Node, src []byte) string {
 func MarkdownPDF(out io.Writer, org, title, markdown string, generated time.Time) error {
 	w := newWriter(Set{Org: org, Generated: generated}, title)
 	pdf := w.pdf
-	pdf.SetFooterFunc(func() {
-		if pdf.PageNo() == 1 {
-			return
-		}
-		pdf.SetY(-12)
-		w.font("", 8)
-		pdf.SetTextColor(110, 110, 110)
-		pdf.CellFormat(0, 5, w.tr(fmt.Sprintf("%s · %s · page %d of {nb}", org, title, pdf.PageNo())), "", 0, "C", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-	})
+	w.footer(org, title)
 	pdf.AddPage()
 	pdf.SetY(80)
 	w.font("B", 26)
