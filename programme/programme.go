@@ -20,12 +20,18 @@ import (
 	"github.com/attest-hq/attest/store"
 )
 
-// Framework is the framework readiness is assessed against today.
-const Framework = "soc2"
+// Framework is SOC 2, the framework every organization pursues; ISO27001 the
+// one it may pursue beside it (see Scope.SetFramework).
+const (
+	Framework = "soc2"
+	ISO27001  = "iso27001"
+)
 
 // Adopt copies every library control the organization does not have yet (by
-// ref) into the organization, with the library's mappings. It returns the
-// adopted controls; adopting twice adds nothing.
+// ref) into the organization, with the library's mappings (SOC 2 criteria and
+// the crosswalk). It returns the adopted controls; adopting twice adds nothing.
+// Controls adopted earlier get crosswalk mappings they lack through
+// SyncCrosswalk.
 func Adopt(ctx context.Context, tx *store.Queries, cat *catalog.Catalog, orgID int64) ([]attest.Control, error) {
 	have, err := tx.ControlRefs(ctx, orgID)
 	if err != nil {
@@ -36,7 +42,7 @@ func Adopt(ctx context.Context, tx *store.Queries, cat *catalog.Catalog, orgID i
 		if have[lc.ID] {
 			continue
 		}
-		c := lc.Adopt(orgID)
+		c := lc.Adopt(orgID, cat.CrosswalkOf(lc.ID)...)
 		if err := tx.CreateControl(ctx, &c); err != nil {
 			return nil, fmt.Errorf("adopt %s: %w", lc.ID, err)
 		}
@@ -73,7 +79,8 @@ func Input(fw *catalog.Framework, chosen []string, controls []attest.Control, ev
 			}
 		}
 		for _, m := range c.Mappings {
-			if m.Framework == fw.ID && inScope[m.Requirement] && !slices.Contains(rc.Requirements, m.Requirement) {
+			// A related mapping shares a topic only: shown, never counted.
+			if m.Framework == fw.ID && m.Counts() && inScope[m.Requirement] && !slices.Contains(rc.Requirements, m.Requirement) {
 				rc.Requirements = append(rc.Requirements, m.Requirement)
 			}
 		}

@@ -377,6 +377,28 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's control after a's unmap: %+v, %v", got, err)
 		}
 	}},
+	{"SetMappingType", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "mapping", db.SetMappingType(ctx, a.org.ID, b.control.ID, "soc2", "CC6.1", attest.MappingRelated))
+		if got, err := db.Control(ctx, b.org.ID, b.control.ID); err != nil || got.Mappings[len(got.Mappings)-1].Type != attest.MappingEquivalent {
+			t.Errorf("b's mapping after a's retype: %+v, %v", got.Mappings, err)
+		}
+	}},
+	{"RefreshLibraryMapping", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		changed, err := db.RefreshLibraryMapping(ctx, a.org.ID, b.control.ID, attest.Mapping{Framework: "soc2", Requirement: "CC6.1", Type: attest.MappingRelated, Rationale: "a's"})
+		if err != nil || changed {
+			t.Errorf("a refreshing b's mapping: changed %v, %v", changed, err)
+		}
+	}},
+	{"MappingRemovals", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.Unmap(ctx, b.org.ID, b.control.ID, "soc2", "CC6.1"))
+		if got, err := db.MappingRemovals(ctx, a.org.ID); err != nil || len(got) != 0 {
+			t.Errorf("a sees b's removals: %v, %v", got, err)
+		}
+		if got, _ := db.MappingRemovals(ctx, b.org.ID); len(got) != 1 {
+			t.Errorf("b's removals = %v; want its one", got)
+		}
+		must(t, db.Map(ctx, b.org.ID, b.control.ID, attest.Mapping{Framework: "soc2", Requirement: "CC6.1", Source: attest.SourceLibrary}))
+	}},
 	{"UpdateTask", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		k := b.task
 		k.OrgID, k.Title = a.org.ID, "taken over"
