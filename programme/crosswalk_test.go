@@ -186,7 +186,7 @@ func TestMappingRemovalsStayInTheirOrganization(t *testing.T) {
 
 func TestRelatedMappingsDoNotCount(t *testing.T) {
 	fw := &catalog.Framework{ID: "x", Name: "X", Categories: []catalog.Category{{ID: "c", Required: true}},
-		Series: []catalog.Series{{ID: "S", Category: "c"}},
+		Series:       []catalog.Series{{ID: "S", Category: "c"}},
 		Requirements: []catalog.Requirement{{ID: "R1", Series: "S", Category: "c", Title: "One", Assessable: true}, {ID: "R2", Series: "S", Category: "c", Title: "Two", Assessable: true}}}
 	controls := []attest.Control{{ID: 1, Ref: "C-1", Status: attest.StatusImplemented, Mappings: []attest.Mapping{
 		{Framework: "x", Requirement: "R1", Type: attest.MappingSubset}, {Framework: "x", Requirement: "R2", Type: attest.MappingRelated}}}}
