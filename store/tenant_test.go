@@ -399,6 +399,48 @@ var tenantCases = []tenantCase{
 		}
 		must(t, db.Map(ctx, b.org.ID, b.control.ID, attest.Mapping{Framework: "soc2", Requirement: "CC6.1", Source: attest.SourceLibrary}))
 	}},
+	{"ScopeFrameworks", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if _, err := db.SetScopeFramework(ctx, b.org.ID, "iso27001", true); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.ScopeFrameworks(ctx, a.org.ID); err != nil || len(got) != 0 {
+			t.Errorf("a sees b's frameworks: %v, %v", got, err)
+		}
+	}},
+	{"SetScopeFramework", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if _, err := db.SetScopeFramework(ctx, b.org.ID, "iso27001", true); err != nil {
+			t.Fatal(err)
+		}
+		if changed, err := db.SetScopeFramework(ctx, a.org.ID, "iso27001", false); err != nil || changed {
+			t.Errorf("a's removal changed something: %v, %v", changed, err)
+		}
+		if got, _ := db.ScopeFrameworks(ctx, b.org.ID); len(got) != 1 {
+			t.Errorf("b's frameworks after a's removal = %v", got)
+		}
+	}},
+	{"Exclusions", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.SaveExclusion(ctx, &attest.Exclusion{OrgID: b.org.ID, Framework: "iso27001", Requirement: "A.7.1", Justification: "b's"}))
+		if got, err := db.Exclusions(ctx, a.org.ID, "iso27001"); err != nil || len(got) != 0 {
+			t.Errorf("a sees b's exclusions: %v, %v", got, err)
+		}
+	}},
+	{"SaveExclusion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.SaveExclusion(ctx, &attest.Exclusion{OrgID: b.org.ID, Framework: "iso27001", Requirement: "A.7.2", Justification: "b's"}))
+		must(t, db.SaveExclusion(ctx, &attest.Exclusion{OrgID: a.org.ID, Framework: "iso27001", Requirement: "A.7.2", Justification: "a's"}))
+		for _, e := range mustExclusions(t, db, b.org.ID) {
+			if e.Requirement == "A.7.2" && e.Justification != "b's" {
+				t.Errorf("a's exclusion overwrote b's: %+v", e)
+			}
+		}
+		must(t, db.DeleteExclusion(ctx, a.org.ID, "iso27001", "A.7.2"))
+	}},
+	{"DeleteExclusion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.SaveExclusion(ctx, &attest.Exclusion{OrgID: b.org.ID, Framework: "iso27001", Requirement: "A.7.3", Justification: "b's"}))
+		wantNotFound(t, "exclusion", db.DeleteExclusion(ctx, a.org.ID, "iso27001", "A.7.3"))
+		if got := mustExclusions(t, db, b.org.ID); len(got) == 0 {
+			t.Error("a's delete removed b's exclusion")
+		}
+	}},
 	{"UpdateTask", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		k := b.task
 		k.OrgID, k.Title = a.org.ID, "taken over"
@@ -999,4 +1041,13 @@ func TestTenantCasesCoverQueries(t *testing.T) {
 			t.Errorf("notTenantScoped names %s, which store.Queries does not have", name)
 		}
 	}
+}
+
+func mustExclusions(t *testing.T, db *store.DB, orgID int64) []attest.Exclusion {
+	t.Helper()
+	got, err := db.Exclusions(context.Background(), orgID, "iso27001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
