@@ -105,8 +105,8 @@ func (s Scope) Exclude(ctx context.Context, p attest.Principal, framework, requi
 	return e, err
 }
 
-// Include makes an excluded requirement applicable again; one not excluded
-// is ENOTFOUND.
+// Include makes an excluded requirement applicable again; including one
+// that applies already changes and records nothing.
 func (s Scope) Include(ctx context.Context, p attest.Principal, framework, requirement string) error {
 	if err := p.Require(attest.ActEdit); err != nil {
 		return err
@@ -115,8 +115,15 @@ func (s Scope) Include(ctx context.Context, p attest.Principal, framework, requi
 	if err != nil {
 		return err
 	}
+	if err := Optional(fw, "requirement", requirement); err != nil {
+		return err
+	}
 	return s.DB.Update(ctx, func(tx *store.Queries) error {
-		if err := tx.DeleteExclusion(ctx, p.OrgID, fw.ID, requirement); err != nil {
+		err := tx.DeleteExclusion(ctx, p.OrgID, fw.ID, requirement)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 		return tx.Log(ctx, p.Record("scope.requirement_included", "requirement", fw.ID+":"+requirement,

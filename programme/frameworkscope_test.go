@@ -95,8 +95,9 @@ func TestISO27001ScopeExclusionsAndReadiness(t *testing.T) {
 		if err := f.scope.Include(ctx, f.mgr, "iso27001", "A.7.1"); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.scope.Include(ctx, f.mgr, "iso27001", "A.7.1"); attest.ErrorCode(err) != attest.ENOTFOUND {
-			t.Errorf("including twice: %v", err)
+		n := len(mustActivity(t, db, f.a.ID))
+		if err := f.scope.Include(ctx, f.mgr, "iso27001", "A.7.1"); err != nil || len(mustActivity(t, db, f.a.ID)) != n {
+			t.Errorf("including twice: %v; want nothing done or recorded", err)
 		}
 		if a, _ = programme.AssessFramework(ctx, &db.Queries, f.cat, f.a.ID, "iso27001"); !has(a, "A.7.1") {
 			t.Error("A.7.1 not assessed after including it")
@@ -111,8 +112,11 @@ func TestISO27001ScopeExclusionsAndReadiness(t *testing.T) {
 		if ex, err := db.Exclusions(ctx, f.b.ID, "iso27001"); err != nil || len(ex) != 0 {
 			t.Errorf("org B exclusions = %v, %v", ex, err)
 		}
-		if err := f.scope.Include(ctx, f.bMgr, "iso27001", "A.7.2"); attest.ErrorCode(err) != attest.ENOTFOUND {
-			t.Errorf("org B including org A's exclusion: %v", err)
+		if err := f.scope.Include(ctx, f.bMgr, "iso27001", "A.7.2"); err != nil {
+			t.Fatal(err)
+		}
+		if ex, _ := db.Exclusions(ctx, f.a.ID, "iso27001"); len(ex) != 1 {
+			t.Errorf("org B's include removed org A's exclusion: %v", ex)
 		}
 		// Out of scope again: no ISO readiness; SOC 2 is untouched.
 		if err := f.scope.SetFramework(ctx, f.mgr, "iso27001", false); err != nil {
@@ -139,4 +143,13 @@ func hasControl(r readiness.RequirementResult, ref string) bool {
 		}
 	}
 	return false
+}
+
+func mustActivity(t *testing.T, db *store.DB, orgID int64) []attest.Activity {
+	t.Helper()
+	acts, err := db.Activity(context.Background(), orgID, attest.ActivityFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acts
 }
