@@ -154,6 +154,18 @@ type RequirementResult struct {
 	Gaps     []Gap           `json:"gaps,omitempty"`
 }
 
+// Implemented counts the requirement's controls that are implemented, ready
+// or waiting for evidence: the coverage matrix's measure.
+func (r RequirementResult) Implemented() int {
+	n := 0
+	for _, c := range r.Controls {
+		if c.State == StateReady || c.State == StateImplementedNoEvidence {
+			n++
+		}
+	}
+	return n
+}
+
 // CategoryResult aggregates the requirements of one category.
 type CategoryResult struct {
 	ID           string  `json:"id"`

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -42,10 +41,12 @@ func (h *Handler) scopeFrameworks(r *http.Request, c *web.Ctx) ([]frameworkInSco
 	if err != nil {
 		return nil, err
 	}
-	out := []frameworkInScope{}
+	soc2 := h.Catalog.SOC2()
+	out := []frameworkInScope{{ID: soc2.ID, Name: soc2.Name, Title: soc2.Title, InScope: true}} // always, and first
 	for _, fw := range h.Catalog.Frameworks {
-		out = append(out, frameworkInScope{ID: fw.ID, Name: fw.Name, Title: fw.Title,
-			InScope: fw.ID == programme.Framework || slices.Contains(ids, fw.ID)})
+		if fw != soc2 {
+			out = append(out, frameworkInScope{ID: fw.ID, Name: fw.Name, Title: fw.Title, InScope: slices.Contains(ids, fw.ID)})
+		}
 	}
 	return out, nil
 }
