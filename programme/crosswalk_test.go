@@ -195,3 +195,37 @@ func TestRelatedMappingsDoNotCount(t *testing.T) {
 		t.Fatalf("requirements counted = %v; want [R1] (related never counts)", got)
 	}
 }
+
+// The start-up sync reaches every organization, as the system, and records
+// only a sync that changed something.
+func TestSyncAllCrosswalksAtStartUp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		old := *f.cat
+		old.Crosswalk = nil
+		for _, p := range []attest.Principal{f.mgr, f.bMgr} {
+			if _, err := (programme.Controls{DB: db, Catalog: &old}).Adopt(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := programme.SyncAllCrosswalks(ctx, db, f.cat); err != nil {
+			t.Fatal(err)
+		}
+		for _, org := range []attest.Organization{f.a, f.b} {
+			if _, ok := mapping(t, db, org.ID, "GOV-1", "iso27001", "5.2"); !ok {
+				t.Errorf("%s: GOV-1 lacks its crosswalk mapping after the start-up sync", org.Slug)
+			}
+			if a := f.last(org.ID); a.Action != "controls.crosswalk_synced" || a.ActorLabel != "system" || a.Via != attest.ViaSystem {
+				t.Errorf("%s: last activity %+v", org.Slug, a)
+			}
+		}
+		n := len(mustActivity(t, db, f.a.ID))
+		if err := programme.SyncAllCrosswalks(ctx, db, f.cat); err != nil {
+			t.Fatal(err)
+		}
+		if len(mustActivity(t, db, f.a.ID)) != n {
+			t.Error("a second start-up sync recorded activity")
+		}
+	})
+}

@@ -1,4 +1,6 @@
-// Package readiness derives how far an organization is from a SOC 2 audit. It is
+// Package readiness derives how far an organization is from an audit of one
+// framework (SOC 2, or ISO 27001 beside it): the caller passes that framework's
+// requirements in scope and the controls that count toward them. It is
 // a pure function over plain values: controls with their implementation status,
 // the requirements they map to, and what later capabilities report about them
 // (evidence freshness, automated tests). Nothing here reads a database or a
