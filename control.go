@@ -29,12 +29,42 @@ type Control struct {
 	Mappings      []Mapping
 }
 
-// Mapping ties a control to a requirement of a framework.
+// Mapping ties a control to a requirement of a framework. Type says how
+// strongly (read from the control's side); Rationale says why, for library
+// mappings from the crosswalk.
 type Mapping struct {
-	Framework   string // "soc2" or an imported framework's key
+	Framework   string // "soc2", "iso27001" or an imported framework's key
 	Requirement string
 	Source      string // library or organization
+	Type        string // equivalent, subset, superset or related
+	Rationale   string
 }
+
+// Mapping types, the same words as the catalog's crosswalk. A related mapping
+// shares a topic without meeting the requirement: it is shown, never counted.
+const (
+	MappingEquivalent = "equivalent"
+	MappingSubset     = "subset"
+	MappingSuperset   = "superset"
+	MappingRelated    = "related"
+)
+
+var mappingTypes = []string{MappingEquivalent, MappingSubset, MappingSuperset, MappingRelated}
+
+// MappingTypes lists the mapping types, strongest first.
+func MappingTypes() []string { return slices.Clone(mappingTypes) }
+
+// ValidMappingType checks a mapping type; field names the form or API field.
+func ValidMappingType(field, t string) error {
+	if !slices.Contains(mappingTypes, t) {
+		return Invalid(field, "must be one of %s (got %q)", strings.Join(mappingTypes, ", "), t)
+	}
+	return nil
+}
+
+// Counts reports whether the mapping lets its control count toward the
+// requirement's readiness: every type but related.
+func (m Mapping) Counts() bool { return m.Type != MappingRelated }
 
 // Mapping sources.
 const (

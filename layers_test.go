@@ -22,6 +22,7 @@ var layers = map[string]int{
 	"csvfile":                     1, // the CSV files Attest imports: header, bounds, errors by line
 	"readiness":                   1,
 	"export/oscal":                2, // pure: the programme as OSCAL component definitions and assessment results
+	"soa":                         1, // pure: the Statement of Applicability as CSV, Markdown and PDF
 	"connector/github":            1, // the GitHub connector (go-github)
 	"connector/github/githubtest": 1, // a local server speaking GitHub's REST API
 	"connector/aws":               1, // the AWS connector (aws-sdk-go-v2)

@@ -58,3 +58,28 @@ func ValidateSubservice(s *SubserviceOrg) error {
 	}
 	return nil
 }
+
+// Exclusion takes one requirement of a framework out of an organization's
+// scope, with the reason an auditor will read: an ISO 27001 Annex A control
+// excluded in the Statement of Applicability. Requirements without one are
+// applicable.
+type Exclusion struct {
+	OrgID         int64
+	Framework     string
+	Requirement   string
+	Justification string
+	ExcludedBy    int64
+	ExcludedAt    time.Time
+}
+
+// ValidateExclusion checks an exclusion's justification, which is required.
+func ValidateExclusion(e *Exclusion) error {
+	e.Justification = strings.TrimSpace(e.Justification)
+	switch {
+	case e.Justification == "":
+		return Invalid("justification", "is required to exclude a control: say why it does not apply, for the auditor")
+	case len(e.Justification) > 2000:
+		return Invalid("justification", "must be at most 2,000 characters")
+	}
+	return nil
+}

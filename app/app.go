@@ -18,6 +18,7 @@ import (
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/demo"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 	"github.com/attest-hq/attest/web/api"
@@ -63,6 +64,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := svc.Chain().CheckAllHeads(ctx, a.DB); err != nil {
 		// Appends to an affected ledger are refused; the rest of the install works.
 		cfg.Log.Error("LEDGER CUT BACK OR REWRITTEN: the database does not reach the signed heads saved outside it; appends to that ledger are refused; run attest verify", "err", err)
+	}
+	// Controls adopted before the library's crosswalk grew get its mappings:
+	// idempotent, and it never brings back a mapping an organization removed.
+	if err := programme.SyncAllCrosswalks(ctx, a.DB, a.Services.Catalog); err != nil {
+		a.closeAll()
+		return nil, err
 	}
 	a.Web, err = web.New(web.Config{
 		Services:      a.Services.Web(a.URL),

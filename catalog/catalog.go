@@ -348,13 +348,20 @@ func (c *Catalog) validateLibrary() error {
 }
 
 // Adopt turns a library control into the organization's own copy, keeping the
-// library ID as its ref and the library's mappings.
-func (lc LibraryControl) Adopt(orgID int64) attest.Control {
+// library ID as its ref and the library's mappings: its SOC 2 criteria (as
+// equivalent) and the crosswalk mappings given, typically
+// Catalog.CrosswalkOf(lc.ID), with their type and rationale.
+func (lc LibraryControl) Adopt(orgID int64, crosswalk ...CrosswalkMapping) attest.Control {
 	c := attest.Control{OrgID: orgID, Ref: lc.ID, LibraryID: lc.ID, Name: lc.Name, Family: lc.Family,
 		Description: strings.TrimSpace(lc.Description), Type: lc.Type, Frequency: lc.Frequency,
 		Evidence: lc.Evidence, Status: attest.StatusNotStarted}
 	for _, cr := range lc.Criteria {
-		c.Mappings = append(c.Mappings, attest.Mapping{Framework: "soc2", Requirement: cr, Source: attest.SourceLibrary})
+		c.Mappings = append(c.Mappings, attest.Mapping{Framework: "soc2", Requirement: cr, Source: attest.SourceLibrary, Type: attest.MappingEquivalent})
+	}
+	for _, m := range crosswalk {
+		if m.Control == lc.ID {
+			c.Mappings = append(c.Mappings, m.Mapping())
+		}
 	}
 	return c
 }

@@ -25,6 +25,7 @@ func runReadiness(e *env, args []string) error {
 	f := newFlags("readiness", e)
 	orgSlug := f.fs.String("org", "", "organization slug")
 	asJSON := f.fs.Bool("json", false, "print the assessment as JSON (the same document as GET /api/v1/orgs/{org}/readiness)")
+	framework := f.fs.String("framework", "soc2", "the framework: soc2, or iso27001 when in scope")
 	minStr := f.fs.String("min", "", "exit with status 3 when readiness is below this percentage (0-100)")
 	rest, err := f.parse(args, e)
 	if err != nil {
@@ -48,7 +49,7 @@ func runReadiness(e *env, args []string) error {
 	}
 	defer s.Close()
 	db := s.DB
-	a, err := programme.Assess(e.ctx, &db.Queries, s.Catalog, org.ID)
+	a, err := programme.AssessFramework(e.ctx, &db.Queries, s.Catalog, org.ID, *framework)
 	if err != nil {
 		return err
 	}

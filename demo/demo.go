@@ -103,6 +103,7 @@ func steps() []step {
 	return []step{
 		{"welcome activity", seedWelcome},
 		{"SOC 2 programme", seedProgramme},
+		{"ISO 27001 beside SOC 2", seedISO27001},
 		{"workforce", seedPeople},
 	}
 }

@@ -53,6 +53,19 @@ func TestSeedProgrammeThroughServices(t *testing.T) {
 			count["controls.adopted"] != 1 || count["task.created"] != 6 || count["control.updated"] < owned || owned == 0 {
 			t.Fatalf("demo activity: %v (%d owned controls)", count, owned)
 		}
+		// ISO 27001 is pursued beside SOC 2, with three justified exclusions.
+		if fws, _ := db.ScopeFrameworks(ctx, org.ID); len(fws) != 1 || fws[0] != "iso27001" {
+			t.Fatalf("demo frameworks: %v", fws)
+		}
+		ex, _ := db.Exclusions(ctx, org.ID, "iso27001")
+		if len(ex) != 3 || count["scope.framework_added"] != 1 || count["scope.requirement_excluded"] != 3 {
+			t.Fatalf("demo exclusions: %+v, activity %v", ex, count)
+		}
+		for _, e := range ex {
+			if e.Justification == "" {
+				t.Errorf("%s excluded without a reason", e.Requirement)
+			}
+		}
 		if _, err := demo.Seed(ctx, db, opts); err != nil {
 			t.Fatal(err)
 		}

@@ -42,6 +42,8 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"activity", "/activity", true}, {"settings", "/settings", true}, {"risks", "/risks", true},
 
 		{"criterion", first("/criteria", `/criteria/[^/]+$`), false}, {"scope", "/scope", false},
+		{"iso27001", "/criteria?framework=iso27001", false}, {"iso27001-requirement", "/criteria/A.5.15?framework=iso27001", false},
+		{"iso27001-matrix", "/criteria/matrix?framework=iso27001", false},
 		{"connections", "/connections", false}, {"monitoring-test", first("/monitoring", `/monitoring/tests/[^/]+$`), false},
 		{"monitoring-result", first("/monitoring", `/monitoring/results/\d+$`), false},
 		{"exceptions", "/monitoring/exceptions", false}, {"task", first("/tasks", `/tasks/\d+$`), false},

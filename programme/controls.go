@@ -27,11 +27,21 @@ func (s Controls) Adopt(ctx context.Context, p attest.Principal) ([]attest.Contr
 	var added []attest.Control
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
 		var err error
-		if added, err = Adopt(ctx, tx, s.Catalog, p.OrgID); err != nil || len(added) == 0 {
+		if added, err = Adopt(ctx, tx, s.Catalog, p.OrgID); err != nil {
 			return err
 		}
-		return tx.Log(ctx, p.Record("controls.adopted", "control", "library",
-			fmt.Sprintf("Adopted %d controls from the Attest control library", len(added))))
+		if len(added) > 0 {
+			if err := tx.Log(ctx, p.Record("controls.adopted", "control", "library",
+				fmt.Sprintf("Adopted %d controls from the Attest control library", len(added)))); err != nil {
+				return err
+			}
+		}
+		// Controls adopted before get the crosswalk mappings they lack.
+		synced, err := SyncCrosswalk(ctx, tx, s.Catalog, p.OrgID)
+		if err != nil {
+			return err
+		}
+		return logSync(ctx, tx, p, synced)
 	})
 	return added, err
 }
@@ -234,15 +244,22 @@ func describeControlChange(a, b attest.Control) string {
 	return "Updated " + b.Ref + ": " + strings.Join(parts, ", ")
 }
 
-// Map ties control id to a requirement of SOC 2 (framework "" or "soc2") or
-// of a framework the organization imported; mapping twice is harmless.
-func (s Controls) Map(ctx context.Context, p attest.Principal, id int64, framework, requirement string) (attest.Control, error) {
+// Map ties control id to a requirement of a built-in framework (framework ""
+// is SOC 2) or of a framework the organization imported, with a type (""
+// is equivalent); mapping twice is harmless.
+func (s Controls) Map(ctx context.Context, p attest.Principal, id int64, framework, requirement, typ string) (attest.Control, error) {
 	if err := p.Require(attest.ActEdit); err != nil {
 		return attest.Control{}, err
 	}
-	m := attest.Mapping{Framework: framework, Requirement: strings.TrimSpace(requirement), Source: attest.SourceOrganization}
+	m := attest.Mapping{Framework: framework, Requirement: strings.TrimSpace(requirement), Source: attest.SourceOrganization, Type: typ}
 	if m.Framework == "" {
 		m.Framework = Framework
+	}
+	if m.Type == "" {
+		m.Type = attest.MappingEquivalent
+	}
+	if err := attest.ValidMappingType("type", m.Type); err != nil {
+		return attest.Control{}, err
 	}
 	var c attest.Control
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -256,7 +273,7 @@ func (s Controls) Map(ctx context.Context, p attest.Principal, id int64, framewo
 		if err := tx.Map(ctx, p.OrgID, c.ID, m); err != nil {
 			return err
 		}
-		if err := tx.Log(ctx, p.Record("control.mapped", "control", c.Ref, fmt.Sprintf("Mapped %s to %s %s", c.Ref, m.Framework, m.Requirement))); err != nil {
+		if err := tx.Log(ctx, p.Record("control.mapped", "control", c.Ref, fmt.Sprintf("Mapped %s to %s %s (%s)", c.Ref, m.Framework, m.Requirement, m.Type))); err != nil {
 			return err
 		}
 		c, err = tx.Control(ctx, p.OrgID, id)
@@ -280,6 +297,42 @@ func (s Controls) Unmap(ctx context.Context, p attest.Principal, id int64, frame
 			return err
 		}
 		if err := tx.Log(ctx, p.Record("control.unmapped", "control", c.Ref, fmt.Sprintf("Unmapped %s from %s %s", c.Ref, framework, requirement))); err != nil {
+			return err
+		}
+		c, err = tx.Control(ctx, p.OrgID, id)
+		return err
+	})
+	return c, err
+}
+
+// Retype changes the type of a mapping of control id, a library mapping or
+// the organization's own; the mapping becomes the organization's, so the
+// library's crosswalk no longer changes it. One that does not exist is
+// ENOTFOUND.
+func (s Controls) Retype(ctx context.Context, p attest.Principal, id int64, framework, requirement, typ string) (attest.Control, error) {
+	if err := p.Require(attest.ActEdit); err != nil {
+		return attest.Control{}, err
+	}
+	if err := attest.ValidMappingType("type", typ); err != nil {
+		return attest.Control{}, err
+	}
+	var c attest.Control
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		var err error
+		if c, err = tx.Control(ctx, p.OrgID, id); err != nil {
+			return err
+		}
+		before := ""
+		for _, m := range c.Mappings {
+			if m.Framework == framework && m.Requirement == requirement {
+				before = m.Type
+			}
+		}
+		if err := tx.SetMappingType(ctx, p.OrgID, c.ID, framework, requirement, typ); err != nil {
+			return err
+		}
+		if err := tx.Log(ctx, p.Record("control.mapping_retyped", "control", c.Ref,
+			fmt.Sprintf("Changed the mapping of %s to %s %s from %s to %s", c.Ref, framework, requirement, before, typ))); err != nil {
 			return err
 		}
 		c, err = tx.Control(ctx, p.OrgID, id)

@@ -93,7 +93,7 @@ func TestFrameworksReplace(t *testing.T) {
 			id  int64
 			req string
 		}{{c1.ID, "A"}, {c1.ID, "B"}, {c2.ID, "B"}, {c2.ID, "C"}} {
-			if _, err := f.controls.Map(ctx, f.mgr, m.id, "tiny", m.req); err != nil {
+			if _, err := f.controls.Map(ctx, f.mgr, m.id, "tiny", m.req, ""); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -20,12 +20,18 @@ import (
 	"github.com/attest-hq/attest/store"
 )
 
-// Framework is the framework readiness is assessed against today.
-const Framework = "soc2"
+// Framework is SOC 2, the framework every organization pursues; ISO27001 the
+// one it may pursue beside it (see Scope.SetFramework).
+const (
+	Framework = "soc2"
+	ISO27001  = "iso27001"
+)
 
 // Adopt copies every library control the organization does not have yet (by
-// ref) into the organization, with the library's mappings. It returns the
-// adopted controls; adopting twice adds nothing.
+// ref) into the organization, with the library's mappings (SOC 2 criteria and
+// the crosswalk). It returns the adopted controls; adopting twice adds nothing.
+// Controls adopted earlier get crosswalk mappings they lack through
+// SyncCrosswalk.
 func Adopt(ctx context.Context, tx *store.Queries, cat *catalog.Catalog, orgID int64) ([]attest.Control, error) {
 	have, err := tx.ControlRefs(ctx, orgID)
 	if err != nil {
@@ -36,7 +42,7 @@ func Adopt(ctx context.Context, tx *store.Queries, cat *catalog.Catalog, orgID i
 		if have[lc.ID] {
 			continue
 		}
-		c := lc.Adopt(orgID)
+		c := lc.Adopt(orgID, cat.CrosswalkOf(lc.ID)...)
 		if err := tx.CreateControl(ctx, &c); err != nil {
 			return nil, fmt.Errorf("adopt %s: %w", lc.ID, err)
 		}
@@ -73,7 +79,8 @@ func Input(fw *catalog.Framework, chosen []string, controls []attest.Control, ev
 			}
 		}
 		for _, m := range c.Mappings {
-			if m.Framework == fw.ID && inScope[m.Requirement] && !slices.Contains(rc.Requirements, m.Requirement) {
+			// A related mapping shares a topic only: shown, never counted.
+			if m.Framework == fw.ID && m.Counts() && inScope[m.Requirement] && !slices.Contains(rc.Requirements, m.Requirement) {
 				rc.Requirements = append(rc.Requirements, m.Requirement)
 			}
 		}
@@ -88,15 +95,89 @@ type Assessment struct {
 	Framework  *catalog.Framework
 	Scope      attest.Scope
 	Categories []catalog.Category
+	// Excluded are the framework's requirements the organization excluded
+	// (ISO 27001 Annex A controls), left out of every score.
+	Excluded []attest.Exclusion
 }
 
-// Assess loads what readiness needs for an organization and derives it at the
-// store's clock.
+// Assess loads what SOC 2 readiness needs for an organization and derives it
+// at the store's clock.
 func Assess(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID int64) (Assessment, error) {
-	fw := cat.SOC2()
+	return AssessFramework(ctx, q, cat, orgID, Framework)
+}
+
+// Pursued lists the built-in frameworks the organization pursues: SOC 2
+// first, always, then those brought into scope, in catalog order.
+func Pursued(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID int64) ([]*catalog.Framework, error) {
+	ids, err := q.ScopeFrameworks(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	out := []*catalog.Framework{cat.SOC2()}
+	for _, fw := range cat.Frameworks {
+		if fw.ID != Framework && slices.Contains(ids, fw.ID) {
+			out = append(out, fw)
+		}
+	}
+	return out, nil
+}
+
+// PursuedFramework returns built-in framework id ("" is SOC 2) if the
+// organization pursues it; otherwise EINVALID on "framework".
+func PursuedFramework(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID int64, id string) (*catalog.Framework, error) {
+	if id == "" {
+		id = Framework
+	}
+	fws, err := Pursued(ctx, q, cat, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, fw := range fws {
+		if fw.ID == id {
+			return fw, nil
+		}
+	}
+	if fw, ok := cat.Framework(id); ok {
+		return nil, attest.Invalid("framework", "%s is not in this organization's scope; bring it in on the scope page", fw.Name)
+	}
+	return nil, attest.Invalid("framework", "%q is not a built-in framework", id)
+}
+
+// Exclude leaves excluded requirements out of a readiness input: they count
+// in no score, and no control's mapping to them counts.
+func Exclude(in *readiness.Input, excluded []attest.Exclusion) {
+	if len(excluded) == 0 {
+		return
+	}
+	out := map[string]bool{}
+	for _, e := range excluded {
+		out[e.Requirement] = true
+	}
+	in.Requirements = slices.DeleteFunc(in.Requirements, func(r readiness.Requirement) bool { return out[r.ID] })
+	for i := range in.Controls {
+		in.Controls[i].Requirements = slices.DeleteFunc(slices.Clone(in.Controls[i].Requirements), func(id string) bool { return out[id] })
+	}
+}
+
+// AssessFramework derives the organization's readiness for built-in
+// framework id ("" is SOC 2) at the store's clock: SOC 2 with its categories
+// in scope, ISO 27001 with every theme and without the Annex A controls the
+// organization excluded. A framework the organization does not pursue is
+// EINVALID on "framework".
+func AssessFramework(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID int64, id string) (Assessment, error) {
+	fw, err := PursuedFramework(ctx, q, cat, orgID, id)
+	if err != nil {
+		return Assessment{}, err
+	}
 	scope, err := q.Scope(ctx, orgID)
 	if err != nil {
 		return Assessment{}, err
+	}
+	var excluded []attest.Exclusion
+	if fw.ID != Framework {
+		if excluded, err = q.Exclusions(ctx, orgID, fw.ID); err != nil {
+			return Assessment{}, err
+		}
 	}
 	controls, err := q.Controls(ctx, orgID, store.ControlFilter{})
 	if err != nil {
@@ -115,14 +196,19 @@ func Assess(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID i
 	if err != nil {
 		return Assessment{}, err
 	}
-	cats, _ := fw.InScope(scope.Categories)
-	in := Input(fw, scope.Categories, controls, ev, q.Now())
+	chosen := scope.Categories
+	if fw.ID != Framework {
+		chosen = nil // categories are SOC 2's; other frameworks' themes are all required
+	}
+	cats, _ := fw.InScope(chosen)
+	in := Input(fw, chosen, controls, ev, q.Now())
+	Exclude(&in, excluded)
 	WithTests(&in, controls, tests)
 	WithPolicies(&in, controls, policies, today)
 	if err := withRegisters(ctx, q, &in, controls, orgID, today); err != nil {
 		return Assessment{}, err
 	}
-	return Assessment{Result: readiness.Assess(in), Framework: fw, Scope: scope, Categories: cats}, nil
+	return Assessment{Result: readiness.Assess(in), Framework: fw, Scope: scope, Categories: cats, Excluded: excluded}, nil
 }
 
 // WithTests adds automated test results to the readiness input. Tests name

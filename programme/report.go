@@ -14,6 +14,7 @@ import (
 type Report struct {
 	Organization  string                        `json:"organization"`
 	Framework     string                        `json:"framework"`
+	FrameworkName string                        `json:"framework_name"`
 	GeneratedAt   time.Time                     `json:"generated_at"`
 	Percent       int                           `json:"percent"`
 	Score         float64                       `json:"score"`
@@ -21,6 +22,15 @@ type Report struct {
 	ControlStates map[string]int                `json:"control_states"`
 	Requirements  []readiness.RequirementResult `json:"requirements"`
 	NextActions   []readiness.Action            `json:"next_actions"`
+	// Excluded are the requirements left out of the score (ISO 27001 Annex A
+	// controls excluded in the Statement of Applicability), with the reason.
+	Excluded []ExcludedReport `json:"excluded"`
+}
+
+// ExcludedReport is one excluded requirement.
+type ExcludedReport struct {
+	Requirement   string `json:"requirement"`
+	Justification string `json:"justification"`
 }
 
 // CategoryReport is one category's readiness.
@@ -35,8 +45,11 @@ type CategoryReport struct {
 
 // NewReport shapes an assessment for output.
 func NewReport(org string, a Assessment, now time.Time) Report {
-	r := Report{Organization: org, Framework: a.Framework.ID, GeneratedAt: now.UTC(), Percent: a.Percent, Score: round(a.Score),
-		ControlStates: a.States, Requirements: a.Requirements, NextActions: a.NextActions}
+	r := Report{Organization: org, Framework: a.Framework.ID, FrameworkName: a.Framework.Name, GeneratedAt: now.UTC(), Percent: a.Percent, Score: round(a.Score),
+		ControlStates: a.States, Requirements: a.Requirements, NextActions: a.NextActions, Excluded: []ExcludedReport{}}
+	for _, e := range a.Excluded {
+		r.Excluded = append(r.Excluded, ExcludedReport{Requirement: e.Requirement, Justification: e.Justification})
+	}
 	if r.NextActions == nil {
 		r.NextActions = []readiness.Action{}
 	}
@@ -62,7 +75,7 @@ func round(f float64) float64 { return float64(int(f*10000+0.5)) / 10000 }
 // WriteText prints the report for a terminal: overall, per category, and each
 // criterion that is not ready with its first gaps.
 func (r Report) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "%s: SOC 2 readiness %d%%\n\n", r.Organization, r.Percent)
+	fmt.Fprintf(w, "%s: %s readiness %d%%\n\n", r.Organization, r.FrameworkName, r.Percent)
 	for _, c := range r.Categories {
 		fmt.Fprintf(w, "  %-22s %3d%%  %d/%d ready, %d at risk\n", c.Name, c.Percent, c.Ready, c.Requirements, c.AtRisk)
 	}
@@ -82,6 +95,12 @@ func (r Report) WriteText(w io.Writer) {
 				break
 			}
 			fmt.Fprintf(w, "           - %s\n", g.Message)
+		}
+	}
+	if len(r.Excluded) > 0 {
+		fmt.Fprintf(w, "\nExcluded (not counted): %d\n", len(r.Excluded))
+		for _, e := range r.Excluded {
+			fmt.Fprintf(w, "  %-8s %s\n", e.Requirement, e.Justification)
 		}
 	}
 	var states []string

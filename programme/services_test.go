@@ -204,17 +204,17 @@ func TestControlsService(t *testing.T) {
 		}
 
 		// Mappings: SOC 2 by default, checked against the framework.
-		if _, err := s.Map(ctx, f.mgr, c.ID, "", "CC99.9"); attest.ErrorField(err) != "requirement" || !strings.Contains(err.Error(), `"CC99.9" is not a requirement of SOC 2`) {
+		if _, err := s.Map(ctx, f.mgr, c.ID, "", "CC99.9", ""); attest.ErrorField(err) != "requirement" || !strings.Contains(err.Error(), `"CC99.9" is not a requirement of SOC 2`) {
 			t.Fatalf("unknown requirement: %v", err)
 		}
-		if _, err := s.Map(ctx, f.mgr, c.ID, "nist", "AC-1"); attest.ErrorField(err) != "framework" {
+		if _, err := s.Map(ctx, f.mgr, c.ID, "nist", "AC-1", ""); attest.ErrorField(err) != "framework" {
 			t.Fatalf("unknown framework: %v", err)
 		}
-		got, err = s.Map(ctx, f.mgr, c.ID, "", " CC7.2 ")
+		got, err = s.Map(ctx, f.mgr, c.ID, "", " CC7.2 ", "")
 		if err != nil || len(got.Mappings) != 2 {
 			t.Fatalf("map: %+v, %v", got.Mappings, err)
 		}
-		f.logged(f.mgr, "control.mapped", "control", "CUS-1", "Mapped CUS-1 to soc2 CC7.2")
+		f.logged(f.mgr, "control.mapped", "control", "CUS-1", "Mapped CUS-1 to soc2 CC7.2 (equivalent)")
 		got, err = s.Unmap(ctx, f.mgr, c.ID, "soc2", "CC7.2")
 		if err != nil || len(got.Mappings) != 1 {
 			t.Fatalf("unmap: %+v, %v", got.Mappings, err)
@@ -222,7 +222,7 @@ func TestControlsService(t *testing.T) {
 		f.logged(f.mgr, "control.unmapped", "control", "CUS-1", "Unmapped CUS-1 from soc2 CC7.2")
 		_, err = s.Unmap(ctx, f.mgr, c.ID, "soc2", "CC7.2")
 		code(t, err, attest.ENOTFOUND, "unmapping twice")
-		_, err = s.Map(ctx, f.aud, c.ID, "", "CC7.2")
+		_, err = s.Map(ctx, f.aud, c.ID, "", "CC7.2", "")
 		code(t, err, attest.EFORBIDDEN, "auditor mapping")
 
 		// Retire and restore.
@@ -501,15 +501,15 @@ objects:
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.controls.Map(ctx, f.mgr, ctl.ID, "tiny", "A.9"); attest.ErrorField(err) != "requirement" {
+		if _, err := f.controls.Map(ctx, f.mgr, ctl.ID, "tiny", "A.9", ""); attest.ErrorField(err) != "requirement" {
 			t.Fatalf("unknown imported requirement: %v", err)
 		}
-		if got, err := f.controls.Map(ctx, f.mgr, ctl.ID, "tiny", "A.1"); err != nil || len(got.Mappings) != 1 {
+		if got, err := f.controls.Map(ctx, f.mgr, ctl.ID, "tiny", "A.1", ""); err != nil || len(got.Mappings) != 1 {
 			t.Fatalf("map to imported: %+v, %v", got.Mappings, err)
 		}
 		// Org B cannot map to or delete org A's framework.
 		bc, _ := f.controls.Create(ctx, f.bMgr, custom("CUS-1"), nil)
-		if _, err := f.controls.Map(ctx, f.bMgr, bc.ID, "tiny", "A.1"); attest.ErrorField(err) != "framework" {
+		if _, err := f.controls.Map(ctx, f.bMgr, bc.ID, "tiny", "A.1", ""); attest.ErrorField(err) != "framework" {
 			t.Fatalf("org B mapping to org A's framework: %v", err)
 		}
 		_, err = s.Delete(ctx, f.bMgr, "tiny")

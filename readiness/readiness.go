@@ -1,4 +1,6 @@
-// Package readiness derives how far an organization is from a SOC 2 audit. It is
+// Package readiness derives how far an organization is from an audit of one
+// framework (SOC 2, or ISO 27001 beside it): the caller passes that framework's
+// requirements in scope and the controls that count toward them. It is
 // a pure function over plain values: controls with their implementation status,
 // the requirements they map to, and what later capabilities report about them
 // (evidence freshness, automated tests). Nothing here reads a database or a
@@ -153,6 +155,18 @@ type RequirementResult struct {
 	AtRisk   bool            `json:"at_risk"`
 	Controls []ControlResult `json:"controls"`
 	Gaps     []Gap           `json:"gaps,omitempty"`
+}
+
+// Implemented counts the requirement's controls that are implemented, ready
+// or waiting for evidence: the coverage matrix's measure.
+func (r RequirementResult) Implemented() int {
+	n := 0
+	for _, c := range r.Controls {
+		if c.State == StateReady || c.State == StateImplementedNoEvidence {
+			n++
+		}
+	}
+	return n
 }
 
 // CategoryResult aggregates the requirements of one category.

@@ -142,7 +142,7 @@ func (q *Queries) Controls(ctx context.Context, orgID int64, f ControlFilter) ([
 		index[out[i].ID] = i
 	}
 	// One query for every mapping of the organization, not one per control.
-	mrows, err := q.q.QueryContext(ctx, `SELECT control_id, framework, requirement, source FROM control_mappings
+	mrows, err := q.q.QueryContext(ctx, `SELECT control_id, `+mappingColumns+` FROM control_mappings
 WHERE org_id = $1 ORDER BY framework, requirement`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list mappings: %w", err)
@@ -151,7 +151,7 @@ WHERE org_id = $1 ORDER BY framework, requirement`, orgID)
 	for mrows.Next() {
 		var id int64
 		var m attest.Mapping
-		if err := mrows.Scan(&id, &m.Framework, &m.Requirement, &m.Source); err != nil {
+		if err := mrows.Scan(&id, &m.Framework, &m.Requirement, &m.Source, &m.Type, &m.Rationale); err != nil {
 			return nil, err
 		}
 		if i, ok := index[id]; ok {
@@ -169,14 +169,14 @@ func (q *Queries) Control(ctx context.Context, orgID, id int64) (attest.Control,
 	if err != nil {
 		return c, notFound(err, "control")
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT framework, requirement, source FROM control_mappings WHERE control_id = $1 ORDER BY framework, requirement`, id)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+mappingColumns+` FROM control_mappings WHERE control_id = $1 ORDER BY framework, requirement`, id)
 	if err != nil {
 		return c, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var m attest.Mapping
-		if err := rows.Scan(&m.Framework, &m.Requirement, &m.Source); err != nil {
+		if err := rows.Scan(&m.Framework, &m.Requirement, &m.Source, &m.Type, &m.Rationale); err != nil {
 			return c, err
 		}
 		c.Mappings = append(c.Mappings, m)
@@ -222,31 +222,109 @@ func (q *Queries) SetControlRetired(ctx context.Context, orgID, id int64, retire
 	return nil
 }
 
-// Map ties a control to a requirement; mapping twice is harmless.
+const mappingColumns = `framework, requirement, source, type, rationale`
+
+// Map ties a control to a requirement; mapping twice is harmless (the first
+// mapping's type stands). A type left empty is equivalent. A mapping the
+// organization makes itself clears any earlier removal of the same library
+// mapping, so the organization's latest word holds.
 func (q *Queries) Map(ctx context.Context, orgID, controlID int64, m attest.Mapping) error {
 	if m.Source == "" {
 		m.Source = attest.SourceOrganization
 	}
-	_, err := q.q.ExecContext(ctx, `INSERT INTO control_mappings (control_id, org_id, framework, requirement, source, created_at)
-VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (control_id, framework, requirement) DO NOTHING`,
-		controlID, orgID, m.Framework, m.Requirement, m.Source, q.now())
+	if m.Type == "" {
+		m.Type = attest.MappingEquivalent
+	}
+	if err := attest.ValidMappingType("type", m.Type); err != nil {
+		return err
+	}
+	_, err := q.q.ExecContext(ctx, `INSERT INTO control_mappings (control_id, org_id, framework, requirement, source, type, rationale, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (control_id, framework, requirement) DO NOTHING`,
+		controlID, orgID, m.Framework, m.Requirement, m.Source, m.Type, m.Rationale, q.now())
 	if err != nil {
 		return fmt.Errorf("map control: %w", err)
+	}
+	if m.Source == attest.SourceOrganization {
+		if _, err := q.q.ExecContext(ctx, `DELETE FROM control_mapping_removals WHERE org_id = $1 AND control_id = $2 AND framework = $3 AND requirement = $4`,
+			orgID, controlID, m.Framework, m.Requirement); err != nil {
+			return fmt.Errorf("map control: %w", err)
+		}
 	}
 	return nil
 }
 
-// Unmap removes a mapping; it reports ENOTFOUND when there was none.
+// Unmap removes a mapping; it reports ENOTFOUND when there was none. A
+// library mapping's removal is remembered, so the crosswalk sync does not
+// add it back.
 func (q *Queries) Unmap(ctx context.Context, orgID, controlID int64, framework, requirement string) error {
-	res, err := q.q.ExecContext(ctx, `DELETE FROM control_mappings WHERE org_id = $1 AND control_id = $2 AND framework = $3 AND requirement = $4`,
-		orgID, controlID, framework, requirement)
+	var source string
+	err := q.q.QueryRowContext(ctx, `DELETE FROM control_mappings WHERE org_id = $1 AND control_id = $2 AND framework = $3 AND requirement = $4 RETURNING source`,
+		orgID, controlID, framework, requirement).Scan(&source)
 	if err != nil {
+		return notFound(err, "mapping")
+	}
+	if source != attest.SourceLibrary {
+		return nil
+	}
+	_, err = q.q.ExecContext(ctx, `INSERT INTO control_mapping_removals (control_id, org_id, framework, requirement, removed_at)
+VALUES ($1, $2, $3, $4, $5) ON CONFLICT (control_id, framework, requirement) DO NOTHING`, controlID, orgID, framework, requirement, q.now())
+	return err
+}
+
+// SetMappingType changes the type of one mapping; the mapping becomes the
+// organization's own (its source organization), so the library no longer
+// updates it. ENOTFOUND when there is no such mapping.
+func (q *Queries) SetMappingType(ctx context.Context, orgID, controlID int64, framework, requirement, typ string) error {
+	if err := attest.ValidMappingType("type", typ); err != nil {
 		return err
+	}
+	res, err := q.q.ExecContext(ctx, `UPDATE control_mappings SET type = $1, source = $2
+WHERE org_id = $3 AND control_id = $4 AND framework = $5 AND requirement = $6`, typ, attest.SourceOrganization, orgID, controlID, framework, requirement)
+	if err != nil {
+		return fmt.Errorf("set mapping type: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return attest.Errorf(attest.ENOTFOUND, "mapping not found")
 	}
 	return nil
+}
+
+// RefreshLibraryMapping brings a library mapping's type and rationale to
+// the library's current ones; mappings the organization changed (source
+// organization) are left alone. It reports whether a row changed.
+func (q *Queries) RefreshLibraryMapping(ctx context.Context, orgID, controlID int64, m attest.Mapping) (bool, error) {
+	res, err := q.q.ExecContext(ctx, `UPDATE control_mappings SET type = $1, rationale = $2
+WHERE org_id = $3 AND control_id = $4 AND framework = $5 AND requirement = $6 AND source = $7 AND (type <> $1 OR rationale <> $2)`,
+		m.Type, m.Rationale, orgID, controlID, m.Framework, m.Requirement, attest.SourceLibrary)
+	if err != nil {
+		return false, fmt.Errorf("refresh mapping: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// MappingRemoval names a library mapping an organization removed.
+type MappingRemoval struct {
+	ControlID              int64
+	Framework, Requirement string
+}
+
+// MappingRemovals returns the library mappings the organization removed.
+func (q *Queries) MappingRemovals(ctx context.Context, orgID int64) (map[MappingRemoval]bool, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT control_id, framework, requirement FROM control_mapping_removals WHERE org_id = $1`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[MappingRemoval]bool{}
+	for rows.Next() {
+		var r MappingRemoval
+		if err := rows.Scan(&r.ControlID, &r.Framework, &r.Requirement); err != nil {
+			return nil, err
+		}
+		out[r] = true
+	}
+	return out, rows.Err()
 }
 
 // ControlRefs returns the refs the organization already uses, for adoption

@@ -377,6 +377,70 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's control after a's unmap: %+v, %v", got, err)
 		}
 	}},
+	{"SetMappingType", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "mapping", db.SetMappingType(ctx, a.org.ID, b.control.ID, "soc2", "CC6.1", attest.MappingRelated))
+		if got, err := db.Control(ctx, b.org.ID, b.control.ID); err != nil || got.Mappings[len(got.Mappings)-1].Type != attest.MappingEquivalent {
+			t.Errorf("b's mapping after a's retype: %+v, %v", got.Mappings, err)
+		}
+	}},
+	{"RefreshLibraryMapping", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		changed, err := db.RefreshLibraryMapping(ctx, a.org.ID, b.control.ID, attest.Mapping{Framework: "soc2", Requirement: "CC6.1", Type: attest.MappingRelated, Rationale: "a's"})
+		if err != nil || changed {
+			t.Errorf("a refreshing b's mapping: changed %v, %v", changed, err)
+		}
+	}},
+	{"MappingRemovals", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.Unmap(ctx, b.org.ID, b.control.ID, "soc2", "CC6.1"))
+		if got, err := db.MappingRemovals(ctx, a.org.ID); err != nil || len(got) != 0 {
+			t.Errorf("a sees b's removals: %v, %v", got, err)
+		}
+		if got, _ := db.MappingRemovals(ctx, b.org.ID); len(got) != 1 {
+			t.Errorf("b's removals = %v; want its one", got)
+		}
+		must(t, db.Map(ctx, b.org.ID, b.control.ID, attest.Mapping{Framework: "soc2", Requirement: "CC6.1", Source: attest.SourceLibrary}))
+	}},
+	{"ScopeFrameworks", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if _, err := db.SetScopeFramework(ctx, b.org.ID, "iso27001", true); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.ScopeFrameworks(ctx, a.org.ID); err != nil || len(got) != 0 {
+			t.Errorf("a sees b's frameworks: %v, %v", got, err)
+		}
+	}},
+	{"SetScopeFramework", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if _, err := db.SetScopeFramework(ctx, b.org.ID, "iso27001", true); err != nil {
+			t.Fatal(err)
+		}
+		if changed, err := db.SetScopeFramework(ctx, a.org.ID, "iso27001", false); err != nil || changed {
+			t.Errorf("a's removal changed something: %v, %v", changed, err)
+		}
+		if got, _ := db.ScopeFrameworks(ctx, b.org.ID); len(got) != 1 {
+			t.Errorf("b's frameworks after a's removal = %v", got)
+		}
+	}},
+	{"Exclusions", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.SaveExclusion(ctx, &attest.Exclusion{OrgID: b.org.ID, Framework: "iso27001", Requirement: "A.7.1", Justification: "b's"}))
+		if got, err := db.Exclusions(ctx, a.org.ID, "iso27001"); err != nil || len(got) != 0 {
+			t.Errorf("a sees b's exclusions: %v, %v", got, err)
+		}
+	}},
+	{"SaveExclusion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.SaveExclusion(ctx, &attest.Exclusion{OrgID: b.org.ID, Framework: "iso27001", Requirement: "A.7.2", Justification: "b's"}))
+		must(t, db.SaveExclusion(ctx, &attest.Exclusion{OrgID: a.org.ID, Framework: "iso27001", Requirement: "A.7.2", Justification: "a's"}))
+		for _, e := range mustExclusions(t, db, b.org.ID) {
+			if e.Requirement == "A.7.2" && e.Justification != "b's" {
+				t.Errorf("a's exclusion overwrote b's: %+v", e)
+			}
+		}
+		must(t, db.DeleteExclusion(ctx, a.org.ID, "iso27001", "A.7.2"))
+	}},
+	{"DeleteExclusion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		must(t, db.SaveExclusion(ctx, &attest.Exclusion{OrgID: b.org.ID, Framework: "iso27001", Requirement: "A.7.3", Justification: "b's"}))
+		wantNotFound(t, "exclusion", db.DeleteExclusion(ctx, a.org.ID, "iso27001", "A.7.3"))
+		if got := mustExclusions(t, db, b.org.ID); len(got) == 0 {
+			t.Error("a's delete removed b's exclusion")
+		}
+	}},
 	{"UpdateTask", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		k := b.task
 		k.OrgID, k.Title = a.org.ID, "taken over"
@@ -977,4 +1041,13 @@ func TestTenantCasesCoverQueries(t *testing.T) {
 			t.Errorf("notTenantScoped names %s, which store.Queries does not have", name)
 		}
 	}
+}
+
+func mustExclusions(t *testing.T, db *store.DB, orgID int64) []attest.Exclusion {
+	t.Helper()
+	got, err := db.Exclusions(context.Background(), orgID, "iso27001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }

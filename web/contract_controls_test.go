@@ -23,6 +23,7 @@ var _ = area(contractArea{
 		"GET /o/{org}/controls/{id}/mappings":         web.Edit, // a reload after a refused form goes back to its page
 		"POST /o/{org}/controls/{id}/mappings/remove": web.Edit,
 		"GET /o/{org}/controls/{id}/mappings/remove":  web.Edit, // a reload after a refused form goes back to its page
+		"POST /o/{org}/controls/{id}/mappings/type":   web.Edit,
 		"POST /o/{org}/controls/{id}/retire":          web.Edit,
 		"POST /o/{org}/controls/{id}/restore":         web.Edit,
 		"GET /o/{org}/criteria":                       web.Read,

@@ -80,29 +80,41 @@ func RFC3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // ControlJSON is a control as the controls export writes it and the API serves it.
 type ControlJSON struct {
-	ID            int64    `json:"id"`
-	Ref           string   `json:"ref"`
-	LibraryID     string   `json:"library_id,omitempty"`
-	Name          string   `json:"name"`
-	Family        string   `json:"family"`
-	Description   string   `json:"description"`
-	Type          string   `json:"type"`
-	Frequency     string   `json:"frequency"`
-	Owner         string   `json:"owner,omitempty"`
-	OwnerID       int64    `json:"owner_id,omitempty"`
-	Status        string   `json:"status"`
-	State         string   `json:"state"`
-	Justification string   `json:"justification,omitempty"`
-	Evidence      []string `json:"expected_evidence"`
-	Criteria      []string `json:"criteria"`
-	Retired       bool     `json:"retired"`
+	ID            int64         `json:"id"`
+	Ref           string        `json:"ref"`
+	LibraryID     string        `json:"library_id,omitempty"`
+	Name          string        `json:"name"`
+	Family        string        `json:"family"`
+	Description   string        `json:"description"`
+	Type          string        `json:"type"`
+	Frequency     string        `json:"frequency"`
+	Owner         string        `json:"owner,omitempty"`
+	OwnerID       int64         `json:"owner_id,omitempty"`
+	Status        string        `json:"status"`
+	State         string        `json:"state"`
+	Justification string        `json:"justification,omitempty"`
+	Evidence      []string      `json:"expected_evidence"`
+	Criteria      []string      `json:"criteria"`
+	Mappings      []MappingJSON `json:"mappings"`
+	Retired       bool          `json:"retired"`
+}
+
+// MappingJSON is one mapping of a control with its type; Counts is false for
+// related mappings, which readiness does not count.
+type MappingJSON struct {
+	Framework   string `json:"framework"`
+	Requirement string `json:"requirement"`
+	Source      string `json:"source"`
+	Type        string `json:"type"`
+	Rationale   string `json:"rationale,omitempty"`
+	Counts      bool   `json:"counts"`
 }
 
 // ToControlJSON converts a control with its derived state to its wire shape.
 func ToControlJSON(ctl attest.Control, state string) ControlJSON {
 	j := ControlJSON{ID: ctl.ID, Ref: ctl.Ref, LibraryID: ctl.LibraryID, Name: ctl.Name, Family: ctl.Family, Description: ctl.Description,
 		Type: ctl.Type, Frequency: ctl.Frequency, Owner: ctl.OwnerName, OwnerID: ctl.OwnerID, Status: ctl.Status, State: state,
-		Justification: ctl.Justification, Evidence: ctl.Evidence, Criteria: []string{}, Retired: ctl.Retired()}
+		Justification: ctl.Justification, Evidence: ctl.Evidence, Criteria: []string{}, Mappings: []MappingJSON{}, Retired: ctl.Retired()}
 	if j.Evidence == nil {
 		j.Evidence = []string{}
 	}
@@ -112,6 +124,8 @@ func ToControlJSON(ctl attest.Control, state string) ControlJSON {
 			name = m.Framework + ":" + m.Requirement
 		}
 		j.Criteria = append(j.Criteria, name)
+		j.Mappings = append(j.Mappings, MappingJSON{Framework: m.Framework, Requirement: m.Requirement, Source: m.Source, Type: m.Type,
+			Rationale: m.Rationale, Counts: m.Counts()})
 	}
 	return j
 }

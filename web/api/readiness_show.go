@@ -7,8 +7,10 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
+// apiReadiness is the readiness of one framework the organization pursues:
+// ?framework=iso27001, SOC 2 without it.
 func (h *Handler) apiReadiness(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
+	a, err := programme.AssessFramework(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID, r.URL.Query().Get("framework"))
 	if err != nil {
 		return err
 	}

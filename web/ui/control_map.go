@@ -14,7 +14,7 @@ func (h *Handler) addMapping(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 		return err
 	}
 	req := strings.TrimSpace(r.PostFormValue("requirement"))
-	ctl, err := h.Controls.Map(r.Context(), c.P, id, r.PostFormValue("framework"), req)
+	ctl, err := h.Controls.Map(r.Context(), c.P, id, r.PostFormValue("framework"), req, r.PostFormValue("type"))
 	if web.UserError(err) {
 		h.SetFlash(w, "error", web.Sentence(err))
 		http.Redirect(w, r, fmt.Sprintf("/o/%s/controls/%d", c.Org.Slug, id), http.StatusSeeOther)

@@ -31,6 +31,7 @@ func (h *Handler) controlRoutes() []web.Route {
 		route("POST", "/o/{org}/controls/{id}", web.Edit, h.updateControl),
 		route("POST", "/o/{org}/controls/{id}/mappings", web.Edit, h.addMapping),
 		route("POST", "/o/{org}/controls/{id}/mappings/remove", web.Edit, h.removeMapping),
+		route("POST", "/o/{org}/controls/{id}/mappings/type", web.Edit, h.retypeMapping),
 		route("POST", "/o/{org}/controls/{id}/retire", web.Edit, h.retireControl(true)),
 		route("POST", "/o/{org}/controls/{id}/restore", web.Edit, h.retireControl(false)),
 	}
@@ -47,7 +48,9 @@ type controlView struct {
 	Statuses       []string
 	Types          []string
 	Frequencies    []string
-	Options        []requirementOption   // requirements that can be mapped
+	Options        []requirementOption // requirements that can be mapped
+	ISOOptions     []requirementOption // ISO 27001 requirements that can be mapped
+	MappingTypes   []string
 	Evidence       []controlEvidence     // current and superseded, newest first
 	MayAddEvidence bool                  // attest.Principal.MayAddEvidenceFor this control
 	Tests          []monitor.TestSummary // automated tests that support it, with their counts
@@ -74,6 +77,7 @@ type mappedRequirement struct {
 	Mapping attest.Mapping
 	Title   string
 	InScope bool
+	Href    string // the requirement's page, for built-in frameworks
 }
 
 type requirementOption struct{ Value, Label string }
@@ -95,18 +99,34 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 		}
 	}
 	fw := h.Catalog.SOC2()
+	base := "/o/" + c.Org.Slug
 	for _, m := range ctl.Mappings {
 		mr := mappedRequirement{Mapping: m, Title: m.Requirement}
-		if m.Framework == fw.ID {
+		switch bfw, builtIn := h.Catalog.Framework(m.Framework); {
+		case m.Framework == fw.ID:
 			if req, ok := fw.Requirement(m.Requirement); ok {
 				mr.Title, mr.InScope = req.Title, fw.RequirementInScope(a.Scope.Categories, req.ID)
 			}
+			mr.Href = base + "/criteria/" + m.Requirement
+		case builtIn:
+			if req, ok := bfw.Requirement(m.Requirement); ok {
+				mr.Title, mr.InScope = req.Title, true
+			}
+			mr.Href = base + "/criteria/" + m.Requirement + "?framework=" + m.Framework
 		}
 		v.Requirements = append(v.Requirements, mr)
 	}
 	for _, req := range fw.Requirements {
 		v.Options = append(v.Options, requirementOption{Value: req.ID, Label: req.ID + " " + req.Title})
 	}
+	if iso, ok := h.Catalog.Framework(programme.ISO27001); ok {
+		for _, req := range iso.Requirements {
+			if req.Assessable {
+				v.ISOOptions = append(v.ISOOptions, requirementOption{Value: req.ID, Label: req.ID + " " + req.Title})
+			}
+		}
+	}
+	v.MappingTypes = attest.MappingTypes()
 	if v.Tasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{ControlID: ctl.ID}); err != nil {
 		return err
 	}

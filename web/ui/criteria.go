@@ -31,6 +31,7 @@ type categoryGroup struct {
 }
 
 type criteriaView struct {
+	Nav        frameworkNav
 	Assessment programme.Assessment
 	Groups     []*categoryGroup
 	Filter     string // "at_risk", "gaps", or ""

@@ -3,17 +3,16 @@ package ui
 import (
 	"net/http"
 
-	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/web"
 )
 
 func (h *Handler) criteriaPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
+	a, nav, err := h.assessRequested(r, c)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	v := criteriaView{Assessment: a, Filter: q.Get("filter"), Category: q.Get("category"), ByScore: q.Get("sort") == "score"}
+	v := criteriaView{Nav: nav, Assessment: a, Filter: q.Get("filter"), Category: q.Get("category"), ByScore: q.Get("sort") == "score"}
 	v.Groups, v.Shown = group(a, v.Category, v.Filter, v.ByScore)
 	h.Render(w, r, c, http.StatusOK, "criteria", v)
 	return nil

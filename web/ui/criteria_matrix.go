@@ -3,18 +3,18 @@ package ui
 import (
 	"net/http"
 
-	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/web"
 )
 
-// matrixPage is the coverage matrix: every criterion in scope with the
-// controls that address it, coloured by state, uncovered ones first to see.
+// matrixPage is the coverage matrix of one framework: every requirement in
+// scope with the controls that count toward it, coloured by state, and how
+// many of them are implemented; uncovered ones are highlighted.
 func (h *Handler) matrixPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
+	a, nav, err := h.assessRequested(r, c)
 	if err != nil {
 		return err
 	}
-	v := criteriaView{Assessment: a, Filter: r.URL.Query().Get("filter")}
+	v := criteriaView{Nav: nav, Assessment: a, Filter: r.URL.Query().Get("filter")}
 	v.Groups, v.Shown = group(a, "", v.Filter, false)
 	h.Render(w, r, c, http.StatusOK, "matrix", v)
 	return nil

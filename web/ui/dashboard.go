@@ -57,6 +57,16 @@ type dashboardView struct {
 	// incident follow-ups, exercises, changes to review); DueCount all of them.
 	Due      []dueItem
 	DueCount int
+	// Others are the frameworks pursued beside SOC 2 (ISO 27001), each with
+	// its readiness and its themes.
+	Others []frameworkCard
+}
+
+// frameworkCard is one framework beside SOC 2 on the dashboard.
+type frameworkCard struct {
+	Assessment programme.Assessment
+	Href       string
+	Themes     []chartBar
 }
 
 // monitoringCard sums up the automated tests: how many tests have failing
@@ -106,6 +116,23 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 	}
 	if v.Assessment, err = programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID); err != nil {
 		return err
+	}
+	pursued, err := programme.Pursued(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
+	if err != nil {
+		return err
+	}
+	for _, fw := range pursued[1:] {
+		fa, err := programme.AssessFramework(ctx, &h.DB.Queries, h.Catalog, c.Org.ID, fw.ID)
+		if err != nil {
+			return err
+		}
+		card := frameworkCard{Assessment: fa, Href: base + "/criteria?framework=" + fw.ID}
+		for i, cat := range fa.Categories {
+			res := fa.Result.Categories[i]
+			p := readiness.Percent(res.Score)
+			card.Themes = append(card.Themes, chartBar{Label: cat.Name, Percent: p, Width: float64(p), Count: res.AtRisk, Href: card.Href + "&category=" + cat.ID})
+		}
+		v.Others = append(v.Others, card)
 	}
 	a := v.Assessment
 	// A circle of radius 15.915 has a circumference of 100, so the dash is the percentage.

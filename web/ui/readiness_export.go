@@ -15,11 +15,15 @@ import (
 // exportReadiness writes the readiness report as CSV: one row per criterion in
 // scope with its score, the controls behind it and every gap.
 func (h *Handler) exportReadiness(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
+	a, _, err := h.assessRequested(r, c)
 	if err != nil {
 		return err
 	}
-	h.attachment(w, c, "readiness", "csv")
+	name := "readiness"
+	if a.Framework.ID != programme.Framework {
+		name += "-" + a.Framework.ID
+	}
+	h.attachment(w, c, name, "csv")
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"criterion", "title", "category", "score_percent", "ready", "at_risk", "controls", "gaps"})
 	for _, rr := range a.Requirements {
