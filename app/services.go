@@ -101,6 +101,8 @@ type Services struct {
 	Checklists *programme.Checklists
 	// Drafts writes the system description and management assertion drafts.
 	Drafts programme.Drafts
+	// OSCAL writes the programme as OSCAL documents.
+	OSCAL programme.OSCAL
 
 	settings Settings
 }
@@ -165,6 +167,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
 	s.Drafts = programme.Drafts{DB: db, Catalog: cat, Now: set.Now}
+	s.OSCAL = programme.OSCAL{DB: db, Catalog: cat, Now: set.Now}
 	s.Checklists = &programme.Checklists{DB: db, Evidence: s.Evidence, Now: set.Now, Accounts: func(ctx context.Context, p attest.Principal) (attest.Roster, error) {
 		rep, err := s.Roster.Roster(ctx, p)
 		return rep.Roster, err
@@ -196,7 +199,7 @@ func (s *Services) Web(baseURL string) web.Services {
 	s.SSO.BaseURL, s.Passkeys.BaseURL, s.Notify.BaseURL = baseURL, baseURL, baseURL
 	return web.Services{
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
-		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks, Drafts: s.Drafts,
+		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks, Drafts: s.Drafts, OSCAL: s.OSCAL,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster, Changes: s.Changes,

@@ -34,3 +34,26 @@ func TestDraftCommands(t *testing.T) {
 		t.Fatalf("the file: %v %.10q", err, b)
 	}
 }
+
+func TestOSCALCommand(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"ATTEST_DATABASE_URL": storetest.URL(t, storetest.Dialects[0]), "ATTEST_DATA_DIR": dir}
+	run := func(args ...string) result { return runCLI(t, vars, "", args...) }
+	if r := run("org", "create", "acme", "--name", "Acme"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := run("oscal", "--org", "acme"); r.code != 2 || !strings.Contains(r.stderr, "--document") {
+		t.Fatalf("no document: %+v", r)
+	}
+	if r := run("oscal", "--org", "acme", "--document", "assessment-results", "--framework", "iso27001"); r.code != 1 || !strings.Contains(r.stderr, "not in this organization's scope") {
+		t.Fatalf("a framework out of scope: %+v", r)
+	}
+	out := filepath.Join(dir, "ar.json")
+	if r := run("oscal", "--org", "acme", "--document", "assessment-results", "--from", "2026-01-01", "--to", "2026-03-31", "--out", out); r.code != 0 ||
+		!strings.Contains(r.stdout, "valid against NIST's OSCAL 1.2.1 schema") {
+		t.Fatalf("assessment results: %+v", r)
+	}
+	if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), `"start": "2026-01-01T00:00:00Z"`) || !strings.Contains(string(b), `"target-id": "CC1.1"`) {
+		t.Fatalf("the file: %v %.300s", err, b)
+	}
+}

@@ -61,6 +61,7 @@ type Services struct {
 	Tasks      programme.Tasks
 	Frameworks programme.Frameworks
 	Drafts     programme.Drafts // the system description and management assertion drafts
+	OSCAL      programme.OSCAL  // the programme as OSCAL documents
 	Orgs       *account.Orgs
 	Members    *account.Members
 	Users      *account.Users

@@ -22,7 +22,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 	h := &Handler{Server: s, Services: s.Services()}
 	var routes []web.Route
 	for _, area := range [][]web.Route{
-		h.metaRoutes(), h.orgRoutes(), h.notificationRoutes(), h.rosterRoutes(), h.checklistRoutes(), h.draftRoutes(), h.changeRoutes(), h.controlRoutes(), h.scopeRoutes(), h.taskRoutes(), h.evidenceRoutes(), h.monitoringRoutes(), h.connectionRoutes(),
+		h.metaRoutes(), h.orgRoutes(), h.notificationRoutes(), h.rosterRoutes(), h.checklistRoutes(), h.draftRoutes(), h.oscalRoutes(), h.changeRoutes(), h.controlRoutes(), h.scopeRoutes(), h.taskRoutes(), h.evidenceRoutes(), h.monitoringRoutes(), h.connectionRoutes(),
 		h.peopleRoutes(),
 		h.policyRoutes(),
 		h.riskRoutes(),
