@@ -41,9 +41,24 @@ func runFrameworkScope(e *env, args []string) error {
 // runSoAExclude excludes an Annex A control with its justification:
 // attest soa exclude --org SLUG --justification TEXT A.7.1.
 func runSoAExclude(e *env, args []string) error {
-	f := newFlags("soa exclude", e)
+	return runApplicability(e, args, "soa exclude", true)
+}
+
+// runSoAInclude makes an excluded Annex A control applicable again:
+// attest soa include --org SLUG A.7.1.
+func runSoAInclude(e *env, args []string) error {
+	return runApplicability(e, args, "soa include", false)
+}
+
+// runApplicability excludes one Annex A control (exclude) or makes it
+// applicable again.
+func runApplicability(e *env, args []string, cmd string, exclude bool) error {
+	f := newFlags(cmd, e)
 	orgSlug := f.fs.String("org", "", "organization slug")
-	why := f.fs.String("justification", "", "why the control does not apply (required)")
+	var why *string
+	if exclude {
+		why = f.fs.String("justification", "", "why the control does not apply (required)")
+	}
 	rest, err := f.parse(args, e)
 	if err != nil {
 		return err
@@ -59,37 +74,19 @@ func runSoAExclude(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	ex, err := s.Scope.Exclude(e.ctx, cliPrincipal(org.ID), programme.ISO27001, rest[0], *why)
+	p := cliPrincipal(org.ID)
+	if !exclude {
+		if err := s.Scope.Include(e.ctx, p, programme.ISO27001, rest[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s applies\n", rest[0])
+		return nil
+	}
+	ex, err := s.Scope.Exclude(e.ctx, p, programme.ISO27001, rest[0], *why)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "excluded %s: %s\n", ex.Requirement, ex.Justification)
-	return nil
-}
-
-// runSoAInclude makes an excluded Annex A control applicable again.
-func runSoAInclude(e *env, args []string) error {
-	f := newFlags("soa include", e)
-	orgSlug := f.fs.String("org", "", "organization slug")
-	rest, err := f.parse(args, e)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		return usagef("want exactly one Annex A control, e.g. A.7.1")
-	}
-	if *orgSlug == "" {
-		return usagef("--org is required")
-	}
-	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if err := s.Scope.Include(e.ctx, cliPrincipal(org.ID), programme.ISO27001, rest[0]); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s applies\n", rest[0])
 	return nil
 }
 

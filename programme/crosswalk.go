@@ -41,13 +41,18 @@ func SyncCrosswalk(ctx context.Context, tx *store.Queries, cat *catalog.Catalog,
 		if c.LibraryID == "" {
 			continue
 		}
-		have := map[[2]string]bool{}
+		have := map[[2]string]attest.Mapping{}
 		for _, m := range c.Mappings {
-			have[[2]string{m.Framework, m.Requirement}] = true
+			have[[2]string{m.Framework, m.Requirement}] = m
 		}
 		for _, cw := range cat.CrosswalkOf(c.LibraryID) {
 			m := cw.Mapping()
-			if have[[2]string{m.Framework, m.Requirement}] {
+			if old, ok := have[[2]string{m.Framework, m.Requirement}]; ok {
+				// Compared here first: the start-up sync of an unchanged
+				// crosswalk then writes nothing.
+				if old.Source != attest.SourceLibrary || (old.Type == m.Type && old.Rationale == m.Rationale) {
+					continue
+				}
 				changed, err := tx.RefreshLibraryMapping(ctx, orgID, c.ID, m)
 				if err != nil {
 					return out, err

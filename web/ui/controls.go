@@ -100,6 +100,21 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 	}
 	fw := h.Catalog.SOC2()
 	base := "/o/" + c.Org.Slug
+	// Out of scope for another framework: not pursued, a heading, or excluded.
+	pursued, err := programme.Pursued(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
+	if err != nil {
+		return err
+	}
+	excluded := map[[2]string]bool{}
+	for _, pf := range pursued[1:] {
+		ex, err := h.DB.Exclusions(ctx, c.Org.ID, pf.ID)
+		if err != nil {
+			return err
+		}
+		for _, e := range ex {
+			excluded[[2]string{pf.ID, e.Requirement}] = true
+		}
+	}
 	for _, m := range ctl.Mappings {
 		mr := mappedRequirement{Mapping: m, Title: m.Requirement}
 		switch bfw, builtIn := h.Catalog.Framework(m.Framework); {
@@ -110,7 +125,8 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 			mr.Href = base + "/criteria/" + m.Requirement
 		case builtIn:
 			if req, ok := bfw.Requirement(m.Requirement); ok {
-				mr.Title, mr.InScope = req.Title, true
+				mr.Title = req.Title
+				mr.InScope = slices.Contains(pursued, bfw) && req.Assessable && !excluded[[2]string{bfw.ID, req.ID}]
 			}
 			mr.Href = base + "/criteria/" + m.Requirement + "?framework=" + m.Framework
 		}

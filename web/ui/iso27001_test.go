@@ -25,8 +25,17 @@ func TestISO27001ThroughPagesAndAPI(t *testing.T) {
 			if res := e.API("GET", "/orgs/alpha/readiness?framework=iso27001", token, nil); res.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("ISO readiness before scope: %d %s", res.StatusCode, res.Text)
 			}
+			outOfScope := func() int {
+				return strings.Count(mgr.Get(fmt.Sprintf("/o/alpha/controls/%d", gov1.ID)).Text, "(out of scope)")
+			}
+			if n := outOfScope(); n != 3 {
+				t.Fatalf("GOV-1's page marks %d mappings out of scope before ISO is; want its 3 ISO mappings", n)
+			}
 			if res := mgr.Post("/o/alpha/scope/frameworks", url.Values{"framework": {"iso27001"}, "in_scope": {"on"}}); !res.RedirectsTo("/o/alpha/scope") {
 				t.Fatalf("bring ISO into scope: %d %s", res.StatusCode, res.Text)
+			}
+			if n := outOfScope(); n != 0 {
+				t.Fatalf("GOV-1's page marks %d mappings out of scope with ISO in scope", n)
 			}
 			scope := mgr.Get("/o/alpha/scope")
 			if !strings.Contains(scope.Text, `id="applicability"`) || !strings.Contains(scope.Text, "A.8.34") {
