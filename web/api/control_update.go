@@ -2,9 +2,7 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
-	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/web"
 )
@@ -12,9 +10,9 @@ import (
 // apiUpdateControl changes a control's status, owner or justification; fields
 // left out keep their values.
 func (h *Handler) apiUpdateControl(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := controlPathID(r)
 	if err != nil {
-		return attest.Errorf(attest.ENOTFOUND, "control not found")
+		return err
 	}
 	var in struct {
 		Status        *string `json:"status"`

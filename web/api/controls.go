@@ -14,6 +14,9 @@ func (h *Handler) controlRoutes() []web.Route {
 		route("GET", "/orgs/{org}/controls", web.Read, h.apiControls),
 		route("GET", "/orgs/{org}/controls/{id}", web.Own, h.apiControl), // an employee only the controls they own
 		route("PATCH", "/orgs/{org}/controls/{id}", web.Edit, h.apiUpdateControl),
+		route("POST", "/orgs/{org}/controls/{id}/mappings", web.Edit, h.apiMapControl),
+		route("PUT", "/orgs/{org}/controls/{id}/mappings", web.Edit, h.apiRetypeMapping),
+		route("DELETE", "/orgs/{org}/controls/{id}/mappings", web.Edit, h.apiUnmapControl),
 	}
 }
 
