@@ -265,3 +265,29 @@ func ParseWorkpaper(r io.Reader) (Workpaper, error) {
 	}
 	return w, nil
 }
+
+// PeopleItems turns joiners or leavers (PopulationsOf) into a population to
+// sample: item ID "person-ID", occurring at the start of the day they joined
+// (leavers: their last working day), summarized by name only, the least
+// personal data that identifies them.
+func PeopleItems(members []PopulationMember, leavers bool) ([]SampleItem, error) {
+	items := make([]SampleItem, 0, len(members))
+	for _, m := range members {
+		day := m.Person.StartDate
+		if leavers {
+			day = m.Person.EndDate
+		}
+		at, err := time.Parse(time.DateOnly, day)
+		if err != nil {
+			return nil, Invalid("population", "person %d: date %q is not YYYY-MM-DD", m.Person.ID, day)
+		}
+		items = append(items, SampleItem{ID: "person-" + strconv.FormatInt(m.Person.ID, 10), OccurredAt: at,
+			Summary: strings.Map(func(r rune) rune {
+				if r < 0x20 || r == 0x7f {
+					return ' '
+				}
+				return r
+			}, m.Person.Name)})
+	}
+	return items, nil
+}

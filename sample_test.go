@@ -224,3 +224,27 @@ func invalidAt(err error, field string) bool {
 	var e *attest.Error
 	return errors.As(err, &e) && e.Code == attest.EINVALID && e.Field == field
 }
+
+func TestPeopleItemsAreASamplePopulation(t *testing.T) {
+	members := []attest.PopulationMember{
+		{Person: attest.Person{ID: 7, Name: "Ada\tL", StartDate: "2026-02-03", EndDate: "2026-05-01"}},
+		{Person: attest.Person{ID: 3, Name: "Bo", StartDate: "2026-01-10"}},
+	}
+	joiners, err := attest.PeopleItems(members, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if joiners[0].ID != "person-7" || joiners[0].Summary != "Ada L" || joiners[1].OccurredAt.Format(time.DateOnly) != "2026-01-10" {
+		t.Fatalf("joiners: %+v", joiners)
+	}
+	if _, err := attest.NewWorkpaper("A-1", "CC6.2", joiners, 1); err != nil {
+		t.Fatalf("not a valid population: %v", err)
+	}
+	leavers, _ := attest.PeopleItems(members[:1], true)
+	if leavers[0].OccurredAt.Format(time.DateOnly) != "2026-05-01" {
+		t.Fatalf("leaver's day: %+v", leavers)
+	}
+	if _, err := attest.PeopleItems(members[1:], true); !invalidAt(err, "population") {
+		t.Fatalf("leaver without an end date: %v", err)
+	}
+}
