@@ -57,6 +57,7 @@ func commands() []command {
 		{"evidence add", "Add files as evidence for controls: attest evidence add --org SLUG --control REF FILE…", runEvidenceAdd},
 		{"evidence export", "Write an organization's evidence, ledger and checkpoints to a bundle: --org SLUG --out FILE.zip", runEvidenceExport},
 		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle: attest verify FILE.zip --pubkey KEY", runVerify},
+		{"audit sample", "Draw an audit sample into a workpaper, or re-derive one: --audit ID --control REF --population FILE [--frequency F] [--prior-deviation] --out FILE | --verify FILE", runAuditSample},
 		{"coverage", "Type 2 coverage per control: attest coverage --org SLUG --from DATE --to DATE [--tz ZONE] [--json]", runCoverage},
 		{"key show", "Print the install's public ledger key, which verifies its checkpoints and bundles", runKeyShow},
 		{"connection add", "Add a connection: --org SLUG --type TYPE --name NAME --set KEY=VALUE… [--secret-stdin] [--interval MINUTES]", runConnectionAdd},
