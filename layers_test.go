@@ -20,6 +20,7 @@ var layers = map[string]int{
 	"blob":                        1,
 	"catalog":                     1,
 	"csvfile":                     1, // the CSV files Attest imports: header, bounds, errors by line
+	"csvfile/csvfiletest":         1, // the checks of the CSV imports' fuzz targets
 	"readiness":                   1,
 	"connector/github":            1, // the GitHub connector (go-github)
 	"connector/github/githubtest": 1, // a local server speaking GitHub's REST API
