@@ -14,12 +14,10 @@ import (
 // accounts with a login, a key (the login by default) unique in the list,
 // a normalized email and lengths within the limits.
 func FuzzParseAccounts(f *testing.F) {
-	for _, s := range []string{
+	csvfiletest.Add(f,
 		"login,email,name,key,active,admin\nada,Ada@Example.com,Ada Lovelace,1001,true,yes\nbob,,Bob,,no,0\n",
 		"Login\nroot\nroot\n", "login,admin\nx,maybe\n", "login\n", "email\na@b.c\n",
-	} {
-		f.Add([]byte(s))
-	}
+	)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out []attest.Account
 		var err error

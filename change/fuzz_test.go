@@ -17,13 +17,11 @@ import (
 // of 7 to 64 digits, a UTC time no later than an hour after now, and source
 // "log".
 func FuzzParseDeployLog(f *testing.F) {
-	for _, s := range []string{
+	csvfiletest.Add(f,
 		"repository,commit,deployed_at,environment,deployer\nacme/api,4f2a9c1,2026-11-02T09:30:00Z,production,ci-bot\nacme/web,ABCDEF0123456,2026-11-02 10:15,staging,\n",
 		"Repository,Commit,Deployed At\nacme,zzz,yesterday\n", "repository,commit,deployed_at\n",
 		"repository,commit,deployed_at\nacme/api,4f2a9c1,2999-01-01 00:00\n", "commit\nabc\n",
-	} {
-		f.Add([]byte(s))
-	}
+	)
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out []attest.Deployment

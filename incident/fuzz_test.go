@@ -20,15 +20,13 @@ var rowFault = regexp.MustCompile(`^file: line \d+: ([a-z_]+): `)
 // the columns. A read file has incidents on rising lines that re-validate
 // unchanged, none closed, each owned by a member or by no one.
 func FuzzImport(f *testing.F) {
-	for _, s := range []string{
+	csvfiletest.Add(f,
 		"title,severity,detected_at\nPhishing email clicked,low,2026-03-01 14:30\n",
-		"Title,Summary,Severity,Status,Occurred At,Detected At,Contained At,Resolved At,Systems,Data Categories,Personal Data,Owner,Notify Customers,Notify Customers Reason,Notify Customers On\n" +
+		"Title,Summary,Severity,Status,Occurred At,Detected At,Contained At,Resolved At,Systems,Data Categories,Personal Data,Owner,Notify Customers,Notify Customers Reason,Notify Customers On\n"+
 			"Lost laptop,Encrypted disk,medium,resolved,2026-02-01,2026-02-02T09:00:00Z,2026-02-02 10:00,2026-02-03,laptop; mdm,contact,yes,owner@example.com,not_notify,Disk encrypted,\n",
 		"title,severity,detected_at,status\nx,critical,2026-01-01,closed\n",
 		"title,severity,detected_at\n", "title,severity,detected_at,owner\nx,high,yesterday,nobody@example.com\n",
-	} {
-		f.Add([]byte(s))
-	}
+	)
 	byEmail := map[string]int64{"owner@example.com": 7}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var rows []attest.Incident

@@ -17,16 +17,14 @@ import (
 // its manager is a normalized email, and the emails index points at the
 // first line with each address. Memory grows with the input alone.
 func FuzzImport(f *testing.F) {
-	for _, s := range []string{
+	csvfiletest.Add(f,
 		"name,email,start_date\nAda Lovelace,ada@example.com,2025-01-06\n",
-		"Name,Email,Title,Department,Manager,Employment Type,Start Date,End Date,External ID\n" +
-			"Grace Hopper,GRACE@example.com,CTO,Engineering,,employee,2024-02-01,,E-1\n" +
+		"Name,Email,Title,Department,Manager,Employment Type,Start Date,End Date,External ID\n"+
+			"Grace Hopper,GRACE@example.com,CTO,Engineering,,employee,2024-02-01,,E-1\n"+
 			"Alan Turing,alan@example.com,Engineer,Engineering,grace@example.com,contractor,2024-03-01,2025-03-01,E-2\n",
 		"name,email,start_date\n,bad,2025-13-40\nx,x@example.com,2025-01-01\n",
 		"name,email,start_date\n", "name,email\na,b\n", "name,email,start_date,manager\na,a@x.io,2025-01-01,a@x.io\n",
-	} {
-		f.Add([]byte(s))
-	}
+	)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var rep ImportReport
 		var rows []row
@@ -72,13 +70,11 @@ func FuzzImport(f *testing.F) {
 // each, either refuses a row on one of its fields or accepts it unchanged
 // when run again.
 func FuzzBackgroundImport(f *testing.F) {
-	for _, s := range []string{
+	csvfiletest.Add(f,
 		"email,provider,status,checked_on,exempt_reason\nada@example.com,Sterling,clear,2025-01-10,\nbob@example.com,,exempt,,Contractor under the client's vetting\n",
 		"Email,Status,Provider\nGRACE@example.com,pending,Checkr\n",
 		"email,status\n", "email\nx\n", "email,status\n\"a,b\",clear\n",
-	} {
-		f.Add([]byte(s))
-	}
+	)
 	columns := map[string]bool{"provider": true, "status": true, "checked_on": true, "exempt_reason": true}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var lines []backgroundLine

@@ -20,14 +20,12 @@ import (
 // attest.ValidateRisk (which the import applies) either refuses it on a
 // column or accepts it.
 func FuzzImport(f *testing.F) {
-	for _, s := range []string{
+	csvfiletest.Add(f,
 		"title,owner,likelihood,impact,treatment,review_date\nLaptop theft,owner@example.com,3,4,mitigate,2026-06-30\n",
-		strings.Join(Columns, ",") + "\nR-1,Vendor outage,One provider hosts everything,operations,owner@example.com,2,5,1,5,accept,Reviewed yearly,CC9.1; CC7.2,2026-12-31,open,approver@example.com,2027-01-31\n",
+		strings.Join(Columns, ",")+"\nR-1,Vendor outage,One provider hosts everything,operations,owner@example.com,2,5,1,5,accept,Reviewed yearly,CC9.1; CC7.2,2026-12-31,open,approver@example.com,2027-01-31\n",
 		"Title,Owner,Likelihood,Impact,Treatment,Review Date\nx,nobody@example.com,high,4,avoid,2026-01-01\n",
 		"title,owner,likelihood,impact,treatment,review_date\n", "title\nx\n",
-	} {
-		f.Add([]byte(s))
-	}
+	)
 	byEmail := map[string]int64{"owner@example.com": 1, "approver@example.com": 2}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var lines []csvLine

@@ -17,15 +17,13 @@ import (
 // rejected on one of the columns with a reason; a kept row re-validates
 // unchanged and names the required columns.
 func FuzzImport(f *testing.F) {
-	for _, s := range []string{
+	csvfiletest.Add(f,
 		"name,criticality\nAcme Hosting,high\n",
-		strings.Join(append(Columns, derivedColumns...), ",") + "\n" +
+		strings.Join(append(Columns, derivedColumns...), ",")+"\n"+
 			"Mailer Inc,medium,contact;customer-data,Email delivery,EU,2025-01-01,2027-01-01,owner@example.com,12,active,'=notes,2026-01-01,2025-01-01,acceptable\n",
 		"Name,Criticality,Review Months\nx,low,twelve\n", "name,criticality\n", "name\nx\n",
 		"name,criticality,data_shared\n\"a,b\",critical,pii|source-code\n",
-	} {
-		f.Add([]byte(s))
-	}
+	)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var rep ImportReport
 		var rows []importRow

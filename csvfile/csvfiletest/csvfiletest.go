@@ -66,3 +66,10 @@ func Bounded(t testing.TB, data []byte, read func()) {
 		t.Fatalf("reading %d bytes allocated %d bytes", len(data), n)
 	}
 }
+
+// Add adds each file as a seed of f.
+func Add(f *testing.F, files ...string) {
+	for _, s := range files {
+		f.Add([]byte(s))
+	}
+}
