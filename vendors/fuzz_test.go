@@ -15,7 +15,8 @@ import (
 // short of the database. A refused file is an attest.Invalid on "file"
 // naming only lines inside it. Otherwise every row is counted once, kept or
 // rejected on one of the columns with a reason; a kept row re-validates
-// unchanged and names the required columns.
+// unchanged, names the required columns, and each of its cells exports
+// (defused against spreadsheet formulas) and imports back unchanged.
 func FuzzImport(f *testing.F) {
 	csvfiletest.Add(f,
 		"name,criticality\nAcme Hosting,high\n",
@@ -47,6 +48,11 @@ func FuzzImport(f *testing.F) {
 			if !rw.has["name"] || !rw.has["criticality"] {
 				t.Fatalf("line %d: columns %v", rw.line, rw.has)
 			}
+			for _, s := range []string{v.Name, v.Website, v.Services, v.Location, v.Notes, rw.owner} {
+				if unsafe(safe(s)) != s {
+					t.Fatalf("line %d: %q exports as %q and imports back as %q", rw.line, s, safe(s), unsafe(safe(s)))
+				}
+			}
 		}
 		csvfiletest.Rising(t, data, lines)
 		for _, rj := range rep.Rejected {
@@ -56,4 +62,14 @@ func FuzzImport(f *testing.F) {
 			csvfiletest.Rising(t, data, []int{rj.Line})
 		}
 	})
+}
+
+// TestDefusedCellsImportBack: what a member typed, formula-like or already
+// quoted, exports and imports back as typed.
+func TestDefusedCellsImportBack(t *testing.T) {
+	for _, s := range []string{"=SUM(A1)", "'=SUM(A1)", "''+1", "-", "'", "O'Brien", "@home", "plain"} {
+		if got := unsafe(safe(s)); got != s || quoted(safe(s)) && safe(s)[0] != '\'' {
+			t.Errorf("%q exports as %q and imports back as %q", s, safe(s), got)
+		}
+	}
 }
