@@ -20,6 +20,7 @@ var layers = map[string]int{
 	"blob":                        1,
 	"catalog":                     1,
 	"csvfile":                     1, // the CSV files Attest imports: header, bounds, errors by line
+	"csvfile/csvfiletest":         1, // the checks of the CSV imports' fuzz targets
 	"readiness":                   1,
 	"export/oscal":                2, // pure: the programme as OSCAL component definitions and assessment results
 	"soa":                         1, // pure: the Statement of Applicability as CSV, Markdown and PDF

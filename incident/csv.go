@@ -100,35 +100,9 @@ func (s *Service) Import(ctx context.Context, p attest.Principal, r io.Reader) (
 	for _, m := range members {
 		byEmail[attest.NormalizeEmail(m.User.Email)] = m.User.ID
 	}
-	f, err := csvfile.Open(r, csvfile.Spec{Columns: Columns, Required: requiredColumns, MaxSize: MaxImportSize, MaxRows: MaxImportRows})
+	rows, lines, err := readCSV(r, byEmail)
 	if err != nil {
 		return rep, err
-	}
-	var rows []attest.Incident
-	var lines []int
-	for {
-		ok, err := f.Next()
-		if err != nil {
-			return rep, err
-		}
-		if !ok {
-			break
-		}
-		line, get := f.Line(), f.Get
-		in, err := fromRow(get, byEmail)
-		if err == nil {
-			err = attest.ValidateIncident(&in)
-		}
-		if err == nil && in.Status == attest.IncidentClosed {
-			err = attest.Invalid("status", "an imported incident cannot be closed: its post-mortem is signed off in Attest")
-		}
-		if err != nil {
-			return rep, rowErr(line, err)
-		}
-		rows, lines = append(rows, in), append(lines, line)
-	}
-	if len(rows) == 0 {
-		return rep, attest.Invalid("file", "has a header but no incidents")
 	}
 	rep.Rows = len(rows)
 	err = s.DB.Update(ctx, func(tx *store.Queries) error {
@@ -150,6 +124,43 @@ func (s *Service) Import(ctx context.Context, p attest.Principal, r io.Reader) (
 		return ImportReport{}, err
 	}
 	return rep, nil
+}
+
+// readCSV reads and checks every row of an incident file, the pure step of
+// Import: byEmail maps members' emails to their IDs. It returns the
+// incidents and their lines, or the first bad row's error.
+func readCSV(r io.Reader, byEmail map[string]int64) ([]attest.Incident, []int, error) {
+	f, err := csvfile.Open(r, csvfile.Spec{Columns: Columns, Required: requiredColumns, MaxSize: MaxImportSize, MaxRows: MaxImportRows})
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []attest.Incident
+	var lines []int
+	for {
+		ok, err := f.Next()
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			break
+		}
+		line, get := f.Line(), f.Get
+		in, err := fromRow(get, byEmail)
+		if err == nil {
+			err = attest.ValidateIncident(&in)
+		}
+		if err == nil && in.Status == attest.IncidentClosed {
+			err = attest.Invalid("status", "an imported incident cannot be closed: its post-mortem is signed off in Attest")
+		}
+		if err != nil {
+			return nil, nil, rowErr(line, err)
+		}
+		rows, lines = append(rows, in), append(lines, line)
+	}
+	if len(rows) == 0 {
+		return nil, nil, attest.Invalid("file", "has a header but no incidents")
+	}
+	return rows, lines, nil
 }
 
 func fromRow(get func(string) string, byEmail map[string]int64) (attest.Incident, error) {

@@ -83,6 +83,39 @@ func checkSummary(b attest.BackgroundCheck) string {
 // and status are required.
 var backgroundColumns = []string{"email", "provider", "status", "checked_on", "exempt_reason"}
 
+// backgroundLine is a row of a background check import, as the file gives
+// it; it is checked against the organization's people inside the import.
+type backgroundLine struct {
+	n     int
+	email string
+	check attest.BackgroundCheck
+}
+
+// readBackground reads the rows of a background check file, the pure step
+// of ImportBackgroundChecks. On an error it returns the rows read before it.
+func readBackground(r io.Reader) ([]backgroundLine, error) {
+	f, err := csvfile.Open(r, csvfile.Spec{Columns: backgroundColumns, Required: []string{"email", "status"}, MaxSize: MaxImportSize, MaxRows: MaxImportRows})
+	if err != nil {
+		return nil, err
+	}
+	var lines []backgroundLine
+	for {
+		ok, err := f.Next()
+		if err != nil {
+			return lines, err
+		}
+		if !ok {
+			break
+		}
+		lines = append(lines, backgroundLine{n: f.Line(), email: attest.NormalizeEmail(f.Get("email")), check: attest.BackgroundCheck{
+			Provider: f.Get("provider"), Status: f.Get("status"), CheckedOn: f.Get("checked_on"), ExemptReason: f.Get("exempt_reason")}})
+	}
+	if len(lines) == 0 {
+		return nil, attest.Invalid("file", "has a header but no background checks")
+	}
+	return lines, nil
+}
+
 // ImportBackgroundChecks reads background checks from a CSV file (one row
 // per person, by work email) and records them, all or nothing: a file with
 // any rejected row stores nothing, and the report names each rejected row's
@@ -93,30 +126,10 @@ func (s *Service) ImportBackgroundChecks(ctx context.Context, p attest.Principal
 	if err := p.Require(attest.ActEdit); err != nil {
 		return rep, err
 	}
-	f, err := csvfile.Open(r, csvfile.Spec{Columns: backgroundColumns, Required: []string{"email", "status"}, MaxSize: MaxImportSize, MaxRows: MaxImportRows})
+	lines, err := readBackground(r)
+	rep.Rows = len(lines)
 	if err != nil {
 		return rep, err
-	}
-	type line struct {
-		n     int
-		email string
-		check attest.BackgroundCheck
-	}
-	var lines []line
-	for {
-		ok, err := f.Next()
-		if err != nil {
-			return rep, err
-		}
-		if !ok {
-			break
-		}
-		rep.Rows++
-		lines = append(lines, line{n: f.Line(), email: attest.NormalizeEmail(f.Get("email")), check: attest.BackgroundCheck{
-			Provider: f.Get("provider"), Status: f.Get("status"), CheckedOn: f.Get("checked_on"), ExemptReason: f.Get("exempt_reason")}})
-	}
-	if rep.Rows == 0 {
-		return rep, attest.Invalid("file", "has a header but no background checks")
 	}
 	err = s.DB.Update(ctx, func(tx *store.Queries) error {
 		today := attest.Today(tx.Now())

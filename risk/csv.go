@@ -106,6 +106,33 @@ type csvLine struct {
 }
 
 func (s *Service) importRow(ctx context.Context, tx *store.Queries, p attest.Principal, ln csvLine, byEmail map[string]int64, rep *ImportReport) error {
+	r, ref, err := parseRow(ln, byEmail)
+	if err != nil {
+		return err
+	}
+	if ref == "" {
+		if err := s.createTx(ctx, tx, p, &r, " from CSV"); err != nil {
+			return err
+		}
+		rep.Created++
+		return nil
+	}
+	old, err := tx.Risk(ctx, p.OrgID, ref)
+	if err != nil {
+		return attest.Invalid("ref", "%s is not a risk of the organization", ref)
+	}
+	r.Ref = ref
+	if err := s.updateTx(ctx, tx, p, old, &r); err != nil {
+		return err
+	}
+	rep.Updated++
+	return nil
+}
+
+// parseRow reads a row's risk, the pure step of importRow: numbers, members
+// by email (byEmail), the controls list; and the ref it updates ("" for a
+// new risk). The risk is validated when stored.
+func parseRow(ln csvLine, byEmail map[string]int64) (attest.Risk, string, error) {
 	v := ln.values
 	num := func(field, fallback string) (int, error) {
 		s := strings.TrimSpace(v[field])
@@ -132,10 +159,10 @@ func (s *Service) importRow(ctx context.Context, tx *store.Queries, p attest.Pri
 	var r attest.Risk
 	var err error
 	if r.OwnerID, err = member("owner"); err != nil {
-		return err
+		return r, "", err
 	}
 	if r.ApproverID, err = member("approver"); err != nil {
-		return err
+		return r, "", err
 	}
 	for _, f := range []struct {
 		dst             *int
@@ -143,7 +170,7 @@ func (s *Service) importRow(ctx context.Context, tx *store.Queries, p attest.Pri
 	}{{&r.Likelihood, "likelihood", "likelihood"}, {&r.Impact, "impact", "impact"},
 		{&r.ResidualLikelihood, "residual_likelihood", "likelihood"}, {&r.ResidualImpact, "residual_impact", "impact"}} {
 		if *f.dst, err = num(f.field, f.fallback); err != nil {
-			return err
+			return r, "", err
 		}
 	}
 	r.Title, r.Description, r.Category = v["title"], v["description"], v["category"]
@@ -154,24 +181,7 @@ func (s *Service) importRow(ctx context.Context, tx *store.Queries, p attest.Pri
 			r.Controls = append(r.Controls, c)
 		}
 	}
-	ref := strings.TrimSpace(v["ref"])
-	if ref == "" {
-		if err := s.createTx(ctx, tx, p, &r, " from CSV"); err != nil {
-			return err
-		}
-		rep.Created++
-		return nil
-	}
-	old, err := tx.Risk(ctx, p.OrgID, ref)
-	if err != nil {
-		return attest.Invalid("ref", "%s is not a risk of the organization", ref)
-	}
-	r.Ref = ref
-	if err := s.updateTx(ctx, tx, p, old, &r); err != nil {
-		return err
-	}
-	rep.Updated++
-	return nil
+	return r, strings.TrimSpace(v["ref"]), nil
 }
 
 func readCSV(r io.Reader) ([]csvLine, error) {

@@ -234,9 +234,11 @@ func readImport(r io.Reader, rep *ImportReport) ([]importRow, error) {
 }
 
 // safe defuses spreadsheet formula injection: a cell starting with a
-// character a spreadsheet evaluates is prefixed with a quote.
+// character a spreadsheet evaluates is prefixed with a quote, and so is one
+// that starts with quotes before such a character, so that unsafe can tell
+// the quote safe added from one the value had.
 func safe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if quoted(s) {
 		return "'" + s
 	}
 	return s
@@ -244,10 +246,17 @@ func safe(s string) string {
 
 // unsafe undoes safe, so that an export imports back as it was.
 func unsafe(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
+	if len(s) > 1 && s[0] == '\'' && quoted(s[1:]) {
 		return s[1:]
 	}
 	return s
+}
+
+// quoted reports whether safe quotes s: after any leading quotes, s starts
+// with a character a spreadsheet evaluates.
+func quoted(s string) bool {
+	t := strings.TrimLeft(s, "'")
+	return t != "" && strings.ContainsRune("=+-@\t\r", rune(t[0]))
 }
 
 // WriteCSV writes the vendor register as CSV, in the import's columns and

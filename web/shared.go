@@ -66,46 +66,13 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 		prev = &old
 	}
 	f := &Form{Values: map[string]string{}, Errors: map[string]string{}}
-	r.Body = http.MaxBytesReader(w, r.Body, s.Evidence.MaxSize+1<<20)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return attest.Evidence{}, f, attest.Invalid("file", "send the evidence as multipart/form-data")
-	}
 	n := evidence.New{Org: *c.Org, Actor: c.P.Actor(), Supersedes: supersedes}
 	var content io.Reader = strings.NewReader("")
-	var part *multipart.Part
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return attest.Evidence{}, f, badUpload(err)
-		}
-		if p.FormName() == "file" && rawFilename(p) != "" {
-			part = p
-			break // the file is the last part; everything needed came before it
-		}
-		v, err := io.ReadAll(io.LimitReader(p, 64<<10+1))
-		if err != nil {
-			return attest.Evidence{}, f, badUpload(err)
-		}
-		name := p.FormName()
-		if len(v) > 64<<10 {
-			return attest.Evidence{}, f, attest.Invalid(name, "is longer than 64 KiB; upload long text as a file instead")
-		}
-		f.Values[name] = string(v)
-		if name == "control" {
-			// Every chosen control, so a refused form shows them still chosen.
-			f.Values[name] = strings.TrimPrefix(f.Values["controls"]+","+string(v), ",")
-			f.Values["controls"] = f.Values[name]
-			id, err := strconv.ParseInt(string(v), 10, 64)
-			if err != nil {
-				return attest.Evidence{}, f, attest.Invalid("controls", "%q is not a control", v)
-			}
-			n.ControlIDs = append(n.ControlIDs, id)
-		}
+	controls, part, err := readEvidenceForm(w, r, s.Evidence.MaxSize+1<<20, f)
+	if err != nil {
+		return attest.Evidence{}, f, err
 	}
+	n.ControlIDs = controls
 	if err := attest.EvidenceNeedsControl(n.ControlIDs); err != nil {
 		return attest.Evidence{}, f, err
 	}
@@ -189,6 +156,49 @@ func (s *Services) ReceiveEvidence(w http.ResponseWriter, r *http.Request, c *Ct
 		err = attest.Invalid("file", "%s", strings.TrimPrefix(attest.ErrorMessage(err), "filename: "))
 	}
 	return ev, f, err
+}
+
+// readEvidenceForm reads an evidence upload's multipart body up to its file:
+// each text field (at most 64 KiB) into f.Values, the chosen controls, and
+// the file's part, which is left unread for the caller to stream (nil when
+// the form has no file). The whole body is limited to limit bytes.
+func readEvidenceForm(w http.ResponseWriter, r *http.Request, limit int64, f *Form) (controls []int64, part *multipart.Part, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil, attest.Invalid("file", "send the evidence as multipart/form-data")
+	}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return controls, nil, nil
+		}
+		if err != nil {
+			return nil, nil, badUpload(err)
+		}
+		if p.FormName() == "file" && rawFilename(p) != "" {
+			return controls, p, nil // the file is the last part; everything needed came before it
+		}
+		v, err := io.ReadAll(io.LimitReader(p, 64<<10+1))
+		if err != nil {
+			return nil, nil, badUpload(err)
+		}
+		name := p.FormName()
+		if len(v) > 64<<10 {
+			return nil, nil, attest.Invalid(name, "is longer than 64 KiB; upload long text as a file instead")
+		}
+		f.Values[name] = string(v)
+		if name == "control" {
+			// Every chosen control, so a refused form shows them still chosen.
+			f.Values[name] = strings.TrimPrefix(f.Values["controls"]+","+string(v), ",")
+			f.Values["controls"] = f.Values[name]
+			id, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil {
+				return nil, nil, attest.Invalid("controls", "%q is not a control", v)
+			}
+			controls = append(controls, id)
+		}
+	}
 }
 
 // rawFilename returns the filename parameter of the part's
