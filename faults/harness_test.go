@@ -31,7 +31,7 @@ import (
 )
 
 // The harness: the real binary, started and killed as a process, and fed
-// through the API. Adapted from evidence's TestCrashDuringUploads.
+// through the API.
 
 // upload is one evidence upload whose content is generated from seed.
 type upload struct {
