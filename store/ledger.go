@@ -11,10 +11,14 @@ import (
 // LedgerHead returns the organization's last ledger entry, or nil when its
 // chain is empty. Inside a transaction on PostgreSQL it locks the
 // organization's row first, so two appends cannot both build on the same head
-// (SQLite's immediate transactions already run one at a time).
+// (SQLite's immediate transactions already run one at a time). The lock is
+// FOR NO KEY UPDATE, not FOR UPDATE: the transaction has usually inserted a row
+// referring to the organization already (the evidence row), which holds a FOR
+// KEY SHARE lock on it, and FOR UPDATE conflicts with that lock, so two
+// concurrent appends each waited for the other's key share: a deadlock.
 func (q *Queries) LedgerHead(ctx context.Context, orgID int64) (*ledger.Entry, error) {
 	if q.dialect == Postgres {
-		if _, err := q.q.ExecContext(ctx, `SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, orgID); err != nil {
+		if _, err := q.q.ExecContext(ctx, `SELECT id FROM organizations WHERE id = $1 FOR NO KEY UPDATE`, orgID); err != nil {
 			return nil, err
 		}
 	}

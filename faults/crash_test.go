@@ -1,0 +1,198 @@
+package faults_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest/store"
+)
+
+// crashRounds is how many times TestCrashesKeepWhatWasAcknowledged kills the
+// server: a few by default, so CI stays fast; ATTEST_CRASH_ROUNDS=100 for the
+// long run recorded in docs/security.md.
+func crashRounds(t *testing.T) int {
+	s := os.Getenv("ATTEST_CRASH_ROUNDS")
+	if s == "" {
+		return 4
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		t.Fatalf("ATTEST_CRASH_ROUNDS=%q: want a positive number of rounds", s)
+	}
+	return n
+}
+
+// crashSeed is the seed of the kill moments and upload sizes, printed so that
+// a failing run can be repeated with ATTEST_CRASH_SEED.
+func crashSeed(t *testing.T) uint64 {
+	if s := os.Getenv("ATTEST_CRASH_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("ATTEST_CRASH_SEED=%q: want a number", s)
+		}
+		return n
+	}
+	return uint64(time.Now().UnixNano())
+}
+
+// TestCrashesKeepWhatWasAcknowledged kills `attest serve` with SIGKILL at a
+// random moment of a stream of uploads, round after round on the same data
+// directory. After every kill `attest verify` must pass and every upload the
+// API acknowledged (201) must be in the database with the identifier, hash
+// and ledger entry it was acknowledged with, its blob intact. Acknowledged
+// uploads of earlier rounds are checked again in every later round, so a
+// restart that loses or rewrites history fails too.
+func TestCrashesKeepWhatWasAcknowledged(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	rounds, seed := crashRounds(t), crashSeed(t)
+	t.Logf("%d rounds, seed %d (repeat with ATTEST_CRASH_SEED=%d)", rounds, seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	started := time.Now()
+
+	bin := buildAttest(t)
+	data := filepath.Join(t.TempDir(), "data")
+	const slug, email, password = "acme", "ada@acme.test", "correct-horse-battery"
+	attestCLI(t, bin, "", "org", "create", slug, "--name", "Acme", "--data-dir", data)
+	attestCLI(t, bin, password+"\n", "user", "create", "--org", slug, "--email", email, "--role", "admin", "--password-stdin", "--data-dir", data)
+	opts := store.Options{DataDir: data}
+	token, controlID := seedTokenAndControl(t, ctx, opts, slug, email)
+
+	var all []*upload // every upload of every round, acknowledged or not
+	killedAcked, killedMid := 0, 0
+	for round := range rounds {
+		srv := startServe(t, bin, "--data-dir", data)
+		api := &apiClient{base: srv.url, org: slug, token: token, control: controlID,
+			http: &http.Client{Transport: &http.Transport{DisableCompression: true}}}
+
+		// Three writers, back to back, with sizes from 1 KiB to 2 MiB, so
+		// that the kill lands in a request's body, between the blob's Put
+		// and the commit, or between requests.
+		rctx, rcancel := context.WithCancel(ctx)
+		var (
+			mu   sync.Mutex
+			sent []*upload
+			wg   sync.WaitGroup
+		)
+		sizes := make([][]int64, 3)
+		for g := range sizes {
+			for range 64 {
+				sizes[g] = append(sizes[g], 1<<10+rng.Int64N(2<<20))
+			}
+		}
+		for g := range 3 {
+			wg.Go(func() {
+				for n := 0; rctx.Err() == nil && n < len(sizes[g]); n++ {
+					u := &upload{title: fmt.Sprintf("r%d-w%d-%d", round, g, n), filename: fmt.Sprintf("r%d-%d-%d.bin", round, g, n),
+						seed: seed ^ uint64(round)<<40 ^ uint64(g)<<32 ^ uint64(n), size: sizes[g][n]}
+					api.send(rctx, u)
+					mu.Lock()
+					sent = append(sent, u)
+					mu.Unlock()
+					if u.ack == nil {
+						return // the server is gone
+					}
+				}
+			})
+		}
+		wait := time.Duration(50+rng.IntN(1200)) * time.Millisecond
+		time.Sleep(wait)
+		srv.kill(t)
+		wg.Wait()
+		rcancel()
+		api.http.CloseIdleConnections()
+
+		acked := 0
+		for _, u := range sent {
+			if u.ack != nil {
+				acked++
+			} else if u.sent.Load() > 0 {
+				killedMid++
+			}
+		}
+		killedAcked += acked
+		all = append(all, sent...)
+		t.Logf("round %d: killed after %v, %d uploads acknowledged, %d cut short", round, wait, acked, len(sent)-acked)
+		// A kill shows as a transport error (reset, EOF, closed connection);
+		// an answer other than 201 is a refusal, which no kill explains.
+		for _, u := range sent {
+			if u.ack == nil && u.err != nil && strings.HasPrefix(u.err.Error(), "status ") {
+				t.Errorf("round %d: %s was refused: %v", round, u.title, u.err)
+			}
+		}
+
+		out := attestCLI(t, bin, "", "verify", "--data-dir", data)
+		checkVerified(t, out, slug)
+		checkAcknowledged(t, ctx, opts, "", slug, all)
+		if t.Failed() {
+			t.Fatalf("round %d of seed %d failed; server log:\n%s", round, seed, srv.logs.String())
+		}
+	}
+	if killedAcked == 0 {
+		t.Errorf("no upload was acknowledged in %d rounds: the test proved nothing", rounds)
+	}
+	t.Logf("%d rounds in %v: %d uploads acknowledged and kept, %d cut short by a kill", rounds, time.Since(started).Round(time.Millisecond), killedAcked, killedMid)
+}
+
+// TestCrashDuringMigrate kills `attest migrate` on a fresh database at a
+// random moment inside the time a whole migration takes, then requires a
+// second run to finish the job: the install then takes an organization,
+// starts and verifies.
+func TestCrashDuringMigrate(t *testing.T) {
+	seed := crashSeed(t)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	bin := buildAttest(t)
+
+	// How long a whole migration takes on this machine, to aim the kill
+	// inside it.
+	probe := filepath.Join(t.TempDir(), "probe")
+	began := time.Now()
+	attestCLI(t, bin, "", "migrate", "--data-dir", probe)
+	full := time.Since(began)
+
+	landed := 0
+	const tries = 3
+	for try := range tries {
+		data := filepath.Join(t.TempDir(), "data")
+		cmd := exec.Command(bin, "migrate", "--data-dir", data)
+		cmd.Env = childEnv()
+		killWithParent(cmd)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		wait := time.Duration(rng.Int64N(int64(full)))
+		select {
+		case err := <-done:
+			t.Logf("try %d: migrate finished (%v) before the kill at %v", try, err, wait)
+		case <-time.After(wait):
+			cmd.Process.Kill()
+			if err := <-done; err != nil {
+				landed++
+				t.Logf("try %d: migrate killed after %v of a %v migration", try, wait, full)
+			}
+		}
+		attestCLI(t, bin, "", "migrate", "--data-dir", data)
+		attestCLI(t, bin, "", "org", "create", "acme", "--name", "Acme", "--data-dir", data)
+		// serve starts on what the two runs left (and creates the key
+		// verify checks checkpoints with).
+		startServe(t, bin, "--data-dir", data).stop(t)
+		out := attestCLI(t, bin, "", "verify", "--data-dir", data)
+		checkVerified(t, out, "acme")
+	}
+	t.Logf("seed %d: a whole migration takes %v; %d of %d kills landed while it ran", seed, full, landed, tries)
+	if landed == 0 {
+		t.Errorf("no kill landed during a migration (%v long): the test proved nothing", full)
+	}
+}
