@@ -211,6 +211,21 @@ func (s *Checklists) List(ctx context.Context, p attest.Principal) ([]attest.Che
 	return attest.Checklists(in), nil
 }
 
+// Stored derives every checklist from the database alone: the same states
+// as List (account steps are judged by their observed completions), without
+// naming the accounts still active, and without reading any collection's
+// snapshot, for lists that must stay cheap (the dashboard's due items).
+func (s *Checklists) Stored(ctx context.Context, p attest.Principal) ([]attest.Checklist, error) {
+	if err := p.Require(attest.ActRead); err != nil {
+		return nil, err
+	}
+	in, err := ChecklistInput(ctx, &s.DB.Queries, p.OrgID, s.today())
+	if err != nil {
+		return nil, err
+	}
+	return attest.Checklists(in), nil
+}
+
 // Person returns one person's checklists.
 func (s *Checklists) Person(ctx context.Context, p attest.Principal, personID int64) (attest.Person, []attest.Checklist, error) {
 	person, err := s.DB.Person(ctx, p.OrgID, personID)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -26,23 +27,19 @@ func controlPathID(r *http.Request) (int64, error) {
 
 // apiMapControl maps a control to a requirement: {"framework", "requirement", "type"}.
 func (h *Handler) apiMapControl(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	id, err := controlPathID(r)
-	if err != nil {
-		return err
-	}
-	var in mappingInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	if _, err := h.Controls.Map(r.Context(), c.P, id, in.Framework, in.Requirement, in.Type); err != nil {
-		return err
-	}
-	return h.apiControl(w, r, c)
+	return h.changeMapping(w, r, c, h.Controls.Map)
 }
 
 // apiRetypeMapping changes how strongly a control meets a requirement it
 // maps to; a library mapping so changed becomes the organization's own.
 func (h *Handler) apiRetypeMapping(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	return h.changeMapping(w, r, c, h.Controls.Retype)
+}
+
+// changeMapping reads a mappingInput, applies change to the control of the
+// path and answers the control.
+func (h *Handler) changeMapping(w http.ResponseWriter, r *http.Request, c *web.Ctx,
+	change func(ctx context.Context, p attest.Principal, id int64, framework, requirement, typ string) (attest.Control, error)) error {
 	id, err := controlPathID(r)
 	if err != nil {
 		return err
@@ -51,7 +48,7 @@ func (h *Handler) apiRetypeMapping(w http.ResponseWriter, r *http.Request, c *we
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if _, err := h.Controls.Retype(r.Context(), c.P, id, in.Framework, in.Requirement, in.Type); err != nil {
+	if _, err := change(r.Context(), c.P, id, in.Framework, in.Requirement, in.Type); err != nil {
 		return err
 	}
 	return h.apiControl(w, r, c)

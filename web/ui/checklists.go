@@ -23,9 +23,10 @@ func (h *Handler) checklistRoutes() []web.Route {
 
 func init() { addDue(checklistDue) }
 
-// checklistDue lists the checklist steps past their deadline.
+// checklistDue lists the checklist steps past their deadline. The dashboard
+// shows it, so it reads the database only, not the collections' snapshots.
 func checklistDue(h *Handler, r *http.Request, c *web.Ctx, today string) ([]dueItem, error) {
-	lists, err := h.Checklists.List(r.Context(), c.P)
+	lists, err := h.Checklists.Stored(r.Context(), c.P)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,9 @@ func TestChecklistsPage(t *testing.T) {
 	if !strings.Contains(res.Text, fmt.Sprintf(`id="person-%d" data-kind="onboarding"`, ada.ID)) || strings.Contains(res.Text, "Use the default templates") {
 		t.Fatalf("Ada's onboarding is not shown:\n%.3000s", res.Text)
 	}
+	if dash := admin.Get("/o/alpha"); !strings.Contains(dash.Text, "Ada Lovelace: Hand over a managed laptop") {
+		t.Error("the dashboard's due list does not name Ada's overdue laptop step")
+	}
 	m := regexp.MustCompile(fmt.Sprintf(`/people/%d/checklist/(\d+)" enctype="multipart/form-data" novalidate><input name="note" aria-label="What was done for “Hand over a managed laptop`, ada.ID)).FindStringSubmatch(res.Text)
 	if m == nil {
 		t.Fatalf("no close form for the laptop step:\n%.4000s", res.Text)
