@@ -32,6 +32,9 @@ type Invitation struct {
 	ExpiresAt  time.Time
 	AcceptedAt time.Time
 	RevokedAt  time.Time
+	// AuditID: an invitation into one audit as its auditor, not into the
+	// organization (Role is then auditor and no membership follows).
+	AuditID int64
 }
 
 // Pending reports whether the invitation can still be accepted at now.

@@ -169,6 +169,14 @@ func (s *Members) Accept(ctx context.Context, p attest.Principal, token, name, p
 				return err
 			}
 		}
+		if v.Invitation.AuditID != 0 {
+			// An invitation into one audit: the auditor's grant, no membership.
+			if err := tx.JoinAuditor(ctx, v.Org.ID, v.Invitation.AuditID, user.Email, user.ID); err != nil {
+				return err
+			}
+			return tx.Log(ctx, as(p, user).Actor().Record(v.Org.ID, "audit.auditor_joined", "audit", idString(v.Invitation.AuditID),
+				user.Email+" accepted an invitation and joined an audit as its auditor"))
+		}
 		if err := tx.AddMember(ctx, v.Org.ID, user.ID, v.Invitation.Role); err != nil {
 			return err
 		}

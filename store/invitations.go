@@ -8,13 +8,15 @@ import (
 	"github.com/attest-hq/attest"
 )
 
-const invitationColumns = `i.id, i.org_id, i.email, i.role, i.invited_by, i.created_at, i.expires_at, i.accepted_at, i.revoked_at`
+const invitationColumns = `i.id, i.org_id, i.email, i.role, i.invited_by, i.created_at, i.expires_at, i.accepted_at, i.revoked_at, i.audit_id`
 
 func scanInvitation(row interface{ Scan(...any) error }, i *attest.Invitation) error {
 	var acc, rev sql.NullTime
-	if err := row.Scan(&i.ID, &i.OrgID, &i.Email, &i.Role, &i.InvitedBy, &i.CreatedAt, &i.ExpiresAt, &acc, &rev); err != nil {
+	var audit sql.NullInt64
+	if err := row.Scan(&i.ID, &i.OrgID, &i.Email, &i.Role, &i.InvitedBy, &i.CreatedAt, &i.ExpiresAt, &acc, &rev, &audit); err != nil {
 		return err
 	}
+	i.AuditID = audit.Int64
 	i.AcceptedAt, i.RevokedAt = timeOf(acc), timeOf(rev)
 	return nil
 }
@@ -29,8 +31,8 @@ func (q *Queries) CreateInvitation(ctx context.Context, i *attest.Invitation, se
 		return err
 	}
 	i.CreatedAt = q.now()
-	err := q.q.QueryRowContext(ctx, `INSERT INTO invitations (org_id, email, role, token_hash, invited_by, created_at, expires_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, i.OrgID, i.Email, i.Role, secretHash, i.InvitedBy, i.CreatedAt, stamp(i.ExpiresAt)).Scan(&i.ID)
+	err := q.q.QueryRowContext(ctx, `INSERT INTO invitations (org_id, email, role, token_hash, invited_by, created_at, expires_at, audit_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, i.OrgID, i.Email, i.Role, secretHash, i.InvitedBy, i.CreatedAt, stamp(i.ExpiresAt), nullID(i.AuditID)).Scan(&i.ID)
 	if err != nil {
 		return fmt.Errorf("create invitation: %w", err)
 	}
@@ -44,10 +46,12 @@ func (q *Queries) InvitationByHash(ctx context.Context, secretHash string) (atte
 	return i, notFound(err, "invitation")
 }
 
-// PendingInvitations lists an organization's invitations that can still be accepted.
+// PendingInvitations lists an organization's invitations that can still be
+// accepted, into the organization (invitations into one audit are the
+// audit's: AuditInvitations).
 func (q *Queries) PendingInvitations(ctx context.Context, orgID int64) ([]attest.Invitation, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT `+invitationColumns+` FROM invitations i
-WHERE i.org_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2 ORDER BY i.id DESC`, orgID, q.now())
+WHERE i.org_id = $1 AND i.audit_id IS NULL AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2 ORDER BY i.id DESC`, orgID, q.now())
 	if err != nil {
 		return nil, fmt.Errorf("list invitations: %w", err)
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/attest-hq/attest"
@@ -22,6 +23,10 @@ const (
 	Read     Access = Access(attest.ActRead)
 	Edit     Access = Access(attest.ActEdit)
 	Admin    Access = Access(attest.ActAdmin)
+	// Audit: an audit's pages, for members who read the organization's data
+	// and for the auditors invited into that audit ({audit} in the path), or,
+	// on the list of audits, into any of the organization's audits.
+	Audit Access = "audit"
 )
 
 // HandlerFunc is a route's handler. A returned error is rendered by fail, which
@@ -141,7 +146,10 @@ func (s *Server) permit(r *http.Request, c *Ctx) error {
 	}
 	m, err := s.cfg.DB.Membership(ctx, org.ID, c.User.ID)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
-		return attest.Errorf(attest.ENOTFOUND, "organization not found")
+		// Not a member: an auditor invited into an audit of the organization
+		// acts by grants alone, on the audit's pages (guest), while it is
+		// open to auditors.
+		return s.permitGuest(r, c, org)
 	}
 	if err != nil {
 		return err
@@ -156,8 +164,61 @@ func (s *Server) permit(r *http.Request, c *Ctx) error {
 			return err
 		}
 	}
+	if rt.Access == Audit {
+		if m.Role.Can(attest.ActRead) {
+			return nil
+		}
+		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", m.Role)
+	}
 	if !m.Role.Can(attest.Action(rt.Access)) {
 		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", m.Role)
+	}
+	return nil
+}
+
+// permitGuest lets an invited auditor who is not a member into an audit's
+// pages: the principal gets a grant for each audit of the organization open
+// to auditors that they joined, and no role. Anyone without such a grant gets
+// the 404 of a missing organization; a guest on any page but their audit's
+// gets 403. API tokens belong to members, so guests use the UI.
+func (s *Server) permitGuest(r *http.Request, c *Ctx, org attest.Organization) error {
+	notFound := attest.Errorf(attest.ENOTFOUND, "organization not found")
+	if c.Token != nil {
+		return notFound
+	}
+	audits, err := s.cfg.DB.AuditGrants(r.Context(), org.ID, c.User.ID)
+	if err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	for _, a := range audits {
+		if a.OpenToAuditors(now) {
+			c.P.Grants = append(c.P.Grants, attest.Grant{Kind: attest.GrantAudit, ID: a.ID})
+		}
+	}
+	if len(c.P.Grants) == 0 {
+		return notFound
+	}
+	c.Org = &org
+	c.P.OrgID = org.ID
+	if c.Session != nil {
+		// An audit firm's people cannot sign in through the organization's
+		// identity provider: where it requires one, they prove a second
+		// factor in Attest instead.
+		rules := org
+		rules.RequireMFA, rules.RequireSSO = org.RequireMFA || org.RequireSSO, false
+		if err := attest.SignInAllowed(rules, c.Session.Proof()); err != nil {
+			return err
+		}
+	}
+	if c.Route.Access != Audit {
+		return attest.Errorf(attest.EFORBIDDEN, "auditors invited into an audit see that audit's pages only")
+	}
+	if v := r.PathValue("audit"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || !c.P.AuditGrant(id) {
+			return attest.Errorf(attest.EFORBIDDEN, "you are not an auditor of this audit")
+		}
 	}
 	return nil
 }

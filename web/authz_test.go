@@ -95,7 +95,17 @@ func TestRouteTableMatchesContract(t *testing.T) {
 	}
 }
 
-var callers = []string{"anonymous", "admin", "manager", "employee", "auditor", "outsider"}
+// guest is an auditor invited into alpha's audit, without a membership.
+var callers = []string{"anonymous", "admin", "manager", "employee", "auditor", "outsider", "guest"}
+
+// roleMay reports whether a member of alpha with role may use a route of
+// the given access: an audit's pages are for members who read.
+func roleMay(role attest.Role, access web.Access) bool {
+	if access == web.Audit {
+		return role.Can(attest.ActRead)
+	}
+	return role.Can(attest.Action(access))
+}
 
 // TestAuthorizationMatrix sends every route a real request as every role of
 // organization alpha, as a member of another organization, and anonymously, and
@@ -185,8 +195,10 @@ func mustRefuse(rt web.Route, who string) bool {
 		return false
 	case who == "outsider":
 		return true
+	case who == "guest":
+		return rt.API || rt.Access != web.Audit
 	}
-	return !attest.Role(who).Can(attest.Action(rt.Access))
+	return !roleMay(attest.Role(who), rt.Access)
 }
 
 func checkOutcome(t *testing.T, rt web.Route, who string, res webtest.Response) {
@@ -215,9 +227,22 @@ func checkOutcome(t *testing.T, rt web.Route, who string, res webtest.Response) 
 		if res.StatusCode != http.StatusNotFound {
 			t.Fatalf("member of another organization got %d, want 404 (nothing may leak)", res.StatusCode)
 		}
+	case who == "guest":
+		switch {
+		case rt.API: // tokens belong to members: a guest's is not accepted
+			if res.StatusCode != http.StatusNotFound {
+				t.Fatalf("an auditor of an audit called the API and got %d, want 404", res.StatusCode)
+			}
+		case rt.Access == web.Audit:
+			if !allowed {
+				t.Fatalf("an auditor of the audit was refused its page: %d %.300s", res.StatusCode, res.Text)
+			}
+		case res.StatusCode != http.StatusForbidden:
+			t.Fatalf("an auditor of an audit reached a page outside it: %d, want 403", res.StatusCode)
+		}
 	default:
 		role := attest.Role(who)
-		if role.Can(attest.Action(rt.Access)) {
+		if roleMay(role, rt.Access) {
 			if !allowed {
 				t.Fatalf("%s may %s but got %d: %.300s", who, rt.Access, res.StatusCode, res.Text)
 			}
@@ -306,7 +331,7 @@ func newRecords(e *webtest.Env, who string) records {
 	}
 	ctl.Ref = fmt.Sprintf("T-%d", len(refs))
 	owner := e.Users[who].ID
-	if who == "anonymous" || who == "outsider" || who == "auditor" { // auditors own no work
+	if who == "anonymous" || who == "outsider" || who == "auditor" || who == "guest" { // auditors own no work
 		owner = e.Users["employee"].ID
 	}
 	ctl.OwnerID = owner // the control is the caller's, as the task is

@@ -192,9 +192,9 @@ type page struct {
 	Form        *Form
 }
 
-// Area is a section of the product that a later capability fills.
+// Area is a section of the product in the navigation.
 type Area struct {
-	Slug, Label, Soon string
+	Slug, Label string
 }
 
 // Registers are the navigation entries after People and Policies: the
@@ -208,18 +208,15 @@ var Registers = []Area{
 	{Slug: "audits", Label: "Audits"},
 }
 
-// Areas are the product's sections still to come; each has a placeholder page
-// saying what will come. A capability that fills one removes it here and
-// serves its own pages at the same path.
-var Areas = []Area{
-	{"audits", "Audits", "Type 1 and Type 2 audits: windows, auditors scoped to their audit, request lists, populations, samples and export packages."},
-}
-
 func (s *Server) nav(r *http.Request, c *Ctx) []navItem {
 	if c.Org == nil {
 		return nil
 	}
 	base := "/o/" + c.Org.Slug
+	if c.P.Guest() {
+		// An auditor of an audit sees its pages and nothing else.
+		return []navItem{{Label: "Audits", Href: base + "/audits", Active: true}}
+	}
 	items := []navItem{{Label: "Dashboard", Href: base}}
 	if c.Can(attest.ActRead) {
 		items = append(items, navItem{Label: "Controls", Href: base + "/controls"}, navItem{Label: "Criteria", Href: base + "/criteria"},

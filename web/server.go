@@ -62,6 +62,7 @@ type Services struct {
 	Frameworks programme.Frameworks
 	Drafts     programme.Drafts // the system description and management assertion drafts
 	OSCAL      programme.OSCAL  // the programme as OSCAL documents
+	Audits     programme.Audits // audits, their invited auditors and what each covers
 	Orgs       *account.Orgs
 	Members    *account.Members
 	Users      *account.Users

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"context"
 	"net/http"
 	"time"
@@ -82,7 +83,21 @@ func (s *Server) Memberships(ctx context.Context, c *Ctx) ([]attest.Membership, 
 		return nil, nil
 	}
 	ms, err := s.cfg.DB.Memberships(ctx, c.User.ID)
-	if err != nil || c.Session == nil || c.Session.Method != attest.MethodSSO {
+	if err != nil {
+		return nil, err
+	}
+	// Organizations where they are an auditor of an open audit, without a
+	// role (attest.Principal.Guest).
+	orgs, err := s.cfg.DB.AuditorOrgs(ctx, c.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orgs {
+		if !slices.ContainsFunc(ms, func(m attest.Membership) bool { return m.Org.ID == o.ID }) {
+			ms = append(ms, attest.Membership{Org: o, User: *c.User})
+		}
+	}
+	if c.Session == nil || c.Session.Method != attest.MethodSSO {
 		return ms, err
 	}
 	var out []attest.Membership

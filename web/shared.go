@@ -259,6 +259,12 @@ func (s *Services) EvidenceContent(w http.ResponseWriter, r *http.Request, c *Ct
 	if err != nil {
 		return err
 	}
+	return s.ServeEvidence(w, r, ev)
+}
+
+// ServeEvidence writes an evidence item's stored bytes, sandboxed as
+// EvidenceContent says, for a caller that has already decided it may be seen.
+func (s *Services) ServeEvidence(w http.ResponseWriter, r *http.Request, ev attest.Evidence) error {
 	rc, size, err := s.Evidence.Blobs.Open(r.Context(), ev.SHA256)
 	if errors.Is(err, blob.ErrNotFound) {
 		return attest.Errorf(attest.ENOTFOUND, "the content of %s is missing from the blob store; run attest verify", ev.UID)

@@ -13,7 +13,11 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, c *web.Ctx) error
 		return err
 	}
 	if len(ms) == 1 {
-		http.Redirect(w, r, "/o/"+ms[0].Org.Slug, http.StatusSeeOther)
+		to := "/o/" + ms[0].Org.Slug
+		if ms[0].Role == "" { // an auditor of an audit there: its pages are all they see
+			to += "/audits"
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 		return nil
 	}
 	h.Render(w, r, c, http.StatusOK, "home", ms)

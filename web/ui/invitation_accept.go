@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/attest-hq/attest/web"
 )
@@ -36,6 +37,9 @@ func (h *Handler) acceptInvitation(w http.ResponseWriter, r *http.Request, c *we
 		if err := h.StartSession(w, r, user.ID); err != nil {
 			return err
 		}
+	}
+	if v.Invitation.AuditID != 0 {
+		return h.Redirect(w, r, "/o/"+org.Slug+"/audits/"+strconv.FormatInt(v.Invitation.AuditID, 10), "You joined an audit of "+org.Name+" as its auditor.")
 	}
 	return h.Redirect(w, r, "/o/"+org.Slug, "You joined "+org.Name+".")
 }

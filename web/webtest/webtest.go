@@ -78,7 +78,7 @@ type Env struct {
 	Clock      *Clock
 	Alpha      attest.Organization
 	Beta       attest.Organization
-	Users      map[string]attest.User // admin, manager, employee, auditor, spare, outsider
+	Users      map[string]attest.User // admin, manager, employee, auditor, spare, outsider, guest (an auditor of alpha's audit)
 }
 
 // Start is the clock's time when an Env starts.
@@ -180,6 +180,24 @@ func populate(db *store.DB) (alpha, beta attest.Organization, users map[string]a
 		}
 		users[m.key] = u
 	}
+	// guest: no membership, an auditor invited into alpha's audit in
+	// fieldwork, who sees that audit's pages and nothing else.
+	guest := attest.User{Email: "guest@firm.test", Name: "Guest", PasswordHash: hash}
+	if err = db.CreateUser(ctx, &guest); err != nil {
+		return
+	}
+	audit := attest.Audit{OrgID: alpha.ID, Name: "SOC 2 Type 2", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-06-30",
+		Firm: "Firm LLP", Status: attest.AuditFieldwork}
+	if err = db.CreateAudit(ctx, &audit); err != nil {
+		return
+	}
+	if err = db.AddAuditor(ctx, alpha.ID, audit.ID, guest.Email); err != nil {
+		return
+	}
+	if err = db.JoinAuditor(ctx, alpha.ID, audit.ID, guest.Email, guest.ID); err != nil {
+		return
+	}
+	users["guest"] = guest
 	return
 }
 

@@ -1,0 +1,364 @@
+package programme
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/store"
+)
+
+// Audits keeps the organization's audits and lets the audit firm's people
+// into one of them. Members who read the organization's data see every audit;
+// an invited auditor sees only theirs, and only what it covers: the
+// framework's controls in scope and the evidence of its window (Workspace).
+type Audits struct {
+	DB            *store.DB
+	Catalog       *catalog.Catalog
+	Now           func() time.Time // nil: time.Now
+	InvitationTTL time.Duration    // zero: 14 days, long enough for a firm's onboarding
+}
+
+func (s Audits) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// List returns the audits p may see, the latest first.
+func (s Audits) List(ctx context.Context, p attest.Principal) ([]attest.Audit, error) {
+	all, ids := p.AuditVisibility()
+	return s.DB.Audits(ctx, p.OrgID, all, ids)
+}
+
+// Get returns one audit p may see; another organization's is ENOTFOUND.
+func (s Audits) Get(ctx context.Context, p attest.Principal, id int64) (attest.Audit, error) {
+	if err := p.RequireAudit(id); err != nil {
+		return attest.Audit{}, err
+	}
+	return s.DB.Audit(ctx, p.OrgID, id)
+}
+
+func (s Audits) check(a *attest.Audit) error {
+	if err := a.Normalize(); err != nil {
+		return err
+	}
+	if _, ok := s.Catalog.Framework(a.Framework); !ok {
+		return attest.Invalid("framework", "%q is not a framework of the catalog", a.Framework)
+	}
+	return nil
+}
+
+// Create starts an audit in planning.
+func (s Audits) Create(ctx context.Context, p attest.Principal, a attest.Audit) (attest.Audit, error) {
+	if err := p.Require(attest.ActEdit); err != nil {
+		return a, err
+	}
+	a.ID, a.OrgID, a.Status, a.ClosedAt = 0, p.OrgID, attest.AuditPlanning, time.Time{}
+	if err := s.check(&a); err != nil {
+		return a, err
+	}
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.CreateAudit(ctx, &a); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("audit.created", "audit", strconv.FormatInt(a.ID, 10),
+			fmt.Sprintf("Created the audit %q (%s %s, %s)", a.Name, a.Framework, a.Type.Label(), a.Period())))
+	})
+	return a, err
+}
+
+// AuditChange is an edit of an audit's details; nil fields stay.
+type AuditChange struct {
+	Name, Firm, Type, AsOf, From, To, Early *string
+	Status                                  *string
+}
+
+// Update edits an audit. The status moves forward only (attest.Audit.NextStatus):
+// closing it ends every invited auditor's access, and a closed audit's
+// details no longer change.
+func (s Audits) Update(ctx context.Context, p attest.Principal, id int64, ch AuditChange) (attest.Audit, error) {
+	if err := p.Require(attest.ActEdit); err != nil {
+		return attest.Audit{}, err
+	}
+	var a attest.Audit
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		var err error
+		if a, err = tx.Audit(ctx, p.OrgID, id); err != nil {
+			return err
+		}
+		if a.Status == attest.AuditClosed {
+			return attest.Invalid("status", "the audit is closed; it stays as it was")
+		}
+		before := a
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&a.Name, ch.Name)
+		set(&a.Firm, ch.Firm)
+		set(&a.AsOf, ch.AsOf)
+		set(&a.From, ch.From)
+		set(&a.To, ch.To)
+		set(&a.Early, ch.Early)
+		if ch.Type != nil {
+			a.Type = attest.AuditType(*ch.Type)
+		}
+		if ch.Status != nil && attest.AuditStatus(*ch.Status) != a.Status {
+			st, err := attest.ParseAuditStatus(*ch.Status)
+			if err != nil {
+				return err
+			}
+			if err := a.NextStatus(st); err != nil {
+				return err
+			}
+			a.Status = st
+		}
+		if err := s.check(&a); err != nil {
+			return err
+		}
+		if err := tx.UpdateAudit(ctx, &a); err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("Updated the audit %q", a.Name)
+		if a.Status != before.Status {
+			summary = fmt.Sprintf("Moved the audit %q from %s to %s", a.Name, before.Status, a.Status)
+		}
+		return tx.Log(ctx, p.Record("audit.updated", "audit", strconv.FormatInt(a.ID, 10), summary))
+	})
+	return a, err
+}
+
+// InviteAuditor invites email into the audit as its auditor: an invitation
+// whose acceptance grants access to this audit alone (account.Members.Accept),
+// not a membership. It returns the invitation and its link's secret, which
+// exists only here. Members of the organization see audits by their role and
+// are not invited.
+func (s Audits) InviteAuditor(ctx context.Context, p attest.Principal, auditID int64, email string) (attest.Invitation, string, error) {
+	if err := p.Require(attest.ActEdit); err != nil {
+		return attest.Invitation{}, "", err
+	}
+	ttl := s.InvitationTTL
+	if ttl <= 0 {
+		ttl = 14 * 24 * time.Hour
+	}
+	inv := attest.Invitation{OrgID: p.OrgID, Email: email, Role: attest.RoleAuditor, InvitedBy: p.UserID, ExpiresAt: s.now().Add(ttl), AuditID: auditID}
+	secret := auth.NewSecret("")
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		a, err := tx.Audit(ctx, p.OrgID, auditID)
+		if err != nil {
+			return err
+		}
+		if a.Status == attest.AuditClosed {
+			return attest.Invalid("email", "the audit is closed: nobody joins it any more")
+		}
+		if u, err := tx.UserByEmail(ctx, email); err == nil {
+			if _, err := tx.Membership(ctx, p.OrgID, u.ID); err == nil {
+				return attest.Invalid("email", "%s is a member of the organization and sees audits by their role", u.Email)
+			}
+		}
+		if err := tx.CreateInvitation(ctx, &inv, auth.HashSecret(secret)); err != nil {
+			return err
+		}
+		if err := tx.AddAuditor(ctx, p.OrgID, auditID, inv.Email); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("audit.auditor_invited", "audit", strconv.FormatInt(auditID, 10),
+			fmt.Sprintf("Invited %s as an auditor of %q", inv.Email, a.Name)))
+	})
+	if err != nil {
+		return inv, "", err
+	}
+	return inv, secret, nil
+}
+
+// RemoveAuditor ends an invited auditor's access to the audit.
+func (s Audits) RemoveAuditor(ctx context.Context, p attest.Principal, auditID int64, email string) error {
+	if err := p.Require(attest.ActEdit); err != nil {
+		return err
+	}
+	return s.DB.Update(ctx, func(tx *store.Queries) error {
+		a, err := tx.Audit(ctx, p.OrgID, auditID)
+		if err != nil {
+			return err
+		}
+		if err := tx.RemoveAuditor(ctx, p.OrgID, auditID, email); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("audit.auditor_removed", "audit", strconv.FormatInt(auditID, 10),
+			fmt.Sprintf("Ended the access of %s to %q", attest.NormalizeEmail(email), a.Name)))
+	})
+}
+
+// Workspace is what an audit covers, as its auditors see it: the
+// framework's controls in scope with the criteria they meet, and the
+// evidence collected in the window (Type 1: up to its date) for them.
+// People's personal data is not in it beyond the names on evidence.
+type Workspace struct {
+	Audit     attest.Audit          `json:"audit"`
+	Framework string                `json:"framework_title"`
+	Controls  []WorkspaceControl    `json:"controls"`
+	Evidence  []attest.Evidence     `json:"-"`
+	Items     []WorkspaceEvidence   `json:"evidence"`
+	Auditors  []attest.AuditorOf    `json:"auditors"`
+	Preview   bool                  `json:"-"`
+	ByControl map[int64][]int       `json:"-"` // control ID → positions in Evidence
+	Criteria  map[int64][]string    `json:"-"` // control ID → the framework's requirements it meets
+}
+
+// WorkspaceControl is a control of the audit.
+type WorkspaceControl struct {
+	ID       int64    `json:"id"`
+	Ref      string   `json:"ref"`
+	Name     string   `json:"name"`
+	Status   string   `json:"status"`
+	Criteria []string `json:"criteria"`
+	Evidence int      `json:"evidence"`
+}
+
+// WorkspaceEvidence is one evidence item of the audit.
+type WorkspaceEvidence struct {
+	ID          int64     `json:"id"`
+	UID         string    `json:"uid"`
+	Title       string    `json:"title"`
+	Kind        string    `json:"kind"`
+	SHA256      string    `json:"sha256"`
+	CollectedAt time.Time `json:"collected_at"`
+	Controls    []string  `json:"controls"`
+}
+
+// window is the audit's time bounds: from the first day's start to the end
+// of the last day, in UTC.
+func window(a attest.Audit) (since, until time.Time, err error) {
+	from, to := a.Window()
+	f, err := time.Parse(attest.DateLayout, from)
+	if err != nil {
+		return since, until, err
+	}
+	t, err := time.Parse(attest.DateLayout, to)
+	if err != nil {
+		return since, until, err
+	}
+	if a.Type == attest.AuditType1 {
+		// Type 1 judges the design as of its date: what existed by then.
+		f = time.Time{}
+	}
+	return f, t.AddDate(0, 0, 1), nil
+}
+
+// Workspace gathers what the audit covers for p.
+func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Workspace, error) {
+	var w Workspace
+	a, err := s.Get(ctx, p, id)
+	if err != nil {
+		return w, err
+	}
+	w.Audit, w.Preview = a, false
+	if fw, ok := s.Catalog.Framework(a.Framework); ok {
+		w.Framework = fw.Title
+	}
+	controls, err := s.DB.Controls(ctx, p.OrgID, store.ControlFilter{})
+	if err != nil {
+		return w, err
+	}
+	w.ByControl, w.Criteria = map[int64][]int{}, map[int64][]string{}
+	inScope := map[int64]bool{}
+	for _, c := range controls {
+		if c.Status == attest.StatusNotApplicable {
+			continue
+		}
+		var reqs []string
+		for _, m := range c.Mappings {
+			if m.Framework == a.Framework {
+				reqs = append(reqs, m.Requirement)
+			}
+		}
+		if len(reqs) == 0 {
+			continue
+		}
+		slices.Sort(reqs)
+		reqs = slices.Compact(reqs)
+		inScope[c.ID] = true
+		w.Criteria[c.ID] = reqs
+		w.Controls = append(w.Controls, WorkspaceControl{ID: c.ID, Ref: c.Ref, Name: c.Name, Status: c.Status, Criteria: reqs})
+	}
+	since, until, err := window(a)
+	if err != nil {
+		return w, err
+	}
+	ev, err := s.DB.EvidenceList(ctx, p.OrgID, store.EvidenceFilter{Since: since, Until: until})
+	if err != nil {
+		return w, err
+	}
+	for _, e := range ev {
+		var refs []string
+		for _, c := range e.Controls {
+			if inScope[c.ID] {
+				refs = append(refs, c.Ref)
+			}
+		}
+		if len(refs) == 0 {
+			continue
+		}
+		for _, c := range e.Controls {
+			if inScope[c.ID] {
+				w.ByControl[c.ID] = append(w.ByControl[c.ID], len(w.Evidence))
+			}
+		}
+		w.Evidence = append(w.Evidence, e)
+		w.Items = append(w.Items, WorkspaceEvidence{ID: e.ID, UID: e.UID, Title: e.Title, Kind: e.Kind, SHA256: e.SHA256, CollectedAt: e.CollectedAt, Controls: refs})
+	}
+	for i := range w.Controls {
+		w.Controls[i].Evidence = len(w.ByControl[w.Controls[i].ID])
+	}
+	if w.Auditors, err = s.DB.Auditors(ctx, p.OrgID, id); err != nil {
+		return w, err
+	}
+	if w.Controls == nil {
+		w.Controls = []WorkspaceControl{}
+	}
+	if w.Items == nil {
+		w.Items = []WorkspaceEvidence{}
+	}
+	return w, nil
+}
+
+// Evidence returns one evidence item of the audit's workspace for p, and
+// records in the activity log that an invited auditor opened it: the
+// organization sees everything its auditors download. Evidence outside the
+// audit (another control, another window) is ENOTFOUND, as if absent.
+func (s Audits) Evidence(ctx context.Context, p attest.Principal, auditID, evidenceID int64) (attest.Evidence, error) {
+	w, err := s.Workspace(ctx, p, auditID)
+	if err != nil {
+		return attest.Evidence{}, err
+	}
+	for _, e := range w.Evidence {
+		if e.ID == evidenceID {
+			if p.Guest() {
+				err := s.DB.Log(ctx, p.Record("audit.evidence_downloaded", "evidence", strconv.FormatInt(e.ID, 10),
+					fmt.Sprintf("Auditor %s downloaded %q for %q", p.Label, e.Title, w.Audit.Name)))
+				if err != nil {
+					return e, err
+				}
+			}
+			return e, nil
+		}
+	}
+	return attest.Evidence{}, attest.Errorf(attest.ENOTFOUND, "evidence %d is not part of this audit", evidenceID)
+}
+
+// Viewed records that an invited auditor opened a page of the audit; members'
+// reads are not logged (their activity is their own organization's work).
+func (s Audits) Viewed(ctx context.Context, p attest.Principal, auditID int64, what string) error {
+	if !p.Guest() {
+		return nil
+	}
+	return s.DB.Log(ctx, p.Record("audit.viewed", "audit", strconv.FormatInt(auditID, 10), fmt.Sprintf("Auditor %s opened %s", p.Label, what)))
+}

@@ -1,0 +1,37 @@
+package web_test
+
+import (
+	"net/url"
+
+	"github.com/attest-hq/attest/web"
+	"github.com/attest-hq/attest/web/webtest"
+)
+
+// Audits: members who read see every audit; the guest (an auditor invited
+// into alpha's audit, without a membership) sees that audit's pages only;
+// editors create, edit and invite.
+var _ = area(contractArea{
+	access: map[string]web.Access{
+		"GET /o/{org}/audits":                          web.Audit,
+		"POST /o/{org}/audits":                         web.Edit,
+		"GET /o/{org}/audits/{audit}":                  web.Audit,
+		"POST /o/{org}/audits/{audit}":                 web.Edit,
+		"POST /o/{org}/audits/{audit}/auditors":        web.Edit,
+		"POST /o/{org}/audits/{audit}/auditors/remove": web.Edit,
+		"GET /o/{org}/audits/{audit}/evidence/{id}":    web.Audit,
+	},
+	params: func(e *webtest.Env, who string, fx records) map[string]string {
+		audits, err := e.DB.Audits(ctx, e.Alpha.ID, true, nil)
+		if err != nil || len(audits) == 0 {
+			e.T.Fatalf("alpha's audit: %v", err)
+		}
+		return map[string]string{
+			"/audits/{audit}":               id(audits[0].ID),
+			"/audits/{audit}/evidence/{id}": id(fx.evidence),
+		}
+	},
+	form: func(fx records) url.Values {
+		return url.Values{"name": {"Second audit"}, "framework": {"soc2"}, "type": {"type2"}, "from": {"2026-01-01"}, "to": {"2026-06-30"},
+			"firm": {"Firm LLP"}, "email": {"guest@firm.test"}}
+	},
+})
