@@ -78,6 +78,7 @@ type IdentityConnection struct {
 // Login is a demo account's credentials, printed for the newcomer.
 type Login struct {
 	Role     attest.Role
+	Label    string // for a login without a role: "firm", the audit firm's auditor of one audit
 	Email    string
 	Password string
 }
@@ -105,6 +106,7 @@ func steps() []step {
 		{"SOC 2 programme", seedProgramme},
 		{"ISO 27001 beside SOC 2", seedISO27001},
 		{"workforce", seedPeople},
+		{"audits", seedAudits},
 	}
 }
 
@@ -181,6 +183,13 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 				return fmt.Errorf("%s: %w", s.name, err)
 			}
 		}
+		guest, err := auditGuest(ctx, tx, org, opts.PasswordParams)
+		if err != nil {
+			return fmt.Errorf("audit firm's auditor: %w", err)
+		}
+		if guest.Email != "" {
+			logins = append(logins, guest)
+		}
 		return nil
 	})
 	if err != nil {
@@ -249,7 +258,11 @@ func seedWelcome(ctx context.Context, env *Env) error {
 func PrintLogins(w io.Writer, baseURL string, logins []Login) {
 	fmt.Fprintf(w, "\nDemo organization ready at %s/o/%s\nSign in at %s/login with any of these (passwords are new on every start):\n\n", baseURL, OrgSlug, baseURL)
 	for _, l := range logins {
-		fmt.Fprintf(w, "    %-9s %-28s %s\n", l.Role, l.Email, l.Password)
+		label := string(l.Role)
+		if l.Label != "" {
+			label = l.Label
+		}
+		fmt.Fprintf(w, "    %-9s %-28s %s\n", label, l.Email, l.Password)
 	}
 	fmt.Fprintln(w)
 }

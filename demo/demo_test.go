@@ -38,7 +38,8 @@ func TestSeedIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(second) != len(attest.Roles) {
+		// One login per role, and the audit firm's auditor of the demo audit.
+		if len(second) != len(attest.Roles)+1 || second[len(second)-1].Label != "firm" {
 			t.Fatalf("logins: %+v", second)
 		}
 		org, err := db.OrgBySlug(ctx, demo.OrgSlug)
@@ -61,6 +62,16 @@ func TestSeedIsIdempotent(t *testing.T) {
 			if m.Role != l.Role {
 				t.Errorf("%s has role %s", l.Email, m.Role)
 			}
+			if l.Label == "firm" {
+				// Not a member: a grant on the demo audit, which is open to auditors.
+				grants, err := db.AuditGrants(ctx, org.ID, u.ID)
+				if err != nil || len(grants) != 1 || !grants[0].OpenToAuditors(time.Now()) {
+					t.Errorf("the firm's auditor's grants: %+v, %v", grants, err)
+				}
+			}
+		}
+		if audits, _ := db.Audits(ctx, org.ID, true, nil); len(audits) != 1 {
+			t.Errorf("audits after two seeds: %+v", audits)
 		}
 		// The workforce once, in every state, the demo users linked to it.
 		people, err := db.People(ctx, org.ID, store.PeopleFilter{})

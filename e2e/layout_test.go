@@ -57,6 +57,7 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"incidents", "/incidents", true}, {"incident", first("/incidents", `/incidents/\d+$`), false},
 		{"exercise", first("/incidents", `/exercises/\d+$`), false},
 		{"training", "/people/training", false}, {"background-checks", "/people/background", false}, {"my-training", "/my/training", false},
+		{"audits", "/audits", false}, {"audit", first("/audits", `/audits/\d+$`), false},
 	}
 }
 

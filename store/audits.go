@@ -90,6 +90,11 @@ func (q *Queries) Audits(ctx context.Context, orgID int64, all bool, ids []int64
 // AddAuditor records an auditor invited into an audit; inviting the same
 // email again keeps the first row.
 func (q *Queries) AddAuditor(ctx context.Context, orgID, auditID int64, email string) error {
+	// Through the audit's own row, so an audit of another organization is
+	// not found rather than given an auditor.
+	if _, err := q.Audit(ctx, orgID, auditID); err != nil {
+		return err
+	}
 	_, err := q.q.ExecContext(ctx, `INSERT INTO audit_auditors (org_id, audit_id, email, invited_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (audit_id, email) DO NOTHING`, orgID, auditID, attest.NormalizeEmail(email), q.now())
 	if err != nil {

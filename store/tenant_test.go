@@ -38,6 +38,8 @@ type tenant struct {
 	policy        attest.Policy // key "shared" in both, with one published version
 	version       attest.PolicyVersion
 	acceptance    attest.Acceptance
+	audit         attest.Audit // with auditor@firm.test, one user joined in both organizations' audits
+	auditor       attest.User
 }
 
 // buildMonitoring gives the tenant a collection with one failing result of
@@ -107,7 +109,27 @@ func buildTenant(t *testing.T, db *store.DB, svc *evidence.Service, slug string)
 	buildMonitoring(t, db, &w)
 	w.person = storetest.MustPerson(t, db, w.org, "Person of "+slug, "shared@people.test")
 	buildPolicy(t, db, &w)
+	buildAudit(t, db, &w)
 	return w
+}
+
+// buildAudit gives the tenant an audit in fieldwork that one auditor, the
+// same user in both organizations, has joined.
+func buildAudit(t *testing.T, db *store.DB, w *tenant) {
+	t.Helper()
+	ctx := t.Context()
+	u, err := db.UserByEmail(ctx, "auditor@firm.test")
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		u = attest.User{Email: "auditor@firm.test", Name: "Auditor", PasswordHash: "x"}
+		err = db.CreateUser(ctx, &u)
+	}
+	must(t, err)
+	w.auditor = u
+	w.audit = attest.Audit{OrgID: w.org.ID, Name: "Audit of " + w.org.Slug, Framework: "soc2", Type: attest.AuditType1, AsOf: "2026-06-30",
+		Status: attest.AuditFieldwork}
+	must(t, db.CreateAudit(ctx, &w.audit))
+	must(t, db.AddAuditor(ctx, w.org.ID, w.audit.ID, u.Email))
+	must(t, db.JoinAuditor(ctx, w.org.ID, w.audit.ID, u.Email, u.ID))
 }
 
 // buildPolicy gives the tenant a published policy under the key both
@@ -902,6 +924,57 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's webhook secret after a set its own: %q, %v", hook, err)
 		}
 	}},
+	{"Audits", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Audits(ctx, a.org.ID, true, nil)
+		presence(t, "Audits", list, err, func(x attest.Audit) bool { return x.ID == a.audit.ID }, func(x attest.Audit) bool { return x.ID == b.audit.ID })
+		if list, err := db.Audits(ctx, a.org.ID, false, []int64{b.audit.ID}); err != nil || len(list) != 0 {
+			t.Errorf("Audits of a naming b's audit: %+v, %v", list, err)
+		}
+	}},
+	{"Audit", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if x, err := db.Audit(ctx, a.org.ID, a.audit.ID); err != nil || x.Name != a.audit.Name {
+			t.Errorf("a's audit: %+v, %v", x, err)
+		}
+		_, err := db.Audit(ctx, a.org.ID, b.audit.ID)
+		wantNotFound(t, "audit", err)
+	}},
+	{"Auditors", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Auditors(ctx, a.org.ID, a.audit.ID)
+		presence(t, "Auditors", list, err, func(x attest.AuditorOf) bool { return x.AuditID == a.audit.ID }, func(x attest.AuditorOf) bool { return x.AuditID == b.audit.ID })
+		if list, err := db.Auditors(ctx, a.org.ID, b.audit.ID); err != nil || len(list) != 0 {
+			t.Errorf("Auditors of b's audit through a: %+v, %v", list, err)
+		}
+	}},
+	{"AuditGrants", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.AuditGrants(ctx, a.org.ID, a.auditor.ID)
+		presence(t, "AuditGrants", list, err, func(x attest.Audit) bool { return x.ID == a.audit.ID }, func(x attest.Audit) bool { return x.ID == b.audit.ID })
+	}},
+	{"AddAuditor", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "audit (add auditor)", db.AddAuditor(ctx, a.org.ID, b.audit.ID, "intruder@firm.test"))
+		if list, err := db.Auditors(ctx, b.org.ID, b.audit.ID); err != nil || len(list) != 1 {
+			t.Errorf("b's auditors after a added one to b's audit: %+v, %v", list, err)
+		}
+	}},
+	{"JoinAuditor", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "auditor (join)", db.JoinAuditor(ctx, a.org.ID, b.audit.ID, b.auditor.Email, a.member.ID))
+		if list, err := db.AuditGrants(ctx, b.org.ID, a.member.ID); err != nil || len(list) != 0 {
+			t.Errorf("a's member joined b's audit: %+v, %v", list, err)
+		}
+	}},
+	{"UpdateAudit", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		x := b.audit
+		x.OrgID, x.Name = a.org.ID, "taken by a"
+		wantNotFound(t, "audit (update)", db.UpdateAudit(ctx, &x))
+		if got, err := db.Audit(ctx, b.org.ID, b.audit.ID); err != nil || got.Name != b.audit.Name {
+			t.Errorf("b's audit after a's update: %+v, %v", got, err)
+		}
+	}},
+	{"RemoveAuditor", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "auditor (remove)", db.RemoveAuditor(ctx, a.org.ID, b.audit.ID, b.auditor.Email))
+		if list, err := db.Auditors(ctx, b.org.ID, b.audit.ID); err != nil || len(list) != 1 {
+			t.Errorf("b's auditors after a's removal: %+v, %v", list, err)
+		}
+	}},
 	{"DeleteResult", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		wantNotFound(t, "result (delete)", db.DeleteResult(ctx, a.org.ID, b.result.ID))
 		if _, err := db.Result(ctx, b.org.ID, b.result.ID); err != nil {
@@ -981,6 +1054,8 @@ var notTenantScoped = map[string]string{
 	"AddException":              "creates a record of the organization it names",
 	"SaveLedgerRecord":          "appends to the organization it names",
 	"ConnectionForWebhook":      "a webhook names only the connection; its signature, checked with that connection's secret, proves the sender",
+	"CreateAudit":               "creates a record of the organization it names",
+	"AuditorOrgs":               "takes a user: lists the organizations where that user audits",
 }
 
 func TestTenantIsolation(t *testing.T) {

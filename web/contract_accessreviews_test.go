@@ -22,7 +22,7 @@ func accessReviewParams(e *webtest.Env, who string) map[string]string {
 	e.T.Helper()
 	admin := attest.Principal{UserID: e.Users["admin"].ID, Label: "admin", OrgID: e.Alpha.ID, Role: attest.RoleAdmin}
 	reviewer := admin.UserID
-	if u, ok := e.Users[who]; ok && who != "auditor" && who != "outsider" {
+	if u, ok := e.Users[who]; ok && who != "auditor" && who != "outsider" && who != "guest" {
 		reviewer = u.ID
 	}
 	svc := &accessreview.Service{DB: e.DB, Ledger: e.Evidence.Chain(), Evidence: e.Evidence}

@@ -28,10 +28,16 @@ var _ = area(contractArea{
 		return map[string]string{
 			"/audits/{audit}":               id(audits[0].ID),
 			"/audits/{audit}/evidence/{id}": id(fx.evidence),
+			"/auditors/{email}":             "guest@firm.test",
 		}
 	},
 	form: func(fx records) url.Values {
 		return url.Values{"name": {"Second audit"}, "framework": {"soc2"}, "type": {"type2"}, "from": {"2026-01-01"}, "to": {"2026-06-30"},
 			"firm": {"Firm LLP"}, "email": {"guest@firm.test"}}
+	},
+	body: map[string]any{
+		"POST /api/v1/orgs/{org}/audits":                  map[string]any{"name": "From the API", "framework": "soc2", "type": "type1", "as_of": "2026-06-30"},
+		"PUT /api/v1/orgs/{org}/audits/{audit}":           map[string]any{"status": "reporting"},
+		"POST /api/v1/orgs/{org}/audits/{audit}/auditors": map[string]any{"email": "new@firm.test"},
 	},
 })

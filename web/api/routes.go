@@ -23,7 +23,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 	var routes []web.Route
 	for _, area := range [][]web.Route{
 		h.metaRoutes(), h.orgRoutes(), h.notificationRoutes(), h.rosterRoutes(), h.checklistRoutes(), h.draftRoutes(), h.oscalRoutes(), h.changeRoutes(), h.controlRoutes(), h.scopeRoutes(), h.taskRoutes(), h.evidenceRoutes(), h.monitoringRoutes(), h.connectionRoutes(),
-		h.peopleRoutes(),
+		h.peopleRoutes(), h.auditRoutes(),
 		h.policyRoutes(),
 		h.riskRoutes(),
 		h.vendorRoutes(),

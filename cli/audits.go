@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/programme"
+)
+
+// runAuditCreate starts an audit in planning and prints its ID.
+func runAuditCreate(e *env, args []string) error {
+	f, slug := orgFlags("audit create", e)
+	name := f.fs.String("name", "", "the audit's name")
+	framework := f.fs.String("framework", "soc2", "the framework audited: soc2 or iso27001")
+	typ := f.fs.String("type", "type2", "type1 (as of a date) or type2 (over a window)")
+	asOf := f.fs.String("as-of", "", "Type 1: the date, YYYY-MM-DD")
+	from := f.fs.String("from", "", "Type 2: the window's first day")
+	to := f.fs.String("to", "", "Type 2: the window's last day (3 to 12 months on)")
+	firm := f.fs.String("firm", "", "the audit firm")
+	early := f.fs.String("early-access", "", "optional: from this day, during planning, invited auditors may enter")
+	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	a, err := s.Audits.Create(e.ctx, cliPrincipal(org.ID), attest.Audit{Name: *name, Framework: *framework, Type: attest.AuditType(*typ),
+		AsOf: *asOf, From: *from, To: *to, Firm: *firm, Early: *early})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "audit %d: %s, %s %s %s, %s\n", a.ID, a.Name, a.Framework, a.Type.Label(), a.Period(), a.Status)
+	return nil
+}
+
+// runAuditList prints the organization's audits.
+func runAuditList(e *env, args []string) error {
+	f, slug := orgFlags("audit list", e)
+	asJSON := f.fs.Bool("json", false, "print JSON")
+	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	list, err := s.Audits.List(e.ctx, cliPrincipal(org.ID))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"audits": list})
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tFRAMEWORK\tTYPE\tPERIOD\tFIRM\tSTATUS")
+	for _, a := range list {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.Name, a.Framework, a.Type.Label(), a.Period(), a.Firm, a.Status)
+	}
+	return tw.Flush()
+}
+
+// auditFlag reads --audit as an ID.
+func auditFlag(v string) (int64, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usagef("--audit must be an audit's ID (attest audit list), got %q", v)
+	}
+	return id, nil
+}
+
+// runAuditShow prints what an audit covers: its controls and evidence.
+func runAuditShow(e *env, args []string) error {
+	f, slug := orgFlags("audit show", e)
+	audit := f.fs.String("audit", "", "the audit's ID")
+	asJSON := f.fs.Bool("json", false, "print JSON")
+	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	id, err := auditFlag(*audit)
+	if err != nil {
+		return err
+	}
+	ws, err := s.Audits.Workspace(e.ctx, cliPrincipal(org.ID), id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(ws)
+	}
+	a := ws.Audit
+	fmt.Fprintf(e.stdout, "%s: %s %s %s, %s, firm %q\n", a.Name, a.Framework, a.Type.Label(), a.Period(), a.Status, a.Firm)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONTROL\tSTATUS\tEVIDENCE\tREQUIREMENTS")
+	for _, c := range ws.Controls {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%v\n", c.Ref, c.Status, c.Evidence, c.Criteria)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d evidence items in the period; %d auditors invited\n", len(ws.Items), len(ws.Auditors))
+	return nil
+}
+
+// runAuditStatus moves an audit forward: fieldwork, reporting, closed.
+func runAuditStatus(e *env, args []string) error {
+	f, slug := orgFlags("audit status", e)
+	audit := f.fs.String("audit", "", "the audit's ID")
+	to := f.fs.String("to", "", "the new status: fieldwork, reporting or closed (forward only)")
+	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	id, err := auditFlag(*audit)
+	if err != nil {
+		return err
+	}
+	a, err := s.Audits.Update(e.ctx, cliPrincipal(org.ID), id, programme.AuditChange{Status: to})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "audit %d is %s\n", a.ID, a.Status)
+	return nil
+}
+
+// runAuditInvite invites an auditor into one audit and prints the link,
+// the only copy of its secret.
+func runAuditInvite(e *env, args []string) error {
+	f, slug := orgFlags("audit invite", e)
+	audit := f.fs.String("audit", "", "the audit's ID")
+	email := f.fs.String("email", "", "the auditor's email")
+	as := f.fs.String("as", "", "the inviting member's email (an admin or manager): invitations are sent by a person")
+	base := f.fs.String("base-url", "http://127.0.0.1:8080", "the install's address, for the link")
+	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	id, err := auditFlag(*audit)
+	if err != nil {
+		return err
+	}
+	if *as == "" {
+		return usagef("--as EMAIL is required: invitations are sent by a person")
+	}
+	p, err := asMember(e, s, org, *as)
+	if err != nil {
+		return err
+	}
+	inv, secret, err := s.Audits.InviteAuditor(e.ctx, p, id, *email)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "invited %s into audit %d until %s; send them this link (shown once):\n%s/invitations/%s\n",
+		inv.Email, id, inv.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"), *base, secret)
+	return nil
+}
