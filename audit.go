@@ -18,10 +18,10 @@ type Audit struct {
 	Name      string      `json:"name"`
 	Framework string      `json:"framework"` // a framework ID of the catalog: soc2, iso27001
 	Type      AuditType   `json:"type"`
-	AsOf      string      `json:"as_of,omitempty"`      // Type 1: YYYY-MM-DD
-	From      string      `json:"from,omitempty"`       // Type 2: the window's first day, YYYY-MM-DD
-	To        string      `json:"to,omitempty"`         // Type 2: its last day
-	Firm      string      `json:"firm"`                 // the audit firm's name
+	AsOf      string      `json:"as_of,omitempty"`        // Type 1: YYYY-MM-DD
+	From      string      `json:"from,omitempty"`         // Type 2: the window's first day, YYYY-MM-DD
+	To        string      `json:"to,omitempty"`           // Type 2: its last day
+	Firm      string      `json:"firm"`                   // the audit firm's name
 	Early     string      `json:"early_access,omitempty"` // optional: auditors may enter from this day for a readiness pass
 	Status    AuditStatus `json:"status"`
 	CreatedAt time.Time   `json:"created_at"`

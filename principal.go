@@ -7,7 +7,8 @@ import (
 
 // Principal is who is acting in a request, a CLI command or a job: the user
 // (none for the system), the organization acted in, the role there, and any
-// grants that narrow or widen what the role reaches. It is built once per
+// grants that widen what the role reaches (an auditor of one audit has a
+// grant and no role). It is built once per
 // request (from a session or an API token) or once per command, and every
 // service takes it: record-level rules and the activity entry both come from it.
 type Principal struct {
@@ -20,9 +21,10 @@ type Principal struct {
 	Via    Via
 }
 
-// Grant extends a principal beyond its role for one record, for example an
-// auditor of one audit (Kind "audit", ID the audit's ID). None are issued yet;
-// the audits capability will add them, and Visibility will apply them.
+// Grant extends a principal beyond its role for one record: an auditor of
+// one audit (Kind GrantAudit, ID the audit's ID), who has no role in the
+// organization. web.permit issues them while the audit is open to auditors;
+// MayReadAudit and AuditVisibility apply them (audit.go).
 type Grant struct {
 	Kind string
 	ID   int64

@@ -202,15 +202,15 @@ func (s Audits) RemoveAuditor(ctx context.Context, p attest.Principal, auditID i
 // evidence collected in the window (Type 1: up to its date) for them.
 // People's personal data is not in it beyond the names on evidence.
 type Workspace struct {
-	Audit     attest.Audit          `json:"audit"`
-	Framework string                `json:"framework_title"`
-	Controls  []WorkspaceControl    `json:"controls"`
-	Evidence  []attest.Evidence     `json:"-"`
-	Items     []WorkspaceEvidence   `json:"evidence"`
-	Auditors  []attest.AuditorOf    `json:"auditors"`
-	Preview   bool                  `json:"-"`
-	ByControl map[int64][]int       `json:"-"` // control ID → positions in Evidence
-	Criteria  map[int64][]string    `json:"-"` // control ID → the framework's requirements it meets
+	Audit     attest.Audit        `json:"audit"`
+	Framework string              `json:"framework_title"`
+	Controls  []WorkspaceControl  `json:"controls"`
+	Evidence  []attest.Evidence   `json:"-"`
+	Items     []WorkspaceEvidence `json:"evidence"`
+	Auditors  []attest.AuditorOf  `json:"auditors"`
+	Preview   bool                `json:"-"`
+	ByControl map[int64][]int     `json:"-"` // control ID → positions in Evidence
+	Criteria  map[int64][]string  `json:"-"` // control ID → the framework's requirements it meets
 }
 
 // WorkspaceControl is a control of the audit.

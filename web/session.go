@@ -1,9 +1,9 @@
 package web
 
 import (
-	"slices"
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/attest-hq/attest"
