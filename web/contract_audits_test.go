@@ -19,6 +19,13 @@ var _ = area(contractArea{
 		"POST /o/{org}/audits/{audit}/auditors":        web.Edit,
 		"POST /o/{org}/audits/{audit}/auditors/remove": web.Edit,
 		"GET /o/{org}/audits/{audit}/evidence/{id}":    web.Audit,
+		// API tokens belong to members: readers list and read, editors change.
+		"GET /api/v1/orgs/{org}/audits":                             web.Read,
+		"POST /api/v1/orgs/{org}/audits":                            web.Edit,
+		"GET /api/v1/orgs/{org}/audits/{audit}":                     web.Read,
+		"PUT /api/v1/orgs/{org}/audits/{audit}":                     web.Edit,
+		"POST /api/v1/orgs/{org}/audits/{audit}/auditors":           web.Edit,
+		"DELETE /api/v1/orgs/{org}/audits/{audit}/auditors/{email}": web.Edit,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
 		audits, err := e.DB.Audits(ctx, e.Alpha.ID, true, nil)
