@@ -254,3 +254,29 @@ type AuditorOf struct {
 	InvitedAt time.Time `json:"invited_at"`
 	JoinedAt  time.Time `json:"joined_at,omitzero"`
 }
+
+// VersionsInForce keeps the published versions of one policy that were in
+// force at some moment of [since, until): published before until, and not
+// replaced by a later publication before since. An auditor of a Type 2 window
+// reads each text that governed part of it; of a Type 1 (since zero), the
+// one in force at its date.
+func VersionsInForce(versions []PolicyVersion, since, until time.Time) []PolicyVersion {
+	var published []PolicyVersion
+	for _, v := range versions {
+		if v.PublishedAt != nil {
+			published = append(published, v)
+		}
+	}
+	slices.SortStableFunc(published, func(a, b PolicyVersion) int { return a.PublishedAt.Compare(*b.PublishedAt) })
+	var out []PolicyVersion
+	for i, v := range published {
+		if !v.PublishedAt.Before(until) {
+			break
+		}
+		if i+1 < len(published) && published[i+1].PublishedAt.Before(until) && !published[i+1].PublishedAt.After(since) {
+			continue // replaced before the period began (Type 1: at or before its date)
+		}
+		out = append(out, v)
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package attest_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -106,5 +107,34 @@ func TestAuditGrantsScopeThePrincipal(t *testing.T) {
 	preview := manager.AsAuditor(4)
 	if preview.Can(attest.ActRead) || !preview.MayReadAudit(4) || preview.MayReadAudit(3) {
 		t.Errorf("the preview is the auditor's view: %+v", preview)
+	}
+}
+
+func TestVersionsInForce(t *testing.T) {
+	at := func(s string) *time.Time { d, _ := time.Parse(attest.DateLayout, s); return &d }
+	vs := []attest.PolicyVersion{
+		{ID: 3, PublishedAt: at("2026-05-01")},
+		{ID: 1, PublishedAt: at("2025-01-01")},
+		{ID: 4}, // a draft
+		{ID: 2, PublishedAt: at("2025-12-01")},
+		{ID: 5, PublishedAt: at("2026-09-01")},
+	}
+	ids := func(vs []attest.PolicyVersion) (out []int64) {
+		for _, v := range vs {
+			out = append(out, v.ID)
+		}
+		return out
+	}
+	// A window from 2026-01-01 to 2026-06-30: 2 governed until May, then 3.
+	got := ids(attest.VersionsInForce(vs, *at("2026-01-01"), *at("2026-07-01")))
+	if !slices.Equal(got, []int64{2, 3}) {
+		t.Errorf("Type 2 window: %v", got)
+	}
+	// Type 1 as of 2026-06-30: the one in force that day.
+	if got := ids(attest.VersionsInForce(vs, *at("2026-07-01"), *at("2026-07-01"))); !slices.Equal(got, []int64{3}) {
+		t.Errorf("Type 1: %v", got)
+	}
+	if got := attest.VersionsInForce(vs, *at("2024-01-01"), *at("2024-06-30")); len(got) != 0 {
+		t.Errorf("before any publication: %v", ids(got))
 	}
 }

@@ -202,15 +202,16 @@ func (s Audits) RemoveAuditor(ctx context.Context, p attest.Principal, auditID i
 // evidence collected in the window (Type 1: up to its date) for them.
 // People's personal data is not in it beyond the names on evidence.
 type Workspace struct {
-	Audit     attest.Audit        `json:"audit"`
-	Framework string              `json:"framework_title"`
-	Controls  []WorkspaceControl  `json:"controls"`
-	Evidence  []attest.Evidence   `json:"-"`
-	Items     []WorkspaceEvidence `json:"evidence"`
-	Auditors  []attest.AuditorOf  `json:"auditors"`
-	Preview   bool                `json:"-"`
-	ByControl map[int64][]int     `json:"-"` // control ID → positions in Evidence
-	Criteria  map[int64][]string  `json:"-"` // control ID → the framework's requirements it meets
+	Audit     attest.Audit           `json:"audit"`
+	Framework string                 `json:"framework_title"`
+	Controls  []WorkspaceControl     `json:"controls"`
+	Evidence  []attest.Evidence      `json:"-"`
+	Items     []WorkspaceEvidence    `json:"evidence"`
+	Auditors  []attest.AuditorOf     `json:"auditors"`
+	Policies  []WorkspacePolicy      `json:"policies"`
+	ByControl map[int64][]int        `json:"-"` // control ID → positions in Evidence
+	Criteria  map[int64][]string     `json:"-"` // control ID → the framework's requirements it meets
+	versions  []attest.PolicyVersion // of Policies, in order
 }
 
 // WorkspaceControl is a control of the audit.
@@ -221,6 +222,16 @@ type WorkspaceControl struct {
 	Status   string   `json:"status"`
 	Criteria []string `json:"criteria"`
 	Evidence int      `json:"evidence"`
+}
+
+// WorkspacePolicy is a policy text in force during the audit's period.
+type WorkspacePolicy struct {
+	VersionID   int64     `json:"version_id"`
+	Key         string    `json:"key"`
+	Title       string    `json:"title"`
+	Label       string    `json:"label"`
+	Hash        string    `json:"hash"`
+	PublishedAt time.Time `json:"published_at"`
 }
 
 // WorkspaceEvidence is one evidence item of the audit.
@@ -260,7 +271,7 @@ func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Wo
 	if err != nil {
 		return w, err
 	}
-	w.Audit, w.Preview = a, false
+	w.Audit = a
 	if fw, ok := s.Catalog.Framework(a.Framework); ok {
 		w.Framework = fw.Title
 	}
@@ -321,6 +332,27 @@ func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Wo
 	if w.Auditors, err = s.DB.Auditors(ctx, p.OrgID, id); err != nil {
 		return w, err
 	}
+	// The policy texts that governed the period: Type 1 those in force at
+	// its date.
+	policySince := since
+	if a.Type == attest.AuditType1 {
+		policySince = until
+	}
+	policies, err := s.DB.Policies(ctx, p.OrgID)
+	if err != nil {
+		return w, err
+	}
+	w.Policies = []WorkspacePolicy{}
+	for _, pol := range policies {
+		versions, err := s.DB.PolicyVersions(ctx, p.OrgID, pol.ID)
+		if err != nil {
+			return w, err
+		}
+		for _, v := range attest.VersionsInForce(versions, policySince, until) {
+			w.Policies = append(w.Policies, WorkspacePolicy{VersionID: v.ID, Key: pol.Key, Title: pol.Title, Label: v.Label, Hash: v.Hash, PublishedAt: *v.PublishedAt})
+			w.versions = append(w.versions, v)
+		}
+	}
 	if w.Controls == nil {
 		w.Controls = []WorkspaceControl{}
 	}
@@ -352,6 +384,30 @@ func (s Audits) Evidence(ctx context.Context, p attest.Principal, auditID, evide
 		}
 	}
 	return attest.Evidence{}, attest.Errorf(attest.ENOTFOUND, "evidence %d is not part of this audit", evidenceID)
+}
+
+// Policy returns a policy version of the audit's workspace (one in force
+// during its period) with its policy's title, logging an invited auditor's
+// download; any other version is ENOTFOUND.
+func (s Audits) Policy(ctx context.Context, p attest.Principal, auditID, versionID int64) (WorkspacePolicy, attest.PolicyVersion, error) {
+	w, err := s.Workspace(ctx, p, auditID)
+	if err != nil {
+		return WorkspacePolicy{}, attest.PolicyVersion{}, err
+	}
+	for i, v := range w.versions {
+		if v.ID != versionID {
+			continue
+		}
+		if p.Guest() {
+			err := s.DB.Log(ctx, p.Record("audit.policy_downloaded", "policy_version", strconv.FormatInt(v.ID, 10),
+				fmt.Sprintf("Auditor %s downloaded %s %s for %q", p.Label, w.Policies[i].Title, v.Label, w.Audit.Name)))
+			if err != nil {
+				return WorkspacePolicy{}, v, err
+			}
+		}
+		return w.Policies[i], v, nil
+	}
+	return WorkspacePolicy{}, attest.PolicyVersion{}, attest.Errorf(attest.ENOTFOUND, "policy version %d is not part of this audit", versionID)
 }
 
 // Viewed records that an invited auditor opened a page of the audit; members'

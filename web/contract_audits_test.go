@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"net/url"
+	"strings"
+
+	"github.com/attest-hq/attest"
 
 	"github.com/attest-hq/attest/web"
 	"github.com/attest-hq/attest/web/webtest"
@@ -12,13 +15,14 @@ import (
 // editors create, edit and invite.
 var _ = area(contractArea{
 	access: map[string]web.Access{
-		"GET /o/{org}/audits":                          web.Audit,
-		"POST /o/{org}/audits":                         web.Edit,
-		"GET /o/{org}/audits/{audit}":                  web.Audit,
-		"POST /o/{org}/audits/{audit}":                 web.Edit,
-		"POST /o/{org}/audits/{audit}/auditors":        web.Edit,
-		"POST /o/{org}/audits/{audit}/auditors/remove": web.Edit,
-		"GET /o/{org}/audits/{audit}/evidence/{id}":    web.Audit,
+		"GET /o/{org}/audits":                            web.Audit,
+		"POST /o/{org}/audits":                           web.Edit,
+		"GET /o/{org}/audits/{audit}":                    web.Audit,
+		"POST /o/{org}/audits/{audit}":                   web.Edit,
+		"POST /o/{org}/audits/{audit}/auditors":          web.Edit,
+		"POST /o/{org}/audits/{audit}/auditors/remove":   web.Edit,
+		"GET /o/{org}/audits/{audit}/evidence/{id}":      web.Audit,
+		"GET /o/{org}/audits/{audit}/policies/{version}": web.Audit,
 		// API tokens belong to members: readers list and read, editors change.
 		"GET /api/v1/orgs/{org}/audits":                             web.Read,
 		"POST /api/v1/orgs/{org}/audits":                            web.Edit,
@@ -32,7 +36,19 @@ var _ = area(contractArea{
 		if err != nil || len(audits) == 0 {
 			e.T.Fatalf("alpha's audit: %v", err)
 		}
+		// A policy published inside the audit's window (2026-01-01 to 2026-06-30).
+		at := webtest.Start.AddDate(0, -1, 0)
+		pol := attest.Policy{OrgID: e.Alpha.ID, Key: "p-" + who + "-" + id(fx.evidence), Title: "Policy for " + who, Audience: attest.Audience{Everyone: true}}
+		if err := e.DB.CreatePolicy(ctx, &pol); err != nil {
+			e.T.Fatal(err)
+		}
+		v := attest.PolicyVersion{PolicyID: pol.ID, Label: "1.0", State: attest.VersionPublished, Body: "text", Content: "text",
+			Hash: strings.Repeat("a", 64), AuthorID: e.Users["admin"].ID, Quorum: 1, ApprovedAt: &at, PublishedAt: &at}
+		if err := e.DB.AddPolicyVersion(ctx, e.Alpha.ID, &v); err != nil {
+			e.T.Fatal(err)
+		}
 		return map[string]string{
+			"/policies/{version}":           id(v.ID),
 			"/audits/{audit}":               id(audits[0].ID),
 			"/audits/{audit}/evidence/{id}": id(fx.evidence),
 			"/auditors/{email}":             "guest@firm.test",

@@ -23,6 +23,7 @@ func (h *Handler) auditRoutes() []web.Route {
 		route("POST", "/o/{org}/audits/{audit}/auditors", web.Edit, h.inviteAuditor),
 		route("POST", "/o/{org}/audits/{audit}/auditors/remove", web.Edit, h.removeAuditor),
 		route("GET", "/o/{org}/audits/{audit}/evidence/{id}", web.Audit, h.auditEvidence),
+		route("GET", "/o/{org}/audits/{audit}/policies/{version}", web.Audit, h.auditPolicy),
 	}
 }
 

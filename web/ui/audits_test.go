@@ -124,6 +124,26 @@ func auditorInvited(t *testing.T, d store.Dialect) {
 	if res := ana.Get(audit + "/evidence/" + id(outside.ID)); res.StatusCode != http.StatusNotFound {
 		t.Errorf("evidence outside the audit: %d", res.StatusCode)
 	}
+	// Policies in force during the window, with their text.
+	at := webtest.Start.AddDate(0, -1, 0)
+	pol := attest.Policy{OrgID: e.Alpha.ID, Key: "access", Title: "Access policy", Audience: attest.Audience{Everyone: true}}
+	if err := e.DB.CreatePolicy(ctx, &pol); err != nil {
+		t.Fatal(err)
+	}
+	v := attest.PolicyVersion{PolicyID: pol.ID, Label: "1.0", State: attest.VersionPublished, Body: "# Access\nLeast privilege.", Content: "# Access\nLeast privilege.",
+		Hash: strings.Repeat("b", 64), AuthorID: e.Users["admin"].ID, Quorum: 1, ApprovedAt: &at, PublishedAt: &at}
+	if err := e.DB.AddPolicyVersion(ctx, e.Alpha.ID, &v); err != nil {
+		t.Fatal(err)
+	}
+	if page := ana.Get(audit); !strings.Contains(page.Text, `data-policy="access-1.0"`) {
+		t.Fatalf("policies in the workspace: %.3000s", page.Text)
+	}
+	if res := ana.Get(audit + "/policies/" + id(v.ID)); res.StatusCode != http.StatusOK || res.Text != "# Access\nLeast privilege." {
+		t.Fatalf("policy text: %d %q", res.StatusCode, res.Text)
+	}
+	if res := ana.Get(audit + "/policies/" + id(v.ID+1000)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a version outside the audit: %d", res.StatusCode)
+	}
 	// The organization reads what its auditor opened and downloaded.
 	acts, err := e.DB.Activity(ctx, e.Alpha.ID, attest.ActivityFilter{ActorLabel: "ana@ledger.test"})
 	if err != nil {
@@ -133,7 +153,7 @@ func auditorInvited(t *testing.T, d store.Dialect) {
 	for _, a := range acts {
 		seen[a.Action]++
 	}
-	if seen["audit.viewed"] < 1 || seen["audit.evidence_downloaded"] != 1 || seen["audit.auditor_joined"] != 1 {
+	if seen["audit.viewed"] < 1 || seen["audit.evidence_downloaded"] != 1 || seen["audit.policy_downloaded"] != 1 || seen["audit.auditor_joined"] != 1 {
 		t.Errorf("auditor's activity: %v", seen)
 	}
 	// Their home page leads to the audit list.
