@@ -41,6 +41,7 @@ var layers = map[string]int{
 	"policy/doc":                  3, // pure: policies as Markdown, HTML and PDF; acknowledgement reports
 	"policy/policyfile":           1, // pure: policies as code, Markdown files with front matter
 	"store/storetest":             4,
+	"export/auditpkg":             4, // pure: an audit's export package (index, files, ledger segment, PDF, OSCAL) and its verification
 	"chain":                       4,
 	"evidence":                    5,
 	"connection":                  5, // connections: settings, sealed credentials, checks

@@ -103,6 +103,8 @@ type Services struct {
 	Drafts programme.Drafts
 	// OSCAL writes the programme as OSCAL documents.
 	OSCAL programme.OSCAL
+	// AuditPackages writes an audit's export package.
+	AuditPackages programme.AuditPackages
 
 	settings Settings
 }
@@ -168,6 +170,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
 	s.Drafts = programme.Drafts{DB: db, Catalog: cat, Now: set.Now}
 	s.OSCAL = programme.OSCAL{DB: db, Catalog: cat, Now: set.Now}
+	s.AuditPackages = programme.AuditPackages{DB: db, Catalog: cat, Evidence: s.Evidence, Now: set.Now}
 	s.Checklists = &programme.Checklists{DB: db, Evidence: s.Evidence, Now: set.Now, Accounts: func(ctx context.Context, p attest.Principal) (attest.Roster, error) {
 		rep, err := s.Roster.Roster(ctx, p)
 		return rep.Roster, err
