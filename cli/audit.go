@@ -110,7 +110,7 @@ func runAuditExport(e *env, args []string) error {
 	}
 	p := cliPrincipal(o.ID)
 	var sum auditpkg.Summary
-	if err := writeAtomically(*out, func(w io.Writer) (err error) {
+	if err := writeAtomically(*out, 0o600, func(w io.Writer) (err error) {
 		sum, err = s.AuditPackages.Export(e.ctx, p, in, w)
 		return err
 	}); err != nil {

@@ -334,7 +334,7 @@ func runEvidenceExport(e *env, args []string) error {
 	defer s.Close()
 	svc := s.Evidence
 	var n int
-	if err := writeAtomically(*out, func(w io.Writer) (err error) {
+	if err := writeAtomically(*out, 0o600, func(w io.Writer) (err error) {
 		n, err = svc.Export(e.ctx, org, w)
 		return err
 	}); err != nil {
@@ -397,9 +397,10 @@ func runCoverage(e *env, args []string) error {
 }
 
 // writeAtomically writes a file beside out and renames it into place once it
-// is complete and synced, so a failed export leaves no half file.
-func writeAtomically(out string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".attest-export-*"+filepath.Ext(out))
+// is complete and synced, so a failure leaves no half file. perm is the
+// file's mode: 0o600 for exports of evidence, 0o644 for documents.
+func writeAtomically(out string, perm os.FileMode, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".attest-*"+filepath.Ext(out))
 	if err != nil {
 		return fmt.Errorf("--out %s: %w", out, err)
 	}
@@ -410,6 +411,9 @@ func writeAtomically(out string, write func(io.Writer) error) error {
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), perm)
 	}
 	if err != nil {
 		return err
