@@ -152,6 +152,7 @@ func (s AuditPackages) Export(ctx context.Context, p attest.Principal, in auditp
 	if err != nil {
 		return sum, err
 	}
+	segment.NoCopies = true // the package holds the files already, under blobs/
 	head := segment.Entries[len(segment.Entries)-1]
 	pkg.LedgerThrough, pkg.LedgerHead = head.Seq, head.Hash
 	pkg.PublicKey = segment.PublicKey
