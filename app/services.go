@@ -202,7 +202,7 @@ func (s *Services) Web(baseURL string) web.Services {
 	s.SSO.BaseURL, s.Passkeys.BaseURL, s.Notify.BaseURL = baseURL, baseURL, baseURL
 	return web.Services{
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
-		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks, Drafts: s.Drafts, OSCAL: s.OSCAL,
+		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks, Drafts: s.Drafts, OSCAL: s.OSCAL, AuditPackages: s.AuditPackages,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster, Changes: s.Changes,

@@ -62,9 +62,11 @@ type Services struct {
 	Frameworks programme.Frameworks
 	Drafts     programme.Drafts // the system description and management assertion drafts
 	OSCAL      programme.OSCAL  // the programme as OSCAL documents
-	Orgs       *account.Orgs
-	Members    *account.Members
-	Users      *account.Users
+	// AuditPackages writes audits' export packages.
+	AuditPackages programme.AuditPackages
+	Orgs          *account.Orgs
+	Members       *account.Members
+	Users         *account.Users
 
 	Connections *connection.Service
 	Monitor     *monitor.Service
