@@ -143,6 +143,7 @@ func (s AuditPackages) Export(ctx context.Context, p attest.Principal, in auditp
 	for _, ev := range pkg.Evidence {
 		held[ev.ID] = true
 	}
+	pkg.Requests = slices.Clone(pkg.Requests) // the caller's list stays as it was
 	for i := range pkg.Requests {
 		r := &pkg.Requests[i]
 		r.Evidence = slices.DeleteFunc(slices.Clone(r.Evidence), func(id string) bool { return !held[id] })
