@@ -56,7 +56,7 @@ func commands() []command {
 		{"framework delete", "Delete an imported framework and the mappings to it: attest framework delete --org SLUG KEY", runFrameworkDelete},
 		{"evidence add", "Add files as evidence for controls: attest evidence add --org SLUG --control REF FILE…", runEvidenceAdd},
 		{"evidence export", "Write an organization's evidence, ledger and checkpoints to a bundle: --org SLUG --out FILE.zip", runEvidenceExport},
-		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle: attest verify FILE.zip --pubkey KEY", runVerify},
+		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle or an audit package: attest verify FILE.zip --pubkey KEY", runVerify},
 		{"audit sample", "Draw an audit sample into a workpaper, or re-derive one: --audit ID --control REF --population FILE [--frequency F] [--prior-deviation] --out FILE | --verify FILE", runAuditSample},
 		{"audit export", "Write an audit's export package (index, evidence files, ledger segment, PDF summary, OSCAL), verifiable offline: --org SLUG [--framework ID] (--as-of DAY | --from DAY --to DAY) --out FILE.zip", runAuditExport},
 		{"coverage", "Type 2 coverage per control: attest coverage --org SLUG --from DATE --to DATE [--tz ZONE] [--json]", runCoverage},
