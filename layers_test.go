@@ -41,6 +41,7 @@ var layers = map[string]int{
 	"policy/doc":                  3, // pure: policies as Markdown, HTML and PDF; acknowledgement reports
 	"policy/policyfile":           1, // pure: policies as code, Markdown files with front matter
 	"store/storetest":             4,
+	"export/auditpkg":             4, // pure: an audit's export package (index, files, ledger segment, PDF, OSCAL) and its verification
 	"chain":                       4,
 	"evidence":                    5,
 	"connection":                  5, // connections: settings, sealed credentials, checks
@@ -80,6 +81,7 @@ var layers = map[string]int{
 	"bench/monitor":               13,
 	"bench/webhook":               13,
 	"bench/aws":                   13,
+	"bench/auditpkg":              13,
 	"e2e":                         13,
 	"faults":                      13, // tests only: the binary killed at random moments, two nodes on one database
 }

@@ -105,6 +105,8 @@ type Services struct {
 	OSCAL programme.OSCAL
 	// Audits keeps audits and their invited auditors.
 	Audits programme.Audits
+	// AuditPackages writes an audit's export package.
+	AuditPackages programme.AuditPackages
 
 	settings Settings
 }
@@ -171,6 +173,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Drafts = programme.Drafts{DB: db, Catalog: cat, Now: set.Now}
 	s.OSCAL = programme.OSCAL{DB: db, Catalog: cat, Now: set.Now}
 	s.Audits = programme.Audits{DB: db, Catalog: cat, Now: set.Now}
+	s.AuditPackages = programme.AuditPackages{DB: db, Catalog: cat, Evidence: s.Evidence, Now: set.Now}
 	s.Checklists = &programme.Checklists{DB: db, Evidence: s.Evidence, Now: set.Now, Accounts: func(ctx context.Context, p attest.Principal) (attest.Roster, error) {
 		rep, err := s.Roster.Roster(ctx, p)
 		return rep.Roster, err
@@ -202,7 +205,7 @@ func (s *Services) Web(baseURL string) web.Services {
 	s.SSO.BaseURL, s.Passkeys.BaseURL, s.Notify.BaseURL = baseURL, baseURL, baseURL
 	return web.Services{
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
-		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks, Drafts: s.Drafts, OSCAL: s.OSCAL, Audits: s.Audits,
+		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks, Drafts: s.Drafts, OSCAL: s.OSCAL, Audits: s.Audits, AuditPackages: s.AuditPackages,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster, Changes: s.Changes,

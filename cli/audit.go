@@ -1,11 +1,18 @@
 package cli
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/export/auditpkg"
+	"github.com/attest-hq/attest/ledger"
 )
 
 // runAuditSample draws a sample into a workpaper, or re-derives one
@@ -68,5 +75,52 @@ func runAuditSample(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "sampled %d of %d items, seed %s: %s\n", len(w.Selection), len(items), w.Seed, *out)
+	return nil
+}
+
+// runAuditExport writes an audit's export package. The audit is described by
+// its flags (framework, type, dates) until audits are records; then --audit ID
+// fills the same auditpkg.Input from the record, and nothing after the flags
+// changes.
+func runAuditExport(e *env, args []string) error {
+	f, org := orgFlags("audit export", e)
+	var in auditpkg.Input
+	f.fs.StringVar(&in.Audit, "label", "", "the audit's name in the package (default: framework, type and dates)")
+	f.fs.StringVar(&in.Framework, "framework", "", "a framework in scope (soc2, iso27001); SOC 2 when empty")
+	asOf := f.fs.String("as-of", "", "Type 1: the day the report is as of, YYYY-MM-DD")
+	f.fs.StringVar(&in.From, "from", "", "Type 2: the period's first day, YYYY-MM-DD")
+	f.fs.StringVar(&in.To, "to", "", "Type 2: the period's last day, YYYY-MM-DD")
+	out := f.fs.String("out", "", "the package file to write (FILE.zip)")
+	s, o, err := f.openOrgCommand(args, org, app.Needs{Evidence: true})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	switch {
+	case *out == "":
+		return usagef("--out is required")
+	case *asOf != "" && (in.From != "" || in.To != ""):
+		return usagef("give --as-of (Type 1) or --from and --to (Type 2), not both")
+	case *asOf != "":
+		in.Type, in.AsOf = auditpkg.Type1, *asOf
+	case in.From != "" || in.To != "":
+		in.Type = auditpkg.Type2
+	default:
+		return usagef("--as-of DAY (Type 1) or --from DAY --to DAY (Type 2) is required")
+	}
+	p := cliPrincipal(o.ID)
+	var sum auditpkg.Summary
+	if err := writeAtomically(*out, 0o600, func(w io.Writer) (err error) {
+		sum, err = s.AuditPackages.Export(e.ctx, p, in, w)
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := s.AuditPackages.RecordExport(e.ctx, p, in, filepath.Base(*out)); err != nil {
+		return err
+	}
+	pub := s.Evidence.Key.Public().(ed25519.PublicKey)
+	fmt.Fprintf(e.stdout, "wrote %s: audit %s, %d evidence items, %d files (%s)\nverify it anywhere with:\n  attest verify %s --pubkey %s\n",
+		*out, in.Label(), sum.Evidence, sum.Files, evidence.FormatSize(sum.Bytes), *out, ledger.EncodePublicKey(pub))
 	return nil
 }

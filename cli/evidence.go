@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/export/auditpkg"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 )
@@ -108,6 +109,18 @@ func verifyBundle(e *env, path, pubkey string) error {
 		return err
 	}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(ledger.VerifyMemoryLimit))
+	if auditpkg.IsPackage(file, info.Size()) {
+		// An audit package carries its ledger segment as a bundle, which
+		// auditpkg.Verify checks in place with ledger.VerifyBundle.
+		pr, err := auditpkg.Verify(file, info.Size(), pub)
+		if err != nil {
+			return fmt.Errorf("%s does not verify: %w", path, err)
+		}
+		rep := pr.Ledger
+		fmt.Fprintf(e.stdout, "%s: ok: audit package %s of organization %s: %d evidence items and %d files (%s) re-hashed and found in the ledger segment; segment of %d ledger entries, %d evidence items, %d other records, %d blobs (%s) re-hashed, signed checkpoint at entry %d; OSCAL documents valid\n",
+			path, pr.Audit, rep.Org, pr.Evidence, pr.Files, evidence.FormatSize(pr.Bytes), rep.Entries, rep.Evidence, rep.Records, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.CheckpointSeq)
+		return nil
+	}
 	rep, err := ledger.VerifyBundle(file, info.Size(), pub)
 	if err != nil {
 		return fmt.Errorf("%s does not verify: %w", path, err)
@@ -320,23 +333,11 @@ func runEvidenceExport(e *env, args []string) error {
 	}
 	defer s.Close()
 	svc := s.Evidence
-	// Write beside the target and rename, so a failed export leaves no half file.
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".attest-export-*.zip")
-	if err != nil {
-		return fmt.Errorf("--out %s: %w", *out, err)
-	}
-	defer os.Remove(tmp.Name())
-	n, err := svc.Export(e.ctx, org, tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	var n int
+	if err := writeAtomically(*out, 0o600, func(w io.Writer) (err error) {
+		n, err = svc.Export(e.ctx, org, w)
 		return err
-	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
+	}); err != nil {
 		return err
 	}
 	if err := svc.RecordExport(e.ctx, cliPrincipal(org.ID), filepath.Base(*out)); err != nil {
@@ -393,4 +394,29 @@ func runCoverage(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "\n%d of %d period instances covered\n", report.Covered, report.Instances)
 	return nil
+}
+
+// writeAtomically writes a file beside out and renames it into place once it
+// is complete and synced, so a failure leaves no half file. perm is the
+// file's mode: 0o600 for exports of evidence, 0o644 for documents.
+func writeAtomically(out string, perm os.FileMode, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".attest-*"+filepath.Ext(out))
+	if err != nil {
+		return fmt.Errorf("--out %s: %w", out, err)
+	}
+	defer os.Remove(tmp.Name())
+	err = write(tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), perm)
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), out)
 }

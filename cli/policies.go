@@ -8,8 +8,6 @@ import (
 	"github.com/attest-hq/attest/policy/policyfile"
 	"io"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -432,25 +430,7 @@ func writeOut(e *env, path string, write func(io.Writer) error, what string) err
 	if path == "" {
 		return write(e.stdout)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".attest-*")
-	if err != nil {
-		return fmt.Errorf("--out %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	err = write(tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := writeAtomically(path, 0o644, write); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "wrote %s: %s\n", path, what)

@@ -101,25 +101,63 @@ func (s *Service) RecordExport(ctx context.Context, p attest.Principal, to strin
 // checkpoints and every blob to a bundle that verifies offline with the
 // install's public key. It returns the number of evidence items written.
 func (s *Service) Export(ctx context.Context, org attest.Organization, w io.Writer) (int, error) {
-	all, err := s.DB.EvidenceList(ctx, org.ID, store.EvidenceFilter{IncludeReplaced: true})
+	b, err := s.Segment(ctx, org, time.Time{}, 0)
 	if err != nil {
 		return 0, err
 	}
+	return len(b.Evidence), s.WriteBundle(ctx, w, b)
+}
+
+// Segment is the bundle of the part of the organization's ledger that
+// covers a window ending at end: from its first entry through the last one
+// appended before end, and at least through entry need (an evidence item
+// collected in the window but added later), then on to the first entry a
+// checkpoint signs; with the checkpoints, evidence and records of those
+// entries alone. A zero end and need give the whole ledger. A segment starts
+// at entry 1, since each entry's hash chains to the one before: cut anywhere
+// else it could not be verified.
+func (s *Service) Segment(ctx context.Context, org attest.Organization, end time.Time, need int64) (ledger.Bundle, error) {
 	entries, err := s.DB.LedgerEntries(ctx, org.ID)
 	if err != nil {
-		return 0, err
+		return ledger.Bundle{}, err
 	}
 	checkpoints, err := s.DB.Checkpoints(ctx, org.ID)
 	if err != nil {
-		return 0, err
+		return ledger.Bundle{}, err
 	}
 	records, err := s.DB.LedgerRecords(ctx, org.ID)
 	if err != nil {
-		return 0, err
+		return ledger.Bundle{}, err
+	}
+	all, err := s.DB.EvidenceList(ctx, org.ID, store.EvidenceFilter{IncludeReplaced: true})
+	if err != nil {
+		return ledger.Bundle{}, err
 	}
 	controls, err := s.DB.Controls(ctx, org.ID, store.ControlFilter{IncludeRetired: true})
 	if err != nil {
-		return 0, err
+		return ledger.Bundle{}, err
+	}
+	if !end.IsZero() || need > 0 {
+		for _, e := range entries {
+			if e.At.Before(end) {
+				need = max(need, e.Seq)
+			}
+		}
+		seq, ok := SegmentEnd(checkpoints, max(need, 1))
+		if !ok || seq > int64(len(entries)) {
+			return ledger.Bundle{}, attest.Errorf(attest.EINVALID, "%s's ledger has no signed checkpoint at or after entry %d, so no segment through it can be verified", org.Slug, max(need, 1))
+		}
+		entries = entries[:seq]
+		checkpoints = slices.DeleteFunc(checkpoints, func(c ledger.Checkpoint) bool { return c.Seq > seq })
+		type key struct{ typ, id, hash string }
+		in := map[key]bool{}
+		for _, e := range entries {
+			in[key{e.RecordType, e.RecordID, e.RecordHash}] = true
+		}
+		records = slices.DeleteFunc(records, func(r ledger.BundleRecord) bool { return !in[key{r.Type, r.ID, r.RecordHash}] })
+		all = slices.DeleteFunc(all, func(ev attest.Evidence) bool {
+			return !in[key{ledger.RecordTypeEvidence, ev.UID, ev.RecordHash}]
+		})
 	}
 	b := ledger.Bundle{Org: org.Slug, GeneratedAt: s.DB.Now(), PublicKey: ledger.EncodePublicKey(s.Key.Public().(ed25519.PublicKey)),
 		Entries: entries, Checkpoints: checkpoints, Records: records}
@@ -133,24 +171,51 @@ func (s *Service) Export(ctx context.Context, org attest.Organization, w io.Writ
 		uids[ev.ID] = ev.UID
 	}
 	for i := len(all) - 1; i >= 0; i-- { // oldest first
-		ev := all[i]
-		be := ledger.BundleEvidence{ID: ev.UID, Title: ev.Title, Kind: ev.Kind, MediaType: ev.MediaType, Filename: ev.Filename, SHA256: ev.SHA256,
-			Size: ev.Size, CollectedAt: ev.CollectedAt, Source: ev.Source, AddedBy: AddedByLabel(ev), Notes: ev.Notes, Supersedes: uids[ev.Supersedes],
-			RecordHash: ev.RecordHash, Record: ev.Record}
-		if !ev.PeriodStart.IsZero() {
-			ps, pe := ev.PeriodStart, ev.PeriodEnd
-			be.PeriodStart, be.PeriodEnd = &ps, &pe
-		}
-		for _, c := range ev.Controls {
-			be.Controls = append(be.Controls, c.Ref)
-		}
-		b.Evidence = append(b.Evidence, be)
+		b.Evidence = append(b.Evidence, BundleItem(all[i], uids))
 	}
-	open := func(sha string) (io.ReadCloser, error) {
+	return b, nil
+}
+
+// SegmentEnd is where a ledger segment that must reach entry need ends: the
+// first entry at or after need that a checkpoint signs. ok is false when no
+// checkpoint does, so no segment through need could verify.
+func SegmentEnd(checkpoints []ledger.Checkpoint, need int64) (seq int64, ok bool) {
+	for _, c := range checkpoints {
+		if c.Seq >= need && (!ok || c.Seq < seq) {
+			seq, ok = c.Seq, true
+		}
+	}
+	return seq, ok
+}
+
+// WriteBundle writes b, streaming each file from the blob store.
+func (s *Service) WriteBundle(ctx context.Context, w io.Writer, b ledger.Bundle) error {
+	return ledger.WriteBundle(w, b, s.OpenBlob(ctx))
+}
+
+// OpenBlob opens files of the blob store by their SHA-256, for writers that
+// stream them one at a time.
+func (s *Service) OpenBlob(ctx context.Context) func(sha string) (io.ReadCloser, error) {
+	return func(sha string) (io.ReadCloser, error) {
 		rc, _, err := s.Blobs.Open(ctx, sha)
 		return rc, err
 	}
-	return len(b.Evidence), ledger.WriteBundle(w, b, open)
+}
+
+// BundleItem is an evidence item as a bundle's index.json lists it; uids
+// maps evidence row IDs to their UIDs, to name what an item supersedes.
+func BundleItem(ev attest.Evidence, uids map[int64]string) ledger.BundleEvidence {
+	be := ledger.BundleEvidence{ID: ev.UID, Title: ev.Title, Kind: ev.Kind, MediaType: ev.MediaType, Filename: ev.Filename, SHA256: ev.SHA256,
+		Size: ev.Size, CollectedAt: ev.CollectedAt, Source: ev.Source, AddedBy: AddedByLabel(ev), Notes: ev.Notes, Supersedes: uids[ev.Supersedes],
+		RecordHash: ev.RecordHash, Record: ev.Record}
+	if !ev.PeriodStart.IsZero() {
+		ps, pe := ev.PeriodStart, ev.PeriodEnd
+		be.PeriodStart, be.PeriodEnd = &ps, &pe
+	}
+	for _, c := range ev.Controls {
+		be.Controls = append(be.Controls, c.Ref)
+	}
+	return be
 }
 
 // BundleControls describes controls for a bundle's index.html: every current

@@ -235,17 +235,7 @@ func mediaType(filename string, head []byte) string {
 }
 
 // FormatSize writes a byte count for people: 1.5 MiB, 312 bytes.
-func FormatSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
+func FormatSize(n int64) string { return ledger.FormatSize(n) }
 
 // Verify re-hashes every blob of the organization's evidence and walks its
 // ledger, checking each entry's record against the database; it returns the

@@ -98,6 +98,10 @@ type Bundle struct {
 	// names a control not listed here is still shown, under its ref.
 	Controls []BundleControl
 	Criteria []BundleCriterion // in the order index.html lists them
+	// NoCopies leaves the readable copies out (they are optional): an audit
+	// package carries its segment beside files of its own, and copies would
+	// add each file a third time.
+	NoCopies bool
 }
 
 // BundleControl is a control as index.html shows it.
@@ -212,7 +216,11 @@ func WriteBundle(w io.Writer, b Bundle, openBlob func(sha string) (io.ReadCloser
 		}
 	}
 	shas := slices.Sorted(maps.Keys(sizes))
-	copies, copyPaths := planCopies(evidence, room(shas))
+	left := room(shas)
+	if b.NoCopies {
+		left = copyRoom{} // no room: planCopies plans none
+	}
+	copies, copyPaths := planCopies(evidence, left)
 
 	zw := zip.NewWriter(w)
 	modified := b.GeneratedAt.UTC()

@@ -487,3 +487,17 @@ func TestDirectoryEstimateIsABound(t *testing.T) {
 		t.Errorf("a bundle with MaxMembers files already has room for %d copies", r.files)
 	}
 }
+
+// A bundle without copies is still a bundle: NoCopies leaves them out, and it verifies.
+func TestNoCopies(t *testing.T) {
+	f, b := hostile(t)
+	b.NoCopies = true
+	data := f.write(t, b)
+	rep, err := verifyBytes(data, f.pub)
+	if err != nil || rep.Copies != 0 || rep.Evidence != len(b.Evidence) {
+		t.Fatalf("report %+v, err %v", rep, err)
+	}
+	if bytes.Contains(data, []byte("controls/IAM-1/")) {
+		t.Error("a copy was written with NoCopies")
+	}
+}

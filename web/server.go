@@ -63,9 +63,11 @@ type Services struct {
 	Drafts     programme.Drafts // the system description and management assertion drafts
 	OSCAL      programme.OSCAL  // the programme as OSCAL documents
 	Audits     programme.Audits // audits, their invited auditors and what each covers
-	Orgs       *account.Orgs
-	Members    *account.Members
-	Users      *account.Users
+	// AuditPackages writes audits' export packages.
+	AuditPackages programme.AuditPackages
+	Orgs          *account.Orgs
+	Members       *account.Members
+	Users         *account.Users
 
 	Connections *connection.Service
 	Monitor     *monitor.Service

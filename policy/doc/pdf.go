@@ -482,6 +482,13 @@ func plain(n ast.Node, src []byte) string {
 // style: a cover with its title, the organization and the day it was
 // drafted, then the text, every page numbered.
 func MarkdownPDF(out io.Writer, org, title, markdown string, generated time.Time) error {
+	note := "Drafted on " + generated.UTC().Format("2 January 2006") + ". A draft to review and complete before it is shared."
+	return NotedPDF(out, org, title, note, markdown, generated)
+}
+
+// NotedPDF is MarkdownPDF with the cover's note under the organization given
+// (an export's summary is generated, not drafted).
+func NotedPDF(out io.Writer, org, title, note, markdown string, generated time.Time) error {
 	w := newWriter(Set{Org: org, Generated: generated}, title)
 	pdf := w.pdf
 	w.footer(org, title)
@@ -494,7 +501,7 @@ func MarkdownPDF(out io.Writer, org, title, markdown string, generated time.Time
 	pdf.Ln(10)
 	w.font("", 10)
 	pdf.SetTextColor(90, 90, 90)
-	pdf.MultiCell(0, lineHeight, w.tr("Drafted on "+generated.UTC().Format("2 January 2006")+". A draft to review and complete before it is shared."), "", "L", false)
+	pdf.MultiCell(0, lineHeight, w.tr(note), "", "L", false)
 	pdf.SetTextColor(0, 0, 0)
 	pdf.AddPage()
 	w.markdown(markdown)

@@ -8,7 +8,8 @@ import (
 
 // oscalRoutes: the programme as OSCAL documents.
 func (h *Handler) oscalRoutes() []web.Route {
-	return []web.Route{route("GET", "/orgs/{org}/oscal/{document}", web.Read, h.apiOSCAL)}
+	return []web.Route{route("GET", "/orgs/{org}/oscal/{document}", web.Read, h.apiOSCAL),
+		route("GET", "/orgs/{org}/audit-package", web.Read, h.AuditExport)}
 }
 
 // apiOSCAL answers component-definition or assessment-results for

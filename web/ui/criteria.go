@@ -16,6 +16,7 @@ func (h *Handler) criteriaRoutes() []web.Route {
 		route("GET", "/o/{org}/criteria/{id}", web.Read, h.criterionPage),
 		route("GET", "/o/{org}/readiness/export", web.Read, h.exportReadiness),
 		route("GET", "/o/{org}/oscal/{document}", web.Read, h.exportOSCAL),
+		route("GET", "/o/{org}/audit-package", web.Read, h.AuditExport),
 	}
 }
 

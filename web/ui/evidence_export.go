@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"io"
 	"net/http"
 
 	"github.com/attest-hq/attest"
@@ -20,9 +19,9 @@ func (h *Handler) exportEvidence(w http.ResponseWriter, r *http.Request, c *web.
 		return attest.Errorf(attest.ENOTFOUND, "%s has no evidence to export yet.", c.Org.Name)
 	}
 	h.attachment(w, c, "evidence", "zip")
-	cw := &countingWriter{w: w}
+	cw := &web.CountingWriter{W: w}
 	if _, err := h.Evidence.Export(r.Context(), *c.Org, cw); err != nil {
-		if cw.n == 0 {
+		if cw.N == 0 {
 			// Nothing sent yet: answer with a proper error page instead of an empty zip.
 			w.Header().Del("Content-Disposition")
 			w.Header().Del("Content-Type")
@@ -33,15 +32,4 @@ func (h *Handler) exportEvidence(w http.ResponseWriter, r *http.Request, c *web.
 		return nil
 	}
 	return h.Evidence.RecordExport(r.Context(), c.P, "")
-}
-
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }

@@ -1,0 +1,242 @@
+package auditpkg
+
+import (
+	"archive/zip"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/attest-hq/attest/export/oscal"
+	"github.com/attest-hq/attest/ledger"
+)
+
+// Report describes a package that verified.
+type Report struct {
+	Ledger   ledger.Report // the ledger segment's verification
+	Audit    string
+	Evidence int   // evidence items of index.json, each found in the ledger
+	Files    int   // evidence files re-hashed
+	Bytes    int64 // their total size
+}
+
+// IsPackage reports whether the zip archive in r is an audit package (it
+// holds ledger/bundle.zip), so that `attest verify` knows which check to run.
+func IsPackage(r io.ReaderAt, size int64) bool {
+	zr, err := zip.NewReader(r, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return false
+	}
+	return slices.ContainsFunc(zr.File, func(f *zip.File) bool { return f.Name == LedgerFile })
+}
+
+// Verify checks a package written by Write with nothing but the install's
+// public key:
+//
+//  1. ledger/bundle.zip, stored, is verified in place by ledger.VerifyBundle,
+//     the check `attest verify BUNDLE.zip` runs: every entry, record, file and
+//     signature of the segment.
+//  2. index.json is this format, for the same organization, and names the
+//     segment's head.
+//  3. Every evidence item of index.json is in the segment with the same ID,
+//     record hash, SHA-256 and size, so the index cannot claim an item the
+//     ledger does not record, and its file in the package re-hashes to them.
+//  4. Every file under blobs/ belongs to an item; no name could escape the
+//     directory the package is extracted to.
+//  5. The OSCAL documents validate against NIST's schemas.
+//
+// index.html, summary.pdf and readiness.json are derived for reading and are
+// not checked.
+func Verify(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, error) {
+	var rep Report
+	zr, err := zip.NewReader(r, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return rep, fmt.Errorf("audit package: not a readable zip archive: %w", err)
+	}
+	if len(zr.File) > ledger.MaxMembers {
+		return rep, fmt.Errorf("audit package: the archive holds %d files, more than %d", len(zr.File), ledger.MaxMembers)
+	}
+	files := map[string]*zip.File{}
+	for _, f := range zr.File {
+		if unsafeName(f.Name) {
+			return rep, fmt.Errorf("audit package: unsafe file name %q", f.Name)
+		}
+		if files[f.Name] != nil {
+			return rep, fmt.Errorf("audit package: the archive holds %q more than once", f.Name)
+		}
+		if !f.Mode().IsRegular() {
+			return rep, fmt.Errorf("audit package: %q is not a regular file", f.Name)
+		}
+		files[f.Name] = f
+	}
+	lf := files[LedgerFile]
+	if lf == nil {
+		return rep, fmt.Errorf("audit package: %s is missing", LedgerFile)
+	}
+	if lf.Method != zip.Store {
+		return rep, fmt.Errorf("audit package: %s must be stored, not compressed", LedgerFile)
+	}
+	off, err := lf.DataOffset()
+	if err != nil {
+		return rep, fmt.Errorf("audit package: %s: %w", LedgerFile, err)
+	}
+	segment := io.NewSectionReader(r, off, int64(lf.CompressedSize64))
+	rep.Ledger, err = ledger.VerifyBundle(segment, segment.Size(), pub)
+	if err != nil {
+		return rep, fmt.Errorf("audit package: the ledger segment does not verify: %w", err)
+	}
+	recorded, err := segmentEvidence(segment)
+	if err != nil {
+		return rep, err
+	}
+
+	var idx indexJSON
+	if err := readJSON(files[IndexFile], IndexFile, &idx); err != nil {
+		return rep, err
+	}
+	switch {
+	case idx.Format != Format:
+		return rep, fmt.Errorf("audit package: index.json has format %q; this verifier reads %q", idx.Format, Format)
+	case idx.Org != rep.Ledger.Org:
+		return rep, fmt.Errorf("audit package: index.json is for organization %q, the ledger segment for %q", idx.Org, rep.Ledger.Org)
+	case idx.Ledger.Head != rep.Ledger.Head:
+		return rep, fmt.Errorf("audit package: index.json names ledger head %s, the segment ends at %s", idx.Ledger.Head, rep.Ledger.Head)
+	}
+	rep.Audit = idx.Audit
+	hashed := map[string]bool{}
+	for _, ev := range idx.Evidence {
+		key := ev.ID + " " + ev.RecordHash
+		rec, ok := recorded[key]
+		switch {
+		case !ok:
+			return rep, fmt.Errorf("audit package: evidence %s (record hash %s) is in index.json, but the ledger segment does not record it", ev.ID, ev.RecordHash)
+		case rec.SHA256 != ev.SHA256 || rec.Size != ev.Size:
+			return rep, fmt.Errorf("audit package: evidence %s: index.json says %d bytes hashing to %s, its record %d bytes hashing to %s", ev.ID, ev.Size, ev.SHA256, rec.Size, rec.SHA256)
+		case !isHexHash(ev.SHA256) || ev.Path != BlobPath(ev.SHA256):
+			return rep, fmt.Errorf("audit package: evidence %s: its path %q is not where its file belongs", ev.ID, ev.Path)
+		}
+		rep.Evidence++
+		if hashed[ev.SHA256] {
+			continue
+		}
+		f := files[ev.Path]
+		if f == nil {
+			return rep, fmt.Errorf("audit package: the file of evidence %s (%s) is missing", ev.ID, ev.Path)
+		}
+		if err := rehash(f, ev.SHA256, ev.Size); err != nil {
+			return rep, fmt.Errorf("audit package: evidence %s: %w", ev.ID, err)
+		}
+		hashed[ev.SHA256] = true
+		rep.Files++
+		rep.Bytes += ev.Size
+	}
+	for name := range files {
+		if sha, ok := strings.CutPrefix(name, blobDir); ok && !hashed[sha[min(3, len(sha)):]] {
+			return rep, fmt.Errorf("audit package: file %s belongs to no evidence item of index.json", name)
+		}
+	}
+	for _, d := range []struct{ name, kind string }{{ComponentFile, oscal.KindComponent}, {ResultsFile, oscal.KindResults}} {
+		data, err := readAll(files[d.name], d.name)
+		if err != nil {
+			return rep, err
+		}
+		if err := oscal.Validate(d.kind, data); err != nil {
+			return rep, fmt.Errorf("audit package: %s: %w", d.name, err)
+		}
+	}
+	return rep, nil
+}
+
+// recordedItem is what the segment's index.json says of an evidence item;
+// VerifyBundle has checked it against its record and its ledger entry.
+type recordedItem struct {
+	ID         string `json:"id"`
+	SHA256     string `json:"sha256"`
+	Size       int64  `json:"size"`
+	RecordHash string `json:"record_hash"`
+}
+
+// segmentEvidence reads the evidence of a segment that verified, keyed by ID
+// and record hash.
+func segmentEvidence(segment *io.SectionReader) (map[string]recordedItem, error) {
+	zr, err := zip.NewReader(segment, segment.Size())
+	if err != nil {
+		return nil, fmt.Errorf("audit package: reading the ledger segment: %w", err)
+	}
+	var idx struct {
+		Evidence []recordedItem `json:"evidence"`
+	}
+	i := slices.IndexFunc(zr.File, func(f *zip.File) bool { return f.Name == "index.json" })
+	if i < 0 {
+		return nil, errors.New("audit package: the ledger segment has no index.json") // not reached: it verified
+	}
+	if err := readJSON(zr.File[i], "ledger segment's index.json", &idx); err != nil {
+		return nil, err
+	}
+	out := make(map[string]recordedItem, len(idx.Evidence))
+	for _, it := range idx.Evidence {
+		out[it.ID+" "+it.RecordHash] = it
+	}
+	return out, nil
+}
+
+func readAll(f *zip.File, name string) ([]byte, error) {
+	if f == nil {
+		return nil, fmt.Errorf("audit package: %s is missing", name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("audit package: %s: %w", name, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, maxIndexedSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("audit package: reading %s: %w", name, err)
+	}
+	if len(data) > maxIndexedSize {
+		return nil, fmt.Errorf("audit package: %s is larger than %d bytes", name, maxIndexedSize)
+	}
+	return data, nil
+}
+
+func readJSON(f *zip.File, name string, v any) error {
+	data, err := readAll(f, name)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("audit package: %s: %w", name, err)
+	}
+	return nil
+}
+
+// rehash streams a file, at most one byte beyond its stated size. Files are
+// stored, and read raw: the SHA-256 is the real check, and a changed file is
+// then named as such rather than as a zip checksum error.
+func rehash(f *zip.File, sha string, size int64) error {
+	if f.Method != zip.Store {
+		return fmt.Errorf("file %s is compressed; evidence files are stored", f.Name)
+	}
+	r, err := f.OpenRaw()
+	if err != nil {
+		return err
+	}
+	got, n, err := ledger.HashReader(io.LimitReader(r, size+1))
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", f.Name, err)
+	}
+	if got != sha || n != size {
+		return fmt.Errorf("file %s does not match its record: it is %d bytes hashing to %s, the record says %d bytes hashing to %s", f.Name, n, got, size, sha)
+	}
+	return nil
+}
+
+func unsafeName(name string) bool {
+	if name == "" || strings.HasPrefix(name, "/") || strings.ContainsAny(name, "\\:\x00") {
+		return true
+	}
+	return slices.Contains(strings.Split(name, "/"), "..")
+}

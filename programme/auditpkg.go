@@ -1,0 +1,183 @@
+package programme
+
+import (
+	"context"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/export/auditpkg"
+	"github.com/attest-hq/attest/export/oscal"
+	"github.com/attest-hq/attest/store"
+)
+
+// AuditPackages gathers an audit's export package (export/auditpkg): the
+// controls in scope for its framework with their criteria, the evidence valid
+// in its period with every file, the ledger segment covering the period,
+// readiness and the OSCAL documents.
+type AuditPackages struct {
+	DB       *store.DB
+	Catalog  *catalog.Catalog
+	Evidence *evidence.Service
+	Now      func() time.Time
+}
+
+// Period is the audit's period as instants: [Start, End), in UTC. A Type 1
+// report's period is its day; a Type 2 report's runs from the first day to
+// the end of the last.
+func Period(in auditpkg.Input) (start, end time.Time) {
+	from, to := in.From, in.To
+	if in.Type == auditpkg.Type1 {
+		from, to = in.AsOf, in.AsOf
+	}
+	start, _ = time.Parse(attest.DateLayout, from)
+	end, _ = time.Parse(attest.DateLayout, to)
+	return start, end.AddDate(0, 0, 1)
+}
+
+// InPeriod reports whether an evidence item speaks for a control of the
+// given frequency at some moment of [start, end): it was collected before
+// the period ends, and it was still current (evidence.ExpiresAt) when the
+// period began. For a Type 1 report that is "current as of its day".
+func InPeriod(ev attest.Evidence, frequency string, start, end time.Time) bool {
+	if !ev.CollectedAt.Before(end) {
+		return false
+	}
+	return evidence.ExpiresAt(evidence.Item{CollectedAt: ev.CollectedAt, PeriodEnd: ev.PeriodEnd}, frequency).After(start)
+}
+
+// Export writes the package for in to w. It changes nothing; a finished
+// download is recorded by RecordExport.
+func (s AuditPackages) Export(ctx context.Context, p attest.Principal, in auditpkg.Input, w io.Writer) (auditpkg.Summary, error) {
+	var sum auditpkg.Summary
+	if err := p.Require(attest.ActRead); err != nil {
+		return sum, err
+	}
+	if err := ValidateAssertion(&AssertionInput{Type: in.Type, AsOf: in.AsOf, From: in.From, To: in.To}); err != nil {
+		return sum, err
+	}
+	start, end := Period(in)
+	now := time.Now()
+	if s.Now != nil {
+		now = s.Now()
+	}
+	a, err := AssessFramework(ctx, &s.DB.Queries, s.Catalog, p.OrgID, in.Framework)
+	if err != nil {
+		return sum, err
+	}
+	in.Framework = a.Framework.ID
+	org, err := s.DB.OrgByID(ctx, p.OrgID)
+	if err != nil {
+		return sum, err
+	}
+	controls, err := s.DB.Controls(ctx, p.OrgID, store.ControlFilter{})
+	if err != nil {
+		return sum, err
+	}
+	all, err := s.DB.EvidenceList(ctx, p.OrgID, store.EvidenceFilter{IncludeReplaced: true})
+	if err != nil {
+		return sum, err
+	}
+	pkg := auditpkg.Package{Input: in, Org: org.Slug, OrgName: org.Name, FrameworkTitle: a.Framework.Title, Generated: now,
+		Open: s.Evidence.OpenBlob(ctx)}
+	pkg.Readiness = auditpkg.Readiness{Percent: a.Percent, States: a.States, Total: len(a.Requirements)}
+
+	// Controls in scope are those readiness maps to a requirement in scope.
+	inScope := map[int64]bool{}
+	for _, r := range a.Requirements {
+		cr := auditpkg.Criterion{ID: r.ID, Title: r.Title, Ready: r.Ready, Controls: []string{}}
+		for _, c := range r.Controls {
+			cr.Controls = append(cr.Controls, c.Ref)
+			inScope[c.ID] = true
+		}
+		if r.Ready {
+			pkg.Readiness.Ready++
+		}
+		pkg.Criteria = append(pkg.Criteria, cr)
+	}
+	state := map[int64]string{}
+	for _, c := range a.Controls {
+		state[c.ID] = c.State
+	}
+	index := map[int64]int{} // control ID → position in pkg.Controls
+	for _, c := range controls {
+		if inScope[c.ID] {
+			index[c.ID] = len(pkg.Controls)
+			pkg.Controls = append(pkg.Controls, auditpkg.Control{Ref: c.Ref, Name: c.Name, Frequency: c.Frequency, State: state[c.ID], Evidence: []string{}})
+		}
+	}
+	frequency := map[int64]string{}
+	for _, c := range controls {
+		frequency[c.ID] = c.Frequency
+	}
+	var need int64
+	for i := len(all) - 1; i >= 0; i-- { // oldest first
+		ev := all[i]
+		var refs []string
+		var at []int
+		for _, c := range ev.Controls {
+			if j, ok := index[c.ID]; ok && InPeriod(ev, frequency[c.ID], start, end) {
+				refs, at = append(refs, c.Ref), append(at, j)
+			}
+		}
+		if len(refs) == 0 || ev.LedgerSeq == 0 {
+			continue
+		}
+		for _, j := range at {
+			pkg.Controls[j].Evidence = append(pkg.Controls[j].Evidence, ev.UID)
+		}
+		item := auditpkg.Evidence{ID: ev.UID, Title: ev.Title, Kind: ev.Kind, Filename: ev.Filename, MediaType: ev.MediaType,
+			SHA256: ev.SHA256, Size: ev.Size, CollectedAt: ev.CollectedAt, Controls: refs, RecordHash: ev.RecordHash, LedgerEntry: ev.LedgerSeq}
+		if !ev.PeriodStart.IsZero() {
+			ps, pe := ev.PeriodStart, ev.PeriodEnd
+			item.PeriodStart, item.PeriodEnd = &ps, &pe
+		}
+		pkg.Evidence = append(pkg.Evidence, item)
+		need = max(need, ev.LedgerSeq)
+	}
+	// Requests name evidence; keep only what the package holds.
+	held := map[string]bool{}
+	for _, ev := range pkg.Evidence {
+		held[ev.ID] = true
+	}
+	pkg.Requests = slices.Clone(pkg.Requests) // the caller's list stays as it was
+	for i := range pkg.Requests {
+		r := &pkg.Requests[i]
+		r.Evidence = slices.DeleteFunc(slices.Clone(r.Evidence), func(id string) bool { return !held[id] })
+	}
+
+	segment, err := s.Evidence.Segment(ctx, org, end, need)
+	if err != nil {
+		return sum, err
+	}
+	segment.NoCopies = true // the package holds the files already, under blobs/
+	head := segment.Entries[len(segment.Entries)-1]
+	pkg.LedgerThrough, pkg.LedgerHead = head.Seq, head.Hash
+	pkg.PublicKey = segment.PublicKey
+	pkg.Ledger = func(w io.Writer) error { return s.Evidence.WriteBundle(ctx, w, segment) }
+
+	src := oscal.Source{Org: org, Framework: a.Framework.ID, FrameworkTitle: a.Framework.Title,
+		CatalogHref: "urn:attest:framework:" + a.Framework.ID, Generated: now}
+	if pkg.ComponentDefinition, err = oscal.ComponentDefinition(src, a.Result); err != nil {
+		return sum, err
+	}
+	if pkg.AssessmentResults, err = oscal.AssessmentResults(src, a.Result, start, end.Add(-time.Second)); err != nil {
+		return sum, err
+	}
+	return auditpkg.Write(w, pkg)
+}
+
+// RecordExport writes the activity entry for a finished package; to names
+// where it went ("" for a download).
+func (s AuditPackages) RecordExport(ctx context.Context, p attest.Principal, in auditpkg.Input, to string) error {
+	summary := "Exported the audit package " + in.Label()
+	if to != "" {
+		summary += " to " + to
+	}
+	return s.DB.Update(ctx, func(tx *store.Queries) error {
+		return tx.Log(ctx, p.Record("audit.exported", "audit", in.Label(), summary))
+	})
+}
