@@ -78,10 +78,8 @@ func runAuditSample(e *env, args []string) error {
 	return nil
 }
 
-// runAuditExport writes an audit's export package. The audit is described by
-// its flags (framework, type, dates) until audits are records; then --audit ID
-// fills the same auditpkg.Input from the record, and nothing after the flags
-// changes.
+// runAuditExport writes an audit's export package: of an audit record
+// (--audit ID), or of a framework and dates given by flags.
 func runAuditExport(e *env, args []string) error {
 	f, org := orgFlags("audit export", e)
 	var in auditpkg.Input
@@ -91,6 +89,7 @@ func runAuditExport(e *env, args []string) error {
 	f.fs.StringVar(&in.From, "from", "", "Type 2: the period's first day, YYYY-MM-DD")
 	f.fs.StringVar(&in.To, "to", "", "Type 2: the period's last day, YYYY-MM-DD")
 	out := f.fs.String("out", "", "the package file to write (FILE.zip)")
+	audit := f.fs.String("audit", "", "an audit's ID (attest audit list): its framework, type and dates")
 	s, o, err := f.openOrgCommand(args, org, app.Needs{Evidence: true})
 	if err != nil {
 		return err
@@ -99,6 +98,20 @@ func runAuditExport(e *env, args []string) error {
 	switch {
 	case *out == "":
 		return usagef("--out is required")
+	case *audit != "" && (*asOf != "" || in.From != "" || in.To != "" || in.Framework != ""):
+		return usagef("--audit names the framework and dates; leave out --framework, --as-of, --from and --to")
+	case *audit != "":
+		id, err := auditFlag(*audit)
+		if err != nil {
+			return err
+		}
+		label := in.Audit
+		if in, err = s.AuditPackages.AuditInput(e.ctx, cliPrincipal(o.ID), id); err != nil {
+			return err
+		}
+		if label != "" {
+			in.Audit = label
+		}
 	case *asOf != "" && (in.From != "" || in.To != ""):
 		return usagef("give --as-of (Type 1) or --from and --to (Type 2), not both")
 	case *asOf != "":

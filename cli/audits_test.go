@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"path/filepath"
+
+	"github.com/attest-hq/attest/app"
 	"strings"
 	"testing"
 
@@ -31,6 +34,17 @@ func TestAuditCommands(t *testing.T) {
 			if r := runCLI(t, vars, "", "audit", "invite", "--org", "acme", "--audit", "1", "--as", "lead@acme.test", "--email", "ana@ledger.test"); r.code != 0 ||
 				!strings.Contains(r.stdout, "/invitations/") {
 				t.Fatalf("invite: %+v", r)
+			}
+			if _, _, err := app.LoadSigningKey(app.SigningKeyPath(vars["ATTEST_DATA_DIR"], ""), true); err != nil {
+				t.Fatal(err)
+			}
+			pkg := filepath.Join(t.TempDir(), "audit.zip")
+			if r := runCLI(t, vars, "", "audit", "export", "--org", "acme", "--audit", "1", "--from", "2026-01-01", "--out", pkg); r.code != 2 || !strings.Contains(r.stderr, "--audit names") {
+				t.Fatalf("export with --audit and dates: %+v", r)
+			}
+			// (A package of an audit is exported in web/ui's TestAuditorInvitedIntoOneAudit.)
+			if r := runCLI(t, vars, "", "audit", "export", "--org", "acme", "--audit", "99", "--out", pkg); r.code != 1 || !strings.Contains(r.stderr, "audit not found") {
+				t.Fatalf("export of an unknown audit: %+v", r)
 			}
 			if r := runCLI(t, vars, "", "audit", "status", "--org", "acme", "--audit", "1", "--to", "closed"); r.code != 0 || !strings.Contains(r.stdout, "is closed") {
 				t.Fatalf("close: %+v", r)

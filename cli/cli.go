@@ -64,7 +64,7 @@ func commands() []command {
 		{"audit invite", "Invite an audit firm's auditor into one audit and print the link (shown once): --org SLUG --audit ID --as MEMBER_EMAIL --email EMAIL [--base-url URL]", runAuditInvite},
 		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle or an audit package: attest verify FILE.zip --pubkey KEY", runVerify},
 		{"audit sample", "Draw an audit sample into a workpaper, or re-derive one: --audit ID --control REF --population FILE [--frequency F] [--prior-deviation] --out FILE | --verify FILE", runAuditSample},
-		{"audit export", "Write an audit's export package (index, evidence files, ledger segment, PDF summary, OSCAL), verifiable offline: --org SLUG [--framework ID] (--as-of DAY | --from DAY --to DAY) --out FILE.zip", runAuditExport},
+		{"audit export", "Write an audit's export package (index, evidence files, ledger segment, PDF summary, OSCAL), verifiable offline: --org SLUG (--audit ID | [--framework ID] (--as-of DAY | --from DAY --to DAY)) --out FILE.zip", runAuditExport},
 		{"coverage", "Type 2 coverage per control: attest coverage --org SLUG --from DATE --to DATE [--tz ZONE] [--json]", runCoverage},
 		{"key show", "Print the install's public ledger key, which verifies its checkpoints and bundles", runKeyShow},
 		{"connection add", "Add a connection: --org SLUG --type TYPE --name NAME --set KEY=VALUE… [--secret-stdin] [--interval MINUTES]", runConnectionAdd},

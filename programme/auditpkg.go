@@ -1,6 +1,7 @@
 package programme
 
 import (
+	"fmt"
 	"context"
 	"io"
 	"slices"
@@ -52,10 +53,40 @@ func InPeriod(ev attest.Evidence, frequency string, start, end time.Time) bool {
 // Export writes the package for in to w. It changes nothing; a finished
 // download is recorded by RecordExport.
 func (s AuditPackages) Export(ctx context.Context, p attest.Principal, in auditpkg.Input, w io.Writer) (auditpkg.Summary, error) {
-	var sum auditpkg.Summary
 	if err := p.Require(attest.ActRead); err != nil {
-		return sum, err
+		return auditpkg.Summary{}, err
 	}
+	return s.export(ctx, p, in, w)
+}
+
+// AuditInput describes an audit record as a package's input: its ID and
+// name, framework, type and dates. p must be allowed to read the audit (an
+// invited auditor of it too).
+func (s AuditPackages) AuditInput(ctx context.Context, p attest.Principal, auditID int64) (auditpkg.Input, error) {
+	if err := p.RequireAudit(auditID); err != nil {
+		return auditpkg.Input{}, err
+	}
+	a, err := s.DB.Audit(ctx, p.OrgID, auditID)
+	if err != nil {
+		return auditpkg.Input{}, err
+	}
+	in := auditpkg.Input{Audit: fmt.Sprintf("audit-%d", a.ID), Framework: a.Framework, Type: string(a.Type), AsOf: a.AsOf, From: a.From, To: a.To}
+	return in, nil
+}
+
+// ExportAudit writes the package of an audit record for p, who may be an
+// invited auditor of it: the package holds what its workspace shows.
+func (s AuditPackages) ExportAudit(ctx context.Context, p attest.Principal, auditID int64, w io.Writer) (auditpkg.Input, auditpkg.Summary, error) {
+	in, err := s.AuditInput(ctx, p, auditID)
+	if err != nil {
+		return in, auditpkg.Summary{}, err
+	}
+	sum, err := s.export(ctx, p, in, w)
+	return in, sum, err
+}
+
+func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditpkg.Input, w io.Writer) (auditpkg.Summary, error) {
+	var sum auditpkg.Summary
 	if err := ValidateAssertion(&AssertionInput{Type: in.Type, AsOf: in.AsOf, From: in.From, To: in.To}); err != nil {
 		return sum, err
 	}

@@ -304,24 +304,35 @@ func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Wo
 	if err != nil {
 		return w, err
 	}
-	ev, err := s.DB.EvidenceList(ctx, p.OrgID, store.EvidenceFilter{Since: since, Until: until})
+	// The same evidence as the audit's export package: an item speaks for a
+	// control when it was collected before the period ends and was still
+	// current for the control's frequency when it began (InPeriod); Type 1
+	// reads that as of its date.
+	start, end := since, until
+	if a.Type == attest.AuditType1 {
+		start = until.AddDate(0, 0, -1)
+	}
+	frequency := map[int64]string{}
+	for _, c := range controls {
+		frequency[c.ID] = c.Frequency
+	}
+	ev, err := s.DB.EvidenceList(ctx, p.OrgID, store.EvidenceFilter{IncludeReplaced: true})
 	if err != nil {
 		return w, err
 	}
 	for _, e := range ev {
 		var refs []string
+		var ids []int64
 		for _, c := range e.Controls {
-			if inScope[c.ID] {
-				refs = append(refs, c.Ref)
+			if inScope[c.ID] && InPeriod(e, frequency[c.ID], start, end) {
+				refs, ids = append(refs, c.Ref), append(ids, c.ID)
 			}
 		}
 		if len(refs) == 0 {
 			continue
 		}
-		for _, c := range e.Controls {
-			if inScope[c.ID] {
-				w.ByControl[c.ID] = append(w.ByControl[c.ID], len(w.Evidence))
-			}
+		for _, id := range ids {
+			w.ByControl[id] = append(w.ByControl[id], len(w.Evidence))
 		}
 		w.Evidence = append(w.Evidence, e)
 		w.Items = append(w.Items, WorkspaceEvidence{ID: e.ID, UID: e.UID, Title: e.Title, Kind: e.Kind, SHA256: e.SHA256, CollectedAt: e.CollectedAt, Controls: refs})

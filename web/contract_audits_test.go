@@ -23,6 +23,7 @@ var _ = area(contractArea{
 		"POST /o/{org}/audits/{audit}/auditors/remove":   web.Edit,
 		"GET /o/{org}/audits/{audit}/evidence/{id}":      web.Audit,
 		"GET /o/{org}/audits/{audit}/policies/{version}": web.Audit,
+		"GET /o/{org}/audits/{audit}/package":            web.Audit,
 		// API tokens belong to members: readers list and read, editors change.
 		"GET /api/v1/orgs/{org}/audits":                             web.Read,
 		"POST /api/v1/orgs/{org}/audits":                            web.Edit,

@@ -144,6 +144,11 @@ func auditorInvited(t *testing.T, d store.Dialect) {
 	if res := ana.Get(audit + "/policies/" + id(v.ID+1000)); res.StatusCode != http.StatusNotFound {
 		t.Errorf("a version outside the audit: %d", res.StatusCode)
 	}
+	// The audit's package: a zip holding the evidence of the workspace.
+	if res := ana.Get(audit + "/package"); res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/zip" ||
+		!strings.HasPrefix(res.Text, "PK") || !strings.Contains(res.Text, inScope.SHA256) {
+		t.Fatalf("package: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
 	// The organization reads what its auditor opened and downloaded.
 	acts, err := e.DB.Activity(ctx, e.Alpha.ID, attest.ActivityFilter{ActorLabel: "ana@ledger.test"})
 	if err != nil {
@@ -153,7 +158,7 @@ func auditorInvited(t *testing.T, d store.Dialect) {
 	for _, a := range acts {
 		seen[a.Action]++
 	}
-	if seen["audit.viewed"] < 1 || seen["audit.evidence_downloaded"] != 1 || seen["audit.policy_downloaded"] != 1 || seen["audit.auditor_joined"] != 1 {
+	if seen["audit.viewed"] < 1 || seen["audit.evidence_downloaded"] != 1 || seen["audit.policy_downloaded"] != 1 || seen["audit.exported"] != 1 || seen["audit.auditor_joined"] != 1 {
 		t.Errorf("auditor's activity: %v", seen)
 	}
 	// Their home page leads to the audit list.
