@@ -1,8 +1,8 @@
 package programme
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"io"
 	"slices"
 	"time"
