@@ -214,15 +214,33 @@ type PopulationRetrieval struct {
 	Reconciliation Reconciliation   `json:"reconciliation"`
 	Results        []ItemResult     `json:"results"`
 	RecordHash     string           `json:"record_hash"`
+	// Tally counts the results and the reconciliation's findings.
+	Tally PopulationTally `json:"tally"`
 }
 
-// Tally counts results by outcome.
-func (r PopulationRetrieval) Tally() map[string]int {
-	out := map[string]int{ItemPass: 0, ItemDeviation: 0, ItemNotTestable: 0}
-	for _, res := range r.Results {
-		out[res.Result]++
+// PopulationTally counts a retrieval's census results by outcome, and its
+// reconciliation's mismatches.
+type PopulationTally struct {
+	Passed      int `json:"passed"`
+	Deviations  int `json:"deviations"`
+	NotTestable int `json:"not_testable"`
+	Mismatches  int `json:"mismatches"`
+}
+
+// TallyOf counts results and findings.
+func TallyOf(results []ItemResult, rec Reconciliation) PopulationTally {
+	t := PopulationTally{Mismatches: len(rec.Findings)}
+	for _, r := range results {
+		switch r.Result {
+		case ItemPass:
+			t.Passed++
+		case ItemDeviation:
+			t.Deviations++
+		default:
+			t.NotTestable++
+		}
 	}
-	return out
+	return t
 }
 
 // PopulationItems are the sample items of rows, for hashing and sampling.

@@ -88,8 +88,23 @@ func (s *Service) Report(ctx context.Context, p attest.Principal, days int) (Rep
 	if days < 1 || days > 366 {
 		return Report{}, attest.Invalid("days", "must be a whole number of days from 1 to 366 (got %d)", days)
 	}
+	return s.report(ctx, p, s.now().AddDate(0, 0, -days), days)
+}
+
+// Since reconciles p's organization's changes as Report does, over
+// everything from since to now: an audit window that ended in the past
+// (package population reads the merges of the window from it, with the
+// deployments after them).
+func (s *Service) Since(ctx context.Context, p attest.Principal, since time.Time) (Report, error) {
+	if err := p.Require(attest.ActRead); err != nil {
+		return Report{}, err
+	}
+	return s.report(ctx, p, since, int(s.now().Sub(since).Hours()/24))
+}
+
+func (s *Service) report(ctx context.Context, p attest.Principal, since time.Time, days int) (Report, error) {
 	now := s.now()
-	rep := Report{Days: days, Since: now.AddDate(0, 0, -days).UTC(), Counts: map[attest.ChangeState]int{},
+	rep := Report{Days: days, Since: since.UTC(), Counts: map[attest.ChangeState]int{},
 		Changes: []attest.Change{}, Undeployed: []attest.JudgedPull{}, Sources: []Source{}}
 	var err error
 	if rep.Rules, err = s.DB.ChangeRules(ctx, p.OrgID); err != nil {
