@@ -38,7 +38,7 @@ func TestPopulationRecordsVerify(t *testing.T) {
 		"result of another item": {func(r map[string]any) {
 			r["results"].([]any)[0].(map[string]any)["item"] = "acme/api#9"
 		}, "result 1 is for"},
-		"unknown result": {func(r map[string]any) { r["results"].([]any)[1].(map[string]any)["result"] = "fine" }, "unknown result"},
+		"unknown result":  {func(r map[string]any) { r["results"].([]any)[1].(map[string]any)["result"] = "fine" }, "unknown result"},
 		"reversed window": {func(r map[string]any) { r["to"] = "2026-02-01" }, "not two days in order"},
 		"unknown kind":    {func(r map[string]any) { r["kind"] = "moods" }, "unknown kind"},
 	} {
