@@ -19,6 +19,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/population"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -62,6 +63,19 @@ type Source struct {
 	// Notes say what could not be read: no collection yet, a repository
 	// whose pull requests or deployments the credential cannot see.
 	Notes []string `json:"notes,omitempty"`
+}
+
+// String describes the source in a line: what it held, when it was
+// collected, and what could not be read.
+func (s Source) String() string {
+	line := fmt.Sprintf("%s: %d repositories, %d pull request(s), %d deployment(s)", s.Connection, s.Repositories, s.Pulls, s.Deployments)
+	if !s.CollectedAt.IsZero() {
+		line += ", collected " + s.CollectedAt.UTC().Format(time.RFC3339)
+	}
+	if len(s.Notes) > 0 {
+		line += " (" + strings.Join(s.Notes, "; ") + ")"
+	}
+	return line
 }
 
 // Report is the register over a window.
@@ -335,4 +349,15 @@ func (s *Service) Bank(ctx context.Context, p attest.Principal, days int) (attes
 		Source: "Attest changes register", Filename: fmt.Sprintf("changes-%s-%s.csv", from, to), MediaType: "text/csv; charset=utf-8",
 		CollectedAt: now, PeriodStart: rep.Since, PeriodEnd: now, Notes: notes.String(), ControlIDs: ids}, strings.NewReader(csv.String()))
 	return ev, rep, err
+}
+
+// ForPopulations is the register from since to now as package population
+// reads it.
+func (s *Service) ForPopulations(ctx context.Context, p attest.Principal, since time.Time) (population.ChangeLog, error) {
+	rep, err := s.Since(ctx, p, since)
+	lines := make([]string, len(rep.Sources))
+	for i, src := range rep.Sources {
+		lines[i] = src.String()
+	}
+	return population.ChangeLog{Changes: rep.Changes, Undeployed: rep.Undeployed, Sources: lines}, err
 }

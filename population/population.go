@@ -17,19 +17,31 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/chain"
-	"github.com/attest-hq/attest/change"
 	"github.com/attest-hq/attest/ledger"
-	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/store"
 )
 
-// Service takes and lists an organization's populations.
+// Service takes and lists an organization's populations. It reads through
+// the services that own the data, given as functions (app wires roster and
+// change in), so that the web layer can sit above it.
 type Service struct {
-	DB      *store.DB
-	Ledger  *chain.Chain
-	Roster  *roster.Service
-	Changes *change.Service
+	DB     *store.DB
+	Ledger *chain.Chain
+	// Roster returns the organization's roster reconciled today, and where
+	// its accounts came from, one line per source.
+	Roster func(ctx context.Context, p attest.Principal) (attest.Roster, []string, error)
+	// Changes returns the changes register from since to now.
+	Changes func(ctx context.Context, p attest.Principal, since time.Time) (ChangeLog, error)
 	Now     func() time.Time
+}
+
+// ChangeLog is the changes register over a span: the deployments with the
+// pull requests each shipped, the merged pull requests no deployment
+// shipped yet, and its sources, one line each.
+type ChangeLog struct {
+	Changes    []attest.Change
+	Undeployed []attest.JudgedPull
+	Sources    []string
 }
 
 func (s *Service) now() time.Time {
@@ -172,11 +184,11 @@ func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (attest
 // accounts the roster links to them and their first training.
 func (s *Service) people(ctx context.Context, p attest.Principal, kind, from, to string) (retrieved, error) {
 	var got retrieved
-	rep, err := s.Roster.Roster(ctx, p)
+	ro, srcs, err := s.Roster(ctx, p)
 	if err != nil {
 		return got, err
 	}
-	pop, err := attest.PopulationsOf(rep.Roster, from, to)
+	pop, err := attest.PopulationsOf(ro, from, to)
 	if err != nil {
 		return got, err
 	}
@@ -208,25 +220,16 @@ func (s *Service) people(ctx context.Context, p attest.Principal, kind, from, to
 		}
 		got.rows = append(got.rows, row)
 	}
-	got.rec = attest.ReconcilePeople(kind, got.rows, rep.IdentityProviders, accountsOf(rep.Unlinked))
-	var srcs []string
-	for _, src := range rep.Sources {
-		switch {
-		case src.Note != "":
-			srcs = append(srcs, fmt.Sprintf("%s (%s): %s", src.Connection, src.Type, src.Note))
-		default:
-			srcs = append(srcs, fmt.Sprintf("%s (%s) collected %s, %d account(s)", src.Connection, src.Type, ledger.FormatTime(src.CollectedAt), src.Accounts))
-		}
-	}
+	got.rec = attest.ReconcilePeople(kind, got.rows, ro.IdentityProviders, accountsOf(ro.Unlinked))
 	if len(srcs) == 0 {
 		srcs = []string{"none"}
 	}
 	got.source = "people register (HR records); accounts from the latest complete collection of each connection: " + strings.Join(srcs, "; ")
 	if leaver {
-		got.params = attest.PopulationParams{LeaverDays: rep.Rules.LeaverDays}
+		got.params = attest.PopulationParams{LeaverDays: ro.Rules.LeaverDays}
 		got.query = fmt.Sprintf("people whose last working day (end date) is from %s to %s, both included; each with the accounts linked to them "+
 			"(by work email, alias or manual link) and whether each is active; check: every account disabled within %d day(s) of the last working day",
-			from, to, rep.Rules.LeaverDays)
+			from, to, ro.Rules.LeaverDays)
 	} else {
 		got.params = attest.PopulationParams{TrainingDays: settings.TrainingDays}
 		got.query = fmt.Sprintf("people whose start date is from %s to %s, both included; each with the accounts linked to them "+
@@ -261,7 +264,7 @@ func (s *Service) changes(ctx context.Context, p attest.Principal, from, to stri
 		return got, attest.Invalid("to", "want a date YYYY-MM-DD, got %q", to)
 	}
 	in := func(t time.Time) bool { return !t.Before(start) && t.Before(end) }
-	rep, err := s.Changes.Since(ctx, p, start)
+	rep, err := s.Changes(ctx, p, start)
 	if err != nil {
 		return got, err
 	}
@@ -295,17 +298,7 @@ func (s *Service) changes(ctx context.Context, p attest.Principal, from, to stri
 		}
 	}
 	got.rec = attest.ReconcileChangeRows(got.rows, orphans)
-	var srcs []string
-	for _, src := range rep.Sources {
-		line := fmt.Sprintf("%s: %d repositories, %d pull request(s), %d deployment(s)", src.Connection, src.Repositories, src.Pulls, src.Deployments)
-		if !src.CollectedAt.IsZero() {
-			line += ", collected " + ledger.FormatTime(src.CollectedAt)
-		}
-		if len(src.Notes) > 0 {
-			line += " (" + strings.Join(src.Notes, "; ") + ")"
-		}
-		srcs = append(srcs, line)
-	}
+	srcs := rep.Sources
 	if len(srcs) == 0 {
 		srcs = []string{"none"}
 	}

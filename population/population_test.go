@@ -60,7 +60,7 @@ func TestTakeRecordsReconcilesAndTestsEveryItem(t *testing.T) {
 			mon := &monitor.Service{DB: db, Blobs: ev.Blobs}
 			clock := func() time.Time { return now }
 			svc := &population.Service{DB: db, Ledger: ev.Ledger, Now: clock,
-				Roster: &roster.Service{DB: db, Monitor: mon, Now: clock}, Changes: &change.Service{DB: db, Monitor: mon, Now: clock}}
+				Roster: (&roster.Service{DB: db, Monitor: mon, Now: clock}).ForPopulations, Changes: (&change.Service{DB: db, Monitor: mon, Now: clock}).ForPopulations}
 			org := storetest.MustOrg(t, db, "acme")
 			admin := storetest.MustMember(t, db, org, attest.RoleAdmin, "admin@acme.test")
 			auditor := storetest.MustMember(t, db, org, attest.RoleAuditor, "audrey@audit.test")
