@@ -214,6 +214,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Training:      s.Training,
 		AccessReviews: s.AccessReviews,
 		Checklists:    s.Checklists,
+		Populations:   s.Populations,
 	}
 }
 
