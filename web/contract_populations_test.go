@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"strconv"
 
 	"github.com/attest-hq/attest"
@@ -13,6 +14,10 @@ import (
 // read the recorded retrievals; editors take them.
 var _ = area(contractArea{
 	access: map[string]web.Access{
+		"GET /o/{org}/audit-populations":      web.Read,
+		"POST /o/{org}/audit-populations":     web.Edit,
+		"GET /o/{org}/audit-populations/{id}": web.Read,
+
 		"GET /api/v1/orgs/{org}/audit-populations":      web.Read,
 		"POST /api/v1/orgs/{org}/audit-populations":     web.Edit,
 		"GET /api/v1/orgs/{org}/audit-populations/{id}": web.Read,
@@ -25,6 +30,9 @@ var _ = area(contractArea{
 			e.T.Fatal(err)
 		}
 		return map[string]string{"/audit-populations/{id}": strconv.FormatInt(r.ID, 10)}
+	},
+	form: func(fx records) url.Values {
+		return url.Values{"kind": {"joiners"}, "from": {"2026-01-01"}, "to": {"2026-01-31"}}
 	},
 	body: map[string]any{
 		"POST /api/v1/orgs/{org}/audit-populations": map[string]any{"kind": "changes", "from": "2026-01-01", "to": "2026-01-31", "audit": "FY26"},
