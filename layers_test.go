@@ -65,6 +65,7 @@ var layers = map[string]int{
 	"incident":                    7, // incidents, their timeline and corrective actions; response exercises
 	"change":                      7, // deployed changes reconciled with their reviews (CC8.1)
 	"accessreview":                7, // access review campaigns: frozen account lists, decisions, verified removals
+	"population":                  6, // audit populations: recorded retrievals, reconciled and tested item by item
 	"demo":                        8, // above the services it seeds through
 	"jobs":                        7, // the only package importing River
 	"web":                         8,

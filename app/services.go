@@ -26,6 +26,7 @@ import (
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
 	"github.com/attest-hq/attest/policy/templates"
+	"github.com/attest-hq/attest/population"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/roster"
@@ -96,6 +97,9 @@ type Services struct {
 	Incidents *incident.Service
 	// Training runs security awareness training and records completions.
 	Training *training.Service
+	// Populations takes audit populations: recorded retrievals, reconciled
+	// and tested item by item.
+	Populations *population.Service
 	// Checklists keeps onboarding and offboarding templates and closes
 	// their steps.
 	Checklists *programme.Checklists
@@ -192,6 +196,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	}
 	s.Training = &training.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Course: course, Now: set.Now}
 	s.AccessReviews = &accessreview.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Monitor: s.Monitor, Now: set.Now}
+	s.Populations = &population.Service{DB: db, Ledger: ledger, Now: set.Now, Roster: s.Roster.ForPopulations, Changes: s.Changes.ForPopulations}
 	return s
 }
 
@@ -215,6 +220,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		Training:      s.Training,
 		AccessReviews: s.AccessReviews,
 		Checklists:    s.Checklists,
+		Populations:   s.Populations,
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/population"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -64,6 +65,19 @@ type Source struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
+// String describes the source in a line: what it held, when it was
+// collected, and what could not be read.
+func (s Source) String() string {
+	line := fmt.Sprintf("%s: %d repositories, %d pull request(s), %d deployment(s)", s.Connection, s.Repositories, s.Pulls, s.Deployments)
+	if !s.CollectedAt.IsZero() {
+		line += ", collected " + s.CollectedAt.UTC().Format(time.RFC3339)
+	}
+	if len(s.Notes) > 0 {
+		line += " (" + strings.Join(s.Notes, "; ") + ")"
+	}
+	return line
+}
+
 // Report is the register over a window.
 type Report struct {
 	Days       int                        `json:"days"`
@@ -88,8 +102,23 @@ func (s *Service) Report(ctx context.Context, p attest.Principal, days int) (Rep
 	if days < 1 || days > 366 {
 		return Report{}, attest.Invalid("days", "must be a whole number of days from 1 to 366 (got %d)", days)
 	}
+	return s.report(ctx, p, s.now().AddDate(0, 0, -days), days)
+}
+
+// Since reconciles p's organization's changes as Report does, over
+// everything from since to now: an audit window that ended in the past
+// (package population reads the merges of the window from it, with the
+// deployments after them).
+func (s *Service) Since(ctx context.Context, p attest.Principal, since time.Time) (Report, error) {
+	if err := p.Require(attest.ActRead); err != nil {
+		return Report{}, err
+	}
+	return s.report(ctx, p, since, int(s.now().Sub(since).Hours()/24))
+}
+
+func (s *Service) report(ctx context.Context, p attest.Principal, since time.Time, days int) (Report, error) {
 	now := s.now()
-	rep := Report{Days: days, Since: now.AddDate(0, 0, -days).UTC(), Counts: map[attest.ChangeState]int{},
+	rep := Report{Days: days, Since: since.UTC(), Counts: map[attest.ChangeState]int{},
 		Changes: []attest.Change{}, Undeployed: []attest.JudgedPull{}, Sources: []Source{}}
 	var err error
 	if rep.Rules, err = s.DB.ChangeRules(ctx, p.OrgID); err != nil {
@@ -320,4 +349,15 @@ func (s *Service) Bank(ctx context.Context, p attest.Principal, days int) (attes
 		Source: "Attest changes register", Filename: fmt.Sprintf("changes-%s-%s.csv", from, to), MediaType: "text/csv; charset=utf-8",
 		CollectedAt: now, PeriodStart: rep.Since, PeriodEnd: now, Notes: notes.String(), ControlIDs: ids}, strings.NewReader(csv.String()))
 	return ev, rep, err
+}
+
+// ForPopulations is the register from since to now as package population
+// reads it.
+func (s *Service) ForPopulations(ctx context.Context, p attest.Principal, since time.Time) (population.ChangeLog, error) {
+	rep, err := s.Since(ctx, p, since)
+	lines := make([]string, len(rep.Sources))
+	for i, src := range rep.Sources {
+		lines[i] = src.String()
+	}
+	return population.ChangeLog{Changes: rep.Changes, Undeployed: rep.Undeployed, Sources: lines}, err
 }

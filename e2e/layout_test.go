@@ -47,7 +47,7 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"connections", "/connections", false}, {"monitoring-test", first("/monitoring", `/monitoring/tests/[^/]+$`), false},
 		{"monitoring-result", first("/monitoring", `/monitoring/results/\d+$`), false},
 		{"exceptions", "/monitoring/exceptions", false}, {"task", first("/tasks", `/tasks/\d+$`), false},
-		{"tokens", "/tokens", false}, {"roster", "/people/roster", false}, {"populations", "/people/populations", false}, {"checklists", "/people/checklists", false}, {"notifications", "/notifications", false},
+		{"tokens", "/tokens", false}, {"roster", "/people/roster", false}, {"populations", "/people/populations", false}, {"audit populations", "/audit-populations", false}, {"checklists", "/people/checklists", false}, {"notifications", "/notifications", false},
 		{"notification-settings", "/settings/notifications", false},
 		{"changes", "/changes", false},
 		{"risk", first("/risks", `/risks/R-\d+$`), false}, {"risk-assessments", "/risk-assessments", false},

@@ -102,6 +102,7 @@
 //	training_completion a person's completed security awareness training (RecordTypeTrainingCompletion)
 //	access_review_snapshot   the account list an access review froze at its start (RecordTypeAccessReviewSnapshot)
 //	access_review_completion an access review's decisions and report, at its completion (RecordTypeAccessReviewCompletion)
+//	population    an audit population's recorded retrieval (RecordTypePopulation)
 //
 // Each record type is specified key by key below, version by version. A record is always one JSON object in canonical JSON; from version
 // 2 of a type on it carries "version" (an integer), and a record without
@@ -332,6 +333,31 @@
 // completion to its decisions: each known, a revoke or change with a reason,
 // no account decided twice; its snapshot and report_sha256 are 64 hex
 // digits. The report itself is an evidence record of the same ledger.
+//
+// # Population records
+//
+// A population record (version 1) is appended when an audit population is
+// taken: the retrieval of one kind of population over a window, as it ran.
+// It has exactly these keys: type "population", org, uid ("pop_" and 20 hex
+// digits, the entry's record_id), kind ("joiners", "leavers" or "changes"),
+// from and to (the window's days, YYYY-MM-DD, both included), audit (the
+// audit it was taken for, or ""), source and query (in words: what was read
+// and how it was selected), params (an object of the deadlines the checks
+// used: leaver_days, training_days, each absent when not used), ran_at (a
+// time in the form above), taken_by (a label), count (the number of rows),
+// population_hash, rows (an array, one object per item in the canonical
+// order: id, occurred_at (RFC 3339), summary, and person or change, the
+// facts its check tests), reconciliation (an object: against, reconciled,
+// note, findings, an array of {item, why}) and results (an array in the
+// order of rows: item, result ("pass", "deviation" or "not_testable"),
+// reason).
+//
+// population_hash is the hex SHA-256 of the population's canonical encoding
+// (docs/audits.md): one line "ID TAB OCCURRED_AT TAB SUMMARY LF" per row,
+// sorted by occurrence time then ID, the time in UTC as RFC 3339 with
+// nanoseconds and no trailing zeros. An empty population has zero rows and
+// hashes zero bytes. Verifying re-derives the hash from the rows, and holds
+// count and results to them.
 //
 // # Checkpoints (attest-checkpoint-v1)
 //

@@ -48,6 +48,10 @@ const (
 	RecordTypeAccessReviewCompletion = "access_review_completion"
 )
 
+// RecordTypePopulation is an audit population's recorded retrieval (see the
+// package documentation, "Population records").
+const RecordTypePopulation = "population"
+
 // entryTag opens every entry's canonical bytes. A new layout gets a new tag, so a
 // hash can never be read under the wrong rules.
 const entryTag = "attest-ledger-v1\n"

@@ -54,6 +54,7 @@ var recordChecks = map[string]func(org string, r BundleRecord) error{
 	RecordTypeTrainingCompletion:     checkTrainingCompletion,
 	RecordTypeAccessReviewSnapshot:   checkAccessReviewSnapshot,
 	RecordTypeAccessReviewCompletion: checkAccessReviewCompletion,
+	RecordTypePopulation:             checkPopulation,
 }
 
 // fileRecords are the record types whose record names a file by "sha256" and

@@ -42,6 +42,15 @@ type Source struct {
 	Note string `json:"note,omitempty"`
 }
 
+// String describes the source in a line: the connection, its type, and
+// when it was collected with how many accounts, or why none were read.
+func (s Source) String() string {
+	if s.Note != "" {
+		return fmt.Sprintf("%s (%s): %s", s.Connection, s.Type, s.Note)
+	}
+	return fmt.Sprintf("%s (%s) collected %s, %d account(s)", s.Connection, s.Type, s.CollectedAt.UTC().Format(time.RFC3339), s.Accounts)
+}
+
 // Report is the roster with where its accounts came from.
 type Report struct {
 	attest.Roster
@@ -183,4 +192,15 @@ func (s *Service) Populations(ctx context.Context, p attest.Principal, from, to 
 	}
 	attest.WithMovers(&pop, rep.Roster, changes)
 	return pop, nil
+}
+
+// ForPopulations is the roster as package population reads it: reconciled
+// today, with a line per source.
+func (s *Service) ForPopulations(ctx context.Context, p attest.Principal) (attest.Roster, []string, error) {
+	rep, err := s.Roster(ctx, p)
+	lines := make([]string, len(rep.Sources))
+	for i, src := range rep.Sources {
+		lines[i] = src.String()
+	}
+	return rep.Roster, lines, err
 }

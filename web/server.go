@@ -33,6 +33,7 @@ import (
 	"github.com/attest-hq/attest/passkey"
 	"github.com/attest-hq/attest/people"
 	"github.com/attest-hq/attest/policy"
+	"github.com/attest-hq/attest/population"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/roster"
@@ -101,6 +102,8 @@ type Services struct {
 	Incidents *incident.Service
 	// Training runs security awareness training and records completions.
 	Training *training.Service
+	// Populations takes audit populations and answers for them.
+	Populations *population.Service
 }
 
 // Jobs is what the web layer needs of the job queue.

@@ -30,6 +30,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 		h.trainingRoutes(),
 		h.accessReviewRoutes(),
 		h.incidentRoutes(),
+		h.auditPopulationRoutes(),
 	} {
 		routes = append(routes, area...)
 	}

@@ -1,0 +1,456 @@
+package attest
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Audit populations, census first. For an event-driven control the
+// population of a window (the joiners, the leavers, the merged changes) is a
+// recorded retrieval: what was asked of which source, when, and the unedited
+// answer with its hash (PopulationHash over its items), banked in the ledger.
+// Where a second source exists the answer is reconciled against it, and by
+// default every item is tested with a deterministic check. The rules here are
+// pure: the service (package population) gathers the rows and records the
+// retrieval; anyone holding the record can re-derive its hash and its results.
+
+// Population kinds.
+const (
+	PopulationJoiners = "joiners"
+	PopulationLeavers = "leavers"
+	PopulationChanges = "changes"
+)
+
+// PopulationKind describes one kind of population: where its rows come from
+// and what they are reconciled and tested against.
+type PopulationKind struct {
+	Key    string `json:"key"`
+	Title  string `json:"title"`
+	Source string `json:"source"`
+	// Against is the second source the rows are reconciled with.
+	Against string `json:"against"`
+	// Check is the deterministic test applied to every item.
+	Check string `json:"check"`
+	// Event is true for a population of events in the window, taken once
+	// the window has closed; false for a configuration captured within it.
+	Event bool `json:"event"`
+}
+
+// PopulationKinds are the kinds Attest can retrieve, in the order shown.
+var PopulationKinds = []PopulationKind{
+	{Key: PopulationJoiners, Title: "Joiners", Source: "people register (HR records)", Against: "identity-provider accounts",
+		Check: "security awareness training completed by its deadline", Event: true},
+	{Key: PopulationLeavers, Title: "Leavers", Source: "people register (HR records)", Against: "identity-provider accounts",
+		Check: "every account disabled within the leaver deadline", Event: true},
+	{Key: PopulationChanges, Title: "Merged changes", Source: "merged pull requests of the collected GitHub repositories", Against: "deploy history",
+		Check: "approved by someone other than its author before it merged", Event: true},
+}
+
+// PopulationKindOf returns the kind named key.
+func PopulationKindOf(key string) (PopulationKind, error) {
+	for _, k := range PopulationKinds {
+		if k.Key == key {
+			return k, nil
+		}
+	}
+	keys := make([]string, len(PopulationKinds))
+	for i, k := range PopulationKinds {
+		keys[i] = k.Key
+	}
+	return PopulationKind{}, Invalid("kind", "must be one of %s (got %q)", strings.Join(keys, ", "), key)
+}
+
+// WindowOpens is the first day an event population of a window ending on to
+// can be taken: the day after, once every event of the window has happened.
+func WindowOpens(to string) string { return addDays(to, 1) }
+
+// CheckEventWindow refuses an event population of [from, to] on today (all
+// YYYY-MM-DD) before the window has closed, naming the day it can be taken:
+// a population taken early would miss the window's last events.
+func CheckEventWindow(from, to, today string) error {
+	if err := ValidateWindow(from, to); err != nil {
+		return err
+	}
+	if today <= to {
+		return Errorf(ECONFLICT, "the window %s to %s has not closed yet: its population can be taken from %s", from, to, WindowOpens(to))
+	}
+	return nil
+}
+
+// CheckCaptureWindow refuses a configuration capture of [from, to] on today
+// once the window has closed: a setting read later says how things are now,
+// not how they were in the window.
+func CheckCaptureWindow(from, to, today string) error {
+	if err := ValidateWindow(from, to); err != nil {
+		return err
+	}
+	if today > to {
+		return Errorf(ECONFLICT, "the window %s to %s closed on %s: a configuration capture can only be taken within it", from, to, to)
+	}
+	return nil
+}
+
+// CheckPopulationWindow applies the window rule of kind's population.
+func CheckPopulationWindow(kind PopulationKind, from, to, today string) error {
+	if kind.Event {
+		return CheckEventWindow(from, to, today)
+	}
+	return CheckCaptureWindow(from, to, today)
+}
+
+// PopulationAccount is an account of a person as the retrieval saw it.
+type PopulationAccount struct {
+	System           string `json:"system"`
+	Login            string `json:"login"`
+	IdentityProvider bool   `json:"identity_provider"`
+	Active           bool   `json:"active"`
+}
+
+// PopulationPerson is what a joiner's or leaver's row records: the HR dates,
+// the accounts linked to them, and their first training completion.
+type PopulationPerson struct {
+	PersonID  int64               `json:"person_id"`
+	Name      string              `json:"name"`
+	StartDate string              `json:"start_date"`
+	EndDate   string              `json:"end_date"`
+	Accounts  []PopulationAccount `json:"accounts"`
+	// TrainedOn is the day of their first security awareness training
+	// completion, "" for none.
+	TrainedOn string `json:"trained_on"`
+}
+
+// PopulationChange is what a merged change's row records: the pull request,
+// its approvals, and where the deploy history puts it.
+type PopulationChange struct {
+	Repo       string    `json:"repo"`
+	Number     int       `json:"number"`
+	Title      string    `json:"title"`
+	Author     string    `json:"author"`
+	Approvers  []string  `json:"approvers"`
+	ApprovedAt time.Time `json:"approved_at,omitzero"`
+	MergedAt   time.Time `json:"merged_at"`
+	MergeSHA   string    `json:"merge_sha"`
+	// DeployHistory is whether its repository has a deploy history (GitHub
+	// deployments or an uploaded deploy log); without one a merge is the
+	// deployment and there is nothing to reconcile with.
+	DeployHistory bool `json:"deploy_history"`
+	// DeployedAt is the deployment that shipped it, zero for none.
+	DeployedAt time.Time `json:"deployed_at,omitzero"`
+}
+
+// PopulationRow is one item of a population: its sample item (ID, when it
+// occurred, a one-line summary) and the facts the census tests.
+type PopulationRow struct {
+	ID         string            `json:"id"`
+	OccurredAt time.Time         `json:"occurred_at"`
+	Summary    string            `json:"summary"`
+	Person     *PopulationPerson `json:"person,omitempty"`
+	Change     *PopulationChange `json:"change,omitempty"`
+}
+
+// PopulationParams are the deadlines a retrieval's checks ran with, recorded
+// so the results can be re-derived from the record alone.
+type PopulationParams struct {
+	LeaverDays   int `json:"leaver_days,omitempty"`
+	TrainingDays int `json:"training_days,omitempty"`
+}
+
+// PopulationFinding is one mismatch between a population and its second
+// source: the item (a row's ID, or an account or deployment the population
+// lacks) and why.
+type PopulationFinding struct {
+	Item string `json:"item"`
+	Why  string `json:"why"`
+}
+
+// Reconciliation is a population set beside its second source.
+type Reconciliation struct {
+	Against string `json:"against"`
+	// Reconciled is false when the second source was not there to compare
+	// with; Note says why.
+	Reconciled bool                `json:"reconciled"`
+	Note       string              `json:"note"`
+	Findings   []PopulationFinding `json:"findings"`
+}
+
+// Census results of one item.
+const (
+	ItemPass        = "pass"
+	ItemDeviation   = "deviation"
+	ItemNotTestable = "not_testable"
+)
+
+// ItemResult is the census check of one item.
+type ItemResult struct {
+	Item   string `json:"item"`
+	Result string `json:"result"`
+	Reason string `json:"reason"`
+}
+
+// PopulationRetrieval is a recorded retrieval: a kind of population over a
+// window, the source and query it came from, when it ran, the rows it
+// returned and their hash, the reconciliation and the census.
+type PopulationRetrieval struct {
+	ID    int64  `json:"id"`
+	OrgID int64  `json:"-"`
+	UID   string `json:"uid"`
+	Kind  string `json:"kind"`
+	From  string `json:"from"`
+	To    string `json:"to"`
+	// Audit is the audit the population was taken for, "" for none yet.
+	Audit          string           `json:"audit"`
+	Source         string           `json:"source"`
+	Query          string           `json:"query"`
+	Params         PopulationParams `json:"params"`
+	RanAt          time.Time        `json:"ran_at"`
+	TakenBy        string           `json:"taken_by"`
+	Count          int              `json:"count"`
+	Hash           string           `json:"population_hash"`
+	Rows           []PopulationRow  `json:"rows"`
+	Reconciliation Reconciliation   `json:"reconciliation"`
+	Results        []ItemResult     `json:"results"`
+	RecordHash     string           `json:"record_hash"`
+	// Tally counts the results and the reconciliation's findings.
+	Tally PopulationTally `json:"tally"`
+}
+
+// PopulationTally counts a retrieval's census results by outcome, and its
+// reconciliation's mismatches.
+type PopulationTally struct {
+	Passed      int `json:"passed"`
+	Deviations  int `json:"deviations"`
+	NotTestable int `json:"not_testable"`
+	Mismatches  int `json:"mismatches"`
+}
+
+// TallyOf counts results and findings.
+func TallyOf(results []ItemResult, rec Reconciliation) PopulationTally {
+	t := PopulationTally{Mismatches: len(rec.Findings)}
+	for _, r := range results {
+		switch r.Result {
+		case ItemPass:
+			t.Passed++
+		case ItemDeviation:
+			t.Deviations++
+		default:
+			t.NotTestable++
+		}
+	}
+	return t
+}
+
+// PopulationItems are the sample items of rows, for hashing and sampling.
+func PopulationItems(rows []PopulationRow) []SampleItem {
+	items := make([]SampleItem, len(rows))
+	for i, r := range rows {
+		items[i] = SampleItem{ID: r.ID, OccurredAt: r.OccurredAt.UTC(), Summary: r.Summary}
+	}
+	return items
+}
+
+// SortPopulationRows puts rows in the canonical order (SortPopulation's).
+func SortPopulationRows(rows []PopulationRow) {
+	slices.SortStableFunc(rows, func(a, b PopulationRow) int {
+		return cmp.Or(a.OccurredAt.Compare(b.OccurredAt), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+// oneLine replaces control characters, which the canonical encoding
+// reserves, with spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// PersonRow makes the row of a joiner (occurring on their start date) or a
+// leaver (their last working day): item "person-ID", summarized by name.
+func PersonRow(p PopulationPerson, leaver bool) (PopulationRow, error) {
+	day := p.StartDate
+	if leaver {
+		day = p.EndDate
+	}
+	at, err := time.Parse(DateLayout, day)
+	if err != nil {
+		return PopulationRow{}, Invalid("population", "person %d: date %q is not YYYY-MM-DD", p.PersonID, day)
+	}
+	if p.Accounts == nil {
+		p.Accounts = []PopulationAccount{}
+	}
+	return PopulationRow{ID: "person-" + strconv.FormatInt(p.PersonID, 10), OccurredAt: at, Summary: oneLine(p.Name), Person: &p}, nil
+}
+
+// ChangeRow makes the row of a merged change: item "REPO#NUMBER", occurring
+// when it merged.
+func ChangeRow(c PopulationChange) PopulationRow {
+	if c.Approvers == nil {
+		c.Approvers = []string{}
+	}
+	id := oneLine(c.Repo) + "#" + strconv.Itoa(c.Number)
+	return PopulationRow{ID: id, OccurredAt: c.MergedAt.UTC(), Summary: oneLine(strings.TrimSpace(c.Title + " (by " + c.Author + ")")), Change: &c}
+}
+
+// ReconcilePeople sets joiners or leavers beside the identity-provider
+// accounts. idps is whether any identity provider was collected (without
+// one, nothing can be reconciled); unlinked are the active identity-provider
+// accounts linked to nobody on the roster: people HR does not list, who may
+// be joiners missing from the population. A joiner without an identity
+// provider account, and a leaver whose identity-provider account is still
+// active, are findings.
+func ReconcilePeople(kind string, rows []PopulationRow, idps bool, unlinked []PopulationAccount) Reconciliation {
+	rec := Reconciliation{Against: "identity-provider accounts", Reconciled: idps, Findings: []PopulationFinding{}}
+	if !idps {
+		rec.Note = "no identity provider was collected: the population cannot be reconciled"
+		return rec
+	}
+	for _, r := range rows {
+		if r.Person == nil {
+			continue
+		}
+		var idp, active []string
+		for _, a := range r.Person.Accounts {
+			if a.IdentityProvider {
+				idp = append(idp, a.System+" "+a.Login)
+				if a.Active {
+					active = append(active, a.System+" "+a.Login)
+				}
+			}
+		}
+		switch {
+		case kind == PopulationJoiners && len(idp) == 0:
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: r.ID, Why: r.Person.Name + " started on " + r.Person.StartDate + " but has no identity-provider account"})
+		case kind == PopulationLeavers && len(active) > 0:
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: r.ID, Why: r.Person.Name + " left on " + r.Person.EndDate + " but the identity provider still has an active account: " + strings.Join(active, ", ")})
+		}
+	}
+	if kind == PopulationJoiners {
+		for _, a := range unlinked {
+			if a.IdentityProvider && a.Active {
+				rec.Findings = append(rec.Findings, PopulationFinding{Item: "account " + a.System + " " + a.Login,
+					Why: "an active identity-provider account that belongs to nobody in the HR records: a joiner the population may be missing"})
+			}
+		}
+	}
+	rec.Note = fmt.Sprintf("%d mismatch(es)", len(rec.Findings))
+	return rec
+}
+
+// ReconcileChangeRows sets merged changes beside the deploy history: a
+// change of a repository with a deploy history that no deployment shipped,
+// and a deployment in the window that shipped no merged change (orphans),
+// are findings.
+func ReconcileChangeRows(rows []PopulationRow, orphans []Deployment) Reconciliation {
+	rec := Reconciliation{Against: "deploy history", Findings: []PopulationFinding{}}
+	for _, r := range rows {
+		if r.Change == nil || !r.Change.DeployHistory {
+			continue
+		}
+		rec.Reconciled = true
+		if r.Change.DeployedAt.IsZero() {
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: r.ID, Why: "merged on " + r.Change.MergedAt.UTC().Format(DateLayout) +
+				" but no deployment of " + r.Change.Repo + " shipped it"})
+		}
+	}
+	for _, d := range orphans {
+		rec.Reconciled = true
+		rec.Findings = append(rec.Findings, PopulationFinding{Item: "deployment " + d.Repo + "@" + d.SHA,
+			Why: "deployed on " + d.At.UTC().Format(time.RFC3339) + " with no merged pull request behind it"})
+	}
+	if rec.Reconciled {
+		rec.Note = fmt.Sprintf("%d mismatch(es)", len(rec.Findings))
+	} else {
+		rec.Note = "no repository of the population has a deploy history (GitHub deployments or a deploy log): each merge is its deployment"
+	}
+	return rec
+}
+
+// Census tests every row of a population of kind with its check, as of
+// today (the day the retrieval ran, YYYY-MM-DD), in the rows' order.
+func Census(kind string, rows []PopulationRow, params PopulationParams, today string) []ItemResult {
+	out := make([]ItemResult, 0, len(rows))
+	for _, r := range rows {
+		res := ItemResult{Item: r.ID}
+		switch {
+		case kind == PopulationJoiners && r.Person != nil:
+			res.Result, res.Reason = checkJoiner(*r.Person, params.TrainingDays, today)
+		case kind == PopulationLeavers && r.Person != nil:
+			res.Result, res.Reason = checkLeaver(*r.Person, params.LeaverDays, today)
+		case kind == PopulationChanges && r.Change != nil:
+			res.Result, res.Reason = checkChange(*r.Change)
+		default:
+			res.Result, res.Reason = ItemNotTestable, "the row holds none of the facts its check needs"
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+// checkJoiner: training completed within days of the start date.
+func checkJoiner(p PopulationPerson, days int, today string) (string, string) {
+	due := addDays(p.StartDate, days)
+	switch {
+	case p.TrainedOn != "" && p.TrainedOn <= due:
+		return ItemPass, "trained on " + p.TrainedOn + ", by the deadline " + due
+	case p.TrainedOn != "":
+		return ItemDeviation, "trained on " + p.TrainedOn + ", after the deadline " + due
+	case today <= due:
+		return ItemNotTestable, "not trained yet, and the deadline " + due + " had not passed when the population was taken"
+	default:
+		return ItemDeviation, "no training recorded by the deadline " + due
+	}
+}
+
+// checkLeaver: every account disabled within days of the last working day.
+// The collections show whether an account is active, not the day it was
+// disabled, so an account found disabled after the deadline cannot show it
+// was disabled in time.
+func checkLeaver(p PopulationPerson, days int, today string) (string, string) {
+	due := addDays(p.EndDate, days)
+	var active []string
+	for _, a := range p.Accounts {
+		if a.Active {
+			active = append(active, a.System+" "+a.Login)
+		}
+	}
+	switch {
+	case len(active) > 0 && today > due:
+		return ItemDeviation, "still active after the deadline " + due + ": " + strings.Join(active, ", ")
+	case len(active) > 0:
+		return ItemNotTestable, "still active, but the deadline " + due + " had not passed when the population was taken: " + strings.Join(active, ", ")
+	case len(p.Accounts) == 0:
+		return ItemNotTestable, "no account is linked to them, so no removal can be tested"
+	case today <= due:
+		return ItemPass, fmt.Sprintf("all %d account(s) disabled on %s, by the deadline %s", len(p.Accounts), today, due)
+	default:
+		return ItemNotTestable, fmt.Sprintf("all %d account(s) were disabled when taken on %s, but the collections do not record whether before the deadline %s", len(p.Accounts), today, due)
+	}
+}
+
+// checkChange: approved by someone other than its author, before it merged.
+func checkChange(c PopulationChange) (string, string) {
+	var others []string
+	for _, a := range c.Approvers {
+		if !strings.EqualFold(a, c.Author) {
+			others = append(others, a)
+		}
+	}
+	switch {
+	case len(others) == 0 && len(c.Approvers) > 0:
+		return ItemDeviation, "approved only by its author, " + c.Author
+	case len(others) == 0:
+		return ItemDeviation, "merged without an approval"
+	case c.ApprovedAt.IsZero():
+		return ItemNotTestable, "approved by " + strings.Join(others, ", ") + ", but when is not recorded"
+	case c.ApprovedAt.After(c.MergedAt):
+		return ItemDeviation, "approved by " + strings.Join(others, ", ") + " only after it merged"
+	default:
+		return ItemPass, "approved by " + strings.Join(others, ", ") + ", not its author " + c.Author + ", before it merged"
+	}
+}

@@ -1,0 +1,310 @@
+// Package population takes audit populations: for a kind (joiners, leavers,
+// merged changes) and a window, it runs the query through the services that
+// own the data, reconciles the answer with its second source, tests every
+// item (census), and records the retrieval, with its unedited rows and their
+// hash, as a ledger record so that attest verify covers it. The rules are
+// the pure functions of the root package (census.go).
+package population
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/chain"
+	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/store"
+)
+
+// Service takes and lists an organization's populations. It reads through
+// the services that own the data, given as functions (app wires roster and
+// change in), so that the web layer can sit above it.
+type Service struct {
+	DB     *store.DB
+	Ledger *chain.Chain
+	// Roster returns the organization's roster reconciled today, and where
+	// its accounts came from, one line per source.
+	Roster func(ctx context.Context, p attest.Principal) (attest.Roster, []string, error)
+	// Changes returns the changes register from since to now.
+	Changes func(ctx context.Context, p attest.Principal, since time.Time) (ChangeLog, error)
+	Now     func() time.Time
+}
+
+// ChangeLog is the changes register over a span: the deployments with the
+// pull requests each shipped, the merged pull requests no deployment
+// shipped yet, and its sources, one line each.
+type ChangeLog struct {
+	Changes    []attest.Change
+	Undeployed []attest.JudgedPull
+	Sources    []string
+}
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// Request names the population to take.
+type Request struct {
+	Kind string `json:"kind"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Audit is the audit it is taken for, "" for none yet.
+	Audit string `json:"audit"`
+}
+
+// retrieved is what a query returned, before it is recorded.
+type retrieved struct {
+	source, query string
+	params        attest.PopulationParams
+	rows          []attest.PopulationRow
+	rec           attest.Reconciliation
+}
+
+// Take runs the query of a population, checks and reconciles it, and records
+// the retrieval in the ledger. An event population is refused before its
+// window has closed. A population with no rows is recorded like any other.
+func (s *Service) Take(ctx context.Context, p attest.Principal, req Request) (attest.PopulationRetrieval, error) {
+	var r attest.PopulationRetrieval
+	if err := p.Require(attest.ActEdit); err != nil {
+		return r, err
+	}
+	kind, err := attest.PopulationKindOf(req.Kind)
+	if err != nil {
+		return r, err
+	}
+	req.Audit = strings.TrimSpace(req.Audit)
+	if len(req.Audit) > 200 || strings.ContainsFunc(req.Audit, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
+		return r, attest.Invalid("audit", "want at most 200 characters on one line")
+	}
+	ranAt := s.now().UTC()
+	today := attest.Today(ranAt)
+	if err := attest.CheckPopulationWindow(kind, req.From, req.To, today); err != nil {
+		return r, err
+	}
+	var got retrieved
+	switch kind.Key {
+	case attest.PopulationJoiners, attest.PopulationLeavers:
+		got, err = s.people(ctx, p, kind.Key, req.From, req.To)
+	case attest.PopulationChanges:
+		got, err = s.changes(ctx, p, req.From, req.To)
+	}
+	if err != nil {
+		return r, err
+	}
+	attest.SortPopulationRows(got.rows)
+	items := attest.PopulationItems(got.rows)
+	if err := attest.ValidatePopulation(items); err != nil {
+		return r, fmt.Errorf("population %s: %w", kind.Key, err)
+	}
+	r = attest.PopulationRetrieval{OrgID: p.OrgID, UID: attest.NewUID("pop_"), Kind: kind.Key, From: req.From, To: req.To, Audit: req.Audit,
+		Source: got.source, Query: got.query, Params: got.params, RanAt: ranAt, TakenBy: p.Label, Count: len(got.rows),
+		Hash: attest.PopulationHash(items), Rows: got.rows, Reconciliation: got.rec}
+	r.Results = attest.Census(kind.Key, r.Rows, r.Params, today)
+	r.Tally = attest.TallyOf(r.Results, r.Reconciliation)
+	err = s.DB.Update(ctx, func(tx *store.Queries) error {
+		org, err := tx.OrgByID(ctx, p.OrgID)
+		if err != nil {
+			return err
+		}
+		rec := map[string]any{"type": ledger.RecordTypePopulation, "org": org.Slug, "uid": r.UID, "kind": r.Kind, "from": r.From, "to": r.To,
+			"audit": r.Audit, "source": r.Source, "query": r.Query, "params": r.Params, "ran_at": ledger.FormatTime(r.RanAt),
+			"taken_by": r.TakenBy, "count": r.Count, "population_hash": r.Hash, "rows": r.Rows, "reconciliation": r.Reconciliation,
+			"results": r.Results}
+		hash, _, err := ledger.HashRecord(rec)
+		if err != nil {
+			return err
+		}
+		r.RecordHash = hash
+		if err := s.Ledger.AppendRecord(ctx, tx, org, ledger.RecordTypePopulation, r.UID, rec); err != nil {
+			return err
+		}
+		if err := tx.CreatePopulation(ctx, &r, p.UserID); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("population.taken", "population", strconv.FormatInt(r.ID, 10),
+			fmt.Sprintf("Took the %s population of %s to %s: %d item(s), %d pass, %d deviation(s), %d not testable, %d mismatch(es); ledger record %s",
+				kind.Key, r.From, r.To, r.Count, r.Tally.Passed, r.Tally.Deviations, r.Tally.NotTestable, r.Tally.Mismatches, r.UID)))
+	})
+	return r, err
+}
+
+// List returns the organization's recorded retrievals, newest first,
+// without their rows.
+func (s *Service) List(ctx context.Context, p attest.Principal, f store.PopulationFilter) ([]attest.PopulationRetrieval, error) {
+	if err := p.Require(attest.ActRead); err != nil {
+		return nil, err
+	}
+	return s.DB.Populations(ctx, p.OrgID, f)
+}
+
+// Get returns one recorded retrieval with everything its ledger record
+// holds: the query, the rows, the reconciliation and the results.
+func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (attest.PopulationRetrieval, error) {
+	if err := p.Require(attest.ActRead); err != nil {
+		return attest.PopulationRetrieval{}, err
+	}
+	r, err := s.DB.Population(ctx, p.OrgID, id)
+	if err != nil {
+		return r, err
+	}
+	br, err := s.DB.LedgerRecord(ctx, p.OrgID, ledger.RecordTypePopulation, r.UID)
+	if err != nil {
+		return r, err
+	}
+	if br.RecordHash != r.RecordHash {
+		return r, attest.Errorf(attest.EINTERNAL, "population %s: its ledger record is not the one it was taken with: run attest verify", r.UID)
+	}
+	var rec struct {
+		Source         string                  `json:"source"`
+		Query          string                  `json:"query"`
+		Params         attest.PopulationParams `json:"params"`
+		TakenBy        string                  `json:"taken_by"`
+		Rows           []attest.PopulationRow  `json:"rows"`
+		Reconciliation attest.Reconciliation   `json:"reconciliation"`
+		Results        []attest.ItemResult     `json:"results"`
+	}
+	if err := json.Unmarshal(br.Record, &rec); err != nil {
+		return r, fmt.Errorf("population %s: reading its record: %w", r.UID, err)
+	}
+	r.Source, r.Query, r.Params, r.TakenBy = rec.Source, rec.Query, rec.Params, rec.TakenBy
+	r.Rows, r.Reconciliation, r.Results = rec.Rows, rec.Reconciliation, rec.Results
+	return r, nil
+}
+
+// people retrieves the joiners (start date in the window) or leavers (last
+// working day in the window) from the people register, each with the
+// accounts the roster links to them and their first training.
+func (s *Service) people(ctx context.Context, p attest.Principal, kind, from, to string) (retrieved, error) {
+	var got retrieved
+	ro, srcs, err := s.Roster(ctx, p)
+	if err != nil {
+		return got, err
+	}
+	pop, err := attest.PopulationsOf(ro, from, to)
+	if err != nil {
+		return got, err
+	}
+	members, leaver := pop.Joiners, kind == attest.PopulationLeavers
+	if leaver {
+		members = pop.Leavers
+	}
+	completions, err := s.DB.TrainingCompletions(ctx, p.OrgID, 0)
+	if err != nil {
+		return got, err
+	}
+	trained := map[int64]string{}
+	for _, c := range completions {
+		if d, ok := trained[c.PersonID]; !ok || c.CompletedOn < d {
+			trained[c.PersonID] = c.CompletedOn
+		}
+	}
+	settings, err := s.DB.PeopleSettings(ctx, p.OrgID)
+	if err != nil {
+		return got, err
+	}
+	got.rows = []attest.PopulationRow{}
+	for _, m := range members {
+		pp := attest.PopulationPerson{PersonID: m.Person.ID, Name: m.Person.Name, StartDate: m.Person.StartDate, EndDate: m.Person.EndDate,
+			Accounts: accountsOf(m.Accounts), TrainedOn: trained[m.Person.ID]}
+		row, err := attest.PersonRow(pp, leaver)
+		if err != nil {
+			return got, err
+		}
+		got.rows = append(got.rows, row)
+	}
+	got.rec = attest.ReconcilePeople(kind, got.rows, ro.IdentityProviders, accountsOf(ro.Unlinked))
+	if len(srcs) == 0 {
+		srcs = []string{"none"}
+	}
+	got.source = "people register (HR records); accounts from the latest complete collection of each connection: " + strings.Join(srcs, "; ")
+	if leaver {
+		got.params = attest.PopulationParams{LeaverDays: ro.Rules.LeaverDays}
+		got.query = fmt.Sprintf("people whose last working day (end date) is from %s to %s, both included; each with the accounts linked to them "+
+			"(by work email, alias or manual link) and whether each is active; check: every account disabled within %d day(s) of the last working day",
+			from, to, ro.Rules.LeaverDays)
+	} else {
+		got.params = attest.PopulationParams{TrainingDays: settings.TrainingDays}
+		got.query = fmt.Sprintf("people whose start date is from %s to %s, both included; each with the accounts linked to them "+
+			"(by work email, alias or manual link) and the day of their first security awareness training completion; "+
+			"check: training completed within %d day(s) of the start date", from, to, settings.TrainingDays)
+	}
+	return got, nil
+}
+
+func accountsOf(list []attest.Account) []attest.PopulationAccount {
+	out := make([]attest.PopulationAccount, 0, len(list))
+	for _, a := range list {
+		out = append(out, attest.PopulationAccount{System: a.System, Login: a.Login, IdentityProvider: attest.IdentityTypes[a.Type].IdentityProvider, Active: a.Active})
+	}
+	slices.SortStableFunc(out, func(a, b attest.PopulationAccount) int {
+		return strings.Compare(a.System+"\x00"+a.Login, b.System+"\x00"+b.Login)
+	})
+	return out
+}
+
+// changes retrieves the pull requests merged in the window from the changes
+// register, each beside the deployment that shipped it, and the deployments
+// of the window that shipped no merged change.
+func (s *Service) changes(ctx context.Context, p attest.Principal, from, to string) (retrieved, error) {
+	var got retrieved
+	start, err := time.Parse(attest.DateLayout, from)
+	if err != nil {
+		return got, attest.Invalid("from", "want a date YYYY-MM-DD, got %q", from)
+	}
+	end, err := time.Parse(attest.DateLayout, attest.WindowOpens(to))
+	if err != nil {
+		return got, attest.Invalid("to", "want a date YYYY-MM-DD, got %q", to)
+	}
+	in := func(t time.Time) bool { return !t.Before(start) && t.Before(end) }
+	rep, err := s.Changes(ctx, p, start)
+	if err != nil {
+		return got, err
+	}
+	row := func(pr attest.PullRequest, history bool, deployed time.Time) attest.PopulationRow {
+		return attest.ChangeRow(attest.PopulationChange{Repo: pr.Repo, Number: pr.Number, Title: pr.Title, Author: pr.Author,
+			Approvers: pr.Approvers, ApprovedAt: pr.ApprovedAt.UTC(), MergedAt: pr.MergedAt.UTC(), MergeSHA: pr.MergeSHA,
+			DeployHistory: history, DeployedAt: deployed.UTC()})
+	}
+	got.rows = []attest.PopulationRow{}
+	var orphans []attest.Deployment
+	for _, c := range rep.Changes {
+		history := c.Source != "merge"
+		var deployed time.Time
+		if history {
+			deployed = c.At
+		}
+		for _, jp := range c.Pulls {
+			if in(jp.MergedAt) {
+				got.rows = append(got.rows, row(jp.PullRequest, history, deployed))
+			}
+		}
+		if c.State == attest.ChangeNoPullRequest && in(c.At) {
+			orphans = append(orphans, c.Deployment)
+		}
+	}
+	// Merged but never deployed: only repositories with a deploy history
+	// hold any (the others deploy on merge).
+	for _, jp := range rep.Undeployed {
+		if in(jp.MergedAt) {
+			got.rows = append(got.rows, row(jp.PullRequest, true, time.Time{}))
+		}
+	}
+	got.rec = attest.ReconcileChangeRows(got.rows, orphans)
+	srcs := rep.Sources
+	if len(srcs) == 0 {
+		srcs = []string{"none"}
+	}
+	got.source = "changes register: the latest complete collection of each GitHub connection and the uploaded deploy log: " + strings.Join(srcs, "; ")
+	got.query = fmt.Sprintf("pull requests merged into the default branch of each collected, unarchived repository from %s 00:00 UTC to %s 00:00 UTC "+
+		"(the window %s to %s, both days included); each beside the deployment of its repository that shipped it; "+
+		"check: approved by someone other than its author before it merged", from, attest.WindowOpens(to), from, to)
+	return got, nil
+}

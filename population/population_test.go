@@ -1,0 +1,187 @@
+package population_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/blob"
+	"github.com/attest-hq/attest/chain"
+	"github.com/attest-hq/attest/change"
+	"github.com/attest-hq/attest/evidence/evidencetest"
+	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/monitor"
+	"github.com/attest-hq/attest/population"
+	"github.com/attest-hq/attest/roster"
+	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+// collected stores a complete collection of conn holding rs.
+func collected(t *testing.T, db *store.DB, blobs blob.Store, conn attest.Connection, uid string, at time.Time, rs ...attest.Resource) {
+	t.Helper()
+	b, sha, err := monitor.Snapshot{Connector: conn.Type, Resources: rs}.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := blobs.Put(t.Context(), bytes.NewReader(b), sha, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	c := attest.CollectionRun{OrgID: conn.OrgID, UID: uid, ConnectionID: conn.ID, ConnectionName: conn.Name, Connector: conn.Type,
+		StartedAt: at, FinishedAt: at, Resources: len(rs), SnapshotSHA256: sha, SnapshotSize: int64(len(b))}
+	if err := db.AddCollection(t.Context(), &c); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func okta(email string, active bool) attest.Resource {
+	return attest.Resource{Type: "okta.user", Key: email, Data: map[string]any{"login": email, "email": email, "active": active}}
+}
+
+func person(t *testing.T, db *store.DB, org attest.Organization, name, start, end string) attest.Person {
+	t.Helper()
+	p := attest.Person{OrgID: org.ID, Name: name, Email: strings.ToLower(name) + "@acme.test", StartDate: start, EndDate: end}
+	if err := db.CreatePerson(t.Context(), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestTakeRecordsReconcilesAndTestsEveryItem(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := t.Context()
+			now := time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+			db := storetest.Open(t, d, func() time.Time { return now })
+			ev := evidencetest.NewService(t, db)
+			ev.Ledger = &chain.Chain{Key: ev.Key}
+			mon := &monitor.Service{DB: db, Blobs: ev.Blobs}
+			clock := func() time.Time { return now }
+			svc := &population.Service{DB: db, Ledger: ev.Ledger, Now: clock,
+				Roster: (&roster.Service{DB: db, Monitor: mon, Now: clock}).ForPopulations, Changes: (&change.Service{DB: db, Monitor: mon, Now: clock}).ForPopulations}
+			org := storetest.MustOrg(t, db, "acme")
+			admin := storetest.MustMember(t, db, org, attest.RoleAdmin, "admin@acme.test")
+			auditor := storetest.MustMember(t, db, org, attest.RoleAuditor, "audrey@audit.test")
+			p := attest.Principal{UserID: admin.ID, Label: "admin@acme.test", OrgID: org.ID, Role: attest.RoleAdmin}
+			ap := attest.Principal{UserID: auditor.ID, Label: "audrey@audit.test", OrgID: org.ID, Role: attest.RoleAuditor}
+
+			jo := person(t, db, org, "Jo", "2026-03-02", "")
+			person(t, db, org, "Jim", "2026-03-05", "")
+			person(t, db, org, "Leo", "2025-01-06", "2026-03-10")
+			person(t, db, org, "Lia", "2025-01-06", "2026-03-15")
+			tc := attest.TrainingCompletion{OrgID: org.ID, PersonID: jo.ID, Kind: attest.TrainingExternal, Course: "Security basics",
+				CompletedOn: "2026-03-20", Link: "https://training.test/jo", RecordUID: "tr_jo"}
+			if err := db.CreateTrainingCompletion(ctx, &tc); err != nil {
+				t.Fatal(err)
+			}
+			idp := storetest.MustConnection(t, db, org, "okta")
+			collected(t, db, ev.Blobs, idp, "col_1", now.Add(-time.Hour),
+				okta("jo@acme.test", true), okta("leo@acme.test", true), okta("lia@acme.test", false), okta("ghost@acme.test", true))
+			merged := time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)
+			gh := storetest.MustConnection(t, db, org, "github")
+			collected(t, db, ev.Blobs, gh, "col_2", now.Add(-time.Hour), attest.Resource{Type: "github.repository", Key: "acme/api", Data: map[string]any{
+				"merged_pulls": []any{
+					map[string]any{"number": 1, "title": "Add login", "author": "ada", "merged_at": merged.Format(time.RFC3339), "merge_commit_sha": "s1",
+						"approvers": []any{"bob"}, "approved_at": merged.Add(-time.Hour).Format(time.RFC3339)},
+					map[string]any{"number": 2, "title": "Quick fix", "author": "ada", "merged_at": merged.Add(time.Hour).Format(time.RFC3339), "merge_commit_sha": "s2"},
+					map[string]any{"number": 3, "title": "Never shipped", "author": "bob", "merged_at": merged.AddDate(0, 0, 10).Format(time.RFC3339),
+						"merge_commit_sha": "s3", "approvers": []any{"ada"}, "approved_at": merged.AddDate(0, 0, 9).Format(time.RFC3339)},
+					map[string]any{"number": 4, "title": "Last year", "author": "bob", "merged_at": merged.AddDate(-1, 0, 0).Format(time.RFC3339)},
+				},
+				"deployments": []any{
+					map[string]any{"sha": "s2", "state": "success", "created_at": merged.Add(2 * time.Hour).Format(time.RFC3339)},
+					map[string]any{"sha": "hand", "state": "success", "created_at": merged.AddDate(0, 0, 5).Format(time.RFC3339)},
+				},
+			}})
+
+			// An event population is refused before its window closes.
+			_, err := svc.Take(ctx, p, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-04-02"})
+			if attest.ErrorCode(err) != attest.ECONFLICT || !strings.Contains(err.Error(), "2026-04-03") {
+				t.Fatalf("leavers of an open window: %v, want a refusal naming 2026-04-03", err)
+			}
+			if _, err := svc.Take(ctx, ap, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-03-31"}); attest.ErrorCode(err) != attest.EFORBIDDEN {
+				t.Fatalf("an auditor takes a population: %v", err)
+			}
+
+			leavers, err := svc.Take(ctx, p, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-03-31", Audit: "SOC 2 Type 2 2026"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if leavers.Count != 2 || leavers.Rows[0].Summary != "Leo" || leavers.Params.LeaverDays != attest.DefaultLeaverDays ||
+				!strings.Contains(leavers.Query, "from 2026-03-01 to 2026-03-31") || !strings.Contains(leavers.Source, "okta") {
+				t.Fatalf("leavers: %+v", leavers)
+			}
+			if r := leavers.Results; r[0].Result != attest.ItemDeviation || r[1].Result != attest.ItemNotTestable {
+				t.Fatalf("leavers' census: %+v", r)
+			}
+			if f := leavers.Reconciliation.Findings; len(f) != 1 || f[0].Item != leavers.Rows[0].ID {
+				t.Fatalf("leavers' reconciliation: %+v", leavers.Reconciliation)
+			}
+			if leavers.Hash != attest.PopulationHash(attest.PopulationItems(leavers.Rows)) {
+				t.Fatal("the population hash is not the hash of its rows")
+			}
+
+			joiners, err := svc.Take(ctx, p, population.Request{Kind: "joiners", From: "2026-03-01", To: "2026-03-31"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Jo trained in time; Jim's deadline (2026-04-04) has not passed.
+			if r := joiners.Results; len(r) != 2 || r[0].Result != attest.ItemPass || r[1].Result != attest.ItemNotTestable {
+				t.Fatalf("joiners' census: %+v", r)
+			}
+			// Jim has no okta account; ghost has one and is nobody in HR.
+			if f := joiners.Reconciliation.Findings; len(f) != 2 || f[0].Item != joiners.Rows[1].ID || f[1].Item != "account test ghost@acme.test" {
+				t.Fatalf("joiners' reconciliation: %+v", joiners.Reconciliation)
+			}
+
+			changes, err := svc.Take(ctx, p, population.Request{Kind: "changes", From: "2026-03-01", To: "2026-03-31"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := []string{}
+			for _, r := range changes.Rows {
+				ids = append(ids, r.ID)
+			}
+			if strings.Join(ids, " ") != "acme/api#1 acme/api#2 acme/api#3" {
+				t.Fatalf("merged changes of the window: %v", ids)
+			}
+			if r := changes.Results; r[0].Result != attest.ItemPass || r[1].Result != attest.ItemDeviation || r[2].Result != attest.ItemPass {
+				t.Fatalf("changes' census: %+v", r)
+			}
+			if f := changes.Reconciliation.Findings; len(f) != 2 || f[0].Item != "acme/api#3" || f[1].Item != "deployment acme/api@hand" {
+				t.Fatalf("changes' reconciliation: %+v", changes.Reconciliation)
+			}
+
+			// An empty population is a recorded retrieval of zero rows.
+			empty, err := svc.Take(ctx, p, population.Request{Kind: "joiners", From: "2024-01-01", To: "2024-01-31"})
+			if err != nil || empty.Count != 0 || len(empty.Rows) != 0 || empty.Hash != attest.PopulationHash(nil) || empty.RecordHash == "" {
+				t.Fatalf("empty population: %+v, %v", empty, err)
+			}
+
+			list, err := svc.List(ctx, ap, store.PopulationFilter{})
+			if err != nil || len(list) != 4 || list[0].ID != empty.ID {
+				t.Fatalf("list: %+v, %v", list, err)
+			}
+			if list, _ := svc.List(ctx, ap, store.PopulationFilter{Audit: "SOC 2 Type 2 2026"}); len(list) != 1 || list[0].Tally.Deviations != 1 || list[0].Tally.Mismatches != 1 {
+				t.Fatalf("list by audit: %+v", list)
+			}
+			got, err := svc.Get(ctx, ap, leavers.ID)
+			if err != nil || got.Query != leavers.Query || len(got.Rows) != 2 || got.Rows[0].Person.Accounts[0].Login != "leo@acme.test" ||
+				got.Results[0] != leavers.Results[0] || got.RecordHash != leavers.RecordHash || !got.RanAt.Equal(now) {
+				t.Fatalf("get: %+v, %v", got, err)
+			}
+
+			// Every retrieval is a ledger record that verify re-checks.
+			rep, err := ev.Verify(ctx, org)
+			if err != nil || rep.Entries != 4 {
+				t.Fatalf("verify: %+v, %v", rep, err)
+			}
+			br, err := db.LedgerRecord(ctx, org.ID, ledger.RecordTypePopulation, leavers.UID)
+			if err != nil || br.RecordHash != leavers.RecordHash {
+				t.Fatalf("ledger record: %+v, %v", br, err)
+			}
+		})
+	}
+}
