@@ -22,6 +22,8 @@ var layers = map[string]int{
 	"csvfile":                     1, // the CSV files Attest imports: header, bounds, errors by line
 	"csvfile/csvfiletest":         1, // the checks of the CSV imports' fuzz targets
 	"readiness":                   1,
+	"metrics":                     1, // the process's figures in Prometheus's text format (stdlib only)
+	"metrics/metricstest":         2, // a strict reader of that format, for tests
 	"export/oscal":                2, // pure: the programme as OSCAL component definitions and assessment results
 	"soa":                         1, // pure: the Statement of Applicability as CSV, Markdown and PDF
 	"connector/github":            1, // the GitHub connector (go-github)

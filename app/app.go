@@ -35,7 +35,8 @@ type App struct {
 	Web      *web.Server
 	ln       net.Listener
 	server   *http.Server
-	URL      string // the base URL links are built from
+	metrics  *metricsServer // nil without --metrics-addr
+	URL      string         // the base URL links are built from
 }
 
 // New listens, opens and migrates the database and builds the server. It
@@ -50,6 +51,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, fmt.Errorf("cannot listen on %s (ATTEST_ADDR / --addr): %w", cfg.Addr, err)
 	}
 	a := &App{cfg: cfg, ln: ln}
+	if a.metrics, err = listenMetrics(cfg.MetricsAddr, cfg.Metrics, cfg.Log); err != nil {
+		ln.Close()
+		return nil, err
+	}
 	a.URL = strings.TrimRight(cfg.BaseURL, "/")
 	if a.URL == "" {
 		a.URL = "http://" + ln.Addr().String()
@@ -57,6 +62,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Services, err = Open(ctx, cfg, Needs{Evidence: true, CreateKey: true})
 	if err != nil {
 		ln.Close()
+		a.metrics.stop(ctx)
 		return nil, err
 	}
 	a.DB, a.Blobs = a.Services.DB, a.Services.Blobs
@@ -73,7 +79,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Web, err = web.New(web.Config{
 		Services:      a.Services.Web(a.URL),
-		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy,
+		SecureCookies: strings.HasPrefix(a.URL, "https://"), TrustProxy: cfg.TrustProxy, Observe: cfg.Metrics.Request,
 	}, ui.Routes, api.Routes, hooks.Routes)
 	if err != nil {
 		a.closeAll()
@@ -126,6 +132,10 @@ func (a *App) announceSetup(ctx context.Context) error {
 // Addr is the address the server listens on.
 func (a *App) Addr() string { return a.ln.Addr().String() }
 
+// MetricsAddr is the address /metrics is served on, or "" without
+// --metrics-addr.
+func (a *App) MetricsAddr() string { return a.metrics.Addr() }
+
 // Run serves until ctx is cancelled, then stops accepting connections and lets
 // in-flight requests finish (up to ShutdownTimeout) before closing the database.
 func (a *App) Run(ctx context.Context) error {
@@ -138,12 +148,14 @@ func (a *App) Run(ctx context.Context) error {
 		a.closeAll()
 		return err
 	}
+	a.metrics.start(a.cfg.Log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.ln) }()
 	select {
 	case err := <-errc:
 		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 		stopJobs(sctx)
+		a.metrics.stop(sctx)
 		cancel()
 		a.Blobs.Close()
 		a.DB.Close()
@@ -158,6 +170,8 @@ func (a *App) Run(ctx context.Context) error {
 	defer cancel()
 	err = a.server.Shutdown(sctx)
 	stopJobs(sctx)
+	// Metrics last, so a final scrape can still see the shutdown's work.
+	a.metrics.stop(sctx)
 	a.Blobs.Close()
 	a.DB.Close()
 	if err != nil {
@@ -234,6 +248,7 @@ func (a *App) startJobs(ctx context.Context) (stop func(context.Context), err er
 
 func (a *App) closeAll() {
 	a.ln.Close()
+	a.metrics.stop(context.Background())
 	if a.Blobs != nil {
 		a.Blobs.Close()
 	}

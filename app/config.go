@@ -16,6 +16,7 @@ import (
 	"github.com/attest-hq/attest/connector/okta"
 	"github.com/attest-hq/attest/demo"
 	"github.com/attest-hq/attest/jobs"
+	"github.com/attest-hq/attest/metrics"
 	"github.com/attest-hq/attest/secret"
 )
 
@@ -43,6 +44,12 @@ type Config struct {
 	// `attest worker` runs them); Workers is how many at once (0 → jobs.DefaultWorkers).
 	NoJobs  bool
 	Workers int
+	// MetricsAddr, when set, serves /metrics (Prometheus) on a listener of
+	// its own, never on Addr: `attest serve` and `attest worker` alike.
+	MetricsAddr string
+	// Metrics counts what the process does; nil → a new one. Tests pass
+	// their own to read it.
+	Metrics *metrics.Metrics
 	// JobRunner and JobScheduler, when set, replace the services' own (see
 	// monitoringJobs): for tests.
 	JobRunner    jobs.Runner
@@ -106,6 +113,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.PasswordChecks == 0 {
 		cfg.PasswordChecks = account.DefaultPasswordChecks
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New(attest.Version, time.Now())
+	}
 	if cfg.Connectors == nil {
 		cfg.Connectors = connector.Default(aws.New(), github.New(), google.New(), okta.New())
 		if cfg.Demo {
@@ -154,7 +164,7 @@ func (cfg Config) Validate() error {
 func (cfg Config) settings() Settings {
 	return Settings{Log: cfg.Log, Now: cfg.Now, PasswordParams: cfg.PasswordParams, Throttle: cfg.Throttle, SessionIdle: cfg.SessionIdle,
 		SessionMax: cfg.SessionMax, InvitationTTL: cfg.InvitationTTL, MaxUpload: cfg.MaxUpload, DataDir: cfg.DataDir,
-		PasswordChecks: cfg.PasswordChecks, Connectors: cfg.Connectors}
+		PasswordChecks: cfg.PasswordChecks, Connectors: cfg.Connectors, Metrics: cfg.Metrics}
 }
 
 // withDefaults fills left-out settings from the same defaults as Config, for
@@ -162,7 +172,7 @@ func (cfg Config) settings() Settings {
 func (set Settings) withDefaults() Settings {
 	cfg := Config{Log: set.Log, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle, SessionIdle: set.SessionIdle,
 		SessionMax: set.SessionMax, InvitationTTL: set.InvitationTTL, MaxUpload: set.MaxUpload, DataDir: set.DataDir,
-		PasswordChecks: set.PasswordChecks, Connectors: set.Connectors}
+		PasswordChecks: set.PasswordChecks, Connectors: set.Connectors, Metrics: set.Metrics}
 	out := cfg.withDefaults().settings()
 	out.Secrets = set.Secrets
 	return out

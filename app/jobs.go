@@ -62,7 +62,7 @@ func (s *Services) openJobs(cfg Config) error {
 	if run == nil {
 		return nil
 	}
-	jc := jobs.Config{Workers: cfg.Workers, Log: cfg.Log.With("component", "jobs"), Now: cfg.Now}
+	jc := jobs.Config{Workers: cfg.Workers, Log: cfg.Log.With("component", "jobs"), Now: cfg.Now, Observe: s.Metrics.JobDone}
 	if s.Secrets != nil {
 		// Notifications need the secret key: message bodies are sealed.
 		jc.Notifier = s.Notify
@@ -84,14 +84,21 @@ func (s *Services) Work(ctx context.Context, stopTimeout time.Duration) error {
 	if s.Jobs == nil {
 		return errors.New("monitoring is not available in this build: there is no collection job to run")
 	}
-	if err := s.Jobs.Start(ctx); err != nil {
+	ms, err := listenMetrics(s.metricsAddr, s.Metrics, s.settings.Log)
+	if err != nil {
 		return err
 	}
+	if err := s.Jobs.Start(ctx); err != nil {
+		ms.stop(ctx)
+		return err
+	}
+	ms.start(s.settings.Log)
 	s.settings.Log.Info("worker running jobs", "database", s.DB.String())
 	<-ctx.Done()
 	s.settings.Log.Info("worker stopping", "timeout", stopTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 	defer cancel()
+	defer ms.stop(sctx)
 	if err := s.Jobs.Stop(sctx); err != nil {
 		return fmt.Errorf("stop worker: %w", err)
 	}

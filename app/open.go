@@ -94,6 +94,7 @@ func Open(ctx context.Context, cfg Config, needs Needs) (*Services, error) {
 		set.Secrets = box
 	}
 	s := NewServices(db, blobs, key, cat, set)
+	s.metricsAddr = cfg.MetricsAddr
 	if err := s.openJobs(cfg); err != nil {
 		s.Close()
 		return nil, err

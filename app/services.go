@@ -20,6 +20,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/incident"
 	"github.com/attest-hq/attest/jobs"
+	"github.com/attest-hq/attest/metrics"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/notify"
 	"github.com/attest-hq/attest/passkey"
@@ -50,6 +51,9 @@ type Services struct {
 	// service that records to it (evidence today; policies, monitoring and
 	// audits next) appends through this one value, so head writes are ordered.
 	Ledger *chain.Chain
+	// Metrics counts what this process does (requests, jobs, collections,
+	// ledger appends); the web handler and the job queue report to it too.
+	Metrics *metrics.Metrics
 
 	Evidence   *evidence.Service
 	Controls   programme.Controls
@@ -112,7 +116,8 @@ type Services struct {
 	// AuditPackages writes an audit's export package.
 	AuditPackages programme.AuditPackages
 
-	settings Settings
+	settings    Settings
+	metricsAddr string // where Work serves /metrics; "" for none
 }
 
 // Settings shape the services' answers. Zero fields take Config's defaults.
@@ -129,15 +134,16 @@ type Settings struct {
 	DataDir        string             // where ledger heads are saved beside the database (and in the bucket, with S3 blobs)
 	Secrets        attest.SecretBox   // seals connection credentials and authenticator secrets; nil: neither can be added or opened
 	Connectors     connector.Registry // nil: connector.Default()
+	Metrics        *metrics.Metrics   // the process's figures; nil: a new one
 }
 
 // NewServices builds every use-case service over the opened parts.
 func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *catalog.Catalog, set Settings) *Services {
 	set = set.withDefaults()
 	p := programme.NewServices(db, cat)
-	ledger := &chain.Chain{Key: key, Heads: chain.Stores(set.DataDir, blobs)}
+	ledger := &chain.Chain{Key: key, Heads: chain.Stores(set.DataDir, blobs), Appended: set.Metrics.LedgerAppended}
 	s := &Services{
-		DB: db, Blobs: blobs, Key: key, Catalog: cat, Ledger: ledger,
+		DB: db, Blobs: blobs, Key: key, Catalog: cat, Ledger: ledger, Metrics: set.Metrics,
 		Evidence:   &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: set.MaxUpload, Heads: ledger.Heads, Ledger: ledger, Catalog: cat},
 		Controls:   p.Controls,
 		Scope:      p.Scope,
@@ -172,7 +178,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		types = append(types, spec.ResourceTypes...)
 	}
 	s.Monitor = &monitor.Service{DB: db, Blobs: blobs, Ledger: ledger, Connections: s.Connections, Connectors: set.Connectors,
-		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log}
+		Builtin: monitor.MustLoadBuiltin(), ResourceTypes: types, Now: set.Now, Log: set.Log, Collected: set.Metrics.Collected}
 	s.Roster = &roster.Service{DB: db, Monitor: s.Monitor, Now: set.Now}
 	s.Drafts = programme.Drafts{DB: db, Catalog: cat, Now: set.Now}
 	s.OSCAL = programme.OSCAL{DB: db, Catalog: cat, Now: set.Now}

@@ -48,6 +48,9 @@ type Record struct {
 type Chain struct {
 	Key   ed25519.PrivateKey
 	Heads []HeadStore // copies of each organization's signed head; may be empty
+	// Appended, when set, is told the record type of each entry once its
+	// transaction has committed (the process's metrics count them).
+	Appended func(recordType string)
 
 	mu sync.Mutex // orders head writes within the process
 }
@@ -88,6 +91,9 @@ func (c *Chain) Append(ctx context.Context, tx *store.Queries, org attest.Organi
 	cp := ledger.Sign(c.Key, org.Slug, entry, now)
 	if err := tx.AddCheckpoint(ctx, org.ID, cp); err != nil {
 		return entry, err
+	}
+	if c.Appended != nil {
+		tx.AfterCommit(func() { c.Appended(rec.Type) })
 	}
 	if len(c.Heads) > 0 {
 		tx.AfterCommit(func() {

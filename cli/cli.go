@@ -218,6 +218,7 @@ var settings = []setting{
 	{"demo", "ATTEST_DEMO", "false", "create (or refresh) a demo organization and print its logins", []string{"serve"}},
 	{"jobs", "ATTEST_JOBS", "true", "run collection jobs in this process; false leaves them to attest worker", []string{"serve"}},
 	{"workers", "ATTEST_WORKERS", "4", "collections run at once by this process", []string{"serve", "worker"}},
+	{"metrics-addr", "ATTEST_METRICS_ADDR", "", "serve Prometheus metrics at /metrics on this address (host:port) of their own, never the public one; empty for none", []string{"serve", "worker"}},
 	{"log-format", "ATTEST_LOG_FORMAT", "auto", "text, json, or auto (text on a terminal, JSON otherwise)", []string{"serve", "worker"}},
 	{"log-level", "ATTEST_LOG_LEVEL", "info", "debug, info, warn or error", []string{"serve", "worker"}},
 }

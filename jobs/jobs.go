@@ -71,6 +71,12 @@ type Config struct {
 	Notifier    Notifier
 	NotifyEvery time.Duration
 
+	// Observe, when set, is told of every job attempt this process runs:
+	// its kind (collect, schedule, notify, deliver), how long it took and
+	// whether it failed. A snoozed delivery (the channel asked to wait) is
+	// not a failure. The process's metrics count them.
+	Observe func(kind string, took time.Duration, failed bool)
+
 	Log *slog.Logger     // nil → discard
 	Now func() time.Time // the clock the scheduler passes to Due; nil → time.Now
 }
@@ -170,6 +176,9 @@ func New(db *store.DB, cfg Config, run Runner, sched Scheduler) (*Jobs, error) {
 		RescueStuckJobsAfter: cfg.Timeout + 5*time.Minute,
 		JobTimeout:           cfg.Timeout,
 	}
+	if cfg.Observe != nil {
+		rc.Middleware = []rivertype.Middleware{observe(cfg.Observe)}
+	}
 	if sched != nil {
 		rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ScheduleEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return scheduleArgs{}, nil },
@@ -185,6 +194,19 @@ func New(db *store.DB, cfg Config, run Runner, sched Scheduler) (*Jobs, error) {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	return j, nil
+}
+
+// observe wraps every job attempt to tell f its kind, duration and outcome.
+// A panicking job counts as failed (River recovers it above this).
+func observe(f func(kind string, took time.Duration, failed bool)) rivertype.Middleware {
+	return river.WorkerMiddlewareFunc(func(ctx context.Context, job *rivertype.JobRow, next func(context.Context) error) error {
+		start, failed := time.Now(), true
+		defer func() { f(job.Kind, time.Since(start), failed) }()
+		err := next(ctx)
+		var snooze *rivertype.JobSnoozeError
+		failed = err != nil && !errors.As(err, &snooze)
+		return err
+	})
 }
 
 // driver picks River's driver for the store's dialect. Both take the store's

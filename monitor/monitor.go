@@ -51,6 +51,11 @@ type Service struct {
 	ResourceTypes []string
 	Now           func() time.Time
 	Log           *slog.Logger
+	// Collected, when set, is told of each collection Run finishes: the
+	// connector type, when, and whether it failed (the connector failed as
+	// a whole, or the collection could not be stored). A cancelled one is
+	// not told: its job runs it again. The process's metrics count them.
+	Collected func(connector string, at time.Time, failed bool)
 
 	// states remembers the results this process wrote last, per connection,
 	// so a steady run compares with memory instead of reading them back.
@@ -132,7 +137,7 @@ func (s *Service) RunQueued(ctx context.Context, p attest.Principal, conn attest
 // organization's tests and records the verdicts. Jobs call it for schedules,
 // "Run now" and webhooks. A failed collection is recorded too: its tests
 // report error for what could not be seen, never fail.
-func (s *Service) Run(ctx context.Context, orgID, connectionID int64, only []attest.ResourceRef) (Report, error) {
+func (s *Service) Run(ctx context.Context, orgID, connectionID int64, only []attest.ResourceRef) (rep Report, err error) {
 	org, err := s.DB.OrgByID(ctx, orgID)
 	if err != nil {
 		return Report{}, err
@@ -145,6 +150,13 @@ func (s *Service) Run(ctx context.Context, orgID, connectionID int64, only []att
 	connector, err := s.Connectors.Get(conn.Type)
 	if err != nil {
 		return Report{}, fmt.Errorf("connection %s: %w", conn.Name, err)
+	}
+	if s.Collected != nil {
+		defer func() {
+			if err == nil || ctx.Err() == nil {
+				s.Collected(conn.Type, s.now(), err != nil || rep.Collection.Error != "")
+			}
+		}()
 	}
 	spec := connector.Spec()
 	tests, err := s.Tests(ctx, orgID)
@@ -188,7 +200,7 @@ func (s *Service) Run(ctx context.Context, orgID, connectionID int64, only []att
 	run.SnapshotSHA256, run.SnapshotSize, run.Resources = sha, int64(len(data)), len(snap.Resources)
 
 	results := engine.EvaluateCollection(tests, snap.Collection(), engine.Env{Now: run.StartedAt})
-	rep := Report{Collection: run, Results: results}
+	rep = Report{Collection: run, Results: results}
 	err = s.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := s.appendSnapshot(ctx, tx, org, &rep.Collection); err != nil {
 			return err

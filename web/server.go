@@ -118,6 +118,11 @@ type Config struct {
 
 	SecureCookies bool // mark cookies Secure (behind TLS)
 	TrustProxy    bool // take the client address from X-Forwarded-For
+	// Observe, when set, is told of every request served: the route
+	// pattern it matched ("GET /o/{org}/controls"; "" when it was refused
+	// before routing), its method, status and how long it took. The
+	// process's metrics label requests by the pattern, never by the path.
+	Observe func(pattern, method string, status int, took time.Duration)
 }
 
 // RouteSet declares one package's routes (web/ui, web/api). It is called once
@@ -131,6 +136,9 @@ type Server struct {
 	handler http.Handler
 	routes  []Route
 	pages   map[string]*template.Template
+	// patterns are the ServeMux patterns registered, the only values
+	// Observe is given.
+	patterns map[string]bool
 }
 
 // New builds the server with the routes of every set: a route that no set
@@ -166,16 +174,23 @@ func New(cfg Config, sets ...RouteSet) (*Server, error) {
 		}
 		s.routes = append(s.routes, routes...)
 	}
+	s.patterns = map[string]bool{}
+	handle := func(pattern string, h http.Handler) {
+		mux.Handle(pattern, h)
+		s.patterns[pattern] = true
+	}
 	for _, rt := range s.routes {
-		mux.Handle(rt.Method+" "+rt.Path, s.authorize(rt))
+		handle(rt.Method+" "+rt.Path, s.authorize(rt))
 	}
 	// Static files are public and carry no data; they are not in the route table.
-	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(static)))
-	mux.HandleFunc("/", s.notFound)
+	handle("GET /static/", http.StripPrefix("/static/", staticHandler(static)))
+	handle("/", http.HandlerFunc(s.notFound))
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	s.handler = s.recoverer(s.logRequests(securityHeaders(csrf.Handler(mux))))
+	// The recoverer is inside the request log, so that a request whose
+	// handler panicked is logged and observed with the 500 it got.
+	s.handler = s.logRequests(s.recoverer(securityHeaders(csrf.Handler(mux))))
 	return s, nil
 }
 
@@ -237,8 +252,22 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		took := time.Since(start)
+		if sw.status == 0 {
+			sw.status = http.StatusOK // nothing written: net/http answers 200
+		}
 		s.cfg.Log.Info("request", "method", r.Method, "path", logPath(r), "status", sw.status,
-			"duration_ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
+			"duration_ms", took.Milliseconds(), "ip", s.clientIP(r))
+		if s.cfg.Observe != nil {
+			// The mux wrote the pattern it matched into r. Only a registered
+			// one is passed on: for some redirects (CONNECT to a subtree)
+			// the mux writes a path there.
+			pattern := r.Pattern
+			if !s.patterns[pattern] {
+				pattern = ""
+			}
+			s.cfg.Observe(pattern, r.Method, sw.status, took)
+		}
 	})
 }
 

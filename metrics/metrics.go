@@ -1,0 +1,152 @@
+package metrics
+
+import (
+	"net/http"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"time"
+)
+
+// Metrics are the figures of one Attest process. Every label value comes
+// from a fixed set in the code (a ServeMux pattern, a job kind, a connector
+// type, a ledger record type), so the number of series is bounded and no
+// path, ID, organization or person ever becomes a label.
+type Metrics struct {
+	reg Registry
+
+	requests        *Counter
+	requestDuration *Histogram
+
+	jobRuns     *Counter
+	jobFailures *Counter
+	jobDuration *Histogram
+
+	collections           *Counter
+	collectionFailures    *Counter
+	collectionLastSuccess *Gauge
+
+	ledgerAppends *Counter
+}
+
+// Buckets, in seconds. Requests: Prometheus's usual ones, a page is
+// expected well under a second. Jobs: a notification round takes
+// milliseconds, a large AWS collection minutes (up to the 30-minute timeout).
+var (
+	RequestBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+	JobBuckets     = []float64{0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 1800}
+)
+
+// New makes the metrics of a process of the given version, started at start.
+func New(version string, start time.Time) *Metrics {
+	m := &Metrics{}
+	r := &m.reg
+	m.requests = r.Counter("attest_http_requests_total",
+		"HTTP requests served, by route pattern, method and status class.", "route", "method", "status_class")
+	m.requestDuration = r.Histogram("attest_http_request_duration_seconds",
+		"Time to serve an HTTP request, by route pattern.", RequestBuckets, "route")
+	m.jobRuns = r.Counter("attest_job_runs_total", "Background job attempts run by this process, by job kind.", "kind")
+	m.jobFailures = r.Counter("attest_job_failures_total",
+		"Background job attempts that ended in an error (to be retried or given up), by job kind.", "kind")
+	m.jobDuration = r.Histogram("attest_job_duration_seconds", "Time one background job attempt took, by job kind.", JobBuckets, "kind")
+	m.collections = r.Counter("attest_collection_runs_total", "Collections finished by this process, by connector type.", "connector")
+	m.collectionFailures = r.Counter("attest_collection_failures_total",
+		"Collections that failed as a whole or could not be stored, by connector type.", "connector")
+	m.collectionLastSuccess = r.Gauge("attest_collection_last_success_timestamp_seconds",
+		"Unix time at which this process last finished a successful collection, by connector type.", "connector")
+	m.ledgerAppends = r.Counter("attest_ledger_appends_total", "Ledger entries committed by this process, by record type.", "record_type")
+
+	r.GaugeFunc("attest_build_info", "Always 1; the version label is the release this binary was built from.",
+		func() float64 { return 1 }, "version", version)
+	startSeconds := float64(start.UnixNano()) / 1e9
+	r.GaugeFunc("process_start_time_seconds", "Unix time at which the process started.", func() float64 { return startSeconds })
+	r.GaugeFunc("go_goroutines", "Goroutines that currently exist.", func() float64 { return float64(runtime.NumGoroutine()) })
+	r.GaugeFunc("go_memstats_heap_alloc_bytes", "Bytes of allocated heap objects (reachable or not yet swept).", heapBytes)
+	return m
+}
+
+// heapBytes reads the heap's live objects from runtime/metrics, which does
+// not stop the world as runtime.ReadMemStats does.
+func heapBytes() float64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return float64(s[0].Value.Uint64())
+}
+
+// Handler serves the metrics at GET (or HEAD) /metrics and nothing else.
+func (m *Metrics) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		m.reg.Write(w)
+	})
+	return mux
+}
+
+// JobDone records one attempt of a background job of the given kind.
+func (m *Metrics) JobDone(kind string, took time.Duration, failed bool) {
+	m.jobRuns.Inc(kind)
+	if failed {
+		m.jobFailures.Inc(kind)
+	}
+	m.jobDuration.Observe(took.Seconds(), kind)
+}
+
+// Collected records a finished collection of a connector type; at is when
+// it finished.
+func (m *Metrics) Collected(connector string, at time.Time, failed bool) {
+	m.collections.Inc(connector)
+	if failed {
+		m.collectionFailures.Inc(connector)
+		return
+	}
+	m.collectionLastSuccess.Set(float64(at.UnixNano())/1e9, connector)
+}
+
+// LedgerAppended records one committed ledger entry of a record type.
+func (m *Metrics) LedgerAppended(recordType string) { m.ledgerAppends.Inc(recordType) }
+
+// Request records one request served: the ServeMux pattern it matched
+// ("" for none), its method, status and duration. The pattern, never the
+// path, is the route label; a request no pattern matched (refused before
+// routing) is counted as route "unmatched". The web server calls it for
+// every request (web.Config.Observe), with only the patterns it registered.
+func (m *Metrics) Request(pattern, method string, status int, took time.Duration) {
+	route := routeOf(pattern)
+	m.requests.Inc(route, methodOf(method), statusClass(status))
+	m.requestDuration.Observe(took.Seconds(), route)
+}
+
+// routeOf is the path part of a ServeMux pattern ("GET /o/{org}/controls"
+// → "/o/{org}/controls"): the method is a label of its own.
+func routeOf(pattern string) string {
+	if pattern == "" {
+		return "unmatched"
+	}
+	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
+		pattern = strings.TrimLeft(pattern[i:], " \t")
+	}
+	return pattern
+}
+
+// methodOf keeps the methods HTTP defines; anything else a client sends
+// is "other", so a client cannot make new series.
+func methodOf(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
+}
+
+func statusClass(code int) string {
+	if code < 100 || code > 599 {
+		return "other"
+	}
+	return string(rune('0'+code/100)) + "xx"
+}

@@ -1,0 +1,320 @@
+// Package metrics counts what an Attest process does and writes it in the
+// Prometheus text exposition format (version 0.0.4), with the standard
+// library alone.
+//
+// There is no global registry: the composition root (app) makes one Metrics
+// per process with New and hands its methods to what it counts (the web
+// handler, the job queue, the monitoring service, the ledger). A Registry is
+// the small general part: counters, gauges and histograms with fixed label
+// names, written in the order they were registered.
+package metrics
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Registry holds metric families and writes them out.
+type Registry struct {
+	mu       sync.Mutex
+	families []family
+	names    map[string]bool
+}
+
+// family is one metric name with its HELP and TYPE lines and its series.
+type family interface {
+	write(w *bufio.Writer)
+}
+
+func (r *Registry) add(name string, f family) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !ValidName(name) {
+		panic(fmt.Sprintf("metrics: invalid metric name %q", name)) // a programming error, caught by tests
+	}
+	if r.names[name] {
+		panic(fmt.Sprintf("metrics: %s registered twice", name))
+	}
+	if r.names == nil {
+		r.names = map[string]bool{}
+	}
+	r.names[name] = true
+	r.families = append(r.families, f)
+}
+
+// Write writes every family in the text exposition format.
+func (r *Registry) Write(w io.Writer) error {
+	r.mu.Lock()
+	fams := slices.Clone(r.families)
+	r.mu.Unlock()
+	bw := bufio.NewWriter(w)
+	for _, f := range fams {
+		f.write(bw)
+	}
+	return bw.Flush()
+}
+
+// vec keeps one value of type T per combination of label values. Label
+// values are whatever the caller passes, so callers pass only values from a
+// fixed set (a route pattern, a job kind), never a path or an ID.
+type vec[T any] struct {
+	name, help, typ string
+	labels          []string
+	mu              sync.RWMutex
+	series          map[string]*entry[T]
+	fresh           func() *T
+}
+
+type entry[T any] struct {
+	values []string
+	v      *T
+}
+
+func newVec[T any](name, help, typ string, labels []string, fresh func() *T) *vec[T] {
+	for _, l := range labels {
+		if !ValidName(l) || strings.HasPrefix(l, "__") || l == "le" {
+			panic(fmt.Sprintf("metrics: invalid label name %q of %s", l, name))
+		}
+	}
+	return &vec[T]{name: name, help: help, typ: typ, labels: labels, series: map[string]*entry[T]{}, fresh: fresh}
+}
+
+// get returns the value for the label values, creating it at zero.
+func (v *vec[T]) get(values []string) *T {
+	if len(values) != len(v.labels) {
+		panic(fmt.Sprintf("metrics: %s takes %d label values, got %d", v.name, len(v.labels), len(values)))
+	}
+	key := strings.Join(values, "\xff")
+	v.mu.RLock()
+	e := v.series[key]
+	v.mu.RUnlock()
+	if e != nil {
+		return e.v
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if e = v.series[key]; e == nil {
+		e = &entry[T]{values: slices.Clone(values), v: v.fresh()}
+		v.series[key] = e
+	}
+	return e.v
+}
+
+// sorted returns the series ordered by their label values, so that the
+// output is stable from one scrape to the next.
+func (v *vec[T]) sorted() []*entry[T] {
+	v.mu.RLock()
+	out := make([]*entry[T], 0, len(v.series))
+	for _, e := range v.series {
+		out = append(out, e)
+	}
+	v.mu.RUnlock()
+	slices.SortFunc(out, func(a, b *entry[T]) int { return slices.Compare(a.values, b.values) })
+	return out
+}
+
+func (v *vec[T]) header(w *bufio.Writer) {
+	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", v.name, escapeHelp(v.help), v.name, v.typ)
+}
+
+// Counter is a count that only goes up, per combination of label values.
+type Counter struct{ v *vec[atomic.Uint64] }
+
+// Counter registers a counter. Its name should end in _total.
+func (r *Registry) Counter(name, help string, labels ...string) *Counter {
+	c := &Counter{newVec(name, help, "counter", labels, func() *atomic.Uint64 { return new(atomic.Uint64) })}
+	r.add(name, c)
+	return c
+}
+
+// Inc adds one to the series of the label values.
+func (c *Counter) Inc(values ...string) { c.v.get(values).Add(1) }
+
+// Value is the series' current count, for tests.
+func (c *Counter) Value(values ...string) uint64 { return c.v.get(values).Load() }
+
+func (c *Counter) write(w *bufio.Writer) {
+	c.v.header(w)
+	for _, e := range c.v.sorted() {
+		sample(w, c.v.name, c.v.labels, e.values, "", "", float64(e.v.Load()))
+	}
+}
+
+// Gauge is a value that goes up and down, per combination of label values.
+type Gauge struct{ v *vec[atomic.Uint64] } // float64 bits
+
+// Gauge registers a gauge.
+func (r *Registry) Gauge(name, help string, labels ...string) *Gauge {
+	g := &Gauge{newVec(name, help, "gauge", labels, func() *atomic.Uint64 { return new(atomic.Uint64) })}
+	r.add(name, g)
+	return g
+}
+
+// Set sets the series of the label values to x.
+func (g *Gauge) Set(x float64, values ...string) { g.v.get(values).Store(math.Float64bits(x)) }
+
+func (g *Gauge) write(w *bufio.Writer) {
+	g.v.header(w)
+	for _, e := range g.v.sorted() {
+		sample(w, g.v.name, g.v.labels, e.values, "", "", math.Float64frombits(e.v.Load()))
+	}
+}
+
+// gaugeFunc is a gauge without labels whose value is read at each scrape.
+type gaugeFunc struct {
+	name, help string
+	labels     []string
+	values     []string
+	f          func() float64
+}
+
+// GaugeFunc registers a gauge read from f at each scrape, with constant
+// labels given as name, value pairs.
+func (r *Registry) GaugeFunc(name, help string, f func() float64, labelPairs ...string) {
+	g := &gaugeFunc{name: name, help: help, f: f}
+	for i := 0; i+1 < len(labelPairs); i += 2 {
+		g.labels, g.values = append(g.labels, labelPairs[i]), append(g.values, labelPairs[i+1])
+	}
+	r.add(name, g)
+}
+
+func (g *gaugeFunc) write(w *bufio.Writer) {
+	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n", g.name, escapeHelp(g.help), g.name)
+	sample(w, g.name, g.labels, g.values, "", "", g.f())
+}
+
+// Histogram counts observations into cumulative buckets, per combination of
+// label values.
+type Histogram struct {
+	v       *vec[histogram]
+	buckets []float64
+}
+
+type histogram struct {
+	mu     sync.Mutex
+	counts []uint64 // per bucket, not cumulative; the last is +Inf
+	sum    float64
+	count  uint64
+}
+
+// Histogram registers a histogram with the given upper bounds, in
+// increasing order (+Inf is implied).
+func (r *Registry) Histogram(name, help string, buckets []float64, labels ...string) *Histogram {
+	if !slices.IsSorted(buckets) || len(buckets) == 0 || math.IsInf(buckets[len(buckets)-1], 1) {
+		panic(fmt.Sprintf("metrics: the buckets of %s must be finite and increasing", name))
+	}
+	n := len(buckets) + 1
+	h := &Histogram{newVec(name, help, "histogram", labels, func() *histogram { return &histogram{counts: make([]uint64, n)} }),
+		slices.Clone(buckets)}
+	r.add(name, h)
+	return h
+}
+
+// Observe records x in the series of the label values.
+func (h *Histogram) Observe(x float64, values ...string) {
+	s := h.v.get(values)
+	i, _ := slices.BinarySearch(h.buckets, x) // the first bound ≥ x: le is inclusive
+	s.mu.Lock()
+	s.counts[i]++
+	s.sum += x
+	s.count++
+	s.mu.Unlock()
+}
+
+func (h *Histogram) write(w *bufio.Writer) {
+	h.v.header(w)
+	for _, e := range h.v.sorted() {
+		s := e.v
+		s.mu.Lock()
+		counts, sum, count := slices.Clone(s.counts), s.sum, s.count
+		s.mu.Unlock()
+		var cum uint64
+		for i, c := range counts {
+			cum += c
+			le := "+Inf"
+			if i < len(h.buckets) {
+				le = formatFloat(h.buckets[i])
+			}
+			sample(w, h.v.name+"_bucket", h.v.labels, e.values, "le", le, float64(cum))
+		}
+		sample(w, h.v.name+"_sum", h.v.labels, e.values, "", "", sum)
+		sample(w, h.v.name+"_count", h.v.labels, e.values, "", "", float64(count))
+	}
+}
+
+// sample writes one line: name{labels} value, with an extra label (le)
+// when extraName is not empty.
+func sample(w *bufio.Writer, name string, labels, values []string, extraName, extraValue string, x float64) {
+	w.WriteString(name)
+	if len(labels) > 0 || extraName != "" {
+		w.WriteByte('{')
+		for i, l := range labels {
+			if i > 0 {
+				w.WriteByte(',')
+			}
+			w.WriteString(l)
+			w.WriteString(`="`)
+			w.WriteString(escapeLabel(values[i]))
+			w.WriteByte('"')
+		}
+		if extraName != "" {
+			if len(labels) > 0 {
+				w.WriteByte(',')
+			}
+			w.WriteString(extraName)
+			w.WriteString(`="`)
+			w.WriteString(extraValue)
+			w.WriteByte('"')
+		}
+		w.WriteByte('}')
+	}
+	w.WriteByte(' ')
+	w.WriteString(formatFloat(x))
+	w.WriteByte('\n')
+}
+
+func formatFloat(x float64) string {
+	switch {
+	case math.IsInf(x, 1):
+		return "+Inf"
+	case math.IsInf(x, -1):
+		return "-Inf"
+	case math.IsNaN(x):
+		return "NaN"
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// The format escapes backslashes and line feeds in HELP text, and double
+// quotes as well in label values.
+var (
+	helpEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
+	labelEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
+)
+
+func escapeHelp(s string) string  { return helpEscaper.Replace(s) }
+func escapeLabel(s string) string { return labelEscaper.Replace(s) }
+
+// ValidName reports whether s is a metric or label name: [a-zA-Z_:][a-zA-Z0-9_:]*
+// (colons are for recording rules, but allowed).
+func ValidName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		switch {
+		case c == '_' || c == ':' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
