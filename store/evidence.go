@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -384,4 +385,75 @@ ORDER BY COALESCE(e.period_end, e.collected_at), e.id, c.ref LIMIT `+strconv.Ito
 		out = append(out, x)
 	}
 	return out, rows.Err()
+}
+
+// EvidenceCounts is how a control's current evidence splits at a moment: the
+// database counts the items far from the freshness boundary; those near it
+// come as times for the caller to judge exactly.
+type EvidenceCounts struct {
+	Fresh, Stale int
+	Near         []EvidenceTime
+}
+
+// EvidenceFreshness counts, per active control, its current evidence whose
+// as-of time is after To of its frequency's window (fresh) or not after From
+// (stale), and returns the items in between as times. The windows come from
+// the freshness rules (evidence.AsOfRange at now): a readiness assessment then
+// reads a few numbers per control and the items near their boundary, not every
+// item of the library.
+func (q *Queries) EvidenceFreshness(ctx context.Context, orgID int64, windows []AsOfWindow) (map[int64]EvidenceCounts, error) {
+	out := map[int64]EvidenceCounts{}
+	for _, side := range []string{"fresh", "stale"} {
+		args := []any{orgID}
+		var conds []string
+		for _, w := range windows {
+			if side == "fresh" {
+				args = append(args, w.Frequency, stamp(w.To))
+			} else {
+				args = append(args, w.Frequency, stamp(w.From))
+			}
+			op := map[string]string{"fresh": ">", "stale": "<="}[side]
+			conds = append(conds, fmt.Sprintf(`(c.frequency = $%d AND (e.period_end %s $%d OR e.period_end IS NULL AND e.collected_at %s $%d))`,
+				len(args)-1, op, len(args), op, len(args)))
+		}
+		if len(conds) == 0 {
+			break
+		}
+		rows, err := q.q.QueryContext(ctx, `SELECT ec.control_id, COUNT(*)
+FROM evidence e JOIN evidence_controls ec ON ec.evidence_id = e.id JOIN controls c ON c.id = ec.control_id
+WHERE e.org_id = $1 AND c.org_id = $1 AND c.retired_at IS NULL AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.supersedes = e.id)
+AND (`+strings.Join(conds, " OR ")+`) GROUP BY ec.control_id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("evidence freshness: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			c := out[id]
+			if side == "fresh" {
+				c.Fresh = n
+			} else {
+				c.Stale = n
+			}
+			out[id] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	near, err := q.EvidenceInWindows(ctx, orgID, windows, math.MaxInt32)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range near {
+		c := out[x.Control.ID]
+		c.Near = append(c.Near, EvidenceTime{CollectedAt: x.CollectedAt, PeriodEnd: x.PeriodEnd})
+		out[x.Control.ID] = c
+	}
+	return out, nil
 }
