@@ -41,12 +41,37 @@ func BenchmarkAssessEvidence(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ResetTimer()
-			for range b.N {
-				if _, err := Assess(b.Context(), &db.Queries, cat, org.ID); err != nil {
-					b.Fatal(err)
-				}
+			controls, err := db.Controls(b.Context(), org.ID, store.ControlFilter{})
+			if err != nil {
+				b.Fatal(err)
 			}
+			// The whole assessment, then its evidence part alone both ways:
+			// every item read and judged (as before), and counted in SQL.
+			b.Run("assess", func(b *testing.B) {
+				for range b.N {
+					if _, err := Assess(b.Context(), &db.Queries, cat, org.ID); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("every-item", func(b *testing.B) {
+				for range b.N {
+					times, err := db.EvidenceTimes(b.Context(), org.ID)
+					if err != nil {
+						b.Fatal(err)
+					}
+					Input(cat.SOC2(), nil, controls, times, now)
+				}
+			})
+			b.Run("counted", func(b *testing.B) {
+				for range b.N {
+					counts, err := db.EvidenceFreshness(b.Context(), org.ID, freshnessWindows(now))
+					if err != nil {
+						b.Fatal(err)
+					}
+					countedInput(cat.SOC2(), nil, controls, counts, now)
+				}
+			})
 		})
 	}
 }

@@ -403,48 +403,37 @@ type EvidenceCounts struct {
 // item of the library.
 func (q *Queries) EvidenceFreshness(ctx context.Context, orgID int64, windows []AsOfWindow) (map[int64]EvidenceCounts, error) {
 	out := map[int64]EvidenceCounts{}
-	for _, side := range []string{"fresh", "stale"} {
-		args := []any{orgID}
-		var conds []string
-		for _, w := range windows {
-			if side == "fresh" {
-				args = append(args, w.Frequency, stamp(w.To))
-			} else {
-				args = append(args, w.Frequency, stamp(w.From))
-			}
-			op := map[string]string{"fresh": ">", "stale": "<="}[side]
-			conds = append(conds, fmt.Sprintf(`(c.frequency = $%d AND (e.period_end %s $%d OR e.period_end IS NULL AND e.collected_at %s $%d))`,
-				len(args)-1, op, len(args), op, len(args)))
-		}
-		if len(conds) == 0 {
-			break
-		}
-		rows, err := q.q.QueryContext(ctx, `SELECT ec.control_id, COUNT(*)
+	if len(windows) == 0 {
+		return out, nil
+	}
+	// One pass over the organization's current evidence counts both sides.
+	args := []any{orgID}
+	var fresh, stale []string
+	for _, w := range windows {
+		args = append(args, w.Frequency, stamp(w.From), stamp(w.To))
+		f, lo, hi := len(args)-2, len(args)-1, len(args)
+		fresh = append(fresh, fmt.Sprintf(`c.frequency = $%d AND (e.period_end > $%d OR e.period_end IS NULL AND e.collected_at > $%d)`, f, hi, hi))
+		stale = append(stale, fmt.Sprintf(`c.frequency = $%d AND (e.period_end <= $%d OR e.period_end IS NULL AND e.collected_at <= $%d)`, f, lo, lo))
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT ec.control_id, SUM(CASE WHEN `+strings.Join(fresh, " OR ")+` THEN 1 ELSE 0 END),
+SUM(CASE WHEN `+strings.Join(stale, " OR ")+` THEN 1 ELSE 0 END)
 FROM evidence e JOIN evidence_controls ec ON ec.evidence_id = e.id JOIN controls c ON c.id = ec.control_id
 WHERE e.org_id = $1 AND c.org_id = $1 AND c.retired_at IS NULL AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.supersedes = e.id)
-AND (`+strings.Join(conds, " OR ")+`) GROUP BY ec.control_id`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("evidence freshness: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var n int
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			c := out[id]
-			if side == "fresh" {
-				c.Fresh = n
-			} else {
-				c.Stale = n
-			}
-			out[id] = c
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+GROUP BY ec.control_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("evidence freshness: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c EvidenceCounts
+		if err := rows.Scan(&id, &c.Fresh, &c.Stale); err != nil {
 			return nil, err
 		}
+		out[id] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	near, err := q.EvidenceInWindows(ctx, orgID, windows, math.MaxInt32)
 	if err != nil {
