@@ -277,3 +277,24 @@ func TestOpenPeriodsAreNotGaps(t *testing.T) {
 		t.Errorf("gaps only drops a control with a past gap")
 	}
 }
+
+// TestAsOfRangeHoldsEveryExpiry checks, hour by hour over two years and every
+// frequency, that evidence expiring in a 30-day span has its as-of time inside
+// AsOfRange: the expiring list reads only that range, so a miss would hide an
+// item.
+func TestAsOfRangeHoldsEveryExpiry(t *testing.T) {
+	// Starts around month ends and a leap day, where AddDate normalizes.
+	for _, start := range []string{"2026-01-29T12:00:00Z", "2026-02-27T00:00:00Z", "2028-02-28T23:00:00Z", "2026-03-01T12:00:00Z", "2026-12-30T06:00:00Z"} {
+		from := at(start)
+		to := from.AddDate(0, 0, 30)
+		for freq := range Spans {
+			lo, hi := AsOfRange(freq, from, to)
+			for asOf := from.AddDate(-2, 0, 0); asOf.Before(to); asOf = asOf.Add(3 * time.Hour) {
+				exp := ExpiresAt(Item{CollectedAt: asOf}, freq)
+				if exp.After(from) && !exp.After(to) && (!asOf.After(lo) || asOf.After(hi)) {
+					t.Fatalf("%s: evidence as of %s expires at %s, in (%s, %s], but is outside (%s, %s]", freq, asOf, exp, from, to, lo, hi)
+				}
+			}
+		}
+	}
+}

@@ -88,3 +88,17 @@ func NextDue(items []Item, frequency string, now time.Time) (due time.Time, ok b
 	}
 	return due, ok
 }
+
+// AsOfRange bounds the as-of times (Item.AsOf) of evidence that, for a control
+// of the given frequency, expires after from and no later than to. It is a
+// superset, wide by a week on each side, because AddDate normalizes month ends
+// (31 January plus a month is 3 March): a query reads only this range, and
+// ExpiresAt then decides exactly.
+func AsOfRange(frequency string, from, to time.Time) (lo, hi time.Time) {
+	s, ok := Spans[frequency]
+	if !ok {
+		s = Spans["annual"]
+	}
+	back := func(t time.Time) time.Time { return t.Add(-s.Grace).AddDate(-s.Years, -s.Months, -s.Days) }
+	return back(from).AddDate(0, 0, -7), back(to).AddDate(0, 0, 7)
+}

@@ -56,6 +56,45 @@ func Adopt(ctx context.Context, tx *store.Queries, cat *catalog.Catalog, orgID i
 // Retired controls and mappings to requirements out of scope do not count;
 // evidence counts as fresh or stale for each control's own frequency.
 func Input(fw *catalog.Framework, chosen []string, controls []attest.Control, ev map[int64][]store.EvidenceTime, now time.Time) readiness.Input {
+	return input(fw, chosen, controls, func(c attest.Control) (fresh, stale int) {
+		return evidence.Count(items(ev[c.ID]), c.Frequency, now)
+	})
+}
+
+// items are evidence times as freshness reads them.
+func items(ts []store.EvidenceTime) []evidence.Item {
+	out := make([]evidence.Item, len(ts))
+	for i, t := range ts {
+		out[i] = evidence.Item{CollectedAt: t.CollectedAt, PeriodEnd: t.PeriodEnd}
+	}
+	return out
+}
+
+// countedInput is Input from evidence the database has already counted far
+// from each control's freshness boundary (store.EvidenceFreshness), judging
+// only the items near it: the same result, at a cost that does not grow with
+// the library.
+func countedInput(fw *catalog.Framework, chosen []string, controls []attest.Control, ev map[int64]store.EvidenceCounts, now time.Time) readiness.Input {
+	return input(fw, chosen, controls, func(c attest.Control) (fresh, stale int) {
+		n := ev[c.ID]
+		f, s := evidence.Count(items(n.Near), c.Frequency, now)
+		return n.Fresh + f, n.Stale + s
+	})
+}
+
+// freshnessWindows are, per frequency, the as-of times near the freshness
+// boundary at now: evidence after a window is fresh, evidence at or before it
+// stale, whatever the month lengths (evidence.AsOfRange).
+func freshnessWindows(now time.Time) []store.AsOfWindow {
+	var out []store.AsOfWindow
+	for _, f := range attest.ControlFrequencies() {
+		lo, hi := evidence.AsOfRange(f, now, now)
+		out = append(out, store.AsOfWindow{Frequency: f, From: lo, To: hi})
+	}
+	return out
+}
+
+func input(fw *catalog.Framework, chosen []string, controls []attest.Control, count func(attest.Control) (fresh, stale int)) readiness.Input {
 	cats, reqs := fw.InScope(chosen)
 	in := readiness.Input{}
 	for _, c := range cats {
@@ -71,13 +110,7 @@ func Input(fw *catalog.Framework, chosen []string, controls []attest.Control, ev
 			continue
 		}
 		rc := readiness.Control{ID: c.ID, Ref: c.Ref, Name: c.Name, Status: c.Status, OwnerID: c.OwnerID}
-		for _, t := range ev[c.ID] {
-			if evidence.Fresh(evidence.Item{CollectedAt: t.CollectedAt, PeriodEnd: t.PeriodEnd}, c.Frequency, now) {
-				rc.FreshEvidence++
-			} else {
-				rc.StaleEvidence++
-			}
-		}
+		rc.FreshEvidence, rc.StaleEvidence = count(c)
 		for _, m := range c.Mappings {
 			// A related mapping shares a topic only: shown, never counted.
 			if m.Framework == fw.ID && m.Counts() && inScope[m.Requirement] && !slices.Contains(rc.Requirements, m.Requirement) {
@@ -98,6 +131,10 @@ type Assessment struct {
 	// Excluded are the framework's requirements the organization excluded
 	// (ISO 27001 Annex A controls), left out of every score.
 	Excluded []attest.Exclusion
+	// Active are the organization's controls (not retired), with their
+	// mappings, that the assessment was derived from: a page that lists them
+	// beside their states reuses them rather than loading them again.
+	Active []attest.Control
 }
 
 // Assess loads what SOC 2 readiness needs for an organization and derives it
@@ -183,7 +220,7 @@ func AssessFramework(ctx context.Context, q *store.Queries, cat *catalog.Catalog
 	if err != nil {
 		return Assessment{}, err
 	}
-	ev, err := q.EvidenceTimes(ctx, orgID)
+	ev, err := q.EvidenceFreshness(ctx, orgID, freshnessWindows(q.Now()))
 	if err != nil {
 		return Assessment{}, err
 	}
@@ -201,14 +238,14 @@ func AssessFramework(ctx context.Context, q *store.Queries, cat *catalog.Catalog
 		chosen = nil // categories are SOC 2's; other frameworks' themes are all required
 	}
 	cats, _ := fw.InScope(chosen)
-	in := Input(fw, chosen, controls, ev, q.Now())
+	in := countedInput(fw, chosen, controls, ev, q.Now())
 	Exclude(&in, excluded)
 	WithTests(&in, controls, tests)
 	WithPolicies(&in, controls, policies, today)
 	if err := withRegisters(ctx, q, &in, controls, orgID, today); err != nil {
 		return Assessment{}, err
 	}
-	return Assessment{Result: readiness.Assess(in), Framework: fw, Scope: scope, Categories: cats, Excluded: excluded}, nil
+	return Assessment{Result: readiness.Assess(in), Framework: fw, Scope: scope, Categories: cats, Excluded: excluded, Active: controls}, nil
 }
 
 // WithTests adds automated test results to the readiness input. Tests name

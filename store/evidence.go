@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,10 +113,57 @@ type EvidenceFilter struct {
 	Query           string // in title, file name, source and notes
 	Since, Until    time.Time
 	IncludeReplaced bool // include superseded versions
+
+	// A page of the list: rows after the cursor (the API walks the list this
+	// way, so evidence added meanwhile neither repeats nor skips a row), or
+	// rows after Offset (the UI's numbered pages), at most Limit of them.
+	// Limit 0 lists everything, for callers that need every item (export,
+	// verification).
+	After  EvidenceCursor
+	Offset int
+	Limit  int
 }
 
-// EvidenceList lists the organization's evidence, newest first.
-func (q *Queries) EvidenceList(ctx context.Context, orgID int64, f EvidenceFilter) ([]attest.Evidence, error) {
+// EvidenceCursor is where a page of the evidence list ended: the last row's
+// collection time and ID, the list's order (newest first, then by ID), so the
+// next page starts strictly after it.
+type EvidenceCursor struct {
+	CollectedAt time.Time
+	ID          int64
+}
+
+// CursorAfter is the cursor that continues a list after e.
+func CursorAfter(e attest.Evidence) EvidenceCursor {
+	return EvidenceCursor{CollectedAt: e.CollectedAt, ID: e.ID}
+}
+
+// String encodes the cursor as microseconds since 1970 and the ID, which the
+// API hands out as next_cursor; callers treat it as opaque.
+func (c EvidenceCursor) String() string {
+	if c.ID == 0 {
+		return ""
+	}
+	return strconv.FormatInt(c.CollectedAt.UnixMicro(), 10) + "." + strconv.FormatInt(c.ID, 10)
+}
+
+// ParseEvidenceCursor reads a cursor from String; an empty string is the
+// start of the list.
+func ParseEvidenceCursor(s string) (EvidenceCursor, error) {
+	if s == "" {
+		return EvidenceCursor{}, nil
+	}
+	at, id, ok := strings.Cut(s, ".")
+	us, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n <= 0 {
+		return EvidenceCursor{}, attest.Invalid("cursor", "must be the next_cursor of a previous page (got %q)", s)
+	}
+	return EvidenceCursor{CollectedAt: time.UnixMicro(us).UTC(), ID: n}, nil
+}
+
+// evidenceWhere is the condition a filter puts on the list, shared by the list
+// and its count so that "of N" always counts what the pages show.
+func evidenceWhere(orgID int64, f EvidenceFilter) (string, []any) {
 	where := `WHERE e.org_id = $1`
 	args := []any{orgID}
 	add := func(cond string, v any) {
@@ -143,7 +192,22 @@ WHERE m.framework = 'soc2' AND m.requirement = $%d)`, f.Criterion)
 	if !f.IncludeReplaced {
 		where += ` AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.supersedes = e.id)`
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT `+evidenceColumns+evidenceFrom+where+` ORDER BY e.collected_at DESC, e.id DESC`, args...)
+	return where, args
+}
+
+// EvidenceList lists the organization's evidence, newest first (ties by ID,
+// so that pages are stable), one page of it when the filter sets a Limit.
+func (q *Queries) EvidenceList(ctx context.Context, orgID int64, f EvidenceFilter) ([]attest.Evidence, error) {
+	where, args := evidenceWhere(orgID, f)
+	if f.After.ID != 0 {
+		args = append(args, stamp(f.After.CollectedAt), f.After.ID)
+		where += fmt.Sprintf(` AND (e.collected_at < $%d OR (e.collected_at = $%d AND e.id < $%d))`, len(args)-1, len(args)-1, len(args))
+	}
+	page := ""
+	if f.Limit > 0 {
+		page = fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+evidenceColumns+evidenceFrom+where+` ORDER BY e.collected_at DESC, e.id DESC`+page, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list evidence: %w", err)
 	}
@@ -168,9 +232,23 @@ WHERE m.framework = 'soc2' AND m.requirement = $%d)`, f.Criterion)
 	return out, err
 }
 
-// evidenceLinks loads the controls of evidence items: for one item by its ID,
-// for a listing with one query over the organization's links (cheaper than a
-// query per row).
+// EvidenceCount counts what EvidenceList would list without its page.
+func (q *Queries) EvidenceCount(ctx context.Context, orgID int64, f EvidenceFilter) (int, error) {
+	where, args := evidenceWhere(orgID, f)
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM evidence e `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count evidence: %w", err)
+	}
+	return n, nil
+}
+
+// maxLinkIDs is the most evidence IDs evidenceLinks names in one query;
+// beyond it (a whole listing) one read of the organization's links is cheaper.
+const maxLinkIDs = 500
+
+// evidenceLinks loads the controls of evidence items: for a page or one item
+// by their IDs, for a whole listing with one query over the organization's
+// links (cheaper than a query per row).
 func (q *Queries) evidenceLinks(ctx context.Context, orgID int64, ids []int64) (map[int64][]attest.ControlRef, error) {
 	out := map[int64][]attest.ControlRef{}
 	if len(ids) == 0 {
@@ -182,9 +260,16 @@ func (q *Queries) evidenceLinks(ctx context.Context, orgID int64, ids []int64) (
 	}
 	query, args := `SELECT ec.evidence_id, c.id, c.ref FROM evidence_controls ec JOIN controls c ON c.id = ec.control_id
 WHERE ec.org_id = $1 ORDER BY c.ref`, []any{orgID}
-	if len(ids) == 1 {
-		query, args = `SELECT ec.evidence_id, c.id, c.ref FROM evidence_controls ec JOIN controls c ON c.id = ec.control_id
-WHERE ec.org_id = $1 AND ec.evidence_id = $2 ORDER BY c.ref`, []any{orgID, ids[0]}
+	if len(ids) <= maxLinkIDs {
+		// A page names its rows, so its cost does not grow with the library.
+		marks := make([]string, len(ids))
+		args = append(args, make([]any, len(ids))...)
+		for i, id := range ids {
+			marks[i] = "$" + strconv.Itoa(i+2)
+			args[i+1] = id
+		}
+		query = `SELECT ec.evidence_id, c.id, c.ref FROM evidence_controls ec JOIN controls c ON c.id = ec.control_id
+WHERE ec.org_id = $1 AND ec.evidence_id IN (` + strings.Join(marks, ", ") + `) ORDER BY c.ref`
 	}
 	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -242,4 +327,122 @@ WHERE ec.org_id = $1 AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.supersedes
 // EvidenceTime is when a piece of evidence was collected and what it covers.
 type EvidenceTime struct {
 	CollectedAt, PeriodStart, PeriodEnd time.Time
+}
+
+// AsOfWindow is, for controls of one frequency, the range of as-of times (the
+// end of the period evidence covers, or else when it was collected) whose
+// evidence may go stale in some span of time. The caller derives it from the
+// freshness rules, which the store does not know.
+type AsOfWindow struct {
+	Frequency string
+	From, To  time.Time // From exclusive, To inclusive
+}
+
+// EvidenceAsOf is one pairing of current evidence and an active control it
+// supports, with what freshness needs and what a list of it shows.
+type EvidenceAsOf struct {
+	EvidenceID             int64
+	Title                  string
+	Control                attest.ControlRef
+	Frequency              string
+	CollectedAt, PeriodEnd time.Time
+}
+
+// EvidenceInWindows lists current evidence linked to active controls whose
+// as-of time falls in the window of the control's frequency, oldest as-of
+// first, at most limit rows. It reads only the rows in the windows (indexes on
+// collected_at and period_end), so what expires soon costs what it shows, not
+// the whole library.
+func (q *Queries) EvidenceInWindows(ctx context.Context, orgID int64, windows []AsOfWindow, limit int) ([]EvidenceAsOf, error) {
+	if len(windows) == 0 {
+		return nil, nil
+	}
+	args := []any{orgID}
+	var conds []string
+	for _, w := range windows {
+		args = append(args, w.Frequency, stamp(w.From), stamp(w.To))
+		f, lo, hi := len(args)-2, len(args)-1, len(args)
+		conds = append(conds, fmt.Sprintf(`(c.frequency = $%d AND (e.period_end > $%d AND e.period_end <= $%d
+ OR e.period_end IS NULL AND e.collected_at > $%d AND e.collected_at <= $%d))`, f, lo, hi, lo, hi))
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT e.id, e.title, c.id, c.ref, c.frequency, e.collected_at, e.period_end
+FROM evidence e JOIN evidence_controls ec ON ec.evidence_id = e.id JOIN controls c ON c.id = ec.control_id
+WHERE e.org_id = $1 AND c.org_id = $1 AND c.retired_at IS NULL AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.supersedes = e.id)
+AND (`+strings.Join(conds, " OR ")+`)
+ORDER BY COALESCE(e.period_end, e.collected_at), e.id, c.ref LIMIT `+strconv.Itoa(max(limit, 1)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("evidence in windows: %w", err)
+	}
+	defer rows.Close()
+	var out []EvidenceAsOf
+	for rows.Next() {
+		var x EvidenceAsOf
+		var pe sql.NullTime
+		if err := rows.Scan(&x.EvidenceID, &x.Title, &x.Control.ID, &x.Control.Ref, &x.Frequency, &x.CollectedAt, &pe); err != nil {
+			return nil, err
+		}
+		x.CollectedAt, x.PeriodEnd = stamp(x.CollectedAt), timeOf(pe)
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// EvidenceCounts is how a control's current evidence splits at a moment: the
+// database counts the items far from the freshness boundary; those near it
+// come as times for the caller to judge exactly.
+type EvidenceCounts struct {
+	Fresh, Stale int
+	Near         []EvidenceTime
+}
+
+// EvidenceFreshness counts, per active control, its current evidence whose
+// as-of time is after To of its frequency's window (fresh) or not after From
+// (stale), and returns the items in between as times. The windows come from
+// the freshness rules (evidence.AsOfRange at now): a readiness assessment then
+// reads a few numbers per control and the items near their boundary, not every
+// item of the library.
+func (q *Queries) EvidenceFreshness(ctx context.Context, orgID int64, windows []AsOfWindow) (map[int64]EvidenceCounts, error) {
+	out := map[int64]EvidenceCounts{}
+	if len(windows) == 0 {
+		return out, nil
+	}
+	// One pass over the organization's current evidence counts both sides.
+	args := []any{orgID}
+	var fresh, stale []string
+	for _, w := range windows {
+		args = append(args, w.Frequency, stamp(w.From), stamp(w.To))
+		f, lo, hi := len(args)-2, len(args)-1, len(args)
+		fresh = append(fresh, fmt.Sprintf(`c.frequency = $%d AND (e.period_end > $%d OR e.period_end IS NULL AND e.collected_at > $%d)`, f, hi, hi))
+		stale = append(stale, fmt.Sprintf(`c.frequency = $%d AND (e.period_end <= $%d OR e.period_end IS NULL AND e.collected_at <= $%d)`, f, lo, lo))
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT ec.control_id, SUM(CASE WHEN `+strings.Join(fresh, " OR ")+` THEN 1 ELSE 0 END),
+SUM(CASE WHEN `+strings.Join(stale, " OR ")+` THEN 1 ELSE 0 END)
+FROM evidence e JOIN evidence_controls ec ON ec.evidence_id = e.id JOIN controls c ON c.id = ec.control_id
+WHERE e.org_id = $1 AND c.org_id = $1 AND c.retired_at IS NULL AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.supersedes = e.id)
+GROUP BY ec.control_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("evidence freshness: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c EvidenceCounts
+		if err := rows.Scan(&id, &c.Fresh, &c.Stale); err != nil {
+			return nil, err
+		}
+		out[id] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	near, err := q.EvidenceInWindows(ctx, orgID, windows, math.MaxInt32)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range near {
+		c := out[x.Control.ID]
+		c.Near = append(c.Near, EvidenceTime{CollectedAt: x.CollectedAt, PeriodEnd: x.PeriodEnd})
+		out[x.Control.ID] = c
+	}
+	return out, nil
 }

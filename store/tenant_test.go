@@ -294,6 +294,24 @@ var tenantCases = []tenantCase{
 			t.Errorf("EvidenceList of a for b's control: %+v, %v", list, err)
 		}
 	}},
+	{"EvidenceCount", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		for all, want := range map[bool]int{false: 1, true: 2} {
+			if n, err := db.EvidenceCount(ctx, a.org.ID, store.EvidenceFilter{IncludeReplaced: all}); err != nil || n != want {
+				t.Errorf("EvidenceCount of a (all versions %v) = %d, %v; want %d", all, n, err, want)
+			}
+		}
+		if n, err := db.EvidenceCount(ctx, a.org.ID, store.EvidenceFilter{ControlID: b.control.ID}); err != nil || n != 0 {
+			t.Errorf("EvidenceCount of a for b's control = %d, %v", n, err)
+		}
+	}},
+	{"EvidenceInWindows", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		far := []store.AsOfWindow{{Frequency: a.control.Frequency, From: time.Unix(0, 0), To: time.Now().AddDate(10, 0, 0)}}
+		list, err := db.EvidenceInWindows(ctx, a.org.ID, far, 100)
+		presence(t, "EvidenceInWindows", list, err, func(x store.EvidenceAsOf) bool { return x.EvidenceID == a.ev.ID && x.Control.ID == a.control.ID },
+			func(x store.EvidenceAsOf) bool {
+				return x.EvidenceID == b.ev.ID || x.EvidenceID == a.old.ID || x.EvidenceID == b.old.ID
+			})
+	}},
 	{"Evidence", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		e, err := db.Evidence(ctx, a.org.ID, a.ev.ID)
 		if err != nil || e.Supersedes != a.old.ID || len(e.Controls) != 1 || e.Controls[0].ID != a.control.ID {

@@ -21,12 +21,20 @@ const PageSize = 50
 // shows the last page, and anything that is not a page number the first:
 // a stale link still lands on rows.
 func Paginate[T any](items []T, q url.Values, size int) ([]T, Pager) {
-	p := Pager{Total: len(items), Size: size, Pages: max(1, (len(items)+size-1)/size)}
+	p := PageOf(len(items), q, size)
+	return items[p.Offset():p.To], p
+}
+
+// PageOf is the pager for page q["page"] of a list of total rows that the
+// caller reads a page at a time (from Offset, Size rows), so that a page costs
+// what it shows rather than the whole list.
+func PageOf(total int, q url.Values, size int) Pager {
+	p := Pager{Total: total, Size: size, Pages: max(1, (total+size-1)/size)}
 	p.Page, _ = strconv.Atoi(q.Get("page"))
 	p.Page = min(max(p.Page, 1), p.Pages)
 	lo := (p.Page - 1) * size
-	hi := min(lo+size, len(items))
-	if len(items) > 0 {
+	hi := min(lo+size, total)
+	if total > 0 {
 		p.From, p.To = lo+1, hi
 	}
 	link := func(n int) string {
@@ -50,5 +58,8 @@ func Paginate[T any](items []T, q url.Values, size int) ([]T, Pager) {
 	if p.Page < p.Pages {
 		p.Next = link(p.Page + 1)
 	}
-	return items[lo:hi], p
+	return p
 }
+
+// Offset is how many rows come before the page.
+func (p Pager) Offset() int { return (p.Page - 1) * p.Size }

@@ -38,13 +38,17 @@ func (h *Handler) controlsPage(w http.ResponseWriter, r *http.Request, c *web.Ct
 func (h *Handler) renderControls(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, f *web.Form) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	all, err := h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{IncludeRetired: q.Get("retired") == "1"})
-	if err != nil {
-		return err
-	}
 	a, err := programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {
 		return err
+	}
+	// The assessment loaded the active controls already; only a list that
+	// includes retired ones reads them again.
+	all := a.Active
+	if q.Get("retired") == "1" {
+		if all, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{IncludeRetired: true}); err != nil {
+			return err
+		}
 	}
 	v := controlsView{States: map[int64]readiness.ControlResult{}, Query: q, LibraryCount: len(h.Catalog.Controls), Total: len(all), Statuses: attest.ControlStatuses()}
 	for _, cr := range a.Controls {

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -30,9 +31,13 @@ type evidenceListView struct {
 	Pager    web.Pager
 	Items    []attest.Evidence
 	Expiring []expiring
-	Controls []attest.Control
-	Query    url.Values
-	MaxSize  string
+	// ExpiringMore counts what expires soon beyond the rows shown;
+	// ExpiringAtLeast says the count stopped at expiringRead.
+	ExpiringMore    int
+	ExpiringAtLeast bool
+	Controls        []attest.Control
+	Query           url.Values
+	MaxSize         string
 }
 
 type expiring struct {
@@ -41,43 +46,50 @@ type expiring struct {
 	ExpiresAt time.Time
 }
 
-// expiring lists current evidence that goes stale for a control within 30 days.
-func (h *Handler) expiring(r *http.Request, c *web.Ctx, controls []attest.Control) ([]expiring, error) {
-	all, err := h.DB.EvidenceList(r.Context(), c.Org.ID, store.EvidenceFilter{})
-	if err != nil {
-		return nil, err
-	}
-	freq := map[int64]string{}
-	for _, ctl := range controls {
-		freq[ctl.ID] = ctl.Frequency
-	}
+// expiringShown is how many soon-expiring items the evidence page lists, and
+// expiringRead how many it reads at most to find and count them: the page
+// costs what it shows, however large the library.
+const expiringShown, expiringRead = 20, 1000
+
+// expiring lists current evidence that goes stale for an active control within
+// 30 days, soonest first, at most expiringShown, and how many more there are.
+// The query reads only evidence whose as-of time can expire in that span
+// (evidence.AsOfRange); ExpiresAt then decides exactly.
+func (h *Handler) expiring(r *http.Request, c *web.Ctx) (shown []expiring, more int, atLeast bool, err error) {
 	now := h.Now()
+	until := now.AddDate(0, 0, 30)
+	var windows []store.AsOfWindow
+	for _, f := range attest.ControlFrequencies() {
+		lo, hi := evidence.AsOfRange(f, now, until)
+		windows = append(windows, store.AsOfWindow{Frequency: f, From: lo, To: hi})
+	}
+	rows, err := h.DB.EvidenceInWindows(r.Context(), c.Org.ID, windows, expiringRead)
+	if err != nil {
+		return nil, 0, false, err
+	}
 	var out []expiring
-	for _, ev := range all {
-		for _, ref := range ev.Controls {
-			f, ok := freq[ref.ID]
-			if !ok {
-				continue
-			}
-			exp := evidence.ExpiresAt(evidence.Item{CollectedAt: ev.CollectedAt, PeriodEnd: ev.PeriodEnd}, f)
-			if exp.After(now) && exp.Before(now.AddDate(0, 0, 30)) {
-				out = append(out, expiring{Evidence: ev, Control: ref, ExpiresAt: exp})
-			}
+	for _, x := range rows {
+		exp := evidence.ExpiresAt(evidence.Item{CollectedAt: x.CollectedAt, PeriodEnd: x.PeriodEnd}, x.Frequency)
+		if exp.After(now) && exp.Before(until) {
+			out = append(out, expiring{Evidence: attest.Evidence{ID: x.EvidenceID, Title: x.Title}, Control: x.Control, ExpiresAt: exp})
 		}
 	}
-	return out, nil
+	slices.SortStableFunc(out, func(a, b expiring) int { return a.ExpiresAt.Compare(b.ExpiresAt) })
+	if len(out) > expiringShown {
+		out, more = out[:expiringShown], len(out)-expiringShown
+	}
+	return out, more, len(rows) == expiringRead, nil
 }
 
-func (h *Handler) renderEvidenceList(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, f *web.Form) error {
-	ctx := r.Context()
-	q := r.URL.Query()
+// evidenceFilter reads the list's filters from the query string.
+func evidenceFilter(q url.Values) (store.EvidenceFilter, error) {
 	filter := store.EvidenceFilter{Kind: q.Get("kind"), Query: q.Get("q"), Criterion: q.Get("criterion"), IncludeReplaced: q.Get("versions") == "all"}
 	filter.ControlID, _ = strconv.ParseInt(q.Get("control"), 10, 64)
 	for name, dst := range map[string]*time.Time{"since": &filter.Since, "until": &filter.Until} {
 		if v := q.Get(name); v != "" {
 			t, err := time.Parse("2006-01-02", v)
 			if err != nil {
-				return attest.Invalid(name, "must be a date like 2026-01-31 (got %q)", v)
+				return filter, attest.Invalid(name, "must be a date like 2026-01-31 (got %q)", v)
 			}
 			if name == "until" {
 				t = t.AddDate(0, 0, 1)
@@ -85,16 +97,31 @@ func (h *Handler) renderEvidenceList(w http.ResponseWriter, r *http.Request, c *
 			*dst = t
 		}
 	}
+	return filter, nil
+}
+
+func (h *Handler) renderEvidenceList(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, f *web.Form) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	filter, err := evidenceFilter(q)
+	if err != nil {
+		return err
+	}
 	v := evidenceListView{Query: q, MaxSize: evidence.FormatSize(h.Evidence.MaxSize)}
-	var err error
+	// Count, then read only the page asked for.
+	total, err := h.DB.EvidenceCount(ctx, c.Org.ID, filter)
+	if err != nil {
+		return err
+	}
+	v.Pager = web.PageOf(total, q, web.PageSize)
+	filter.Offset, filter.Limit = v.Pager.Offset(), web.PageSize
 	if v.Items, err = h.DB.EvidenceList(ctx, c.Org.ID, filter); err != nil {
 		return err
 	}
-	v.Items, v.Pager = web.Paginate(v.Items, q, web.PageSize)
 	if v.Controls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{}); err != nil {
 		return err
 	}
-	if v.Expiring, err = h.expiring(r, c, v.Controls); err != nil {
+	if v.Expiring, v.ExpiringMore, v.ExpiringAtLeast, err = h.expiring(r, c); err != nil {
 		return err
 	}
 	if f == nil {
