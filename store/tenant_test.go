@@ -294,6 +294,19 @@ var tenantCases = []tenantCase{
 			t.Errorf("EvidenceList of a for b's control: %+v, %v", list, err)
 		}
 	}},
+	{"EvidenceFreshness", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		var windows []store.AsOfWindow
+		for _, f := range attest.ControlFrequencies() {
+			windows = append(windows, store.AsOfWindow{Frequency: f, To: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)})
+		}
+		counts, err := db.EvidenceFreshness(ctx, a.org.ID, windows)
+		if err != nil || len(counts[a.control.ID].Near) == 0 {
+			t.Errorf("EvidenceFreshness of a misses a's evidence: %+v, %v", counts, err)
+		}
+		if _, ok := counts[b.control.ID]; ok {
+			t.Errorf("EvidenceFreshness of a counts b's control: %+v", counts[b.control.ID])
+		}
+	}},
 	{"EvidenceCount", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		for all, want := range map[bool]int{false: 1, true: 2} {
 			if n, err := db.EvidenceCount(ctx, a.org.ID, store.EvidenceFilter{IncludeReplaced: all}); err != nil || n != want {
