@@ -220,7 +220,8 @@ func startBrowser(t *testing.T) *browser {
 }
 
 // startBrowserWithin is startBrowser with a deadline of d, for a test that
-// does much more in the browser than most.
+// does much more in the browser than most. The deadline runs from this call:
+// seed a demo (startDemo) before, so that it bounds the browser's work only.
 func startBrowserWithin(t *testing.T, d time.Duration) *browser {
 	t.Helper()
 	path := chromiumPath(t)

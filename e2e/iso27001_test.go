@@ -16,8 +16,8 @@ import (
 // why.
 func TestISO27001InTheDemo(t *testing.T) {
 	t.Parallel()
-	b := startBrowser(t)
 	s, people := startDemo(t)
+	b := startBrowser(t)
 	base := s.Base + "/o/" + demo.OrgSlug
 
 	mp := b.person()

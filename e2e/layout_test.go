@@ -68,8 +68,8 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 // on a loaded machine takes more than a minute.
 func demoAdmin(t *testing.T) (*server, *tab) {
 	t.Helper()
-	b := startBrowserWithin(t, 4*testTimeout)
 	s, people := startDemo(t)
+	b := startBrowserWithin(t, 4*testTimeout)
 	p := b.person()
 	signInTo(t, s, p, people[attest.RoleAdmin], demo.OrgSlug)
 	return s, p

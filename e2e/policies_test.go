@@ -151,8 +151,8 @@ func TestPolicyInTheBrowser(t *testing.T) {
 // is overdue, and accepts the change.
 func TestPoliciesInTheDemo(t *testing.T) {
 	t.Parallel()
-	b := startBrowserWithin(t, 2*testTimeout)
 	s, people := startDemo(t)
+	b := startBrowserWithin(t, 2*testTimeout)
 	base := s.Base + "/o/" + demo.OrgSlug
 
 	mp := b.person()

@@ -19,8 +19,8 @@ func TestTrainingInTheDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := startBrowser(t)
 	s, people := startDemo(t)
+	b := startBrowser(t)
 	base := s.Base + "/o/" + demo.OrgSlug
 
 	ep := b.person()
