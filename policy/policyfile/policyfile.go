@@ -136,14 +136,18 @@ func Parse(name string, data []byte) (File, error) {
 		// the file's second.
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		line := 2
+		// A lone carriage return ends a line for yaml but not for Lines, so
+		// yaml's count may run past the front matter: such a line is named
+		// as the front matter's last (file line end), the nearest we know.
+		fileLine := func(n int) int { return min(n+1, end) }
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			line = n + 1
+			line = fileLine(n)
 			msg = strings.TrimSpace(strings.Replace(msg, m[0]+":", "", 1))
 			msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
 			msg = strings.TrimSpace(yamlLine.ReplaceAllStringFunc(msg, func(s string) string {
 				n, _ := strconv.Atoi(strings.TrimPrefix(s, "line "))
-				return "line " + strconv.Itoa(n+1)
+				return "line " + strconv.Itoa(fileLine(n))
 			}))
 		}
 		return fail(line, "front matter: %s", yamlType.ReplaceAllString(msg, ""))
@@ -187,7 +191,10 @@ func lineOf(lines []string, prefix string) int {
 
 // Lines splits a file into lines, whatever its line endings.
 func Lines(data []byte) []string {
-	return strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	// A carriage return ending the file ends its last line, as CRLF does
+	// elsewhere: kept, it would become CRLF on export and vanish on import.
+	s := strings.TrimSuffix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r")
+	return strings.Split(s, "\n")
 }
 
 // Split finds a file's front matter: lines[1:end], between the line of three
