@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -50,9 +49,7 @@ func runAuditList(e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"audits": list})
+		return printJSON(e, map[string]any{"audits": list})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tFRAMEWORK\tTYPE\tPERIOD\tFIRM\tSTATUS")
@@ -90,9 +87,7 @@ func runAuditShow(e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(ws)
+		return printJSON(e, ws)
 	}
 	a := ws.Audit
 	fmt.Fprintf(e.stdout, "%s: %s %s %s, %s, firm %q\n", a.Name, a.Framework, a.Type.Label(), a.Period(), a.Status, a.Firm)

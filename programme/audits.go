@@ -209,8 +209,6 @@ type Workspace struct {
 	Items     []WorkspaceEvidence    `json:"evidence"`
 	Auditors  []attest.AuditorOf     `json:"auditors"`
 	Policies  []WorkspacePolicy      `json:"policies"`
-	ByControl map[int64][]int        `json:"-"` // control ID → positions in Evidence
-	Criteria  map[int64][]string     `json:"-"` // control ID → the framework's requirements it meets
 	versions  []attest.PolicyVersion // of Policies, in order
 }
 
@@ -279,7 +277,7 @@ func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Wo
 	if err != nil {
 		return w, err
 	}
-	w.ByControl, w.Criteria = map[int64][]int{}, map[int64][]string{}
+	counts := map[int64]int{} // control ID → its evidence items
 	inScope := map[int64]bool{}
 	for _, c := range controls {
 		if c.Status == attest.StatusNotApplicable {
@@ -297,7 +295,6 @@ func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Wo
 		slices.Sort(reqs)
 		reqs = slices.Compact(reqs)
 		inScope[c.ID] = true
-		w.Criteria[c.ID] = reqs
 		w.Controls = append(w.Controls, WorkspaceControl{ID: c.ID, Ref: c.Ref, Name: c.Name, Status: c.Status, Criteria: reqs})
 	}
 	since, until, err := window(a)
@@ -322,23 +319,20 @@ func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Wo
 	}
 	for _, e := range ev {
 		var refs []string
-		var ids []int64
 		for _, c := range e.Controls {
 			if inScope[c.ID] && InPeriod(e, frequency[c.ID], start, end) {
-				refs, ids = append(refs, c.Ref), append(ids, c.ID)
+				refs = append(refs, c.Ref)
+				counts[c.ID]++
 			}
 		}
 		if len(refs) == 0 {
 			continue
 		}
-		for _, id := range ids {
-			w.ByControl[id] = append(w.ByControl[id], len(w.Evidence))
-		}
 		w.Evidence = append(w.Evidence, e)
 		w.Items = append(w.Items, WorkspaceEvidence{ID: e.ID, UID: e.UID, Title: e.Title, Kind: e.Kind, SHA256: e.SHA256, CollectedAt: e.CollectedAt, Controls: refs})
 	}
 	for i := range w.Controls {
-		w.Controls[i].Evidence = len(w.ByControl[w.Controls[i].ID])
+		w.Controls[i].Evidence = counts[w.Controls[i].ID]
 	}
 	if w.Auditors, err = s.DB.Auditors(ctx, p.OrgID, id); err != nil {
 		return w, err
