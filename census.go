@@ -201,7 +201,11 @@ type PopulationRetrieval struct {
 	Kind  string `json:"kind"`
 	From  string `json:"from"`
 	To    string `json:"to"`
-	// Audit is the audit the population was taken for, "" for none yet.
+	// AuditID is the audit record the population belongs to, taken inside
+	// its window; 0 for a retrieval taken before audits were records.
+	AuditID int64 `json:"audit_id,omitempty"`
+	// Audit names the audit it was taken for: the audit's name, or the free
+	// text of an older retrieval.
 	Audit          string           `json:"audit"`
 	Source         string           `json:"source"`
 	Query          string           `json:"query"`
@@ -453,4 +457,23 @@ func checkChange(c PopulationChange) (string, string) {
 	default:
 		return ItemPass, "approved by " + strings.Join(others, ", ") + ", not its author " + c.Author + ", before it merged"
 	}
+}
+
+// PopulationSample is a sample drawn from a recorded population for one
+// control of its audit, where testing every item is impracticable: the size
+// comes from SampleSize (the control's frequency, or per event, and whether
+// the prior period had a deviation), the seed from SampleSeed(audit ID,
+// control reference, population hash), the selection from SelectSample. The
+// workpaper holds all of it, for attest audit sample --verify.
+type PopulationSample struct {
+	ID             int64     `json:"id"`
+	OrgID          int64     `json:"-"`
+	PopulationID   int64     `json:"population_id"`
+	ControlID      int64     `json:"control_id"`
+	Frequency      string    `json:"frequency"`
+	PriorDeviation bool      `json:"prior_deviation"`
+	Size           int       `json:"size"`
+	Seed           string    `json:"seed"`
+	Workpaper      Workpaper `json:"workpaper"`
+	DrawnAt        time.Time `json:"drawn_at"`
 }

@@ -29,23 +29,39 @@ func TestAuditPopulationCommands(t *testing.T) {
 			if r := run("people", "import", "--org", "acme", file); r.code != 0 {
 				t.Fatalf("import: %+v", r)
 			}
-			// An event population waits for its window to close.
+			// Populations belong to an audit: one of 2026, and a Type 1 as
+			// of tomorrow.
+			if r := run("audit", "create", "--org", "acme", "--name", "FY26", "--from", "2026-01-01", "--to", "2026-12-31"); r.code != 0 ||
+				!strings.HasPrefix(r.stdout, "audit 1:") {
+				t.Fatalf("create the audit: %+v", r)
+			}
 			tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format(attest.DateLayout)
-			if r := run("audit", "population", "take", "--org", "acme", "--kind", "leavers", "--from", "2026-01-01", "--to", tomorrow); r.code != 1 ||
+			if r := run("audit", "create", "--org", "acme", "--name", "Tomorrow", "--type", "type1", "--as-of", tomorrow); r.code != 0 {
+				t.Fatalf("create the Type 1: %+v", r)
+			}
+			if r := run("audit", "population", "take", "--org", "acme", "--kind", "leavers"); r.code != 2 || !strings.Contains(r.stderr, "--audit") {
+				t.Errorf("no audit: %+v", r)
+			}
+			// An event population waits for its window to close.
+			if r := run("audit", "population", "take", "--org", "acme", "--kind", "leavers", "--audit", "2"); r.code != 1 ||
 				!strings.Contains(r.stderr, "can be taken from") {
 				t.Errorf("an open window: %+v", r)
 			}
-			r := run("audit", "population", "take", "--org", "acme", "--kind", "leavers", "--from", "2026-03-01", "--to", "2026-03-31", "--audit", "FY26")
+			if r := run("audit", "population", "take", "--org", "acme", "--kind", "leavers", "--from", "2025-12-01", "--to", "2026-03-31", "--audit", "1"); r.code != 1 ||
+				!strings.Contains(r.stderr, "before the audit's window") {
+				t.Errorf("outside the audit's window: %+v", r)
+			}
+			r := run("audit", "population", "take", "--org", "acme", "--kind", "leavers", "--from", "2026-03-01", "--to", "2026-03-31", "--audit", "1")
 			if r.code != 0 || !strings.Contains(r.stdout, "items: 1") || !strings.Contains(r.stdout, "Grace Hopper") ||
 				!strings.Contains(r.stdout, "not_testable") || !strings.Contains(r.stdout, "no identity provider was collected") {
 				t.Fatalf("take leavers: %+v", r)
 			}
-			if r := run("audit", "population", "take", "--org", "acme", "--kind", "changes", "--from", "2026-03-01", "--to", "2026-03-31", "--json"); r.code != 0 ||
+			if r := run("audit", "population", "take", "--org", "acme", "--kind", "changes", "--from", "2026-03-01", "--to", "2026-03-31", "--audit", "1", "--json"); r.code != 0 ||
 				!strings.Contains(r.stdout, `"count": 0`) || !strings.Contains(r.stdout, attest.PopulationHash(nil)) {
 				t.Fatalf("an empty population is recorded: %+v", r)
 			}
-			r = run("audit", "population", "list", "--org", "acme", "--audit", "FY26")
-			if r.code != 0 || !strings.Contains(r.stdout, "leavers") || strings.Contains(r.stdout, "changes") {
+			r = run("audit", "population", "list", "--org", "acme", "--audit", "1", "--kind", "leavers")
+			if r.code != 0 || !strings.Contains(r.stdout, "leavers") || !strings.Contains(r.stdout, "FY26") || strings.Contains(r.stdout, "changes") {
 				t.Fatalf("list: %+v", r)
 			}
 			id := strings.Fields(strings.Split(r.stdout, "\n")[1])[0]
@@ -61,7 +77,7 @@ func TestAuditPopulationCommands(t *testing.T) {
 			if r := run("verify"); r.code != 0 || !strings.Contains(r.stdout, "acme") {
 				t.Errorf("verify: %+v", r)
 			}
-			if r := run("audit", "population", "take", "--org", "acme", "--kind", "moods", "--from", "2026-03-01", "--to", "2026-03-31"); r.code != 1 ||
+			if r := run("audit", "population", "take", "--org", "acme", "--kind", "moods", "--from", "2026-03-01", "--to", "2026-03-31", "--audit", "1"); r.code != 1 ||
 				!strings.Contains(r.stderr, "joiners, leavers, changes") {
 				t.Errorf("unknown kind: %+v", r)
 			}

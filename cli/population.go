@@ -18,18 +18,18 @@ func runAuditPopulationTake(e *env, args []string) error {
 	f, orgSlug := orgFlags("audit population take", e)
 	kind := f.fs.String("kind", "", "joiners, leavers or changes")
 	from := f.fs.String("from", "", "first day of the window, YYYY-MM-DD")
-	to := f.fs.String("to", "", "last day of the window, YYYY-MM-DD (an event population can be taken from the day after)")
-	audit := f.fs.String("audit", "", "the audit it is taken for (optional)")
+	to := f.fs.String("to", "", "last day of the window, YYYY-MM-DD (an event population can be taken from the day after); inside the audit's window")
+	audit := f.fs.Int64("audit", 0, "the ID of the audit it is taken for (--from and --to default to its window)")
 	asJSON := f.fs.Bool("json", false, "print the retrieval as JSON, rows and results included")
 	s, org, err := f.openOrgCommand(args, orgSlug, app.Needs{Evidence: true})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if *kind == "" || *from == "" || *to == "" {
-		return usagef("--kind, --from and --to are required")
+	if *kind == "" || *audit <= 0 {
+		return usagef("--kind and --audit are required")
 	}
-	r, err := s.Populations.Take(e.ctx, cliPrincipal(org.ID), population.Request{Kind: *kind, From: *from, To: *to, Audit: *audit})
+	r, err := s.Populations.Take(e.ctx, cliPrincipal(org.ID), population.Request{Kind: *kind, From: *from, To: *to, AuditID: *audit})
 	if err != nil {
 		return err
 	}
@@ -43,14 +43,14 @@ func runAuditPopulationTake(e *env, args []string) error {
 func runAuditPopulationList(e *env, args []string) error {
 	f, orgSlug := orgFlags("audit population list", e)
 	kind := f.fs.String("kind", "", "only this kind: joiners, leavers or changes")
-	audit := f.fs.String("audit", "", "only those taken for this audit")
+	audit := f.fs.Int64("audit", 0, "only those of this audit (its ID)")
 	asJSON := f.fs.Bool("json", false, "print JSON")
 	s, org, err := f.openOrgCommand(args, orgSlug, app.Needs{})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	list, err := s.Populations.List(e.ctx, cliPrincipal(org.ID), store.PopulationFilter{Kind: *kind, Audit: *audit})
+	list, err := s.Populations.List(e.ctx, cliPrincipal(org.ID), store.PopulationFilter{Kind: *kind, AuditID: *audit})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@
 package population
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -54,10 +55,11 @@ func (s *Service) now() time.Time {
 // Request names the population to take.
 type Request struct {
 	Kind string `json:"kind"`
+	// From and To default to the audit's window, and must lie inside it.
 	From string `json:"from"`
 	To   string `json:"to"`
-	// Audit is the audit it is taken for, "" for none yet.
-	Audit string `json:"audit"`
+	// AuditID is the audit it is taken for.
+	AuditID int64 `json:"audit_id"`
 }
 
 // retrieved is what a query returned, before it is recorded.
@@ -80,9 +82,19 @@ func (s *Service) Take(ctx context.Context, p attest.Principal, req Request) (at
 	if err != nil {
 		return r, err
 	}
-	req.Audit = strings.TrimSpace(req.Audit)
-	if len(req.Audit) > 200 || strings.ContainsFunc(req.Audit, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
-		return r, attest.Invalid("audit", "want at most 200 characters on one line")
+	audit, err := s.openAudit(ctx, p, req.AuditID)
+	if err != nil {
+		return r, err
+	}
+	from, to := audit.Window()
+	req.From, req.To = cmp.Or(strings.TrimSpace(req.From), from), cmp.Or(strings.TrimSpace(req.To), to)
+	// A population speaks for the audit's period only: the days outside
+	// it are another period's.
+	if req.From < from {
+		return r, attest.Invalid("from", "%s is before the audit's window (%s)", req.From, audit.Period())
+	}
+	if req.To > to {
+		return r, attest.Invalid("to", "%s is after the audit's window (%s)", req.To, audit.Period())
 	}
 	ranAt := s.now().UTC()
 	today := attest.Today(ranAt)
@@ -104,7 +116,7 @@ func (s *Service) Take(ctx context.Context, p attest.Principal, req Request) (at
 	if err := attest.ValidatePopulation(items); err != nil {
 		return r, fmt.Errorf("population %s: %w", kind.Key, err)
 	}
-	r = attest.PopulationRetrieval{OrgID: p.OrgID, UID: attest.NewUID("pop_"), Kind: kind.Key, From: req.From, To: req.To, Audit: req.Audit,
+	r = attest.PopulationRetrieval{OrgID: p.OrgID, UID: attest.NewUID("pop_"), Kind: kind.Key, From: req.From, To: req.To, AuditID: audit.ID, Audit: audit.Name,
 		Source: got.source, Query: got.query, Params: got.params, RanAt: ranAt, TakenBy: p.Label, Count: len(got.rows),
 		Hash: attest.PopulationHash(items), Rows: got.rows, Reconciliation: got.rec}
 	r.Results = attest.Census(kind.Key, r.Rows, r.Params, today)
@@ -115,7 +127,7 @@ func (s *Service) Take(ctx context.Context, p attest.Principal, req Request) (at
 			return err
 		}
 		rec := map[string]any{"type": ledger.RecordTypePopulation, "org": org.Slug, "uid": r.UID, "kind": r.Kind, "from": r.From, "to": r.To,
-			"audit": r.Audit, "source": r.Source, "query": r.Query, "params": r.Params, "ran_at": ledger.FormatTime(r.RanAt),
+			"audit_id": r.AuditID, "audit": r.Audit, "source": r.Source, "query": r.Query, "params": r.Params, "ran_at": ledger.FormatTime(r.RanAt),
 			"taken_by": r.TakenBy, "count": r.Count, "population_hash": r.Hash, "rows": r.Rows, "reconciliation": r.Reconciliation,
 			"results": r.Results}
 		hash, _, err := ledger.HashRecord(rec)
@@ -145,12 +157,57 @@ func (s *Service) List(ctx context.Context, p attest.Principal, f store.Populati
 	return s.DB.Populations(ctx, p.OrgID, f)
 }
 
+// openAudit returns the audit a population or sample is taken for, refusing
+// a closed one: what the auditor tested is final once the audit closes.
+func (s *Service) openAudit(ctx context.Context, p attest.Principal, auditID int64) (attest.Audit, error) {
+	if auditID == 0 {
+		return attest.Audit{}, attest.Invalid("audit_id", "choose the audit the population is taken for")
+	}
+	a, err := s.DB.Audit(ctx, p.OrgID, auditID)
+	if err != nil {
+		return a, err
+	}
+	if a.Status == attest.AuditClosed {
+		return a, attest.Errorf(attest.ECONFLICT, "the audit %q is closed: its populations and samples are final", a.Name)
+	}
+	return a, nil
+}
+
+// ListAudit returns the recorded retrievals of one audit, newest first,
+// without their rows: for its members and its invited auditors.
+func (s *Service) ListAudit(ctx context.Context, p attest.Principal, auditID int64) ([]attest.PopulationRetrieval, error) {
+	if err := p.RequireAudit(auditID); err != nil {
+		return nil, err
+	}
+	if _, err := s.DB.Audit(ctx, p.OrgID, auditID); err != nil {
+		return nil, err
+	}
+	return s.DB.Populations(ctx, p.OrgID, store.PopulationFilter{AuditID: auditID})
+}
+
+// GetAudit returns one recorded retrieval of an audit, as Get; a population
+// of another audit is not found, as if absent.
+func (s *Service) GetAudit(ctx context.Context, p attest.Principal, auditID, id int64) (attest.PopulationRetrieval, error) {
+	if err := p.RequireAudit(auditID); err != nil {
+		return attest.PopulationRetrieval{}, err
+	}
+	r, err := s.get(ctx, p, id)
+	if err == nil && r.AuditID != auditID {
+		return attest.PopulationRetrieval{}, attest.Errorf(attest.ENOTFOUND, "population not found")
+	}
+	return r, err
+}
+
 // Get returns one recorded retrieval with everything its ledger record
 // holds: the query, the rows, the reconciliation and the results.
 func (s *Service) Get(ctx context.Context, p attest.Principal, id int64) (attest.PopulationRetrieval, error) {
 	if err := p.Require(attest.ActRead); err != nil {
 		return attest.PopulationRetrieval{}, err
 	}
+	return s.get(ctx, p, id)
+}
+
+func (s *Service) get(ctx context.Context, p attest.Principal, id int64) (attest.PopulationRetrieval, error) {
 	r, err := s.DB.Population(ctx, p.OrgID, id)
 	if err != nil {
 		return r, err

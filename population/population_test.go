@@ -96,16 +96,44 @@ func TestTakeRecordsReconcilesAndTestsEveryItem(t *testing.T) {
 				},
 			}})
 
+			// Populations belong to an audit: acme's Type 2 of the first
+			// quarter, and another one of the year's second half.
+			audit := attest.Audit{OrgID: org.ID, Name: "SOC 2 Type 2 2026", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-04-30",
+				Status: attest.AuditFieldwork}
+			other := attest.Audit{OrgID: org.ID, Name: "Second half", Framework: "soc2", Type: attest.AuditType2, From: "2025-07-01", To: "2025-12-31",
+				Status: attest.AuditFieldwork}
+			closed := attest.Audit{OrgID: org.ID, Name: "Closed", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-03-31",
+				Status: attest.AuditClosed}
+			for _, a := range []*attest.Audit{&audit, &other, &closed} {
+				if err := db.CreateAudit(ctx, a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := svc.Take(ctx, p, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-03-31"}); attest.ErrorCode(err) != attest.EINVALID {
+				t.Fatalf("a population of no audit: %v", err)
+			}
+			if _, err := svc.Take(ctx, p, population.Request{Kind: "leavers", From: "2025-12-01", To: "2026-01-31", AuditID: audit.ID}); attest.ErrorCode(err) != attest.EINVALID ||
+				!strings.Contains(err.Error(), "before the audit's window") {
+				t.Fatalf("a population starting before the audit's window: %v", err)
+			}
+			if _, err := svc.Take(ctx, p, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-05-31", AuditID: audit.ID}); attest.ErrorCode(err) != attest.EINVALID ||
+				!strings.Contains(err.Error(), "after the audit's window") {
+				t.Fatalf("a population ending after the audit's window: %v", err)
+			}
+			if _, err := svc.Take(ctx, p, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-03-31", AuditID: closed.ID}); attest.ErrorCode(err) != attest.ECONFLICT {
+				t.Fatalf("a population of a closed audit: %v", err)
+			}
+
 			// An event population is refused before its window closes.
-			_, err := svc.Take(ctx, p, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-04-02"})
+			_, err := svc.Take(ctx, p, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-04-02", AuditID: audit.ID})
 			if attest.ErrorCode(err) != attest.ECONFLICT || !strings.Contains(err.Error(), "2026-04-03") {
 				t.Fatalf("leavers of an open window: %v, want a refusal naming 2026-04-03", err)
 			}
-			if _, err := svc.Take(ctx, ap, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-03-31"}); attest.ErrorCode(err) != attest.EFORBIDDEN {
+			if _, err := svc.Take(ctx, ap, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-03-31", AuditID: audit.ID}); attest.ErrorCode(err) != attest.EFORBIDDEN {
 				t.Fatalf("an auditor takes a population: %v", err)
 			}
 
-			leavers, err := svc.Take(ctx, p, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-03-31", Audit: "SOC 2 Type 2 2026"})
+			leavers, err := svc.Take(ctx, p, population.Request{Kind: "leavers", From: "2026-03-01", To: "2026-03-31", AuditID: audit.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,7 +151,7 @@ func TestTakeRecordsReconcilesAndTestsEveryItem(t *testing.T) {
 				t.Fatal("the population hash is not the hash of its rows")
 			}
 
-			joiners, err := svc.Take(ctx, p, population.Request{Kind: "joiners", From: "2026-03-01", To: "2026-03-31"})
+			joiners, err := svc.Take(ctx, p, population.Request{Kind: "joiners", From: "2026-03-01", To: "2026-03-31", AuditID: audit.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +164,7 @@ func TestTakeRecordsReconcilesAndTestsEveryItem(t *testing.T) {
 				t.Fatalf("joiners' reconciliation: %+v", joiners.Reconciliation)
 			}
 
-			changes, err := svc.Take(ctx, p, population.Request{Kind: "changes", From: "2026-03-01", To: "2026-03-31"})
+			changes, err := svc.Take(ctx, p, population.Request{Kind: "changes", From: "2026-03-01", To: "2026-03-31", AuditID: audit.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,17 +182,43 @@ func TestTakeRecordsReconcilesAndTestsEveryItem(t *testing.T) {
 				t.Fatalf("changes' reconciliation: %+v", changes.Reconciliation)
 			}
 
-			// An empty population is a recorded retrieval of zero rows.
-			empty, err := svc.Take(ctx, p, population.Request{Kind: "joiners", From: "2024-01-01", To: "2024-01-31"})
+			// An empty population is a recorded retrieval of zero rows; the
+			// other audit's window has no joiners either.
+			empty, err := svc.Take(ctx, p, population.Request{Kind: "joiners", From: "2026-01-01", To: "2026-01-31", AuditID: audit.ID})
 			if err != nil || empty.Count != 0 || len(empty.Rows) != 0 || empty.Hash != attest.PopulationHash(nil) || empty.RecordHash == "" {
 				t.Fatalf("empty population: %+v, %v", empty, err)
 			}
 
+			others, err := svc.Take(ctx, p, population.Request{Kind: "joiners", AuditID: other.ID})
+			if err != nil || others.From != "2025-07-01" || others.To != "2025-12-31" || others.AuditID != other.ID || others.Audit != "Second half" {
+				t.Fatalf("a population of the audit's whole window: %+v, %v", others, err)
+			}
+
+			// The audit's invited auditor sees its populations, and nothing
+			// of the other audit's.
+			guest := attest.Principal{UserID: auditor.ID, Label: "guest@firm.test", OrgID: org.ID, Grants: []attest.Grant{{Kind: attest.GrantAudit, ID: audit.ID}}}
+			mine, err := svc.ListAudit(ctx, guest, audit.ID)
+			if err != nil || len(mine) != 4 || mine[0].ID != empty.ID {
+				t.Fatalf("the guest's list: %+v, %v", mine, err)
+			}
+			if _, err := svc.ListAudit(ctx, guest, other.ID); attest.ErrorCode(err) != attest.EFORBIDDEN {
+				t.Fatalf("the guest lists another audit's populations: %v", err)
+			}
+			if _, err := svc.GetAudit(ctx, guest, audit.ID, others.ID); attest.ErrorCode(err) != attest.ENOTFOUND {
+				t.Fatalf("the guest reads another audit's population through theirs: %v", err)
+			}
+			if _, err := svc.Get(ctx, guest, others.ID); attest.ErrorCode(err) != attest.EFORBIDDEN {
+				t.Fatalf("the guest reads a population outside the audit: %v", err)
+			}
+			if got, err := svc.GetAudit(ctx, guest, audit.ID, leavers.ID); err != nil || len(got.Rows) != 2 {
+				t.Fatalf("the guest reads their audit's population: %+v, %v", got, err)
+			}
+
 			list, err := svc.List(ctx, ap, store.PopulationFilter{})
-			if err != nil || len(list) != 4 || list[0].ID != empty.ID {
+			if err != nil || len(list) != 5 || list[1].ID != empty.ID {
 				t.Fatalf("list: %+v, %v", list, err)
 			}
-			if list, _ := svc.List(ctx, ap, store.PopulationFilter{Audit: "SOC 2 Type 2 2026"}); len(list) != 1 || list[0].Tally.Deviations != 1 || list[0].Tally.Mismatches != 1 {
+			if list, _ := svc.List(ctx, ap, store.PopulationFilter{Kind: "leavers", AuditID: audit.ID}); len(list) != 1 || list[0].Tally.Deviations != 1 || list[0].Tally.Mismatches != 1 {
 				t.Fatalf("list by audit: %+v", list)
 			}
 			got, err := svc.Get(ctx, ap, leavers.ID)
@@ -175,7 +229,7 @@ func TestTakeRecordsReconcilesAndTestsEveryItem(t *testing.T) {
 
 			// Every retrieval is a ledger record that verify re-checks.
 			rep, err := ev.Verify(ctx, org)
-			if err != nil || rep.Entries != 4 {
+			if err != nil || rep.Entries != 5 {
 				t.Fatalf("verify: %+v, %v", rep, err)
 			}
 			br, err := db.LedgerRecord(ctx, org.ID, ledger.RecordTypePopulation, leavers.UID)

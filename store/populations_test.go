@@ -12,11 +12,21 @@ import (
 
 func mustPopulation(t *testing.T, ctx context.Context, db *store.DB, w tenant) attest.PopulationRetrieval {
 	t.Helper()
-	r := attest.PopulationRetrieval{OrgID: w.org.ID, UID: "pop_" + w.org.Slug, Kind: attest.PopulationLeavers, From: "2026-01-01", To: "2026-03-31",
-		Audit: "shared audit", RanAt: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), Count: 1, Hash: strings.Repeat("a", 64),
+	r := attest.PopulationRetrieval{OrgID: w.org.ID, UID: attest.NewUID("pop_"), Kind: attest.PopulationLeavers, From: "2026-01-01", To: "2026-03-31",
+		AuditID: w.audit.ID, Audit: "shared audit", RanAt: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), Count: 1, Hash: strings.Repeat("a", 64),
 		RecordHash: strings.Repeat("b", 64), Tally: attest.PopulationTally{Passed: 1, Mismatches: 2}}
 	must(t, db.CreatePopulation(ctx, &r, w.admin.ID))
 	return r
+}
+
+func mustSample(t *testing.T, ctx context.Context, db *store.DB, w tenant) attest.PopulationSample {
+	t.Helper()
+	pop := mustPopulation(t, ctx, db, w)
+	s := attest.PopulationSample{OrgID: w.org.ID, PopulationID: pop.ID, ControlID: w.control.ID, Frequency: "per-event", PriorDeviation: true, Size: 1,
+		Seed: strings.Repeat("c", 64), DrawnAt: time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC),
+		Workpaper: attest.Workpaper{AuditID: "1", ControlID: w.control.Ref, Size: 1, Seed: strings.Repeat("c", 64), Selection: []string{"x1"}}}
+	must(t, db.CreateSample(ctx, &s, w.admin.ID))
+	return s
 }
 
 func init() {
@@ -38,6 +48,54 @@ func init() {
 			}
 			if list, _ := db.Populations(ctx, a.org.ID, store.PopulationFilter{Kind: attest.PopulationJoiners}); len(list) != 0 {
 				t.Errorf("joiners of a: %+v", list)
+			}
+		}},
+		tenantCase{"CreateSample", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+			sa := mustSample(t, ctx, db, a)
+			if list, err := db.Samples(ctx, b.org.ID, a.audit.ID); err != nil || len(list) != 0 {
+				t.Fatalf("b sees a's sample %d: %+v, %v", sa.ID, list, err)
+			}
+			// One sample per population and control.
+			again := sa
+			if err := db.CreateSample(ctx, &again, a.admin.ID); attest.ErrorCode(err) != attest.ECONFLICT {
+				t.Fatalf("a second sample of the same control: %v", err)
+			}
+		}},
+		tenantCase{"Samples", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+			sa, sb := mustSample(t, ctx, db, a), mustSample(t, ctx, db, b)
+			list, err := db.Samples(ctx, a.org.ID, a.audit.ID)
+			presence(t, "Samples", list, err, func(s attest.PopulationSample) bool { return s.ID == sa.ID },
+				func(s attest.PopulationSample) bool { return s.ID == sb.ID })
+			if len(list) == 1 && (list[0].Workpaper.Seed != sa.Seed || list[0].Workpaper.Selection[0] != "x1" || !list[0].PriorDeviation) {
+				t.Errorf("a's sample as stored: %+v", list[0])
+			}
+			if list, _ := db.Samples(ctx, a.org.ID, b.audit.ID); len(list) != 0 {
+				t.Errorf("a's samples of b's audit: %+v", list)
+			}
+		}},
+		tenantCase{"SetRootCause", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+			must(t, db.SetRootCause(ctx, a.org.ID, a.audit.ID, a.control.ID, "first"))
+			must(t, db.SetRootCause(ctx, a.org.ID, a.audit.ID, a.control.ID, "a reviewer was on leave"))
+			if got, err := db.RootCauses(ctx, b.org.ID, a.audit.ID); err != nil || len(got) != 0 {
+				t.Fatalf("b sees a's root causes: %v, %v", got, err)
+			}
+			if got, _ := db.RootCauses(ctx, a.org.ID, a.audit.ID); got[a.control.ID] != "a reviewer was on leave" {
+				t.Fatalf("a's root cause: %v", got)
+			}
+			must(t, db.SetRootCause(ctx, a.org.ID, a.audit.ID, a.control.ID, ""))
+			if got, _ := db.RootCauses(ctx, a.org.ID, a.audit.ID); len(got) != 0 {
+				t.Fatalf("a cleared root cause: %v", got)
+			}
+		}},
+		tenantCase{"RootCauses", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+			must(t, db.SetRootCause(ctx, b.org.ID, b.audit.ID, b.control.ID, "b's"))
+			must(t, db.SetRootCause(ctx, a.org.ID, a.audit.ID, a.control.ID, "a's"))
+			got, err := db.RootCauses(ctx, a.org.ID, b.audit.ID)
+			if err != nil || len(got) != 0 {
+				t.Fatalf("a reads b's root causes: %v, %v", got, err)
+			}
+			if got, _ := db.RootCauses(ctx, a.org.ID, a.audit.ID); len(got) != 1 || got[a.control.ID] != "a's" {
+				t.Fatalf("a's root causes: %v", got)
 			}
 		}},
 		tenantCase{"Population", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {

@@ -3,44 +3,74 @@ package api
 import (
 	"net/http"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/population"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
 
-// auditPopulationRoutes: audit populations, recorded retrievals tested item by
-// item. Readers (auditors included) list and read them; editors take them.
+// auditPopulationRoutes: audit populations, recorded retrievals tested item
+// by item, and the samples drawn from them. Readers list and read them;
+// editors take them and draw samples. The organization-wide list stays.
 func (h *Handler) auditPopulationRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/orgs/{org}/audit-populations", web.Read, h.apiAuditPopulations),
-		route("POST", "/orgs/{org}/audit-populations", web.Edit, h.apiTakeAuditPopulation),
 		route("GET", "/orgs/{org}/audit-populations/{id}", web.Read, h.apiAuditPopulation),
+		route("GET", "/orgs/{org}/audits/{audit}/populations", web.Read, h.apiPopulationsOfAudit),
+		route("POST", "/orgs/{org}/audits/{audit}/populations", web.Edit, h.apiTakeAuditPopulation),
+		route("GET", "/orgs/{org}/audits/{audit}/populations/{id}", web.Read, h.apiPopulationOfAudit),
+		route("GET", "/orgs/{org}/audits/{audit}/samples", web.Read, h.apiAuditSamples),
+		route("POST", "/orgs/{org}/audits/{audit}/populations/{id}/samples", web.Edit, h.apiDrawSample),
 	}
 }
 
-// apiAuditPopulations lists the recorded retrievals, newest first, without their
-// rows; ?kind= and ?audit= narrow the list.
+func writePopulations(w http.ResponseWriter, list []attest.PopulationRetrieval) {
+	for i := range list {
+		list[i].Rows, list[i].Results = nonNil(list[i].Rows), nonNil(list[i].Results)
+		list[i].Reconciliation.Findings = nonNil(list[i].Reconciliation.Findings)
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"populations": nonNil(list)})
+}
+
+// apiAuditPopulations lists every recorded retrieval of the organization,
+// newest first, without their rows; ?kind= and ?audit= (the audit's name)
+// narrow the list.
 func (h *Handler) apiAuditPopulations(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	q := r.URL.Query()
 	list, err := h.Populations.List(r.Context(), c.P, store.PopulationFilter{Kind: q.Get("kind"), Audit: q.Get("audit")})
 	if err != nil {
 		return err
 	}
-	for i := range list {
-		list[i].Rows, list[i].Results = nonNil(list[i].Rows), nonNil(list[i].Results)
-		list[i].Reconciliation.Findings = nonNil(list[i].Reconciliation.Findings)
-	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"populations": nonNil(list)})
+	writePopulations(w, list)
 	return nil
 }
 
-// apiTakeAuditPopulation takes a population: the query runs now and its
-// retrieval becomes a ledger record.
+// apiPopulationsOfAudit lists an audit's recorded retrievals.
+func (h *Handler) apiPopulationsOfAudit(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	aid, err := pathAudit(r)
+	if err != nil {
+		return err
+	}
+	list, err := h.Populations.ListAudit(r.Context(), c.P, aid)
+	if err != nil {
+		return err
+	}
+	writePopulations(w, list)
+	return nil
+}
+
+// apiTakeAuditPopulation takes a population of the audit: the query runs
+// now and its retrieval becomes a ledger record.
 func (h *Handler) apiTakeAuditPopulation(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	aid, err := pathAudit(r)
+	if err != nil {
+		return err
+	}
 	var in population.Request
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	in.AuditID = aid
 	p, err := h.Populations.Take(r.Context(), c.P, in)
 	if err != nil {
 		return err
@@ -49,8 +79,8 @@ func (h *Handler) apiTakeAuditPopulation(w http.ResponseWriter, r *http.Request,
 	return nil
 }
 
-// apiAuditPopulation returns one recorded retrieval with its rows, reconciliation
-// and results.
+// apiAuditPopulation returns one recorded retrieval with its rows,
+// reconciliation and results.
 func (h *Handler) apiAuditPopulation(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	id, err := apiPathID(r, "population")
 	if err != nil {
@@ -62,4 +92,61 @@ func (h *Handler) apiAuditPopulation(w http.ResponseWriter, r *http.Request, c *
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"population": p})
 	return nil
+}
+
+// apiPopulationOfAudit returns one recorded retrieval of the audit.
+func (h *Handler) apiPopulationOfAudit(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	aid, id, err := auditPopulationIDs(r)
+	if err != nil {
+		return err
+	}
+	p, err := h.Populations.GetAudit(r.Context(), c.P, aid, id)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"population": p})
+	return nil
+}
+
+// apiAuditSamples lists the samples drawn from the audit's populations,
+// each with its workpaper.
+func (h *Handler) apiAuditSamples(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	aid, err := pathAudit(r)
+	if err != nil {
+		return err
+	}
+	list, err := h.Populations.Samples(r.Context(), c.P, aid)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"samples": nonNil(list)})
+	return nil
+}
+
+// apiDrawSample draws a sample of a population for a control of the audit.
+func (h *Handler) apiDrawSample(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	aid, id, err := auditPopulationIDs(r)
+	if err != nil {
+		return err
+	}
+	var in population.SampleRequest
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	s, err := h.Populations.Sample(r.Context(), c.P, aid, id, in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, map[string]any{"sample": s})
+	return nil
+}
+
+// auditPopulationIDs reads the audit's and the population's IDs of a path.
+func auditPopulationIDs(r *http.Request) (int64, int64, error) {
+	aid, err := pathAudit(r)
+	if err != nil {
+		return 0, 0, err
+	}
+	id, err := apiPathID(r, "population")
+	return aid, id, err
 }

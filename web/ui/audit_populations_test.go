@@ -3,37 +3,75 @@ package ui_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/population"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web/webtest"
 )
 
 func TestAuditPopulationPages(t *testing.T) {
 	e := webtest.New(t, store.SQLite)
+	audits, err := e.DB.Audits(t.Context(), e.Alpha.ID, true, nil)
+	if err != nil || len(audits) != 1 {
+		t.Fatalf("alpha's audit: %v", err)
+	}
+	base := "/o/alpha/audits/" + strconv.FormatInt(audits[0].ID, 10) + "/populations"
 	mgr := e.Login("manager")
-	if res := mgr.Get("/o/alpha/audit-populations"); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "No population taken yet") ||
+	if res := mgr.Get(base); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "No population taken yet") ||
 		!strings.Contains(res.Text, "Take a population") {
 		t.Fatalf("an empty list: %d %.500s", res.StatusCode, res.Text)
 	}
 	// The env's clock starts on 2026-06-01: June has not closed.
-	res := mgr.Post("/o/alpha/audit-populations", url.Values{"kind": {"leavers"}, "from": {"2026-06-01"}, "to": {"2026-06-30"}})
+	res := mgr.Post(base, url.Values{"kind": {"leavers"}, "from": {"2026-06-01"}, "to": {"2026-06-30"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "can be taken from 2026-07-01") {
 		t.Fatalf("an open window: %d %.3000s", res.StatusCode, res.Text)
 	}
-	res = mgr.Post("/o/alpha/audit-populations", url.Values{"kind": {"changes"}, "from": {"2026-01-01"}, "to": {"2026-01-31"}, "audit": {"FY26"}})
-	if !res.RedirectsTo("/o/alpha/audit-populations/") {
+	res = mgr.Post(base, url.Values{"kind": {"changes"}, "from": {"2026-01-01"}, "to": {"2026-01-31"}})
+	if !res.RedirectsTo(base + "/") {
 		t.Fatalf("take: %d %.500s", res.StatusCode, res.Text)
 	}
 	page := mgr.Get(res.Header.Get("Location"))
-	if page.StatusCode != http.StatusOK || !strings.Contains(page.Text, "an empty population, recorded as such") || !strings.Contains(page.Text, "FY26") ||
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.Text, "an empty population, recorded as such") || !strings.Contains(page.Text, "SOC 2 Type 2") ||
 		!strings.Contains(page.Text, "deploy history") {
 		t.Fatalf("the population's page: %d %.3000s", page.StatusCode, page.Text)
 	}
+	// The old address sends a population of an audit to its audit's page.
+	id := strings.TrimPrefix(res.Header.Get("Location"), base+"/")
+	if old := mgr.Get("/o/alpha/audit-populations/" + id); !old.RedirectsTo(base + "/" + id) {
+		t.Fatalf("the old address: %d %s", old.StatusCode, old.Header.Get("Location"))
+	}
 	aud := e.Login("auditor")
-	list := aud.Get("/o/alpha/audit-populations")
+	list := aud.Get(base)
 	if list.StatusCode != http.StatusOK || strings.Contains(list.Text, "Take a population") || !strings.Contains(list.Text, "2026-01-01 to 2026-01-31") {
 		t.Fatalf("the auditor's list: %d %.3000s", list.StatusCode, list.Text)
+	}
+	// The invited auditor reads the audit's populations, and nothing of
+	// another audit's.
+	guest := e.Login("guest")
+	if res := guest.Get(base + "/" + id); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "an empty population") {
+		t.Fatalf("the guest's view: %d %.2000s", res.StatusCode, res.Text)
+	}
+	other := attest.Audit{OrgID: e.Alpha.ID, Name: "Other", Framework: "soc2", Type: attest.AuditType1, AsOf: "2026-03-31", Status: attest.AuditFieldwork}
+	if err := e.DB.CreateAudit(t.Context(), &other); err != nil {
+		t.Fatal(err)
+	}
+	admin := e.Users["admin"]
+	p := attest.Principal{UserID: admin.ID, OrgID: e.Alpha.ID, Role: attest.RoleAdmin, Label: admin.Email}
+	theirs, err := e.Srv.Services().Populations.Take(t.Context(), p, population.Request{Kind: "changes", AuditID: other.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherBase := "/o/alpha/audits/" + strconv.FormatInt(other.ID, 10) + "/populations"
+	for _, path := range []string{otherBase, otherBase + "/" + strconv.FormatInt(theirs.ID, 10), "/o/alpha/audit-populations"} {
+		if res := guest.Get(path); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("the guest on %s: %d", path, res.StatusCode)
+		}
+	}
+	if res := guest.Get(base + "/" + strconv.FormatInt(theirs.ID, 10)); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("another audit's population through the guest's audit: %d", res.StatusCode)
 	}
 }
