@@ -1,0 +1,165 @@
+package attest
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// Results and exceptions of an audit, per control in scope. A control's
+// result comes from what tested it inside the audit's window: the
+// monitoring tests linked to it, whose failures count as deviations only
+// when they were not fixed within the remediation deadline, and the census
+// of the audit's populations that speak for it, whose deviation items are
+// deviations. A control with nothing but empty populations did not operate
+// in the window (not occurring); one with nothing at all is not tested.
+
+// Audit results of a control.
+const (
+	AuditResultPass         = "pass"
+	AuditResultDeviation    = "deviation"
+	AuditResultNotOccurring = "not_occurring"
+	AuditResultNotTested    = "not_tested"
+)
+
+// RemediationDays is how long a failing monitoring result may stay failing
+// before it is a deviation: a failure fixed within it is the control
+// working (detected and corrected), not an exception.
+const RemediationDays = 30
+
+// PopulationCriteria are the SOC 2 criteria each kind of population speaks
+// for: its census tests the controls of the audit mapped to them.
+var PopulationCriteria = map[string][]string{
+	PopulationJoiners: {"CC1.4", "CC2.2"},
+	PopulationLeavers: {"CC6.2", "CC6.3"},
+	PopulationChanges: {"CC8.1"},
+}
+
+// ResultInput is what tested one control in an audit.
+type ResultInput struct {
+	ControlID int64
+	Ref, Name string
+	// Changes is the history of the control's monitoring tests, any order.
+	Changes []ResultChange
+	// Populations are the audit's populations that speak for the control.
+	Populations []PopulationRetrieval
+	RootCause   string
+}
+
+// ResultDeviation is one item that deviated: a monitoring result past its
+// deadline, with its failing history, or an item of a population's census.
+type ResultDeviation struct {
+	Source   string         `json:"source"` // monitoring or population
+	Item     string         `json:"item"`
+	Reason   string         `json:"reason"`
+	Deadline string         `json:"deadline,omitempty"` // YYYY-MM-DD, monitoring
+	History  []ResultChange `json:"history,omitempty"`
+}
+
+// ControlResult is a control's result in an audit.
+type ControlResult struct {
+	ControlID int64  `json:"control_id"`
+	Ref       string `json:"ref"`
+	Name      string `json:"name"`
+	Result    string `json:"result"`
+	// Remediated counts the failures fixed within their deadline.
+	Remediated  int               `json:"remediated"`
+	Populations int               `json:"populations"`
+	Deviations  []ResultDeviation `json:"deviations"`
+	RootCause   string            `json:"root_cause,omitempty"`
+}
+
+// AuditResults judges each control over [since, until), where until is the
+// window's end or now, whichever is earlier, and days the remediation
+// deadline. Pure.
+func AuditResults(in []ResultInput, since, until time.Time, days int) []ControlResult {
+	out := make([]ControlResult, 0, len(in))
+	for _, c := range in {
+		r := ControlResult{ControlID: c.ControlID, Ref: c.Ref, Name: c.Name, Deviations: []ResultDeviation{}, RootCause: c.RootCause}
+		monitored := judgeMonitoring(&r, c.Changes, since, until, days)
+		items := 0
+		for _, p := range c.Populations {
+			r.Populations++
+			items += p.Count
+			for _, res := range p.Results {
+				if res.Result == ItemDeviation {
+					r.Deviations = append(r.Deviations, ResultDeviation{Source: "population", Item: res.Item,
+						Reason: res.Reason + " (population " + p.UID + ", " + p.Kind + " " + p.From + " to " + p.To + ")"})
+				}
+			}
+		}
+		switch {
+		case len(r.Deviations) > 0:
+			r.Result = AuditResultDeviation
+		case monitored || items > 0:
+			r.Result = AuditResultPass
+		case r.Populations > 0:
+			r.Result = AuditResultNotOccurring
+		default:
+			r.Result = AuditResultNotTested
+		}
+		if r.Result != AuditResultDeviation {
+			r.RootCause = ""
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// judgeMonitoring walks each test's history of each resource as episodes of
+// one status, adds the failing episodes of the window that outlived their
+// deadline to r's deviations, counts those fixed in time, and reports
+// whether any pass or fail verdict stood during the window.
+func judgeMonitoring(r *ControlResult, changes []ResultChange, since, until time.Time, days int) bool {
+	type key struct{ test, typ, res string }
+	byItem := map[key][]ResultChange{}
+	var order []key
+	for _, ch := range changes {
+		k := key{ch.Test, ch.Resource.Type, ch.Resource.Key}
+		if _, ok := byItem[k]; !ok {
+			order = append(order, k)
+		}
+		byItem[k] = append(byItem[k], ch)
+	}
+	slices.SortFunc(order, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.test, b.test), cmp.Compare(a.typ, b.typ), cmp.Compare(a.res, b.res))
+	})
+	monitored := false
+	for _, k := range order {
+		hist := byItem[k]
+		slices.SortStableFunc(hist, func(a, b ResultChange) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
+		for i, ch := range hist {
+			start := ch.At
+			var end time.Time // zero: still in this status
+			if i+1 < len(hist) {
+				end = hist[i+1].At
+			}
+			if !start.Before(until) || (!end.IsZero() && !end.After(since)) {
+				continue // outside the window
+			}
+			if ch.To != ResultPass && ch.To != ResultFail {
+				continue
+			}
+			monitored = true
+			if ch.To != ResultFail {
+				continue
+			}
+			deadline := start.AddDate(0, 0, days)
+			fixedInTime := !end.IsZero() && !end.After(deadline)
+			openInTime := end.IsZero() && !until.After(deadline)
+			if fixedInTime || openInTime {
+				if fixedInTime {
+					r.Remediated++
+				}
+				continue
+			}
+			reason := "failing from " + start.UTC().Format(DateLayout) + ", not fixed by its deadline"
+			if !end.IsZero() {
+				reason = "failing from " + start.UTC().Format(DateLayout) + ", fixed on " + end.UTC().Format(DateLayout) + ", after its deadline"
+			}
+			r.Deviations = append(r.Deviations, ResultDeviation{Source: "monitoring", Item: k.test + " on " + k.typ + " " + k.res, Reason: reason,
+				Deadline: deadline.UTC().Format(DateLayout), History: slices.Clone(hist[:min(i+2, len(hist))])})
+		}
+	}
+	return monitored
+}
