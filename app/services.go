@@ -203,6 +203,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Training = &training.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Course: course, Now: set.Now}
 	s.AccessReviews = &accessreview.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Monitor: s.Monitor, Now: set.Now}
 	s.Populations = &population.Service{DB: db, Ledger: ledger, Now: set.Now, Roster: s.Roster.ForPopulations, Changes: s.Changes.ForPopulations}
+	s.Audits.Populations = s.Populations
 	return s
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/population"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -22,6 +23,9 @@ type Audits struct {
 	Catalog       *catalog.Catalog
 	Now           func() time.Time // nil: time.Now
 	InvitationTTL time.Duration    // zero: 14 days, long enough for a firm's onboarding
+	// Populations reads the audit's recorded populations and samples, for
+	// its results; nil: results from monitoring alone.
+	Populations *population.Service
 }
 
 func (s Audits) now() time.Time {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/attest-hq/attest"
 )
@@ -161,6 +162,37 @@ func (q *Queries) RootCauses(ctx context.Context, orgID, auditID int64) (map[int
 			return nil, err
 		}
 		out[id] = text
+	}
+	return out, rows.Err()
+}
+
+// MaxAuditResultChanges bounds the monitoring history an audit's results
+// read: the newest changes before the window's end.
+const MaxAuditResultChanges = 20000
+
+// ControlResultChanges returns the history of the organization's
+// monitoring results before until, newest first (at most
+// MaxAuditResultChanges), each under the control references its test
+// version supports.
+func (q *Queries) ControlResultChanges(ctx context.Context, orgID int64, until time.Time) (map[string][]attest.ResultChange, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT v.control_ref, h.id, h.test_id, h.resource_type, h.resource_key, h.from_status, h.to_status, h.message,
+h.test_version, c.uid, h.at FROM result_changes h JOIN collections c ON c.id = h.collection_id
+JOIN test_version_controls v ON v.org_id = h.org_id AND v.version = h.test_version
+WHERE h.org_id = $1 AND h.at < $2 ORDER BY h.id DESC LIMIT $3`, orgID, stamp(until), MaxAuditResultChanges)
+	if err != nil {
+		return nil, fmt.Errorf("control result history: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]attest.ResultChange{}
+	for rows.Next() {
+		var ref string
+		var h attest.ResultChange
+		if err := rows.Scan(&ref, &h.ID, &h.Test, &h.Resource.Type, &h.Resource.Key, &h.From, &h.To, &h.Message, &h.TestVersion,
+			&h.Collection, &h.At); err != nil {
+			return nil, err
+		}
+		h.At = stamp(h.At)
+		out[ref] = append(out[ref], h)
 	}
 	return out, rows.Err()
 }

@@ -98,6 +98,26 @@ func init() {
 				t.Fatalf("a's root causes: %v", got)
 			}
 		}},
+		tenantCase{"ControlResultChanges", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+			for _, w := range []tenant{a, b} {
+				conn := attest.Connection{OrgID: w.org.ID, Name: "okta-" + w.org.Slug, Type: "test", Settings: map[string]string{}, IntervalMinutes: 60}
+				must(t, db.CreateConnection(ctx, &conn, []byte("sealed")))
+				col := attest.CollectionRun{OrgID: w.org.ID, UID: attest.NewUID("col_"), ConnectionID: conn.ID, ConnectionName: conn.Name, Connector: "okta",
+					StartedAt: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), FinishedAt: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), SnapshotSHA256: "00"}
+				must(t, db.AddCollection(ctx, &col))
+				_, err := db.SaveTestVersion(ctx, w.org.ID, "v1", "mfa", []byte("{}"), []string{w.control.Ref})
+				must(t, err)
+				must(t, db.AddResultChanges(ctx, w.org.ID, conn.ID, col.ID, []attest.ResultChange{{Test: "mfa", TestVersion: "v1",
+					Resource: attest.ResourceRef{Type: "user", Key: w.org.Slug}, To: attest.ResultFail, At: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}}))
+			}
+			got, err := db.ControlResultChanges(ctx, a.org.ID, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
+			if err != nil || len(got[a.control.Ref]) != 1 || got[a.control.Ref][0].Resource.Key != a.org.Slug {
+				t.Fatalf("a's history: %+v, %v", got, err)
+			}
+			if before, _ := db.ControlResultChanges(ctx, a.org.ID, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); len(before) != 0 {
+				t.Fatalf("history before the first change: %+v", before)
+			}
+		}},
 		tenantCase{"Population", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 			list, _ := db.Populations(ctx, b.org.ID, store.PopulationFilter{})
 			if len(list) == 0 {

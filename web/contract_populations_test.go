@@ -22,11 +22,14 @@ var _ = area(contractArea{
 		"GET /o/{org}/audits/{audit}/populations/{id}":                    web.Audit,
 		"POST /o/{org}/audits/{audit}/populations/{id}/samples":           web.Edit,
 		"GET /o/{org}/audits/{audit}/populations/{id}/samples/{sample}":   web.Audit,
+		"GET /o/{org}/audits/{audit}/results":                             web.Audit,
+		"POST /o/{org}/audits/{audit}/results":                            web.Edit,
 		"GET /api/v1/orgs/{org}/audit-populations":                        web.Read,
 		"GET /api/v1/orgs/{org}/audit-populations/{id}":                   web.Read,
 		"GET /api/v1/orgs/{org}/audits/{audit}/populations":               web.Read,
 		"POST /api/v1/orgs/{org}/audits/{audit}/populations":              web.Edit,
 		"GET /api/v1/orgs/{org}/audits/{audit}/populations/{id}":          web.Read,
+		"GET /api/v1/orgs/{org}/audits/{audit}/results":                   web.Read,
 		"GET /api/v1/orgs/{org}/audits/{audit}/samples":                   web.Read,
 		"POST /api/v1/orgs/{org}/audits/{audit}/populations/{id}/samples": web.Edit,
 	},
@@ -54,7 +57,7 @@ var _ = area(contractArea{
 		}
 	},
 	form: func(fx records) url.Values {
-		return url.Values{"kind": {"joiners"}, "from": {"2026-01-01"}, "to": {"2026-01-31"}, "control": {id(fx.control)}}
+		return url.Values{"kind": {"joiners"}, "from": {"2026-01-01"}, "to": {"2026-01-31"}, "control": {id(fx.control)}, "root_cause": {"a reviewer was away"}}
 	},
 	body: map[string]any{
 		"POST /api/v1/orgs/{org}/audits/{audit}/populations":              map[string]any{"kind": "changes", "from": "2026-01-01", "to": "2026-01-31"},

@@ -21,6 +21,7 @@ func (h *Handler) auditPopulationRoutes() []web.Route {
 		route("GET", "/orgs/{org}/audits/{audit}/populations/{id}", web.Read, h.apiPopulationOfAudit),
 		route("GET", "/orgs/{org}/audits/{audit}/samples", web.Read, h.apiAuditSamples),
 		route("POST", "/orgs/{org}/audits/{audit}/populations/{id}/samples", web.Edit, h.apiDrawSample),
+		route("GET", "/orgs/{org}/audits/{audit}/results", web.Read, h.apiAuditResults),
 	}
 }
 
@@ -149,4 +150,19 @@ func auditPopulationIDs(r *http.Request) (int64, int64, error) {
 	}
 	id, err := apiPathID(r, "population")
 	return aid, id, err
+}
+
+// apiAuditResults returns the result of each control in the audit's scope,
+// with the items that deviated.
+func (h *Handler) apiAuditResults(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	aid, err := pathAudit(r)
+	if err != nil {
+		return err
+	}
+	res, err := h.Audits.Results(r.Context(), c.P, aid)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, res)
+	return nil
 }

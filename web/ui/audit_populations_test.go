@@ -75,3 +75,37 @@ func TestAuditPopulationPages(t *testing.T) {
 		t.Fatalf("another audit's population through the guest's audit: %d", res.StatusCode)
 	}
 }
+
+func TestAuditResultsPage(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	audits, err := e.DB.Audits(t.Context(), e.Alpha.ID, true, nil)
+	if err != nil || len(audits) != 1 {
+		t.Fatalf("alpha's audit: %v", err)
+	}
+	a := audits[0]
+	ctl := attest.Control{OrgID: e.Alpha.ID, Ref: "CHG-9", Name: "Reviewed changes", Family: "Change", Type: "preventive", Frequency: "per-event",
+		Status: attest.StatusImplemented, Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC8.1", Source: attest.SourceLibrary}}}
+	if err := e.DB.CreateControl(t.Context(), &ctl); err != nil {
+		t.Fatal(err)
+	}
+	admin := e.Users["admin"]
+	p := attest.Principal{UserID: admin.ID, OrgID: e.Alpha.ID, Role: attest.RoleAdmin, Label: admin.Email}
+	// No merged change in January: the change control did not operate.
+	if _, err := e.Srv.Services().Populations.Take(t.Context(), p, population.Request{Kind: "changes", From: "2026-01-01", To: "2026-01-31", AuditID: a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/o/alpha/audits/" + strconv.FormatInt(a.ID, 10) + "/results"
+	guest := e.Login("guest")
+	res := guest.Get(path)
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "CHG-9 Reviewed changes</td><td>not occurring") {
+		t.Fatalf("the guest's results: %d %.4000s", res.StatusCode, res.Text)
+	}
+	if res := guest.Post(path, url.Values{"control": {strconv.FormatInt(ctl.ID, 10)}, "root_cause": {"x"}}); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("the guest records a root cause: %d", res.StatusCode)
+	}
+	mgr := e.Login("manager")
+	if res := mgr.Post(path, url.Values{"control": {"999999"}, "root_cause": {"x"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Text, "not a control of this audit") {
+		t.Fatalf("a root cause for a control outside the audit: %d %.2000s", res.StatusCode, res.Text)
+	}
+}

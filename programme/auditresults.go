@@ -1,0 +1,123 @@
+package programme
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/store"
+)
+
+// AuditResults is an audit's result per control in scope, for its members
+// and invited auditors.
+type AuditResults struct {
+	Audit    attest.Audit           `json:"audit"`
+	Days     int                    `json:"remediation_days"`
+	Controls []attest.ControlResult `json:"controls"`
+}
+
+// Results assembles the result of each control in the audit's scope from
+// the monitoring history of its tests inside the window and the census of
+// the audit's populations that speak for it (by the criteria of their kind,
+// or a sample drawn for the control), with the root causes members
+// recorded (attest.AuditResults).
+func (s Audits) Results(ctx context.Context, p attest.Principal, auditID int64) (AuditResults, error) {
+	var out AuditResults
+	ws, err := s.Workspace(ctx, p, auditID)
+	if err != nil {
+		return out, err
+	}
+	out.Audit, out.Days = ws.Audit, attest.RemediationDays
+	since, until, err := window(ws.Audit)
+	if err != nil {
+		return out, err
+	}
+	if ws.Audit.Type == attest.AuditType1 {
+		since = until.AddDate(0, 0, -1)
+	}
+	if now := s.now(); now.Before(until) {
+		until = now
+	}
+	history, err := s.DB.ControlResultChanges(ctx, p.OrgID, until)
+	if err != nil {
+		return out, err
+	}
+	var pops []attest.PopulationRetrieval
+	var samples []attest.PopulationSample
+	if s.Populations != nil {
+		list, err := s.Populations.ListAudit(ctx, p, auditID)
+		if err != nil {
+			return out, err
+		}
+		for _, r := range list {
+			full, err := s.Populations.GetAudit(ctx, p, auditID, r.ID)
+			if err != nil {
+				return out, err
+			}
+			pops = append(pops, full)
+		}
+		if samples, err = s.Populations.Samples(ctx, p, auditID); err != nil {
+			return out, err
+		}
+	}
+	causes, err := s.DB.RootCauses(ctx, p.OrgID, auditID)
+	if err != nil {
+		return out, err
+	}
+	in := make([]attest.ResultInput, 0, len(ws.Controls))
+	for _, c := range ws.Controls {
+		ri := attest.ResultInput{ControlID: c.ID, Ref: c.Ref, Name: c.Name, Changes: history[c.Ref], RootCause: causes[c.ID]}
+		for _, pop := range pops {
+			if speaksFor(pop, c, samples) {
+				ri.Populations = append(ri.Populations, pop)
+			}
+		}
+		in = append(in, ri)
+	}
+	out.Controls = attest.AuditResults(in, since, until, out.Days)
+	return out, nil
+}
+
+// speaksFor reports whether a population tests a control: its kind's
+// criteria meet the control's, or a sample of it was drawn for the control.
+func speaksFor(pop attest.PopulationRetrieval, c WorkspaceControl, samples []attest.PopulationSample) bool {
+	for _, crit := range attest.PopulationCriteria[pop.Kind] {
+		if slices.Contains(c.Criteria, crit) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(samples, func(s attest.PopulationSample) bool { return s.PopulationID == pop.ID && s.ControlID == c.ID })
+}
+
+// RecordRootCause records a member's root cause of a control's deviation in
+// an open audit; empty text removes it.
+func (s Audits) RecordRootCause(ctx context.Context, p attest.Principal, auditID, controlID int64, text string) error {
+	if err := p.Require(attest.ActEdit); err != nil {
+		return err
+	}
+	text = strings.TrimSpace(text)
+	if len(text) > 2000 {
+		return attest.Invalid("root_cause", "is longer than 2000 characters")
+	}
+	ws, err := s.Workspace(ctx, p, auditID)
+	if err != nil {
+		return err
+	}
+	if ws.Audit.Status == attest.AuditClosed {
+		return attest.Errorf(attest.ECONFLICT, "the audit %q is closed: its results are final", ws.Audit.Name)
+	}
+	i := slices.IndexFunc(ws.Controls, func(c WorkspaceControl) bool { return c.ID == controlID })
+	if i < 0 {
+		return attest.Invalid("control", "is not a control of this audit")
+	}
+	return s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.SetRootCause(ctx, p.OrgID, auditID, controlID, text); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("audit.root_cause", "audit", strconv.FormatInt(auditID, 10),
+			fmt.Sprintf("Recorded the root cause of %s's deviation in %q", ws.Controls[i].Ref, ws.Audit.Name)))
+	})
+}

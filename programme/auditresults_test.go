@@ -1,0 +1,98 @@
+package programme_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+// An audit's results read the monitoring history of each control's tests
+// inside its window: a failure fixed within the deadline passes, one left
+// failing past it is a deviation with its history; a control nothing
+// tested is not tested; an invited auditor of another audit reads nothing.
+func TestAuditResultsFromMonitoring(t *testing.T) {
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := t.Context()
+			now := time.Date(2026, 8, 1, 9, 0, 0, 0, time.UTC)
+			db := storetest.Open(t, d, func() time.Time { return now })
+			org := storetest.MustOrg(t, db, "acme")
+			soc2 := func(ref string) attest.Control {
+				c := storetest.Control(org, ref)
+				c.Status = attest.StatusImplemented
+				c.Mappings = []attest.Mapping{{Framework: "soc2", Requirement: "CC6.1", Source: attest.SourceLibrary}}
+				if err := db.CreateControl(ctx, &c); err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			fixed, late, quiet := soc2("MFA-1"), soc2("KEY-1"), soc2("LOG-1")
+			audit := attest.Audit{OrgID: org.ID, Name: "H1", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-06-30", Status: attest.AuditFieldwork}
+			other := attest.Audit{OrgID: org.ID, Name: "Other", Framework: "soc2", Type: attest.AuditType1, AsOf: "2026-06-30", Status: attest.AuditFieldwork}
+			for _, a := range []*attest.Audit{&audit, &other} {
+				if err := db.CreateAudit(ctx, a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			conn := storetest.MustConnection(t, db, org, "okta")
+			col := attest.CollectionRun{OrgID: org.ID, UID: "col_1", ConnectionID: conn.ID, ConnectionName: conn.Name, Connector: conn.Type,
+				StartedAt: now, FinishedAt: now, SnapshotSHA256: "00"}
+			if err := db.AddCollection(ctx, &col); err != nil {
+				t.Fatal(err)
+			}
+			for v, ref := range map[string]string{"v-mfa": fixed.Ref, "v-key": late.Ref} {
+				if _, err := db.SaveTestVersion(ctx, org.ID, v, v, []byte("{}"), []string{ref}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			day := func(s string) time.Time { t, _ := time.Parse(attest.DateLayout, s); return t }
+			ch := func(v, key string, to attest.ResultStatus, at string) attest.ResultChange {
+				return attest.ResultChange{Test: v, TestVersion: v, Resource: attest.ResourceRef{Type: "user", Key: key}, To: to, At: day(at)}
+			}
+			if err := db.AddResultChanges(ctx, org.ID, conn.ID, col.ID, []attest.ResultChange{
+				ch("v-mfa", "ada", attest.ResultPass, "2025-12-01"), ch("v-mfa", "ada", attest.ResultFail, "2026-02-01"), ch("v-mfa", "ada", attest.ResultPass, "2026-02-10"),
+				ch("v-key", "bob", attest.ResultPass, "2025-12-01"), ch("v-key", "bob", attest.ResultFail, "2026-03-01"), ch("v-key", "bob", attest.ResultPass, "2026-05-01"),
+			}); err != nil {
+				t.Fatal(err)
+			}
+			svc := programme.Audits{DB: db, Catalog: cat, Now: func() time.Time { return now }}
+			admin := attest.Principal{OrgID: org.ID, Role: attest.RoleAdmin, Label: "admin"}
+			if err := svc.RecordRootCause(ctx, admin, audit.ID, late.ID, "a rotation job was disabled"); err != nil {
+				t.Fatal(err)
+			}
+			guest := attest.Principal{OrgID: org.ID, Label: "guest@firm.test", Grants: []attest.Grant{{Kind: attest.GrantAudit, ID: audit.ID}}}
+			res, err := svc.Results(ctx, guest, audit.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]attest.ControlResult{}
+			for _, c := range res.Controls {
+				got[c.Ref] = c
+			}
+			if r := got[fixed.Ref]; r.Result != attest.AuditResultPass || r.Remediated != 1 {
+				t.Errorf("a failure fixed in 9 days: %+v", r)
+			}
+			if r := got[late.Ref]; r.Result != attest.AuditResultDeviation || len(r.Deviations) != 1 || len(r.Deviations[0].History) != 3 ||
+				r.Deviations[0].Deadline != "2026-03-31" || r.RootCause != "a rotation job was disabled" {
+				t.Errorf("a failure fixed after 61 days: %+v", r)
+			}
+			if r := got[quiet.Ref]; r.Result != attest.AuditResultNotTested {
+				t.Errorf("a control nothing tested: %+v", r)
+			}
+			if _, err := svc.Results(ctx, guest, other.ID); attest.ErrorCode(err) != attest.EFORBIDDEN {
+				t.Errorf("the guest reads another audit's results: %v", err)
+			}
+			if err := svc.RecordRootCause(ctx, guest, audit.ID, late.ID, "x"); attest.ErrorCode(err) != attest.EFORBIDDEN {
+				t.Errorf("the guest records a root cause: %v", err)
+			}
+		})
+	}
+}
