@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
 
@@ -72,6 +75,23 @@ func TestAuditPopulationCommands(t *testing.T) {
 			}
 			if r := run("audit", "population", "show", "--org", "acme", "9999"); r.code != 1 || !strings.Contains(r.stderr, "not found") {
 				t.Errorf("show of no population: %+v", r)
+			}
+			// A sample of the leavers for a control, re-derived from its
+			// workpaper by audit sample --verify.
+			db, err := store.Open(context.Background(), store.Options{URL: vars["ATTEST_DATABASE_URL"]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			org, _ := db.OrgBySlug(context.Background(), "acme")
+			ctl := storetest.MustControl(t, db, org, "ACC-1", attest.StatusImplemented)
+			db.Close()
+			wp := dir + "/workpaper.json"
+			if r := run("audit", "population", "sample", "--org", "acme", "--audit", "1", "--population", id, "--control", strconv.FormatInt(ctl.ID, 10), "--frequency", "per-event", "--out", wp); r.code != 0 ||
+				!strings.Contains(r.stdout, "1 of 1 items") {
+				t.Fatalf("sample: %+v", r)
+			}
+			if r := run("audit", "sample", "--verify", wp); r.code != 0 {
+				t.Fatalf("verify the workpaper: %+v", r)
 			}
 			// The retrievals are ledger records that verify re-checks.
 			if r := run("verify"); r.code != 0 || !strings.Contains(r.stdout, "acme") {

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"text/tabwriter"
 
@@ -130,5 +132,39 @@ func printPopulation(w io.Writer, r attest.PopulationRetrieval) error {
 	for _, f := range rec.Findings {
 		fmt.Fprintf(w, "  mismatch: %s: %s\n", f.Item, f.Why)
 	}
+	return nil
+}
+
+// runAuditPopulationSample draws a sample of a recorded population for a
+// control of its audit, stores it, and writes its workpaper, which
+// `attest audit sample --verify` re-derives.
+func runAuditPopulationSample(e *env, args []string) error {
+	f, orgSlug := orgFlags("audit population sample", e)
+	audit := f.fs.Int64("audit", 0, "the audit's ID")
+	pop := f.fs.Int64("population", 0, "the population's ID")
+	control := f.fs.Int64("control", 0, "the control's ID")
+	frequency := f.fs.String("frequency", "", "size by this frequency instead of the control's (per-event: by the population's count)")
+	prior := f.fs.Bool("prior-deviation", false, "the prior period had a deviation: one size up")
+	out := f.fs.String("out", "", "write the workpaper JSON here")
+	s, org, err := f.openOrgCommand(args, orgSlug, app.Needs{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if *audit <= 0 || *pop <= 0 || *control <= 0 || *out == "" {
+		return usagef("--audit, --population, --control and --out are required")
+	}
+	smp, err := s.Populations.Sample(e.ctx, cliPrincipal(org.ID), *audit, *pop, population.SampleRequest{ControlID: *control, Frequency: *frequency, PriorDeviation: *prior})
+	if err != nil {
+		return err
+	}
+	doc, err := json.MarshalIndent(smp.Workpaper, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, append(doc, '\n'), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "sample %d: %d of %d items, seed %s: %s\n", smp.ID, smp.Size, len(smp.Workpaper.Population), smp.Seed, *out)
 	return nil
 }

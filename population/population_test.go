@@ -2,6 +2,7 @@ package population_test
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -212,6 +213,35 @@ func TestTakeRecordsReconcilesAndTestsEveryItem(t *testing.T) {
 			}
 			if got, err := svc.GetAudit(ctx, guest, audit.ID, leavers.ID); err != nil || len(got.Rows) != 2 {
 				t.Fatalf("the guest reads their audit's population: %+v, %v", got, err)
+			}
+
+			// A sample of the merged changes for a per-event control: every
+			// one of up to 10 items, seeded by the audit, the control and the
+			// population's hash, re-derived from its workpaper.
+			ctl := storetest.MustControl(t, db, org, "CHG-1", attest.StatusImplemented)
+			sample, err := svc.Sample(ctx, p, audit.ID, changes.ID, population.SampleRequest{ControlID: ctl.ID, Frequency: "per-event"})
+			if err != nil || sample.Size != 3 || sample.Seed != attest.SampleSeed(strconv.FormatInt(audit.ID, 10), "CHG-1", changes.Hash) ||
+				attest.VerifyWorkpaper(sample.Workpaper) != nil || sample.Workpaper.PopulationHash != changes.Hash {
+				t.Fatalf("sample: %+v, %v", sample, err)
+			}
+			if _, err := svc.Sample(ctx, p, audit.ID, changes.ID, population.SampleRequest{ControlID: ctl.ID}); attest.ErrorCode(err) != attest.ECONFLICT {
+				t.Fatalf("a second sample for the control: %v", err)
+			}
+			annual, err := svc.Sample(ctx, p, audit.ID, leavers.ID, population.SampleRequest{ControlID: ctl.ID, Frequency: "annual", PriorDeviation: true})
+			if err != nil || annual.Size != 2 || len(annual.Workpaper.Selection) != 2 {
+				t.Fatalf("an annual control after a prior deviation: %+v, %v", annual, err)
+			}
+			if _, err := svc.Sample(ctx, guest, audit.ID, joiners.ID, population.SampleRequest{ControlID: ctl.ID}); attest.ErrorCode(err) != attest.EFORBIDDEN {
+				t.Fatalf("the guest draws a sample: %v", err)
+			}
+			if _, err := svc.Sample(ctx, p, other.ID, joiners.ID, population.SampleRequest{ControlID: ctl.ID}); attest.ErrorCode(err) != attest.ENOTFOUND {
+				t.Fatalf("a sample of a population through another audit: %v", err)
+			}
+			if got, err := svc.Samples(ctx, guest, audit.ID); err != nil || len(got) != 2 || got[0].Seed != sample.Seed {
+				t.Fatalf("the guest's samples: %+v, %v", got, err)
+			}
+			if _, err := svc.Samples(ctx, guest, other.ID); attest.ErrorCode(err) != attest.EFORBIDDEN {
+				t.Fatalf("the guest reads another audit's samples: %v", err)
 			}
 
 			list, err := svc.List(ctx, ap, store.PopulationFilter{})

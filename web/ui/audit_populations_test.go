@@ -55,6 +55,31 @@ func TestAuditPopulationPages(t *testing.T) {
 	if res := guest.Get(base + "/" + id); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, "an empty population") {
 		t.Fatalf("the guest's view: %d %.2000s", res.StatusCode, res.Text)
 	}
+	// A member draws a sample; the guest downloads its workpaper, which
+	// re-derives.
+	ctl := attest.Control{OrgID: e.Alpha.ID, Ref: "CHG-9", Name: "Reviewed changes", Family: "Change", Type: "preventive", Frequency: "per-event",
+		Status: attest.StatusImplemented, Mappings: []attest.Mapping{{Framework: "soc2", Requirement: "CC8.1", Source: attest.SourceLibrary}}}
+	if err := e.DB.CreateControl(t.Context(), &ctl); err != nil {
+		t.Fatal(err)
+	}
+	drawn := mgr.Post(base+"/"+id+"/samples", url.Values{"control": {strconv.FormatInt(ctl.ID, 10)}})
+	if !drawn.RedirectsTo(base + "/" + id + "#samples") {
+		t.Fatalf("draw: %d %.2000s", drawn.StatusCode, drawn.Text)
+	}
+	page = guest.Get(base + "/" + id)
+	if !strings.Contains(page.Text, "CHG-9") || strings.Contains(page.Text, "Draw a sample") {
+		t.Fatalf("the guest's samples: %.4000s", page.Text)
+	}
+	samples, err := e.Srv.Services().Populations.Samples(t.Context(), attest.Principal{OrgID: e.Alpha.ID, Role: attest.RoleAdmin}, audits[0].ID)
+	if err != nil || len(samples) != 1 {
+		t.Fatalf("samples: %+v, %v", samples, err)
+	}
+	dl := guest.Get(base + "/" + id + "/samples/" + strconv.FormatInt(samples[0].ID, 10))
+	wp, err := attest.ParseWorkpaper(strings.NewReader(dl.Text))
+	if dl.StatusCode != http.StatusOK || err != nil || attest.VerifyWorkpaper(wp) != nil || wp.Seed != samples[0].Seed ||
+		wp.AuditID != strconv.FormatInt(audits[0].ID, 10) || wp.ControlID != "CHG-9" {
+		t.Fatalf("the workpaper: %d %v %.1000s", dl.StatusCode, err, dl.Text)
+	}
 	other := attest.Audit{OrgID: e.Alpha.ID, Name: "Other", Framework: "soc2", Type: attest.AuditType1, AsOf: "2026-03-31", Status: attest.AuditFieldwork}
 	if err := e.DB.CreateAudit(t.Context(), &other); err != nil {
 		t.Fatal(err)
