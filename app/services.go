@@ -204,6 +204,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.AccessReviews = &accessreview.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Monitor: s.Monitor, Now: set.Now}
 	s.Populations = &population.Service{DB: db, Ledger: ledger, Now: set.Now, Roster: s.Roster.ForPopulations, Changes: s.Changes.ForPopulations}
 	s.Audits.Populations = s.Populations
+	s.AuditPackages.Audits = s.Audits
 	return s
 }
 

@@ -24,6 +24,9 @@ type AuditPackages struct {
 	Catalog  *catalog.Catalog
 	Evidence *evidence.Service
 	Now      func() time.Time
+	// Audits adds an audit record's populations, samples and results to
+	// its package; zero: the package carries none.
+	Audits Audits
 }
 
 // Period is the audit's period as instants: [Start, End), in UTC. A Type 1
@@ -56,7 +59,7 @@ func (s AuditPackages) Export(ctx context.Context, p attest.Principal, in auditp
 	if err := p.Require(attest.ActRead); err != nil {
 		return auditpkg.Summary{}, err
 	}
-	return s.export(ctx, p, in, w)
+	return s.export(ctx, p, in, nil, w)
 }
 
 // AuditInput describes an audit record as a package's input: its ID and
@@ -81,11 +84,32 @@ func (s AuditPackages) ExportAudit(ctx context.Context, p attest.Principal, audi
 	if err != nil {
 		return in, auditpkg.Summary{}, err
 	}
-	sum, err := s.export(ctx, p, in, w)
+	var testing *auditpkg.Testing
+	if s.Audits.DB != nil {
+		if testing, err = s.Audits.testing(ctx, p, auditID); err != nil {
+			return in, auditpkg.Summary{}, err
+		}
+	}
+	sum, err := s.export(ctx, p, in, testing, w)
 	return in, sum, err
 }
 
-func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditpkg.Input, w io.Writer) (auditpkg.Summary, error) {
+// testing gathers an audit's populations (with their rows, reconciliation
+// and census), samples and results for its package.
+func (s Audits) testing(ctx context.Context, p attest.Principal, auditID int64) (*auditpkg.Testing, error) {
+	res, err := s.Results(ctx, p, auditID)
+	if err != nil {
+		return nil, err
+	}
+	pops, samples, err := s.auditPopulations(ctx, p, auditID)
+	if err != nil {
+		return nil, err
+	}
+	return &auditpkg.Testing{Populations: append([]attest.PopulationRetrieval{}, pops...), Samples: append([]attest.PopulationSample{}, samples...),
+		Results: res.Controls}, nil
+}
+
+func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditpkg.Input, testing *auditpkg.Testing, w io.Writer) (auditpkg.Summary, error) {
 	var sum auditpkg.Summary
 	if err := ValidateAssertion(&AssertionInput{Type: in.Type, AsOf: in.AsOf, From: in.From, To: in.To}); err != nil {
 		return sum, err
@@ -112,7 +136,7 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 	if err != nil {
 		return sum, err
 	}
-	pkg := auditpkg.Package{Input: in, Org: org.Slug, OrgName: org.Name, FrameworkTitle: a.Framework.Title, Generated: now,
+	pkg := auditpkg.Package{Input: in, Org: org.Slug, OrgName: org.Name, FrameworkTitle: a.Framework.Title, Generated: now, Testing: testing,
 		Open: s.Evidence.OpenBlob(ctx)}
 	pkg.Readiness = auditpkg.Readiness{Percent: a.Percent, States: a.States, Total: len(a.Requirements)}
 

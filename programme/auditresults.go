@@ -45,23 +45,9 @@ func (s Audits) Results(ctx context.Context, p attest.Principal, auditID int64) 
 	if err != nil {
 		return out, err
 	}
-	var pops []attest.PopulationRetrieval
-	var samples []attest.PopulationSample
-	if s.Populations != nil {
-		list, err := s.Populations.ListAudit(ctx, p, auditID)
-		if err != nil {
-			return out, err
-		}
-		for _, r := range list {
-			full, err := s.Populations.GetAudit(ctx, p, auditID, r.ID)
-			if err != nil {
-				return out, err
-			}
-			pops = append(pops, full)
-		}
-		if samples, err = s.Populations.Samples(ctx, p, auditID); err != nil {
-			return out, err
-		}
+	pops, samples, err := s.auditPopulations(ctx, p, auditID)
+	if err != nil {
+		return out, err
 	}
 	causes, err := s.DB.RootCauses(ctx, p.OrgID, auditID)
 	if err != nil {
@@ -79,6 +65,29 @@ func (s Audits) Results(ctx context.Context, p attest.Principal, auditID int64) 
 	}
 	out.Controls = attest.AuditResults(in, since, until, out.Days)
 	return out, nil
+}
+
+// auditPopulations returns the audit's populations, each with its rows,
+// reconciliation and census, and the samples drawn from them; none when
+// no population service is wired.
+func (s Audits) auditPopulations(ctx context.Context, p attest.Principal, auditID int64) ([]attest.PopulationRetrieval, []attest.PopulationSample, error) {
+	if s.Populations == nil {
+		return nil, nil, nil
+	}
+	list, err := s.Populations.ListAudit(ctx, p, auditID)
+	if err != nil {
+		return nil, nil, err
+	}
+	pops := make([]attest.PopulationRetrieval, 0, len(list))
+	for _, r := range list {
+		full, err := s.Populations.GetAudit(ctx, p, auditID, r.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		pops = append(pops, full)
+	}
+	samples, err := s.Populations.Samples(ctx, p, auditID)
+	return pops, samples, err
 }
 
 // speaksFor reports whether a population tests a control: its kind's

@@ -110,6 +110,9 @@ type Package struct {
 	// writes it (a bundle by ledger.WriteBundle).
 	LedgerThrough int64
 	LedgerHead    string
+	// Testing is the audit record's populations, samples and results; nil
+	// for a package of a bare period.
+	Testing *Testing
 	Ledger        func(w io.Writer) error
 	// Open streams an evidence file by its SHA-256.
 	Open func(sha string) (io.ReadCloser, error)
@@ -220,6 +223,12 @@ func Write(w io.Writer, p Package) (Summary, error) {
 		{ReadinessFile, func(w io.Writer) error { return writeJSON(w, p.Readiness) }},
 		{ComponentFile, func(w io.Writer) error { _, err := w.Write(p.ComponentDefinition); return err }},
 		{ResultsFile, func(w io.Writer) error { _, err := w.Write(p.AssessmentResults); return err }},
+	}
+	if p.Testing != nil {
+		docs = append(docs, struct {
+			name  string
+			write func(io.Writer) error
+		}{TestingFile, func(w io.Writer) error { return writeJSON(w, p.Testing) }})
 	}
 	for _, d := range docs {
 		if err := put(d.name, zip.Deflate, d.write); err != nil {

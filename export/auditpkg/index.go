@@ -34,6 +34,8 @@ type indexJSON struct {
 	Criteria       []indexCriterion  `json:"criteria"`
 	Requests       []Request         `json:"requests"`
 	Evidence       []Evidence        `json:"evidence"`
+	// Testing is testing.json's content, repeated so the index stands alone.
+	Testing *Testing `json:"testing,omitempty"`
 }
 
 type indexLedger struct {
@@ -96,12 +98,15 @@ func writeIndex(w io.Writer, p Package) error {
 	if evidence == nil {
 		evidence = []Evidence{}
 	}
+	docs := map[string]string{"page": PageFile, "summary": SummaryFile, "readiness": ReadinessFile, "component_definition": ComponentFile, "assessment_results": ResultsFile}
+	if p.Testing != nil {
+		docs["testing"] = TestingFile
+	}
 	return writeJSON(w, indexJSON{
 		Format: Format, Audit: p.Label(), Org: p.Org, OrgName: p.OrgName, Framework: p.Framework, FrameworkTitle: p.FrameworkTitle,
 		Type: p.Type, AsOf: p.AsOf, From: p.From, To: p.To, GeneratedAt: ledger.FormatTime(p.Generated), PublicKey: p.PublicKey,
 		Ledger:    indexLedger{Path: LedgerFile, Through: p.LedgerThrough, Head: p.LedgerHead},
-		Documents: map[string]string{"page": PageFile, "summary": SummaryFile, "readiness": ReadinessFile, "component_definition": ComponentFile, "assessment_results": ResultsFile},
-		Readiness: p.Readiness, Criteria: tree(p), Requests: requests, Evidence: evidence,
+		Documents: docs, Readiness: p.Readiness, Criteria: tree(p), Requests: requests, Evidence: evidence, Testing: p.Testing,
 	})
 }
 
@@ -166,6 +171,22 @@ Documents: <a href="summary.pdf">summary (PDF)</a>, <a href="index.json">index (
 {{range .Evidence}}<tr><td><a href="{{.Path}}">{{.Title}}</a><br><span class="muted">{{.ID}}{{if .Filename}} · {{.Filename}}{{end}}</span></td><td>{{.CollectedAt.UTC.Format "2006-01-02"}}</td><td>{{size .Size}}</td><td><code>{{.SHA256}}</code></td></tr>
 {{end}}</tbody></table></div>{{else}}<p class="muted">No evidence in the period.</p>{{end}}
 {{end}}{{end}}
+{{with .Testing}}
+<h2 id="testing">Testing</h2>
+<p>Also in <a href="testing.json">testing.json</a>: each population's retrieval record with its rows, reconciliation and census, and each sample's workpaper (re-derive with <code>attest audit sample --verify</code>).</p>
+<h3>Results</h3>
+<div class="table-scroll"><table><thead><tr><th>Control</th><th>Result</th><th>Deviations</th><th>Root cause</th></tr></thead><tbody>
+{{range .Results}}<tr><td>{{.Ref}} {{.Name}}</td><td>{{.Result}}</td><td>{{range .Deviations}}<code>{{.Item}}</code>: {{.Reason}}<br>{{end}}</td><td>{{.RootCause}}</td></tr>
+{{end}}</tbody></table></div>
+<h3>Populations</h3>
+{{if .Populations}}<div class="table-scroll"><table><thead><tr><th>Population</th><th>Window</th><th>Items</th><th>Census</th><th>Hash</th></tr></thead><tbody>
+{{range .Populations}}<tr><td>{{.Kind}}<br><span class="muted">{{.UID}}</span></td><td>{{.From}} to {{.To}}</td><td>{{.Count}}</td><td>{{.Tally.Passed}} pass, {{.Tally.Deviations}} deviation(s), {{.Tally.NotTestable}} not testable, {{.Tally.Mismatches}} mismatch(es)</td><td><code>{{.Hash}}</code></td></tr>
+{{end}}</tbody></table></div>{{else}}<p class="muted">No population taken.</p>{{end}}
+<h3>Samples</h3>
+{{if .Samples}}<div class="table-scroll"><table><thead><tr><th>Control</th><th>Population</th><th>Size</th><th>Seed</th><th>Selection</th></tr></thead><tbody>
+{{range .Samples}}<tr><td>{{.Workpaper.ControlID}}</td><td><code>{{.Workpaper.PopulationHash}}</code></td><td>{{.Size}}</td><td><code>{{.Seed}}</code></td><td>{{range .Workpaper.Selection}}<code>{{.}}</code> {{end}}</td></tr>
+{{end}}</tbody></table></div>{{else}}<p class="muted">No sample drawn.</p>{{end}}
+{{end}}
 </body></html>
 `))
 

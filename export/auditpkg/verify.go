@@ -21,6 +21,7 @@ type Report struct {
 	Evidence int   // evidence items of index.json, each found in the ledger
 	Files    int   // evidence files re-hashed
 	Bytes    int64 // their total size
+	Samples  int   // samples of testing.json, each re-derived from its workpaper
 }
 
 // IsPackage reports whether the zip archive in r is an audit package (it
@@ -106,6 +107,23 @@ func Verify(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, error) {
 		return rep, fmt.Errorf("audit package: index.json names ledger head %s, the segment ends at %s", idx.Ledger.Head, rep.Ledger.Head)
 	}
 	rep.Audit = idx.Audit
+	if idx.Testing != nil {
+		// The testing file and the index carry the same testing, and each
+		// sample re-derives from its workpaper.
+		var t Testing
+		if err := readJSON(files[TestingFile], TestingFile, &t); err != nil {
+			return rep, err
+		}
+		a, _ := json.Marshal(t)
+		b, _ := json.Marshal(idx.Testing)
+		if string(a) != string(b) {
+			return rep, fmt.Errorf("audit package: %s differs from the testing of index.json", TestingFile)
+		}
+		if err := verifyTesting(t); err != nil {
+			return rep, err
+		}
+		rep.Samples = len(t.Samples)
+	}
 	hashed := map[string]bool{}
 	for _, ev := range idx.Evidence {
 		key := ev.ID + " " + ev.RecordHash

@@ -1,0 +1,113 @@
+package programme_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/chain"
+	"github.com/attest-hq/attest/evidence/evidencetest"
+	"github.com/attest-hq/attest/export/auditpkg"
+	"github.com/attest-hq/attest/population"
+	"github.com/attest-hq/attest/programme"
+	"github.com/attest-hq/attest/store/storetest"
+)
+
+// The package of an audit record carries its populations (with their rows),
+// samples (with their workpapers) and results, and still verifies; a
+// changed selection does not.
+func TestAuditPackageCarriesTesting(t *testing.T) {
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := t.Context()
+			now := time.Date(2026, 4, 10, 9, 0, 0, 0, time.UTC)
+			clock := func() time.Time { return now }
+			db := storetest.Open(t, d, clock)
+			ev := evidencetest.NewService(t, db)
+			ev.Ledger = &chain.Chain{Key: ev.Key}
+			org := storetest.MustOrg(t, db, "acme")
+			ctl := storetest.Control(org, "CHG-1")
+			ctl.Status, ctl.Frequency = attest.StatusImplemented, "per-event"
+			ctl.Mappings = []attest.Mapping{{Framework: "soc2", Requirement: "CC8.1", Source: attest.SourceLibrary}}
+			if err := db.CreateControl(ctx, &ctl); err != nil {
+				t.Fatal(err)
+			}
+			audit := attest.Audit{OrgID: org.ID, Name: "Q1", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-03-31", Status: attest.AuditFieldwork}
+			if err := db.CreateAudit(ctx, &audit); err != nil {
+				t.Fatal(err)
+			}
+			var pulls []attest.JudgedPull
+			for i := range 12 {
+				pulls = append(pulls, attest.JudgedPull{PullRequest: attest.PullRequest{Repo: "acme/api", Number: i + 1, Title: "change", Author: "ada",
+					MergedAt: time.Date(2026, 2, 1+i, 10, 0, 0, 0, time.UTC), MergeSHA: "s", Approvers: []string{"bob"}, ApprovedAt: time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)}})
+			}
+			pops := &population.Service{DB: db, Ledger: ev.Ledger, Now: clock,
+				Changes: func(context.Context, attest.Principal, time.Time) (population.ChangeLog, error) {
+					return population.ChangeLog{Undeployed: pulls}, nil
+				}}
+			p := attest.SystemPrincipal(org.ID, "test", attest.ViaCLI)
+			pop, err := pops.Take(ctx, p, population.Request{Kind: attest.PopulationChanges, AuditID: audit.ID})
+			if err != nil || pop.Count != 12 {
+				t.Fatalf("take: %+v, %v", pop, err)
+			}
+			smp, err := pops.Sample(ctx, p, audit.ID, pop.ID, population.SampleRequest{ControlID: ctl.ID})
+			if err != nil || smp.Size != 8 {
+				t.Fatalf("sample: %+v, %v", smp, err)
+			}
+			audits := programme.Audits{DB: db, Catalog: cat, Now: clock, Populations: pops}
+			pkgs := programme.AuditPackages{DB: db, Catalog: cat, Evidence: ev, Now: clock, Audits: audits}
+			var buf bytes.Buffer
+			if _, _, err := pkgs.ExportAudit(ctx, p, audit.ID, &buf); err != nil {
+				t.Fatal(err)
+			}
+			data := buf.Bytes()
+			files := readZip(t, data)
+			var tst auditpkg.Testing
+			if err := json.Unmarshal(readMember(t, files[auditpkg.TestingFile]), &tst); err != nil {
+				t.Fatal(err)
+			}
+			if len(tst.Populations) != 1 || len(tst.Populations[0].Rows) != 12 || tst.Populations[0].RecordHash != pop.RecordHash ||
+				len(tst.Samples) != 1 || tst.Samples[0].Seed != smp.Seed || len(tst.Results) != 1 || tst.Results[0].Result != attest.AuditResultPass {
+				t.Fatalf("testing.json: %+v", tst)
+			}
+			if page := string(readMember(t, files[auditpkg.PageFile])); !strings.Contains(page, smp.Seed) || !strings.Contains(page, pop.UID) {
+				t.Error("index.html leaves out the testing")
+			}
+			pub := ev.Key.Public().(ed25519.PublicKey)
+			rep, err := auditpkg.Verify(bytes.NewReader(data), int64(len(data)), pub)
+			if err != nil || rep.Samples != 1 {
+				t.Fatalf("verify: %+v, %v", rep, err)
+			}
+			// A selection changed in both places no longer re-derives.
+			first := smp.Workpaper.Selection[0]
+			var out bytes.Buffer
+			zw := zip.NewWriter(&out)
+			for name, f := range files {
+				body := readMember(t, f)
+				if name == auditpkg.TestingFile || name == auditpkg.IndexFile {
+					body = bytes.ReplaceAll(body, []byte(`"`+first+`"`), []byte(`"acme/api#99"`))
+				}
+				w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: f.Method})
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.Write(body)
+			}
+			zw.Close()
+			if _, err := auditpkg.Verify(bytes.NewReader(out.Bytes()), int64(out.Len()), pub); err == nil || !strings.Contains(err.Error(), auditpkg.TestingFile) {
+				t.Errorf("a package with a changed selection: %v", err)
+			}
+		})
+	}
+}
