@@ -113,7 +113,7 @@ type Package struct {
 	// Testing is the audit record's populations, samples and results; nil
 	// for a package of a bare period.
 	Testing *Testing
-	Ledger        func(w io.Writer) error
+	Ledger  func(w io.Writer) error
 	// Open streams an evidence file by its SHA-256.
 	Open func(sha string) (io.ReadCloser, error)
 }
