@@ -17,6 +17,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/monitor"
 	"github.com/attest-hq/attest/policy"
+	"github.com/attest-hq/attest/population"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/risk"
 	"github.com/attest-hq/attest/store"
@@ -66,6 +67,9 @@ type Options struct {
 	// Checklists seeds onboarding and offboarding templates and closes some
 	// steps; nil seeds none.
 	Checklists *programme.Checklists
+	// Populations takes the demo audit's populations and a sample; nil
+	// takes none.
+	Populations *population.Service
 }
 
 // IdentityConnection is one of the demo's identity provider connections.
@@ -241,6 +245,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedChecklists(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo checklists: %w", err)
+	}
+	if err := seedPopulations(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo populations: %w", err)
 	}
 	return logins, nil
 }

@@ -58,6 +58,9 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"exercise", first("/incidents", `/exercises/\d+$`), false},
 		{"training", "/people/training", false}, {"background-checks", "/people/background", false}, {"my-training", "/my/training", false},
 		{"audits", "/audits", false}, {"audit", first("/audits", `/audits/\d+$`), false},
+		{"audit-populations-of-audit", first(first("/audits", `/audits/\d+$`), `/audits/\d+/populations$`), false},
+		{"audit-population", first(first(first("/audits", `/audits/\d+$`), `/audits/\d+/populations$`), `/populations/\d+$`), false},
+		{"audit-results", first(first("/audits", `/audits/\d+$`), `/audits/\d+/results$`), false},
 	}
 }
 

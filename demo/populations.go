@@ -1,0 +1,60 @@
+package demo
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/population"
+	"github.com/attest-hq/attest/store"
+)
+
+// seedPopulations takes the demo audit's leavers and merged changes of its
+// first month (closed, inside its window) and draws a sample of the changes
+// for a change-management control, once.
+func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest.Organization, users map[attest.Role]attest.User) error {
+	svc := opts.Populations
+	if svc == nil {
+		return nil
+	}
+	audits, err := db.Audits(ctx, org.ID, true, nil)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(audits, func(a attest.Audit) bool { return a.Name == demoAuditName })
+	if i < 0 || audits[i].Status == attest.AuditClosed {
+		return nil
+	}
+	audit := audits[i]
+	have, err := db.Populations(ctx, org.ID, store.PopulationFilter{AuditID: audit.ID})
+	if err != nil || len(have) > 0 {
+		return err
+	}
+	u := users[attest.RoleManager]
+	manager := attest.Principal{UserID: u.ID, Label: u.Email, OrgID: org.ID, Role: attest.RoleManager, Via: attest.ViaSystem}
+	first, err := time.Parse(attest.DateLayout, audit.From)
+	if err != nil {
+		return err
+	}
+	to := first.AddDate(0, 1, -1).Format(attest.DateLayout)
+	if _, err := svc.Take(ctx, manager, population.Request{Kind: attest.PopulationLeavers, From: audit.From, To: to, AuditID: audit.ID}); err != nil {
+		return err
+	}
+	changes, err := svc.Take(ctx, manager, population.Request{Kind: attest.PopulationChanges, From: audit.From, To: to, AuditID: audit.ID})
+	if err != nil {
+		return err
+	}
+	controls, err := db.Controls(ctx, org.ID, store.ControlFilter{})
+	if err != nil {
+		return err
+	}
+	for _, c := range controls {
+		if c.Status == attest.StatusNotApplicable || !slices.ContainsFunc(c.Mappings, func(m attest.Mapping) bool { return m.Framework == "soc2" && m.Requirement == "CC8.1" }) {
+			continue
+		}
+		_, err := svc.Sample(ctx, manager, audit.ID, changes.ID, population.SampleRequest{ControlID: c.ID, Frequency: "per-event"})
+		return err
+	}
+	return nil
+}
