@@ -340,8 +340,10 @@
 // taken: the retrieval of one kind of population over a window, as it ran.
 // It has exactly these keys: type "population", org, uid ("pop_" and 20 hex
 // digits, the entry's record_id), kind ("joiners", "leavers" or "changes"),
-// from and to (the window's days, YYYY-MM-DD, both included), audit (the
-// audit it was taken for, or ""), source and query (in words: what was read
+// from and to (the window's days, YYYY-MM-DD, both included), audit_id (the
+// audit record it belongs to; absent from records taken before audits were
+// records), audit (that audit's name, or an older record's free reference,
+// or ""), source and query (in words: what was read
 // and how it was selected), params (an object of the deadlines the checks
 // used: leaver_days, training_days, each absent when not used), ran_at (a
 // time in the form above), taken_by (a label), count (the number of rows),
