@@ -14,9 +14,13 @@ import (
 // AuditResults is an audit's result per control in scope, for its members
 // and invited auditors.
 type AuditResults struct {
-	Audit    attest.Audit           `json:"audit"`
-	Days     int                    `json:"remediation_days"`
-	Controls []attest.ControlResult `json:"controls"`
+	Audit attest.Audit `json:"audit"`
+	Days  int          `json:"remediation_days"`
+	// HistoryCut says the monitoring history was longer than the results
+	// read (store.MaxAuditResultChanges): its oldest changes were left out,
+	// so a failure that began before them may be missing.
+	HistoryCut bool                   `json:"history_cut"`
+	Controls   []attest.ControlResult `json:"controls"`
 }
 
 // Results assembles the result of each control in the audit's scope from
@@ -41,10 +45,11 @@ func (s Audits) Results(ctx context.Context, p attest.Principal, auditID int64) 
 	if now := s.now(); now.Before(until) {
 		until = now
 	}
-	history, err := s.DB.ControlResultChanges(ctx, p.OrgID, until)
+	history, cut, err := s.DB.ControlResultChanges(ctx, p.OrgID, until)
 	if err != nil {
 		return out, err
 	}
+	out.HistoryCut = cut
 	pops, samples, err := s.auditPopulations(ctx, p, auditID)
 	if err != nil {
 		return out, err

@@ -171,28 +171,33 @@ func (q *Queries) RootCauses(ctx context.Context, orgID, auditID int64) (map[int
 const MaxAuditResultChanges = 20000
 
 // ControlResultChanges returns the history of the organization's
-// monitoring results before until, newest first (at most
-// MaxAuditResultChanges), each under the control references its test
-// version supports.
-func (q *Queries) ControlResultChanges(ctx context.Context, orgID int64, until time.Time) (map[string][]attest.ResultChange, error) {
+// monitoring results before until, newest first, each under the control
+// references its test version supports. It reads at most
+// MaxAuditResultChanges rows and reports cut when older ones were left out,
+// so that a verdict judged on a partial history says so.
+func (q *Queries) ControlResultChanges(ctx context.Context, orgID int64, until time.Time) (history map[string][]attest.ResultChange, cut bool, err error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT v.control_ref, h.id, h.test_id, h.resource_type, h.resource_key, h.from_status, h.to_status, h.message,
 h.test_version, c.uid, h.at FROM result_changes h JOIN collections c ON c.id = h.collection_id
 JOIN test_version_controls v ON v.org_id = h.org_id AND v.version = h.test_version
-WHERE h.org_id = $1 AND h.at < $2 ORDER BY h.id DESC LIMIT $3`, orgID, stamp(until), MaxAuditResultChanges)
+WHERE h.org_id = $1 AND h.at < $2 ORDER BY h.id DESC LIMIT $3`, orgID, stamp(until), MaxAuditResultChanges+1)
 	if err != nil {
-		return nil, fmt.Errorf("control result history: %w", err)
+		return nil, false, fmt.Errorf("control result history: %w", err)
 	}
 	defer rows.Close()
 	out := map[string][]attest.ResultChange{}
+	n := 0
 	for rows.Next() {
+		if n++; n > MaxAuditResultChanges {
+			return out, true, rows.Err()
+		}
 		var ref string
 		var h attest.ResultChange
 		if err := rows.Scan(&ref, &h.ID, &h.Test, &h.Resource.Type, &h.Resource.Key, &h.From, &h.To, &h.Message, &h.TestVersion,
 			&h.Collection, &h.At); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		h.At = stamp(h.At)
 		out[ref] = append(out[ref], h)
 	}
-	return out, rows.Err()
+	return out, false, rows.Err()
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
 )
 
 func mustPopulation(t *testing.T, ctx context.Context, db *store.DB, w tenant) attest.PopulationRetrieval {
@@ -110,11 +111,11 @@ func init() {
 				must(t, db.AddResultChanges(ctx, w.org.ID, conn.ID, col.ID, []attest.ResultChange{{Test: "mfa", TestVersion: "v1",
 					Resource: attest.ResourceRef{Type: "user", Key: w.org.Slug}, To: attest.ResultFail, At: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}}))
 			}
-			got, err := db.ControlResultChanges(ctx, a.org.ID, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
+			got, _, err := db.ControlResultChanges(ctx, a.org.ID, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
 			if err != nil || len(got[a.control.Ref]) != 1 || got[a.control.Ref][0].Resource.Key != a.org.Slug {
 				t.Fatalf("a's history: %+v, %v", got, err)
 			}
-			if before, _ := db.ControlResultChanges(ctx, a.org.ID, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); len(before) != 0 {
+			if before, _, _ := db.ControlResultChanges(ctx, a.org.ID, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); len(before) != 0 {
 				t.Fatalf("history before the first change: %+v", before)
 			}
 		}},
@@ -127,4 +128,39 @@ func init() {
 			wantNotFound(t, "population", err)
 		}},
 	)
+}
+
+// An audit's results read a bounded history; when the organization has
+// more changes than that, the reader is told, so that a verdict judged on
+// the newest changes alone is shown as incomplete.
+func TestControlResultChangesSaysWhenCut(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		org := storetest.MustOrg(t, db, "cut")
+		ctl := storetest.MustControl(t, db, org, "CC-1", attest.StatusImplemented)
+		conn := storetest.MustConnection(t, db, org, "okta")
+		start := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+		col := attest.CollectionRun{OrgID: org.ID, UID: attest.NewUID("col_"), ConnectionID: conn.ID, ConnectionName: conn.Name, Connector: "okta",
+			StartedAt: start, FinishedAt: start, SnapshotSHA256: "00"}
+		must(t, db.AddCollection(ctx, &col))
+		_, err := db.SaveTestVersion(ctx, org.ID, "v1", "mfa", []byte("{}"), []string{ctl.Ref})
+		must(t, err)
+		changes := make([]attest.ResultChange, store.MaxAuditResultChanges)
+		for i := range changes {
+			changes[i] = attest.ResultChange{Test: "mfa", TestVersion: "v1", Resource: attest.ResourceRef{Type: "user", Key: "u"},
+				To: []attest.ResultStatus{attest.ResultFail, attest.ResultPass}[i%2], At: start.Add(time.Duration(i) * time.Minute)}
+		}
+		must(t, db.AddResultChanges(ctx, org.ID, conn.ID, col.ID, changes))
+		until := start.AddDate(1, 0, 0)
+		got, cut, err := db.ControlResultChanges(ctx, org.ID, until)
+		if err != nil || cut || len(got[ctl.Ref]) != store.MaxAuditResultChanges {
+			t.Fatalf("at the bound: %d changes, cut %v, %v", len(got[ctl.Ref]), cut, err)
+		}
+		must(t, db.AddResultChanges(ctx, org.ID, conn.ID, col.ID, []attest.ResultChange{{Test: "mfa", TestVersion: "v1",
+			Resource: attest.ResourceRef{Type: "user", Key: "u"}, To: attest.ResultFail, At: start.AddDate(0, 6, 0)}}))
+		got, cut, err = db.ControlResultChanges(ctx, org.ID, until)
+		if err != nil || !cut || len(got[ctl.Ref]) != store.MaxAuditResultChanges {
+			t.Fatalf("past the bound: %d changes, cut %v, %v", len(got[ctl.Ref]), cut, err)
+		}
+	})
 }

@@ -226,6 +226,9 @@ func (h *Handler) sampleWorkpaper(w http.ResponseWriter, r *http.Request, c *web
 	}
 	for _, s := range samples {
 		if s.ID == sid && s.PopulationID == id {
+			if err := h.Audits.Viewed(r.Context(), c.P, aid, fmt.Sprintf("the workpaper of sample %d", s.ID)); err != nil {
+				return err
+			}
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"workpaper-%d-%d.json\"", aid, s.ID))
 			enc := json.NewEncoder(w)

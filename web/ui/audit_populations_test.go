@@ -1,8 +1,10 @@
 package ui_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -79,6 +81,16 @@ func TestAuditPopulationPages(t *testing.T) {
 	if dl.StatusCode != http.StatusOK || err != nil || attest.VerifyWorkpaper(wp) != nil || wp.Seed != samples[0].Seed ||
 		wp.AuditID != strconv.FormatInt(audits[0].ID, 10) || wp.ControlID != "CHG-9" {
 		t.Fatalf("the workpaper: %d %v %.1000s", dl.StatusCode, err, dl.Text)
+	}
+	// The download is in the activity log the organization reads, as every
+	// other file an auditor takes from the audit.
+	acts, err := e.DB.Activity(t.Context(), e.Alpha.ID, attest.ActivityFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := fmt.Sprintf("opened the workpaper of sample %d", samples[0].ID)
+	if !slices.ContainsFunc(acts, func(a attest.Activity) bool { return a.Action == "audit.viewed" && strings.Contains(a.Summary, logged) }) {
+		t.Errorf("no activity entry %q", logged)
 	}
 	other := attest.Audit{OrgID: e.Alpha.ID, Name: "Other", Framework: "soc2", Type: attest.AuditType1, AsOf: "2026-03-31", Status: attest.AuditFieldwork}
 	if err := e.DB.CreateAudit(t.Context(), &other); err != nil {
