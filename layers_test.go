@@ -21,6 +21,7 @@ var layers = map[string]int{
 	"catalog":                     1,
 	"csvfile":                     1, // the CSV files Attest imports: header, bounds, errors by line
 	"csvfile/csvfiletest":         1, // the checks of the CSV imports' fuzz targets
+	"requestlist":                 2, // an audit firm's request list (PBC) read from CSV
 	"readiness":                   1,
 	"metrics":                     1, // the process's figures in Prometheus's text format (stdlib only)
 	"metrics/metricstest":         2, // a strict reader of that format, for tests

@@ -93,6 +93,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			AccessReviews: a.Services.AccessReviews,
 			Checklists:    a.Services.Checklists,
 			Populations:   a.Services.Populations,
+			Audits:        &a.Services.Audits,
 			BankChanges: func(ctx context.Context, p attest.Principal) error {
 				_, _, err := a.Services.Changes.Bank(ctx, p, 30)
 				return err

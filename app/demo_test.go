@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,6 +66,13 @@ func TestDemoMonitoring(t *testing.T) {
 				samples, _ := a.Services.Populations.Samples(ctx, p, audits[0].ID)
 				if err != nil || len(pops) != 2 || len(samples) != 1 || samples[0].PopulationID != pops[0].ID {
 					t.Errorf("start %d: demo populations %+v, samples %+v, %v", start+1, pops, samples, err)
+				}
+				// Its request list: the default list and the auditor's own
+				// request, with one request at each step, once across starts.
+				reqs, err := a.Services.Audits.Requests(ctx, p, audits[0].ID, store.RequestFilter{})
+				if err != nil || len(reqs.Requests) < 10 || reqs.Counts[attest.RequestAccepted] != 1 || reqs.Counts[attest.RequestFlagged] != 1 ||
+					reqs.Counts[attest.RequestSubmitted] != 1 || !slices.ContainsFunc(reqs.Requests, func(r attest.AuditRequest) bool { return r.Source == attest.RequestCustom }) {
+					t.Errorf("start %d: demo requests %v (%d), %v", start+1, reqs.Counts, len(reqs.Requests), err)
 				}
 				// Access reviews: last quarter's completed, this quarter's open
 				// over the collected identity providers.

@@ -43,6 +43,21 @@ func seedAudits(ctx context.Context, env *Env) error {
 	return env.Tx.Log(ctx, env.Actor.Record(env.Org.ID, "audit.created", "audit", "", "Created the audit "+a.Name))
 }
 
+// openDemoAudit returns the demo's audit when it exists and is not closed
+// (ok false otherwise): what the seeds of its testing and requests work on.
+func openDemoAudit(ctx context.Context, db *store.DB, org attest.Organization) (audit attest.Audit, ok bool, err error) {
+	audits, err := db.Audits(ctx, org.ID, true, nil)
+	if err != nil {
+		return audit, false, err
+	}
+	for _, a := range audits {
+		if a.Name == demoAuditName && a.Status != attest.AuditClosed {
+			return a, true, nil
+		}
+	}
+	return audit, false, nil
+}
+
 // auditGuest gives the demo audit's firm auditor a fresh password and a
 // joined grant on the audit: a login that shows what an invited auditor sees.
 func auditGuest(ctx context.Context, tx *store.Queries, org attest.Organization, params auth.Params) (Login, error) {

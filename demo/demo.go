@@ -70,6 +70,8 @@ type Options struct {
 	// Populations takes the demo audit's populations and a sample; nil
 	// takes none.
 	Populations *population.Service
+	// Audits seeds the demo audit's request list; nil seeds none.
+	Audits *programme.Audits
 }
 
 // IdentityConnection is one of the demo's identity provider connections.
@@ -248,6 +250,9 @@ func Seed(ctx context.Context, db *store.DB, opts Options) ([]Login, error) {
 	}
 	if err := seedPopulations(ctx, db, opts, org, users); err != nil {
 		return nil, fmt.Errorf("demo populations: %w", err)
+	}
+	if err := seedRequests(ctx, db, opts, org, users); err != nil {
+		return nil, fmt.Errorf("demo requests: %w", err)
 	}
 	return logins, nil
 }

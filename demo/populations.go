@@ -18,15 +18,10 @@ func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest
 	if svc == nil {
 		return nil
 	}
-	audits, err := db.Audits(ctx, org.ID, true, nil)
-	if err != nil {
+	audit, ok, err := openDemoAudit(ctx, db, org)
+	if err != nil || !ok {
 		return err
 	}
-	i := slices.IndexFunc(audits, func(a attest.Audit) bool { return a.Name == demoAuditName })
-	if i < 0 || audits[i].Status == attest.AuditClosed {
-		return nil
-	}
-	audit := audits[i]
 	have, err := db.Populations(ctx, org.ID, store.PopulationFilter{AuditID: audit.ID})
 	if err != nil || len(have) > 0 {
 		return err

@@ -61,6 +61,8 @@ func demoPages(t *testing.T, s *server, p *tab) []demoPage {
 		{"audit-populations-of-audit", first(first("/audits", `/audits/\d+$`), `/audits/\d+/populations$`), false},
 		{"audit-population", first(first(first("/audits", `/audits/\d+$`), `/audits/\d+/populations$`), `/populations/\d+$`), false},
 		{"audit-results", first(first("/audits", `/audits/\d+$`), `/audits/\d+/results$`), false},
+		{"audit-requests", first(first("/audits", `/audits/\d+$`), `/audits/\d+/requests$`), false},
+		{"audit-request", first(first(first("/audits", `/audits/\d+$`), `/audits/\d+/requests$`), `/requests/\d+$`), false},
 	}
 }
 

@@ -59,7 +59,7 @@ func (s AuditPackages) Export(ctx context.Context, p attest.Principal, in auditp
 	if err := p.Require(attest.ActRead); err != nil {
 		return auditpkg.Summary{}, err
 	}
-	return s.export(ctx, p, in, nil, w)
+	return s.export(ctx, p, in, nil, nil, w)
 }
 
 // AuditInput describes an audit record as a package's input: its ID and
@@ -90,8 +90,40 @@ func (s AuditPackages) ExportAudit(ctx context.Context, p attest.Principal, audi
 			return in, auditpkg.Summary{}, err
 		}
 	}
-	sum, err := s.export(ctx, p, in, testing, w)
+	var requests []packageRequest
+	if s.Audits.DB != nil {
+		if requests, err = s.Audits.packageRequests(ctx, p, auditID); err != nil {
+			return in, auditpkg.Summary{}, err
+		}
+	}
+	sum, err := s.export(ctx, p, in, testing, requests, w)
 	return in, sum, err
+}
+
+// packageRequest is a request of the audit with the IDs of the evidence
+// provided for it.
+type packageRequest struct {
+	auditpkg.Request
+	evidence []int64
+}
+
+// packageRequests gathers the audit's request list for its package.
+func (s Audits) packageRequests(ctx context.Context, p attest.Principal, auditID int64) ([]packageRequest, error) {
+	list, err := s.Requests(ctx, p, auditID, store.RequestFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]packageRequest, 0, len(list.Requests))
+	for _, r := range list.Requests {
+		pr := packageRequest{Request: auditpkg.Request{ID: r.Ref, Title: r.Title, Control: r.Control, Status: string(r.Status), Evidence: []string{}}}
+		if r.Attached > 0 {
+			if pr.evidence, err = s.DB.RequestEvidence(ctx, p.OrgID, r.ID); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, pr)
+	}
+	return out, nil
 }
 
 // testing gathers an audit's populations (with their rows, reconciliation
@@ -109,7 +141,7 @@ func (s Audits) testing(ctx context.Context, p attest.Principal, auditID int64) 
 		Results: res.Controls}, nil
 }
 
-func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditpkg.Input, testing *auditpkg.Testing, w io.Writer) (auditpkg.Summary, error) {
+func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditpkg.Input, testing *auditpkg.Testing, requests []packageRequest, w io.Writer) (auditpkg.Summary, error) {
 	var sum auditpkg.Summary
 	if err := ValidateAssertion(&AssertionInput{Type: in.Type, AsOf: in.AsOf, From: in.From, To: in.To}); err != nil {
 		return sum, err
@@ -168,17 +200,24 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 	for _, c := range controls {
 		frequency[c.ID] = c.Frequency
 	}
+	// Evidence provided for one of the audit's requests is in the package
+	// whenever it was collected, as its auditors could open it.
+	provided := map[int64]bool{}
+	for _, r := range requests {
+		for _, id := range r.evidence {
+			provided[id] = true
+		}
+	}
 	var need int64
 	for i := len(all) - 1; i >= 0; i-- { // oldest first
 		ev := all[i]
-		var refs []string
-		var at []int
+		refs, at := []string{}, []int{}
 		for _, c := range ev.Controls {
 			if j, ok := index[c.ID]; ok && InPeriod(ev, frequency[c.ID], start, end) {
 				refs, at = append(refs, c.Ref), append(at, j)
 			}
 		}
-		if len(refs) == 0 || ev.LedgerSeq == 0 {
+		if (len(refs) == 0 && !provided[ev.ID]) || ev.LedgerSeq == 0 {
 			continue
 		}
 		for _, j := range at {
@@ -193,12 +232,24 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 		pkg.Evidence = append(pkg.Evidence, item)
 		need = max(need, ev.LedgerSeq)
 	}
-	// Requests name evidence; keep only what the package holds.
+	// Requests name evidence by its UID; keep only what the package holds
+	// (an item without a ledger entry is not in it).
+	uid := map[int64]string{}
+	for _, ev := range all {
+		uid[ev.ID] = ev.UID
+	}
 	held := map[string]bool{}
 	for _, ev := range pkg.Evidence {
 		held[ev.ID] = true
 	}
 	pkg.Requests = slices.Clone(pkg.Requests) // the caller's list stays as it was
+	for _, r := range requests {
+		req := r.Request
+		for _, id := range r.evidence {
+			req.Evidence = append(req.Evidence, uid[id])
+		}
+		pkg.Requests = append(pkg.Requests, req)
+	}
 	for i := range pkg.Requests {
 		r := &pkg.Requests[i]
 		r.Evidence = slices.DeleteFunc(slices.Clone(r.Evidence), func(id string) bool { return !held[id] })

@@ -6,6 +6,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"github.com/attest-hq/attest/store"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +69,16 @@ func TestAuditPackageCarriesTesting(t *testing.T) {
 			}
 			audits := programme.Audits{DB: db, Catalog: cat, Now: clock, Populations: pops}
 			pkgs := programme.AuditPackages{DB: db, Catalog: cat, Evidence: ev, Now: clock, Audits: audits}
+			// The request list, with evidence provided during fieldwork,
+			// after the window: it is in the package under its request.
+			if n, err := audits.GenerateRequests(ctx, p, audit.ID); err != nil || n != 1 {
+				t.Fatalf("requests: %d, %v", n, err)
+			}
+			reqs, _ := audits.Requests(ctx, p, audit.ID, store.RequestFilter{})
+			late := evidencetest.MustEvidence(t, ev, org, "change tickets, exported", ctl.ID)
+			if _, err := audits.ActOnRequest(ctx, p, audit.ID, reqs.Requests[0].ID, programme.RequestAct{Action: attest.RequestSubmit, Evidence: []int64{late.ID}}); err != nil {
+				t.Fatal(err)
+			}
 			var buf bytes.Buffer
 			if _, _, err := pkgs.ExportAudit(ctx, p, audit.ID, &buf); err != nil {
 				t.Fatal(err)
@@ -83,6 +95,20 @@ func TestAuditPackageCarriesTesting(t *testing.T) {
 			}
 			if page := string(readMember(t, files[auditpkg.PageFile])); !strings.Contains(page, smp.Seed) || !strings.Contains(page, pop.UID) {
 				t.Error("index.html leaves out the testing")
+			}
+			var index struct {
+				Requests []auditpkg.Request  `json:"requests"`
+				Evidence []auditpkg.Evidence `json:"evidence"`
+			}
+			if err := json.Unmarshal(readMember(t, files[auditpkg.IndexFile]), &index); err != nil {
+				t.Fatal(err)
+			}
+			if len(index.Requests) != 1 || index.Requests[0].ID != "CHG-1" || index.Requests[0].Status != "submitted" ||
+				!slices.Equal(index.Requests[0].Evidence, []string{late.UID}) || len(index.Evidence) != 1 || index.Evidence[0].ID != late.UID {
+				t.Fatalf("the request list in index.json: %+v, evidence %+v", index.Requests, index.Evidence)
+			}
+			if _, ok := files[auditpkg.BlobPath(late.SHA256)]; !ok {
+				t.Errorf("the provided evidence's file is not in the package")
 			}
 			pub := ev.Key.Public().(ed25519.PublicKey)
 			rep, err := auditpkg.Verify(bytes.NewReader(data), int64(len(data)), pub)

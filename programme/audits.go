@@ -266,6 +266,36 @@ func window(a attest.Audit) (since, until time.Time, err error) {
 	return f, t.AddDate(0, 0, 1), nil
 }
 
+// scopedControl is a control the audit's framework covers, with the
+// requirements of the framework it meets.
+type scopedControl struct {
+	attest.Control
+	Criteria []string
+}
+
+// scopedControls keeps the controls in an audit's scope: those mapped to a
+// requirement of its framework, except the ones not applicable.
+func scopedControls(controls []attest.Control, framework string) []scopedControl {
+	var out []scopedControl
+	for _, c := range controls {
+		if c.Status == attest.StatusNotApplicable {
+			continue
+		}
+		var reqs []string
+		for _, m := range c.Mappings {
+			if m.Framework == framework {
+				reqs = append(reqs, m.Requirement)
+			}
+		}
+		if len(reqs) == 0 {
+			continue
+		}
+		slices.Sort(reqs)
+		out = append(out, scopedControl{Control: c, Criteria: slices.Compact(reqs)})
+	}
+	return out
+}
+
 // Workspace gathers what the audit covers for p.
 func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Workspace, error) {
 	var w Workspace
@@ -283,23 +313,10 @@ func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Wo
 	}
 	counts := map[int64]int{} // control ID → its evidence items
 	inScope := map[int64]bool{}
-	for _, c := range controls {
-		if c.Status == attest.StatusNotApplicable {
-			continue
-		}
-		var reqs []string
-		for _, m := range c.Mappings {
-			if m.Framework == a.Framework {
-				reqs = append(reqs, m.Requirement)
-			}
-		}
-		if len(reqs) == 0 {
-			continue
-		}
-		slices.Sort(reqs)
-		reqs = slices.Compact(reqs)
+	for _, sc := range scopedControls(controls, a.Framework) {
+		c := sc.Control
 		inScope[c.ID] = true
-		w.Controls = append(w.Controls, WorkspaceControl{ID: c.ID, Ref: c.Ref, Name: c.Name, Status: c.Status, Criteria: reqs})
+		w.Controls = append(w.Controls, WorkspaceControl{ID: c.ID, Ref: c.Ref, Name: c.Name, Status: c.Status, Criteria: sc.Criteria})
 	}
 	since, until, err := window(a)
 	if err != nil {
@@ -379,6 +396,21 @@ func (s Audits) Evidence(ctx context.Context, p attest.Principal, auditID, evide
 	w, err := s.Workspace(ctx, p, auditID)
 	if err != nil {
 		return attest.Evidence{}, err
+	}
+	found := slices.IndexFunc(w.Evidence, func(e attest.Evidence) bool { return e.ID == evidenceID }) >= 0
+	if !found {
+		// Evidence provided for one of the audit's requests is the audit's
+		// too, wherever and whenever it was collected.
+		if found, err = s.DB.AttachedToAudit(ctx, p.OrgID, auditID, evidenceID); err != nil {
+			return attest.Evidence{}, err
+		}
+		if found {
+			e, err := s.DB.Evidence(ctx, p.OrgID, evidenceID)
+			if err != nil {
+				return e, err
+			}
+			w.Evidence = append(w.Evidence, e)
+		}
 	}
 	for _, e := range w.Evidence {
 		if e.ID == evidenceID {

@@ -27,7 +27,19 @@ const (
 	// and for the auditors invited into that audit ({audit} in the path), or,
 	// on the list of audits, into any of the organization's audits.
 	Audit Access = "audit"
+	// AuditWrite: a change to an audit's work both sides make (a request's
+	// comment, an auditor's own request): members who edit, and the
+	// auditors invited into that audit.
+	AuditWrite Access = "audit-write"
+	// AuditReview: the auditor's judgement of what the organization provided
+	// (accept, flag, not applicable): the auditors invited into that audit,
+	// never the members who provide it.
+	AuditReview Access = "audit-review"
 )
+
+// auditAccess reports whether the access is one of an audit's, open to its
+// invited auditors.
+func (a Access) auditAccess() bool { return a == Audit || a == AuditWrite || a == AuditReview }
 
 // HandlerFunc is a route's handler. A returned error is rendered by fail, which
 // maps error codes to statuses for UI and API alike.
@@ -164,11 +176,19 @@ func (s *Server) permit(r *http.Request, c *Ctx) error {
 			return err
 		}
 	}
-	if rt.Access == Audit {
+	switch rt.Access {
+	case Audit:
 		if m.Role.Can(attest.ActRead) {
 			return nil
 		}
 		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", m.Role)
+	case AuditWrite:
+		if m.Role.Can(attest.ActEdit) {
+			return nil
+		}
+		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", m.Role)
+	case AuditReview:
+		return attest.Errorf(attest.EFORBIDDEN, "only the audit's invited auditors judge what the organization provides")
 	}
 	if !m.Role.Can(attest.Action(rt.Access)) {
 		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", m.Role)
@@ -211,7 +231,7 @@ func (s *Server) permitGuest(r *http.Request, c *Ctx, org attest.Organization) e
 			return err
 		}
 	}
-	if c.Route.Access != Audit {
+	if !c.Route.Access.auditAccess() {
 		return attest.Errorf(attest.EFORBIDDEN, "auditors invited into an audit see that audit's pages only")
 	}
 	if v := r.PathValue("audit"); v != "" {

@@ -101,8 +101,13 @@ var callers = []string{"anonymous", "admin", "manager", "employee", "auditor", "
 // roleMay reports whether a member of alpha with role may use a route of
 // the given access: an audit's pages are for members who read.
 func roleMay(role attest.Role, access web.Access) bool {
-	if access == web.Audit {
+	switch access {
+	case web.Audit:
 		return role.Can(attest.ActRead)
+	case web.AuditWrite:
+		return role.Can(attest.ActEdit)
+	case web.AuditReview:
+		return false // the invited auditors' alone
 	}
 	return role.Can(attest.Action(access))
 }
@@ -184,6 +189,12 @@ var credentialCheck = map[string]bool{
 	"GET /login/oidc/callback":           true,
 }
 
+// guestMay reports whether an invited auditor may use an audit's route of
+// the given access.
+func guestMay(access web.Access) bool {
+	return access == web.Audit || access == web.AuditWrite || access == web.AuditReview
+}
+
 // mustRefuse reports whether checkOutcome expects rt to refuse who.
 func mustRefuse(rt web.Route, who string) bool {
 	switch {
@@ -198,7 +209,7 @@ func mustRefuse(rt web.Route, who string) bool {
 	case who == "outsider":
 		return true
 	case who == "guest":
-		return rt.Access != web.Audit
+		return !guestMay(rt.Access)
 	}
 	return !roleMay(attest.Role(who), rt.Access)
 }
@@ -237,7 +248,7 @@ func checkOutcome(t *testing.T, rt web.Route, who string, res webtest.Response) 
 		}
 	case who == "guest":
 		switch {
-		case rt.Access == web.Audit:
+		case guestMay(rt.Access):
 			if !allowed {
 				t.Fatalf("an auditor of the audit was refused its page: %d %.300s", res.StatusCode, res.Text)
 			}

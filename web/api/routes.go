@@ -30,7 +30,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 		h.trainingRoutes(),
 		h.accessReviewRoutes(),
 		h.incidentRoutes(),
-		h.auditPopulationRoutes(),
+		h.auditPopulationRoutes(), h.auditRequestRoutes(),
 	} {
 		routes = append(routes, area...)
 	}

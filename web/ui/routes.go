@@ -21,7 +21,7 @@ func Routes(s *web.Server) ([]web.Route, error) {
 	for _, area := range [][]web.Route{
 		h.healthRoutes(), h.sessionRoutes(), h.accountRoutes(), h.dashboardRoutes(), h.tokenRoutes(),
 		h.controlRoutes(), h.criteriaRoutes(), h.scopeRoutes(), h.taskRoutes(), h.frameworkRoutes(),
-		h.evidenceRoutes(), h.settingsRoutes(), h.activityRoutes(), h.auditRoutes(), h.connectionRoutes(), h.monitoringRoutes(), h.peopleRoutes(), h.policyRoutes(), h.reloadRoutes(), h.notificationRoutes(), h.rosterRoutes(), h.changeRoutes(), h.riskRoutes(), h.vendorRoutes(), h.incidentRoutes(), h.trainingRoutes(), h.accessReviewRoutes(), h.checklistRoutes(), h.auditPopulationRoutes(), h.auditResultRoutes(),
+		h.evidenceRoutes(), h.settingsRoutes(), h.activityRoutes(), h.auditRoutes(), h.connectionRoutes(), h.monitoringRoutes(), h.peopleRoutes(), h.policyRoutes(), h.reloadRoutes(), h.notificationRoutes(), h.rosterRoutes(), h.changeRoutes(), h.riskRoutes(), h.vendorRoutes(), h.incidentRoutes(), h.trainingRoutes(), h.accessReviewRoutes(), h.checklistRoutes(), h.auditPopulationRoutes(), h.auditResultRoutes(), h.auditRequestRoutes(),
 	} {
 		routes = append(routes, area...)
 	}
