@@ -116,22 +116,28 @@ func (s Audits) RecordRootCause(ctx context.Context, p attest.Principal, auditID
 	if len(text) > 2000 {
 		return attest.Invalid("root_cause", "is longer than 2000 characters")
 	}
-	ws, err := s.Workspace(ctx, p, auditID)
+	res, err := s.Results(ctx, p, auditID)
 	if err != nil {
 		return err
 	}
-	if ws.Audit.Status == attest.AuditClosed {
-		return attest.Errorf(attest.ECONFLICT, "the audit %q is closed: its results are final", ws.Audit.Name)
+	if res.Audit.Status == attest.AuditClosed {
+		return attest.Errorf(attest.ECONFLICT, "the audit %q is closed: its results are final", res.Audit.Name)
 	}
-	i := slices.IndexFunc(ws.Controls, func(c WorkspaceControl) bool { return c.ID == controlID })
+	i := slices.IndexFunc(res.Controls, func(c attest.ControlResult) bool { return c.ControlID == controlID })
 	if i < 0 {
 		return attest.Invalid("control", "is not a control of this audit")
+	}
+	// A root cause explains a deviation; one recorded earlier may still be
+	// cleared once the control no longer deviates.
+	if text != "" && res.Controls[i].Result != attest.AuditResultDeviation {
+		return attest.Invalid("root_cause", "%s has no deviation in this audit (its result is %s): there is nothing to explain",
+			res.Controls[i].Ref, strings.ReplaceAll(string(res.Controls[i].Result), "_", " "))
 	}
 	return s.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.SetRootCause(ctx, p.OrgID, auditID, controlID, text); err != nil {
 			return err
 		}
 		return tx.Log(ctx, p.Record("audit.root_cause", "audit", strconv.FormatInt(auditID, 10),
-			fmt.Sprintf("Recorded the root cause of %s's deviation in %q", ws.Controls[i].Ref, ws.Audit.Name)))
+			fmt.Sprintf("Recorded the root cause of %s's deviation in %q", res.Controls[i].Ref, res.Audit.Name)))
 	})
 }

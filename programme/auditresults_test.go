@@ -1,6 +1,7 @@
 package programme_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -92,6 +93,14 @@ func TestAuditResultsFromMonitoring(t *testing.T) {
 			}
 			if err := svc.RecordRootCause(ctx, guest, audit.ID, late.ID, "x"); attest.ErrorCode(err) != attest.EFORBIDDEN {
 				t.Errorf("the guest records a root cause: %v", err)
+			}
+			// A root cause explains a deviation: none for a control that
+			// passed, though clearing one stays possible.
+			if err := svc.RecordRootCause(ctx, admin, audit.ID, fixed.ID, "x"); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "no deviation") {
+				t.Errorf("a root cause for a control that passed: %v", err)
+			}
+			if err := svc.RecordRootCause(ctx, admin, audit.ID, fixed.ID, ""); err != nil {
+				t.Errorf("clearing a root cause: %v", err)
 			}
 		})
 	}
