@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/export/auditpkg"
 	"github.com/attest-hq/attest/export/oscal"
+	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -255,6 +256,24 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 		r.Evidence = slices.DeleteFunc(slices.Clone(r.Evidence), func(id string) bool { return !held[id] })
 	}
 
+	if testing != nil && len(testing.Populations) > 0 {
+		// The segment runs through each population's ledger record, which
+		// is taken once the window has closed: verify then finds every
+		// population of testing.json banked in the signed chain.
+		uids := map[string]bool{}
+		for _, pop := range testing.Populations {
+			uids[pop.UID] = true
+		}
+		entries, err := s.DB.LedgerEntries(ctx, p.OrgID)
+		if err != nil {
+			return sum, err
+		}
+		for _, e := range entries {
+			if e.RecordType == ledger.RecordTypePopulation && uids[e.RecordID] {
+				need = max(need, e.Seq)
+			}
+		}
+	}
 	segment, err := s.Evidence.Segment(ctx, org, end, need)
 	if err != nil {
 		return sum, err

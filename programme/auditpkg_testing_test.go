@@ -116,23 +116,33 @@ func TestAuditPackageCarriesTesting(t *testing.T) {
 				t.Fatalf("verify: %+v, %v", rep, err)
 			}
 			// A selection changed in both places no longer re-derives.
-			first := smp.Workpaper.Selection[0]
-			var out bytes.Buffer
-			zw := zip.NewWriter(&out)
-			for name, f := range files {
-				body := readMember(t, f)
-				if name == auditpkg.TestingFile || name == auditpkg.IndexFile {
-					body = bytes.ReplaceAll(body, []byte(`"`+first+`"`), []byte(`"acme/api#99"`))
+			rewrite := func(from, to string) []byte {
+				var out bytes.Buffer
+				zw := zip.NewWriter(&out)
+				for name, f := range files {
+					body := readMember(t, f)
+					if name == auditpkg.TestingFile || name == auditpkg.IndexFile {
+						body = bytes.ReplaceAll(body, []byte(from), []byte(to))
+					}
+					w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: f.Method})
+					if err != nil {
+						t.Fatal(err)
+					}
+					w.Write(body)
 				}
-				w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: f.Method})
-				if err != nil {
-					t.Fatal(err)
-				}
-				w.Write(body)
+				zw.Close()
+				return out.Bytes()
 			}
-			zw.Close()
-			if _, err := auditpkg.Verify(bytes.NewReader(out.Bytes()), int64(out.Len()), pub); err == nil || !strings.Contains(err.Error(), auditpkg.TestingFile) {
+			changed := rewrite(`"`+smp.Workpaper.Selection[0]+`"`, `"acme/api#99"`)
+			if _, err := auditpkg.Verify(bytes.NewReader(changed), int64(len(changed)), pub); err == nil || !strings.Contains(err.Error(), auditpkg.TestingFile) {
 				t.Errorf("a package with a changed selection: %v", err)
+			}
+			// A population the ledger never recorded (another record hash
+			// in both places) is refused: testing.json answers to the chain.
+			other := strings.Repeat("0", 64)
+			changed = rewrite(`"`+pop.RecordHash+`"`, `"`+other+`"`)
+			if _, err := auditpkg.Verify(bytes.NewReader(changed), int64(len(changed)), pub); err == nil || !strings.Contains(err.Error(), "not recorded in the ledger segment") {
+				t.Errorf("a package whose population the ledger does not record: %v", err)
 			}
 		})
 	}

@@ -89,7 +89,7 @@ func Verify(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, error) {
 	if err != nil {
 		return rep, fmt.Errorf("audit package: the ledger segment does not verify: %w", err)
 	}
-	recorded, err := segmentEvidence(segment)
+	recorded, populations, err := segmentEvidence(segment)
 	if err != nil {
 		return rep, err
 	}
@@ -121,6 +121,18 @@ func Verify(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, error) {
 		}
 		if err := verifyTesting(t); err != nil {
 			return rep, err
+		}
+		// Each population is the one its ledger record banked: the signed
+		// segment holds a population record of that uid and record hash
+		// whose population hash is the one testing.json's rows hash to.
+		for _, p := range t.Populations {
+			h, ok := populations[p.UID+" "+p.RecordHash]
+			switch {
+			case !ok:
+				return rep, fmt.Errorf("audit package: %s: population %s (record hash %s) is not recorded in the ledger segment", TestingFile, p.UID, p.RecordHash)
+			case h != p.Hash:
+				return rep, fmt.Errorf("audit package: %s: population %s hashes to %s, but its ledger record says %s", TestingFile, p.UID, p.Hash, h)
+			}
 		}
 		rep.Samples = len(t.Samples)
 	}
@@ -179,26 +191,43 @@ type recordedItem struct {
 
 // segmentEvidence reads the evidence of a segment that verified, keyed by ID
 // and record hash.
-func segmentEvidence(segment *io.SectionReader) (map[string]recordedItem, error) {
+func segmentEvidence(segment *io.SectionReader) (evidence map[string]recordedItem, populations map[string]string, err error) {
 	zr, err := zip.NewReader(segment, segment.Size())
 	if err != nil {
-		return nil, fmt.Errorf("audit package: reading the ledger segment: %w", err)
+		return nil, nil, fmt.Errorf("audit package: reading the ledger segment: %w", err)
 	}
 	var idx struct {
-		Evidence []recordedItem `json:"evidence"`
+		Evidence []recordedItem        `json:"evidence"`
+		Records  []ledger.BundleRecord `json:"records"`
 	}
 	i := slices.IndexFunc(zr.File, func(f *zip.File) bool { return f.Name == "index.json" })
 	if i < 0 {
-		return nil, errors.New("audit package: the ledger segment has no index.json") // not reached: it verified
+		return nil, nil, errors.New("audit package: the ledger segment has no index.json") // not reached: it verified
 	}
 	if err := readJSON(zr.File[i], "ledger segment's index.json", &idx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make(map[string]recordedItem, len(idx.Evidence))
+	evidence = make(map[string]recordedItem, len(idx.Evidence))
 	for _, it := range idx.Evidence {
-		out[it.ID+" "+it.RecordHash] = it
+		evidence[it.ID+" "+it.RecordHash] = it
 	}
-	return out, nil
+	// Population records, by uid and record hash, with the population hash
+	// each banked (the segment verified, so each record is the bytes its
+	// entry committed to).
+	populations = map[string]string{}
+	for _, r := range idx.Records {
+		if r.Type != ledger.RecordTypePopulation {
+			continue
+		}
+		var rec struct {
+			PopulationHash string `json:"population_hash"`
+		}
+		if err := json.Unmarshal(r.Record, &rec); err != nil {
+			return nil, nil, fmt.Errorf("audit package: the ledger segment's population record %s: %w", r.ID, err)
+		}
+		populations[r.ID+" "+r.RecordHash] = rec.PopulationHash
+	}
+	return evidence, populations, nil
 }
 
 func readAll(f *zip.File, name string) ([]byte, error) {
