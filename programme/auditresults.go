@@ -30,16 +30,16 @@ type AuditResults struct {
 // recorded (attest.AuditResults).
 func (s Audits) Results(ctx context.Context, p attest.Principal, auditID int64) (AuditResults, error) {
 	var out AuditResults
-	ws, err := s.Workspace(ctx, p, auditID)
+	audit, scope, err := s.ScopeControls(ctx, p, auditID)
 	if err != nil {
 		return out, err
 	}
-	out.Audit, out.Days = ws.Audit, attest.RemediationDays
-	since, until, err := window(ws.Audit)
+	out.Audit, out.Days = audit, attest.RemediationDays
+	since, until, err := window(audit)
 	if err != nil {
 		return out, err
 	}
-	if ws.Audit.Type == attest.AuditType1 {
+	if audit.Type == attest.AuditType1 {
 		since = until.AddDate(0, 0, -1)
 	}
 	if now := s.now(); now.Before(until) {
@@ -58,8 +58,8 @@ func (s Audits) Results(ctx context.Context, p attest.Principal, auditID int64) 
 	if err != nil {
 		return out, err
 	}
-	in := make([]attest.ResultInput, 0, len(ws.Controls))
-	for _, c := range ws.Controls {
+	in := make([]attest.ResultInput, 0, len(scope))
+	for _, c := range scope {
 		ri := attest.ResultInput{ControlID: c.ID, Ref: c.Ref, Name: c.Name, Changes: history[c.Ref], RootCause: causes[c.ID]}
 		for _, pop := range pops {
 			if speaksFor(pop, c, samples) {

@@ -296,6 +296,26 @@ func scopedControls(controls []attest.Control, framework string) []scopedControl
 	return out
 }
 
+// ScopeControls returns the audit and its controls in scope (with their
+// criteria; evidence counts left at zero): what the results, populations
+// and request pages need, without the evidence list and policy texts a
+// whole Workspace reads.
+func (s Audits) ScopeControls(ctx context.Context, p attest.Principal, id int64) (attest.Audit, []WorkspaceControl, error) {
+	a, err := s.Get(ctx, p, id)
+	if err != nil {
+		return a, nil, err
+	}
+	controls, err := s.DB.Controls(ctx, p.OrgID, store.ControlFilter{})
+	if err != nil {
+		return a, nil, err
+	}
+	out := []WorkspaceControl{}
+	for _, sc := range scopedControls(controls, a.Framework) {
+		out = append(out, WorkspaceControl{ID: sc.ID, Ref: sc.Ref, Name: sc.Name, Status: sc.Status, Criteria: sc.Criteria})
+	}
+	return a, out, nil
+}
+
 // Workspace gathers what the audit covers for p.
 func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Workspace, error) {
 	var w Workspace

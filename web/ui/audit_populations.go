@@ -149,7 +149,7 @@ func (h *Handler) renderPopulation(w http.ResponseWriter, r *http.Request, c *we
 	if err != nil {
 		return err
 	}
-	ws, err := h.Audits.Workspace(r.Context(), c.P, aid)
+	audit, scope, err := h.Audits.ScopeControls(r.Context(), c.P, aid)
 	if err != nil {
 		return err
 	}
@@ -158,12 +158,12 @@ func (h *Handler) renderPopulation(w http.ResponseWriter, r *http.Request, c *we
 		return err
 	}
 	refs := map[int64]string{}
-	for _, ctl := range ws.Controls {
+	for _, ctl := range scope {
 		refs[ctl.ID] = ctl.Ref
 	}
-	v := populationView{PopulationRetrieval: p, AuditName: ws.Audit.Name, Form: f}
-	if c.P.Can(attest.ActEdit) && ws.Audit.Status != attest.AuditClosed {
-		v.Controls = ws.Controls
+	v := populationView{PopulationRetrieval: p, AuditName: audit.Name, Form: f}
+	if c.P.Can(attest.ActEdit) && audit.Status != attest.AuditClosed {
+		v.Controls = scope
 	}
 	for _, s := range samples {
 		if s.PopulationID == p.ID {
