@@ -15,6 +15,10 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETHROTTLED    = "throttled"
+	// EUNAVAILABLE: the database cannot be reached or the disk is full;
+	// nothing was changed, and the same request may succeed once the
+	// condition clears (HTTP 503 with Retry-After).
+	EUNAVAILABLE = "unavailable"
 	// EENROL refuses a request because the organization requires a second
 	// factor the session did not prove; a browser is sent to set one up.
 	EENROL = "enrolment_required"
@@ -29,7 +33,13 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// Cause is the error behind an EUNAVAILABLE, for the logs; its text is
+	// never shown to clients.
+	Cause error
 }
+
+// Unwrap returns the cause, so errors.Is and errors.As see it.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
 	if e.Field != "" {

@@ -20,6 +20,7 @@ import (
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/secret"
+	"github.com/attest-hq/attest/store"
 )
 
 // env is the process environment, passed in so tests can set it.
@@ -188,6 +189,11 @@ func run(ctx context.Context, args []string, e *env) int {
 			case errors.As(err, &below):
 				fmt.Fprintf(e.stderr, "attest %s: %v\n", c.name, err)
 				return 3
+			case attest.ErrorCode(store.Unavailable(err)) == attest.EUNAVAILABLE:
+				// The database or the disk, not the command: exit 75
+				// (EX_TEMPFAIL), so a script knows to try again later.
+				fmt.Fprintf(e.stderr, "attest %s: %s\n(%v)\n", c.name, attest.ErrorMessage(store.Unavailable(err)), err)
+				return 75
 			default:
 				fmt.Fprintf(e.stderr, "attest %s: %v\n", c.name, err)
 				return 1

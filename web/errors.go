@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/store"
 )
 
 // statusOf maps an error code to an HTTP status. It is the only such mapping.
@@ -23,6 +24,8 @@ func statusOf(code string) int {
 		return http.StatusConflict
 	case attest.ETHROTTLED:
 		return http.StatusTooManyRequests
+	case attest.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -30,10 +33,15 @@ func statusOf(code string) int {
 // fail answers a request that ended in err: JSON for the API, a page for the UI.
 // Internal errors are logged with their detail and shown without it.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *Ctx, err error) {
+	err = store.Unavailable(err) // a lost database or a full disk is 503, not 500
 	code := attest.ErrorCode(err)
 	status := statusOf(code)
-	if code == attest.EINTERNAL {
+	switch code {
+	case attest.EINTERNAL:
 		s.cfg.Log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
+	case attest.EUNAVAILABLE:
+		s.cfg.Log.Warn("request refused: unavailable", "method", r.Method, "path", logPath(r), "err", errors.Unwrap(err))
+		w.Header().Set("Retry-After", "5")
 	}
 	if c.Route.API {
 		body := apiErrorBody{Code: code, Message: attest.ErrorMessage(err), Field: attest.ErrorField(err)}
