@@ -70,6 +70,7 @@ const (
 	NoticeVendor     = "vendor"
 	NoticeAccess     = "access_review"
 	NoticeChecklist  = "checklist"
+	NoticeRequest    = "audit_request"
 )
 
 // NoticeKinds is every kind of notification, in the order forms list them.
@@ -83,6 +84,7 @@ var NoticeKinds = []NoticeKind{
 	{ID: NoticeVendor, Title: "Vendor reviews", About: "Reviews of vendors you own due within a week or overdue, and vendor checklist items of yours past their due day.", Default: CadenceDaily},
 	{ID: NoticeAccess, Title: "Access reviews", About: "Accounts given to you to review in an access review, and reminders when its due day is near or past.", Default: CadenceDaily},
 	{ID: NoticeChecklist, Title: "Onboarding and offboarding", About: "Steps of joiners' and leavers' checklists that you own, due within three days or overdue.", Default: CadenceDaily},
+	{ID: NoticeRequest, Title: "Audit requests", About: "Audit requests you own that the auditors flagged back to you, or that are due within three days or overdue.", Default: CadenceDaily},
 }
 
 // Kind returns the kind with the given ID.

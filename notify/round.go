@@ -134,6 +134,9 @@ func (s *Service) watch(ctx context.Context, org attest.Organization, now time.T
 		if err := s.watchChecklists(ctx, w, today); err != nil {
 			return err
 		}
+		if err := s.watchRequests(ctx, w, today); err != nil {
+			return err
+		}
 	}
 	if wm.ActivityID, err = s.watchSecurity(ctx, w, wm.ActivityID); err != nil {
 		return err
