@@ -59,6 +59,10 @@ type Config struct {
 	PollInterval time.Duration
 	// Timeout bounds one attempt of one collection.
 	Timeout time.Duration
+	// RescueAfter is how long a job may stay running before it is taken
+	// for a worker that died mid-run (killed, its machine lost) and queued
+	// again; it must exceed Timeout. Zero: Timeout and 5 minutes.
+	RescueAfter time.Duration
 	// MaxAttempts is how many times a failing collection is tried in all.
 	MaxAttempts int
 	// RetryBase is the wait before the first retry; each further retry waits
@@ -102,6 +106,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
+	}
+	if c.RescueAfter <= c.Timeout {
+		c.RescueAfter = c.Timeout + 5*time.Minute
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = DefaultMaxAttempts
@@ -173,7 +180,7 @@ func New(db *store.DB, cfg Config, run Runner, sched Scheduler) (*Jobs, error) {
 		MaxAttempts:       cfg.MaxAttempts,
 		// A job whose process died mid-run is given to another after this;
 		// it must exceed the longest attempt.
-		RescueStuckJobsAfter: cfg.Timeout + 5*time.Minute,
+		RescueStuckJobsAfter: cfg.RescueAfter,
 		JobTimeout:           cfg.Timeout,
 	}
 	if cfg.Observe != nil {

@@ -513,3 +513,63 @@ func TestTwoWorkersNeverRunAJobTwice(t *testing.T) {
 		t.Logf("runs per worker: %v", by)
 	})
 }
+
+// A worker that dies mid-collection (here: its database connections gone,
+// its collection never finished nor given back, as after a SIGKILL) leaves
+// the job "running"; once RescueAfter has passed, another worker takes it,
+// runs it and completes it.
+func TestKilledWorkersJobIsRescued(t *testing.T) {
+	each(t, func(t *testing.T, url string) {
+		db1 := openDB(t, url)
+		first := &recorder{block: make(chan struct{}), running: make(chan int64, 10)}
+		j1 := newJobs(t, db1, Config{Workers: 1, PollInterval: 20 * time.Millisecond}, runner{first, "first"}, nil)
+		id, err := j1.Enqueue(t.Context(), 1, 10, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := j1.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			close(first.block)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			j1.Stop(ctx) // it cannot reach its database any more; whatever it says
+		})
+		select {
+		case <-first.running:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the first worker never started the job")
+		}
+		db1.Close()
+
+		db2 := openDB(t, url)
+		second := &recorder{}
+		cfg := fast
+		cfg.Timeout, cfg.RescueAfter = 200*time.Millisecond, 500*time.Millisecond
+		j2 := newJobs(t, db2, cfg, runner{second, "second"}, nil)
+		if s, err := j2.Status(t.Context(), id); err != nil || s.Status != Running {
+			t.Fatalf("the dead worker's job: %+v, %v; want running", s, err)
+		}
+		start(t, j2)
+		// The rescuer runs once this process leads (the dead one's lead
+		// expires first), then every 30 seconds.
+		deadline := time.Now().Add(90 * time.Second)
+		for {
+			s, err := j2.Status(t.Context(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Status == Done {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the dead worker's job is still %s after 90 s", s.Status)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if got := second.snapshot(); len(got) != 1 || got[0].ConnID != 10 {
+			t.Fatalf("the second worker ran %+v, want connection 10 once", got)
+		}
+	})
+}
