@@ -1,7 +1,12 @@
 package faults_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"regexp"
 	"testing"
 
@@ -89,4 +94,81 @@ func checkAcknowledged(t *testing.T, ctx context.Context, opts store.Options, bl
 		}
 	}
 	t.Logf("%s: %d evidence rows, %d ledger entries, %d acknowledged uploads checked", slug, len(rows), len(entries), acked)
+}
+
+// taskWrite is one task created through the API.
+type taskWrite struct {
+	title string
+	id    int64 // from the 201 answer; 0 when there was none
+	err   error
+}
+
+// createTask creates a task titled tk.title and records its ID or error.
+func (c *apiClient) createTask(ctx context.Context, tk *taskWrite) {
+	body, _ := json.Marshal(map[string]string{"title": tk.title})
+	req, err := http.NewRequestWithContext(ctx, "POST", c.base+"/api/v1/orgs/"+c.org+"/tasks", bytes.NewReader(body))
+	if err != nil {
+		tk.err = err
+		return
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		tk.err = err
+		return
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tk.err = err
+		return
+	}
+	if resp.StatusCode != http.StatusCreated {
+		tk.err = fmt.Errorf("status %d: %s", resp.StatusCode, data)
+		return
+	}
+	var got struct {
+		ID    int64  `json:"id"`
+		Title string `json:"title"`
+	}
+	if err := json.Unmarshal(data, &got); err != nil || got.ID == 0 || got.Title != tk.title {
+		tk.err = fmt.Errorf("answer %s: %v", data, err)
+		return
+	}
+	tk.id = got.ID
+}
+
+// checkTasks requires every acknowledged task to be in the database as it
+// was acknowledged, and nothing beyond what was sent.
+func checkTasks(t *testing.T, ctx context.Context, opts store.Options, slug string, tasks []*taskWrite) {
+	t.Helper()
+	db, err := store.Open(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	org, err := db.OrgBySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acked := 0
+	for _, tk := range tasks {
+		if tk.id == 0 {
+			continue
+		}
+		acked++
+		got, err := db.Task(ctx, org.ID, tk.id)
+		if err != nil || got.Title != tk.title {
+			t.Errorf("acknowledged task %d (%s): %+v, %v", tk.id, tk.title, got, err)
+		}
+	}
+	all, err := db.Tasks(ctx, org.ID, store.TaskFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < acked || len(all) > len(tasks) {
+		t.Errorf("%d tasks in the database for %d acknowledged of %d sent", len(all), acked, len(tasks))
+	}
+	t.Logf("%s: %d acknowledged tasks checked", slug, acked)
 }

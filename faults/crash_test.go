@@ -69,6 +69,7 @@ func TestCrashesKeepWhatWasAcknowledged(t *testing.T) {
 	token, controlID := seedTokenAndControl(t, ctx, opts, slug, email)
 
 	var all []*upload // every upload of every round, acknowledged or not
+	var tasks []*taskWrite
 	killedAcked, killedMid := 0, 0
 	for round := range rounds {
 		srv := startServe(t, bin, "--data-dir", data)
@@ -105,6 +106,20 @@ func TestCrashesKeepWhatWasAcknowledged(t *testing.T) {
 				}
 			})
 		}
+		// A fourth writer creates tasks, small writes of another service,
+		// so that kills also land in and between those transactions.
+		wg.Go(func() {
+			for n := 0; rctx.Err() == nil && n < 200; n++ {
+				tk := &taskWrite{title: fmt.Sprintf("r%d-task-%d", round, n)}
+				api.createTask(rctx, tk)
+				mu.Lock()
+				tasks = append(tasks, tk)
+				mu.Unlock()
+				if tk.id == 0 {
+					return // the server is gone
+				}
+			}
+		})
 		wait := time.Duration(50+rng.IntN(1200)) * time.Millisecond
 		time.Sleep(wait)
 		srv.kill(t)
@@ -131,9 +146,15 @@ func TestCrashesKeepWhatWasAcknowledged(t *testing.T) {
 			}
 		}
 
+		for _, tk := range tasks {
+			if tk.id == 0 && tk.err != nil && strings.HasPrefix(tk.err.Error(), "status ") {
+				t.Errorf("round %d: task %s was refused: %v", round, tk.title, tk.err)
+			}
+		}
 		out := attestCLI(t, bin, "", "verify", "--data-dir", data)
 		checkVerified(t, out, slug)
 		checkAcknowledged(t, ctx, opts, "", slug, all)
+		checkTasks(t, ctx, opts, slug, tasks)
 		if t.Failed() {
 			t.Fatalf("round %d of seed %d failed; server log:\n%s", round, seed, srv.logs.String())
 		}
