@@ -30,9 +30,10 @@ const RemediationDays = 30
 // PopulationCriteria are the SOC 2 criteria each kind of population speaks
 // for: its census tests the controls of the audit mapped to them.
 var PopulationCriteria = map[string][]string{
-	PopulationJoiners: {"CC1.4", "CC2.2"},
-	PopulationLeavers: {"CC6.2", "CC6.3"},
-	PopulationChanges: {"CC8.1"},
+	PopulationJoiners:   {"CC1.4", "CC2.2"},
+	PopulationLeavers:   {"CC6.2", "CC6.3"},
+	PopulationChanges:   {"CC8.1"},
+	PopulationIncidents: {"CC7.3", "CC7.4", "CC7.5"},
 }
 
 // ResultInput is what tested one control in an audit.

@@ -20,9 +20,10 @@ import (
 
 // Population kinds.
 const (
-	PopulationJoiners = "joiners"
-	PopulationLeavers = "leavers"
-	PopulationChanges = "changes"
+	PopulationJoiners   = "joiners"
+	PopulationLeavers   = "leavers"
+	PopulationChanges   = "changes"
+	PopulationIncidents = "incidents"
 )
 
 // PopulationKind describes one kind of population: where its rows come from
@@ -48,6 +49,8 @@ var PopulationKinds = []PopulationKind{
 		Check: "every account disabled within the leaver deadline", Event: true},
 	{Key: PopulationChanges, Title: "Merged changes", Source: "merged pull requests of the collected GitHub repositories", Against: "deploy history",
 		Check: "approved by someone other than its author before it merged", Event: true},
+	{Key: PopulationIncidents, Title: "Incidents", Source: "incident register", Against: "post-mortem sign-off records in the ledger",
+		Check: "resolved with a root cause, its post-mortem signed off within the review deadline of its resolution", Event: true},
 }
 
 // PopulationKindOf returns the kind named key.
@@ -145,18 +148,41 @@ type PopulationChange struct {
 // PopulationRow is one item of a population: its sample item (ID, when it
 // occurred, a one-line summary) and the facts the census tests.
 type PopulationRow struct {
-	ID         string            `json:"id"`
-	OccurredAt time.Time         `json:"occurred_at"`
-	Summary    string            `json:"summary"`
-	Person     *PopulationPerson `json:"person,omitempty"`
-	Change     *PopulationChange `json:"change,omitempty"`
+	ID         string              `json:"id"`
+	OccurredAt time.Time           `json:"occurred_at"`
+	Summary    string              `json:"summary"`
+	Person     *PopulationPerson   `json:"person,omitempty"`
+	Change     *PopulationChange   `json:"change,omitempty"`
+	Incident   *PopulationIncident `json:"incident,omitempty"`
 }
+
+// PopulationIncident is what an incident's row records: its timeline, root
+// cause and the sign-off of its post-mortem, with the ledger record the
+// sign-off made.
+type PopulationIncident struct {
+	IncidentID   int64     `json:"incident_id"`
+	Title        string    `json:"title"`
+	Severity     string    `json:"severity"`
+	Status       string    `json:"status"`
+	OccurredAt   time.Time `json:"occurred_at"`
+	ResolvedAt   time.Time `json:"resolved_at,omitzero"`
+	RootCause    bool      `json:"root_cause"` // one is recorded
+	PersonalData bool      `json:"personal_data"`
+	SignedOffAt  time.Time `json:"signed_off_at,omitzero"`
+	RecordUID    string    `json:"record_uid,omitempty"` // the sign-off's ledger record
+}
+
+// IncidentReviewDays is how long after its resolution an incident's
+// post-mortem may be signed off: a month, time for the review without
+// letting it lapse.
+const IncidentReviewDays = 30
 
 // PopulationParams are the deadlines a retrieval's checks ran with, recorded
 // so the results can be re-derived from the record alone.
 type PopulationParams struct {
 	LeaverDays   int `json:"leaver_days,omitempty"`
 	TrainingDays int `json:"training_days,omitempty"`
+	IncidentDays int `json:"incident_days,omitempty"`
 }
 
 // PopulationFinding is one mismatch between a population and its second
@@ -301,6 +327,33 @@ func ChangeRow(c PopulationChange) PopulationRow {
 	return PopulationRow{ID: id, OccurredAt: c.MergedAt.UTC(), Summary: oneLine(strings.TrimSpace(c.Title + " (by " + c.Author + ")")), Change: &c}
 }
 
+// IncidentRow makes the row of an incident: item "incident-ID", occurring
+// when it occurred (when it was detected, if that is all that is known),
+// summarized by severity and title.
+func IncidentRow(in PopulationIncident) PopulationRow {
+	return PopulationRow{ID: "incident-" + strconv.FormatInt(in.IncidentID, 10), OccurredAt: in.OccurredAt.UTC(),
+		Summary: oneLine(strings.TrimSpace(in.Severity + " " + in.Title)), Incident: &in}
+}
+
+// ReconcileIncidents sets incidents beside the ledger: an incident whose
+// post-mortem is signed off must have the sign-off's ledger record
+// (recorded says which record uids the ledger holds); one without it is a
+// finding.
+func ReconcileIncidents(rows []PopulationRow, recorded map[string]bool) Reconciliation {
+	rec := Reconciliation{Against: "post-mortem sign-off records in the ledger", Reconciled: true, Findings: []PopulationFinding{}}
+	for _, r := range rows {
+		if r.Incident == nil || r.Incident.SignedOffAt.IsZero() {
+			continue
+		}
+		if r.Incident.RecordUID == "" || !recorded[r.Incident.RecordUID] {
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: r.ID, Why: "its post-mortem is marked signed off on " +
+				r.Incident.SignedOffAt.UTC().Format(DateLayout) + " but the ledger holds no sign-off record for it"})
+		}
+	}
+	rec.Note = fmt.Sprintf("%d mismatch(es)", len(rec.Findings))
+	return rec
+}
+
 // ReconcilePeople sets joiners or leavers beside the identity-provider
 // accounts. idps is whether any identity provider was collected (without
 // one, nothing can be reconciled); unlinked are the active identity-provider
@@ -388,6 +441,8 @@ func Census(kind string, rows []PopulationRow, params PopulationParams, today st
 			res.Result, res.Reason = checkLeaver(*r.Person, params.LeaverDays, today)
 		case kind == PopulationChanges && r.Change != nil:
 			res.Result, res.Reason = checkChange(*r.Change)
+		case kind == PopulationIncidents && r.Incident != nil:
+			res.Result, res.Reason = checkIncident(*r.Incident, params.IncidentDays, today)
 		default:
 			res.Result, res.Reason = ItemNotTestable, "the row holds none of the facts its check needs"
 		}
@@ -434,6 +489,28 @@ func checkLeaver(p PopulationPerson, days int, today string) (string, string) {
 		return ItemPass, fmt.Sprintf("all %d account(s) disabled on %s, by the deadline %s", len(p.Accounts), today, due)
 	default:
 		return ItemNotTestable, fmt.Sprintf("all %d account(s) were disabled when taken on %s, but the collections do not record whether before the deadline %s", len(p.Accounts), today, due)
+	}
+}
+
+// checkIncident: resolved with a root cause, its post-mortem signed off
+// within days of the resolution.
+func checkIncident(in PopulationIncident, days int, today string) (string, string) {
+	if in.ResolvedAt.IsZero() {
+		return ItemNotTestable, "not resolved when the population was taken"
+	}
+	resolved := in.ResolvedAt.UTC().Format(DateLayout)
+	due := addDays(resolved, days)
+	switch {
+	case !in.RootCause:
+		return ItemDeviation, "resolved on " + resolved + " without a root cause recorded"
+	case in.SignedOffAt.IsZero() && today > due:
+		return ItemDeviation, "resolved on " + resolved + "; its post-mortem was not signed off by the deadline " + due
+	case in.SignedOffAt.IsZero():
+		return ItemNotTestable, "resolved on " + resolved + "; its post-mortem is not signed off yet, and the deadline " + due + " had not passed when the population was taken"
+	case in.SignedOffAt.UTC().Format(DateLayout) > due:
+		return ItemDeviation, "post-mortem signed off on " + in.SignedOffAt.UTC().Format(DateLayout) + ", after the deadline " + due
+	default:
+		return ItemPass, "resolved on " + resolved + " with a root cause; post-mortem signed off on " + in.SignedOffAt.UTC().Format(DateLayout) + ", by the deadline " + due
 	}
 }
 

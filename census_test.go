@@ -192,3 +192,50 @@ func TestPopulationItemsHashLikeSamples(t *testing.T) {
 		t.Fatalf("encoding %q", got)
 	}
 }
+
+func TestCensusIncidents(t *testing.T) {
+	at := func(day string) time.Time { d, _ := time.Parse(attest.DateLayout, day); return d.Add(10 * time.Hour) }
+	inc := func(id int64, resolved string, rootCause bool, signed string) attest.PopulationRow {
+		in := attest.PopulationIncident{IncidentID: id, Title: "Outage", Severity: "sev2", OccurredAt: at("2026-02-01"), RootCause: rootCause}
+		if resolved != "" {
+			in.ResolvedAt = at(resolved)
+		}
+		if signed != "" {
+			in.SignedOffAt, in.RecordUID = at(signed), "rec"
+		}
+		return attest.IncidentRow(in)
+	}
+	rows := []attest.PopulationRow{
+		inc(1, "2026-02-02", true, "2026-02-20"),  // signed off in time
+		inc(2, "2026-02-02", false, "2026-02-20"), // no root cause
+		inc(3, "2026-02-02", true, "2026-03-10"),  // signed off after 2026-03-04
+		inc(4, "2026-02-02", true, ""),            // never signed off, deadline passed
+		inc(5, "2026-03-25", true, ""),            // not signed off yet, deadline ahead
+		inc(6, "", true, ""),                      // unresolved
+	}
+	got := attest.Census(attest.PopulationIncidents, rows, attest.PopulationParams{IncidentDays: attest.IncidentReviewDays}, "2026-04-01")
+	want := []struct{ result, reason string }{
+		{attest.ItemPass, "by the deadline 2026-03-04"},
+		{attest.ItemDeviation, "without a root cause"},
+		{attest.ItemDeviation, "after the deadline 2026-03-04"},
+		{attest.ItemDeviation, "not signed off by the deadline 2026-03-04"},
+		{attest.ItemNotTestable, "not signed off yet"},
+		{attest.ItemNotTestable, "not resolved"},
+	}
+	for i, w := range want {
+		if got[i].Item != "incident-"+string(rune('1'+i)) || got[i].Result != w.result || !strings.Contains(got[i].Reason, w.reason) {
+			t.Errorf("incident %d: %+v, want %s (%s)", i+1, got[i], w.result, w.reason)
+		}
+	}
+	if rows[0].Summary != "sev2 Outage" || !rows[0].OccurredAt.Equal(at("2026-02-01")) {
+		t.Errorf("the row: %+v", rows[0])
+	}
+	// A sign-off the ledger does not hold is a finding; one it holds is not.
+	rec := attest.ReconcileIncidents(rows, map[string]bool{})
+	if !rec.Reconciled || len(rec.Findings) != 3 || rec.Findings[0].Item != "incident-1" {
+		t.Fatalf("reconciled without the records: %+v", rec)
+	}
+	if rec := attest.ReconcileIncidents(rows, map[string]bool{"rec": true}); len(rec.Findings) != 0 {
+		t.Fatalf("reconciled with the records: %+v", rec)
+	}
+}

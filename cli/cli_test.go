@@ -172,7 +172,10 @@ func TestMigrateCommand(t *testing.T) {
 func TestServeFailsClearly(t *testing.T) {
 	t.Run("unreachable database", func(t *testing.T) {
 		r := runCLI(t, map[string]string{"ATTEST_ADDR": "127.0.0.1:0", "ATTEST_DATABASE_URL": "postgres://u:secretpw@127.0.0.1:1/x?connect_timeout=2"}, "", "serve")
-		if r.code != 1 || !strings.Contains(r.stderr, "cannot connect to database postgres://u:xxxxx@127.0.0.1:1/x") || strings.Contains(r.stderr, "secretpw") {
+		// A database that does not answer is a condition that may clear:
+		// exit 75 (EX_TEMPFAIL), saying so, with the cause and no password.
+		if r.code != 75 || !strings.Contains(r.stderr, "cannot be reached") || !strings.Contains(r.stderr, "cannot connect to database postgres://u:xxxxx@127.0.0.1:1/x") ||
+			strings.Contains(r.stderr, "secretpw") {
 			t.Fatalf("%+v", r)
 		}
 	})

@@ -1,5 +1,5 @@
 // Package population takes audit populations: for a kind (joiners, leavers,
-// merged changes) and a window, it runs the query through the services that
+// merged changes, incidents) and a window, it runs the query through the services that
 // own the data, reconciles the answer with its second source, tests every
 // item (census), and records the retrieval, with its unedited rows and their
 // hash, as a ledger record so that attest verify covers it. The rules are
@@ -107,6 +107,8 @@ func (s *Service) Take(ctx context.Context, p attest.Principal, req Request) (at
 		got, err = s.people(ctx, p, kind.Key, req.From, req.To)
 	case attest.PopulationChanges:
 		got, err = s.changes(ctx, p, req.From, req.To)
+	case attest.PopulationIncidents:
+		got, err = s.incidents(ctx, p, req.From, req.To)
 	}
 	if err != nil {
 		return r, err
@@ -293,6 +295,52 @@ func (s *Service) people(ctx context.Context, p attest.Principal, kind, from, to
 			"(by work email, alias or manual link) and the day of their first security awareness training completion; "+
 			"check: training completed within %d day(s) of the start date", from, to, settings.TrainingDays)
 	}
+	return got, nil
+}
+
+// incidents retrieves the incidents of the register that occurred in the
+// window (detected, when when they occurred is not known), each with its
+// resolution, root cause and post-mortem sign-off, reconciled with the
+// sign-off records of the ledger.
+func (s *Service) incidents(ctx context.Context, p attest.Principal, from, to string) (retrieved, error) {
+	var got retrieved
+	list, err := s.DB.Incidents(ctx, p.OrgID, store.IncidentFilter{})
+	if err != nil {
+		return got, err
+	}
+	got.rows = []attest.PopulationRow{}
+	recorded := map[string]bool{}
+	for _, in := range list {
+		at := in.OccurredAt
+		if at.IsZero() {
+			at = in.DetectedAt
+		}
+		if day := attest.Today(at); at.IsZero() || day < from || day > to {
+			continue
+		}
+		pi := attest.PopulationIncident{IncidentID: in.ID, Title: in.Title, Severity: in.Severity, Status: in.Status, OccurredAt: at.UTC(),
+			ResolvedAt: in.ResolvedAt.UTC(), RootCause: strings.TrimSpace(in.RootCause) != "", PersonalData: in.PersonalData, RecordUID: in.RecordUID}
+		if in.SignedOffAt != nil {
+			pi.SignedOffAt = in.SignedOffAt.UTC()
+		}
+		if in.RecordUID != "" {
+			_, err := s.DB.LedgerRecord(ctx, p.OrgID, ledger.RecordTypeIncidentPostMortem, in.RecordUID)
+			switch attest.ErrorCode(err) {
+			case "":
+				recorded[in.RecordUID] = true
+			case attest.ENOTFOUND:
+			default:
+				return got, err
+			}
+		}
+		got.rows = append(got.rows, attest.IncidentRow(pi))
+	}
+	got.rec = attest.ReconcileIncidents(got.rows, recorded)
+	got.params = attest.PopulationParams{IncidentDays: attest.IncidentReviewDays}
+	got.source = "incident register; post-mortem sign-off records of the ledger"
+	got.query = fmt.Sprintf("incidents that occurred from %s to %s, both included (when they were detected, where when they occurred is not recorded); "+
+		"each with its resolution, whether a root cause is recorded, and its post-mortem's sign-off and ledger record; "+
+		"check: resolved with a root cause and the post-mortem signed off within %d day(s) of the resolution", from, to, attest.IncidentReviewDays)
 	return got, nil
 }
 

@@ -269,3 +269,79 @@ func TestTakeRecordsReconcilesAndTestsEveryItem(t *testing.T) {
 		})
 	}
 }
+
+// The incidents of a window: every incident that occurred in it, tested
+// for a root cause and a post-mortem signed off within the review deadline,
+// reconciled with the sign-off records of the ledger, and recorded like
+// any population.
+func TestIncidentPopulation(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := t.Context()
+			now := time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+			db := storetest.Open(t, d, func() time.Time { return now })
+			ev := evidencetest.NewService(t, db)
+			ev.Ledger = &chain.Chain{Key: ev.Key}
+			org := storetest.MustOrg(t, db, "acme")
+			admin := storetest.MustMember(t, db, org, attest.RoleAdmin, "admin@acme.test")
+			audit := attest.Audit{OrgID: org.ID, Name: "Q1", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-03-31", Status: attest.AuditFieldwork}
+			if err := db.CreateAudit(ctx, &audit); err != nil {
+				t.Fatal(err)
+			}
+			day := func(s string) time.Time { d, _ := time.Parse(attest.DateLayout, s); return d.Add(9 * time.Hour) }
+			incident := func(title, occurred, resolved, rootCause, signedOn, record string) attest.Incident {
+				t.Helper()
+				in := attest.Incident{OrgID: org.ID, Title: title, Severity: "sev2", Status: "open", OccurredAt: day(occurred), DetectedAt: day(occurred), RootCause: rootCause}
+				if resolved != "" {
+					in.Status, in.ResolvedAt = "resolved", day(resolved)
+				}
+				if err := db.CreateIncident(ctx, &in, admin.ID); err != nil {
+					t.Fatal(err)
+				}
+				if signedOn != "" {
+					now = day(signedOn)
+					if err := db.SignOffIncident(ctx, org.ID, in.ID, admin.ID, record); err != nil {
+						t.Fatal(err)
+					}
+					now = time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+				}
+				return in
+			}
+			rec := ledger.BundleRecord{Type: ledger.RecordTypeIncidentPostMortem, ID: "pm_recorded", RecordHash: strings.Repeat("a", 64), Record: []byte(`{}`)}
+			if err := db.SaveLedgerRecord(ctx, org.ID, rec); err != nil {
+				t.Fatal(err)
+			}
+			a := incident("Login outage", "2026-02-01", "2026-02-02", "an expired certificate", "2026-02-20", "pm_recorded")
+			b := incident("Data export", "2026-03-05", "2026-03-06", "a missing check", "2026-03-10", "pm_missing")
+			incident("Last year's", "2025-12-15", "2025-12-16", "x", "", "")
+			c := incident("Still open", "2026-03-20", "", "", "", "")
+			svc := &population.Service{DB: db, Ledger: ev.Ledger, Now: func() time.Time { return now }}
+			p := attest.Principal{UserID: admin.ID, OrgID: org.ID, Role: attest.RoleAdmin, Label: admin.Email}
+			r, err := svc.Take(ctx, p, population.Request{Kind: attest.PopulationIncidents, AuditID: audit.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			results := map[string]string{}
+			for _, x := range r.Results {
+				results[x.Item] = x.Result
+			}
+			id := func(in attest.Incident) string { return "incident-" + strconv.FormatInt(in.ID, 10) }
+			if r.Count != 3 || results[id(a)] != attest.ItemPass || results[id(b)] != attest.ItemPass || results[id(c)] != attest.ItemNotTestable {
+				t.Fatalf("the incidents of Q1: %d rows, results %v", r.Count, results)
+			}
+			if r.Tally.Mismatches != 1 || r.Reconciliation.Findings[0].Item != id(b) || r.Params.IncidentDays != attest.IncidentReviewDays {
+				t.Fatalf("reconciled: %+v, params %+v", r.Reconciliation, r.Params)
+			}
+			stored, err := db.LedgerRecord(ctx, org.ID, ledger.RecordTypePopulation, r.UID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := stored.CheckRecord(org.Slug); err != nil {
+				t.Fatalf("the population record does not check: %v", err)
+			}
+			if !strings.Contains(string(stored.Record), `"kind":"incidents"`) || !strings.Contains(string(stored.Record), `"incident_days":30`) {
+				t.Fatalf("the record: %s", stored.Record)
+			}
+		})
+	}
+}

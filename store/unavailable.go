@@ -72,8 +72,11 @@ func unreachable(err error) bool {
 		}
 		return false
 	}
-	var ne net.Error
-	if errors.As(err, &ne) {
+	// A connection that failed (dial, read, write; not a listener of our
+	// own), and not any error with a Timeout method: syscall.Errno has one,
+	// and a missing file is not a lost database.
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op != "listen" {
 		return true
 	}
 	for _, target := range []error{driver.ErrBadConn, sql.ErrConnDone, io.ErrUnexpectedEOF, syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.EPIPE} {

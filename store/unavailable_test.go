@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -105,7 +106,14 @@ func TestUnavailableWhenDiskIsFull(t *testing.T) {
 	if got := store.Unavailable(fmt.Errorf("store blob: %w", err)); attest.ErrorCode(got) != attest.EUNAVAILABLE || !strings.Contains(attest.ErrorMessage(got), "disk") {
 		t.Fatalf("ENOSPC: %v, from %v", got, err)
 	}
-	for _, e := range []error{nil, attest.Invalid("title", "is required"), errors.New("a bug"), sql.ErrNoRows} {
+	_, missing := os.Stat(filepath.Join(t.TempDir(), "missing.json"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, taken := net.Listen("tcp", ln.Addr().String()) // our own listener's port: not the database
+	for _, e := range []error{nil, attest.Invalid("title", "is required"), errors.New("a bug"), sql.ErrNoRows, missing, taken} {
 		if got := store.Unavailable(e); got != e {
 			t.Errorf("Unavailable(%v) = %v, want it unchanged", e, got)
 		}
