@@ -34,6 +34,7 @@ var PopulationCriteria = map[string][]string{
 	PopulationLeavers:   {"CC6.2", "CC6.3"},
 	PopulationChanges:   {"CC8.1"},
 	PopulationIncidents: {"CC7.3", "CC7.4", "CC7.5"},
+	PopulationReviews:   {"CC6.2", "CC6.3"},
 }
 
 // ResultInput is what tested one control in an audit.

@@ -24,6 +24,7 @@ const (
 	PopulationLeavers   = "leavers"
 	PopulationChanges   = "changes"
 	PopulationIncidents = "incidents"
+	PopulationReviews   = "access_reviews"
 )
 
 // PopulationKind describes one kind of population: where its rows come from
@@ -51,6 +52,8 @@ var PopulationKinds = []PopulationKind{
 		Check: "approved by someone other than its author before it merged", Event: true},
 	{Key: PopulationIncidents, Title: "Incidents", Source: "incident register", Against: "post-mortem sign-off records in the ledger",
 		Check: "resolved with a root cause, its post-mortem signed off within the review deadline of its resolution", Event: true},
+	{Key: PopulationReviews, Title: "Access reviews", Source: "access review campaigns", Against: "frozen account lists and completion records in the ledger",
+		Check: "completed by its due day with every account decided", Event: true},
 }
 
 // PopulationKindOf returns the kind named key.
@@ -154,6 +157,22 @@ type PopulationRow struct {
 	Person     *PopulationPerson   `json:"person,omitempty"`
 	Change     *PopulationChange   `json:"change,omitempty"`
 	Incident   *PopulationIncident `json:"incident,omitempty"`
+	Review     *PopulationReview   `json:"access_review,omitempty"`
+}
+
+// PopulationReview is what an access review campaign's row records: when
+// it started and was due, when it was completed, and how many of its
+// accounts were decided.
+type PopulationReview struct {
+	ReviewID     int64     `json:"review_id"`
+	UID          string    `json:"uid"`
+	Title        string    `json:"title"`
+	StartedAt    time.Time `json:"started_at"`
+	DueOn        string    `json:"due_on"`
+	CompletedAt  time.Time `json:"completed_at,omitzero"`
+	Items        int       `json:"items"`
+	Decided      int       `json:"decided"`
+	SnapshotHash string    `json:"snapshot_hash"` // the record hash of its frozen account list
 }
 
 // PopulationIncident is what an incident's row records: its timeline, root
@@ -335,6 +354,38 @@ func IncidentRow(in PopulationIncident) PopulationRow {
 		Summary: oneLine(strings.TrimSpace(in.Severity + " " + in.Title)), Incident: &in}
 }
 
+// ReviewRow makes the row of an access review campaign: item
+// "access-review-ID", occurring when it started.
+func ReviewRow(r PopulationReview) PopulationRow {
+	return PopulationRow{ID: "access-review-" + strconv.FormatInt(r.ReviewID, 10), OccurredAt: r.StartedAt.UTC(), Summary: oneLine(r.Title), Review: &r}
+}
+
+// ReconcileReviews sets access review campaigns beside the ledger:
+// snapshots maps a campaign's uid to the record hash of the frozen account
+// list the ledger holds for it, completed says which campaigns have a
+// completion record. A campaign whose frozen list the ledger lacks or holds
+// with another hash, and a completed one without its completion record, are
+// findings.
+func ReconcileReviews(rows []PopulationRow, snapshots map[string]string, completed map[string]bool) Reconciliation {
+	rec := Reconciliation{Against: "frozen account lists and completion records in the ledger", Reconciled: true, Findings: []PopulationFinding{}}
+	for _, r := range rows {
+		if r.Review == nil {
+			continue
+		}
+		switch h, ok := snapshots[r.Review.UID]; {
+		case !ok:
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: r.ID, Why: "the ledger holds no frozen account list for it"})
+		case h != r.Review.SnapshotHash:
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: r.ID, Why: "its frozen account list in the ledger hashes to " + h + ", not the " + r.Review.SnapshotHash + " it names"})
+		}
+		if !r.Review.CompletedAt.IsZero() && !completed[r.Review.UID] {
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: r.ID, Why: "completed on " + Today(r.Review.CompletedAt) + " but the ledger holds no completion record"})
+		}
+	}
+	rec.Note = fmt.Sprintf("%d mismatch(es)", len(rec.Findings))
+	return rec
+}
+
 // ReconcileIncidents sets incidents beside the ledger: an incident whose
 // post-mortem is signed off must have the sign-off's ledger record
 // (recorded says which record uids the ledger holds); one without it is a
@@ -443,6 +494,8 @@ func Census(kind string, rows []PopulationRow, params PopulationParams, today st
 			res.Result, res.Reason = checkChange(*r.Change)
 		case kind == PopulationIncidents && r.Incident != nil:
 			res.Result, res.Reason = checkIncident(*r.Incident, params.IncidentDays, today)
+		case kind == PopulationReviews && r.Review != nil:
+			res.Result, res.Reason = checkReview(*r.Review, today)
 		default:
 			res.Result, res.Reason = ItemNotTestable, "the row holds none of the facts its check needs"
 		}
@@ -489,6 +542,23 @@ func checkLeaver(p PopulationPerson, days int, today string) (string, string) {
 		return ItemPass, fmt.Sprintf("all %d account(s) disabled on %s, by the deadline %s", len(p.Accounts), today, due)
 	default:
 		return ItemNotTestable, fmt.Sprintf("all %d account(s) were disabled when taken on %s, but the collections do not record whether before the deadline %s", len(p.Accounts), today, due)
+	}
+}
+
+// checkReview: completed by its due day, every account decided.
+func checkReview(r PopulationReview, today string) (string, string) {
+	undecided := r.Items - r.Decided
+	switch {
+	case r.CompletedAt.IsZero() && today > r.DueOn:
+		return ItemDeviation, fmt.Sprintf("not completed by its due day %s (%d of %d account(s) decided)", r.DueOn, r.Decided, r.Items)
+	case r.CompletedAt.IsZero():
+		return ItemNotTestable, "not completed yet, and its due day " + r.DueOn + " had not passed when the population was taken"
+	case undecided > 0:
+		return ItemDeviation, fmt.Sprintf("completed on %s with %d account(s) undecided", Today(r.CompletedAt), undecided)
+	case Today(r.CompletedAt) > r.DueOn:
+		return ItemDeviation, "completed on " + Today(r.CompletedAt) + ", after its due day " + r.DueOn
+	default:
+		return ItemPass, fmt.Sprintf("completed on %s, by its due day %s, all %d account(s) decided", Today(r.CompletedAt), r.DueOn, r.Items)
 	}
 }
 

@@ -239,3 +239,45 @@ func TestCensusIncidents(t *testing.T) {
 		t.Fatalf("reconciled with the records: %+v", rec)
 	}
 }
+
+func TestCensusAccessReviews(t *testing.T) {
+	at := func(day string) time.Time { d, _ := time.Parse(attest.DateLayout, day); return d.Add(15 * time.Hour) }
+	review := func(id int64, due, completed string, items, decided int) attest.PopulationRow {
+		r := attest.PopulationReview{ReviewID: id, UID: "ar_" + string(rune('0'+id)), Title: "Q1 review", StartedAt: at("2026-01-05"), DueOn: due,
+			Items: items, Decided: decided, SnapshotHash: "h"}
+		if completed != "" {
+			r.CompletedAt = at(completed)
+		}
+		return attest.ReviewRow(r)
+	}
+	rows := []attest.PopulationRow{
+		review(1, "2026-01-31", "2026-01-30", 5, 5), // in time
+		review(2, "2026-01-31", "2026-02-03", 5, 5), // late
+		review(3, "2026-01-31", "", 5, 2),           // never completed, due passed
+		review(4, "2026-04-30", "", 5, 2),           // due ahead
+		review(5, "2026-01-31", "2026-01-30", 5, 4), // completed with one undecided
+	}
+	got := attest.Census(attest.PopulationReviews, rows, attest.PopulationParams{}, "2026-04-01")
+	want := []struct{ result, reason string }{
+		{attest.ItemPass, "by its due day 2026-01-31, all 5"},
+		{attest.ItemDeviation, "after its due day"},
+		{attest.ItemDeviation, "not completed by its due day 2026-01-31 (2 of 5"},
+		{attest.ItemNotTestable, "not completed yet"},
+		{attest.ItemDeviation, "1 account(s) undecided"},
+	}
+	for i, w := range want {
+		if got[i].Item != "access-review-"+string(rune('1'+i)) || got[i].Result != w.result || !strings.Contains(got[i].Reason, w.reason) {
+			t.Errorf("review %d: %+v, want %s (%s)", i+1, got[i], w.result, w.reason)
+		}
+	}
+	// The ledger: a missing or different frozen list, and a completion
+	// without its record, are findings.
+	rec := attest.ReconcileReviews(rows[:2], map[string]string{"ar_1": "h", "ar_2": "other"}, map[string]bool{"ar_1": true})
+	if len(rec.Findings) != 2 || rec.Findings[0].Item != "access-review-2" || !strings.Contains(rec.Findings[0].Why, "hashes to other") ||
+		!strings.Contains(rec.Findings[1].Why, "no completion record") {
+		t.Fatalf("reconciled: %+v", rec)
+	}
+	if rec := attest.ReconcileReviews(rows[:1], map[string]string{}, map[string]bool{"ar_1": true}); len(rec.Findings) != 1 || !strings.Contains(rec.Findings[0].Why, "no frozen account list") {
+		t.Fatalf("reconciled without the snapshot: %+v", rec)
+	}
+}

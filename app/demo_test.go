@@ -56,8 +56,8 @@ func TestDemoMonitoring(t *testing.T) {
 				if len(excs) != 1 || len(runs) != 4 {
 					t.Errorf("start %d: %d exceptions and %d collections, want 1 and 4 (GitHub, Okta, Google Workspace, AWS)", start+1, len(excs), len(runs))
 				}
-				// The demo audit's populations: leavers, merged changes and
-				// incidents of its first month, and a sample of the changes, once
+				// The demo audit's populations: leavers, merged changes,
+				// incidents and access reviews of its first month, and a sample of the changes, once
 				// across starts.
 				audits, _ := a.DB.Audits(ctx, org.ID, true, nil)
 				if len(audits) != 1 {
@@ -65,7 +65,7 @@ func TestDemoMonitoring(t *testing.T) {
 				}
 				pops, err := a.Services.Populations.ListAudit(ctx, p, audits[0].ID)
 				samples, _ := a.Services.Populations.Samples(ctx, p, audits[0].ID)
-				if err != nil || len(pops) != 3 || len(samples) != 1 || !slices.ContainsFunc(pops, func(r attest.PopulationRetrieval) bool {
+				if err != nil || len(pops) != 4 || len(samples) != 1 || !slices.ContainsFunc(pops, func(r attest.PopulationRetrieval) bool {
 					return r.ID == samples[0].PopulationID && r.Kind == attest.PopulationChanges
 				}) {
 					t.Errorf("start %d: demo populations %+v, samples %+v, %v", start+1, pops, samples, err)

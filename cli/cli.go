@@ -64,7 +64,7 @@ func commands() []command {
 		{"audit status", "Move an audit forward (fieldwork, reporting, closed; closing ends its auditors' access): --org SLUG --audit ID --to STATUS", runAuditStatus},
 		{"audit invite", "Invite an audit firm's auditor into one audit and print the link (shown once): --org SLUG --audit ID --as MEMBER_EMAIL --email EMAIL [--base-url URL]", runAuditInvite},
 		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle or an audit package: attest verify FILE.zip --pubkey KEY", runVerify},
-		{"audit population take", "Take an audit population, recorded in the ledger, reconciled and tested item by item: --org SLUG --audit ID --kind joiners|leavers|changes|incidents [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]", runAuditPopulationTake},
+		{"audit population take", "Take an audit population, recorded in the ledger, reconciled and tested item by item: --org SLUG --audit ID --kind joiners|leavers|changes|incidents|access_reviews [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]", runAuditPopulationTake},
 		{"audit population list", "List an organization's recorded populations: --org SLUG [--kind K] [--audit ID] [--json]", runAuditPopulationList},
 		{"audit population show", "Show a recorded population with its rows, results and mismatches: --org SLUG [--json | --items] ID", runAuditPopulationShow},
 		{"audit population sample", "Draw a sample of a recorded population for a control of its audit and write its workpaper: --org SLUG --audit ID --population ID --control ID [--frequency F] [--prior-deviation] --out FILE", runAuditPopulationSample},

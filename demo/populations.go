@@ -10,8 +10,8 @@ import (
 	"github.com/attest-hq/attest/store"
 )
 
-// seedPopulations takes the demo audit's leavers, merged changes and
-// incidents of its first month (closed, inside its window) and draws a sample of the changes
+// seedPopulations takes the demo audit's leavers, merged changes, incidents
+// and access reviews of its first month (closed, inside its window) and draws a sample of the changes
 // for a change-management control, once.
 func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest.Organization, users map[attest.Role]attest.User) error {
 	svc := opts.Populations
@@ -42,8 +42,10 @@ func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest
 	}
 	// The whole window's incidents would wait for its end; its first
 	// month's are recorded like the rest.
-	if _, err := svc.Take(ctx, manager, population.Request{Kind: attest.PopulationIncidents, From: audit.From, To: to, AuditID: audit.ID}); err != nil {
-		return err
+	for _, kind := range []string{attest.PopulationIncidents, attest.PopulationReviews} {
+		if _, err := svc.Take(ctx, manager, population.Request{Kind: kind, From: audit.From, To: to, AuditID: audit.ID}); err != nil {
+			return err
+		}
 	}
 	controls, err := db.Controls(ctx, org.ID, store.ControlFilter{})
 	if err != nil {

@@ -339,8 +339,8 @@
 // A population record (version 1) is appended when an audit population is
 // taken: the retrieval of one kind of population over a window, as it ran.
 // It has exactly these keys: type "population", org, uid ("pop_" and 20 hex
-// digits, the entry's record_id), kind ("joiners", "leavers", "changes" or
-// "incidents"),
+// digits, the entry's record_id), kind ("joiners", "leavers", "changes",
+// "incidents" or "access_reviews"),
 // from and to (the window's days, YYYY-MM-DD, both included), audit_id (the
 // audit record it belongs to; absent from records taken before audits were
 // records), audit (that audit's name, or an older record's free reference,
@@ -350,8 +350,8 @@
 // used), ran_at (a
 // time in the form above), taken_by (a label), count (the number of rows),
 // population_hash, rows (an array, one object per item in the canonical
-// order: id, occurred_at (RFC 3339), summary, and person, change or
-// incident, the facts its check tests), reconciliation (an object: against, reconciled,
+// order: id, occurred_at (RFC 3339), summary, and person, change, incident
+// or access_review, the facts its check tests), reconciliation (an object: against, reconciled,
 // note, findings, an array of {item, why}) and results (an array in the
 // order of rows: item, result ("pass", "deviation" or "not_testable"),
 // reason).

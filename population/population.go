@@ -1,5 +1,5 @@
 // Package population takes audit populations: for a kind (joiners, leavers,
-// merged changes, incidents) and a window, it runs the query through the services that
+// merged changes, incidents, access reviews) and a window, it runs the query through the services that
 // own the data, reconciles the answer with its second source, tests every
 // item (census), and records the retrieval, with its unedited rows and their
 // hash, as a ledger record so that attest verify covers it. The rules are
@@ -109,6 +109,8 @@ func (s *Service) Take(ctx context.Context, p attest.Principal, req Request) (at
 		got, err = s.changes(ctx, p, req.From, req.To)
 	case attest.PopulationIncidents:
 		got, err = s.incidents(ctx, p, req.From, req.To)
+	case attest.PopulationReviews:
+		got, err = s.reviews(ctx, p, req.From, req.To)
 	}
 	if err != nil {
 		return r, err
@@ -341,6 +343,47 @@ func (s *Service) incidents(ctx context.Context, p attest.Principal, from, to st
 	got.query = fmt.Sprintf("incidents that occurred from %s to %s, both included (when they were detected, where when they occurred is not recorded); "+
 		"each with its resolution, whether a root cause is recorded, and its post-mortem's sign-off and ledger record; "+
 		"check: resolved with a root cause and the post-mortem signed off within %d day(s) of the resolution", from, to, attest.IncidentReviewDays)
+	return got, nil
+}
+
+// reviews retrieves the access review campaigns started in the window, each
+// with its due day, completion and decided accounts, reconciled with the
+// frozen account lists and completion records of the ledger.
+func (s *Service) reviews(ctx context.Context, p attest.Principal, from, to string) (retrieved, error) {
+	var got retrieved
+	list, err := s.DB.AccessReviews(ctx, attest.Visibility{OrgID: p.OrgID})
+	if err != nil {
+		return got, err
+	}
+	got.rows = []attest.PopulationRow{}
+	snapshots, completed := map[string]string{}, map[string]bool{}
+	for _, r := range list {
+		if day := attest.Today(r.StartedAt); day < from || day > to {
+			continue
+		}
+		snap, err := s.DB.LedgerRecord(ctx, p.OrgID, ledger.RecordTypeAccessReviewSnapshot, r.UID)
+		switch attest.ErrorCode(err) {
+		case "":
+			snapshots[r.UID] = snap.RecordHash
+		case attest.ENOTFOUND:
+		default:
+			return got, err
+		}
+		_, err = s.DB.LedgerRecord(ctx, p.OrgID, ledger.RecordTypeAccessReviewCompletion, r.UID)
+		switch attest.ErrorCode(err) {
+		case "":
+			completed[r.UID] = true
+		case attest.ENOTFOUND:
+		default:
+			return got, err
+		}
+		got.rows = append(got.rows, attest.ReviewRow(attest.PopulationReview{ReviewID: r.ID, UID: r.UID, Title: r.Title, StartedAt: r.StartedAt.UTC(),
+			DueOn: r.DueOn, CompletedAt: r.CompletedAt.UTC(), Items: r.Items, Decided: r.Decided, SnapshotHash: r.SnapshotHash}))
+	}
+	got.rec = attest.ReconcileReviews(got.rows, snapshots, completed)
+	got.source = "access review campaigns; their frozen account lists and completion records in the ledger"
+	got.query = fmt.Sprintf("access review campaigns started from %s to %s, both included; each with its due day, completion and decided accounts; "+
+		"check: completed by its due day with every account decided", from, to)
 	return got, nil
 }
 

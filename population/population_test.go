@@ -345,3 +345,89 @@ func TestIncidentPopulation(t *testing.T) {
 		})
 	}
 }
+
+// The access reviews of a window: every campaign started in it, tested for
+// completion by its due day with every account decided, reconciled with
+// the frozen account lists and completion records of the ledger.
+func TestAccessReviewPopulation(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := t.Context()
+			now := time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+			db := storetest.Open(t, d, func() time.Time { return now })
+			ev := evidencetest.NewService(t, db)
+			ev.Ledger = &chain.Chain{Key: ev.Key}
+			org := storetest.MustOrg(t, db, "acme")
+			admin := storetest.MustMember(t, db, org, attest.RoleAdmin, "admin@acme.test")
+			audit := attest.Audit{OrgID: org.ID, Name: "Q1", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-03-31", Status: attest.AuditFieldwork}
+			if err := db.CreateAudit(ctx, &audit); err != nil {
+				t.Fatal(err)
+			}
+			record := func(typ, uid, hash string) {
+				t.Helper()
+				if err := db.SaveLedgerRecord(ctx, org.ID, ledger.BundleRecord{Type: typ, ID: uid, RecordHash: hash, Record: []byte(`{}`)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			campaign := func(title, started, due, completed string) attest.AccessReview {
+				t.Helper()
+				at, _ := time.Parse(attest.DateLayout, started)
+				r := attest.AccessReview{OrgID: org.ID, UID: attest.NewUID("ar_"), Title: title, State: attest.AccessReviewOpen, DueOn: due,
+					StartedAt: at.Add(9 * time.Hour), SnapshotHash: strings.Repeat("c", 64)}
+				if err := db.CreateAccessReview(ctx, &r); err != nil {
+					t.Fatal(err)
+				}
+				// Campaigns are lists of accounts; each is decided.
+				for _, login := range []string{"ada", "bob"} {
+					it := attest.AccessReviewItem{OrgID: org.ID, ReviewID: r.ID, System: "okta", Key: login, Login: login, ReviewerID: admin.ID}
+					if err := db.AddAccessReviewItem(ctx, &it); err != nil {
+						t.Fatal(err)
+					}
+					it.Decision, it.DecidedBy = attest.DecisionKeep, admin.ID
+					if err := db.DecideAccessItem(ctx, &it); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if completed != "" {
+					done, _ := time.Parse(attest.DateLayout, completed)
+					now = done.Add(12 * time.Hour)
+					if err := db.CompleteAccessReview(ctx, org.ID, r.ID, admin.ID, ""); err != nil {
+						t.Fatal(err)
+					}
+					now = time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+				}
+				return r
+			}
+			inTime := campaign("January review", "2026-01-05", "2026-01-31", "2026-01-30")
+			record(ledger.RecordTypeAccessReviewSnapshot, inTime.UID, inTime.SnapshotHash)
+			record(ledger.RecordTypeAccessReviewCompletion, inTime.UID, strings.Repeat("d", 64))
+			late := campaign("February review", "2026-02-02", "2026-02-28", "2026-03-05")
+			record(ledger.RecordTypeAccessReviewSnapshot, late.UID, strings.Repeat("e", 64)) // not the list it names
+			campaign("Last year's", "2025-12-01", "2025-12-31", "2025-12-20")
+			svc := &population.Service{DB: db, Ledger: ev.Ledger, Now: func() time.Time { return now }}
+			p := attest.Principal{UserID: admin.ID, OrgID: org.ID, Role: attest.RoleAdmin, Label: admin.Email}
+			r, err := svc.Take(ctx, p, population.Request{Kind: attest.PopulationReviews, AuditID: audit.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := func(a attest.AccessReview) string { return "access-review-" + strconv.FormatInt(a.ID, 10) }
+			results := map[string]string{}
+			for _, x := range r.Results {
+				results[x.Item] = x.Result
+			}
+			if r.Count != 2 || results[id(inTime)] != attest.ItemPass || results[id(late)] != attest.ItemDeviation {
+				t.Fatalf("the access reviews of Q1: %d rows, results %v", r.Count, results)
+			}
+			if r.Tally.Mismatches != 2 || r.Reconciliation.Findings[0].Item != id(late) {
+				t.Fatalf("reconciled: %+v", r.Reconciliation)
+			}
+			stored, err := db.LedgerRecord(ctx, org.ID, ledger.RecordTypePopulation, r.UID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := stored.CheckRecord(org.Slug); err != nil || !strings.Contains(string(stored.Record), `"kind":"access_reviews"`) {
+				t.Fatalf("the population record: %v\n%s", err, stored.Record)
+			}
+		})
+	}
+}
