@@ -35,7 +35,7 @@ func TestProgrammePostgres(t *testing.T) {
 }
 
 func programmeJourney(t *testing.T, d store.Dialect) {
-	b := startBrowser(t)
+	b := startBrowserWithin(t, 3*testTimeout) // the longest journey: adoption to audit readiness, many pages
 	s := startServerOn(t, d)
 	ctx := t.Context()
 	db := s.App.DB
