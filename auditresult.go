@@ -35,6 +35,8 @@ var PopulationCriteria = map[string][]string{
 	PopulationChanges:   {"CC8.1"},
 	PopulationIncidents: {"CC7.3", "CC7.4", "CC7.5"},
 	PopulationReviews:   {"CC6.2", "CC6.3"},
+	PopulationVendors:   {"CC9.2"},
+	PopulationVulns:     {"CC7.1"},
 }
 
 // ResultInput is what tested one control in an audit.

@@ -25,6 +25,8 @@ const (
 	PopulationChanges   = "changes"
 	PopulationIncidents = "incidents"
 	PopulationReviews   = "access_reviews"
+	PopulationVendors   = "vendor_reviews"
+	PopulationVulns     = "vulnerabilities"
 )
 
 // PopulationKind describes one kind of population: where its rows come from
@@ -54,6 +56,10 @@ var PopulationKinds = []PopulationKind{
 		Check: "resolved with a root cause, its post-mortem signed off within the review deadline of its resolution", Event: true},
 	{Key: PopulationReviews, Title: "Access reviews", Source: "access review campaigns", Against: "frozen account lists and completion records in the ledger",
 		Check: "completed by its due day with every account decided", Event: true},
+	{Key: PopulationVendors, Title: "Vendor reviews", Source: "vendor register", Against: "vendor review records in the ledger",
+		Check: "reviewed by the day it fell due, a qualified, adverse or disclaimed opinion answered with a response", Event: true},
+	{Key: PopulationVulns, Title: "Vulnerabilities", Source: "Dependabot alerts of the collected GitHub repositories", Against: "no second source",
+		Check: "fixed, or dismissed as inaccurate or not used, within the fix deadline of its severity", Event: true},
 }
 
 // PopulationKindOf returns the kind named key.
@@ -158,6 +164,84 @@ type PopulationRow struct {
 	Change     *PopulationChange   `json:"change,omitempty"`
 	Incident   *PopulationIncident `json:"incident,omitempty"`
 	Review     *PopulationReview   `json:"access_review,omitempty"`
+	Vendor     *PopulationVendor   `json:"vendor_review,omitempty"`
+	Vuln       *PopulationVuln     `json:"vulnerability,omitempty"`
+}
+
+// PopulationVuln is what a vulnerability row records: a Dependabot alert of
+// a repository, when it was opened, and when and how it was closed.
+type PopulationVuln struct {
+	Repository      string    `json:"repository"`
+	Number          int       `json:"number"`
+	Severity        string    `json:"severity"` // critical, high, medium, low
+	Package         string    `json:"package"`
+	Advisory        string    `json:"advisory"`
+	State           string    `json:"state"` // open, fixed, dismissed, auto_dismissed
+	CreatedAt       time.Time `json:"created_at"`
+	ClosedAt        time.Time `json:"closed_at,omitzero"`
+	DismissedReason string    `json:"dismissed_reason,omitempty"`
+}
+
+// VulnFixDays are the default deadlines, in days from an alert's opening,
+// for fixing a vulnerability of each severity: a common remediation policy,
+// recorded with each population (params.fix_days) so its results can be
+// re-derived.
+var VulnFixDays = map[string]int{"critical": 15, "high": 30, "medium": 90, "low": 180}
+
+// VulnRows makes the rows of a collected repository's Dependabot alerts
+// opened in [from, to] (YYYY-MM-DD): item "REPO#alert-N". since is the
+// first moment the alert history of the collection made at collected covers
+// (zero when the resource does not say); why says what the resource does
+// not hold (alerts off, or not readable).
+func VulnRows(r Resource, collected time.Time, from, to string) (rows []PopulationRow, since time.Time, why string) {
+	list, ok := r.Data["dependabot_alerts"].([]any)
+	if !ok {
+		if why = r.Unavailable["dependabot_alerts"]; why == "" {
+			why = "its collection holds no Dependabot alert history"
+		}
+		return nil, since, why
+	}
+	if days, err := strconv.Atoi(fmt.Sprint(r.Data["dependabot_alerts_days"])); err == nil && days > 0 {
+		since = collected.AddDate(0, 0, -days)
+	}
+	for _, item := range list {
+		a, _ := item.(map[string]any)
+		str := func(k string) string { s, _ := a[k].(string); return s }
+		at := func(k string) time.Time { t, _ := time.Parse(time.RFC3339, str(k)); return t.UTC() }
+		// A number as collected (int), as JSON decodes it (float64), or as a
+		// snapshot reads it (json.Number): its decimal form is the same.
+		n, _ := strconv.Atoi(fmt.Sprint(a["number"]))
+		v := PopulationVuln{Repository: r.Key, Number: n, Severity: str("severity"), Package: str("package"), Advisory: str("advisory"),
+			State: str("state"), CreatedAt: at("created_at"), ClosedAt: at("closed_at"), DismissedReason: str("dismissed_reason")}
+		if v.CreatedAt.IsZero() || v.Number == 0 {
+			continue
+		}
+		if day := Today(v.CreatedAt); day < from || day > to {
+			continue
+		}
+		rows = append(rows, PopulationRow{ID: fmt.Sprintf("%s#alert-%d", r.Key, v.Number), OccurredAt: v.CreatedAt,
+			Summary: oneLine(fmt.Sprintf("%s %s in %s (%s)", v.Severity, cmp.Or(v.Advisory, "advisory"), cmp.Or(v.Package, "a dependency"), v.State)), Vuln: &v})
+	}
+	return rows, since.UTC(), ""
+}
+
+// PopulationVendor is what a vendor review row records: one review that fell
+// due (or was completed) in the window, the vendor it belongs to, the day it
+// fell due and, once done, the review that answered it.
+type PopulationVendor struct {
+	VendorID     int64  `json:"vendor_id"`
+	Vendor       string `json:"vendor"`
+	Criticality  string `json:"criticality"`
+	Status       string `json:"status"` // the vendor's status when the population was taken
+	ReviewMonths int    `json:"review_months"`
+	DueOn        string `json:"due_on"`
+	// The review that answered it; zero values when none has.
+	ReviewID    int64  `json:"review_id,omitempty"`
+	ReviewUID   string `json:"review_uid,omitempty"`
+	CompletedOn string `json:"completed_on,omitempty"`
+	ReportType  string `json:"report_type,omitempty"`
+	Opinion     string `json:"opinion,omitempty"`
+	Response    bool   `json:"response,omitempty"` // a response to the opinion or exceptions is recorded
 }
 
 // PopulationReview is what an access review campaign's row records: when
@@ -202,6 +286,8 @@ type PopulationParams struct {
 	LeaverDays   int `json:"leaver_days,omitempty"`
 	TrainingDays int `json:"training_days,omitempty"`
 	IncidentDays int `json:"incident_days,omitempty"`
+	// FixDays are the days to fix a vulnerability, by severity.
+	FixDays map[string]int `json:"fix_days,omitempty"`
 }
 
 // PopulationFinding is one mismatch between a population and its second
@@ -354,6 +440,103 @@ func IncidentRow(in PopulationIncident) PopulationRow {
 		Summary: oneLine(strings.TrimSpace(in.Severity + " " + in.Title)), Incident: &in}
 }
 
+// VendorReviewRows makes the rows of one vendor for the window [from, to]:
+// the reviews that fell due in it or were completed in it. The cycle is the
+// register's own (attest.Vendor.NextReviewDue): the first review falls due
+// VendorFirstReviewDays after the vendor was recorded, each next one its
+// cadence after the review before it was completed; each completed review
+// answers the cycle open when it was done, in the order they were completed.
+// The cadence is the vendor's current one. reviews may hold other vendors'
+// and drafts; they are skipped.
+func VendorReviewRows(v Vendor, reviews []VendorReview, from, to string) []PopulationRow {
+	var done []VendorReview
+	for _, r := range reviews {
+		if r.VendorID == v.ID && r.State == ReviewCompleted && r.CompletedOn != "" {
+			done = append(done, r)
+		}
+	}
+	slices.SortStableFunc(done, func(a, b VendorReview) int {
+		return cmp.Or(cmp.Compare(a.CompletedOn, b.CompletedOn), cmp.Compare(a.ID, b.ID))
+	})
+	if v.CreatedAt.IsZero() {
+		return nil
+	}
+	months := max(v.ReviewMonths, 1)
+	due := addDays(Today(v.CreatedAt), VendorFirstReviewDays)
+	var rows []PopulationRow
+	for i := 0; due != ""; i++ {
+		row := PopulationVendor{VendorID: v.ID, Vendor: v.Name, Criticality: v.Criticality, Status: v.Status, ReviewMonths: months, DueOn: due}
+		if i >= len(done) {
+			// The open cycle: in the population when it fell due in the window.
+			if due >= from && due <= to {
+				rows = append(rows, VendorRow(row))
+			}
+			break
+		}
+		r := done[i]
+		if due > to && r.CompletedOn > to {
+			break // neither due nor done in the window, nor is any later cycle
+		}
+		row.ReviewID, row.ReviewUID, row.CompletedOn, row.ReportType, row.Opinion = r.ID, r.UID, r.CompletedOn, r.ReportType, r.Opinion
+		row.Response = r.Response != ""
+		if (due >= from && due <= to) || (r.CompletedOn >= from && r.CompletedOn <= to) {
+			rows = append(rows, VendorRow(row))
+		}
+		due = AddMonths(r.CompletedOn, months)
+	}
+	return rows
+}
+
+// VendorRow makes the row of one vendor review cycle: item
+// "vendor-ID-due-YYYY-MM-DD", occurring on the day it fell due.
+func VendorRow(v PopulationVendor) PopulationRow {
+	at, _ := time.Parse(DateLayout, v.DueOn)
+	return PopulationRow{ID: "vendor-" + strconv.FormatInt(v.VendorID, 10) + "-due-" + v.DueOn, OccurredAt: at,
+		Summary: oneLine(v.Vendor + " (" + v.Criticality + "), review due " + v.DueOn), Vendor: &v}
+}
+
+// VendorReviewRecord is what the ledger's vendor_review record says of a
+// completed review: its uid, the vendor's name and the day it was completed.
+type VendorReviewRecord struct {
+	UID         string
+	Vendor      string
+	CompletedOn string
+}
+
+// ReconcileVendors sets vendor review rows beside the ledger's vendor_review
+// records: a completed review without its record, or whose record names
+// another vendor or completion day, is a finding; so is a record of a review
+// completed in [from, to] that no row holds (a review the register lost).
+func ReconcileVendors(rows []PopulationRow, records []VendorReviewRecord, from, to string) Reconciliation {
+	rec := Reconciliation{Against: "vendor review records in the ledger", Reconciled: true, Findings: []PopulationFinding{}}
+	byUID := make(map[string]VendorReviewRecord, len(records))
+	for _, r := range records {
+		byUID[r.UID] = r
+	}
+	held := map[string]bool{}
+	for _, r := range rows {
+		if r.Vendor == nil || r.Vendor.ReviewUID == "" {
+			continue
+		}
+		held[r.Vendor.ReviewUID] = true
+		switch lr, ok := byUID[r.Vendor.ReviewUID]; {
+		case !ok:
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: r.ID, Why: "completed on " + r.Vendor.CompletedOn + " but the ledger holds no vendor_review record of " + r.Vendor.ReviewUID})
+		case lr.Vendor != r.Vendor.Vendor:
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: r.ID, Why: fmt.Sprintf("the ledger's record of review %s names the vendor %q, the register %q (renamed since, or the review moved)", lr.UID, lr.Vendor, r.Vendor.Vendor)})
+		case lr.CompletedOn != r.Vendor.CompletedOn:
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: r.ID, Why: "the ledger records its completion on " + lr.CompletedOn + ", the register on " + r.Vendor.CompletedOn})
+		}
+	}
+	for _, lr := range records {
+		if !held[lr.UID] && lr.CompletedOn >= from && lr.CompletedOn <= to {
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: lr.UID, Why: fmt.Sprintf("the ledger records a review of %q completed on %s that the register's population lacks", lr.Vendor, lr.CompletedOn)})
+		}
+	}
+	rec.Note = fmt.Sprintf("%d mismatch(es)", len(rec.Findings))
+	return rec
+}
+
 // ReviewRow makes the row of an access review campaign: item
 // "access-review-ID", occurring when it started.
 func ReviewRow(r PopulationReview) PopulationRow {
@@ -496,6 +679,10 @@ func Census(kind string, rows []PopulationRow, params PopulationParams, today st
 			res.Result, res.Reason = checkIncident(*r.Incident, params.IncidentDays, today)
 		case kind == PopulationReviews && r.Review != nil:
 			res.Result, res.Reason = checkReview(*r.Review, today)
+		case kind == PopulationVendors && r.Vendor != nil:
+			res.Result, res.Reason = checkVendor(*r.Vendor, today)
+		case kind == PopulationVulns && r.Vuln != nil:
+			res.Result, res.Reason = checkVuln(*r.Vuln, params.FixDays, today)
 		default:
 			res.Result, res.Reason = ItemNotTestable, "the row holds none of the facts its check needs"
 		}
@@ -542,6 +729,52 @@ func checkLeaver(p PopulationPerson, days int, today string) (string, string) {
 		return ItemPass, fmt.Sprintf("all %d account(s) disabled on %s, by the deadline %s", len(p.Accounts), today, due)
 	default:
 		return ItemNotTestable, fmt.Sprintf("all %d account(s) were disabled when taken on %s, but the collections do not record whether before the deadline %s", len(p.Accounts), today, due)
+	}
+}
+
+// checkVuln: closed within the fix deadline of its severity, by a fix or a
+// dismissal that says the alert does not apply (inaccurate, not used, or
+// closed by GitHub itself); a dismissal that accepts the risk or defers the
+// fix is not a fix.
+func checkVuln(v PopulationVuln, fixDays map[string]int, today string) (string, string) {
+	days, ok := fixDays[v.Severity]
+	if !ok {
+		return ItemNotTestable, fmt.Sprintf("severity %q has no fix deadline", v.Severity)
+	}
+	due := addDays(Today(v.CreatedAt), days)
+	closed := Today(v.ClosedAt)
+	switch {
+	case v.State == "open" && today > due:
+		return ItemDeviation, fmt.Sprintf("still open; %s, opened %s, was due to be fixed by %s", v.Severity, Today(v.CreatedAt), due)
+	case v.State == "open":
+		return ItemNotTestable, "still open, within its deadline " + due + " when the population was taken"
+	case v.ClosedAt.IsZero():
+		return ItemNotTestable, v.State + " without the day it was closed"
+	case v.State == "dismissed" && v.DismissedReason != "inaccurate" && v.DismissedReason != "not_used":
+		return ItemDeviation, fmt.Sprintf("dismissed on %s as %s: a risk accepted or a fix deferred is not a fix", closed, cmp.Or(v.DismissedReason, "no reason"))
+	case closed > due:
+		return ItemDeviation, fmt.Sprintf("%s on %s, after its deadline %s (%s: %d days)", v.State, closed, due, v.Severity, days)
+	default:
+		return ItemPass, fmt.Sprintf("%s on %s, by its deadline %s (%s: %d days)", v.State, closed, due, v.Severity, days)
+	}
+}
+
+// checkVendor: reviewed by the day it fell due, an opinion other than
+// unqualified answered with a response.
+func checkVendor(v PopulationVendor, today string) (string, string) {
+	switch {
+	case v.CompletedOn == "" && v.Status == VendorOffboarded:
+		return ItemNotTestable, "not reviewed, and the vendor is offboarded: the register does not record the day it left, so whether the review was still owed is not known"
+	case v.CompletedOn == "" && v.DueOn < today:
+		return ItemDeviation, "not reviewed; due on " + v.DueOn
+	case v.CompletedOn == "":
+		return ItemNotTestable, "not reviewed yet, and its due day " + v.DueOn + " had not passed when the population was taken"
+	case v.CompletedOn > v.DueOn:
+		return ItemDeviation, "reviewed on " + v.CompletedOn + ", after its due day " + v.DueOn
+	case v.Opinion != "" && v.Opinion != "unqualified" && !v.Response:
+		return ItemDeviation, "reviewed on " + v.CompletedOn + ", but the report's " + v.Opinion + " opinion has no recorded response"
+	default:
+		return ItemPass, "reviewed on " + v.CompletedOn + ", by its due day " + v.DueOn
 	}
 }
 

@@ -1,6 +1,7 @@
 package attest_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func TestPopulationWindowRules(t *testing.T) {
 	if err := attest.CheckPopulationWindow(k, "2026-01-01", "2026-01-31", "2026-01-15"); err == nil {
 		t.Fatal("leavers are an event population: refused before the window closes")
 	}
-	if _, err := attest.PopulationKindOf("vulnerabilities"); attest.ErrorField(err) != "kind" {
+	if _, err := attest.PopulationKindOf("deploys"); attest.ErrorField(err) != "kind" {
 		t.Fatalf("unknown kind: %v", err)
 	}
 }
@@ -279,5 +280,125 @@ func TestCensusAccessReviews(t *testing.T) {
 	}
 	if rec := attest.ReconcileReviews(rows[:1], map[string]string{}, map[string]bool{"ar_1": true}); len(rec.Findings) != 1 || !strings.Contains(rec.Findings[0].Why, "no frozen account list") {
 		t.Fatalf("reconciled without the snapshot: %+v", rec)
+	}
+}
+
+func TestCensusVendorReviews(t *testing.T) {
+	at := func(day string) time.Time { d, _ := time.Parse(attest.DateLayout, day); return d.Add(9 * time.Hour) }
+	// Recorded 2 January 2025: the first review falls due 1 February 2025,
+	// each next one twelve months after the review before it.
+	v := attest.Vendor{ID: 7, Name: "Acme Cloud", Criticality: attest.CriticalityHigh, Status: attest.VendorActive, ReviewMonths: 12, CreatedAt: at("2025-01-02")}
+	reviews := []attest.VendorReview{
+		{ID: 1, UID: "vr_1", VendorID: 7, State: attest.ReviewCompleted, CompletedOn: "2025-01-20", Opinion: "unqualified"},             // answers the first cycle, in time
+		{ID: 2, UID: "vr_2", VendorID: 7, State: attest.ReviewCompleted, CompletedOn: "2026-02-10", Opinion: "qualified"},               // due 2026-01-20: late
+		{ID: 3, UID: "vr_3", VendorID: 7, State: attest.ReviewDraft},                                                                    // a draft answers nothing
+		{ID: 4, UID: "vr_4", VendorID: 8, State: attest.ReviewCompleted, CompletedOn: "2026-03-01", Opinion: "unqualified"},             // another vendor's
+		{ID: 5, UID: "vr_5", VendorID: 7, State: attest.ReviewCompleted, CompletedOn: "2026-06-01", Opinion: "qualified", Response: ""}, // early, but no response
+	}
+	rows := attest.VendorReviewRows(v, reviews, "2026-01-01", "2026-12-31")
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+	}
+	// The first cycle lies before the window; the second fell due in it
+	// (completed late), the third was completed in it (early), the fourth,
+	// due 2027-06-01, lies after it.
+	if want := []string{"vendor-7-due-2026-01-20", "vendor-7-due-2027-02-10"}; !slices.Equal(ids, want) {
+		t.Fatalf("rows %v, want %v", ids, want)
+	}
+	got := attest.Census(attest.PopulationVendors, rows, attest.PopulationParams{}, "2027-01-05")
+	if got[0].Result != attest.ItemDeviation || !strings.Contains(got[0].Reason, "after its due day 2026-01-20") {
+		t.Errorf("late review: %+v", got[0])
+	}
+	if got[1].Result != attest.ItemDeviation || !strings.Contains(got[1].Reason, "qualified opinion has no recorded response") {
+		t.Errorf("review without a response: %+v", got[1])
+	}
+	// With the response, in time and early: pass. An open cycle whose due
+	// day passed is a deviation; one of an offboarded vendor is not testable.
+	reviews[4].Response = "Compensating control: we encrypt before upload."
+	rows = attest.VendorReviewRows(v, reviews, "2026-01-01", "2026-12-31")
+	if got := attest.Census(attest.PopulationVendors, rows, attest.PopulationParams{}, "2027-01-05"); got[1].Result != attest.ItemPass {
+		t.Errorf("review with a response: %+v", got[1])
+	}
+	open := attest.VendorReviewRows(v, reviews[:1], "2026-01-01", "2026-12-31")
+	if len(open) != 1 || open[0].Vendor.DueOn != "2026-01-20" || open[0].Vendor.ReviewUID != "" {
+		t.Fatalf("open cycle: %+v", open)
+	}
+	if got := attest.Census(attest.PopulationVendors, open, attest.PopulationParams{}, "2027-01-05"); got[0].Result != attest.ItemDeviation || !strings.Contains(got[0].Reason, "not reviewed; due on 2026-01-20") {
+		t.Errorf("overdue: %+v", got[0])
+	}
+	gone := v
+	gone.Status = attest.VendorOffboarded
+	if got := attest.Census(attest.PopulationVendors, attest.VendorReviewRows(gone, reviews[:1], "2026-01-01", "2026-12-31"), attest.PopulationParams{}, "2027-01-05"); got[0].Result != attest.ItemNotTestable {
+		t.Errorf("offboarded: %+v", got[0])
+	}
+	// A vendor recorded within the window: its first review is due 30 days on.
+	fresh := attest.Vendor{ID: 9, Name: "New Co", Criticality: attest.CriticalityLow, Status: attest.VendorOnboarding, ReviewMonths: 12, CreatedAt: at("2026-03-01")}
+	if r := attest.VendorReviewRows(fresh, nil, "2026-01-01", "2026-03-30"); len(r) != 0 {
+		t.Fatalf("a first review due 2026-03-31 is outside a window ending 2026-03-30: %+v", r)
+	}
+	if r := attest.VendorReviewRows(fresh, nil, "2026-01-01", "2026-03-31"); len(r) != 1 || r[0].Vendor.DueOn != "2026-03-31" {
+		t.Fatalf("fresh vendor: %+v", r)
+	}
+
+	// The ledger: a completed review without its record, or with another
+	// completion day, is a finding; so is a record of the window that no
+	// row holds.
+	records := []attest.VendorReviewRecord{
+		{UID: "vr_2", Vendor: "Acme Cloud", CompletedOn: "2026-02-11"},
+		{UID: "vr_9", Vendor: "Gone Ltd", CompletedOn: "2026-04-01"},
+		{UID: "vr_8", Vendor: "Old Ltd", CompletedOn: "2025-04-01"}, // outside the window
+	}
+	rec := attest.ReconcileVendors(rows, records, "2026-01-01", "2026-12-31")
+	if len(rec.Findings) != 3 || !strings.Contains(rec.Findings[0].Why, "completion on 2026-02-11, the register on 2026-02-10") ||
+		!strings.Contains(rec.Findings[1].Why, "no vendor_review record of vr_5") || rec.Findings[2].Item != "vr_9" {
+		t.Fatalf("reconciled: %+v", rec)
+	}
+	records[0].CompletedOn = "2026-02-10"
+	records = append(records[:1], attest.VendorReviewRecord{UID: "vr_5", Vendor: "Acme Cloud", CompletedOn: "2026-06-01"})
+	if rec := attest.ReconcileVendors(rows, records, "2026-01-01", "2026-12-31"); len(rec.Findings) != 0 {
+		t.Fatalf("reconciled with the records: %+v", rec)
+	}
+}
+
+func TestCensusVulnerabilities(t *testing.T) {
+	alert := func(n int, severity, state, created, closed, reason string) map[string]any {
+		return map[string]any{"number": float64(n), "severity": severity, "state": state, "created_at": created + "T10:00:00Z",
+			"closed_at": map[bool]string{true: closed + "T10:00:00Z"}[closed != ""], "dismissed_reason": reason, "package": "left-pad", "advisory": "GHSA-x"}
+	}
+	repo := attest.Resource{Type: "github.repository", Key: "acme/api", Data: map[string]any{"dependabot_alerts_days": float64(90), "dependabot_alerts": []any{
+		alert(1, "critical", "fixed", "2026-01-05", "2026-01-20", ""),                 // 15 days: in time
+		alert(2, "critical", "fixed", "2026-01-05", "2026-01-21", ""),                 // 16 days: late
+		alert(3, "medium", "dismissed", "2026-01-05", "2026-01-06", "tolerable_risk"), // a risk accepted
+		alert(4, "low", "dismissed", "2026-01-05", "2026-01-06", "not_used"),          // does not apply
+		alert(5, "high", "auto_dismissed", "2026-01-05", "2026-01-07", ""),            // GitHub closed it
+		alert(6, "high", "open", "2026-03-20", "", ""),                                // open, due 2026-04-19
+		alert(7, "high", "open", "2026-02-01", "", ""),                                // open, due 2026-03-03
+		alert(8, "moderate", "open", "2026-02-01", "", ""),                            // a severity without a deadline
+		alert(9, "low", "fixed", "2025-12-20", "2026-01-02", ""),                      // opened before the window
+	}}}
+	rows, since, why := attest.VulnRows(repo, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), "2026-01-01", "2026-03-31")
+	if why != "" || len(rows) != 8 || since.Format(attest.DateLayout) != "2025-12-01" || rows[0].ID != "acme/api#alert-1" || rows[0].Vuln.Package != "left-pad" {
+		t.Fatalf("rows %d (%s), since %v, why %q", len(rows), rows[0].ID, since, why)
+	}
+	got := attest.Census(attest.PopulationVulns, rows, attest.PopulationParams{FixDays: attest.VulnFixDays}, "2026-04-02")
+	want := []struct{ result, reason string }{
+		{attest.ItemPass, "fixed on 2026-01-20, by its deadline 2026-01-20"},
+		{attest.ItemDeviation, "after its deadline 2026-01-20"},
+		{attest.ItemDeviation, "dismissed on 2026-01-06 as tolerable_risk"},
+		{attest.ItemPass, "dismissed on 2026-01-06"},
+		{attest.ItemPass, "auto_dismissed on 2026-01-07"},
+		{attest.ItemNotTestable, "within its deadline 2026-04-19"},
+		{attest.ItemDeviation, "was due to be fixed by 2026-03-03"},
+		{attest.ItemNotTestable, `severity "moderate" has no fix deadline`},
+	}
+	for i, w := range want {
+		if got[i].Result != w.result || !strings.Contains(got[i].Reason, w.reason) {
+			t.Errorf("alert %d: %+v, want %s (%s)", i+1, got[i], w.result, w.reason)
+		}
+	}
+	off := attest.Resource{Type: "github.repository", Key: "acme/docs", Data: map[string]any{}, Unavailable: map[string]string{"dependabot_alerts": "Dependabot alerts are off"}}
+	if rows, _, why := attest.VulnRows(off, time.Time{}, "2026-01-01", "2026-03-31"); rows != nil || why != "Dependabot alerts are off" {
+		t.Errorf("alerts off: %v, %q", rows, why)
 	}
 }

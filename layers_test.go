@@ -86,6 +86,7 @@ var layers = map[string]int{
 	"bench/webhook":               13,
 	"bench/aws":                   13,
 	"bench/auditpkg":              13,
+	"bench/pages":                 13,
 	"e2e":                         13,
 	"faults":                      13, // tests only: the binary killed at random moments, two nodes on one database
 }

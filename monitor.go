@@ -13,6 +13,16 @@ import (
 // (CEL definitions, package monitor) judge each resource; their results feed
 // the controls' status and readiness.
 
+// LatestCollection is the latest complete collection of one connection: its
+// resources, or why there is none. Readers of collected data (an audit's
+// vulnerability population) take it.
+type LatestCollection struct {
+	Connection  string
+	CollectedAt time.Time
+	Resources   []Resource
+	Note        string // set when there is no collection to read
+}
+
 // Resource is one thing a connector observed, such as a GitHub repository.
 type Resource struct {
 	Type string `json:"type"` // e.g. "github.repository"

@@ -85,8 +85,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.closeAll()
 		return nil, err
 	}
-	if cfg.Demo {
-		logins, err := demo.Seed(ctx, a.DB, demo.Options{PasswordParams: cfg.PasswordParams, Catalog: a.Services.Catalog, Evidence: svc, Now: cfg.Now,
+	if cfg.Demo || cfg.DemoSize != (demo.Size{}) {
+		opts := demo.Options{PasswordParams: cfg.PasswordParams, Catalog: a.Services.Catalog, Evidence: svc, Now: cfg.Now,
 			Connections: a.Services.Connections, Monitor: a.Services.Monitor, Policies: a.Services.Policies, Secrets: a.Services.Secrets,
 			Risks: a.Services.Risks, Identity: cfg.demoIdentity, Vendors: a.Services.Vendors, Incidents: a.Services.Incidents,
 			Training:      a.Services.Training,
@@ -97,10 +97,21 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			BankChanges: func(ctx context.Context, p attest.Principal) error {
 				_, _, err := a.Services.Changes.Bank(ctx, p, 30)
 				return err
-			}})
+			}}
+		logins, err := demo.Seed(ctx, a.DB, opts)
 		if err != nil {
 			a.closeAll()
 			return nil, fmt.Errorf("demo data: %w", err)
+		}
+		if cfg.DemoSize != (demo.Size{}) {
+			start := time.Now()
+			sys := cfg.demoLarge
+			sys.Log = cfg.Log
+			if err := demo.SeedLarge(ctx, a.DB, opts, cfg.DemoSize, sys); err != nil {
+				a.closeAll()
+				return nil, fmt.Errorf("large demo data: %w", err)
+			}
+			cfg.Log.Info("the large demo organization is ready", "org", demo.LargeSlug, "took", time.Since(start).Round(time.Millisecond).String())
 		}
 		demo.PrintLogins(cfg.Out, a.URL, logins)
 	}

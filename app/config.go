@@ -25,20 +25,23 @@ import (
 // live here and nowhere else: withDefaults fills what was left out, Validate
 // refuses what cannot work, naming the flag.
 type Config struct {
-	Addr            string // listen address; port 0 picks a free one
-	DatabaseURL     string // "" → SQLite in DataDir
-	DataDir         string // SQLite file, blobs, signing key and saved ledger heads (the CLI's default: ./attest-data)
-	BaseURL         string // external URL; "" → http://Addr
-	BlobURL         string // where evidence files go; "" → DataDir/blobs
-	SigningKeyFile  string // the ledger key; "" → DataDir/keys/ledger-ed25519.key
-	SecretKey       string // ATTEST_SECRET_KEY: the keys sealing connection credentials (current first); "" → SecretKeyFile
-	SecretKeyFile   string // "" → DataDir/keys/secrets-aes256.key
-	MaxUpload       int64  // largest evidence file; 0 → 100 MiB
-	TrustProxy      bool
-	SessionIdle     time.Duration // 0 → 12 hours
-	SessionMax      time.Duration // 0 → 7 days
-	InvitationTTL   time.Duration // 0 → 7 days
-	Demo            bool
+	Addr           string // listen address; port 0 picks a free one
+	DatabaseURL    string // "" → SQLite in DataDir
+	DataDir        string // SQLite file, blobs, signing key and saved ledger heads (the CLI's default: ./attest-data)
+	BaseURL        string // external URL; "" → http://Addr
+	BlobURL        string // where evidence files go; "" → DataDir/blobs
+	SigningKeyFile string // the ledger key; "" → DataDir/keys/ledger-ed25519.key
+	SecretKey      string // ATTEST_SECRET_KEY: the keys sealing connection credentials (current first); "" → SecretKeyFile
+	SecretKeyFile  string // "" → DataDir/keys/secrets-aes256.key
+	MaxUpload      int64  // largest evidence file; 0 → 100 MiB
+	TrustProxy     bool
+	SessionIdle    time.Duration // 0 → 12 hours
+	SessionMax     time.Duration // 0 → 7 days
+	InvitationTTL  time.Duration // 0 → 7 days
+	Demo           bool
+	// DemoSize, when not zero, adds the large demo organization (demo.Large
+	// for `--demo-size large`) beside the demo one; it implies Demo.
+	DemoSize        demo.Size
 	ShutdownTimeout time.Duration // 0 → 30 seconds
 	// Jobs: serve runs collection jobs in-process unless NoJobs (then an
 	// `attest worker` runs them); Workers is how many at once (0 → jobs.DefaultWorkers).
@@ -66,6 +69,8 @@ type Config struct {
 	// demoIdentity are the demo's identity provider connections, reachable
 	// through the demo's connectors.
 	demoIdentity []demo.IdentityConnection
+	// demoLarge are the large demo organization's systems.
+	demoLarge demo.LargeSystems
 }
 
 // Defaults that are not zero values.
@@ -118,8 +123,8 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Connectors == nil {
 		cfg.Connectors = connector.Default(aws.New(), github.New(), google.New(), okta.New())
-		if cfg.Demo {
-			cfg.Connectors, cfg.demoIdentity = demoConnectors(cfg.Now())
+		if cfg.Demo || cfg.DemoSize != (demo.Size{}) {
+			cfg.Connectors, cfg.demoIdentity, cfg.demoLarge = demoConnectors(cfg.Now(), cfg.DemoSize)
 		}
 	}
 	return cfg

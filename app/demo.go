@@ -33,8 +33,8 @@ func (t demoHosts) RoundTrip(r *http.Request) (*http.Response, error) {
 	h, ok := t.api[r.URL.Host]
 	if !ok {
 		// S3 Control puts the account ID in front of the endpoint's host.
-		if _, parent, found := strings.Cut(r.URL.Host, "."); found && parent == demoAWSHost {
-			h, ok = t.api[parent], true
+		if _, parent, found := strings.Cut(r.URL.Host, "."); found && (parent == demoAWSHost || parent == largeAWSHost) {
+			h, ok = t.api[parent]
 		}
 	}
 	if !ok {
@@ -60,7 +60,10 @@ const (
 // emails, names and departments, so that the roster links them; Okta puts
 // Noor in Platform while the workforce records Engineering, a department
 // conflict for the roster to name.
-func demoConnectors(now time.Time) (connector.Registry, []demo.IdentityConnection) {
+//
+// A non-zero size adds the large demo organization's GitHub and AWS (see
+// largeDemo).
+func demoConnectors(now time.Time, size demo.Size) (connector.Registry, []demo.IdentityConnection, demo.LargeSystems) {
 	gh := githubtest.DefaultScenario(now)
 	gh.Token = demo.GitHubToken
 
@@ -104,9 +107,14 @@ func demoConnectors(now time.Time) (connector.Registry, []demo.IdentityConnectio
 	gw.Admin = gw.Users[0].Email
 	googleURL := "https://" + demoGoogleHost + "/"
 
-	client := &http.Client{Timeout: 60 * time.Second, Transport: demoHosts{next: http.DefaultTransport, api: map[string]http.Handler{
+	hosts := map[string]http.Handler{
 		demo.GitHubHost: githubtest.Handler(gh), demoOktaHost: oktatest.Handler(ok), demoGoogleHost: googletest.Handler(gw),
-		demoAWSHost: awstest.Handler(demoAWS(now))}}}
+		demoAWSHost: awstest.Handler(demoAWS(now))}
+	large, systems := largeDemo(now, size)
+	for host, h := range large {
+		hosts[host] = h
+	}
+	client := &http.Client{Timeout: 60 * time.Second, Transport: demoHosts{next: http.DefaultTransport, api: hosts}}
 	reg := connector.Default(aws.New(aws.WithHTTPClient(client)), github.New(github.WithHTTPClient(client)),
 		google.New(google.WithHTTPClient(client)), okta.New(okta.WithHTTPClient(client)))
 	return reg, []demo.IdentityConnection{
@@ -115,5 +123,5 @@ func demoConnectors(now time.Time) (connector.Registry, []demo.IdentityConnectio
 			"base_url": googleURL, "token_url": googleURL + "token"},
 			Secret: googletest.ServiceAccountKey(gw.ClientEmail, gw.ClientID, gw.Key, googleURL+"token")},
 		demoAWSConnection,
-	}
+	}, systems
 }

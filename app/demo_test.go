@@ -57,7 +57,8 @@ func TestDemoMonitoring(t *testing.T) {
 					t.Errorf("start %d: %d exceptions and %d collections, want 1 and 4 (GitHub, Okta, Google Workspace, AWS)", start+1, len(excs), len(runs))
 				}
 				// The demo audit's populations: leavers, merged changes,
-				// incidents and access reviews of its first month, and a sample of the changes, once
+				// incidents and access reviews of its first month, the vendor
+				// reviews up to yesterday, and a sample of the changes, once
 				// across starts.
 				audits, _ := a.DB.Audits(ctx, org.ID, true, nil)
 				if len(audits) != 1 {
@@ -65,10 +66,21 @@ func TestDemoMonitoring(t *testing.T) {
 				}
 				pops, err := a.Services.Populations.ListAudit(ctx, p, audits[0].ID)
 				samples, _ := a.Services.Populations.Samples(ctx, p, audits[0].ID)
-				if err != nil || len(pops) != 4 || len(samples) != 1 || !slices.ContainsFunc(pops, func(r attest.PopulationRetrieval) bool {
+				if err != nil || len(pops) != 6 || len(samples) != 1 || !slices.ContainsFunc(pops, func(r attest.PopulationRetrieval) bool {
 					return r.ID == samples[0].PopulationID && r.Kind == attest.PopulationChanges
 				}) {
 					t.Errorf("start %d: demo populations %+v, samples %+v, %v", start+1, pops, samples, err)
+				}
+				// The vendor reviews: those done in the window pass; the
+				// overdue one, the story of the demo's vendor register, is a
+				// deviation.
+				// So are the vulnerabilities: the demo GitHub's alerts, its
+				// collection covering the whole window.
+				for _, r := range pops {
+					if (r.Kind == attest.PopulationVendors || r.Kind == attest.PopulationVulns) && (r.Tally.Passed < 1 || r.Tally.Deviations < 1 || r.Tally.Mismatches != 0) {
+						full, _ := a.Services.Populations.Get(ctx, p, r.ID)
+						t.Errorf("start %d: the demo's %s %d rows, tally %+v, source %s %+v", start+1, r.Kind, r.Count, r.Tally, full.Source, full.Reconciliation)
+					}
 				}
 				// Its request list: the default list and the auditor's own
 				// request, with one request at each step, once across starts.

@@ -60,9 +60,12 @@ type Services struct {
 	Scope      programme.Scope
 	Tasks      programme.Tasks
 	Frameworks programme.Frameworks
-	Orgs       *account.Orgs
-	Members    *account.Members
-	Users      *account.Users
+	// Readiness derives readiness for the web pages and the API, and keeps
+	// each organization's while its records are unchanged.
+	Readiness *programme.Readiness
+	Orgs      *account.Orgs
+	Members   *account.Members
+	Users     *account.Users
 	// Jobs queues and runs collections; nil while no Runner is hooked up
 	// (see monitoringJobs in jobs.go).
 	Jobs *jobs.Jobs
@@ -149,6 +152,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Scope:      p.Scope,
 		Tasks:      p.Tasks,
 		Frameworks: p.Frameworks,
+		Readiness:  &programme.Readiness{DB: db, Catalog: cat},
 		Orgs:       &account.Orgs{DB: db, PasswordParams: set.PasswordParams},
 		Members:    &account.Members{DB: db, Now: set.Now, InvitationTTL: set.InvitationTTL, PasswordParams: set.PasswordParams},
 		Users: &account.Users{DB: db, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle,
@@ -164,7 +168,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 			panic(fmt.Sprintf("app: the shipped policy templates do not load: %v", err)) // a build defect, caught by tests
 		}
 	}
-	s.Policies = &policy.Service{DB: db, Ledger: ledger, Templates: tpls}
+	s.Policies = &policy.Service{DB: db, Ledger: ledger, Templates: tpls, KeptStatus: &store.Kept[string, policy.Status]{}}
 	s.SSO = &sso.Service{DB: db, Box: set.Secrets, Users: s.Users, Now: set.Now, Log: set.Log}
 	s.Passkeys = &passkey.Service{DB: db, Users: s.Users, Now: set.Now, Log: set.Log}
 	s.Notify = &notify.Service{DB: db, Box: set.Secrets, Now: set.Now, Log: set.Log, StateEvery: NotifyStateEvery,
@@ -202,7 +206,8 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	}
 	s.Training = &training.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Course: course, Now: set.Now}
 	s.AccessReviews = &accessreview.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Monitor: s.Monitor, Now: set.Now}
-	s.Populations = &population.Service{DB: db, Ledger: ledger, Now: set.Now, Roster: s.Roster.ForPopulations, Changes: s.Changes.ForPopulations}
+	s.Populations = &population.Service{DB: db, Ledger: ledger, Now: set.Now, Roster: s.Roster.ForPopulations, Changes: s.Changes.ForPopulations,
+		Collections: s.Monitor.LatestCollections}
 	s.Audits.Populations = s.Populations
 	s.AuditPackages.Audits = s.Audits
 	return s
@@ -218,7 +223,7 @@ func (s *Services) Web(baseURL string) web.Services {
 	s.SSO.BaseURL, s.Passkeys.BaseURL, s.Notify.BaseURL = baseURL, baseURL, baseURL
 	return web.Services{
 		DB: s.DB, Catalog: s.Catalog, Evidence: s.Evidence, Log: s.settings.Log, Now: s.settings.Now, BaseURL: baseURL,
-		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks, Drafts: s.Drafts, OSCAL: s.OSCAL, Audits: s.Audits, AuditPackages: s.AuditPackages,
+		Controls: s.Controls, Scope: s.Scope, Tasks: s.Tasks, Frameworks: s.Frameworks, Readiness: s.Readiness, Drafts: s.Drafts, OSCAL: s.OSCAL, Audits: s.Audits, AuditPackages: s.AuditPackages,
 		Orgs: s.Orgs, Members: s.Members, Users: s.Users,
 		Connections: s.Connections, Monitor: s.Monitor, Jobs: s.webJobs(), People: s.People,
 		Policies: s.Policies, SSO: s.SSO, Passkeys: s.Passkeys, Notify: s.Notify, Roster: s.Roster, Changes: s.Changes,

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attest-hq/attest"
@@ -31,6 +32,79 @@ type Service struct {
 	// only read the register.
 	Evidence *evidence.Service
 	Now      func() time.Time
+
+	// kept is what each connection's latest snapshot told (source).
+	mu   sync.Mutex
+	kept map[int64]source
+}
+
+// mayCollectRepositories reports whether connections of connector type typ
+// may have collected repositories: a connector that is not installed here
+// may have, before it was removed.
+func (s *Service) mayCollectRepositories(typ string) bool {
+	c, err := s.Monitor.Connectors.Get(typ)
+	return err != nil || slices.Contains(c.Spec().ResourceTypes, "github.repository")
+}
+
+// source is what a connection's latest complete snapshot tells of changes.
+type source struct {
+	Source
+	sha   string // the snapshot's SHA-256
+	pulls []attest.PullRequest
+	deps  []attest.Deployment
+}
+
+// keptSources bounds the sources kept, as other caches are bounded.
+const keptSources = 1024
+
+// source reads what connection c's latest complete snapshot tells of
+// changes, or takes it from what was kept: a snapshot is named by its
+// SHA-256 and never changes, so what was read from it stays right, and only
+// a new collection is read (a GitHub organization of 500 repositories is
+// megabytes of JSON to decode on every page that shows changes due).
+func (s *Service) source(ctx context.Context, orgID int64, c attest.Connection) (source, error) {
+	src := source{Source: Source{Connection: c.Name, ConnectionID: c.ID}}
+	run, err := s.Monitor.LatestComplete(ctx, orgID, c.ID)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		src.Notes = append(src.Notes, "no complete collection yet")
+		return src, nil
+	}
+	if err != nil {
+		return src, err
+	}
+	s.mu.Lock()
+	kept, ok := s.kept[c.ID]
+	s.mu.Unlock()
+	if ok && kept.sha == run.SnapshotSHA256 && kept.Connection == c.Name {
+		return kept, nil
+	}
+	snap, err := s.Monitor.Snapshot(ctx, run)
+	if err != nil {
+		src.Notes = append(src.Notes, "the latest snapshot cannot be read: "+err.Error())
+		return src, nil
+	}
+	src.CollectedAt, src.sha = run.FinishedAt, run.SnapshotSHA256
+	for _, r := range snap.Resources {
+		if r.Type != "github.repository" || r.Data["archived"] == true {
+			continue
+		}
+		ps, ds, why := attest.ChangesOf(r)
+		src.Repositories++
+		src.Pulls += len(ps)
+		src.Deployments += len(ds)
+		if why != "" {
+			src.Notes = append(src.Notes, r.Key+": "+why)
+		}
+		src.pulls = append(src.pulls, ps...)
+		src.deps = append(src.deps, ds...)
+	}
+	s.mu.Lock()
+	if s.kept == nil || len(s.kept) >= keptSources {
+		s.kept = map[int64]source{}
+	}
+	s.kept[c.ID] = src
+	s.mu.Unlock()
+	return src, nil
 }
 
 // BankControls are the library controls a banked register is evidence for:
@@ -131,35 +205,20 @@ func (s *Service) report(ctx context.Context, p attest.Principal, since time.Tim
 	var pulls []attest.PullRequest
 	var deps []attest.Deployment
 	for _, c := range conns {
-		src := Source{Connection: c.Name, ConnectionID: c.ID}
-		snap, run, err := s.Monitor.LatestSnapshot(ctx, p.OrgID, c.ID)
-		switch {
-		case attest.ErrorCode(err) == attest.ENOTFOUND:
-			src.Notes = append(src.Notes, "no complete collection yet")
-		case err != nil:
-			src.Notes = append(src.Notes, "the latest snapshot cannot be read: "+err.Error())
-		default:
-			src.CollectedAt = run.FinishedAt
-			for _, r := range snap.Resources {
-				if r.Type != "github.repository" || r.Data["archived"] == true {
-					continue
-				}
-				ps, ds, why := attest.ChangesOf(r)
-				src.Repositories++
-				src.Pulls += len(ps)
-				src.Deployments += len(ds)
-				if why != "" {
-					src.Notes = append(src.Notes, r.Key+": "+why)
-				}
-				pulls = append(pulls, ps...)
-				deps = append(deps, ds...)
-			}
+		if !s.mayCollectRepositories(c.Type) {
+			continue // an AWS account's snapshot can hold 100,000 resources, none of them repositories
+		}
+		src, err := s.source(ctx, p.OrgID, c)
+		if err != nil {
+			return rep, err
 		}
 		// Connections of other systems are not sources, unless they
 		// collected repositories.
 		if c.Type == "github" || src.Repositories > 0 {
-			rep.Sources = append(rep.Sources, src)
+			rep.Sources = append(rep.Sources, src.Source)
 		}
+		pulls = append(pulls, src.pulls...)
+		deps = append(deps, src.deps...)
 	}
 	logged, err := s.DB.DeployLog(ctx, p.OrgID, rep.Since)
 	if err != nil {

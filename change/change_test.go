@@ -34,11 +34,50 @@ func collectGitHub(t *testing.T, db *store.DB, blobs blob.Store, conn attest.Con
 	if _, _, err := blobs.Put(t.Context(), bytes.NewReader(b), sha, 1<<24); err != nil {
 		t.Fatal(err)
 	}
-	run := attest.CollectionRun{OrgID: conn.OrgID, UID: fmt.Sprintf("col_%d", conn.ID), ConnectionID: conn.ID, ConnectionName: conn.Name, Connector: "github",
+	run := attest.CollectionRun{OrgID: conn.OrgID, UID: attest.NewUID("col_"), ConnectionID: conn.ID, ConnectionName: conn.Name, Connector: "github",
 		StartedAt: now, FinishedAt: now, Resources: len(col.Resources), SnapshotSHA256: sha, SnapshotSize: int64(len(b))}
 	if err := db.AddCollection(t.Context(), &run); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The report keeps what it read from a snapshot, and reads the next
+// collection's: a pull request merged since shows.
+func TestReportReadsEachNewCollection(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		ev := evidencetest.NewService(t, db)
+		now := time.Now().UTC().Truncate(time.Second)
+		sc := githubtest.DefaultScenario(now)
+		srv := githubtest.NewServer(sc)
+		defer srv.Close()
+		svc := &change.Service{DB: db, Monitor: &monitor.Service{DB: db, Blobs: ev.Blobs}, Now: func() time.Time { return now }}
+		org := storetest.MustOrg(t, db, "acme")
+		admin := storetest.MustMember(t, db, org, attest.RoleAdmin, "admin@acme.test")
+		p := attest.Principal{UserID: admin.ID, OrgID: org.ID, Role: attest.RoleAdmin}
+		conn := storetest.MustConnection(t, db, org, "github")
+		collectGitHub(t, db, ev.Blobs, conn, srv, now)
+		pulls := func() int {
+			t.Helper()
+			rep, err := svc.Report(ctx, p, 0)
+			if err != nil || len(rep.Sources) != 1 {
+				t.Fatalf("report: %+v, %v", rep.Sources, err)
+			}
+			return rep.Sources[0].Pulls
+		}
+		before := pulls()
+		if again := pulls(); again != before {
+			t.Fatalf("the same collection read twice: %d pull requests, then %d", before, again)
+		}
+		sc.Update(func(s *githubtest.Scenario) {
+			r := s.Repo("web")
+			r.Pulls = append(r.Pulls, githubtest.Pull{Number: 14, Author: "carol", MergedAt: now.Add(-time.Hour), Approvers: []string{"alice"}})
+		})
+		collectGitHub(t, db, ev.Blobs, conn, srv, now)
+		if after := pulls(); after != before+1 {
+			t.Errorf("after a collection with one more merged pull request: %d, want %d", after, before+1)
+		}
+	})
 }
 
 func TestReportReconcilesCollectedChangesAndTheDeployLog(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/export/auditpkg"
 	"github.com/attest-hq/attest/ledger"
+	"github.com/attest-hq/attest/programme"
 )
 
 // runAuditSample draws a sample into a workpaper, or re-derives one
@@ -90,11 +91,14 @@ func runAuditExport(e *env, args []string) error {
 	f.fs.StringVar(&in.To, "to", "", "Type 2: the period's last day, YYYY-MM-DD")
 	out := f.fs.String("out", "", "the package file to write (FILE.zip)")
 	audit := f.fs.String("audit", "", "an audit's ID (attest audit list): its framework, type and dates")
+	noResume := f.fs.Bool("no-resume", false, "start afresh, ignoring what an interrupted run left in FILE.zip.partial")
 	s, o, err := f.openOrgCommand(args, org, app.Needs{Evidence: true})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	var auditID int64
+	var label string
 	switch {
 	case *out == "":
 		return usagef("--out is required")
@@ -105,7 +109,8 @@ func runAuditExport(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		label := in.Audit
+		auditID = id
+		label = in.Audit
 		if in, err = s.AuditPackages.AuditInput(e.ctx, cliPrincipal(o.ID), id); err != nil {
 			return err
 		}
@@ -122,18 +127,90 @@ func runAuditExport(e *env, args []string) error {
 		return usagef("--as-of DAY (Type 1) or --from DAY --to DAY (Type 2) is required")
 	}
 	p := cliPrincipal(o.ID)
-	var sum auditpkg.Summary
-	if err := writeAtomically(*out, 0o600, func(w io.Writer) (err error) {
-		sum, err = s.AuditPackages.Export(e.ctx, p, in, w)
-		return err
-	}); err != nil {
+	sum, err := writeResumable(e, *out, !*noResume, func(r *auditpkg.Resume, w io.Writer) (auditpkg.Summary, error) {
+		opts := programme.ExportOptions{Label: label, Resume: r}
+		if auditID != 0 {
+			// An audit record's package: its populations, samples, results
+			// and request list too, as the workspace's download.
+			_, sum, err := s.AuditPackages.ExportAuditWith(e.ctx, p, auditID, opts, w)
+			return sum, err
+		}
+		return s.AuditPackages.ExportWith(e.ctx, p, in, opts, w)
+	})
+	if err != nil {
 		return err
 	}
 	if err := s.AuditPackages.RecordExport(e.ctx, p, in, filepath.Base(*out)); err != nil {
 		return err
 	}
 	pub := s.Evidence.Key.Public().(ed25519.PublicKey)
-	fmt.Fprintf(e.stdout, "wrote %s: audit %s, %d evidence items, %d files (%s)\nverify it anywhere with:\n  attest verify %s --pubkey %s\n",
-		*out, in.Label(), sum.Evidence, sum.Files, evidence.FormatSize(sum.Bytes), *out, ledger.EncodePublicKey(pub))
+	resumed := ""
+	if sum.Reused > 0 {
+		resumed = fmt.Sprintf(", %d of them (%s) copied from the interrupted run", sum.Reused, evidence.FormatSize(sum.ReusedBytes))
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: audit %s, %d evidence items, %d files (%s)%s\nverify it anywhere with:\n  attest verify %s --pubkey %s\n",
+		*out, in.Label(), sum.Evidence, sum.Files, evidence.FormatSize(sum.Bytes), resumed, *out, ledger.EncodePublicKey(pub))
 	return nil
+}
+
+// writeResumable writes a package to out by way of out.partial, renamed to
+// out once it is complete. An export cut short (killed, out of disk, a
+// lost connection to the bucket) leaves out.partial; the next run, unless
+// resume is false, moves it aside to out.resume and hands it to write, which
+// copies the evidence files it holds whole instead of fetching them again.
+// A run cut short while resuming leaves both; the larger holds more.
+func writeResumable(e *env, out string, resume bool, write func(*auditpkg.Resume, io.Writer) (auditpkg.Summary, error)) (auditpkg.Summary, error) {
+	partial, earlier := out+".partial", out+".resume"
+	var sum auditpkg.Summary
+	size := func(name string) int64 {
+		if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() {
+			return st.Size()
+		}
+		return -1
+	}
+	var from *os.File
+	switch ps, es := size(partial), size(earlier); {
+	case !resume:
+		os.Remove(partial)
+		os.Remove(earlier)
+	case ps > es:
+		if err := os.Rename(partial, earlier); err != nil {
+			return sum, fmt.Errorf("--out %s: setting the interrupted run aside: %w", out, err)
+		}
+		fallthrough
+	case es >= 0:
+		f, err := os.Open(earlier)
+		if err != nil {
+			return sum, fmt.Errorf("--out %s: reading the interrupted run: %w", out, err)
+		}
+		defer f.Close()
+		from = f
+	}
+	var r *auditpkg.Resume
+	if from != nil {
+		r = &auditpkg.Resume{From: from, Size: size(earlier)}
+		fmt.Fprintf(e.stderr, "resuming from %s (%s) left by an interrupted run (--no-resume starts afresh)\n", earlier, evidence.FormatSize(r.Size))
+	}
+	f, err := os.OpenFile(partial, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return sum, fmt.Errorf("--out %s: %w", out, err)
+	}
+	sum, err = write(r, f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return sum, fmt.Errorf("%w (what was written is kept in %s: run the same command again to resume)", err, partial)
+	}
+	if err := os.Rename(partial, out); err != nil {
+		return sum, err
+	}
+	if from != nil {
+		from.Close()
+		os.Remove(earlier)
+	}
+	return sum, nil
 }

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +80,86 @@ func TestAuditExport(t *testing.T) {
 					t.Errorf("%v: exit %d %q, want %q", bad.args, r.code, r.stderr, bad.want)
 				}
 			}
+			exportResumes(t, run, dir, from, to, pub)
 		})
+	}
+}
+
+// An export cut short resumes from what it left: the evidence files it holds
+// whole are copied, not fetched again, and the package verifies. It is run
+// on three files, the package cut halfway through the last (in hash order),
+// as a killed export leaves it. --audit exports an audit record's package,
+// its testing included.
+func exportResumes(t *testing.T, run func(args ...string) result, dir, from, to, pub string) {
+	t.Helper()
+	for i, body := range []string{"user,decision\nbob,revoke\n", "user,decision\ncy,keep\n"} {
+		file := filepath.Join(dir, fmt.Sprintf("more-%d.csv", i))
+		os.WriteFile(file, []byte(body), 0o600)
+		if r := run("evidence", "add", "--org", "acme", "--control", "AC-4", file); r.code != 0 {
+			t.Fatal(r.stderr)
+		}
+	}
+	out := filepath.Join(dir, "resumed.zip")
+	if r := run("audit", "export", "--org", "acme", "--from", from, "--to", to, "--out", out); r.code != 0 || !strings.Contains(r.stdout, "3 files") {
+		t.Fatalf("export: %+v", r)
+	}
+	full, _ := os.ReadFile(out)
+	zr, err := zip.NewReader(bytes.NewReader(full), int64(len(full)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last *zip.File
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "blobs/") && (last == nil || f.Name > last.Name) {
+			last = f
+		}
+	}
+	off, _ := last.DataOffset()
+	leave := func() {
+		t.Helper()
+		os.Remove(out)
+		if err := os.WriteFile(out+".partial", full[:off+int64(last.UncompressedSize64)/2], 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leave()
+	r := run("audit", "export", "--org", "acme", "--from", from, "--to", to, "--out", out)
+	if r.code != 0 || !strings.Contains(r.stdout, "3 files") || !strings.Contains(r.stdout, "2 of them") || !strings.Contains(r.stdout, "copied from the interrupted run") ||
+		!strings.Contains(r.stderr, "resuming from "+out+".resume") {
+		t.Fatalf("resumed export: %+v", r)
+	}
+	for _, left := range []string{out + ".partial", out + ".resume"} {
+		if _, err := os.Stat(left); err == nil {
+			t.Errorf("%s is left behind", left)
+		}
+	}
+	if r := runCLI(t, map[string]string{}, "", "verify", out, "--pubkey", pub); r.code != 0 || !strings.Contains(r.stdout, "3 evidence items") {
+		t.Fatalf("verify the resumed package: %+v", r)
+	}
+	leave()
+	if r := run("audit", "export", "--org", "acme", "--from", from, "--to", to, "--out", out, "--no-resume"); r.code != 0 || strings.Contains(r.stdout, "copied") || strings.Contains(r.stderr, "resuming") {
+		t.Fatalf("--no-resume: %+v", r)
+	}
+	if _, err := os.Stat(out + ".resume"); err == nil {
+		t.Error("--no-resume left the earlier run's file")
+	}
+
+	// An audit record's package carries its testing.
+	if r := run("audit", "create", "--org", "acme", "--name", "Q", "--from", from, "--to", to); r.code != 0 {
+		t.Fatalf("audit create: %+v", r)
+	}
+	if r := run("audit", "export", "--org", "acme", "--audit", "1", "--out", out); r.code != 0 {
+		t.Fatalf("export --audit: %+v", r)
+	}
+	zc, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zc.Close()
+	if !slices.ContainsFunc(zc.File, func(f *zip.File) bool { return f.Name == "testing.json" }) {
+		t.Error("the package of an audit record has no testing.json")
+	}
+	if r := runCLI(t, map[string]string{}, "", "verify", out, "--pubkey", pub); r.code != 0 {
+		t.Fatalf("verify the audit's package: %+v", r)
 	}
 }

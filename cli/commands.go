@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/attest-hq/attest/demo"
 	"io"
 	"os"
 	"strconv"
@@ -52,6 +53,13 @@ func runServe(e *env, args []string) error {
 	}
 	if cfg.Demo, err = f.boolean("demo"); err != nil {
 		return err
+	}
+	switch size := f.str("demo-size"); size {
+	case "standard", "":
+	case "large":
+		cfg.DemoSize = demo.Large
+	default:
+		return usagef("--demo-size (ATTEST_DEMO_SIZE): want standard or large, got %q", size)
 	}
 	if cfg.SessionIdle, err = f.duration("session-idle"); err != nil {
 		return err

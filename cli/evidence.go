@@ -117,16 +117,20 @@ func verifyBundle(e *env, path, pubkey string) error {
 			return fmt.Errorf("%s does not verify: %w", path, err)
 		}
 		rep := pr.Ledger
-		fmt.Fprintf(e.stdout, "%s: ok: audit package %s of organization %s: %d evidence items and %d files (%s) re-hashed and found in the ledger segment; segment of %d ledger entries, %d evidence items, %d other records, %d blobs (%s) re-hashed, signed checkpoint at entry %d; OSCAL documents valid\n",
-			path, pr.Audit, rep.Org, pr.Evidence, pr.Files, evidence.FormatSize(pr.Bytes), rep.Entries, rep.Evidence, rep.Records, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.CheckpointSeq)
+		fmt.Fprintf(e.stdout, "%s: ok: audit package %s of organization %s: %d evidence items and %d files (%s) re-hashed and found in the ledger segment; segment of %d ledger entries (%d withheld), %d evidence items, %d other records, %d blobs (%s) re-hashed, signed checkpoint at entry %d; OSCAL documents valid\n",
+			path, pr.Audit, rep.Org, pr.Evidence, pr.Files, evidence.FormatSize(pr.Bytes), rep.Entries, rep.Withheld, rep.Evidence, rep.Records, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.CheckpointSeq)
 		return nil
 	}
 	rep, err := ledger.VerifyBundle(file, info.Size(), pub)
 	if err != nil {
 		return fmt.Errorf("%s does not verify: %w", path, err)
 	}
-	fmt.Fprintf(e.stdout, "%s: ok: organization %s, %d ledger entries, %d evidence items, %d other records, %d blobs (%s) re-hashed, %d readable copies checked, signed checkpoint at entry %d\n",
-		path, rep.Org, rep.Entries, rep.Evidence, rep.Records, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.Copies, rep.CheckpointSeq)
+	withheld := ""
+	if rep.Withheld > 0 {
+		withheld = fmt.Sprintf(" (%d withheld: their records are not in the bundle)", rep.Withheld)
+	}
+	fmt.Fprintf(e.stdout, "%s: ok: organization %s, %d ledger entries%s, %d evidence items, %d other records, %d blobs (%s) re-hashed, %d readable copies checked, signed checkpoint at entry %d\n",
+		path, rep.Org, rep.Entries, withheld, rep.Evidence, rep.Records, rep.Blobs, evidence.FormatSize(rep.Bytes), rep.Copies, rep.CheckpointSeq)
 	return nil
 }
 

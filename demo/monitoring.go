@@ -36,7 +36,9 @@ func seedMonitoring(ctx context.Context, db *store.DB, opts Options, org attest.
 	conn, err := opts.Connections.ByName(ctx, admin, demoConnection)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		conn, err = opts.Connections.Add(ctx, admin, connection.Input{Type: "github", Name: demoConnection,
-			Settings: map[string]string{"org": "northwind", "base_url": "https://" + GitHubHost + "/"}, Secret: []byte(GitHubToken)})
+			// Half a year of pull requests, deployments and Dependabot
+			// alerts: the demo audit's window, for its populations.
+			Settings: map[string]string{"org": "northwind", "base_url": "https://" + GitHubHost + "/", "pull_request_days": "190"}, Secret: []byte(GitHubToken)})
 	}
 	if err != nil {
 		return fmt.Errorf("the demo GitHub connection: %w", err)

@@ -11,7 +11,9 @@ import (
 )
 
 // seedPopulations takes the demo audit's leavers, merged changes, incidents
-// and access reviews of its first month (closed, inside its window) and draws a sample of the changes
+// and access reviews of its first month (closed, inside its window), its
+// vendor reviews and vulnerabilities up to yesterday, and draws a sample of
+// the changes
 // for a change-management control, once.
 func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest.Organization, users map[attest.Role]attest.User) error {
 	svc := opts.Populations
@@ -45,6 +47,18 @@ func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest
 	for _, kind := range []string{attest.PopulationIncidents, attest.PopulationReviews} {
 		if _, err := svc.Take(ctx, manager, population.Request{Kind: kind, From: audit.From, To: to, AuditID: audit.ID}); err != nil {
 			return err
+		}
+	}
+	// Vendor reviews fall due a few times a year, and a month holds few
+	// Dependabot alerts: the window so far (to yesterday, closed) shows the
+	// reviews done in it and the one overdue, and the alerts fixed in time,
+	// late or not at all.
+	yesterday := attest.Today(opts.Now().AddDate(0, 0, -1))
+	if yesterday >= audit.From {
+		for _, kind := range []string{attest.PopulationVendors, attest.PopulationVulns} {
+			if _, err := svc.Take(ctx, manager, population.Request{Kind: kind, From: audit.From, To: min(yesterday, audit.To), AuditID: audit.ID}); err != nil {
+				return err
+			}
 		}
 	}
 	controls, err := db.Controls(ctx, org.ID, store.ControlFilter{})

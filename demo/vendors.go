@@ -161,6 +161,16 @@ func seedVendors(ctx context.Context, db *store.DB, opts Options, org attest.Org
 		if dv.reviewed == 0 {
 			continue
 		}
+		// The onboarding review, on the questionnaire alone, in time: the
+		// reviews of this year answer the cycle it started (and the audit's
+		// vendor review population tests them against it).
+		onboard, err := at(first+20).StartReview(ctx, manager, v.ID, attest.VendorReview{ReportType: attest.ReportNone, Answers: dv.answers}, nil)
+		if err != nil {
+			return fmt.Errorf("%s onboarding review: %w", v.Name, err)
+		}
+		if _, err := at(first+25).Complete(ctx, admin, onboard.ID, "Acceptable at onboarding on the questionnaire's answers; ask for the SOC 2 report at the next review."); err != nil {
+			return fmt.Errorf("%s onboarding approval: %w", v.Name, err)
+		}
 		in := attest.VendorReview{ReportType: dv.report, Opinion: dv.opinion, Exceptions: dv.except, Response: dv.response, Answers: dv.answers}
 		var report *vendors.Report
 		if dv.report != attest.ReportNone {

@@ -33,7 +33,7 @@ import (
 )
 
 // testTimeout bounds what each test does in the browser.
-const testTimeout = 60 * time.Second
+const testTimeout = 3 * time.Minute
 
 // server is a running Attest.
 type server struct {
@@ -302,14 +302,22 @@ func (p *tab) choose(sel, value string) {
 	}
 }
 
-// location is the current URL.
+// location is the current URL. Reading it while a redirect chain replaces
+// the document can fail ("Inspected target navigated or closed"); it is read
+// again for a few seconds before the test fails.
 func (p *tab) location() string {
 	p.t.Helper()
-	loc, err := chromedp.Run(p.ctx, chromedp.Location())
-	if err != nil {
-		p.t.Fatalf("location: %v", err)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		loc, err := chromedp.Run(p.ctx, chromedp.Location())
+		if err == nil {
+			return loc
+		}
+		if time.Now().After(deadline) || p.ctx.Err() != nil {
+			p.t.Fatalf("location: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	return loc
 }
 
 // text is the visible text of the first element matching the CSS selector. A
@@ -327,12 +335,23 @@ func (p *tab) text(sel string) string {
 	return strings.TrimSpace(*s)
 }
 
-// mustHave fails the test at once when no element matches the CSS selector,
-// where chromedp's element actions would wait for one until the test's deadline.
+// mustHave fails the test when no element matches the CSS selector within a
+// few seconds, where chromedp's element actions would wait for one until the
+// test's deadline. The few seconds are for the moment after a navigation,
+// when an evaluation can still run in the document being replaced and find
+// nothing (or fail).
 func (p *tab) mustHave(sel string) {
 	p.t.Helper()
-	if p.count(sel) == 0 {
-		p.t.Fatalf("no element matches %s on %s; the page says:\n%s", sel, p.location(), p.body())
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`))
+		if err == nil && n > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("no element matches %s on %s (%v); the page says:\n%s", sel, p.location(), err, p.body())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

@@ -182,6 +182,7 @@ func TestSingleSignOnInTheBrowser(t *testing.T) {
 	if code := p.submit(`form[action="/login/username"] button[type="submit"]`, "username", "nina", "password", "verysecure"); code != http.StatusOK {
 		t.Fatalf("provider sign-in: %d; page:\n%s", code, p.body())
 	}
+	p.waitAt(s.Base + "/o/" + slug)
 	if loc := p.location(); loc != s.Base+"/o/"+slug {
 		t.Fatalf("after the provider the browser is at %s; page:\n%s", loc, p.body())
 	}
@@ -208,6 +209,9 @@ func TestSingleSignOnInTheBrowser(t *testing.T) {
 	emma.submit(`form[action="/login"] button[type="submit"]`, "email", testEmployee.Email, "password", testEmployee.Password)
 	emma.waitAt(providerLogin) // a password session under the rule is sent to the provider
 	emma.submit(`form[action="/login/username"] button[type="submit"]`, "username", "emma", "password", "verysecure")
+	// The provider's answer goes through the callback to the dashboard: wait
+	// for the end of that chain rather than read the address mid-redirect.
+	emma.waitAt(s.Base + "/o/" + slug)
 	if loc := emma.location(); loc != s.Base+"/o/"+slug {
 		t.Fatalf("Emma after the provider is at %s", loc)
 	}

@@ -51,10 +51,33 @@ type ControlCoverage struct {
 	Coverage
 }
 
+// coverageKey is what a coverage report depends on besides the
+// organization's records: the window, and the day it is in the window's
+// zone (what is open).
+type coverageKey struct{ from, to, zone, today string }
+
+// Coverage is Report over the service's database, kept between requests
+// while the organization's records stay as they were (store.Kept): the
+// coverage page reads every evidence item's times, fifty thousand in a large
+// organization. Callers must not modify the report.
+func (s *Service) Coverage(ctx context.Context, orgID int64, w Window) (ControlCoverageReport, error) {
+	q := &s.DB.Queries
+	now := q.Now()
+	key := coverageKey{w.From.String(), w.To.String(), w.Loc.String(), DateOf(now, w.Loc).String()}
+	return s.coverage.Get(ctx, q, orgID, key, now, func() (ControlCoverageReport, time.Time, error) {
+		rep, err := report(ctx, q, orgID, w, now)
+		return rep, store.Forever, err // the day is in the key
+	})
+}
+
 // Report loads the organization's current controls and evidence and
 // matches them against the window. Not-applicable controls have nothing to show.
 // Periods still running at the store's clock are open, not gaps (Coverage.MarkOpen).
 func Report(ctx context.Context, q *store.Queries, orgID int64, w Window) (ControlCoverageReport, error) {
+	return report(ctx, q, orgID, w, q.Now())
+}
+
+func report(ctx context.Context, q *store.Queries, orgID int64, w Window, now time.Time) (ControlCoverageReport, error) {
 	rep := ControlCoverageReport{From: w.From.String(), To: w.To.String(), TimeZone: w.Loc.String(), Controls: []ControlCoverage{}}
 	controls, err := q.Controls(ctx, orgID, store.ControlFilter{})
 	if err != nil {
@@ -64,7 +87,7 @@ func Report(ctx context.Context, q *store.Queries, orgID int64, w Window) (Contr
 	if err != nil {
 		return rep, err
 	}
-	today := DateOf(q.Now(), w.Loc)
+	today := DateOf(now, w.Loc)
 	for _, c := range controls {
 		if c.Status == attest.StatusNotApplicable {
 			continue

@@ -42,7 +42,10 @@ type Service struct {
 	// them as bare IDs.
 	Catalog *catalog.Catalog
 
-	once sync.Once
+	once     sync.Once
+	coverage store.Kept[coverageKey, ControlCoverageReport]  // Coverage's reports
+	expiring store.Kept[time.Duration, []store.EvidenceAsOf] // Expiring's rows
+	counts   store.Kept[store.EvidenceFilter, int]           // Count's
 }
 
 // Chain is the ledger the service appends to.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
 )
 
 // crashRounds is how many times TestCrashesKeepWhatWasAcknowledged kills the
@@ -51,8 +52,17 @@ func crashSeed(t *testing.T) uint64 {
 // API acknowledged (201) must be in the database with the identifier, hash
 // and ledger entry it was acknowledged with, its blob intact. Acknowledged
 // uploads of earlier rounds are checked again in every later round, so a
-// restart that loses or rewrites history fails too.
+// restart that loses or rewrites history fails too. It runs on SQLite (the
+// data directory's database) and on PostgreSQL.
 func TestCrashesKeepWhatWasAcknowledged(t *testing.T) {
+	bin := buildAttest(t)
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) { crashesOn(t, bin, d) })
+	}
+}
+
+// crashesOn runs the crash rounds on a database of dialect d.
+func crashesOn(t *testing.T, bin string, d store.Dialect) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	rounds, seed := crashRounds(t), crashSeed(t)
@@ -60,19 +70,28 @@ func TestCrashesKeepWhatWasAcknowledged(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 0))
 	started := time.Now()
 
-	bin := buildAttest(t)
 	data := filepath.Join(t.TempDir(), "data")
-	const slug, email, password = "acme", "ada@acme.test", "correct-horse-battery"
-	attestCLI(t, bin, "", "org", "create", slug, "--name", "Acme", "--data-dir", data)
-	attestCLI(t, bin, password+"\n", "user", "create", "--org", slug, "--email", email, "--role", "admin", "--password-stdin", "--data-dir", data)
+	flags := []string{"--data-dir", data}
 	opts := store.Options{DataDir: data}
+	if d == store.Postgres {
+		opts.URL = storetest.URL(t, d)
+		flags = append(flags, "--database-url", opts.URL)
+	}
+	const slug, email, password = "acme", "ada@acme.test", "correct-horse-battery"
+	attestCLI(t, bin, "", append([]string{"org", "create", slug, "--name", "Acme"}, flags...)...)
+	attestCLI(t, bin, password+"\n", append([]string{"user", "create", "--org", slug, "--email", email, "--role", "admin", "--password-stdin"}, flags...)...)
 	token, controlID := seedTokenAndControl(t, ctx, opts, slug, email)
+	// Employees accepting a published policy: one acceptance each, so a
+	// round goes on with the employees the rounds before did not reach.
+	acceptors, versionID := seedAcceptors(t, ctx, bin, flags, opts, slug, email, min(60*rounds, 1500))
+	nextAcceptor := 0
+	var accepts []*acceptor
 
 	var all []*upload // every upload of every round, acknowledged or not
 	var tasks []*taskWrite
 	killedAcked, killedMid := 0, 0
 	for round := range rounds {
-		srv := startServe(t, bin, "--data-dir", data)
+		srv := startServe(t, bin, flags...)
 		api := &apiClient{base: srv.url, org: slug, token: token, control: controlID,
 			http: &http.Client{Transport: &http.Transport{DisableCompression: true}}}
 
@@ -120,6 +139,21 @@ func TestCrashesKeepWhatWasAcknowledged(t *testing.T) {
 				}
 			}
 		})
+		// A fifth has employees accept the policy: an acceptance is a
+		// ledger record, a signed checkpoint and an activity row.
+		wg.Go(func() {
+			for rctx.Err() == nil && nextAcceptor < len(acceptors) {
+				a := acceptors[nextAcceptor]
+				nextAcceptor++
+				api.accept(rctx, a, versionID)
+				mu.Lock()
+				accepts = append(accepts, a)
+				mu.Unlock()
+				if a.id == 0 {
+					return // the server is gone
+				}
+			}
+		})
 		wait := time.Duration(50+rng.IntN(1200)) * time.Millisecond
 		time.Sleep(wait)
 		srv.kill(t)
@@ -151,10 +185,16 @@ func TestCrashesKeepWhatWasAcknowledged(t *testing.T) {
 				t.Errorf("round %d: task %s was refused: %v", round, tk.title, tk.err)
 			}
 		}
-		out := attestCLI(t, bin, "", "verify", "--data-dir", data)
+		for _, a := range accepts {
+			if a.id == 0 && a.err != nil && strings.HasPrefix(a.err.Error(), "status ") {
+				t.Errorf("round %d: the acceptance of %s was refused: %v", round, a.email, a.err)
+			}
+		}
+		out := attestCLI(t, bin, "", append([]string{"verify"}, flags...)...)
 		checkVerified(t, out, slug)
 		checkAcknowledged(t, ctx, opts, "", slug, all)
 		checkTasks(t, ctx, opts, slug, tasks)
+		checkAcceptances(t, ctx, opts, slug, accepts)
 		if t.Failed() {
 			t.Fatalf("round %d of seed %d failed; server log:\n%s", round, seed, srv.logs.String())
 		}

@@ -25,6 +25,15 @@ const BundleFormatV2 = "attest-bundle-v2"
 // BundleFormatV1 is the first layout: evidence records only, no "records".
 const BundleFormatV1 = "attest-bundle-v1"
 
+// BundleFormatWithheld is v3 with some entries' records withheld: index.json
+// lists those entries' sequence numbers under "withheld", and neither their
+// records nor their files are in the bundle. The chain still verifies over
+// every entry (an entry's hash covers its record's hash, not the record), so
+// what a withheld entry recorded is hidden but cannot have been changed or
+// removed. An audit package's segment withholds the records outside its
+// audit. WriteBundle writes it when Bundle.Withheld is not empty.
+const BundleFormatWithheld = "attest-bundle-v4"
+
 // Limits on what VerifyBundle reads from a bundle. A bundle is untrusted input:
 // without a bound, a few kilobytes of zip could inflate into gigabytes, or a
 // line count or an item count could size an allocation. Together they keep a
@@ -102,6 +111,35 @@ type Bundle struct {
 	// package carries its segment beside files of its own, and copies would
 	// add each file a third time.
 	NoCopies bool
+	// Withheld are the sequence numbers of entries whose records Evidence
+	// and Records leave out, in ascending order (BundleFormatWithheld).
+	Withheld []int64
+}
+
+// Withhold withholds the records of every entry keep refuses: their
+// sequence numbers go to Withheld, and the evidence items and records that no
+// kept entry records leave the bundle (with their files).
+func (b *Bundle) Withhold(keep func(Entry) bool) {
+	type key struct{ typ, id, hash string }
+	kept := map[key]bool{}
+	b.Withheld = nil
+	for _, e := range b.Entries {
+		if keep(e) {
+			kept[key{e.RecordType, e.RecordID, e.RecordHash}] = true
+		} else {
+			b.Withheld = append(b.Withheld, e.Seq)
+		}
+	}
+	b.Evidence = slices.DeleteFunc(slices.Clone(b.Evidence), func(ev BundleEvidence) bool { return !kept[key{RecordTypeEvidence, ev.ID, ev.RecordHash}] })
+	b.Records = slices.DeleteFunc(slices.Clone(b.Records), func(r BundleRecord) bool { return !kept[key{r.Type, r.ID, r.RecordHash}] })
+}
+
+// format is the layout b is written in.
+func (b Bundle) format() string {
+	if len(b.Withheld) > 0 {
+		return BundleFormatWithheld
+	}
+	return BundleFormat
 }
 
 // BundleControl is a control as index.html shows it.
@@ -134,6 +172,7 @@ type Report struct {
 	Bytes         int64  // total size of those files
 	Head          string // hash of the last entry
 	CheckpointSeq int64  // sequence number of the latest signed checkpoint
+	Withheld      int    // entries whose records the bundle withholds
 }
 
 type indexJSON struct {
@@ -141,6 +180,7 @@ type indexJSON struct {
 	Org         string           `json:"org"`
 	GeneratedAt string           `json:"generated_at"`
 	PublicKey   string           `json:"public_key"`
+	Withheld    []int64          `json:"withheld,omitempty"` // from attest-bundle-v4
 	Evidence    []BundleEvidence `json:"evidence"`
 	Records     []BundleRecord   `json:"records,omitempty"` // from attest-bundle-v2
 }
@@ -170,6 +210,11 @@ func WriteBundle(w io.Writer, b Bundle, openBlob func(sha string) (io.ReadCloser
 	for _, e := range b.Entries {
 		if e.Org != b.Org {
 			return fmt.Errorf("bundle: entry %d belongs to organization %q, not %q", e.Seq, e.Org, b.Org)
+		}
+	}
+	for i, seq := range b.Withheld {
+		if seq < b.Entries[0].Seq || seq > b.Entries[len(b.Entries)-1].Seq || i > 0 && seq <= b.Withheld[i-1] {
+			return fmt.Errorf("bundle: withheld entry %d is not an entry of the bundle in ascending order", seq)
 		}
 	}
 	// A bundle whose head is unsigned can never verify; say so now, not later.
@@ -301,7 +346,7 @@ func blobName(sha string) string { return blobDir + sha[:2] + "/" + sha }
 // that the file reads and diffs well without re-indenting (which would change
 // record bytes).
 func writeIndex(w io.Writer, b Bundle, evidence []BundleEvidence, records []BundleRecord) error {
-	head, err := marshal(indexJSON{Format: BundleFormat, Org: b.Org, GeneratedAt: FormatTime(b.GeneratedAt), PublicKey: b.PublicKey})
+	head, err := marshal(indexJSON{Format: b.format(), Org: b.Org, GeneratedAt: FormatTime(b.GeneratedAt), PublicKey: b.PublicKey, Withheld: b.Withheld})
 	if err != nil {
 		return err
 	}
@@ -427,11 +472,13 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	switch {
 	case idx.Format == BundleFormatV1 && idx.Records != nil:
 		return rep, fmt.Errorf("bundle: index.json is %s, which has no \"records\"", BundleFormatV1)
-	case (idx.Format == BundleFormat || idx.Format == BundleFormatV2) && idx.Records == nil:
+	case (idx.Format == BundleFormat || idx.Format == BundleFormatV2 || idx.Format == BundleFormatWithheld) && idx.Records == nil:
 		return rep, fmt.Errorf("bundle: index.json is %s but has no \"records\"", idx.Format)
-	case idx.Format != BundleFormat && idx.Format != BundleFormatV2 && idx.Format != BundleFormatV1:
-		return rep, fmt.Errorf("bundle: index.json has format %q; this verifier reads %q, %q and %q", idx.Format, BundleFormat, BundleFormatV2, BundleFormatV1)
-	case idx.Format != BundleFormat && (files[pageFile] != nil || len(v.copies) > 0):
+	case idx.Format != BundleFormat && idx.Format != BundleFormatV2 && idx.Format != BundleFormatV1 && idx.Format != BundleFormatWithheld:
+		return rep, fmt.Errorf("bundle: index.json has format %q; this verifier reads %q, %q, %q and %q", idx.Format, BundleFormatWithheld, BundleFormat, BundleFormatV2, BundleFormatV1)
+	case (idx.Format == BundleFormatWithheld) != (len(idx.Withheld) > 0):
+		return rep, fmt.Errorf("bundle: index.json is %s with %d withheld entries; withheld entries are %s's alone, and it has at least one", idx.Format, len(idx.Withheld), BundleFormatWithheld)
+	case idx.Format != BundleFormat && idx.Format != BundleFormatWithheld && (files[pageFile] != nil || len(v.copies) > 0):
 		// Earlier layouts had neither; a file they never held is not trusted now.
 		name := pageFile
 		if files[name] == nil {
@@ -455,6 +502,14 @@ func VerifyBundle(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, err
 	if entries[0].Org != idx.Org {
 		return rep, fmt.Errorf("bundle: index.json is for organization %q, but the ledger for %q", idx.Org, entries[0].Org)
 	}
+	v.withheld = make(map[int64]bool, len(idx.Withheld))
+	for i, seq := range idx.Withheld {
+		if seq < entries[0].Seq || seq > entries[len(entries)-1].Seq || i > 0 && seq <= idx.Withheld[i-1] {
+			return rep, fmt.Errorf("bundle: index.json withholds entry %d, which is not an entry of ledger.jsonl in ascending order", seq)
+		}
+		v.withheld[seq] = true
+	}
+	rep.Withheld = len(idx.Withheld)
 	// Maps keyed by the whole identity, so that duplicates cost one lookup each
 	// however many items share an ID.
 	for i := range idx.Evidence {
@@ -553,15 +608,16 @@ type otherItem struct {
 type recordKey struct{ typ, id, hash string }
 
 type bundleVerifier struct {
-	org     string
-	format  string
-	records map[recordKey]*otherItem // records of other types
-	blobs   map[string]*zip.File     // blob hash → file
-	items   map[recordKey]*indexItem // evidence items (one per record version)
-	ids     map[string]bool          // evidence IDs in index.json
-	hashed  map[string]int64         // blob hash → size, for files that verified
-	bytes   int64
-	copies  []*zip.File // readable copies, checked last
+	org      string
+	format   string
+	withheld map[int64]bool           // entries whose records are withheld
+	records  map[recordKey]*otherItem // records of other types
+	blobs    map[string]*zip.File     // blob hash → file
+	items    map[recordKey]*indexItem // evidence items (one per record version)
+	ids      map[string]bool          // evidence IDs in index.json
+	hashed   map[string]int64         // blob hash → size, for files that verified
+	bytes    int64
+	copies   []*zip.File // readable copies, checked last
 }
 
 func (v *bundleVerifier) report(rep Report) Report {
@@ -624,6 +680,9 @@ func unsafeName(name string) bool {
 // checkRecord is VerifyChain's check: the entry's record must be in the index and
 // agree with itself. Files are hashed separately (checkBlob).
 func (v *bundleVerifier) checkRecord(e Entry) error {
+	if v.withheld[e.Seq] {
+		return nil // its record is not here to check; the chain covers its hash
+	}
 	if e.RecordType != RecordTypeEvidence && v.format != BundleFormatV1 {
 		r := v.records[recordKey{e.RecordType, e.RecordID, e.RecordHash}]
 		if r == nil {
@@ -661,6 +720,9 @@ func (v *bundleVerifier) item(e Entry) (*indexItem, error) {
 
 // checkBlob re-hashes the file behind an entry whose record has verified.
 func (v *bundleVerifier) checkBlob(e Entry) error {
+	if v.withheld[e.Seq] {
+		return nil
+	}
 	var sha, what string
 	var want int64
 	if e.RecordType == RecordTypeEvidence {

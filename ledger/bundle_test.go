@@ -732,3 +732,63 @@ func BenchmarkSHA256(b *testing.B) {
 		h.Sum(nil)
 	}
 }
+
+// A bundle may withhold entries' records (attest-bundle-v4): the chain and
+// its signatures still verify over every entry, so a withheld entry cannot
+// be changed or dropped, and what the bundle does hold verifies as before.
+func TestBundleWithheld(t *testing.T) {
+	f := newFixture(t)
+	b := f.bundle
+	b.Withheld = []int64{1, 3} // evidence 101 and 103; 103's file stays, 104 shares it
+	b.Evidence = slices.DeleteFunc(slices.Clone(b.Evidence), func(ev BundleEvidence) bool { return ev.ID == "101" || ev.ID == "103" })
+	data := f.write(t, b)
+	rep, err := verifyBytes(data, f.pub)
+	if err != nil || rep.Withheld != 2 || rep.Entries != 5 || rep.Evidence != 3 || rep.Blobs != 3 {
+		t.Fatalf("report %+v, %v", rep, err)
+	}
+	files := unzip(t, data)
+	if find(files, "blobs/sha256/"+f.sha["101"][:2]+"/"+f.sha["101"]) != nil {
+		t.Error("the file of a withheld entry is in the bundle")
+	}
+	if idx := string(find(files, "index.json").data); !strings.Contains(idx, `"format":"`+BundleFormatWithheld+`"`) || !strings.Contains(idx, `"withheld":[1,3]`) {
+		t.Errorf("index.json: %.200s", idx)
+	}
+	if !strings.Contains(string(find(files, "README.txt").data), "5 ledger entries (2 withheld)") {
+		t.Error("README.txt does not count the withheld entries")
+	}
+	// Without the format, with nothing withheld under it, or withholding an
+	// entry the ledger does not have: refused.
+	for _, c := range []struct{ name, old, new, want string }{
+		{"v3 with withheld entries", `"format":"` + BundleFormatWithheld + `"`, `"format":"` + BundleFormat + `"`, "withheld entries are " + BundleFormatWithheld + "'s alone"},
+		{"v4 withholding nothing", `"withheld":[1,3],`, `"withheld":[],`, "with 0 withheld entries"},
+		{"an entry it does not have", `"withheld":[1,3]`, `"withheld":[1,9]`, "withholds entry 9"},
+		{"out of order", `"withheld":[1,3]`, `"withheld":[3,1]`, "withholds entry 1"},
+		{"not withheld, not there", `"withheld":[1,3]`, `"withheld":[1]`, "evidence 103 is not in index.json"},
+		{"not a list of numbers", `"withheld":[1,3]`, `"withheld":["1"]`, "index.json"},
+	} {
+		files := unzip(t, data)
+		idx := find(files, "index.json")
+		idx.data = []byte(strings.Replace(string(idx.data), c.old, c.new, 1))
+		if _, err := verifyBytes(rezip(t, files), f.pub); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+	// A withheld entry's line changed (its record hash, as if its record
+	// had been swapped): the chain breaks at it.
+	files = unzip(t, data)
+	editLines(files, "ledger.jsonl", func(l []string) []string {
+		l[0] = strings.Replace(l[0], `"record_hash":"`, `"record_hash":"0`, 1)
+		return l
+	})
+	var fail *Failure
+	if _, err := verifyBytes(rezip(t, files), f.pub); !errors.As(err, &fail) || fail.Seq != 1 {
+		t.Errorf("a changed withheld entry: %v", err)
+	}
+	// WriteBundle refuses a withheld list that is not entries in order.
+	for _, w := range [][]int64{{0}, {6}, {3, 1}, {2, 2}} {
+		b.Withheld = w
+		if err := WriteBundle(io.Discard, b, f.open); err == nil || !strings.Contains(err.Error(), "withheld entry") {
+			t.Errorf("withheld %v: %v", w, err)
+		}
+	}
+}

@@ -192,7 +192,7 @@ func readIndex(f *zip.File) (indexJSON, error) {
 		return fail(err)
 	}
 	seen := map[string]bool{}
-	items := 0
+	items, withheld := 0, 0
 	for dec.More() {
 		win.next()
 		tok, err := dec.Token()
@@ -214,6 +214,8 @@ func readIndex(f *zip.File) (indexJSON, error) {
 			err = dec.Decode(&idx.GeneratedAt)
 		case "public_key":
 			err = dec.Decode(&idx.PublicKey)
+		case "withheld":
+			idx.Withheld, err = decodeArray[int64](dec, win, "withheld", &withheld, limits.entries, "withheld entries")
 		case "evidence":
 			idx.Evidence, err = decodeArray[BundleEvidence](dec, win, "evidence", &items, limits.items, "evidence items and records")
 		case "records":

@@ -340,14 +340,14 @@
 // taken: the retrieval of one kind of population over a window, as it ran.
 // It has exactly these keys: type "population", org, uid ("pop_" and 20 hex
 // digits, the entry's record_id), kind ("joiners", "leavers", "changes",
-// "incidents" or "access_reviews"),
+// "incidents", "access_reviews", "vendor_reviews" or "vulnerabilities"),
 // from and to (the window's days, YYYY-MM-DD, both included), audit_id (the
 // audit record it belongs to; absent from records taken before audits were
 // records), audit (that audit's name, or an older record's free reference,
 // or ""), source and query (in words: what was read
 // and how it was selected), params (an object of the deadlines the checks
-// used: leaver_days, training_days, incident_days, each absent when not
-// used), ran_at (a
+// used: leaver_days, training_days, incident_days, and fix_days, an object
+// of days by vulnerability severity; each absent when not used), ran_at (a
 // time in the form above), taken_by (a label), count (the number of rows),
 // population_hash, rows (an array, one object per item in the canonical
 // order: id, occurred_at (RFC 3339), summary, and person, change, incident
@@ -432,9 +432,17 @@
 // index.json differs only in format, and a v2 bundle holding either file is
 // refused.
 //
-// Every entry's record is in the bundle: an evidence entry's in evidence,
-// any other's in records, matched by type, id and record hash; and every item
-// of evidence and records is recorded by an entry. A verifier checks a record
+// attest-bundle-v4 is v3 with a key "withheld" in index.json, between
+// public_key and evidence: an array of the sequence numbers of entries whose
+// records (and their files) the bundle leaves out, ascending, each an entry of
+// ledger.jsonl, at least one. Only v4 may have it. A withheld entry is a link
+// of the chain like any other (its hash covers its record_hash, so it cannot
+// be changed or dropped), and nothing else is checked of it. An audit
+// package's segment withholds every record outside its audit.
+//
+// Every entry's record that is not withheld is in the bundle: an evidence
+// entry's in evidence, any other's in records, matched by type, id and record
+// hash; and every item of evidence and records is recorded by an entry. A verifier checks a record
 // of a type it does not know only as far as every record is checked: its bytes
 // hash to its record_hash, they are one JSON object, and its "org" and "type",
 // if present, are the bundle's organization and the entry's type. Its entry is

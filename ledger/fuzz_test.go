@@ -9,7 +9,7 @@ import (
 
 // smallBundle is a valid bundle kept small for fuzzing: the fixture's first
 // two evidence items with short files, signed at its head.
-func smallBundle(t testing.TB) (*fixture, []byte) {
+func smallBundle(t testing.TB) (*fixture, []byte, Bundle) {
 	f := newFixture(t)
 	b := f.bundle
 	b.Evidence = b.Evidence[:2]
@@ -28,7 +28,7 @@ func smallBundle(t testing.TB) (*fixture, []byte) {
 		prev = &e
 	}
 	b.Checkpoints = []Checkpoint{Sign(f.priv, "acme", *prev, b.GeneratedAt)}
-	return f, f.write(t, b)
+	return f, f.write(t, b), b
 }
 
 // FuzzVerifyBundle feeds VerifyBundle mutated bundles under lowered limits.
@@ -41,7 +41,7 @@ func smallBundle(t testing.TB) (*fixture, []byte) {
 // generated_at and public_key hint) may change and still verify; that is by
 // design, so the property is on what the report vouches for, not on bytes.
 func FuzzVerifyBundle(f *testing.F) {
-	fx, small := smallBundle(f)
+	fx, small, sb := smallBundle(f)
 	originals := map[string]Report{}
 	add := func(data []byte) {
 		if rep, err := verifyBytes(data, fx.pub); err == nil {
@@ -60,6 +60,13 @@ func FuzzVerifyBundle(f *testing.F) {
 		}
 		add(data)
 	}
+	// The same with its first entry withheld (attest-bundle-v4).
+	sb.Withhold(func(e Entry) bool { return e.Seq != 1 })
+	withheld := fx.write(f, sb)
+	if rep, err := verifyBytes(withheld, fx.pub); err != nil || rep.Withheld != 1 || originals[rep.Head].Entries != rep.Entries {
+		f.Fatalf("the withheld seed bundle: %+v, %v", rep, err)
+	}
+	f.Add(withheld)
 	f.Add(small[:len(small)/2])
 	f.Add([]byte("PK\x05\x06" + string(make([]byte, 18))))
 
@@ -91,6 +98,15 @@ func FuzzVerifyBundle(f *testing.F) {
 		want, ok := originals[rep.Head]
 		if !ok {
 			t.Fatalf("a mutated bundle verified with a head no seed has: %+v", rep)
+		}
+		// Withholding says less, never something else: a bundle that
+		// withholds more vouches for fewer items, records and files.
+		if rep.Withheld > 0 {
+			if rep.Evidence+rep.Records+rep.Withheld < want.Evidence+want.Records || rep.Evidence > want.Evidence || rep.Records > want.Records ||
+				rep.Blobs > want.Blobs || rep.Bytes > want.Bytes {
+				t.Fatalf("a bundle withholding %d entries vouches for %+v beside %+v", rep.Withheld, rep, want)
+			}
+			rep.Withheld, rep.Evidence, rep.Records, rep.Blobs, rep.Bytes, rep.Copies = want.Withheld, want.Evidence, want.Records, want.Blobs, want.Bytes, want.Copies
 		}
 		// Readable copies are optional: one may be missing, none added.
 		if rep.Copies <= want.Copies {

@@ -30,6 +30,7 @@ var pageRows = 20_000 // a variable so that tests can lower it
 
 type pageData struct {
 	Org, Generated, Format                                 string
+	Withheld                                               int
 	Entries, Evidence, Records, Files, Copies, Checkpoints int
 	Criteria                                               []pageCriterion
 	Unmapped                                               []pageUse // controls mapped to no criterion
@@ -69,7 +70,7 @@ type pageItem struct {
 }
 
 func writePage(w io.Writer, b Bundle, evidence []BundleEvidence, copyPaths []map[string]string, files, copies int) error {
-	d := pageData{Org: b.Org, Generated: displayTime(b.GeneratedAt), Format: BundleFormat, Entries: len(b.Entries),
+	d := pageData{Org: b.Org, Generated: displayTime(b.GeneratedAt), Format: b.format(), Withheld: len(b.Withheld), Entries: len(b.Entries),
 		Evidence: len(evidence), Records: len(b.Records), Files: files, Copies: copies, Checkpoints: len(b.Checkpoints)}
 
 	// Controls: those given, in their order, then any other ref the evidence names.
@@ -288,7 +289,7 @@ a { color: #0550ae; }
 </head>
 <body>
 <h1>Evidence bundle: {{.Org}}</h1>
-<p class="muted">Generated {{.Generated}} · format {{.Format}} · {{.Evidence}} evidence {{plural .Evidence "item" "items"}}, {{.Records}} other {{plural .Records "record" "records"}}, {{.Files}} {{plural .Files "file" "files"}}, {{.Entries}} ledger {{plural .Entries "entry" "entries"}}, {{.Checkpoints}} signed {{plural .Checkpoints "checkpoint" "checkpoints"}}</p>
+<p class="muted">Generated {{.Generated}} · format {{.Format}} · {{.Evidence}} evidence {{plural .Evidence "item" "items"}}, {{.Records}} other {{plural .Records "record" "records"}}, {{.Files}} {{plural .Files "file" "files"}}, {{.Entries}} ledger {{plural .Entries "entry" "entries"}}{{if .Withheld}} ({{.Withheld}} withheld: their records are not in this bundle){{end}}, {{.Checkpoints}} signed {{plural .Checkpoints "checkpoint" "checkpoints"}}</p>
 <p class="note">This page is a reading aid. It is not itself verified: what the organization's ledger vouches for is
 index.json, ledger.jsonl, checkpoints.json and the files under blobs/, and <code>attest verify</code> also checks
 that every readable copy under controls/ and unlinked/ is byte for byte the file of the evidence item it is filed

@@ -39,7 +39,8 @@ func checkPopulation(_ string, r BundleRecord) error {
 	switch {
 	case p.UID == nil || *p.UID != r.ID:
 		return fmt.Errorf("the record of %s %s does not name its uid", r.Type, r.ID)
-	case p.Kind != "joiners" && p.Kind != "leavers" && p.Kind != "changes" && p.Kind != "incidents" && p.Kind != "access_reviews":
+	case p.Kind != "joiners" && p.Kind != "leavers" && p.Kind != "changes" && p.Kind != "incidents" && p.Kind != "access_reviews" && p.Kind != "vendor_reviews" &&
+		p.Kind != "vulnerabilities":
 		return fmt.Errorf("population %s: unknown kind %q", r.ID, p.Kind)
 	case !isDay(p.From) || !isDay(p.To) || p.To < p.From:
 		return fmt.Errorf("population %s: the window %q to %q is not two days in order", r.ID, p.From, p.To)

@@ -14,6 +14,10 @@ func readme(b Bundle, files, copies int) string {
 	if pub, err := ParsePublicKey(key); err == nil {
 		keyLine = fmt.Sprintf("%s (key id %s)", key, KeyID(pub))
 	}
+	withheld := ""
+	if len(b.Withheld) > 0 {
+		withheld = fmt.Sprintf(" (%d withheld)", len(b.Withheld))
+	}
 	r := strings.NewReplacer(
 		"{org}", b.Org,
 		"{generated}", FormatTime(b.GeneratedAt),
@@ -23,8 +27,9 @@ func readme(b Bundle, files, copies int) string {
 		"{records}", fmt.Sprint(len(b.Records)),
 		"{files}", fmt.Sprint(files),
 		"{copies}", fmt.Sprint(copies),
-		"{format}", BundleFormat,
+		"{format}", b.format(),
 		"{checkpoints}", fmt.Sprint(len(b.Checkpoints)),
+		"{withheld}", withheld,
 	)
 	return r.Replace(readmeText)
 }
@@ -36,7 +41,7 @@ Organization:  {org}
 Generated:     {generated}
 Signing key:   {key}
 Format:        {format}
-Contents:      {entries} ledger entries, {evidence} evidence items, {records} other records, {files} files, {checkpoints} checkpoints, {copies} readable copies
+Contents:      {entries} ledger entries{withheld}, {evidence} evidence items, {records} other records, {files} files, {checkpoints} checkpoints, {copies} readable copies
 
 This archive lets anyone check, without Attest, that the evidence and other
 records in it are exactly what Attest recorded, and that nothing was added,
@@ -86,6 +91,12 @@ index.json        "evidence": the evidence items. Each one has its metadata and
                   example policy approvals), each with its "type", "id",
                   "record_hash" and "record". A record type your verifier does
                   not know is still held to its hash and to the chain.
+                  "withheld" (format attest-bundle-v4 only): the sequence
+                  numbers of entries whose records, and files, this bundle
+                  leaves out (an audit package's segment withholds what lies
+                  outside its audit). Their hashes still chain and are still
+                  signed, so they cannot have been changed or removed; what
+                  they recorded is not shown.
 ledger.jsonl      The organization's ledger, one entry per line, entry 1 first.
 checkpoints.json  Signed checkpoints: "the entry with this hash was entry N".
 blobs/sha256/ab/abcdef...
@@ -131,9 +142,10 @@ Checking by hand
 
    The values are exactly as they appear in ledger.jsonl. Entry 1 has seq 1 and
    a prev of 64 zeros; every later entry's seq is one more than the one before
-   it, and its prev is the hash of the entry before it. Every record_hash is the
-   record_hash of an evidence item or a record in index.json, and every one of
-   those is recorded by an entry.
+   it, and its prev is the hash of the entry before it. Every record_hash, except
+   those of the entries listed under "withheld", is the record_hash of an
+   evidence item or a record in index.json, and every one of those is recorded
+   by an entry.
 
 4. Checkpoints. Each checkpoint's "hash" must be the hash of the entry at its
    "seq", and the last entry must have a checkpoint. Its "signature" is an
@@ -190,10 +202,14 @@ checkpoint-N.sig. Run it in the directory the archive was extracted to:
                 assert file_sha256(path)[0] in files, "copy " + path
 
     hashes, prev, recorded = {}, "0" * 64, set()
+    withheld = set(index.get("withheld", []))
     for n, line in enumerate(open("ledger.jsonl", encoding="utf-8"), 1):
         e = json.loads(line)
         canonical = fields("attest-ledger-v1", e, ["org", "seq", "prev", "record_type", "record_id", "record_hash", "at"])
         assert e["seq"] == n and e["prev"] == prev and sha256(canonical) == e["hash"], "entry %d" % n
+        if n in withheld:
+            prev = hashes[n] = e["hash"]
+            continue
         assert e["record_hash"] in records, "record of entry %d" % n
         recorded.add(e["record_hash"])
         prev = hashes[n] = e["hash"]

@@ -125,12 +125,11 @@ func (s *Service) Exceptions(ctx context.Context, p attest.Principal) ([]attest.
 }
 
 // activeExceptions are the approved, unexpired, unrevoked exceptions.
-func (s *Service) activeExceptions(ctx context.Context, orgID int64) (map[string]attest.TestException, error) {
+func (s *Service) activeExceptions(ctx context.Context, orgID int64, now time.Time) (map[string]attest.TestException, error) {
 	list, err := s.DB.Exceptions(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
 	out := map[string]attest.TestException{}
 	for _, e := range list {
 		if e.State(now) == attest.ExceptionActive {

@@ -60,6 +60,10 @@ type Service struct {
 	// states remembers the results this process wrote last, per connection,
 	// so a steady run compares with memory instead of reading them back.
 	states stateCache
+	// counts keeps the result counts per organization (Counts).
+	counts store.Kept[struct{}, map[string]map[string]int]
+	// pages keeps pages of results per organization and filter (Results).
+	pages store.Kept[store.ResultFilter, []attest.TestResult]
 }
 
 // LoadBuiltin compiles the shipped tests.

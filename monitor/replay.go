@@ -96,16 +96,65 @@ func ReplayVerdict(snap Snapshot, d engine.Definition, version string, ref attes
 // the connection's system looked like when last seen whole. ENOTFOUND when
 // there is none yet.
 func (s *Service) LatestSnapshot(ctx context.Context, orgID, connectionID int64) (Snapshot, attest.CollectionRun, error) {
+	c, err := s.LatestComplete(ctx, orgID, connectionID)
+	if err != nil {
+		return Snapshot{}, c, err
+	}
+	snap, err := s.snapshot(ctx, c)
+	return snap, c, err
+}
+
+// LatestComplete is the collection LatestSnapshot reads, without reading its
+// snapshot: for a caller that keeps what it took from a snapshot by its
+// SHA-256.
+func (s *Service) LatestComplete(ctx context.Context, orgID, connectionID int64) (attest.CollectionRun, error) {
 	runs, err := s.DB.Collections(ctx, orgID, connectionID, 50)
 	if err != nil {
-		return Snapshot{}, attest.CollectionRun{}, err
+		return attest.CollectionRun{}, err
 	}
 	for _, c := range runs {
 		if c.Partial || c.SnapshotSHA256 == "" || c.Error != "" {
 			continue
 		}
-		snap, err := s.snapshot(ctx, c)
-		return snap, c, err
+		return c, nil
 	}
-	return Snapshot{}, attest.CollectionRun{}, attest.Errorf(attest.ENOTFOUND, "connection %d has no complete collection yet", connectionID)
+	return attest.CollectionRun{}, attest.Errorf(attest.ENOTFOUND, "connection %d has no complete collection yet", connectionID)
+}
+
+// Snapshot reads a collection's snapshot.
+func (s *Service) Snapshot(ctx context.Context, c attest.CollectionRun) (Snapshot, error) {
+	return s.snapshot(ctx, c)
+}
+
+// LatestCollections returns the latest complete collection of each of the
+// organization's connections of connector type ("" for every type), for p
+// who reads them (an audit population of vulnerabilities): each
+// connection's resources, or a note saying why it has none. Other types'
+// snapshots (an AWS account's can hold 100,000 resources) are not read.
+func (s *Service) LatestCollections(ctx context.Context, p attest.Principal, connector string) ([]attest.LatestCollection, error) {
+	if err := p.Require(attest.ActRead); err != nil {
+		return nil, err
+	}
+	conns, err := s.DB.Connections(ctx, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]attest.LatestCollection, 0, len(conns))
+	for _, c := range conns {
+		if connector != "" && c.Type != connector {
+			continue
+		}
+		col := attest.LatestCollection{Connection: c.Name}
+		snap, run, err := s.LatestSnapshot(ctx, p.OrgID, c.ID)
+		switch {
+		case attest.ErrorCode(err) == attest.ENOTFOUND:
+			col.Note = "no complete collection yet"
+		case err != nil:
+			return nil, fmt.Errorf("connection %s: %w", c.Name, err)
+		default:
+			col.CollectedAt, col.Resources = run.FinishedAt, snap.Resources
+		}
+		out = append(out, col)
+	}
+	return out, nil
 }

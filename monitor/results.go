@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"time"
 
@@ -128,13 +129,13 @@ func (s *Service) Counts(ctx context.Context, p attest.Principal) ([]TestSummary
 	if err != nil {
 		return nil, err
 	}
-	counts, err := s.DB.TestStatusCounts(ctx, p.OrgID, s.now())
+	counts, err := s.statusCounts(ctx, p.OrgID, s.now())
 	if err != nil {
 		return nil, err
 	}
 	out := make([]TestSummary, 0, len(tests))
 	for _, t := range tests {
-		c := counts[t.ID]
+		c := maps.Clone(counts[t.ID]) // the cache's maps are shared
 		if c == nil {
 			c = map[string]int{}
 		}
@@ -172,16 +173,45 @@ func (s *Service) Test(ctx context.Context, p attest.Principal, id string) (*eng
 }
 
 // Results lists current results, each failing one with the exception that
-// exempts it, if any.
+// exempts it, if any. A page as the monitoring pages show it (f.Limit set, up
+// to keptPageMax, by offset) is kept between requests (store.Kept) while the
+// organization's records stay as they were and until the next active
+// exception expires: the order the pages follow sorts every result the
+// filter matches, tens of thousands for a large AWS account.
 func (s *Service) Results(ctx context.Context, p attest.Principal, f store.ResultFilter) ([]attest.TestResult, error) {
 	if err := s.mayRead(p); err != nil {
 		return nil, err
 	}
-	list, err := s.DB.Results(ctx, p.OrgID, f)
+	now := s.now()
+	// Only a page a person looks at is kept (the UI's fifty): a client
+	// walking every result by cursor would otherwise keep them all.
+	if f.Limit == 0 || f.Limit > keptPageMax || f.After != (store.ResultCursor{}) || !f.At.IsZero() {
+		return s.results(ctx, p.OrgID, f, now)
+	}
+	q := &s.DB.Queries
+	return s.pages.Get(ctx, q, p.OrgID, f, now, func() ([]attest.TestResult, time.Time, error) {
+		list, err := s.results(ctx, p.OrgID, f, now)
+		if err != nil {
+			return nil, now, err
+		}
+		until, err := untilExceptionExpires(ctx, q, p.OrgID, now)
+		return list, until, err
+	})
+}
+
+// keptPageMax is the largest page of results Results keeps.
+const keptPageMax = 100
+
+// results reads the results f selects at now.
+func (s *Service) results(ctx context.Context, orgID int64, f store.ResultFilter, now time.Time) ([]attest.TestResult, error) {
+	if f.Unexcepted && f.At.IsZero() {
+		f.At = now
+	}
+	list, err := s.DB.Results(ctx, orgID, f)
 	if err != nil {
 		return nil, err
 	}
-	ex, err := s.activeExceptions(ctx, p.OrgID)
+	ex, err := s.activeExceptions(ctx, orgID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +232,7 @@ func (s *Service) Result(ctx context.Context, p attest.Principal, id int64) (att
 	if err != nil {
 		return r, err
 	}
-	ex, err := s.activeExceptions(ctx, p.OrgID)
+	ex, err := s.activeExceptions(ctx, p.OrgID, s.now())
 	if err != nil {
 		return r, err
 	}

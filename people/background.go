@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/csvfile"
@@ -40,7 +41,16 @@ func (s *Service) BackgroundChecks(ctx context.Context, p attest.Principal) ([]a
 	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
-	return Background(ctx, &s.DB.Queries, p.OrgID, attest.Today(s.DB.Now()))
+	// Kept by day while the organization's records stay as they were: the
+	// dashboard reads everyone's standing on every request.
+	q := &s.DB.Queries
+	now := q.Now()
+	today := attest.Today(now)
+	rows, err := s.background.Get(ctx, q, p.OrgID, today, now, func() ([]attest.BackgroundRow, time.Time, error) {
+		rows, err := Background(ctx, q, p.OrgID, today)
+		return rows, store.Forever, err
+	})
+	return slices.Clone(rows), err // callers sort and cut their copy
 }
 
 // SaveBackgroundCheck records where a person's background check stands (its

@@ -18,6 +18,8 @@ import (
 // Service reads and changes people records.
 type Service struct {
 	DB *store.DB
+
+	background store.Kept[string, []attest.BackgroundRow] // BackgroundChecks', by day
 }
 
 // List returns the organization's people f selects. The roster is for those

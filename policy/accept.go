@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/ledger"
@@ -79,6 +80,22 @@ func LoadStatus(ctx context.Context, q *store.Queries, orgID int64, today string
 	return st, nil
 }
 
+// status is LoadStatus for today, kept between requests when the service
+// keeps statuses (KeptStatus): every person's standing on every policy is
+// what the control pages and each employee's own page read.
+func (s *Service) status(ctx context.Context, orgID int64) (Status, error) {
+	now := s.DB.Now()
+	today := attest.Today(now)
+	if s.KeptStatus == nil {
+		return LoadStatus(ctx, &s.DB.Queries, orgID, today, s.grace())
+	}
+	// Today is in the key, so a kept status holds all day.
+	return s.KeptStatus.Get(ctx, &s.DB.Queries, orgID, today, now, func() (Status, time.Time, error) {
+		st, err := LoadStatus(ctx, &s.DB.Queries, orgID, today, s.grace())
+		return st, store.Forever, err
+	})
+}
+
 // MyPolicies returns the published policies the signed-in person must
 // accept, with the text and their standing, overdue first.
 func (s *Service) MyPolicies(ctx context.Context, p attest.Principal) ([]Assigned, error) {
@@ -92,7 +109,7 @@ func (s *Service) MyPolicies(ctx context.Context, p attest.Principal) ([]Assigne
 	if err != nil {
 		return nil, err
 	}
-	st, err := LoadStatus(ctx, &s.DB.Queries, p.OrgID, attest.Today(s.DB.Now()), s.grace())
+	st, err := s.status(ctx, p.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +220,7 @@ func (s *Service) Acknowledgements(ctx context.Context, p attest.Principal, poli
 		}
 		mine = person.ID
 	}
-	st, err := LoadStatus(ctx, &s.DB.Queries, p.OrgID, attest.Today(s.DB.Now()), s.grace())
+	st, err := s.status(ctx, p.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -217,6 +234,39 @@ func (s *Service) Acknowledgements(ctx context.Context, p attest.Principal, poli
 				out = append(out, r)
 			}
 		}
+	}
+	return out, nil
+}
+
+// AckCount is where a published policy's acknowledgements stand.
+type AckCount struct {
+	Total, Accepted, Overdue int
+}
+
+// AckCounts counts, per published policy, who must accept it, who has and
+// who is overdue, for those who read the programme: what a control's page
+// shows of its policies, without copying every person's row.
+func (s *Service) AckCounts(ctx context.Context, p attest.Principal) (map[int64]AckCount, error) {
+	if err := p.Require(attest.ActRead); err != nil {
+		return nil, err
+	}
+	st, err := s.status(ctx, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]AckCount, len(st.Rows))
+	for id, rows := range st.Rows {
+		var c AckCount
+		for _, r := range rows {
+			c.Total++
+			switch r.State {
+			case attest.AckAccepted:
+				c.Accepted++
+			case attest.AckOverdue:
+				c.Overdue++
+			}
+		}
+		out[id] = c
 	}
 	return out, nil
 }

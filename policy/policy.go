@@ -29,6 +29,9 @@ type Service struct {
 	Ledger    *chain.Chain
 	Templates []templates.Template
 	GraceDays int
+	// KeptStatus, when set, keeps each organization's acknowledgement
+	// status between requests (store.Kept); nil derives it every time.
+	KeptStatus *store.Kept[string, Status]
 }
 
 func (s *Service) grace() int {

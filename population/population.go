@@ -1,5 +1,5 @@
 // Package population takes audit populations: for a kind (joiners, leavers,
-// merged changes, incidents, access reviews) and a window, it runs the query through the services that
+// merged changes, incidents, access reviews, vendor reviews) and a window, it runs the query through the services that
 // own the data, reconciles the answer with its second source, tests every
 // item (census), and records the retrieval, with its unedited rows and their
 // hash, as a ledger record so that attest verify covers it. The rules are
@@ -10,7 +10,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +35,10 @@ type Service struct {
 	Roster func(ctx context.Context, p attest.Principal) (attest.Roster, []string, error)
 	// Changes returns the changes register from since to now.
 	Changes func(ctx context.Context, p attest.Principal, since time.Time) (ChangeLog, error)
-	Now     func() time.Time
+	// Collections returns the latest complete collection of each of the
+	// organization's connections of a connector type.
+	Collections func(ctx context.Context, p attest.Principal, connector string) ([]attest.LatestCollection, error)
+	Now         func() time.Time
 }
 
 // ChangeLog is the changes register over a span: the deployments with the
@@ -111,6 +116,10 @@ func (s *Service) Take(ctx context.Context, p attest.Principal, req Request) (at
 		got, err = s.incidents(ctx, p, req.From, req.To)
 	case attest.PopulationReviews:
 		got, err = s.reviews(ctx, p, req.From, req.To)
+	case attest.PopulationVendors:
+		got, err = s.vendors(ctx, p, req.From, req.To)
+	case attest.PopulationVulns:
+		got, err = s.vulns(ctx, p, req.From, req.To)
 	}
 	if err != nil {
 		return r, err
@@ -384,6 +393,107 @@ func (s *Service) reviews(ctx context.Context, p attest.Principal, from, to stri
 	got.source = "access review campaigns; their frozen account lists and completion records in the ledger"
 	got.query = fmt.Sprintf("access review campaigns started from %s to %s, both included; each with its due day, completion and decided accounts; "+
 		"check: completed by its due day with every account decided", from, to)
+	return got, nil
+}
+
+// vulns retrieves the Dependabot alerts opened in the window from the latest
+// complete collection of each connection's repositories. There is no second
+// source to reconcile with, but a window that starts before the alert
+// history a collection covers is incomplete, and each repository whose
+// alerts cannot be read is left out: both are findings, never silence.
+func (s *Service) vulns(ctx context.Context, p attest.Principal, from, to string) (retrieved, error) {
+	var got retrieved
+	if s.Collections == nil {
+		return got, errors.New("population: no collections to read vulnerabilities from")
+	}
+	cols, err := s.Collections(ctx, p, "github") // the only connector that collects repositories' alerts
+	if err != nil {
+		return got, err
+	}
+	start, _ := time.Parse(attest.DateLayout, from)
+	got.rows = []attest.PopulationRow{}
+	got.rec = attest.Reconciliation{Against: "no second source", Findings: []attest.PopulationFinding{}}
+	var srcs []string
+	repos := 0
+	for _, c := range cols {
+		if c.Note != "" {
+			srcs = append(srcs, c.Connection+": "+c.Note)
+			continue
+		}
+		n := 0
+		for _, r := range c.Resources {
+			if r.Type != "github.repository" || r.Data["archived"] == true {
+				continue
+			}
+			rows, since, why := attest.VulnRows(r, c.CollectedAt, from, to)
+			switch {
+			case why != "":
+				got.rec.Findings = append(got.rec.Findings, attest.PopulationFinding{Item: r.Key, Why: "its alerts are not in the population: " + why})
+				continue
+			case since.After(start):
+				got.rec.Findings = append(got.rec.Findings, attest.PopulationFinding{Item: r.Key, Why: fmt.Sprintf(
+					"its collection holds the alerts opened from %s on; those opened earlier in the window (from %s) are missing (raise the connection's pull_request_days)",
+					since.Format(time.RFC3339), from)})
+			}
+			n++
+			got.rows = append(got.rows, rows...)
+		}
+		repos += n
+		srcs = append(srcs, fmt.Sprintf("%s: collected %s, %d repositories", c.Connection, c.CollectedAt.UTC().Format(time.RFC3339), n))
+	}
+	if len(srcs) == 0 {
+		srcs = []string{"no connection"}
+	}
+	got.rec.Note = fmt.Sprintf("no second source holds vulnerabilities; %d repositories read, %d finding(s)", repos, len(got.rec.Findings))
+	got.params = attest.PopulationParams{FixDays: maps.Clone(attest.VulnFixDays)}
+	got.source = "Dependabot alerts in the latest complete collection of each GitHub connection: " + strings.Join(srcs, "; ")
+	got.query = fmt.Sprintf("Dependabot alerts, in every state, of each collected unarchived repository, opened from %s to %s, both included; "+
+		"check: fixed, or dismissed as inaccurate or not used, within %d days (critical), %d (high), %d (medium) or %d (low) of being opened",
+		from, to, attest.VulnFixDays["critical"], attest.VulnFixDays["high"], attest.VulnFixDays["medium"], attest.VulnFixDays["low"])
+	return got, nil
+}
+
+// vendors retrieves the vendor reviews that fell due or were completed in
+// the window, each with the review that answered it, reconciled with the
+// ledger's vendor_review records.
+func (s *Service) vendors(ctx context.Context, p attest.Principal, from, to string) (retrieved, error) {
+	var got retrieved
+	list, err := s.DB.Vendors(ctx, p.OrgID)
+	if err != nil {
+		return got, err
+	}
+	reviews, err := s.DB.VendorReviews(ctx, p.OrgID, 0)
+	if err != nil {
+		return got, err
+	}
+	stored, err := s.DB.LedgerRecordsOfType(ctx, p.OrgID, ledger.RecordTypeVendorReview)
+	if err != nil {
+		return got, err
+	}
+	records := make([]attest.VendorReviewRecord, 0, len(stored))
+	for _, r := range stored {
+		var rec struct {
+			Vendor      string `json:"vendor"`
+			CompletedAt string `json:"completed_at"`
+		}
+		if err := json.Unmarshal(r.Record, &rec); err != nil {
+			return got, fmt.Errorf("vendor review record %s: %w", r.ID, err)
+		}
+		at, err := time.Parse(time.RFC3339Nano, rec.CompletedAt)
+		if err != nil {
+			return got, fmt.Errorf("vendor review record %s: completed_at %q: %w", r.ID, rec.CompletedAt, err)
+		}
+		records = append(records, attest.VendorReviewRecord{UID: r.ID, Vendor: rec.Vendor, CompletedOn: attest.Today(at)})
+	}
+	got.rows = []attest.PopulationRow{}
+	for _, v := range list {
+		got.rows = append(got.rows, attest.VendorReviewRows(v, reviews, from, to)...)
+	}
+	got.rec = attest.ReconcileVendors(got.rows, records, from, to)
+	got.source = "vendor register: vendors, their review cadence and their completed reviews; the vendor_review records in the ledger"
+	got.query = fmt.Sprintf("vendor reviews that fell due or were completed from %s to %s, both included: the first review of a vendor due %d days after it was recorded, "+
+		"each next one its current cadence after the review before it was completed; check: reviewed by the day it fell due, "+
+		"a qualified, adverse or disclaimed opinion answered with a response", from, to, attest.VendorFirstReviewDays)
 	return got, nil
 }
 

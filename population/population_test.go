@@ -2,6 +2,9 @@ package population_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,6 +14,9 @@ import (
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/chain"
 	"github.com/attest-hq/attest/change"
+	"github.com/attest-hq/attest/connector/github"
+	"github.com/attest-hq/attest/connector/github/githubtest"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/evidence/evidencetest"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/monitor"
@@ -18,6 +24,7 @@ import (
 	"github.com/attest-hq/attest/roster"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
+	"github.com/attest-hq/attest/vendors"
 )
 
 // collected stores a complete collection of conn holding rs.
@@ -277,17 +284,8 @@ func TestTakeRecordsReconcilesAndTestsEveryItem(t *testing.T) {
 func TestIncidentPopulation(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			ctx := t.Context()
-			now := time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
-			db := storetest.Open(t, d, func() time.Time { return now })
-			ev := evidencetest.NewService(t, db)
-			ev.Ledger = &chain.Chain{Key: ev.Key}
-			org := storetest.MustOrg(t, db, "acme")
-			admin := storetest.MustMember(t, db, org, attest.RoleAdmin, "admin@acme.test")
-			audit := attest.Audit{OrgID: org.ID, Name: "Q1", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-03-31", Status: attest.AuditFieldwork}
-			if err := db.CreateAudit(ctx, &audit); err != nil {
-				t.Fatal(err)
-			}
+			w := newQuarter(t, d)
+			ctx, db, org, admin, p, audit, svc := t.Context(), w.db, w.org, w.admin, w.p, w.audit, w.svc
 			day := func(s string) time.Time { d, _ := time.Parse(attest.DateLayout, s); return d.Add(9 * time.Hour) }
 			incident := func(title, occurred, resolved, rootCause, signedOn, record string) attest.Incident {
 				t.Helper()
@@ -299,11 +297,11 @@ func TestIncidentPopulation(t *testing.T) {
 					t.Fatal(err)
 				}
 				if signedOn != "" {
-					now = day(signedOn)
+					w.now = day(signedOn)
 					if err := db.SignOffIncident(ctx, org.ID, in.ID, admin.ID, record); err != nil {
 						t.Fatal(err)
 					}
-					now = time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+					w.now = time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
 				}
 				return in
 			}
@@ -315,8 +313,6 @@ func TestIncidentPopulation(t *testing.T) {
 			b := incident("Data export", "2026-03-05", "2026-03-06", "a missing check", "2026-03-10", "pm_missing")
 			incident("Last year's", "2025-12-15", "2025-12-16", "x", "", "")
 			c := incident("Still open", "2026-03-20", "", "", "", "")
-			svc := &population.Service{DB: db, Ledger: ev.Ledger, Now: func() time.Time { return now }}
-			p := attest.Principal{UserID: admin.ID, OrgID: org.ID, Role: attest.RoleAdmin, Label: admin.Email}
 			r, err := svc.Take(ctx, p, population.Request{Kind: attest.PopulationIncidents, AuditID: audit.ID})
 			if err != nil {
 				t.Fatal(err)
@@ -352,17 +348,8 @@ func TestIncidentPopulation(t *testing.T) {
 func TestAccessReviewPopulation(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			ctx := t.Context()
-			now := time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
-			db := storetest.Open(t, d, func() time.Time { return now })
-			ev := evidencetest.NewService(t, db)
-			ev.Ledger = &chain.Chain{Key: ev.Key}
-			org := storetest.MustOrg(t, db, "acme")
-			admin := storetest.MustMember(t, db, org, attest.RoleAdmin, "admin@acme.test")
-			audit := attest.Audit{OrgID: org.ID, Name: "Q1", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-03-31", Status: attest.AuditFieldwork}
-			if err := db.CreateAudit(ctx, &audit); err != nil {
-				t.Fatal(err)
-			}
+			w := newQuarter(t, d)
+			ctx, db, org, admin, p, audit, svc := t.Context(), w.db, w.org, w.admin, w.p, w.audit, w.svc
 			record := func(typ, uid, hash string) {
 				t.Helper()
 				if err := db.SaveLedgerRecord(ctx, org.ID, ledger.BundleRecord{Type: typ, ID: uid, RecordHash: hash, Record: []byte(`{}`)}); err != nil {
@@ -390,11 +377,11 @@ func TestAccessReviewPopulation(t *testing.T) {
 				}
 				if completed != "" {
 					done, _ := time.Parse(attest.DateLayout, completed)
-					now = done.Add(12 * time.Hour)
+					w.now = done.Add(12 * time.Hour)
 					if err := db.CompleteAccessReview(ctx, org.ID, r.ID, admin.ID, ""); err != nil {
 						t.Fatal(err)
 					}
-					now = time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+					w.now = time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
 				}
 				return r
 			}
@@ -404,8 +391,6 @@ func TestAccessReviewPopulation(t *testing.T) {
 			late := campaign("February review", "2026-02-02", "2026-02-28", "2026-03-05")
 			record(ledger.RecordTypeAccessReviewSnapshot, late.UID, strings.Repeat("e", 64)) // not the list it names
 			campaign("Last year's", "2025-12-01", "2025-12-31", "2025-12-20")
-			svc := &population.Service{DB: db, Ledger: ev.Ledger, Now: func() time.Time { return now }}
-			p := attest.Principal{UserID: admin.ID, OrgID: org.ID, Role: attest.RoleAdmin, Label: admin.Email}
 			r, err := svc.Take(ctx, p, population.Request{Kind: attest.PopulationReviews, AuditID: audit.ID})
 			if err != nil {
 				t.Fatal(err)
@@ -427,6 +412,191 @@ func TestAccessReviewPopulation(t *testing.T) {
 			}
 			if err := stored.CheckRecord(org.Slug); err != nil || !strings.Contains(string(stored.Record), `"kind":"access_reviews"`) {
 				t.Fatalf("the population record: %v\n%s", err, stored.Record)
+			}
+		})
+	}
+}
+
+// The vendor reviews of a window: every review that fell due or was
+// completed in it, made through the vendor register, tested for timeliness
+// and reconciled with the ledger's vendor_review records.
+func TestVendorReviewPopulation(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			w := newQuarter(t, d)
+			ctx, db, org, p, audit, svc := t.Context(), w.db, w.org, w.p, w.audit, w.svc
+			// The register's own service, its clock set to each day.
+			on := func(day string) *vendors.Service {
+				at, _ := time.Parse(attest.DateLayout, day)
+				at = at.Add(10 * time.Hour)
+				clock := func() time.Time { return at }
+				return &vendors.Service{DB: db.WithClock(clock), Ledger: w.ev.Ledger, Evidence: w.ev, Now: clock}
+			}
+			vendor := func(name, recorded string, reviewed ...string) attest.Vendor {
+				t.Helper()
+				v, err := on(recorded).Create(ctx, p, attest.Vendor{Name: name, Criticality: attest.CriticalityHigh, Status: attest.VendorActive, ReviewMonths: 12})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, day := range reviewed {
+					r, err := on(day).StartReview(ctx, p, v.ID, attest.VendorReview{ReportType: attest.ReportNone}, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := on(day).Complete(ctx, p, r.ID, "Fit for use."); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return v
+			}
+			// Recorded 2024-12-01, each first review fell due 2024-12-31.
+			alpha := vendor("Alpha", "2024-12-01", "2025-01-20", "2026-01-18") // due 2026-01-20, reviewed 2026-01-18
+			beta := vendor("Beta", "2024-12-01", "2024-12-20", "2026-02-10")   // due 2025-12-20, reviewed late in the window
+			gamma := vendor("Gamma", "2024-12-01", "2025-02-01")               // due 2026-02-01, never reviewed
+			vendor("Delta", "2026-03-15")                                      // first due 2026-04-14, after the window
+			// A review the ledger holds and the register does not.
+			ghost := `{"type":"vendor_review","uid":"vr_ghost","vendor":"Ghost Ltd","completed_at":"2026-03-01T10:00:00.000000Z"}`
+			if err := db.SaveLedgerRecord(ctx, org.ID, ledger.BundleRecord{Type: ledger.RecordTypeVendorReview, ID: "vr_ghost", RecordHash: strings.Repeat("f", 64), Record: []byte(ghost)}); err != nil {
+				t.Fatal(err)
+			}
+			r, err := svc.Take(ctx, p, population.Request{Kind: attest.PopulationVendors, AuditID: audit.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := func(v attest.Vendor, due string) string {
+				return "vendor-" + strconv.FormatInt(v.ID, 10) + "-due-" + due
+			}
+			results := map[string]string{}
+			for _, x := range r.Results {
+				results[x.Item] = x.Result
+			}
+			if r.Count != 3 || results[id(alpha, "2026-01-20")] != attest.ItemPass || results[id(beta, "2025-12-20")] != attest.ItemDeviation ||
+				results[id(gamma, "2026-02-01")] != attest.ItemDeviation {
+				t.Fatalf("the vendor reviews of Q1: %d rows, results %v", r.Count, results)
+			}
+			if len(r.Reconciliation.Findings) != 1 || r.Reconciliation.Findings[0].Item != "vr_ghost" {
+				t.Fatalf("reconciled: %+v", r.Reconciliation)
+			}
+			stored, err := db.LedgerRecord(ctx, org.ID, ledger.RecordTypePopulation, r.UID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := stored.CheckRecord(org.Slug); err != nil || !strings.Contains(string(stored.Record), `"kind":"vendor_reviews"`) {
+				t.Fatalf("the population record: %v\n%s", err, stored.Record)
+			}
+		})
+	}
+}
+
+// quarter is the world the register populations are taken in: an
+// organization with an admin, a Type 2 audit of the first quarter of 2026,
+// and a clock at now (2 April 2026 unless a test moves it).
+type quarter struct {
+	db    *store.DB
+	ev    *evidence.Service
+	org   attest.Organization
+	admin attest.User
+	p     attest.Principal
+	audit attest.Audit
+	svc   *population.Service
+	now   time.Time
+}
+
+func newQuarter(t *testing.T, d store.Dialect) *quarter {
+	t.Helper()
+	w := &quarter{now: time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)}
+	clock := func() time.Time { return w.now }
+	w.db = storetest.Open(t, d, clock)
+	w.ev = evidencetest.NewService(t, w.db)
+	w.ev.Ledger = &chain.Chain{Key: w.ev.Key}
+	w.org = storetest.MustOrg(t, w.db, "acme")
+	w.admin = storetest.MustMember(t, w.db, w.org, attest.RoleAdmin, "admin@acme.test")
+	w.p = attest.Principal{UserID: w.admin.ID, OrgID: w.org.ID, Role: attest.RoleAdmin, Label: w.admin.Email}
+	w.audit = attest.Audit{OrgID: w.org.ID, Name: "Q1", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-03-31", Status: attest.AuditFieldwork}
+	if err := w.db.CreateAudit(t.Context(), &w.audit); err != nil {
+		t.Fatal(err)
+	}
+	w.svc = &population.Service{DB: w.db, Ledger: w.ev.Ledger, Now: clock}
+	return w
+}
+
+// The vulnerabilities of a window: the Dependabot alerts the GitHub
+// connector collected (from the local GitHub server, through a snapshot's
+// JSON), each tested against the fix deadline of its severity. A collection
+// whose alert history starts after the window does is a finding per
+// repository, not a silently shorter population.
+func TestVulnerabilityPopulation(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			w := newQuarter(t, d)
+			collected := time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)
+			srv := githubtest.NewServer(githubtest.DefaultScenario(collected))
+			defer srv.Close()
+			collect := func(days string) []attest.LatestCollection {
+				t.Helper()
+				col, err := github.New().Collect(t.Context(), attest.CollectRequest{Settings: map[string]string{"org": "northwind", "base_url": srv.URL,
+					"pull_request_days": days}, Secret: []byte("ghp_test"), Now: collected})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// As a snapshot stores and returns them: JSON, numbers read
+				// as json.Number (monitor/snapshot.go).
+				data, _ := json.Marshal(col.Resources)
+				var res []attest.Resource
+				dec := json.NewDecoder(bytes.NewReader(data))
+				dec.UseNumber()
+				if err := dec.Decode(&res); err != nil {
+					t.Fatal(err)
+				}
+				return []attest.LatestCollection{{Connection: "github", CollectedAt: collected, Resources: res}, {Connection: "github-enterprise", Note: "no complete collection yet"}}
+			}
+			var cols []attest.LatestCollection
+			w.svc.Collections = func(_ context.Context, _ attest.Principal, connector string) ([]attest.LatestCollection, error) {
+				if connector != "github" {
+					t.Errorf("the vulnerabilities read %q collections, want github's only", connector)
+				}
+				return cols, nil
+			}
+
+			cols = collect("95")
+			r, err := w.svc.Take(t.Context(), w.p, population.Request{Kind: attest.PopulationVulns, AuditID: w.audit.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			results := map[string]string{}
+			for _, x := range r.Results {
+				results[x.Item] = x.Result
+			}
+			want := map[string]string{
+				"northwind/api#alert-21": attest.ItemPass,        // critical, fixed in 7 days
+				"northwind/api#alert-22": attest.ItemPass,        // dismissed as inaccurate
+				"northwind/api#alert-23": attest.ItemDeviation,   // high, fixed after 58 days
+				"northwind/web#alert-7":  attest.ItemNotTestable, // high, open 6 days
+				"northwind/docs#alert-3": attest.ItemDeviation,   // critical, open 46 days
+			}
+			if !maps.Equal(results, want) || r.Tally.Mismatches != 0 || r.Params.FixDays["critical"] != 15 {
+				t.Fatalf("the vulnerabilities of Q1: %v, tally %+v, params %+v", results, r.Tally, r.Params)
+			}
+			if !strings.Contains(r.Source, "github-enterprise: no complete collection yet") || !strings.Contains(r.Query, "within 15 days (critical)") {
+				t.Errorf("source %q, query %q", r.Source, r.Query)
+			}
+			stored, err := w.db.LedgerRecord(t.Context(), w.org.ID, ledger.RecordTypePopulation, r.UID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := stored.CheckRecord(w.org.Slug); err != nil || !strings.Contains(string(stored.Record), `"fix_days":{"critical":15`) {
+				t.Fatalf("the population record: %v\n%.300s", err, stored.Record)
+			}
+
+			// A 60-day history starts on 31 January: every repository read
+			// is a finding, and the alert of 21 January is not there.
+			cols = collect("60")
+			r, err = w.svc.Take(t.Context(), w.p, population.Request{Kind: attest.PopulationVulns, AuditID: w.audit.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Count != 4 || r.Tally.Mismatches != 4 || !strings.Contains(r.Reconciliation.Findings[0].Why, "opened earlier in the window (from 2026-01-01) are missing") {
+				t.Fatalf("a short history: %d rows, %+v", r.Count, r.Reconciliation)
 			}
 		})
 	}

@@ -60,7 +60,25 @@ func (s AuditPackages) Export(ctx context.Context, p attest.Principal, in auditp
 	if err := p.Require(attest.ActRead); err != nil {
 		return auditpkg.Summary{}, err
 	}
-	return s.export(ctx, p, in, nil, nil, w)
+	return s.export(ctx, p, in, nil, nil, nil, w)
+}
+
+// ExportOptions adjust an export from the command line.
+type ExportOptions struct {
+	// Label names the audit in the package instead of "audit-ID".
+	Label string
+	// Resume is an earlier, interrupted package of the same export: the
+	// evidence files it holds whole are copied from it, not fetched again.
+	Resume *auditpkg.Resume
+}
+
+// ExportWith is Export with options (ExportOptions.Label is ignored: in
+// names the package).
+func (s AuditPackages) ExportWith(ctx context.Context, p attest.Principal, in auditpkg.Input, opts ExportOptions, w io.Writer) (auditpkg.Summary, error) {
+	if err := p.Require(attest.ActRead); err != nil {
+		return auditpkg.Summary{}, err
+	}
+	return s.export(ctx, p, in, nil, nil, opts.Resume, w)
 }
 
 // AuditInput describes an audit record as a package's input: its ID and
@@ -81,9 +99,17 @@ func (s AuditPackages) AuditInput(ctx context.Context, p attest.Principal, audit
 // ExportAudit writes the package of an audit record for p, who may be an
 // invited auditor of it: the package holds what its workspace shows.
 func (s AuditPackages) ExportAudit(ctx context.Context, p attest.Principal, auditID int64, w io.Writer) (auditpkg.Input, auditpkg.Summary, error) {
+	return s.ExportAuditWith(ctx, p, auditID, ExportOptions{}, w)
+}
+
+// ExportAuditWith is ExportAudit with options.
+func (s AuditPackages) ExportAuditWith(ctx context.Context, p attest.Principal, auditID int64, opts ExportOptions, w io.Writer) (auditpkg.Input, auditpkg.Summary, error) {
 	in, err := s.AuditInput(ctx, p, auditID)
 	if err != nil {
 		return in, auditpkg.Summary{}, err
+	}
+	if opts.Label != "" {
+		in.Audit = opts.Label
 	}
 	var testing *auditpkg.Testing
 	if s.Audits.DB != nil {
@@ -97,7 +123,7 @@ func (s AuditPackages) ExportAudit(ctx context.Context, p attest.Principal, audi
 			return in, auditpkg.Summary{}, err
 		}
 	}
-	sum, err := s.export(ctx, p, in, testing, requests, w)
+	sum, err := s.export(ctx, p, in, testing, requests, opts.Resume, w)
 	return in, sum, err
 }
 
@@ -142,7 +168,8 @@ func (s Audits) testing(ctx context.Context, p attest.Principal, auditID int64) 
 		Results: res.Controls}, nil
 }
 
-func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditpkg.Input, testing *auditpkg.Testing, requests []packageRequest, w io.Writer) (auditpkg.Summary, error) {
+func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditpkg.Input, testing *auditpkg.Testing, requests []packageRequest,
+	resume *auditpkg.Resume, w io.Writer) (auditpkg.Summary, error) {
 	var sum auditpkg.Summary
 	if err := ValidateAssertion(&AssertionInput{Type: in.Type, AsOf: in.AsOf, From: in.From, To: in.To}); err != nil {
 		return sum, err
@@ -170,7 +197,7 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 		return sum, err
 	}
 	pkg := auditpkg.Package{Input: in, Org: org.Slug, OrgName: org.Name, FrameworkTitle: a.Framework.Title, Generated: now, Testing: testing,
-		Open: s.Evidence.OpenBlob(ctx)}
+		Open: s.Evidence.OpenBlob(ctx), Resume: resume}
 	pkg.Readiness = auditpkg.Readiness{Percent: a.Percent, States: a.States, Total: len(a.Requirements)}
 
 	// Controls in scope are those readiness maps to a requirement in scope.
@@ -279,6 +306,30 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 		return sum, err
 	}
 	segment.NoCopies = true // the package holds the files already, under blobs/
+	// The segment starts at entry 1 (a chain verifies from its start), so
+	// it would carry every record before the audit's end: other periods'
+	// evidence, access review account lists, training completions. It keeps
+	// the records of the package's evidence and of its populations and
+	// withholds the rest; their entries still chain and are still signed.
+	inPackage := map[[2]string]bool{}
+	for _, ev := range pkg.Evidence {
+		inPackage[[2]string{ev.ID, ev.RecordHash}] = true
+	}
+	populations := map[string]bool{}
+	if testing != nil {
+		for _, pop := range testing.Populations {
+			populations[pop.UID] = true
+		}
+	}
+	segment.Withhold(func(e ledger.Entry) bool {
+		switch e.RecordType {
+		case ledger.RecordTypeEvidence:
+			return inPackage[[2]string{e.RecordID, e.RecordHash}]
+		case ledger.RecordTypePopulation:
+			return populations[e.RecordID]
+		}
+		return false
+	})
 	head := segment.Entries[len(segment.Entries)-1]
 	pkg.LedgerThrough, pkg.LedgerHead = head.Seq, head.Hash
 	pkg.PublicKey = segment.PublicKey

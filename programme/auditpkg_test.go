@@ -99,6 +99,11 @@ func TestAuditPackage(t *testing.T) {
 				}
 				return ev
 			}
+			// An item long expired by the period: in the segment's range
+			// (entry 1), not in the package, so the segment withholds it.
+			clock = time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC)
+			old := add("Old review, with a secret", a1)
+			clock = time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 			jan := add(`<script>alert("jan")</script>`, a1)
 			clock = time.Date(2026, 2, 15, 9, 0, 0, 0, time.UTC)
 			feb := add("February review", b1)
@@ -167,10 +172,16 @@ func TestAuditPackage(t *testing.T) {
 			if err != nil || rep.Evidence != 2 || rep.Files != 2 || rep.Ledger.Entries != int(feb.LedgerSeq) {
 				t.Fatalf("verify: %+v %v", rep, err)
 			}
-			// The segment is the bundle `attest verify BUNDLE.zip` checks.
+			// The segment is the bundle `attest verify BUNDLE.zip` checks. It
+			// withholds the record and file of the item outside the package.
 			seg := readMember(t, files[auditpkg.LedgerFile])
-			if _, err := ledger.VerifyBundle(bytes.NewReader(seg), int64(len(seg)), pub); err != nil {
+			segRep, err := ledger.VerifyBundle(bytes.NewReader(seg), int64(len(seg)), pub)
+			if err != nil {
 				t.Fatalf("the extracted segment does not verify: %v", err)
+			}
+			if segRep.Withheld != 1 || segRep.Evidence != 2 || old.LedgerSeq != 1 || bytes.Contains(data, []byte("Old review")) ||
+				bytes.Contains(data, []byte("content of Old review")) {
+				t.Errorf("the segment carries what lies outside the package: %+v", segRep)
 			}
 			other, _, _ := ed25519.GenerateKey(nil)
 			if _, err := auditpkg.Verify(bytes.NewReader(data), int64(len(data)), other); err == nil {

@@ -202,50 +202,85 @@ func Exclude(in *readiness.Input, excluded []attest.Exclusion) {
 // organization excluded. A framework the organization does not pursue is
 // EINVALID on "framework".
 func AssessFramework(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID int64, id string) (Assessment, error) {
+	a, _, err := assessFramework(ctx, q, cat, orgID, id, q.Now())
+	return a, err
+}
+
+// assessFramework is AssessFramework at now with the moment until which the
+// assessment stays right with time alone, if no record changes: the next
+// midnight UTC (registers and policies judge by the day), the first moment
+// an item near its freshness boundary goes stale, and the first expiry of an
+// active test exception, whichever comes first. Evidence far from its
+// boundary (store.EvidenceFreshness) expires at least four days on, past
+// the next midnight.
+func assessFramework(ctx context.Context, q *store.Queries, cat *catalog.Catalog, orgID int64, id string, now time.Time) (Assessment, time.Time, error) {
+	fail := func(err error) (Assessment, time.Time, error) { return Assessment{}, time.Time{}, err }
 	fw, err := PursuedFramework(ctx, q, cat, orgID, id)
 	if err != nil {
-		return Assessment{}, err
+		return fail(err)
 	}
 	scope, err := q.Scope(ctx, orgID)
 	if err != nil {
-		return Assessment{}, err
+		return fail(err)
 	}
 	var excluded []attest.Exclusion
 	if fw.ID != Framework {
 		if excluded, err = q.Exclusions(ctx, orgID, fw.ID); err != nil {
-			return Assessment{}, err
+			return fail(err)
 		}
 	}
 	controls, err := q.Controls(ctx, orgID, store.ControlFilter{})
 	if err != nil {
-		return Assessment{}, err
+		return fail(err)
 	}
-	ev, err := q.EvidenceFreshness(ctx, orgID, freshnessWindows(q.Now()))
+	ev, err := q.EvidenceFreshness(ctx, orgID, freshnessWindows(now))
 	if err != nil {
-		return Assessment{}, err
+		return fail(err)
 	}
-	tests, err := q.TestCountsByControl(ctx, orgID, q.Now())
+	tests, err := q.TestCountsByControl(ctx, orgID, now)
 	if err != nil {
-		return Assessment{}, err
+		return fail(err)
 	}
-	today := attest.Today(q.Now())
+	today := attest.Today(now)
 	policies, err := policy.LoadStatus(ctx, q, orgID, today, 0)
 	if err != nil {
-		return Assessment{}, err
+		return fail(err)
 	}
 	chosen := scope.Categories
 	if fw.ID != Framework {
 		chosen = nil // categories are SOC 2's; other frameworks' themes are all required
 	}
 	cats, _ := fw.InScope(chosen)
-	in := countedInput(fw, chosen, controls, ev, q.Now())
+	in := countedInput(fw, chosen, controls, ev, now)
 	Exclude(&in, excluded)
 	WithTests(&in, controls, tests)
 	WithPolicies(&in, controls, policies, today)
 	if err := withRegisters(ctx, q, &in, controls, orgID, today); err != nil {
-		return Assessment{}, err
+		return fail(err)
 	}
-	return Assessment{Result: readiness.Assess(in), Framework: fw, Scope: scope, Categories: cats, Excluded: excluded, Active: controls}, nil
+	until := validUntil(now, controls, ev)
+	if at, ok, err := q.NextExceptionExpiry(ctx, orgID, now); err != nil {
+		return fail(err)
+	} else if ok && at.Before(until) {
+		until = at
+	}
+	return Assessment{Result: readiness.Assess(in), Framework: fw, Scope: scope, Categories: cats, Excluded: excluded, Active: controls}, until, nil
+}
+
+// validUntil is the first moment after now at which evidence alone changes
+// the assessment: the next midnight UTC, or earlier the expiry of a fresh
+// item near its control's boundary.
+func validUntil(now time.Time, controls []attest.Control, ev map[int64]store.EvidenceCounts) time.Time {
+	y, m, d := now.UTC().Date()
+	until := time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+	for _, c := range controls {
+		for _, it := range items(ev[c.ID].Near) {
+			if exp := evidence.ExpiresAt(it, c.Frequency); now.Before(exp) && exp.Before(until) {
+				until = exp
+			}
+		}
+	}
+	return until
 }
 
 // WithTests adds automated test results to the readiness input. Tests name

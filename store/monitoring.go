@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -136,7 +137,62 @@ type ResultFilter struct {
 	Status       attest.ResultStatus
 	ResourceType string
 	ResourceKey  string
-	Limit        int // 0: no limit
+	// Unexcepted leaves out failing results under an exception active at
+	// At (approved, not revoked, expiring after At), as TestStatusCounts
+	// counts them: a page of failing results then matches its count.
+	Unexcepted bool
+	At         time.Time
+	Limit      int // 0: no limit
+	Offset     int // rows skipped first, with Limit: a page
+	// After continues the list after a row (the API walks it this way, so
+	// results recorded meanwhile neither repeat nor skip a row).
+	After ResultCursor
+}
+
+// ResultCursor is where a page of results ended: the last row's place in
+// the list's order (test, resource type, resource key, connection).
+type ResultCursor struct {
+	Test, ResourceType, ResourceKey string
+	ConnectionID                    int64
+}
+
+// ResultCursorAfter is the cursor that continues a list after r.
+func ResultCursorAfter(r attest.TestResult) ResultCursor {
+	return ResultCursor{Test: r.Test, ResourceType: r.Resource.Type, ResourceKey: r.Resource.Key, ConnectionID: r.ConnectionID}
+}
+
+// String encodes the cursor for the API's next_cursor (base64url of its
+// JSON); callers treat it as opaque.
+func (c ResultCursor) String() string {
+	if c == (ResultCursor{}) {
+		return ""
+	}
+	b, _ := json.Marshal([]any{c.Test, c.ResourceType, c.ResourceKey, c.ConnectionID})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ParseResultCursor reads a cursor from String; an empty string is the
+// start of the list.
+func ParseResultCursor(s string) (ResultCursor, error) {
+	if s == "" {
+		return ResultCursor{}, nil
+	}
+	bad := attest.Invalid("cursor", "must be the next_cursor of a previous page (got %q)", s)
+	if len(s) > 4096 {
+		return ResultCursor{}, attest.Invalid("cursor", "must be the next_cursor of a previous page (got %d characters)", len(s))
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return ResultCursor{}, bad
+	}
+	var parts []json.RawMessage
+	var c ResultCursor
+	if json.Unmarshal(b, &parts) != nil || len(parts) != 4 || json.Unmarshal(parts[0], &c.Test) != nil ||
+		json.Unmarshal(parts[1], &c.ResourceType) != nil || json.Unmarshal(parts[2], &c.ResourceKey) != nil ||
+		json.Unmarshal(parts[3], &c.ConnectionID) != nil || c.Test == "" {
+		return ResultCursor{}, bad
+	}
+	return c, nil
 }
 
 const resultColumns = `r.id, r.org_id, r.connection_id, r.test_id, r.test_version, r.resource_type, r.resource_key, r.status,
@@ -195,11 +251,25 @@ func (q *Queries) Results(ctx context.Context, orgID int64, f ResultFilter) ([]a
 	if f.ResourceKey != "" {
 		add("r.resource_key = $%d", f.ResourceKey)
 	}
+	if f.After != (ResultCursor{}) {
+		args = append(args, f.After.Test, f.After.ResourceType, f.After.ResourceKey, f.After.ConnectionID)
+		n := len(args)
+		where = append(where, fmt.Sprintf("(r.test_id, r.resource_type, r.resource_key, r.connection_id) > ($%d, $%d, $%d, $%d)", n-3, n-2, n-1, n))
+	}
+	if f.Unexcepted {
+		add(`NOT (r.status = 'fail' AND EXISTS (SELECT 1 FROM test_exceptions e WHERE e.org_id = r.org_id AND e.test_id = r.test_id
+    AND e.resource_type = r.resource_type AND e.resource_key = r.resource_key
+    AND e.approved_at IS NOT NULL AND e.revoked_at IS NULL AND e.expires_at > $%d))`, stamp(f.At))
+	}
 	query := `SELECT ` + resultColumns + resultFrom + `WHERE ` +
 		strings.Join(where, " AND ") + ` ORDER BY r.test_id, r.resource_type, r.resource_key, r.connection_id`
 	if f.Limit > 0 {
 		args = append(args, f.Limit)
 		query += fmt.Sprintf(" LIMIT $%d", len(args))
+		if f.Offset > 0 {
+			args = append(args, f.Offset)
+			query += fmt.Sprintf(" OFFSET $%d", len(args))
+		}
 	}
 	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -728,8 +798,18 @@ VALUES ($1, $2, $3, $4, $5, $6)`, orgID, r.Type, r.ID, r.RecordHash, string(r.Re
 
 // LedgerRecords returns every non-evidence record of the organization.
 func (q *Queries) LedgerRecords(ctx context.Context, orgID int64) ([]ledger.BundleRecord, error) {
+	return q.ledgerRecords(ctx, orgID, "")
+}
+
+// LedgerRecordsOfType returns the organization's non-evidence records of
+// one type.
+func (q *Queries) LedgerRecordsOfType(ctx context.Context, orgID int64, recordType string) ([]ledger.BundleRecord, error) {
+	return q.ledgerRecords(ctx, orgID, recordType)
+}
+
+func (q *Queries) ledgerRecords(ctx context.Context, orgID int64, recordType string) ([]ledger.BundleRecord, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT record_type, record_id, record_hash, record FROM ledger_records
-WHERE org_id = $1 ORDER BY record_type, record_id, record_hash`, orgID)
+WHERE org_id = $1 AND ($2 = '' OR record_type = $2) ORDER BY record_type, record_id, record_hash`, orgID, recordType)
 	if err != nil {
 		return nil, fmt.Errorf("ledger records: %w", err)
 	}

@@ -750,6 +750,35 @@ var tenantCases = []tenantCase{
 		presence(t, "Exceptions", list, err, func(e attest.TestException) bool { return e.UID == a.exc.UID },
 			func(e attest.TestException) bool { return e.UID == b.exc.UID })
 	}},
+	{"NextExceptionExpiry", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		// b gets a second exception, approved; a has none active.
+		x := b.exc
+		x.ID, x.UID, x.Resource.Key, x.ExpiresAt = 0, "exc_b_approved", "acme/other", time.Now().AddDate(0, 2, 0).UTC().Truncate(time.Microsecond)
+		must(t, db.AddException(ctx, &x))
+		must(t, db.ApproveException(ctx, b.org.ID, x.ID, b.admin.ID, time.Now()))
+		if at, ok, err := db.NextExceptionExpiry(ctx, a.org.ID, time.Now()); err != nil || ok {
+			t.Errorf("NextExceptionExpiry of a = %v, %v, %v; want none (only b's exception is approved)", at, ok, err)
+		}
+		if at, ok, err := db.NextExceptionExpiry(ctx, b.org.ID, time.Now()); err != nil || !ok || !at.Equal(x.ExpiresAt) {
+			t.Errorf("NextExceptionExpiry of b = %v, %v, %v; want %v", at, ok, err, x.ExpiresAt)
+		}
+	}},
+	{"OrgRevision", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		before, err := db.OrgRevision(ctx, a.org.ID)
+		if err != nil || before == 0 {
+			t.Fatalf("OrgRevision of a = %d, %v; want a's records to have bumped it", before, err)
+		}
+		bBefore, _ := db.OrgRevision(ctx, b.org.ID)
+		x, err := db.Exception(ctx, b.org.ID, "exc_b_approved")
+		must(t, err)
+		must(t, db.RevokeException(ctx, b.org.ID, x.ID, b.admin.ID, time.Now()))
+		if after, err := db.OrgRevision(ctx, a.org.ID); err != nil || after != before {
+			t.Errorf("OrgRevision of a went from %d to %d (%v) on a change to b's records", before, after, err)
+		}
+		if after, _ := db.OrgRevision(ctx, b.org.ID); after == bBefore {
+			t.Errorf("OrgRevision of b stayed %d after a change to b's records", after)
+		}
+	}},
 	{"Exception", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		if e, err := db.Exception(ctx, a.org.ID, a.exc.UID); err != nil || e.Reason != a.exc.Reason {
 			t.Errorf("a's own exception: %+v, %v", e, err)
@@ -766,6 +795,14 @@ var tenantCases = []tenantCase{
 		list, err := db.LedgerRecords(ctx, a.org.ID)
 		presence(t, "LedgerRecords", list, err, func(r ledger.BundleRecord) bool { return strings.Contains(string(r.Record), `"`+a.org.Slug+`"`) },
 			func(r ledger.BundleRecord) bool { return strings.Contains(string(r.Record), `"`+b.org.Slug+`"`) })
+	}},
+	{"LedgerRecordsOfType", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.LedgerRecordsOfType(ctx, a.org.ID, "snapshot")
+		presence(t, "LedgerRecordsOfType", list, err, func(r ledger.BundleRecord) bool { return strings.Contains(string(r.Record), `"`+a.org.Slug+`"`) },
+			func(r ledger.BundleRecord) bool { return strings.Contains(string(r.Record), `"`+b.org.Slug+`"`) })
+		if other, err := db.LedgerRecordsOfType(ctx, a.org.ID, "no_such_type"); err != nil || len(other) != 0 {
+			t.Errorf("records of another type: %+v, %v", other, err)
+		}
 	}},
 	{"LedgerRecord", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		r, err := db.LedgerRecord(ctx, a.org.ID, "snapshot", "col_shared")

@@ -33,6 +33,8 @@ type Service struct {
 	Evidence *evidence.Service
 	Course   Course
 	Now      func() time.Time
+
+	status store.Kept[string, []attest.TrainingRow] // List's, by day
 }
 
 func (s *Service) today() string {
@@ -77,7 +79,15 @@ func (s *Service) List(ctx context.Context, p attest.Principal) ([]attest.Traini
 	if err := p.Require(attest.ActRead); err != nil {
 		return nil, err
 	}
-	return Status(ctx, &s.DB.Queries, p.OrgID, s.today())
+	// Kept by day while the organization's records stay as they were: the
+	// dashboard reads everyone's standing on every request.
+	today := s.today()
+	q := &s.DB.Queries
+	rows, err := s.status.Get(ctx, q, p.OrgID, today, q.Now(), func() ([]attest.TrainingRow, time.Time, error) {
+		rows, err := Status(ctx, q, p.OrgID, today)
+		return rows, store.Forever, err
+	})
+	return slices.Clone(rows), err // callers sort and cut their copy
 }
 
 // Completions lists the organization's completions (of one person when

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -33,6 +34,12 @@ func statusOf(code string) int {
 // fail answers a request that ended in err: JSON for the API, a page for the UI.
 // Internal errors are logged with their detail and shown without it.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *Ctx, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away (a closed tab, a load generator stopping):
+		// nothing failed, and nobody reads the answer.
+		s.cfg.Log.Debug("request abandoned by the client", "method", r.Method, "path", logPath(r))
+		return
+	}
 	err = store.Unavailable(err) // a lost database or a full disk is 503, not 500
 	code := attest.ErrorCode(err)
 	status := statusOf(code)

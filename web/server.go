@@ -61,9 +61,12 @@ type Services struct {
 	Scope      programme.Scope
 	Tasks      programme.Tasks
 	Frameworks programme.Frameworks
-	Drafts     programme.Drafts // the system description and management assertion drafts
-	OSCAL      programme.OSCAL  // the programme as OSCAL documents
-	Audits     programme.Audits // audits, their invited auditors and what each covers
+	// Readiness derives readiness, kept per organization while nothing it
+	// reads changes.
+	Readiness *programme.Readiness
+	Drafts    programme.Drafts // the system description and management assertion drafts
+	OSCAL     programme.OSCAL  // the programme as OSCAL documents
+	Audits    programme.Audits // audits, their invited auditors and what each covers
 	// AuditPackages writes audits' export packages.
 	AuditPackages programme.AuditPackages
 	Orgs          *account.Orgs

@@ -541,6 +541,7 @@ func (c *collector) alerts(ctx context.Context, owner, repo string, res *attest.
 	}
 	if v, ok := res.Data["dependabot_alerts_enabled"].(bool); ok && !v {
 		res.Unavailable["dependabot_open_alerts"] = "Dependabot alerts are off for this repository"
+		res.Unavailable["dependabot_alerts"] = "Dependabot alerts are off for this repository"
 	} else {
 		var open []any
 		err = pages(ctx, c.s, func(page int) (*gh.Response, error) {
@@ -560,6 +561,7 @@ func (c *collector) alerts(ctx context.Context, owner, repo string, res *attest.
 		} else {
 			res.Data["dependabot_open_alerts"] = nonNilAny(open)
 		}
+		c.alertHistory(ctx, owner, repo, res)
 	}
 	n := 0
 	err = pages(ctx, c.s, func(page int) (*gh.Response, error) {
@@ -573,6 +575,57 @@ func (c *collector) alerts(ctx context.Context, owner, repo string, res *attest.
 	} else {
 		res.Data["secret_scanning_open_alerts"] = n
 	}
+}
+
+// alertHistory reads the Dependabot alerts opened within the pull request
+// window, in every state, each with when and how it was closed: the
+// vulnerabilities an audit's population takes. Listed newest first, the
+// listing stops at the first alert older than the window.
+func (c *collector) alertHistory(ctx context.Context, owner, repo string, res *attest.Resource) {
+	cutoff := c.now.AddDate(0, 0, -c.s.set.prDays)
+	stamp := func(t *gh.Timestamp) string {
+		if t == nil || t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	out := []any{}
+	page := 1
+	for page != 0 {
+		var as []*gh.DependabotAlert
+		var resp *gh.Response
+		err := c.s.call(ctx, func() (*gh.Response, error) {
+			var err error
+			as, resp, err = c.s.gh.Dependabot.ListRepoAlerts(ctx, owner, repo, &gh.ListAlertsOptions{Sort: gh.Ptr("created"), Direction: gh.Ptr("desc"),
+				ListOptions: gh.ListOptions{Page: page, PerPage: 100}})
+			return resp, err
+		})
+		if err != nil {
+			res.Unavailable["dependabot_alerts"] = reasonDependabot
+			return
+		}
+		page = resp.NextPage
+		for _, a := range as {
+			if a.CreatedAt == nil || a.CreatedAt.Before(cutoff) {
+				page = 0 // newest first: the rest are older still
+				break
+			}
+			closed := stamp(a.FixedAt)
+			switch a.GetState() {
+			case "dismissed":
+				closed = stamp(a.DismissedAt)
+			case "auto_dismissed":
+				closed = stamp(a.AutoDismissedAt)
+			}
+			out = append(out, map[string]any{"number": a.GetNumber(), "state": a.GetState(), "severity": a.GetSecurityAdvisory().GetSeverity(),
+				"package": a.GetDependency().GetPackage().GetName(), "advisory": a.GetSecurityAdvisory().GetGHSAID(),
+				"created_at": stamp(a.CreatedAt), "closed_at": closed, "dismissed_reason": a.GetDismissedReason()})
+		}
+	}
+	res.Data["dependabot_alerts"] = out
+	// The span, not its start: a start would change with every run and
+	// make an unchanged repository a new snapshot each time.
+	res.Data["dependabot_alerts_days"] = c.s.set.prDays
 }
 
 // pulls reads the pull requests merged into the default branch within the

@@ -143,6 +143,19 @@ func TestCollectReadsEveryCase(t *testing.T) {
 	if len(alerts) != 1 || alerts[0].(map[string]any)["severity"] != "critical" || alerts[0].(map[string]any)["number"] != 3 {
 		t.Errorf("docs alerts = %v", alerts)
 	}
+	// The alerts opened within the window, in every state, newest first:
+	// api's #19, opened 200 days ago, is older than the 90-day window.
+	var history []string
+	for _, a := range apiRes.Data["dependabot_alerts"].([]any) {
+		a := a.(map[string]any)
+		history = append(history, fmt.Sprint(a["number"], ":", a["state"], ":", a["severity"], ":", a["package"], ":", a["dismissed_reason"], ":", a["closed_at"] != ""))
+	}
+	if want := []string{"22:dismissed:medium:lodash:inaccurate:true", "21:fixed:critical:jsonwebtoken::true", "23:fixed:high:express::true"}; !slices.Equal(history, want) {
+		t.Errorf("api alert history = %v, want %v", history, want)
+	}
+	if open := apiRes.Data["dependabot_open_alerts"].([]any); len(open) != 0 {
+		t.Errorf("api has no open alerts, read %v", open)
+	}
 	if !strings.Contains(docs.Unavailable["secret_scanning_open_alerts"], "secret scanning is off") {
 		t.Errorf("docs, secret scanning off: unavailable = %v", docs.Unavailable)
 	}

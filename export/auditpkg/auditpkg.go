@@ -12,8 +12,11 @@ package auditpkg
 
 import (
 	"archive/zip"
+	"bytes"
+	"compress/flate"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"maps"
 	"slices"
@@ -116,6 +119,10 @@ type Package struct {
 	Ledger  func(w io.Writer) error
 	// Open streams an evidence file by its SHA-256.
 	Open func(sha string) (io.ReadCloser, error)
+	// Resume, when set, is an earlier interrupted package of the same
+	// export: the evidence files it holds whole are copied from it rather
+	// than opened again (see resume.go).
+	Resume *Resume
 }
 
 // Readiness is the programme's state when the package was written.
@@ -170,6 +177,9 @@ type Summary struct {
 	Evidence int   // evidence items
 	Files    int   // distinct files
 	Bytes    int64 // their total size
+	// Of those, the files copied from the package it resumed.
+	Reused      int
+	ReusedBytes int64
 }
 
 // Write writes the package to w as a zip archive: README.txt, index.json,
@@ -178,6 +188,9 @@ type Summary struct {
 // streamed one at a time through a SHA-256 and must match their recorded hash
 // and size; evidence files and the ledger are stored uncompressed (evidence
 // is mostly compressed already, and a stored bundle can be verified in place).
+// The documents are composed in memory and carry their sizes in their
+// headers, so that a package cut short can be walked to its evidence files
+// and resumed (p.Resume).
 func Write(w io.Writer, p Package) (Summary, error) {
 	var sum Summary
 	if p.Org == "" || p.Ledger == nil || p.Open == nil {
@@ -212,6 +225,32 @@ func Write(w io.Writer, p Package) (Summary, error) {
 		}
 		return nil
 	}
+	// A document is compressed in memory and written with its sizes and
+	// CRC in its header (no data descriptor), so a resume can step over it.
+	putDoc := func(name string, write func(io.Writer) error) error {
+		var raw, packed bytes.Buffer
+		if err := write(&raw); err != nil {
+			return fmt.Errorf("audit package: writing %s: %w", name, err)
+		}
+		fz, _ := flate.NewWriter(&packed, flate.DefaultCompression)
+		if _, err := fz.Write(raw.Bytes()); err != nil {
+			return err
+		}
+		if err := fz.Close(); err != nil {
+			return err
+		}
+		fh := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: modified, CRC32: crc32.ChecksumIEEE(raw.Bytes()),
+			CompressedSize64: uint64(packed.Len()), UncompressedSize64: uint64(raw.Len())}
+		fh.SetMode(0o644)
+		fw, err := zw.CreateRaw(fh)
+		if err == nil {
+			_, err = fw.Write(packed.Bytes())
+		}
+		if err != nil {
+			return fmt.Errorf("audit package: writing %s: %w", name, err)
+		}
+		return nil
+	}
 	docs := []struct {
 		name  string
 		write func(io.Writer) error
@@ -231,15 +270,36 @@ func Write(w io.Writer, p Package) (Summary, error) {
 		}{TestingFile, func(w io.Writer) error { return writeJSON(w, p.Testing) }})
 	}
 	for _, d := range docs {
-		if err := put(d.name, zip.Deflate, d.write); err != nil {
+		if err := putDoc(d.name, d.write); err != nil {
 			return sum, err
 		}
 	}
+	var kept map[string]span
+	if p.Resume != nil {
+		kept = p.Resume.scan(sizes)
+	}
 	for _, sha := range slices.Sorted(maps.Keys(sizes)) {
-		err := put(BlobPath(sha), zip.Store, func(w io.Writer) error {
+		var err error
+		if at, ok := kept[sha]; ok {
+			// Copied from the earlier package, its header carrying its
+			// size and CRC; copyFile hashes it again on the way.
+			fh := &zip.FileHeader{Name: BlobPath(sha), Method: zip.Store, Modified: modified, CRC32: at.crc,
+				CompressedSize64: uint64(at.size), UncompressedSize64: uint64(at.size)}
+			fh.SetMode(0o644)
+			var fw io.Writer
+			if fw, err = zw.CreateRaw(fh); err == nil {
+				err = copyFile(fw, sha, sizes[sha], owner[sha], func(string) (io.ReadCloser, error) {
+					return io.NopCloser(io.NewSectionReader(p.Resume.From, at.off, at.size)), nil
+				})
+			}
+			if err != nil {
+				return sum, fmt.Errorf("audit package: writing %s: %w", BlobPath(sha), err)
+			}
+			sum.Reused++
+			sum.ReusedBytes += at.size
+		} else if err = put(BlobPath(sha), zip.Store, func(w io.Writer) error {
 			return copyFile(w, sha, sizes[sha], owner[sha], p.Open)
-		})
-		if err != nil {
+		}); err != nil {
 			return sum, err
 		}
 		sum.Files++

@@ -275,7 +275,8 @@ readiness.json   the programme's readiness when the package was generated
 oscal/           OSCAL 1.2.1 component definition and assessment results
 blobs/sha256/    every evidence file of the period, named by its SHA-256
 ledger/bundle.zip  the ledger from entry 1 to %d with its signed checkpoints,
-                 an Attest bundle (attest-bundle-v3)
+                 an Attest bundle (attest-bundle-v4: the records
+                 outside this audit withheld, their entries still chained and signed)
 
 To verify, with the install's public key (from its Settings page or
 "attest key show", never from this package):

@@ -2,9 +2,7 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
-	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -14,13 +12,8 @@ func (h *Handler) apiActivity(w http.ResponseWriter, r *http.Request, c *web.Ctx
 	if err != nil {
 		return err
 	}
-	f.Limit = web.ActivityPageSize
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return attest.Invalid("limit", "must be a whole number from 1 to 1000 (got %q)", v)
-		}
-		f.Limit = n
+	if f.Limit, err = pageLimit(q, web.ActivityPageSize, 1000); err != nil {
+		return err
 	}
 	entries, err := h.DB.Activity(r.Context(), c.Org.ID, f)
 	if err != nil {

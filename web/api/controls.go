@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 
-	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -21,7 +20,7 @@ func (h *Handler) controlRoutes() []web.Route {
 }
 
 func (h *Handler) controlStates(r *http.Request, c *web.Ctx) (map[int64]string, error) {
-	a, err := programme.Assess(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID)
+	a, err := h.Readiness.Assess(r.Context(), c.Org.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -27,14 +27,10 @@ func (h *Handler) apiEvidenceList(w http.ResponseWriter, r *http.Request, c *web
 		}
 		f.ControlID = id
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > evidencePageMax {
-			return attest.Invalid("limit", "must be a whole number from 1 to %d (got %q)", evidencePageMax, v)
-		}
-		f.Limit = n
-	}
 	var err error
+	if f.Limit, err = pageLimit(q, evidencePageSize, evidencePageMax); err != nil {
+		return err
+	}
 	if f.After, err = store.ParseEvidenceCursor(q.Get("cursor")); err != nil {
 		return err
 	}

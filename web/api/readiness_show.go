@@ -10,7 +10,7 @@ import (
 // apiReadiness is the readiness of one framework the organization pursues:
 // ?framework=iso27001, SOC 2 without it.
 func (h *Handler) apiReadiness(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	a, err := programme.AssessFramework(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID, r.URL.Query().Get("framework"))
+	a, err := h.Readiness.AssessFramework(r.Context(), c.Org.ID, r.URL.Query().Get("framework"))
 	if err != nil {
 		return err
 	}

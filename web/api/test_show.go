@@ -7,17 +7,23 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
-// apiTest shows one test: its definition, version and current results.
+// apiTest shows one test: its definition, version and the first page of its
+// current results; next_cursor, when present, continues them in the result
+// list (GET …/results?test=ID&cursor=…).
 func (h *Handler) apiTest(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	t, custom, err := h.Monitor.Test(r.Context(), c.P, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	results, err := h.Monitor.Results(r.Context(), c.P, store.ResultFilter{Test: t.ID})
+	results, next, err := h.resultPage(r, c, store.ResultFilter{Test: t.ID, Limit: resultPageSize})
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"test": t.Definition, "version": t.Version, "custom": custom, "results": nonNil(results)})
+	resp := map[string]any{"test": t.Definition, "version": t.Version, "custom": custom, "results": results}
+	if next != "" {
+		resp["next_cursor"] = next
+	}
+	web.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
@@ -24,7 +23,7 @@ func (h *Handler) exportControls(w http.ResponseWriter, r *http.Request, c *web.
 	if err != nil {
 		return err
 	}
-	a, err := programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
+	a, err := h.Readiness.Assess(ctx, c.Org.ID)
 	if err != nil {
 		return err
 	}

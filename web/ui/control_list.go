@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
@@ -38,7 +37,7 @@ func (h *Handler) controlsPage(w http.ResponseWriter, r *http.Request, c *web.Ct
 func (h *Handler) renderControls(w http.ResponseWriter, r *http.Request, c *web.Ctx, status int, f *web.Form) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	a, err := programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
+	a, err := h.Readiness.Assess(ctx, c.Org.ID)
 	if err != nil {
 		return err
 	}

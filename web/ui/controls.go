@@ -51,7 +51,8 @@ type controlView struct {
 	Options        []requirementOption // requirements that can be mapped
 	ISOOptions     []requirementOption // ISO 27001 requirements that can be mapped
 	MappingTypes   []string
-	Evidence       []controlEvidence     // current and superseded, newest first
+	Evidence       []controlEvidence     // current and superseded, newest first: the first controlEvidenceShown
+	EvidenceTotal  int                   // all of the control's, current and superseded
 	MayAddEvidence bool                  // attest.Principal.MayAddEvidenceFor this control
 	Tests          []monitor.TestSummary // automated tests that support it, with their counts
 	Policies       []controlPolicy       // written policies that support it
@@ -64,6 +65,9 @@ type controlView struct {
 	Coverage evidence.Coverage
 	Window   evidence.Window
 }
+
+// controlEvidenceShown is how many evidence items a control's page lists.
+const controlEvidenceShown = 20
 
 // controlEvidence is one evidence item on its control's page, with whether it
 // is current for the control's frequency and until when.
@@ -88,7 +92,7 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 	if lc, ok := h.Catalog.Control(ctl.LibraryID); ok {
 		v.Library = &lc
 	}
-	a, err := programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
+	a, err := h.Readiness.Assess(ctx, c.Org.ID)
 	if err != nil {
 		return err
 	}
@@ -173,10 +177,16 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 	}
 	var current []evidence.Item
 	var covering []evidence.Covering
+	v.EvidenceTotal = len(evs)
 	for _, ev := range evs {
 		it := evidence.Item{CollectedAt: ev.CollectedAt, PeriodEnd: ev.PeriodEnd}
-		v.Evidence = append(v.Evidence, controlEvidence{Evidence: ev, ExpiresAt: evidence.ExpiresAt(it, ctl.Frequency),
-			Fresh: ev.SupersededBy == 0 && evidence.Fresh(it, ctl.Frequency, h.Now())})
+		// Every item counts for when evidence is next due and for coverage;
+		// the page lists the newest, and links the rest (a weekly control
+		// gathers hundreds over the years).
+		if len(v.Evidence) < controlEvidenceShown {
+			v.Evidence = append(v.Evidence, controlEvidence{Evidence: ev, ExpiresAt: evidence.ExpiresAt(it, ctl.Frequency),
+				Fresh: ev.SupersededBy == 0 && evidence.Fresh(it, ctl.Frequency, h.Now())})
+		}
 		if ev.SupersededBy == 0 {
 			current = append(current, it)
 		}
@@ -284,9 +294,7 @@ func (h *Handler) controlPolicies(ctx context.Context, c *web.Ctx, ctl attest.Co
 	if err != nil {
 		return nil, err
 	}
-	// One report for every policy: each call derives the whole
-	// organization's acknowledgements.
-	acks, err := h.Policies.Acknowledgements(ctx, c.P, 0)
+	counts, err := h.Policies.AckCounts(ctx, c.P)
 	if err != nil {
 		return nil, err
 	}
@@ -295,19 +303,8 @@ func (h *Handler) controlPolicies(ctx context.Context, c *web.Ctx, ctl attest.Co
 		if p.Retired || !(slices.Contains(p.Controls, ctl.Ref) || ctl.LibraryID != "" && slices.Contains(p.Controls, ctl.LibraryID)) {
 			continue
 		}
-		cp := controlPolicy{Policy: p}
-		for _, a := range acks {
-			if a.PolicyID != p.ID {
-				continue
-			}
-			cp.Total++
-			switch a.State {
-			case attest.AckAccepted:
-				cp.Accepted++
-			case attest.AckOverdue:
-				cp.Overdue++
-			}
-		}
+		n := counts[p.ID]
+		cp := controlPolicy{Policy: p, Total: n.Total, Accepted: n.Accepted, Overdue: n.Overdue}
 		out = append(out, cp)
 	}
 	return out, nil

@@ -18,7 +18,7 @@ func (h *Handler) exportCoverage(w http.ResponseWriter, r *http.Request, c *web.
 	if err != nil {
 		return err
 	}
-	rep, err := evidence.Report(r.Context(), &h.DB.Queries, c.Org.ID, win)
+	rep, err := h.Evidence.Coverage(r.Context(), c.Org.ID, win)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func (h *Handler) coveragePage(w http.ResponseWriter, r *http.Request, c *web.Ct
 		h.RenderForm(w, r, c, http.StatusUnprocessableEntity, "coverage", v, f)
 		return nil
 	}
-	if v.Report, err = evidence.Report(r.Context(), &h.DB.Queries, c.Org.ID, win); err != nil {
+	if v.Report, err = h.Evidence.Coverage(r.Context(), c.Org.ID, win); err != nil {
 		return err
 	}
 	v.Window, v.Heatmap = win, evidence.MakeHeatmap(v.Report, win, v.GapsOnly)

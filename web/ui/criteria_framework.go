@@ -35,7 +35,7 @@ func (h *Handler) frameworkNav(r *http.Request, c *web.Ctx, fw *catalog.Framewor
 // assessRequested assesses the framework named by ?framework= (SOC 2 when
 // left out); one the organization does not pursue is EINVALID.
 func (h *Handler) assessRequested(r *http.Request, c *web.Ctx) (programme.Assessment, frameworkNav, error) {
-	a, err := programme.AssessFramework(r.Context(), &h.DB.Queries, h.Catalog, c.Org.ID, r.URL.Query().Get("framework"))
+	a, err := h.Readiness.AssessFramework(r.Context(), c.Org.ID, r.URL.Query().Get("framework"))
 	if err != nil {
 		return a, frameworkNav{}, err
 	}

@@ -60,7 +60,7 @@ func (h *Handler) criterionPage(w http.ResponseWriter, r *http.Request, c *web.C
 	v := criterionView{Nav: nav, Requirement: req, SeriesName: fw.SeriesName(req.Series)}
 	v.Category, _ = fw.Category(req.Category)
 	if slices.Contains(nav.Pursued, fw) {
-		a, err := programme.AssessFramework(ctx, &h.DB.Queries, h.Catalog, c.Org.ID, fw.ID)
+		a, err := h.Readiness.AssessFramework(ctx, c.Org.ID, fw.ID)
 		if err != nil {
 			return err
 		}

@@ -114,7 +114,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 		h.Render(w, r, c, http.StatusOK, "dashboard", v)
 		return nil
 	}
-	if v.Assessment, err = programme.Assess(ctx, &h.DB.Queries, h.Catalog, c.Org.ID); err != nil {
+	if v.Assessment, err = h.Readiness.Assess(ctx, c.Org.ID); err != nil {
 		return err
 	}
 	pursued, err := programme.Pursued(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
@@ -122,7 +122,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 		return err
 	}
 	for _, fw := range pursued[1:] {
-		fa, err := programme.AssessFramework(ctx, &h.DB.Queries, h.Catalog, c.Org.ID, fw.ID)
+		fa, err := h.Readiness.AssessFramework(ctx, c.Org.ID, fw.ID)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package ui
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
@@ -32,7 +31,7 @@ type evidenceListView struct {
 	Items    []attest.Evidence
 	Expiring []expiring
 	// ExpiringMore counts what expires soon beyond the rows shown;
-	// ExpiringAtLeast says the count stopped at expiringRead.
+	// ExpiringAtLeast says the count is a lower bound (evidence.ExpiringRead).
 	ExpiringMore    int
 	ExpiringAtLeast bool
 	Controls        []attest.Control
@@ -40,45 +39,25 @@ type evidenceListView struct {
 	MaxSize         string
 }
 
-type expiring struct {
-	Evidence  attest.Evidence
-	Control   attest.ControlRef
-	ExpiresAt time.Time
-}
+type expiring = evidence.Expiring
 
-// expiringShown is how many soon-expiring items the evidence page lists, and
-// expiringRead how many it reads at most to find and count them: the page
-// costs what it shows, however large the library.
-const expiringShown, expiringRead = 20, 1000
+// expiringShown is how many soon-expiring items the evidence page lists.
+const expiringShown = 20
 
 // expiring lists current evidence that goes stale for an active control within
-// 30 days, soonest first, at most expiringShown, and how many more there are.
-// The query reads only evidence whose as-of time can expire in that span
-// (evidence.AsOfRange); ExpiresAt then decides exactly.
+// 30 days, soonest first, at most expiringShown, and how many more there are
+// (atLeast: at least that many; the organization has more in its window
+// than the service reads).
 func (h *Handler) expiring(r *http.Request, c *web.Ctx) (shown []expiring, more int, atLeast bool, err error) {
-	now := h.Now()
-	until := now.AddDate(0, 0, 30)
-	var windows []store.AsOfWindow
-	for _, f := range attest.ControlFrequencies() {
-		lo, hi := evidence.AsOfRange(f, now, until)
-		windows = append(windows, store.AsOfWindow{Frequency: f, From: lo, To: hi})
-	}
-	rows, err := h.DB.EvidenceInWindows(r.Context(), c.Org.ID, windows, expiringRead)
+	list, complete, err := h.Evidence.Expiring(r.Context(), c.Org.ID, h.Now(), 30*24*time.Hour)
 	if err != nil {
 		return nil, 0, false, err
 	}
-	var out []expiring
-	for _, x := range rows {
-		exp := evidence.ExpiresAt(evidence.Item{CollectedAt: x.CollectedAt, PeriodEnd: x.PeriodEnd}, x.Frequency)
-		if exp.After(now) && exp.Before(until) {
-			out = append(out, expiring{Evidence: attest.Evidence{ID: x.EvidenceID, Title: x.Title}, Control: x.Control, ExpiresAt: exp})
-		}
+	shown = list
+	if len(shown) > expiringShown {
+		shown, more = shown[:expiringShown], len(shown)-expiringShown
 	}
-	slices.SortStableFunc(out, func(a, b expiring) int { return a.ExpiresAt.Compare(b.ExpiresAt) })
-	if len(out) > expiringShown {
-		out, more = out[:expiringShown], len(out)-expiringShown
-	}
-	return out, more, len(rows) == expiringRead, nil
+	return shown, more, !complete, nil
 }
 
 // evidenceFilter reads the list's filters from the query string.
@@ -109,7 +88,7 @@ func (h *Handler) renderEvidenceList(w http.ResponseWriter, r *http.Request, c *
 	}
 	v := evidenceListView{Query: q, MaxSize: evidence.FormatSize(h.Evidence.MaxSize)}
 	// Count, then read only the page asked for.
-	total, err := h.DB.EvidenceCount(ctx, c.Org.ID, filter)
+	total, err := h.Evidence.Count(ctx, c.Org.ID, filter)
 	if err != nil {
 		return err
 	}

@@ -11,13 +11,17 @@ import (
 )
 
 type testView struct {
-	Test     *engine.Test
-	Custom   bool
-	Results  []attest.TestResult
-	Chart    historyChart
-	Controls []attest.Control // the organization's controls the test supports
-	Today    string
-	MaxDay   string
+	Test    *engine.Test
+	Custom  bool
+	Results []attest.TestResult // a page of them
+	Pager   web.Pager
+	// MoreFailing: the test fails on resources that are not on this page,
+	// so the exception form cannot offer them.
+	MoreFailing bool
+	Chart       historyChart
+	Controls    []attest.Control // the organization's controls the test supports
+	Today       string
+	MaxDay      string
 }
 
 // testPage shows one test: what it checks and how (its CEL), the history of
@@ -34,9 +38,33 @@ func (h *Handler) renderTest(w http.ResponseWriter, r *http.Request, c *web.Ctx,
 		return err
 	}
 	v := testView{Test: t, Custom: custom, Today: attest.Today(h.Now()), MaxDay: h.Now().AddDate(1, 0, 0).Format(time.DateOnly)}
-	if v.Results, err = h.Monitor.Results(ctx, c.P, store.ResultFilter{Test: t.ID}); err != nil {
+	// A page at a time (a test of a large AWS account judges tens of
+	// thousands of resources), counted by the kept aggregate.
+	sums, err := h.Monitor.Counts(ctx, c.P)
+	if err != nil {
 		return err
 	}
+	total, failing := 0, 0
+	for _, s := range sums {
+		if s.ID == t.ID {
+			for k, n := range s.Counts {
+				if k != "excepted" {
+					total += n
+				}
+			}
+			failing = s.Counts[string(attest.ResultFail)]
+		}
+	}
+	v.Pager = web.PageOf(total, r.URL.Query(), web.PageSize)
+	if v.Results, err = h.Monitor.Results(ctx, c.P, store.ResultFilter{Test: t.ID, Limit: web.PageSize, Offset: v.Pager.Offset()}); err != nil {
+		return err
+	}
+	for _, res := range v.Results {
+		if res.Status == attest.ResultFail {
+			failing--
+		}
+	}
+	v.MoreFailing = failing > 0
 	runs, err := h.Monitor.Runs(ctx, c.P, t.ID, h.Now().AddDate(0, 0, -30))
 	if err != nil {
 		return err

@@ -25,7 +25,9 @@ func (h *Handler) peopleRoutes() []web.Route {
 }
 
 type peopleView struct {
-	People          []attest.Person
+	People          []attest.Person // all that match, for the manager picker
+	Rows            []attest.Person // the page of them the table shows
+	Pager           web.Pager
 	Query           url.Values
 	Today           string
 	EmploymentTypes []string
@@ -39,6 +41,7 @@ func (h *Handler) renderPeople(w http.ResponseWriter, r *http.Request, c *web.Ct
 	if v.People, err = h.People.List(r.Context(), c.P, store.PeopleFilter{Q: v.Query.Get("q")}); err != nil {
 		return err
 	}
+	v.Rows, v.Pager = web.Paginate(v.People, v.Query, web.PageSize)
 	if f == nil {
 		f = &web.Form{Values: map[string]string{"employment_type": attest.EmploymentEmployee}, Errors: map[string]string{}}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -106,5 +107,37 @@ func TestPeoplePages(t *testing.T) {
 				t.Errorf("invitations: %+v, %v", invs, err)
 			}
 		})
+	}
+}
+
+// A long workforce shows a page at a time, everyone on exactly one page.
+func TestPeoplePageIsPaged(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	for i := range 73 {
+		p := attest.Person{OrgID: e.Alpha.ID, Name: fmt.Sprintf("Person %03d", i), Email: fmt.Sprintf("p%03d@alpha.test", i), StartDate: "2025-01-06",
+			EmploymentType: attest.EmploymentEmployee, Source: attest.SourceManual}
+		if err := e.DB.CreatePerson(t.Context(), &p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := e.DB.People(t.Context(), e.Alpha.ID, store.PeopleFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr := e.Login("manager")
+	link := regexp.MustCompile(`href="/o/alpha/people/(\d+)"`)
+	seen := map[string]bool{}
+	for n, want := range []int{50, len(all) - 50} {
+		page := mgr.Get(fmt.Sprintf("/o/alpha/people?page=%d", n+1))
+		rows := link.FindAllStringSubmatch(page.Text, -1)
+		if len(rows) != want || !strings.Contains(page.Text, fmt.Sprintf("of %d · page %d of 2", len(all), n+1)) {
+			t.Errorf("page %d: %d people, want %d, with its pager", n+1, len(rows), want)
+		}
+		for _, r := range rows {
+			seen[r[1]] = true
+		}
+	}
+	if len(seen) != len(all) {
+		t.Errorf("the pages showed %d people of %d", len(seen), len(all))
 	}
 }

@@ -49,3 +49,55 @@ func LargeScenario(now time.Time, n int, regions []string) *Scenario {
 	}
 	return sc
 }
+
+// LargeScenarioAt is LargeScenario as it stood at time at, on a timeline
+// running from from to to: the account's findings are fixed along the way, so
+// a collection at an earlier moment sees more of them. An unencrypted
+// snapshot, a bucket without default encryption, a user without MFA or an
+// RDS instance without deletion protection at to was, for a share of them,
+// fixed between from and to (derived from its index, so the same arguments
+// give the same account); before that moment it shows the finding. The
+// count of resources is the same at every moment.
+func LargeScenarioAt(from, to, at time.Time, n int, regions []string) *Scenario {
+	sc := LargeScenario(at, n, regions)
+	span := to.Sub(from)
+	// open reports whether the finding of resource i, fixed at a moment
+	// derived from i, was still open at at.
+	open := func(i int) bool {
+		f := float64((i*7919)%1000) / 1000
+		return at.Before(from.Add(time.Duration(f * float64(span))))
+	}
+	for i := range sc.Users {
+		if i%7 == 3 && open(i) {
+			sc.Users[i].MFA = false
+		}
+	}
+	for i := range sc.Buckets {
+		if i%10 == 5 && open(i) {
+			sc.Buckets[i].Encryption = ""
+		}
+	}
+	for _, name := range regions {
+		reg := sc.Regions[name]
+		for i := range reg.Snapshots {
+			if i%3 == 1 && open(i) {
+				reg.Snapshots[i].Encrypted = false
+			}
+		}
+		for i := range reg.DBInstances {
+			if i%2 == 1 && i%5 == 0 && open(i) {
+				reg.DBInstances[i].Encrypted = false
+			}
+		}
+	}
+	return sc
+}
+
+// Become makes s show what next shows (another moment of the same account),
+// under s's lock.
+func (s *Scenario) Become(next *Scenario) {
+	s.Update(func(s *Scenario) {
+		s.Now, s.Users, s.Policies, s.Buckets, s.Regions = next.Now, next.Users, next.Policies, next.Buckets, next.Regions
+		s.PasswordPolicy, s.AccountBlock, s.RootMFA = next.PasswordPolicy, next.AccountBlock, next.RootMFA
+	})
+}

@@ -110,7 +110,16 @@ type Alert struct {
 	Number   int
 	Severity string // critical, high, medium, low
 	Created  time.Time
+	// State is "" or "open" for an open alert, or fixed, dismissed or
+	// auto_dismissed; Closed is when it left the open state.
+	State           string
+	Closed          time.Time
+	DismissedReason string // fix_started, inaccurate, no_bandwidth, not_used, tolerable_risk
+	Package         string
 }
+
+// open reports whether the alert is open.
+func (a Alert) open() bool { return a.State == "" || a.State == "open" }
 
 // Pull is a closed pull request; MergedAt zero when closed unmerged.
 type Pull struct {
@@ -197,6 +206,14 @@ func DefaultScenario(now time.Time) *Scenario {
 		Repos: []*Repo{
 			{Name: "api", DefaultBranch: "main", PushedAt: now.Add(-2 * time.Hour), SecretScanning: on, PushProtection: on,
 				DependabotSecurityUpdate: on, DependabotAlerts: true, SecretScanningAlertsOn: true,
+				// Closed alerts: one fixed in time, one dismissed as
+				// inaccurate, one fixed late, one long before the window.
+				Alerts: []Alert{
+					{Number: 21, Severity: "critical", Created: now.Add(-40 * day), State: "fixed", Closed: now.Add(-33 * day), Package: "jsonwebtoken"},
+					{Number: 22, Severity: "medium", Created: now.Add(-20 * day), State: "dismissed", Closed: now.Add(-19 * day), DismissedReason: "inaccurate", Package: "lodash"},
+					{Number: 23, Severity: "high", Created: now.Add(-70 * day), State: "fixed", Closed: now.Add(-12 * day), Package: "express"},
+					{Number: 19, Severity: "low", Created: now.Add(-200 * day), State: "fixed", Closed: now.Add(-150 * day), Package: "minimist"},
+				},
 				Pulls: []Pull{{Number: 41, Author: "carol", MergedAt: now.Add(-3 * day), Approvers: []string{"alice"}},
 					{Number: 42, Author: "erin", Title: "Hotfix: restore login", MergedAt: now.Add(-2 * day), Labels: []string{"emergency"},
 						Approvers: []string{"bob"}, ApprovedAt: []time.Time{now.Add(-2*day + 5*time.Hour)}}}},

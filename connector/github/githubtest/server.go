@@ -2,6 +2,7 @@ package githubtest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -368,16 +369,52 @@ func (a *api) repoRoute(r *http.Request, repo *Repo, rest []string, q map[string
 		if !repo.DependabotAlerts {
 			return 403, errBody("Dependabot alerts are disabled for this repository.", "/dependabot/alerts")
 		}
+		// state is a comma-separated list of states (all when absent);
+		// sort=created orders by creation, newest first unless
+		// direction=asc (GitHub's default order is also by creation).
+		alerts := slices.Clone(repo.Alerts)
+		slices.SortStableFunc(alerts, func(x, y Alert) int { return y.Created.Compare(x.Created) })
+		if get("direction") == "asc" {
+			slices.Reverse(alerts)
+		}
 		var out []any
-		for _, al := range repo.Alerts {
-			if st := get("state"); st != "" && st != "open" {
+		for _, al := range alerts {
+			state := al.State
+			if al.open() {
+				state = "open"
+			}
+			if st := get("state"); st != "" && !slices.Contains(strings.Split(st, ","), state) {
 				continue
 			}
-			out = append(out, map[string]any{"number": al.Number, "state": "open", "created_at": al.Created.UTC().Format(time.RFC3339),
-				"updated_at": al.Created.UTC().Format(time.RFC3339),
+			stamp := func(t time.Time) any {
+				if t.IsZero() {
+					return nil
+				}
+				return t.UTC().Format(time.RFC3339)
+			}
+			updated := al.Created
+			var fixed, dismissed, auto time.Time
+			switch state {
+			case "fixed":
+				fixed, updated = al.Closed, al.Closed
+			case "dismissed":
+				dismissed, updated = al.Closed, al.Closed
+			case "auto_dismissed":
+				auto, updated = al.Closed, al.Closed
+			}
+			var reason any
+			if state == "dismissed" {
+				reason = al.DismissedReason
+			}
+			pkg := cmp.Or(al.Package, "left-pad")
+			out = append(out, map[string]any{"number": al.Number, "state": state, "created_at": stamp(al.Created),
+				"updated_at": stamp(updated), "fixed_at": stamp(fixed), "dismissed_at": stamp(dismissed), "auto_dismissed_at": stamp(auto),
+				"dismissed_reason": reason, "dismissed_comment": nil,
+				"dependency": map[string]any{"package": map[string]any{"ecosystem": "npm", "name": pkg}, "manifest_path": "package-lock.json", "scope": "runtime"},
 				"security_advisory": map[string]any{"ghsa_id": fmt.Sprintf("GHSA-test-%04d", al.Number), "severity": al.Severity,
 					"summary": "A vulnerable dependency"},
-				"security_vulnerability": map[string]any{"severity": al.Severity}})
+				"security_vulnerability": map[string]any{"severity": al.Severity, "package": map[string]any{"ecosystem": "npm", "name": pkg}},
+				"html_url":               fmt.Sprintf("https://github.com/%s/%s/security/dependabot/%d", a.s.Org.Login, repo.Name, al.Number)})
 		}
 		return a.page(r, out)
 	case len(rest) == 2 && rest[0] == "secret-scanning" && rest[1] == "alerts":

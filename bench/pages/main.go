@@ -1,0 +1,345 @@
+// Command pages measures Attest's busiest pages under load with wrk, each
+// beside a floor measured in the same run: the same bytes, served from memory
+// by a bare net/http handler on the same machine.
+//
+//	go run ./bench/pages                       # builds the large organization in a temporary folder first (about 2 minutes)
+//	go run ./bench/pages -data-dir DIR         # reuses one: attest serve --demo-size large --data-dir DIR built it
+//	go run ./bench/pages -size standard        # the demo organization alone
+//	go run ./bench/pages -database-url postgres://…   # on PostgreSQL (blobs and keys in -data-dir)
+//
+// It starts Attest in this process (as `attest serve --demo`, without job
+// workers, so no scheduled collection runs during a measurement), signs in
+// as the demo admin, and for each page of the demo organization and of the
+// large one (dashboard, controls, one control, evidence list, readiness API,
+// monitoring) runs wrk twice against Attest and twice against the floor: at
+// 50 connections for throughput, and at 200 with --latency for the 99th
+// percentile. It prints, per page, Attest's requests per second as a share
+// of the floor's, the p99 at 200 connections, errors, and how each figure
+// grows from the demo organization to the large one beside how the page's
+// bytes grow; and the process's resident memory at its peak.
+//
+// The goals (issue 20): p99 ≤ 50 ms at 200 connections, throughput ≥ 10% of
+// the floor, resident memory ≤ 300 MB, no errors, and no page growing faster
+// than its visible content. wrk must be installed (Debian: apt-get install
+// wrk).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/demo"
+	"github.com/attest-hq/attest/store"
+)
+
+func main() {
+	dataDir := flag.String("data-dir", "", "data directory to start from (kept); empty: a temporary one, built from scratch")
+	size := flag.String("size", "large", "large: the demo organization and the large one; standard: the demo organization alone")
+	duration := flag.Duration("duration", 5*time.Second, "how long each wrk run lasts")
+	threads := flag.Int("threads", 2, "wrk threads")
+	dbURL := flag.String("database-url", "", "PostgreSQL to measure on; empty: SQLite in the data directory")
+	flag.Parse()
+	if _, err := exec.LookPath("wrk"); err != nil {
+		fail(errors.New("wrk is not installed (Debian: apt-get install wrk)"))
+	}
+	if *size != "large" && *size != "standard" {
+		fail(fmt.Errorf("-size: want large or standard, got %q", *size))
+	}
+	if err := run(*dataDir, *dbURL, *size == "large", *duration, *threads); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bench/pages:", err)
+	os.Exit(1)
+}
+
+// page is one page measured.
+type page struct {
+	name, path string
+	bearer     bool // the API: a token, not the session
+}
+
+func pages(org string, control int64) []page {
+	base := "/o/" + org
+	return []page{
+		{"dashboard", base, false},
+		{"controls", base + "/controls", false},
+		{"a control", fmt.Sprintf("%s/controls/%d", base, control), false},
+		{"evidence list", base + "/evidence", false},
+		{"readiness API", "/api/v1/orgs/" + org + "/readiness", true},
+		{"monitoring", base + "/monitoring", false},
+	}
+}
+
+// result is one page's figures.
+type result struct {
+	page          page
+	bytes         int
+	rps, floorRPS float64 // at 50 connections
+	p99, floorP99 time.Duration
+	errors        int
+	attestRSS     int64 // after the page's runs, in bytes
+}
+
+func run(dataDir, dbURL string, large bool, d time.Duration, threads int) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if dataDir == "" {
+		tmp, err := os.MkdirTemp("", "attest-bench-pages-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dataDir = tmp
+	}
+	var out bytes.Buffer
+	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: dataDir, DatabaseURL: dbURL, Demo: true, NoJobs: true, Out: &out,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if large {
+		cfg.DemoSize = demo.Large
+	}
+	start := time.Now()
+	fmt.Printf("bench/pages: starting Attest on %s (building what is missing)…\n", dataDir)
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("started in %v; resident memory %s, peak %s\n", time.Since(start).Round(time.Millisecond), mib(rss("VmRSS")), mib(rss("VmHWM")))
+	errc := make(chan error, 1)
+	go func() { errc <- a.Run(ctx) }()
+
+	password := regexp.MustCompile(`admin@demo\.attest\.test\s+(\S+)`).FindStringSubmatch(out.String())
+	if password == nil {
+		return errors.New("the demo admin's login was not printed")
+	}
+	cookie, err := signIn(a.URL, "admin@demo.attest.test", password[1])
+	if err != nil {
+		return err
+	}
+	orgs := []string{demo.OrgSlug}
+	if large {
+		orgs = append(orgs, demo.LargeSlug)
+	}
+	all := map[string][]result{}
+	for _, slug := range orgs {
+		org, err := a.DB.OrgBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		token, err := apiToken(ctx, a.DB, org)
+		if err != nil {
+			return err
+		}
+		controls, err := a.DB.Controls(ctx, org.ID, store.ControlFilter{})
+		if err != nil || len(controls) == 0 {
+			return fmt.Errorf("%s has no controls (%v)", slug, err)
+		}
+		for _, p := range pages(slug, controls[0].ID) {
+			header := "Cookie: " + cookie
+			if p.bearer {
+				header = "Authorization: Bearer " + token
+			}
+			r, err := measure(a.URL, p, header, d, threads)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", slug, p.name, err)
+			}
+			fmt.Printf("  %-6s %-14s %8d B  %7.0f req/s (floor %7.0f, %5.1f%%)  p99 at 200: %8v (floor %v)  errors %d  RSS %s\n",
+				slug, p.name, r.bytes, r.rps, r.floorRPS, 100*r.rps/r.floorRPS, r.p99, r.floorP99, r.errors, mib(r.attestRSS))
+			all[slug] = append(all[slug], r)
+		}
+	}
+	peak := rss("VmHWM")
+	fmt.Printf("\n| Organization | Page | Bytes | Attest req/s (c50) | Floor req/s | Share of floor | p99 at c200 | Floor p99 | Errors |\n|---|---|---|---|---|---|---|---|---|\n")
+	for _, slug := range orgs {
+		for _, r := range all[slug] {
+			fmt.Printf("| %s | %s | %d | %.0f | %.0f | %.1f%% | %v | %v | %d |\n", slug, r.page.name, r.bytes, r.rps, r.floorRPS, 100*r.rps/r.floorRPS,
+				r.p99.Round(100*time.Microsecond), r.floorP99.Round(100*time.Microsecond), r.errors)
+		}
+	}
+	if large {
+		fmt.Printf("\nFrom the demo organization to the large one:\n\n| Page | Bytes | Time per request (c50) | p99 at c200 |\n|---|---|---|---|\n")
+		for i, s := range all[demo.OrgSlug] {
+			l := all[demo.LargeSlug][i]
+			fmt.Printf("| %s | %.2f× | %.2f× | %.2f× |\n", s.page.name, float64(l.bytes)/float64(s.bytes), s.rps/l.rps, float64(l.p99)/float64(s.p99))
+		}
+	}
+	fmt.Printf("\nresident memory at its peak (the process: Attest and the floors): %s\n", mib(peak))
+	cancel()
+	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// signIn signs in through the form and returns the session's cookie.
+func signIn(base, email, password string) (string, error) {
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(url.Values{"email": {email}, "password": {password}, "next": {"/"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	u, _ := url.Parse(base)
+	var parts []string
+	for _, c := range jar.Cookies(u) {
+		parts = append(parts, c.Name+"="+c.Value)
+	}
+	if resp.StatusCode != http.StatusSeeOther || len(parts) == 0 {
+		return "", fmt.Errorf("sign-in answered %d with %d cookies", resp.StatusCode, len(parts))
+	}
+	return strings.Join(parts, "; "), nil
+}
+
+// apiToken makes the demo admin an API token of org.
+func apiToken(ctx context.Context, db *store.DB, org attest.Organization) (string, error) {
+	u, err := db.UserByEmail(ctx, "admin@demo.attest.test")
+	if err != nil {
+		return "", err
+	}
+	secret := auth.NewSecret("atk_")
+	tok := attest.APIToken{OrgID: org.ID, UserID: u.ID, Name: "bench/pages", Prefix: secret[:12]}
+	return secret, db.CreateToken(ctx, &tok, auth.HashSecret(secret))
+}
+
+// measure fetches the page once, serves its bytes from a bare handler (the
+// floor), and runs wrk against both.
+func measure(base string, p page, header string, d time.Duration, threads int) (result, error) {
+	r := result{page: p}
+	req, _ := http.NewRequest("GET", base+p.path, nil)
+	name, value, _ := strings.Cut(header, ": ")
+	req.Header.Set(name, value)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return r, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return r, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return r, fmt.Errorf("answered %d", resp.StatusCode)
+	}
+	r.bytes = len(body)
+	ctype := resp.Header.Get("Content-Type")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return r, err
+	}
+	floor := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", ctype)
+		w.Write(body)
+	})}
+	go floor.Serve(ln)
+	defer floor.Close()
+	floorBase := "http://" + ln.Addr().String()
+
+	var errs int
+	if r.rps, _, errs, err = wrk(base+p.path, header, 50, threads, d, false); err != nil {
+		return r, err
+	}
+	r.errors += errs
+	if r.floorRPS, _, _, err = wrk(floorBase+p.path, header, 50, threads, d, false); err != nil {
+		return r, err
+	}
+	if _, r.p99, errs, err = wrk(base+p.path, header, 200, threads, d, true); err != nil {
+		return r, err
+	}
+	r.errors += errs
+	if _, r.floorP99, _, err = wrk(floorBase+p.path, header, 200, threads, d, true); err != nil {
+		return r, err
+	}
+	r.attestRSS = rss("VmRSS")
+	return r, nil
+}
+
+var (
+	rpsLine  = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	p99Line  = regexp.MustCompile(`(?m)^\s+99%\s+([0-9.]+)(us|ms|s)\s*$`)
+	non2xx   = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
+	sockErrs = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
+)
+
+// wrk runs wrk and reads its requests per second, its 99th percentile
+// (with latency), and its errors (non-2xx answers, socket errors).
+func wrk(target, header string, conns, threads int, d time.Duration, latency bool) (rps float64, p99 time.Duration, errs int, err error) {
+	args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns), "-d", fmt.Sprintf("%ds", int(d.Seconds())), "--timeout", "10s", "-H", header}
+	if latency {
+		args = append(args, "--latency")
+	}
+	out, err := exec.Command("wrk", append(args, target)...).CombinedOutput()
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("wrk: %v\n%s", err, out)
+	}
+	text := string(out)
+	m := rpsLine.FindStringSubmatch(text)
+	if m == nil {
+		return 0, 0, 0, fmt.Errorf("wrk printed no requests per second:\n%s", text)
+	}
+	rps, _ = strconv.ParseFloat(m[1], 64)
+	if latency {
+		m := p99Line.FindStringSubmatch(text)
+		if m == nil {
+			return 0, 0, 0, fmt.Errorf("wrk printed no 99th percentile:\n%s", text)
+		}
+		v, _ := strconv.ParseFloat(m[1], 64)
+		unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[m[2]]
+		p99 = time.Duration(v * float64(unit))
+	}
+	if m := non2xx.FindStringSubmatch(text); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		errs += n
+	}
+	if m := sockErrs.FindStringSubmatch(text); m != nil {
+		for _, s := range m[1:] {
+			n, _ := strconv.Atoi(s)
+			errs += n
+		}
+	}
+	return rps, p99, errs, nil
+}
+
+// rss reads one of this process's memory figures from /proc (VmRSS: now;
+// VmHWM: the peak), in bytes; 0 where /proc is not there.
+func rss(field string) int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if rest, ok := strings.CutPrefix(s.Text(), field+":"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
