@@ -47,6 +47,9 @@ type Config struct {
 	// `attest worker` runs them); Workers is how many at once (0 → jobs.DefaultWorkers).
 	NoJobs  bool
 	Workers int
+	// JobLostAfter is how long a job process may be silent before the jobs
+	// it was running are given to another (0 → jobs.DefaultLostAfter).
+	JobLostAfter time.Duration
 	// MetricsAddr, when set, serves /metrics (Prometheus) on a listener of
 	// its own, never on Addr: `attest serve` and `attest worker` alike.
 	MetricsAddr string
@@ -140,6 +143,7 @@ func (cfg Config) Validate() error {
 		flag string
 		v    time.Duration
 	}{{"--session-idle (ATTEST_SESSION_IDLE)", cfg.SessionIdle}, {"--shutdown-timeout (ATTEST_SHUTDOWN_TIMEOUT)", cfg.ShutdownTimeout},
+		{"--job-lost-after (ATTEST_JOB_LOST_AFTER)", cfg.JobLostAfter},
 		{"session maximum", cfg.SessionMax}, {"invitation lifetime", cfg.InvitationTTL}} {
 		if d.v < 0 {
 			return attest.Invalid(d.flag, "must be positive, got %s", d.v)

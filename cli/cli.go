@@ -228,6 +228,7 @@ var settings = []setting{
 	{"trust-proxy", "ATTEST_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (only behind a reverse proxy)", []string{"serve"}},
 	{"session-idle", "ATTEST_SESSION_IDLE", "12h", "sign a session out after this long without use", []string{"serve"}},
 	{"shutdown-timeout", "ATTEST_SHUTDOWN_TIMEOUT", "30s", "how long to let in-flight requests and running jobs finish on SIGTERM", []string{"serve", "worker"}},
+	{"job-lost-after", "ATTEST_JOB_LOST_AFTER", "1m", "give the running jobs of a serve or worker process to another once it has been silent this long (killed, its machine lost); each process beats every sixth of it, at most every 10s", []string{"serve", "worker"}},
 	{"demo", "ATTEST_DEMO", "false", "create (or refresh) a demo organization and print its logins", []string{"serve"}},
 	{"demo-size", "ATTEST_DEMO_SIZE", "standard", "standard, or large: also build the large demo organization (2,000 people, 500 repositories, 100,000 cloud resources with three years of history, 50,000 evidence items; minutes on first start, then kept); large implies --demo", []string{"serve"}},
 	{"jobs", "ATTEST_JOBS", "true", "run collection jobs in this process; false leaves them to attest worker", []string{"serve"}},

@@ -67,6 +67,9 @@ func runServe(e *env, args []string) error {
 	if cfg.ShutdownTimeout, err = f.duration("shutdown-timeout"); err != nil {
 		return err
 	}
+	if cfg.JobLostAfter, err = f.duration("job-lost-after"); err != nil {
+		return err
+	}
 	inProcess, err := f.boolean("jobs")
 	if err != nil {
 		return err

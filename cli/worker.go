@@ -32,6 +32,9 @@ func runWorker(e *env, args []string) error {
 	if cfg.ShutdownTimeout, err = f.duration("shutdown-timeout"); err != nil {
 		return err
 	}
+	if cfg.JobLostAfter, err = f.duration("job-lost-after"); err != nil {
+		return err
+	}
 	// Collections append snapshots to the ledger: the worker needs the blob
 	// store and the install's signing key, which serve creates.
 	s, err := app.Open(e.ctx, cfg, app.Needs{Evidence: true, Secrets: true})

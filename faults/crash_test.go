@@ -70,16 +70,8 @@ func crashesOn(t *testing.T, bin string, d store.Dialect) {
 	rng := rand.New(rand.NewPCG(seed, 0))
 	started := time.Now()
 
-	data := filepath.Join(t.TempDir(), "data")
-	flags := []string{"--data-dir", data}
-	opts := store.Options{DataDir: data}
-	if d == store.Postgres {
-		opts.URL = storetest.URL(t, d)
-		flags = append(flags, "--database-url", opts.URL)
-	}
 	const slug, email, password = "acme", "ada@acme.test", "correct-horse-battery"
-	attestCLI(t, bin, "", append([]string{"org", "create", slug, "--name", "Acme"}, flags...)...)
-	attestCLI(t, bin, password+"\n", append([]string{"user", "create", "--org", slug, "--email", email, "--role", "admin", "--password-stdin"}, flags...)...)
+	flags, opts := newInstall(t, bin, d, slug, email, password)
 	token, controlID := seedTokenAndControl(t, ctx, opts, slug, email)
 	// Employees accepting a published policy: one acceptance each, so a
 	// round goes on with the employees the rounds before did not reach.

@@ -348,3 +348,21 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// newInstall makes a data directory (with a fresh PostgreSQL database for
+// d == Postgres), creates organization slug ("Acme") and its admin email
+// with password through the command line, and returns the settings flags
+// that name the install and the store options that open it.
+func newInstall(t *testing.T, bin string, d store.Dialect, slug, email, password string) ([]string, store.Options) {
+	t.Helper()
+	data := filepath.Join(t.TempDir(), "data")
+	flags := []string{"--data-dir", data}
+	opts := store.Options{DataDir: data}
+	if d == store.Postgres {
+		opts.URL = storetest.URL(t, d)
+		flags = append(flags, "--database-url", opts.URL)
+	}
+	attestCLI(t, bin, "", append([]string{"org", "create", slug, "--name", "Acme"}, flags...)...)
+	attestCLI(t, bin, password+"\n", append([]string{"user", "create", "--org", slug, "--email", email, "--role", "admin", "--password-stdin"}, flags...)...)
+	return flags, opts
+}

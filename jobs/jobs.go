@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -63,6 +64,14 @@ type Config struct {
 	// for a worker that died mid-run (killed, its machine lost) and queued
 	// again; it must exceed Timeout. Zero: Timeout and 5 minutes.
 	RescueAfter time.Duration
+	// HeartbeatEvery is how often a running process tells the database it
+	// is alive, and looks for jobs left running by processes that are not.
+	HeartbeatEvery time.Duration
+	// LostAfter is how long a process may be silent before the jobs it was
+	// running are put back in the queue for another: far sooner than
+	// RescueAfter, which must outlast the longest collection. It must
+	// exceed a few heartbeats. Zero: a minute.
+	LostAfter time.Duration
 	// MaxAttempts is how many times a failing collection is tried in all.
 	MaxAttempts int
 	// RetryBase is the wait before the first retry; each further retry waits
@@ -94,6 +103,8 @@ const (
 	DefaultRetryBase     = 30 * time.Second
 	DefaultScheduleEvery = time.Minute
 	DefaultNotifyEvery   = time.Minute
+	DefaultHeartbeat     = 10 * time.Second
+	DefaultLostAfter     = time.Minute
 	MaxRetryWait         = 30 * time.Minute
 )
 
@@ -109,6 +120,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RescueAfter <= c.Timeout {
 		c.RescueAfter = c.Timeout + 5*time.Minute
+	}
+	if c.HeartbeatEvery <= 0 {
+		c.HeartbeatEvery = DefaultHeartbeat
+	}
+	if c.LostAfter <= 0 {
+		c.LostAfter = DefaultLostAfter
+	}
+	if c.LostAfter < 3*c.HeartbeatEvery {
+		c.LostAfter = 3 * c.HeartbeatEvery
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = DefaultMaxAttempts
@@ -137,9 +157,14 @@ const queue = "attest"
 // Jobs queues collections and, once started, runs them.
 type Jobs struct {
 	cfg    Config
+	db     *store.DB
 	run    Runner
 	sched  Scheduler
 	client *river.Client[*sql.Tx]
+
+	// watching is closed to stop the heartbeat; watched is closed when it
+	// has stopped. Both are nil until Start.
+	watching, watched chan struct{}
 }
 
 // New builds the job client over db. It can queue jobs at once (a web server
@@ -155,7 +180,7 @@ func New(db *store.DB, cfg Config, run Runner, sched Scheduler) (*Jobs, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := &Jobs{cfg: cfg, run: run, sched: sched}
+	j := &Jobs{cfg: cfg, db: db, run: run, sched: sched}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &collectWorker{j: j}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -256,17 +281,87 @@ func Migrate(ctx context.Context, db *store.DB) ([]int, error) {
 // Start runs jobs in the background until Stop: queued collections, and
 // (with a Scheduler) the schedule every ScheduleEvery. Cancelling ctx does not
 // stop them; Stop does, letting running collections finish.
+//
+// While it runs, the process beats every HeartbeatEvery in the database
+// (table job_processes) and puts back in the queue the jobs of any process
+// silent for LostAfter: a process killed mid-collection does not leave its
+// collection "running", nor block its connection's schedule, for the queue's
+// rescue delay (RescueAfter, over half an hour by default).
 func (j *Jobs) Start(ctx context.Context) error {
+	if err := j.beat(ctx); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
 	if err := j.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
+	j.watching, j.watched = make(chan struct{}), make(chan struct{})
+	go j.watch()
 	return nil
+}
+
+// beat records that this process is alive.
+func (j *Jobs) beat(ctx context.Context) error {
+	return j.db.BeatProcess(ctx, j.client.ID(), host, os.Getpid())
+}
+
+// host names this machine in job_processes, for an operator.
+var host = func() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "unknown"
+	}
+	return h
+}()
+
+// watch beats and requeues the jobs of lost processes every HeartbeatEvery
+// until Stop. A beat that fails (the database unreachable) is tried at the
+// next tick; if this process stays silent for LostAfter, its own running
+// jobs may be given to another process and run twice, which a collection
+// tolerates (the later one is recorded after the earlier).
+func (j *Jobs) watch() {
+	defer close(j.watched)
+	t := time.NewTicker(j.cfg.HeartbeatEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-j.watching:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), j.cfg.HeartbeatEvery)
+		if err := j.beat(ctx); err != nil {
+			j.cfg.Log.Warn("job process heartbeat failed", "err", err)
+		} else if ids, err := j.db.RequeueJobsOfLostProcesses(ctx, j.cfg.LostAfter); err != nil {
+			j.cfg.Log.Warn("requeue the jobs of lost processes", "err", err)
+		} else if len(ids) > 0 {
+			j.cfg.Log.Warn("requeued jobs left running by a lost process", "jobs", ids, "silent_for_more_than", j.cfg.LostAfter)
+		}
+		cancel()
+	}
 }
 
 // Stop stops taking jobs and waits for running ones to finish. When ctx ends
 // first, running collections are cancelled; River puts them back in the queue
 // (the attempt is not counted) for the next start.
 func (j *Jobs) Stop(ctx context.Context) error {
+	err := j.stop(ctx)
+	if j.watching != nil {
+		close(j.watching)
+		<-j.watched
+		j.watching = nil
+		if err == nil {
+			// Every job it ran has finished or gone back to the queue.
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if ferr := j.db.ForgetProcess(fctx, j.client.ID()); ferr != nil {
+				j.cfg.Log.Warn("forget this job process", "err", ferr)
+			}
+		}
+	}
+	return err
+}
+
+func (j *Jobs) stop(ctx context.Context) error {
 	err := j.client.Stop(ctx)
 	if err == nil || ctx.Err() == nil {
 		return err

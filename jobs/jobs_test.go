@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -521,26 +522,7 @@ func TestTwoWorkersNeverRunAJobTwice(t *testing.T) {
 func TestKilledWorkersJobIsRescued(t *testing.T) {
 	each(t, func(t *testing.T, url string) {
 		db1 := openDB(t, url)
-		first := &recorder{block: make(chan struct{}), running: make(chan int64, 10)}
-		j1 := newJobs(t, db1, Config{Workers: 1, PollInterval: 20 * time.Millisecond}, runner{first, "first"}, nil)
-		id, err := j1.Enqueue(t.Context(), 1, 10, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := j1.Start(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			close(first.block)
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			j1.Stop(ctx) // it cannot reach its database any more; whatever it says
-		})
-		select {
-		case <-first.running:
-		case <-time.After(20 * time.Second):
-			t.Fatal("the first worker never started the job")
-		}
+		_, id := startStuck(t, db1, Config{Workers: 1, PollInterval: 20 * time.Millisecond})
 		db1.Close()
 
 		db2 := openDB(t, url)
@@ -570,6 +552,96 @@ func TestKilledWorkersJobIsRescued(t *testing.T) {
 		}
 		if got := second.snapshot(); len(got) != 1 || got[0].ConnID != 10 {
 			t.Fatalf("the second worker ran %+v, want connection 10 once", got)
+		}
+	})
+}
+
+// startStuck starts a process on db that takes a collection of connection
+// 10 and holds it, never finishing, until the test ends; it returns the
+// process and the job once the collection has started.
+func startStuck(t *testing.T, db *store.DB, cfg Config) (*Jobs, int64) {
+	t.Helper()
+	first := &recorder{block: make(chan struct{}), running: make(chan int64, 10)}
+	j := newJobs(t, db, cfg, runner{first, "first"}, nil)
+	id, err := j.Enqueue(t.Context(), 1, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		close(first.block)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		j.Stop(ctx) // it may not reach its database any more; whatever it says
+	})
+	select {
+	case <-first.running:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the first process never started the job")
+	}
+	return j, id
+}
+
+// A process that goes silent mid-collection (here: its database connections
+// gone, as after a SIGKILL) has its running job put back in the queue once it
+// has been silent for LostAfter, long before the queue's own RescueAfter
+// (left at its default, 35 minutes), and another process completes it. While
+// the first process beats, its job is left to it. A process that stops
+// cleanly is forgotten.
+func TestLostProcessesJobIsRequeued(t *testing.T) {
+	each(t, func(t *testing.T, url string) {
+		live := Config{Workers: 1, PollInterval: 20 * time.Millisecond, HeartbeatEvery: 50 * time.Millisecond, LostAfter: 300 * time.Millisecond}
+		db1 := openDB(t, url)
+		j1, id := startStuck(t, db1, live)
+
+		db2 := openDB(t, url)
+		second := &recorder{}
+		j2 := newJobs(t, db2, live, runner{second, "second"}, nil)
+		start(t, j2)
+		// Both beat: a second of the second process's watching (twenty
+		// rounds) leaves the first one's job with it.
+		time.Sleep(time.Second)
+		if s, err := j2.Status(t.Context(), id); err != nil || s.Status != Running {
+			t.Fatalf("a live process's job: %+v, %v; want it still running", s, err)
+		}
+		if got := second.snapshot(); len(got) != 0 {
+			t.Fatalf("the second process ran %+v while the first was alive", got)
+		}
+		procs, err := db2.JobProcesses(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]store.JobProcess{}
+		for _, p := range procs {
+			ids[p.ID] = p
+		}
+		p1, ok := ids[j1.client.ID()]
+		if _, ok2 := ids[j2.client.ID()]; !ok || !ok2 || p1.PID != os.Getpid() || p1.Host == "" || p1.Silent > 250*time.Millisecond {
+			t.Fatalf("job processes %+v: want both, the first heard of recently", procs)
+		}
+
+		db1.Close() // the first process falls silent
+		waitStatus(t, j2, id, Done)
+		if got := second.snapshot(); len(got) != 1 || got[0].ConnID != 10 {
+			t.Fatalf("the second process ran %+v, want connection 10 once", got)
+		}
+
+		// A clean stop forgets the process.
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		if err := j2.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		procs, err = db2.JobProcesses(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range procs {
+			if p.ID == j2.client.ID() {
+				t.Fatalf("a cleanly stopped process is still listed: %+v", procs)
+			}
 		}
 	})
 }
