@@ -240,10 +240,10 @@ func attestCLI(t *testing.T, bin, stdin string, args ...string) string {
 	return stdout.String()
 }
 
-// serveProc is a running `attest serve`.
+// serveProc is a running `attest serve` or `attest worker`.
 type serveProc struct {
 	cmd  *exec.Cmd
-	url  string
+	url  string // serve's; empty for a worker
 	logs *lockedBuffer
 	done chan struct{} // closed once the process has been waited for
 }
@@ -253,7 +253,35 @@ type serveProc struct {
 // "serving" log line.
 func startServe(t *testing.T, bin string, flags ...string) *serveProc {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, flags...)...)
+	s := startProc(t, bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, flags...), "serving")
+	probe := &http.Client{Timeout: 2 * time.Second}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		resp, err := probe.Get(s.url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("attest serve at %s is not ready after 10 s (%v):\n%s", s.url, err, s.logs.String())
+		}
+	}
+}
+
+// startWorker starts `attest worker` with the settings flags given and waits
+// until it logs that it runs jobs.
+func startWorker(t *testing.T, bin string, flags ...string) *serveProc {
+	t.Helper()
+	return startProc(t, bin, append([]string{"worker", "--log-format", "json"}, flags...), "worker running jobs")
+}
+
+// startProc starts the binary with args, collects its JSON log lines, and
+// returns once it logs ready (with its "url", if the line has one). The test's
+// end kills it.
+func startProc(t *testing.T, bin string, args []string, ready string) *serveProc {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = childEnv()
 	killWithParent(cmd)
 	stderr, err := cmd.StderrPipe()
@@ -271,7 +299,7 @@ func startServe(t *testing.T, bin string, flags ...string) *serveProc {
 		for sc.Scan() {
 			s.logs.WriteLine(sc.Text())
 			var line struct{ Msg, URL string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving" && line.URL != "" {
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == ready {
 				select {
 				case urls <- line.URL:
 				default:
@@ -289,23 +317,11 @@ func startServe(t *testing.T, bin string, flags ...string) *serveProc {
 	select {
 	case s.url = <-urls:
 	case <-s.done:
-		t.Fatalf("attest serve exited before serving:\n%s", s.logs.String())
+		t.Fatalf("attest %s exited before logging %q:\n%s", args[0], ready, s.logs.String())
 	case <-time.After(30 * time.Second):
-		t.Fatalf("attest serve did not log its address within 30 s:\n%s", s.logs.String())
+		t.Fatalf("attest %s did not log %q within 30 s:\n%s", args[0], ready, s.logs.String())
 	}
-	probe := &http.Client{Timeout: 2 * time.Second}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		resp, err := probe.Get(s.url + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("attest serve at %s is not ready after 10 s (%v):\n%s", s.url, err, s.logs.String())
-		}
-	}
+	return s
 }
 
 // kill sends SIGKILL: no shutdown, no deferred cleanup, no flush.
@@ -326,7 +342,7 @@ func (s *serveProc) stop(t *testing.T) {
 	select {
 	case <-s.done:
 	case <-time.After(30 * time.Second):
-		t.Fatalf("attest serve did not stop within 30 s of an interrupt:\n%s", s.logs.String())
+		t.Fatalf("attest %s did not stop within 30 s of an interrupt:\n%s", s.cmd.Args[1], s.logs.String())
 	}
 }
 

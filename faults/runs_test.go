@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,8 +18,9 @@ import (
 	"github.com/attest-hq/attest/store/storetest"
 )
 
-// TestCrashDuringMonitoringRuns kills `attest serve`, which runs collection
-// jobs in its own process, with SIGKILL at a random moment while a person
+// TestCrashDuringMonitoringRuns kills the process that runs collection jobs
+// with SIGKILL: `attest serve` with its jobs in-process, and (subtests
+// "worker") an `attest worker` beside a server that only queues, at a random moment while a person
 // presses "Run now" again and again on a GitHub connection whose collections
 // take about a second (the local GitHub server, slowed). After each restart
 // every collection the API acknowledged (202 with a job) must complete
@@ -29,7 +31,8 @@ import (
 func TestCrashDuringMonitoringRuns(t *testing.T) {
 	bin := buildAttest(t)
 	for _, d := range storetest.Dialects {
-		t.Run(string(d), func(t *testing.T) { runsCrashOn(t, bin, d) })
+		t.Run(string(d), func(t *testing.T) { runsCrashOn(t, bin, d, false) })
+		t.Run(string(d)+"/worker", func(t *testing.T) { runsCrashOn(t, bin, d, true) })
 	}
 }
 
@@ -48,7 +51,9 @@ type runRequest struct {
 	err   error
 }
 
-func runsCrashOn(t *testing.T, bin string, d store.Dialect) {
+// runsCrashOn runs the rounds on a database of dialect d, killing a worker
+// (with a server that stays up) or, when !worker, the server itself.
+func runsCrashOn(t *testing.T, bin string, d store.Dialect, worker bool) {
 	ctx := t.Context()
 	rounds, seed := crashRounds(t), crashSeed(t)
 	t.Logf("%d rounds, seed %d (repeat with ATTEST_CRASH_SEED=%d)", rounds, seed, seed)
@@ -70,11 +75,21 @@ func runsCrashOn(t *testing.T, bin string, d store.Dialect) {
 		t.Fatal(err)
 	}
 
+	var front *serveProc // the server that stays up, for a worker's rounds
+	if worker {
+		front = startServe(t, bin, append([]string{"--jobs=false"}, flags...)...)
+	}
 	var runs []*runRequest
 	killedRunning := 0
 	for round := 0; round <= rounds; round++ {
-		srv := startServe(t, bin, serveFlags...)
-		api := &apiClient{base: srv.url, org: slug, token: token, http: &http.Client{}}
+		var srv *serveProc // the process killed in this round
+		api := &apiClient{org: slug, token: token, http: &http.Client{}}
+		if worker {
+			srv, api.base = startWorker(t, bin, serveFlags...), front.url
+		} else {
+			srv = startServe(t, bin, serveFlags...)
+			api.base = srv.url
+		}
 		// Every collection acknowledged so far completes on this server.
 		start := time.Now()
 		waitRuns(t, ctx, api, runs, srv)
@@ -83,6 +98,9 @@ func runsCrashOn(t *testing.T, bin string, d store.Dialect) {
 		}
 		if round == rounds {
 			srv.stop(t)
+			if front != nil {
+				front.stop(t)
+			}
 			break
 		}
 
@@ -114,8 +132,8 @@ func runsCrashOn(t *testing.T, bin string, d store.Dialect) {
 		time.Sleep(wait)
 		running := api.running(ctx, sent, &mu)
 		srv.kill(t)
+		rcancel() // a worker's server is still up: stop pressing
 		wg.Wait()
-		rcancel()
 		killedRunning += running
 
 		acked := 0
@@ -123,7 +141,7 @@ func runsCrashOn(t *testing.T, bin string, d store.Dialect) {
 			if r.job != 0 {
 				acked++
 				runs = append(runs, r)
-			} else if r.err != nil && r.err.Error()[:7] == "status " {
+			} else if r.err != nil && strings.HasPrefix(r.err.Error(), "status ") {
 				t.Errorf("round %d: a Run now was refused: %v", round, r.err)
 			}
 		}
