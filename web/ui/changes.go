@@ -57,8 +57,9 @@ func changesDue(h *Handler, r *http.Request, c *web.Ctx, today string) ([]dueIte
 
 type changesView struct {
 	Report      change.Report
-	State       string // the state shown, "" for all, "findings" for findings only
-	Changes     []attest.Change
+	State       string          // the state shown, "" for all, "findings" for findings only
+	Changes     []attest.Change // the page of the filtered changes the table shows
+	Pager       web.Pager
 	States      []attest.ChangeState
 	Labels      map[attest.ChangeState]string
 	ImportError string
@@ -100,11 +101,15 @@ func (h *Handler) renderChanges(w http.ResponseWriter, r *http.Request, c *web.C
 	for _, st := range attest.ChangeStates {
 		v.Labels[st] = change.Label(st)
 	}
+	var shown []attest.Change
 	for _, ch := range v.Report.Changes {
 		if state == "" || (state == "findings" && ch.State.Finding()) || string(ch.State) == state {
-			v.Changes = append(v.Changes, ch)
+			shown = append(shown, ch)
 		}
 	}
+	// A year of a busy organization's deployments is thousands of rows: the
+	// table shows a page of them, the counts above and the CSV all of them.
+	v.Changes, v.Pager = web.Paginate(shown, r.URL.Query(), web.PageSize)
 	if f == nil {
 		f = &web.Form{Values: map[string]string{"emergency_label": v.Report.Rules.EmergencyLabel,
 			"emergency_hours": strconv.Itoa(v.Report.Rules.EmergencyHours)}, Errors: map[string]string{}}

@@ -1,8 +1,10 @@
 package ui_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +116,41 @@ func TestChangesPage(t *testing.T) {
 	emp := e.Login("employee")
 	if res := emp.Get("/o/alpha/changes"); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("an employee reads the register: %d", res.StatusCode)
+	}
+}
+
+// TestChangesPageIsPaged: a window of 60 deployed changes shows 50 on the
+// first page and the other 10 on the second, each change once; the counts
+// speak of all 60, and the pager keeps the state filter.
+func TestChangesPageIsPaged(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	now := e.Clock.Now().UTC()
+	conn := storetest.MustConnection(t, e.DB, e.Alpha, "github")
+	var pulls []any
+	for n := range 60 {
+		pulls = append(pulls, map[string]any{"number": n + 1, "title": fmt.Sprintf("Change %d", n+1), "author": "erin",
+			"merged_at": now.Add(-time.Duration(n+1) * time.Hour).Format(time.RFC3339), "approvers": []any{"bob"},
+			"approved_at": now.Add(-time.Duration(n+2) * time.Hour).Format(time.RFC3339), "merge_commit_sha": fmt.Sprintf("%040x", n+1)})
+	}
+	e.Collected(t, conn, "github", []attest.Resource{{Type: "github.repository", Key: "alpha/api",
+		Data: map[string]any{"merged_pulls": pulls, "deployments": []any{}}}})
+	mgr := e.Login("manager")
+	row := regexp.MustCompile(`#(\d+) Change `)
+	seen := map[string]bool{}
+	for n, want := range []int{50, 10} {
+		page := mgr.Get(fmt.Sprintf("/o/alpha/changes?state=reviewed&page=%d", n+1))
+		rows := row.FindAllStringSubmatch(page.Text, -1)
+		if len(rows) != want || !strings.Contains(page.Text, "60 deployed change(s)") || !strings.Contains(page.Text, fmt.Sprintf("of 60 · page %d of 2", n+1)) {
+			t.Fatalf("page %d: %d changes, want %d, with all 60 counted and its pager:\n%.3000s", n+1, len(rows), want, page.Text)
+		}
+		if n == 0 && !strings.Contains(page.Text, `href="?page=2&amp;state=reviewed"`) {
+			t.Errorf("the next page's link drops the filter")
+		}
+		for _, r := range rows {
+			seen[r[1]] = true
+		}
+	}
+	if len(seen) != 60 {
+		t.Errorf("the pages showed %d changes of 60", len(seen))
 	}
 }
