@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/people"
@@ -25,8 +26,9 @@ func (h *Handler) peopleRoutes() []web.Route {
 }
 
 type peopleView struct {
-	People          []attest.Person // all that match, for the manager picker
+	People          []attest.Person // all that match
 	Rows            []attest.Person // the page of them the table shows
+	Managers        []attest.Person // the manager picker's suggestions
 	Pager           web.Pager
 	Query           url.Values
 	Today           string
@@ -42,6 +44,13 @@ func (h *Handler) renderPeople(w http.ResponseWriter, r *http.Request, c *web.Ct
 		return err
 	}
 	v.Rows, v.Pager = web.Paginate(v.People, v.Query, web.PageSize)
+	all := v.People
+	if v.Query.Get("q") != "" {
+		if all, err = h.People.List(r.Context(), c.P, store.PeopleFilter{}); err != nil {
+			return err
+		}
+	}
+	v.Managers = managerChoices(all, 0)
 	if f == nil {
 		f = &web.Form{Values: map[string]string{"employment_type": attest.EmploymentEmployee}, Errors: map[string]string{}}
 	}
@@ -49,14 +58,65 @@ func (h *Handler) renderPeople(w http.ResponseWriter, r *http.Request, c *web.Ct
 	return nil
 }
 
-// personFromForm reads a person's fields from a form; the manager is picked
-// by their ID.
-func personFromForm(r *http.Request, p *attest.Person) *web.Form {
+// personFromForm reads a person's fields from a form. The manager is
+// named by work email (what the picker sends) or, from a script, by person
+// ID; an email no one here has is an error beside the field.
+func (h *Handler) personFromForm(r *http.Request, c *web.Ctx, p *attest.Person) (*web.Form, error) {
 	f := web.NewForm(r, "name", "email", "title", "department", "manager", "employment_type", "start_date", "end_date")
 	p.Name, p.Email, p.Title, p.Department = f.Values["name"], f.Values["email"], f.Values["title"], f.Values["department"]
 	p.EmploymentType, p.StartDate, p.EndDate = f.Values["employment_type"], f.Values["start_date"], f.Values["end_date"]
-	p.ManagerID, _ = strconv.ParseInt(f.Values["manager"], 10, 64)
-	return f
+	p.ManagerID = 0
+	m := strings.TrimSpace(f.Values["manager"])
+	if m == "" {
+		return f, nil
+	}
+	if id, err := strconv.ParseInt(m, 10, 64); err == nil {
+		p.ManagerID = id
+		return f, nil
+	}
+	found, err := h.People.List(r.Context(), c.P, store.PeopleFilter{Q: m})
+	if err != nil {
+		return f, err
+	}
+	for _, o := range found {
+		if strings.EqualFold(o.Email, m) {
+			p.ManagerID = o.ID
+			return f, nil
+		}
+	}
+	return f, attest.Invalid("manager", "is nobody here: no person has the work email %q", m)
+}
+
+// managerChoices are the manager picker's suggestions: the people who
+// already manage someone, but self. The field takes anyone's work email; a
+// list of everyone would make the page grow with the organization (2,000
+// people are about 100 KB of options).
+func managerChoices(all []attest.Person, self int64) []attest.Person {
+	manages := map[int64]bool{}
+	for _, p := range all {
+		manages[p.ManagerID] = true
+	}
+	var out []attest.Person
+	for _, p := range all {
+		if manages[p.ID] && p.ID != self {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// managerEmail shows the form's manager, kept as a person ID, as their work
+// email, as the picker takes it.
+func managerEmail(f *web.Form, all []attest.Person) {
+	id, err := strconv.ParseInt(f.Values["manager"], 10, 64)
+	if err != nil {
+		return
+	}
+	for _, p := range all {
+		if p.ID == id {
+			f.Values["manager"] = p.Email
+		}
+	}
 }
 
 func personForm(p attest.Person) *web.Form {
@@ -75,7 +135,7 @@ func (h *Handler) loadPerson(r *http.Request, c *web.Ctx) (attest.Person, error)
 
 type personView struct {
 	Person          attest.Person
-	Managers        []attest.Person // everyone else, for the manager picker
+	Managers        []attest.Person // the manager picker's suggestions
 	Reports         []attest.Person // people who report to them
 	Today           string
 	EmploymentTypes []string
@@ -93,10 +153,8 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, c *web.Ct
 	if err != nil {
 		return err
 	}
+	v.Managers = managerChoices(all, p.ID)
 	for _, o := range all {
-		if o.ID != p.ID {
-			v.Managers = append(v.Managers, o)
-		}
 		if o.ManagerID == p.ID {
 			v.Reports = append(v.Reports, o)
 		}
@@ -118,6 +176,7 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, c *web.Ct
 	if f == nil {
 		f = personForm(p)
 	}
+	managerEmail(f, all)
 	h.RenderForm(w, r, c, status, "person", v, f)
 	return nil
 }

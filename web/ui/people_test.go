@@ -62,6 +62,29 @@ func TestPeoplePages(t *testing.T) {
 			if page := mgr.Get("/o/alpha/people?q=engin"); strings.Contains(page.Text, "Grace Hopper</a>") || !strings.Contains(page.Text, "Ada</a>") {
 				t.Errorf("search: %s", page.Text)
 			}
+			// The manager picker takes a work email, suggesting the people
+			// who manage someone (Grace and Ada), not everyone.
+			if !strings.Contains(page.Text, `<option value="grace@alpha.test">`) || !strings.Contains(page.Text, `<option value="ada@alpha.test">`) ||
+				strings.Contains(page.Text, `<option value="employee@alpha.test">`) {
+				t.Errorf("the manager suggestions: %s", page.Text)
+			}
+			ada0, _ := e.DB.PersonByEmail(ctx, e.Alpha.ID, "ada@alpha.test")
+			if page := mgr.Get(fmt.Sprintf("/o/alpha/people/%d", ada0.ID)); !strings.Contains(page.Text, `name="manager" type="text" inputmode="email" list="f-managers" autocomplete="off" value="grace@alpha.test"`) {
+				t.Errorf("Ada's manager is not shown by email: %s", page.Text)
+			}
+			res = mgr.Post("/o/alpha/people", url.Values{"name": {"Lin"}, "email": {"lin@alpha.test"}, "start_date": {"2025-03-03"},
+				"employment_type": {"employee"}, "manager": {"nobody@alpha.test"}})
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "Manager is nobody here") || !strings.Contains(res.Text, `value="nobody@alpha.test"`) {
+				t.Errorf("an unknown manager: %d %s", res.StatusCode, res.Text)
+			}
+			if _, err := e.DB.PersonByEmail(ctx, e.Alpha.ID, "lin@alpha.test"); err == nil {
+				t.Error("a person with an unknown manager was added")
+			}
+			res = mgr.Post("/o/alpha/people", url.Values{"name": {"Lin"}, "email": {"lin@alpha.test"}, "start_date": {"2025-03-03"},
+				"employment_type": {"employee"}, "manager": {" ADA@alpha.test "}})
+			if lin, err := e.DB.PersonByEmail(ctx, e.Alpha.ID, "lin@alpha.test"); !res.RedirectsTo("/o/alpha/people/") || err != nil || lin.ManagerID != ada0.ID {
+				t.Errorf("a manager by email: %d, %+v, %v", res.StatusCode, lin, err)
+			}
 			graceURL := fmt.Sprintf("/o/alpha/people/%d", grace.ID)
 			if page := mgr.Get(graceURL); !strings.Contains(page.Text, "Ada</a>") || !strings.Contains(page.Text, "Does not sign in") {
 				t.Errorf("grace's page lists her report: %s", page.Text)

@@ -11,8 +11,11 @@ import (
 // addPerson records a person entered by hand.
 func (h *Handler) addPerson(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	var in attest.Person
-	f := personFromForm(r, &in)
-	p, err := h.People.Add(r.Context(), c.P, in)
+	f, err := h.personFromForm(r, c, &in)
+	var p attest.Person
+	if err == nil {
+		p, err = h.People.Add(r.Context(), c.P, in)
+	}
 	if web.UserError(err) {
 		f.Fail(err)
 		return h.renderPeople(w, r, c, http.StatusUnprocessableEntity, peopleView{}, f)

@@ -15,11 +15,13 @@ func (h *Handler) savePerson(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 		return err
 	}
 	before := p
-	f := personFromForm(r, &p)
-	// The form holds every field, so the change sets each of them.
-	p, err = h.People.Change(r.Context(), c.P, p.ID, people.Change{Name: &p.Name, Email: &p.Email, Title: &p.Title,
-		Department: &p.Department, EmploymentType: &p.EmploymentType, StartDate: &p.StartDate, EndDate: &p.EndDate,
-		ManagerID: &p.ManagerID})
+	f, err := h.personFromForm(r, c, &p)
+	if err == nil {
+		// The form holds every field, so the change sets each of them.
+		p, err = h.People.Change(r.Context(), c.P, p.ID, people.Change{Name: &p.Name, Email: &p.Email, Title: &p.Title,
+			Department: &p.Department, EmploymentType: &p.EmploymentType, StartDate: &p.StartDate, EndDate: &p.EndDate,
+			ManagerID: &p.ManagerID})
+	}
 	if web.UserError(err) {
 		f.Fail(err)
 		return h.renderPerson(w, r, c, http.StatusUnprocessableEntity, before, personView{}, f)
