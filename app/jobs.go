@@ -63,6 +63,7 @@ func (s *Services) openJobs(cfg Config) error {
 		return nil
 	}
 	jc := jobs.Config{Workers: cfg.Workers, Log: cfg.Log.With("component", "jobs"), Now: cfg.Now, Observe: s.Metrics.JobDone,
+		Requeued:  s.Metrics.JobsRequeued,
 		LostAfter: cfg.JobLostAfter, HeartbeatEvery: heartbeatFor(cfg.JobLostAfter)}
 	if s.Secrets != nil {
 		// Notifications need the secret key: message bodies are sealed.

@@ -23,7 +23,7 @@ import (
 // families are every family a process exposes, each exactly once.
 var families = []string{
 	"attest_http_requests_total", "attest_http_request_duration_seconds",
-	"attest_job_runs_total", "attest_job_failures_total", "attest_job_duration_seconds",
+	"attest_job_runs_total", "attest_job_failures_total", "attest_job_duration_seconds", "attest_job_requeues_total",
 	"attest_collection_runs_total", "attest_collection_failures_total", "attest_collection_last_success_timestamp_seconds",
 	"attest_ledger_appends_total", "attest_build_info", "process_start_time_seconds", "go_goroutines", "go_memstats_heap_alloc_bytes",
 }

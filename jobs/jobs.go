@@ -89,6 +89,9 @@ type Config struct {
 	// whether it failed. A snoozed delivery (the channel asked to wait) is
 	// not a failure. The process's metrics count them.
 	Observe func(kind string, took time.Duration, failed bool)
+	// Requeued, when set, is told how many jobs of silent processes this
+	// process put back in the queue; the process's metrics count them.
+	Requeued func(n int)
 
 	Log *slog.Logger     // nil → discard
 	Now func() time.Time // the clock the scheduler passes to Due; nil → time.Now
@@ -335,6 +338,9 @@ func (j *Jobs) watch() {
 			j.cfg.Log.Warn("requeue the jobs of lost processes", "err", err)
 		} else if len(ids) > 0 {
 			j.cfg.Log.Warn("requeued jobs left running by a lost process", "jobs", ids, "silent_for_more_than", j.cfg.LostAfter)
+			if j.cfg.Requeued != nil {
+				j.cfg.Requeued(len(ids))
+			}
 		}
 		cancel()
 	}

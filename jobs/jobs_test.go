@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -598,7 +599,10 @@ func TestLostProcessesJobIsRequeued(t *testing.T) {
 
 		db2 := openDB(t, url)
 		second := &recorder{}
-		j2 := newJobs(t, db2, live, runner{second, "second"}, nil)
+		var requeued atomic.Int64
+		watcher := live
+		watcher.Requeued = func(n int) { requeued.Add(int64(n)) }
+		j2 := newJobs(t, db2, watcher, runner{second, "second"}, nil)
 		start(t, j2)
 		// Both beat: a second of the second process's watching (twenty
 		// rounds) leaves the first one's job with it.
@@ -606,8 +610,8 @@ func TestLostProcessesJobIsRequeued(t *testing.T) {
 		if s, err := j2.Status(t.Context(), id); err != nil || s.Status != Running {
 			t.Fatalf("a live process's job: %+v, %v; want it still running", s, err)
 		}
-		if got := second.snapshot(); len(got) != 0 {
-			t.Fatalf("the second process ran %+v while the first was alive", got)
+		if got := second.snapshot(); len(got) != 0 || requeued.Load() != 0 {
+			t.Fatalf("the second process ran %+v (requeued %d) while the first was alive", got, requeued.Load())
 		}
 		procs, err := db2.JobProcesses(t.Context())
 		if err != nil {
@@ -624,8 +628,8 @@ func TestLostProcessesJobIsRequeued(t *testing.T) {
 
 		db1.Close() // the first process falls silent
 		waitStatus(t, j2, id, Done)
-		if got := second.snapshot(); len(got) != 1 || got[0].ConnID != 10 {
-			t.Fatalf("the second process ran %+v, want connection 10 once", got)
+		if got := second.snapshot(); len(got) != 1 || got[0].ConnID != 10 || requeued.Load() != 1 {
+			t.Fatalf("the second process ran %+v (requeued %d), want connection 10 once, requeued once", got, requeued.Load())
 		}
 
 		// A clean stop forgets the process.

@@ -21,6 +21,7 @@ type Metrics struct {
 	jobRuns     *Counter
 	jobFailures *Counter
 	jobDuration *Histogram
+	jobRequeues *Counter
 
 	collections           *Counter
 	collectionFailures    *Counter
@@ -49,6 +50,9 @@ func New(version string, start time.Time) *Metrics {
 	m.jobFailures = r.Counter("attest_job_failures_total",
 		"Background job attempts that ended in an error (to be retried or given up), by job kind.", "kind")
 	m.jobDuration = r.Histogram("attest_job_duration_seconds", "Time one background job attempt took, by job kind.", JobBuckets, "kind")
+	m.jobRequeues = r.Counter("attest_job_requeues_total",
+		"Jobs this process put back in the queue because the process running them fell silent (killed, its machine lost).")
+	m.jobRequeues.Value() // an unlabelled count is shown from 0
 	m.collections = r.Counter("attest_collection_runs_total", "Collections finished by this process, by connector type.", "connector")
 	m.collectionFailures = r.Counter("attest_collection_failures_total",
 		"Collections that failed as a whole or could not be stored, by connector type.", "connector")
@@ -94,6 +98,13 @@ func (m *Metrics) JobDone(kind string, took time.Duration, failed bool) {
 		m.jobFailures.Inc(kind)
 	}
 	m.jobDuration.Observe(took.Seconds(), kind)
+}
+
+// JobsRequeued records n jobs taken back from a silent process.
+func (m *Metrics) JobsRequeued(n int) {
+	for range n {
+		m.jobRequeues.Inc()
+	}
 }
 
 // Collected records a finished collection of a connector type; at is when

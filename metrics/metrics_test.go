@@ -203,6 +203,7 @@ func TestJobsAndCollections(t *testing.T) {
 	m.Collected("github", time.Unix(1800000000, 0), false)
 	m.Collected("github", time.Unix(1800000100, 0), true) // a failure keeps the last success
 	m.LedgerAppended("snapshot")
+	m.JobsRequeued(2)
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	s, err := metricstest.Parse(rec.Body.String())
@@ -223,6 +224,7 @@ func TestJobsAndCollections(t *testing.T) {
 		{"attest_collection_failures_total", []string{"connector", "github"}, 1},
 		{"attest_collection_last_success_timestamp_seconds", []string{"connector", "github"}, 1800000000},
 		{"attest_ledger_appends_total", []string{"record_type", "snapshot"}, 1},
+		{"attest_job_requeues_total", nil, 2},
 	} {
 		if got, ok := s.Value(c.name, c.pairs...); !ok || got != c.want {
 			t.Errorf("%s%v = %v (present %v), want %v", c.name, c.pairs, got, ok, c.want)
