@@ -424,6 +424,35 @@ func orgFlags(cmd string, e *env) (*flags, *string) {
 	return f, f.fs.String("org", "", "organization slug")
 }
 
+// importCSV runs an import command: --org and exactly one FILE.csv
+// argument, the file opened before the services (a missing file costs no
+// database connection), then run with the organization and the file.
+func importCSV(e *env, name string, args []string, run func(s *app.Services, org attest.Organization, path string, file *os.File) error) error {
+	f := newFlags(name, e)
+	orgSlug := f.fs.String("org", "", "organization slug")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("want exactly one FILE.csv argument, got %d", len(rest))
+	}
+	if *orgSlug == "" {
+		return usagef("--org is required")
+	}
+	file, err := os.Open(rest[0])
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return run(s, org, rest[0], file)
+}
+
 // openOrgCommand parses a command that takes no positional argument and
 // needs --org, then opens the services and the organization.
 func (f *flags) openOrgCommand(args []string, slug *string, needs app.Needs) (*app.Services, attest.Organization, error) {

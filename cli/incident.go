@@ -68,37 +68,17 @@ func runIncidentList(e *env, args []string) error {
 
 // runIncidentImport adds incidents from a CSV file, all or nothing.
 func runIncidentImport(e *env, args []string) error {
-	f := newFlags("incident import", e)
-	orgSlug := f.fs.String("org", "", "organization slug")
-	rest, err := f.parse(args, e)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		return usagef("want exactly one FILE.csv argument, got %d", len(rest))
-	}
-	if *orgSlug == "" {
-		return usagef("--org is required")
-	}
-	file, err := os.Open(rest[0])
-	if err != nil {
-		return err
-	}
-	defer file.Close()
-	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rep, err := s.Incidents.Import(e.ctx, cliPrincipal(org.ID), file)
-	if errors.Is(err, incident.ErrRejected) {
-		return fmt.Errorf("%s: %s", rest[0], attest.ErrorMessage(err))
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "imported %s into %s: %d incidents\n", rest[0], org.Slug, rep.Rows)
-	return nil
+	return importCSV(e, "incident import", args, func(s *app.Services, org attest.Organization, path string, file *os.File) error {
+		rep, err := s.Incidents.Import(e.ctx, cliPrincipal(org.ID), file)
+		if errors.Is(err, incident.ErrRejected) {
+			return fmt.Errorf("%s: %s", path, attest.ErrorMessage(err))
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "imported %s into %s: %d incidents\n", path, org.Slug, rep.Rows)
+		return nil
+	})
 }
 
 // runIncidentExport writes the register as CSV, to standard output or --out.

@@ -21,30 +21,10 @@ import (
 // the report; when rows are rejected it names each and exits 1, having stored
 // nothing.
 func runPeopleImport(e *env, args []string) error {
-	f := newFlags("people import", e)
-	orgSlug := f.fs.String("org", "", "organization slug")
-	rest, err := f.parse(args, e)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		return usagef("want exactly one FILE.csv argument, got %d", len(rest))
-	}
-	if *orgSlug == "" {
-		return usagef("--org is required")
-	}
-	file, err := os.Open(rest[0])
-	if err != nil {
-		return err
-	}
-	defer file.Close()
-	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rep, err := s.People.Import(e.ctx, cliPrincipal(org.ID), file)
-	return printImport(e, rest[0], org.Slug, "added", rep, err)
+	return importCSV(e, "people import", args, func(s *app.Services, org attest.Organization, path string, file *os.File) error {
+		rep, err := s.People.Import(e.ctx, cliPrincipal(org.ID), file)
+		return printImport(e, path, org.Slug, "added", rep, err)
+	})
 }
 
 // printImport prints the report of a people or background check import:

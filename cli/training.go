@@ -169,28 +169,8 @@ func runBackgroundList(e *env, args []string) error {
 // runBackgroundImport imports background checks from a CSV file, all or
 // nothing, naming each rejected row.
 func runBackgroundImport(e *env, args []string) error {
-	f := newFlags("background import", e)
-	orgSlug := f.fs.String("org", "", "organization slug")
-	rest, err := f.parse(args, e)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		return usagef("want exactly one FILE.csv argument, got %d", len(rest))
-	}
-	if *orgSlug == "" {
-		return usagef("--org is required")
-	}
-	file, err := os.Open(rest[0])
-	if err != nil {
-		return err
-	}
-	defer file.Close()
-	s, org, err := f.openOrg(e.ctx, app.Needs{}, *orgSlug)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rep, err := s.People.ImportBackgroundChecks(e.ctx, cliPrincipal(org.ID), file)
-	return printImport(e, rest[0], org.Slug, "new", rep, err)
+	return importCSV(e, "background import", args, func(s *app.Services, org attest.Organization, path string, file *os.File) error {
+		rep, err := s.People.ImportBackgroundChecks(e.ctx, cliPrincipal(org.ID), file)
+		return printImport(e, path, org.Slug, "new", rep, err)
+	})
 }
