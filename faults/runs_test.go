@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -130,7 +131,10 @@ func runsCrashOn(t *testing.T, bin string, d store.Dialect, worker bool) {
 		})
 		wait := time.Duration(300+rng.IntN(2200)) * time.Millisecond
 		time.Sleep(wait)
-		running := api.running(ctx, sent, &mu)
+		mu.Lock()
+		sofar := slices.Clone(sent) // the writer goes on appending
+		mu.Unlock()
+		running := api.running(ctx, sofar)
 		srv.kill(t)
 		rcancel() // a worker's server is still up: stop pressing
 		wg.Wait()
@@ -224,18 +228,13 @@ func (c *apiClient) job(ctx context.Context, id int64) (status, errText string, 
 }
 
 // running counts the acknowledged collections of sent that are running now.
-func (c *apiClient) running(ctx context.Context, sent []*runRequest, mu *sync.Mutex) int {
-	mu.Lock()
-	jobs := make([]int64, 0, len(sent))
-	for _, r := range sent {
-		if r.job != 0 {
-			jobs = append(jobs, r.job)
-		}
-	}
-	mu.Unlock()
+func (c *apiClient) running(ctx context.Context, sent []*runRequest) int {
 	n := 0
-	for _, id := range jobs {
-		if st, _, err := c.job(ctx, id); err == nil && st == "running" {
+	for _, r := range sent {
+		if r.job == 0 {
+			continue
+		}
+		if st, _, err := c.job(ctx, r.job); err == nil && st == "running" {
 			n++
 		}
 	}
