@@ -63,8 +63,7 @@ func (s *Services) openJobs(cfg Config) error {
 		return nil
 	}
 	jc := jobs.Config{Workers: cfg.Workers, Log: cfg.Log.With("component", "jobs"), Now: cfg.Now, Observe: s.Metrics.JobDone,
-		Requeued:  s.Metrics.JobsRequeued,
-		LostAfter: cfg.JobLostAfter, HeartbeatEvery: heartbeatFor(cfg.JobLostAfter)}
+		Requeued: s.Metrics.JobsRequeued, LostAfter: cfg.JobLostAfter}
 	if s.Secrets != nil {
 		// Notifications need the secret key: message bodies are sealed.
 		jc.Notifier = s.Notify
@@ -106,14 +105,4 @@ func (s *Services) Work(ctx context.Context, stopTimeout time.Duration) error {
 	}
 	s.settings.Log.Info("worker stopped")
 	return nil
-}
-
-// heartbeatFor is how often a process beats so that a LostAfter of lost
-// spans six beats: a process is not taken for lost over a slow beat or two.
-// At most jobs.DefaultHeartbeat; zero for the default LostAfter.
-func heartbeatFor(lost time.Duration) time.Duration {
-	if lost <= 0 {
-		return 0
-	}
-	return min(jobs.DefaultHeartbeat, max(lost/6, 10*time.Millisecond))
 }

@@ -66,6 +66,8 @@ type Config struct {
 	RescueAfter time.Duration
 	// HeartbeatEvery is how often a running process tells the database it
 	// is alive, and looks for jobs left running by processes that are not.
+	// Zero: a sixth of LostAfter, at most DefaultHeartbeat, so that a
+	// process is not taken for lost over a slow beat or two.
 	HeartbeatEvery time.Duration
 	// LostAfter is how long a process may be silent before the jobs it was
 	// running are put back in the queue for another: far sooner than
@@ -124,11 +126,11 @@ func (c Config) withDefaults() Config {
 	if c.RescueAfter <= c.Timeout {
 		c.RescueAfter = c.Timeout + 5*time.Minute
 	}
-	if c.HeartbeatEvery <= 0 {
-		c.HeartbeatEvery = DefaultHeartbeat
-	}
 	if c.LostAfter <= 0 {
 		c.LostAfter = DefaultLostAfter
+	}
+	if c.HeartbeatEvery <= 0 {
+		c.HeartbeatEvery = min(DefaultHeartbeat, max(c.LostAfter/6, 10*time.Millisecond))
 	}
 	if c.LostAfter < 3*c.HeartbeatEvery {
 		c.LostAfter = 3 * c.HeartbeatEvery

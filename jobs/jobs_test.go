@@ -649,3 +649,23 @@ func TestLostProcessesJobIsRequeued(t *testing.T) {
 		}
 	})
 }
+
+// The heartbeat follows LostAfter: six beats to a lost process, never
+// slower than DefaultHeartbeat; one set explicitly is kept.
+func TestHeartbeatFollowsLostAfter(t *testing.T) {
+	for _, c := range []struct {
+		cfg        Config
+		beat, lost time.Duration
+	}{
+		{Config{}, DefaultHeartbeat, DefaultLostAfter},
+		{Config{LostAfter: 2 * time.Second}, 2 * time.Second / 6, 2 * time.Second},
+		{Config{LostAfter: 10 * time.Minute}, DefaultHeartbeat, 10 * time.Minute},
+		{Config{LostAfter: time.Second, HeartbeatEvery: 100 * time.Millisecond}, 100 * time.Millisecond, time.Second},
+		{Config{LostAfter: time.Second, HeartbeatEvery: time.Second}, time.Second, 3 * time.Second},
+	} {
+		got := c.cfg.withDefaults()
+		if got.HeartbeatEvery != c.beat || got.LostAfter != c.lost {
+			t.Errorf("%+v: beat %v, lost after %v; want %v, %v", c.cfg, got.HeartbeatEvery, got.LostAfter, c.beat, c.lost)
+		}
+	}
+}
