@@ -68,6 +68,10 @@ type Ctx struct {
 	Role    attest.Role
 	Route   Route
 	Flash   *Flash
+	// Preview is set when a member's page renders as the audit's invited
+	// auditors see it (P is then their principal): the layout says so and
+	// disables the page's forms.
+	Preview bool
 }
 
 // Can reports whether the caller's role in the current organization allows a.

@@ -144,9 +144,10 @@ func (s *Server) ClearCeremonyCookie(w http.ResponseWriter) {
 	s.setStepCookie(w, webauthnCookie, "/", http.SameSiteStrictMode, "", -1)
 }
 
-// setStepCookie sets (maxAge > 0) or removes (maxAge < 0) one of the
-// short-lived cookies that carry a secret between two steps of signing in:
-// HttpOnly, Secure behind TLS, on the paths that read it.
+// setStepCookie sets (maxAge > 0, or 0 for the browser session) or removes
+// (maxAge < 0) one of the short-lived cookies that carry a secret between two
+// steps of signing in, or a page's state (AuditPreview): HttpOnly, Secure
+// behind TLS, on the paths that read it.
 func (s *Server) setStepCookie(w http.ResponseWriter, name, path string, sameSite http.SameSite, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: path, HttpOnly: true,
 		Secure: s.cfg.SecureCookies, SameSite: sameSite, MaxAge: maxAge})

@@ -74,17 +74,21 @@ func (h *Handler) renderAuditPopulations(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	a, err := h.Audits.Get(r.Context(), c.P, id)
+	v, err := h.auditViewer(w, r, c, id)
 	if err != nil {
 		return err
 	}
-	list, err := h.Populations.ListAudit(r.Context(), c.P, id)
+	a, err := h.Audits.Get(r.Context(), v.P, id)
 	if err != nil {
 		return err
 	}
-	v := auditPopulationsView{Audit: &a, List: list}
+	list, err := h.Populations.ListAudit(r.Context(), v.P, id)
+	if err != nil {
+		return err
+	}
+	view := auditPopulationsView{Audit: &a, List: list}
 	for _, k := range attest.PopulationKinds {
-		v.Keys = append(v.Keys, k.Key)
+		view.Keys = append(view.Keys, k.Key)
 	}
 	if f == nil {
 		from, to := a.Window()
@@ -93,7 +97,7 @@ func (h *Handler) renderAuditPopulations(w http.ResponseWriter, r *http.Request,
 	if err := h.Audits.Viewed(r.Context(), c.P, id, "the populations of "+a.Name); err != nil {
 		return err
 	}
-	h.RenderForm(w, r, c, status, "audit_populations", v, f)
+	h.RenderForm(w, r, v, status, "audit_populations", view, f)
 	return nil
 }
 
@@ -145,15 +149,19 @@ func (h *Handler) renderPopulation(w http.ResponseWriter, r *http.Request, c *we
 	if err != nil {
 		return err
 	}
-	p, err := h.Populations.GetAudit(r.Context(), c.P, aid, id)
+	vc, err := h.auditViewer(w, r, c, aid)
 	if err != nil {
 		return err
 	}
-	audit, scope, err := h.Audits.ScopeControls(r.Context(), c.P, aid)
+	p, err := h.Populations.GetAudit(r.Context(), vc.P, aid, id)
 	if err != nil {
 		return err
 	}
-	samples, err := h.Populations.Samples(r.Context(), c.P, aid)
+	audit, scope, err := h.Audits.ScopeControls(r.Context(), vc.P, aid)
+	if err != nil {
+		return err
+	}
+	samples, err := h.Populations.Samples(r.Context(), vc.P, aid)
 	if err != nil {
 		return err
 	}
@@ -162,7 +170,7 @@ func (h *Handler) renderPopulation(w http.ResponseWriter, r *http.Request, c *we
 		refs[ctl.ID] = ctl.Ref
 	}
 	v := populationView{PopulationRetrieval: p, AuditName: audit.Name, Form: f}
-	if c.P.Can(attest.ActEdit) && audit.Status != attest.AuditClosed {
+	if vc.P.Can(attest.ActEdit) && audit.Status != attest.AuditClosed {
 		v.Controls = scope
 	}
 	for _, s := range samples {
@@ -176,7 +184,7 @@ func (h *Handler) renderPopulation(w http.ResponseWriter, r *http.Request, c *we
 	if err := h.Audits.Viewed(r.Context(), c.P, aid, "the population "+p.UID); err != nil {
 		return err
 	}
-	h.Render(w, r, c, status, "audit_population", v)
+	h.Render(w, r, vc, status, "audit_population", v)
 	return nil
 }
 

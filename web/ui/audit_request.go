@@ -31,15 +31,19 @@ func (h *Handler) renderAuditRequest(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	d, err := h.Audits.Request(r.Context(), c.P, id, reqID)
+	vc, err := h.auditViewer(w, r, c, id)
+	if err != nil {
+		return err
+	}
+	d, err := h.Audits.Request(r.Context(), vc.P, id, reqID)
 	if err != nil {
 		return err
 	}
 	if err := h.Audits.Viewed(r.Context(), c.P, id, "the request "+d.Request.Ref+" of "+d.Audit.Name); err != nil {
 		return err
 	}
-	v := auditRequestView{RequestDetail: d, Reviewer: c.P.MayReviewRequests(id)}
-	if c.Can(attest.ActEdit) && d.Audit.Status != attest.AuditClosed {
+	v := auditRequestView{RequestDetail: d, Reviewer: vc.P.MayReviewRequests(id)}
+	if vc.Can(attest.ActEdit) && d.Audit.Status != attest.AuditClosed {
 		if d.Request.ControlID != 0 {
 			if v.Choices, err = h.DB.EvidenceList(r.Context(), c.P.OrgID, store.EvidenceFilter{ControlID: d.Request.ControlID, Limit: requestChoices}); err != nil {
 				return err
@@ -59,7 +63,7 @@ func (h *Handler) renderAuditRequest(w http.ResponseWriter, r *http.Request, c *
 		f = web.NewForm(r)
 		f.Values["owner"], f.Values["due"] = strconv.FormatInt(d.Request.OwnerID, 10), d.Request.Due
 	}
-	h.RenderForm(w, r, c, status, "audit_request", v, f)
+	h.RenderForm(w, r, vc, status, "audit_request", v, f)
 	return nil
 }
 

@@ -45,21 +45,25 @@ func (h *Handler) renderAuditRequests(w http.ResponseWriter, r *http.Request, c 
 	if err != nil {
 		return err
 	}
+	v, err := h.auditViewer(w, r, c, id)
+	if err != nil {
+		return err
+	}
 	filter := r.URL.Query().Get("status")
-	list, err := h.Audits.Requests(r.Context(), c.P, id, store.RequestFilter{Status: attest.RequestStatus(filter)})
+	list, err := h.Audits.Requests(r.Context(), v.P, id, store.RequestFilter{Status: attest.RequestStatus(filter)})
 	if err != nil {
 		return err
 	}
 	if err := h.Audits.Viewed(r.Context(), c.P, id, "the request list of "+list.Audit.Name); err != nil {
 		return err
 	}
-	reviewer := c.P.MayReviewRequests(id)
-	v := auditRequestsView{RequestList: list, Status: filter, Statuses: attest.RequestStatuses, Reviewer: reviewer,
-		Adder: reviewer || c.Can(attest.ActEdit), MaxRows: requestlist.MaxRows}
+	reviewer := v.P.MayReviewRequests(id)
+	view := auditRequestsView{RequestList: list, Status: filter, Statuses: attest.RequestStatuses, Reviewer: reviewer,
+		Adder: reviewer || v.Can(attest.ActEdit), MaxRows: requestlist.MaxRows}
 	if f == nil {
 		f = web.NewForm(r)
 	}
-	h.RenderForm(w, r, c, status, "audit_requests", v, f)
+	h.RenderForm(w, r, v, status, "audit_requests", view, f)
 	return nil
 }
 

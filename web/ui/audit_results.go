@@ -27,13 +27,17 @@ func (h *Handler) renderAuditResults(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	res, err := h.Audits.Results(r.Context(), c.P, id)
+	v, err := h.auditViewer(w, r, c, id)
 	if err != nil {
 		return err
 	}
-	v := auditResultsView{AuditResults: res, Counts: map[string]int{}}
+	res, err := h.Audits.Results(r.Context(), v.P, id)
+	if err != nil {
+		return err
+	}
+	view := auditResultsView{AuditResults: res, Counts: map[string]int{}}
 	for _, ctl := range res.Controls {
-		v.Counts[ctl.Result]++
+		view.Counts[ctl.Result]++
 	}
 	if err := h.Audits.Viewed(r.Context(), c.P, id, "the results of "+res.Audit.Name); err != nil {
 		return err
@@ -41,7 +45,7 @@ func (h *Handler) renderAuditResults(w http.ResponseWriter, r *http.Request, c *
 	if f == nil {
 		f = web.NewForm(r)
 	}
-	h.RenderForm(w, r, c, status, "audit_results", v, f)
+	h.RenderForm(w, r, v, status, "audit_results", view, f)
 	return nil
 }
 

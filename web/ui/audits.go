@@ -79,6 +79,5 @@ func (h *Handler) renderAudits(w http.ResponseWriter, r *http.Request, c *web.Ct
 type auditView struct {
 	programme.Workspace
 	Statuses []attest.AuditStatus
-	Preview  bool
 	Invited  invited
 }

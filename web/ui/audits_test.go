@@ -59,7 +59,7 @@ func auditorInvited(t *testing.T, d store.Dialect) {
 	inScope, outside := add("Q2 access review", ctl.ID), add("Rota", other.ID)
 
 	// Members preview the auditor's view.
-	if res := mgr.Get(audit + "?preview=auditor"); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, `id="preview"`) ||
+	if res := mgr.Get(audit + "?preview=auditor"); res.StatusCode != http.StatusOK || !strings.Contains(res.Text, `id="auditor-preview"`) ||
 		!strings.Contains(res.Text, `data-evidence="`+inScope.UID+`"`) || strings.Contains(res.Text, `data-evidence="`+outside.UID+`"`) ||
 		strings.Contains(res.Text, `id="auditors"`) {
 		t.Fatalf("preview: %d %.3000s", res.StatusCode, res.Text)
