@@ -337,6 +337,11 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 
 	src := oscal.Source{Org: org, Framework: a.Framework.ID, FrameworkTitle: a.Framework.Title,
 		CatalogHref: "urn:attest:framework:" + a.Framework.ID, Generated: now}
+	if testing != nil {
+		// The audit's own testing is the assessment an auditor reads; the
+		// readiness of the export's day stays beside it as the first result.
+		src.Tested = &oscal.Tested{Audit: in.Label(), Start: start, End: end.Add(-time.Second), Controls: testing.Results}
+	}
 	if pkg.ComponentDefinition, err = oscal.ComponentDefinition(src, a.Result); err != nil {
 		return sum, err
 	}

@@ -46,6 +46,18 @@ type Source struct {
 	// requirement IDs (a URN when no OSCAL catalog is published for it).
 	CatalogHref string
 	Generated   time.Time
+	// Tested, when set, is an audit's own testing of its controls: the
+	// assessment results then carry it as a second result, beside the
+	// readiness of the day the document is generated.
+	Tested *Tested
+}
+
+// Tested is an audit's testing: the result of each control in its scope
+// over its window (attest.AuditResults).
+type Tested struct {
+	Audit      string // the audit's name
+	Start, End time.Time
+	Controls   []attest.ControlResult
 }
 
 // namespace is the UUID namespace of Attest's OSCAL identifiers: the same
@@ -178,40 +190,6 @@ func ComponentDefinition(src Source, res readiness.Result) ([]byte, error) {
 // separate assessment plan: import-ap points to a back-matter resource
 // that says the plan is the organization's scope.
 func AssessmentResults(src Source, res readiness.Result, start, end time.Time) ([]byte, error) {
-	type rel struct {
-		ObservationUUID string `json:"observation-uuid"`
-	}
-	type status struct {
-		State  string `json:"state"`
-		Reason string `json:"reason,omitempty"`
-	}
-	type target struct {
-		Type     string `json:"type"`
-		TargetID string `json:"target-id"`
-		Title    string `json:"title,omitempty"`
-		Status   status `json:"status"`
-	}
-	type finding struct {
-		UUID                string `json:"uuid"`
-		Title               string `json:"title"`
-		Description         string `json:"description"`
-		Target              target `json:"target"`
-		RelatedObservations []rel  `json:"related-observations,omitempty"`
-	}
-	type observation struct {
-		UUID        string   `json:"uuid"`
-		Title       string   `json:"title"`
-		Description string   `json:"description"`
-		Props       []prop   `json:"props,omitempty"`
-		Methods     []string `json:"methods"`
-		Collected   string   `json:"collected"`
-	}
-	type selectControl struct {
-		ControlID string `json:"control-id"`
-	}
-	type selection struct {
-		IncludeControls []selectControl `json:"include-controls,omitempty"`
-	}
 	if len(res.Requirements) == 0 {
 		return nil, attest.Invalid("framework", "%s has no requirement in scope to report on", src.FrameworkTitle)
 	}
@@ -270,15 +248,151 @@ func AssessmentResults(src Source, res readiness.Result, start, end time.Time) (
 	if len(findings) > 0 {
 		result["findings"] = findings
 	}
+	results := []any{result}
+	if src.Tested != nil {
+		results = append(results, testedResult(src, res, sel, run))
+	}
 	doc := map[string]any{"assessment-results": map[string]any{
 		"uuid":      uuid5("assessment-results", src.Org.Slug, src.Framework, run),
 		"metadata":  meta(src, fmt.Sprintf("%s: assessment results for %s", src.Org.Name, src.FrameworkTitle)),
 		"import-ap": map[string]any{"href": "#" + plan, "remarks": "No separate assessment plan: the plan is the organization's scope in Attest."},
-		"results":   []any{result},
+		"results":   results,
 		"back-matter": map[string]any{"resources": []any{map[string]any{"uuid": plan, "title": "Assessment plan",
 			"description": fmt.Sprintf("The requirements of %s in %s's scope, assessed by Attest's readiness derivation.", src.FrameworkTitle, src.Org.Name)}}},
 	}}
 	return encode(KindResults, doc)
+}
+
+// The parts of an assessment result.
+type (
+	rel struct {
+		ObservationUUID string `json:"observation-uuid"`
+	}
+	status struct {
+		State  string `json:"state"`
+		Reason string `json:"reason,omitempty"`
+	}
+	target struct {
+		Type     string `json:"type"`
+		TargetID string `json:"target-id"`
+		Title    string `json:"title,omitempty"`
+		Status   status `json:"status"`
+	}
+	finding struct {
+		UUID                string `json:"uuid"`
+		Title               string `json:"title"`
+		Description         string `json:"description"`
+		Target              target `json:"target"`
+		RelatedObservations []rel  `json:"related-observations,omitempty"`
+	}
+	observation struct {
+		UUID        string   `json:"uuid"`
+		Title       string   `json:"title"`
+		Description string   `json:"description"`
+		Props       []prop   `json:"props,omitempty"`
+		Methods     []string `json:"methods"`
+		Collected   string   `json:"collected"`
+	}
+	selectControl struct {
+		ControlID string `json:"control-id"`
+	}
+	selection struct {
+		IncludeControls []selectControl `json:"include-controls,omitempty"`
+	}
+)
+
+// maxListed is how many deviation items an observation names before it
+// counts the rest; the audit's testing.json lists them all.
+const maxListed = 20
+
+// testedResult is the audit's testing as one result over its window: an
+// observation per control in its scope (TEST, with its result, deviation
+// items and root cause), and a finding per requirement its controls meet.
+// A requirement is not satisfied if a control behind it deviated, satisfied
+// if they all operated without deviation and one was tested, and otherwise
+// not satisfied for an "other" reason: nothing tested it.
+func testedResult(src Source, res readiness.Result, readinessSel selection, run string) map[string]any {
+	t := src.Tested
+	observed := map[int64]string{}
+	results := map[int64]attest.ControlResult{}
+	counts := map[string]int{}
+	var observations []observation
+	for _, c := range t.Controls {
+		id := uuid5("tested-observation", src.Org.Slug, src.Framework, run, c.Ref)
+		observed[c.ControlID], results[c.ControlID] = id, c
+		counts[c.Result]++
+		desc := fmt.Sprintf("%s %s: %s in the audit's window.", c.Ref, c.Name, strings.ReplaceAll(c.Result, "_", " "))
+		if c.Remediated > 0 {
+			desc += fmt.Sprintf(" %d failure(s) fixed within their remediation deadline, which are not deviations.", c.Remediated)
+		}
+		for i, d := range c.Deviations {
+			if i == maxListed {
+				desc += fmt.Sprintf(" And %d more deviation(s).", len(c.Deviations)-maxListed)
+				break
+			}
+			desc += fmt.Sprintf(" Deviation (%s): %s: %s.", d.Source, d.Item, strings.TrimSuffix(d.Reason, "."))
+		}
+		if c.RootCause != "" {
+			desc += " Root cause: " + c.RootCause
+		}
+		observations = append(observations, observation{UUID: id, Title: c.Ref + " " + c.Name, Description: desc,
+			Props: []prop{{Name: "audit-result", NS: ns, Value: c.Result}}, Methods: []string{"TEST"}, Collected: run})
+	}
+	var sel selection
+	var findings []finding
+	for _, rr := range res.Requirements {
+		f := finding{UUID: uuid5("tested-finding", src.Org.Slug, src.Framework, run, rr.ID), Title: rr.ID + " " + rr.Title,
+			Target: target{Type: "objective-id", TargetID: ControlID(rr.ID), Title: rr.Title}}
+		var deviated, tested []string
+		for _, c := range rr.Controls {
+			r, ok := results[c.ID]
+			if !ok {
+				continue
+			}
+			f.RelatedObservations = append(f.RelatedObservations, rel{ObservationUUID: observed[c.ID]})
+			switch r.Result {
+			case attest.AuditResultDeviation:
+				deviated = append(deviated, r.Ref)
+			case attest.AuditResultPass, attest.AuditResultNotOccurring:
+				tested = append(tested, r.Ref)
+			}
+		}
+		if len(f.RelatedObservations) == 0 {
+			continue // no control of the audit meets it
+		}
+		sel.IncludeControls = append(sel.IncludeControls, selectControl{ControlID: ControlID(rr.ID)})
+		switch {
+		case len(deviated) > 0:
+			f.Target.Status = status{State: "not-satisfied", Reason: "fail"}
+			f.Description = fmt.Sprintf("%s: %s deviated in the audit's window.", rr.ID, strings.Join(deviated, ", "))
+		case len(tested) > 0:
+			f.Target.Status = status{State: "satisfied", Reason: "pass"}
+			f.Description = fmt.Sprintf("%s: %s operated without deviation in the audit's window.", rr.ID, strings.Join(tested, ", "))
+		default:
+			f.Target.Status = status{State: "not-satisfied", Reason: "other"}
+			f.Description = fmt.Sprintf("%s: nothing tested its controls in the audit's window.", rr.ID)
+		}
+		findings = append(findings, f)
+	}
+	if len(sel.IncludeControls) == 0 {
+		sel = readinessSel
+	}
+	result := map[string]any{
+		"uuid":  uuid5("result", src.Org.Slug, src.Framework, run, "tested"),
+		"title": "Testing of " + t.Audit,
+		"description": fmt.Sprintf("The audit's testing of %d control(s) over its window: %d pass, %d deviation, %d not occurring, %d not tested.",
+			len(t.Controls), counts[attest.AuditResultPass], counts[attest.AuditResultDeviation], counts[attest.AuditResultNotOccurring], counts[attest.AuditResultNotTested]),
+		"start":             t.Start.UTC().Format(time.RFC3339),
+		"end":               t.End.UTC().Format(time.RFC3339),
+		"reviewed-controls": map[string]any{"control-selections": []selection{sel}},
+	}
+	if len(observations) > 0 {
+		result["observations"] = observations
+	}
+	if len(findings) > 0 {
+		result["findings"] = findings
+	}
+	return result
 }
 
 // encode writes a document as indented JSON and validates it.

@@ -2,6 +2,7 @@ package oscal_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -168,5 +169,87 @@ func TestEmptyProgramme(t *testing.T) {
 	}
 	if _, err := oscal.AssessmentResults(src, readiness.Result{}, src.Generated, src.Generated); attest.ErrorField(err) != "framework" {
 		t.Errorf("assessment results of nothing: %v", err)
+	}
+}
+
+// An audit's own testing is a second result over the audit's window: an
+// observation per control with its result, and a finding per requirement,
+// not satisfied where a control deviated, satisfied where the controls
+// operated, and not satisfied for an "other" reason where nothing tested
+// them. The document still validates against NIST's schema (encode checks).
+func TestAssessmentResultsCarryAnAuditsTesting(t *testing.T) {
+	src, res := sample()
+	res.Requirements[2].Controls = []readiness.ControlResult{{ID: 3, Ref: "PH-1", Name: "Camera review"}}
+	devs := []attest.ResultDeviation{}
+	for i := range 23 {
+		devs = append(devs, attest.ResultDeviation{Source: "population", Item: fmt.Sprintf("leaver-%d", i), Reason: "access removed 9 days late."})
+	}
+	start, end := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 6, 30, 23, 59, 59, 0, time.UTC)
+	src.Tested = &oscal.Tested{Audit: "SOC 2 Type 2 FY26", Start: start, End: end, Controls: []attest.ControlResult{
+		{ControlID: 1, Ref: "AC-1", Name: "Single sign-on", Result: attest.AuditResultPass, Remediated: 2},
+		{ControlID: 2, Ref: "HR-9", Name: "Offboarding checklist", Result: attest.AuditResultDeviation, Deviations: devs, RootCause: "The HR export ran weekly."},
+		{ControlID: 3, Ref: "PH-1", Name: "Camera review", Result: attest.AuditResultNotTested},
+	}}
+	b, err := oscal.AssessmentResults(src, res, start, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		AR struct {
+			Results []struct {
+				Title        string `json:"title"`
+				Start, End   string
+				Observations []struct {
+					UUID        string `json:"uuid"`
+					Description string `json:"description"`
+					Methods     []string
+					Props       []struct{ Name, Value string }
+				} `json:"observations"`
+				Findings []struct {
+					Description string `json:"description"`
+					Target      struct {
+						TargetID string `json:"target-id"`
+						Status   struct{ State, Reason string }
+					} `json:"target"`
+					Related []struct {
+						UUID string `json:"observation-uuid"`
+					} `json:"related-observations"`
+				} `json:"findings"`
+			} `json:"results"`
+		} `json:"assessment-results"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.AR.Results) != 2 {
+		t.Fatalf("%d results, want readiness and the audit's testing", len(doc.AR.Results))
+	}
+	r := doc.AR.Results[1]
+	if r.Title != "Testing of SOC 2 Type 2 FY26" || r.Start != "2025-07-01T00:00:00Z" || r.End != "2026-06-30T23:59:59Z" || len(r.Observations) != 3 {
+		t.Fatalf("the testing result: %+v", r)
+	}
+	hr := r.Observations[1]
+	if hr.Props[0].Value != attest.AuditResultDeviation || hr.Methods[0] != "TEST" || !strings.Contains(hr.Description, "leaver-19: access removed 9 days late.") ||
+		strings.Contains(hr.Description, "leaver-20:") || !strings.Contains(hr.Description, "And 3 more deviation(s).") || !strings.Contains(hr.Description, "Root cause: The HR export ran weekly.") {
+		t.Errorf("the deviating control's observation: %+v", hr)
+	}
+	if !strings.Contains(r.Observations[0].Description, "2 failure(s) fixed within their remediation deadline") {
+		t.Errorf("the passing control's observation: %q", r.Observations[0].Description)
+	}
+	got := map[string]string{}
+	for _, f := range r.Findings {
+		got[f.Target.TargetID] = f.Target.Status.State + "/" + f.Target.Status.Reason
+		if len(f.Related) != 1 {
+			t.Errorf("finding %s relates %d observations, want its one control's", f.Target.TargetID, len(f.Related))
+		}
+	}
+	want := map[string]string{"A.5.15": "satisfied/pass", "clause-6.1.2": "not-satisfied/fail", "A.7.4": "not-satisfied/other"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("findings = %v, want %v", got, want)
+	}
+	// Without an audit's testing there is the readiness result alone.
+	src.Tested = nil
+	if b, _ := oscal.AssessmentResults(src, res, start, end); strings.Contains(string(b), "Testing of") {
+		t.Error("a document without an audit's testing carries a testing result")
 	}
 }
