@@ -33,6 +33,7 @@ func runDraftAssertion(e *env, args []string) error {
 	f.fs.StringVar(&in.AsOf, "as-of", "", "Type 1: the day the report is as of, YYYY-MM-DD")
 	f.fs.StringVar(&in.From, "from", "", "Type 2: the period's first day, YYYY-MM-DD")
 	f.fs.StringVar(&in.To, "to", "", "Type 2: the period's last day, YYYY-MM-DD")
+	audit := f.fs.String("audit", "", "take the type and dates from this audit record (its ID) instead")
 	format := f.fs.String("format", "md", "md or pdf")
 	out := f.fs.String("out", "", "the file to write; standard output when empty")
 	s, o, err := f.openOrgCommand(args, org, app.Needs{})
@@ -40,6 +41,20 @@ func runDraftAssertion(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if *audit != "" {
+		if in.Type != "" || in.AsOf != "" || in.From != "" || in.To != "" {
+			return usagef("--audit takes the type and dates from the audit record: leave out --type, --as-of, --from and --to")
+		}
+		id, err := auditFlag(*audit)
+		if err != nil {
+			return err
+		}
+		a, err := s.Audits.Get(e.ctx, cliPrincipal(o.ID), id)
+		if err != nil {
+			return fmt.Errorf("--audit %d: %w", id, err)
+		}
+		in = programme.AssertionInput{Type: string(a.Type), AsOf: a.AsOf, From: a.From, To: a.To}
+	}
 	md, err := s.Drafts.Assertion(e.ctx, cliPrincipal(o.ID), in)
 	if err != nil {
 		return err

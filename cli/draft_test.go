@@ -33,6 +33,25 @@ func TestDraftCommands(t *testing.T) {
 	if b, err := os.ReadFile(out); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
 		t.Fatalf("the file: %v %.10q", err, b)
 	}
+	// --audit takes the type and the dates from an audit record.
+	if r := run("audit", "create", "--org", "acme", "--name", "FY26", "--from", "2026-01-01", "--to", "2026-12-31"); r.code != 0 {
+		t.Fatalf("create the audit: %+v", r)
+	}
+	if r := run("draft", "assertion", "--org", "acme", "--audit", "1"); r.code != 0 || !strings.Contains(r.stdout, "for the period from 1 January 2026 to 31 December 2026") {
+		t.Fatalf("the assertion of audit 1: %+v", r)
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--audit", "1", "--type", "type1"}, "leave out --type"},
+		{[]string{"--audit", "x"}, "--audit must be an audit's ID"},
+		{[]string{"--audit", "9"}, "--audit 9: "},
+	} {
+		if r := run(append([]string{"draft", "assertion", "--org", "acme"}, bad.args...)...); r.code == 0 || !strings.Contains(r.stderr, bad.want) {
+			t.Errorf("draft assertion %v: %+v, want an error with %q", bad.args, r, bad.want)
+		}
+	}
 }
 
 func TestOSCALCommand(t *testing.T) {

@@ -1,8 +1,10 @@
 package ui_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -61,8 +63,21 @@ func TestPreviewAsAuditorFollowsTheAuditsPages(t *testing.T) {
 			if previewing(audit+"/results?preview=off") || previewing(audit) {
 				t.Error("the preview outlived ?preview=off")
 			}
-			if !strings.Contains(mgr.Get(audit).Text, `id="preview-link"`) {
+			page := mgr.Get(audit).Text
+			if !strings.Contains(page, `id="preview-link"`) {
 				t.Error("the workspace lost its preview link")
+			}
+			// The workspace links the drafts of the audit's report, for its
+			// type and window; an auditor's view does not.
+			draft := regexp.MustCompile(`<a href="([^"]+)" id="draft-assertion">`).FindStringSubmatch(page)
+			if draft == nil || !strings.Contains(draft[1], "type=type2&amp;from=2026-03-01&amp;to=2026-08-31&amp;format=pdf") {
+				t.Fatalf("the draft assertion link: %v", draft)
+			}
+			if res := mgr.Get(html.UnescapeString(draft[1])); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Text, "%PDF-") {
+				t.Errorf("the draft assertion: %d %.200s", res.StatusCode, res.Text)
+			}
+			if strings.Contains(mgr.Get(audit+"?preview=auditor").Text, `id="draft-assertion"`) {
+				t.Error("the auditor's view links the organization's drafts")
 			}
 		})
 	}
