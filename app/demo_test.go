@@ -56,17 +56,23 @@ func TestDemoMonitoring(t *testing.T) {
 				if len(excs) != 1 || len(runs) != 4 {
 					t.Errorf("start %d: %d exceptions and %d collections, want 1 and 4 (GitHub, Okta, Google Workspace, AWS)", start+1, len(excs), len(runs))
 				}
-				// The demo audit's populations: leavers, merged changes,
-				// incidents and access reviews of its first month, the vendor
-				// reviews up to yesterday, and a sample of the changes, once
-				// across starts.
+				// The demo's audits: the Type 2 in fieldwork, and the Type 1
+				// before it, closed and still readable. The Type 2's
+				// populations: joiners, leavers, merged changes, incidents
+				// and access reviews of its first month, the vendor reviews
+				// and vulnerabilities up to yesterday, and a sample of the
+				// changes, once across starts.
 				audits, _ := a.DB.Audits(ctx, org.ID, true, nil)
-				if len(audits) != 1 {
+				if len(audits) != 2 || audits[0].Type != attest.AuditType2 || audits[0].Status != attest.AuditFieldwork ||
+					audits[1].Type != attest.AuditType1 || audits[1].Status != attest.AuditClosed || audits[1].ClosedAt.IsZero() {
 					t.Fatalf("start %d: demo audits %+v", start+1, audits)
+				}
+				if _, err := a.Services.Audits.Workspace(ctx, p, audits[1].ID); err != nil {
+					t.Errorf("start %d: the closed Type 1 is not readable: %v", start+1, err)
 				}
 				pops, err := a.Services.Populations.ListAudit(ctx, p, audits[0].ID)
 				samples, _ := a.Services.Populations.Samples(ctx, p, audits[0].ID)
-				if err != nil || len(pops) != 6 || len(samples) != 1 || !slices.ContainsFunc(pops, func(r attest.PopulationRetrieval) bool {
+				if err != nil || len(pops) != 7 || len(samples) != 1 || !slices.ContainsFunc(pops, func(r attest.PopulationRetrieval) bool {
 					return r.ID == samples[0].PopulationID && r.Kind == attest.PopulationChanges
 				}) {
 					t.Errorf("start %d: demo populations %+v, samples %+v, %v", start+1, pops, samples, err)
@@ -81,6 +87,11 @@ func TestDemoMonitoring(t *testing.T) {
 						full, _ := a.Services.Populations.Get(ctx, p, r.ID)
 						t.Errorf("start %d: the demo's %s %d rows, tally %+v, source %s %+v", start+1, r.Kind, r.Count, r.Tally, full.Source, full.Reconciliation)
 					}
+				}
+				// A deviation's root cause is recorded.
+				res, err := a.Services.Audits.Results(ctx, p, audits[0].ID)
+				if err != nil || !slices.ContainsFunc(res.Controls, func(c attest.ControlResult) bool { return c.Result == attest.AuditResultDeviation && c.RootCause != "" }) {
+					t.Errorf("start %d: no deviation of the demo audit has its root cause: %v", start+1, err)
 				}
 				// Its request list: the default list and the auditor's own
 				// request, with one request at each step, once across starts.

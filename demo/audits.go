@@ -11,36 +11,53 @@ import (
 
 // The demo's audit: a SOC 2 Type 2 in fieldwork over the six months up to
 // the end of this month, with an auditor of the firm who has joined it and
-// sees that audit alone.
+// sees that audit alone. Before it, the Type 1 as of the day before its
+// window, closed and still readable.
 const (
 	demoAuditName  = "SOC 2 Type 2 (demo)"
+	demoType1Name  = "SOC 2 Type 1 (demo, closed)"
 	demoFirmEmail  = "fran@firm.demo.attest.test"
 	demoFirmPerson = "Fran Firm"
 )
 
-// seedAudits creates the demo's audit once.
+// seedAudits creates each of the demo's audits that is missing.
 func seedAudits(ctx context.Context, env *Env) error {
 	list, err := env.Tx.Audits(ctx, env.Org.ID, true, nil)
 	if err != nil {
 		return err
 	}
+	have := map[string]bool{}
 	for _, a := range list {
-		if a.Name == demoAuditName {
-			return nil
-		}
+		have[a.Name] = true
 	}
 	now := env.Now().UTC()
 	end := time.Date(now.Year(), now.Month()+1, 0, 0, 0, 0, 0, time.UTC) // the last day of this month
 	from := end.AddDate(0, -6, 1)
-	a := attest.Audit{OrgID: env.Org.ID, Name: demoAuditName, Framework: "soc2", Type: attest.AuditType2,
-		From: from.Format(attest.DateLayout), To: end.Format(attest.DateLayout), Firm: "Firm & Partners LLP", Status: attest.AuditFieldwork}
-	if err := a.Normalize(); err != nil {
-		return err
+	for _, a := range []attest.Audit{
+		{OrgID: env.Org.ID, Name: demoType1Name, Framework: "soc2", Type: attest.AuditType1,
+			AsOf: from.AddDate(0, 0, -1).Format(attest.DateLayout), Firm: "Firm & Partners LLP", Status: attest.AuditClosed},
+		{OrgID: env.Org.ID, Name: demoAuditName, Framework: "soc2", Type: attest.AuditType2,
+			From: from.Format(attest.DateLayout), To: end.Format(attest.DateLayout), Firm: "Firm & Partners LLP", Status: attest.AuditFieldwork},
+	} {
+		if have[a.Name] {
+			continue
+		}
+		if err := a.Normalize(); err != nil {
+			return err
+		}
+		if err := env.Tx.CreateAudit(ctx, &a); err != nil {
+			return err
+		}
+		if a.Status == attest.AuditClosed {
+			if err := env.Tx.UpdateAudit(ctx, &a); err != nil { // stamps when it closed
+				return err
+			}
+		}
+		if err := env.Tx.Log(ctx, env.Actor.Record(env.Org.ID, "audit.created", "audit", "", "Created the audit "+a.Name)); err != nil {
+			return err
+		}
 	}
-	if err := env.Tx.CreateAudit(ctx, &a); err != nil {
-		return err
-	}
-	return env.Tx.Log(ctx, env.Actor.Record(env.Org.ID, "audit.created", "audit", "", "Created the audit "+a.Name))
+	return nil
 }
 
 // openDemoAudit returns the demo's audit when it exists and is not closed

@@ -10,11 +10,11 @@ import (
 	"github.com/attest-hq/attest/store"
 )
 
-// seedPopulations takes the demo audit's leavers, merged changes, incidents
-// and access reviews of its first month (closed, inside its window), its
-// vendor reviews and vulnerabilities up to yesterday, and draws a sample of
-// the changes
-// for a change-management control, once.
+// seedPopulations takes the demo audit's joiners, leavers, merged changes,
+// incidents and access reviews of its first month (closed, inside its
+// window), its vendor reviews and vulnerabilities up to yesterday, draws a
+// sample of the changes for a change-management control, and records the
+// root cause of the first control that deviated, once.
 func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest.Organization, users map[attest.Role]attest.User) error {
 	svc := opts.Populations
 	if svc == nil {
@@ -35,8 +35,10 @@ func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest
 		return err
 	}
 	to := first.AddDate(0, 1, -1).Format(attest.DateLayout)
-	if _, err := svc.Take(ctx, manager, population.Request{Kind: attest.PopulationLeavers, From: audit.From, To: to, AuditID: audit.ID}); err != nil {
-		return err
+	for _, kind := range []string{attest.PopulationJoiners, attest.PopulationLeavers} {
+		if _, err := svc.Take(ctx, manager, population.Request{Kind: kind, From: audit.From, To: to, AuditID: audit.ID}); err != nil {
+			return err
+		}
 	}
 	changes, err := svc.Take(ctx, manager, population.Request{Kind: attest.PopulationChanges, From: audit.From, To: to, AuditID: audit.ID})
 	if err != nil {
@@ -69,8 +71,23 @@ func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest
 		if c.Status == attest.StatusNotApplicable || !slices.ContainsFunc(c.Mappings, func(m attest.Mapping) bool { return m.Framework == "soc2" && m.Requirement == "CC8.1" }) {
 			continue
 		}
-		_, err := svc.Sample(ctx, manager, audit.ID, changes.ID, population.SampleRequest{ControlID: c.ID, Frequency: "per-event"})
+		if _, err := svc.Sample(ctx, manager, audit.ID, changes.ID, population.SampleRequest{ControlID: c.ID, Frequency: "per-event"}); err != nil {
+			return err
+		}
+		break
+	}
+	if opts.Audits == nil {
+		return nil
+	}
+	res, err := opts.Audits.Results(ctx, manager, audit.ID)
+	if err != nil {
 		return err
+	}
+	for _, c := range res.Controls {
+		if c.Result == attest.AuditResultDeviation {
+			return opts.Audits.RecordRootCause(ctx, manager, audit.ID, c.ControlID,
+				"The check ran on a monthly calendar reminder that lapsed while its owner was on leave; it now runs as a scheduled task with a named deputy.")
+		}
 	}
 	return nil
 }
