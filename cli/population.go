@@ -144,7 +144,7 @@ func runAuditPopulationSample(e *env, args []string) error {
 	pop := f.fs.Int64("population", 0, "the population's ID")
 	control := f.fs.Int64("control", 0, "the control's ID")
 	frequency := f.fs.String("frequency", "", "size by this frequency instead of the control's (per-event: by the population's count)")
-	prior := f.fs.Bool("prior-deviation", false, "the prior period had a deviation: one size up")
+	prior := f.fs.Bool("prior-deviation", false, "the prior period had a deviation: one size up (implied when the previous closed audit of the framework found the control deviating)")
 	out := f.fs.String("out", "", "write the workpaper JSON here")
 	s, org, err := f.openOrgCommand(args, orgSlug, app.Needs{})
 	if err != nil {
@@ -154,7 +154,7 @@ func runAuditPopulationSample(e *env, args []string) error {
 	if *audit <= 0 || *pop <= 0 || *control <= 0 || *out == "" {
 		return usagef("--audit, --population, --control and --out are required")
 	}
-	smp, err := s.Populations.Sample(e.ctx, cliPrincipal(org.ID), *audit, *pop, population.SampleRequest{ControlID: *control, Frequency: *frequency, PriorDeviation: *prior})
+	smp, err := s.Audits.Sample(e.ctx, cliPrincipal(org.ID), *audit, *pop, population.SampleRequest{ControlID: *control, Frequency: *frequency, PriorDeviation: *prior})
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,16 @@
 package programme_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/chain"
+	"github.com/attest-hq/attest/evidence/evidencetest"
+	"github.com/attest-hq/attest/population"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -101,6 +105,53 @@ func TestAuditResultsFromMonitoring(t *testing.T) {
 			}
 			if err := svc.RecordRootCause(ctx, admin, audit.ID, fixed.ID, ""); err != nil {
 				t.Errorf("clearing a root cause: %v", err)
+			}
+
+			// The audit after H1, once H1 is closed: a sample for a control
+			// H1 found deviating is one size up without anyone saying so;
+			// one for a control that passed is not.
+			next := attest.Audit{OrgID: org.ID, Name: "July", Framework: "soc2", Type: attest.AuditType2, From: "2026-07-01", To: "2026-07-31", Status: attest.AuditFieldwork}
+			if err := db.CreateAudit(ctx, &next); err != nil {
+				t.Fatal(err)
+			}
+			if prior, _, err := svc.PriorAudit(ctx, admin, next.ID, late.ID); err != nil || prior.ID != 0 {
+				t.Errorf("an audit still in fieldwork is a prior audit: %+v, %v", prior, err)
+			}
+			audit.Status = attest.AuditClosed
+			if err := db.UpdateAudit(ctx, &audit); err != nil {
+				t.Fatal(err)
+			}
+			if prior, deviated, err := svc.PriorAudit(ctx, admin, next.ID, late.ID); err != nil || prior.ID != audit.ID || !deviated {
+				t.Fatalf("the prior audit of July for %s: %+v, %v, %v", late.Ref, prior, deviated, err)
+			}
+			var pulls []attest.JudgedPull
+			for i := range 20 {
+				pulls = append(pulls, attest.JudgedPull{PullRequest: attest.PullRequest{Repo: "acme/api", Number: i + 1, Title: "change", Author: "ada",
+					MergedAt: time.Date(2026, 7, 1+i, 10, 0, 0, 0, time.UTC), MergeSHA: "s", Approvers: []string{"bob"}, ApprovedAt: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}})
+			}
+			ev := evidencetest.NewService(t, db)
+			svc.Populations = &population.Service{DB: db, Ledger: &chain.Chain{Key: ev.Key}, Now: func() time.Time { return now },
+				Changes: func(context.Context, attest.Principal, time.Time) (population.ChangeLog, error) {
+					return population.ChangeLog{Undeployed: pulls}, nil
+				}}
+			pop, err := svc.Populations.Take(ctx, admin, population.Request{Kind: attest.PopulationChanges, AuditID: next.ID})
+			if err != nil || pop.Count != 20 {
+				t.Fatalf("take: %+v, %v", pop, err)
+			}
+			base, _ := attest.SampleSize("per-event", 20, false)
+			up, _ := attest.SampleSize("per-event", 20, true)
+			if up <= base {
+				t.Fatalf("sizes %d and %d do not tell a prior deviation apart", base, up)
+			}
+			for _, c := range []struct {
+				ctl   attest.Control
+				size  int
+				prior bool
+			}{{late, up, true}, {fixed, base, false}} {
+				smp, err := svc.Sample(ctx, admin, next.ID, pop.ID, population.SampleRequest{ControlID: c.ctl.ID, Frequency: "per-event"})
+				if err != nil || smp.Size != c.size || smp.PriorDeviation != c.prior {
+					t.Errorf("the sample for %s: size %d, prior deviation %v (%v); want %d, %v", c.ctl.Ref, smp.Size, smp.PriorDeviation, err, c.size, c.prior)
+				}
 			}
 		})
 	}

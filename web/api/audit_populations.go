@@ -134,7 +134,7 @@ func (h *Handler) apiDrawSample(w http.ResponseWriter, r *http.Request, c *web.C
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	s, err := h.Populations.Sample(r.Context(), c.P, aid, id, in)
+	s, err := h.Audits.Sample(r.Context(), c.P, aid, id, in)
 	if err != nil {
 		return err
 	}

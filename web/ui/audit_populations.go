@@ -202,7 +202,7 @@ func (h *Handler) drawSample(w http.ResponseWriter, r *http.Request, c *web.Ctx)
 	}
 	f := web.NewForm(r, "control", "frequency", "prior_deviation")
 	ctl, _ := strconv.ParseInt(f.Values["control"], 10, 64)
-	_, err = h.Populations.Sample(r.Context(), c.P, aid, id, population.SampleRequest{ControlID: ctl, Frequency: f.Values["frequency"],
+	_, err = h.Audits.Sample(r.Context(), c.P, aid, id, population.SampleRequest{ControlID: ctl, Frequency: f.Values["frequency"],
 		PriorDeviation: f.Values["prior_deviation"] != ""})
 	if web.UserError(err) {
 		failForm(f, err)
