@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/export/oscal"
 	"github.com/attest-hq/attest/ledger"
 )
@@ -48,6 +49,10 @@ func IsPackage(r io.ReaderAt, size int64) bool {
 //  4. Every file under blobs/ belongs to an item; no name could escape the
 //     directory the package is extracted to.
 //  5. The OSCAL documents validate against NIST's schemas.
+//  6. testing.json, when index.json has testing, is that testing; its
+//     samples re-derive from their workpapers; and each population is a
+//     population record of the segment, with the same rows, census results
+//     and reconciliation, its census re-derived from its rows.
 //
 // index.html, summary.pdf and readiness.json are derived for reading and are
 // not checked.
@@ -124,14 +129,21 @@ func Verify(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, error) {
 		}
 		// Each population is the one its ledger record banked: the signed
 		// segment holds a population record of that uid and record hash
-		// whose population hash is the one testing.json's rows hash to.
+		// whose population hash is the one testing.json's rows hash to, and
+		// whose rows, census results and reconciliation are the ones
+		// testing.json claims. The hash covers only each row's ID, time and
+		// summary, so without the rest a consistent edit of testing.json and
+		// index.json could turn a deviation into a pass.
 		for _, p := range t.Populations {
-			h, ok := populations[p.UID+" "+p.RecordHash]
+			b, ok := populations[p.UID+" "+p.RecordHash]
 			switch {
 			case !ok:
 				return rep, fmt.Errorf("audit package: %s: population %s (record hash %s) is not recorded in the ledger segment", TestingFile, p.UID, p.RecordHash)
-			case h != p.Hash:
-				return rep, fmt.Errorf("audit package: %s: population %s hashes to %s, but its ledger record says %s", TestingFile, p.UID, p.Hash, h)
+			case b.Hash != p.Hash:
+				return rep, fmt.Errorf("audit package: %s: population %s hashes to %s, but its ledger record says %s", TestingFile, p.UID, p.Hash, b.Hash)
+			}
+			if err := verifyBanked(p, b); err != nil {
+				return rep, fmt.Errorf("audit package: %s: population %s %w", TestingFile, p.UID, err)
 			}
 		}
 		rep.Samples = len(t.Samples)
@@ -191,7 +203,7 @@ type recordedItem struct {
 
 // segmentEvidence reads the evidence of a segment that verified, keyed by ID
 // and record hash.
-func segmentEvidence(segment *io.SectionReader) (evidence map[string]recordedItem, populations map[string]string, err error) {
+func segmentEvidence(segment *io.SectionReader) (evidence map[string]recordedItem, populations map[string]bankedPopulation, err error) {
 	zr, err := zip.NewReader(segment, segment.Size())
 	if err != nil {
 		return nil, nil, fmt.Errorf("audit package: reading the ledger segment: %w", err)
@@ -211,23 +223,103 @@ func segmentEvidence(segment *io.SectionReader) (evidence map[string]recordedIte
 	for _, it := range idx.Evidence {
 		evidence[it.ID+" "+it.RecordHash] = it
 	}
-	// Population records, by uid and record hash, with the population hash
-	// each banked (the segment verified, so each record is the bytes its
-	// entry committed to).
-	populations = map[string]string{}
+	// Population records, by uid and record hash, with what each banked
+	// (the segment verified, so each record is the bytes its entry
+	// committed to).
+	populations = map[string]bankedPopulation{}
 	for _, r := range idx.Records {
 		if r.Type != ledger.RecordTypePopulation {
 			continue
 		}
-		var rec struct {
-			PopulationHash string `json:"population_hash"`
-		}
+		var rec bankedPopulation
 		if err := json.Unmarshal(r.Record, &rec); err != nil {
 			return nil, nil, fmt.Errorf("audit package: the ledger segment's population record %s: %w", r.ID, err)
 		}
-		populations[r.ID+" "+r.RecordHash] = rec.PopulationHash
+		populations[r.ID+" "+r.RecordHash] = rec
 	}
 	return evidence, populations, nil
+}
+
+// bankedPopulation is what a population record of the segment banked, of
+// what testing.json claims of the population (ledger/doc.go, "Population
+// records").
+type bankedPopulation struct {
+	Hash           string                 `json:"population_hash"`
+	Rows           []attest.PopulationRow `json:"rows"`
+	Reconciliation attest.Reconciliation  `json:"reconciliation"`
+	Results        []attest.ItemResult    `json:"results"`
+}
+
+// verifyBanked holds a population of testing.json, whose uid, record hash
+// and population hash match its record b, to the rest of b: its rows (with
+// the facts its census tests, which the population hash does not cover),
+// its census results and its reconciliation. It then re-derives the census
+// from the rows with the product's own check (attest.Census, as of the day
+// the retrieval ran, with the deadlines it recorded) and the tally from the
+// results and findings. The error completes "population UID".
+func verifyBanked(p attest.PopulationRetrieval, b bankedPopulation) error {
+	// Both sides' rows were decoded into the same type, so their encodings
+	// are equal exactly when the rows are.
+	enc := func(r attest.PopulationRow) string { out, _ := json.Marshal(r); return string(out) }
+	rows, banked := make([]string, len(p.Rows)), make([]string, len(b.Rows))
+	for i, r := range p.Rows {
+		rows[i] = enc(r)
+	}
+	for i, r := range b.Rows {
+		banked[i] = enc(r)
+	}
+	if i := firstDifference(rows, banked); i >= 0 {
+		if i >= len(rows) || i >= len(banked) {
+			return fmt.Errorf("has %d rows, but its ledger record %d", len(rows), len(banked))
+		}
+		return fmt.Errorf("row %d (%s) differs from the one its ledger record holds", i+1, p.Rows[i].ID)
+	}
+	if i := firstDifference(p.Results, b.Results); i >= 0 {
+		if i >= len(p.Results) || i >= len(b.Results) {
+			return fmt.Errorf("has %d census results, but its ledger record %d", len(p.Results), len(b.Results))
+		}
+		r, w := p.Results[i], b.Results[i]
+		return fmt.Errorf("says item %s is %s (%s), but its ledger record says %s is %s (%s)", r.Item, r.Result, r.Reason, w.Item, w.Result, w.Reason)
+	}
+	pr, br := p.Reconciliation, b.Reconciliation
+	if pr.Against != br.Against || pr.Reconciled != br.Reconciled || pr.Note != br.Note {
+		return fmt.Errorf("says its reconciliation against %s is reconciled %t (%q), but its ledger record says against %s reconciled %t (%q)",
+			pr.Against, pr.Reconciled, pr.Note, br.Against, br.Reconciled, br.Note)
+	}
+	if i := firstDifference(pr.Findings, br.Findings); i >= 0 {
+		if i >= len(pr.Findings) || i >= len(br.Findings) {
+			return fmt.Errorf("has %d reconciliation findings, but its ledger record %d", len(pr.Findings), len(br.Findings))
+		}
+		f, w := pr.Findings[i], br.Findings[i]
+		return fmt.Errorf("says reconciliation finding %d is %s (%s), but its ledger record says %s (%s)", i+1, f.Item, f.Why, w.Item, w.Why)
+	}
+	today := attest.Today(p.RanAt)
+	census := attest.Census(p.Kind, p.Rows, p.Params, today)
+	if i := firstDifference(census, p.Results); i >= 0 {
+		// Census gives one result per row, and the ledger holds a record's
+		// results to its rows: the lengths are equal, i is an index of both.
+		r, w := census[i], p.Results[i]
+		return fmt.Errorf("says item %s is %s (%s), but the %s census of its rows, as of %s, gives %s (%s)", w.Item, w.Result, w.Reason, p.Kind, today, r.Result, r.Reason)
+	}
+	if tally := attest.TallyOf(p.Results, p.Reconciliation); tally != p.Tally {
+		return fmt.Errorf("has the tally %+v, but its results and findings count %+v", p.Tally, tally)
+	}
+	return nil
+}
+
+// firstDifference is the index of the first element where a and b differ,
+// the shorter's length when one is the start of the other, or -1 when they
+// are equal.
+func firstDifference[T comparable](a, b []T) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	if len(a) != len(b) {
+		return min(len(a), len(b))
+	}
+	return -1
 }
 
 func readAll(f *zip.File, name string) ([]byte, error) {
