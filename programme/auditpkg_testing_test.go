@@ -186,6 +186,28 @@ func TestAuditPackageCarriesTesting(t *testing.T) {
 			if page := string(readMember(t, files[auditpkg.PageFile])); !strings.Contains(page, smp.Seed) || !strings.Contains(page, pop.UID) {
 				t.Error("index.html leaves out the testing")
 			}
+			// The OSCAL assessment results carry the audit's testing: CC8.1
+			// not satisfied, its control having deviated.
+			var ar struct {
+				AR struct {
+					Results []struct {
+						Title    string `json:"title"`
+						Findings []struct {
+							Target struct {
+								TargetID string `json:"target-id"`
+								Status   struct{ State, Reason string }
+							} `json:"target"`
+						} `json:"findings"`
+					} `json:"results"`
+				} `json:"assessment-results"`
+			}
+			if err := json.Unmarshal(readMember(t, files[auditpkg.ResultsFile]), &ar); err != nil {
+				t.Fatal(err)
+			}
+			if r := ar.AR.Results; len(r) != 2 || !strings.HasPrefix(r[1].Title, "Testing of ") || len(r[1].Findings) != 1 ||
+				r[1].Findings[0].Target.TargetID != "CC8.1" || r[1].Findings[0].Target.Status.Reason != "fail" {
+				t.Errorf("the OSCAL assessment results of the audit: %+v", ar.AR.Results)
+			}
 			var index struct {
 				Requests []auditpkg.Request  `json:"requests"`
 				Evidence []auditpkg.Evidence `json:"evidence"`
@@ -286,10 +308,13 @@ func TestAuditPackageTestingAnswersToTheLedger(t *testing.T) {
 				{"the reconciliation declared clean", pop(func(p *attest.PopulationRetrieval) {
 					p.Reconciliation.Note = "0 mismatch(es)"
 				}), "population " + uid + " says its reconciliation against deploy history is reconciled true (\"0 mismatch(es)\"), but its ledger record says"},
-				// Another kind's check, on the same rows and results, does
-				// not give those results.
-				{"the census's kind changed", pop(func(p *attest.PopulationRetrieval) { p.Kind = attest.PopulationJoiners }),
-					"population " + uid + " says item " + tp.pop.Rows[0].ID + " is pass (approved by bob, not its author ada, before it merged), but the joiners census of its rows, as of 2026-04-10, gives not_testable"},
+				// What the retrieval was is the record's too.
+				{"the kind changed", pop(func(p *attest.PopulationRetrieval) { p.Kind = attest.PopulationJoiners }),
+					"population " + uid + ` says its kind is "joiners", but its ledger record says "changes"`},
+				{"the window widened", pop(func(p *attest.PopulationRetrieval) { p.From = "2025-10-01" }),
+					"population " + uid + ` says its from is "2025-10-01", but its ledger record says "2026-01-01"`},
+				{"the query reworded", pop(func(p *attest.PopulationRetrieval) { p.Query = "every change" }),
+					"population " + uid + ` says its query is "every change", but its ledger record says`},
 				{"the tally's deviations dropped", pop(func(p *attest.PopulationRetrieval) { p.Tally.Deviations, p.Tally.Passed = 0, 12 }),
 					"population " + uid + " has the tally {Passed:12 Deviations:0 NotTestable:0 Mismatches:12}, but its results and findings count {Passed:11 Deviations:1 NotTestable:0 Mismatches:12}"},
 			} {

@@ -52,7 +52,7 @@ func IsPackage(r io.ReaderAt, size int64) bool {
 //  6. testing.json, when index.json has testing, is that testing; its
 //     samples re-derive from their workpapers; and each population is a
 //     population record of the segment, with the same rows, census results
-//     and reconciliation, its census re-derived from its rows.
+//     and reconciliation, and the same retrieval (kind, window, query…).
 //
 // index.html, summary.pdf and readiness.json are derived for reading and are
 // not checked.
@@ -243,20 +243,15 @@ func segmentEvidence(segment *io.SectionReader) (evidence map[string]recordedIte
 // bankedPopulation is what a population record of the segment banked, of
 // what testing.json claims of the population (ledger/doc.go, "Population
 // records").
-type bankedPopulation struct {
-	Hash           string                 `json:"population_hash"`
-	Rows           []attest.PopulationRow `json:"rows"`
-	Reconciliation attest.Reconciliation  `json:"reconciliation"`
-	Results        []attest.ItemResult    `json:"results"`
-}
+type bankedPopulation = attest.PopulationRetrieval // the record's keys are its JSON names
 
 // verifyBanked holds a population of testing.json, whose uid, record hash
 // and population hash match its record b, to the rest of b: its rows (with
 // the facts its census tests, which the population hash does not cover),
-// its census results and its reconciliation. It then re-derives the census
-// from the rows with the product's own check (attest.Census, as of the day
-// the retrieval ran, with the deadlines it recorded) and the tally from the
-// results and findings. The error completes "population UID".
+// its census results, its reconciliation and what the retrieval was (kind,
+// window, audit, source, query, deadlines, when and by whom, count); then it
+// recounts the tally from the results and findings. The error completes
+// "population UID".
 func verifyBanked(p attest.PopulationRetrieval, b bankedPopulation) error {
 	// Both sides' rows were decoded into the same type, so their encodings
 	// are equal exactly when the rows are.
@@ -293,13 +288,21 @@ func verifyBanked(p attest.PopulationRetrieval, b bankedPopulation) error {
 		f, w := pr.Findings[i], br.Findings[i]
 		return fmt.Errorf("says reconciliation finding %d is %s (%s), but its ledger record says %s (%s)", i+1, f.Item, f.Why, w.Item, w.Why)
 	}
-	today := attest.Today(p.RanAt)
-	census := attest.Census(p.Kind, p.Rows, p.Params, today)
-	if i := firstDifference(census, p.Results); i >= 0 {
-		// Census gives one result per row, and the ledger holds a record's
-		// results to its rows: the lengths are equal, i is an index of both.
-		r, w := census[i], p.Results[i]
-		return fmt.Errorf("says item %s is %s (%s), but the %s census of its rows, as of %s, gives %s (%s)", w.Item, w.Result, w.Reason, p.Kind, today, r.Result, r.Reason)
+	// What the retrieval was: the checks' outcome depends on the kind and
+	// the deadlines, what it covers on the window. These are compared with
+	// the record, not re-derived with today's census rules, so a package
+	// verifies under later releases whose checks have changed.
+	pp, _ := json.Marshal(p.Params)
+	bp, _ := json.Marshal(b.Params)
+	for _, f := range []struct{ name, got, banked string }{
+		{"kind", p.Kind, b.Kind}, {"from", p.From, b.From}, {"to", p.To, b.To}, {"audit", p.Audit, b.Audit},
+		{"audit_id", fmt.Sprint(p.AuditID), fmt.Sprint(b.AuditID)}, {"source", p.Source, b.Source}, {"query", p.Query, b.Query},
+		{"params", string(pp), string(bp)}, {"ran_at", p.RanAt.UTC().String(), b.RanAt.UTC().String()}, {"taken_by", p.TakenBy, b.TakenBy},
+		{"count", fmt.Sprint(p.Count), fmt.Sprint(b.Count)},
+	} {
+		if f.got != f.banked {
+			return fmt.Errorf("says its %s is %q, but its ledger record says %q", f.name, f.got, f.banked)
+		}
 	}
 	if tally := attest.TallyOf(p.Results, p.Reconciliation); tally != p.Tally {
 		return fmt.Errorf("has the tally %+v, but its results and findings count %+v", p.Tally, tally)
