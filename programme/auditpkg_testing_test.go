@@ -41,7 +41,9 @@ func newTestingPackage(t *testing.T, d store.Dialect) testingPackage {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	now := time.Date(2026, 4, 10, 9, 0, 0, 0, time.UTC)
+	// Nanoseconds, as a real clock has: the database may keep more digits
+	// of a time than the ledger record, which keeps microseconds.
+	now := time.Date(2026, 4, 10, 9, 0, 0, 123456789, time.UTC)
 	clock := func() time.Time { return now }
 	db := storetest.Open(t, d, clock)
 	ev := evidencetest.NewService(t, db)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/export/oscal"
@@ -297,7 +298,7 @@ func verifyBanked(p attest.PopulationRetrieval, b bankedPopulation) error {
 	for _, f := range []struct{ name, got, banked string }{
 		{"kind", p.Kind, b.Kind}, {"from", p.From, b.From}, {"to", p.To, b.To}, {"audit", p.Audit, b.Audit},
 		{"audit_id", fmt.Sprint(p.AuditID), fmt.Sprint(b.AuditID)}, {"source", p.Source, b.Source}, {"query", p.Query, b.Query},
-		{"params", string(pp), string(bp)}, {"ran_at", p.RanAt.UTC().String(), b.RanAt.UTC().String()}, {"taken_by", p.TakenBy, b.TakenBy},
+		{"params", string(pp), string(bp)}, {"ran_at", stamp(p.RanAt), stamp(b.RanAt)}, {"taken_by", p.TakenBy, b.TakenBy},
 		{"count", fmt.Sprint(p.Count), fmt.Sprint(b.Count)},
 	} {
 		if f.got != f.banked {
@@ -308,6 +309,12 @@ func verifyBanked(p attest.PopulationRetrieval, b bankedPopulation) error {
 		return fmt.Errorf("has the tally %+v, but its results and findings count %+v", p.Tally, tally)
 	}
 	return nil
+}
+
+// stamp is a time as a record holds it: UTC, to the microsecond (a row
+// read back from the database may carry more digits than its record).
+func stamp(t time.Time) string {
+	return t.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
 }
 
 // firstDifference is the index of the first element where a and b differ,
