@@ -71,7 +71,11 @@ func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest
 		if c.Status == attest.StatusNotApplicable || !slices.ContainsFunc(c.Mappings, func(m attest.Mapping) bool { return m.Framework == "soc2" && m.Requirement == "CC8.1" }) {
 			continue
 		}
-		if _, err := svc.Sample(ctx, manager, audit.ID, changes.ID, population.SampleRequest{ControlID: c.ID, Frequency: "per-event"}); err != nil {
+		draw := svc.Sample
+		if opts.Audits != nil {
+			draw = opts.Audits.Sample // with the prior audit's deviations, as the UI draws it
+		}
+		if _, err := draw(ctx, manager, audit.ID, changes.ID, population.SampleRequest{ControlID: c.ID, Frequency: "per-event"}); err != nil {
 			return err
 		}
 		break

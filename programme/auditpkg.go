@@ -340,7 +340,11 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 	if testing != nil {
 		// The audit's own testing is the assessment an auditor reads; the
 		// readiness of the export's day stays beside it as the first result.
-		src.Tested = &oscal.Tested{Audit: in.Label(), Start: start, End: end.Add(-time.Second), Controls: testing.Results}
+		criteria := map[int64][]string{}
+		for _, sc := range scopedControls(controls, a.Framework.ID) {
+			criteria[sc.ID] = sc.Criteria
+		}
+		src.Tested = &oscal.Tested{Audit: in.Label(), Start: start, End: end.Add(-time.Second), Controls: testing.Results, Criteria: criteria}
 	}
 	if pkg.ComponentDefinition, err = oscal.ComponentDefinition(src, a.Result); err != nil {
 		return sum, err

@@ -279,6 +279,20 @@ func TestAuditPackageTestingAnswersToTheLedger(t *testing.T) {
 						return body
 					}),
 					"testing.json differs from the testing of index.json"},
+				{"the testing left out of index.json",
+					rewritePackage(t, tp.data, func(name string, body []byte) []byte {
+						if name != auditpkg.IndexFile {
+							return body
+						}
+						var idx map[string]any
+						if err := json.Unmarshal(body, &idx); err != nil {
+							t.Fatal(err)
+						}
+						delete(idx, "testing")
+						out, _ := json.Marshal(idx)
+						return out
+					}),
+					"testing.json is in the package, but index.json has no testing"},
 				// Rows changed with their hash, in both places: they hash to
 				// it, but it is not the hash the ledger banked. The sample,
 				// drawn from the banked hash, goes too.

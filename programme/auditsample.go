@@ -22,6 +22,9 @@ func (s Audits) Sample(ctx context.Context, p attest.Principal, auditID, populat
 		if err := p.Require(attest.ActEdit); err != nil {
 			return attest.PopulationSample{}, err
 		}
+		if _, err := s.Get(ctx, p, auditID); err != nil {
+			return attest.PopulationSample{}, err
+		}
 		prior, deviated, err := s.PriorAudit(ctx, p, auditID, req.ControlID)
 		if err != nil {
 			return attest.PopulationSample{}, fmt.Errorf("the prior audit's result for the control: %w", err)
@@ -34,7 +37,9 @@ func (s Audits) Sample(ctx context.Context, p attest.Principal, auditID, populat
 // PriorAudit finds the audit before this one: the latest closed audit of
 // the organization, of the same framework, whose window ended before this
 // one's began (ID 0 when there is none), and reports whether the control
-// deviated in it.
+// deviated in it. When several closed audits end on that same day (a Type 1
+// and a Type 2), the control deviated if it deviated in any of them, and
+// prior is the one it deviated in.
 func (s Audits) PriorAudit(ctx context.Context, p attest.Principal, auditID, controlID int64) (prior attest.Audit, deviated bool, err error) {
 	audit, err := s.Get(ctx, p, auditID)
 	if err != nil {
@@ -46,24 +51,30 @@ func (s Audits) PriorAudit(ctx context.Context, p attest.Principal, auditID, con
 		return prior, false, err
 	}
 	var priorEnd string
+	var latest []attest.Audit
 	for _, a := range all {
 		_, end := a.Window()
-		if a.ID == audit.ID || a.Framework != audit.Framework || a.Status != attest.AuditClosed || end >= start || end <= priorEnd {
+		if a.ID == audit.ID || a.Framework != audit.Framework || a.Status != attest.AuditClosed || end >= start || end < priorEnd {
 			continue
 		}
-		prior, priorEnd = a, end
-	}
-	if prior.ID == 0 {
-		return prior, false, nil
-	}
-	res, err := s.Results(ctx, p, prior.ID)
-	if err != nil {
-		return prior, false, err
-	}
-	for _, c := range res.Controls {
-		if c.ControlID == controlID {
-			return prior, c.Result == attest.AuditResultDeviation, nil
+		if end > priorEnd {
+			priorEnd, latest = end, nil
 		}
+		latest = append(latest, a)
+	}
+	for _, a := range latest {
+		res, err := s.Results(ctx, p, a.ID)
+		if err != nil {
+			return a, false, err
+		}
+		for _, c := range res.Controls {
+			if c.ControlID == controlID && c.Result == attest.AuditResultDeviation {
+				return a, true, nil
+			}
+		}
+	}
+	if len(latest) > 0 {
+		prior = latest[0]
 	}
 	return prior, false, nil
 }

@@ -113,6 +113,10 @@ func Verify(r io.ReaderAt, size int64, pub ed25519.PublicKey) (Report, error) {
 		return rep, fmt.Errorf("audit package: index.json names ledger head %s, the segment ends at %s", idx.Ledger.Head, rep.Ledger.Head)
 	}
 	rep.Audit = idx.Audit
+	if idx.Testing == nil && files[TestingFile] != nil {
+		// Testing left out of the index would go unchecked.
+		return rep, fmt.Errorf("audit package: %s is in the package, but index.json has no testing", TestingFile)
+	}
 	if idx.Testing != nil {
 		// The testing file and the index carry the same testing, and each
 		// sample re-derives from its workpaper.

@@ -53,11 +53,14 @@ type Source struct {
 }
 
 // Tested is an audit's testing: the result of each control in its scope
-// over its window (attest.AuditResults).
+// over its window (attest.AuditResults), and the requirements each meets
+// in the audit's scope (the findings follow the audit's scope, not today's
+// readiness, which may have dropped a control since).
 type Tested struct {
-	Audit      string // the audit's name
+	Audit      string // the audit's label in the package
 	Start, End time.Time
 	Controls   []attest.ControlResult
+	Criteria   map[int64][]string // control ID → requirement IDs
 }
 
 // namespace is the UUID namespace of Attest's OSCAL identifiers: the same
@@ -307,19 +310,19 @@ const maxListed = 20
 
 // testedResult is the audit's testing as one result over its window: an
 // observation per control in its scope (TEST, with its result, deviation
-// items and root cause), and a finding per requirement its controls meet.
-// A requirement is not satisfied if a control behind it deviated, satisfied
-// if they all operated without deviation and one was tested, and otherwise
-// not satisfied for an "other" reason: nothing tested it.
+// items and root cause), and a finding per requirement its controls meet in
+// the audit's scope. A requirement is not satisfied if a control behind it
+// deviated, satisfied if one passed and none deviated, and otherwise not
+// satisfied for an "other" reason: its controls had nothing to operate on
+// (empty populations) or nothing tested them.
 func testedResult(src Source, res readiness.Result, readinessSel selection, run string) map[string]any {
 	t := src.Tested
 	observed := map[int64]string{}
-	results := map[int64]attest.ControlResult{}
 	counts := map[string]int{}
 	var observations []observation
 	for _, c := range t.Controls {
 		id := uuid5("tested-observation", src.Org.Slug, src.Framework, run, c.Ref)
-		observed[c.ControlID], results[c.ControlID] = id, c
+		observed[c.ControlID] = id
 		counts[c.Result]++
 		desc := fmt.Sprintf("%s %s: %s in the audit's window.", c.Ref, c.Name, strings.ReplaceAll(c.Result, "_", " "))
 		if c.Remediated > 0 {
@@ -338,39 +341,60 @@ func testedResult(src Source, res readiness.Result, readinessSel selection, run 
 		observations = append(observations, observation{UUID: id, Title: c.Ref + " " + c.Name, Description: desc,
 			Props: []prop{{Name: "audit-result", NS: ns, Value: c.Result}}, Methods: []string{"TEST"}, Collected: run})
 	}
+	// The requirements the audit's controls meet, in the catalog's order
+	// where readiness knows them, with readiness's titles.
+	titles := map[string]string{}
+	var reqs []string
+	for _, rr := range res.Requirements {
+		titles[rr.ID] = rr.Title
+		reqs = append(reqs, rr.ID)
+	}
+	behind := map[string][]attest.ControlResult{}
+	for _, c := range t.Controls {
+		for _, id := range t.Criteria[c.ControlID] {
+			if _, known := titles[id]; !known {
+				titles[id] = ""
+				reqs = append(reqs, id)
+			}
+			behind[id] = append(behind[id], c)
+		}
+	}
 	var sel selection
 	var findings []finding
-	for _, rr := range res.Requirements {
-		f := finding{UUID: uuid5("tested-finding", src.Org.Slug, src.Framework, run, rr.ID), Title: rr.ID + " " + rr.Title,
-			Target: target{Type: "objective-id", TargetID: ControlID(rr.ID), Title: rr.Title}}
-		var deviated, tested []string
-		for _, c := range rr.Controls {
-			r, ok := results[c.ID]
-			if !ok {
-				continue
-			}
-			f.RelatedObservations = append(f.RelatedObservations, rel{ObservationUUID: observed[c.ID]})
+	for _, id := range reqs {
+		controls := behind[id]
+		if len(controls) == 0 {
+			continue // no control of the audit meets it
+		}
+		title := strings.TrimSpace(id + " " + titles[id])
+		f := finding{UUID: uuid5("tested-finding", src.Org.Slug, src.Framework, run, id), Title: title,
+			Target: target{Type: "objective-id", TargetID: ControlID(id), Title: titles[id]}}
+		var deviated, passed, idle []string
+		for _, r := range controls {
+			f.RelatedObservations = append(f.RelatedObservations, rel{ObservationUUID: observed[r.ControlID]})
 			switch r.Result {
 			case attest.AuditResultDeviation:
 				deviated = append(deviated, r.Ref)
-			case attest.AuditResultPass, attest.AuditResultNotOccurring:
-				tested = append(tested, r.Ref)
+			case attest.AuditResultPass:
+				passed = append(passed, r.Ref)
+			case attest.AuditResultNotOccurring:
+				idle = append(idle, r.Ref)
 			}
 		}
-		if len(f.RelatedObservations) == 0 {
-			continue // no control of the audit meets it
-		}
-		sel.IncludeControls = append(sel.IncludeControls, selectControl{ControlID: ControlID(rr.ID)})
+		sel.IncludeControls = append(sel.IncludeControls, selectControl{ControlID: ControlID(id)})
 		switch {
 		case len(deviated) > 0:
 			f.Target.Status = status{State: "not-satisfied", Reason: "fail"}
-			f.Description = fmt.Sprintf("%s: %s deviated in the audit's window.", rr.ID, strings.Join(deviated, ", "))
-		case len(tested) > 0:
+			f.Description = fmt.Sprintf("%s: %s deviated in the audit's window.", id, strings.Join(deviated, ", "))
+		case len(passed) > 0:
 			f.Target.Status = status{State: "satisfied", Reason: "pass"}
-			f.Description = fmt.Sprintf("%s: %s operated without deviation in the audit's window.", rr.ID, strings.Join(tested, ", "))
+			f.Description = fmt.Sprintf("%s: %s operated without deviation in the audit's window.", id, strings.Join(passed, ", "))
+		case len(idle) > 0:
+			f.Target.Status = status{State: "not-satisfied", Reason: "other"}
+			f.Description = fmt.Sprintf("%s: %s had nothing to operate on in the audit's window (empty populations): no operation to judge.", id, strings.Join(idle, ", "))
 		default:
 			f.Target.Status = status{State: "not-satisfied", Reason: "other"}
-			f.Description = fmt.Sprintf("%s: nothing tested its controls in the audit's window.", rr.ID)
+			f.Description = fmt.Sprintf("%s: nothing tested its controls in the audit's window.", id)
 		}
 		findings = append(findings, f)
 	}

@@ -179,7 +179,6 @@ func TestEmptyProgramme(t *testing.T) {
 // them. The document still validates against NIST's schema (encode checks).
 func TestAssessmentResultsCarryAnAuditsTesting(t *testing.T) {
 	src, res := sample()
-	res.Requirements[2].Controls = []readiness.ControlResult{{ID: 3, Ref: "PH-1", Name: "Camera review"}}
 	devs := []attest.ResultDeviation{}
 	for i := range 23 {
 		devs = append(devs, attest.ResultDeviation{Source: "population", Item: fmt.Sprintf("leaver-%d", i), Reason: "access removed 9 days late."})
@@ -189,6 +188,11 @@ func TestAssessmentResultsCarryAnAuditsTesting(t *testing.T) {
 		{ControlID: 1, Ref: "AC-1", Name: "Single sign-on", Result: attest.AuditResultPass, Remediated: 2},
 		{ControlID: 2, Ref: "HR-9", Name: "Offboarding checklist", Result: attest.AuditResultDeviation, Deviations: devs, RootCause: "The HR export ran weekly."},
 		{ControlID: 3, Ref: "PH-1", Name: "Camera review", Result: attest.AuditResultNotTested},
+		{ControlID: 4, Ref: "VEN-1", Name: "Vendor reviews", Result: attest.AuditResultNotOccurring},
+	}, Criteria: map[int64][]string{
+		// The audit's scope, not today's readiness: PH-1 meets A.7.4 in
+		// the audit, and VEN-1 a requirement readiness no longer lists.
+		1: {"A.5.15"}, 2: {"6.1.2"}, 3: {"A.7.4"}, 4: {"A.5.19"},
 	}}
 	b, err := oscal.AssessmentResults(src, res, start, end)
 	if err != nil {
@@ -225,7 +229,7 @@ func TestAssessmentResultsCarryAnAuditsTesting(t *testing.T) {
 		t.Fatalf("%d results, want readiness and the audit's testing", len(doc.AR.Results))
 	}
 	r := doc.AR.Results[1]
-	if r.Title != "Testing of SOC 2 Type 2 FY26" || r.Start != "2025-07-01T00:00:00Z" || r.End != "2026-06-30T23:59:59Z" || len(r.Observations) != 3 {
+	if r.Title != "Testing of SOC 2 Type 2 FY26" || r.Start != "2025-07-01T00:00:00Z" || r.End != "2026-06-30T23:59:59Z" || len(r.Observations) != 4 {
 		t.Fatalf("the testing result: %+v", r)
 	}
 	hr := r.Observations[1]
@@ -243,7 +247,7 @@ func TestAssessmentResultsCarryAnAuditsTesting(t *testing.T) {
 			t.Errorf("finding %s relates %d observations, want its one control's", f.Target.TargetID, len(f.Related))
 		}
 	}
-	want := map[string]string{"A.5.15": "satisfied/pass", "clause-6.1.2": "not-satisfied/fail", "A.7.4": "not-satisfied/other"}
+	want := map[string]string{"A.5.15": "satisfied/pass", "clause-6.1.2": "not-satisfied/fail", "A.7.4": "not-satisfied/other", "A.5.19": "not-satisfied/other"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("findings = %v, want %v", got, want)
 	}

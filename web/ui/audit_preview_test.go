@@ -41,7 +41,7 @@ func TestPreviewAsAuditorFollowsTheAuditsPages(t *testing.T) {
 				if auditor := !strings.Contains(res.Text, `href="/o/alpha/controls"`); auditor != on {
 					t.Errorf("GET %s: preview banner %v, but the auditor's navigation %v", path, on, auditor)
 				}
-				if on && (strings.Contains(res.Text, `id="generate-requests"`) || !strings.Contains(res.Text, `<fieldset class="preview" disabled>`)) {
+				if on && (strings.Contains(res.Text, `id="generate-requests"`) || !strings.Contains(res.Text, `<fieldset class="auditor-preview" disabled>`)) {
 					t.Errorf("GET %s: the preview shows an editor's form or enabled forms: %.3000s", path, res.Text)
 				}
 				return on

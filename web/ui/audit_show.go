@@ -50,8 +50,8 @@ func (h *Handler) renderAudit(w http.ResponseWriter, r *http.Request, c *web.Ctx
 // own or, while a member previews the audit as its auditors
 // (web.Server.AuditPreview), one whose principal is the auditor's
 // (attest.Principal.AsAuditor), so the preview applies the same rules as the
-// real thing on every page of the audit. The activity log still records the
-// member's own views.
+// real thing on every page of the audit. Views are logged as the caller's
+// own (c), so a preview adds no auditor's view to the activity log.
 func (h *Handler) auditViewer(w http.ResponseWriter, r *http.Request, c *web.Ctx, id int64) (*web.Ctx, error) {
 	// A form posted during a preview comes back with its errors in the
 	// member's own view, where the form is.
