@@ -4,7 +4,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/export/auditpkg"
 )
 
@@ -32,6 +34,38 @@ func (s *Services) AuditExport(w http.ResponseWriter, r *http.Request, c *Ctx) e
 		}
 		// Part of the zip is out: it will not verify, and the log says why.
 		s.Log.Error("audit export failed", "org", c.Org.Slug, "err", err)
+		return nil
+	}
+	return s.AuditPackages.RecordExport(r.Context(), c.P, in, "")
+}
+
+// AuditRecordExport streams the package of the audit record in the path
+// ({audit}), shared by the audit's page and the API so that both give the
+// same package (populations, samples, results and request list with the
+// evidence) under the same decision: programme.AuditPackages reads the audit
+// through the caller's principal, an invited auditor's grant included, and
+// a finished download is logged as audit.exported.
+func (s *Services) AuditRecordExport(w http.ResponseWriter, r *http.Request, c *Ctx) error {
+	id, err := strconv.ParseInt(r.PathValue("audit"), 10, 64)
+	if err != nil {
+		return attest.Errorf(attest.ENOTFOUND, "audit not found")
+	}
+	in, err := s.AuditPackages.AuditInput(r.Context(), c.P, id)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/zip")
+	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape("attest-"+c.Org.Slug+"-"+in.Label()+".zip"))
+	h.Set("Cache-Control", "no-store")
+	cw := &CountingWriter{W: w}
+	if _, _, err := s.AuditPackages.ExportAudit(r.Context(), c.P, id, cw); err != nil {
+		if cw.N == 0 {
+			h.Del("Content-Disposition")
+			h.Del("Content-Type")
+			return err
+		}
+		s.Log.Error("audit package failed", "org", c.Org.Slug, "audit", id, "err", err)
 		return nil
 	}
 	return s.AuditPackages.RecordExport(r.Context(), c.P, in, "")
