@@ -71,6 +71,24 @@ func auditFlag(v string) (int64, error) {
 	return id, nil
 }
 
+// auditCommand opens the organization for a command on one audit (its
+// request list, its results) and reads --audit.
+func auditCommand(e *env, name string, args []string, define func(f *flags)) (*app.Services, attest.Principal, int64, error) {
+	f, slug := orgFlags(name, e)
+	audit := f.fs.String("audit", "", "the audit's ID (attest audit list)")
+	define(f)
+	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
+	if err != nil {
+		return nil, attest.Principal{}, 0, err
+	}
+	id, err := auditFlag(*audit)
+	if err != nil {
+		s.Close()
+		return nil, attest.Principal{}, 0, err
+	}
+	return s, cliPrincipal(org.ID), id, nil
+}
+
 // runAuditShow prints what an audit covers: its controls and evidence.
 func runAuditShow(e *env, args []string) error {
 	f, slug := orgFlags("audit show", e)
@@ -164,22 +182,18 @@ func runAuditInvite(e *env, args []string) error {
 // runAuditRevoke ends an invited auditor's access to one audit, as "End
 // access" on its page does; a pending invitation no longer lets them in.
 func runAuditRevoke(e *env, args []string) error {
-	f, slug := orgFlags("audit revoke", e)
-	audit := f.fs.String("audit", "", "the audit's ID")
-	email := f.fs.String("email", "", "the auditor's email")
-	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
+	var email *string
+	s, p, id, err := auditCommand(e, "audit revoke", args, func(f *flags) {
+		email = f.fs.String("email", "", "the auditor's email")
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	id, err := auditFlag(*audit)
-	if err != nil {
-		return err
-	}
 	if strings.TrimSpace(*email) == "" {
 		return usagef("--email is required: the auditor whose access ends")
 	}
-	if err := s.Audits.RemoveAuditor(e.ctx, cliPrincipal(org.ID), id, *email); err != nil {
+	if err := s.Audits.RemoveAuditor(e.ctx, p, id, *email); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "the access of %s to audit %d has ended\n", attest.NormalizeEmail(*email), id)
@@ -190,19 +204,15 @@ func runAuditRevoke(e *env, args []string) error {
 // pass, deviation (with the items and root cause), not occurring or not
 // tested, as the results page shows them.
 func runAuditResults(e *env, args []string) error {
-	f, slug := orgFlags("audit results", e)
-	audit := f.fs.String("audit", "", "the audit's ID")
-	asJSON := f.fs.Bool("json", false, "print JSON (as GET /api/v1/orgs/SLUG/audits/ID/results)")
-	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
+	var asJSON *bool
+	s, p, id, err := auditCommand(e, "audit results", args, func(f *flags) {
+		asJSON = f.fs.Bool("json", false, "print JSON (as GET /api/v1/orgs/SLUG/audits/ID/results)")
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	id, err := auditFlag(*audit)
-	if err != nil {
-		return err
-	}
-	res, err := s.Audits.Results(e.ctx, cliPrincipal(org.ID), id)
+	res, err := s.Audits.Results(e.ctx, p, id)
 	if err != nil {
 		return err
 	}
@@ -232,20 +242,17 @@ func runAuditResults(e *env, args []string) error {
 // runAuditRootCause records (or, with --clear, removes) the root cause of a
 // control's deviation in an audit.
 func runAuditRootCause(e *env, args []string) error {
-	f, slug := orgFlags("audit root-cause", e)
-	audit := f.fs.String("audit", "", "the audit's ID")
-	control := f.fs.String("control", "", "the control's reference, e.g. CC6.2 (attest audit results)")
-	text := f.fs.String("text", "", "why the control deviated (at most 2000 characters)")
-	clearIt := f.fs.Bool("clear", false, "remove the root cause recorded instead")
-	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
+	var control, text *string
+	var clearIt *bool
+	s, p, id, err := auditCommand(e, "audit root-cause", args, func(f *flags) {
+		control = f.fs.String("control", "", "the control's reference, e.g. CC6.2 (attest audit results)")
+		text = f.fs.String("text", "", "why the control deviated (at most 2000 characters)")
+		clearIt = f.fs.Bool("clear", false, "remove the root cause recorded instead")
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	id, err := auditFlag(*audit)
-	if err != nil {
-		return err
-	}
 	switch {
 	case *control == "":
 		return usagef("--control is required: the control's reference (attest audit results)")
@@ -254,7 +261,6 @@ func runAuditRootCause(e *env, args []string) error {
 	case !*clearIt && strings.TrimSpace(*text) == "":
 		return usagef("--text is required (or --clear to remove the root cause recorded)")
 	}
-	p := cliPrincipal(org.ID)
 	res, err := s.Audits.Results(e.ctx, p, id)
 	if err != nil {
 		return err
