@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/attest-hq/attest"
@@ -66,6 +69,24 @@ func auditFlag(v string) (int64, error) {
 		return 0, usagef("--audit must be an audit's ID (attest audit list), got %q", v)
 	}
 	return id, nil
+}
+
+// auditCommand opens the organization for a command on one audit (its
+// request list, its results) and reads --audit.
+func auditCommand(e *env, name string, args []string, define func(f *flags)) (*app.Services, attest.Principal, int64, error) {
+	f, slug := orgFlags(name, e)
+	audit := f.fs.String("audit", "", "the audit's ID (attest audit list)")
+	define(f)
+	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
+	if err != nil {
+		return nil, attest.Principal{}, 0, err
+	}
+	id, err := auditFlag(*audit)
+	if err != nil {
+		s.Close()
+		return nil, attest.Principal{}, 0, err
+	}
+	return s, cliPrincipal(org.ID), id, nil
 }
 
 // runAuditShow prints what an audit covers: its controls and evidence.
@@ -156,4 +177,120 @@ func runAuditInvite(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "invited %s into audit %d until %s; send them this link (shown once):\n%s/invitations/%s\n",
 		inv.Email, id, inv.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"), *base, secret)
 	return nil
+}
+
+// runAuditRevoke ends an invited auditor's access to one audit, as "End
+// access" on its page does; a pending invitation no longer lets them in.
+func runAuditRevoke(e *env, args []string) error {
+	var email *string
+	s, p, id, err := auditCommand(e, "audit revoke", args, func(f *flags) {
+		email = f.fs.String("email", "", "the auditor's email")
+	})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if strings.TrimSpace(*email) == "" {
+		return usagef("--email is required: the auditor whose access ends")
+	}
+	if err := s.Audits.RemoveAuditor(e.ctx, p, id, *email); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "the access of %s to audit %d has ended\n", attest.NormalizeEmail(*email), id)
+	return nil
+}
+
+// runAuditResults prints the result of each control in the audit's scope:
+// pass, deviation (with the items and root cause), not occurring or not
+// tested, as the results page shows them.
+func runAuditResults(e *env, args []string) error {
+	var asJSON *bool
+	s, p, id, err := auditCommand(e, "audit results", args, func(f *flags) {
+		asJSON = f.fs.Bool("json", false, "print JSON (as GET /api/v1/orgs/SLUG/audits/ID/results)")
+	})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := s.Audits.Results(e.ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(e, res)
+	}
+	a := res.Audit
+	fmt.Fprintf(e.stdout, "%s: %s %s %s, %s\n", a.Name, a.Framework, a.Type.Label(), a.Period(), a.Status)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONTROL\tRESULT\tDEVIATIONS\tFIXED IN TIME\tPOPULATIONS\tROOT CAUSE")
+	counts := map[string]int{}
+	for _, c := range res.Controls {
+		counts[c.Result]++
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\n", c.Ref, strings.ReplaceAll(c.Result, "_", " "), len(c.Deviations), c.Remediated, c.Populations, orNone(c.RootCause, "-"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d pass, %d deviation, %d not occurring, %d not tested (failures fixed within %d days are not deviations)\n",
+		counts[attest.AuditResultPass], counts[attest.AuditResultDeviation], counts[attest.AuditResultNotOccurring], counts[attest.AuditResultNotTested], res.Days)
+	if res.HistoryCut {
+		fmt.Fprintln(e.stdout, "warning: the monitoring history was longer than the results read; its oldest changes were left out, so a pass may not be proven")
+	}
+	return nil
+}
+
+// runAuditRootCause records (or, with --clear, removes) the root cause of a
+// control's deviation in an audit.
+func runAuditRootCause(e *env, args []string) error {
+	var control, text *string
+	var clearIt *bool
+	s, p, id, err := auditCommand(e, "audit root-cause", args, func(f *flags) {
+		control = f.fs.String("control", "", "the control's reference, e.g. CC6.2 (attest audit results)")
+		text = f.fs.String("text", "", "why the control deviated (at most 2000 characters)")
+		clearIt = f.fs.Bool("clear", false, "remove the root cause recorded instead")
+	})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	switch {
+	case *control == "":
+		return usagef("--control is required: the control's reference (attest audit results)")
+	case *clearIt && *text != "":
+		return usagef("give --text or --clear, not both")
+	case !*clearIt && strings.TrimSpace(*text) == "":
+		return usagef("--text is required (or --clear to remove the root cause recorded)")
+	}
+	res, err := s.Audits.Results(e.ctx, p, id)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(res.Controls, func(c attest.ControlResult) bool { return strings.EqualFold(c.Ref, *control) })
+	if i < 0 {
+		return usagef("--control %s is not a control of audit %d (attest audit results lists them)", *control, id)
+	}
+	ctl, err := s.Audits.RecordRootCause(e.ctx, p, id, res.Controls[i].ControlID, *text)
+	if err != nil {
+		return rootCauseFlagError(err)
+	}
+	if ctl.RootCause == "" {
+		fmt.Fprintf(e.stdout, "cleared the root cause of %s in audit %d\n", ctl.Ref, id)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "recorded the root cause of %s's deviation in audit %d\n", ctl.Ref, id)
+	return nil
+}
+
+// rootCauseFlagError names the flag for the service's field: root_cause
+// is --text.
+func rootCauseFlagError(err error) error {
+	var ae *attest.Error
+	if !errors.As(err, &ae) || ae.Field == "" {
+		return err
+	}
+	flag := map[string]string{"root_cause": "--text", "control": "--control"}[ae.Field]
+	if flag == "" {
+		return err
+	}
+	return fmt.Errorf("%s: %s", flag, ae.Message)
 }

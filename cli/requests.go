@@ -18,27 +18,9 @@ import (
 // with its history, and act on one (comment, submit, assign). Accepting
 // and flagging are the auditors', in the UI.
 
-// requestCommand opens the organization for a request-list command and
-// reads --audit.
-func requestCommand(e *env, name string, args []string, define func(f *flags)) (*app.Services, attest.Principal, int64, error) {
-	f, slug := orgFlags(name, e)
-	audit := f.fs.String("audit", "", "the audit's ID (attest audit list)")
-	define(f)
-	s, org, err := f.openOrgCommand(args, slug, app.Needs{})
-	if err != nil {
-		return nil, attest.Principal{}, 0, err
-	}
-	id, err := auditFlag(*audit)
-	if err != nil {
-		s.Close()
-		return nil, attest.Principal{}, 0, err
-	}
-	return s, cliPrincipal(org.ID), id, nil
-}
-
 // runAuditRequestsGenerate adds the default requests the list lacks.
 func runAuditRequestsGenerate(e *env, args []string) error {
-	s, p, id, err := requestCommand(e, "audit requests generate", args, func(*flags) {})
+	s, p, id, err := auditCommand(e, "audit requests generate", args, func(*flags) {})
 	if err != nil {
 		return err
 	}
@@ -55,7 +37,7 @@ func runAuditRequestsGenerate(e *env, args []string) error {
 func runAuditRequestsList(e *env, args []string) error {
 	var status *string
 	var asJSON *bool
-	s, p, id, err := requestCommand(e, "audit requests list", args, func(f *flags) {
+	s, p, id, err := auditCommand(e, "audit requests list", args, func(f *flags) {
 		status = f.fs.String("status", "", "only this status: open, submitted, accepted, flagged or not_applicable")
 		asJSON = f.fs.Bool("json", false, "print JSON")
 	})
@@ -101,7 +83,7 @@ func memberID(e *env, s *app.Services, email, flag string) (int64, error) {
 // runAuditRequestsAdd adds one request.
 func runAuditRequestsAdd(e *env, args []string) error {
 	var ref, title, details, expected, control, owner, due *string
-	s, p, id, err := requestCommand(e, "audit requests add", args, func(f *flags) {
+	s, p, id, err := auditCommand(e, "audit requests add", args, func(f *flags) {
 		title = f.fs.String("title", "", "what is asked")
 		ref = f.fs.String("ref", "", "optional: its number in the list (default R-n)")
 		details = f.fs.String("details", "", "optional: more on what is asked")
@@ -144,7 +126,7 @@ func runAuditRequestsAdd(e *env, args []string) error {
 // every row, or none.
 func runAuditRequestsImport(e *env, args []string) error {
 	var file *string
-	s, p, id, err := requestCommand(e, "audit requests import", args, func(f *flags) {
+	s, p, id, err := auditCommand(e, "audit requests import", args, func(f *flags) {
 		file = f.fs.String("file", "", "the CSV file: ref,title[,details,expected,control,period,due,owner]")
 	})
 	if err != nil {
@@ -171,7 +153,7 @@ func runAuditRequestsImport(e *env, args []string) error {
 func runAuditRequestsShow(e *env, args []string) error {
 	var req *int64
 	var asJSON *bool
-	s, p, id, err := requestCommand(e, "audit requests show", args, func(f *flags) {
+	s, p, id, err := auditCommand(e, "audit requests show", args, func(f *flags) {
 		req = f.fs.Int64("request", 0, "the request's ID")
 		asJSON = f.fs.Bool("json", false, "print JSON")
 	})
@@ -205,7 +187,7 @@ func runAuditRequestsShow(e *env, args []string) error {
 func runAuditRequestsAct(e *env, args []string) error {
 	var req *int64
 	var action, text, evidence, owner, due *string
-	s, p, id, err := requestCommand(e, "audit requests act", args, func(f *flags) {
+	s, p, id, err := auditCommand(e, "audit requests act", args, func(f *flags) {
 		req = f.fs.Int64("request", 0, "the request's ID")
 		action = f.fs.String("action", "", "comment, submit or assign")
 		text = f.fs.String("text", "", "the comment, or the submission's answer")

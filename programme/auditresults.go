@@ -107,37 +107,44 @@ func speaksFor(pop attest.PopulationRetrieval, c WorkspaceControl, samples []att
 }
 
 // RecordRootCause records a member's root cause of a control's deviation in
-// an open audit; empty text removes it.
-func (s Audits) RecordRootCause(ctx context.Context, p attest.Principal, auditID, controlID int64, text string) error {
+// an open audit; empty text removes it. It returns the control's result
+// with the root cause as recorded.
+func (s Audits) RecordRootCause(ctx context.Context, p attest.Principal, auditID, controlID int64, text string) (attest.ControlResult, error) {
 	if err := p.Require(attest.ActEdit); err != nil {
-		return err
+		return attest.ControlResult{}, err
 	}
 	text = strings.TrimSpace(text)
 	if len(text) > 2000 {
-		return attest.Invalid("root_cause", "is longer than 2000 characters")
+		return attest.ControlResult{}, attest.Invalid("root_cause", "is longer than 2000 characters")
 	}
 	res, err := s.Results(ctx, p, auditID)
 	if err != nil {
-		return err
+		return attest.ControlResult{}, err
 	}
 	if res.Audit.Status == attest.AuditClosed {
-		return attest.Errorf(attest.ECONFLICT, "the audit %q is closed: its results are final", res.Audit.Name)
+		return attest.ControlResult{}, attest.Errorf(attest.ECONFLICT, "the audit %q is closed: its results are final", res.Audit.Name)
 	}
 	i := slices.IndexFunc(res.Controls, func(c attest.ControlResult) bool { return c.ControlID == controlID })
 	if i < 0 {
-		return attest.Invalid("control", "is not a control of this audit")
+		return attest.ControlResult{}, attest.Invalid("control", "is not a control of this audit")
 	}
+	ctl := res.Controls[i]
 	// A root cause explains a deviation; one recorded earlier may still be
 	// cleared once the control no longer deviates.
-	if text != "" && res.Controls[i].Result != attest.AuditResultDeviation {
-		return attest.Invalid("root_cause", "%s has no deviation in this audit (its result is %s): there is nothing to explain",
-			res.Controls[i].Ref, strings.ReplaceAll(string(res.Controls[i].Result), "_", " "))
+	if text != "" && ctl.Result != attest.AuditResultDeviation {
+		return attest.ControlResult{}, attest.Invalid("root_cause", "%s has no deviation in this audit (its result is %s): there is nothing to explain",
+			ctl.Ref, strings.ReplaceAll(string(ctl.Result), "_", " "))
 	}
-	return s.DB.Update(ctx, func(tx *store.Queries) error {
+	err = s.DB.Update(ctx, func(tx *store.Queries) error {
 		if err := tx.SetRootCause(ctx, p.OrgID, auditID, controlID, text); err != nil {
 			return err
 		}
 		return tx.Log(ctx, p.Record("audit.root_cause", "audit", strconv.FormatInt(auditID, 10),
-			fmt.Sprintf("Recorded the root cause of %s's deviation in %q", res.Controls[i].Ref, res.Audit.Name)))
+			fmt.Sprintf("Recorded the root cause of %s's deviation in %q", ctl.Ref, res.Audit.Name)))
 	})
+	if err != nil {
+		return attest.ControlResult{}, err
+	}
+	ctl.RootCause = text
+	return ctl, nil
 }

@@ -70,8 +70,8 @@ func TestAuditResultsFromMonitoring(t *testing.T) {
 			}
 			svc := programme.Audits{DB: db, Catalog: cat, Now: func() time.Time { return now }}
 			admin := attest.Principal{OrgID: org.ID, Role: attest.RoleAdmin, Label: "admin"}
-			if err := svc.RecordRootCause(ctx, admin, audit.ID, late.ID, "a rotation job was disabled"); err != nil {
-				t.Fatal(err)
+			if got, err := svc.RecordRootCause(ctx, admin, audit.ID, late.ID, "  a rotation job was disabled "); err != nil || got.RootCause != "a rotation job was disabled" || got.Ref != late.Ref {
+				t.Fatalf("record a root cause: %+v %v", got, err)
 			}
 			guest := attest.Principal{OrgID: org.ID, Label: "guest@firm.test", Grants: []attest.Grant{{Kind: attest.GrantAudit, ID: audit.ID}}}
 			res, err := svc.Results(ctx, guest, audit.ID)
@@ -95,15 +95,15 @@ func TestAuditResultsFromMonitoring(t *testing.T) {
 			if _, err := svc.Results(ctx, guest, other.ID); attest.ErrorCode(err) != attest.EFORBIDDEN {
 				t.Errorf("the guest reads another audit's results: %v", err)
 			}
-			if err := svc.RecordRootCause(ctx, guest, audit.ID, late.ID, "x"); attest.ErrorCode(err) != attest.EFORBIDDEN {
+			if _, err := svc.RecordRootCause(ctx, guest, audit.ID, late.ID, "x"); attest.ErrorCode(err) != attest.EFORBIDDEN {
 				t.Errorf("the guest records a root cause: %v", err)
 			}
 			// A root cause explains a deviation: none for a control that
 			// passed, though clearing one stays possible.
-			if err := svc.RecordRootCause(ctx, admin, audit.ID, fixed.ID, "x"); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "no deviation") {
+			if _, err := svc.RecordRootCause(ctx, admin, audit.ID, fixed.ID, "x"); attest.ErrorCode(err) != attest.EINVALID || !strings.Contains(err.Error(), "no deviation") {
 				t.Errorf("a root cause for a control that passed: %v", err)
 			}
-			if err := svc.RecordRootCause(ctx, admin, audit.ID, fixed.ID, ""); err != nil {
+			if _, err := svc.RecordRootCause(ctx, admin, audit.ID, fixed.ID, ""); err != nil {
 				t.Errorf("clearing a root cause: %v", err)
 			}
 

@@ -31,6 +31,9 @@ var _ = area(contractArea{
 		"PUT /api/v1/orgs/{org}/audits/{audit}":                     web.Edit,
 		"POST /api/v1/orgs/{org}/audits/{audit}/auditors":           web.Edit,
 		"DELETE /api/v1/orgs/{org}/audits/{audit}/auditors/{email}": web.Edit,
+		// The package has the page's access: members who read (a guest's
+		// token, were one made, opens nothing).
+		"GET /api/v1/orgs/{org}/audits/{audit}/package": web.Audit,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
 		audits, err := e.DB.Audits(ctx, e.Alpha.ID, true, nil)

@@ -15,23 +15,24 @@ import (
 // draw samples. The organization-wide list stays for members who read.
 var _ = area(contractArea{
 	access: map[string]web.Access{
-		"GET /o/{org}/audit-populations":                                  web.Read,
-		"GET /o/{org}/audit-populations/{id}":                             web.Read,
-		"GET /o/{org}/audits/{audit}/populations":                         web.Audit,
-		"POST /o/{org}/audits/{audit}/populations":                        web.Edit,
-		"GET /o/{org}/audits/{audit}/populations/{id}":                    web.Audit,
-		"POST /o/{org}/audits/{audit}/populations/{id}/samples":           web.Edit,
-		"GET /o/{org}/audits/{audit}/populations/{id}/samples/{sample}":   web.Audit,
-		"GET /o/{org}/audits/{audit}/results":                             web.Audit,
-		"POST /o/{org}/audits/{audit}/results":                            web.Edit,
-		"GET /api/v1/orgs/{org}/audit-populations":                        web.Read,
-		"GET /api/v1/orgs/{org}/audit-populations/{id}":                   web.Read,
-		"GET /api/v1/orgs/{org}/audits/{audit}/populations":               web.Read,
-		"POST /api/v1/orgs/{org}/audits/{audit}/populations":              web.Edit,
-		"GET /api/v1/orgs/{org}/audits/{audit}/populations/{id}":          web.Read,
-		"GET /api/v1/orgs/{org}/audits/{audit}/results":                   web.Read,
-		"GET /api/v1/orgs/{org}/audits/{audit}/samples":                   web.Read,
-		"POST /api/v1/orgs/{org}/audits/{audit}/populations/{id}/samples": web.Edit,
+		"GET /o/{org}/audit-populations":                                     web.Read,
+		"GET /o/{org}/audit-populations/{id}":                                web.Read,
+		"GET /o/{org}/audits/{audit}/populations":                            web.Audit,
+		"POST /o/{org}/audits/{audit}/populations":                           web.Edit,
+		"GET /o/{org}/audits/{audit}/populations/{id}":                       web.Audit,
+		"POST /o/{org}/audits/{audit}/populations/{id}/samples":              web.Edit,
+		"GET /o/{org}/audits/{audit}/populations/{id}/samples/{sample}":      web.Audit,
+		"GET /o/{org}/audits/{audit}/results":                                web.Audit,
+		"POST /o/{org}/audits/{audit}/results":                               web.Edit,
+		"GET /api/v1/orgs/{org}/audit-populations":                           web.Read,
+		"GET /api/v1/orgs/{org}/audit-populations/{id}":                      web.Read,
+		"GET /api/v1/orgs/{org}/audits/{audit}/populations":                  web.Read,
+		"POST /api/v1/orgs/{org}/audits/{audit}/populations":                 web.Edit,
+		"GET /api/v1/orgs/{org}/audits/{audit}/populations/{id}":             web.Read,
+		"GET /api/v1/orgs/{org}/audits/{audit}/results":                      web.Read,
+		"GET /api/v1/orgs/{org}/audits/{audit}/samples":                      web.Read,
+		"POST /api/v1/orgs/{org}/audits/{audit}/populations/{id}/samples":    web.Edit,
+		"PUT /api/v1/orgs/{org}/audits/{audit}/results/{control}/root-cause": web.Edit,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
 		audits, err := e.DB.Audits(ctx, e.Alpha.ID, true, nil)
@@ -54,13 +55,15 @@ var _ = area(contractArea{
 			"/audit-populations/{id}": strconv.FormatInt(r.ID, 10),
 			"/populations/{id}":       strconv.FormatInt(r.ID, 10),
 			"/samples/{sample}":       id(s.ID),
+			"/results/{control}":      id(fx.control),
 		}
 	},
 	form: func(fx records) url.Values {
 		return url.Values{"kind": {"joiners"}, "from": {"2026-01-01"}, "to": {"2026-01-31"}, "control": {id(fx.control)}, "root_cause": {"a reviewer was away"}}
 	},
 	body: map[string]any{
-		"POST /api/v1/orgs/{org}/audits/{audit}/populations":              map[string]any{"kind": "changes", "from": "2026-01-01", "to": "2026-01-31"},
-		"POST /api/v1/orgs/{org}/audits/{audit}/populations/{id}/samples": map[string]any{"frequency": "per-event"},
+		"POST /api/v1/orgs/{org}/audits/{audit}/populations":                 map[string]any{"kind": "changes", "from": "2026-01-01", "to": "2026-01-31"},
+		"POST /api/v1/orgs/{org}/audits/{audit}/populations/{id}/samples":    map[string]any{"frequency": "per-event"},
+		"PUT /api/v1/orgs/{org}/audits/{audit}/results/{control}/root-cause": map[string]any{"root_cause": "a reviewer was away"},
 	},
 })

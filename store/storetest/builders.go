@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
@@ -123,4 +124,31 @@ func MustPerson(tb testing.TB, db *store.DB, org attest.Organization, name, emai
 		tb.Fatalf("create person %s: %v", email, err)
 	}
 	return p
+}
+
+// MustFailing has a test linked to ctl (by its reference) pass on a resource
+// a month before since and fail from since on, never fixed: the monitoring
+// history an audit whose window holds since plus attest.RemediationDays
+// judges a deviation of ctl. Its connection, collection and test are named
+// after ctl's reference.
+func MustFailing(tb testing.TB, db *store.DB, org attest.Organization, ctl attest.Control, since time.Time) {
+	tb.Helper()
+	ctx := tb.Context()
+	conn := MustConnection(tb, db, org, "idp-"+ctl.Ref)
+	col := attest.CollectionRun{OrgID: org.ID, UID: "col_" + ctl.Ref, ConnectionID: conn.ID, ConnectionName: conn.Name, Connector: conn.Type,
+		StartedAt: since, FinishedAt: since, SnapshotSHA256: "00"}
+	if err := db.AddCollection(ctx, &col); err != nil {
+		tb.Fatalf("collection for %s: %v", ctl.Ref, err)
+	}
+	test := "test-" + ctl.Ref
+	if _, err := db.SaveTestVersion(ctx, org.ID, test, test, []byte("{}"), []string{ctl.Ref}); err != nil {
+		tb.Fatalf("test version for %s: %v", ctl.Ref, err)
+	}
+	res := attest.ResourceRef{Type: "user", Key: "ada"}
+	if err := db.AddResultChanges(ctx, org.ID, conn.ID, col.ID, []attest.ResultChange{
+		{Test: test, TestVersion: test, Resource: res, To: attest.ResultPass, At: since.AddDate(0, -1, 0)},
+		{Test: test, TestVersion: test, Resource: res, To: attest.ResultFail, At: since},
+	}); err != nil {
+		tb.Fatalf("results for %s: %v", ctl.Ref, err)
+	}
 }

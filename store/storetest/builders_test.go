@@ -2,6 +2,7 @@ package storetest_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
@@ -27,6 +28,13 @@ func TestBuilders(t *testing.T) {
 		task := storetest.MustTask(t, db, org, "Review access", &m)
 		if got, err := db.Task(ctx, org.ID, task.ID); err != nil || got.OwnerID != m.ID || got.Status != attest.TaskOpen {
 			t.Fatalf("task %+v, %v", got, err)
+		}
+		since := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+		storetest.MustFailing(t, db, org, c, since)
+		history, _, err := db.ControlResultChanges(ctx, org.ID, since.AddDate(0, 6, 0))
+		h := history[c.Ref] // newest first
+		if err != nil || len(h) != 2 || h[0].To != attest.ResultFail || !h[0].At.Equal(since) || h[1].To != attest.ResultPass {
+			t.Fatalf("the failing history of %s: %+v, %v", c.Ref, h, err)
 		}
 	})
 }

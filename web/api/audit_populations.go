@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/population"
@@ -22,6 +23,7 @@ func (h *Handler) auditPopulationRoutes() []web.Route {
 		route("GET", "/orgs/{org}/audits/{audit}/samples", web.Read, h.apiAuditSamples),
 		route("POST", "/orgs/{org}/audits/{audit}/populations/{id}/samples", web.Edit, h.apiDrawSample),
 		route("GET", "/orgs/{org}/audits/{audit}/results", web.Read, h.apiAuditResults),
+		route("PUT", "/orgs/{org}/audits/{audit}/results/{control}/root-cause", web.Edit, h.apiSetRootCause),
 	}
 }
 
@@ -164,5 +166,35 @@ func (h *Handler) apiAuditResults(w http.ResponseWriter, r *http.Request, c *web
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// apiSetRootCause records the root cause of a control's deviation in the
+// audit ({"root_cause": "..."}; empty clears it) and returns the control's
+// result with it. A PUT: the text replaces whatever was recorded.
+func (h *Handler) apiSetRootCause(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	aid, err := pathAudit(r)
+	if err != nil {
+		return err
+	}
+	ctl, err := strconv.ParseInt(r.PathValue("control"), 10, 64)
+	if err != nil {
+		return attest.Errorf(attest.ENOTFOUND, "control not found")
+	}
+	var in struct {
+		RootCause *string `json:"root_cause"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	// Absent is a mistake (a misspelt body), not a request to clear.
+	if in.RootCause == nil {
+		return attest.Invalid("root_cause", "is required; an empty string clears the one recorded")
+	}
+	res, err := h.Audits.RecordRootCause(r.Context(), c.P, aid, ctl, *in.RootCause)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"control": res})
 	return nil
 }

@@ -12,6 +12,10 @@ import (
 // auditRoutes: audits, what each covers and their invited auditors. API
 // tokens belong to members, so these are for the organization's own people;
 // invited auditors use the audit's pages.
+//
+// The audit's package has the access of the page's download (web.Audit), so
+// that the two cannot drift apart: for a token that is members who read,
+// since a token of anyone else opens nothing in the organization.
 func (h *Handler) auditRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/orgs/{org}/audits", web.Read, h.apiAudits),
@@ -20,6 +24,7 @@ func (h *Handler) auditRoutes() []web.Route {
 		route("PUT", "/orgs/{org}/audits/{audit}", web.Edit, h.apiUpdateAudit),
 		route("POST", "/orgs/{org}/audits/{audit}/auditors", web.Edit, h.apiInviteAuditor),
 		route("DELETE", "/orgs/{org}/audits/{audit}/auditors/{email}", web.Edit, h.apiRemoveAuditor),
+		route("GET", "/orgs/{org}/audits/{audit}/package", web.Audit, h.AuditRecordExport),
 	}
 }
 

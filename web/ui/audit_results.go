@@ -63,7 +63,7 @@ func (h *Handler) recordRootCause(w http.ResponseWriter, r *http.Request, c *web
 	}
 	f := web.NewForm(r, "control", "root_cause")
 	ctl, _ := strconv.ParseInt(f.Values["control"], 10, 64)
-	err = h.Audits.RecordRootCause(r.Context(), c.P, id, ctl, f.Values["root_cause"])
+	_, err = h.Audits.RecordRootCause(r.Context(), c.P, id, ctl, f.Values["root_cause"])
 	if web.UserError(err) {
 		failForm(f, err)
 		if f.Error == "" {

@@ -24,7 +24,7 @@ func (h *Handler) auditRoutes() []web.Route {
 		route("POST", "/o/{org}/audits/{audit}/auditors/remove", web.Edit, h.removeAuditor),
 		route("GET", "/o/{org}/audits/{audit}/evidence/{id}", web.Audit, h.auditEvidence),
 		route("GET", "/o/{org}/audits/{audit}/policies/{version}", web.Audit, h.auditPolicy),
-		route("GET", "/o/{org}/audits/{audit}/package", web.Audit, h.auditPackage),
+		route("GET", "/o/{org}/audits/{audit}/package", web.Audit, h.AuditRecordExport),
 	}
 }
 
