@@ -89,8 +89,9 @@ func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest
 	}
 	for _, c := range res.Controls {
 		if c.Result == attest.AuditResultDeviation {
-			return opts.Audits.RecordRootCause(ctx, manager, audit.ID, c.ControlID,
+			_, err := opts.Audits.RecordRootCause(ctx, manager, audit.ID, c.ControlID,
 				"The check ran on a monthly calendar reminder that lapsed while its owner was on leave; it now runs as a scheduled task with a named deputy.")
+			return err
 		}
 	}
 	return nil
