@@ -166,7 +166,9 @@ func runsCrashOn(t *testing.T, bin string, d store.Dialect, worker bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cols) < len(runs) {
+	// The list holds the newest 1,000 (the long form acknowledges more);
+	// each round has already checked every acknowledged run completed.
+	if want := min(len(runs), 1000); len(cols) < want {
 		t.Errorf("%d collections recorded for %d acknowledged", len(cols), len(runs))
 	}
 	t.Logf("%d rounds: %d collections acknowledged and completed, %d of them interrupted by a kill; %d recorded (with scheduled ones)",
