@@ -118,7 +118,7 @@ func commands() []command {
 		{"vendor export", "Export the vendor register as CSV: --org SLUG [--out FILE.csv]", runVendorExport},
 		{"oscal", "Write the programme for one framework as an OSCAL document, validated against NIST's schema: --org SLUG --document component-definition|assessment-results [--framework ID] [--from DAY --to DAY] [--out FILE]", runOSCAL},
 		{"draft description", "Write the draft system description: --org SLUG [--format md|pdf] [--out FILE]", runDraftDescription},
-		{"draft assertion", "Write the draft management assertion: --org SLUG --type type1 --as-of DAY | --type type2 --from DAY --to DAY [--format md|pdf] [--out FILE]", runDraftAssertion},
+		{"draft assertion", "Write the draft management assertion: --org SLUG --type type1 --as-of DAY | --type type2 --from DAY --to DAY | --audit ID [--format md|pdf] [--out FILE]", runDraftAssertion},
 		{"checklist list", "List onboarding and offboarding checklists with their open steps; --overdue exits 1 when a step is past its deadline: --org SLUG [--overdue] [--json]", runChecklistList},
 		{"checklist defaults", "Create the default onboarding and offboarding templates where none exist: --org SLUG [--since YYYY-MM-DD]", runChecklistDefaults},
 		{"checklist close", "Close a checklist step by hand with a note and optionally a file kept as evidence: --org SLUG --email EMAIL --step ID --note TEXT [--file PATH]", runChecklistClose},
