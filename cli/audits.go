@@ -261,15 +261,17 @@ func runAuditRootCause(e *env, args []string) error {
 	case !*clearIt && strings.TrimSpace(*text) == "":
 		return usagef("--text is required (or --clear to remove the root cause recorded)")
 	}
-	res, err := s.Audits.Results(e.ctx, p, id)
+	// The audit's controls, not its results: judging every control only
+	// to find one ID would read the whole monitoring history.
+	_, scope, err := s.Audits.ScopeControls(e.ctx, p, id)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(res.Controls, func(c attest.ControlResult) bool { return strings.EqualFold(c.Ref, *control) })
+	i := slices.IndexFunc(scope, func(c programme.WorkspaceControl) bool { return strings.EqualFold(c.Ref, *control) })
 	if i < 0 {
 		return usagef("--control %s is not a control of audit %d (attest audit results lists them)", *control, id)
 	}
-	ctl, err := s.Audits.RecordRootCause(e.ctx, p, id, res.Controls[i].ControlID, *text)
+	ctl, err := s.Audits.RecordRootCause(e.ctx, p, id, scope[i].ID, *text)
 	if err != nil {
 		return rootCauseFlagError(err)
 	}

@@ -22,12 +22,9 @@ func (s Audits) Sample(ctx context.Context, p attest.Principal, auditID, populat
 		if err := p.Require(attest.ActEdit); err != nil {
 			return attest.PopulationSample{}, err
 		}
-		if _, err := s.Get(ctx, p, auditID); err != nil {
-			return attest.PopulationSample{}, err
-		}
 		prior, deviated, err := s.PriorAudit(ctx, p, auditID, req.ControlID)
 		if err != nil {
-			return attest.PopulationSample{}, fmt.Errorf("the prior audit's result for the control: %w", err)
+			return attest.PopulationSample{}, err
 		}
 		req.PriorDeviation = deviated && prior.ID != 0
 	}
@@ -65,7 +62,7 @@ func (s Audits) PriorAudit(ctx context.Context, p attest.Principal, auditID, con
 	for _, a := range latest {
 		res, err := s.Results(ctx, p, a.ID)
 		if err != nil {
-			return a, false, err
+			return a, false, fmt.Errorf("the results of the prior audit %q: %w", a.Name, err)
 		}
 		for _, c := range res.Controls {
 			if c.ControlID == controlID && c.Result == attest.AuditResultDeviation {
