@@ -193,16 +193,28 @@ func (s *Service) applyResults(ctx context.Context, tx *store.Queries, c attest.
 			Message: msg, TestVersion: version, At: at})
 		keys = append(keys, k)
 	}
+	// Results a run inserted are remembered without their IDs; the first one
+	// a later run changes reads them all, in one query.
+	idsRead := false
 	idOf := func(k resultKey, p *state) (int64, error) {
-		if p.id == 0 {
-			id, err := tx.ResultID(ctx, c.OrgID, c.ConnectionID, k.test, attest.ResourceRef{Type: k.typ, Key: k.key})
+		if p.id == 0 && !idsRead {
+			idsRead = true
+			rows, err := tx.ResultIDs(ctx, c.OrgID, c.ConnectionID)
 			if err != nil {
 				return 0, err
 			}
-			p.id = id
+			for _, r := range rows {
+				if q := all[resultKey{r.Test, r.Resource.Type, r.Resource.Key}]; q != nil {
+					q.id = r.ID
+				}
+			}
+		}
+		if p.id == 0 {
+			return 0, attest.Errorf(attest.ENOTFOUND, "result not found: %s on %s %s", k.test, k.typ, k.key)
 		}
 		return p.id, nil
 	}
+	var updates []attest.TestResult
 	ds, err := digests(results)
 	if err != nil {
 		return 0, err
@@ -228,9 +240,7 @@ func (s *Service) applyResults(ctx context.Context, tx *store.Queries, c attest.
 			if row.ID, err = idOf(k, p); err != nil {
 				return 0, err
 			}
-			if err := tx.UpdateResult(ctx, row); err != nil {
-				return 0, err
-			}
+			updates = append(updates, row)
 			change(k, p.status, n.Status, n.Message, n.TestVersion)
 			p.status, p.since = n.Status, at
 		case p.digest != d:
@@ -238,15 +248,16 @@ func (s *Service) applyResults(ctx context.Context, tx *store.Queries, c attest.
 				return 0, err
 			}
 			row.Since = p.since
-			if err := tx.UpdateResult(ctx, row); err != nil {
-				return 0, err
-			}
+			updates = append(updates, row)
 		}
 		p.version, p.digest, p.seen = n.TestVersion, d, gen
 	}
 	sortBy(inserts, insKeys)
 	sortBy(changes, keys)
 	if err := tx.InsertResults(ctx, c.OrgID, inserts); err != nil {
+		return 0, err
+	}
+	if err := tx.UpdateResults(ctx, c.OrgID, updates); err != nil {
 		return 0, err
 	}
 
@@ -258,18 +269,20 @@ func (s *Service) applyResults(ctx context.Context, tx *store.Queries, c attest.
 		}
 	}
 	sort.Slice(gone, func(i, j int) bool { return lessKey(gone[i], gone[j]) })
+	removed := make([]int64, 0, len(gone))
 	for _, k := range gone {
 		p := all[k]
 		id, err := idOf(k, p)
 		if err != nil {
 			return 0, err
 		}
-		if err := tx.DeleteResult(ctx, c.OrgID, id); err != nil {
-			return 0, err
-		}
+		removed = append(removed, id)
 		changes = append(changes, attest.ResultChange{Test: k.test, Resource: attest.ResourceRef{Type: k.typ, Key: k.key}, From: p.status,
 			To: attest.ResultRemoved, Message: k.key + " is no longer collected", TestVersion: p.version, At: at})
 		delete(all, k)
+	}
+	if err := tx.DeleteResults(ctx, c.OrgID, removed); err != nil {
+		return 0, err
 	}
 	if err := tx.AddResultChanges(ctx, c.OrgID, c.ConnectionID, c.ID, changes); err != nil {
 		return 0, err

@@ -385,6 +385,16 @@ from_status, to_status, message, test_version, collection_id, at) VALUES `)
 	return nil
 }
 
+// param returns the placeholder of the n-th argument of a statement built
+// with placeholders: "$n" for PostgreSQL, "?" for SQLite, which numbers it
+// by its place (so it must be written in the arguments' order).
+func (q *Queries) param(n int) string {
+	if q.dialect == SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(n)
+}
+
 // placeholders returns "($from, …, $from+n-1)" for PostgreSQL and
 // "(?, …, ?)" for SQLite, which binds "$N" by name: with thousands of
 // parameters in one statement, looking each name up made a batch quadratic.
@@ -448,20 +458,122 @@ func ObservedJSON(v any) (string, error) { return observedJSON(v) }
 
 // UpdateResult stores a new verdict over an existing one of the organization.
 func (q *Queries) UpdateResult(ctx context.Context, r attest.TestResult) error {
-	obs, err := observedJSON(r.Observed)
-	if err != nil {
-		return err
+	return q.UpdateResults(ctx, r.OrgID, []attest.TestResult{r})
+}
+
+// UpdateResults stores new verdicts over existing results of the
+// organization, several rows a statement: a yearly collection of a large
+// account changes most of its results, and one statement per row was most of
+// the run's writing. Every row must exist and be orgID's, or nothing is
+// written and the error is ENOTFOUND.
+func (q *Queries) UpdateResults(ctx context.Context, orgID int64, rows []attest.TestResult) error {
+	const cols = 9
+	for len(rows) > 0 {
+		n := min(len(rows), resultBatch)
+		var sb strings.Builder
+		sb.WriteString(`WITH v (id, status, message, observed, expected, test_version, collection_id, since, checked_at) AS (VALUES `)
+		args := make([]any, 0, n*cols+1)
+		for i, r := range rows[:n] {
+			if r.OrgID != orgID {
+				return attest.Errorf(attest.ENOTFOUND, "result not found: a result of organization %d among those of %d", r.OrgID, orgID)
+			}
+			obs, err := observedJSON(r.Observed)
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			if i == 0 && q.dialect != SQLite {
+				// PostgreSQL types a VALUES list's columns from its first row.
+				fmt.Fprintf(&sb, "($%d::bigint, $%d::text, $%d::text, $%d::text, $%d::text, $%d::text, $%d::bigint, $%d::timestamptz, $%d::timestamptz)",
+					1, 2, 3, 4, 5, 6, 7, 8, 9)
+			} else {
+				sb.WriteString(q.placeholders(len(args)+1, cols))
+			}
+			args = append(args, r.ID, string(r.Status), r.Message, obs, r.Expected, r.TestVersion, r.CollectionID, stamp(r.Since), stamp(r.CheckedAt))
+		}
+		args = append(args, orgID)
+		fmt.Fprintf(&sb, `) UPDATE test_results SET status = v.status, message = v.message, observed = v.observed, expected = v.expected,
+test_version = v.test_version, collection_id = v.collection_id, since = v.since, checked_at = v.checked_at
+FROM v WHERE test_results.org_id = %s AND test_results.id = v.id`, q.param(len(args)))
+		res, err := q.q.ExecContext(ctx, sb.String(), args...)
+		if err := affectedAll(res, err, n, "update"); err != nil {
+			return err
+		}
+		rows = rows[n:]
 	}
-	res, err := q.q.ExecContext(ctx, `UPDATE test_results SET status = $1, message = $2, observed = $3, expected = $4,
-test_version = $5, collection_id = $6, since = $7, checked_at = $8 WHERE org_id = $9 AND id = $10`,
-		string(r.Status), r.Message, obs, r.Expected, r.TestVersion, r.CollectionID, stamp(r.Since), stamp(r.CheckedAt), r.OrgID, r.ID)
-	return affectedOne(res, err, "result")
+	return nil
 }
 
 // DeleteResult removes a result whose resource is gone (its history stays).
 func (q *Queries) DeleteResult(ctx context.Context, orgID, id int64) error {
-	res, err := q.q.ExecContext(ctx, `DELETE FROM test_results WHERE org_id = $1 AND id = $2`, orgID, id)
-	return affectedOne(res, err, "result")
+	return q.DeleteResults(ctx, orgID, []int64{id})
+}
+
+// DeleteResults removes results whose resources are gone, several a
+// statement. Every one must exist and be orgID's, or the error is ENOTFOUND
+// (and the caller's transaction is to roll back).
+func (q *Queries) DeleteResults(ctx context.Context, orgID int64, ids []int64) error {
+	for len(ids) > 0 {
+		n := min(len(ids), resultBatch)
+		args := make([]any, 0, n+1)
+		args = append(args, orgID)
+		for _, id := range ids[:n] {
+			args = append(args, id)
+		}
+		res, err := q.q.ExecContext(ctx, `DELETE FROM test_results WHERE org_id = `+q.param(1)+` AND id IN `+q.placeholders(2, n), args...)
+		if err := affectedAll(res, err, n, "delete"); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// affectedAll checks that a statement over n results of an organization
+// reached every one. A shortfall is ENOTFOUND: the statement has written the
+// others, so callers write in one transaction that the error rolls back.
+func affectedAll(res sql.Result, err error, n int, verb string) error {
+	if err != nil {
+		return fmt.Errorf("%s %d results: %w", verb, n, err)
+	}
+	got, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if got != int64(n) {
+		return attest.Errorf(attest.ENOTFOUND, "result not found: %d of %d results to %s are not the organization's", int64(n)-got, n, verb)
+	}
+	return nil
+}
+
+// ResultKey names a current result's row.
+type ResultKey struct {
+	ID       int64
+	Test     string
+	Resource attest.ResourceRef
+}
+
+// ResultIDs returns the row of every current result of one connection: a
+// run that inserted results keeps their keys but not their IDs, and reads
+// them all at once when a later run first changes one.
+func (q *Queries) ResultIDs(ctx context.Context, orgID, connectionID int64) ([]ResultKey, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT id, test_id, resource_type, resource_key FROM test_results
+WHERE org_id = $1 AND connection_id = $2`, orgID, connectionID)
+	if err != nil {
+		return nil, fmt.Errorf("result ids: %w", err)
+	}
+	defer rows.Close()
+	var out []ResultKey
+	for rows.Next() {
+		var r ResultKey
+		if err := rows.Scan(&r.ID, &r.Test, &r.Resource.Type, &r.Resource.Key); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // TouchResults marks the connection's results that a collection judged again
@@ -501,15 +613,6 @@ ON CONFLICT (org_id, connection_id) DO UPDATE SET generation = results_checked.g
 		return 0, fmt.Errorf("results generation: %w", err)
 	}
 	return gen, nil
-}
-
-// ResultID finds the ID of a connection's current result by its key (a run
-// that remembers its state knows results it inserted by key only).
-func (q *Queries) ResultID(ctx context.Context, orgID, connectionID int64, test string, ref attest.ResourceRef) (int64, error) {
-	var id int64
-	err := q.q.QueryRowContext(ctx, `SELECT id FROM test_results WHERE org_id = $1 AND connection_id = $2 AND test_id = $3
-AND resource_type = $4 AND resource_key = $5`, orgID, connectionID, test, ref.Type, ref.Key).Scan(&id)
-	return id, notFound(err, "result")
 }
 
 // AddResultChange appends to the history of results.

@@ -356,8 +356,9 @@ func TestHandleIsTheSameDatabase(t *testing.T) {
 	})
 }
 
-// TestResultBatches writes more results and history rows than one statement
-// holds, and reads every one back as written, on each database.
+// TestResultBatches writes, updates and deletes more results (and history
+// rows) than one statement holds, and reads every one back as written, on
+// each database.
 func TestResultBatches(t *testing.T) {
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for _, d := range storetest.Dialects {
@@ -408,6 +409,56 @@ func TestResultBatches(t *testing.T) {
 			bad.OrgID = org.ID + 1
 			if err := db.InsertResults(ctx, org.ID, []attest.TestResult{bad}); err == nil {
 				t.Error("a result of another organization was inserted")
+			}
+
+			// Every row updated, in as many statements, each to its own values.
+			keys, err := db.ResultIDs(ctx, org.ID, 3)
+			if err != nil || len(keys) != n {
+				t.Fatalf("%d result ids, %v", len(keys), err)
+			}
+			later := at.Add(36 * time.Hour)
+			ids := make([]int64, n)
+			for _, k := range keys {
+				var i int
+				fmt.Sscanf(k.Resource.Key, "acme/r%04d", &i)
+				ids[i] = k.ID
+				rows[i].ID, rows[i].Status, rows[i].Message = k.ID, attest.ResultFail, fmt.Sprintf("now failing %d", i)
+				rows[i].Observed, rows[i].Expected, rows[i].TestVersion = map[string]any{"j": i}, fmt.Sprint("want ", i), "sha256:w"
+				rows[i].Since, rows[i].CheckedAt = later, later.Add(time.Duration(i)*time.Microsecond)
+			}
+			if err := db.UpdateResults(ctx, org.ID, rows); err != nil {
+				t.Fatal(err)
+			}
+			for i, id := range ids {
+				got, err := db.Result(ctx, org.ID, id)
+				obs, _ := store.ObservedJSON(got.Observed)
+				if err != nil || got.Status != attest.ResultFail || got.Message != rows[i].Message || obs != fmt.Sprintf(`{"j":%d}`, i) ||
+					got.Expected != rows[i].Expected || got.TestVersion != "sha256:w" || !got.Since.Equal(later) {
+					t.Fatalf("row %d after the update: %+v, %v", i, got, err)
+				}
+			}
+			// An update naming a row that is not there writes nothing.
+			stray := rows[n-1]
+			stray.ID, stray.Message = ids[n-1]+1_000_000, "stray"
+			first := rows[0]
+			first.Message = "must not stay"
+			if err := db.Update(ctx, func(tx *store.Queries) error {
+				return tx.UpdateResults(ctx, org.ID, []attest.TestResult{first, stray})
+			}); attest.ErrorCode(err) != attest.ENOTFOUND {
+				t.Errorf("an update of a missing row: %v", err)
+			}
+			if got, _ := db.Result(ctx, org.ID, ids[0]); got.Message != rows[0].Message {
+				t.Errorf("row 0 after a refused update: %q", got.Message)
+			}
+			// Deleting all but the last, in three statements.
+			if err := db.DeleteResults(ctx, org.ID, ids[:n-1]); err != nil {
+				t.Fatal(err)
+			}
+			if left, err := db.ResultIDs(ctx, org.ID, 3); err != nil || len(left) != 1 || left[0].ID != ids[n-1] {
+				t.Errorf("after deleting %d: %+v, %v", n-1, left, err)
+			}
+			if err := db.DeleteResults(ctx, org.ID, []int64{ids[n-1], ids[0]}); attest.ErrorCode(err) != attest.ENOTFOUND {
+				t.Errorf("deleting a row already gone: %v", err)
 			}
 		})
 	}

@@ -968,10 +968,32 @@ var tenantCases = []tenantCase{
 			t.Errorf("b's first generation after a counted two of its own: %d, %v", g, err)
 		}
 	}},
-	{"ResultID", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
-		id, err := db.ResultID(ctx, a.org.ID, 1, b.result.Test, b.result.Resource)
-		if id == b.result.ID || (err != nil && attest.ErrorCode(err) != attest.ENOTFOUND) {
-			t.Errorf("a looked up b's result: %d, %v", id, err)
+	{"ResultIDs", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.ResultIDs(ctx, a.org.ID, b.result.ConnectionID)
+		presence(t, "result ids", list, err, func(r store.ResultKey) bool { return r.ID == a.result.ID },
+			func(r store.ResultKey) bool { return r.ID == b.result.ID })
+	}},
+	{"UpdateResults", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		mine, theirs := a.result, b.result
+		mine.Message, theirs.Message, theirs.OrgID = "updated by a", "overwritten by a", a.org.ID
+		wantNotFound(t, "results (update)", db.Update(ctx, func(tx *store.Queries) error {
+			return tx.UpdateResults(ctx, a.org.ID, []attest.TestResult{mine, theirs})
+		}))
+		if got, err := db.Result(ctx, b.org.ID, b.result.ID); err != nil || got.Message != b.result.Message {
+			t.Errorf("b's result after a's update: %+v, %v", got, err)
+		}
+		if got, err := db.Result(ctx, a.org.ID, a.result.ID); err != nil || got.Message != a.result.Message {
+			t.Errorf("a's result after an update refused: %+v, %v", got, err)
+		}
+	}},
+	{"DeleteResults", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		wantNotFound(t, "results (delete)", db.Update(ctx, func(tx *store.Queries) error {
+			return tx.DeleteResults(ctx, a.org.ID, []int64{a.result.ID, b.result.ID})
+		}))
+		for _, tn := range []tenant{a, b} {
+			if _, err := db.Result(ctx, tn.org.ID, tn.result.ID); err != nil {
+				t.Errorf("%s's result after a delete refused: %v", tn.org.Slug, err)
+			}
 		}
 	}},
 	{"ApproveException", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
