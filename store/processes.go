@@ -47,12 +47,14 @@ type JobProcess struct {
 	ID     string
 	Host   string
 	PID    int
+	Up     time.Duration // since its first heartbeat
 	Silent time.Duration // since its last heartbeat
 }
 
 // JobProcesses lists the job processes heard of, the most recently heard first.
 func (q *Queries) JobProcesses(ctx context.Context) ([]JobProcess, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, host, pid, `+q.dbNow()+` - seen_at FROM job_processes ORDER BY seen_at DESC, id`)
+	now := q.dbNow()
+	rows, err := q.q.QueryContext(ctx, `SELECT id, host, pid, `+now+` - started_at, `+now+` - seen_at FROM job_processes ORDER BY seen_at DESC, id`)
 	if err != nil {
 		return nil, fmt.Errorf("job processes: %w", err)
 	}
@@ -60,12 +62,43 @@ func (q *Queries) JobProcesses(ctx context.Context) ([]JobProcess, error) {
 	var out []JobProcess
 	for rows.Next() {
 		var p JobProcess
-		var silent float64
-		if err := rows.Scan(&p.ID, &p.Host, &p.PID, &silent); err != nil {
+		var up, silent float64
+		if err := rows.Scan(&p.ID, &p.Host, &p.PID, &up, &silent); err != nil {
 			return nil, fmt.Errorf("job processes: %w", err)
 		}
-		p.Silent = time.Duration(silent * float64(time.Second))
+		p.Up, p.Silent = seconds(up), seconds(silent)
 		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// JobCount is how many jobs of one kind the queue holds in one state
+// (River's states: available, scheduled, running, retryable, completed,
+// cancelled, discarded, pending).
+type JobCount struct {
+	Kind  string
+	State string
+	N     int
+}
+
+// JobCounts counts the queue's jobs by kind and state, across every
+// organization: the install's queue, for its operator. Finished jobs stay
+// counted until the queue's retention removes them.
+func (q *Queries) JobCounts(ctx context.Context) ([]JobCount, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT kind, state, count(*) FROM river_job GROUP BY kind, state ORDER BY kind, state`)
+	if err != nil {
+		return nil, fmt.Errorf("job counts: %w", err)
+	}
+	defer rows.Close()
+	var out []JobCount
+	for rows.Next() {
+		var c JobCount
+		if err := rows.Scan(&c.Kind, &c.State, &c.N); err != nil {
+			return nil, fmt.Errorf("job counts: %w", err)
+		}
+		out = append(out, c)
 	}
 	return out, rows.Err()
 }

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/attest-hq/attest/app"
+)
+
+// runJobs shows an operator the install's job processes (every `attest
+// serve` and `attest worker` that runs jobs, as their heartbeats left them)
+// and what the job queue holds, by kind and state: which nodes are alive, and
+// whether collections are waiting, running, retried or given up.
+func runJobs(e *env, args []string) error {
+	f := newFlags("jobs", e)
+	asJSON := f.fs.Bool("json", false, "print JSON")
+	rest, err := f.parse(args, e)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	lostAfter, err := f.duration("job-lost-after")
+	if err != nil {
+		return err
+	}
+	s, err := f.open(e.ctx, app.Needs{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	procs, err := s.DB.JobProcesses(e.ctx)
+	if err != nil {
+		return err
+	}
+	counts, err := s.DB.JobCounts(e.ctx)
+	if err != nil {
+		return err
+	}
+	type process struct {
+		ID            string  `json:"id"`
+		Host          string  `json:"host"`
+		PID           int     `json:"pid"`
+		UpSeconds     float64 `json:"up_seconds"`
+		SilentSeconds float64 `json:"silent_seconds"`
+		// Lost is the rule the running processes apply (serve and worker,
+		// with the same --job-lost-after): silent for longer than it, its
+		// running jobs are given to another process.
+		Lost bool `json:"lost"`
+	}
+	type count struct {
+		Kind  string `json:"kind"`
+		State string `json:"state"`
+		Count int    `json:"count"`
+	}
+	out := struct {
+		Processes []process `json:"processes"`
+		Jobs      []count   `json:"jobs"`
+	}{Processes: []process{}, Jobs: []count{}}
+	for _, p := range procs {
+		out.Processes = append(out.Processes, process{ID: p.ID, Host: p.Host, PID: p.PID, UpSeconds: p.Up.Seconds(),
+			SilentSeconds: p.Silent.Seconds(), Lost: p.Silent > lostAfter})
+	}
+	for _, c := range counts {
+		out.Jobs = append(out.Jobs, count{Kind: c.Kind, State: c.State, Count: c.N})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if len(out.Processes) == 0 {
+		fmt.Fprintln(e.stdout, "No job processes: no `attest serve` or `attest worker` has run jobs on this database in the last day.")
+	} else {
+		fmt.Fprintf(e.stdout, "Job processes (a process silent for over %s is lost; its running jobs go to another):\n", lostAfter)
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "HOST\tPID\tUP\tLAST HEARD\tSTATE\tID")
+		for _, p := range out.Processes {
+			state := "alive"
+			if p.Lost {
+				state = "lost"
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s ago\t%s\t%s\n", p.Host, p.PID, roundDuration(p.UpSeconds), roundDuration(p.SilentSeconds), state, p.ID)
+		}
+		tw.Flush()
+	}
+	if len(out.Jobs) == 0 {
+		fmt.Fprintln(e.stdout, "The job queue is empty.")
+		return nil
+	}
+	fmt.Fprintln(e.stdout, "Job queue (finished jobs are kept for a day):")
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tSTATE\tJOBS")
+	for _, c := range out.Jobs {
+		fmt.Fprintf(tw, "%s\t%s\t%d\n", c.Kind, c.State, c.Count)
+	}
+	return tw.Flush()
+}
+
+// roundDuration shows seconds as a duration to the second.
+func roundDuration(s float64) string {
+	return time.Duration(s * float64(time.Second)).Round(time.Second).String()
+}
