@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
@@ -66,6 +67,14 @@ func TestDemoMonitoring(t *testing.T) {
 				if len(audits) != 2 || audits[0].Type != attest.AuditType2 || audits[0].Status != attest.AuditFieldwork ||
 					audits[1].Type != attest.AuditType1 || audits[1].Status != attest.AuditClosed || audits[1].ClosedAt.IsZero() {
 					t.Fatalf("start %d: demo audits %+v", start+1, audits)
+				}
+				// Six whole months, to the last day of a month; the Type 1 as
+				// of the day before.
+				t2 := audits[0]
+				to, err := time.Parse(attest.DateLayout, t2.To)
+				if err != nil || to.AddDate(0, 0, 1).Day() != 1 ||
+					t2.From != to.AddDate(0, 0, 1).AddDate(0, -6, 0).Format(attest.DateLayout) || audits[1].AsOf != to.AddDate(0, 0, 1).AddDate(0, -6, -1).Format(attest.DateLayout) {
+					t.Errorf("start %d: the Type 2 covers %s to %s, the Type 1 is as of %s; want six whole months", start+1, t2.From, t2.To, audits[1].AsOf)
 				}
 				if _, err := a.Services.Audits.Workspace(ctx, p, audits[1].ID); err != nil {
 					t.Errorf("start %d: the closed Type 1 is not readable: %v", start+1, err)

@@ -32,7 +32,9 @@ func seedAudits(ctx context.Context, env *Env) error {
 	}
 	now := env.Now().UTC()
 	end := time.Date(now.Year(), now.Month()+1, 0, 0, 0, 0, 0, time.UTC) // the last day of this month
-	from := end.AddDate(0, -6, 1)
+	// Six whole months: the first day of the month five months back (end
+	// minus six months plus a day overflows for months shorter than end's).
+	from := time.Date(end.Year(), end.Month()-5, 1, 0, 0, 0, 0, time.UTC)
 	for _, a := range []attest.Audit{
 		{OrgID: env.Org.ID, Name: demoType1Name, Framework: "soc2", Type: attest.AuditType1,
 			AsOf: from.AddDate(0, 0, -1).Format(attest.DateLayout), Firm: "Firm & Partners LLP", Status: attest.AuditClosed},
