@@ -36,7 +36,6 @@ func TestAuditPackageHoldsACaptureToItsRecord(t *testing.T) {
 			ev := evidencetest.NewService(t, db)
 			ev.Ledger = &chain.Chain{Key: ev.Key}
 			org := storetest.MustOrg(t, db, "acme")
-			var ctls []attest.Control
 			for _, ref := range []string{"CHG-1", "IAM-1"} {
 				ctl := storetest.Control(org, ref)
 				ctl.Status = attest.StatusImplemented
@@ -44,7 +43,6 @@ func TestAuditPackageHoldsACaptureToItsRecord(t *testing.T) {
 				if err := db.CreateControl(ctx, &ctl); err != nil {
 					t.Fatal(err)
 				}
-				ctls = append(ctls, ctl)
 			}
 			audit := attest.Audit{OrgID: org.ID, Name: "FY26 H1", Framework: "soc2", Type: attest.AuditType2, From: "2026-01-01", To: "2026-06-30", Status: attest.AuditFieldwork}
 			if err := db.CreateAudit(ctx, &audit); err != nil {
