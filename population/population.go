@@ -81,7 +81,8 @@ type retrieved struct {
 
 // Take runs the query of a population, checks and reconciles it, and records
 // the retrieval in the ledger. An event population is refused before its
-// window has closed. A population with no rows is recorded like any other.
+// window has closed, a configuration capture once it has. A population
+// with no rows is recorded like any other.
 func (s *Service) Take(ctx context.Context, p attest.Principal, req Request) (attest.PopulationRetrieval, error) {
 	var r attest.PopulationRetrieval
 	if err := p.Require(attest.ActEdit); err != nil {
