@@ -20,13 +20,14 @@ import (
 
 // Population kinds.
 const (
-	PopulationJoiners   = "joiners"
-	PopulationLeavers   = "leavers"
-	PopulationChanges   = "changes"
-	PopulationIncidents = "incidents"
-	PopulationReviews   = "access_reviews"
-	PopulationVendors   = "vendor_reviews"
-	PopulationVulns     = "vulnerabilities"
+	PopulationJoiners       = "joiners"
+	PopulationLeavers       = "leavers"
+	PopulationChanges       = "changes"
+	PopulationIncidents     = "incidents"
+	PopulationReviews       = "access_reviews"
+	PopulationVendors       = "vendor_reviews"
+	PopulationVulns         = "vulnerabilities"
+	PopulationConfiguration = "configuration"
 )
 
 // PopulationKind describes one kind of population: where its rows come from
@@ -60,6 +61,9 @@ var PopulationKinds = []PopulationKind{
 		Check: "reviewed by the day it fell due, a qualified, adverse or disclaimed opinion answered with a response", Event: true},
 	{Key: PopulationVulns, Title: "Vulnerabilities", Source: "Dependabot alerts of the collected GitHub repositories", Against: "no second source",
 		Check: "fixed, or dismissed as inaccurate or not used, within the fix deadline of its severity", Event: true},
+	{Key: PopulationConfiguration, Title: "Configuration at the window's end", Source: "current test results on the latest collection of each connection",
+		Against: "the collections' snapshot records in the ledger",
+		Check:   "passing, or failing only under an approved exception or within its fix deadline; a stale or failed collection is a finding"},
 }
 
 // PopulationKindOf returns the kind named key.
@@ -166,6 +170,7 @@ type PopulationRow struct {
 	Review     *PopulationReview   `json:"access_review,omitempty"`
 	Vendor     *PopulationVendor   `json:"vendor_review,omitempty"`
 	Vuln       *PopulationVuln     `json:"vulnerability,omitempty"`
+	Capture    *PopulationCapture  `json:"configuration,omitempty"`
 }
 
 // PopulationVuln is what a vulnerability row records: a Dependabot alert of
@@ -288,6 +293,12 @@ type PopulationParams struct {
 	IncidentDays int `json:"incident_days,omitempty"`
 	// FixDays are the days to fix a vulnerability, by severity.
 	FixDays map[string]int `json:"fix_days,omitempty"`
+	// RemediationDays is how long a failing monitoring result may stay
+	// failing before it is a deviation (a configuration capture).
+	RemediationDays int `json:"remediation_days,omitempty"`
+	// CapturedAt is when a configuration capture read the collections: a
+	// collection's age, and so whether it is stale, is reckoned from it.
+	CapturedAt time.Time `json:"captured_at,omitzero"`
 }
 
 // PopulationFinding is one mismatch between a population and its second
@@ -683,6 +694,8 @@ func Census(kind string, rows []PopulationRow, params PopulationParams, today st
 			res.Result, res.Reason = checkVendor(*r.Vendor, today)
 		case kind == PopulationVulns && r.Vuln != nil:
 			res.Result, res.Reason = checkVuln(*r.Vuln, params.FixDays, today)
+		case kind == PopulationConfiguration && r.Capture != nil:
+			res.Result, res.Reason = checkCapture(*r.Capture, params)
 		default:
 			res.Result, res.Reason = ItemNotTestable, "the row holds none of the facts its check needs"
 		}

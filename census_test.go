@@ -1,7 +1,9 @@
 package attest_test
 
 import (
+	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -400,5 +402,156 @@ func TestCensusVulnerabilities(t *testing.T) {
 	off := attest.Resource{Type: "github.repository", Key: "acme/docs", Data: map[string]any{}, Unavailable: map[string]string{"dependabot_alerts": "Dependabot alerts are off"}}
 	if rows, _, why := attest.VulnRows(off, time.Time{}, "2026-01-01", "2026-03-31"); rows != nil || why != "Dependabot alerts are off" {
 		t.Errorf("alerts off: %v, %q", rows, why)
+	}
+}
+
+// captureConn is a GitHub connection on an hourly schedule whose latest
+// complete collection started at, with one result per status given.
+func captureConn(at time.Time, results ...attest.TestResult) attest.CaptureConnection {
+	col := attest.CollectionRun{UID: "col_new", StartedAt: at, FinishedAt: at.Add(time.Minute), SnapshotSHA256: strings.Repeat("a", 64)}
+	for i := range results {
+		results[i].Test = cmp.Or(results[i].Test, "github.branch_protection")
+		results[i].Resource = attest.ResourceRef{Type: "github.repository", Key: "acme/repo-" + strconv.Itoa(i)}
+		results[i].Collection = cmp.Or(results[i].Collection, col.UID)
+	}
+	old := attest.CollectionRun{UID: "col_old", StartedAt: at.Add(-3 * time.Hour), SnapshotSHA256: strings.Repeat("b", 64)}
+	return attest.CaptureConnection{Connection: attest.Connection{Name: "gh", Type: "github", IntervalMinutes: 60}, Latest: col, Complete: col,
+		Results: results, Collections: map[string]attest.CollectionRun{col.UID: col, old.UID: old},
+		Tests: map[string]attest.CaptureTest{"github.branch_protection": {Title: "Branch protection", Controls: []string{"CC8.1", "CC6.1"}}}}
+}
+
+func TestCensusConfigurationCapture(t *testing.T) {
+	k, _ := attest.PopulationKindOf(attest.PopulationConfiguration)
+	if k.Event {
+		t.Fatal("a configuration capture is not an event population")
+	}
+	if err := attest.CheckPopulationWindow(k, "2026-01-01", "2026-03-31", "2026-04-01"); attest.ErrorCode(err) != attest.ECONFLICT || !strings.Contains(err.Error(), "closed on 2026-03-31") {
+		t.Fatalf("a capture after the window closed: %v, want a refusal naming the day it closed", err)
+	}
+	if err := attest.CheckPopulationWindow(k, "2026-01-01", "2026-03-31", "2026-03-31"); err != nil {
+		t.Fatalf("a capture on the window's last day: %v", err)
+	}
+
+	at := time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC)
+	captured := at.Add(30 * time.Minute)
+	fail := func(since time.Time) attest.TestResult {
+		return attest.TestResult{Status: attest.ResultFail, Message: "no protection", Since: since}
+	}
+	excepted := fail(at.AddDate(0, -2, 0))
+	excepted.Exception = &attest.TestException{UID: "exc_1", ExpiresAt: at.AddDate(0, 1, 0)}
+	expired := fail(at.AddDate(0, -2, 0))
+	expired.Exception = &attest.TestException{UID: "exc_2", ExpiresAt: at.Add(-time.Hour)} // expired before the capture
+	c := captureConn(at,
+		attest.TestResult{Status: attest.ResultPass, Since: at.AddDate(0, -1, 0)}, // 0
+		fail(at.AddDate(0, 0, -45)), // 1: past its 30-day deadline
+		fail(at.AddDate(0, 0, -29)), // 2: within it
+		excepted,                    // 3
+		attest.TestResult{Status: attest.ResultUnverifiable, Message: "plan hides it", Since: at}, // 4
+		attest.TestResult{Status: attest.ResultError, Message: "rate limited", Since: at},         // 5
+		attest.TestResult{Status: attest.ResultNotApplicable, Since: at},                          // 6: left out
+		expired, // 7: the exception no longer exempts it
+	)
+	rows := attest.CaptureRows(c)
+	if len(rows) != 7 {
+		t.Fatalf("rows: %d, want 7 (the not-applicable result left out)", len(rows))
+	}
+	if r := rows[0]; r.ID != "gh:github.branch_protection:github.repository/acme/repo-0" || r.Capture.SnapshotSHA256 != strings.Repeat("a", 64) ||
+		!r.OccurredAt.Equal(at) || !slices.Equal(r.Capture.Controls, []string{"CC6.1", "CC8.1"}) || r.Capture.TestTitle != "Branch protection" ||
+		r.Capture.Connector != "github" {
+		t.Fatalf("row: %+v %+v", r, r.Capture)
+	}
+	if rows[3].Capture.Exception != "exc_1" || rows[0].Capture.Exception != "" {
+		t.Fatalf("exceptions: %+v / %+v", rows[3].Capture, rows[0].Capture)
+	}
+	params := attest.PopulationParams{RemediationDays: attest.RemediationDays, CapturedAt: captured}
+	got := attest.Census(attest.PopulationConfiguration, rows, params, attest.Today(captured))
+	want := []string{attest.ItemPass, attest.ItemDeviation, attest.ItemNotTestable, attest.ItemNotTestable, attest.ItemNotTestable, attest.ItemNotTestable, attest.ItemDeviation}
+	for i, w := range want {
+		if got[i].Result != w || got[i].Item != rows[i].ID {
+			t.Errorf("item %d: %+v, want %s", i, got[i], w)
+		}
+	}
+	if !strings.Contains(got[1].Reason, "not fixed by its deadline 2026-03-15") || !strings.Contains(got[2].Reason, "within its fix deadline") ||
+		!strings.Contains(got[3].Reason, "exception exc_1") || !strings.Contains(got[4].Reason, "unverifiable") {
+		t.Errorf("reasons: %+v", got)
+	}
+
+	// A verdict of a stale collection is not testable, whatever it says.
+	stale := attest.PopulationParams{RemediationDays: attest.RemediationDays, CapturedAt: at.Add(3 * time.Hour)}
+	for _, r := range attest.Census(attest.PopulationConfiguration, rows, stale, attest.Today(stale.CapturedAt)) {
+		if r.Result != attest.ItemNotTestable || !strings.Contains(r.Reason, "stale") {
+			t.Errorf("stale: %+v", r)
+		}
+	}
+	if attest.CaptureStaleAfter(0) != 2*time.Hour || attest.CaptureStaleAfter(1440) != 48*time.Hour {
+		t.Error("stale after: twice the schedule, hourly by default")
+	}
+}
+
+func TestReconcileCapture(t *testing.T) {
+	at := time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC)
+	c := captureConn(at, attest.TestResult{Status: attest.ResultPass}, attest.TestResult{Status: attest.ResultPass, Collection: "col_old"},
+		attest.TestResult{Status: attest.ResultPass})
+	rows := attest.CaptureRows(c)
+	snapshots := map[string]string{"col_new": strings.Repeat("a", 64), "col_old": strings.Repeat("c", 64)}
+	rec := attest.ReconcileCapture([]attest.CaptureConnection{c}, rows, snapshots, at.Add(time.Hour))
+	// Row 1 is judged on an older collection, whose ledger record names
+	// another snapshot: two findings; the connection is fresh.
+	if len(rec.Findings) != 2 || rec.Findings[0].Item != rows[1].ID || !strings.Contains(rec.Findings[0].Why, "names the snapshot "+strings.Repeat("c", 64)) ||
+		!strings.Contains(rec.Findings[1].Why, "not the latest collection col_new") || !rec.Reconciled {
+		t.Fatalf("findings: %+v", rec)
+	}
+	delete(snapshots, "col_new")
+	if rec := attest.ReconcileCapture([]attest.CaptureConnection{c}, rows[:1], snapshots, at.Add(time.Hour)); len(rec.Findings) != 1 ||
+		!strings.Contains(rec.Findings[0].Why, "no snapshot record of its collection col_new") {
+		t.Fatalf("no snapshot record: %+v", rec.Findings)
+	}
+
+	// A stale collection, a failed latest one, and a connection never
+	// collected whole are findings naming the connection.
+	c.Latest = attest.CollectionRun{UID: "col_failed", StartedAt: at.Add(2 * time.Hour), Error: "bad credentials"}
+	never := attest.CaptureConnection{Connection: attest.Connection{Name: "aws", Type: "aws"}}
+	rec = attest.ReconcileCapture([]attest.CaptureConnection{c, never}, nil, nil, at.Add(3*time.Hour))
+	var whys []string
+	for _, f := range rec.Findings {
+		whys = append(whys, f.Item+": "+f.Why)
+	}
+	all := strings.Join(whys, "\n")
+	if len(rec.Findings) != 3 || !strings.Contains(all, "connection gh: failed collection: its latest collection col_failed") ||
+		!strings.Contains(all, "connection gh: stale: its latest complete collection col_new") || !strings.Contains(all, "connection aws: no complete collection") {
+		t.Fatalf("connection findings:\n%s", all)
+	}
+	// Within twice the schedule, and a failure older than the complete
+	// collection, are no findings.
+	c.Latest = attest.CollectionRun{UID: "col_failed", StartedAt: at.Add(-time.Hour), Error: "bad credentials"}
+	if rec := attest.ReconcileCapture([]attest.CaptureConnection{c}, nil, nil, at.Add(2*time.Hour)); len(rec.Findings) != 0 {
+		t.Fatalf("fresh: %+v", rec.Findings)
+	}
+}
+
+func TestControlPopulation(t *testing.T) {
+	at := time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC)
+	c := captureConn(at, attest.TestResult{Status: attest.ResultFail, Since: at.AddDate(0, -2, 0)})
+	c.Results = append(c.Results, attest.TestResult{Test: "github.mfa", Status: attest.ResultPass, Collection: "col_new",
+		Resource: attest.ResourceRef{Type: "github.organization", Key: "acme"}})
+	c.Tests["github.mfa"] = attest.CaptureTest{Title: "MFA", Controls: []string{"CC6.1"}}
+	rows := attest.CaptureRows(c)
+	params := attest.PopulationParams{RemediationDays: attest.RemediationDays, CapturedAt: at}
+	pop := attest.PopulationRetrieval{Kind: attest.PopulationConfiguration, Rows: rows, Count: len(rows), Results: attest.Census(attest.PopulationConfiguration, rows, params, attest.Today(at))}
+	cc8, ok := attest.ControlPopulation(pop, "CC8.1", []string{"CC8.1"})
+	if !ok || cc8.Count != 1 || cc8.Results[0].Result != attest.ItemDeviation || cc8.Tally.Deviations != 1 {
+		t.Fatalf("CC8.1: %+v", cc8)
+	}
+	if cc6, ok := attest.ControlPopulation(pop, "CC6.1", nil); !ok || cc6.Count != 2 {
+		t.Fatalf("CC6.1: %+v", cc6)
+	}
+	if _, ok := attest.ControlPopulation(pop, "CC7.1", []string{"CC7.1"}); ok {
+		t.Fatal("a capture speaks only for its tests' controls, not by criteria")
+	}
+	if _, ok := attest.ControlPopulation(attest.PopulationRetrieval{Kind: attest.PopulationVulns}, "X", []string{"CC7.1"}); !ok {
+		t.Fatal("an event population speaks for its kind's criteria")
+	}
+	if len(pop.Rows) != 2 {
+		t.Fatal("ControlPopulation must not change the population it is given")
 	}
 }

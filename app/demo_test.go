@@ -61,8 +61,9 @@ func TestDemoMonitoring(t *testing.T) {
 				// before it, closed and still readable. The Type 2's
 				// populations: joiners, leavers, merged changes, incidents
 				// and access reviews of its first month, the vendor reviews
-				// and vulnerabilities up to yesterday, and a sample of the
-				// changes, once across starts.
+				// and vulnerabilities up to yesterday, the configuration as
+				// it stands (its window runs to the end of this month), and a
+				// sample of the changes, once across starts.
 				audits, _ := a.DB.Audits(ctx, org.ID, true, nil)
 				if len(audits) != 2 || audits[0].Type != attest.AuditType2 || audits[0].Status != attest.AuditFieldwork ||
 					audits[1].Type != attest.AuditType1 || audits[1].Status != attest.AuditClosed || audits[1].ClosedAt.IsZero() {
@@ -81,7 +82,7 @@ func TestDemoMonitoring(t *testing.T) {
 				}
 				pops, err := a.Services.Populations.ListAudit(ctx, p, audits[0].ID)
 				samples, _ := a.Services.Populations.Samples(ctx, p, audits[0].ID)
-				if err != nil || len(pops) != 7 || len(samples) != 1 || !slices.ContainsFunc(pops, func(r attest.PopulationRetrieval) bool {
+				if err != nil || len(pops) != 8 || len(samples) != 1 || !slices.ContainsFunc(pops, func(r attest.PopulationRetrieval) bool {
 					return r.ID == samples[0].PopulationID && r.Kind == attest.PopulationChanges
 				}) {
 					t.Errorf("start %d: demo populations %+v, samples %+v, %v", start+1, pops, samples, err)
@@ -96,6 +97,16 @@ func TestDemoMonitoring(t *testing.T) {
 						full, _ := a.Services.Populations.Get(ctx, p, r.ID)
 						t.Errorf("start %d: the demo's %s %d rows, tally %+v, source %s %+v", start+1, r.Kind, r.Count, r.Tally, full.Source, full.Reconciliation)
 					}
+				}
+				// The capture reads every connection's fresh collection: each
+				// verdict a row, each collection's snapshot in the ledger.
+				i := slices.IndexFunc(pops, func(r attest.PopulationRetrieval) bool { return r.Kind == attest.PopulationConfiguration })
+				if i < 0 || pops[i].Count == 0 || pops[i].Tally.Mismatches != 0 || pops[i].Tally.Passed < 1 {
+					var full attest.PopulationRetrieval
+					if i >= 0 {
+						full, _ = a.Services.Populations.Get(ctx, p, pops[i].ID)
+					}
+					t.Errorf("start %d: the demo's configuration capture %+v, findings %+v", start+1, full.Tally, full.Reconciliation.Findings)
 				}
 				// A deviation's root cause is recorded.
 				res, err := a.Services.Audits.Results(ctx, p, audits[0].ID)

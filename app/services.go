@@ -207,7 +207,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	s.Training = &training.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Course: course, Now: set.Now}
 	s.AccessReviews = &accessreview.Service{DB: db, Ledger: ledger, Evidence: s.Evidence, Monitor: s.Monitor, Now: set.Now}
 	s.Populations = &population.Service{DB: db, Ledger: ledger, Now: set.Now, Roster: s.Roster.ForPopulations, Changes: s.Changes.ForPopulations,
-		Collections: s.Monitor.LatestCollections}
+		Collections: s.Monitor.LatestCollections, Capture: s.Monitor.CaptureConnections}
 	s.Audits.Populations = s.Populations
 	s.AuditPackages.Audits = s.Audits
 	return s

@@ -50,6 +50,17 @@ func TestAuditPopulationCommands(t *testing.T) {
 				!strings.Contains(r.stderr, "can be taken from") {
 				t.Errorf("an open window: %+v", r)
 			}
+			// A configuration capture is refused once its window has closed,
+			// naming the day, and taken within it.
+			if r := run("audit", "population", "take", "--org", "acme", "--kind", "configuration", "--from", "2026-01-01", "--to", "2026-01-31", "--audit", "1"); r.code != 1 ||
+				!strings.Contains(r.stderr, "closed on 2026-01-31") {
+				t.Errorf("a capture of a closed window: %+v", r)
+			}
+			if today := attest.Today(time.Now()); today >= "2026-01-01" && today <= "2026-12-31" {
+				if r := run("audit", "population", "take", "--org", "acme", "--kind", "configuration", "--audit", "1"); r.code != 0 || !strings.Contains(r.stdout, "items: 0") {
+					t.Errorf("a capture within the window: %+v", r)
+				}
+			}
 			if r := run("audit", "population", "take", "--org", "acme", "--kind", "leavers", "--from", "2025-12-01", "--to", "2026-03-31", "--audit", "1"); r.code != 1 ||
 				!strings.Contains(r.stderr, "before the audit's window") {
 				t.Errorf("outside the audit's window: %+v", r)

@@ -68,7 +68,7 @@ func commands() []command {
 		{"audit results", "Print the result of each control in an audit's scope: pass, deviation (with its root cause), not occurring or not tested: --org SLUG --audit ID [--json]", runAuditResults},
 		{"audit root-cause", "Record the root cause of a control's deviation in an audit: --org SLUG --audit ID --control REF (--text TEXT | --clear)", runAuditRootCause},
 		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle or an audit package: attest verify FILE.zip --pubkey KEY", runVerify},
-		{"audit population take", "Take an audit population, recorded in the ledger, reconciled and tested item by item: --org SLUG --audit ID --kind joiners|leavers|changes|incidents|access_reviews|vendor_reviews|vulnerabilities [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]", runAuditPopulationTake},
+		{"audit population take", "Take an audit population, recorded in the ledger, reconciled and tested item by item: --org SLUG --audit ID --kind joiners|leavers|changes|incidents|access_reviews|vendor_reviews|vulnerabilities|configuration [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]", runAuditPopulationTake},
 		{"audit population list", "List an organization's recorded populations: --org SLUG [--kind K] [--audit ID] [--json]", runAuditPopulationList},
 		{"audit population show", "Show a recorded population with its rows, results and mismatches: --org SLUG [--json | --items] ID", runAuditPopulationShow},
 		{"audit population sample", "Draw a sample of a recorded population for a control of its audit and write its workpaper: --org SLUG --audit ID --population ID --control ID [--frequency F] [--prior-deviation] --out FILE", runAuditPopulationSample},

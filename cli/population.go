@@ -18,7 +18,7 @@ import (
 // the services, and its retrieval is recorded in the ledger.
 func runAuditPopulationTake(e *env, args []string) error {
 	f, orgSlug := orgFlags("audit population take", e)
-	kind := f.fs.String("kind", "", "joiners, leavers, changes, incidents, access_reviews, vendor_reviews or vulnerabilities")
+	kind := f.fs.String("kind", "", "joiners, leavers, changes, incidents, access_reviews, vendor_reviews, vulnerabilities or configuration")
 	from := f.fs.String("from", "", "first day of the window, YYYY-MM-DD")
 	to := f.fs.String("to", "", "last day of the window, YYYY-MM-DD (an event population can be taken from the day after); inside the audit's window")
 	audit := f.fs.Int64("audit", 0, "the ID of the audit it is taken for (--from and --to default to its window)")
@@ -44,7 +44,7 @@ func runAuditPopulationTake(e *env, args []string) error {
 // runAuditPopulationList lists the organization's recorded retrievals.
 func runAuditPopulationList(e *env, args []string) error {
 	f, orgSlug := orgFlags("audit population list", e)
-	kind := f.fs.String("kind", "", "only this kind: joiners, leavers, changes, incidents, access_reviews, vendor_reviews or vulnerabilities")
+	kind := f.fs.String("kind", "", "only this kind: joiners, leavers, changes, incidents, access_reviews, vendor_reviews, vulnerabilities or configuration")
 	audit := f.fs.Int64("audit", 0, "only those of this audit (its ID)")
 	asJSON := f.fs.Bool("json", false, "print JSON")
 	s, org, err := f.openOrgCommand(args, orgSlug, app.Needs{})

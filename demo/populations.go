@@ -12,7 +12,8 @@ import (
 
 // seedPopulations takes the demo audit's joiners, leavers, merged changes,
 // incidents and access reviews of its first month (closed, inside its
-// window), its vendor reviews and vulnerabilities up to yesterday, draws a
+// window), its vendor reviews and vulnerabilities up to yesterday, captures
+// its configuration as it stands (the window is still open), draws a
 // sample of the changes for a change-management control, and records the
 // root cause of the first control that deviated, once.
 func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest.Organization, users map[attest.Role]attest.User) error {
@@ -61,6 +62,16 @@ func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest
 			if _, err := svc.Take(ctx, manager, population.Request{Kind: kind, From: audit.From, To: min(yesterday, audit.To), AuditID: audit.ID}); err != nil {
 				return err
 			}
+		}
+	}
+	// The configuration at the window's end is captured within the window:
+	// the demo audit's window runs to the last day of this month, so it is
+	// open on any day the demo is seeded, and the capture reads the
+	// collections the demo's monitoring has just made. (Were it closed, the
+	// capture would be refused, and no date is faked to make it.)
+	if today := attest.Today(opts.Now()); today >= audit.From && today <= audit.To {
+		if _, err := svc.Take(ctx, manager, population.Request{Kind: attest.PopulationConfiguration, AuditID: audit.ID}); err != nil {
+			return err
 		}
 	}
 	controls, err := db.Controls(ctx, org.ID, store.ControlFilter{})

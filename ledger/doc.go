@@ -340,21 +340,44 @@
 // taken: the retrieval of one kind of population over a window, as it ran.
 // It has exactly these keys: type "population", org, uid ("pop_" and 20 hex
 // digits, the entry's record_id), kind ("joiners", "leavers", "changes",
-// "incidents", "access_reviews", "vendor_reviews" or "vulnerabilities"),
+// "incidents", "access_reviews", "vendor_reviews", "vulnerabilities" or
+// "configuration"),
 // from and to (the window's days, YYYY-MM-DD, both included), audit_id (the
 // audit record it belongs to; absent from records taken before audits were
 // records), audit (that audit's name, or an older record's free reference,
 // or ""), source and query (in words: what was read
 // and how it was selected), params (an object of the deadlines the checks
-// used: leaver_days, training_days, incident_days, and fix_days, an object
-// of days by vulnerability severity; each absent when not used), ran_at (a
+// used: leaver_days, training_days, incident_days, fix_days, an object
+// of days by vulnerability severity, remediation_days, and captured_at, the
+// time a configuration capture read the collections; each absent when not
+// used), ran_at (a
 // time in the form above), taken_by (a label), count (the number of rows),
 // population_hash, rows (an array, one object per item in the canonical
-// order: id, occurred_at (RFC 3339), summary, and person, change, incident
-// or access_review, the facts its check tests), reconciliation (an object: against, reconciled,
+// order: id, occurred_at (RFC 3339), summary, and person, change, incident,
+// access_review, vendor_review, vulnerability or configuration, the facts
+// its check tests), reconciliation (an object: against, reconciled,
 // note, findings, an array of {item, why}) and results (an array in the
 // order of rows: item, result ("pass", "deviation" or "not_testable"),
 // reason).
+//
+// A configuration row (kind "configuration", added in this version of the
+// format; records of the other kinds are unchanged) is one test's verdict
+// on one resource when the capture was taken, within the window. Its id is
+// "CONNECTION:TEST:TYPE/KEY", its occurred_at the collected_at below, and
+// configuration an object with exactly these keys: connection (the
+// connection's name), connector (its type), interval_minutes (its
+// schedule), test, test_title, test_version (as in test_version records),
+// controls (an array of the control references the test maps to, sorted),
+// resource_type, resource_key, status ("pass", "fail", "error" or
+// "unverifiable"), message, since (when the status began), collection (the
+// uid of the collection judged on, a snapshot record's uid),
+// snapshot_sha256 (64 hex digits: that snapshot record's sha256 when the
+// capture was taken, or a reconciliation finding says otherwise),
+// collected_at (the collection's started_at, the time the verdict is
+// re-derived at), and, for a failing result under an approved exception,
+// exception (its uid) and exception_expires (a time); both absent
+// otherwise. Verifying holds every row of a configuration record to naming
+// its collection and a snapshot_sha256 of that form.
 //
 // population_hash is the hex SHA-256 of the population's canonical encoding
 // (docs/audits.md): one line "ID TAB OCCURRED_AT TAB SUMMARY LF" per row,

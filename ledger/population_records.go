@@ -27,6 +27,12 @@ func checkPopulation(_ string, r BundleRecord) error {
 			ID         string `json:"id"`
 			OccurredAt string `json:"occurred_at"`
 			Summary    string `json:"summary"`
+			// Configuration is a capture's row: the snapshot it names must
+			// be one a snapshot record could name.
+			Configuration *struct {
+				Collection     string `json:"collection"`
+				SnapshotSHA256 string `json:"snapshot_sha256"`
+			} `json:"configuration"`
 		} `json:"rows"`
 		Results []struct {
 			Item   string `json:"item"`
@@ -40,7 +46,7 @@ func checkPopulation(_ string, r BundleRecord) error {
 	case p.UID == nil || *p.UID != r.ID:
 		return fmt.Errorf("the record of %s %s does not name its uid", r.Type, r.ID)
 	case p.Kind != "joiners" && p.Kind != "leavers" && p.Kind != "changes" && p.Kind != "incidents" && p.Kind != "access_reviews" && p.Kind != "vendor_reviews" &&
-		p.Kind != "vulnerabilities":
+		p.Kind != "vulnerabilities" && p.Kind != "configuration":
 		return fmt.Errorf("population %s: unknown kind %q", r.ID, p.Kind)
 	case !isDay(p.From) || !isDay(p.To) || p.To < p.From:
 		return fmt.Errorf("population %s: the window %q to %q is not two days in order", r.ID, p.From, p.To)
@@ -66,6 +72,8 @@ func checkPopulation(_ string, r BundleRecord) error {
 			return fmt.Errorf("population %s: result %d is for %q, not row %q", r.ID, i+1, p.Results[i].Item, row.ID)
 		case p.Results[i].Result != "pass" && p.Results[i].Result != "deviation" && p.Results[i].Result != "not_testable":
 			return fmt.Errorf("population %s: result %d: unknown result %q", r.ID, i+1, p.Results[i].Result)
+		case p.Kind == "configuration" && (row.Configuration == nil || row.Configuration.Collection == "" || !isHexHash(row.Configuration.SnapshotSHA256)):
+			return fmt.Errorf("population %s: row %d: a configuration row must name its collection and the 64 hex digits of its snapshot_sha256", r.ID, i+1)
 		}
 		seen[row.ID] = true
 		lines[i] = line{row.ID, row.Summary, at.UTC()}

@@ -50,3 +50,31 @@ func TestPopulationRecordsVerify(t *testing.T) {
 		}
 	}
 }
+
+// A configuration capture's rows name their collection and its snapshot;
+// a row without them is refused, and the other kinds' rows, which have
+// none, still verify (above).
+func TestConfigurationRecordsVerify(t *testing.T) {
+	row := map[string]any{"collection": "col_1", "snapshot_sha256": strings.Repeat("a", 64)}
+	rec := map[string]any{"type": RecordTypePopulation, "org": "acme", "uid": "pop_3", "kind": "configuration", "from": "2026-01-01", "to": "2026-06-30",
+		"count": 1, "population_hash": HashBytes([]byte("gh:t.protected:github.repository/acme/api\t2026-06-20T09:00:00Z\tProtected on acme/api: pass\n")),
+		"rows": []any{map[string]any{"id": "gh:t.protected:github.repository/acme/api", "occurred_at": "2026-06-20T09:00:00Z",
+			"summary": "Protected on acme/api: pass", "configuration": row}},
+		"results": []any{map[string]any{"item": "gh:t.protected:github.repository/acme/api", "result": "pass"}}}
+	if err := bundleRecord(t, RecordTypePopulation, "pop_3", rec).CheckRecord("acme"); err != nil {
+		t.Fatalf("a capture: %v", err)
+	}
+	for name, edit := range map[string]func(){
+		"no snapshot":      func() { delete(row, "snapshot_sha256") },
+		"a short snapshot": func() { row["snapshot_sha256"] = "abc" },
+		"no collection":    func() { row["collection"] = "" },
+		"no configuration": func() { delete(rec["rows"].([]any)[0].(map[string]any), "configuration") },
+	} {
+		row = map[string]any{"collection": "col_1", "snapshot_sha256": strings.Repeat("a", 64)}
+		rec["rows"].([]any)[0].(map[string]any)["configuration"] = row
+		edit()
+		if err := bundleRecord(t, RecordTypePopulation, "pop_3", rec).CheckRecord("acme"); err == nil || !strings.Contains(err.Error(), "a configuration row must name") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

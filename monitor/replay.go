@@ -10,6 +10,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/monitor/engine"
+	"github.com/attest-hq/attest/store"
 )
 
 // Replayed is a verdict derived again from its snapshot and test version.
@@ -155,6 +156,63 @@ func (s *Service) LatestCollections(ctx context.Context, p attest.Principal, con
 			col.CollectedAt, col.Resources = run.FinishedAt, snap.Resources
 		}
 		out = append(out, col)
+	}
+	return out, nil
+}
+
+// CaptureConnections returns what a configuration capture reads of each of
+// the organization's connections (attest.CaptureConnection): its newest and
+// newest complete collections, its current results as of now (a failing one
+// with the exception active now, if any), the collections they were judged
+// on and the title and controls of each test.
+func (s *Service) CaptureConnections(ctx context.Context, p attest.Principal) ([]attest.CaptureConnection, error) {
+	if err := p.Require(attest.ActRead); err != nil {
+		return nil, err
+	}
+	conns, err := s.DB.Connections(ctx, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	tests, err := s.Tests(ctx, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]attest.CaptureTest, len(tests))
+	for _, t := range tests {
+		byID[t.ID] = attest.CaptureTest{Title: t.Title, Controls: t.Controls}
+	}
+	out := make([]attest.CaptureConnection, 0, len(conns))
+	for _, c := range conns {
+		cc := attest.CaptureConnection{Connection: c, Collections: map[string]attest.CollectionRun{}, Tests: byID}
+		newest, err := s.DB.Collections(ctx, p.OrgID, c.ID, 1)
+		if err != nil {
+			return nil, fmt.Errorf("connection %s: %w", c.Name, err)
+		}
+		if len(newest) > 0 {
+			cc.Latest = newest[0]
+		}
+		switch run, err := s.LatestComplete(ctx, p.OrgID, c.ID); {
+		case attest.ErrorCode(err) == attest.ENOTFOUND:
+		case err != nil:
+			return nil, fmt.Errorf("connection %s: %w", c.Name, err)
+		default:
+			cc.Complete = run
+		}
+		if cc.Results, err = s.results(ctx, p.OrgID, store.ResultFilter{ConnectionID: c.ID}, s.now()); err != nil {
+			return nil, fmt.Errorf("connection %s: results: %w", c.Name, err)
+		}
+		byRow := map[int64]attest.CollectionRun{}
+		for _, r := range cc.Results {
+			run, ok := byRow[r.CollectionID]
+			if !ok {
+				if run, err = s.DB.Collection(ctx, p.OrgID, r.CollectionID); err != nil {
+					return nil, fmt.Errorf("connection %s: the collection of result %d: %w", c.Name, r.ID, err)
+				}
+				byRow[r.CollectionID] = run
+			}
+			cc.Collections[run.UID] = run
+		}
+		out = append(out, cc)
 	}
 	return out, nil
 }

@@ -1,5 +1,6 @@
 // Package population takes audit populations: for a kind (joiners, leavers,
-// merged changes, incidents, access reviews, vendor reviews) and a window, it runs the query through the services that
+// merged changes, incidents, access reviews, vendor reviews,
+// vulnerabilities, the configuration at the window's end) and a window, it runs the query through the services that
 // own the data, reconciles the answer with its second source, tests every
 // item (census), and records the retrieval, with its unedited rows and their
 // hash, as a ledger record so that attest verify covers it. The rules are
@@ -38,7 +39,10 @@ type Service struct {
 	// Collections returns the latest complete collection of each of the
 	// organization's connections of a connector type.
 	Collections func(ctx context.Context, p attest.Principal, connector string) ([]attest.LatestCollection, error)
-	Now         func() time.Time
+	// Capture returns what a configuration capture reads of each of the
+	// organization's connections: their collections and current results.
+	Capture func(ctx context.Context, p attest.Principal) ([]attest.CaptureConnection, error)
+	Now     func() time.Time
 }
 
 // ChangeLog is the changes register over a span: the deployments with the
@@ -77,7 +81,8 @@ type retrieved struct {
 
 // Take runs the query of a population, checks and reconciles it, and records
 // the retrieval in the ledger. An event population is refused before its
-// window has closed. A population with no rows is recorded like any other.
+// window has closed, a configuration capture once it has. A population
+// with no rows is recorded like any other.
 func (s *Service) Take(ctx context.Context, p attest.Principal, req Request) (attest.PopulationRetrieval, error) {
 	var r attest.PopulationRetrieval
 	if err := p.Require(attest.ActEdit); err != nil {
@@ -120,6 +125,8 @@ func (s *Service) Take(ctx context.Context, p attest.Principal, req Request) (at
 		got, err = s.vendors(ctx, p, req.From, req.To)
 	case attest.PopulationVulns:
 		got, err = s.vulns(ctx, p, req.From, req.To)
+	case attest.PopulationConfiguration:
+		got, err = s.capture(ctx, p, req.From, req.To, ranAt)
 	}
 	if err != nil {
 		return r, err
@@ -565,4 +572,75 @@ func (s *Service) changes(ctx context.Context, p attest.Principal, from, to stri
 		"(the window %s to %s, both days included); each beside the deployment of its repository that shipped it; "+
 		"check: approved by someone other than its author before it merged", from, attest.WindowOpens(to), from, to)
 	return got, nil
+}
+
+// capture retrieves the configuration at the window's end: the current
+// verdict of every test on every resource of each connection, with the
+// collection and snapshot it was judged on, reconciled with the snapshot
+// records of the ledger. It runs within the window (the caller checked),
+// at ranAt, from which each collection's age is reckoned.
+func (s *Service) capture(ctx context.Context, p attest.Principal, from, to string, ranAt time.Time) (retrieved, error) {
+	var got retrieved
+	if s.Capture == nil {
+		return got, errors.New("population: no monitoring to capture the configuration from")
+	}
+	conns, err := s.Capture(ctx, p)
+	if err != nil {
+		return got, err
+	}
+	got.rows = []attest.PopulationRow{}
+	snapshots := map[string]string{}
+	var srcs []string
+	for _, c := range conns {
+		rows := attest.CaptureRows(c)
+		got.rows = append(got.rows, rows...)
+		for _, r := range rows {
+			uid := r.Capture.Collection
+			if _, ok := snapshots[uid]; ok {
+				continue
+			}
+			sha, err := s.snapshotSHA(ctx, p.OrgID, uid)
+			if err != nil {
+				return got, fmt.Errorf("connection %s: %w", c.Connection.Name, err)
+			}
+			if sha != "" {
+				snapshots[uid] = sha
+			}
+		}
+		what := "no complete collection"
+		if c.Complete.UID != "" {
+			what = "latest complete collection " + c.Complete.UID + " of " + c.Complete.StartedAt.UTC().Format(time.RFC3339)
+		}
+		srcs = append(srcs, fmt.Sprintf("%s (%s): %s, %d result(s)", c.Connection.Name, c.Connection.Type, what, len(rows)))
+	}
+	if len(srcs) == 0 {
+		srcs = []string{"no connection"}
+	}
+	got.rec = attest.ReconcileCapture(conns, got.rows, snapshots, ranAt)
+	got.params = attest.PopulationParams{RemediationDays: attest.RemediationDays, CapturedAt: ranAt}
+	got.source = "current test results of each connection, judged on its latest collections: " + strings.Join(srcs, "; ")
+	got.query = fmt.Sprintf("every test's current verdict on every resource of each connection (those that do not apply left out), captured at %s within the window %s to %s; "+
+		"each with the collection and snapshot it was judged on and the controls its test maps to; check: passing, or failing only under an approved exception "+
+		"or within %d day(s) of failing; unverifiable, error and stale verdicts not testable", ranAt.Format(time.RFC3339), from, to, attest.RemediationDays)
+	return got, nil
+}
+
+// snapshotSHA is the sha256 the ledger's snapshot record of a collection
+// names, "" when the ledger holds none.
+func (s *Service) snapshotSHA(ctx context.Context, orgID int64, uid string) (string, error) {
+	br, err := s.DB.LedgerRecord(ctx, orgID, ledger.RecordTypeSnapshot, uid)
+	switch attest.ErrorCode(err) {
+	case "":
+	case attest.ENOTFOUND:
+		return "", nil
+	default:
+		return "", err
+	}
+	var rec struct {
+		SHA256 string `json:"sha256"`
+	}
+	if err := json.Unmarshal(br.Record, &rec); err != nil {
+		return "", fmt.Errorf("snapshot record %s: sha256: %w", uid, err)
+	}
+	return rec.SHA256, nil
 }

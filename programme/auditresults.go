@@ -62,8 +62,8 @@ func (s Audits) Results(ctx context.Context, p attest.Principal, auditID int64) 
 	for _, c := range scope {
 		ri := attest.ResultInput{ControlID: c.ID, Ref: c.Ref, Name: c.Name, Changes: history[c.Ref], RootCause: causes[c.ID]}
 		for _, pop := range pops {
-			if speaksFor(pop, c, samples) {
-				ri.Populations = append(ri.Populations, pop)
+			if part, ok := speaksFor(pop, c, samples); ok {
+				ri.Populations = append(ri.Populations, part)
 			}
 		}
 		in = append(in, ri)
@@ -95,15 +95,15 @@ func (s Audits) auditPopulations(ctx context.Context, p attest.Principal, auditI
 	return pops, samples, err
 }
 
-// speaksFor reports whether a population tests a control: its kind's
-// criteria meet the control's, or a sample of it was drawn for the control.
-func speaksFor(pop attest.PopulationRetrieval, c WorkspaceControl, samples []attest.PopulationSample) bool {
-	for _, crit := range attest.PopulationCriteria[pop.Kind] {
-		if slices.Contains(c.Criteria, crit) {
-			return true
-		}
+// speaksFor returns what of a population tests a control: the whole of
+// it when its kind's criteria meet the control's or a sample of it was
+// drawn for the control; of a configuration capture, the rows of the tests
+// mapped to the control (attest.ControlPopulation).
+func speaksFor(pop attest.PopulationRetrieval, c WorkspaceControl, samples []attest.PopulationSample) (attest.PopulationRetrieval, bool) {
+	if slices.ContainsFunc(samples, func(s attest.PopulationSample) bool { return s.PopulationID == pop.ID && s.ControlID == c.ID }) {
+		return pop, true
 	}
-	return slices.ContainsFunc(samples, func(s attest.PopulationSample) bool { return s.PopulationID == pop.ID && s.ControlID == c.ID })
+	return attest.ControlPopulation(pop, c.Ref, c.Criteria)
 }
 
 // RecordRootCause records a member's root cause of a control's deviation in

@@ -252,7 +252,8 @@ type bankedPopulation = attest.PopulationRetrieval // the record's keys are its 
 
 // verifyBanked holds a population of testing.json, whose uid, record hash
 // and population hash match its record b, to the rest of b: its rows (with
-// the facts its census tests, which the population hash does not cover),
+// the facts its census tests, which the population hash does not cover: a
+// configuration capture's verdict, snapshot, collection and controls too),
 // its census results, its reconciliation and what the retrieval was (kind,
 // window, audit, source, query, deadlines, when and by whom, count); then it
 // recounts the tally from the results and findings. The error completes

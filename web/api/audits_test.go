@@ -60,6 +60,12 @@ func auditRecordAPI(t *testing.T, d store.Dialect) {
 	if res := e.API("POST", audit+"/populations", admin, map[string]any{"kind": "changes", "from": "2026-01-01", "to": "2026-01-31"}); res.StatusCode != http.StatusCreated {
 		t.Fatalf("take a population: %d %s", res.StatusCode, compact(res.Text))
 	}
+	// A configuration capture of a closed window is a 409 naming the day it
+	// closed.
+	if res := e.API("POST", audit+"/populations", admin, map[string]any{"kind": "configuration", "from": "2026-01-01", "to": "2026-01-31"}); res.StatusCode != http.StatusConflict ||
+		!strings.Contains(res.Text, "closed on 2026-01-31") {
+		t.Fatalf("a capture of a closed window: %d %s", res.StatusCode, compact(res.Text))
+	}
 
 	// The root cause of the deviation.
 	rootCause := func(ctl, token string, body any) webtest.Response {

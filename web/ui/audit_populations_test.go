@@ -32,6 +32,15 @@ func TestAuditPopulationPages(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "can be taken from 2026-07-01") {
 		t.Fatalf("an open window: %d %.3000s", res.StatusCode, res.Text)
 	}
+	// A configuration capture is the other way round: refused for January,
+	// closed, naming the day it closed; taken within June.
+	res = mgr.Post(base, url.Values{"kind": {"configuration"}, "from": {"2026-01-01"}, "to": {"2026-01-31"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, "closed on 2026-01-31") {
+		t.Fatalf("a capture of a closed window: %d %.3000s", res.StatusCode, res.Text)
+	}
+	if res := mgr.Post(base, url.Values{"kind": {"configuration"}, "from": {"2026-01-01"}, "to": {"2026-06-30"}}); !res.RedirectsTo(base + "/") {
+		t.Fatalf("a capture within the window: %d %.3000s", res.StatusCode, res.Text)
+	}
 	res = mgr.Post(base, url.Values{"kind": {"changes"}, "from": {"2026-01-01"}, "to": {"2026-01-31"}})
 	if !res.RedirectsTo(base + "/") {
 		t.Fatalf("take: %d %.500s", res.StatusCode, res.Text)
