@@ -1,8 +1,10 @@
 // Package chain is the one way records enter an organization's ledger. Every
 // record type (evidence today; policy approvals, acceptances, resource
-// snapshots and test-run summaries next) is appended by [Chain.Append], inside
-// the caller's transaction: the head is checked, the entry appended and a
-// checkpoint signed at it, so a record and its entry commit or fail together.
+// snapshots and test-run summaries next) is appended by [Chain.Append], or
+// several records at once by [Chain.AppendAll], inside the caller's
+// transaction: the head is checked, the entries appended and a checkpoint
+// signed at the last of them, so records and their entries commit or fail
+// together.
 //
 // Adding a record type:
 //
@@ -10,7 +12,8 @@
 //     package documentation of ledger (section "Record types"), and add its
 //     RecordType constant there;
 //  2. in its service, build the record, hash it with ledger.HashRecord, store
-//     the row with the record bytes, and call Append with a [Record] of that type;
+//     the row with the record bytes, and call Append with a [Record] of that type
+//     (AppendAll with several, for a batch);
 //  3. export its records in ledger.Bundle.Records (evidence.Service.Export
 //     builds the bundle), so that every entry's record travels with the chain;
 //  4. teach the verifiers to re-check it: a check in the service's Verify, and
@@ -18,7 +21,7 @@
 //     verify as links of the chain, under the checkpoints, and its bundle
 //     records are held to their hashes.
 //
-// After the transaction commits, Append copies the new signed head to the
+// After the transaction commits, AppendAll copies the new signed head to the
 // [HeadStore]s, outside the database, so that deleting the newest entries
 // together with their checkpoints and rows (a cut-back, which the chain itself
 // cannot reveal) is caught by [Chain.CheckHeads].
@@ -59,51 +62,87 @@ type Chain struct {
 func (c *Chain) Public() ed25519.PublicKey { return c.Key.Public().(ed25519.PublicKey) }
 
 // Append adds rec to the organization's chain on its current head and signs a
-// checkpoint at the new entry, inside tx. It refuses a head the install did not
-// sign (see CheckHead) and a chain shorter than a head store remembers. Once tx
-// commits, the new head is written to every head store; a failure there is
-// logged, not returned, since the entry has committed (the next append or
-// verification writes it again).
+// checkpoint at the new entry, inside tx: AppendAll with one record.
 func (c *Chain) Append(ctx context.Context, tx *store.Queries, org attest.Organization, rec Record) (ledger.Entry, error) {
-	if rec.Type == "" || rec.ID == "" || len(rec.Hash) != 64 {
-		return ledger.Entry{}, fmt.Errorf("ledger: a record needs a type, an id and a SHA-256 (got %q, %q, %q)", rec.Type, rec.ID, rec.Hash)
+	entries, err := c.AppendAll(ctx, tx, org, []Record{rec})
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	return entries[0], nil
+}
+
+// AppendAll adds recs to the organization's chain, in order, on its current
+// head, and signs one checkpoint at the last new entry, inside tx: a batch
+// costs one signature and one head check however many records it holds, and
+// every entry in it is covered by that checkpoint, since each commits to the
+// one before. It refuses a head the install did not sign (see CheckHead) and
+// a chain shorter than a head store remembers. It refuses an empty recs
+// rather than do nothing, since there would be no entry to sign: a caller
+// with nothing to record has a mistake to report, not a checkpoint to write.
+// A bad record refuses the whole batch before anything is written.
+//
+// Once tx commits, the new head is written to every head store (once per
+// batch); a failure there is logged, not returned, since the entries have
+// committed (the next append or verification writes it again). Appended is
+// told of each record.
+func (c *Chain) AppendAll(ctx context.Context, tx *store.Queries, org attest.Organization, recs []Record) ([]ledger.Entry, error) {
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("ledger: nothing to append to the ledger of %s", org.Slug)
+	}
+	for i, rec := range recs {
+		if rec.Type == "" || rec.ID == "" || len(rec.Hash) != 64 {
+			err := fmt.Errorf("ledger: a record needs a type, an id and a SHA-256 (got %q, %q, %q)", rec.Type, rec.ID, rec.Hash)
+			if len(recs) > 1 {
+				err = fmt.Errorf("record %d of %d: %w", i+1, len(recs), err)
+			}
+			return nil, err
+		}
 	}
 	if c == nil || len(c.Key) != ed25519.PrivateKeySize {
 		// A command that opened the install without its signing key
 		// (app.Needs.Evidence) cannot sign a checkpoint: say so, never panic.
-		return ledger.Entry{}, attest.Errorf(attest.EINTERNAL, "ledger: no signing key is loaded, so nothing can be appended to the ledger")
+		return nil, attest.Errorf(attest.EINTERNAL, "ledger: no signing key is loaded, so nothing can be appended to the ledger")
 	}
 	head, err := tx.LedgerHead(ctx, org.ID)
 	if err != nil {
-		return ledger.Entry{}, err
+		return nil, err
 	}
 	if err := c.CheckHead(ctx, tx, org, head); err != nil {
-		return ledger.Entry{}, err
+		return nil, err
 	}
 	if err := c.checkSaved(ctx, tx, org, head); err != nil {
-		return ledger.Entry{}, err
+		return nil, err
 	}
 	now := tx.Now()
-	entry := ledger.Next(head, org.Slug, rec.Type, rec.ID, rec.Hash, now)
-	if err := tx.AppendLedger(ctx, org.ID, entry); err != nil {
-		return entry, err
+	entries := make([]ledger.Entry, 0, len(recs))
+	for _, rec := range recs {
+		entry := ledger.Next(head, org.Slug, rec.Type, rec.ID, rec.Hash, now)
+		if err := tx.AppendLedger(ctx, org.ID, entry); err != nil {
+			return nil, err
+		}
+		entries = append(entries, entry)
+		head = &entries[len(entries)-1]
 	}
-	cp := ledger.Sign(c.Key, org.Slug, entry, now)
+	cp := ledger.Sign(c.Key, org.Slug, *head, now)
 	if err := tx.AddCheckpoint(ctx, org.ID, cp); err != nil {
-		return entry, err
+		return nil, err
 	}
 	if c.Appended != nil {
-		tx.AfterCommit(func() { c.Appended(rec.Type) })
+		tx.AfterCommit(func() {
+			for _, rec := range recs {
+				c.Appended(rec.Type)
+			}
+		})
 	}
 	if len(c.Heads) > 0 {
 		tx.AfterCommit(func() {
 			// The request's context may be over by now; the write is short.
 			if err := c.SaveHead(context.WithoutCancel(ctx), cp); err != nil {
-				slog.Error("ledger: the entry committed, but its signed head was not saved outside the database", "org", org.Slug, "seq", cp.Seq, "err", err)
+				slog.Error("ledger: the entries committed, but their signed head was not saved outside the database", "org", org.Slug, "seq", cp.Seq, "err", err)
 			}
 		})
 	}
-	return entry, nil
+	return entries, nil
 }
 
 // CheckHead refuses to build on a head that the install did not sign: every

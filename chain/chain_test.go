@@ -438,3 +438,116 @@ func TestAppendWithoutAKeyIsAnError(t *testing.T) {
 		}
 	})
 }
+
+func (f *fixture) appendAll(recs ...chain.Record) ([]ledger.Entry, error) {
+	var entries []ledger.Entry
+	err := f.db.Update(ctx, func(tx *store.Queries) error {
+		var err error
+		entries, err = f.chain.AppendAll(ctx, tx, f.org, recs)
+		return err
+	})
+	return entries, err
+}
+
+// countingHeads counts the heads written to a head store.
+type countingHeads struct {
+	chain.HeadStore
+	mu   sync.Mutex
+	sets []int64 // the seq of each head written
+}
+
+func (c *countingHeads) SetHead(ctx context.Context, cp ledger.Checkpoint) error {
+	c.mu.Lock()
+	c.sets = append(c.sets, cp.Seq)
+	c.mu.Unlock()
+	return c.HeadStore.SetHead(ctx, cp)
+}
+
+// TestAppendAllSignsOneCheckpointPerBatch: a batch's entries chain on the
+// head and on each other, one checkpoint is signed at the last of them, the
+// saved head moves once, Appended hears of every record, and the chain
+// verifies and takes further appends.
+func TestAppendAllSignsOneCheckpointPerBatch(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		heads := &countingHeads{HeadStore: f.heads}
+		var mu sync.Mutex
+		appended := map[string]int{}
+		f.chain = &chain.Chain{Key: f.chain.Key, Heads: []chain.HeadStore{heads}, Appended: func(typ string) {
+			mu.Lock()
+			appended[typ]++
+			mu.Unlock()
+		}}
+		first := f.mustAppend(t, 1)
+		batch := []chain.Record{record(2), record(3), {Type: "other", ID: "4", Hash: ledger.HashBytes([]byte("4"))}, record(5)}
+		got, err := f.appendAll(batch...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(batch) {
+			t.Fatalf("%d entries returned for %d records", len(got), len(batch))
+		}
+		prev := first
+		for i, e := range got {
+			if e.Seq != int64(i+2) || e.Prev != prev.Hash || e.RecordID != batch[i].ID || e.RecordType != batch[i].Type || e.Hash != e.ComputeHash() {
+				t.Fatalf("entry %d: %+v on %+v", i, e, prev)
+			}
+			prev = e
+		}
+		stored, _ := f.db.LedgerEntries(ctx, f.org.ID)
+		if len(stored) != 5 || stored[4] != got[3] {
+			t.Fatalf("stored %+v, returned %+v", stored, got)
+		}
+		cps, _ := f.db.Checkpoints(ctx, f.org.ID)
+		if len(cps) != 2 || cps[0].Seq != 1 || cps[1].Seq != 5 || cps[1].Hash != got[3].Hash {
+			t.Fatalf("checkpoints %+v, want one at entry 1 and one at entry 5", cps)
+		}
+		if len(heads.sets) != 2 || heads.sets[1] != 5 {
+			t.Fatalf("heads written at %v, want entry 1 then entry 5 once", heads.sets)
+		}
+		if appended["test"] != 4 || appended["other"] != 1 {
+			t.Fatalf("Appended told %v, want 4 test and 1 other", appended)
+		}
+		if err := f.verify(t); err != nil {
+			t.Fatal(err)
+		}
+		if e := f.mustAppend(t, 6); e.Seq != 6 || e.Prev != got[3].Hash {
+			t.Fatalf("append after a batch: %+v", e)
+		}
+		if err := f.verify(t); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestAppendAllRefusesTheWholeBatch: an empty batch is refused (there is no
+// entry to sign), and a bad record anywhere in a batch refuses it all, the
+// good records before it included.
+func TestAppendAllRefusesTheWholeBatch(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		f.mustAppend(t, 1)
+		if _, err := f.appendAll(); err == nil || !strings.Contains(err.Error(), "nothing to append") {
+			t.Fatalf("an empty batch: %v", err)
+		}
+		bad := chain.Record{Type: "test", ID: "3", Hash: "not a hash"}
+		if _, err := f.appendAll(record(2), bad, record(4)); err == nil || !strings.Contains(err.Error(), "record 2 of 3") || !strings.Contains(err.Error(), "needs a type, an id and a SHA-256") {
+			t.Fatalf("a batch with a bad record: %v", err)
+		}
+		if entries, _ := f.db.LedgerEntries(ctx, f.org.ID); len(entries) != 1 {
+			t.Fatalf("%d entries after refused batches, want 1", len(entries))
+		}
+		if cps, _ := f.db.Checkpoints(ctx, f.org.ID); len(cps) != 1 {
+			t.Fatalf("%d checkpoints after refused batches, want 1", len(cps))
+		}
+		if saved, _ := f.heads.Head(ctx, "acme"); saved.Seq != 1 {
+			t.Fatalf("a refused batch moved the head to %d", saved.Seq)
+		}
+		// A batch on a head the install did not sign is refused like one record.
+		f.exec(t, `DELETE FROM ledger_checkpoints`)
+		if _, err := f.appendAll(record(2), record(3)); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
+			t.Fatalf("a batch on an unsigned head: %v", err)
+		}
+		if entries, _ := f.db.LedgerEntries(ctx, f.org.ID); len(entries) != 1 {
+			t.Fatalf("%d entries after a batch on an unsigned head, want 1", len(entries))
+		}
+	})
+}

@@ -56,7 +56,7 @@ func commands() []command {
 		{"soa", "Write the ISO 27001 Statement of Applicability: attest soa --org SLUG [--format csv|md|pdf] [--out FILE]", runSoA},
 		{"framework import", "Import a CISO Assistant library (YAML) or OSCAL catalog (JSON) into an organization; --replace replaces it", runFrameworkImport},
 		{"framework delete", "Delete an imported framework and the mappings to it: attest framework delete --org SLUG KEY", runFrameworkDelete},
-		{"evidence add", "Add files as evidence for controls: attest evidence add --org SLUG --control REF FILE…", runEvidenceAdd},
+		{"evidence add", "Add files as evidence for controls, all or nothing: attest evidence add --org SLUG --control REF FILE…", runEvidenceAdd},
 		{"evidence export", "Write an organization's evidence, ledger and checkpoints to a bundle: --org SLUG --out FILE.zip", runEvidenceExport},
 		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle: attest verify FILE.zip --pubkey KEY", runVerify},
 		{"audit create", "Start an audit in planning: --org SLUG --name NAME [--framework soc2] --type type1 --as-of DAY | --type type2 --from DAY --to DAY [--firm NAME] [--early-access DAY]", runAuditCreate},

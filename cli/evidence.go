@@ -3,6 +3,7 @@ package cli
 import (
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -176,8 +177,11 @@ func runEvidenceAdd(e *env, args []string) error {
 		pe = pe.Add(24*time.Hour - time.Microsecond) // the whole last day
 	}
 	// Every file is checked before any is streamed, so that a bad one among
-	// several adds none: the ledger is append-only, and a re-run after a
-	// partial add would record the good files twice.
+	// several is named before any work: the files are added in one batch,
+	// all or nothing, so a re-run with it fixed or left out records none twice.
+	if len(rest) > evidence.MaxBatch {
+		return usagef("at most %d files at once, not %d: add them in several runs; nothing was added", evidence.MaxBatch, len(rest))
+	}
 	infos := make([]os.FileInfo, len(rest))
 	for i, path := range rest {
 		if infos[i], err = checkEvidenceFile(path); err != nil {
@@ -211,29 +215,45 @@ func runEvidenceAdd(e *env, args []string) error {
 			return usagef("--control %s: %s has no such control", ref, org.Slug)
 		}
 	}
-	return addFiles(e, rest, func(path string) (attest.Evidence, error) {
-		return addEvidenceFile(e, svc, evidence.New{Org: org, Actor: cliActor(), Kind: attest.KindFile,
-			PeriodStart: ps, PeriodEnd: pe, Notes: *notes, ControlIDs: ids}, path, *title)
-	})
+	return addFiles(e, svc, evidence.New{Org: org, Actor: cliActor(), Kind: attest.KindFile,
+		PeriodStart: ps, PeriodEnd: pe, Notes: *notes, ControlIDs: ids}, rest, infos, *title)
 }
 
-// addFiles adds each checked file with add, in order, and prints each one
-// added. The checks passed, so a file that fails here failed while streaming
-// (it grew, the disk filled, the database went away): the error says exactly
-// what the ledger now holds, so that a re-run can leave those files out.
-func addFiles(e *env, paths []string, add func(path string) (attest.Evidence, error)) error {
-	var added []string // "path (uid, ledger entry n)"
+// addFiles adds the checked files as evidence described by n, each titled
+// title (default: its name), in one evidence.Service.AddAll batch, and
+// prints each one added. The batch is all or nothing, so a file that fails
+// while streaming (it vanished or grew past the limit since the check, the
+// disk filled, the database went away) leaves none added, and the error
+// says so and names the file.
+func addFiles(e *env, svc *evidence.Service, n evidence.New, paths []string, infos []os.FileInfo, title string) error {
+	items := make([]evidence.Upload, len(paths))
+	readers := make([]*fileReader, len(paths))
 	for i, path := range paths {
-		ev, err := add(path)
-		if err != nil {
-			if i == 0 {
-				return fmt.Errorf("%s: %w; nothing was added", path, err)
-			}
-			return fmt.Errorf("%s: %w; added before it, and kept in the ledger (do not add them again): %s; not added: %s",
-				path, err, strings.Join(added, ", "), strings.Join(paths[i:], ", "))
+		item := n
+		item.Filename = filepath.Base(path)
+		item.Title = title
+		if item.Title == "" {
+			item.Title = item.Filename
 		}
-		added = append(added, fmt.Sprintf("%s (%s, ledger entry %d)", path, ev.UID, ev.LedgerSeq))
-		fmt.Fprintf(e.stdout, "added %s: %s (%s, sha256 %s, ledger entry %d)\n", ev.UID, filepath.Base(path), evidence.FormatSize(ev.Size), ev.SHA256, ev.LedgerSeq)
+		size := infos[i].Size()
+		readers[i] = &fileReader{path: path, progress: progress{w: e.stderr, name: item.Filename, total: size, show: isTerminal(e.stderr) || size > 8<<20}}
+		items[i] = evidence.Upload{New: item, Content: readers[i]}
+	}
+	defer func() {
+		for _, r := range readers {
+			r.close()
+		}
+	}()
+	added, err := svc.AddAll(e.ctx, items)
+	var ie *evidence.ItemError
+	switch {
+	case errors.As(err, &ie):
+		return fmt.Errorf("%s: %w; nothing was added", paths[ie.Index], ie.Err)
+	case err != nil:
+		return fmt.Errorf("%w; nothing was added", err)
+	}
+	for i, ev := range added {
+		fmt.Fprintf(e.stdout, "added %s: %s (%s, sha256 %s, ledger entry %d)\n", ev.UID, filepath.Base(paths[i]), evidence.FormatSize(ev.Size), ev.SHA256, ev.LedgerSeq)
 	}
 	return nil
 }
@@ -262,25 +282,43 @@ func checkEvidenceFile(path string) (os.FileInfo, error) {
 	return info, nil
 }
 
-// addEvidenceFile streams one file into the evidence service.
-func addEvidenceFile(e *env, svc *evidence.Service, n evidence.New, path, title string) (attest.Evidence, error) {
-	file, err := os.Open(path)
-	if err != nil {
-		return attest.Evidence{}, err
+// fileReader reads a file of a batch: it opens the file at the first read
+// and closes it at its end, so that a batch of many files holds one open at
+// a time (AddAll streams them in order), and shows its progress.
+type fileReader struct {
+	path     string
+	file     *os.File
+	ended    bool
+	progress progress
+}
+
+func (r *fileReader) Read(p []byte) (int, error) {
+	if r.ended {
+		return 0, io.EOF
 	}
-	defer file.Close()
-	info, err := file.Stat()
-	if err != nil {
-		return attest.Evidence{}, err
+	if r.file == nil {
+		f, err := os.Open(r.path)
+		if err != nil {
+			return 0, err
+		}
+		r.file = f
 	}
-	n.Filename = filepath.Base(path)
-	n.Title = title
-	if n.Title == "" {
-		n.Title = n.Filename
+	n, err := r.file.Read(p)
+	r.progress.Write(p[:n])
+	if err == io.EOF {
+		r.close()
 	}
-	pr := &progress{w: e.stderr, name: n.Filename, total: info.Size(), show: isTerminal(e.stderr) || info.Size() > 8<<20}
-	defer pr.done()
-	return svc.Add(e.ctx, n, io.TeeReader(file, pr))
+	return n, err
+}
+
+// close closes the file if it is open; the progress line is ended once.
+func (r *fileReader) close() {
+	if r.file != nil {
+		r.file.Close()
+		r.file = nil
+		r.progress.done()
+	}
+	r.ended = true
 }
 
 // progress prints a progress line for large files.

@@ -3,7 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,12 +11,15 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/evidence/evidencetest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
 
-// TestEvidenceAddChecksEveryFileFirst: a bad file among several adds none of
-// them, so that a re-run cannot record the good ones twice in the ledger.
+// TestEvidenceAddChecksEveryFileFirst: a bad file among several is named
+// before any is read, and adds none of them, so that a re-run cannot record
+// the good ones twice in the ledger.
 func TestEvidenceAddChecksEveryFileFirst(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
@@ -69,42 +72,102 @@ func TestEvidenceAddChecksEveryFileFirst(t *testing.T) {
 					t.Fatalf("%v: %d evidence items stored, want none", bad.files, n)
 				}
 			}
-			// Once the bad file is left out, the good one is added once.
-			r := runCLI(t, vars, "", "evidence", "add", "--org", "acme", "--control", "AC-4", "--max-upload", "1KiB", ok)
-			if r.code != 0 || !strings.Contains(r.stdout, "ok.txt (10 bytes") {
-				t.Fatalf("add ok.txt: %+v", r)
+			// Once the bad file is left out, the good ones are added once,
+			// in one batch under one signed checkpoint.
+			r := runCLI(t, vars, "", "evidence", "add", "--org", "acme", "--control", "AC-4", "--max-upload", "1KiB", ok, write("ok2.txt", 20))
+			if r.code != 0 || !strings.Contains(r.stdout, "ok.txt (10 bytes") || !strings.Contains(r.stdout, "ok2.txt (20 bytes") {
+				t.Fatalf("add ok.txt and ok2.txt: %+v", r)
 			}
-			if n := count(); n != 1 {
-				t.Fatalf("%d evidence items stored, want 1", n)
+			if n := count(); n != 2 {
+				t.Fatalf("%d evidence items stored, want 2", n)
+			}
+			if cps, _ := db.Checkpoints(context.Background(), org.ID); len(cps) != 1 {
+				t.Fatalf("%d checkpoints for one run, want 1", len(cps))
 			}
 		})
 	}
 }
 
-// TestAddFilesNamesWhatAFailureLeftAdded: a file that fails while streaming,
-// after others were added, is reported with exactly the files added before it
-// (names, evidence IDs, ledger entries) and those not added.
-func TestAddFilesNamesWhatAFailureLeftAdded(t *testing.T) {
-	var out bytes.Buffer
-	e := &env{stdout: &out}
-	seq := int64(6)
-	err := addFiles(e, []string{"a.txt", "b.txt", "grew.bin", "d.txt"}, func(path string) (attest.Evidence, error) {
-		if path == "grew.bin" {
-			return attest.Evidence{}, errors.New("file: is larger than the limit of 1.0 KiB")
+// TestAddFilesIsAllOrNothing: the files are added in one batch, so a file
+// that fails while streaming, after every file passed the checks (it was
+// removed, emptied or grew past the limit since), leaves none of them added:
+// no row, ledger entry, checkpoint or activity. Without it, they are all
+// added under one checkpoint.
+func TestAddFilesIsAllOrNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		svc := evidencetest.NewService(t, db)
+		org := storetest.MustOrg(t, db, "acme")
+		ctl := storetest.MustControl(t, db, org, "AC-4", attest.StatusImplemented)
+		n := evidence.New{Org: org, Actor: cliActor(), Kind: attest.KindFile, ControlIDs: []int64{ctl.ID}}
+		dir := t.TempDir()
+		held := func() [4]int {
+			rows, err := db.EvidenceList(ctx, org.ID, store.EvidenceFilter{IncludeReplaced: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries, _ := db.LedgerEntries(ctx, org.ID)
+			cps, _ := db.Checkpoints(ctx, org.ID)
+			acts, _ := db.Activity(ctx, org.ID, attest.ActivityFilter{Action: "evidence."})
+			return [4]int{len(rows), len(entries), len(cps), len(acts)}
 		}
-		seq++
-		return attest.Evidence{UID: "ev_" + path[:1], LedgerSeq: seq, Size: 3, SHA256: strings.Repeat("a", 64)}, nil
+		// checked writes a.txt, b.txt and c.txt, checks them as the
+		// command does, and then lets change break b.txt.
+		checked := func(change func(path string)) ([]string, []os.FileInfo) {
+			var paths []string
+			var infos []os.FileInfo
+			for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+				p := filepath.Join(dir, name)
+				if err := os.WriteFile(p, []byte("content of "+name), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				info, err := checkEvidenceFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				paths, infos = append(paths, p), append(infos, info)
+			}
+			if change != nil {
+				change(paths[1])
+			}
+			return paths, infos
+		}
+		for _, c := range []struct {
+			name, want string
+			change     func(path string)
+		}{
+			{"removed", "no such file", func(p string) { os.Remove(p) }},
+			{"emptied", "file: is empty", func(p string) { os.WriteFile(p, nil, 0o600) }},
+			{"grew past the limit", "file: is larger than the limit of 1.0 MiB", func(p string) {
+				os.WriteFile(p, bytes.Repeat([]byte("x"), evidencetest.MaxSize+1), 0o600)
+			}},
+		} {
+			paths, infos := checked(c.change)
+			var out bytes.Buffer
+			err := addFiles(&env{ctx: ctx, stdout: &out, stderr: io.Discard}, svc, n, paths, infos, "")
+			if err == nil || !strings.HasPrefix(err.Error(), paths[1]+": ") || !strings.Contains(err.Error(), c.want) || !strings.HasSuffix(err.Error(), "; nothing was added") {
+				t.Errorf("%s: %v, want %s named with %q and nothing added", c.name, err, paths[1], c.want)
+			}
+			if out.Len() != 0 {
+				t.Errorf("%s: printed %q", c.name, out.String())
+			}
+			if got := held(); got != [4]int{} {
+				t.Fatalf("%s: %v rows, entries, checkpoints and activity after the failure, want none", c.name, got)
+			}
+		}
+		paths, infos := checked(nil)
+		var out bytes.Buffer
+		if err := addFiles(&env{ctx: ctx, stdout: &out, stderr: io.Discard}, svc, n, paths, infos, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(out.String(), "added ev_"); got != 3 || !strings.Contains(out.String(), "c.txt (16 bytes") {
+			t.Fatalf("printed %q, want the three files", out.String())
+		}
+		if got := held(); got != [4]int{3, 3, 1, 3} {
+			t.Fatalf("%v rows, entries, checkpoints and activity, want 3 of each and one checkpoint", got)
+		}
+		if _, err := svc.Verify(ctx, org); err != nil {
+			t.Fatal(err)
+		}
 	})
-	want := "grew.bin: file: is larger than the limit of 1.0 KiB; added before it, and kept in the ledger (do not add them again): " +
-		"a.txt (ev_a, ledger entry 7), b.txt (ev_b, ledger entry 8); not added: grew.bin, d.txt"
-	if err == nil || err.Error() != want {
-		t.Fatalf("error = %v\nwant   %s", err, want)
-	}
-	if n := strings.Count(out.String(), "added ev_"); n != 2 {
-		t.Fatalf("printed %d added lines, want 2: %s", n, out.String())
-	}
-	err = addFiles(e, []string{"grew.bin", "d.txt"}, func(string) (attest.Evidence, error) { return attest.Evidence{}, errors.New("disk full") })
-	if err == nil || err.Error() != "grew.bin: disk full; nothing was added" {
-		t.Fatalf("first file failing: %v", err)
-	}
 }

@@ -53,9 +53,10 @@ type LargeSystems struct {
 // roles and printed logins). It goes through the same services as real data:
 // the programme and policy services, the real GitHub and AWS connectors over
 // the years of history (each collection judged and recorded by the
-// monitoring service at its own date), and the evidence service, one item
-// per upload. Each part is skipped once it is there, so a later start is
-// quick; a start interrupted part-way carries on where it stopped.
+// monitoring service at its own date), and the evidence service, in batches
+// as a bulk import adds them. Each part is skipped once it is there, so a
+// later start is quick; a start interrupted part-way carries on where it
+// stopped.
 func SeedLarge(ctx context.Context, db *store.DB, opts Options, size Size, sys LargeSystems) error {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -332,11 +333,19 @@ func largeHistory(ctx context.Context, db *store.DB, opts Options, org attest.Or
 	return nil
 }
 
-// largeEvidence adds size.Evidence items through the evidence service, one
-// per upload as people and integrations add them: each implemented control
-// gets its share, collected at even steps over the years (exports, links and
-// attestations in turn). Four uploads run at once, as from several people.
-// Items already there count towards the total.
+// largeBatch is how many evidence items largeEvidence adds per call, as a
+// bulk import would.
+const largeBatch = 500
+
+// largeEvidence adds size.Evidence items through the evidence service, in
+// batches of largeBatch (evidence.Service.AddAll: one transaction and one
+// signed checkpoint per batch, one ledger entry and activity row per item),
+// as a bulk import adds them: each implemented control gets its share,
+// collected at even steps over the years (exports, links and attestations in
+// turn). Four batches are under way at once, so that one streams its files
+// while another commits. Items already there count towards the total; a
+// batch commits whole or not at all, so an interrupted build resumes at a
+// batch's edge.
 func largeEvidence(ctx context.Context, db *store.DB, opts Options, org attest.Organization, users map[attest.Role]attest.User, size Size, from, now time.Time) error {
 	if opts.Evidence == nil || size.Evidence == 0 {
 		return nil
@@ -352,7 +361,28 @@ func largeEvidence(ctx context.Context, db *store.DB, opts Options, org attest.O
 	manager := users[attest.RoleManager]
 	actor := attest.Actor{UserID: manager.ID, Label: manager.Email, Via: attest.ViaSystem}
 	span := now.Sub(from)
-	work := make(chan int)
+	steps := (size.Evidence + len(controls) - 1) / len(controls)
+	item := func(i int) evidence.Upload {
+		c := controls[i%len(controls)]
+		// The control's items march from the start of the history to now.
+		step := i / len(controls)
+		collected := from.Add(time.Duration(float64(span) * float64(step+1) / float64(steps)))
+		n := evidence.New{Org: org, Actor: actor, Source: "demo", CollectedAt: collected, ControlIDs: []int64{c.ID},
+			Title: fmt.Sprintf("%s evidence, %s", c.Ref, collected.Format("January 2006"))}
+		var content string
+		switch i % 3 {
+		case 0:
+			n.Kind, n.Filename = attest.KindFile, fmt.Sprintf("%s-%s.csv", strings.ToLower(c.Ref), collected.Format("2006-01-02"))
+			content = fmt.Sprintf("control,checked_at,result,item\n%s,%s,pass,%d\n", c.Ref, collected.Format("2006-01-02"), i)
+		case 1:
+			n.Kind, n.URL = attest.KindLink, fmt.Sprintf("https://wiki.contoso.example/compliance/%s/%d", strings.ToLower(c.Ref), i)
+		default:
+			n.Kind = attest.KindAttestation
+			content = fmt.Sprintf("I confirm that %s operated as described in %s (item %d).", c.Ref, collected.Format("January 2006"), i)
+		}
+		return evidence.Upload{New: n, Content: strings.NewReader(content)}
+	}
+	work := make(chan int) // the first item of each batch
 	var (
 		mu    sync.Mutex
 		first error
@@ -365,29 +395,15 @@ func largeEvidence(ctx context.Context, db *store.DB, opts Options, org attest.O
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range work {
-				c := controls[i%len(controls)]
-				// The control's items march from the start of the history to now.
-				step := i / len(controls)
-				steps := (size.Evidence + len(controls) - 1) / len(controls)
-				collected := from.Add(time.Duration(float64(span) * float64(step+1) / float64(steps)))
-				n := evidence.New{Org: org, Actor: actor, Source: "demo", CollectedAt: collected, ControlIDs: []int64{c.ID},
-					Title: fmt.Sprintf("%s evidence, %s", c.Ref, collected.Format("January 2006"))}
-				var content string
-				switch i % 3 {
-				case 0:
-					n.Kind, n.Filename = attest.KindFile, fmt.Sprintf("%s-%s.csv", strings.ToLower(c.Ref), collected.Format("2006-01-02"))
-					content = fmt.Sprintf("control,checked_at,result,item\n%s,%s,pass,%d\n", c.Ref, collected.Format("2006-01-02"), i)
-				case 1:
-					n.Kind, n.URL = attest.KindLink, fmt.Sprintf("https://wiki.contoso.example/compliance/%s/%d", strings.ToLower(c.Ref), i)
-				default:
-					n.Kind = attest.KindAttestation
-					content = fmt.Sprintf("I confirm that %s operated as described in %s (item %d).", c.Ref, collected.Format("January 2006"), i)
+			for start := range work {
+				batch := make([]evidence.Upload, 0, largeBatch)
+				for i := start; i < min(start+largeBatch, size.Evidence); i++ {
+					batch = append(batch, item(i))
 				}
-				if _, err := opts.Evidence.Add(ctx, n, strings.NewReader(content)); err != nil {
+				if _, err := opts.Evidence.AddAll(ctx, batch); err != nil {
 					mu.Lock()
 					if first == nil {
-						first = fmt.Errorf("evidence item %d: %w", i, err)
+						first = fmt.Errorf("evidence items %d to %d: %w", start, start+len(batch)-1, err)
 						cancel()
 					}
 					mu.Unlock()
@@ -396,7 +412,7 @@ func largeEvidence(ctx context.Context, db *store.DB, opts Options, org attest.O
 		}()
 	}
 feed:
-	for i := have; i < size.Evidence; i++ {
+	for i := have; i < size.Evidence; i += largeBatch {
 		select {
 		case work <- i:
 		case <-ctx.Done():

@@ -25,7 +25,8 @@ import (
 
 // Service adds evidence: it streams the content into the blob store, stores
 // the record, and appends the record to the organization's ledger with a fresh
-// signed checkpoint, in one database transaction.
+// signed checkpoint, in one database transaction (one for a whole batch, with
+// one checkpoint: AddAll).
 type Service struct {
 	DB      *store.DB
 	Blobs   blob.Store
@@ -86,8 +87,133 @@ var ErrEmpty = attest.Invalid("file", "is empty")
 // anywhere leaves no row. A blob written before a failure stays behind
 // unreferenced (except for empty content, removed at once): nothing counts
 // it, `attest verify`, which starts from the ledger, passes over it, and
-// CollectGarbage removes it once it is old enough.
+// CollectGarbage removes it once it is old enough. Add is AddAll with one
+// item, and returns that item's error as it is.
 func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence, error) {
+	added, err := s.AddAll(ctx, []Upload{{New: n, Content: r}})
+	if err != nil {
+		var ie *ItemError
+		if errors.As(err, &ie) {
+			err = ie.Err // the only item: naming it would say nothing
+		}
+		return attest.Evidence{}, err
+	}
+	return added[0], nil
+}
+
+// Upload is one item of a batch given to AddAll: what the caller knows about
+// it, and its content, read as Add reads r.
+type Upload struct {
+	New
+	Content io.Reader
+}
+
+// MaxBatch is the most items AddAll takes in one call. A batch's records,
+// rows and ledger entries are held in memory and written in one transaction,
+// which holds the organization's ledger (and, on SQLite, the database) for
+// its length; a larger import is several batches.
+const MaxBatch = 1000
+
+// ItemError is AddAll's refusal of one item of a batch, which refuses the
+// whole batch.
+type ItemError struct {
+	Index int    // the item's index in the batch, from 0
+	Name  string // its file name, else its title
+	Err   error
+}
+
+func (e *ItemError) Error() string {
+	if e.Name == "" {
+		return fmt.Sprintf("item %d: %v", e.Index+1, e.Err)
+	}
+	return fmt.Sprintf("item %d (%s): %v", e.Index+1, e.Name, e.Err)
+}
+
+func (e *ItemError) Unwrap() error { return e.Err }
+
+// AddAll stores several evidence items, as Add stores one, all or nothing:
+// every item is checked before any content is read, then every content is
+// streamed into the blob store in order (the same checks and size limit as
+// Add), then one transaction stores every row, appends their records to the
+// ledger under one signed checkpoint (chain.AppendAll) and logs one activity
+// row per item. Nothing is acknowledged until all of it has committed; a
+// failure anywhere leaves no row, no ledger entry and no activity, and blobs
+// stored before it stay behind unreferenced, as after a failed Add. An
+// item's failure is an *ItemError naming it ("item 3 (name.csv): file: is
+// empty", counting from 1). The batch holds 1 to MaxBatch items; the
+// evidence is returned in the order given.
+func (s *Service) AddAll(ctx context.Context, items []Upload) ([]attest.Evidence, error) {
+	switch {
+	case len(items) == 0:
+		return nil, attest.Invalid("items", "name at least one item to add")
+	case len(items) > MaxBatch:
+		return nil, attest.Invalid("items", "a batch holds at most %d items, not %d: add them in several batches", MaxBatch, len(items))
+	}
+	evs := make([]attest.Evidence, len(items))
+	itemErr := func(i int, err error) error {
+		name := items[i].Filename
+		if name == "" {
+			name = items[i].Title
+		}
+		return &ItemError{Index: i, Name: name, Err: err}
+	}
+	// Check what can be checked before reading any content, for every item:
+	// a bad last item must not cost the blobs of the others.
+	for i, it := range items {
+		if it.Org.ID != items[0].Org.ID {
+			// The entries go to one organization's ledger.
+			return nil, itemErr(i, attest.Invalid("org", "is not the organization of the batch's first item: a batch adds to one organization"))
+		}
+		e, err := s.prepare(it.New)
+		if err != nil {
+			return nil, itemErr(i, err)
+		}
+		evs[i] = e
+	}
+	for i, it := range items {
+		if err := s.store(ctx, &evs[i], it.Content); err != nil {
+			return nil, itemErr(i, err)
+		}
+	}
+	err := s.DB.Update(ctx, func(tx *store.Queries) error {
+		refs := map[int64]string{} // control id → ref, read once per batch
+		supersedes := make([]string, len(items))
+		recs := make([]chain.Record, len(items))
+		for i, it := range items {
+			if err := s.record(ctx, tx, it.New, &evs[i], refs, &supersedes[i]); err != nil {
+				return itemErr(i, err)
+			}
+			recs[i] = chain.Record{Type: ledger.RecordTypeEvidence, ID: evs[i].UID, Hash: evs[i].RecordHash}
+		}
+		entries, err := s.Chain().AppendAll(ctx, tx, items[0].Org, recs)
+		if err != nil {
+			return err
+		}
+		// One activity row per item, as Add writes, so the log reads the
+		// same whether items came one by one or in a batch.
+		for i, it := range items {
+			e := &evs[i]
+			e.LedgerSeq = entries[i].Seq
+			verb := "Added"
+			if supersedes[i] != "" {
+				verb = "Corrected " + supersedes[i] + " with"
+			}
+			if err := tx.Log(ctx, it.Actor.Record(it.Org.ID, "evidence.added", "evidence", e.UID,
+				fmt.Sprintf("%s %s evidence %q (%s, sha256 %s, ledger entry %d)", verb, e.Kind, e.Title, FormatSize(e.Size), e.SHA256, e.LedgerSeq))); err != nil {
+				return itemErr(i, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return evs, nil
+}
+
+// prepare builds the evidence n describes and checks what can be checked
+// before any content is read.
+func (s *Service) prepare(n New) (attest.Evidence, error) {
 	e := attest.Evidence{OrgID: n.Org.ID, UID: newUID(), Kind: n.Kind, Title: n.Title, Source: n.Source, URL: strings.TrimSpace(n.URL),
 		Filename: n.Filename, MediaType: n.MediaType, CollectedAt: n.CollectedAt, PeriodStart: n.PeriodStart, PeriodEnd: n.PeriodEnd,
 		AddedBy: n.Actor.UserID, Notes: n.Notes, Supersedes: n.Supersedes}
@@ -97,11 +223,19 @@ func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence,
 	if e.CollectedAt.IsZero() {
 		e.CollectedAt = s.DB.Now()
 	}
-	// Check what can be checked before reading any content.
-	e.SHA256 = strings.Repeat("0", 64)
+	e.SHA256 = strings.Repeat("0", 64) // a placeholder until the content is stored
 	if err := attest.ValidateEvidence(&e); err != nil {
 		return e, err
 	}
+	for _, id := range n.ControlIDs {
+		e.Controls = append(e.Controls, attest.ControlRef{ID: id})
+	}
+	return e, nil
+}
+
+// store streams the content of e into the blob store and records its hash,
+// size and media type on e.
+func (s *Service) store(ctx context.Context, e *attest.Evidence, r io.Reader) error {
 	switch e.Kind {
 	case attest.KindLink:
 		r = strings.NewReader(e.URL)
@@ -109,66 +243,62 @@ func (s *Service) Add(ctx context.Context, n New, r io.Reader) (attest.Evidence,
 	case attest.KindAttestation:
 		e.MediaType = "text/plain; charset=utf-8"
 	}
+	if r == nil {
+		// A caller gave no content; read it as what it is, empty, rather
+		// than panic in the blob store.
+		r = strings.NewReader("")
+	}
 	var sniff sniffer
 	sha, size, err := s.Blobs.Put(ctx, io.TeeReader(r, &sniff), "", s.MaxSize)
 	switch {
 	case errors.Is(err, blob.ErrTooLarge):
-		return e, attest.Invalid("file", "is larger than the limit of %s", FormatSize(s.MaxSize))
+		return attest.Invalid("file", "is larger than the limit of %s", FormatSize(s.MaxSize))
 	case err != nil:
-		return e, fmt.Errorf("storing the content: %w", err)
+		return fmt.Errorf("storing the content: %w", err)
 	case size == 0:
 		// Empty content is refused, so no row refers to its blob; remove the
 		// one this Put may have stored rather than leave it to the collector.
 		s.dropUnreferenced(ctx, sha)
-		return e, ErrEmpty
+		return ErrEmpty
 	}
 	e.SHA256, e.Size = sha, size
 	if e.MediaType == "" {
 		e.MediaType = mediaType(e.Filename, sniff.head)
 	}
-	for _, id := range n.ControlIDs {
-		e.Controls = append(e.Controls, attest.ControlRef{ID: id})
-	}
-	err = s.DB.Update(ctx, func(tx *store.Queries) error {
-		// Resolve control refs for the record, refusing controls of other organizations.
-		for i, c := range e.Controls {
+	return nil
+}
+
+// record resolves e's controls (refs keeps those read for the batch) and
+// the evidence it corrects, then hashes its record and stores its row, in
+// tx. supersedesUID is set to the uid of the evidence it corrects, if any.
+func (s *Service) record(ctx context.Context, tx *store.Queries, n New, e *attest.Evidence, refs map[int64]string, supersedesUID *string) error {
+	// Resolve control refs for the record, refusing controls of other organizations.
+	for i, c := range e.Controls {
+		ref, ok := refs[c.ID]
+		if !ok {
 			ctl, err := tx.Control(ctx, n.Org.ID, c.ID)
 			if err != nil {
 				return attest.Invalid("controls", "control %d is not a control of this organization", c.ID)
 			}
-			e.Controls[i].Ref = ctl.Ref
+			ref, refs[c.ID] = ctl.Ref, ctl.Ref
 		}
-		var supersedesUID string
-		if e.Supersedes != 0 {
-			old, err := tx.Evidence(ctx, n.Org.ID, e.Supersedes)
-			if err != nil {
-				return attest.Invalid("supersedes", "must be evidence of this organization")
-			}
-			supersedesUID = old.UID
-		}
-		// The record commits to when the row is stored, so the time is set here.
-		e.CreatedAt = tx.Now()
-		hash, record, err := ledger.HashRecord(Record(RecordVersion, n.Org.Slug, e, supersedesUID, n.Actor.Label))
+		e.Controls[i].Ref = ref
+	}
+	if e.Supersedes != 0 {
+		old, err := tx.Evidence(ctx, n.Org.ID, e.Supersedes)
 		if err != nil {
-			return err
+			return attest.Invalid("supersedes", "must be evidence of this organization")
 		}
-		e.RecordHash, e.Record = hash, record
-		if err := tx.CreateEvidence(ctx, &e); err != nil {
-			return err
-		}
-		entry, err := s.Chain().Append(ctx, tx, n.Org, chain.Record{Type: ledger.RecordTypeEvidence, ID: e.UID, Hash: e.RecordHash})
-		if err != nil {
-			return err
-		}
-		e.LedgerSeq = entry.Seq
-		verb := "Added"
-		if supersedesUID != "" {
-			verb = "Corrected " + supersedesUID + " with"
-		}
-		return tx.Log(ctx, n.Actor.Record(n.Org.ID, "evidence.added", "evidence", e.UID,
-			fmt.Sprintf("%s %s evidence %q (%s, sha256 %s, ledger entry %d)", verb, e.Kind, e.Title, FormatSize(e.Size), e.SHA256, entry.Seq)))
-	})
-	return e, err
+		*supersedesUID = old.UID
+	}
+	// The record commits to when the row is stored, so the time is set here.
+	e.CreatedAt = tx.Now()
+	hash, record, err := ledger.HashRecord(Record(RecordVersion, n.Org.Slug, *e, *supersedesUID, n.Actor.Label))
+	if err != nil {
+		return err
+	}
+	e.RecordHash, e.Record = hash, record
+	return tx.CreateEvidence(ctx, e)
 }
 
 // RecordVersion is the version of the evidence record that Add writes.
