@@ -81,12 +81,18 @@ func AuditResults(in []ResultInput, since, until time.Time, days int) []ControlR
 	for _, c := range in {
 		r := ControlResult{ControlID: c.ControlID, Ref: c.Ref, Name: c.Name, Deviations: []ResultDeviation{}, RootCause: c.RootCause}
 		monitored := judgeMonitoring(&r, c.Changes, since, until, days)
-		items := 0
+		// Only items the census could judge test the control: an item
+		// not testable (its facts unseen, its verdict unverifiable) is no
+		// pass, and a population of nothing else leaves it not tested.
+		passed, occurred := 0, false
 		for _, p := range c.Populations {
 			r.Populations++
-			items += p.Count
+			occurred = occurred || p.Count > 0
 			for _, res := range p.Results {
-				if res.Result == ItemDeviation {
+				switch res.Result {
+				case ItemPass:
+					passed++
+				case ItemDeviation:
 					r.Deviations = append(r.Deviations, ResultDeviation{Source: "population", Item: res.Item,
 						Reason: res.Reason + " (population " + p.UID + ", " + p.Kind + " " + p.From + " to " + p.To + ")"})
 				}
@@ -95,9 +101,9 @@ func AuditResults(in []ResultInput, since, until time.Time, days int) []ControlR
 		switch {
 		case len(r.Deviations) > 0:
 			r.Result = AuditResultDeviation
-		case monitored || items > 0:
+		case monitored || passed > 0:
 			r.Result = AuditResultPass
-		case r.Populations > 0:
+		case r.Populations > 0 && !occurred:
 			r.Result = AuditResultNotOccurring
 		default:
 			r.Result = AuditResultNotTested

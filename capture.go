@@ -81,7 +81,8 @@ func CaptureStaleAfter(intervalMinutes int) time.Duration {
 // "CONNECTION:TEST:TYPE/KEY" per current result, occurring when the
 // collection it was judged on started. A result that does not apply to its
 // resource tests nothing of it and is left out, as is one whose collection
-// is not known (it then has no snapshot to show).
+// is not known or kept no snapshot (it then has none to show, and the
+// ledger's record of a capture row requires one).
 func CaptureRows(c CaptureConnection) []PopulationRow {
 	var rows []PopulationRow
 	for _, r := range c.Results {
@@ -89,7 +90,7 @@ func CaptureRows(c CaptureConnection) []PopulationRow {
 			continue
 		}
 		col, ok := c.Collections[r.Collection]
-		if !ok {
+		if !ok || len(col.SnapshotSHA256) != 64 {
 			continue
 		}
 		t := c.Tests[r.Test]
@@ -128,7 +129,7 @@ func ReconcileCapture(conns []CaptureConnection, rows []PopulationRow, snapshots
 		}
 		complete[c.Connection.Name] = c.Complete
 		if c.Latest.Error != "" && c.Latest.StartedAt.After(c.Complete.StartedAt) {
-			rec.Findings = append(rec.Findings, PopulationFinding{Item: item, Why: fmt.Sprintf("failed collection: its latest collection %s, started %s, failed (%s); the capture holds what it saw before",
+			rec.Findings = append(rec.Findings, PopulationFinding{Item: item, Why: fmt.Sprintf("failed collection: its latest collection %s, started %s, failed (%s); its results are that collection's errors",
 				c.Latest.UID, c.Latest.StartedAt.UTC().Format(time.RFC3339), oneLine(c.Latest.Error))})
 		}
 		if age := at.Sub(c.Complete.StartedAt); age > CaptureStaleAfter(c.Connection.IntervalMinutes) {

@@ -99,10 +99,14 @@ func CheckEventWindow(from, to, today string) error {
 
 // CheckCaptureWindow refuses a configuration capture of [from, to] on today
 // once the window has closed: a setting read later says how things are now,
-// not how they were in the window.
+// not how they were in the window; and before it opens, when what is read
+// is how things stand ahead of it (a Type 1's window is its one day).
 func CheckCaptureWindow(from, to, today string) error {
 	if err := ValidateWindow(from, to); err != nil {
 		return err
+	}
+	if today < from {
+		return Errorf(ECONFLICT, "the window %s to %s has not opened yet: a configuration capture can be taken from %s", from, to, from)
 	}
 	if today > to {
 		return Errorf(ECONFLICT, "the window %s to %s closed on %s: a configuration capture can only be taken within it", from, to, to)

@@ -431,6 +431,12 @@ func TestCensusConfigurationCapture(t *testing.T) {
 	if err := attest.CheckPopulationWindow(k, "2026-01-01", "2026-03-31", "2026-03-31"); err != nil {
 		t.Fatalf("a capture on the window's last day: %v", err)
 	}
+	if err := attest.CheckPopulationWindow(k, "2026-01-01", "2026-03-31", "2025-12-31"); attest.ErrorCode(err) != attest.ECONFLICT || !strings.Contains(err.Error(), "taken from 2026-01-01") {
+		t.Fatalf("a capture before the window opened: %v, want a refusal naming the day it opens", err)
+	}
+	if err := attest.CheckPopulationWindow(k, "2026-06-30", "2026-06-30", "2026-06-30"); err != nil {
+		t.Fatalf("a Type 1's capture on its day: %v", err)
+	}
 
 	at := time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC)
 	captured := at.Add(30 * time.Minute)

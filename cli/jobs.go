@@ -73,7 +73,7 @@ func runJobs(e *env, args []string) error {
 		return enc.Encode(out)
 	}
 	if len(out.Processes) == 0 {
-		fmt.Fprintln(e.stdout, "No job processes: no `attest serve` or `attest worker` has run jobs on this database in the last day.")
+		fmt.Fprintln(e.stdout, "No job process is registered: no `attest serve` or `attest worker` is running jobs on this database.")
 	} else {
 		fmt.Fprintf(e.stdout, "Job processes (a process silent for over %s is lost; its running jobs go to another):\n", lostAfter)
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -91,7 +91,7 @@ func runJobs(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "The job queue is empty.")
 		return nil
 	}
-	fmt.Fprintln(e.stdout, "Job queue (finished jobs are kept for a day):")
+	fmt.Fprintln(e.stdout, "Job queue (completed and cancelled jobs are kept for a day, discarded ones for a week):")
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tSTATE\tJOBS")
 	for _, c := range out.Jobs {

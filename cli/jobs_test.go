@@ -28,7 +28,7 @@ func TestJobsShowsProcessesAndQueue(t *testing.T) {
 			if r := run("org", "create", "acme", "--name", "Acme"); r.code != 0 {
 				t.Fatal(r.stderr)
 			}
-			if r := run("jobs"); r.code != 0 || !lineHas(r.stdout, "No job processes") || !lineHas(r.stdout, "queue is empty") {
+			if r := run("jobs"); r.code != 0 || !lineHas(r.stdout, "No job process is registered") || !lineHas(r.stdout, "queue is empty") {
 				t.Fatalf("jobs on a new install: %+v", r)
 			}
 			db, err := store.Open(ctx, store.Options{URL: vars["ATTEST_DATABASE_URL"]})

@@ -343,9 +343,11 @@ const largeBatch = 500
 // as a bulk import adds them: each implemented control gets its share,
 // collected at even steps over the years (exports, links and attestations in
 // turn). Four batches are under way at once, so that one streams its files
-// while another commits. Items already there count towards the total; a
-// batch commits whole or not at all, so an interrupted build resumes at a
-// batch's edge.
+// while another commits. Items already there count towards the total: a
+// batch commits whole or not at all, so an interrupted build holds whole
+// batches and the next start adds as many more as are missing (batches
+// commit out of order, so which items those are may differ from an
+// uninterrupted build's; the count and the spread over the years hold).
 func largeEvidence(ctx context.Context, db *store.DB, opts Options, org attest.Organization, users map[attest.Role]attest.User, size Size, from, now time.Time) error {
 	if opts.Evidence == nil || size.Evidence == 0 {
 		return nil

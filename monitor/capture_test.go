@@ -98,6 +98,12 @@ func TestConfigurationCapture(t *testing.T) {
 			t.Fatalf("read back: %v %+v", err, back.Params)
 		}
 
+		// A capture is tested whole: no sample of it is drawn.
+		if _, err := pop.Sample(ctx, w.admin, audit.ID, r.ID, population.SampleRequest{ControlID: 1}); attest.ErrorCode(err) != attest.EINVALID ||
+			!strings.Contains(err.Error(), "tested whole") {
+			t.Errorf("a sample of a capture: %v", err)
+		}
+
 		// Three hours without a collection: stale, a finding, and no verdict
 		// of it passes.
 		w.now = w.now.Add(3 * time.Hour)

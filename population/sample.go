@@ -34,6 +34,12 @@ func (s *Service) Sample(ctx context.Context, p attest.Principal, auditID, popul
 	if err != nil {
 		return out, err
 	}
+	if pop.Kind == attest.PopulationConfiguration {
+		// A capture's items are settings each judged from its snapshot, and
+		// each control counts only its own tests' rows: a sample of them
+		// would test other controls' settings and no fewer of its own.
+		return out, attest.Invalid("population", "a configuration capture is tested whole, each control by its own tests' settings; sample an event population")
+	}
 	if req.ControlID == 0 {
 		return out, attest.Invalid("control_id", "choose the control the sample tests")
 	}

@@ -100,7 +100,10 @@ func (s Audits) auditPopulations(ctx context.Context, p attest.Principal, auditI
 // drawn for the control; of a configuration capture, the rows of the tests
 // mapped to the control (attest.ControlPopulation).
 func speaksFor(pop attest.PopulationRetrieval, c WorkspaceControl, samples []attest.PopulationSample) (attest.PopulationRetrieval, bool) {
-	if slices.ContainsFunc(samples, func(s attest.PopulationSample) bool { return s.PopulationID == pop.ID && s.ControlID == c.ID }) {
+	// A capture is never sampled (population.Service.Sample): each control
+	// counts its own tests' rows of it, and no more.
+	if pop.Kind != attest.PopulationConfiguration &&
+		slices.ContainsFunc(samples, func(s attest.PopulationSample) bool { return s.PopulationID == pop.ID && s.ControlID == c.ID }) {
 		return pop, true
 	}
 	return attest.ControlPopulation(pop, c.Ref, c.Criteria)

@@ -468,6 +468,21 @@ func (q *Queries) UpdateResult(ctx context.Context, r attest.TestResult) error {
 // written and the error is ENOTFOUND.
 func (q *Queries) UpdateResults(ctx context.Context, orgID int64, rows []attest.TestResult) error {
 	const cols = 9
+	// A row named twice is written once, as its last: one statement cannot
+	// update a row twice, and one per row wrote the last anyway.
+	last := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		last[r.ID] = i
+	}
+	if len(last) < len(rows) {
+		kept := make([]attest.TestResult, 0, len(last))
+		for i, r := range rows {
+			if last[r.ID] == i {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
+	}
 	for len(rows) > 0 {
 		n := min(len(rows), resultBatch)
 		var sb strings.Builder

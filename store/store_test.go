@@ -437,6 +437,16 @@ func TestResultBatches(t *testing.T) {
 					t.Fatalf("row %d after the update: %+v, %v", i, got, err)
 				}
 			}
+			// A row named twice ends as its last.
+			twice := []attest.TestResult{rows[0], rows[1], rows[0]}
+			twice[0].Message, twice[2].Message = "first of two", "last of two"
+			if err := db.UpdateResults(ctx, org.ID, twice); err != nil {
+				t.Fatalf("a row named twice: %v", err)
+			}
+			if got, _ := db.Result(ctx, org.ID, ids[0]); got.Message != "last of two" {
+				t.Errorf("a row named twice ends as %q", got.Message)
+			}
+			rows[0].Message = "last of two"
 			// An update naming a row that is not there writes nothing.
 			stray := rows[n-1]
 			stray.ID, stray.Message = ids[n-1]+1_000_000, "stray"
