@@ -63,7 +63,7 @@ var PopulationKinds = []PopulationKind{
 		Check: "fixed, or dismissed as inaccurate or not used, within the fix deadline of its severity", Event: true},
 	{Key: PopulationConfiguration, Title: "Configuration at the window's end", Source: "current test results on the latest collection of each connection",
 		Against: "the collections' snapshot records in the ledger",
-		Check:   "passing, or failing only under an approved exception or within its fix deadline; a stale or failed collection is a finding"},
+		Check:   "passing; failing past its fix deadline is a deviation, while failing under an approved exception or within the deadline, unverifiable and stale verdicts are not testable; a stale or failed collection is a finding"},
 }
 
 // PopulationKindOf returns the kind named key.

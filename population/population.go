@@ -620,8 +620,8 @@ func (s *Service) capture(ctx context.Context, p attest.Principal, from, to stri
 	got.params = attest.PopulationParams{RemediationDays: attest.RemediationDays, CapturedAt: ranAt}
 	got.source = "current test results of each connection, judged on its latest collections: " + strings.Join(srcs, "; ")
 	got.query = fmt.Sprintf("every test's current verdict on every resource of each connection (those that do not apply left out), captured at %s within the window %s to %s; "+
-		"each with the collection and snapshot it was judged on and the controls its test maps to; check: passing, or failing only under an approved exception "+
-		"or within %d day(s) of failing; unverifiable, error and stale verdicts not testable", ranAt.Format(time.RFC3339), from, to, attest.RemediationDays)
+		"each with the collection and snapshot it was judged on and the controls its test maps to; check: passing is a pass, failing for more than %d day(s) "+
+		"a deviation; failing under an approved exception or within those days, unverifiable, error and stale verdicts not testable", ranAt.Format(time.RFC3339), from, to, attest.RemediationDays)
 	return got, nil
 }
 
