@@ -109,17 +109,11 @@ func (s *Service) LatestSnapshot(ctx context.Context, orgID, connectionID int64)
 // snapshot: for a caller that keeps what it took from a snapshot by its
 // SHA-256.
 func (s *Service) LatestComplete(ctx context.Context, orgID, connectionID int64) (attest.CollectionRun, error) {
-	runs, err := s.DB.Collections(ctx, orgID, connectionID, 50)
-	if err != nil {
-		return attest.CollectionRun{}, err
+	c, err := s.DB.LatestCompleteCollection(ctx, orgID, connectionID)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return c, attest.Errorf(attest.ENOTFOUND, "connection %d has no complete collection yet", connectionID)
 	}
-	for _, c := range runs {
-		if c.Partial || c.SnapshotSHA256 == "" || c.Error != "" {
-			continue
-		}
-		return c, nil
-	}
-	return attest.CollectionRun{}, attest.Errorf(attest.ENOTFOUND, "connection %d has no complete collection yet", connectionID)
+	return c, err
 }
 
 // Snapshot reads a collection's snapshot.

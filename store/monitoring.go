@@ -95,6 +95,19 @@ WHERE org_id = $1 AND ($2 = 0 OR connection_id = $2) ORDER BY id DESC LIMIT $3`,
 	return out, rows.Err()
 }
 
+// LatestCompleteCollection returns a connection's newest collection that
+// saw its system whole: not a webhook's partial one, not failed, and with a
+// snapshot. However many partial or failed collections came after it, the
+// index on (org_id, connection_id, id) walks back to it. ENOTFOUND when
+// there is none.
+func (q *Queries) LatestCompleteCollection(ctx context.Context, orgID, connectionID int64) (attest.CollectionRun, error) {
+	var c attest.CollectionRun
+	err := scanCollection(q.q.QueryRowContext(ctx, `SELECT `+collectionColumns+` FROM collections
+WHERE org_id = $1 AND connection_id = $2 AND NOT partial AND error = '' AND snapshot_sha256 <> '' ORDER BY id DESC LIMIT 1`,
+		orgID, connectionID), &c)
+	return c, notFound(err, "complete collection")
+}
+
 // SaveTestVersion stores a test version the first time the organization uses
 // it, with the library controls it supports, and reports whether it was new.
 func (q *Queries) SaveTestVersion(ctx context.Context, orgID int64, version, testID string, definition []byte, controls []string) (bool, error) {

@@ -473,3 +473,46 @@ func TestResultBatches(t *testing.T) {
 		})
 	}
 }
+
+// A connection's latest complete collection is found however many partial
+// or failed collections came after it, and a connection with none says so.
+func TestLatestCompleteCollection(t *testing.T) {
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			db := storetest.Open(t, d, nil)
+			org := storetest.MustOrg(t, db, "acme")
+			add := func(uid string, conn int64, partial bool, errText, sha string) attest.CollectionRun {
+				c := attest.CollectionRun{OrgID: org.ID, UID: uid, ConnectionID: conn, ConnectionName: "gh", Connector: "github",
+					StartedAt: at, FinishedAt: at, Partial: partial, Error: errText, SnapshotSHA256: sha}
+				if err := db.AddCollection(ctx, &c); err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			sha := strings.Repeat("a", 64)
+			add("col_old", 3, false, "", sha)
+			whole := add("col_whole", 3, false, "", sha)
+			// More than a page of later collections that each fall short.
+			for i := range 120 {
+				switch i % 3 {
+				case 0:
+					add(fmt.Sprintf("col_p%d", i), 3, true, "", sha)
+				case 1:
+					add(fmt.Sprintf("col_e%d", i), 3, false, "rate limited", "")
+				default:
+					add(fmt.Sprintf("col_n%d", i), 3, false, "", "")
+				}
+			}
+			add("col_other_conn", 4, false, "", sha)
+			got, err := db.LatestCompleteCollection(ctx, org.ID, 3)
+			if err != nil || got.UID != whole.UID {
+				t.Fatalf("latest complete: %q, %v; want %q", got.UID, err, whole.UID)
+			}
+			add("col_p_only", 5, true, "", sha)
+			if _, err := db.LatestCompleteCollection(ctx, org.ID, 5); attest.ErrorCode(err) != attest.ENOTFOUND {
+				t.Errorf("a connection with only a partial collection: %v, want not found", err)
+			}
+		})
+	}
+}

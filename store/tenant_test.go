@@ -695,6 +695,12 @@ var tenantCases = []tenantCase{
 		presence(t, "Collections", list, err, func(c attest.CollectionRun) bool { return c.ID == a.col.ID },
 			func(c attest.CollectionRun) bool { return c.ID == b.col.ID })
 	}},
+	{"LatestCompleteCollection", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		// b's collection of its connection 1 is the newer: a's own must come back.
+		if c, err := db.LatestCompleteCollection(ctx, a.org.ID, 1); err != nil || c.ID != a.col.ID {
+			t.Errorf("a's latest complete collection: %+v, %v", c, err)
+		}
+	}},
 	{"TestVersion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		if id, _, err := db.TestVersion(ctx, a.org.ID, "sha256:shared"); err != nil || id != "t.shared" {
 			t.Errorf("a's test version: %q, %v", id, err)
