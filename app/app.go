@@ -196,7 +196,10 @@ func (a *App) Run(ctx context.Context) error {
 
 // janitor removes what has expired: sessions and pending second steps past
 // their expiry, login and second-step failures older than any throttling window and evidence blobs that nothing
-// refers to (evidence.GCGrace after they were stored), hourly.
+// refers to (evidence.GCGrace after they were stored), hourly. Each hour it
+// also records the readiness of every organization whose open audit reports
+// on the day, so that the day's last recording is what the audit's package
+// reports (programme.Readiness.RecordReportDays).
 func (a *App) janitor(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -227,6 +230,9 @@ func (a *App) janitor(ctx context.Context) {
 			a.cfg.Log.Warn("janitor: unreferenced blobs", "err", err)
 		} else if rep.Removed > 0 {
 			a.cfg.Log.Info("janitor: removed unreferenced blobs", "blobs", rep.Removed, "bytes", rep.Bytes)
+		}
+		if _, err := a.Services.Readiness.RecordReportDays(ctx); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Warn("janitor: readiness of report days", "err", err)
 		}
 		select {
 		case <-ctx.Done():

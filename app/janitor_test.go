@@ -16,7 +16,8 @@ import (
 )
 
 // TestJanitorCollectsUnreferencedBlobs: a running server removes a blob that
-// no evidence refers to once it is past the grace period, and keeps the rest.
+// no evidence refers to once it is past the grace period, and keeps the rest;
+// and it records readiness on the day an audit reports on.
 func TestJanitorCollectsUnreferencedBlobs(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
@@ -46,21 +47,32 @@ func TestJanitorCollectsUnreferencedBlobs(t *testing.T) {
 				}
 				return sha
 			}
+			// A Type 1 audit of today: its readiness is recorded.
+			today := time.Now().UTC().Format(attest.DateLayout)
+			if err := a.DB.CreateAudit(ctx, &attest.Audit{OrgID: org.ID, Name: "Type 1", Framework: "soc2", Type: attest.AuditType1,
+				AsOf: today, Firm: "Firm", Status: attest.AuditFieldwork}); err != nil {
+				t.Fatal(err)
+			}
+			recorded := func() bool { _, _, err := a.DB.ReadinessRecord(ctx, org.ID, "soc2", today); return err == nil }
 			old, young := put("failed two days ago", 48*time.Hour), put("in flight", 0)
 			os.Chtimes(path(live.SHA256), time.Now().Add(-72*time.Hour), time.Now().Add(-72*time.Hour))
 
 			done := make(chan error, 1)
 			go func() { done <- a.Run(ctx) }()
 			exists := func(sha string) bool { _, err := os.Stat(path(sha)); return err == nil }
-			for deadline := time.Now().Add(10 * time.Second); exists(old) && time.Now().Before(deadline); {
+			for deadline := time.Now().Add(10 * time.Second); (exists(old) || !recorded()) && time.Now().Before(deadline); {
 				time.Sleep(20 * time.Millisecond)
 			}
+			wasRecorded := recorded() // before Run closes the database
 			cancel()
 			if err := <-done; err != nil {
 				t.Errorf("Run: %v", err)
 			}
 			if exists(old) {
 				t.Error("the janitor left an old unreferenced blob")
+			}
+			if !wasRecorded {
+				t.Error("the janitor recorded no readiness for the day a Type 1 audit reports on")
 			}
 			if !exists(young) || !exists(live.SHA256) {
 				t.Errorf("the janitor removed a young (%v) or referenced (%v) blob", !exists(young), !exists(live.SHA256))

@@ -120,7 +120,7 @@ func runAuditShow(e *env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d evidence items in the period; %d auditors invited\n", len(ws.Items), len(ws.Auditors))
+	fmt.Fprintf(e.stdout, "%d evidence items in the period; %d auditors invited\n%s\n", len(ws.Items), len(ws.Auditors), ws.ReportDay.Sentence())
 	return nil
 }
 

@@ -58,6 +58,10 @@ func TestAuditCommands(t *testing.T) {
 			if r := runCLI(t, vars, "", "audit", "show", "--org", "acme", "--audit", "1", "--json"); r.code != 0 || !strings.Contains(r.stdout, `"ana@ledger.test"`) {
 				t.Fatalf("show: %+v", r)
 			}
+			// Which readiness the package reports: the window's last day's.
+			if r := runCLI(t, vars, "", "audit", "show", "--org", "acme", "--audit", "1"); r.code != 0 || !strings.Contains(r.stdout, "2026-12-31, the day of the report") {
+				t.Fatalf("show: %+v", r)
+			}
 		})
 	}
 }

@@ -184,6 +184,20 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 		return sum, err
 	}
 	in.Framework = a.Framework.ID
+	// Readiness as it stood on the report's day, when it was recorded
+	// through that day (Readiness.RecordReportDays): a package exported
+	// after the day then reports the day, not its own moment.
+	day := in.To
+	if in.Type == auditpkg.Type1 {
+		day = in.AsOf
+	}
+	rec, recordedAt, recorded, err := ReadinessOn(ctx, &s.DB.Queries, p.OrgID, a.Framework.ID, day)
+	if err != nil {
+		return sum, err
+	}
+	if recorded {
+		a.Result = rec
+	}
 	org, err := s.DB.OrgByID(ctx, p.OrgID)
 	if err != nil {
 		return sum, err
@@ -199,6 +213,9 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 	pkg := auditpkg.Package{Input: in, Org: org.Slug, OrgName: org.Name, FrameworkTitle: a.Framework.Title, Generated: now, Testing: testing,
 		Open: s.Evidence.OpenBlob(ctx), Resume: resume}
 	pkg.Readiness = auditpkg.Readiness{Percent: a.Percent, States: a.States, Total: len(a.Requirements)}
+	if recorded {
+		pkg.Readiness.Day, pkg.Readiness.RecordedAt = day, recordedAt
+	}
 
 	// Controls in scope are those readiness maps to a requirement in scope.
 	inScope := map[int64]bool{}
@@ -337,6 +354,9 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 
 	src := oscal.Source{Org: org, Framework: a.Framework.ID, FrameworkTitle: a.Framework.Title,
 		CatalogHref: "urn:attest:framework:" + a.Framework.ID, Generated: now}
+	if recorded {
+		src.ReadinessDay, src.ReadinessAt = day, recordedAt
+	}
 	if testing != nil {
 		// The audit's own testing is the assessment an auditor reads; the
 		// readiness of the export's day stays beside it as the first result.

@@ -206,14 +206,45 @@ func (s Audits) RemoveAuditor(ctx context.Context, p attest.Principal, auditID i
 // evidence collected in the window (Type 1: up to its date) for them.
 // People's personal data is not in it beyond the names on evidence.
 type Workspace struct {
-	Audit     attest.Audit           `json:"audit"`
-	Framework string                 `json:"framework_title"`
-	Controls  []WorkspaceControl     `json:"controls"`
-	Evidence  []attest.Evidence      `json:"-"`
-	Items     []WorkspaceEvidence    `json:"evidence"`
-	Auditors  []attest.AuditorOf     `json:"auditors"`
-	Policies  []WorkspacePolicy      `json:"policies"`
+	Audit     attest.Audit        `json:"audit"`
+	Framework string              `json:"framework_title"`
+	Controls  []WorkspaceControl  `json:"controls"`
+	Evidence  []attest.Evidence   `json:"-"`
+	Items     []WorkspaceEvidence `json:"evidence"`
+	Auditors  []attest.AuditorOf  `json:"auditors"`
+	Policies  []WorkspacePolicy   `json:"policies"`
+	// ReportDay is the readiness recorded on the report's day, which the
+	// audit's package reports.
+	ReportDay ReportDayReadiness     `json:"report_day"`
 	versions  []attest.PolicyVersion // of Policies, in order
+}
+
+// ReportDayReadiness is an audit's readiness as recorded through its
+// report's day (a Type 1's date, a Type 2's last day) while Attest ran
+// (Readiness.RecordReportDays).
+type ReportDayReadiness struct {
+	Day      string `json:"day"`
+	Recorded bool   `json:"recorded"`
+	// Upcoming: the day has not ended, so recordings may still come.
+	Upcoming   bool      `json:"upcoming"`
+	Percent    int       `json:"percent,omitempty"`
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
+}
+
+// Sentence says which readiness the audit's package reports, as the audit's
+// page and `attest audit show` put it.
+func (r ReportDayReadiness) Sentence() string {
+	switch {
+	case r.Recorded && r.Upcoming:
+		return fmt.Sprintf("Readiness on %s, the day of the report: %d%%, last recorded %s and recorded again each hour until the day ends. The package reports it.",
+			r.Day, r.Percent, r.RecordedAt.UTC().Format("2006-01-02 15:04 MST"))
+	case r.Recorded:
+		return fmt.Sprintf("Readiness on %s, the day of the report: %d%%, last recorded %s. The package reports it.",
+			r.Day, r.Percent, r.RecordedAt.UTC().Format("2006-01-02 15:04 MST"))
+	case r.Upcoming:
+		return "Readiness is recorded each hour through " + r.Day + ", the day of the report, while Attest runs; the package will report the day's last recording."
+	}
+	return "No readiness was recorded on " + r.Day + ", the day of the report (Attest was not running that day, or the audit was created after it), so the package reports readiness as of its download."
 }
 
 // WorkspaceControl is a control of the audit.
@@ -398,6 +429,15 @@ func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Wo
 			w.Policies = append(w.Policies, WorkspacePolicy{VersionID: v.ID, Key: pol.Key, Title: pol.Title, Label: v.Label, Hash: v.Hash, PublishedAt: *v.PublishedAt})
 			w.versions = append(w.versions, v)
 		}
+	}
+	_, day := a.Window()
+	w.ReportDay = ReportDayReadiness{Day: day, Upcoming: s.now().UTC().Format(attest.DateLayout) <= day}
+	rec, at, ok, err := ReadinessOn(ctx, &s.DB.Queries, p.OrgID, a.Framework, day)
+	if err != nil {
+		return w, err
+	}
+	if ok {
+		w.ReportDay.Recorded, w.ReportDay.Percent, w.ReportDay.RecordedAt = true, rec.Percent, at
 	}
 	if w.Controls == nil {
 		w.Controls = []WorkspaceControl{}

@@ -2,9 +2,14 @@ package programme
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/readiness"
 	"github.com/attest-hq/attest/store"
 )
 
@@ -44,4 +49,53 @@ func (r *Readiness) AssessFramework(ctx context.Context, orgID int64, id string)
 	return r.kept.Get(ctx, q, orgID, id, now, func() (Assessment, time.Time, error) {
 		return assessFramework(ctx, q, r.Catalog, orgID, id, now)
 	})
+}
+
+// RecordReportDays records, for every organization with an audit not yet
+// closed that reports on today (a Type 1 as of it, a Type 2 whose window
+// ends on it), its readiness for the audit's framework now, replacing the
+// day's earlier recording; it reports how many it recorded. Run through the
+// day (the server's hourly upkeep), the day's last recording is the
+// readiness its audit packages report, whenever they are exported.
+func (r *Readiness) RecordReportDays(ctx context.Context) (int, error) {
+	q := &r.DB.Queries
+	now := q.Now().UTC()
+	day := now.Format(attest.DateLayout)
+	due, err := q.ReportingOn(ctx, day)
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	n := 0
+	for _, d := range due {
+		a, err := r.AssessFramework(ctx, d.OrgID, d.Framework)
+		if err == nil {
+			var res []byte
+			if res, err = json.Marshal(a.Result); err == nil {
+				err = q.SaveReadinessRecord(ctx, d.OrgID, a.Framework.ID, day, now, res)
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("readiness of organization %d for %s on %s: %w", d.OrgID, d.Framework, day, err))
+			continue
+		}
+		n++
+	}
+	return n, errors.Join(errs...)
+}
+
+// ReadinessOn returns the organization's readiness for a framework as last
+// recorded on day, and when it was recorded; ok is false when none was.
+func ReadinessOn(ctx context.Context, q *store.Queries, orgID int64, framework, day string) (res readiness.Result, at time.Time, ok bool, err error) {
+	at, raw, err := q.ReadinessRecord(ctx, orgID, framework, day)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return res, at, false, nil
+	}
+	if err != nil {
+		return res, at, false, err
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return res, at, false, fmt.Errorf("readiness recorded on %s: %w", day, err)
+	}
+	return res, at, true, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/attest-hq/attest"
 )
@@ -207,4 +208,57 @@ WHERE x.user_id = $1 AND a.status <> 'closed' ORDER BY o.name, o.id`, userID)
 		}
 	}
 	return out, rows.Err()
+}
+
+// ReportDay is an organization's framework that an open audit reports on
+// for a given day.
+type ReportDay struct {
+	OrgID     int64
+	Framework string
+}
+
+// ReportingOn lists, across organizations, the frameworks that an audit not
+// yet closed reports on day (YYYY-MM-DD): a Type 1 as of it, or a Type 2
+// whose window ends on it.
+func (q *Queries) ReportingOn(ctx context.Context, day string) ([]ReportDay, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT DISTINCT org_id, framework FROM audits
+WHERE status <> 'closed' AND ((type = 'type1' AND as_of = $1) OR (type = 'type2' AND period_to = $1)) ORDER BY org_id, framework`, day)
+	if err != nil {
+		return nil, fmt.Errorf("audits reporting on %s: %w", day, err)
+	}
+	defer rows.Close()
+	var out []ReportDay
+	for rows.Next() {
+		var r ReportDay
+		if err := rows.Scan(&r.OrgID, &r.Framework); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SaveReadinessRecord records the organization's readiness for a framework
+// on day (result as JSON), replacing an earlier recording of the same day.
+func (q *Queries) SaveReadinessRecord(ctx context.Context, orgID int64, framework, day string, recordedAt time.Time, result []byte) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO readiness_records (org_id, framework, day, recorded_at, result) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (org_id, framework, day) DO UPDATE SET recorded_at = excluded.recorded_at, result = excluded.result`,
+		orgID, framework, day, stamp(recordedAt), string(result))
+	if err != nil {
+		return fmt.Errorf("record readiness of %s on %s: %w", framework, day, err)
+	}
+	return nil
+}
+
+// ReadinessRecord returns the organization's readiness for a framework as
+// last recorded on day, and when. ENOTFOUND when none was.
+func (q *Queries) ReadinessRecord(ctx context.Context, orgID int64, framework, day string) (time.Time, []byte, error) {
+	var at time.Time
+	var result string
+	err := q.q.QueryRowContext(ctx, `SELECT recorded_at, result FROM readiness_records WHERE org_id = $1 AND framework = $2 AND day = $3`,
+		orgID, framework, day).Scan(&at, &result)
+	if err != nil {
+		return time.Time{}, nil, notFound(err, "readiness record")
+	}
+	return stamp(at), []byte(result), nil
 }

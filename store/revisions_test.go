@@ -24,6 +24,7 @@ var unrevised = map[string]string{
 	"ledger_entries":     "written with the record they log, which bumps",
 	"ledger_checkpoints": "signed heads",
 	"org_revisions":      "the revisions themselves",
+	"readiness_records":  "readiness as it stood on a report day, rewritten hourly through that day; no derivation reads it",
 }
 
 // TestRevisionTriggers holds every table with an org_id, on both databases,

@@ -516,3 +516,52 @@ func TestLatestCompleteCollection(t *testing.T) {
 		})
 	}
 }
+
+// Readiness is recorded for the frameworks that open audits report on a
+// day, the day's last recording kept.
+func TestReadinessRecords(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			db := storetest.Open(t, d, nil)
+			acme, other := storetest.MustOrg(t, db, "acme"), storetest.MustOrg(t, db, "other")
+			audit := func(org attest.Organization, name, framework string, typ attest.AuditType, asOf, from, to string, status attest.AuditStatus) {
+				a := attest.Audit{OrgID: org.ID, Name: name, Framework: framework, Type: typ, AsOf: asOf, From: from, To: to, Firm: "F", Status: status}
+				if err := db.CreateAudit(ctx, &a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			audit(acme, "t1", "soc2", attest.AuditType1, "2026-12-01", "", "", attest.AuditPlanning)
+			audit(acme, "t1 again", "soc2", attest.AuditType1, "2026-12-01", "", "", attest.AuditFieldwork)
+			audit(acme, "t2", "iso27001", attest.AuditType2, "", "2026-06-01", "2026-12-01", attest.AuditFieldwork)
+			audit(acme, "t2 later", "soc2", attest.AuditType2, "", "2026-07-01", "2026-12-31", attest.AuditFieldwork)
+			audit(acme, "t2 starting", "soc2", attest.AuditType2, "", "2026-12-01", "2027-05-31", attest.AuditPlanning)
+			audit(other, "closed", "soc2", attest.AuditType1, "2026-12-01", "", "", attest.AuditClosed)
+			got, err := db.ReportingOn(ctx, "2026-12-01")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []store.ReportDay{{OrgID: acme.ID, Framework: "iso27001"}, {OrgID: acme.ID, Framework: "soc2"}}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("reporting on 2026-12-01: %v, want %v", got, want)
+			}
+
+			if _, _, err := db.ReadinessRecord(ctx, acme.ID, "soc2", "2026-12-01"); attest.ErrorCode(err) != attest.ENOTFOUND {
+				t.Errorf("before any recording: %v, want not found", err)
+			}
+			first, last := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 23, 10, 0, 0, time.UTC)
+			if err := db.SaveReadinessRecord(ctx, acme.ID, "soc2", "2026-12-01", first, []byte(`{"percent":40}`)); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SaveReadinessRecord(ctx, acme.ID, "soc2", "2026-12-01", last, []byte(`{"percent":45}`)); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SaveReadinessRecord(ctx, acme.ID, "iso27001", "2026-12-01", first, []byte(`{"percent":10}`)); err != nil {
+				t.Fatal(err)
+			}
+			at, res, err := db.ReadinessRecord(ctx, acme.ID, "soc2", "2026-12-01")
+			if err != nil || !at.Equal(last) || string(res) != `{"percent":45}` {
+				t.Errorf("the day's record: %v %s %v, want the last recording", at, res, err)
+			}
+		})
+	}
+}

@@ -701,6 +701,21 @@ var tenantCases = []tenantCase{
 			t.Errorf("a's latest complete collection: %+v, %v", c, err)
 		}
 	}},
+	{"SaveReadinessRecord", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+		must(t, db.SaveReadinessRecord(ctx, b.org.ID, "soc2", "2026-11-30", at, []byte(`"b"`)))
+		must(t, db.SaveReadinessRecord(ctx, a.org.ID, "soc2", "2026-11-30", at, []byte(`"a"`)))
+		// a's recording replaced nothing of b's.
+		if _, res, err := db.ReadinessRecord(ctx, b.org.ID, "soc2", "2026-11-30"); err != nil || string(res) != `"b"` {
+			t.Errorf("b's readiness record: %s, %v", res, err)
+		}
+	}},
+	{"ReadinessRecord", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		at := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+		must(t, db.SaveReadinessRecord(ctx, b.org.ID, "soc2", "2026-11-29", at, []byte(`"b"`)))
+		_, _, err := db.ReadinessRecord(ctx, a.org.ID, "soc2", "2026-11-29")
+		wantNotFound(t, "another organization's readiness record", err)
+	}},
 	{"TestVersion", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		if id, _, err := db.TestVersion(ctx, a.org.ID, "sha256:shared"); err != nil || id != "t.shared" {
 			t.Errorf("a's test version: %q, %v", id, err)

@@ -125,12 +125,27 @@ type Package struct {
 	Resume *Resume
 }
 
-// Readiness is the programme's state when the package was written.
+// Readiness is the programme's state on the report's day, when it was
+// recorded that day (Day and RecordedAt set), else when the package was
+// written.
 type Readiness struct {
 	Percent int            `json:"percent"`
 	States  map[string]int `json:"control_states"`
 	Ready   int            `json:"criteria_ready"`
 	Total   int            `json:"criteria"`
+	// Day is the report's day the readiness was recorded on (YYYY-MM-DD),
+	// RecordedAt when: the last recording of that day.
+	Day        string    `json:"day,omitempty"`
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
+}
+
+// When says which moment the readiness is of, as the index and the summary
+// put it.
+func (r Readiness) When() string {
+	if r.Day == "" {
+		return "when generated"
+	}
+	return "on " + r.Day + " (recorded " + r.RecordedAt.UTC().Format("15:04 MST") + " that day)"
 }
 
 // Criterion is a requirement of the framework with the controls mapped to it.

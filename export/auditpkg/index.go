@@ -156,7 +156,7 @@ code{font-size:12px;word-break:break-all}.table-scroll{overflow-x:auto}.muted{co
 </style></head><body>
 <h1>{{.FrameworkTitle}} audit package</h1>
 <p><strong>{{.OrgName}}</strong> ({{.Org}}) · audit {{.Label}} · {{if eq .Type "type1"}}Type 1{{else}}Type 2{{end}}, {{.Period}} · generated {{.Generated.UTC.Format "2006-01-02 15:04 UTC"}}</p>
-<p>Readiness when generated: {{.Readiness.Percent}}% ({{.Readiness.Ready}} of {{.Readiness.Total}} criteria ready). {{len .Evidence}} evidence items, {{.Files}} files.
+<p>Readiness {{.Readiness.When}}: {{.Readiness.Percent}}% ({{.Readiness.Ready}} of {{.Readiness.Total}} criteria ready). {{len .Evidence}} evidence items, {{.Files}} files.
 Documents: <a href="summary.pdf">summary (PDF)</a>, <a href="index.json">index (JSON)</a>, <a href="readiness.json">readiness</a>,
 <a href="oscal/component-definition.json">OSCAL component definition</a>, <a href="oscal/assessment-results.json">OSCAL assessment results</a>,
 <a href="ledger/bundle.zip">ledger segment</a> (entries 1 to {{.LedgerThrough}}; verify with <code>attest verify PACKAGE.zip --pubkey KEY</code>).</p>
@@ -232,8 +232,8 @@ func writeSummary(w io.Writer, p Package) error {
 		typ = "Type 1"
 	}
 	fmt.Fprintf(&md, "# %s audit package\n\n", cell(p.FrameworkTitle))
-	fmt.Fprintf(&md, "- Audit: %s\n- Report: %s, %s\n- Readiness when generated: %d%% (%d of %d criteria ready)\n- Evidence items in the period: %d\n- Ledger segment: entries 1 to %d, head `%s`\n\n",
-		cell(p.Label()), typ, p.Period(), p.Readiness.Percent, p.Readiness.Ready, p.Readiness.Total, len(p.Evidence), p.LedgerThrough, p.LedgerHead)
+	fmt.Fprintf(&md, "- Audit: %s\n- Report: %s, %s\n- Readiness %s: %d%% (%d of %d criteria ready)\n- Evidence items in the period: %d\n- Ledger segment: entries 1 to %d, head `%s`\n\n",
+		cell(p.Label()), typ, p.Period(), p.Readiness.When(), p.Readiness.Percent, p.Readiness.Ready, p.Readiness.Total, len(p.Evidence), p.LedgerThrough, p.LedgerHead)
 	md.WriteString("Verify the package offline with the install's public key: `attest verify PACKAGE.zip --pubkey KEY`.\n\n")
 	md.WriteString("## Criteria\n\n| Criterion | State | Controls | Evidence items |\n|---|---|---|---|\n")
 	for _, cr := range tree(p) {
@@ -271,7 +271,8 @@ Format: %s
 index.html       the evidence for people: criterion, control, request, evidence
 index.json       the same for programs, with every file's SHA-256, size and path
 summary.pdf      a summary
-readiness.json   the programme's readiness when the package was generated
+readiness.json   the programme's readiness on the report's day as recorded
+                 that day, or, when nothing was, as the package was generated
 oscal/           OSCAL 1.2.1 component definition and assessment results
 blobs/sha256/    every evidence file of the period, named by its SHA-256
 ledger/bundle.zip  the ledger from entry 1 to %d with its signed checkpoints,

@@ -46,6 +46,11 @@ type Source struct {
 	// requirement IDs (a URN when no OSCAL catalog is published for it).
 	CatalogHref string
 	Generated   time.Time
+	// ReadinessDay and ReadinessAt, when set, say the readiness passed in
+	// is as recorded on the report's day, at that moment; else it is
+	// derived when the document is generated.
+	ReadinessDay string
+	ReadinessAt  time.Time
 	// Tested, when set, is an audit's own testing of its controls: the
 	// assessment results then carry it as a second result, beside the
 	// readiness of the day the document is generated.
@@ -197,6 +202,11 @@ func AssessmentResults(src Source, res readiness.Result, start, end time.Time) (
 		return nil, attest.Invalid("framework", "%s has no requirement in scope to report on", src.FrameworkTitle)
 	}
 	collected := src.Generated.UTC().Format(time.RFC3339)
+	title := fmt.Sprintf("Readiness of %s for %s", src.Org.Name, src.FrameworkTitle)
+	if src.ReadinessDay != "" {
+		collected = src.ReadinessAt.UTC().Format(time.RFC3339)
+		title += " on " + src.ReadinessDay + " (recorded " + collected + ")"
+	}
 	run := src.Generated.UTC().Format(time.RFC3339)
 	observed := map[int64]string{}
 	var observations []observation
@@ -239,7 +249,7 @@ func AssessmentResults(src Source, res readiness.Result, start, end time.Time) (
 	plan := uuid5("assessment-plan", src.Org.Slug, src.Framework)
 	result := map[string]any{
 		"uuid":              uuid5("result", src.Org.Slug, src.Framework, run),
-		"title":             fmt.Sprintf("Readiness of %s for %s", src.Org.Name, src.FrameworkTitle),
+		"title":             title,
 		"description":       fmt.Sprintf("Attest's readiness derivation over %d requirement(s) in scope: %d%% overall.", len(res.Requirements), res.Percent),
 		"start":             start.UTC().Format(time.RFC3339),
 		"end":               end.UTC().Format(time.RFC3339),

@@ -38,6 +38,19 @@ func auditRecordAPI(t *testing.T, d store.Dialect) {
 		t.Fatalf("alpha's audit: %v", err)
 	}
 	audit := "/orgs/alpha/audits/" + strconv.FormatInt(audits[0].ID, 10)
+	// The workspace says which readiness the package will report: the
+	// window's last day's, still to be recorded.
+	var ws struct {
+		ReportDay struct {
+			Day                string
+			Recorded, Upcoming bool
+		} `json:"report_day"`
+	}
+	tok, _ := e.Token(e.Alpha, "manager")
+	if res := e.API("GET", audit, tok, nil); res.StatusCode != http.StatusOK || json.Unmarshal([]byte(res.Text), &ws) != nil ||
+		ws.ReportDay.Day != "2026-06-30" || !ws.ReportDay.Upcoming || ws.ReportDay.Recorded {
+		t.Errorf("the workspace's report day: %d %+v", res.StatusCode, ws.ReportDay)
+	}
 	// In alpha's audit (2026-01-01 to 2026-06-30, now 2026-06-01): KEY-1's
 	// test fails from February on and is never fixed, a deviation; nothing
 	// tests LOG-1.
