@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/jobs"
 )
 
 // runJobs shows an operator the install's job processes (every `attest
@@ -32,11 +33,7 @@ func runJobs(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	procs, err := s.DB.JobProcesses(e.ctx)
-	if err != nil {
-		return err
-	}
-	counts, err := s.DB.JobCounts(e.ctx)
+	ov, err := (jobs.Board{DB: s.DB, LostAfter: lostAfter}).Overview(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -47,8 +44,8 @@ func runJobs(e *env, args []string) error {
 		UpSeconds     float64 `json:"up_seconds"`
 		SilentSeconds float64 `json:"silent_seconds"`
 		// Lost is the rule the running processes apply (serve and worker,
-		// with the same --job-lost-after): silent for longer than it, its
-		// running jobs are given to another process.
+		// with the same --job-lost-after, judged by jobs.Board): silent for
+		// longer than it, its running jobs are given to another process.
 		Lost bool `json:"lost"`
 	}
 	type count struct {
@@ -60,11 +57,11 @@ func runJobs(e *env, args []string) error {
 		Processes []process `json:"processes"`
 		Jobs      []count   `json:"jobs"`
 	}{Processes: []process{}, Jobs: []count{}}
-	for _, p := range procs {
+	for _, p := range ov.Processes {
 		out.Processes = append(out.Processes, process{ID: p.ID, Host: p.Host, PID: p.PID, UpSeconds: p.Up.Seconds(),
-			SilentSeconds: p.Silent.Seconds(), Lost: p.Silent > lostAfter})
+			SilentSeconds: p.Silent.Seconds(), Lost: p.Lost})
 	}
-	for _, c := range counts {
+	for _, c := range ov.Queue {
 		out.Jobs = append(out.Jobs, count{Kind: c.Kind, State: c.State, Count: c.N})
 	}
 	if *asJSON {
@@ -75,7 +72,7 @@ func runJobs(e *env, args []string) error {
 	if len(out.Processes) == 0 {
 		fmt.Fprintln(e.stdout, "No job process is registered: no `attest serve` or `attest worker` is running jobs on this database.")
 	} else {
-		fmt.Fprintf(e.stdout, "Job processes (a process silent for over %s is lost; its running jobs go to another):\n", lostAfter)
+		fmt.Fprintf(e.stdout, "Job processes (a process silent for over %s is lost; its running jobs go to another):\n", ov.LostAfter)
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "HOST\tPID\tUP\tLAST HEARD\tSTATE\tID")
 		for _, p := range out.Processes {

@@ -21,6 +21,7 @@ var _ = area(contractArea{
 		"POST /o/{org}/settings/two-step":              web.Admin,
 		"POST /o/{org}/settings/sso":                   web.Admin,
 		"POST /o/{org}/settings/sso/require":           web.Admin,
+		"GET /o/{org}/settings/jobs":                   web.Admin, // the install's job processes and queue
 		"GET /o/{org}/activity":                        web.Admin,
 		"GET /o/{org}/activity/export":                 web.Admin,
 
