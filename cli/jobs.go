@@ -37,33 +37,7 @@ func runJobs(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	type process struct {
-		ID            string  `json:"id"`
-		Host          string  `json:"host"`
-		PID           int     `json:"pid"`
-		UpSeconds     float64 `json:"up_seconds"`
-		SilentSeconds float64 `json:"silent_seconds"`
-		// Lost is the rule the running processes apply (serve and worker,
-		// with the same --job-lost-after, judged by jobs.Board): silent for
-		// longer than it, its running jobs are given to another process.
-		Lost bool `json:"lost"`
-	}
-	type count struct {
-		Kind  string `json:"kind"`
-		State string `json:"state"`
-		Count int    `json:"count"`
-	}
-	out := struct {
-		Processes []process `json:"processes"`
-		Jobs      []count   `json:"jobs"`
-	}{Processes: []process{}, Jobs: []count{}}
-	for _, p := range ov.Processes {
-		out.Processes = append(out.Processes, process{ID: p.ID, Host: p.Host, PID: p.PID, UpSeconds: p.Up.Seconds(),
-			SilentSeconds: p.Silent.Seconds(), Lost: p.Lost})
-	}
-	for _, c := range ov.Queue {
-		out.Jobs = append(out.Jobs, count{Kind: c.Kind, State: c.State, Count: c.N})
-	}
+	out := ov.JSON()
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -101,3 +101,44 @@ func (b Board) OverviewFor(ctx context.Context, p attest.Principal) (Overview, e
 	}
 	return b.Overview(ctx)
 }
+
+// OverviewJSON is the overview as `attest jobs --json` prints it and the
+// API returns it: one shape for scripts, whichever door they use.
+type OverviewJSON struct {
+	LostAfterSeconds float64       `json:"lost_after_seconds"`
+	Processes        []ProcessJSON `json:"processes"`
+	Jobs             []CountJSON   `json:"jobs"`
+}
+
+// ProcessJSON is a job process in OverviewJSON.
+type ProcessJSON struct {
+	ID            string  `json:"id"`
+	Host          string  `json:"host"`
+	PID           int     `json:"pid"`
+	UpSeconds     float64 `json:"up_seconds"`
+	SilentSeconds float64 `json:"silent_seconds"`
+	// Lost is the rule the running processes apply (serve and worker, with
+	// the same --job-lost-after): silent for longer than it, its running
+	// jobs are given to another process.
+	Lost bool `json:"lost"`
+}
+
+// CountJSON is how many jobs of a kind are in a state, in OverviewJSON.
+type CountJSON struct {
+	Kind  string `json:"kind"`
+	State string `json:"state"`
+	Count int    `json:"count"`
+}
+
+// JSON is the overview in OverviewJSON's shape, with empty lists as [].
+func (o Overview) JSON() OverviewJSON {
+	out := OverviewJSON{LostAfterSeconds: o.LostAfter.Seconds(), Processes: []ProcessJSON{}, Jobs: []CountJSON{}}
+	for _, p := range o.Processes {
+		out.Processes = append(out.Processes, ProcessJSON{ID: p.ID, Host: p.Host, PID: p.PID, UpSeconds: p.Up.Seconds(),
+			SilentSeconds: p.Silent.Seconds(), Lost: p.Lost})
+	}
+	for _, c := range o.Queue {
+		out.Jobs = append(out.Jobs, CountJSON{Kind: c.Kind, State: c.State, Count: c.N})
+	}
+	return out
+}

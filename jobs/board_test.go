@@ -3,6 +3,8 @@ package jobs
 import (
 	"testing"
 	"time"
+
+	"github.com/attest-hq/attest"
 )
 
 // TestLostRule: a process is lost once silent for longer than LostAfter,
@@ -26,5 +28,17 @@ func TestLostRule(t *testing.T) {
 	alive, lost := Tally([]Process{{Lost: true}, {}, {}, {Lost: true}, {Lost: true}})
 	if alive != 2 || lost != 3 {
 		t.Errorf("Tally: %d alive, %d lost; want 2 and 3", alive, lost)
+	}
+}
+
+// TestOverviewForAdminsOnly: the board refuses a member who is not an
+// admin before it reads anything (the board here has no database: a read
+// would panic).
+func TestOverviewForAdminsOnly(t *testing.T) {
+	for _, role := range []attest.Role{attest.RoleManager, attest.RoleEmployee, attest.RoleAuditor} {
+		_, err := Board{}.OverviewFor(t.Context(), attest.Principal{OrgID: 1, UserID: 2, Role: role})
+		if attest.ErrorCode(err) != attest.EFORBIDDEN {
+			t.Errorf("%s: %v, want forbidden", role, err)
+		}
 	}
 }

@@ -32,6 +32,7 @@ var _ = area(contractArea{
 		"POST /api/v1/orgs/{org}/members/{user}/sessions/revoke": web.Admin,
 		"POST /api/v1/orgs/{org}/invitations":                    web.Admin,
 		"GET /api/v1/orgs/{org}/activity":                        web.Admin,
+		"GET /api/v1/orgs/{org}/jobs":                            web.Admin,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
 		inv, _ := invitation(e)

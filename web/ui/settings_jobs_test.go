@@ -1,11 +1,13 @@
 package ui_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/store/storetest"
 	"github.com/attest-hq/attest/web/webtest"
 )
@@ -82,6 +84,26 @@ func TestJobsPage(t *testing.T) {
 				if strings.Contains(res.Text, "node-a") || strings.Contains(res.Text, "client-a") {
 					t.Errorf("%s is shown the job processes", who)
 				}
+			}
+
+			// The API gives an admin's script the same, as `attest jobs --json`.
+			tok, _ := e.Token(e.Alpha, "admin")
+			api := e.API("GET", "/orgs/alpha/jobs", tok, nil)
+			var out jobs.OverviewJSON
+			if err := json.Unmarshal([]byte(api.Text), &out); err != nil || api.StatusCode != http.StatusOK {
+				t.Fatalf("GET /api/v1/orgs/alpha/jobs: %d %v %s", api.StatusCode, err, api.Text)
+			}
+			lost := map[string]bool{}
+			for _, p := range out.Processes {
+				lost[p.Host] = p.Lost
+			}
+			if out.LostAfterSeconds != 60 || len(out.Processes) != 3 || lost["node-a"] || !lost["node-b"] || lost["node-c"] ||
+				len(out.Jobs) != 1 || out.Jobs[0] != (jobs.CountJSON{Kind: "collect", State: "available", Count: 3}) {
+				t.Errorf("API: %s", api.Text)
+			}
+			tok, _ = e.Token(e.Alpha, "manager")
+			if api := e.API("GET", "/orgs/alpha/jobs", tok, nil); api.StatusCode != http.StatusForbidden || strings.Contains(api.Text, "node-a") {
+				t.Errorf("a manager's token: %d %s", api.StatusCode, api.Text)
 			}
 		})
 	}
