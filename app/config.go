@@ -173,7 +173,7 @@ func (cfg Config) Validate() error {
 func (cfg Config) settings() Settings {
 	return Settings{Log: cfg.Log, Now: cfg.Now, PasswordParams: cfg.PasswordParams, Throttle: cfg.Throttle, SessionIdle: cfg.SessionIdle,
 		SessionMax: cfg.SessionMax, InvitationTTL: cfg.InvitationTTL, MaxUpload: cfg.MaxUpload, DataDir: cfg.DataDir,
-		PasswordChecks: cfg.PasswordChecks, Connectors: cfg.Connectors, Metrics: cfg.Metrics}
+		PasswordChecks: cfg.PasswordChecks, Connectors: cfg.Connectors, Metrics: cfg.Metrics, JobLostAfter: cfg.JobLostAfter}
 }
 
 // withDefaults fills left-out settings from the same defaults as Config, for
@@ -181,7 +181,7 @@ func (cfg Config) settings() Settings {
 func (set Settings) withDefaults() Settings {
 	cfg := Config{Log: set.Log, Now: set.Now, PasswordParams: set.PasswordParams, Throttle: set.Throttle, SessionIdle: set.SessionIdle,
 		SessionMax: set.SessionMax, InvitationTTL: set.InvitationTTL, MaxUpload: set.MaxUpload, DataDir: set.DataDir,
-		PasswordChecks: set.PasswordChecks, Connectors: set.Connectors, Metrics: set.Metrics}
+		PasswordChecks: set.PasswordChecks, Connectors: set.Connectors, Metrics: set.Metrics, JobLostAfter: set.JobLostAfter}
 	out := cfg.withDefaults().settings()
 	out.Secrets = set.Secrets
 	return out

@@ -8,8 +8,46 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/attest-hq/attest/jobs"
 	"github.com/attest-hq/attest/metrics"
 )
+
+// scrapeReadTimeout bounds the database reads of one scrape: a database too
+// slow to answer leaves the job families out rather than holding the
+// scrape past Prometheus's own timeout (10 seconds by default), which
+// would lose every family.
+const scrapeReadTimeout = 5 * time.Second
+
+// jobsSource reads the job families of /metrics from the jobs board, so
+// that they judge a process lost by the rule `attest jobs`, the Jobs page
+// and the processes themselves apply.
+func jobsSource(b jobs.Board) metrics.JobsSource {
+	return metrics.JobsSource{
+		Processes: func(ctx context.Context) (alive, lost int, err error) {
+			ctx, cancel := context.WithTimeout(ctx, scrapeReadTimeout)
+			defer cancel()
+			procs, err := b.Processes(ctx)
+			if err != nil {
+				return 0, 0, err
+			}
+			alive, lost = jobs.Tally(procs)
+			return alive, lost, nil
+		},
+		Queue: func(ctx context.Context) ([]metrics.QueueDepth, error) {
+			ctx, cancel := context.WithTimeout(ctx, scrapeReadTimeout)
+			defer cancel()
+			counts, err := b.Queue(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]metrics.QueueDepth, 0, len(counts))
+			for _, c := range counts {
+				out = append(out, metrics.QueueDepth{Kind: c.Kind, State: c.State, N: c.N})
+			}
+			return out, nil
+		},
+	}
+}
 
 // metricsServer serves /metrics on a listener of its own (--metrics-addr).
 // The figures carry no tenant data, but they say how busy the install is and
@@ -31,7 +69,7 @@ func listenMetrics(addr string, m *metrics.Metrics, log *slog.Logger) (*metricsS
 		return nil, fmt.Errorf("cannot listen on %s (ATTEST_METRICS_ADDR / --metrics-addr): %w", addr, err)
 	}
 	return &metricsServer{ln: ln, srv: &http.Server{
-		Handler:           m.Handler(),
+		Handler:           m.Handler(log),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

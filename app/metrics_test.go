@@ -25,7 +25,7 @@ var families = []string{
 	"attest_http_requests_total", "attest_http_request_duration_seconds",
 	"attest_job_runs_total", "attest_job_failures_total", "attest_job_duration_seconds", "attest_job_requeues_total",
 	"attest_collection_runs_total", "attest_collection_failures_total", "attest_collection_last_success_timestamp_seconds",
-	"attest_ledger_appends_total", "attest_build_info", "process_start_time_seconds", "go_goroutines", "go_memstats_heap_alloc_bytes",
+	"attest_ledger_appends_total", "attest_job_processes", "attest_jobs", "attest_metrics_scrape_errors_total", "attest_build_info", "process_start_time_seconds", "go_goroutines", "go_memstats_heap_alloc_bytes",
 }
 
 // scrape reads /metrics at addr strictly (metricstest.Parse) and checks
@@ -334,7 +334,7 @@ func TestCollectionMetrics(t *testing.T) {
 			}
 			scrapeNow := func() metricstest.Scrape {
 				rec := httptest.NewRecorder()
-				s.Metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+				s.Metrics.Handler(nil).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 				sc, err := metricstest.Parse(rec.Body.String())
 				if err != nil {
 					t.Fatal(err)
@@ -369,6 +369,111 @@ func TestCollectionMetrics(t *testing.T) {
 			if appended != float64(head.Seq) || after.Get("attest_ledger_appends_total", "record_type", "snapshot") != 2 {
 				t.Errorf("ledger appends counted %v (snapshots %v), the ledger has %d entries with 2 snapshots",
 					appended, after.Get("attest_ledger_appends_total", "record_type", "snapshot"), head.Seq)
+			}
+		})
+	}
+}
+
+// idle runs nothing: the queue here is only written to.
+type idle struct{}
+
+func (idle) Run(context.Context, int64, int64, []attest.ResourceRef) error { return nil }
+
+// TestJobMetricsReadTheDatabase: /metrics of a process opened as
+// production does reads the install's job processes and queue from the
+// database at each scrape, judging a process lost by --job-lost-after as
+// `attest jobs` does; a table that cannot be read leaves its family out,
+// counted, and the rest of the exposition whole.
+func TestJobMetricsReadTheDatabase(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := t.Context()
+			s, err := Open(ctx, Config{DatabaseURL: storetest.URL(t, d), DataDir: t.TempDir(), PasswordParams: auth.TestParams,
+				JobRunner: idle{}, JobLostAfter: 90 * time.Second}, Needs{Evidence: true, CreateKey: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			scrapeNow := func() (metricstest.Scrape, string) {
+				t.Helper()
+				rec := httptest.NewRecorder()
+				s.Metrics.Handler(nil).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+				sc, err := metricstest.Parse(rec.Body.String())
+				if err != nil || rec.Code != http.StatusOK {
+					t.Fatalf("%d %v\n%s", rec.Code, err, rec.Body.String())
+				}
+				return sc, rec.Body.String()
+			}
+			sc, body := scrapeNow()
+			if sc.Get("attest_job_processes", "state", "alive") != 0 || sc.Get("attest_job_processes", "state", "lost") != 0 ||
+				sc["attest_job_processes"] == nil || len(sc["attest_jobs"].Samples) != 0 {
+				t.Fatalf("a new install has job processes or jobs:\n%s", body)
+			}
+
+			// node-a was heard of now, node-c 75 s ago, node-b two minutes
+			// ago: with --job-lost-after 90s only node-b is lost (with
+			// the default minute node-c would be too).
+			for i, host := range []string{"node-a", "node-b", "node-c"} {
+				if err := s.DB.BeatProcess(ctx, "client-"+host[5:], host, 4101+i); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for id, ago := range map[string]int{"client-b": 120, "client-c": 75} {
+				if _, err := s.DB.Handle().ExecContext(ctx, `UPDATE job_processes SET seen_at = seen_at - $1 WHERE id = $2`, ago, id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, conn := range []int64{5, 6, 7} {
+				if _, err := s.Jobs.Enqueue(ctx, 1, conn, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// One of them given up, as River leaves a job out of attempts.
+			if _, err := s.DB.Handle().ExecContext(ctx, `UPDATE river_job SET state = 'discarded', finalized_at = scheduled_at WHERE id = (SELECT min(id) FROM river_job WHERE kind = 'collect')`); err != nil {
+				t.Fatal(err)
+			}
+			sc, body = scrapeNow()
+			for _, c := range []struct {
+				name  string
+				pairs []string
+				want  float64
+			}{
+				{"attest_job_processes", []string{"state", "alive"}, 2},
+				{"attest_job_processes", []string{"state", "lost"}, 1},
+				{"attest_jobs", []string{"kind", "collect", "state", "available"}, 2},
+				{"attest_jobs", []string{"kind", "collect", "state", "discarded"}, 1},
+			} {
+				if got, ok := sc.Value(c.name, c.pairs...); !ok || got != c.want {
+					t.Errorf("%s%v = %v (present %v), want %v\n%s", c.name, c.pairs, got, ok, c.want, body)
+				}
+			}
+			// The same facts as the board `attest jobs` reads.
+			ov, err := s.JobBoard.Overview(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alive, lost := jobs.Tally(ov.Processes)
+			total := 0
+			for _, c := range ov.Queue {
+				total += c.N
+			}
+			if float64(alive) != sc.Get("attest_job_processes", "state", "alive") || float64(lost) != sc.Get("attest_job_processes", "state", "lost") ||
+				float64(total) != sc.Sum("attest_jobs") {
+				t.Errorf("the board says %d alive, %d lost, %d jobs; /metrics:\n%s", alive, lost, total, body)
+			}
+
+			// The processes' table cannot be read: that family is left
+			// out and counted, the queue and the rest are still served.
+			if _, err := s.DB.Handle().ExecContext(ctx, `ALTER TABLE job_processes RENAME TO job_processes_gone`); err != nil {
+				t.Fatal(err)
+			}
+			sc, body = scrapeNow()
+			if sc["attest_job_processes"] != nil || sc.Get("attest_jobs", "kind", "collect", "state", "available") != 2 || sc["attest_build_info"] == nil {
+				t.Errorf("with job_processes unreadable:\n%s", body)
+			}
+			if sc.Get("attest_metrics_scrape_errors_total", "family", "attest_job_processes") != 1 ||
+				sc.Get("attest_metrics_scrape_errors_total", "family", "attest_jobs") != 0 {
+				t.Errorf("scrape errors not counted by family:\n%s", body)
 			}
 		})
 	}

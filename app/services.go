@@ -54,6 +54,9 @@ type Services struct {
 	// Metrics counts what this process does (requests, jobs, collections,
 	// ledger appends); the web handler and the job queue report to it too.
 	Metrics *metrics.Metrics
+	// JobBoard reads the install's job processes, judged alive or lost, and
+	// its job queue: for `attest jobs`, the Jobs page and /metrics alike.
+	JobBoard jobs.Board
 
 	Evidence   *evidence.Service
 	Controls   programme.Controls
@@ -138,6 +141,7 @@ type Settings struct {
 	Secrets        attest.SecretBox   // seals connection credentials and authenticator secrets; nil: neither can be added or opened
 	Connectors     connector.Registry // nil: connector.Default()
 	Metrics        *metrics.Metrics   // the process's figures; nil: a new one
+	JobLostAfter   time.Duration      // --job-lost-after: when a silent job process is lost (0: jobs.DefaultLostAfter)
 }
 
 // NewServices builds every use-case service over the opened parts.
@@ -210,6 +214,8 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 		Collections: s.Monitor.LatestCollections, Capture: s.Monitor.CaptureConnections}
 	s.Audits.Populations = s.Populations
 	s.AuditPackages.Audits = s.Audits
+	s.JobBoard = jobs.Board{DB: db, LostAfter: set.JobLostAfter}
+	set.Metrics.ReadJobs(jobsSource(s.JobBoard))
 	return s
 }
 
@@ -234,6 +240,7 @@ func (s *Services) Web(baseURL string) web.Services {
 		AccessReviews: s.AccessReviews,
 		Checklists:    s.Checklists,
 		Populations:   s.Populations,
+		JobBoard:      s.JobBoard,
 	}
 }
 

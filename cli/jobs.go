@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/jobs"
 )
 
 // runJobs shows an operator the install's job processes (every `attest
@@ -32,41 +33,11 @@ func runJobs(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	procs, err := s.DB.JobProcesses(e.ctx)
+	ov, err := (jobs.Board{DB: s.DB, LostAfter: lostAfter}).Overview(e.ctx)
 	if err != nil {
 		return err
 	}
-	counts, err := s.DB.JobCounts(e.ctx)
-	if err != nil {
-		return err
-	}
-	type process struct {
-		ID            string  `json:"id"`
-		Host          string  `json:"host"`
-		PID           int     `json:"pid"`
-		UpSeconds     float64 `json:"up_seconds"`
-		SilentSeconds float64 `json:"silent_seconds"`
-		// Lost is the rule the running processes apply (serve and worker,
-		// with the same --job-lost-after): silent for longer than it, its
-		// running jobs are given to another process.
-		Lost bool `json:"lost"`
-	}
-	type count struct {
-		Kind  string `json:"kind"`
-		State string `json:"state"`
-		Count int    `json:"count"`
-	}
-	out := struct {
-		Processes []process `json:"processes"`
-		Jobs      []count   `json:"jobs"`
-	}{Processes: []process{}, Jobs: []count{}}
-	for _, p := range procs {
-		out.Processes = append(out.Processes, process{ID: p.ID, Host: p.Host, PID: p.PID, UpSeconds: p.Up.Seconds(),
-			SilentSeconds: p.Silent.Seconds(), Lost: p.Silent > lostAfter})
-	}
-	for _, c := range counts {
-		out.Jobs = append(out.Jobs, count{Kind: c.Kind, State: c.State, Count: c.N})
-	}
+	out := ov.JSON()
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -75,7 +46,7 @@ func runJobs(e *env, args []string) error {
 	if len(out.Processes) == 0 {
 		fmt.Fprintln(e.stdout, "No job process is registered: no `attest serve` or `attest worker` is running jobs on this database.")
 	} else {
-		fmt.Fprintf(e.stdout, "Job processes (a process silent for over %s is lost; its running jobs go to another):\n", lostAfter)
+		fmt.Fprintf(e.stdout, "Job processes (a process silent for over %s is lost; its running jobs go to another):\n", ov.LostAfter)
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "HOST\tPID\tUP\tLAST HEARD\tSTATE\tID")
 		for _, p := range out.Processes {

@@ -1,10 +1,15 @@
 package metrics
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,7 +33,36 @@ type Metrics struct {
 	collectionLastSuccess *Gauge
 
 	ledgerAppends *Counter
+
+	// jobs is where the install's job processes and queue are read at each
+	// scrape; nil until ReadJobs.
+	jobs         atomic.Pointer[JobsSource]
+	scrapeErrors *Counter
 }
+
+// JobsSource reads the install's job processes and job queue, which live
+// in the database, shared by every process: the composition root joins it
+// to the jobs board, so the figures judge a process lost by the rule the
+// processes apply.
+type JobsSource struct {
+	// Processes counts the job processes alive and lost.
+	Processes func(ctx context.Context) (alive, lost int, err error)
+	// Queue is how many jobs the queue holds, by kind and state.
+	Queue func(ctx context.Context) ([]QueueDepth, error)
+}
+
+// QueueDepth is how many jobs of one kind the queue holds in one state.
+type QueueDepth struct {
+	Kind, State string
+	N           int
+}
+
+// The families read from the database at each scrape, by name: the label
+// values of attest_metrics_scrape_errors_total.
+const (
+	FamilyJobProcesses = "attest_job_processes"
+	FamilyJobs         = "attest_jobs"
+)
 
 // Buckets, in seconds. Requests: Prometheus's usual ones, a page is
 // expected well under a second. Jobs: a notification round takes
@@ -60,6 +94,20 @@ func New(version string, start time.Time) *Metrics {
 		"Unix time at which this process last finished a successful collection, by connector type.", "connector")
 	m.ledgerAppends = r.Counter("attest_ledger_appends_total", "Ledger entries committed by this process, by record type.", "record_type")
 
+	// Read at each scrape, not copied in by a timer: the processes and the
+	// queue are the install's, and a timer's copy would be as old as its
+	// period, and kept by a process that may have stopped copying.
+	r.GaugeRead(FamilyJobProcesses, "Job processes (every attest serve and attest worker running jobs on this database, not only this one) by state: "+
+		"alive, or lost (silent for longer than --job-lost-after; its running jobs are given to another).", m.readProcesses, "state")
+	r.GaugeRead(FamilyJobs, "Jobs in the install's queue (every process's), by job kind and state (River's: available, scheduled, running, "+
+		"retryable, completed, cancelled, discarded, pending); a state with no job has no series. "+
+		"Completed and cancelled jobs are kept a day, discarded ones a week.", m.readQueue, "kind", "state")
+	m.scrapeErrors = r.Counter("attest_metrics_scrape_errors_total",
+		"Scrapes that left a family out because it could not be read (the database unreachable), by family.", "family")
+	for _, f := range []string{FamilyJobProcesses, FamilyJobs} {
+		m.scrapeErrors.Value(f) // shown from 0
+	}
+
 	r.GaugeFunc("attest_build_info", "Always 1; the version label is the release this binary was built from.",
 		func() float64 { return 1 }, "version", version)
 	startSeconds := float64(start.UnixNano()) / 1e9
@@ -80,13 +128,59 @@ func heapBytes() float64 {
 	return float64(s[0].Value.Uint64())
 }
 
+// ReadJobs makes the job families read src at each scrape. Until it is
+// called they have no series.
+func (m *Metrics) ReadJobs(src JobsSource) { m.jobs.Store(&src) }
+
+func (m *Metrics) readProcesses(ctx context.Context) ([]Sample, error) {
+	src := m.jobs.Load()
+	if src == nil {
+		return nil, nil
+	}
+	alive, lost, err := src.Processes(ctx)
+	if err != nil {
+		m.scrapeErrors.Inc(FamilyJobProcesses)
+		return nil, err
+	}
+	return []Sample{{[]string{"alive"}, float64(alive)}, {[]string{"lost"}, float64(lost)}}, nil
+}
+
+func (m *Metrics) readQueue(ctx context.Context) ([]Sample, error) {
+	src := m.jobs.Load()
+	if src == nil {
+		return nil, nil
+	}
+	depths, err := src.Queue(ctx)
+	if err != nil {
+		m.scrapeErrors.Inc(FamilyJobs)
+		return nil, err
+	}
+	out := make([]Sample, 0, len(depths))
+	for _, d := range depths {
+		out = append(out, Sample{[]string{d.Kind, d.State}, float64(d.N)})
+	}
+	return out, nil
+}
+
 // Handler serves the metrics at GET (or HEAD) /metrics and nothing else.
-func (m *Metrics) Handler() http.Handler {
+// A family that cannot be read is left out and counted, the rest served;
+// log (nil: none) hears of it once per scrape.
+func (m *Metrics) Handler(log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		// Into a buffer first: Write's error is then only what it left out,
+		// never a scraper that went away.
+		var b bytes.Buffer
+		if err := m.reg.Write(r.Context(), &b); err != nil {
+			log.Warn("metrics scrape left families out", "err", err)
+		}
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		m.reg.Write(w)
+		w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+		w.Write(b.Bytes())
 	})
 	return mux
 }

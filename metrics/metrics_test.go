@@ -1,8 +1,10 @@
 package metrics_test
 
 import (
+	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -31,7 +33,7 @@ func TestExposition(t *testing.T) {
 	h.Observe(7, "read")
 	r.GaugeFunc("t_info", "Info.", func() float64 { return 1 }, "version", "1.2")
 	var b strings.Builder
-	if err := r.Write(&b); err != nil {
+	if err := r.Write(t.Context(), &b); err != nil {
 		t.Fatal(err)
 	}
 	want := `# HELP t_things_total Things.\nCounted \\ here.
@@ -76,6 +78,8 @@ func TestRegistryRefusesMistakes(t *testing.T) {
 		"le label":     func() { var r metrics.Registry; r.Histogram("h", "H.", []float64{1}, "le") },
 		"label values": func() { var r metrics.Registry; r.Counter("a_total", "A.", "x").Inc() },
 		"buckets":      func() { var r metrics.Registry; r.Histogram("h", "H.", []float64{2, 1}) },
+		"read label":   func() { var r metrics.Registry; r.GaugeRead("g", "G.", nil, "le") },
+		"read twice":   func() { var r metrics.Registry; r.Gauge("g", "G."); r.GaugeRead("g", "G.", nil) },
 	} {
 		func() {
 			defer func() {
@@ -108,7 +112,7 @@ func TestConcurrentCounts(t *testing.T) {
 		t.Errorf("counts %d and %d, want 4000 each", c.Value("x"), c.Value("y"))
 	}
 	var b strings.Builder
-	r.Write(&b)
+	r.Write(t.Context(), &b)
 	s, err := metricstest.Parse(b.String())
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +147,7 @@ func TestRequestLabelsByPattern(t *testing.T) {
 	do("GET", "/nothing/here", false)
 	do("POST", "/items/4711", true)
 
-	srv := httptest.NewServer(m.Handler())
+	srv := httptest.NewServer(m.Handler(nil))
 	defer srv.Close()
 	res, err := http.Get(srv.URL + "/metrics")
 	if err != nil {
@@ -205,7 +209,7 @@ func TestJobsAndCollections(t *testing.T) {
 	m.LedgerAppended("snapshot")
 	m.JobsRequeued(2)
 	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	m.Handler(nil).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	s, err := metricstest.Parse(rec.Body.String())
 	if err != nil {
 		t.Fatal(err)
@@ -251,5 +255,192 @@ func TestParserRefuses(t *testing.T) {
 	}
 	if _, err := metricstest.Parse(""); err != nil {
 		t.Errorf("empty exposition: %v", errors.Unwrap(err))
+	}
+}
+
+type ctxKey struct{}
+
+// TestGaugeRead: a family read at scrape time is written like a gauge, its
+// series sorted whatever order they were read in, with the scrape's
+// context; everything is read before anything is written, so a count made
+// by a read is in the same exposition even when its family comes first; a
+// read that fails, or returns what cannot be written, leaves its family out
+// entirely (HELP and TYPE too) and the rest whole, and Write says which.
+func TestGaugeRead(t *testing.T) {
+	var r metrics.Registry
+	reads := r.Counter("t_reads_total", "Reads.", "family")
+	var fail, twice, short bool
+	r.GaugeRead("t_depth", "Depth \\ now.", func(ctx context.Context) ([]metrics.Sample, error) {
+		reads.Inc("t_depth")
+		if ctx.Value(ctxKey{}) != "scrape" {
+			t.Error("the read did not get the scrape's context")
+		}
+		switch {
+		case fail:
+			return nil, errors.New("database unreachable")
+		case twice:
+			return []metrics.Sample{{Values: []string{"a", "x"}, Value: 1}, {Values: []string{"a", "x"}, Value: 2}}, nil
+		case short:
+			return []metrics.Sample{{Values: []string{"a"}, Value: 1}}, nil
+		}
+		return []metrics.Sample{{Values: []string{"b", "x"}, Value: 3}, {Values: []string{"a", "y\"\n"}, Value: 0}, {Values: []string{"a", "x"}, Value: 2.5}}, nil
+	}, "kind", "state")
+	r.GaugeRead("t_empty", "Nothing yet.", func(context.Context) ([]metrics.Sample, error) { return nil, nil })
+	r.Gauge("t_level", "A level.").Set(1)
+	ctx := context.WithValue(t.Context(), ctxKey{}, "scrape")
+
+	var b strings.Builder
+	if err := r.Write(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	want := `# HELP t_reads_total Reads.
+# TYPE t_reads_total counter
+t_reads_total{family="t_depth"} 1
+# HELP t_depth Depth \\ now.
+# TYPE t_depth gauge
+t_depth{kind="a",state="x"} 2.5
+t_depth{kind="a",state="y\"\n"} 0
+t_depth{kind="b",state="x"} 3
+# HELP t_empty Nothing yet.
+# TYPE t_empty gauge
+# HELP t_level A level.
+# TYPE t_level gauge
+t_level 1
+`
+	if b.String() != want {
+		t.Errorf("exposition:\n%s\nwant:\n%s", b.String(), want)
+	}
+	if _, err := metricstest.Parse(b.String()); err != nil {
+		t.Fatal(err)
+	}
+
+	for name, set := range map[string]*bool{"failed read": &fail, "series twice": &twice, "too few label values": &short} {
+		*set = true
+		b.Reset()
+		err := r.Write(ctx, &b)
+		*set = false
+		if err == nil || !strings.Contains(err.Error(), "t_depth") {
+			t.Errorf("%s: error %v, want one naming t_depth", name, err)
+		}
+		s, perr := metricstest.Parse(b.String())
+		if perr != nil {
+			t.Fatalf("%s: %v\n%s", name, perr, b.String())
+		}
+		if s["t_depth"] != nil || strings.Contains(b.String(), "t_depth{") || strings.Contains(b.String(), "TYPE t_depth") {
+			t.Errorf("%s: t_depth is still written:\n%s", name, b.String())
+		}
+		if s["t_empty"] == nil || s.Get("t_level") != 1 || s["t_reads_total"] == nil {
+			t.Errorf("%s: the other families are not all written:\n%s", name, b.String())
+		}
+	}
+	if reads.Value("t_depth") != 4 {
+		t.Errorf("read %d times, want once a scrape (4)", reads.Value("t_depth"))
+	}
+}
+
+// fakeJobs is a JobsSource whose answers the test sets.
+type fakeJobs struct {
+	alive, lost int
+	queue       []metrics.QueueDepth
+	err         error
+}
+
+func (f *fakeJobs) source() metrics.JobsSource {
+	return metrics.JobsSource{
+		Processes: func(context.Context) (int, int, error) { return f.alive, f.lost, f.err },
+		Queue:     func(context.Context) ([]metrics.QueueDepth, error) { return f.queue, f.err },
+	}
+}
+
+// countingHandler counts the records logged.
+type countingHandler struct {
+	slog.Handler
+	n *int
+}
+
+func (h countingHandler) Enabled(context.Context, slog.Level) bool  { return true }
+func (h countingHandler) Handle(context.Context, slog.Record) error { *h.n++; return nil }
+
+// TestJobFamilies: the job processes and the queue are read at each scrape
+// from the source the composition root gives; before it gives one they
+// have no series. A source that fails leaves both families out, counts
+// each failure by family, logs once for the scrape, and serves the rest.
+func TestJobFamilies(t *testing.T) {
+	m := metrics.New("test", time.Now())
+	var logged int
+	h := m.Handler(slog.New(countingHandler{slog.DiscardHandler, &logged}))
+	scrape := func() (metricstest.Scrape, string) {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("scrape: %d", rec.Code)
+		}
+		s, err := metricstest.Parse(rec.Body.String())
+		if err != nil {
+			t.Fatalf("%v\n%s", err, rec.Body.String())
+		}
+		return s, rec.Body.String()
+	}
+	s, _ := scrape()
+	for _, name := range []string{metrics.FamilyJobProcesses, metrics.FamilyJobs} {
+		if f := s[name]; f == nil || f.Type != "gauge" || len(f.Samples) != 0 {
+			t.Errorf("%s before ReadJobs: %+v, want a gauge with no series", name, f)
+		}
+		if v, ok := s.Value("attest_metrics_scrape_errors_total", "family", name); !ok || v != 0 {
+			t.Errorf("scrape errors of %s: %v %v, want 0 shown", name, v, ok)
+		}
+	}
+
+	src := &fakeJobs{alive: 2, lost: 1, queue: []metrics.QueueDepth{{"collect", "available", 3}, {"collect", "running", 1}, {"notify", "completed", 40}}}
+	m.ReadJobs(src.source())
+	s, _ = scrape()
+	for _, c := range []struct {
+		name  string
+		pairs []string
+		want  float64
+	}{
+		{metrics.FamilyJobProcesses, []string{"state", "alive"}, 2},
+		{metrics.FamilyJobProcesses, []string{"state", "lost"}, 1},
+		{metrics.FamilyJobs, []string{"kind", "collect", "state", "available"}, 3},
+		{metrics.FamilyJobs, []string{"kind", "collect", "state", "running"}, 1},
+		{metrics.FamilyJobs, []string{"kind", "notify", "state", "completed"}, 40},
+	} {
+		if got, ok := s.Value(c.name, c.pairs...); !ok || got != c.want {
+			t.Errorf("%s%v = %v (present %v), want %v", c.name, c.pairs, got, ok, c.want)
+		}
+	}
+	if n := len(s[metrics.FamilyJobs].Samples); n != 3 || logged != 0 {
+		t.Errorf("%d queue series, %d logged; want 3 and none", n, logged)
+	}
+
+	// Read at the scrape, not kept from the last one.
+	src.alive, src.queue = 0, nil
+	s, _ = scrape()
+	if s.Get(metrics.FamilyJobProcesses, "state", "alive") != 0 || len(s[metrics.FamilyJobs].Samples) != 0 {
+		t.Errorf("the figures are not read at each scrape: alive %v, %d queue series",
+			s.Get(metrics.FamilyJobProcesses, "state", "alive"), len(s[metrics.FamilyJobs].Samples))
+	}
+
+	src.err = errors.New("database unreachable")
+	m.JobDone("collect", time.Second, false)
+	s, body := scrape()
+	if s[metrics.FamilyJobProcesses] != nil || s[metrics.FamilyJobs] != nil {
+		t.Errorf("a failed read still writes its family:\n%s", body)
+	}
+	if s.Get("attest_job_runs_total", "kind", "collect") != 1 || s["attest_build_info"] == nil {
+		t.Errorf("a failed read broke the rest of the exposition:\n%s", body)
+	}
+	for _, name := range []string{metrics.FamilyJobProcesses, metrics.FamilyJobs} {
+		if got := s.Get("attest_metrics_scrape_errors_total", "family", name); got != 1 {
+			t.Errorf("scrape errors of %s: %v, want 1 (counted in the scrape that failed)", name, got)
+		}
+	}
+	if logged != 1 {
+		t.Errorf("logged %d times for one scrape with two failed families, want once", logged)
+	}
+	scrape()
+	if logged != 2 {
+		t.Errorf("logged %d times after two failed scrapes, want twice", logged)
 	}
 }

@@ -11,6 +11,8 @@ package metrics
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -49,16 +51,41 @@ func (r *Registry) add(name string, f family) {
 	r.families = append(r.families, f)
 }
 
-// Write writes every family in the text exposition format.
-func (r *Registry) Write(w io.Writer) error {
+// reader is a family whose series are read at each scrape: read returns
+// them as a family to write.
+type reader interface {
+	read(ctx context.Context) (family, error)
+}
+
+// Write writes every family in the text exposition format. The families
+// read at scrape time (GaugeRead) are all read first, before anything is
+// written, so that whatever a read counts (its failure) shows in this very
+// exposition. A family whose read fails is left out, HELP and TYPE too, and
+// the rest is written in full; the error returned names each one left out,
+// joined with w's own error if any.
+func (r *Registry) Write(ctx context.Context, w io.Writer) error {
 	r.mu.Lock()
 	fams := slices.Clone(r.families)
 	r.mu.Unlock()
+	var errs []error
+	for i, f := range fams {
+		rd, ok := f.(reader)
+		if !ok {
+			continue
+		}
+		read, err := rd.read(ctx)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		fams[i] = read // nil when the read failed
+	}
 	bw := bufio.NewWriter(w)
 	for _, f := range fams {
-		f.write(bw)
+		if f != nil {
+			f.write(bw)
+		}
 	}
-	return bw.Flush()
+	return errors.Join(append(errs, bw.Flush())...)
 }
 
 // vec keeps one value of type T per combination of label values. Label
@@ -78,12 +105,18 @@ type entry[T any] struct {
 }
 
 func newVec[T any](name, help, typ string, labels []string, fresh func() *T) *vec[T] {
+	checkLabels(name, labels)
+	return &vec[T]{name: name, help: help, typ: typ, labels: labels, series: map[string]*entry[T]{}, fresh: fresh}
+}
+
+// checkLabels refuses label names the format does not allow, or reserves
+// (le is the histograms' bucket bound).
+func checkLabels(name string, labels []string) {
 	for _, l := range labels {
 		if !ValidName(l) || strings.HasPrefix(l, "__") || l == "le" {
 			panic(fmt.Sprintf("metrics: invalid label name %q of %s", l, name))
 		}
 	}
-	return &vec[T]{name: name, help: help, typ: typ, labels: labels, series: map[string]*entry[T]{}, fresh: fresh}
 }
 
 // get returns the value for the label values, creating it at zero.
@@ -189,6 +222,70 @@ func (g *gaugeFunc) write(w *bufio.Writer) {
 	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n", g.name, escapeHelp(g.help), g.name)
 	sample(w, g.name, g.labels, g.values, "", "", g.f())
 }
+
+// Sample is one series of a family read at scrape time: its label values,
+// in the order of the family's label names, and its value.
+type Sample struct {
+	Values []string
+	Value  float64
+}
+
+// gaugeRead is a gauge whose series are all read at each scrape: a figure
+// that lives elsewhere (rows in the database), which a timer copying it
+// into a Gauge would show late, and show from a process that may have
+// stopped copying.
+type gaugeRead struct {
+	name, help string
+	labels     []string
+	f          func(ctx context.Context) ([]Sample, error)
+}
+
+// GaugeRead registers a gauge whose series f returns at each scrape, with
+// the given label names. When f fails, the family is left out of that
+// scrape (see Write). f gets the scrape's context; it should be quick, since
+// a scrape waits for it.
+func (r *Registry) GaugeRead(name, help string, f func(ctx context.Context) ([]Sample, error), labels ...string) {
+	checkLabels(name, labels)
+	r.add(name, &gaugeRead{name: name, help: help, labels: slices.Clone(labels), f: f})
+}
+
+func (g *gaugeRead) read(ctx context.Context) (family, error) {
+	samples, err := g.f(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", g.name, err)
+	}
+	for _, s := range samples {
+		if len(s.Values) != len(g.labels) {
+			return nil, fmt.Errorf("%s takes %d label values, got %d", g.name, len(g.labels), len(s.Values))
+		}
+	}
+	// Ordered by label values, so the output is stable from one scrape to
+	// the next; a series named twice would make the exposition invalid.
+	samples = slices.Clone(samples)
+	slices.SortFunc(samples, func(a, b Sample) int { return slices.Compare(a.Values, b.Values) })
+	for i := 1; i < len(samples); i++ {
+		if slices.Equal(samples[i-1].Values, samples[i].Values) {
+			return nil, fmt.Errorf("%s: the series %q is read twice", g.name, samples[i].Values)
+		}
+	}
+	return readGauges{g, samples}, nil
+}
+
+// readGauges is what one scrape read of a gaugeRead.
+type readGauges struct {
+	g       *gaugeRead
+	samples []Sample
+}
+
+func (s readGauges) write(w *bufio.Writer) {
+	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n", s.g.name, escapeHelp(s.g.help), s.g.name)
+	for _, smp := range s.samples {
+		sample(w, s.g.name, s.g.labels, smp.Values, "", "", smp.Value)
+	}
+}
+
+// write is never called: Write writes what read returned.
+func (g *gaugeRead) write(*bufio.Writer) {}
 
 // Histogram counts observations into cumulative buckets, per combination of
 // label values.

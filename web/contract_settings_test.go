@@ -21,6 +21,7 @@ var _ = area(contractArea{
 		"POST /o/{org}/settings/two-step":              web.Admin,
 		"POST /o/{org}/settings/sso":                   web.Admin,
 		"POST /o/{org}/settings/sso/require":           web.Admin,
+		"GET /o/{org}/settings/jobs":                   web.Admin, // the install's job processes and queue
 		"GET /o/{org}/activity":                        web.Admin,
 		"GET /o/{org}/activity/export":                 web.Admin,
 
@@ -31,6 +32,7 @@ var _ = area(contractArea{
 		"POST /api/v1/orgs/{org}/members/{user}/sessions/revoke": web.Admin,
 		"POST /api/v1/orgs/{org}/invitations":                    web.Admin,
 		"GET /api/v1/orgs/{org}/activity":                        web.Admin,
+		"GET /api/v1/orgs/{org}/jobs":                            web.Admin,
 	},
 	params: func(e *webtest.Env, who string, fx records) map[string]string {
 		inv, _ := invitation(e)

@@ -107,6 +107,8 @@ type Services struct {
 	Training *training.Service
 	// Populations takes audit populations and answers for them.
 	Populations *population.Service
+	// JobBoard reads the install's job processes and job queue.
+	JobBoard jobs.Board
 }
 
 // Jobs is what the web layer needs of the job queue.

@@ -16,6 +16,9 @@ func (h *Handler) orgRoutes() []web.Route {
 		route("PUT", "/orgs/{org}/sso", web.Admin, h.apiSetSSO),
 		route("POST", "/orgs/{org}/invitations", web.Admin, h.apiInvite),
 		route("GET", "/orgs/{org}/activity", web.Admin, h.apiActivity),
+		// The install's job processes and queue, not the organization's:
+		// there is no operator role above an organization's admins.
+		route("GET", "/orgs/{org}/jobs", web.Admin, h.apiJobs),
 	}
 }
 

@@ -26,6 +26,9 @@ func (h *Handler) settingsRoutes() []web.Route {
 		route("POST", "/o/{org}/settings/two-step", web.Admin, h.requireTwoStep),
 		route("POST", "/o/{org}/settings/sso", web.Admin, h.configureSSO),
 		route("POST", "/o/{org}/settings/sso/require", web.Admin, h.requireSSO),
+		// The install's job processes and queue, not the organization's:
+		// there is no operator role above an organization's admins.
+		route("GET", "/o/{org}/settings/jobs", web.Admin, h.jobsPage),
 	}
 }
 
