@@ -3,6 +3,8 @@ package attest
 import (
 	"cmp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -48,16 +50,27 @@ type ResultInput struct {
 	// Populations are the audit's populations that speak for the control.
 	Populations []PopulationRetrieval
 	RootCause   string
+	// ItemCauses are the root causes members recorded for single deviation
+	// items, by ResultDeviation.Key.
+	ItemCauses map[string]string
 }
 
 // ResultDeviation is one item that deviated: a monitoring result past its
 // deadline, with its failing history, or an item of a population's census.
 type ResultDeviation struct {
+	// Key names the item across recomputations of the results (the same
+	// failing episode or census item gives the same key however late the
+	// results are read), so that a root cause recorded for it stays with
+	// it; unique among a control's deviations.
+	Key      string         `json:"key"`
 	Source   string         `json:"source"` // monitoring or population
 	Item     string         `json:"item"`
 	Reason   string         `json:"reason"`
 	Deadline string         `json:"deadline,omitempty"` // YYYY-MM-DD, monitoring
 	History  []ResultChange `json:"history,omitempty"`
+	// RootCause is a member's root cause of this item; the control's own
+	// (ControlResult.RootCause) stays the overall cause.
+	RootCause string `json:"root_cause,omitempty"`
 }
 
 // ControlResult is a control's result in an audit.
@@ -93,7 +106,7 @@ func AuditResults(in []ResultInput, since, until time.Time, days int) []ControlR
 				case ItemPass:
 					passed++
 				case ItemDeviation:
-					r.Deviations = append(r.Deviations, ResultDeviation{Source: "population", Item: res.Item,
+					r.Deviations = append(r.Deviations, ResultDeviation{Key: itemKey("population", p.UID, res.Item), Source: "population", Item: res.Item,
 						Reason: res.Reason + " (population " + p.UID + ", " + p.Kind + " " + p.From + " to " + p.To + ")"})
 				}
 			}
@@ -110,6 +123,12 @@ func AuditResults(in []ResultInput, since, until time.Time, days int) []ControlR
 		}
 		if r.Result != AuditResultDeviation {
 			r.RootCause = ""
+		}
+		uniqueKeys(r.Deviations)
+		// A cause recorded for an item that no longer deviates is kept
+		// but not shown: it returns if the item deviates again.
+		for i := range r.Deviations {
+			r.Deviations[i].RootCause = c.ItemCauses[r.Deviations[i].Key]
 		}
 		out = append(out, r)
 	}
@@ -167,9 +186,43 @@ func judgeMonitoring(r *ControlResult, changes []ResultChange, since, until time
 			if !end.IsZero() {
 				reason = "failing from " + start.UTC().Format(DateLayout) + ", fixed on " + end.UTC().Format(DateLayout) + ", after its deadline"
 			}
-			r.Deviations = append(r.Deviations, ResultDeviation{Source: "monitoring", Item: k.test + " on " + k.typ + " " + k.res, Reason: reason,
+			r.Deviations = append(r.Deviations, ResultDeviation{Key: itemKey("monitoring", k.test, k.typ, k.res, start.UTC().Format(DateLayout)), Source: "monitoring", Item: k.test + " on " + k.typ + " " + k.res, Reason: reason,
 				Deadline: deadline.UTC().Format(DateLayout), History: slices.Clone(hist[:min(i+2, len(hist))])})
 		}
 	}
 	return monitored
+}
+
+// keyPart escapes the separator in a part of an item's key, so that parts
+// holding colons (resource keys often do) cannot run into each other.
+var keyPart = strings.NewReplacer("%", "%25", ":", "%3A")
+
+// itemKey joins a deviation's source and the parts that name it: for a
+// monitoring failure its test, resource type and key and the day its
+// failing episode began; for a census item its population's UID and the
+// item.
+func itemKey(source string, parts ...string) string {
+	var b strings.Builder
+	b.WriteString(source)
+	for _, p := range parts {
+		b.WriteByte(':')
+		b.WriteString(keyPart.Replace(p))
+	}
+	return b.String()
+}
+
+// uniqueKeys numbers the second and later deviations whose keys repeat
+// (two failing episodes of one item begun the same day, an item listed
+// twice in a census), in the deviations' own deterministic order, so that
+// each key names one item.
+func uniqueKeys(devs []ResultDeviation) {
+	seen := make(map[string]bool, len(devs))
+	for i := range devs {
+		k := devs[i].Key
+		for n := 2; seen[k]; n++ {
+			k = devs[i].Key + "#" + strconv.Itoa(n)
+		}
+		seen[k] = true
+		devs[i].Key = k
+	}
 }

@@ -1,6 +1,7 @@
 package attest
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -76,5 +77,62 @@ func TestAuditResults(t *testing.T) {
 		ch("ada", ResultPass, "2026-04-01"), ch("ada", ResultFail, "2026-05-01")}}}, since, until, RemediationDays)[0]
 	if d := r.Deviations; len(d) != 2 || d[0].Deadline != "2026-03-03" || len(d[0].History) != 3 || d[1].Reason != "failing from 2026-05-01, not fixed by its deadline" {
 		t.Fatalf("deviations: %+v", r.Deviations)
+	}
+}
+
+// TestAuditResultKeys: each deviation's key names its item, stays the same
+// when the results are read later, is unique within the control even when
+// an item repeats or its parts hold colons, and carries the item's root
+// cause, which is shown for current deviations only.
+func TestAuditResultKeys(t *testing.T) {
+	day := func(d string) time.Time {
+		t, _ := time.Parse(DateLayout, d)
+		return t
+	}
+	at := func(s string) time.Time {
+		t, _ := time.Parse(time.RFC3339, s)
+		return t
+	}
+	since := day("2026-01-01")
+	ch := func(test, res string, to ResultStatus, when time.Time) ResultChange {
+		return ResultChange{Test: test, Resource: ResourceRef{Type: "user", Key: res}, To: to, At: when}
+	}
+	in := ResultInput{
+		Changes: []ResultChange{ch("mfa", "ada", ResultFail, day("2026-02-01")),
+			// Parts that would run together if colons were not escaped.
+			ch("a:b", "c", ResultFail, day("2026-02-01")), ch("a", "b:c", ResultFail, day("2026-02-01"))},
+		Populations: []PopulationRetrieval{{UID: "pop_1", Kind: PopulationLeavers, Count: 3, Results: []ItemResult{
+			{Item: "p1", Result: ItemDeviation}, {Item: "p1", Result: ItemDeviation}, {Item: "p2", Result: ItemPass}}}},
+		ItemCauses: map[string]string{"population:pop_1:p1": "the HR feed was late", "monitoring:mfa:user:ada:2026-02-01": "a new joiner skipped enrolment",
+			"population:pop_1:p2": "a cause of an item that passes"},
+	}
+	keys := func(until time.Time, in ResultInput) ([]string, []string) {
+		r := AuditResults([]ResultInput{in}, since, until, RemediationDays)[0]
+		var ks, causes []string
+		for _, d := range r.Deviations {
+			ks, causes = append(ks, d.Key), append(causes, d.RootCause)
+		}
+		return ks, causes
+	}
+	got, causes := keys(day("2026-07-01"), in)
+	want := []string{"monitoring:a:user:b%3Ac:2026-02-01", "monitoring:a%3Ab:user:c:2026-02-01", "monitoring:mfa:user:ada:2026-02-01",
+		"population:pop_1:p1", "population:pop_1:p1#2"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("keys %q, want %q", got, want)
+	}
+	if wantCauses := []string{"", "", "a new joiner skipped enrolment", "the HR feed was late", ""}; !slices.Equal(causes, wantCauses) {
+		t.Fatalf("causes %q, want %q", causes, wantCauses)
+	}
+	// Read later, the same items have the same keys.
+	if later, _ := keys(day("2026-12-01"), in); !slices.Equal(later, want) {
+		t.Fatalf("keys read later %q, want %q", later, want)
+	}
+	// Two failing episodes of one item begun the same day, both past a
+	// deadline of no days, keep keys of their own.
+	same := ResultInput{Changes: []ResultChange{ch("mfa", "ada", ResultFail, at("2026-02-01T08:00:00Z")), ch("mfa", "ada", ResultPass, at("2026-02-01T09:00:00Z")),
+		ch("mfa", "ada", ResultFail, at("2026-02-01T10:00:00Z")), ch("mfa", "ada", ResultPass, at("2026-02-01T11:00:00Z"))}}
+	r := AuditResults([]ResultInput{same}, since, day("2026-07-01"), 0)[0]
+	if len(r.Deviations) != 2 || r.Deviations[0].Key == r.Deviations[1].Key {
+		t.Fatalf("same-day episodes: %+v", r.Deviations)
 	}
 }

@@ -113,6 +113,11 @@ func TestDemoMonitoring(t *testing.T) {
 				if err != nil || !slices.ContainsFunc(res.Controls, func(c attest.ControlResult) bool { return c.Result == attest.AuditResultDeviation && c.RootCause != "" }) {
 					t.Errorf("start %d: no deviation of the demo audit has its root cause: %v", start+1, err)
 				}
+				if !slices.ContainsFunc(res.Controls, func(c attest.ControlResult) bool {
+					return slices.ContainsFunc(c.Deviations, func(d attest.ResultDeviation) bool { return d.RootCause != "" })
+				}) {
+					t.Errorf("start %d: no deviation item of the demo audit has its root cause", start+1)
+				}
 				// Its request list: the default list and the auditor's own
 				// request, with one request at each step, once across starts.
 				reqs, err := a.Services.Audits.Requests(ctx, p, audits[0].ID, store.RequestFilter{})

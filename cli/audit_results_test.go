@@ -82,6 +82,36 @@ func TestAuditResultsRootCauseAndRevoke(t *testing.T) {
 			if r := run("audit", "results", "--org", "acme", "--audit", "1"); !lineHas(r.stdout, "KEY-1", "deviation", "a rotation job was disabled") {
 				t.Errorf("the table lacks the root cause: %+v", r)
 			}
+			// A root cause of the deviation item, named by the key the
+			// results list, beside the control's.
+			const item = "monitoring:test-KEY-1:user:ada:2026-02-01"
+			if r := run("audit", "results", "--org", "acme", "--audit", "1"); !lineHas(r.stdout, "KEY-1", item, "test-KEY-1 on user ada", "-") {
+				t.Fatalf("the results lack the item's key: %+v", r)
+			}
+			if r := run("audit", "root-cause", "--org", "acme", "--audit", "1", "--control", "KEY-1", "--item", "monitoring:nope", "--text", "x"); r.code != 1 ||
+				!strings.Contains(r.stderr, `--item: "monitoring:nope" is not a deviation of KEY-1`) {
+				t.Errorf("an unknown item: %+v", r)
+			}
+			if r := run("audit", "root-cause", "--org", "acme", "--audit", "1", "--control", "KEY-1", "--item", item, "--text", "ada's key was exempt"); r.code != 0 ||
+				!strings.Contains(r.stdout, "recorded the root cause of KEY-1's item "+item) {
+				t.Fatalf("record an item's root cause: %+v", r)
+			}
+			if r := run("audit", "results", "--org", "acme", "--audit", "1"); !lineHas(r.stdout, "KEY-1", item, "ada's key was exempt") ||
+				!lineHas(r.stdout, "KEY-1", "deviation", "a rotation job was disabled") {
+				t.Errorf("the table lacks the item's root cause: %+v", r)
+			}
+			r = run("audit", "results", "--org", "acme", "--audit", "1", "--json")
+			if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || len(res.Controls) == 0 || res.Controls[0].Ref != "KEY-1" ||
+				len(res.Controls[0].Deviations) != 1 || res.Controls[0].Deviations[0].Key != item || res.Controls[0].Deviations[0].RootCause != "ada's key was exempt" {
+				t.Fatalf("results --json with the item's root cause: %+v %v", r, err)
+			}
+			if r := run("audit", "root-cause", "--org", "acme", "--audit", "1", "--control", "KEY-1", "--item", item, "--clear"); r.code != 0 ||
+				!strings.Contains(r.stdout, "cleared the root cause of KEY-1's item") {
+				t.Fatalf("clear the item's root cause: %+v", r)
+			}
+			if r := run("audit", "results", "--org", "acme", "--audit", "1"); strings.Contains(r.stdout, "exempt") {
+				t.Errorf("a cleared item root cause is still listed: %+v", r)
+			}
 			if r := run("audit", "root-cause", "--org", "acme", "--audit", "1", "--control", "KEY-1", "--clear"); r.code != 0 || !strings.Contains(r.stdout, "cleared") {
 				t.Fatalf("clear: %+v", r)
 			}

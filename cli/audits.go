@@ -201,8 +201,9 @@ func runAuditRevoke(e *env, args []string) error {
 }
 
 // runAuditResults prints the result of each control in the audit's scope:
-// pass, deviation (with the items and root cause), not occurring or not
-// tested, as the results page shows them.
+// pass, deviation (with the root cause), not occurring or not tested, then
+// each deviation item with its key and root cause, as the results page
+// shows them.
 func runAuditResults(e *env, args []string) error {
 	var asJSON *bool
 	s, p, id, err := auditCommand(e, "audit results", args, func(f *flags) {
@@ -231,6 +232,9 @@ func runAuditResults(e *env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if err := printDeviationItems(e, res.Controls); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "%d pass, %d deviation, %d not occurring, %d not tested (failures fixed within %d days are not deviations)\n",
 		counts[attest.AuditResultPass], counts[attest.AuditResultDeviation], counts[attest.AuditResultNotOccurring], counts[attest.AuditResultNotTested], res.Days)
 	if res.HistoryCut {
@@ -239,13 +243,36 @@ func runAuditResults(e *env, args []string) error {
 	return nil
 }
 
+// printDeviationItems lists each deviation item under its control, with
+// the key that attest audit root-cause --item takes and the item's root
+// cause; nothing when no control deviates.
+func printDeviationItems(e *env, controls []attest.ControlResult) error {
+	var tw *tabwriter.Writer
+	for _, c := range controls {
+		for _, d := range c.Deviations {
+			if tw == nil {
+				fmt.Fprintln(e.stdout)
+				tw = tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "CONTROL\tITEM KEY\tITEM\tITEM ROOT CAUSE")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Ref, d.Key, d.Item, orNone(d.RootCause, "-"))
+		}
+	}
+	if tw == nil {
+		return nil
+	}
+	return tw.Flush()
+}
+
 // runAuditRootCause records (or, with --clear, removes) the root cause of a
-// control's deviation in an audit.
+// control's deviation in an audit, or with --item of one of its deviation
+// items.
 func runAuditRootCause(e *env, args []string) error {
-	var control, text *string
+	var control, item, text *string
 	var clearIt *bool
 	s, p, id, err := auditCommand(e, "audit root-cause", args, func(f *flags) {
 		control = f.fs.String("control", "", "the control's reference, e.g. CC6.2 (attest audit results)")
+		item = f.fs.String("item", "", "a deviation item's key (ITEM KEY in attest audit results): record the item's root cause instead of the control's")
 		text = f.fs.String("text", "", "why the control deviated (at most 2000 characters)")
 		clearIt = f.fs.Bool("clear", false, "remove the root cause recorded instead")
 	})
@@ -271,6 +298,18 @@ func runAuditRootCause(e *env, args []string) error {
 	if i < 0 {
 		return usagef("--control %s is not a control of audit %d (attest audit results lists them)", *control, id)
 	}
+	if *item != "" {
+		ctl, err := s.Audits.RecordItemCause(e.ctx, p, id, scope[i].ID, *item, *text)
+		if err != nil {
+			return rootCauseFlagError(err)
+		}
+		if *text == "" {
+			fmt.Fprintf(e.stdout, "cleared the root cause of %s's item %s in audit %d\n", ctl.Ref, *item, id)
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "recorded the root cause of %s's item %s in audit %d\n", ctl.Ref, *item, id)
+		return nil
+	}
 	ctl, err := s.Audits.RecordRootCause(e.ctx, p, id, scope[i].ID, *text)
 	if err != nil {
 		return rootCauseFlagError(err)
@@ -290,7 +329,7 @@ func rootCauseFlagError(err error) error {
 	if !errors.As(err, &ae) || ae.Field == "" {
 		return err
 	}
-	flag := map[string]string{"root_cause": "--text", "control": "--control"}[ae.Field]
+	flag := map[string]string{"root_cause": "--text", "control": "--control", "item": "--item"}[ae.Field]
 	if flag == "" {
 		return err
 	}

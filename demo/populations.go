@@ -100,8 +100,17 @@ func seedPopulations(ctx context.Context, db *store.DB, opts Options, org attest
 	}
 	for _, c := range res.Controls {
 		if c.Result == attest.AuditResultDeviation {
-			_, err := opts.Audits.RecordRootCause(ctx, manager, audit.ID, c.ControlID,
-				"The check ran on a monthly calendar reminder that lapsed while its owner was on leave; it now runs as a scheduled task with a named deputy.")
+			if _, err := opts.Audits.RecordRootCause(ctx, manager, audit.ID, c.ControlID,
+				"The check ran on a monthly calendar reminder that lapsed while its owner was on leave; it now runs as a scheduled task with a named deputy."); err != nil {
+				return err
+			}
+			// One item explained on its own, as a member would the item
+			// whose cause differs from the control's.
+			if len(c.Deviations) == 0 {
+				return nil
+			}
+			_, err := opts.Audits.RecordItemCause(ctx, manager, audit.ID, c.ControlID, c.Deviations[0].Key,
+				"Not caught by the check: the item was handled by a contractor whose account sits outside the synced directory.")
 			return err
 		}
 	}

@@ -27,7 +27,7 @@ type AuditResults struct {
 // the monitoring history of its tests inside the window and the census of
 // the audit's populations that speak for it (by the criteria of their kind,
 // or a sample drawn for the control), with the root causes members
-// recorded (attest.AuditResults).
+// recorded for controls and for their deviation items (attest.AuditResults).
 func (s Audits) Results(ctx context.Context, p attest.Principal, auditID int64) (AuditResults, error) {
 	var out AuditResults
 	audit, scope, err := s.ScopeControls(ctx, p, auditID)
@@ -58,9 +58,14 @@ func (s Audits) Results(ctx context.Context, p attest.Principal, auditID int64) 
 	if err != nil {
 		return out, err
 	}
+	itemCauses, err := s.DB.ItemCauses(ctx, p.OrgID, auditID)
+	if err != nil {
+		return out, err
+	}
 	in := make([]attest.ResultInput, 0, len(scope))
 	for _, c := range scope {
-		ri := attest.ResultInput{ControlID: c.ID, Ref: c.Ref, Name: c.Name, Changes: history[c.Ref], RootCause: causes[c.ID]}
+		ri := attest.ResultInput{ControlID: c.ID, Ref: c.Ref, Name: c.Name, Changes: history[c.Ref], RootCause: causes[c.ID],
+			ItemCauses: itemCauses[c.ID]}
 		for _, pop := range pops {
 			if part, ok := speaksFor(pop, c, samples); ok {
 				ri.Populations = append(ri.Populations, part)
@@ -113,25 +118,10 @@ func speaksFor(pop attest.PopulationRetrieval, c WorkspaceControl, samples []att
 // an open audit; empty text removes it. It returns the control's result
 // with the root cause as recorded.
 func (s Audits) RecordRootCause(ctx context.Context, p attest.Principal, auditID, controlID int64, text string) (attest.ControlResult, error) {
-	if err := p.Require(attest.ActEdit); err != nil {
-		return attest.ControlResult{}, err
-	}
-	text = strings.TrimSpace(text)
-	if len(text) > 2000 {
-		return attest.ControlResult{}, attest.Invalid("root_cause", "is longer than 2000 characters")
-	}
-	res, err := s.Results(ctx, p, auditID)
+	text, res, ctl, err := s.toExplain(ctx, p, auditID, controlID, text)
 	if err != nil {
 		return attest.ControlResult{}, err
 	}
-	if res.Audit.Status == attest.AuditClosed {
-		return attest.ControlResult{}, attest.Errorf(attest.ECONFLICT, "the audit %q is closed: its results are final", res.Audit.Name)
-	}
-	i := slices.IndexFunc(res.Controls, func(c attest.ControlResult) bool { return c.ControlID == controlID })
-	if i < 0 {
-		return attest.ControlResult{}, attest.Invalid("control", "is not a control of this audit")
-	}
-	ctl := res.Controls[i]
 	// A root cause explains a deviation; one recorded earlier may still be
 	// cleared once the control no longer deviates.
 	if text != "" && ctl.Result != attest.AuditResultDeviation {
@@ -150,4 +140,59 @@ func (s Audits) RecordRootCause(ctx context.Context, p attest.Principal, auditID
 	}
 	ctl.RootCause = text
 	return ctl, nil
+}
+
+// RecordItemCause records a member's root cause of one deviation item of a
+// control in an open audit, named by its key (attest.ResultDeviation.Key);
+// empty text removes it. The control's own root cause stays its overall
+// cause. It returns the control's result with the item's cause as recorded.
+func (s Audits) RecordItemCause(ctx context.Context, p attest.Principal, auditID, controlID int64, key, text string) (attest.ControlResult, error) {
+	text, res, ctl, err := s.toExplain(ctx, p, auditID, controlID, text)
+	if err != nil {
+		return attest.ControlResult{}, err
+	}
+	// Only a current deviation has a cause to record; one recorded for an
+	// item that has since stopped deviating is not shown, so clearing it
+	// is refused too rather than reported done on nothing visible.
+	i := slices.IndexFunc(ctl.Deviations, func(d attest.ResultDeviation) bool { return d.Key == key })
+	if i < 0 {
+		return attest.ControlResult{}, attest.Invalid("item", "%q is not a deviation of %s in this audit", key, ctl.Ref)
+	}
+	err = s.DB.Update(ctx, func(tx *store.Queries) error {
+		if err := tx.SetItemCause(ctx, p.OrgID, auditID, controlID, key, text); err != nil {
+			return err
+		}
+		return tx.Log(ctx, p.Record("audit.item_root_cause", "audit", strconv.FormatInt(auditID, 10),
+			fmt.Sprintf("Recorded the root cause of %s's deviation %s in %q", ctl.Ref, ctl.Deviations[i].Item, res.Audit.Name)))
+	})
+	if err != nil {
+		return attest.ControlResult{}, err
+	}
+	ctl.Deviations[i].RootCause = text
+	return ctl, nil
+}
+
+// toExplain checks that p may record a root cause in a control's result of
+// an audit still open, and returns the text trimmed and within bounds, the
+// audit's results and the control's.
+func (s Audits) toExplain(ctx context.Context, p attest.Principal, auditID, controlID int64, text string) (string, AuditResults, attest.ControlResult, error) {
+	if err := p.Require(attest.ActEdit); err != nil {
+		return "", AuditResults{}, attest.ControlResult{}, err
+	}
+	text = strings.TrimSpace(text)
+	if len(text) > 2000 {
+		return "", AuditResults{}, attest.ControlResult{}, attest.Invalid("root_cause", "is longer than 2000 characters")
+	}
+	res, err := s.Results(ctx, p, auditID)
+	if err != nil {
+		return "", AuditResults{}, attest.ControlResult{}, err
+	}
+	if res.Audit.Status == attest.AuditClosed {
+		return "", AuditResults{}, attest.ControlResult{}, attest.Errorf(attest.ECONFLICT, "the audit %q is closed: its results are final", res.Audit.Name)
+	}
+	i := slices.IndexFunc(res.Controls, func(c attest.ControlResult) bool { return c.ControlID == controlID })
+	if i < 0 {
+		return "", AuditResults{}, attest.ControlResult{}, attest.Invalid("control", "is not a control of this audit")
+	}
+	return text, res, res.Controls[i], nil
 }

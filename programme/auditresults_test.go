@@ -2,6 +2,8 @@ package programme_test
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +109,56 @@ func TestAuditResultsFromMonitoring(t *testing.T) {
 				t.Errorf("clearing a root cause: %v", err)
 			}
 
+			// A root cause per deviation item, beside the control's: named
+			// by the item's key, refused for an item that is no deviation
+			// of the control, and out of reach of another organization.
+			const key = "monitoring:v-key:user:bob:2026-03-01"
+			got2, err := svc.RecordItemCause(ctx, admin, audit.ID, late.ID, key, "  bob's key was exempt from rotation ")
+			if err != nil || len(got2.Deviations) != 1 || got2.Deviations[0].Key != key || got2.Deviations[0].RootCause != "bob's key was exempt from rotation" ||
+				got2.RootCause != "a rotation job was disabled" {
+				t.Fatalf("record an item's root cause: %+v %v", got2, err)
+			}
+			if res, err := svc.Results(ctx, guest, audit.ID); err != nil || !slices.ContainsFunc(res.Controls, func(c attest.ControlResult) bool {
+				return c.ControlID == late.ID && len(c.Deviations) == 1 && c.Deviations[0].RootCause == "bob's key was exempt from rotation"
+			}) {
+				t.Errorf("the item's root cause in the results: %+v %v", res.Controls, err)
+			}
+			if log, err := db.Activity(ctx, org.ID, attest.ActivityFilter{Action: "audit.item_root_cause"}); err != nil || len(log) != 1 ||
+				!strings.Contains(log[0].Summary, "user bob") {
+				t.Errorf("the activity of an item's root cause: %+v %v", log, err)
+			}
+			for name, c := range map[string]struct {
+				ctl  int64
+				key  string
+				text string
+			}{
+				"an unknown item":                      {late.ID, "monitoring:v-key:user:carol:2026-03-01", "x"},
+				"another control's item":               {fixed.ID, key, "x"},
+				"clearing the cause of an unknown one": {late.ID, "population:pop_1:p1", ""},
+			} {
+				var e *attest.Error
+				if _, err := svc.RecordItemCause(ctx, admin, audit.ID, c.ctl, c.key, c.text); !errors.As(err, &e) || e.Code != attest.EINVALID || e.Field != "item" {
+					t.Errorf("%s: %v", name, err)
+				}
+			}
+			if _, err := svc.RecordItemCause(ctx, admin, audit.ID, late.ID, key, strings.Repeat("x", 2001)); attest.ErrorCode(err) != attest.EINVALID {
+				t.Errorf("an item's root cause too long: %v", err)
+			}
+			if _, err := svc.RecordItemCause(ctx, guest, audit.ID, late.ID, key, "x"); attest.ErrorCode(err) != attest.EFORBIDDEN {
+				t.Errorf("the guest records an item's root cause: %v", err)
+			}
+			beta := storetest.MustOrg(t, db, "beta")
+			betaAdmin := attest.Principal{OrgID: beta.ID, Role: attest.RoleAdmin, Label: "beta admin"}
+			if _, err := svc.RecordItemCause(ctx, betaAdmin, audit.ID, late.ID, key, "beta's"); err == nil {
+				t.Errorf("another organization recorded a root cause of acme's item")
+			}
+			if causes, _ := db.ItemCauses(ctx, org.ID, audit.ID); causes[late.ID][key] != "bob's key was exempt from rotation" {
+				t.Errorf("acme's item causes after beta's attempt: %v", causes)
+			}
+			if causes, _ := db.ItemCauses(ctx, beta.ID, audit.ID); len(causes) != 0 {
+				t.Errorf("beta's item causes of acme's audit: %v", causes)
+			}
+
 			// The audit after H1, once H1 is closed: a sample for a control
 			// H1 found deviating is one size up without anyone saying so;
 			// one for a control that passed is not.
@@ -124,6 +176,9 @@ func TestAuditResultsFromMonitoring(t *testing.T) {
 				if err := db.UpdateAudit(ctx, a); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if _, err := svc.RecordItemCause(ctx, admin, audit.ID, late.ID, key, "y"); attest.ErrorCode(err) != attest.ECONFLICT {
+				t.Errorf("an item's root cause in a closed audit: %v", err)
 			}
 			if prior, deviated, err := svc.PriorAudit(ctx, admin, next.ID, late.ID); err != nil || prior.ID != audit.ID || !deviated {
 				t.Fatalf("the prior audit of July for %s: %+v, %v, %v", late.Ref, prior, deviated, err)

@@ -166,6 +166,48 @@ func (q *Queries) RootCauses(ctx context.Context, orgID, auditID int64) (map[int
 	return out, rows.Err()
 }
 
+// SetItemCause records a member's root cause of one deviation item (key,
+// attest.ResultDeviation.Key) of a control in an audit; empty text removes
+// it.
+func (q *Queries) SetItemCause(ctx context.Context, orgID, auditID, controlID int64, key, text string) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM audit_item_causes WHERE org_id = $1 AND audit_id = $2 AND control_id = $3 AND item_key = $4`,
+		orgID, auditID, controlID, key); err != nil {
+		return fmt.Errorf("item root cause: %w", err)
+	}
+	if text == "" {
+		return nil
+	}
+	_, err := q.q.ExecContext(ctx, `INSERT INTO audit_item_causes (org_id, audit_id, control_id, item_key, root_cause, updated_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		orgID, auditID, controlID, key, text, q.now())
+	if err != nil {
+		return fmt.Errorf("item root cause: %w", err)
+	}
+	return nil
+}
+
+// ItemCauses returns the recorded root causes of an audit's deviation
+// items, by control ID and item key.
+func (q *Queries) ItemCauses(ctx context.Context, orgID, auditID int64) (map[int64]map[string]string, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT control_id, item_key, root_cause FROM audit_item_causes WHERE org_id = $1 AND audit_id = $2`, orgID, auditID)
+	if err != nil {
+		return nil, fmt.Errorf("item root causes: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]map[string]string{}
+	for rows.Next() {
+		var id int64
+		var key, text string
+		if err := rows.Scan(&id, &key, &text); err != nil {
+			return nil, err
+		}
+		if out[id] == nil {
+			out[id] = map[string]string{}
+		}
+		out[id][key] = text
+	}
+	return out, rows.Err()
+}
+
 // MaxAuditResultChanges bounds the monitoring history an audit's results
 // read: the newest changes before the window's end.
 const MaxAuditResultChanges = 20000

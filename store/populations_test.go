@@ -99,6 +99,31 @@ func init() {
 				t.Fatalf("a's root causes: %v", got)
 			}
 		}},
+		tenantCase{"SetItemCause", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+			const k = "population:pop_1:p1"
+			must(t, db.SetItemCause(ctx, a.org.ID, a.audit.ID, a.control.ID, k, "first"))
+			must(t, db.SetItemCause(ctx, a.org.ID, a.audit.ID, a.control.ID, k, "a reviewer was on leave"))
+			must(t, db.SetItemCause(ctx, a.org.ID, a.audit.ID, a.control.ID, "population:pop_1:p2", "another item"))
+			// b clearing the same item of a's audit touches none of a's rows.
+			must(t, db.SetItemCause(ctx, b.org.ID, a.audit.ID, a.control.ID, k, ""))
+			if got, _ := db.ItemCauses(ctx, a.org.ID, a.audit.ID); got[a.control.ID][k] != "a reviewer was on leave" || len(got[a.control.ID]) != 2 {
+				t.Fatalf("a's item causes: %v", got)
+			}
+			must(t, db.SetItemCause(ctx, a.org.ID, a.audit.ID, a.control.ID, k, ""))
+			if got, _ := db.ItemCauses(ctx, a.org.ID, a.audit.ID); len(got[a.control.ID]) != 1 || got[a.control.ID]["population:pop_1:p2"] != "another item" {
+				t.Fatalf("a's item causes after one was cleared: %v", got)
+			}
+		}},
+		tenantCase{"ItemCauses", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+			must(t, db.SetItemCause(ctx, b.org.ID, b.audit.ID, b.control.ID, "k", "b's"))
+			must(t, db.SetItemCause(ctx, a.org.ID, a.audit.ID, a.control.ID, "k", "a's"))
+			if got, err := db.ItemCauses(ctx, a.org.ID, b.audit.ID); err != nil || len(got) != 0 {
+				t.Fatalf("a reads b's item causes: %v, %v", got, err)
+			}
+			if got, _ := db.ItemCauses(ctx, a.org.ID, a.audit.ID); len(got) != 1 || got[a.control.ID]["k"] != "a's" {
+				t.Fatalf("a's item causes: %v", got)
+			}
+		}},
 		tenantCase{"ControlResultChanges", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 			for _, w := range []tenant{a, b} {
 				conn := attest.Connection{OrgID: w.org.ID, Name: "okta-" + w.org.Slug, Type: "test", Settings: map[string]string{}, IntervalMinutes: 60}

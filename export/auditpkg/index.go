@@ -176,7 +176,7 @@ Documents: <a href="summary.pdf">summary (PDF)</a>, <a href="index.json">index (
 <p>Also in <a href="testing.json">testing.json</a>: each population's retrieval record with its rows, reconciliation and census, and each sample's workpaper (re-derive with <code>attest audit sample --verify</code>).</p>
 <h3>Results</h3>
 <div class="table-scroll"><table><thead><tr><th>Control</th><th>Result</th><th>Deviations</th><th>Root cause</th></tr></thead><tbody>
-{{range .Results}}<tr><td>{{.Ref}} {{.Name}}</td><td>{{.Result}}</td><td>{{range .Deviations}}<code>{{.Item}}</code>: {{.Reason}}<br>{{end}}</td><td>{{.RootCause}}</td></tr>
+{{range .Results}}<tr><td>{{.Ref}} {{.Name}}</td><td>{{.Result}}</td><td>{{range .Deviations}}<code>{{.Item}}</code>: {{.Reason}}{{with .RootCause}} <em>Root cause of this item: {{.}}</em>{{end}}<br>{{end}}</td><td>{{.RootCause}}</td></tr>
 {{end}}</tbody></table></div>
 <h3>Populations</h3>
 {{if .Populations}}<div class="table-scroll"><table><thead><tr><th>Population</th><th>Window</th><th>Items</th><th>Census</th><th>Hash</th></tr></thead><tbody>

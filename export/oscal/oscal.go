@@ -320,7 +320,7 @@ const maxListed = 20
 
 // testedResult is the audit's testing as one result over its window: an
 // observation per control in its scope (TEST, with its result, deviation
-// items and root cause), and a finding per requirement its controls meet in
+// items with their root causes, and the control's root cause), and a finding per requirement its controls meet in
 // the audit's scope. A requirement is not satisfied if a control behind it
 // deviated, satisfied if one passed and none deviated, and otherwise not
 // satisfied for an "other" reason: its controls had nothing to operate on
@@ -344,6 +344,9 @@ func testedResult(src Source, res readiness.Result, readinessSel selection, run 
 				break
 			}
 			desc += fmt.Sprintf(" Deviation (%s): %s: %s.", d.Source, d.Item, strings.TrimSuffix(d.Reason, "."))
+			if d.RootCause != "" {
+				desc += " Root cause of this item: " + strings.TrimSuffix(d.RootCause, ".") + "."
+			}
 		}
 		if c.RootCause != "" {
 			desc += " Root cause: " + c.RootCause

@@ -183,6 +183,7 @@ func TestAssessmentResultsCarryAnAuditsTesting(t *testing.T) {
 	for i := range 23 {
 		devs = append(devs, attest.ResultDeviation{Source: "population", Item: fmt.Sprintf("leaver-%d", i), Reason: "access removed 9 days late."})
 	}
+	devs[1].RootCause = "The manager left the same week."
 	start, end := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 6, 30, 23, 59, 59, 0, time.UTC)
 	src.Tested = &oscal.Tested{Audit: "SOC 2 Type 2 FY26", Start: start, End: end, Controls: []attest.ControlResult{
 		{ControlID: 1, Ref: "AC-1", Name: "Single sign-on", Result: attest.AuditResultPass, Remediated: 2},
@@ -234,7 +235,8 @@ func TestAssessmentResultsCarryAnAuditsTesting(t *testing.T) {
 	}
 	hr := r.Observations[1]
 	if hr.Props[0].Value != attest.AuditResultDeviation || hr.Methods[0] != "TEST" || !strings.Contains(hr.Description, "leaver-19: access removed 9 days late.") ||
-		strings.Contains(hr.Description, "leaver-20:") || !strings.Contains(hr.Description, "And 3 more deviation(s).") || !strings.Contains(hr.Description, "Root cause: The HR export ran weekly.") {
+		strings.Contains(hr.Description, "leaver-20:") || !strings.Contains(hr.Description, "And 3 more deviation(s).") || !strings.Contains(hr.Description, "Root cause: The HR export ran weekly.") ||
+		!strings.Contains(hr.Description, "leaver-1: access removed 9 days late. Root cause of this item: The manager left the same week. Deviation") {
 		t.Errorf("the deviating control's observation: %+v", hr)
 	}
 	if !strings.Contains(r.Observations[0].Description, "2 failure(s) fixed within their remediation deadline") {

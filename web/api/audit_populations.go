@@ -24,6 +24,7 @@ func (h *Handler) auditPopulationRoutes() []web.Route {
 		route("POST", "/orgs/{org}/audits/{audit}/populations/{id}/samples", web.Edit, h.apiDrawSample),
 		route("GET", "/orgs/{org}/audits/{audit}/results", web.Read, h.apiAuditResults),
 		route("PUT", "/orgs/{org}/audits/{audit}/results/{control}/root-cause", web.Edit, h.apiSetRootCause),
+		route("PUT", "/orgs/{org}/audits/{audit}/results/{control}/items/root-cause", web.Edit, h.apiSetItemCause),
 	}
 }
 
@@ -173,13 +174,9 @@ func (h *Handler) apiAuditResults(w http.ResponseWriter, r *http.Request, c *web
 // audit ({"root_cause": "..."}; empty clears it) and returns the control's
 // result with it. A PUT: the text replaces whatever was recorded.
 func (h *Handler) apiSetRootCause(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	aid, err := pathAudit(r)
+	aid, ctl, err := pathResult(r)
 	if err != nil {
 		return err
-	}
-	ctl, err := strconv.ParseInt(r.PathValue("control"), 10, 64)
-	if err != nil {
-		return attest.Errorf(attest.ENOTFOUND, "control not found")
 	}
 	var in struct {
 		RootCause *string `json:"root_cause"`
@@ -187,14 +184,65 @@ func (h *Handler) apiSetRootCause(w http.ResponseWriter, r *http.Request, c *web
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	// Absent is a mistake (a misspelt body), not a request to clear.
-	if in.RootCause == nil {
-		return attest.Invalid("root_cause", "is required; an empty string clears the one recorded")
+	if err := rootCauseGiven(in.RootCause); err != nil {
+		return err
 	}
 	res, err := h.Audits.RecordRootCause(r.Context(), c.P, aid, ctl, *in.RootCause)
 	if err != nil {
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"control": res})
+	return nil
+}
+
+// apiSetItemCause records the root cause of one deviation item of a
+// control ({"item": key, "root_cause": "..."}; the key is the deviation's
+// in the results; empty text clears it) and returns the control's result
+// with it. The item's key goes in the body: keys hold colons and slashes
+// that a path would have to escape.
+func (h *Handler) apiSetItemCause(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
+	aid, ctl, err := pathResult(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Item      string  `json:"item"`
+		RootCause *string `json:"root_cause"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Item == "" {
+		return attest.Invalid("item", "is required: the key of a deviation in the results")
+	}
+	if err := rootCauseGiven(in.RootCause); err != nil {
+		return err
+	}
+	res, err := h.Audits.RecordItemCause(r.Context(), c.P, aid, ctl, in.Item, *in.RootCause)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"control": res})
+	return nil
+}
+
+// pathResult returns the audit and control IDs of a control's result path.
+func pathResult(r *http.Request) (auditID, controlID int64, err error) {
+	if auditID, err = pathAudit(r); err != nil {
+		return 0, 0, err
+	}
+	controlID, err = strconv.ParseInt(r.PathValue("control"), 10, 64)
+	if err != nil {
+		return 0, 0, attest.Errorf(attest.ENOTFOUND, "control not found")
+	}
+	return auditID, controlID, nil
+}
+
+// rootCauseGiven refuses a body without root_cause: absent is a mistake (a
+// misspelt body), not a request to clear.
+func rootCauseGiven(text *string) error {
+	if text == nil {
+		return attest.Invalid("root_cause", "is required; an empty string clears the one recorded")
+	}
 	return nil
 }

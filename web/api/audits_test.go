@@ -123,6 +123,43 @@ func auditRecordAPI(t *testing.T, d store.Dialect) {
 		}
 	}
 
+	// A root cause of the deviation item, beside the control's: the
+	// results give each deviation's key, which names the item.
+	const key = "monitoring:test-KEY-1:user:ada:2026-02-01"
+	if d := byRef["KEY-1"].Deviations; len(d) != 1 || d[0].Key != key {
+		t.Fatalf("KEY-1's deviations: %+v", d)
+	}
+	itemCause := func(token string, body any) webtest.Response {
+		return e.API("PUT", audit+"/results/"+id(late.ID)+"/items/root-cause", token, body)
+	}
+	res = itemCause(admin, map[string]any{"item": key, "root_cause": " ada's key was exempt "})
+	got = webtest.Decode[struct{ Control attest.ControlResult }](t, res)
+	if res.StatusCode != http.StatusOK || len(got.Control.Deviations) != 1 || got.Control.Deviations[0].RootCause != "ada's key was exempt" ||
+		got.Control.RootCause != "a rotation job was disabled" {
+		t.Fatalf("record an item's root cause: %d %s", res.StatusCode, compact(res.Text))
+	}
+	if res := e.API("GET", audit+"/results", auditor, nil); !strings.Contains(compact(res.Text), `"key":"`+key+`"`) ||
+		!strings.Contains(compact(res.Text), `"root_cause":"ada's key was exempt"`) {
+		t.Fatalf("the results with the item's root cause: %s", compact(res.Text))
+	}
+	for _, c := range []struct {
+		name, token string
+		body        any
+		status      int
+		field, says string
+	}{
+		{"not a deviation", admin, map[string]any{"item": "population:pop_1:p1", "root_cause": "x"}, 422, "item", "is not a deviation of KEY-1"},
+		{"no item", admin, map[string]any{"root_cause": "x"}, 422, "item", "required"},
+		{"no root cause", admin, map[string]any{"item": key}, 422, "root_cause", "required"},
+		{"an auditor", auditor, map[string]any{"item": key, "root_cause": "x"}, 403, "", ""},
+	} {
+		res := itemCause(c.token, c.body)
+		e := webtest.Decode[apiErr](t, res)
+		if res.StatusCode != c.status || e.Error.Field != c.field || !strings.Contains(e.Error.Message, c.says) {
+			t.Errorf("%s: %d %s", c.name, res.StatusCode, compact(res.Text))
+		}
+	}
+
 	// The package, as the member auditor downloads it.
 	res = e.API("GET", audit+"/package", auditor, nil)
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/zip" ||
@@ -138,14 +175,17 @@ func auditRecordAPI(t *testing.T, d store.Dialect) {
 	if err := json.Unmarshal(zipFile(t, data, auditpkg.TestingFile), &testing); err != nil {
 		t.Fatal(err)
 	}
-	var inPackage string
+	var inPackage, itemInPackage string
 	for _, r := range testing.Results {
-		if r.Ref == "KEY-1" {
-			inPackage = r.RootCause
+		if r.Ref == "KEY-1" && len(r.Deviations) == 1 {
+			inPackage, itemInPackage = r.RootCause, r.Deviations[0].RootCause
 		}
 	}
-	if len(testing.Populations) != 1 || inPackage != "a rotation job was disabled" {
-		t.Fatalf("testing.json: %d populations, KEY-1's root cause %q", len(testing.Populations), inPackage)
+	if len(testing.Populations) != 1 || inPackage != "a rotation job was disabled" || itemInPackage != "ada's key was exempt" {
+		t.Fatalf("testing.json: %d populations, KEY-1's root cause %q, its item's %q", len(testing.Populations), inPackage, itemInPackage)
+	}
+	if page := string(zipFile(t, data, auditpkg.PageFile)); !strings.Contains(page, "Root cause of this item: ada&#39;s key was exempt") {
+		t.Fatalf("index.html lacks the item's root cause: %.3000s", page)
 	}
 	acts, err := e.DB.Activity(ctx, e.Alpha.ID, attest.ActivityFilter{ActorLabel: e.Users["auditor"].Email})
 	if err != nil {

@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/population"
 	"github.com/attest-hq/attest/store"
+	"github.com/attest-hq/attest/store/storetest"
 	"github.com/attest-hq/attest/web/webtest"
 )
 
@@ -153,5 +155,36 @@ func TestAuditResultsPage(t *testing.T) {
 	if res := mgr.Post(path, url.Values{"control": {"999999"}, "root_cause": {"x"}}); res.StatusCode != http.StatusUnprocessableEntity ||
 		!strings.Contains(res.Text, "not a control of this audit") {
 		t.Fatalf("a root cause for a control outside the audit: %d %.2000s", res.StatusCode, res.Text)
+	}
+
+	// A deviation item gets a root cause of its own, shown under the item
+	// beside the control's; an item that is no deviation is refused.
+	late := storetest.Control(e.Alpha, "KEY-1")
+	late.Status = attest.StatusImplemented
+	if err := e.DB.CreateControl(t.Context(), &late); err != nil {
+		t.Fatal(err)
+	}
+	storetest.MustFailing(t, e.DB, e.Alpha, late, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+	const key = "monitoring:test-KEY-1:user:ada:2026-02-01"
+	form := func(item, cause string) url.Values {
+		return url.Values{"control": {strconv.FormatInt(late.ID, 10)}, "item": {item}, "root_cause": {cause}}
+	}
+	if res := mgr.Post(path, form(key, "ada's token was exempt")); !res.RedirectsTo(path + "#control-" + strconv.FormatInt(late.ID, 10)) {
+		t.Fatalf("record an item's root cause: %d %.2000s", res.StatusCode, res.Text)
+	}
+	if res := mgr.Post(path, url.Values{"control": {strconv.FormatInt(late.ID, 10)}, "root_cause": {"the rotation job was off"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record the control's root cause: %d %.2000s", res.StatusCode, res.Text)
+	}
+	page := mgr.Get(path)
+	if !strings.Contains(page.Text, "Root cause of this item:</strong> ada&#39;s token was exempt") || !strings.Contains(page.Text, "Root cause:</strong> the rotation job was off") ||
+		!strings.Contains(page.Text, `name="item" value="`+key+`"`) {
+		t.Fatalf("the item's and the control's root causes: %.6000s", page.Text)
+	}
+	if res := mgr.Post(path, form("monitoring:test-KEY-1:user:bob:2026-02-01", "x")); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Text, "is not a deviation of KEY-1") {
+		t.Fatalf("a root cause for an item that is no deviation: %d %.2000s", res.StatusCode, res.Text)
+	}
+	if res := guest.Post(path, form(key, "x")); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("the guest records an item's root cause: %d", res.StatusCode)
 	}
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // auditResultRoutes: an audit's result per control, readable by its members
-// and invited auditors; editors record the root cause of a deviation.
+// and invited auditors; editors record the root cause of a deviation, the
+// control's overall one or a deviation item's.
 func (h *Handler) auditResultRoutes() []web.Route {
 	return []web.Route{
 		route("GET", "/o/{org}/audits/{audit}/results", web.Audit, h.auditResultsPage),
@@ -55,15 +56,20 @@ func (h *Handler) auditResultsPage(w http.ResponseWriter, r *http.Request, c *we
 	return h.renderAuditResults(w, r, c, http.StatusOK, nil)
 }
 
-// recordRootCause records the root cause of a control's deviation.
+// recordRootCause records the root cause of a control's deviation, or of
+// one of its deviation items when the form names the item's key.
 func (h *Handler) recordRootCause(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	id, err := auditID(r)
 	if err != nil {
 		return err
 	}
-	f := web.NewForm(r, "control", "root_cause")
+	f := web.NewForm(r, "control", "item", "root_cause")
 	ctl, _ := strconv.ParseInt(f.Values["control"], 10, 64)
-	_, err = h.Audits.RecordRootCause(r.Context(), c.P, id, ctl, f.Values["root_cause"])
+	if item := f.Values["item"]; item != "" {
+		_, err = h.Audits.RecordItemCause(r.Context(), c.P, id, ctl, item, f.Values["root_cause"])
+	} else {
+		_, err = h.Audits.RecordRootCause(r.Context(), c.P, id, ctl, f.Values["root_cause"])
+	}
 	if web.UserError(err) {
 		failForm(f, err)
 		if f.Error == "" {
