@@ -194,8 +194,10 @@ func judgeMonitoring(r *ControlResult, changes []ResultChange, since, until time
 }
 
 // keyPart escapes the separator in a part of an item's key, so that parts
-// holding colons (resource keys often do) cannot run into each other.
-var keyPart = strings.NewReplacer("%", "%25", ":", "%3A")
+// holding colons (resource keys often do) cannot run into each other, and
+// the "#" that numbers repeated keys (uniqueKeys), so that an item named
+// "x#2" cannot take the key of the second "x".
+var keyPart = strings.NewReplacer("%", "%25", ":", "%3A", "#", "%23")
 
 // itemKey joins a deviation's source and the parts that name it: for a
 // monitoring failure its test, resource type and key and the day its

@@ -101,8 +101,10 @@ func TestAuditResultKeys(t *testing.T) {
 		Changes: []ResultChange{ch("mfa", "ada", ResultFail, day("2026-02-01")),
 			// Parts that would run together if colons were not escaped.
 			ch("a:b", "c", ResultFail, day("2026-02-01")), ch("a", "b:c", ResultFail, day("2026-02-01"))},
-		Populations: []PopulationRetrieval{{UID: "pop_1", Kind: PopulationLeavers, Count: 3, Results: []ItemResult{
-			{Item: "p1", Result: ItemDeviation}, {Item: "p1", Result: ItemDeviation}, {Item: "p2", Result: ItemPass}}}},
+		Populations: []PopulationRetrieval{{UID: "pop_1", Kind: PopulationLeavers, Count: 4, Results: []ItemResult{
+			{Item: "p1", Result: ItemDeviation}, {Item: "p1", Result: ItemDeviation}, {Item: "p2", Result: ItemPass},
+			// An item whose own name ends as a repeat's number would.
+			{Item: "p1#2", Result: ItemDeviation}}}},
 		ItemCauses: map[string]string{"population:pop_1:p1": "the HR feed was late", "monitoring:mfa:user:ada:2026-02-01": "a new joiner skipped enrolment",
 			"population:pop_1:p2": "a cause of an item that passes"},
 	}
@@ -116,11 +118,11 @@ func TestAuditResultKeys(t *testing.T) {
 	}
 	got, causes := keys(day("2026-07-01"), in)
 	want := []string{"monitoring:a:user:b%3Ac:2026-02-01", "monitoring:a%3Ab:user:c:2026-02-01", "monitoring:mfa:user:ada:2026-02-01",
-		"population:pop_1:p1", "population:pop_1:p1#2"}
+		"population:pop_1:p1", "population:pop_1:p1#2", "population:pop_1:p1%232"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("keys %q, want %q", got, want)
 	}
-	if wantCauses := []string{"", "", "a new joiner skipped enrolment", "the HR feed was late", ""}; !slices.Equal(causes, wantCauses) {
+	if wantCauses := []string{"", "", "a new joiner skipped enrolment", "the HR feed was late", "", ""}; !slices.Equal(causes, wantCauses) {
 		t.Fatalf("causes %q, want %q", causes, wantCauses)
 	}
 	// Read later, the same items have the same keys.

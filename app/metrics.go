@@ -12,20 +12,12 @@ import (
 	"github.com/attest-hq/attest/metrics"
 )
 
-// scrapeReadTimeout bounds the database reads of one scrape: a database too
-// slow to answer leaves the job families out rather than holding the
-// scrape past Prometheus's own timeout (10 seconds by default), which
-// would lose every family.
-const scrapeReadTimeout = 5 * time.Second
-
 // jobsSource reads the job families of /metrics from the jobs board, so
 // that they judge a process lost by the rule `attest jobs`, the Jobs page
 // and the processes themselves apply.
 func jobsSource(b jobs.Board) metrics.JobsSource {
 	return metrics.JobsSource{
 		Processes: func(ctx context.Context) (alive, lost int, err error) {
-			ctx, cancel := context.WithTimeout(ctx, scrapeReadTimeout)
-			defer cancel()
 			procs, err := b.Processes(ctx)
 			if err != nil {
 				return 0, 0, err
@@ -34,8 +26,6 @@ func jobsSource(b jobs.Board) metrics.JobsSource {
 			return alive, lost, nil
 		},
 		Queue: func(ctx context.Context) ([]metrics.QueueDepth, error) {
-			ctx, cancel := context.WithTimeout(ctx, scrapeReadTimeout)
-			defer cancel()
 			counts, err := b.Queue(ctx)
 			if err != nil {
 				return nil, err

@@ -162,6 +162,12 @@ func (m *Metrics) readQueue(ctx context.Context) ([]Sample, error) {
 	return out, nil
 }
 
+// ScrapeReadTimeout bounds all the database reads of one scrape together:
+// a database too slow to answer leaves the families read from it out
+// rather than holding the scrape past Prometheus's own timeout (10 seconds
+// by default), which would lose every family.
+const ScrapeReadTimeout = 5 * time.Second
+
 // Handler serves the metrics at GET (or HEAD) /metrics and nothing else.
 // A family that cannot be read is left out and counted, the rest served;
 // log (nil: none) hears of it once per scrape.
@@ -174,7 +180,9 @@ func (m *Metrics) Handler(log *slog.Logger) http.Handler {
 		// Into a buffer first: Write's error is then only what it left out,
 		// never a scraper that went away.
 		var b bytes.Buffer
-		if err := m.reg.Write(r.Context(), &b); err != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), ScrapeReadTimeout)
+		defer cancel()
+		if err := m.reg.Write(ctx, &b); err != nil {
 			log.Warn("metrics scrape left families out", "err", err)
 		}
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

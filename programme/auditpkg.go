@@ -202,7 +202,10 @@ func (s AuditPackages) export(ctx context.Context, p attest.Principal, in auditp
 	if err != nil {
 		return sum, err
 	}
-	controls, err := s.DB.Controls(ctx, p.OrgID, store.ControlFilter{})
+	// Retired controls too: readiness recorded on the report's day counts
+	// a control retired since, which the package must still list with its
+	// evidence. Readiness derived now has none, so they stay out of scope.
+	controls, err := s.DB.Controls(ctx, p.OrgID, store.ControlFilter{IncludeRetired: true})
 	if err != nil {
 		return sum, err
 	}

@@ -225,8 +225,11 @@ type Workspace struct {
 type ReportDayReadiness struct {
 	Day      string `json:"day"`
 	Recorded bool   `json:"recorded"`
-	// Upcoming: the day has not ended, so recordings may still come.
-	Upcoming   bool      `json:"upcoming"`
+	// Upcoming: the day has not ended and the audit is open, so
+	// recordings may still come.
+	Upcoming bool `json:"upcoming"`
+	// Closed: the audit closed, so nothing more is recorded for it.
+	Closed     bool      `json:"-"`
 	Percent    int       `json:"percent,omitempty"`
 	RecordedAt time.Time `json:"recorded_at,omitzero"`
 }
@@ -243,6 +246,9 @@ func (r ReportDayReadiness) Sentence() string {
 			r.Day, r.Percent, r.RecordedAt.UTC().Format("2006-01-02 15:04 MST"))
 	case r.Upcoming:
 		return "Readiness is recorded each hour through " + r.Day + ", the day of the report, while Attest runs; the package will report the day's last recording."
+	}
+	if r.Closed {
+		return "No readiness was recorded on " + r.Day + ", the day of the report (Attest was not running that day, the audit was created after it, or it closed before it), so the package reports readiness as of its download."
 	}
 	return "No readiness was recorded on " + r.Day + ", the day of the report (Attest was not running that day, or the audit was created after it), so the package reports readiness as of its download."
 }
@@ -431,7 +437,10 @@ func (s Audits) Workspace(ctx context.Context, p attest.Principal, id int64) (Wo
 		}
 	}
 	_, day := a.Window()
-	w.ReportDay = ReportDayReadiness{Day: day, Upcoming: s.now().UTC().Format(attest.DateLayout) <= day}
+	// The store's clock, as the recordings have it. A closed audit is no
+	// longer recorded for.
+	w.ReportDay = ReportDayReadiness{Day: day, Closed: a.Status == attest.AuditClosed,
+		Upcoming: a.Status != attest.AuditClosed && s.DB.Now().UTC().Format(attest.DateLayout) <= day}
 	rec, at, ok, err := ReadinessOn(ctx, &s.DB.Queries, p.OrgID, a.Framework, day)
 	if err != nil {
 		return w, err

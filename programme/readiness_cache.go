@@ -44,8 +44,12 @@ func (r *Readiness) AssessFramework(ctx context.Context, orgID int64, id string)
 	if id == "" {
 		id = Framework
 	}
+	return r.assessAt(ctx, orgID, id, r.DB.Now())
+}
+
+// assessAt is AssessFramework at now.
+func (r *Readiness) assessAt(ctx context.Context, orgID int64, id string, now time.Time) (Assessment, error) {
 	q := &r.DB.Queries
-	now := q.Now()
 	return r.kept.Get(ctx, q, orgID, id, now, func() (Assessment, time.Time, error) {
 		return assessFramework(ctx, q, r.Catalog, orgID, id, now)
 	})
@@ -59,8 +63,7 @@ func (r *Readiness) AssessFramework(ctx context.Context, orgID int64, id string)
 // readiness its audit packages report, whenever they are exported.
 func (r *Readiness) RecordReportDays(ctx context.Context) (int, error) {
 	q := &r.DB.Queries
-	now := q.Now().UTC()
-	day := now.Format(attest.DateLayout)
+	day := q.Now().UTC().Format(attest.DateLayout)
 	due, err := q.ReportingOn(ctx, day)
 	if err != nil {
 		return 0, err
@@ -68,11 +71,18 @@ func (r *Readiness) RecordReportDays(ctx context.Context) (int, error) {
 	var errs []error
 	n := 0
 	for _, d := range due {
-		a, err := r.AssessFramework(ctx, d.OrgID, d.Framework)
+		// Each organization is derived, and its recording stamped, at the
+		// moment it is reached; once the day has ended, what is derived is
+		// no longer that day's readiness.
+		at := q.Now().UTC()
+		if at.Format(attest.DateLayout) != day {
+			break
+		}
+		a, err := r.assessAt(ctx, d.OrgID, d.Framework, at)
 		if err == nil {
 			var res []byte
 			if res, err = json.Marshal(a.Result); err == nil {
-				err = q.SaveReadinessRecord(ctx, d.OrgID, a.Framework.ID, day, now, res)
+				err = q.SaveReadinessRecord(ctx, d.OrgID, a.Framework.ID, day, at, res)
 			}
 		}
 		if err != nil {

@@ -239,10 +239,12 @@ WHERE status <> 'closed' AND ((type = 'type1' AND as_of = $1) OR (type = 'type2'
 }
 
 // SaveReadinessRecord records the organization's readiness for a framework
-// on day (result as JSON), replacing an earlier recording of the same day.
+// on day (result as JSON), replacing an earlier recording of the same day but
+// never a later one (another node's, derived after this one).
 func (q *Queries) SaveReadinessRecord(ctx context.Context, orgID int64, framework, day string, recordedAt time.Time, result []byte) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO readiness_records (org_id, framework, day, recorded_at, result) VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (org_id, framework, day) DO UPDATE SET recorded_at = excluded.recorded_at, result = excluded.result`,
+ON CONFLICT (org_id, framework, day) DO UPDATE SET recorded_at = excluded.recorded_at, result = excluded.result
+WHERE readiness_records.recorded_at <= excluded.recorded_at`,
 		orgID, framework, day, stamp(recordedAt), string(result))
 	if err != nil {
 		return fmt.Errorf("record readiness of %s on %s: %w", framework, day, err)

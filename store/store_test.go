@@ -558,6 +558,11 @@ func TestReadinessRecords(t *testing.T) {
 			if err := db.SaveReadinessRecord(ctx, acme.ID, "iso27001", "2026-12-01", first, []byte(`{"percent":10}`)); err != nil {
 				t.Fatal(err)
 			}
+			// Another node's slower derivation, begun before the last, does
+			// not replace it.
+			if err := db.SaveReadinessRecord(ctx, acme.ID, "soc2", "2026-12-01", last.Add(-time.Minute), []byte(`{"percent":44}`)); err != nil {
+				t.Fatal(err)
+			}
 			at, res, err := db.ReadinessRecord(ctx, acme.ID, "soc2", "2026-12-01")
 			if err != nil || !at.Equal(last) || string(res) != `{"percent":45}` {
 				t.Errorf("the day's record: %v %s %v, want the last recording", at, res, err)

@@ -2,6 +2,8 @@ package ui_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +35,11 @@ func TestAuditPageSaysWhichReadinessThePackageReports(t *testing.T) {
 				return fmt.Sprintf("/o/alpha/audits/%d", a.ID)
 			}
 			today, past := create("Today", webtest.Start.Format(attest.DateLayout)), create("Past", "2026-05-20")
+			// An audit closed before its day is not recorded for, and says so.
+			closed := create("Closed", "2026-06-10")
+			if res := mgr.Post(closed, url.Values{"status": {"closed"}}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("close: %d %.300s", res.StatusCode, res.Text)
+			}
 			says := func(page, want string) {
 				t.Helper()
 				res := mgr.Get(page)
@@ -42,6 +49,7 @@ func TestAuditPageSaysWhichReadinessThePackageReports(t *testing.T) {
 			}
 			says(today, "Readiness is recorded each hour through 2026-06-01, the day of the report, while Attest runs; the package will report the day&#39;s last recording.")
 			says(past, "No readiness was recorded on 2026-05-20")
+			says(closed, "No readiness was recorded on 2026-06-10, the day of the report (Attest was not running that day, the audit was created after it, or it closed before it)")
 
 			r := &programme.Readiness{DB: e.DB, Catalog: cat}
 			if n, err := r.RecordReportDays(ctx); err != nil || n != 1 {
