@@ -133,7 +133,7 @@ func (s Audits) RecordRootCause(ctx context.Context, p attest.Principal, auditID
 			return err
 		}
 		return tx.Log(ctx, p.Record("audit.root_cause", "audit", strconv.FormatInt(auditID, 10),
-			fmt.Sprintf("Recorded the root cause of %s's deviation in %q", ctl.Ref, res.Audit.Name)))
+			fmt.Sprintf("%s the root cause of %s's deviation in %q", recordedOrCleared(text), ctl.Ref, res.Audit.Name)))
 	})
 	if err != nil {
 		return attest.ControlResult{}, err
@@ -163,7 +163,7 @@ func (s Audits) RecordItemCause(ctx context.Context, p attest.Principal, auditID
 			return err
 		}
 		return tx.Log(ctx, p.Record("audit.item_root_cause", "audit", strconv.FormatInt(auditID, 10),
-			fmt.Sprintf("Recorded the root cause of %s's deviation %s in %q", ctl.Ref, ctl.Deviations[i].Item, res.Audit.Name)))
+			fmt.Sprintf("%s the root cause of %s's deviation %s in %q", recordedOrCleared(text), ctl.Ref, ctl.Deviations[i].Item, res.Audit.Name)))
 	})
 	if err != nil {
 		return attest.ControlResult{}, err
@@ -195,4 +195,13 @@ func (s Audits) toExplain(ctx context.Context, p attest.Principal, auditID, cont
 		return "", AuditResults{}, attest.ControlResult{}, attest.Invalid("control", "is not a control of this audit")
 	}
 	return text, res, res.Controls[i], nil
+}
+
+// recordedOrCleared is what the activity log says was done with a root
+// cause: empty text clears it.
+func recordedOrCleared(text string) string {
+	if text == "" {
+		return "Cleared"
+	}
+	return "Recorded"
 }

@@ -108,6 +108,10 @@ func TestAuditResultsFromMonitoring(t *testing.T) {
 			if _, err := svc.RecordRootCause(ctx, admin, audit.ID, fixed.ID, ""); err != nil {
 				t.Errorf("clearing a root cause: %v", err)
 			}
+			if log, err := db.Activity(ctx, org.ID, attest.ActivityFilter{Action: "audit.root_cause"}); err != nil || len(log) == 0 ||
+				!strings.HasPrefix(log[0].Summary, "Cleared the root cause of "+fixed.Ref) {
+				t.Errorf("the activity of a cleared root cause: %+v %v", log, err)
+			}
 
 			// A root cause per deviation item, beside the control's: named
 			// by the item's key, refused for an item that is no deviation
