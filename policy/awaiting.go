@@ -19,7 +19,7 @@ func (s *Service) AwaitingMe(ctx context.Context, p attest.Principal) ([]Awaitin
 	if err := p.Require(attest.ActWork); err != nil || p.UserID == 0 {
 		return nil, err
 	}
-	list, err := s.DB.Policies(ctx, p.OrgID)
+	list, err := s.DB.PoliciesInReview(ctx, p.OrgID)
 	if err != nil {
 		return nil, err
 	}

@@ -141,9 +141,14 @@ func (q *Queries) Controls(ctx context.Context, orgID int64, f ControlFilter) ([
 	for i := range out {
 		index[out[i].ID] = i
 	}
-	// One query for every mapping of the organization, not one per control.
-	mrows, err := q.q.QueryContext(ctx, `SELECT control_id, `+mappingColumns+` FROM control_mappings
-WHERE org_id = $1 ORDER BY framework, requirement`, orgID)
+	if len(out) == 0 {
+		return out, nil
+	}
+	// One query for the mappings of every control listed, not one per
+	// control, and not every mapping of the organization when a filter
+	// (an owner's controls on the dashboard) lists a few.
+	mrows, err := q.q.QueryContext(ctx, `SELECT m.control_id, m.framework, m.requirement, m.source, m.type, m.rationale
+FROM control_mappings m JOIN controls c ON c.id = m.control_id `+where+` AND m.org_id = $1 ORDER BY m.framework, m.requirement`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list mappings: %w", err)
 	}

@@ -83,6 +83,42 @@ func (q *Queries) Policies(ctx context.Context, orgID int64) ([]attest.Policy, e
 	return out, nil
 }
 
+// PoliciesInReview lists the organization's policies whose newest version is
+// in review, by title, each with that version as Latest (Published is left
+// empty): what named approvers are waiting to decide. It reads those
+// versions alone, not every version of every policy as Policies does.
+func (q *Queries) PoliciesInReview(ctx context.Context, orgID int64) ([]attest.Policy, error) {
+	versions, err := q.policyVersions(ctx, `v.org_id = $1 AND v.state = $2
+AND NOT EXISTS (SELECT 1 FROM policy_versions w WHERE w.policy_id = v.policy_id AND w.number > v.number)`, orgID, attest.VersionInReview)
+	if err != nil || len(versions) == 0 {
+		return nil, err
+	}
+	latest := map[int64]attest.PolicyVersion{}
+	for _, v := range versions {
+		latest[v.PolicyID] = v
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+policyColumns+policyFrom+`WHERE p.org_id = $1 AND p.id IN (
+SELECT v.policy_id FROM policy_versions v WHERE v.org_id = $1 AND v.state = $2) ORDER BY LOWER(p.title), p.id`, orgID, attest.VersionInReview)
+	if err != nil {
+		return nil, fmt.Errorf("policies in review: %w", err)
+	}
+	defer rows.Close()
+	var out []attest.Policy
+	for rows.Next() {
+		var p attest.Policy
+		if err := scanPolicy(rows, &p); err != nil {
+			return nil, err
+		}
+		// A policy with an older version in review (a newer one drafted
+		// since) is not waiting on anyone.
+		if v, ok := latest[p.ID]; ok {
+			p.Latest = &v
+			out = append(out, p)
+		}
+	}
+	return out, rows.Err()
+}
+
 // fillVersions sets the newest and the published version of p from its
 // versions, newest first.
 func fillVersions(p *attest.Policy, vs []attest.PolicyVersion) {

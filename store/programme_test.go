@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/attest-hq/attest"
@@ -82,6 +83,43 @@ func TestControls(t *testing.T) {
 		}
 		if list, _ := db.Controls(ctx, b.ID, store.ControlFilter{OwnerID: owner.ID}); len(list) != 0 {
 			t.Fatal("owner filter leaked across organizations")
+		}
+	})
+}
+
+// A filtered list carries each listed control's own mappings, all of them,
+// and none of the controls it leaves out (it reads only theirs).
+func TestControlsFilteredKeepTheirMappings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := storetest.MustOrg(t, db, "a")
+		owner := storetest.MustMember(t, db, a, attest.RoleManager, "o@x.io")
+		mine := storetest.Control(a, "AC-1")
+		mine.OwnerID = owner.ID
+		mine.Mappings = append(mine.Mappings, attest.Mapping{Framework: "soc2", Requirement: "CC7.1", Source: attest.SourceLibrary})
+		theirs := storetest.Control(a, "AC-2")
+		theirs.Mappings = []attest.Mapping{{Framework: "soc2", Requirement: "CC8.1", Source: attest.SourceLibrary}}
+		for _, c := range []*attest.Control{&mine, &theirs} {
+			if err := db.CreateControl(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, err := db.Controls(ctx, a.ID, store.ControlFilter{OwnerID: owner.ID})
+		if err != nil || len(list) != 1 || list[0].ID != mine.ID {
+			t.Fatalf("owner's controls = %+v, %v", list, err)
+		}
+		var reqs []string
+		for _, m := range list[0].Mappings {
+			reqs = append(reqs, m.Requirement)
+		}
+		if strings.Join(reqs, ",") != "CC6.1,CC7.1" {
+			t.Fatalf("the owner's control's mappings = %v, want CC6.1,CC7.1", reqs)
+		}
+		all, err := db.Controls(ctx, a.ID, store.ControlFilter{})
+		if err != nil || len(all) != 2 || len(all[1].Mappings) != 1 || all[1].Mappings[0].Requirement != "CC8.1" {
+			t.Fatalf("all controls = %+v, %v", all, err)
+		}
+		if none, err := db.Controls(ctx, a.ID, store.ControlFilter{OwnerID: owner.ID, Family: "no such family"}); err != nil || len(none) != 0 {
+			t.Fatalf("no control matches: %+v, %v", none, err)
 		}
 	})
 }
@@ -288,6 +326,35 @@ func TestOwnershipRules(t *testing.T) {
 		got.Status = attest.StatusInProgress
 		if err := db.UpdateControl(ctx, &got); err != nil {
 			t.Fatalf("control of a removed owner not editable: %v", err)
+		}
+	})
+}
+
+// PoliciesInReview lists a policy while its newest version is in review, and
+// not once a newer version is drafted or the one in review is decided.
+func TestPoliciesInReview(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := storetest.MustOrg(t, db, "a")
+		author := storetest.MustMember(t, db, a, attest.RoleAdmin, "author@x.io")
+		pol := attest.Policy{OrgID: a.ID, Key: "access", Title: "Access", Audience: attest.Audience{Everyone: true}}
+		if err := db.CreatePolicy(ctx, &pol); err != nil {
+			t.Fatal(err)
+		}
+		v1 := attest.PolicyVersion{PolicyID: pol.ID, Label: "1", State: attest.VersionInReview, Body: "b", Content: "b",
+			Hash: strings.Repeat("c", 64), AuthorID: author.ID, Quorum: 1, Approvers: []attest.Approver{{UserID: author.ID}}}
+		if err := db.AddPolicyVersion(ctx, a.ID, &v1); err != nil {
+			t.Fatal(err)
+		}
+		list, err := db.PoliciesInReview(ctx, a.ID)
+		if err != nil || len(list) != 1 || list[0].ID != pol.ID || list[0].Latest.ID != v1.ID || len(list[0].Latest.Approvers) != 1 {
+			t.Fatalf("in review = %+v, %v", list, err)
+		}
+		v2 := attest.PolicyVersion{PolicyID: pol.ID, Label: "2", State: attest.VersionDraft, Body: "b2", AuthorID: author.ID, Quorum: 1}
+		if err := db.AddPolicyVersion(ctx, a.ID, &v2); err != nil {
+			t.Fatal(err)
+		}
+		if list, err := db.PoliciesInReview(ctx, a.ID); err != nil || len(list) != 0 {
+			t.Fatalf("with a newer draft: %+v, %v", list, err)
 		}
 	})
 }

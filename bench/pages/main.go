@@ -39,7 +39,9 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +59,8 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "how long each wrk run lasts")
 	threads := flag.Int("threads", 2, "wrk threads")
 	dbURL := flag.String("database-url", "", "PostgreSQL to measure on; empty: SQLite in the data directory")
+	only := flag.String("page", "", "measure only the pages whose name contains this (e.g. dashboard)")
+	profiles := flag.String("cpuprofile", "", "folder to write a CPU profile of each page's run at 50 connections into (ORG-PAGE.pprof)")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
 		fail(errors.New("wrk is not installed (Debian: apt-get install wrk)"))
@@ -64,7 +68,7 @@ func main() {
 	if *size != "large" && *size != "standard" {
 		fail(fmt.Errorf("-size: want large or standard, got %q", *size))
 	}
-	if err := run(*dataDir, *dbURL, *size == "large", *duration, *threads); err != nil {
+	if err := run(*dataDir, *dbURL, *size == "large", *duration, *threads, *only, *profiles); err != nil {
 		fail(err)
 	}
 }
@@ -102,7 +106,7 @@ type result struct {
 	attestRSS     int64 // after the page's runs, in bytes
 }
 
-func run(dataDir, dbURL string, large bool, d time.Duration, threads int) error {
+func run(dataDir, dbURL string, large bool, d time.Duration, threads int, only, profiles string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if dataDir == "" {
@@ -156,11 +160,18 @@ func run(dataDir, dbURL string, large bool, d time.Duration, threads int) error 
 			return fmt.Errorf("%s has no controls (%v)", slug, err)
 		}
 		for _, p := range pages(slug, controls[0].ID) {
+			if !strings.Contains(p.name, only) {
+				continue
+			}
+			profile := ""
+			if profiles != "" {
+				profile = filepath.Join(profiles, slug+"-"+strings.ReplaceAll(p.name, " ", "-")+".pprof")
+			}
 			header := "Cookie: " + cookie
 			if p.bearer {
 				header = "Authorization: Bearer " + token
 			}
-			r, err := measure(a.URL, p, header, d, threads)
+			r, err := measure(a.URL, p, header, d, threads, profile)
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", slug, p.name, err)
 			}
@@ -227,8 +238,9 @@ func apiToken(ctx context.Context, db *store.DB, org attest.Organization) (strin
 }
 
 // measure fetches the page once, serves its bytes from a bare handler (the
-// floor), and runs wrk against both.
-func measure(base string, p page, header string, d time.Duration, threads int) (result, error) {
+// floor), and runs wrk against both. With a profile path, the CPU profile of
+// Attest's run at 50 connections is written there.
+func measure(base string, p page, header string, d time.Duration, threads int, profile string) (result, error) {
 	r := result{page: p}
 	req, _ := http.NewRequest("GET", base+p.path, nil)
 	name, value, _ := strings.Cut(header, ": ")
@@ -260,7 +272,15 @@ func measure(base string, p page, header string, d time.Duration, threads int) (
 	floorBase := "http://" + ln.Addr().String()
 
 	var errs int
-	if r.rps, _, errs, err = wrk(base+p.path, header, 50, threads, d, false); err != nil {
+	stop, err := startProfile(profile)
+	if err != nil {
+		return r, err
+	}
+	r.rps, _, errs, err = wrk(base+p.path, header, 50, threads, d, false)
+	if err := stop(); err != nil {
+		return r, err
+	}
+	if err != nil {
 		return r, err
 	}
 	r.errors += errs
@@ -276,6 +296,26 @@ func measure(base string, p page, header string, d time.Duration, threads int) (
 	}
 	r.attestRSS = rss("VmRSS")
 	return r, nil
+}
+
+// startProfile starts a CPU profile written to path ("" for none) and
+// returns what stops it.
+func startProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }
 
 var (

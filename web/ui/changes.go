@@ -36,9 +36,14 @@ func changesDue(h *Handler, r *http.Request, c *web.Ctx, today string) ([]dueIte
 	}
 	var out []dueItem
 	add := func(p attest.JudgedPull) {
-		due := p.MergedAt.Add(time.Duration(rep.Rules.EmergencyHours) * time.Hour).UTC().Format(attest.DateLayout)
+		deadline := p.MergedAt.Add(time.Duration(rep.Rules.EmergencyHours) * time.Hour)
+		due := deadline.UTC().Format(attest.DateLayout)
+		// At its deadline the change stops being pending (attest.JudgePull):
+		// it is then a finding of the register, no longer due. It cannot
+		// leave the report's window before then: the window (90 days) is
+		// longer than the longest time to review (720 hours).
 		out = append(out, dueItem{Kind: "Change", Title: fmt.Sprintf("Review emergency change %s #%d", p.Repo, p.Number),
-			Href: "/o/" + c.Org.Slug + "/changes?state=" + string(attest.ChangeEmergencyPending), Due: due, Overdue: due < today})
+			Href: "/o/" + c.Org.Slug + "/changes?state=" + string(attest.ChangeEmergencyPending), Due: due, Overdue: due < today, Until: deadline})
 	}
 	for _, ch := range rep.Changes {
 		for _, p := range ch.Pulls {

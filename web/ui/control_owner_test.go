@@ -33,6 +33,17 @@ func TestEmployeeOwnsAControl(t *testing.T) {
 				strings.Contains(res.Text, fmt.Sprintf(`href="/o/alpha/controls/%d"`, other.ID)) {
 				t.Fatalf("Your work does not list exactly the employee's control: %s", res.Text)
 			}
+			// A manager reads the programme: their own controls come from
+			// the (kept) assessment, and only theirs.
+			mgrDash := e.Login("manager").Get("/o/alpha").Text
+			i := strings.Index(mgrDash, `id="my-controls"`)
+			if i < 0 {
+				t.Fatalf("the manager's dashboard lists no control they own: %s", mgrDash)
+			}
+			if mc, _, _ := strings.Cut(mgrDash[i:], "</ul>"); !strings.Contains(mc, fmt.Sprintf(`href="/o/alpha/controls/%d"`, other.ID)) ||
+				strings.Contains(mc, fmt.Sprintf(`href="/o/alpha/controls/%d"`, mine.ID)) {
+				t.Fatalf("the manager's own controls: %s", mc)
+			}
 			page := emp.Get(fmt.Sprintf("/o/alpha/controls/%d", mine.ID))
 			if page.StatusCode != http.StatusOK || !strings.Contains(page.Text, "Quarterly access review export") || !strings.Contains(page.Text, "CC6.2") ||
 				!strings.Contains(page.Text, `id="control-upload"`) || !strings.Contains(page.Text, "No evidence yet.") {

@@ -44,11 +44,13 @@ type dashboardView struct {
 	Overdue      []attest.Task
 	OverdueCount int
 	MyTasks      []attest.Task
-	MyControls   []attest.Control // controls the caller owns, whatever their role
-	Recent       []attest.Activity
-	Controls     int
-	Today        string
-	Monitoring   monitoringCard
+	MyControls   []attest.Control // controls the caller owns, whatever their role (the first maxMine for readers of the programme)
+	// MyControlsCount counts them all, for the link to the rest.
+	MyControlsCount int
+	Recent          []attest.Activity
+	Controls        int
+	Today           string
+	Monitoring      monitoringCard
 	// MyPolicies are the published policies the caller has not accepted yet;
 	// MyApprovals the versions awaiting their decision.
 	MyPolicies  []policy.Assigned
@@ -77,6 +79,10 @@ type monitoringCard struct {
 	LastRun                                                    time.Time
 }
 
+// maxMine is how many of the controls they own the dashboard lists to a
+// reader of the programme; the controls list, filtered to theirs, has the rest.
+const maxMine = 10
+
 // stateOrder presents control states from done to not started.
 var stateOrder = []string{readiness.StateReady, readiness.StateImplementedNoEvidence, readiness.StateInProgress, readiness.StateNotStarted, readiness.StateNotApplicable}
 
@@ -89,9 +95,6 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 	v := dashboardView{Today: attest.Today(h.Now())}
 	var err error
 	if v.MyTasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{OwnerID: c.User.ID, OpenOnly: true}); err != nil {
-		return err
-	}
-	if v.MyControls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{OwnerID: c.User.ID}); err != nil {
 		return err
 	}
 	if h.Policies != nil {
@@ -111,11 +114,26 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 		}
 	}
 	if !c.Can(attest.ActRead) {
+		if v.MyControls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{OwnerID: c.User.ID}); err != nil {
+			return err
+		}
 		h.Render(w, r, c, http.StatusOK, "dashboard", v)
 		return nil
 	}
 	if v.Assessment, err = h.Readiness.Assess(ctx, c.Org.ID); err != nil {
 		return err
+	}
+	// The controls the caller owns, from those the assessment read (kept
+	// between requests), rather than reading them and their mappings again.
+	// The card shows the first few and links the controls list, filtered
+	// to the caller's, for the rest: an owner of eighty controls reads them
+	// there.
+	for _, ctl := range v.Assessment.Active {
+		if ctl.OwnerID == c.User.ID {
+			if v.MyControlsCount++; len(v.MyControls) < maxMine {
+				v.MyControls = append(v.MyControls, ctl)
+			}
+		}
 	}
 	pursued, err := programme.Pursued(ctx, &h.DB.Queries, h.Catalog, c.Org.ID)
 	if err != nil {

@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -12,6 +13,7 @@ import (
 type Handler struct {
 	*web.Server
 	web.Services
+	due store.Kept[dueKey, dueList] // the dashboard's register card (registerDue)
 }
 
 // Routes is the UI's route table, for web.New: every area's routes.
