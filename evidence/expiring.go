@@ -34,30 +34,46 @@ const ExpiringRead = 5000
 // would give. A window that held more than ExpiringRead rows is not kept.
 func (s *Service) Expiring(ctx context.Context, orgID int64, now time.Time, within time.Duration) (list []Expiring, complete bool, err error) {
 	q := &s.DB.Queries
-	rows, err := s.expiring.Get(ctx, q, orgID, within, now, func() ([]store.EvidenceAsOf, time.Time, error) {
+	// Kept judged and in order of expiry (a row's expiry does not depend on
+	// the moment it is asked about), so that a request takes the span it
+	// asks for rather than judging and sorting thousands of rows.
+	rows, err := s.expiring.Get(ctx, q, orgID, within, now, func() ([]Expiring, time.Time, error) {
 		var windows []store.AsOfWindow
 		for _, f := range attest.ControlFrequencies() {
 			lo, hi := AsOfRange(f, now, now.Add(within+24*time.Hour))
 			windows = append(windows, store.AsOfWindow{Frequency: f, From: lo, To: hi})
 		}
 		rows, err := q.EvidenceInWindows(ctx, orgID, windows, ExpiringRead)
-		if err != nil || len(rows) >= ExpiringRead {
-			return rows, now, err // holds at no later moment: read again
+		if err != nil {
+			return nil, now, err
 		}
-		return rows, now.Add(24 * time.Hour), nil
+		judged := make([]Expiring, len(rows))
+		for i, x := range rows {
+			judged[i] = Expiring{Evidence: attest.Evidence{ID: x.EvidenceID, Title: x.Title}, Control: x.Control,
+				ExpiresAt: ExpiresAt(Item{CollectedAt: x.CollectedAt, PeriodEnd: x.PeriodEnd}, x.Frequency)}
+		}
+		slices.SortStableFunc(judged, func(a, b Expiring) int { return a.ExpiresAt.Compare(b.ExpiresAt) })
+		if len(rows) >= ExpiringRead {
+			return judged, now, nil // holds at no later moment: read again
+		}
+		return judged, now.Add(24 * time.Hour), nil
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	until := now.Add(within)
-	for _, x := range rows {
-		exp := ExpiresAt(Item{CollectedAt: x.CollectedAt, PeriodEnd: x.PeriodEnd}, x.Frequency)
-		if exp.After(now) && exp.Before(until) {
-			list = append(list, Expiring{Evidence: attest.Evidence{ID: x.EvidenceID, Title: x.Title}, Control: x.Control, ExpiresAt: exp})
+	from, _ := slices.BinarySearchFunc(rows, now, func(x Expiring, t time.Time) int {
+		if x.ExpiresAt.After(t) {
+			return 1
 		}
+		return -1 // at or before now: not in the span
+	})
+	to := from
+	for to < len(rows) && rows[to].ExpiresAt.Before(until) {
+		to++
 	}
-	slices.SortStableFunc(list, func(a, b Expiring) int { return a.ExpiresAt.Compare(b.ExpiresAt) })
-	return list, len(rows) < ExpiringRead, nil
+	// A copy: the kept rows are shared between requests.
+	return slices.Clone(rows[from:to]), len(rows) < ExpiringRead, nil
 }
 
 // Count is DB.EvidenceCount (the page's offset and limit aside), kept between

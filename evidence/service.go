@@ -45,7 +45,7 @@ type Service struct {
 
 	once     sync.Once
 	coverage store.Kept[coverageKey, ControlCoverageReport]  // Coverage's reports
-	expiring store.Kept[time.Duration, []store.EvidenceAsOf] // Expiring's rows
+	expiring store.Kept[time.Duration, []Expiring] // Expiring's rows, judged, soonest first
 	counts   store.Kept[store.EvidenceFilter, int]           // Count's
 }
 

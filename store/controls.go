@@ -98,9 +98,13 @@ type ControlFilter struct {
 	OwnerID        int64
 	Status         string
 	Family         string
+	// NoMappings leaves the mappings out, for a list that names the
+	// controls only (a picker): reading them costs more than the controls.
+	NoMappings bool
 }
 
-// Controls lists an organization's controls by ref, with their mappings.
+// Controls lists an organization's controls by ref, with their mappings
+// (unless f.NoMappings).
 func (q *Queries) Controls(ctx context.Context, orgID int64, f ControlFilter) ([]attest.Control, error) {
 	where := `WHERE c.org_id = $1`
 	args := []any{orgID}
@@ -141,7 +145,7 @@ func (q *Queries) Controls(ctx context.Context, orgID int64, f ControlFilter) ([
 	for i := range out {
 		index[out[i].ID] = i
 	}
-	if len(out) == 0 {
+	if len(out) == 0 || f.NoMappings {
 		return out, nil
 	}
 	// One query for the mappings of every control listed, not one per

@@ -118,6 +118,9 @@ func TestControlsFilteredKeepTheirMappings(t *testing.T) {
 		if err != nil || len(all) != 2 || len(all[1].Mappings) != 1 || all[1].Mappings[0].Requirement != "CC8.1" {
 			t.Fatalf("all controls = %+v, %v", all, err)
 		}
+		if bare, err := db.Controls(ctx, a.ID, store.ControlFilter{NoMappings: true}); err != nil || len(bare) != 2 || bare[0].Mappings != nil || bare[1].Ref != "AC-2" {
+			t.Fatalf("without mappings = %+v, %v", bare, err)
+		}
 		if none, err := db.Controls(ctx, a.ID, store.ControlFilter{OwnerID: owner.ID, Family: "no such family"}); err != nil || len(none) != 0 {
 			t.Fatalf("no control matches: %+v, %v", none, err)
 		}

@@ -97,7 +97,7 @@ func (h *Handler) renderEvidenceList(w http.ResponseWriter, r *http.Request, c *
 	if v.Items, err = h.DB.EvidenceList(ctx, c.Org.ID, filter); err != nil {
 		return err
 	}
-	if v.Controls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{}); err != nil {
+	if v.Controls, err = h.DB.Controls(ctx, c.Org.ID, store.ControlFilter{NoMappings: true}); err != nil {
 		return err
 	}
 	if v.Expiring, v.ExpiringMore, v.ExpiringAtLeast, err = h.expiring(r, c); err != nil {
