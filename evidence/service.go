@@ -44,9 +44,9 @@ type Service struct {
 	Catalog *catalog.Catalog
 
 	once     sync.Once
-	coverage store.Kept[coverageKey, ControlCoverageReport]  // Coverage's reports
-	expiring store.Kept[time.Duration, []Expiring] // Expiring's rows, judged, soonest first
-	counts   store.Kept[store.EvidenceFilter, int]           // Count's
+	coverage store.Kept[coverageKey, ControlCoverageReport] // Coverage's reports
+	expiring store.Kept[time.Duration, []Expiring]          // Expiring's rows, judged, soonest first
+	counts   store.Kept[store.EvidenceFilter, int]          // Count's
 }
 
 // Chain is the ledger the service appends to.
