@@ -196,17 +196,11 @@ func TestFSRepairsDamagedBlob(t *testing.T) {
 }
 
 // A full disk fails the Put with a message that names the store, and leaves
-// nothing behind. The store is a 1 MiB tmpfs, which needs root.
+// nothing behind. The store is a 1 MiB tmpfs, which needs root or sudo
+// (storetest.MountTmpfs).
 func TestFSDiskFull(t *testing.T) {
 	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
-		storetest.SkipOrFail(t, fmt.Sprintf("the full-disk test mounts a 1 MiB tmpfs, which needs root: mount: %v: %s", err, out))
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", dir, err, out)
-		}
-	})
+	storetest.MountTmpfs(t, dir, "1m")
 	s, err := openFS(dir)
 	if err != nil {
 		t.Fatal(err)
