@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,6 +73,9 @@ type Ctx struct {
 	// auditors see it (P is then their principal): the layout says so and
 	// disables the page's forms.
 	Preview bool
+
+	memberships []attest.Membership // the signed-in user's, once read (userMemberships)
+	membersRead bool
 }
 
 // Can reports whether the caller's role in the current organization allows a.
@@ -151,24 +155,32 @@ func (s *Server) permit(r *http.Request, c *Ctx) error {
 	if rt.Access == SignedIn {
 		return nil
 	}
-	ctx := r.Context()
-	org, err := s.cfg.DB.OrgBySlug(ctx, r.PathValue("org"))
+	// The caller's memberships, read once per request: the layout lists
+	// them too (Server.Memberships).
+	ms, err := s.userMemberships(r.Context(), c)
 	if err != nil {
-		return err // ENOTFOUND for a missing organization
+		return err
 	}
-	// A token works only in the organization it was created in.
-	if c.Token != nil && c.Token.OrgID != org.ID {
-		return attest.Errorf(attest.ENOTFOUND, "organization not found")
-	}
-	m, err := s.cfg.DB.Membership(ctx, org.ID, c.User.ID)
-	if attest.ErrorCode(err) == attest.ENOTFOUND {
+	slug := r.PathValue("org")
+	i := slices.IndexFunc(ms, func(m attest.Membership) bool { return m.Org.Slug == slug })
+	if i < 0 {
+		org, err := s.cfg.DB.OrgBySlug(r.Context(), slug)
+		if err != nil {
+			return err // ENOTFOUND for a missing organization
+		}
+		// A token works only in the organization it was created in.
+		if c.Token != nil && c.Token.OrgID != org.ID {
+			return attest.Errorf(attest.ENOTFOUND, "organization not found")
+		}
 		// Not a member: an auditor invited into an audit of the organization
 		// acts by grants alone, on the audit's pages (guest), while it is
 		// open to auditors.
 		return s.permitGuest(r, c, org)
 	}
-	if err != nil {
-		return err
+	m := ms[i]
+	org := m.Org
+	if c.Token != nil && c.Token.OrgID != org.ID {
+		return attest.Errorf(attest.ENOTFOUND, "organization not found")
 	}
 	c.Org, c.Role = &org, m.Role
 	c.P.OrgID, c.P.Role = org.ID, m.Role
@@ -198,6 +210,19 @@ func (s *Server) permit(r *http.Request, c *Ctx) error {
 		return attest.Errorf(attest.EFORBIDDEN, "your role (%s) does not allow this", m.Role)
 	}
 	return nil
+}
+
+// userMemberships returns the signed-in user's memberships, read once per
+// request, all of them (Memberships applies a session's identity provider).
+func (s *Server) userMemberships(ctx context.Context, c *Ctx) ([]attest.Membership, error) {
+	if !c.membersRead {
+		ms, err := s.cfg.DB.Memberships(ctx, c.User.ID)
+		if err != nil {
+			return nil, err
+		}
+		c.memberships, c.membersRead = ms, true
+	}
+	return c.memberships, nil
 }
 
 // permitGuest lets an invited auditor who is not a member into an audit's

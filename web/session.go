@@ -82,10 +82,11 @@ func (s *Server) Memberships(ctx context.Context, c *Ctx) ([]attest.Membership, 
 	if c.User == nil {
 		return nil, nil
 	}
-	ms, err := s.cfg.DB.Memberships(ctx, c.User.ID)
+	ms, err := s.userMemberships(ctx, c)
 	if err != nil {
 		return nil, err
 	}
+	ms = slices.Clone(ms) // what follows adds to it
 	// Organizations where they are an auditor of an open audit, without a
 	// role (attest.Principal.Guest).
 	orgs, err := s.cfg.DB.AuditorOrgs(ctx, c.User.ID)
