@@ -47,6 +47,7 @@ type Service struct {
 	coverage store.Kept[coverageKey, ControlCoverageReport]  // Coverage's reports
 	expiring store.Kept[time.Duration, []store.EvidenceAsOf] // Expiring's rows
 	counts   store.Kept[store.EvidenceFilter, int]           // Count's
+	controls store.Kept[controlKey, ControlSummary]          // ControlSummary's
 }
 
 // Chain is the ledger the service appends to.
