@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,17 +23,8 @@ import (
 func TestCoverageKept(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			var mu sync.Mutex
-			now := time.Date(2026, 5, 30, 22, 0, 0, 0, time.UTC)
-			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-			db := storetest.Open(t, d, clock)
-			svc := evidencetest.NewService(t, db)
-			ctx := t.Context()
-			org := storetest.MustOrg(t, db, "acme")
-			var controls []attest.Control
-			for _, ref := range []string{"ACC-1", "ACC-2", "ACC-3"} {
-				controls = append(controls, storetest.MustControl(t, db, org, ref, attest.StatusImplemented))
-			}
+			ow := newWorld(t, d, time.Date(2026, 5, 30, 22, 0, 0, 0, time.UTC), "ACC-1", "ACC-2", "ACC-3")
+			db, svc, org, controls, now, ctx := ow.db, ow.svc, ow.org, ow.controls, ow.clock(), t.Context()
 			berlin, err := time.LoadLocation("Europe/Berlin")
 			if err != nil {
 				t.Fatal(err)
@@ -102,9 +92,8 @@ func TestCoverageKept(t *testing.T) {
 					what = "a clock move"
 				}
 				check(step, what)
-				mu.Lock()
 				now = now.Add(time.Duration(rng.IntN(72)) * time.Hour)
-				mu.Unlock()
+				ow.set(now)
 				check(step, what+" and a clock move")
 			}
 		})

@@ -55,6 +55,7 @@ type Service struct {
 	coverage store.Kept[coverageKey, ControlCoverageReport] // Coverage's reports
 	expiring store.Kept[time.Duration, []Expiring]          // Expiring's rows, judged, soonest first
 	counts   store.Kept[store.EvidenceFilter, int]          // Count's
+	controls store.Kept[controlKey, ControlSummary]         // ControlSummary's
 }
 
 // Chain is the ledger the service appends to.

@@ -51,11 +51,11 @@ type controlView struct {
 	Options        []requirementOption // requirements that can be mapped
 	ISOOptions     []requirementOption // ISO 27001 requirements that can be mapped
 	MappingTypes   []string
-	Evidence       []controlEvidence     // current and superseded, newest first: the first controlEvidenceShown
-	EvidenceTotal  int                   // all of the control's, current and superseded
-	MayAddEvidence bool                  // attest.Principal.MayAddEvidenceFor this control
-	Tests          []monitor.TestSummary // automated tests that support it, with their counts
-	Policies       []controlPolicy       // written policies that support it
+	Evidence       []evidence.ControlItem // current and superseded, newest first: the first controlEvidenceShown
+	EvidenceTotal  int                    // all of the control's, current and superseded
+	MayAddEvidence bool                   // attest.Principal.MayAddEvidenceFor this control
+	Tests          []monitor.TestSummary  // automated tests that support it, with their counts
+	Policies       []controlPolicy        // written policies that support it
 	Today          string
 	// NextDue is when the control next needs evidence; zero when nothing is
 	// current and it is due already.
@@ -68,14 +68,6 @@ type controlView struct {
 
 // controlEvidenceShown is how many evidence items a control's page lists.
 const controlEvidenceShown = 20
-
-// controlEvidence is one evidence item on its control's page, with whether it
-// is current for the control's frequency and until when.
-type controlEvidence struct {
-	Evidence  attest.Evidence
-	ExpiresAt time.Time
-	Fresh     bool
-}
 
 type mappedRequirement struct {
 	Mapping attest.Mapping
@@ -171,33 +163,14 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 			return err
 		}
 	}
-	evs, err := h.DB.EvidenceList(ctx, c.Org.ID, store.EvidenceFilter{ControlID: ctl.ID, IncludeReplaced: true})
+	// Freshness, the next due date and coverage judge every item of the
+	// control (hundreds for a weekly control over the years): the evidence
+	// service keeps the judgement until the records or the day change.
+	sum, err := h.Evidence.ControlSummary(ctx, c.Org.ID, ctl.ID, ctl.Frequency, controlEvidenceShown, h.Now())
 	if err != nil {
 		return err
 	}
-	var current []evidence.Item
-	var covering []evidence.Covering
-	v.EvidenceTotal = len(evs)
-	for _, ev := range evs {
-		it := evidence.Item{CollectedAt: ev.CollectedAt, PeriodEnd: ev.PeriodEnd}
-		// Every item counts for when evidence is next due and for coverage;
-		// the page lists the newest, and links the rest (a weekly control
-		// gathers hundreds over the years).
-		if len(v.Evidence) < controlEvidenceShown {
-			v.Evidence = append(v.Evidence, controlEvidence{Evidence: ev, ExpiresAt: evidence.ExpiresAt(it, ctl.Frequency),
-				Fresh: ev.SupersededBy == 0 && evidence.Fresh(it, ctl.Frequency, h.Now())})
-		}
-		if ev.SupersededBy == 0 {
-			current = append(current, it)
-		}
-		// Superseded evidence still speaks for the period it covered, as on
-		// the coverage page.
-		covering = append(covering, evidence.Covering{CollectedAt: ev.CollectedAt, PeriodStart: ev.PeriodStart, PeriodEnd: ev.PeriodEnd})
-	}
-	v.NextDue, _ = evidence.NextDue(current, ctl.Frequency, h.Now())
-	v.Window = evidence.LastTwelveMonths(h.Now(), time.UTC)
-	v.Coverage = evidence.Cover(v.Window, ctl.Frequency, covering)
-	v.Coverage.MarkOpen(evidence.DateOf(h.Now(), time.UTC))
+	v.Evidence, v.EvidenceTotal, v.NextDue, v.Window, v.Coverage = sum.Newest, sum.Total, sum.NextDue, sum.Window, sum.Coverage
 	v.MayAddEvidence = c.P.MayAddEvidenceFor(ctl.OwnerID) == nil
 	if v.Imported, err = h.DB.ImportedFrameworks(ctx, c.Org.ID); err != nil {
 		return err
