@@ -121,6 +121,11 @@ func SeedLarge(ctx context.Context, db *store.DB, opts Options, size Size, sys L
 		return fmt.Errorf("the large demo's evidence: %w", err)
 	}
 	done("evidence")
+	// Its pages are read at once: plan their queries on what was loaded.
+	if err := db.Analyze(ctx); err != nil {
+		return fmt.Errorf("the large demo's statistics: %w", err)
+	}
+	done("planner statistics")
 	return nil
 }
 

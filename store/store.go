@@ -205,6 +205,23 @@ func (db *DB) String() string { return string(db.dialect) + " " + db.where }
 // Close closes the connection pool.
 func (db *DB) Close() error { return db.sql.Close() }
 
+// Analyze refreshes PostgreSQL's planner statistics, after a bulk load (the
+// large demo organization): planned on the statistics of the tables as they
+// were before it, the evidence list's first page sorted all 50,000 items
+// (140 ms) rather than read fifty from its index (8 ms). Autovacuum does the
+// same in time where it runs; a load that is read at once cannot wait for it.
+// On SQLite it does nothing: its planner works without statistics, and
+// gathering them could change plans the queries were written for.
+func (db *DB) Analyze(ctx context.Context) error {
+	if db.dialect != Postgres {
+		return nil
+	}
+	if _, err := db.sql.ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	return nil
+}
+
 // Ping checks that the database answers; /readyz uses it.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 

@@ -570,3 +570,27 @@ func TestReadinessRecords(t *testing.T) {
 		})
 	}
 }
+
+// Analyze gathers PostgreSQL's planner statistics (a table never analyzed
+// has reltuples -1), and does nothing on SQLite.
+func TestAnalyze(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		storetest.MustOrg(t, db, "a")
+		tuples := func() float64 {
+			var n float64
+			if err := db.Handle().QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE relname = 'organizations'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if db.Dialect() == store.Postgres && tuples() != -1 {
+			t.Fatalf("organizations analyzed before Analyze: reltuples %v", tuples())
+		}
+		if err := db.Analyze(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialect() == store.Postgres && tuples() != 1 {
+			t.Fatalf("after Analyze, reltuples = %v, want 1", tuples())
+		}
+	})
+}
