@@ -151,8 +151,7 @@ func NewServices(db *store.DB, blobs blob.Store, key ed25519.PrivateKey, cat *ca
 	ledger := &chain.Chain{Key: key, Heads: chain.Stores(set.DataDir, blobs), Appended: set.Metrics.LedgerAppended}
 	s := &Services{
 		DB: db, Blobs: blobs, Key: key, Catalog: cat, Ledger: ledger, Metrics: set.Metrics,
-		Evidence: &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: set.MaxUpload, Heads: ledger.Heads, Ledger: ledger, Catalog: cat,
-			StoreAtOnce: evidence.StoreAtOnce},
+		Evidence:   &evidence.Service{DB: db, Blobs: blobs, Key: key, MaxSize: set.MaxUpload, Heads: ledger.Heads, Ledger: ledger, Catalog: cat},
 		Controls:   p.Controls,
 		Scope:      p.Scope,
 		Tasks:      p.Tasks,

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -245,12 +244,6 @@ func addFiles(e *env, svc *evidence.Service, n evidence.New, paths []string, inf
 			r.close()
 		}
 	}()
-	// A progress line is redrawn in place: files read at once would draw
-	// over each other's, so a batch that shows one is read one file at a
-	// time (large files gain nothing from being read together anyway).
-	if slices.ContainsFunc(readers, func(r *fileReader) bool { return r.progress.show }) {
-		svc.StoreAtOnce = 1
-	}
 	added, err := svc.AddAll(e.ctx, items)
 	var ie *evidence.ItemError
 	switch {

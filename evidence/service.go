@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/attest-hq/attest"
@@ -43,13 +42,6 @@ type Service struct {
 	// Catalog titles the criteria on an export's index.html; nil leaves
 	// them as bare IDs.
 	Catalog *catalog.Catalog
-	// StoreAtOnce is how many items of a batch AddAll reads and stores at
-	// once; 0 or 1, one after the other. Storing a blob ends with syncing
-	// it to disk, which waits on the device rather than the CPU: on a
-	// common SSD, 500 small blobs store about five times faster eight at
-	// a time. The readers of a batch must then be independent (not parts
-	// of one stream).
-	StoreAtOnce int
 
 	once     sync.Once
 	coverage store.Kept[coverageKey, ControlCoverageReport] // Coverage's reports
@@ -179,8 +171,10 @@ func (s *Service) AddAll(ctx context.Context, items []Upload) ([]attest.Evidence
 		}
 		evs[i] = e
 	}
-	if err := s.storeAll(ctx, items, evs, itemErr); err != nil {
-		return nil, err
+	for i, it := range items {
+		if err := s.store(ctx, &evs[i], it.Content); err != nil {
+			return nil, itemErr(i, err)
+		}
 	}
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
 		refs := map[int64]string{} // control id → ref, read once per batch
@@ -216,50 +210,6 @@ func (s *Service) AddAll(ctx context.Context, items []Upload) ([]attest.Evidence
 		return nil, err
 	}
 	return evs, nil
-}
-
-// StoreAtOnce is the StoreAtOnce the application's service is built with.
-const StoreAtOnce = 8
-
-// storeAll stores the content of every item of a batch, StoreAtOnce at a
-// time, and returns the error of the first item (in the batch's order) that
-// failed. After a failure no further item is started; blobs already stored
-// stay for the collector, as when items are stored one by one.
-func (s *Service) storeAll(ctx context.Context, items []Upload, evs []attest.Evidence, itemErr func(int, error) error) error {
-	workers := min(max(s.StoreAtOnce, 1), len(items))
-	errs := make([]error, len(items))
-	var failed atomic.Bool
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if failed.Load() {
-					continue // the batch is refused: store nothing more
-				}
-				if err := s.store(ctx, &evs[i], items[i].Content); err != nil {
-					errs[i] = err
-					failed.Store(true)
-				}
-			}
-		}()
-	}
-	for i := range items {
-		if failed.Load() {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return itemErr(i, err)
-		}
-	}
-	return nil
 }
 
 // prepare builds the evidence n describes and checks what can be checked
