@@ -92,7 +92,8 @@ var stateOrder = []string{readiness.StateReady, readiness.StateImplementedNoEvid
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	ctx := r.Context()
 	base := "/o/" + c.Org.Slug
-	v := dashboardView{Today: attest.Today(h.Now())}
+	now := h.Now() // one reading: the due card is kept for the day it names
+	v := dashboardView{Today: attest.Today(now)}
 	var err error
 	if v.MyTasks, err = h.Tasks.List(ctx, c.P, store.TaskFilter{OwnerID: c.User.ID, OpenOnly: true}); err != nil {
 		return err
@@ -221,7 +222,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 	}
 	v.OverdueCount = len(overdue)
 	v.Overdue = overdue[:min(5, len(overdue))]
-	if v.Due, v.DueCount, err = h.registerDue(r, c, v.Today); err != nil {
+	if v.Due, v.DueCount, err = h.registerDue(r, c, now); err != nil {
 		return err
 	}
 	if c.Can(attest.ActAdmin) {

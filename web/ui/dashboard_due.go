@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/web"
 )
 
@@ -51,8 +52,8 @@ type dueList struct {
 // (store.Kept): until the organization's records change, the day ends, or an
 // item's own time runs out (dueUntil). Every reader of the programme sees the
 // same card, so it is kept per organization.
-func (h *Handler) registerDue(r *http.Request, c *web.Ctx, today string) ([]dueItem, int, error) {
-	now := h.Now()
+func (h *Handler) registerDue(r *http.Request, c *web.Ctx, now time.Time) ([]dueItem, int, error) {
+	today := attest.Today(now)
 	// The key holds the slug too, which the items' links are made of.
 	list, err := h.due.Get(r.Context(), &h.DB.Queries, c.Org.ID, dueKey{today, c.Org.Slug}, now, func() (dueList, time.Time, error) {
 		var all []dueItem
