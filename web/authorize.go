@@ -163,24 +163,22 @@ func (s *Server) permit(r *http.Request, c *Ctx) error {
 	}
 	slug := r.PathValue("org")
 	i := slices.IndexFunc(ms, func(m attest.Membership) bool { return m.Org.Slug == slug })
+	var m attest.Membership
+	if i >= 0 {
+		m = ms[i]
+	} else if m.Org, err = s.cfg.DB.OrgBySlug(r.Context(), slug); err != nil {
+		return err // ENOTFOUND for a missing organization
+	}
+	org := m.Org
+	// A token works only in the organization it was created in.
+	if c.Token != nil && c.Token.OrgID != org.ID {
+		return attest.Errorf(attest.ENOTFOUND, "organization not found")
+	}
 	if i < 0 {
-		org, err := s.cfg.DB.OrgBySlug(r.Context(), slug)
-		if err != nil {
-			return err // ENOTFOUND for a missing organization
-		}
-		// A token works only in the organization it was created in.
-		if c.Token != nil && c.Token.OrgID != org.ID {
-			return attest.Errorf(attest.ENOTFOUND, "organization not found")
-		}
 		// Not a member: an auditor invited into an audit of the organization
 		// acts by grants alone, on the audit's pages (guest), while it is
 		// open to auditors.
 		return s.permitGuest(r, c, org)
-	}
-	m := ms[i]
-	org := m.Org
-	if c.Token != nil && c.Token.OrgID != org.ID {
-		return attest.Errorf(attest.ENOTFOUND, "organization not found")
 	}
 	c.Org, c.Role = &org, m.Role
 	c.P.OrgID, c.P.Role = org.ID, m.Role
