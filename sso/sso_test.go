@@ -246,8 +246,11 @@ func TestIDTokenVerification(t *testing.T) {
 	// what it answered (an organization's admin must not read the server's
 	// view of internal addresses).
 	_, err = e.svc.Configure(ctx, e.admin, attest.SSOConfig{Issuer: e.op.Issuer + "keys", ClientID: oidctest.ClientID, Domains: []string{"acme.test"}, Enabled: true}, oidctest.ClientSecret)
-	if attest.ErrorField(err) != "issuer" || !strings.Contains(attest.ErrorMessage(err), "no valid discovery document at "+e.op.Issuer+"keys/.well-known/openid-configuration") ||
-		strings.Contains(attest.ErrorMessage(err), "404") {
+	// The port may itself contain "404", so the address is taken out of
+	// the message before looking for the provider's status.
+	keysURL := e.op.Issuer + "keys/.well-known/openid-configuration"
+	if attest.ErrorField(err) != "issuer" || !strings.Contains(attest.ErrorMessage(err), "no valid discovery document at "+keysURL) ||
+		strings.Contains(strings.ReplaceAll(attest.ErrorMessage(err), keysURL, ""), "404") {
 		t.Fatalf("an address without a discovery document: %v", err)
 	}
 	_, err = e.svc.Configure(ctx, e.admin, attest.SSOConfig{Issuer: "http://127.0.0.1:1/", ClientID: oidctest.ClientID, Domains: []string{"acme.test"}, Enabled: true}, oidctest.ClientSecret)
