@@ -1,9 +1,19 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ExecForTest runs raw SQL so tests can prove what the schema itself refuses.
 func ExecForTest(ctx context.Context, q *Queries, query string) error {
 	_, err := q.q.ExecContext(ctx, query)
 	return err
+}
+
+// SetWriterWait shortens how long Update waits for SQLite's write lock.
+func SetWriterWait(d time.Duration) (restore func()) {
+	old := writerWait
+	writerWait = d
+	return func() { writerWait = old }
 }

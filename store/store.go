@@ -43,7 +43,23 @@ type DB struct {
 	sql     *sql.DB
 	dialect Dialect
 	where   string // what to call the database in messages, without credentials
+	// writer is SQLite's one write lock, taken in this process before BEGIN:
+	// writers of one process queue here and are handed the lock the moment
+	// it is free, where SQLite's busy handler would poll for it with sleeps
+	// of up to 100 ms and give up after busy_timeout. Other processes on the
+	// same file still meet busy_timeout. Nil for PostgreSQL, whose writers
+	// do not exclude each other.
+	writer chan struct{}
 }
+
+// writerWait is how long Update waits for SQLite's write lock in this
+// process before giving up, as busy_timeout does for the database's.
+var writerWait = 10 * time.Second
+
+// ErrWriterBusy is what Update returns when another transaction of this
+// process held SQLite's write lock for longer than it waits (10 s, as long
+// as SQLite's busy_timeout).
+var ErrWriterBusy = errors.New("database is locked: another write held it too long")
 
 // querier is what *sql.DB and *sql.Tx have in common.
 type querier interface {
@@ -130,7 +146,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("cannot connect to database %s: %w", where, err)
 	}
-	return &DB{Queries: Queries{q: sdb, now: clock, dialect: dialect}, sql: sdb, dialect: dialect, where: where}, nil
+	db := &DB{Queries: Queries{q: sdb, now: clock, dialect: dialect}, sql: sdb, dialect: dialect, where: where}
+	if dialect == SQLite {
+		db.writer = make(chan struct{}, 1)
+	}
+	return db, nil
 }
 
 // ensureWritableDir creates dir if needed and proves it is writable, so that a
@@ -227,20 +247,55 @@ func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
 // Update runs fn in a transaction and commits when it returns nil.
 func (db *DB) Update(ctx context.Context, fn func(tx *Queries) error) error {
+	var after []func()
+	if db.writer != nil {
+		wait := time.NewTimer(writerWait)
+		select {
+		case db.writer <- struct{}{}:
+			wait.Stop()
+		case <-ctx.Done():
+			wait.Stop()
+			return fmt.Errorf("begin: %w", ctx.Err())
+		case <-wait.C:
+			return fmt.Errorf("begin: %w", ErrWriterBusy)
+		}
+	}
+	// The lock is released before the after-commit work (the ledger's head
+	// files), which runs outside SQLite's lock as it always has.
+	if err := db.update(ctx, fn, &after); err != nil {
+		return err
+	}
+	for _, f := range after {
+		f()
+	}
+	return nil
+}
+
+// update runs fn in a transaction and commits when it returns nil; the
+// functions fn registers with AfterCommit land in after. It releases the
+// write lock Update took, and rolls back, even if fn panics.
+func (db *DB) update(ctx context.Context, fn func(tx *Queries) error, after *[]func()) error {
+	if db.writer != nil {
+		defer func() { <-db.writer }()
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	var after []func()
-	if err := fn(&Queries{q: tx, now: db.now, dialect: db.dialect, after: &after}); err != nil {
+	defer func() {
+		// A panic in fn must not leave the transaction, and SQLite's write
+		// lock with it, open until the connection is closed.
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(&Queries{q: tx, now: db.now, dialect: db.dialect, after: after}); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
-	}
-	for _, f := range after {
-		f()
 	}
 	return nil
 }

@@ -60,7 +60,7 @@ func main() {
 	threads := flag.Int("threads", 2, "wrk threads")
 	dbURL := flag.String("database-url", "", "PostgreSQL to measure on; empty: SQLite in the data directory")
 	only := flag.String("page", "", "measure only the pages whose name contains this (e.g. dashboard)")
-	profiles := flag.String("cpuprofile", "", "folder to write a CPU profile of each page's run at 50 connections into (ORG-PAGE.pprof)")
+	profiles := flag.String("cpuprofile", "", "folder to write a CPU profile of each page's run at 50 connections into (ORG-PAGE.pprof), and of the start (start.pprof: the build of what is missing)")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
 		fail(errors.New("wrk is not installed (Debian: apt-get install wrk)"))
@@ -125,8 +125,16 @@ func run(dataDir, dbURL string, large bool, d time.Duration, threads int, only, 
 	}
 	start := time.Now()
 	fmt.Printf("bench/pages: starting Attest on %s (building what is missing)…\n", dataDir)
-	a, err := app.New(ctx, cfg)
+	startPath := ""
+	if profiles != "" {
+		startPath = filepath.Join(profiles, "start.pprof")
+	}
+	stop, err := startProfile(startPath)
 	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg)
+	if err := errors.Join(err, stop()); err != nil {
 		return err
 	}
 	fmt.Printf("started in %v; resident memory %s, peak %s\n", time.Since(start).Round(time.Millisecond), mib(rss("VmRSS")), mib(rss("VmHWM")))
