@@ -17,3 +17,7 @@ func SetWriterWait(d time.Duration) (restore func()) {
 	writerWait = d
 	return func() { writerWait = old }
 }
+
+// WithoutWriterQueue makes db's writers wait for SQLite's lock in SQLite's
+// busy handler alone, as before the queue, for comparison.
+func WithoutWriterQueue(db *DB) { db.writer = nil }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -85,5 +86,76 @@ func TestSQLiteWritersQueueInProcess(t *testing.T) {
 		if _, err := db.OrgBySlug(ctx, slug); attest.ErrorCode(err) != attest.ENOTFOUND {
 			t.Errorf("%s was written: %v", slug, err)
 		}
+	}
+}
+
+// Writers waiting for SQLite's lock wait without a connection, so reads go
+// on while a write holds the lock and more queue behind it (waiting inside
+// BEGIN, each would hold one of the pool's eight connections).
+func TestQueuedWritersLeaveConnectionsToReaders(t *testing.T) {
+	ctx := t.Context()
+	db := storetest.Open(t, store.SQLite, nil)
+	org := storetest.MustOrg(t, db, "acme")
+	held, release := make(chan struct{}), make(chan struct{})
+	errs := make(chan error, 11)
+	go func() {
+		errs <- db.Update(ctx, func(tx *store.Queries) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	for i := range 10 {
+		go func() {
+			errs <- db.Update(ctx, func(tx *store.Queries) error {
+				return tx.Log(ctx, attest.Activity{OrgID: org.ID, Action: "test.write", RecordType: "test", Summary: fmt.Sprint("write ", i)})
+			})
+		}()
+	}
+	time.Sleep(200 * time.Millisecond) // the writers reach the queue (or, without it, BEGIN)
+	read, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if _, err := db.OrgBySlug(read, "acme"); err != nil {
+		t.Fatalf("a read while ten writers wait: %v", err)
+	}
+	close(release)
+	for range 11 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if acts, err := db.Activity(ctx, org.ID, attest.ActivityFilter{Action: "test.write"}); err != nil || len(acts) != 10 {
+		t.Fatalf("%d writes, %v", len(acts), err)
+	}
+}
+
+// Small transactions from several goroutines, as concurrent requests write:
+// queued in the process, and waiting in SQLite's busy handler alone.
+func BenchmarkConcurrentWrites(b *testing.B) {
+	for _, queued := range []bool{true, false} {
+		name := "queued"
+		if !queued {
+			name = "busy-handler"
+		}
+		b.Run(name, func(b *testing.B) {
+			db := storetest.Open(b, store.SQLite, nil)
+			if !queued {
+				store.WithoutWriterQueue(db)
+			}
+			org := storetest.MustOrg(b, db, "acme")
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					err := db.Update(b.Context(), func(tx *store.Queries) error {
+						return tx.Log(b.Context(), attest.Activity{OrgID: org.ID, Action: "bench.write", RecordType: "bench", Summary: "a write"})
+					})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
 	}
 }
