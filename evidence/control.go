@@ -90,8 +90,8 @@ func Summarize(evs []attest.Evidence, frequency string, newest int, now time.Tim
 	sum.Total = len(evs)
 	for _, ev := range evs {
 		it := Item{CollectedAt: ev.CollectedAt, PeriodEnd: ev.PeriodEnd}
-		// Every item counts for when evidence is next due and for coverage;
-		// the page lists the newest, and links the rest.
+		// The page lists the newest, current and superseded, and links the
+		// rest.
 		if len(sum.Newest) < newest {
 			ci := ControlItem{Evidence: ev, ExpiresAt: ExpiresAt(it, frequency), Fresh: ev.SupersededBy == 0 && Fresh(it, frequency, now)}
 			if ev.SupersededBy == 0 {
@@ -99,11 +99,13 @@ func Summarize(evs []attest.Evidence, frequency string, newest int, now time.Tim
 			}
 			sum.Newest = append(sum.Newest, ci)
 		}
+		// A corrected item no longer speaks for what it claimed: freshness
+		// and coverage count current items only, as the coverage page does
+		// (a correction that keeps the period covers it).
 		if ev.SupersededBy == 0 {
 			current = append(current, it)
+			covering = append(covering, Covering{CollectedAt: ev.CollectedAt, PeriodStart: ev.PeriodStart, PeriodEnd: ev.PeriodEnd})
 		}
-		// Superseded evidence still speaks for the period it covered.
-		covering = append(covering, Covering{CollectedAt: ev.CollectedAt, PeriodStart: ev.PeriodStart, PeriodEnd: ev.PeriodEnd})
 	}
 	// NextDue is the latest expiry still ahead; once it passes, nothing is
 	// current.

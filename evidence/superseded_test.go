@@ -13,7 +13,8 @@ import (
 )
 
 // A corrected piece of evidence no longer covers what it claimed: Type 2
-// coverage counts only the current version.
+// coverage counts only the current version, on the coverage page and on the
+// control's page.
 func TestCoverageCountsOnlyCurrentVersion(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
@@ -57,6 +58,20 @@ func TestCoverageCountsOnlyCurrentVersion(t *testing.T) {
 		if cov.Covered != 1 || rep.Covered != 1 || rep.Instances != 4 || covered["2025-Q1"] || !covered["2025-Q2"] {
 			t.Errorf("coverage = %d of %d (report %d of %d), instances %+v; want only 2025-Q2, by the current version",
 				cov.Covered, len(cov.Instances), rep.Covered, rep.Instances, cov.Instances)
+		}
+
+		// The control's page judges its coverage as the coverage page does.
+		sum, err := evidence.SummarizeControl(ctx, &db.Queries, org.ID, c.ID, c.Frequency, 10, day("2025-12-31").Add(12*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		onPage := map[string]bool{}
+		for _, in := range sum.Coverage.Instances {
+			onPage[in.Label] = in.Covered
+		}
+		if sum.Coverage.Covered != 1 || onPage["2025-Q1"] || !onPage["2025-Q2"] || sum.Total != 2 {
+			t.Errorf("the control's page: coverage %d of %d, instances %+v, %d items; want only 2025-Q2, by the current version, of two items",
+				sum.Coverage.Covered, len(sum.Coverage.Instances), sum.Coverage.Instances, sum.Total)
 		}
 	})
 }
