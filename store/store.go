@@ -43,23 +43,74 @@ type DB struct {
 	sql     *sql.DB
 	dialect Dialect
 	where   string // what to call the database in messages, without credentials
-	// writer is SQLite's one write lock, taken in this process before BEGIN:
-	// writers of one process queue here and are handed the lock the moment
-	// it is free, where SQLite's busy handler would poll for it with sleeps
-	// of up to 100 ms and give up after busy_timeout. Other processes on the
-	// same file still meet busy_timeout. Nil for PostgreSQL, whose writers
-	// do not exclude each other.
-	writer chan struct{}
+	// writer is SQLite's one write lock, taken in this process before BEGIN
+	// and before a single statement that writes (writeLock). Writers of one
+	// process queue here without a connection and are handed the lock the
+	// moment it is free; waiting inside BEGIN, each would hold one of the
+	// pool's connections, and a few waiting behind a long write would leave
+	// none for reads. What does not come through here (River's statements,
+	// a statement that writes through QueryRowContext outside Update,
+	// another process on the same file) still waits in SQLite's busy
+	// handler. Nil for PostgreSQL, whose writers do not exclude each other.
+	// Copies of the DB (WithClock) share it.
+	writer writeLock
 }
 
-// writerWait is how long Update waits for SQLite's write lock in this
+// writeLock is SQLite's write lock as this process takes it: a channel
+// holding one token, nil when there is no such lock.
+type writeLock chan struct{}
+
+// writerWait is how long a writer waits for SQLite's write lock in this
 // process before giving up, as busy_timeout does for the database's.
 var writerWait = 10 * time.Second
 
-// ErrWriterBusy is what Update returns when another transaction of this
-// process held SQLite's write lock for longer than it waits (10 s, as long
-// as SQLite's busy_timeout).
+// ErrWriterBusy is what a write returns when another write of this process
+// held SQLite's write lock for longer than it waits (10 s, as long as
+// SQLite's busy_timeout).
 var ErrWriterBusy = errors.New("database is locked: another write held it too long")
+
+// take waits for the lock until ctx ends or writerWait passes, and returns
+// what gives it back.
+func (l writeLock) take(ctx context.Context) (release func(), err error) {
+	if l == nil {
+		return func() {}, nil
+	}
+	release = func() { <-l }
+	select {
+	case l <- struct{}{}: // free: no timer needed
+		return release, nil
+	default:
+	}
+	wait := time.NewTimer(writerWait)
+	defer wait.Stop()
+	select {
+	case l <- struct{}{}:
+		return release, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-wait.C:
+		return nil, ErrWriterBusy
+	}
+}
+
+// pool is the connection pool as Queries uses it outside a transaction. A
+// statement run with ExecContext there is a write (reads go through the
+// Query methods), so on SQLite it takes the write lock for as long as it
+// runs, as Update does: a session or token touched on every request must
+// not wait for the lock holding a connection.
+type pool struct {
+	*sql.DB
+	writer writeLock
+}
+
+func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	release, err := p.writer.take(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return p.DB.ExecContext(ctx, query, args...)
+}
 
 // querier is what *sql.DB and *sql.Tx have in common.
 type querier interface {
@@ -146,11 +197,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("cannot connect to database %s: %w", where, err)
 	}
-	db := &DB{Queries: Queries{q: sdb, now: clock, dialect: dialect}, sql: sdb, dialect: dialect, where: where}
+	var writer writeLock
 	if dialect == SQLite {
-		db.writer = make(chan struct{}, 1)
+		writer = make(writeLock, 1)
 	}
-	return db, nil
+	return &DB{Queries: Queries{q: pool{sdb, writer}, now: clock, dialect: dialect}, sql: sdb, dialect: dialect, where: where, writer: writer}, nil
 }
 
 // ensureWritableDir creates dir if needed and proves it is writable, so that a
@@ -247,24 +298,20 @@ func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
 // Update runs fn in a transaction and commits when it returns nil.
 func (db *DB) Update(ctx context.Context, fn func(tx *Queries) error) error {
-	var after []func()
-	if db.writer != nil {
-		wait := time.NewTimer(writerWait)
-		select {
-		case db.writer <- struct{}{}:
-			wait.Stop()
-		case <-ctx.Done():
-			wait.Stop()
-			return fmt.Errorf("begin: %w", ctx.Err())
-		case <-wait.C:
-			return fmt.Errorf("begin: %w", ErrWriterBusy)
-		}
+	release, err := db.writer.take(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
 	}
-	// The lock is released before the after-commit work (the ledger's head
-	// files), which runs outside SQLite's lock as it always has.
-	if err := db.update(ctx, fn, &after); err != nil {
+	var after []func()
+	err = func() error {
+		defer release()
+		return db.update(ctx, fn, &after)
+	}()
+	if err != nil {
 		return err
 	}
+	// After the lock is given back: the after-commit work (the ledger's
+	// head files) runs outside SQLite's lock, as it always has.
 	for _, f := range after {
 		f()
 	}
@@ -272,28 +319,25 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Queries) error) error {
 }
 
 // update runs fn in a transaction and commits when it returns nil; the
-// functions fn registers with AfterCommit land in after. It releases the
-// write lock Update took, and rolls back, even if fn panics.
+// functions fn registers with AfterCommit land in after.
 func (db *DB) update(ctx context.Context, fn func(tx *Queries) error, after *[]func()) error {
-	if db.writer != nil {
-		defer func() { <-db.writer }()
-	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	committed := false
 	defer func() {
-		// A panic in fn must not leave the transaction, and SQLite's write
-		// lock with it, open until the connection is closed.
-		if p := recover(); p != nil {
+		// Whatever ends fn (an error, a panic, runtime.Goexit from a test's
+		// Fatal), the transaction must not stay open, holding SQLite's
+		// write lock, until its connection is closed.
+		if !committed {
 			tx.Rollback()
-			panic(p)
 		}
 	}()
 	if err := fn(&Queries{q: tx, now: db.now, dialect: db.dialect, after: after}); err != nil {
-		tx.Rollback()
 		return err
 	}
+	committed = true // a failed commit has ended the transaction too
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

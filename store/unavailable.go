@@ -20,10 +20,12 @@ import (
 const (
 	msgUnreachable = "The database cannot be reached right now; nothing was changed. Try again in a moment."
 	msgDiskFull    = "The disk holding Attest's data is full; nothing was changed. Free some space and try again."
+	msgBusy        = "The database is busy with a long write; nothing was changed. Try again in a moment."
 )
 
 // Unavailable translates an error that says the database cannot serve now
-// (unreachable, shutting down, out of connections) or that the disk is full
+// (unreachable, shutting down, out of connections, its write lock held too
+// long) or that the disk is full
 // into an attest EUNAVAILABLE, keeping it as the cause for the logs; any
 // other error is returned as it is. The adapters (web, CLI) pass every
 // error through it once, before mapping the code: this is the only place
@@ -37,8 +39,20 @@ func Unavailable(err error) error {
 		return &attest.Error{Code: attest.EUNAVAILABLE, Message: msgDiskFull, Cause: err}
 	case unreachable(err):
 		return &attest.Error{Code: attest.EUNAVAILABLE, Message: msgUnreachable, Cause: err}
+	case busy(err):
+		return &attest.Error{Code: attest.EUNAVAILABLE, Message: msgBusy, Cause: err}
 	}
 	return err
+}
+
+// busy reports a write that waited out SQLite's write lock: in this
+// process's queue, or in SQLite's busy handler behind another process.
+func busy(err error) bool {
+	if errors.Is(err, ErrWriterBusy) {
+		return true
+	}
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 func diskFull(err error) bool {

@@ -2,8 +2,11 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +66,16 @@ func TestSQLiteWritersQueueInProcess(t *testing.T) {
 		t.Fatalf("the writer queued behind the first: %v", err)
 	}
 
+	// A transaction that could not begin (its context had ended) leaves the
+	// lock free.
+	ended, cancelNow := context.WithCancel(ctx)
+	cancelNow()
+	for range 3 {
+		if err := write(ended, "never"); !errors.Is(err, context.Canceled) {
+			t.Fatalf("a write whose context had ended: %v", err)
+		}
+	}
+
 	// A transaction that panics leaves the lock free.
 	func() {
 		defer func() {
@@ -82,7 +95,7 @@ func TestSQLiteWritersQueueInProcess(t *testing.T) {
 			t.Errorf("%s: %v", slug, err)
 		}
 	}
-	for _, slug := range []string{"cancelled", "late"} {
+	for _, slug := range []string{"cancelled", "late", "never"} {
 		if _, err := db.OrgBySlug(ctx, slug); attest.ErrorCode(err) != attest.ENOTFOUND {
 			t.Errorf("%s was written: %v", slug, err)
 		}
@@ -91,13 +104,14 @@ func TestSQLiteWritersQueueInProcess(t *testing.T) {
 
 // Writers waiting for SQLite's lock wait without a connection, so reads go
 // on while a write holds the lock and more queue behind it (waiting inside
-// BEGIN, each would hold one of the pool's eight connections).
+// BEGIN, or inside a single statement's step, each would hold one of the
+// pool's eight connections).
 func TestQueuedWritersLeaveConnectionsToReaders(t *testing.T) {
 	ctx := t.Context()
 	db := storetest.Open(t, store.SQLite, nil)
 	org := storetest.MustOrg(t, db, "acme")
 	held, release := make(chan struct{}), make(chan struct{})
-	errs := make(chan error, 11)
+	errs := make(chan error, 21)
 	go func() {
 		errs <- db.Update(ctx, func(tx *store.Queries) error {
 			close(held)
@@ -106,26 +120,29 @@ func TestQueuedWritersLeaveConnectionsToReaders(t *testing.T) {
 		})
 	}()
 	<-held
-	for i := range 10 {
+	for i := range 20 {
+		a := attest.Activity{OrgID: org.ID, Action: "test.write", RecordType: "test", Summary: fmt.Sprint("write ", i)}
 		go func() {
-			errs <- db.Update(ctx, func(tx *store.Queries) error {
-				return tx.Log(ctx, attest.Activity{OrgID: org.ID, Action: "test.write", RecordType: "test", Summary: fmt.Sprint("write ", i)})
-			})
+			if i%2 == 0 { // a transaction
+				errs <- db.Update(ctx, func(tx *store.Queries) error { return tx.Log(ctx, a) })
+			} else { // a single statement outside one, as a session's touch is
+				errs <- db.Log(ctx, a)
+			}
 		}()
 	}
-	time.Sleep(200 * time.Millisecond) // the writers reach the queue (or, without it, BEGIN)
+	time.Sleep(200 * time.Millisecond) // the writers reach the queue (or, without it, SQLite's busy handler)
 	read, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if _, err := db.OrgBySlug(read, "acme"); err != nil {
-		t.Fatalf("a read while ten writers wait: %v", err)
+		t.Fatalf("a read while twenty writers wait: %v", err)
 	}
 	close(release)
-	for range 11 {
+	for range 21 {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
 	}
-	if acts, err := db.Activity(ctx, org.ID, attest.ActivityFilter{Action: "test.write"}); err != nil || len(acts) != 10 {
+	if acts, err := db.Activity(ctx, org.ID, attest.ActivityFilter{Action: "test.write"}); err != nil || len(acts) != 20 {
 		t.Fatalf("%d writes, %v", len(acts), err)
 	}
 }
@@ -157,5 +174,42 @@ func BenchmarkConcurrentWrites(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// A write that waited out the lock, in this process's queue or behind
+// another process in SQLite's busy handler, is EUNAVAILABLE (503 with
+// Retry-After), not an internal error.
+func TestBusyWritesAreUnavailable(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "attest.db")
+	db, err := store.Open(ctx, store.Options{URL: "sqlite:" + path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	held, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Update(ctx, func(tx *store.Queries) error { close(held); <-release; return nil })
+	}()
+	<-held
+	defer func() { close(release); <-done }()
+
+	restore := store.SetWriterWait(10 * time.Millisecond)
+	defer restore()
+	queued := db.Update(ctx, func(tx *store.Queries) error { return nil })
+	// Another process: no queue of ours, and no busy timeout to wait out.
+	other, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	_, behind := other.BeginTx(ctx, nil)
+	for name, err := range map[string]error{"queued in this process": queued, "behind another process": behind} {
+		got := store.Unavailable(err)
+		if attest.ErrorCode(got) != attest.EUNAVAILABLE || !strings.Contains(attest.ErrorMessage(got), "busy with a long write") {
+			t.Errorf("%s: %v became %v", name, err, got)
+		}
 	}
 }
