@@ -24,6 +24,11 @@
 // absolute time, so it holds only on a machine like the reference one, and the
 // ratio is the figure to compare across machines.
 //
+// Then it adds --uploads evidence items through the evidence service, the
+// path the product runs, one upload at a time (evidence.Service.Add) and in
+// batches of --upload-batch (AddAll), each beside a floor of the same blobs
+// and plain rows committed as often (benchUploads).
+//
 // SQLite runs in a temporary directory that is removed at the end. PostgreSQL
 // runs in a schema of its own (bench_<random>), dropped at the end.
 package main
@@ -49,6 +54,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/ledger"
 	"github.com/attest-hq/attest/store" // also registers the "sqlite" and "pgx" drivers
 )
@@ -57,23 +63,26 @@ func main() {
 	entries := flag.Int("entries", 100_000, "ledger entries to append")
 	batch := flag.Int("batch", 1000, "entries per transaction (one checkpoint each)")
 	rounds := flag.Int("rounds", 3, "timed rounds of each; the best and the median are reported")
-	dir := flag.String("dir", "", "where to create the SQLite temporary directory (default: the system's temporary directory)")
+	dir := flag.String("dir", "", "where to create the temporary directories (default: the system's temporary directory)")
+	uploads := flag.Int("uploads", 2000, "evidence items added through the evidence service each way, one upload at a time and in batches (0: none)")
+	uploadBatch := flag.Int("upload-batch", 500, "items per evidence.Service.AddAll call")
 	flag.Parse()
-	if *entries < 1 || *batch < 1 || *rounds < 1 {
-		fmt.Fprintln(os.Stderr, "bench/ledger: --entries, --batch and --rounds must be at least 1")
+	if *entries < 1 || *batch < 1 || *rounds < 1 || *uploads < 0 || *uploadBatch < 1 || *uploadBatch > evidence.MaxBatch {
+		fmt.Fprintf(os.Stderr, "bench/ledger: --entries, --batch and --rounds must be at least 1, --uploads at least 0, --upload-batch from 1 to %d\n", evidence.MaxBatch)
 		os.Exit(2)
 	}
+	up := uploadOptions{n: *uploads, batch: *uploadBatch, dir: *dir}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	fmt.Printf("attest bench/ledger: %d entries in transactions of %d, %d rounds, %s %s/%s, %d CPUs\n",
 		*entries, *batch, *rounds, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	failed := false
-	if err := benchSQLite(ctx, *dir, *entries, *batch, *rounds); err != nil {
+	if err := benchSQLite(ctx, *dir, *entries, *batch, *rounds, up); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/ledger: sqlite:", err)
 		failed = true
 	}
 	if pg := os.Getenv("ATTEST_BENCH_POSTGRES_URL"); pg != "" {
-		if err := benchPostgres(ctx, pg, *entries, *batch, *rounds); err != nil {
+		if err := benchPostgres(ctx, pg, *entries, *batch, *rounds, up); err != nil {
 			fmt.Fprintln(os.Stderr, "bench/ledger: postgres:", err)
 			failed = true
 		}
@@ -86,7 +95,13 @@ func main() {
 	}
 }
 
-func benchSQLite(ctx context.Context, parent string, n, batch, rounds int) error {
+// uploadOptions are the flags of the evidence service's part (benchUploads).
+type uploadOptions struct {
+	n, batch int
+	dir      string // where the blobs and heads' temporary directory goes
+}
+
+func benchSQLite(ctx context.Context, parent string, n, batch, rounds int, up uploadOptions) error {
 	tmp, err := os.MkdirTemp(parent, "attest-bench-ledger-")
 	if err != nil {
 		return err
@@ -100,10 +115,10 @@ func benchSQLite(ctx context.Context, parent string, n, batch, rounds int) error
 		return err
 	}
 	defer raw.Close()
-	return bench(ctx, "sqlite ("+path+")", "sqlite:"+path, raw, n, batch, rounds)
+	return bench(ctx, "sqlite ("+path+")", "sqlite:"+path, raw, n, batch, rounds, up)
 }
 
-func benchPostgres(ctx context.Context, base string, n, batch, rounds int) error {
+func benchPostgres(ctx context.Context, base string, n, batch, rounds int, up uploadOptions) error {
 	b := make([]byte, 6)
 	rand.Read(b)
 	schema := "bench_" + hex.EncodeToString(b)
@@ -128,14 +143,14 @@ func benchPostgres(ctx context.Context, base string, n, batch, rounds int) error
 		return err
 	}
 	defer raw.Close()
-	return bench(ctx, "postgres ("+u.Redacted()+")", u.String(), raw, n, batch, rounds)
+	return bench(ctx, "postgres ("+u.Redacted()+")", u.String(), raw, n, batch, rounds, up)
 }
 
 // bench times the floor and the ledger rounds times each, alternating which
 // goes first, on the database at dbURL; raw is a plain connection to the same
 // database. Each round appends to a new organization and fills a new scratch
 // table.
-func bench(ctx context.Context, label, dbURL string, raw *sql.DB, n, batch, rounds int) error {
+func bench(ctx context.Context, label, dbURL string, raw *sql.DB, n, batch, rounds int, up uploadOptions) error {
 	fmt.Printf("\n%s\n", label)
 	db, err := store.Open(ctx, store.Options{URL: dbURL})
 	if err != nil {
@@ -221,7 +236,17 @@ func bench(ctx context.Context, label, dbURL string, raw *sql.DB, n, batch, roun
 	fmt.Printf("  %-28s %6.2fs (%6.2fs)   %s\n", "ledger.VerifyChain", slices.Min(verifies).Seconds(), median(verifies).Seconds(), seconds(verifies))
 	fmt.Printf("  ledger / floor: %.2f× (median %.2f×); 100,000 appends < 10 s on 2 cores (the issue's target, an absolute time): %s\n",
 		best.Seconds()/slices.Min(floors).Seconds(), med.Seconds()/median(floors).Seconds(), verdict)
-	return nil
+	if up.n == 0 {
+		return nil
+	}
+	// The blobs and the heads outside the database go where the product
+	// puts them: a data directory (the SQLite file's, or one of their own).
+	dataDir, err := os.MkdirTemp(up.dir, "attest-bench-uploads-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dataDir)
+	return benchUploads(ctx, db, raw, dataDir, up.n, up.batch, rounds)
 }
 
 // appendLedger appends one entry per id to org's chain in transactions of
