@@ -277,11 +277,14 @@ func (s *Service) record(ctx context.Context, tx *store.Queries, n New, e *attes
 	for i, c := range e.Controls {
 		ref, ok := refs[c.ID]
 		if !ok {
-			ctl, err := tx.Control(ctx, n.Org.ID, c.ID)
-			if err != nil {
+			r, err := tx.ControlRef(ctx, n.Org.ID, c.ID)
+			if attest.ErrorCode(err) == attest.ENOTFOUND {
 				return attest.Invalid("controls", "control %d is not a control of this organization", c.ID)
 			}
-			ref, refs[c.ID] = ctl.Ref, ctl.Ref
+			if err != nil {
+				return fmt.Errorf("control %d: %w", c.ID, err)
+			}
+			ref, refs[c.ID] = r, r
 		}
 		e.Controls[i].Ref = ref
 	}

@@ -336,6 +336,15 @@ func (q *Queries) MappingRemovals(ctx context.Context, orgID int64) (map[Mapping
 	return out, rows.Err()
 }
 
+// ControlRef returns the ref of the organization's control id, or
+// ENOTFOUND: for callers that need to know only that the control is the
+// organization's and what it is called (evidence names its controls by ref).
+func (q *Queries) ControlRef(ctx context.Context, orgID, id int64) (string, error) {
+	var ref string
+	err := q.q.QueryRowContext(ctx, `SELECT ref FROM controls WHERE org_id = $1 AND id = $2`, orgID, id).Scan(&ref)
+	return ref, notFound(err, "control")
+}
+
 // ControlRefs returns the refs the organization already uses, for adoption
 // and for suggesting the next custom ref.
 func (q *Queries) ControlRefs(ctx context.Context, orgID int64) (map[string]bool, error) {

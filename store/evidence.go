@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -52,9 +51,8 @@ func (q *Queries) CreateEvidence(ctx context.Context, e *attest.Evidence) error 
 	for _, c := range e.Controls {
 		// Only whether it is there: the control's columns and mappings were
 		// most of a bulk import's time in the transaction.
-		var one int
-		err := q.q.QueryRowContext(ctx, `SELECT 1 FROM controls WHERE org_id = $1 AND id = $2`, e.OrgID, c.ID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
+		_, err := q.ControlRef(ctx, e.OrgID, c.ID)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
 			return attest.Invalid("controls", "control %d is not a control of this organization", c.ID)
 		}
 		if err != nil {

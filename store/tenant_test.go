@@ -235,6 +235,13 @@ var tenantCases = []tenantCase{
 		_, err := db.Control(ctx, a.org.ID, b.control.ID)
 		wantNotFound(t, "control", err)
 	}},
+	{"ControlRef", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		if ref, err := db.ControlRef(ctx, a.org.ID, a.control.ID); err != nil || ref != a.control.Ref {
+			t.Errorf("a's own control's ref: %q, %v", ref, err)
+		}
+		_, err := db.ControlRef(ctx, a.org.ID, b.control.ID)
+		wantNotFound(t, "control", err)
+	}},
 	{"ControlRefs", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		refs, err := db.ControlRefs(ctx, a.org.ID)
 		if err != nil || !refs[a.control.Ref] || refs[b.control.Ref] {
