@@ -180,11 +180,24 @@ func (s *Service) AddAll(ctx context.Context, items []Upload) ([]attest.Evidence
 		refs := map[int64]string{} // control id → ref, read once per batch
 		supersedes := make([]string, len(items))
 		recs := make([]chain.Record, len(items))
+		rows := make([]*attest.Evidence, len(items))
+		corrects := false
 		for i, it := range items {
 			if err := s.record(ctx, tx, it.New, &evs[i], refs, &supersedes[i]); err != nil {
 				return itemErr(i, err)
 			}
 			recs[i] = chain.Record{Type: ledger.RecordTypeEvidence, ID: evs[i].UID, Hash: evs[i].RecordHash}
+			rows[i], corrects = &evs[i], corrects || evs[i].Supersedes != 0
+		}
+		if corrects {
+			// One at a time, so that a version corrected twice names its item.
+			for i, e := range rows {
+				if err := tx.CreateEvidence(ctx, e); err != nil {
+					return itemErr(i, err)
+				}
+			}
+		} else if err := tx.CreateEvidenceAll(ctx, rows); err != nil {
+			return err
 		}
 		entries, err := s.Chain().AppendAll(ctx, tx, items[0].Org, recs)
 		if err != nil {
@@ -270,8 +283,9 @@ func (s *Service) store(ctx context.Context, e *attest.Evidence, r io.Reader) er
 }
 
 // record resolves e's controls (refs keeps those read for the batch) and
-// the evidence it corrects, then hashes its record and stores its row, in
-// tx. supersedesUID is set to the uid of the evidence it corrects, if any.
+// the evidence it corrects, then hashes its record, in tx; the caller
+// stores the row. supersedesUID is set to the uid of the evidence it
+// corrects, if any.
 func (s *Service) record(ctx context.Context, tx *store.Queries, n New, e *attest.Evidence, refs map[int64]string, supersedesUID *string) error {
 	// Resolve control refs for the record, refusing controls of other organizations.
 	for i, c := range e.Controls {
@@ -302,7 +316,7 @@ func (s *Service) record(ctx context.Context, tx *store.Queries, n New, e *attes
 		return err
 	}
 	e.RecordHash, e.Record = hash, record
-	return tx.CreateEvidence(ctx, e)
+	return nil
 }
 
 // RecordVersion is the version of the evidence record that Add writes.

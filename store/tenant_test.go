@@ -1160,6 +1160,7 @@ var notTenantScoped = map[string]string{
 	"CreateControl":              "creates a record of the organization it names",
 	"CreateTask":                 "creates a record of the organization it names",
 	"CreateEvidence":             "creates a record of the organization it names (and checks its links' organization)",
+	"CreateEvidenceAll":          "creates records of the one organization its items name (and checks their links' organization); TestCreateEvidenceAll",
 	"CreateInvitation":           "creates a record of the organization it names",
 	"CreateToken":                "creates a record of the organization it names",
 	"CreateOrg":                  "creates an organization",
