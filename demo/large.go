@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -114,43 +113,14 @@ func SeedLarge(ctx context.Context, db *store.DB, opts Options, size Size, sys L
 		return fmt.Errorf("the large demo's policies: %w", err)
 	}
 	done("policies")
-	// The evidence goes in beside the history, once every connection's first
-	// collection is recorded: the history mostly computes (the connectors,
-	// the tests) and the evidence mostly waits on the disk (each blob is
-	// synced), and a first collection records every verdict as new in one
-	// transaction that holds the write lock for seconds, which evidence
-	// batches queued behind it could wait out.
-	both, cancel := context.WithCancel(ctx)
-	defer cancel()
-	firsts := make(chan struct{})
-	var once sync.Once
-	firstsDone := func() { once.Do(func() { close(firsts) }) }
-	histErr := make(chan error, 1)
-	go func() {
-		start := time.Now()
-		err := largeHistory(both, db, opts, org, users, size, sys, from, now, firstsDone)
-		firstsDone() // nothing more to wait for: done, nothing to do, or failed
-		if err != nil {
-			cancel()
-			histErr <- fmt.Errorf("the large demo's monitoring history: %w", err)
-			return
-		}
-		log.Info("large demo: monitoring history ready", "took", time.Since(start).Round(time.Millisecond).String())
-		histErr <- nil
-	}()
-	<-firsts
-	start := time.Now()
-	evErr := largeEvidence(both, db, opts, org, users, size, from, now)
-	if evErr != nil {
-		cancel()
-		evErr = fmt.Errorf("the large demo's evidence: %w", evErr)
-	} else {
-		log.Info("large demo: evidence ready", "took", time.Since(start).Round(time.Millisecond).String())
+	if err := largeHistory(ctx, db, opts, org, users, size, sys, from, now); err != nil {
+		return fmt.Errorf("the large demo's monitoring history: %w", err)
 	}
-	if err := errors.Join(<-histErr, evErr); err != nil {
-		return err
+	done("monitoring history")
+	if err := largeEvidence(ctx, db, opts, org, users, size, from, now); err != nil {
+		return fmt.Errorf("the large demo's evidence: %w", err)
 	}
-	done("monitoring history and evidence")
+	done("evidence")
 	// Its pages are read at once: plan their queries on what was loaded.
 	if err := db.Analyze(ctx); err != nil {
 		return fmt.Errorf("the large demo's statistics: %w", err)
@@ -303,9 +273,8 @@ func largePolicies(ctx context.Context, db *store.DB, opts Options, org attest.O
 // collects them over the years, oldest first: GitHub every month, AWS every
 // year, each collection judged and recorded by the monitoring service at its
 // own date, with the systems as they stood then. A connection with
-// collections already is left alone. firstsDone is called once every
-// connection's first collection is recorded.
-func largeHistory(ctx context.Context, db *store.DB, opts Options, org attest.Organization, users map[attest.Role]attest.User, size Size, sys LargeSystems, from, now time.Time, firstsDone func()) error {
+// collections already is left alone.
+func largeHistory(ctx context.Context, db *store.DB, opts Options, org attest.Organization, users map[attest.Role]attest.User, size Size, sys LargeSystems, from, now time.Time) error {
 	if opts.Connections == nil || opts.Monitor == nil || sys.At == nil {
 		return nil
 	}
@@ -355,11 +324,6 @@ func largeHistory(ctx context.Context, db *store.DB, opts Options, org attest.Or
 			sys.At(r.system, now)
 		}
 	}()
-	conns := map[int64]bool{}
-	for _, r := range runs {
-		conns[r.conn] = false
-	}
-	firsts := 0
 	for _, r := range runs {
 		clock = r.at
 		sys.At(r.system, r.at)
@@ -369,12 +333,6 @@ func largeHistory(ctx context.Context, db *store.DB, opts Options, org attest.Or
 		}
 		if rep.Collection.Error != "" {
 			return fmt.Errorf("the collection of %s failed: %s", r.at.Format(attest.DateLayout), rep.Collection.Error)
-		}
-		if !conns[r.conn] {
-			conns[r.conn] = true
-			if firsts++; firsts == len(conns) {
-				firstsDone()
-			}
 		}
 	}
 	return nil
