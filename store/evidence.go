@@ -50,14 +50,8 @@ func (q *Queries) CreateEvidence(ctx context.Context, e *attest.Evidence) error 
 		}
 	}
 	for _, c := range e.Controls {
-		// Only whether it is there: the control's columns and mappings were
-		// most of a bulk import's time in the transaction.
-		_, err := q.ControlRef(ctx, e.OrgID, c.ID)
-		if attest.ErrorCode(err) == attest.ENOTFOUND {
-			return attest.Invalid("controls", "control %d is not a control of this organization", c.ID)
-		}
-		if err != nil {
-			return fmt.Errorf("create evidence: control %d: %w", c.ID, err)
+		if err := q.checkEvidenceControl(ctx, e.OrgID, c.ID); err != nil {
+			return err
 		}
 	}
 	if e.CreatedAt.IsZero() { // a caller whose record commits to the time sets it
@@ -79,6 +73,21 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 		if err := q.LinkEvidence(ctx, e.OrgID, e.ID, c.ID); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkEvidenceControl refuses a link to a control that is not the
+// organization's. It reads only whether the control is there: reading the
+// control whole (its columns and mappings) was most of a bulk import's time
+// in the transaction.
+func (q *Queries) checkEvidenceControl(ctx context.Context, orgID, controlID int64) error {
+	_, err := q.ControlRef(ctx, orgID, controlID)
+	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		return attest.Invalid("controls", "control %d is not a control of this organization", controlID)
+	}
+	if err != nil {
+		return fmt.Errorf("create evidence: control %d: %w", controlID, err)
 	}
 	return nil
 }
@@ -113,12 +122,8 @@ func (q *Queries) CreateEvidenceAll(ctx context.Context, evs []*attest.Evidence)
 			if checked[c.ID] {
 				continue
 			}
-			_, err := q.ControlRef(ctx, orgID, c.ID)
-			if attest.ErrorCode(err) == attest.ENOTFOUND {
-				return attest.Invalid("controls", "control %d is not a control of this organization", c.ID)
-			}
-			if err != nil {
-				return fmt.Errorf("create evidence: control %d: %w", c.ID, err)
+			if err := q.checkEvidenceControl(ctx, orgID, c.ID); err != nil {
+				return err
 			}
 			checked[c.ID] = true
 		}
