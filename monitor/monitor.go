@@ -188,13 +188,9 @@ func (s *Service) Run(ctx context.Context, orgID, connectionID int64, only []att
 	run.Calls, run.Failed, run.Warnings = col.Calls, col.Failed, col.Warnings
 
 	snap := Snapshot{Connector: conn.Type, Resources: col.Resources, Failed: col.Failed}
-	data, sha, err := snap.Encode()
-	if err != nil {
-		return Report{}, err
-	}
 	// Tests judge the snapshot as stored, not the connector's values, so a
 	// replay from the file sees exactly what the original evaluation saw.
-	snap, err = ReadSnapshot(bytes.NewReader(data), sha)
+	data, sha, snap, err := snap.Stored()
 	if err != nil {
 		return Report{}, err
 	}

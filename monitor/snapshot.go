@@ -32,6 +32,29 @@ type Snapshot struct {
 // Encode returns the snapshot's bytes, the same for the same resources (sorted by type and
 // key), and their hex SHA-256.
 func (s Snapshot) Encode() ([]byte, string, error) {
+	return s.normalized().encode()
+}
+
+// Stored returns the snapshot's bytes and their hex SHA-256, as Encode, and
+// the snapshot as ReadSnapshot reads those bytes back: what tests judge, so
+// that a replay from the file sees exactly what the original evaluation
+// saw.
+func (s Snapshot) Stored() ([]byte, string, Snapshot, error) {
+	n := s.normalized()
+	data, sha, err := n.encode()
+	if err != nil {
+		return nil, "", Snapshot{}, err
+	}
+	if read, ok := asRead(n); ok && len(data) <= MaxSnapshot {
+		return data, sha, read, nil
+	}
+	read, err := ReadSnapshot(bytes.NewReader(data), sha)
+	return data, sha, read, err
+}
+
+// normalized is s as its file holds it: the format named, the resources
+// sorted by type and key (a copy), no nil Data or Failed.
+func (s Snapshot) normalized() Snapshot {
 	s.Format = SnapshotFormat
 	rs := make([]attest.Resource, len(s.Resources))
 	copy(rs, s.Resources)
@@ -50,18 +73,29 @@ func (s Snapshot) Encode() ([]byte, string, error) {
 	if s.Failed == nil {
 		s.Failed = map[string]string{}
 	}
-	// encoding/json is deterministic (map keys sorted, struct fields in
-	// order), which is all content addressing needs; re-encoding the file
-	// as canonical JSON, as small ledger records are, tripled the cost of
-	// snapshotting a large organization. HTML escaping is off so that the
-	// file reads as the provider sent it.
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
-		return nil, "", fmt.Errorf("snapshot: %w", err)
+	return s
+}
+
+// encode writes a normalized snapshot. encoding/json is deterministic (map
+// keys sorted, struct fields in order), which is all content addressing
+// needs; re-encoding the file as canonical JSON, as small ledger records
+// are, tripled the cost of snapshotting a large organization. HTML escaping
+// is off so that the file reads as the provider sent it.
+// appendSnapshotJSON writes the same bytes directly when it knows every
+// value.
+func (s Snapshot) encode() ([]byte, string, error) {
+	// About what a resource takes, so that the buffer seldom grows (each
+	// growth copies all of it).
+	data, ok := appendSnapshotJSON(make([]byte, 0, 512+384*len(s.Resources)), s)
+	if !ok {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			return nil, "", fmt.Errorf("snapshot: %w", err)
+		}
+		data = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	}
-	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	sum := sha256.Sum256(data)
 	return data, hex.EncodeToString(sum[:]), nil
 }

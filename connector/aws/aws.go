@@ -109,6 +109,8 @@ type Connector struct {
 	poll    time.Duration // between credential report generation checks
 	backoff func(attempt int, err error) (time.Duration, error)
 	client  *http.Client // nil: the connector's own transport
+	// versions are the policy documents of each identity's last collection.
+	versions policyVersions
 }
 
 // Option configures a Connector.

@@ -3,6 +3,7 @@ package aws_test
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -444,5 +445,59 @@ func TestOneConnectionCollectsSeveralAccounts(t *testing.T) {
 		if err := connector().Validate(request(srv, bad)); err == nil {
 			t.Errorf("settings %v accepted", bad)
 		}
+	}
+}
+
+// TestPolicyVersionsAreReadOnce: a collection reads only the policy versions
+// its identity has not read before (AWS never changes a version), and still
+// sees every change: a new default version, a policy created again under the
+// same name, and a credential that acts as someone else reads for itself.
+func TestPolicyVersionsAreReadOnce(t *testing.T) {
+	srv := start(t, nil)
+	conn := connector()
+	run := func() (admin map[string]any, reads int) {
+		t.Helper()
+		before := len(srv.Scenario.Requests())
+		col, err := conn.Collect(t.Context(), request(srv, nil))
+		if err != nil {
+			t.Fatalf("Collect: %v", err)
+		}
+		for _, r := range srv.Scenario.Requests()[before:] {
+			if r.Action == "iam:GetPolicyVersion" {
+				reads++
+			}
+		}
+		admin = map[string]any{}
+		for _, r := range col.Resources {
+			if r.Type == aws.TypePolicy {
+				if len(r.Unavailable) > 0 {
+					t.Errorf("%s: unavailable %v", r.Key, r.Unavailable)
+				}
+				admin[r.Data["name"].(string)] = r.Data["grants_full_admin"]
+			}
+		}
+		return admin, reads
+	}
+	first, reads := run()
+	if reads != 5 || len(first) != 5 || first["BreakGlassAdmin"] != true || first["ReadReports"] != false {
+		t.Fatalf("first collection: %d versions read, verdicts %v", reads, first)
+	}
+	again, reads := run()
+	if reads != 0 || !maps.Equal(again, first) {
+		t.Errorf("unchanged account: %d versions read (want 0), verdicts %v, want %v", reads, again, first)
+	}
+
+	srv.Scenario.Update(func(sc *awstest.Scenario) {
+		sc.Policies[1].Version, sc.Policies[1].Document = "v2", awstest.AdminDocument // a new default version
+		sc.Policies[4].ID, sc.Policies[4].Document = "ANPANEWREADONLY", awstest.AdminDocument
+	})
+	changed, reads := run()
+	if reads != 2 || changed["ReadReports"] != true || changed["ReadOnlyAccess"] != true || changed["BreakGlassAdmin"] != true {
+		t.Errorf("two policies changed: %d versions read (want 2), verdicts %v", reads, changed)
+	}
+
+	srv.Scenario.Update(func(sc *awstest.Scenario) { sc.CallerARN = "arn:aws:iam::" + awstest.Account + ":user/someone-else" })
+	if _, reads := run(); reads != 5 {
+		t.Errorf("another identity: %d versions read, want all 5", reads)
 	}
 }

@@ -38,7 +38,7 @@ func (c *Connector) collectAccount(ctx context.Context, req attest.CollectReques
 	if err != nil {
 		return attest.Collection{Calls: int(s.calls.Load())}, coded("sts:GetCallerIdentity", err)
 	}
-	col := &collector{s: s, now: now, account: aws.ToString(id.Account), failed: map[string]string{}}
+	col := &collector{s: s, now: now, account: aws.ToString(id.Account), caller: aws.ToString(id.Arn), failed: map[string]string{}}
 	var wg sync.WaitGroup
 	wg.Go(func() { col.accountAndUsers(ctx) })
 	wg.Go(func() { col.policies(ctx) })
@@ -71,6 +71,7 @@ type collector struct {
 	s       *session
 	now     time.Time
 	account string
+	caller  string // the ARN the credential acts as
 
 	mu        sync.Mutex
 	resources []attest.Resource
@@ -287,16 +288,54 @@ func (c *collector) policies(ctx context.Context) {
 			all = append(all, page.Policies...)
 		}
 	}
+	// Versions are read a few at a time: against AWS each call is a round
+	// trip, and an account with thousands of policies read one by one spends
+	// minutes here.
+	known := c.s.c.versions.of(c.caller)
+	var mu sync.Mutex
+	seen := make(map[policyVersion]string, len(all))
+	work := make(chan iamtypes.Policy)
+	var wg sync.WaitGroup
+	for range min(policyWorkers, len(all)) {
+		wg.Go(func() {
+			for p := range work {
+				r, key, doc, ok := c.policy(ctx, p, known)
+				if ok {
+					mu.Lock()
+					seen[key] = doc
+					mu.Unlock()
+				}
+				c.add(r)
+			}
+		})
+	}
 	for _, p := range all {
-		arn := aws.ToString(p.Arn)
-		managed := "customer"
-		if strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") || strings.Contains(arn, ":iam::aws:policy/") {
-			managed = "aws"
-		}
-		r := attest.Resource{Type: TypePolicy, Key: arn, Unavailable: map[string]string{}, Data: map[string]any{
-			"name": aws.ToString(p.PolicyName), "arn": arn, "managed_by": managed,
-			"attachment_count": int(aws.ToInt32(p.AttachmentCount)), "default_version": aws.ToString(p.DefaultVersionId),
-		}}
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	c.s.c.versions.keep(c.caller, seen)
+}
+
+// policyWorkers is how many policy versions are read at a time.
+const policyWorkers = 4
+
+// policy is the resource of one listed policy, with its default version's
+// document from known or read with GetPolicyVersion; ok says the document
+// was had (and key names it).
+func (c *collector) policy(ctx context.Context, p iamtypes.Policy, known map[policyVersion]string) (r attest.Resource, key policyVersion, doc string, ok bool) {
+	arn := aws.ToString(p.Arn)
+	managed := "customer"
+	if strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") || strings.Contains(arn, ":iam::aws:policy/") {
+		managed = "aws"
+	}
+	r = attest.Resource{Type: TypePolicy, Key: arn, Unavailable: map[string]string{}, Data: map[string]any{
+		"name": aws.ToString(p.PolicyName), "arn": arn, "managed_by": managed,
+		"attachment_count": int(aws.ToInt32(p.AttachmentCount)), "default_version": aws.ToString(p.DefaultVersionId),
+	}}
+	key = policyVersion{arn: arn, id: aws.ToString(p.PolicyId), version: aws.ToString(p.DefaultVersionId)}
+	doc, ok = known[key]
+	if !ok || key.id == "" || key.version == "" {
 		v, err := c.s.iam.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: p.Arn, VersionId: p.DefaultVersionId})
 		if err != nil {
 			reason := why("iam:GetPolicyVersion", err)
@@ -304,19 +343,67 @@ func (c *collector) policies(ctx context.Context) {
 				reason = deniedReason("iam:GetPolicyVersion", err)
 			}
 			r.Unavailable["grants_full_admin"], r.Unavailable["full_admin_statements"] = reason, reason
-			c.add(r)
-			continue
+			return r, key, "", false
 		}
-		stmts, err := fullAdminStatements(aws.ToString(v.PolicyVersion.Document))
-		if err != nil {
-			r.Unavailable["grants_full_admin"] = err.Error()
-			r.Unavailable["full_admin_statements"] = err.Error()
-		} else {
-			r.Data["grants_full_admin"] = len(stmts) > 0
-			r.Data["full_admin_statements"] = stmts
-		}
-		c.add(r)
+		doc, ok = aws.ToString(v.PolicyVersion.Document), key.id != "" && key.version != ""
 	}
+	stmts, err := fullAdminStatements(doc)
+	if err != nil {
+		r.Unavailable["grants_full_admin"] = err.Error()
+		r.Unavailable["full_admin_statements"] = err.Error()
+	} else {
+		r.Data["grants_full_admin"] = len(stmts) > 0
+		r.Data["full_admin_statements"] = stmts
+	}
+	return r, key, doc, ok
+}
+
+// policyVersion names one version of one policy. AWS never changes a
+// version once created (an edit is a new version, and a policy deleted and
+// created again under the same name has a new ID), so a version's document
+// read once is its document for good.
+type policyVersion struct{ arn, id, version string }
+
+// policyVersions keeps, for each identity the connector collected as, the
+// policy documents its last collection read, so that the next collection
+// reads only the versions that are new: an account's thousands of policies
+// rarely change, and IAM throttles GetPolicyVersion. They are kept by
+// identity (the caller's ARN), never shared between credentials: a
+// credential sees only documents it read itself. Only the last collection's
+// are kept, so what is kept is bounded by the account's policies, and
+// identities past maxIdentities push out another.
+type policyVersions struct {
+	mu   sync.Mutex
+	last map[string]map[policyVersion]string
+}
+
+const maxIdentities = 256
+
+func (v *policyVersions) of(identity string) map[policyVersion]string {
+	if identity == "" {
+		return nil // an identity AWS did not name could be anyone's
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.last[identity] // never written after keep stored it
+}
+
+func (v *policyVersions) keep(identity string, docs map[policyVersion]string) {
+	if identity == "" {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.last == nil {
+		v.last = map[string]map[policyVersion]string{}
+	}
+	if _, ok := v.last[identity]; !ok && len(v.last) >= maxIdentities {
+		for k := range v.last {
+			delete(v.last, k)
+			break
+		}
+	}
+	v.last[identity] = docs
 }
 
 // fullAdminStatements reads a policy document (IAM returns it URL-encoded)

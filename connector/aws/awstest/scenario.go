@@ -13,6 +13,7 @@ package awstest
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -57,7 +58,27 @@ type Policy struct {
 	Name        string
 	AWSManaged  bool
 	Attachments int
-	Document    string // JSON
+	Document    string // JSON: the default version's
+	// Version is the default version's ID ("": v1). AWS never edits a
+	// version: a new document comes with a new ID.
+	Version string
+	// ID is the policy's unique ID ("": derived from the name); a policy
+	// deleted and created again under the same name has a new one.
+	ID string
+}
+
+func (p Policy) versionID() string {
+	if p.Version == "" {
+		return "v1"
+	}
+	return p.Version
+}
+
+func (p Policy) policyID() string {
+	if p.ID == "" {
+		return "ANPA" + strings.ToUpper(p.Name)
+	}
+	return p.ID
 }
 
 // Bucket is an S3 bucket.

@@ -359,9 +359,9 @@ func (sc *Scenario) answerQuery(c *call, f url.Values) {
 		var b strings.Builder
 		b.WriteString("<Policies>")
 		for _, p := range list[from:to] {
-			fmt.Fprintf(&b, `<member><PolicyName>%s</PolicyName><DefaultVersionId>v1</DefaultVersionId><PolicyId>ANPA%s</PolicyId><Path>/</Path>`+
+			fmt.Fprintf(&b, `<member><PolicyName>%s</PolicyName><DefaultVersionId>%s</DefaultVersionId><PolicyId>%s</PolicyId><Path>/</Path>`+
 				`<Arn>%s</Arn><AttachmentCount>%d</AttachmentCount><IsAttachable>true</IsAttachable><CreateDate>2024-03-01T10:00:00Z</CreateDate>`+
-				`<UpdateDate>2024-03-01T10:00:00Z</UpdateDate></member>`, esc(p.Name), strings.ToUpper(p.Name), esc(sc.policyARN(p)), p.Attachments)
+				`<UpdateDate>2024-03-01T10:00:00Z</UpdateDate></member>`, esc(p.Name), esc(p.versionID()), esc(p.policyID()), esc(sc.policyARN(p)), p.Attachments)
 		}
 		b.WriteString("</Policies>")
 		fmt.Fprintf(&b, "<IsTruncated>%t</IsTruncated>", next != "")
@@ -375,9 +375,9 @@ func (sc *Scenario) answerQuery(c *call, f url.Values) {
 		for _, p := range sc.Policies {
 			// The name first: building every policy's ARN for every call made a
 			// large account's collection quadratic.
-			if p.Name == name && sc.policyARN(p) == arn && f.Get("VersionId") == "v1" {
-				c.ok("GetPolicyVersion", fmt.Sprintf(`<PolicyVersion><Document>%s</Document><IsDefaultVersion>true</IsDefaultVersion><VersionId>v1</VersionId>`+
-					`<CreateDate>2024-03-01T10:00:00Z</CreateDate></PolicyVersion>`, esc(url.QueryEscape(p.Document))))
+			if p.Name == name && sc.policyARN(p) == arn && f.Get("VersionId") == p.versionID() {
+				c.ok("GetPolicyVersion", fmt.Sprintf(`<PolicyVersion><Document>%s</Document><IsDefaultVersion>true</IsDefaultVersion><VersionId>%s</VersionId>`+
+					`<CreateDate>2024-03-01T10:00:00Z</CreateDate></PolicyVersion>`, esc(url.QueryEscape(p.Document)), esc(p.versionID())))
 				return
 			}
 		}
