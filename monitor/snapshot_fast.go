@@ -72,45 +72,11 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 	case int64:
 		return strconv.AppendInt(b, v, 10), true
 	case []string:
-		if v == nil {
-			return append(b, "null"...), true
-		}
-		b = append(b, '[')
-		for i, s := range v {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, s)
-		}
-		return append(b, ']'), true
+		return appendJSONList(b, v)
 	case []any:
-		if v == nil {
-			return append(b, "null"...), true
-		}
-		b = append(b, '[')
-		for i, x := range v {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, ok = appendJSONValue(b, x); !ok {
-				return nil, false
-			}
-		}
-		return append(b, ']'), true
+		return appendJSONList(b, v)
 	case []map[string]any:
-		if v == nil {
-			return append(b, "null"...), true
-		}
-		b = append(b, '[')
-		for i, x := range v {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, ok = appendJSONValue(b, x); !ok {
-				return nil, false
-			}
-		}
-		return append(b, ']'), true
+		return appendJSONList(b, v)
 	case map[string]string:
 		if v == nil {
 			return append(b, "null"...), true
@@ -134,6 +100,22 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 		return append(b, '}'), true
 	}
 	return nil, false
+}
+
+func appendJSONList[T any](b []byte, l []T) (_ []byte, ok bool) {
+	if l == nil {
+		return append(b, "null"...), true
+	}
+	b = append(b, '[')
+	for i, x := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, ok = appendJSONValue(b, x); !ok {
+			return nil, false
+		}
+	}
+	return append(b, ']'), true
 }
 
 func appendStringMap(b []byte, m map[string]string) []byte {
@@ -251,39 +233,11 @@ func readValue(v any) (_ any, ok bool) {
 	case int64:
 		return v, true
 	case []string:
-		if v == nil {
-			return nil, true
-		}
-		out := make([]any, len(v))
-		for i, s := range v {
-			if !utf8.ValidString(s) {
-				return nil, false
-			}
-			out[i] = s
-		}
-		return out, true
+		return readList(v)
 	case []any:
-		if v == nil {
-			return nil, true
-		}
-		out := make([]any, len(v))
-		for i, x := range v {
-			if out[i], ok = readValue(x); !ok {
-				return nil, false
-			}
-		}
-		return out, true
+		return readList(v)
 	case []map[string]any:
-		if v == nil {
-			return nil, true
-		}
-		out := make([]any, len(v))
-		for i, x := range v {
-			if out[i], ok = readValue(x); !ok {
-				return nil, false
-			}
-		}
-		return out, true
+		return readList(v)
 	case map[string]string:
 		if v == nil {
 			return nil, true
@@ -312,4 +266,17 @@ func readValue(v any) (_ any, ok bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+func readList[T any](l []T) (_ any, ok bool) {
+	if l == nil {
+		return nil, true
+	}
+	out := make([]any, len(l))
+	for i, x := range l {
+		if out[i], ok = readValue(x); !ok {
+			return nil, false
+		}
+	}
+	return out, true
 }
