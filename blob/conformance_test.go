@@ -50,6 +50,38 @@ func testConformance(t *testing.T, newFixture func(t *testing.T) fixture) {
 		assertNoTemps(t, f)
 	})
 
+	t.Run("Batch", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		// One stored before, one twice in the batch, one refused, the rest new.
+		if _, _, err := f.store.Put(t.Context(), gen(1, 1000), "", 0); err != nil {
+			t.Fatal(err)
+		}
+		b := NewBatch(f.store, 6)
+		want := map[string]int64{}
+		for i, seed := range []uint64{1, 2, 3, 3, 4} {
+			sha, size, err := b.Put(t.Context(), gen(seed, 1000*int64(seed)), "", 0)
+			if err != nil || sha != genSHA(seed, 1000*int64(seed)) || size != 1000*int64(seed) {
+				t.Fatalf("batch Put #%d = %s, %d, %v", i+1, sha, size, err)
+			}
+			want[sha] = size
+		}
+		if _, _, err := b.Put(t.Context(), gen(5, 100), genSHA(6, 100), 0); !errors.Is(err, ErrHashMismatch) {
+			t.Fatalf("batch Put of the wrong content: %v, want ErrHashMismatch", err)
+		}
+		if err := b.Commit(t.Context()); err != nil {
+			t.Fatalf("Commit: %v", err)
+		}
+		b.Discard() // after Commit: nothing to drop
+		for sha, n := range want {
+			assertContent(t, f.store, sha, n)
+		}
+		if got := list(t, f.store); !equalMaps(got, want) {
+			t.Fatalf("List = %v, want %v", got, want)
+		}
+		assertNoTemps(t, f)
+	})
+
 	t.Run("EmptyIsAllowed", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)

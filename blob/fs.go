@@ -132,15 +132,38 @@ func (s *fsStore) removeStaleTemps(before time.Time) error {
 }
 
 func (s *fsStore) Put(ctx context.Context, r io.Reader, want string, maxSize int64) (string, int64, error) {
-	if err := checkWant(want); err != nil {
+	tmp, sha, size, err := s.writeTemp(ctx, r, want, maxSize, true)
+	if err != nil {
 		return "", 0, err
 	}
-	if err := ctx.Err(); err != nil {
+	dirs, err := s.place(tmp, sha, size)
+	if err != nil {
 		return "", 0, err
+	}
+	for _, d := range dirs {
+		if err := s.syncDir(d); err != nil {
+			return "", 0, err
+		}
+	}
+	return sha, size, nil
+}
+
+// writeTemp streams r into a new temporary file, checks its hash against
+// want, and returns the file's name, the content's SHA-256 and size. With
+// sync, the content is on disk when it returns: it must be before the
+// rename makes it visible, or a crash could leave a final name pointing at
+// missing data (a batch syncs the whole filesystem instead). On error the
+// temporary file is gone.
+func (s *fsStore) writeTemp(ctx context.Context, r io.Reader, want string, maxSize int64, sync bool) (string, string, int64, error) {
+	if err := checkWant(want); err != nil {
+		return "", "", 0, err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", "", 0, err
 	}
 	tmp, f, err := s.createTemp()
 	if err != nil {
-		return "", 0, s.fail("creating a temporary file", err)
+		return "", "", 0, s.fail("creating a temporary file", err)
 	}
 	closed, kept := false, false
 	defer func() {
@@ -159,51 +182,54 @@ func (s *fsStore) Put(ctx context.Context, r io.Reader, want string, maxSize int
 	// through a 32 KiB buffer of its own instead of ours.
 	_, err = io.CopyBuffer(struct{ io.Writer }{f}, hr, *buf)
 	if hr.err != nil {
-		return "", 0, hr.err // the caller's reader, the size limit or ctx
+		return "", "", 0, hr.err // the caller's reader, the size limit or ctx
 	}
 	if err != nil {
-		return "", 0, s.fail("writing "+tmp, err)
+		return "", "", 0, s.fail("writing "+tmp, err)
 	}
-	// The content must be on disk before the rename makes it visible, or a
-	// crash could leave a final name pointing at missing data.
-	if err := f.Sync(); err != nil {
-		return "", 0, s.fail("syncing "+tmp, err)
+	if sync {
+		if err := f.Sync(); err != nil {
+			return "", "", 0, s.fail("syncing "+tmp, err)
+		}
 	}
 	closed = true
 	if err := f.Close(); err != nil {
-		return "", 0, s.fail("closing "+tmp, err)
+		return "", "", 0, s.fail("closing "+tmp, err)
 	}
-
 	sha, size := hr.sum(), hr.n
 	if want != "" && sha != want {
-		return "", 0, mismatch(sha, want)
+		return "", "", 0, mismatch(sha, want)
 	}
+	kept = true
+	return tmp, sha, size, nil
+}
+
+// place renames the complete temporary file tmp to the blob's name, or
+// removes it when the blob is stored already, and returns the directories
+// to sync for the rename to be durable: the one holding the new name, and
+// the parent of each directory it created.
+func (s *fsStore) place(tmp, sha string, size int64) (dirs []string, err error) {
 	name := blobName(sha)
 	if fi, err := s.root.Lstat(name); err == nil && fi.Mode().IsRegular() && fi.Size() == size {
-		return sha, size, nil // already stored; the deferred Remove drops ours
+		s.root.Remove(tmp)
+		return nil, nil // already stored
 	}
 	// Anything else under the name (nothing, a truncated file, a symbolic
 	// link) is replaced: what we have is complete and verified.
 	created, err := s.mkdirs(path.Dir(name))
 	if err != nil {
-		return "", 0, err
+		s.root.Remove(tmp)
+		return nil, err
 	}
 	if err := s.root.Rename(tmp, name); err != nil {
-		return "", 0, s.fail("renaming "+tmp+" to "+name, err)
+		s.root.Remove(tmp)
+		return nil, s.fail("renaming "+tmp+" to "+name, err)
 	}
-	kept = true
-	// The rename is durable once the directory holding the new name is
-	// synced, and so is each directory mkdirs created, in its parent.
-	dirs := []string{path.Dir(name)}
+	dirs = []string{path.Dir(name)}
 	for _, d := range created {
 		dirs = append(dirs, path.Dir(d))
 	}
-	for _, d := range dirs {
-		if err := s.syncDir(d); err != nil {
-			return "", 0, err
-		}
-	}
-	return sha, size, nil
+	return dirs, nil
 }
 
 // mkdirs creates dir and its missing parents (mode 0700) and returns those it

@@ -302,3 +302,55 @@ func sha256hex(s string) string {
 	b := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(b[:])
 }
+
+// TestFSBatchNamesAppearAtCommit: a batch's blobs are under their names only
+// once it commits, whether it syncs the filesystem or each file, and a batch
+// discarded before it commits leaves neither blobs nor temporary files.
+func TestFSBatchNamesAppearAtCommit(t *testing.T) {
+	for _, syncFS := range []bool{true, false} {
+		t.Run(fmt.Sprintf("syncfs=%v", syncFS), func(t *testing.T) {
+			if syncFS && !canSyncFS() {
+				t.Fatal("this system cannot sync a filesystem as a whole (Linux 5.8 or later)")
+			}
+			f := newFS(t)
+			s := f.store.(*fsStore)
+			b := &fsBatch{s: s, syncFS: syncFS}
+			var shas []string
+			for i := range 3 {
+				sha, _, err := b.Put(t.Context(), gen(uint64(i), 5000), "", 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				shas = append(shas, sha)
+			}
+			if _, err := s.Stat(t.Context(), shas[0]); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("before Commit, Stat = %v; want ErrNotFound", err)
+			}
+			if err := b.Commit(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			for _, sha := range shas {
+				assertContent(t, s, sha, 5000)
+			}
+			assertNoTemps(t, f)
+
+			d := &fsBatch{s: s, syncFS: syncFS}
+			sha, _, err := d.Put(t.Context(), gen(9, 5000), "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if left := f.temps(t); len(left) != 1 {
+				t.Fatalf("a batch's blob before Commit: temporary files %v, want one", left)
+			}
+			d.Discard()
+			assertNoTemps(t, f)
+			if _, err := s.Stat(t.Context(), sha); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("a discarded blob: Stat = %v; want ErrNotFound", err)
+			}
+		})
+	}
+	// A batch of one is put as Put puts it.
+	if _, ok := NewBatch(newFS(t).store, 1).(eachBatch); !ok {
+		t.Error("a batch of one blob is not put at once")
+	}
+}

@@ -234,7 +234,7 @@ var settings = []setting{
 	{"shutdown-timeout", "ATTEST_SHUTDOWN_TIMEOUT", "30s", "how long to let in-flight requests and running jobs finish on SIGTERM", []string{"serve", "worker"}},
 	{"job-lost-after", "ATTEST_JOB_LOST_AFTER", "1m", "give the running jobs of a serve or worker process to another once it has been silent this long (killed, its machine lost); each process beats every sixth of it, at most every 10s", []string{"serve", "worker", "jobs"}},
 	{"demo", "ATTEST_DEMO", "false", "create (or refresh) a demo organization and print its logins", []string{"serve"}},
-	{"demo-size", "ATTEST_DEMO_SIZE", "standard", "standard, or large: also build the large demo organization (2,000 people, 500 repositories, 100,000 cloud resources with three years of history, 50,000 evidence items; minutes on first start, then kept); large implies --demo", []string{"serve"}},
+	{"demo-size", "ATTEST_DEMO_SIZE", "standard", "standard, or large: also build the large demo organization (2,000 people, 500 repositories, 100,000 cloud resources with three years of history, 50,000 evidence items; about a minute on first start, then kept); large implies --demo", []string{"serve"}},
 	{"jobs", "ATTEST_JOBS", "true", "run collection jobs in this process; false leaves them to attest worker", []string{"serve"}},
 	{"workers", "ATTEST_WORKERS", "4", "collections run at once by this process", []string{"serve", "worker"}},
 	{"metrics-addr", "ATTEST_METRICS_ADDR", "", "serve Prometheus metrics at /metrics on this address (host:port) of their own, never the public one; empty for none", []string{"serve", "worker"}},

@@ -1,12 +1,17 @@
 package evidence_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
@@ -180,6 +185,16 @@ func TestAddAllIsAllOrNothing(t *testing.T) {
 				}
 				if got := f.held(t); got != before {
 					t.Fatalf("%s: held %+v after the refused batch, want %+v", c.name, got, before)
+				}
+				// A batch refused while its content was read leaves nothing
+				// of it behind: the first item's blob was never named, and
+				// its temporary file is gone.
+				sum := sha256.Sum256([]byte("alpha " + c.name))
+				if _, err := f.svc.Blobs.Stat(ctx, hex.EncodeToString(sum[:])); c.field == "file" && !errors.Is(err, blob.ErrNotFound) {
+					t.Errorf("%s: the first item's blob: %v, want none stored", c.name, err)
+				}
+				if tmps, err := os.ReadDir(filepath.Join(f.dir, "tmp")); err != nil || len(tmps) != 0 {
+					t.Errorf("%s: temporary files %v, %v; want none", c.name, tmps, err)
 				}
 			}
 			if _, err := f.svc.AddAll(ctx, nil); attest.ErrorField(err) != "items" {

@@ -171,10 +171,17 @@ func (s *Service) AddAll(ctx context.Context, items []Upload) ([]attest.Evidence
 		}
 		evs[i] = e
 	}
+	// The batch's blobs become durable together, before any row refers to
+	// them (blob.Batch): far fewer syncs than one upload at a time.
+	blobs := blob.NewBatch(s.Blobs, len(items))
+	defer blobs.Discard()
 	for i, it := range items {
-		if err := s.store(ctx, &evs[i], it.Content); err != nil {
+		if err := s.store(ctx, blobs, &evs[i], it.Content); err != nil {
 			return nil, itemErr(i, err)
 		}
+	}
+	if err := blobs.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("storing the batch's content: %w", err)
 	}
 	err := s.DB.Update(ctx, func(tx *store.Queries) error {
 		refs := map[int64]string{} // control id → ref, read once per batch
@@ -249,7 +256,7 @@ func (s *Service) prepare(n New) (attest.Evidence, error) {
 
 // store streams the content of e into the blob store and records its hash,
 // size and media type on e.
-func (s *Service) store(ctx context.Context, e *attest.Evidence, r io.Reader) error {
+func (s *Service) store(ctx context.Context, blobs putter, e *attest.Evidence, r io.Reader) error {
 	switch e.Kind {
 	case attest.KindLink:
 		r = strings.NewReader(e.URL)
@@ -263,7 +270,7 @@ func (s *Service) store(ctx context.Context, e *attest.Evidence, r io.Reader) er
 		r = strings.NewReader("")
 	}
 	var sniff sniffer
-	sha, size, err := s.Blobs.Put(ctx, io.TeeReader(r, &sniff), "", s.MaxSize)
+	sha, size, err := blobs.Put(ctx, io.TeeReader(r, &sniff), "", s.MaxSize)
 	switch {
 	case errors.Is(err, blob.ErrTooLarge):
 		return attest.Invalid("file", "is larger than the limit of %s", FormatSize(s.MaxSize))
@@ -280,6 +287,11 @@ func (s *Service) store(ctx context.Context, e *attest.Evidence, r io.Reader) er
 		e.MediaType = mediaType(e.Filename, sniff.head)
 	}
 	return nil
+}
+
+// putter stores a blob: the blob store, or a batch of it.
+type putter interface {
+	Put(ctx context.Context, r io.Reader, want string, maxSize int64) (sha string, size int64, err error)
 }
 
 // record resolves e's controls (refs keeps those read for the batch) and
