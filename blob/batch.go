@@ -17,7 +17,8 @@ import (
 // blobs, and calls Discard (safe after Commit) to drop what it did not
 // commit. Stores without a cheaper way put each blob at once, as Put does,
 // and their Commit and Discard do nothing; a discarded blob is then left to
-// the collector of unreferenced blobs.
+// the collector of unreferenced blobs. A batch is used by one goroutine at a
+// time.
 type Batch interface {
 	// Put reads, hashes and writes r as Store.Put does, with the same
 	// checks and errors.
