@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"time"
 )
 
 // Batch stores several blobs and makes them durable together. On the
@@ -56,6 +58,15 @@ type fsBatch struct {
 	s       *fsStore
 	syncFS  bool
 	pending []pendingBlob
+	// dir is the store's directory, opened before the batch's first file
+	// is written and used for both syncs: syncfs reports a failed
+	// write-back only to descriptors opened before it, so one opened at
+	// Commit could miss a failure another process saw first.
+	dir *os.File
+	// touched is when the pending files' times were last refreshed: the
+	// store's opening removes temporary files an hour old, taking them for
+	// an interrupted Put's, and a batch's wait unchanged until Commit.
+	touched time.Time
 }
 
 type pendingBlob struct {
@@ -64,13 +75,30 @@ type pendingBlob struct {
 }
 
 func (b *fsBatch) Put(ctx context.Context, r io.Reader, want string, maxSize int64) (string, int64, error) {
+	if b.syncFS && b.dir == nil {
+		d, err := b.s.root.Open(".")
+		if err != nil {
+			return "", 0, b.s.fail("opening the store's directory", err)
+		}
+		b.dir, b.touched = d, time.Now()
+	}
 	tmp, sha, size, err := b.s.writeTemp(ctx, r, want, maxSize, !b.syncFS)
 	if err != nil {
 		return "", 0, err
 	}
 	b.pending = append(b.pending, pendingBlob{tmp: tmp, sha: sha, size: size})
+	if now := time.Now(); now.Sub(b.touched) > touchPending {
+		for _, p := range b.pending {
+			b.s.root.Chtimes(p.tmp, now, now) // a file gone now fails Commit's rename
+		}
+		b.touched = now
+	}
 	return sha, size, nil
 }
+
+// touchPending is how often a batch refreshes its files' times, well within
+// staleTemp.
+var touchPending = 10 * time.Minute
 
 func (b *fsBatch) Commit(ctx context.Context) error {
 	if len(b.pending) == 0 {
@@ -80,7 +108,7 @@ func (b *fsBatch) Commit(ctx context.Context) error {
 		return err
 	}
 	if b.syncFS {
-		if err := b.s.syncAll(); err != nil {
+		if err := b.s.syncAll(b.dir); err != nil {
 			return err
 		}
 	}
@@ -97,7 +125,9 @@ func (b *fsBatch) Commit(ctx context.Context) error {
 	}
 	b.pending = nil
 	if b.syncFS {
-		return b.s.syncAll()
+		err := b.s.syncAll(b.dir)
+		b.closeDir()
+		return err
 	}
 	var errs []error
 	for d := range dirs {
@@ -111,15 +141,19 @@ func (b *fsBatch) Discard() {
 		b.s.root.Remove(p.tmp)
 	}
 	b.pending = nil
+	b.closeDir()
 }
 
-// syncAll syncs the filesystem holding the store.
-func (s *fsStore) syncAll() error {
-	d, err := s.root.Open(".")
-	if err != nil {
-		return s.fail("opening the store's directory", err)
+func (b *fsBatch) closeDir() {
+	if b.dir != nil {
+		b.dir.Close()
+		b.dir = nil
 	}
-	defer d.Close()
+}
+
+// syncAll syncs the filesystem holding the store, through d, the store's
+// directory opened before what must be synced was written.
+func (s *fsStore) syncAll(d *os.File) error {
 	if err := syncFilesystem(d); err != nil {
 		return s.fail("syncing its filesystem", err)
 	}

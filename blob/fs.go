@@ -212,7 +212,9 @@ func (s *fsStore) place(tmp, sha string, size int64) (dirs []string, err error) 
 	name := blobName(sha)
 	if fi, err := s.root.Lstat(name); err == nil && fi.Mode().IsRegular() && fi.Size() == size {
 		s.root.Remove(tmp)
-		return nil, nil // already stored
+		// Already stored, perhaps by a Put whose directory sync has not
+		// happened yet: sync it here too before reporting it stored.
+		return []string{path.Dir(name)}, nil
 	}
 	// Anything else under the name (nothing, a truncated file, a symbolic
 	// link) is replaced: what we have is complete and verified.

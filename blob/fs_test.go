@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,7 +23,11 @@ import (
 
 func newFS(t *testing.T) fixture {
 	t.Helper()
-	dir := t.TempDir()
+	return newFSAt(t, t.TempDir())
+}
+
+func newFSAt(t *testing.T, dir string) fixture {
+	t.Helper()
 	s, err := Open(t.Context(), "file://"+filepath.ToSlash(dir), "")
 	if err != nil {
 		t.Fatal(err)
@@ -310,7 +315,10 @@ func TestFSBatchNamesAppearAtCommit(t *testing.T) {
 	for _, syncFS := range []bool{true, false} {
 		t.Run(fmt.Sprintf("syncfs=%v", syncFS), func(t *testing.T) {
 			if syncFS && !canSyncFS() {
-				t.Fatal("this system cannot sync a filesystem as a whole (Linux 5.8 or later)")
+				if runtime.GOOS != "linux" {
+					t.Skip("no syncfs on " + runtime.GOOS)
+				}
+				t.Fatal("this kernel cannot sync a filesystem as a whole with its errors reported (Linux 5.8 or later)")
 			}
 			f := newFS(t)
 			s := f.store.(*fsStore)
@@ -353,4 +361,37 @@ func TestFSBatchNamesAppearAtCommit(t *testing.T) {
 	if _, ok := NewBatch(newFS(t).store, 1).(eachBatch); !ok {
 		t.Error("a batch of one blob is not put at once")
 	}
+}
+
+// TestFSBatchKeepsItsFilesFresh: a batch's files waiting for Commit have
+// their times refreshed as it goes on, so that a store opened meanwhile by
+// another process does not take them for an interrupted Put's and remove
+// them.
+func TestFSBatchKeepsItsFilesFresh(t *testing.T) {
+	dir := t.TempDir()
+	f := newFSAt(t, dir)
+	b := NewBatch(f.store, 3)
+	if _, _, err := b.Put(t.Context(), gen(1, 100), "", 0); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * staleTemp)
+	for _, name := range f.temps(t) {
+		if err := os.Chtimes(filepath.Join(dir, fsTempDir, name), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer func(d time.Duration) { touchPending = d }(touchPending)
+	touchPending = 0
+	if _, _, err := b.Put(t.Context(), gen(2, 100), "", 0); err != nil {
+		t.Fatal(err)
+	}
+	other, err := openFS(dir) // another process starting on the same store
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	if err := b.Commit(t.Context()); err != nil {
+		t.Fatalf("Commit after another opening of the store: %v", err)
+	}
+	assertContent(t, f.store, genSHA(1, 100), 100)
 }

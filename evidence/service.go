@@ -134,12 +134,15 @@ func (e *ItemError) Unwrap() error { return e.Err }
 
 // AddAll stores several evidence items, as Add stores one, all or nothing:
 // every item is checked before any content is read, then every content is
-// streamed into the blob store in order (the same checks and size limit as
-// Add), then one transaction stores every row, appends their records to the
-// ledger under one signed checkpoint (chain.AppendAll) and logs one activity
-// row per item. Nothing is acknowledged until all of it has committed; a
-// failure anywhere leaves no row, no ledger entry and no activity, and blobs
-// stored before it stay behind unreferenced, as after a failed Add. An
+// streamed into a batch of the blob store in order (the same checks and size
+// limit as Add) and the batch made durable (blob.Batch), then one
+// transaction stores every row, appends their records to the ledger under
+// one signed checkpoint (chain.AppendAll) and logs one activity row per
+// item. Nothing is acknowledged until all of it has committed; a failure
+// anywhere leaves no row, no ledger entry and no activity. A failure while
+// the content is read leaves no blob on the filesystem (the batch is
+// discarded); one after the batch committed leaves its blobs behind
+// unreferenced, as after a failed Add, for the collector. An
 // item's failure is an *ItemError naming it ("item 3 (name.csv): file: is
 // empty", counting from 1). The batch holds 1 to MaxBatch items; the
 // evidence is returned in the order given.

@@ -19,6 +19,11 @@ import (
 // encoding/json's path. TestSnapshotFastPathMatchesEncodingJSON holds them to
 // encoding/json's bytes and to ReadSnapshot's values.
 
+// maxFastDepth is how deep a value may nest for the direct path; anything
+// deeper (or a map that holds itself) takes encoding/json's, which reports
+// a cycle as an error where recursion here would exhaust the stack.
+const maxFastDepth = 1000
+
 // appendSnapshotJSON writes s (normalized: Format set, resources sorted,
 // Data and Failed not nil) as encoding/json writes it with HTML escaping
 // off.
@@ -41,7 +46,7 @@ func appendSnapshotJSON(b []byte, s Snapshot) (_ []byte, ok bool) {
 			b = append(b, `,"key":`...)
 			b = appendJSONString(b, r.Key)
 			b = append(b, `,"data":`...)
-			if b, ok = appendJSONValue(b, r.Data); !ok {
+			if b, ok = appendJSONValue(b, r.Data, 0); !ok {
 				return nil, false
 			}
 			if len(r.Unavailable) > 0 { // omitempty
@@ -57,7 +62,10 @@ func appendSnapshotJSON(b []byte, s Snapshot) (_ []byte, ok bool) {
 	return append(b, '}'), true
 }
 
-func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
+func appendJSONValue(b []byte, v any, depth int) (_ []byte, ok bool) {
+	if depth > maxFastDepth {
+		return nil, false
+	}
 	switch v := v.(type) {
 	case nil:
 		return append(b, "null"...), true
@@ -72,11 +80,11 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 	case int64:
 		return strconv.AppendInt(b, v, 10), true
 	case []string:
-		return appendJSONList(b, v)
+		return appendJSONList(b, v, depth)
 	case []any:
-		return appendJSONList(b, v)
+		return appendJSONList(b, v, depth)
 	case []map[string]any:
-		return appendJSONList(b, v)
+		return appendJSONList(b, v, depth)
 	case map[string]string:
 		if v == nil {
 			return append(b, "null"...), true
@@ -93,7 +101,7 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 			}
 			b = appendJSONString(b, k)
 			b = append(b, ':')
-			if b, ok = appendJSONValue(b, v[k]); !ok {
+			if b, ok = appendJSONValue(b, v[k], depth+1); !ok {
 				return nil, false
 			}
 		}
@@ -102,7 +110,7 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 	return nil, false
 }
 
-func appendJSONList[T any](b []byte, l []T) (_ []byte, ok bool) {
+func appendJSONList[T any](b []byte, l []T, depth int) (_ []byte, ok bool) {
 	if l == nil {
 		return append(b, "null"...), true
 	}
@@ -111,7 +119,7 @@ func appendJSONList[T any](b []byte, l []T) (_ []byte, ok bool) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if b, ok = appendJSONValue(b, x); !ok {
+		if b, ok = appendJSONValue(b, x, depth+1); !ok {
 			return nil, false
 		}
 	}
@@ -185,7 +193,7 @@ func asRead(s Snapshot) (_ Snapshot, ok bool) {
 		if !validStrings(r.Type, r.Key) {
 			return Snapshot{}, false
 		}
-		data, ok := readValue(r.Data)
+		data, ok := readValue(r.Data, 0)
 		if !ok {
 			return Snapshot{}, false
 		}
@@ -218,7 +226,10 @@ func validStrings(ss ...string) bool {
 }
 
 // readValue is v as decoding its JSON (with plainNumbers) yields it.
-func readValue(v any) (_ any, ok bool) {
+func readValue(v any, depth int) (_ any, ok bool) {
+	if depth > maxFastDepth {
+		return nil, false
+	}
 	switch v := v.(type) {
 	case nil:
 		return nil, true
@@ -233,11 +244,11 @@ func readValue(v any) (_ any, ok bool) {
 	case int64:
 		return v, true
 	case []string:
-		return readList(v)
+		return readList(v, depth)
 	case []any:
-		return readList(v)
+		return readList(v, depth)
 	case []map[string]any:
-		return readList(v)
+		return readList(v, depth)
 	case map[string]string:
 		if v == nil {
 			return nil, true
@@ -259,7 +270,7 @@ func readValue(v any) (_ any, ok bool) {
 			if !utf8.ValidString(k) {
 				return nil, false
 			}
-			if out[k], ok = readValue(x); !ok {
+			if out[k], ok = readValue(x, depth+1); !ok {
 				return nil, false
 			}
 		}
@@ -268,13 +279,13 @@ func readValue(v any) (_ any, ok bool) {
 	return nil, false
 }
 
-func readList[T any](l []T) (_ any, ok bool) {
+func readList[T any](l []T, depth int) (_ any, ok bool) {
 	if l == nil {
 		return nil, true
 	}
 	out := make([]any, len(l))
 	for i, x := range l {
-		if out[i], ok = readValue(x); !ok {
+		if out[i], ok = readValue(x, depth+1); !ok {
 			return nil, false
 		}
 	}

@@ -197,3 +197,30 @@ func shaOf(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }
+
+// TestSnapshotFastPathLeavesDeepValues: a value nested deeper than the
+// direct path goes is still written and read as encoding/json does it, and
+// a map that holds itself is an error, not a crash.
+func TestSnapshotFastPathLeavesDeepValues(t *testing.T) {
+	deep := map[string]any{"leaf": 1}
+	for range maxFastDepth + 50 {
+		deep = map[string]any{"in": []any{deep}}
+	}
+	s := Snapshot{Connector: "c", Resources: []attest.Resource{{Type: "t", Key: "k", Data: deep}}}
+	if _, ok := appendSnapshotJSON(nil, s.normalized()); ok {
+		t.Fatal("the direct path wrote a value nested past its depth")
+	}
+	data, sha, read, err := s.Stored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ReadSnapshot(bytes.NewReader(data), sha)
+	if err != nil || !reflect.DeepEqual(read, want) {
+		t.Fatalf("a deep value read back differently (%v)", err)
+	}
+	loop := map[string]any{}
+	loop["self"] = loop
+	if _, _, _, err := (Snapshot{Resources: []attest.Resource{{Type: "t", Key: "k", Data: loop}}}).Stored(); err == nil {
+		t.Fatal("a map that holds itself was stored")
+	}
+}

@@ -496,6 +496,23 @@ func TestPolicyVersionsAreReadOnce(t *testing.T) {
 		t.Errorf("two policies changed: %d versions read (want 2), verdicts %v", reads, changed)
 	}
 
+	// A server of its own that claims the same caller, answering the same
+	// policy IDs and versions with other documents, reads its own and
+	// leaves what is kept for the first alone.
+	fake := start(t, func(sc *awstest.Scenario) {
+		sc.Policies[1].Version, sc.Policies[1].Document = "v2", `{"Version":"2012-10-17","Statement":[]}`
+	})
+	col, err := conn.Collect(t.Context(), request(fake, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := find(t, col, aws.TypePolicy, "arn:aws:iam::"+awstest.Account+":policy/ReadReports"); r.Data["grants_full_admin"] != false {
+		t.Errorf("another endpoint's policy: grants_full_admin %v, want its own document's false", r.Data["grants_full_admin"])
+	}
+	if after, reads := run(); reads != 0 || after["ReadReports"] != true {
+		t.Errorf("after another endpoint's collection: %d versions read, verdicts %v; want none read, ReadReports still admin", reads, after)
+	}
+
 	srv.Scenario.Update(func(sc *awstest.Scenario) { sc.CallerARN = "arn:aws:iam::" + awstest.Account + ":user/someone-else" })
 	if _, reads := run(); reads != 5 {
 		t.Errorf("another identity: %d versions read, want all 5", reads)

@@ -3,7 +3,9 @@ package aws
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -38,7 +40,8 @@ func (c *Connector) collectAccount(ctx context.Context, req attest.CollectReques
 	if err != nil {
 		return attest.Collection{Calls: int(s.calls.Load())}, coded("sts:GetCallerIdentity", err)
 	}
-	col := &collector{s: s, now: now, account: aws.ToString(id.Account), caller: aws.ToString(id.Arn), failed: map[string]string{}}
+	col := &collector{s: s, now: now, account: aws.ToString(id.Account), failed: map[string]string{},
+		identity: keptIdentity(s.set, aws.ToString(id.Arn), aws.ToString(id.UserId))}
 	var wg sync.WaitGroup
 	wg.Go(func() { col.accountAndUsers(ctx) })
 	wg.Go(func() { col.policies(ctx) })
@@ -71,7 +74,8 @@ type collector struct {
 	s       *session
 	now     time.Time
 	account string
-	caller  string // the ARN the credential acts as
+	// identity names what may share kept policy documents (keptIdentity).
+	identity string
 
 	mu        sync.Mutex
 	resources []attest.Resource
@@ -291,7 +295,7 @@ func (c *collector) policies(ctx context.Context) {
 	// Versions are read a few at a time: against AWS each call is a round
 	// trip, and an account with thousands of policies read one by one spends
 	// minutes here.
-	known := c.s.c.versions.of(c.caller)
+	known := c.s.c.versions.of(c.identity)
 	var mu sync.Mutex
 	seen := make(map[policyVersion]string, len(all))
 	work := make(chan iamtypes.Policy)
@@ -314,7 +318,7 @@ func (c *collector) policies(ctx context.Context) {
 	}
 	close(work)
 	wg.Wait()
-	c.s.c.versions.keep(c.caller, seen)
+	c.s.c.versions.keep(c.identity, seen)
 }
 
 // policyWorkers is how many policy versions are read at a time.
@@ -364,46 +368,79 @@ func (c *collector) policy(ctx context.Context, p iamtypes.Policy, known map[pol
 // read once is its document for good.
 type policyVersion struct{ arn, id, version string }
 
+// keptIdentity names what may share kept policy documents: one credential
+// (access key or profile), role and external ID, answered by one endpoint,
+// acting as one caller. The endpoint and the credential are part of it
+// because a custom endpoint answers whatever it likes, the caller's ARN
+// included: a connection pointed at a server of its own must never read, or
+// write, the documents kept for another connection's account. An empty
+// caller ARN names no one, and nothing is kept for it.
+func keptIdentity(set settings, arn, userID string) string {
+	if arn == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{set.endpoint, set.profile, set.keyID, set.roleARN, set.externalID, arn, userID}, "\x00")))
+	return hex.EncodeToString(sum[:])
+}
+
 // policyVersions keeps, for each identity the connector collected as, the
 // policy documents its last collection read, so that the next collection
 // reads only the versions that are new: an account's thousands of policies
-// rarely change, and IAM throttles GetPolicyVersion. They are kept by
-// identity (the caller's ARN), never shared between credentials: a
-// credential sees only documents it read itself. Only the last collection's
-// are kept, so what is kept is bounded by the account's policies, and
-// identities past maxIdentities push out another.
+// rarely change, and IAM throttles GetPolicyVersion. Only the last
+// collection's are kept, and all identities' together within maxKeptBytes
+// (a collection whose documents alone exceed it keeps none; another's make
+// room by pushing out other identities').
 type policyVersions struct {
-	mu   sync.Mutex
-	last map[string]map[policyVersion]string
+	mu    sync.Mutex
+	last  map[string]keptDocs
+	total int
 }
 
-const maxIdentities = 256
+type keptDocs struct {
+	docs map[policyVersion]string
+	size int
+}
+
+// maxKeptBytes bounds the policy documents kept, all identities together:
+// a large account's 6,000 policies are a few megabytes.
+const maxKeptBytes = 64 << 20
 
 func (v *policyVersions) of(identity string) map[policyVersion]string {
 	if identity == "" {
-		return nil // an identity AWS did not name could be anyone's
+		return nil
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return v.last[identity] // never written after keep stored it
+	return v.last[identity].docs // never written after keep stored it
 }
 
 func (v *policyVersions) keep(identity string, docs map[policyVersion]string) {
 	if identity == "" {
 		return
 	}
+	size := 0
+	for k, d := range docs {
+		size += len(k.arn) + len(k.id) + len(k.version) + len(d) + 64 // the map's own share, roughly
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.last == nil {
-		v.last = map[string]map[policyVersion]string{}
+		v.last = map[string]keptDocs{}
 	}
-	if _, ok := v.last[identity]; !ok && len(v.last) >= maxIdentities {
-		for k := range v.last {
-			delete(v.last, k)
+	v.total -= v.last[identity].size
+	delete(v.last, identity)
+	if len(docs) == 0 || size > maxKeptBytes {
+		return
+	}
+	for other, k := range v.last {
+		if v.total+size <= maxKeptBytes {
 			break
 		}
+		v.total -= k.size
+		delete(v.last, other)
 	}
-	v.last[identity] = docs
+	v.last[identity] = keptDocs{docs: docs, size: size}
+	v.total += size
 }
 
 // fullAdminStatements reads a policy document (IAM returns it URL-encoded)
