@@ -67,6 +67,7 @@ type fsBatch struct {
 	// store's opening removes temporary files an hour old, taking them for
 	// an interrupted Put's, and a batch's wait unchanged until Commit.
 	touched time.Time
+	err     error // Commit's outcome (errCommitted: none), once committed
 }
 
 type pendingBlob struct {
@@ -75,6 +76,9 @@ type pendingBlob struct {
 }
 
 func (b *fsBatch) Put(ctx context.Context, r io.Reader, want string, maxSize int64) (string, int64, error) {
+	if b.err != nil {
+		return "", 0, errors.New("blob batch: Put after Commit")
+	}
 	if b.syncFS && b.dir == nil {
 		d, err := b.s.root.Open(".")
 		if err != nil {
@@ -87,26 +91,54 @@ func (b *fsBatch) Put(ctx context.Context, r io.Reader, want string, maxSize int
 		return "", 0, err
 	}
 	b.pending = append(b.pending, pendingBlob{tmp: tmp, sha: sha, size: size})
-	if now := time.Now(); now.Sub(b.touched) > touchPending {
-		for _, p := range b.pending {
-			b.s.root.Chtimes(p.tmp, now, now) // a file gone now fails Commit's rename
-		}
-		b.touched = now
-	}
+	b.touch(time.Now())
 	return sha, size, nil
+}
+
+// touch refreshes the pending files' times if touchPending has passed.
+func (b *fsBatch) touch(now time.Time) {
+	if now.Sub(b.touched) <= touchPending {
+		return
+	}
+	for _, p := range b.pending {
+		b.s.root.Chtimes(p.tmp, now, now) // a file gone now fails Commit's rename
+	}
+	b.touched = now
 }
 
 // touchPending is how often a batch refreshes its files' times, well within
 // staleTemp.
 var touchPending = 10 * time.Minute
 
+// Commit commits once: a failure is kept and returned again, since a
+// second syncfs on the same descriptor would not report a failed
+// write-back the first one did.
 func (b *fsBatch) Commit(ctx context.Context) error {
+	if b.err == nil {
+		b.err = b.commit(ctx)
+		if b.err == nil {
+			b.err = errCommitted
+		}
+		b.closeDir()
+	}
+	if b.err == errCommitted {
+		return nil
+	}
+	return b.err
+}
+
+// errCommitted marks a batch that committed: a later Commit has nothing to
+// do.
+var errCommitted = errors.New("blob batch committed")
+
+func (b *fsBatch) commit(ctx context.Context) error {
 	if len(b.pending) == 0 {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	b.touch(time.Now())
 	if b.syncFS {
 		if err := b.s.syncAll(b.dir); err != nil {
 			return err
@@ -125,9 +157,7 @@ func (b *fsBatch) Commit(ctx context.Context) error {
 	}
 	b.pending = nil
 	if b.syncFS {
-		err := b.s.syncAll(b.dir)
-		b.closeDir()
-		return err
+		return b.s.syncAll(b.dir)
 	}
 	var errs []error
 	for d := range dirs {

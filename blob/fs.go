@@ -212,9 +212,10 @@ func (s *fsStore) place(tmp, sha string, size int64) (dirs []string, err error) 
 	name := blobName(sha)
 	if fi, err := s.root.Lstat(name); err == nil && fi.Mode().IsRegular() && fi.Size() == size {
 		s.root.Remove(tmp)
-		// Already stored, perhaps by a Put whose directory sync has not
-		// happened yet: sync it here too before reporting it stored.
-		return []string{path.Dir(name)}, nil
+		// Already stored, perhaps by a Put whose directory syncs have not
+		// happened yet: sync its directories here too (the two it may have
+		// created, and the one holding the name) before reporting it stored.
+		return []string{path.Dir(name), path.Dir(path.Dir(name)), fsBlobDir}, nil
 	}
 	// Anything else under the name (nothing, a truncated file, a symbolic
 	// link) is replaced: what we have is complete and verified.

@@ -381,7 +381,7 @@ func TestFSBatchKeepsItsFilesFresh(t *testing.T) {
 		}
 	}
 	defer func(d time.Duration) { touchPending = d }(touchPending)
-	touchPending = 0
+	touchPending = -1
 	if _, _, err := b.Put(t.Context(), gen(2, 100), "", 0); err != nil {
 		t.Fatal(err)
 	}
@@ -394,4 +394,52 @@ func TestFSBatchKeepsItsFilesFresh(t *testing.T) {
 		t.Fatalf("Commit after another opening of the store: %v", err)
 	}
 	assertContent(t, f.store, genSHA(1, 100), 100)
+}
+
+// TestFSBatchCommitsOnce: a Commit that failed (here a file removed from
+// under it) fails again rather than report the batch durable, leaves no
+// temporary file once discarded and no descriptor open; a committed batch
+// takes no more Puts.
+func TestFSBatchCommitsOnce(t *testing.T) {
+	dir := t.TempDir()
+	f := newFSAt(t, dir)
+	b := NewBatch(f.store, 2).(*fsBatch)
+	for i := range 3 {
+		if _, _, err := b.Put(t.Context(), gen(uint64(i), 100), "", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, b.pending[1].tmp)); err != nil {
+		t.Fatal(err)
+	}
+	err := b.Commit(t.Context())
+	if err == nil {
+		t.Fatal("Commit with a file gone reported the batch stored")
+	}
+	if again := b.Commit(t.Context()); again != err {
+		t.Fatalf("a second Commit: %v, want the first one's %v", again, err)
+	}
+	if b.dir != nil {
+		t.Error("the directory is still open after a failed Commit")
+	}
+	b.Discard()
+	assertNoTemps(t, f)
+
+	ok := NewBatch(f.store, 2).(*fsBatch)
+	if _, _, err := ok.Put(t.Context(), gen(7, 100), "", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := ok.Commit(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := ok.Commit(t.Context()); err != nil {
+		t.Fatalf("a second Commit of a committed batch: %v", err)
+	}
+	if ok.dir != nil {
+		t.Error("the directory is still open after Commit")
+	}
+	if _, _, err := ok.Put(t.Context(), gen(8, 100), "", 0); err == nil {
+		t.Error("a committed batch took another Put")
+	}
+	assertContent(t, f.store, genSHA(7, 100), 100)
 }

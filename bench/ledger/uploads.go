@@ -168,6 +168,7 @@ filename TEXT NOT NULL, sha256 TEXT NOT NULL, size BIGINT NOT NULL, record TEXT 
 			shas = append(shas, sha)
 		}
 		if err := b.Commit(ctx); err != nil {
+			b.Discard()
 			return 0, err
 		}
 		tx, err := raw.BeginTx(ctx, nil)

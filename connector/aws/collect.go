@@ -379,8 +379,11 @@ func keptIdentity(set settings, arn, userID string) string {
 	if arn == "" {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(strings.Join([]string{set.endpoint, set.profile, set.keyID, set.roleARN, set.externalID, arn, userID}, "\x00")))
-	return hex.EncodeToString(sum[:])
+	h := sha256.New()
+	for _, f := range []string{set.endpoint, set.profile, set.keyID, set.roleARN, set.externalID, arn, userID} {
+		fmt.Fprintf(h, "%d:%s", len(f), f) // length first: no field can pass for two
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // policyVersions keeps, for each identity the connector collected as, the
@@ -388,22 +391,29 @@ func keptIdentity(set settings, arn, userID string) string {
 // reads only the versions that are new: an account's thousands of policies
 // rarely change, and IAM throttles GetPolicyVersion. Only the last
 // collection's are kept, and all identities' together within maxKeptBytes
-// (a collection whose documents alone exceed it keeps none; another's make
-// room by pushing out other identities').
+// (a collection whose documents exceed maxKeptPerIdentity keeps none;
+// another's make room by pushing out the identities kept longest ago).
 type policyVersions struct {
 	mu    sync.Mutex
 	last  map[string]keptDocs
 	total int
+	seq   int64 // keeps so far, to push out the longest kept first
 }
 
 type keptDocs struct {
 	docs map[policyVersion]string
 	size int
+	seq  int64
 }
 
-// maxKeptBytes bounds the policy documents kept, all identities together:
-// a large account's 6,000 policies are a few megabytes.
-const maxKeptBytes = 64 << 20
+// maxKeptBytes bounds the policy documents kept, all identities together,
+// and maxKeptPerIdentity one identity's, so that no connection (one pointed
+// at an endpoint of its own, say) can push out all the others': a large
+// account's 6,000 policies are a few megabytes.
+const (
+	maxKeptBytes       = 64 << 20
+	maxKeptPerIdentity = maxKeptBytes / 4
+)
 
 func (v *policyVersions) of(identity string) map[policyVersion]string {
 	if identity == "" {
@@ -429,17 +439,24 @@ func (v *policyVersions) keep(identity string, docs map[policyVersion]string) {
 	}
 	v.total -= v.last[identity].size
 	delete(v.last, identity)
-	if len(docs) == 0 || size > maxKeptBytes {
+	if len(docs) == 0 || size > maxKeptPerIdentity {
 		return
 	}
-	for other, k := range v.last {
-		if v.total+size <= maxKeptBytes {
-			break
+	for v.total+size > maxKeptBytes {
+		oldest := ""
+		for other, k := range v.last {
+			if oldest == "" || k.seq < v.last[oldest].seq {
+				oldest = other
+			}
 		}
-		v.total -= k.size
-		delete(v.last, other)
+		if oldest == "" {
+			break // nothing left to push out
+		}
+		v.total -= v.last[oldest].size
+		delete(v.last, oldest)
 	}
-	v.last[identity] = keptDocs{docs: docs, size: size}
+	v.seq++
+	v.last[identity] = keptDocs{docs: docs, size: size, seq: v.seq}
 	v.total += size
 }
 
