@@ -86,26 +86,9 @@ func appendJSONValue(b []byte, v any, depth int) (_ []byte, ok bool) {
 	case []map[string]any:
 		return appendJSONList(b, v, depth)
 	case map[string]string:
-		if v == nil {
-			return append(b, "null"...), true
-		}
-		return appendStringMap(b, v), true
+		return appendJSONObject(b, v, depth)
 	case map[string]any:
-		if v == nil {
-			return append(b, "null"...), true
-		}
-		b = append(b, '{')
-		for i, k := range sortedKeys(v) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			if b, ok = appendJSONValue(b, v[k], depth+1); !ok {
-				return nil, false
-			}
-		}
-		return append(b, '}'), true
+		return appendJSONObject(b, v, depth)
 	}
 	return nil, false
 }
@@ -126,9 +109,10 @@ func appendJSONList[T any](b []byte, l []T, depth int) (_ []byte, ok bool) {
 	return append(b, ']'), true
 }
 
-func appendStringMap(b []byte, m map[string]string) []byte {
+// appendJSONObject writes a map as encoding/json does: keys in byte order.
+func appendJSONObject[V any](b []byte, m map[string]V, depth int) (_ []byte, ok bool) {
 	if m == nil {
-		return append(b, "null"...)
+		return append(b, "null"...), true
 	}
 	b = append(b, '{')
 	for i, k := range sortedKeys(m) {
@@ -137,9 +121,17 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 		}
 		b = appendJSONString(b, k)
 		b = append(b, ':')
-		b = appendJSONString(b, m[k])
+		if b, ok = appendJSONValue(b, m[k], depth+1); !ok {
+			return nil, false
+		}
 	}
-	return append(b, '}')
+	return append(b, '}'), true
+}
+
+// appendStringMap writes a map of strings, which always encodes.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	b, _ = appendJSONObject(b, m, 0)
+	return b
 }
 
 // sortedKeys orders a map's keys as encoding/json does: by their bytes.
