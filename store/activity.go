@@ -31,6 +31,28 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, a.OrgID, a.At, actor, a.Actor
 	return nil
 }
 
+// NewestActivityIDs are the IDs of the organization's n newest activity
+// entries, newest first: the activity log does not move the revision
+// (sign-ins and exports write to it alone), so what shows recent activity
+// names them. All n rather than the newest alone: on PostgreSQL an entry can
+// commit after one with a higher ID, and still be among the newest shown.
+func (q *Queries) NewestActivityIDs(ctx context.Context, orgID int64, n int) ([]int64, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT id FROM activity WHERE org_id = $1 ORDER BY id DESC LIMIT $2`, orgID, n)
+	if err != nil {
+		return nil, fmt.Errorf("newest activity: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("newest activity: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // Activity lists an organization's activity, newest first.
 func (q *Queries) Activity(ctx context.Context, orgID int64, f attest.ActivityFilter) ([]attest.Activity, error) {
 	var where []string

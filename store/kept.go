@@ -21,8 +21,16 @@ import (
 // do not move the revision others read. Callers must not modify what it
 // returns: it is shared.
 type Kept[K comparable, V any] struct {
+	// Size, when set, weighs a value in bytes, and MaxBytes bounds the
+	// weight of what is kept: values whose sizes vary widely (rendered
+	// pages) are bounded by memory, not only by count. A value heavier
+	// than MaxBytes alone is returned and not kept.
+	Size     func(V) int
+	MaxBytes int
+
 	mu      sync.Mutex
 	entries map[keptKey[K]]keptEntry[V]
+	bytes   int                           // the weight of entries, when Size is set
 	flights map[keptKey[K]]*keptFlight[V] // derivations under way
 	hits    atomic.Int64
 	misses  atomic.Int64
@@ -104,10 +112,7 @@ func (k *Kept[K, V]) Get(ctx context.Context, q *Queries, orgID int64, key K, no
 			delete(k.flights, kk)
 		}
 		if f.err == nil {
-			if k.entries == nil || len(k.entries) >= keptEntries {
-				k.entries = map[keptKey[K]]keptEntry[V]{}
-			}
-			k.entries[kk] = f.entry
+			k.keep(kk, f.entry)
 		}
 		k.mu.Unlock()
 		close(f.done)
@@ -115,6 +120,28 @@ func (k *Kept[K, V]) Get(ctx context.Context, q *Queries, orgID int64, key K, no
 	v, until, err := derive()
 	f.entry, f.err = keptEntry[V]{revision: rev, from: now, until: until, value: v}, err
 	return v, err
+}
+
+// keep adds an entry, dropping every entry first when the count or the
+// weight would pass its bound. Called with mu held.
+func (k *Kept[K, V]) keep(kk keptKey[K], e keptEntry[V]) {
+	size := 0
+	if k.Size != nil {
+		if size = k.Size(e.value); size > k.MaxBytes {
+			return
+		}
+	}
+	if old, ok := k.entries[kk]; ok {
+		if k.Size != nil {
+			k.bytes -= k.Size(old.value)
+		}
+		delete(k.entries, kk)
+	}
+	if k.entries == nil || len(k.entries) >= keptEntries || k.bytes+size > k.MaxBytes && k.Size != nil {
+		k.entries, k.bytes = map[keptKey[K]]keptEntry[V]{}, 0
+	}
+	k.entries[kk] = e
+	k.bytes += size
 }
 
 // Stats counts the values served kept and those derived.

@@ -61,3 +61,43 @@ func TestKeptDerivesOnceForCallersTogether(t *testing.T) {
 		}
 	})
 }
+
+// A Kept with a byte budget keeps what fits, drops what it kept when the
+// next value would pass the budget, and never keeps a value heavier than the
+// whole budget.
+func TestKeptIsBoundedByBytes(t *testing.T) {
+	db := storetest.Open(t, store.SQLite, nil)
+	ctx := t.Context()
+	org := storetest.MustOrg(t, db, "acme")
+	k := store.Kept[string, string]{Size: func(v string) int { return len(v) }, MaxBytes: 10}
+	derived := map[string]int{}
+	get := func(key, value string) {
+		t.Helper()
+		v, err := k.Get(ctx, &db.Queries, org.ID, key, time.Now(), func() (string, time.Time, error) {
+			derived[key]++
+			return value, store.Forever, nil
+		})
+		if err != nil || v != value {
+			t.Fatalf("Get(%s) = %q, %v", key, v, err)
+		}
+	}
+	get("a", "aaaa")
+	get("b", "bbbb")
+	get("a", "aaaa")
+	get("b", "bbbb")
+	if derived["a"] != 1 || derived["b"] != 1 {
+		t.Fatalf("two values within the budget: derived %v, want each once", derived)
+	}
+	get("c", "cccc") // 12 bytes with a and b: they go
+	get("c", "cccc")
+	get("a", "aaaa")
+	if derived["c"] != 1 || derived["a"] != 2 {
+		t.Fatalf("past the budget: derived %v, want c once and a again", derived)
+	}
+	get("big", "0123456789a") // heavier than the budget: returned, not kept
+	get("big", "0123456789a")
+	get("c", "cccc")
+	if derived["big"] != 2 || derived["c"] != 1 {
+		t.Fatalf("a value over the budget: derived %v, want it each time and c still kept", derived)
+	}
+}

@@ -223,6 +223,18 @@ var tenantCases = []tenantCase{
 		presence(t, "Activity", list, err, func(e attest.Activity) bool { return e.RecordID == a.org.Slug },
 			func(e attest.Activity) bool { return e.RecordID == b.org.Slug || e.OrgID != a.org.ID })
 	}},
+	{"NewestActivityIDs", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		list, err := db.Activity(ctx, a.org.ID, attest.ActivityFilter{Limit: 1})
+		if err != nil || len(list) == 0 {
+			t.Fatalf("a's activity: %v, %v", list, err)
+		}
+		if err := db.Log(ctx, attest.Activity{OrgID: b.org.ID, Action: "test.b", RecordID: b.org.Slug}); err != nil {
+			t.Fatal(err)
+		}
+		if ids, err := db.NewestActivityIDs(ctx, a.org.ID, 1); err != nil || len(ids) != 1 || ids[0] != list[0].ID {
+			t.Errorf("a's newest activity = %v, %v; want [%d], a's newest (b's entry is newer)", ids, err, list[0].ID)
+		}
+	}},
 	{"Controls", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
 		list, err := db.Controls(ctx, a.org.ID, store.ControlFilter{IncludeRetired: true})
 		presence(t, "Controls", list, err, func(c attest.Control) bool { return c.ID == a.control.ID && len(c.Mappings) == 3 },

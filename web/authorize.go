@@ -53,6 +53,16 @@ type Route struct {
 	Access Access
 	API    bool // JSON API: bearer-token authentication and JSON errors
 	Handle HandlerFunc
+	// Keep, when set, lets the server keep the page's rendering between
+	// requests (kept.go): for the busiest pages, whose reads it names.
+	Keep Keep
+}
+
+// Kept returns the route with Keep set: a page the server may keep rendered
+// between requests (kept.go), for the busiest pages, whose reads keep names.
+func (rt Route) Kept(keep Keep) Route {
+	rt.Keep = keep
+	return rt
 }
 
 // OrgScoped reports whether the route acts inside one organization.
@@ -108,6 +118,9 @@ func (s *Server) authorize(rt Route) http.Handler {
 			c.Flash = s.takeFlash(w, r)
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, c))
+		if rt.Keep != nil && s.serveKept(w, r, c) {
+			return
+		}
 		if err := rt.Handle(w, r, c); err != nil {
 			s.fail(w, r, c, err)
 		}

@@ -262,10 +262,15 @@ func (s *Server) RenderForm(w http.ResponseWriter, r *http.Request, c *Ctx, stat
 	}
 	p := page{C: c, Data: data, Nav: s.nav(r, c), Form: f}
 	if c.User != nil {
+		// A page without the switcher it should show is an error, not a
+		// page: it could be kept and served as if whole. The error page
+		// itself goes without it.
 		ms, err := s.Memberships(r.Context(), c)
-		if err == nil {
-			p.Memberships = ms
+		if err != nil && name != "error" {
+			s.fail(w, r, c, err)
+			return
 		}
+		p.Memberships = ms
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {

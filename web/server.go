@@ -144,6 +144,8 @@ type Server struct {
 	// patterns are the ServeMux patterns registered, the only values
 	// Observe is given.
 	patterns map[string]bool
+	// keptPages are the pages of routes with Keep, as last rendered.
+	keptPages store.Kept[pageKey, keptPage]
 }
 
 // New builds the server with the routes of every set: a route that no set
@@ -164,6 +166,8 @@ func New(cfg Config, sets ...RouteSet) (*Server, error) {
 		cfg.Catalog = cat
 	}
 	s := &Server{cfg: cfg}
+	s.keptPages.MaxBytes = keptPageBytes
+	s.keptPages.Size = func(p keptPage) int { return len(p.body) + 512 } // and its few headers
 	parsed, err := pages()
 	if err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 // controlRoutes are the routes of this area, with the access each needs.
 func (h *Handler) controlRoutes() []web.Route {
 	return []web.Route{
-		route("GET", "/orgs/{org}/readiness", web.Read, h.apiReadiness),
+		route("GET", "/orgs/{org}/readiness", web.Read, h.apiReadiness).Kept(web.KeepAlways),
 		route("GET", "/orgs/{org}/controls", web.Read, h.apiControls),
 		route("GET", "/orgs/{org}/controls/{id}", web.Own, h.apiControl), // an employee only the controls they own
 		route("PATCH", "/orgs/{org}/controls/{id}", web.Edit, h.apiUpdateControl),

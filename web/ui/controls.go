@@ -21,13 +21,13 @@ import (
 // controlRoutes are the routes of this area, with the access each needs.
 func (h *Handler) controlRoutes() []web.Route {
 	return []web.Route{
-		route("GET", "/o/{org}/controls", web.Read, h.controlsPage),
+		route("GET", "/o/{org}/controls", web.Read, h.controlsPage).Kept(web.KeepAlways),
 		route("POST", "/o/{org}/controls", web.Edit, h.createControl),
 		route("GET", "/o/{org}/controls/new", web.Edit, h.newControlPage),
 		route("POST", "/o/{org}/controls/adopt", web.Edit, h.adoptLibrary),
 		route("POST", "/o/{org}/controls/bulk", web.Edit, h.bulkControls),
 		route("GET", "/o/{org}/controls/export", web.Read, h.exportControls),
-		route("GET", "/o/{org}/controls/{id}", web.Own, h.controlPage), // the owner's too: attest.RecordControl
+		route("GET", "/o/{org}/controls/{id}", web.Own, h.controlPage).Kept(web.KeepAlways), // the owner's too: attest.RecordControl
 		route("POST", "/o/{org}/controls/{id}", web.Edit, h.updateControl),
 		route("POST", "/o/{org}/controls/{id}/mappings", web.Edit, h.addMapping),
 		route("POST", "/o/{org}/controls/{id}/mappings/remove", web.Edit, h.removeMapping),

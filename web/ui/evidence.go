@@ -15,7 +15,7 @@ import (
 // evidenceRoutes are the routes of this area, with the access each needs.
 func (h *Handler) evidenceRoutes() []web.Route {
 	return []web.Route{
-		route("GET", "/o/{org}/evidence", web.Read, h.evidencePage),
+		route("GET", "/o/{org}/evidence", web.Read, h.evidencePage).Kept(web.KeepAlways),
 		route("POST", "/o/{org}/evidence", web.Work, h.addEvidence), // employees for controls they own
 		route("GET", "/o/{org}/evidence/export", web.Read, h.exportEvidence),
 		route("GET", "/o/{org}/evidence/{id}", web.Read, h.evidenceDetail),

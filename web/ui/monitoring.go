@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -16,7 +17,7 @@ import (
 // and write the organization's own tests.
 func (h *Handler) monitoringRoutes() []web.Route {
 	return []web.Route{
-		route("GET", "/o/{org}/monitoring", web.Read, h.monitoringPage),
+		route("GET", "/o/{org}/monitoring", web.Read, h.monitoringPage).Kept(keepMonitoring),
 		route("GET", "/o/{org}/monitoring/tests/new", web.Edit, h.newTestPage),
 		route("POST", "/o/{org}/monitoring/tests", web.Edit, h.saveTest),
 		route("GET", "/o/{org}/monitoring/tests/{id}", web.Read, h.testPage),
@@ -30,6 +31,13 @@ func (h *Handler) monitoringRoutes() []web.Route {
 		route("POST", "/o/{org}/connections/{id}/run", web.Edit, h.runConnection),
 		route("POST", "/o/{org}/connections/{id}/webhook", web.Edit, h.makeWebhookSecret),
 	}
+}
+
+// keepMonitoring keeps the monitoring page, except while it follows a
+// queued run (?job=): the queue's state is not among the organization's
+// records.
+func keepMonitoring(_ context.Context, r *http.Request, _ *web.Ctx) (string, bool, error) {
+	return "", !r.URL.Query().Has("job"), nil
 }
 
 // historyChart is a server-rendered SVG of a test's runs: stacked bars of

@@ -79,6 +79,8 @@ type Env struct {
 	Alpha      attest.Organization
 	Beta       attest.Organization
 	Users      map[string]attest.User // admin, manager, employee, auditor, spare, outsider, guest (an auditor of alpha's audit)
+
+	web web.Services // what Srv was built with, for Unkept's servers
 }
 
 // Start is the clock's time when an Env starts.
@@ -279,7 +281,8 @@ func serve(t *testing.T, db *store.DB, c *Clock) *Env {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &Env{T: t, DB: db, Evidence: svc, Connections: services.Connections, Monitor: services.Monitor, Jobs: services.Jobs,
-		Policies: services.Policies, Notify: services.Notify, Checklists: services.Checklists, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{}}
+		Policies: services.Policies, Notify: services.Notify, Checklists: services.Checklists, Srv: srv, TS: ts, Clock: c, Users: map[string]attest.User{},
+		web: ws}
 }
 
 // Member adds a user of role to o, known to the Env as key.
@@ -405,6 +408,24 @@ func (e *Env) SetupSecret() string {
 		e.T.Fatal(err)
 	}
 	return s
+}
+
+// Unkept sends req, with the client's cookies, to a server built afresh on
+// the Env's services, which has kept no page: the page as rendered from the
+// records now, to hold what the Env's server serves (which may have kept it)
+// to.
+func (c *Client) Unkept(req *http.Request) Response {
+	c.e.T.Helper()
+	for _, ck := range c.HTTP.Jar.Cookies(req.URL) {
+		req.AddCookie(ck)
+	}
+	srv, err := web.New(web.Config{Services: c.e.web}, ui.Routes, api.Routes, hooks.Routes)
+	if err != nil {
+		c.e.T.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	return Response{rec.Result(), rec.Body.String()}
 }
 
 // URL is the server's address of path.
