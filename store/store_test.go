@@ -572,13 +572,15 @@ func TestReadinessRecords(t *testing.T) {
 }
 
 // Analyze gathers PostgreSQL's planner statistics (a table never analyzed
-// has reltuples -1), and does nothing on SQLite.
+// has reltuples -1), and does nothing on SQLite. The table is this test's
+// own (regclass follows the search path to its schema): other tests' schemas
+// in the same database have theirs.
 func TestAnalyze(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		storetest.MustOrg(t, db, "a")
 		tuples := func() float64 {
 			var n float64
-			if err := db.Handle().QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE relname = 'organizations'`).Scan(&n); err != nil {
+			if err := db.Handle().QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'organizations'::regclass`).Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			return n
