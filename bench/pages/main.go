@@ -41,6 +41,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -60,7 +61,7 @@ func main() {
 	threads := flag.Int("threads", 2, "wrk threads")
 	dbURL := flag.String("database-url", "", "PostgreSQL to measure on; empty: SQLite in the data directory")
 	only := flag.String("page", "", "measure only the pages whose name contains this (e.g. dashboard)")
-	profiles := flag.String("cpuprofile", "", "folder to write a CPU profile of each page's run at 50 connections into (ORG-PAGE.pprof), and of the start (start.pprof: the build of what is missing)")
+	profiles := flag.String("cpuprofile", "", "folder to write a CPU profile of each page's run at 50 connections into (ORG-PAGE.pprof), of the start (start.pprof: the build of what is missing), and of the Go heap after every run (heap.pprof)")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
 		fail(errors.New("wrk is not installed (Debian: apt-get install wrk)"))
@@ -104,6 +105,7 @@ type result struct {
 	p99, floorP99 time.Duration
 	errors        int
 	attestRSS     int64 // after the page's runs, in bytes
+	goHeap        int64 // of which the Go heap in use (the rest: SQLite's caches, stacks, the runtime)
 }
 
 func run(dataDir, dbURL string, large bool, d time.Duration, threads int, only, profiles string) error {
@@ -183,12 +185,17 @@ func run(dataDir, dbURL string, large bool, d time.Duration, threads int, only, 
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", slug, p.name, err)
 			}
-			fmt.Printf("  %-6s %-14s %8d B  %7.0f req/s (floor %7.0f, %5.1f%%)  p99 at 200: %8v (floor %v)  errors %d  RSS %s\n",
-				slug, p.name, r.bytes, r.rps, r.floorRPS, 100*r.rps/r.floorRPS, r.p99, r.floorP99, r.errors, mib(r.attestRSS))
+			fmt.Printf("  %-6s %-14s %8d B  %7.0f req/s (floor %7.0f, %5.1f%%)  p99 at 200: %8v (floor %v)  errors %d  RSS %s (Go heap %s)\n",
+				slug, p.name, r.bytes, r.rps, r.floorRPS, 100*r.rps/r.floorRPS, r.p99, r.floorP99, r.errors, mib(r.attestRSS), mib(r.goHeap))
 			all[slug] = append(all[slug], r)
 		}
 	}
 	peak := rss("VmHWM")
+	if profiles != "" {
+		if err := writeHeapProfile(filepath.Join(profiles, "heap.pprof")); err != nil {
+			return err
+		}
+	}
 	fmt.Printf("\n| Organization | Page | Bytes | Attest req/s (c50) | Floor req/s | Share of floor | p99 at c200 | Floor p99 | Errors |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, slug := range orgs {
 		for _, r := range all[slug] {
@@ -303,6 +310,9 @@ func measure(base string, p page, header string, d time.Duration, threads int, p
 		return r, err
 	}
 	r.attestRSS = rss("VmRSS")
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	r.goHeap = int64(ms.HeapInuse)
 	return r, nil
 }
 
@@ -324,6 +334,17 @@ func startProfile(path string) (stop func() error, err error) {
 		pprof.StopCPUProfile()
 		return f.Close()
 	}, nil
+}
+
+// writeHeapProfile writes what the Go heap holds now (after every page's
+// runs), to tell kept derivations and pages from SQLite's caches outside it.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	return errors.Join(pprof.WriteHeapProfile(f), f.Close())
 }
 
 var (
