@@ -586,23 +586,25 @@ func TestAuthenticate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, u, err := f.users.Authenticate(ctx, secret)
-		if err != nil || got.ID != tok.ID || u.ID != f.admin.UserID || u.Email != "admin@acme.test" {
+		tu, err := f.users.Authenticate(ctx, secret)
+		got, u := tu.Token, tu.User
+		access, _ := db.AccessRevision(ctx)
+		if err != nil || got.ID != tok.ID || u.ID != f.admin.UserID || u.Email != "admin@acme.test" || tu.Access != access {
 			t.Fatalf("authenticate: %+v %+v %v", got, u, err)
 		}
 		if used, _ := db.TokenByHash(ctx, auth.HashSecret(secret)); used.LastUsedAt.IsZero() {
 			t.Error("the token's use was not recorded")
 		}
 
-		_, _, err = f.users.Authenticate(ctx, "atk_unknown")
+		_, err = f.users.Authenticate(ctx, "atk_unknown")
 		wantCode(t, err, attest.EUNAUTHORIZED, "")
 		later := &account.Users{DB: db, Now: func() time.Time { return time.Now().Add(48 * time.Hour) }}
-		_, _, err = later.Authenticate(ctx, secret)
+		_, err = later.Authenticate(ctx, secret)
 		wantCode(t, err, attest.EUNAUTHORIZED, "")
 		if _, err := f.users.RevokeToken(ctx, f.admin, tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = f.users.Authenticate(ctx, secret)
+		_, err = f.users.Authenticate(ctx, secret)
 		wantCode(t, err, attest.EUNAUTHORIZED, "")
 	})
 }

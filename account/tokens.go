@@ -91,26 +91,22 @@ func (s *Users) RevokeToken(ctx context.Context, p attest.Principal, id int64) (
 }
 
 // Authenticate returns the active API token with the given secret and its
-// owner. An unknown, expired or revoked token is EUNAUTHORIZED. It records the
-// token's use, at most once a minute so that a busy token does not write on
-// every request.
-func (s *Users) Authenticate(ctx context.Context, secret string) (attest.APIToken, attest.User, error) {
+// owner, with the access revision read alongside. An unknown, expired or
+// revoked token is EUNAUTHORIZED. It records the token's use, at most once a
+// minute so that a busy token does not write on every request.
+func (s *Users) Authenticate(ctx context.Context, secret string) (store.TokenUser, error) {
 	now := clock(s.Now)
-	t, err := s.DB.TokenByHash(ctx, auth.HashSecret(secret))
-	if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && !t.Active(now)) {
-		return attest.APIToken{}, attest.User{}, attest.Errorf(attest.EUNAUTHORIZED, "the API token is invalid, expired or revoked")
+	tu, err := s.DB.TokenUserByHash(ctx, auth.HashSecret(secret))
+	if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && !tu.Token.Active(now)) {
+		return store.TokenUser{}, attest.Errorf(attest.EUNAUTHORIZED, "the API token is invalid, expired or revoked")
 	}
 	if err != nil {
-		return attest.APIToken{}, attest.User{}, err
+		return store.TokenUser{}, err
 	}
-	u, err := s.DB.UserByID(ctx, t.UserID)
-	if err != nil {
-		return attest.APIToken{}, attest.User{}, err
-	}
-	if now.Sub(t.LastUsedAt) > time.Minute {
-		if err := s.DB.TouchToken(ctx, t.ID); err != nil {
-			return attest.APIToken{}, attest.User{}, err
+	if now.Sub(tu.Token.LastUsedAt) > time.Minute {
+		if err := s.DB.TouchToken(ctx, tu.Token.ID); err != nil {
+			return store.TokenUser{}, err
 		}
 	}
-	return t, u, nil
+	return tu, nil
 }

@@ -187,6 +187,25 @@ func prefixed(p, columns string) string {
 // AuditorOrgs lists the organizations where a user is an auditor of an audit
 // open to auditors now, by name: theirs to open without a membership.
 func (q *Queries) AuditorOrgs(ctx context.Context, userID int64) ([]attest.Organization, error) {
+	audits, err := q.AuditorAudits(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return OpenAuditorOrgs(audits, q.now()), nil
+}
+
+// AuditorAudit is an audit, not closed, that a user is an auditor of, with
+// its organization: whether it is open to them depends on the day
+// (OpenAuditorOrgs).
+type AuditorAudit struct {
+	Org    attest.Organization
+	Status attest.AuditStatus
+	Early  string
+}
+
+// AuditorAudits lists the audits, not closed, that a user is an auditor of,
+// by their organization's name.
+func (q *Queries) AuditorAudits(ctx context.Context, userID int64) ([]AuditorAudit, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT `+orgColumns+`, a.status, a.early_access FROM audits a
 JOIN audit_auditors x ON x.audit_id = a.id AND x.org_id = a.org_id
 JOIN organizations o ON o.id = a.org_id
@@ -195,19 +214,28 @@ WHERE x.user_id = $1 AND a.status <> 'closed' ORDER BY o.name, o.id`, userID)
 		return nil, fmt.Errorf("auditor organizations: %w", err)
 	}
 	defer rows.Close()
-	var out []attest.Organization
-	now := q.now()
+	var out []AuditorAudit
 	for rows.Next() {
-		var o attest.Organization
-		var a attest.Audit
-		if err := scanOrg(rows, &o, &a.Status, &a.Early); err != nil {
+		var a AuditorAudit
+		if err := scanOrg(rows, &a.Org, &a.Status, &a.Early); err != nil {
 			return nil, err
 		}
-		if a.OpenToAuditors(now) && (len(out) == 0 || out[len(out)-1].ID != o.ID) {
-			out = append(out, o)
-		}
+		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// OpenAuditorOrgs is the organizations, in order and each once, of the
+// audits open to their auditors at now.
+func OpenAuditorOrgs(audits []AuditorAudit, now time.Time) []attest.Organization {
+	var out []attest.Organization
+	for _, x := range audits {
+		a := attest.Audit{Status: x.Status, Early: x.Early}
+		if a.OpenToAuditors(now) && (len(out) == 0 || out[len(out)-1].ID != x.Org.ID) {
+			out = append(out, x.Org)
+		}
+	}
+	return out
 }
 
 // ReportDay is an organization's framework that an open audit reports on

@@ -22,6 +22,10 @@ type Session struct {
 	UserAgent  string
 	Method     attest.SignInMethod // how it was started; "" is stored as a password
 	SSOOrgID   int64               // the organization whose identity provider signed it in (MethodSSO)
+	// Access is the install's access revision when the session was read
+	// (AccessRevision), in the same statement: what the caller may open can
+	// be known current from it without reading their organizations again.
+	Access int64
 }
 
 // Proof is what the session proved when it started, for attest.SignInAllowed.
@@ -54,10 +58,11 @@ func (q *Queries) SessionUser(ctx context.Context, tokenHash string) (Session, a
 	var s Session
 	var u attest.User
 	var ssoOrg sql.NullInt64
-	err := q.q.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent, s.method, s.sso_org_id, `+userColumns+`
+	err := q.q.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent, s.method, s.sso_org_id, `+userColumns+`,
+(SELECT n FROM access_revision WHERE id = 1)
 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.now()).
 		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.IP, &s.UserAgent, &s.Method, &ssoOrg,
-			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.CreatedAt)
+			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.CreatedAt, &s.Access)
 	s.SSOOrgID = ssoOrg.Int64
 	return s, u, notFound(err, "session")
 }
@@ -115,4 +120,16 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// AccessRevision reads the install's access revision: a number that changes
+// with every change to memberships, organizations' names and sign-in rules,
+// users, audits' status and early access, and audits' auditors (database
+// triggers bump it). SessionUser reads it too, in the same statement.
+func (q *Queries) AccessRevision(ctx context.Context) (int64, error) {
+	var n int64
+	if err := q.q.QueryRowContext(ctx, `SELECT n FROM access_revision WHERE id = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("access revision: %w", err)
+	}
+	return n, nil
 }

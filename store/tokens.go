@@ -45,6 +45,27 @@ func (q *Queries) TokenByHash(ctx context.Context, secretHash string) (attest.AP
 	return t, notFound(err, "token")
 }
 
+// TokenUser is an API token with its owner, and the install's access
+// revision read with them (Session.Access).
+type TokenUser struct {
+	Token  attest.APIToken
+	User   attest.User
+	Access int64
+}
+
+// TokenUserByHash finds a token by the hash of its secret, with its owner and
+// the access revision, in one statement: an API request's first read.
+func (q *Queries) TokenUserByHash(ctx context.Context, secretHash string) (TokenUser, error) {
+	var tu TokenUser
+	var exp, used, rev sql.NullTime
+	err := q.q.QueryRowContext(ctx, `SELECT `+tokenColumns+`, `+userColumns+`, (SELECT n FROM access_revision WHERE id = 1)
+FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, secretHash).
+		Scan(&tu.Token.ID, &tu.Token.OrgID, &tu.Token.UserID, &tu.Token.Name, &tu.Token.Prefix, &tu.Token.CreatedAt, &exp, &used, &rev,
+			&tu.User.ID, &tu.User.Email, &tu.User.Name, &tu.User.PasswordHash, &tu.User.CreatedAt, &tu.Access)
+	tu.Token.ExpiresAt, tu.Token.LastUsedAt, tu.Token.RevokedAt = timeOf(exp), timeOf(used), timeOf(rev)
+	return tu, notFound(err, "token")
+}
+
 // Tokens lists a member's tokens in an organization, newest first.
 func (q *Queries) Tokens(ctx context.Context, orgID, userID int64) ([]attest.APIToken, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY t.id DESC`, orgID, userID)

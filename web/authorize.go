@@ -84,8 +84,12 @@ type Ctx struct {
 	// disables the page's forms.
 	Preview bool
 
-	memberships []attest.Membership // the signed-in user's, once read (userMemberships)
-	membersRead bool
+	access     accessEntry // the signed-in user's organizations, once read (Server.access)
+	accessRead bool
+	// revision is the access revision read with the caller's session or
+	// token (identify), what access checks kept organizations against.
+	revision     int64
+	revisionRead bool
 }
 
 // Can reports whether the caller's role in the current organization allows a.
@@ -139,12 +143,13 @@ func (s *Server) identify(r *http.Request, c *Ctx) error {
 		if !ok {
 			return attest.Errorf(attest.EUNAUTHORIZED, "the Authorization header must be \"Bearer <token>\"")
 		}
-		tok, u, err := s.cfg.Users.Authenticate(ctx, strings.TrimSpace(secret))
+		tu, err := s.cfg.Users.Authenticate(ctx, strings.TrimSpace(secret))
 		if err != nil {
 			return err
 		}
-		c.User, c.Token = &u, &tok
-		c.P.UserID, c.P.Label = u.ID, u.Email
+		c.User, c.Token = &tu.User, &tu.Token
+		c.P.UserID, c.P.Label = tu.User.ID, tu.User.Email
+		c.revision, c.revisionRead = tu.Access, true
 		return nil
 	}
 	sess, u, err := s.sessionFromCookie(r)
@@ -153,6 +158,7 @@ func (s *Server) identify(r *http.Request, c *Ctx) error {
 	}
 	c.User, c.Session = &u, sess
 	c.P.UserID, c.P.Label = u.ID, u.Email
+	c.revision, c.revisionRead = sess.Access, true
 	return nil
 }
 
@@ -223,17 +229,11 @@ func (s *Server) permit(r *http.Request, c *Ctx) error {
 	return nil
 }
 
-// userMemberships returns the signed-in user's memberships, read once per
-// request, all of them (Memberships applies a session's identity provider).
+// userMemberships returns the signed-in user's memberships, all of them
+// (Memberships applies a session's identity provider).
 func (s *Server) userMemberships(ctx context.Context, c *Ctx) ([]attest.Membership, error) {
-	if !c.membersRead {
-		ms, err := s.cfg.DB.Memberships(ctx, c.User.ID)
-		if err != nil {
-			return nil, err
-		}
-		c.memberships, c.membersRead = ms, true
-	}
-	return c.memberships, nil
+	e, err := s.access(ctx, c)
+	return e.memberships, err
 }
 
 // permitGuest lets an invited auditor who is not a member into an audit's

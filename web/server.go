@@ -146,6 +146,8 @@ type Server struct {
 	patterns map[string]bool
 	// keptPages are the pages of routes with Keep, as last rendered.
 	keptPages store.Kept[pageKey, keptPage]
+	// keptAccess is each signed-in user's organizations (access.go).
+	keptAccess keptAccess
 }
 
 // New builds the server with the routes of every set: a route that no set

@@ -82,18 +82,14 @@ func (s *Server) Memberships(ctx context.Context, c *Ctx) ([]attest.Membership, 
 	if c.User == nil {
 		return nil, nil
 	}
-	ms, err := s.userMemberships(ctx, c)
+	e, err := s.access(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	ms = slices.Clone(ms) // what follows adds to it
-	// Organizations where they are an auditor of an open audit, without a
-	// role (attest.Principal.Guest).
-	orgs, err := s.cfg.DB.AuditorOrgs(ctx, c.User.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range orgs {
+	ms := slices.Clone(e.memberships) // kept between requests: what follows adds to a copy
+	// Organizations where they are an auditor of an audit open to them now,
+	// without a role (attest.Principal.Guest).
+	for _, o := range store.OpenAuditorOrgs(e.auditor, s.cfg.DB.Now()) {
 		if !slices.ContainsFunc(ms, func(m attest.Membership) bool { return m.Org.ID == o.ID }) {
 			ms = append(ms, attest.Membership{Org: o, User: *c.User})
 		}
