@@ -184,16 +184,6 @@ func prefixed(p, columns string) string {
 	return strings.Join(cols, ", ")
 }
 
-// AuditorOrgs lists the organizations where a user is an auditor of an audit
-// open to auditors now, by name: theirs to open without a membership.
-func (q *Queries) AuditorOrgs(ctx context.Context, userID int64) ([]attest.Organization, error) {
-	audits, err := q.AuditorAudits(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	return OpenAuditorOrgs(audits, q.now()), nil
-}
-
 // AuditorAudit is an audit, not closed, that a user is an auditor of, with
 // its organization: whether it is open to them depends on the day
 // (OpenAuditorOrgs).

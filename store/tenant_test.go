@@ -1198,7 +1198,6 @@ var notTenantScoped = map[string]string{
 	"SaveLedgerRecord":           "appends to the organization it names",
 	"ConnectionForWebhook":       "a webhook names only the connection; its signature, checked with that connection's secret, proves the sender",
 	"CreateAudit":                "creates a record of the organization it names",
-	"AuditorOrgs":                "takes a user: lists the organizations where that user audits",
 	"AuditorAudits":              "takes a user: lists the audits, in any organization, that user is an auditor of",
 }
 

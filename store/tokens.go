@@ -11,9 +11,10 @@ import (
 
 const tokenColumns = `t.id, t.org_id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at`
 
-func scanToken(row interface{ Scan(...any) error }, t *attest.APIToken) error {
+// scanToken scans tokenColumns into t, then more.
+func scanToken(row interface{ Scan(...any) error }, t *attest.APIToken, more ...any) error {
 	var exp, used, rev sql.NullTime
-	if err := row.Scan(&t.ID, &t.OrgID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &exp, &used, &rev); err != nil {
+	if err := row.Scan(append([]any{&t.ID, &t.OrgID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &exp, &used, &rev}, more...)...); err != nil {
 		return err
 	}
 	t.ExpiresAt, t.LastUsedAt, t.RevokedAt = timeOf(exp), timeOf(used), timeOf(rev)
@@ -57,12 +58,9 @@ type TokenUser struct {
 // the access revision, in one statement: an API request's first read.
 func (q *Queries) TokenUserByHash(ctx context.Context, secretHash string) (TokenUser, error) {
 	var tu TokenUser
-	var exp, used, rev sql.NullTime
-	err := q.q.QueryRowContext(ctx, `SELECT `+tokenColumns+`, `+userColumns+`, (SELECT n FROM access_revision WHERE id = 1)
-FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, secretHash).
-		Scan(&tu.Token.ID, &tu.Token.OrgID, &tu.Token.UserID, &tu.Token.Name, &tu.Token.Prefix, &tu.Token.CreatedAt, &exp, &used, &rev,
-			&tu.User.ID, &tu.User.Email, &tu.User.Name, &tu.User.PasswordHash, &tu.User.CreatedAt, &tu.Access)
-	tu.Token.ExpiresAt, tu.Token.LastUsedAt, tu.Token.RevokedAt = timeOf(exp), timeOf(used), timeOf(rev)
+	err := scanToken(q.q.QueryRowContext(ctx, `SELECT `+tokenColumns+`, `+userColumns+`, (SELECT n FROM access_revision WHERE id = 1)
+FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, secretHash),
+		&tu.Token, &tu.User.ID, &tu.User.Email, &tu.User.Name, &tu.User.PasswordHash, &tu.User.CreatedAt, &tu.Access)
 	return tu, notFound(err, "token")
 }
 
