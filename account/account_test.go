@@ -398,11 +398,11 @@ func TestPasswordsAndSessions(t *testing.T) {
 			t.Fatalf("sign in: %+v %q %v", u, here, err)
 		}
 		_, there, _ := f.users.SignIn(ctx, creds)
-		sess, su, err := f.users.Session(ctx, here)
+		sess, su, err := f.users.Session(ctx, here, "")
 		if err != nil || sess == nil || su.ID != u.ID || sess.IP != "192.0.2.1" {
 			t.Fatalf("session: %+v %+v %v", sess, su, err)
 		}
-		if s, _, err := f.users.Session(ctx, "nonsense"); s != nil || err != nil {
+		if s, _, err := f.users.Session(ctx, "nonsense", ""); s != nil || err != nil {
 			t.Errorf("unknown session: %+v %v", s, err)
 		}
 
@@ -415,10 +415,10 @@ func TestPasswordsAndSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 		// This session stays; the other one is signed out.
-		if s, _, _ := f.users.Session(ctx, here); s == nil {
+		if s, _, _ := f.users.Session(ctx, here, ""); s == nil {
 			t.Error("the session that changed the password was signed out")
 		}
-		if s, _, _ := f.users.Session(ctx, there); s != nil {
+		if s, _, _ := f.users.Session(ctx, there, ""); s != nil {
 			t.Error("another session survived the password change")
 		}
 		for _, org := range []int64{f.org.ID, beta.ID} {
@@ -435,7 +435,7 @@ func TestPasswordsAndSessions(t *testing.T) {
 		if err := f.users.EndSession(ctx, sess.TokenHash); err != nil {
 			t.Fatal(err)
 		}
-		if s, _, _ := f.users.Session(ctx, here); s != nil {
+		if s, _, _ := f.users.Session(ctx, here, ""); s != nil {
 			t.Error("signed-out session still works")
 		}
 	})
@@ -452,13 +452,13 @@ func TestSessionExpirySlides(t *testing.T) {
 			t.Fatalf("start: %+v %v", sess, err)
 		}
 		now = now.Add(2 * time.Minute)
-		s, _, err := users.Session(ctx, secret)
+		s, _, err := users.Session(ctx, secret, "")
 		if err != nil || s == nil || s.ExpiresAt.Sub(now) < 59*time.Minute {
 			t.Fatalf("slid: %+v %v", s, err)
 		}
 		// Never past the maximum age.
 		now = now.Add(50 * time.Minute)
-		s, _, _ = users.Session(ctx, secret)
+		s, _, _ = users.Session(ctx, secret, "")
 		if s == nil || s.ExpiresAt.After(sess.CreatedAt.Add(90*time.Minute).Add(time.Second)) {
 			t.Fatalf("past max: %+v (created %v)", s, sess.CreatedAt)
 		}

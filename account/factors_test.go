@@ -77,7 +77,7 @@ func TestTwoStepEnrolmentSignInAndRecovery(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, there, _ := f.users.SignIn(ctx, creds)
-		sess, _, _ := f.users.Session(ctx, here)
+		sess, _, _ := f.users.Session(ctx, here, "")
 		if sess.Method != attest.MethodPassword {
 			t.Fatalf("method %q", sess.Method)
 		}
@@ -120,10 +120,10 @@ func TestTwoStepEnrolmentSignInAndRecovery(t *testing.T) {
 			t.Fatalf("a second app replaced the first: %v", err)
 		}
 		// The session that set it up now counts as two-step; the other was signed out.
-		if s, _, _ := f.users.Session(ctx, here); s == nil || s.Method != attest.MethodTOTP {
+		if s, _, _ := f.users.Session(ctx, here, ""); s == nil || s.Method != attest.MethodTOTP {
 			t.Fatalf("enrolling session: %+v", s)
 		}
-		if s, _, _ := f.users.Session(ctx, there); s != nil {
+		if s, _, _ := f.users.Session(ctx, there, ""); s != nil {
 			t.Fatal("another session survived turning two-step on")
 		}
 		wantEntry(t, last(t, db, beta.ID), f.admin, "user.mfa_enrolled", "user", fmt.Sprint(f.admin.UserID),
@@ -149,7 +149,7 @@ func TestTwoStepEnrolmentSignInAndRecovery(t *testing.T) {
 		if err != nil || u.ID != f.admin.UserID || s1 == "" {
 			t.Fatalf("right code: %v", err)
 		}
-		if s, _, _ := f.users.Session(ctx, s1); s == nil || s.Method != attest.MethodTOTP {
+		if s, _, _ := f.users.Session(ctx, s1, ""); s == nil || s.Method != attest.MethodTOTP {
 			t.Fatalf("session after the code: %+v", s)
 		}
 		// The challenge is spent, and the code cannot be used again.
@@ -167,7 +167,7 @@ func TestTwoStepEnrolmentSignInAndRecovery(t *testing.T) {
 		step.Code = strings.ToUpper(codes[0])
 		if _, s2, err := f.users.VerifySecondFactor(ctx, step); err != nil {
 			t.Fatalf("recovery code: %v", err)
-		} else if s, _, _ := f.users.Session(ctx, s2); s.Method != attest.MethodRecovery {
+		} else if s, _, _ := f.users.Session(ctx, s2, ""); s.Method != attest.MethodRecovery {
 			t.Fatalf("method %q", s.Method)
 		}
 		if a := last(t, db, f.org.ID); a.Summary != "admin@acme.test signed in with a password and a recovery code (9 left)" {
@@ -222,7 +222,7 @@ func TestSecondStepThrottle(t *testing.T) {
 		f := newFixture(t, db)
 		f.users.Now, f.users.Box = clock.Now, newBox(t)
 		_, here, _ := f.users.SignIn(ctx, account.Credentials{Email: f.admin.Label, Password: password, IP: "192.0.2.1"})
-		sess, _, _ := f.users.Session(ctx, here)
+		sess, _, _ := f.users.Session(ctx, here, "")
 		secret, _ := enrol(t, f, f.admin, sess.TokenHash, clock.Now())
 		clock.Add(time.Minute)
 
@@ -281,7 +281,7 @@ func TestRequireMFAAndRevokeSessions(t *testing.T) {
 			t.Fatalf("a manager changed the rule: %v", err)
 		}
 		_, here, _ := f.users.SignIn(ctx, account.Credentials{Email: f.admin.Label, Password: password})
-		sess, _, _ := f.users.Session(ctx, here)
+		sess, _, _ := f.users.Session(ctx, here, "")
 		enrol(t, f, f.admin, sess.TokenHash, time.Now())
 		org, err := f.orgs.SetRequireMFA(ctx, f.admin, true)
 		if err != nil || !org.RequireMFA {

@@ -432,14 +432,15 @@ func (s *Users) newSession(ctx context.Context, sess store.Session) (string, sto
 }
 
 // Session returns the live session with the given secret and its user, or nil
-// when there is none. It slides the idle expiry, at most once a minute, never
-// past the session's maximum age.
-func (s *Users) Session(ctx context.Context, secret string) (*store.Session, attest.User, error) {
+// when there is none, with the revision of the organization orgSlug names
+// ("": none) read alongside (store.Session.Org). It slides the idle expiry, at
+// most once a minute, never past the session's maximum age.
+func (s *Users) Session(ctx context.Context, secret, orgSlug string) (*store.Session, attest.User, error) {
 	if secret == "" {
 		return nil, attest.User{}, nil
 	}
 	hash := auth.HashSecret(secret)
-	sess, u, err := s.DB.SessionUser(ctx, hash)
+	sess, u, err := s.DB.SessionUser(ctx, hash, orgSlug)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
 		return nil, attest.User{}, nil
 	}

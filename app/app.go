@@ -18,6 +18,7 @@ import (
 	"github.com/attest-hq/attest/blob"
 	"github.com/attest-hq/attest/demo"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/metrics"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/web"
@@ -85,6 +86,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.closeAll()
 		return nil, err
 	}
+	cfg.Metrics.ReadKept(metrics.KeptSource{Pages: a.Web.KeptPages, Access: a.Web.KeptAccess})
 	if cfg.Demo || cfg.DemoSize != (demo.Size{}) {
 		opts := demo.Options{PasswordParams: cfg.PasswordParams, Catalog: a.Services.Catalog, Evidence: svc, Now: cfg.Now,
 			Connections: a.Services.Connections, Monitor: a.Services.Monitor, Policies: a.Services.Policies, Secrets: a.Services.Secrets,

@@ -25,7 +25,7 @@ var families = []string{
 	"attest_http_requests_total", "attest_http_request_duration_seconds",
 	"attest_job_runs_total", "attest_job_failures_total", "attest_job_duration_seconds", "attest_job_requeues_total",
 	"attest_collection_runs_total", "attest_collection_failures_total", "attest_collection_last_success_timestamp_seconds",
-	"attest_ledger_appends_total", "attest_job_processes", "attest_jobs", "attest_metrics_scrape_errors_total", "attest_build_info", "process_start_time_seconds", "go_goroutines", "go_memstats_heap_alloc_bytes",
+	"attest_ledger_appends_total", "attest_job_processes", "attest_jobs", "attest_kept_pages_total", "attest_kept_access_total", "attest_metrics_scrape_errors_total", "attest_build_info", "process_start_time_seconds", "go_goroutines", "go_memstats_heap_alloc_bytes",
 }
 
 // scrape reads /metrics at addr strictly (metricstest.Parse) and checks
@@ -474,6 +474,65 @@ func TestJobMetricsReadTheDatabase(t *testing.T) {
 			if sc.Get("attest_metrics_scrape_errors_total", "family", "attest_job_processes") != 1 ||
 				sc.Get("attest_metrics_scrape_errors_total", "family", "attest_jobs") != 0 {
 				t.Errorf("scrape errors not counted by family:\n%s", body)
+			}
+		})
+	}
+}
+
+// TestMetricsCountKeptPages asks three times for a kept page (the
+// readiness API) with a token: the first request reads the caller's
+// organizations and renders the page, the others find both kept, and the
+// kept families say so.
+func TestMetricsCountKeptPages(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			// A clock that stands still: a kept page holds within its minute,
+			// and the three requests must not straddle two.
+			now := time.Now().Truncate(time.Minute).Add(30 * time.Second)
+			a, err := New(ctx, Config{Addr: "127.0.0.1:0", MetricsAddr: "127.0.0.1:0", DatabaseURL: storetest.URL(t, d),
+				DataDir: t.TempDir(), PasswordParams: auth.TestParams, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- a.Run(ctx) }()
+			defer func() { cancel(); <-done }()
+			org := storetest.MustOrg(t, a.DB, "acme")
+			u := storetest.MustUser(t, a.DB, "lead@acme.test")
+			storetest.MustAddMember(t, a.DB, org, u, attest.RoleAdmin)
+			secret := auth.NewSecret("atk_")
+			if err := a.DB.CreateToken(ctx, &attest.APIToken{OrgID: org.ID, UserID: u.ID, Name: "metrics", Prefix: secret[:12]}, auth.HashSecret(secret)); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := scrape(t, a.MetricsAddr())
+			for range 3 {
+				req, _ := http.NewRequest("GET", a.URL+"/api/v1/orgs/acme/readiness", nil)
+				req.Header.Set("Authorization", "Bearer "+secret)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					t.Fatalf("readiness: %d", res.StatusCode)
+				}
+			}
+			after, _ := scrape(t, a.MetricsAddr())
+			for _, c := range []struct {
+				family, outcome string
+				want            float64
+			}{
+				{"attest_kept_pages_total", "rendered", 1},
+				{"attest_kept_pages_total", "served", 2},
+				{"attest_kept_access_total", "read", 1},
+				{"attest_kept_access_total", "kept", 2},
+			} {
+				if got := after.Get(c.family, "outcome", c.outcome) - before.Get(c.family, "outcome", c.outcome); got != c.want {
+					t.Errorf("%s{outcome=%q} moved by %v, want %v", c.family, c.outcome, got, c.want)
+				}
 			}
 		})
 	}

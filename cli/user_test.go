@@ -58,7 +58,7 @@ func TestUserResetTwoStep(t *testing.T) {
 			if f, _ := db.FactorsOf(ctx, u.ID); f.TOTP || f.RecoveryCodes != 0 {
 				t.Fatalf("factors after the reset: %+v", f)
 			}
-			if s, _, _ := users.Session(ctx, here); s != nil {
+			if s, _, _ := users.Session(ctx, here, ""); s != nil {
 				t.Fatal("a session survived the reset")
 			}
 			org, _ := db.OrgBySlug(ctx, "acme")

@@ -37,6 +37,7 @@ type Metrics struct {
 	// jobs is where the install's job processes and queue are read at each
 	// scrape; nil until ReadJobs.
 	jobs         atomic.Pointer[JobsSource]
+	kept         atomic.Pointer[KeptSource]
 	scrapeErrors *Counter
 }
 
@@ -49,6 +50,13 @@ type JobsSource struct {
 	Processes func(ctx context.Context) (alive, lost int, err error)
 	// Queue is how many jobs the queue holds, by kind and state.
 	Queue func(ctx context.Context) ([]QueueDepth, error)
+}
+
+// KeptSource reads the web server's counts of what it kept between
+// requests: pages (web.Route.Kept) and each user's organizations.
+type KeptSource struct {
+	Pages  func() (served, rendered int64)
+	Access func() (kept, read int64)
 }
 
 // QueueDepth is how many jobs of one kind the queue holds in one state.
@@ -108,6 +116,11 @@ func New(version string, start time.Time) *Metrics {
 		m.scrapeErrors.Value(f) // shown from 0
 	}
 
+	r.CounterRead("attest_kept_pages_total", "Requests for pages the server keeps rendered (the dashboard, controls, a control, evidence, monitoring, "+
+		"the readiness API), by outcome: served as kept, or rendered (and kept for the next).", m.readKept(func(k *KeptSource) (int64, int64) { return k.Pages() }, "served", "rendered"), "outcome")
+	r.CounterRead("attest_kept_access_total", "Signed-in requests by whether the caller's organizations were kept from an earlier request "+
+		"(the install's access revision unchanged) or read from the database.", m.readKept(func(k *KeptSource) (int64, int64) { return k.Access() }, "kept", "read"), "outcome")
+
 	r.GaugeFunc("attest_build_info", "Always 1; the version label is the release this binary was built from.",
 		func() float64 { return 1 }, "version", version)
 	startSeconds := float64(start.UnixNano()) / 1e9
@@ -131,6 +144,22 @@ func heapBytes() float64 {
 // ReadJobs makes the job families read src at each scrape. Until it is
 // called they have no series.
 func (m *Metrics) ReadJobs(src JobsSource) { m.jobs.Store(&src) }
+
+// ReadKept makes the kept families read src at each scrape: a process that
+// serves the web. Until it is called they have no series.
+func (m *Metrics) ReadKept(src KeptSource) { m.kept.Store(&src) }
+
+// readKept reads one pair of KeptSource's counts as two series.
+func (m *Metrics) readKept(pair func(*KeptSource) (int64, int64), first, second string) func(context.Context) ([]Sample, error) {
+	return func(context.Context) ([]Sample, error) {
+		src := m.kept.Load()
+		if src == nil {
+			return nil, nil
+		}
+		a, b := pair(src)
+		return []Sample{{[]string{first}, float64(a)}, {[]string{second}, float64(b)}}, nil
+	}
+}
 
 func (m *Metrics) readProcesses(ctx context.Context) ([]Sample, error) {
 	src := m.jobs.Load()

@@ -236,6 +236,7 @@ type Sample struct {
 // stopped copying.
 type gaugeRead struct {
 	name, help string
+	kind       string // gauge; counter for CounterRead's
 	labels     []string
 	f          func(ctx context.Context) ([]Sample, error)
 }
@@ -246,7 +247,14 @@ type gaugeRead struct {
 // a scrape waits for it.
 func (r *Registry) GaugeRead(name, help string, f func(ctx context.Context) ([]Sample, error), labels ...string) {
 	checkLabels(name, labels)
-	r.add(name, &gaugeRead{name: name, help: help, labels: slices.Clone(labels), f: f})
+	r.add(name, &gaugeRead{name: name, help: help, kind: "gauge", labels: slices.Clone(labels), f: f})
+}
+
+// CounterRead is GaugeRead for counts kept elsewhere (by the web server, say)
+// that only grow while the process runs: exposed as a counter.
+func (r *Registry) CounterRead(name, help string, f func(ctx context.Context) ([]Sample, error), labels ...string) {
+	checkLabels(name, labels)
+	r.add(name, &gaugeRead{name: name, help: help, kind: "counter", labels: slices.Clone(labels), f: f})
 }
 
 func (g *gaugeRead) read(ctx context.Context) (family, error) {
@@ -278,7 +286,7 @@ type readGauges struct {
 }
 
 func (s readGauges) write(w *bufio.Writer) {
-	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n", s.g.name, escapeHelp(s.g.help), s.g.name)
+	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", s.g.name, escapeHelp(s.g.help), s.g.name, s.g.kind)
 	for _, smp := range s.samples {
 		sample(w, s.g.name, s.g.labels, smp.Values, "", "", smp.Value)
 	}

@@ -117,7 +117,7 @@ func TestSignInThroughTheProvider(t *testing.T) {
 		if err != nil || m.Role != attest.RoleEmployee {
 			t.Fatalf("membership: %+v %v", m, err)
 		}
-		sess, _, _ := e.svc.Users.Session(ctx, done.Session)
+		sess, _, _ := e.svc.Users.Session(ctx, done.Session, "")
 		if sess == nil || sess.Method != attest.MethodSSO || sess.SSOOrgID != e.org.ID {
 			t.Fatalf("session: %+v", sess)
 		}

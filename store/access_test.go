@@ -41,6 +41,7 @@ func testAccessRevision(t *testing.T, d store.Dialect, now time.Time) {
 	u := storetest.MustUser(t, db, "u@acme.test")
 	auditor := storetest.MustUser(t, db, "a@firm.test")
 	must(t, db.CreateSession(ctx, &store.Session{TokenHash: "s1", UserID: u.ID, ExpiresAt: now.Add(time.Hour)}))
+	must(t, db.CreateToken(ctx, &attest.APIToken{OrgID: other.ID, UserID: u.ID, Name: "ci", Prefix: "atk_1"}, "t1"))
 	audit := attest.Audit{OrgID: org.ID, Name: "Audit", Framework: "soc2", Type: attest.AuditType1, AsOf: "2026-06-30", Status: attest.AuditPlanning}
 
 	steps := []struct {
@@ -85,10 +86,36 @@ func testAccessRevision(t *testing.T, d store.Dialect, now time.Time) {
 		if moved := after != before; moved != s.moves {
 			t.Errorf("%s: the access revision went from %d to %d (should it move: %v)", s.name, before, after, s.moves)
 		}
-		sess, _, err := db.SessionUser(ctx, "s1")
+		sess, _, err := db.SessionUser(ctx, "s1", "")
 		must(t, err)
 		if sess.Access != after {
 			t.Errorf("%s: the session read access revision %d, the database has %d", s.name, sess.Access, after)
+		}
+		// The organization a request names, read with its session or
+		// token: its ID and its revision, as OrgRevision reads them.
+		for _, id := range []int64{org.ID, other.ID} {
+			o, err := db.OrgByID(ctx, id) // its slug as it is now
+			must(t, err)
+			want, err := db.OrgRevision(ctx, o.ID)
+			must(t, err)
+			sess, _, err := db.SessionUser(ctx, "s1", o.Slug)
+			must(t, err)
+			if sess.Org != (store.OrgRead{ID: o.ID, Revision: want}) {
+				t.Errorf("%s: the session read %s as %+v, the database has revision %d", s.name, o.Slug, sess.Org, want)
+			}
+		}
+		if sess.Org != (store.OrgRead{}) {
+			t.Errorf("%s: the session read an organization for no slug: %+v", s.name, sess.Org)
+		}
+		if sess, _, err := db.SessionUser(ctx, "s1", "nobody"); err != nil || sess.Org != (store.OrgRead{}) {
+			t.Errorf("%s: the session read an organization for a slug of none: %+v, %v", s.name, sess.Org, err)
+		}
+		tu, err := db.TokenUserByHash(ctx, "t1")
+		must(t, err)
+		want, err := db.OrgRevision(ctx, other.ID)
+		must(t, err)
+		if tu.Access != after || tu.Org != (store.OrgRead{ID: other.ID, Revision: want}) {
+			t.Errorf("%s: the token read access %d and its organization as %+v; the database has %d and %d", s.name, tu.Access, tu.Org, after, want)
 		}
 		before = after
 	}

@@ -75,6 +75,13 @@ func (k *Kept[K, V]) Get(ctx context.Context, q *Queries, orgID int64, key K, no
 		var zero V
 		return zero, err
 	}
+	return k.GetAt(ctx, orgID, rev, key, now, derive)
+}
+
+// GetAt is Get with the organization's revision read by the caller, before
+// anything derive reads: with the request's session, in the same statement
+// (OrgRead), which saves a request served kept its one other read.
+func (k *Kept[K, V]) GetAt(ctx context.Context, orgID, rev int64, key K, now time.Time, derive func() (V, time.Time, error)) (V, error) {
 	kk := keptKey[K]{orgID, key}
 	holds := func(e keptEntry[V]) bool { return e.revision == rev && !now.Before(e.from) && now.Before(e.until) }
 	k.mu.Lock()

@@ -26,6 +26,17 @@ type Session struct {
 	// (AccessRevision), in the same statement: what the caller may open can
 	// be known current from it without reading their organizations again.
 	Access int64
+	// Org is the organization SessionUser was asked about, read in the same
+	// statement; its ID is 0 when there is none of that slug.
+	Org OrgRead
+}
+
+// OrgRead is an organization's ID and revision (OrgRevision), read with a
+// request's session or token, before anything the request derives: a page
+// kept under that revision (Kept.GetAt) is then served without another
+// read. It says nothing of whether the caller may open the organization.
+type OrgRead struct {
+	ID, Revision int64
 }
 
 // Proof is what the session proved when it started, for attest.SignInAllowed.
@@ -53,16 +64,20 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, s.TokenHash, s.UserID, s.CreatedAt
 }
 
 // SessionUser returns the session with the given token hash and its user, if the
-// session has not expired.
-func (q *Queries) SessionUser(ctx context.Context, tokenHash string) (Session, attest.User, error) {
+// session has not expired, with the access revision and, when orgSlug names
+// one, that organization's ID and revision (Session.Org): a request to an
+// organization's page reads them with its session.
+func (q *Queries) SessionUser(ctx context.Context, tokenHash, orgSlug string) (Session, attest.User, error) {
 	var s Session
 	var u attest.User
 	var ssoOrg sql.NullInt64
 	err := q.q.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent, s.method, s.sso_org_id, `+userColumns+`,
-(SELECT n FROM access_revision WHERE id = 1)
-FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.now()).
+(SELECT n FROM access_revision WHERE id = 1), COALESCE(o.id, 0), COALESCE(r.revision, 0)
+FROM sessions s JOIN users u ON u.id = s.user_id
+LEFT JOIN organizations o ON o.slug = $3 LEFT JOIN org_revisions r ON r.org_id = o.id
+WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.now(), orgSlug).
 		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.IP, &s.UserAgent, &s.Method, &ssoOrg,
-			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.CreatedAt, &s.Access)
+			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.CreatedAt, &s.Access, &s.Org.ID, &s.Org.Revision)
 	s.SSOOrgID = ssoOrg.Int64
 	return s, u, notFound(err, "session")
 }

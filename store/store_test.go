@@ -188,11 +188,11 @@ func TestSessions(t *testing.T) {
 			if err := db.CreateSession(ctx, &store.Session{TokenHash: "s2", UserID: u.ID, ExpiresAt: now.Add(time.Hour), UserAgent: ua}); err != nil {
 				t.Fatalf("session with a long user agent: %v", err)
 			}
-			if _, got, err := db.SessionUser(ctx, "s1"); err != nil || got.ID != u.ID {
+			if _, got, err := db.SessionUser(ctx, "s1", ""); err != nil || got.ID != u.ID {
 				t.Fatalf("SessionUser: %v %v", got, err)
 			}
 			now = now.Add(2 * time.Hour)
-			if _, _, err := db.SessionUser(ctx, "s1"); attest.ErrorCode(err) != attest.ENOTFOUND {
+			if _, _, err := db.SessionUser(ctx, "s1", ""); attest.ErrorCode(err) != attest.ENOTFOUND {
 				t.Fatalf("expired session accepted: %v", err)
 			}
 			if err := db.TouchSession(ctx, "s1", now.Add(time.Hour)); err != nil {
@@ -204,10 +204,10 @@ func TestSessions(t *testing.T) {
 			if err := db.DeleteOtherSessions(ctx, u.ID, "s1"); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := db.SessionUser(ctx, "s2"); attest.ErrorCode(err) != attest.ENOTFOUND {
+			if _, _, err := db.SessionUser(ctx, "s2", ""); attest.ErrorCode(err) != attest.ENOTFOUND {
 				t.Fatalf("other session survived: %v", err)
 			}
-			if _, _, err := db.SessionUser(ctx, "s1"); err != nil {
+			if _, _, err := db.SessionUser(ctx, "s1", ""); err != nil {
 				t.Fatalf("kept session lost: %v", err)
 			}
 		})

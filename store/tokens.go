@@ -52,15 +52,19 @@ type TokenUser struct {
 	Token  attest.APIToken
 	User   attest.User
 	Access int64
+	Org    OrgRead // the token's organization
 }
 
-// TokenUserByHash finds a token by the hash of its secret, with its owner and
-// the access revision, in one statement: an API request's first read.
+// TokenUserByHash finds a token by the hash of its secret, with its owner,
+// the access revision and its organization's revision, in one statement: an
+// API request's first read.
 func (q *Queries) TokenUserByHash(ctx context.Context, secretHash string) (TokenUser, error) {
 	var tu TokenUser
-	err := scanToken(q.q.QueryRowContext(ctx, `SELECT `+tokenColumns+`, `+userColumns+`, (SELECT n FROM access_revision WHERE id = 1)
+	err := scanToken(q.q.QueryRowContext(ctx, `SELECT `+tokenColumns+`, `+userColumns+`, (SELECT n FROM access_revision WHERE id = 1),
+COALESCE((SELECT revision FROM org_revisions WHERE org_id = t.org_id), 0)
 FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, secretHash),
-		&tu.Token, &tu.User.ID, &tu.User.Email, &tu.User.Name, &tu.User.PasswordHash, &tu.User.CreatedAt, &tu.Access)
+		&tu.Token, &tu.User.ID, &tu.User.Email, &tu.User.Name, &tu.User.PasswordHash, &tu.User.CreatedAt, &tu.Access, &tu.Org.Revision)
+	tu.Org.ID = tu.Token.OrgID
 	return tu, notFound(err, "token")
 }
 

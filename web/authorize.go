@@ -90,6 +90,11 @@ type Ctx struct {
 	// token (identify), what access checks kept organizations against.
 	revision     int64
 	revisionRead bool
+	// orgRead is the organization the path names (a token's own, for the
+	// API) and its revision, read with the session or token before anything
+	// else: a kept page of that organization needs no other read. ID 0 when
+	// not read.
+	orgRead store.OrgRead
 }
 
 // Can reports whether the caller's role in the current organization allows a.
@@ -149,7 +154,7 @@ func (s *Server) identify(r *http.Request, c *Ctx) error {
 		}
 		c.User, c.Token = &tu.User, &tu.Token
 		c.P.UserID, c.P.Label = tu.User.ID, tu.User.Email
-		c.revision, c.revisionRead = tu.Access, true
+		c.revision, c.revisionRead, c.orgRead = tu.Access, true, tu.Org
 		return nil
 	}
 	sess, u, err := s.sessionFromCookie(r)
@@ -158,7 +163,7 @@ func (s *Server) identify(r *http.Request, c *Ctx) error {
 	}
 	c.User, c.Session = &u, sess
 	c.P.UserID, c.P.Label = u.ID, u.Email
-	c.revision, c.revisionRead = sess.Access, true
+	c.revision, c.revisionRead, c.orgRead = sess.Access, true, sess.Org
 	return nil
 }
 

@@ -2,12 +2,17 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -33,10 +38,85 @@ func KeepAlways(context.Context, *http.Request, *Ctx) (string, bool, error) { re
 // they are dropped and rendered again as asked for.
 const keptPageBytes = 64 << 20
 
-// keptPage is one page as it was written.
+// keptPage is one page as it was written, and gzipped when that is worth it.
 type keptPage struct {
 	header http.Header
 	body   []byte
+	gzip   []byte // nil: served as written
+}
+
+// gzipFrom is the size from which a kept page is also kept gzipped: below
+// it, the gzip header and a second encoding outweigh the bytes saved.
+const gzipFrom = 1024
+
+// compress gzips a page whose type compresses (HTML, JSON, text) and that is
+// large enough, once, as it is kept; nil when it is served as written. Speed
+// over size: 200 callers may be waiting on this rendering.
+func compress(header http.Header, body []byte) []byte {
+	if len(body) < gzipFrom || header.Get("Content-Encoding") != "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(header.Get("Content-Type"))
+	if err != nil || !(strings.HasPrefix(mt, "text/") || mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+		return nil
+	}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed) // a valid level: no error
+	zw.Write(body)
+	zw.Close()
+	if b.Len() >= len(body) {
+		return nil
+	}
+	return b.Bytes()
+}
+
+// servesGzip reports whether a kept page may go to this request gzipped: the
+// client accepts gzip, and the request cannot be one another site made the
+// browser send. A page that holds secrets and reflects what the URL says
+// (a filter, a search) must not be compressed for a request an attacker can
+// repeat at will while watching its size on the wire (BREACH); a bearer
+// token is never sent by a browser on another site's behalf, and a browser
+// says in Sec-Fetch-Site where a request came from. A browser old enough
+// not to say gets the page as written.
+func servesGzip(r *http.Request, c *Ctx) bool {
+	if !acceptsGzip(r.Header.Values("Accept-Encoding")) {
+		return false
+	}
+	if c.Token != nil {
+		return true
+	}
+	site := r.Header.Get("Sec-Fetch-Site")
+	return site == "same-origin" || site == "none"
+}
+
+// acceptsGzip reads Accept-Encoding (RFC 9110, 12.5.3): gzip, x-gzip or *
+// with a quality above zero, and not refused by name.
+func acceptsGzip(values []string) bool {
+	star, named := false, false
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			coding = strings.ToLower(strings.TrimSpace(coding))
+			ok := true
+			for p := range strings.SplitSeq(params, ";") {
+				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+				if strings.EqualFold(strings.TrimSpace(k), "q") {
+					q, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+					ok = err == nil && q > 0
+				}
+			}
+			switch coding {
+			case "gzip", "x-gzip":
+				if !ok {
+					return false // refused by name, whatever * says
+				}
+				named = true
+			case "*":
+				star = ok
+			}
+		}
+	}
+	return named || star
 }
 
 // pageKey names a kept page within its organization.
@@ -73,7 +153,7 @@ func (s *Server) serveKept(w http.ResponseWriter, r *http.Request, c *Ctx) bool 
 	now := s.cfg.Now()
 	key := pageKey{uri: r.URL.RequestURI(), user: c.User.ID, view: view, extra: extra}
 	var mine *pageRecorder // this request's own rendering, when it rendered
-	p, err := s.keptPages.Get(ctx, &s.cfg.DB.Queries, c.Org.ID, key, now, func() (keptPage, time.Time, error) {
+	derive := func() (keptPage, time.Time, error) {
 		mine = &pageRecorder{header: http.Header{}, status: http.StatusOK}
 		if err := rt.Handle(mine, r, c); err != nil {
 			mine.err = err
@@ -84,8 +164,16 @@ func (s *Server) serveKept(w http.ResponseWriter, r *http.Request, c *Ctx) bool 
 		}
 		// Held to the minute: the clock moves what pages say (what is due,
 		// overdue, fresh) at instants no revision marks.
-		return keptPage{header: mine.header, body: mine.body.Bytes()}, now.Truncate(time.Minute).Add(time.Minute), nil
-	})
+		body := mine.body.Bytes()
+		return keptPage{header: mine.header, body: body, gzip: compress(mine.header, body)}, now.Truncate(time.Minute).Add(time.Minute), nil
+	}
+	var p keptPage
+	if c.orgRead.ID == c.Org.ID {
+		// Its revision came with the session or token, before anything else.
+		p, err = s.keptPages.GetAt(ctx, c.Org.ID, c.orgRead.Revision, key, now, derive)
+	} else {
+		p, err = s.keptPages.Get(ctx, &s.cfg.DB.Queries, c.Org.ID, key, now, derive)
+	}
 	switch {
 	case errors.Is(err, errNotKept) && mine != nil:
 		if mine.err != nil {
@@ -98,11 +186,24 @@ func (s *Server) serveKept(w http.ResponseWriter, r *http.Request, c *Ctx) bool 
 		s.fail(w, r, c, err)
 		return true
 	}
+	h := w.Header()
 	for k, v := range p.header {
-		w.Header()[k] = slices.Clone(v) // the kept one is shared
+		h[k] = slices.Clone(v) // the kept one is shared
 	}
+	body := p.body
+	if p.gzip != nil {
+		// The answer differs by Accept-Encoding and, for pages, by where the
+		// request came from, whichever is served: caches must know.
+		h.Add("Vary", "Accept-Encoding, Sec-Fetch-Site")
+		if servesGzip(r, c) {
+			body = p.gzip
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
+	// A length lets the body go out as it is, not in chunks.
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	w.Write(p.body)
+	w.Write(body) // net/http writes nothing of it for HEAD
 	return true
 }
 
@@ -115,18 +216,43 @@ var errNotKept = errors.New("web: page not kept")
 // viewPrint digests what the layout shows of the caller and what decides
 // what they may see: their account, role and grants, the organization's
 // settings and the organizations they can switch to. Most of it is in the
-// revision already (a user's change bumps every organization), but not an
-// organization's own settings or the caller's memberships elsewhere.
+// organization's revision already (a user's change bumps every
+// organization), but not an organization's own settings or the caller's
+// memberships elsewhere.
+//
+// Every row it stands for (the user, their memberships and the
+// organizations' columns, audits' status and early access, auditors) moves
+// the access revision read with the caller's session or token (identify),
+// so the digest takes that revision and the IDs of what was derived from
+// those rows for this request (which organizations are listed, now and for
+// this session; the role; the grants) rather than the rows themselves,
+// which it would print on every request.
 func (s *Server) viewPrint(ctx context.Context, c *Ctx) ([sha256.Size]byte, error) {
 	ms, err := s.Memberships(ctx, c)
 	if err != nil {
 		return [sha256.Size]byte{}, err
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%v\x00%v\x00%q\x00%v\x00%v", *c.User, *c.Org, c.Role, c.P.Grants, ms)
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum, nil
+	if !c.revisionRead { // not known current by a revision: the rows themselves
+		h := sha256.New()
+		fmt.Fprintf(h, "%v\x00%v\x00%q\x00%v\x00%v", *c.User, *c.Org, c.Role, c.P.Grants, ms)
+		var sum [sha256.Size]byte
+		h.Sum(sum[:0])
+		return sum, nil
+	}
+	b := make([]byte, 0, 256)
+	b = binary.AppendVarint(b, c.revision)
+	b = binary.AppendVarint(b, c.User.ID)
+	b = binary.AppendVarint(b, c.Org.ID)
+	b = append(append(b, c.Role...), 0)
+	for _, g := range c.P.Grants {
+		b = binary.AppendVarint(append(append(b, g.Kind...), 0), g.ID)
+	}
+	b = append(b, 0)
+	for _, m := range ms {
+		b = append(binary.AppendVarint(b, m.Org.ID), m.Role...)
+		b = append(b, 0)
+	}
+	return sha256.Sum256(b), nil
 }
 
 // pageRecorder takes a page as its handler writes it.

@@ -169,7 +169,7 @@ func New(cfg Config, sets ...RouteSet) (*Server, error) {
 	}
 	s := &Server{cfg: cfg}
 	s.keptPages.MaxBytes = keptPageBytes
-	s.keptPages.Size = func(p keptPage) int { return len(p.body) + 512 } // and its few headers
+	s.keptPages.Size = func(p keptPage) int { return len(p.body) + len(p.gzip) + 512 } // and its few headers
 	parsed, err := pages()
 	if err != nil {
 		return nil, err

@@ -13,13 +13,14 @@ import (
 const sessionCookie = "attest_session"
 
 // sessionFromCookie returns the live session named by the request's cookie, or
-// nil when there is none. Users.Session slides its idle expiry.
+// nil when there is none, with the revision of the organization the path
+// names read alongside. Users.Session slides its idle expiry.
 func (s *Server) sessionFromCookie(r *http.Request) (*store.Session, attest.User, error) {
 	secret := PresentedSession(r)
 	if secret == "" {
 		return nil, attest.User{}, nil
 	}
-	return s.cfg.Users.Session(r.Context(), secret)
+	return s.cfg.Users.Session(r.Context(), secret, r.PathValue("org"))
 }
 
 // PresentedSession is the session secret the request's cookie holds, live or

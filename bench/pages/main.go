@@ -18,6 +18,12 @@
 // grows from the demo organization to the large one beside how the page's
 // bytes grow; and the process's resident memory at its peak.
 //
+// Requests are made as a browser makes them (-encoding gzip, the default):
+// they accept gzip, and a page's request says it comes from the same site
+// (Sec-Fetch-Site), so Attest may send a kept page gzipped; the floor serves
+// the bytes Attest sent, gzipped or not. -encoding identity asks for pages
+// as written, as a client that accepts no compression does.
+//
 // The goals (issue 20): p99 ≤ 50 ms at 200 connections, throughput ≥ 10% of
 // the floor, resident memory ≤ 300 MB, no errors, and no page growing faster
 // than its visible content. wrk must be installed (Debian: apt-get install
@@ -27,6 +33,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"flag"
@@ -61,6 +68,7 @@ func main() {
 	threads := flag.Int("threads", 2, "wrk threads")
 	dbURL := flag.String("database-url", "", "PostgreSQL to measure on; empty: SQLite in the data directory")
 	only := flag.String("page", "", "measure only the pages whose name contains this (e.g. dashboard)")
+	encoding := flag.String("encoding", "gzip", "gzip: ask as browsers and most HTTP clients do (Accept-Encoding: gzip, and Sec-Fetch-Site for pages); identity: ask for pages as written")
 	profiles := flag.String("cpuprofile", "", "folder to write a CPU profile of each page's run at 50 connections into (ORG-PAGE.pprof), of the start (start.pprof: the build of what is missing), and of the Go heap after every run (heap.pprof)")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
@@ -69,7 +77,10 @@ func main() {
 	if *size != "large" && *size != "standard" {
 		fail(fmt.Errorf("-size: want large or standard, got %q", *size))
 	}
-	if err := run(*dataDir, *dbURL, *size == "large", *duration, *threads, *only, *profiles); err != nil {
+	if *encoding != "gzip" && *encoding != "identity" {
+		fail(fmt.Errorf("-encoding: want gzip or identity, got %q", *encoding))
+	}
+	if err := run(*dataDir, *dbURL, *size == "large", *duration, *threads, *only, *profiles, *encoding == "gzip"); err != nil {
 		fail(err)
 	}
 }
@@ -100,7 +111,8 @@ func pages(org string, control int64) []page {
 // result is one page's figures.
 type result struct {
 	page          page
-	bytes         int
+	bytes         int     // the page's, as written
+	sent          int     // on the wire: gzipped when Attest sent it so
 	rps, floorRPS float64 // at 50 connections
 	p99, floorP99 time.Duration
 	errors        int
@@ -108,7 +120,7 @@ type result struct {
 	goHeap        int64 // of which the Go heap in use (the rest: SQLite's caches, stacks, the runtime)
 }
 
-func run(dataDir, dbURL string, large bool, d time.Duration, threads int, only, profiles string) error {
+func run(dataDir, dbURL string, large bool, d time.Duration, threads int, only, profiles string, gzipped bool) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if dataDir == "" {
@@ -177,16 +189,22 @@ func run(dataDir, dbURL string, large bool, d time.Duration, threads int, only, 
 			if profiles != "" {
 				profile = filepath.Join(profiles, slug+"-"+strings.ReplaceAll(p.name, " ", "-")+".pprof")
 			}
-			header := "Cookie: " + cookie
+			header := []string{"Cookie: " + cookie}
 			if p.bearer {
-				header = "Authorization: Bearer " + token
+				header = []string{"Authorization: Bearer " + token}
+			}
+			if gzipped {
+				header = append(header, "Accept-Encoding: gzip, deflate, br, zstd")
+				if !p.bearer {
+					header = append(header, "Sec-Fetch-Site: same-origin")
+				}
 			}
 			r, err := measure(a.URL, p, header, d, threads, profile)
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", slug, p.name, err)
 			}
-			fmt.Printf("  %-6s %-14s %8d B  %7.0f req/s (floor %7.0f, %5.1f%%)  p99 at 200: %8v (floor %v)  errors %d  RSS %s (Go heap %s)\n",
-				slug, p.name, r.bytes, r.rps, r.floorRPS, 100*r.rps/r.floorRPS, r.p99, r.floorP99, r.errors, mib(r.attestRSS), mib(r.goHeap))
+			fmt.Printf("  %-6s %-14s %8d B (sent %7d B)  %7.0f req/s (floor %7.0f, %5.1f%%)  p99 at 200: %8v (floor %v)  errors %d  RSS %s (Go heap %s)\n",
+				slug, p.name, r.bytes, r.sent, r.rps, r.floorRPS, 100*r.rps/r.floorRPS, r.p99, r.floorP99, r.errors, mib(r.attestRSS), mib(r.goHeap))
 			all[slug] = append(all[slug], r)
 		}
 	}
@@ -196,10 +214,10 @@ func run(dataDir, dbURL string, large bool, d time.Duration, threads int, only, 
 			return err
 		}
 	}
-	fmt.Printf("\n| Organization | Page | Bytes | Attest req/s (c50) | Floor req/s | Share of floor | p99 at c200 | Floor p99 | Errors |\n|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("\n| Organization | Page | Bytes | Sent | Attest req/s (c50) | Floor req/s | Share of floor | p99 at c200 | Floor p99 | Errors |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, slug := range orgs {
 		for _, r := range all[slug] {
-			fmt.Printf("| %s | %s | %d | %.0f | %.0f | %.1f%% | %v | %v | %d |\n", slug, r.page.name, r.bytes, r.rps, r.floorRPS, 100*r.rps/r.floorRPS,
+			fmt.Printf("| %s | %s | %d | %d | %.0f | %.0f | %.1f%% | %v | %v | %d |\n", slug, r.page.name, r.bytes, r.sent, r.rps, r.floorRPS, 100*r.rps/r.floorRPS,
 				r.p99.Round(100*time.Microsecond), r.floorP99.Round(100*time.Microsecond), r.errors)
 		}
 	}
@@ -255,12 +273,15 @@ func apiToken(ctx context.Context, db *store.DB, org attest.Organization) (strin
 // measure fetches the page once, serves its bytes from a bare handler (the
 // floor), and runs wrk against both. With a profile path, the CPU profile of
 // Attest's run at 50 connections is written there.
-func measure(base string, p page, header string, d time.Duration, threads int, profile string) (result, error) {
+func measure(base string, p page, header []string, d time.Duration, threads int, profile string) (result, error) {
 	r := result{page: p}
 	req, _ := http.NewRequest("GET", base+p.path, nil)
-	name, value, _ := strings.Cut(header, ": ")
-	req.Header.Set(name, value)
-	resp, err := http.DefaultClient.Do(req)
+	for _, h := range header {
+		name, value, _ := strings.Cut(h, ": ")
+		req.Header.Set(name, value)
+	}
+	// The bytes as sent: the transport neither asks for gzip nor undoes it.
+	resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
 	if err != nil {
 		return r, err
 	}
@@ -272,14 +293,32 @@ func measure(base string, p page, header string, d time.Duration, threads int, p
 	if resp.StatusCode != http.StatusOK {
 		return r, fmt.Errorf("answered %d", resp.StatusCode)
 	}
-	r.bytes = len(body)
-	ctype := resp.Header.Get("Content-Type")
+	r.bytes, r.sent = len(body), len(body)
+	switch enc := resp.Header.Get("Content-Encoding"); enc {
+	case "":
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return r, fmt.Errorf("Content-Encoding gzip: %w", err)
+		}
+		n, err := io.Copy(io.Discard, zr)
+		if err != nil {
+			return r, fmt.Errorf("Content-Encoding gzip: %w", err)
+		}
+		r.bytes = int(n)
+	default:
+		return r, fmt.Errorf("answered in an encoding not asked for: %q", enc)
+	}
+	ctype, cenc := resp.Header.Get("Content-Type"), resp.Header.Get("Content-Encoding")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return r, err
 	}
 	floor := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", ctype)
+		if cenc != "" {
+			w.Header().Set("Content-Encoding", cenc)
+		}
 		w.Write(body)
 	})}
 	go floor.Serve(ln)
@@ -356,8 +395,11 @@ var (
 
 // wrk runs wrk and reads its requests per second, its 99th percentile
 // (with latency), and its errors (non-2xx answers, socket errors).
-func wrk(target, header string, conns, threads int, d time.Duration, latency bool) (rps float64, p99 time.Duration, errs int, err error) {
-	args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns), "-d", fmt.Sprintf("%ds", int(d.Seconds())), "--timeout", "10s", "-H", header}
+func wrk(target string, header []string, conns, threads int, d time.Duration, latency bool) (rps float64, p99 time.Duration, errs int, err error) {
+	args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns), "-d", fmt.Sprintf("%ds", int(d.Seconds())), "--timeout", "10s"}
+	for _, h := range header {
+		args = append(args, "-H", h)
+	}
 	if latency {
 		args = append(args, "--latency")
 	}

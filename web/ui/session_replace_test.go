@@ -81,7 +81,7 @@ func TestSetupEndsThePreviousSession(t *testing.T) {
 	if res := c.Post("/setup", form); !res.RedirectsTo("/o/gamma") {
 		t.Fatalf("setup: %d %s", res.StatusCode, res.Text)
 	}
-	if _, _, err := e.DB.SessionUser(ctx, auth.HashSecret(earlier)); attest.ErrorCode(err) != attest.ENOTFOUND {
+	if _, _, err := e.DB.SessionUser(ctx, auth.HashSecret(earlier), ""); attest.ErrorCode(err) != attest.ENOTFOUND {
 		t.Errorf("the earlier session survived set-up: %v", err)
 	}
 }
