@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -116,6 +117,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			cfg.Log.Info("the large demo organization is ready", "org", demo.LargeSlug, "took", time.Since(start).Round(time.Millisecond).String())
 		}
 		demo.PrintLogins(cfg.Out, a.URL, logins)
+		// The demo's users were given new passwords, each hashed with argon2
+		// in 64 MiB of its own, and a large organization may have been built:
+		// hundreds of MiB the heap no longer uses, which the runtime would
+		// hand back to the system over minutes. Hand it back before serving.
+		debug.FreeOSMemory()
 	}
 	if err := a.announceSetup(ctx); err != nil {
 		a.closeAll()

@@ -4,11 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/connector/aws"
 	"github.com/attest-hq/attest/demo"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
@@ -126,5 +128,32 @@ func TestDemoLarge(t *testing.T) {
 				t.Error("no history")
 			}
 		})
+	}
+}
+
+// TestLargeAccountBuiltWhenAsked holds the large demo's AWS account to being
+// built only when a collection asks it something, or the demo's history
+// moves it to a moment: a server whose large organization was built on an
+// earlier start does not hold 100,000 resources it may never collect.
+func TestLargeAccountBuiltWhenAsked(t *testing.T) {
+	size := demo.Size{People: 10, Repositories: 2, CloudResources: 50, Evidence: 10, Policies: 5, Years: 1}
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	for _, first := range []string{"a request", "the history"} {
+		hosts, systems := largeDemo(now, size)
+		acct := hosts[largeAWSHost].(*lazyAccount)
+		if acct.sc != nil {
+			t.Fatal("the large AWS account was built before anything asked for it")
+		}
+		if first == "a request" {
+			acct.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "https://"+largeAWSHost+"/", nil))
+			if acct.sc == nil || !acct.sc.Now.Equal(now) {
+				t.Fatalf("after a request: %v", acct.sc)
+			}
+		}
+		then := now.AddDate(0, -6, 0)
+		systems.At(aws.Type, then)
+		if acct.sc == nil || !acct.sc.Now.Equal(then) {
+			t.Fatalf("after %s, moved to %v: %v", first, then, acct.sc)
+		}
 	}
 }
