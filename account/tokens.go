@@ -94,19 +94,53 @@ func (s *Users) RevokeToken(ctx context.Context, p attest.Principal, id int64) (
 // owner, with the access revision read alongside. An unknown, expired or
 // revoked token is EUNAUTHORIZED. It records the token's use, at most once a
 // minute so that a busy token does not write on every request.
+//
+// A token read for an earlier request is kept: a later one reads only what
+// of it changes (store.TokenState) and uses the kept owner while the access
+// revision is the one read with it (keptCredentials).
 func (s *Users) Authenticate(ctx context.Context, secret string) (store.TokenUser, error) {
 	now := clock(s.Now)
-	tu, err := s.DB.TokenUserByHash(ctx, auth.HashSecret(secret))
-	if attest.ErrorCode(err) == attest.ENOTFOUND || (err == nil && !tu.Token.Active(now)) {
-		return store.TokenUser{}, attest.Errorf(attest.EUNAUTHORIZED, "the API token is invalid, expired or revoked")
+	hash := auth.HashSecret(secret)
+	tu, ok := s.kept.token(hash)
+	if ok {
+		st, err := s.DB.TokenState(ctx, hash)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			s.kept.drop(hash)
+			return store.TokenUser{}, badToken()
+		}
+		if err != nil {
+			return store.TokenUser{}, err
+		}
+		t := st.Token
+		ok = st.Access == tu.Access && t.ID == tu.Token.ID && t.UserID == tu.Token.UserID && t.OrgID == tu.Token.OrgID
+		tu.Token.LastUsedAt, tu.Token.RevokedAt, tu.Org = t.LastUsedAt, t.RevokedAt, st.Org
 	}
-	if err != nil {
-		return store.TokenUser{}, err
+	s.kept.count(ok)
+	if !ok {
+		var err error
+		tu, err = s.DB.TokenUserByHash(ctx, hash)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			s.kept.drop(hash)
+			return store.TokenUser{}, badToken()
+		}
+		if err != nil {
+			return store.TokenUser{}, err
+		}
+	}
+	if !tu.Token.Active(now) {
+		s.kept.drop(hash)
+		return store.TokenUser{}, badToken()
 	}
 	if now.Sub(tu.Token.LastUsedAt) > time.Minute {
 		if err := s.DB.TouchToken(ctx, tu.Token.ID); err != nil {
 			return store.TokenUser{}, err
 		}
+		tu.Token.LastUsedAt = now.UTC().Truncate(time.Microsecond)
 	}
+	s.kept.keepToken(hash, tu)
 	return tu, nil
+}
+
+func badToken() error {
+	return attest.Errorf(attest.EUNAUTHORIZED, "the API token is invalid, expired or revoked")
 }

@@ -44,6 +44,8 @@ type Users struct {
 	dummyOnce sync.Once
 	dummyHash string
 	dummyErr  error
+
+	kept keptCredentials // sessions and tokens read for earlier requests
 }
 
 // NewMember is a person added to an organization by an operator.
@@ -440,14 +442,39 @@ func (s *Users) Session(ctx context.Context, secret, orgSlug string) (*store.Ses
 		return nil, attest.User{}, nil
 	}
 	hash := auth.HashSecret(secret)
+	now := clock(s.Now)
+	if e, ok := s.kept.session(hash); ok {
+		st, err := s.DB.SessionState(ctx, hash, orgSlug)
+		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			s.kept.drop(hash)
+			return nil, attest.User{}, nil
+		}
+		if err != nil {
+			return nil, attest.User{}, err
+		}
+		if st.Access == e.sess.Access && st.UserID == e.sess.UserID {
+			sess := e.sess
+			sess.ExpiresAt, sess.LastSeenAt, sess.Method, sess.SSOOrgID, sess.Org = st.ExpiresAt, st.LastSeenAt, st.Method, st.SSOOrgID, st.Org
+			s.kept.count(true)
+			return s.touchSession(ctx, hash, sess, e.user, now)
+		}
+	}
+	// Not kept, or its user may have changed: read it all.
+	s.kept.count(false)
 	sess, u, err := s.DB.SessionUser(ctx, hash, orgSlug)
 	if attest.ErrorCode(err) == attest.ENOTFOUND {
+		s.kept.drop(hash)
 		return nil, attest.User{}, nil
 	}
 	if err != nil {
 		return nil, attest.User{}, err
 	}
-	now := clock(s.Now)
+	return s.touchSession(ctx, hash, sess, u, now)
+}
+
+// touchSession slides a live session's idle expiry, at most once a minute,
+// never past its maximum age, and keeps it as it now stands.
+func (s *Users) touchSession(ctx context.Context, hash string, sess store.Session, u attest.User, now time.Time) (*store.Session, attest.User, error) {
 	if now.Sub(sess.LastSeenAt) > time.Minute {
 		exp := now.Add(s.idle())
 		if limit := sess.CreatedAt.Add(s.max()); exp.After(limit) {
@@ -456,8 +483,10 @@ func (s *Users) Session(ctx context.Context, secret, orgSlug string) (*store.Ses
 		if err := s.DB.TouchSession(ctx, hash, exp); err != nil {
 			return nil, attest.User{}, err
 		}
-		sess.ExpiresAt = exp
+		// As the database keeps them (microseconds).
+		sess.ExpiresAt, sess.LastSeenAt = exp.UTC().Truncate(time.Microsecond), now.UTC().Truncate(time.Microsecond)
 	}
+	s.kept.keepSession(hash, keptSession{sess: sess, user: u})
 	return &sess, u, nil
 }
 

@@ -203,50 +203,62 @@ func (a *App) Run(ctx context.Context) error {
 }
 
 // janitor removes what has expired: sessions and pending second steps past
-// their expiry, login and second-step failures older than any throttling window and evidence blobs that nothing
-// refers to (evidence.GCGrace after they were stored), hourly. Each hour it
-// also records the readiness of every organization whose open audit reports
-// on the day, so that the day's last recording is what the audit's package
-// reports (programme.Readiness.RecordReportDays).
+// their expiry, login and second-step failures older than any throttling
+// window, hourly from the start; and evidence blobs that nothing refers to
+// (evidence.GCGrace after they were stored), hourly from
+// Config.FirstBlobCollection after the start. Each hour it also records the
+// readiness of every organization whose open audit reports on the day, so
+// that the day's last recording is what the audit's package reports
+// (programme.Readiness.RecordReportDays).
 func (a *App) janitor(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
+	blobs := time.NewTimer(a.cfg.FirstBlobCollection)
+	defer blobs.Stop()
+	a.sweep(ctx)
 	for {
-		if err := a.DB.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Warn("janitor: expired sessions", "err", err)
-		}
-		if err := a.DB.PruneLoginFailures(ctx, a.cfg.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Warn("janitor: login failures", "err", err)
-		}
-		if err := a.DB.DeleteExpiredChallenges(ctx); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Warn("janitor: expired sign-in steps", "err", err)
-		}
-		if err := a.DB.PruneSecondFactorFailures(ctx, a.cfg.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Warn("janitor: second-step failures", "err", err)
-		}
-		if err := a.DB.DeleteExpiredSSOLogins(ctx); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Warn("janitor: expired single sign-ons", "err", err)
-		}
-		if err := a.DB.DeleteExpiredCeremonies(ctx); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Warn("janitor: expired passkey requests", "err", err)
-		}
-		if err := a.DB.PruneDeliveries(ctx, a.cfg.Now().Add(-DeliveryRetention)); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Warn("janitor: old messages", "err", err)
-		}
-		// Blob times come from the store's clock, so the cut-off does too.
-		if rep, err := a.Services.Evidence.CollectGarbage(ctx, time.Now().Add(-evidence.GCGrace), false); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Warn("janitor: unreferenced blobs", "err", err)
-		} else if rep.Removed > 0 {
-			a.cfg.Log.Info("janitor: removed unreferenced blobs", "blobs", rep.Removed, "bytes", rep.Bytes)
-		}
-		if _, err := a.Services.Readiness.RecordReportDays(ctx); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Warn("janitor: readiness of report days", "err", err)
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			a.sweep(ctx)
+		case <-blobs.C:
+			// Blob times come from the store's clock, so the cut-off does too.
+			if rep, err := a.Services.Evidence.CollectGarbage(ctx, time.Now().Add(-evidence.GCGrace), false); err != nil && ctx.Err() == nil {
+				a.cfg.Log.Warn("janitor: unreferenced blobs", "err", err)
+			} else if rep.Removed > 0 {
+				a.cfg.Log.Info("janitor: removed unreferenced blobs", "blobs", rep.Removed, "bytes", rep.Bytes)
+			}
+			blobs.Reset(time.Hour)
 		}
+	}
+}
+
+// sweep is the janitor's hourly round of everything but blobs.
+func (a *App) sweep(ctx context.Context) {
+	if err := a.DB.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+		a.cfg.Log.Warn("janitor: expired sessions", "err", err)
+	}
+	if err := a.DB.PruneLoginFailures(ctx, a.cfg.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+		a.cfg.Log.Warn("janitor: login failures", "err", err)
+	}
+	if err := a.DB.DeleteExpiredChallenges(ctx); err != nil && ctx.Err() == nil {
+		a.cfg.Log.Warn("janitor: expired sign-in steps", "err", err)
+	}
+	if err := a.DB.PruneSecondFactorFailures(ctx, a.cfg.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+		a.cfg.Log.Warn("janitor: second-step failures", "err", err)
+	}
+	if err := a.DB.DeleteExpiredSSOLogins(ctx); err != nil && ctx.Err() == nil {
+		a.cfg.Log.Warn("janitor: expired single sign-ons", "err", err)
+	}
+	if err := a.DB.DeleteExpiredCeremonies(ctx); err != nil && ctx.Err() == nil {
+		a.cfg.Log.Warn("janitor: expired passkey requests", "err", err)
+	}
+	if err := a.DB.PruneDeliveries(ctx, a.cfg.Now().Add(-DeliveryRetention)); err != nil && ctx.Err() == nil {
+		a.cfg.Log.Warn("janitor: old messages", "err", err)
+	}
+	if _, err := a.Services.Readiness.RecordReportDays(ctx); err != nil && ctx.Err() == nil {
+		a.cfg.Log.Warn("janitor: readiness of report days", "err", err)
 	}
 }
 

@@ -58,7 +58,6 @@ func commands() []command {
 		{"framework delete", "Delete an imported framework and the mappings to it: attest framework delete --org SLUG KEY", runFrameworkDelete},
 		{"evidence add", "Add files as evidence for controls, all or nothing: attest evidence add --org SLUG --control REF FILE…", runEvidenceAdd},
 		{"evidence export", "Write an organization's evidence, ledger and checkpoints to a bundle: --org SLUG --out FILE.zip", runEvidenceExport},
-		{"verify", "Re-hash every blob and walk every ledger; or verify a bundle: attest verify FILE.zip --pubkey KEY", runVerify},
 		{"audit create", "Start an audit in planning: --org SLUG --name NAME [--framework soc2] --type type1 --as-of DAY | --type type2 --from DAY --to DAY [--firm NAME] [--early-access DAY]", runAuditCreate},
 		{"audit list", "List an organization's audits: --org SLUG [--json]", runAuditList},
 		{"audit show", "Print what an audit covers: its controls and the evidence of its period: --org SLUG --audit ID [--json]", runAuditShow},

@@ -41,10 +41,15 @@ func TestHelpListsEveryFlagAndVariable(t *testing.T) {
 			t.Errorf("help lacks --%s / %s", s.flag, s.env)
 		}
 	}
+	seen := map[string]bool{}
 	for _, c := range commands() {
 		if !strings.Contains(r.stdout, c.name) {
 			t.Errorf("help lacks command %q", c.name)
 		}
+		if seen[c.name] {
+			t.Errorf("command %q is listed twice", c.name)
+		}
+		seen[c.name] = true
 	}
 }
 

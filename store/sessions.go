@@ -82,9 +82,12 @@ WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.now(), orgSlug).
 	return s, u, notFound(err, "session")
 }
 
-// TouchSession records activity and slides the expiry forward.
+// TouchSession records activity and slides the expiry forward. A session
+// already expired is left alone: one that expired between the request's
+// read of it and this update (on this server's clock) stays ended.
 func (q *Queries) TouchSession(ctx context.Context, tokenHash string, expiresAt time.Time) error {
-	_, err := q.q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3`, q.now(), stamp(expiresAt), tokenHash)
+	now := q.now()
+	_, err := q.q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3 AND expires_at > $1`, now, stamp(expiresAt), tokenHash)
 	return err
 }
 
@@ -147,4 +150,24 @@ func (q *Queries) AccessRevision(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("access revision: %w", err)
 	}
 	return n, nil
+}
+
+// SessionState reads what of a session changes after it starts (its expiry
+// and last use, slid by whichever server saw it used; its method, stepped
+// up), with the access revision and, when orgSlug names one, that
+// organization's ID and revision, in one statement that leaves out the
+// session's fixed columns and its user: what a request reads when an earlier
+// one read the rest (account keeps it, and the access revision says whether
+// the user changed). The session's CreatedAt, IP and UserAgent are zero. A
+// session ended or expired is ENOTFOUND.
+func (q *Queries) SessionState(ctx context.Context, tokenHash, orgSlug string) (Session, error) {
+	var s Session
+	var ssoOrg sql.NullInt64
+	err := q.q.QueryRowContext(ctx, `SELECT s.user_id, s.expires_at, s.last_seen_at, s.method, s.sso_org_id,
+(SELECT n FROM access_revision WHERE id = 1), COALESCE(o.id, 0), COALESCE(r.revision, 0)
+FROM sessions s LEFT JOIN organizations o ON o.slug = $3 LEFT JOIN org_revisions r ON r.org_id = o.id
+WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.now(), orgSlug).
+		Scan(&s.UserID, &s.ExpiresAt, &s.LastSeenAt, &s.Method, &ssoOrg, &s.Access, &s.Org.ID, &s.Org.Revision)
+	s.TokenHash, s.SSOOrgID = tokenHash, ssoOrg.Int64
+	return s, notFound(err, "session")
 }

@@ -68,6 +68,26 @@ FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, sec
 	return tu, notFound(err, "token")
 }
 
+// TokenState reads what of an API token changes after it is made (its
+// revocation, its last use; its owner and organization, which do not, to
+// tell a kept one apart), with the access revision and its
+// organization's revision, in one statement that leaves out its fixed
+// columns and its owner: what a request reads when an earlier one read the
+// rest (account keeps it, and the access revision says whether the owner
+// changed). The token's Name, Prefix, CreatedAt and ExpiresAt (set when it
+// is made) and the User are zero.
+func (q *Queries) TokenState(ctx context.Context, secretHash string) (TokenUser, error) {
+	var tu TokenUser
+	var used, rev sql.NullTime
+	err := q.q.QueryRowContext(ctx, `SELECT t.id, t.org_id, t.user_id, t.last_used_at, t.revoked_at, (SELECT n FROM access_revision WHERE id = 1),
+COALESCE((SELECT revision FROM org_revisions WHERE org_id = t.org_id), 0)
+FROM api_tokens t WHERE t.token_hash = $1`, secretHash).
+		Scan(&tu.Token.ID, &tu.Token.OrgID, &tu.Token.UserID, &used, &rev, &tu.Access, &tu.Org.Revision)
+	tu.Token.LastUsedAt, tu.Token.RevokedAt = timeOf(used), timeOf(rev)
+	tu.Org.ID = tu.Token.OrgID
+	return tu, notFound(err, "token")
+}
+
 // Tokens lists a member's tokens in an organization, newest first.
 func (q *Queries) Tokens(ctx context.Context, orgID, userID int64) ([]attest.APIToken, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY t.id DESC`, orgID, userID)
