@@ -105,6 +105,7 @@ func (s *Users) Authenticate(ctx context.Context, secret string) (store.TokenUse
 	if ok {
 		st, err := s.DB.TokenState(ctx, hash)
 		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			s.kept.count(true) // read narrowly, and gone
 			s.kept.drop(hash)
 			return store.TokenUser{}, badToken()
 		}

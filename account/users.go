@@ -446,6 +446,7 @@ func (s *Users) Session(ctx context.Context, secret, orgSlug string) (*store.Ses
 	if e, ok := s.kept.session(hash); ok {
 		st, err := s.DB.SessionState(ctx, hash, orgSlug)
 		if attest.ErrorCode(err) == attest.ENOTFOUND {
+			s.kept.count(true) // read narrowly, and ended
 			s.kept.drop(hash)
 			return nil, attest.User{}, nil
 		}

@@ -87,7 +87,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.closeAll()
 		return nil, err
 	}
-	cfg.Metrics.ReadKept(metrics.KeptSource{Pages: a.Web.KeptPages, Access: a.Web.KeptAccess})
+	cfg.Metrics.ReadKept(metrics.KeptSource{Pages: a.Web.KeptPages, Access: a.Web.KeptAccess, Credentials: a.Services.Users.KeptCredentials})
 	if cfg.Demo || cfg.DemoSize != (demo.Size{}) {
 		opts := demo.Options{PasswordParams: cfg.PasswordParams, Catalog: a.Services.Catalog, Evidence: svc, Now: cfg.Now,
 			Connections: a.Services.Connections, Monitor: a.Services.Monitor, Policies: a.Services.Policies, Secrets: a.Services.Secrets,

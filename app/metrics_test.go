@@ -25,7 +25,7 @@ var families = []string{
 	"attest_http_requests_total", "attest_http_request_duration_seconds",
 	"attest_job_runs_total", "attest_job_failures_total", "attest_job_duration_seconds", "attest_job_requeues_total",
 	"attest_collection_runs_total", "attest_collection_failures_total", "attest_collection_last_success_timestamp_seconds",
-	"attest_ledger_appends_total", "attest_job_processes", "attest_jobs", "attest_kept_pages_total", "attest_kept_access_total", "attest_metrics_scrape_errors_total", "attest_build_info", "process_start_time_seconds", "go_goroutines", "go_memstats_heap_alloc_bytes",
+	"attest_ledger_appends_total", "attest_job_processes", "attest_jobs", "attest_kept_pages_total", "attest_kept_access_total", "attest_kept_credentials_total", "attest_metrics_scrape_errors_total", "attest_build_info", "process_start_time_seconds", "go_goroutines", "go_memstats_heap_alloc_bytes",
 }
 
 // scrape reads /metrics at addr strictly (metricstest.Parse) and checks
@@ -480,9 +480,10 @@ func TestJobMetricsReadTheDatabase(t *testing.T) {
 }
 
 // TestMetricsCountKeptPages asks three times for a kept page (the
-// readiness API) with a token: the first request reads the caller's
-// organizations and renders the page, the others find both kept, and the
-// kept families say so.
+// readiness API) with a token: the first request reads the token and the
+// caller's organizations and renders the page, the others find all three
+// kept; then once with a token the server does not know, which is read
+// whole and refused. The kept families say so.
 func TestMetricsCountKeptPages(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
@@ -520,6 +521,18 @@ func TestMetricsCountKeptPages(t *testing.T) {
 					t.Fatalf("readiness: %d", res.StatusCode)
 				}
 			}
+			// A token the server does not know is read (and refused) and
+			// reaches no page.
+			req, _ := http.NewRequest("GET", a.URL+"/api/v1/orgs/acme/readiness", nil)
+			req.Header.Set("Authorization", "Bearer atk_unknown")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatalf("an unknown token: %v", err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("an unknown token: %d", res.StatusCode)
+			}
 			after, _ := scrape(t, a.MetricsAddr())
 			for _, c := range []struct {
 				family, outcome string
@@ -529,6 +542,8 @@ func TestMetricsCountKeptPages(t *testing.T) {
 				{"attest_kept_pages_total", "served", 2},
 				{"attest_kept_access_total", "read", 1},
 				{"attest_kept_access_total", "kept", 2},
+				{"attest_kept_credentials_total", "read", 2},
+				{"attest_kept_credentials_total", "kept", 2},
 			} {
 				if got := after.Get(c.family, "outcome", c.outcome) - before.Get(c.family, "outcome", c.outcome); got != c.want {
 					t.Errorf("%s{outcome=%q} moved by %v, want %v", c.family, c.outcome, got, c.want)

@@ -52,11 +52,13 @@ type JobsSource struct {
 	Queue func(ctx context.Context) ([]QueueDepth, error)
 }
 
-// KeptSource reads the web server's counts of what it kept between
-// requests: pages (web.Route.Kept) and each user's organizations.
+// KeptSource reads a serving process's counts of what it kept between
+// requests: the web server's pages (web.Route.Kept) and each user's
+// organizations, and account.Users' sessions and tokens.
 type KeptSource struct {
-	Pages  func() (served, rendered int64)
-	Access func() (kept, read int64)
+	Pages       func() (served, rendered int64)
+	Access      func() (kept, read int64)
+	Credentials func() (kept, read int64)
 }
 
 // QueueDepth is how many jobs of one kind the queue holds in one state.
@@ -120,6 +122,8 @@ func New(version string, start time.Time) *Metrics {
 		"the readiness API), by outcome: served as kept, or rendered (and kept for the next).", m.readKept(func(k *KeptSource) (int64, int64) { return k.Pages() }, "served", "rendered"), "outcome")
 	r.CounterRead("attest_kept_access_total", "Signed-in requests by whether the caller's organizations were kept from an earlier request "+
 		"(the install's access revision unchanged) or read from the database.", m.readKept(func(k *KeptSource) (int64, int64) { return k.Access() }, "kept", "read"), "outcome")
+	r.CounterRead("attest_kept_credentials_total", "Requests with a session or API token by whether it was kept from an earlier request "+
+		"(only what of it changes read, with its user kept) or read whole from the database with its user.", m.readKept(func(k *KeptSource) (int64, int64) { return k.Credentials() }, "kept", "read"), "outcome")
 
 	r.GaugeFunc("attest_build_info", "Always 1; the version label is the release this binary was built from.",
 		func() float64 { return 1 }, "version", version)
