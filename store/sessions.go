@@ -63,6 +63,16 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, s.TokenHash, s.UserID, s.CreatedAt
 	return nil
 }
 
+// sessionRevisions and sessionOrg are what SessionUser and SessionState
+// read beside a session: the access revision and, when the statement's $3
+// names an organization, its ID and revision (Session.Access, Session.Org),
+// written once so the whole read and the narrow one stay in step.
+const (
+	sessionRevisions = `(SELECT n FROM access_revision WHERE id = 1), COALESCE(o.id, 0), COALESCE(r.revision, 0)`
+	sessionOrg       = `
+LEFT JOIN organizations o ON o.slug = $3 LEFT JOIN org_revisions r ON r.org_id = o.id`
+)
+
 // SessionUser returns the session with the given token hash and its user, if the
 // session has not expired, with the access revision and, when orgSlug names
 // one, that organization's ID and revision (Session.Org): a request to an
@@ -72,9 +82,8 @@ func (q *Queries) SessionUser(ctx context.Context, tokenHash, orgSlug string) (S
 	var u attest.User
 	var ssoOrg sql.NullInt64
 	err := q.q.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent, s.method, s.sso_org_id, `+userColumns+`,
-(SELECT n FROM access_revision WHERE id = 1), COALESCE(o.id, 0), COALESCE(r.revision, 0)
-FROM sessions s JOIN users u ON u.id = s.user_id
-LEFT JOIN organizations o ON o.slug = $3 LEFT JOIN org_revisions r ON r.org_id = o.id
+`+sessionRevisions+`
+FROM sessions s JOIN users u ON u.id = s.user_id`+sessionOrg+`
 WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.now(), orgSlug).
 		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.IP, &s.UserAgent, &s.Method, &ssoOrg,
 			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.CreatedAt, &s.Access, &s.Org.ID, &s.Org.Revision)
@@ -164,8 +173,8 @@ func (q *Queries) SessionState(ctx context.Context, tokenHash, orgSlug string) (
 	var s Session
 	var ssoOrg sql.NullInt64
 	err := q.q.QueryRowContext(ctx, `SELECT s.user_id, s.expires_at, s.last_seen_at, s.method, s.sso_org_id,
-(SELECT n FROM access_revision WHERE id = 1), COALESCE(o.id, 0), COALESCE(r.revision, 0)
-FROM sessions s LEFT JOIN organizations o ON o.slug = $3 LEFT JOIN org_revisions r ON r.org_id = o.id
+`+sessionRevisions+`
+FROM sessions s`+sessionOrg+`
 WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.now(), orgSlug).
 		Scan(&s.UserID, &s.ExpiresAt, &s.LastSeenAt, &s.Method, &ssoOrg, &s.Access, &s.Org.ID, &s.Org.Revision)
 	s.TokenHash, s.SSOOrgID = tokenHash, ssoOrg.Int64

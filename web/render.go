@@ -124,13 +124,17 @@ func parsePages() (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
+	parts, err := readPartials(shared)
+	if err != nil {
+		return nil, err
+	}
 	pages := map[string]*template.Template{}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
 		if strings.HasPrefix(name, "_") {
 			continue
 		}
-		needed, err := partialsOf(f, shared)
+		needed, err := parts.of(f)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", f, err)
 		}
@@ -148,29 +152,40 @@ var (
 	templateDef = regexp.MustCompile(`{{-?\s*(?:define|block)\s+"([^"]+)"`)
 )
 
-// partialsOf returns the shared files (templates/_*.html) that page's
-// template uses, directly or through another shared file, and always the
-// one defining the layout. Each page is a template set of its own, parsed
-// with its own copy of the shared files it holds: with all of them, 70 pages
-// held 17 MB of parse trees, most of them the fields of forms the page does
-// not have. A name no shared file defines leaves the choice to the page
-// itself, which must define it, or the parse or first execution fails as it
-// would with every shared file.
-func partialsOf(page string, shared []string) ([]string, error) {
-	defines := map[string]string{} // template name → shared file
-	uses := map[string][]string{}  // shared file → the names it uses
+// partials knows which template names each shared file (templates/_*.html)
+// defines and uses, read once for all the pages.
+type partials struct {
+	files   []string            // in their glob order
+	defines map[string]string   // template name → shared file
+	uses    map[string][]string // shared file → the names it uses
+}
+
+func readPartials(shared []string) (partials, error) {
+	p := partials{files: shared, defines: map[string]string{}, uses: map[string][]string{}}
 	for _, f := range shared {
 		b, err := fs.ReadFile(assets, f)
 		if err != nil {
-			return nil, err
+			return partials{}, err
 		}
 		for _, m := range templateDef.FindAllSubmatch(b, -1) {
-			defines[string(m[1])] = f
+			p.defines[string(m[1])] = f
 		}
 		for _, m := range templateUse.FindAllSubmatch(b, -1) {
-			uses[f] = append(uses[f], string(m[1]))
+			p.uses[f] = append(p.uses[f], string(m[1]))
 		}
 	}
+	return p, nil
+}
+
+// of returns the shared files that page's template uses, directly or
+// through another shared file, and always the one defining the layout.
+// Each page is a template set of its own, parsed with its own copy of the
+// shared files it holds: with all of them, 70 pages held 17 MB of parse
+// trees, most of them the fields of forms the page does not have. A name no
+// shared file defines leaves the choice to the page itself, which must
+// define it, or the parse or first execution fails as it would with every
+// shared file.
+func (p partials) of(page string) ([]string, error) {
 	b, err := fs.ReadFile(assets, page)
 	if err != nil {
 		return nil, err
@@ -183,13 +198,13 @@ func partialsOf(page string, shared []string) ([]string, error) {
 	for len(wanted) > 0 {
 		name := wanted[len(wanted)-1]
 		wanted = wanted[:len(wanted)-1]
-		if f, ok := defines[name]; ok && !in[f] {
+		if f, ok := p.defines[name]; ok && !in[f] {
 			in[f] = true
-			wanted = append(wanted, uses[f]...)
+			wanted = append(wanted, p.uses[f]...)
 		}
 	}
 	var out []string
-	for _, f := range shared { // in their order, as before
+	for _, f := range p.files { // in their order, as before
 		if in[f] {
 			out = append(out, f)
 		}

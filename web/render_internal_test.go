@@ -6,7 +6,7 @@ import (
 )
 
 // TestPagesHoldThePartialsTheyUse parses every page with the shared
-// templates partialsOf chose for it, and holds each set to defining every
+// templates partials.of chose for it, and holds each set to defining every
 // template any of its trees names: a partial left out (one a page uses only
 // through another partial, say) fails here rather than on the page's first
 // request. And it holds the choice to leaving some out, which is its point.

@@ -100,8 +100,15 @@ func Encode(f File) ([]byte, error) {
 }
 
 var (
-	yamlLine = regexp.MustCompile(`line (\d+)`)
-	yamlType = regexp.MustCompile(` in type [\w.]+`) // Go type names mean nothing to the file's author
+	// yaml's own line numbers: one leading its message or each of its
+	// unmarshal errors, and one ending a duplicate key's. Only these are
+	// rewritten: the rest of a message quotes the file's text, which may
+	// say "line 9" itself.
+	yamlLine      = regexp.MustCompile(`^line (\d+): `)
+	yamlDefinedAt = regexp.MustCompile(`already defined at line (\d+)$`)
+	// Go type names mean nothing to the file's author; "into int" or
+	// "into string" say what was wanted and stay.
+	yamlType = regexp.MustCompile(` (?:in type|into) (?:\[\]|\*)*[a-z]\w*\.[\w.]+`)
 )
 
 // Parse reads one file. Every error names the file and, where there is one,
@@ -132,25 +139,8 @@ func Parse(name string, data []byte) (File, error) {
 	dec := yaml.NewDecoder(strings.NewReader(strings.Join(lines[1:end], "\n")))
 	dec.KnownFields(true)
 	if err := dec.Decode(&fm); err != nil && err != io.EOF { // io.EOF: empty front matter, checked below
-		// yaml counts lines from the front matter's first line, which is
-		// the file's second.
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 2
-		// A lone carriage return ends a line for yaml but not for Lines, so
-		// yaml's count may run past the front matter: such a line is named
-		// as the front matter's last (file line end), the nearest we know.
-		fileLine := func(n int) int { return min(n+1, end) }
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			line = fileLine(n)
-			msg = strings.TrimSpace(strings.Replace(msg, m[0]+":", "", 1))
-			msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-			msg = strings.TrimSpace(yamlLine.ReplaceAllStringFunc(msg, func(s string) string {
-				n, _ := strconv.Atoi(strings.TrimPrefix(s, "line "))
-				return "line " + strconv.Itoa(fileLine(n))
-			}))
-		}
-		return fail(line, "front matter: %s", yamlType.ReplaceAllString(msg, ""))
+		line, msg := FrontMatterError(err, lines, end)
+		return fail(line, "front matter: %s", msg)
 	}
 	f := File{Name: name, Key: strings.TrimSpace(fm.Key), Title: strings.TrimSpace(fm.Title), Owner: strings.TrimSpace(fm.Owner),
 		Audience:     attest.Audience{Everyone: fm.Audience.Everyone, Departments: fm.Audience.Departments, EmploymentTypes: fm.Audience.EmploymentTypes},
@@ -176,6 +166,95 @@ func Parse(name string, data []byte) (File, error) {
 		return fail(f.BodyLine, "the policy text is %d KiB; at most %d KiB", len(f.Body)>>10, attest.MaxPolicyBody>>10)
 	}
 	return f, nil
+}
+
+// FrontMatterError turns an error from decoding a file's front matter,
+// lines[1:end] joined by newlines, into the file line it is about and a
+// message whose line numbers are the file's (as Lines counts them). yaml
+// counts from the front matter's first line, the file's second, from 0 in
+// its parser's errors and from 1 in the others, and ends a line at a lone
+// carriage return and at U+0085, U+2028 and U+2029 too, where Lines does
+// not: each of yaml's lines is mapped to the file line it starts on. A line
+// past the front matter (yaml naming the end of its input) is named as the
+// front matter's last, the nearest line the file has.
+func FrontMatterError(err error, lines []string, end int) (line int, msg string) {
+	starts := yamlLineStarts(strings.Join(lines[1:end], "\n"))
+	fileLine := func(n int) int {
+		if n >= 1 && n <= len(starts) {
+			return starts[n-1]
+		}
+		return max(end, 2)
+	}
+	line = 2
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		parts := make([]string, 0, len(te.Errors))
+		for i, e := range te.Errors {
+			if m := yamlDefinedAt.FindStringSubmatch(e); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				e = e[:len(e)-len(m[0])] + "already defined at line " + strconv.Itoa(fileLine(n))
+			}
+			if m := yamlLine.FindStringSubmatch(e); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				if e = e[len(m[0]):]; i == 0 {
+					line = fileLine(n)
+				} else {
+					e = "line " + strconv.Itoa(fileLine(n)) + ": " + e
+				}
+			}
+			parts = append(parts, e)
+		}
+		return line, yamlType.ReplaceAllString(strings.Join(parts, "; "), "")
+	}
+	msg = strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+		if yamlParserProblem(msg) {
+			n++
+		}
+		line = fileLine(n)
+	}
+	return line, yamlType.ReplaceAllString(msg, "")
+}
+
+// yamlParserProblem reports whether msg is one of the problems yaml's parser
+// (parserc.go) reports, whose line it counts from 0; its scanner's and its
+// decoder's count from 1. A parser problem on the first line carries no
+// line at all, and is named as the front matter's first.
+func yamlParserProblem(msg string) bool {
+	for _, p := range []string{"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+		"did not find expected '-' indicator", "did not find expected <document start>", "did not find expected <stream-start>",
+		"did not find expected key", "did not find expected node content", "found duplicate %TAG directive",
+		"found duplicate %YAML directive", "found incompatible YAML document", "found undefined tag handle"} {
+		if msg == p {
+			return true
+		}
+	}
+	return false
+}
+
+// yamlLineStarts gives, for each line yaml counts in text (the front
+// matter), the file line it starts on; text's first line is the file's
+// second.
+func yamlLineStarts(text string) []int {
+	starts, file := []int{2}, 2
+	prev := rune(0)
+	for _, r := range text {
+		switch r {
+		case '\n':
+			file++
+			if prev == '\r' { // CRLF is one break to yaml, already counted
+				starts[len(starts)-1] = file
+			} else {
+				starts = append(starts, file)
+			}
+		case '\r', '\u0085', '\u2028', '\u2029':
+			starts = append(starts, file)
+		}
+		prev = r
+	}
+	return starts
 }
 
 // lineOf finds the front matter line starting with prefix (1-based within

@@ -49,12 +49,22 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		"never closed":     {"backup.md", "---\nkey: backup\n# Backup\n", "backup.md line 1: the front matter opened here is never closed"},
 		"unknown field":    {"backup.md", strings.Replace(good, "owner:", "ownr:", 1), `backup.md line 4: front matter: field ownr not found`},
 		"unknown audience": {"backup.md", strings.Replace(good, "owner: max@acme.test", "audience:\n  everybody: true", 1), `backup.md line 5: front matter: field everybody not found`},
-		"broken yaml":      {"backup.md", strings.Replace(good, "title: Backup", "title: [Backup", 1), "backup.md line "},
+		"broken yaml":      {"backup.md", strings.Replace(good, "title: Backup", "title: [Backup", 1), "backup.md line 3: front matter: did not find expected ',' or ']'"},
 		"wrong type":       {"backup.md", strings.Replace(good, "owner: max@acme.test", "review_months: often", 1), "backup.md line 4: front matter: "},
-		"key and name":     {"restore.md", good, `restore.md line 2: key "backup" must match the file name (restore.md)`},
-		"no text":          {"backup.md", "---\nkey: backup\ntitle: Backup\n---\n\n\n", "backup.md line 4: the policy has no text"},
-		"not utf-8":        {"backup.md", "---\nkey: backup\ntitle: B\xff\n---\nx\n", "backup.md: is not UTF-8 text"},
-		"text too long":    {"backup.md", "---\nkey: backup\ntitle: B\n---\n\n" + strings.Repeat("x", attest.MaxPolicyBody+1), "backup.md line 6: the policy text is"},
+		// yaml ends a line at a lone carriage return (and U+2028), Lines
+		// does not: the line named is the file's, not yaml's.
+		"lone carriage return": {"backup.md", strings.Replace(good, "title: Backup\nowner: max@acme.test", "title: Backup\rowner: x\nreview_months: often\nx: 1", 1), "backup.md line 4: front matter: cannot unmarshal"},
+		"line separator":       {"backup.md", strings.Replace(good, "title: Backup\n", "title: Backup\u2028a: 1\n", 1), "backup.md line 3: front matter: field a not found"},
+		// The file's own text saying "line 9" is left as written, and
+		// yaml's numbers in a duplicate key's message are the file's.
+		"text naming a line":  {"backup.md", strings.Replace(good, "owner: max@acme.test", "review_months: line 9", 1), "backup.md line 4: front matter: cannot unmarshal !!str `line 9` into int"},
+		"duplicate key":       {"backup.md", strings.Replace(good, "owner: max@acme.test", "title: Again", 1), `backup.md line 4: front matter: mapping key "title" already defined at line 3`},
+		"parser error first":  {"backup.md", "---\nkey: [backup\n---\nx\n", "backup.md line 2: front matter: did not find expected ',' or ']'"},
+		"crlf after a return": {"backup.md", strings.Replace(good, "title: Backup\n", "title: Backup\r\r\nreview_months: often\n", 1), "backup.md line 4: front matter: cannot unmarshal"},
+		"key and name":        {"restore.md", good, `restore.md line 2: key "backup" must match the file name (restore.md)`},
+		"no text":             {"backup.md", "---\nkey: backup\ntitle: Backup\n---\n\n\n", "backup.md line 4: the policy has no text"},
+		"not utf-8":           {"backup.md", "---\nkey: backup\ntitle: B\xff\n---\nx\n", "backup.md: is not UTF-8 text"},
+		"text too long":       {"backup.md", "---\nkey: backup\ntitle: B\n---\n\n" + strings.Repeat("x", attest.MaxPolicyBody+1), "backup.md line 6: the policy text is"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := policyfile.Parse(tc.file, []byte(tc.src))

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/attest-hq/attest/policy/policyfile"
+	"io"
 	"io/fs"
 	"regexp"
 	"slices"
@@ -176,8 +177,9 @@ func Parse(file string, src []byte, shared map[string]Variable) (Template, error
 	var fm frontMatter
 	dec := yaml.NewDecoder(strings.NewReader(strings.Join(lines[1:end], "\n")))
 	dec.KnownFields(true)
-	if err := dec.Decode(&fm); err != nil {
-		return Template{}, fmt.Errorf("%s: front matter (line 2 is its first line): %w", file, err)
+	if err := dec.Decode(&fm); err != nil && err != io.EOF { // io.EOF: empty front matter, refused below for its fields
+		line, msg := policyfile.FrontMatterError(err, lines, end)
+		return Template{}, fmt.Errorf("%s:%d: front matter: %s", file, line, msg)
 	}
 	t := Template{ID: fm.ID, Title: fm.Title, Summary: strings.TrimSpace(fm.Summary), Version: fm.Version,
 		Category: fm.Category, Controls: fm.Controls, Criteria: fm.Criteria,
