@@ -15,7 +15,7 @@ import (
 // a connection each iteration. "as is" is the schema, whose revision
 // triggers (migration 00033) run once per row on SQLite; "no revision
 // triggers" drops them from the two tables, the floor they are measured
-// against in the same run (docs/performance.md: about 5%, so they stay).
+// against in the same run (docs/performance.md: a few percent at most, so they stay).
 //
 //	go test ./store -run '^$' -bench FirstCollectionWrite -benchtime 10x
 func BenchmarkFirstCollectionWrite(b *testing.B) {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -210,7 +211,7 @@ func FrontMatterError(err error, lines []string, end int) (line int, msg string)
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
-		if yamlParserProblem(msg) {
+		if slices.Contains(yamlParserProblems, msg) {
 			n++
 		}
 		line = fileLine(n)
@@ -218,21 +219,14 @@ func FrontMatterError(err error, lines []string, end int) (line int, msg string)
 	return line, yamlType.ReplaceAllString(msg, "")
 }
 
-// yamlParserProblem reports whether msg is one of the problems yaml's parser
-// (parserc.go) reports, whose line it counts from 0; its scanner's and its
-// decoder's count from 1. A parser problem on the first line carries no
-// line at all, and is named as the front matter's first.
-func yamlParserProblem(msg string) bool {
-	for _, p := range []string{"did not find expected ',' or ']'", "did not find expected ',' or '}'",
-		"did not find expected '-' indicator", "did not find expected <document start>", "did not find expected <stream-start>",
-		"did not find expected key", "did not find expected node content", "found duplicate %TAG directive",
-		"found duplicate %YAML directive", "found incompatible YAML document", "found undefined tag handle"} {
-		if msg == p {
-			return true
-		}
-	}
-	return false
-}
+// yamlParserProblems are the problems yaml's parser (parserc.go) reports,
+// whose line it counts from 0; its scanner's and its decoder's count from 1.
+// A parser problem on the first line carries no line at all, and is named
+// as the front matter's first.
+var yamlParserProblems = []string{"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"did not find expected '-' indicator", "did not find expected <document start>", "did not find expected <stream-start>",
+	"did not find expected key", "did not find expected node content", "found duplicate %TAG directive",
+	"found duplicate %YAML directive", "found incompatible YAML document", "found undefined tag handle"}
 
 // yamlLineStarts gives, for each line yaml counts in text (the front
 // matter), the file line it starts on; text's first line is the file's

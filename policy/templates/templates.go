@@ -11,7 +11,6 @@ package templates
 import (
 	"bytes"
 	"fmt"
-	"github.com/attest-hq/attest/policy/policyfile"
 	"io"
 	"io/fs"
 	"regexp"
@@ -22,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/attest-hq/attest/catalog"
+	"github.com/attest-hq/attest/policy/policyfile"
 )
 
 // Variable is a value a template needs: the company's name, the policy's
