@@ -22,7 +22,7 @@ func TestEvidenceCommands(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			dir := t.TempDir()
-			vars := map[string]string{"ATTEST_DATABASE_URL": storetest.URL(t, d), "ATTEST_DATA_DIR": dir}
+			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": dir}
 			if r := runCLI(t, vars, "", "org", "create", "acme", "--name", "Acme"); r.code != 0 {
 				t.Fatal(r.stderr)
 			}

@@ -10,7 +10,6 @@ import (
 	"github.com/attest-hq/attest/connector/okta/oktatest"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
-	"github.com/attest-hq/attest/store/storetest"
 )
 
 // TestIdentityProviderCommands connects Okta as a service app and Google
@@ -71,7 +70,7 @@ func TestIdentityProviderCommands(t *testing.T) {
 func cliWithKey(t *testing.T, d store.Dialect) (vars map[string]string, run func(stdin string, args ...string) result, must func(result) result) {
 	dir := t.TempDir()
 	key, _ := secret.NewKey()
-	vars = map[string]string{"ATTEST_DATABASE_URL": storetest.URL(t, d), "ATTEST_DATA_DIR": dir, "ATTEST_SECRET_KEY": key.String()}
+	vars = map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": dir, "ATTEST_SECRET_KEY": key.String()}
 	run = func(stdin string, args ...string) result { return runCLI(t, vars, stdin, args...) }
 	must = func(r result) result {
 		t.Helper()

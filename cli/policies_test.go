@@ -17,7 +17,7 @@ func TestPolicyCommands(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			dir := t.TempDir()
-			vars := map[string]string{"ATTEST_DATABASE_URL": storetest.URL(t, d), "ATTEST_DATA_DIR": dir}
+			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": dir}
 			if _, _, err := app.LoadSigningKey(app.SigningKeyPath(dir, ""), true); err != nil {
 				t.Fatal(err)
 			}

@@ -10,7 +10,7 @@ import (
 
 func TestTrainingAndBackgroundCommands(t *testing.T) {
 	dir := t.TempDir()
-	vars := map[string]string{"ATTEST_DATABASE_URL": storetest.URL(t, storetest.Dialects[0]), "ATTEST_DATA_DIR": dir}
+	vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, storetest.Dialects[0]), "ATTEST_DATA_DIR": dir}
 	run := func(args ...string) result { return runCLI(t, vars, "", args...) }
 	if r := run("org", "create", "acme", "--name", "Acme"); r.code != 0 {
 		t.Fatal(r.stderr)

@@ -61,3 +61,34 @@ func TestSQLiteFilesAreOwnerOnly(t *testing.T) {
 	}
 	check("existing database")
 }
+
+// A data directory's name may hold what SQLite's URIs give a meaning to ("?",
+// "#", "%"): the database is still the file named, and no other.
+func TestSQLiteFileAtAnyPath(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"audit#2", "what?", "50%", "a%20b", "%3f"} {
+		parent := t.TempDir()
+		dir := filepath.Join(parent, name)
+		db, err := store.Open(ctx, store.Options{DataDir: dir})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		_, err = db.Migrate(ctx)
+		db.Close()
+		if err != nil {
+			t.Errorf("%s: migrate: %v", name, err)
+			continue
+		}
+		entries, err := os.ReadDir(parent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 || entries[0].Name() != name {
+			t.Errorf("%s: the data directory's parent holds %v, want only %q", name, entries, name)
+		}
+		if fi, err := os.Stat(filepath.Join(dir, "attest.db")); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: no database at %s: %v", name, filepath.Join(dir, "attest.db"), err)
+		}
+	}
+}

@@ -207,7 +207,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		// kernel's cache, and eight caches of 64 MiB kept a server of the
 		// large organization at 350–500 MiB.
 		dsn := func(cacheKiB int) string {
-			return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_pragma=cache_size(-" + strconv.Itoa(cacheKiB) + ")&_txlock=immediate&_time_format=sqlite"
+			return FileURI(path) + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_pragma=cache_size(-" + strconv.Itoa(cacheKiB) + ")&_txlock=immediate&_time_format=sqlite"
 		}
 		sdb, err = sql.Open("sqlite", dsn(readerCacheKiB))
 		if err != nil {
@@ -280,6 +280,20 @@ func ensureWritableDir(dir string) error {
 	f.Close()
 	return os.Remove(name)
 }
+
+// FileURI is the SQLite URI of the database file at path. SQLite reads "?" as
+// the start of the URI's parameters, "#" as the start of a fragment and
+// "%HH" as an escaped byte, so each is escaped: a data directory named
+// "audit#2" otherwise put the database in a file named "audit" beside it.
+func FileURI(path string) string {
+	if strings.HasPrefix(path, "/") {
+		// An empty authority: "file://" and a path of "//x" would read x as a host.
+		return "file://" + uriEscaper.Replace(path)
+	}
+	return "file:" + uriEscaper.Replace(path)
+}
+
+var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // ownerOnly makes the SQLite database file, and its -wal and -shm files if
 // they exist, readable and writable by their owner only (0600): they hold

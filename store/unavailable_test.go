@@ -86,7 +86,7 @@ func TestUnavailableWhenNothingListens(t *testing.T) {
 // A full disk, as SQLite and the operating system report it, is
 // EUNAVAILABLE with its own message; other errors pass unchanged.
 func TestUnavailableWhenDiskIsFull(t *testing.T) {
-	raw, err := sql.Open("sqlite", "file:"+t.TempDir()+"/full.db")
+	raw, err := sql.Open("sqlite", store.FileURI(t.TempDir()+"/full.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -200,7 +200,7 @@ func TestBusyWritesAreUnavailable(t *testing.T) {
 	defer restore()
 	queued := db.Update(ctx, func(tx *store.Queries) error { return nil })
 	// Another process: no queue of ours, and no busy timeout to wait out.
-	other, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
+	other, err := sql.Open("sqlite", store.FileURI(path)+"?_txlock=immediate")
 	if err != nil {
 		t.Fatal(err)
 	}

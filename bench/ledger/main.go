@@ -110,7 +110,7 @@ func benchSQLite(ctx context.Context, parent string, n, batch, rounds int, up up
 	path := filepath.Join(tmp, "attest.db")
 	// The store's own settings (store.Open), so that the floor writes the same
 	// way: WAL, synchronous FULL, immediate transactions.
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite")
+	raw, err := sql.Open("sqlite", store.FileURI(path)+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite")
 	if err != nil {
 		return err
 	}

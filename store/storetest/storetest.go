@@ -1,6 +1,7 @@
-// Package storetest opens throw-away databases for tests: always SQLite, and
-// PostgreSQL whenever ATTEST_TEST_POSTGRES_URL is set, each test in its own
-// schema. With ATTEST_TEST_STRICT=1 (as .ci/run sets) a missing PostgreSQL fails
+// Package storetest opens throw-away databases for tests: always SQLite (a
+// copy of one migrated once per test binary), and PostgreSQL whenever
+// ATTEST_TEST_POSTGRES_URL is set (each test in its own schema, or a copy of a
+// template database). With ATTEST_TEST_STRICT=1 (as .ci/run sets) a missing PostgreSQL fails
 // the test instead of skipping it.
 package storetest
 
@@ -61,15 +62,33 @@ func URL(t testing.TB, d store.Dialect) string {
 	return ""
 }
 
+// migrated is a SQLite database with every migration applied, copied by Open.
+var migrated = SQLiteTemplate{Build: func(url string) error {
+	db, err := store.Open(context.Background(), store.Options{URL: url})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Migrate(context.Background())
+	return err
+}}
+
 // Open returns a migrated database of dialect d with an optional clock.
 func Open(t testing.TB, d store.Dialect, now func() time.Time) *store.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{URL: URL(t, d), Now: now})
+	var u string
+	if d == store.SQLite {
+		u = migrated.Clone(t)
+	} else {
+		u = URL(t, d)
+	}
+	db, err := store.Open(ctx, store.Options{URL: u, Now: now})
 	if err != nil {
 		t.Fatalf("open %s: %v", d, err)
 	}
 	t.Cleanup(func() { db.Close() })
+	// A no-op on SQLite's copy, which holds every migration already.
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", d, err)
 	}
@@ -115,7 +134,7 @@ func Raw(t testing.TB, dbURL string) *sql.DB {
 	t.Helper()
 	driver, dsn := "pgx", dbURL
 	if path, ok := strings.CutPrefix(dbURL, "sqlite:"); ok {
-		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)"
+		driver, dsn = "sqlite", store.FileURI(path)+"?_pragma=busy_timeout(10000)"
 	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {

@@ -21,7 +21,7 @@ func TestPostgresTemplateCopiesAreIndependent(t *testing.T) {
 		storetest.MustOrg(t, db, "acme")
 		return nil
 	}}
-	t.Cleanup(tmpl.Close) // after the copies' cleanups: it waits for their drops
+	t.Cleanup(tmpl.Close) // after the copies' cleanups: it drops them
 	orgs := func(url string) (n int, db *sql.DB) {
 		db = storetest.Raw(t, url)
 		if err := db.QueryRow(`SELECT count(*) FROM organizations`).Scan(&n); err != nil {

@@ -15,7 +15,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -86,16 +85,25 @@ type Env struct {
 // Start is the clock's time when an Env starts.
 var Start = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
 
-// fixture is the populated SQLite database every SQLite env starts from, built
-// once per test binary and copied per test: building it anew for each of the
-// authorization matrix's hundreds of requests would dominate the run.
+// fixture is the built-in catalog and the records of sqliteFixture, the
+// populated SQLite database every SQLite env starts from, built once per test
+// binary and copied per test: building it anew for each of the authorization
+// matrix's hundreds of requests would dominate the run.
 var fixture struct {
 	once    sync.Once
-	dir     string
 	cat     *catalog.Catalog
 	records records
 	err     error
 }
+
+var sqliteFixture = storetest.SQLiteTemplate{Build: func(url string) error {
+	db, err := store.Open(ctx, store.Options{URL: url, Now: func() time.Time { return Start }})
+	if err != nil {
+		return err
+	}
+	defer db.Close() // closing checkpoints the WAL into the file copied
+	return prepare(db, &fixture.records)
+}}
 
 // records are what populate created in a fixture database.
 type records struct {
@@ -133,28 +141,12 @@ func prepare(db *store.DB, r *records) (err error) {
 // it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
-	if fixture.dir != "" {
-		os.RemoveAll(fixture.dir)
-	}
 	pgFixture.Close()
 	os.Exit(code)
 }
 
 func buildFixture() {
-	f := &fixture
-	if f.cat, f.err = catalog.Load(); f.err != nil {
-		return
-	}
-	if f.dir, f.err = os.MkdirTemp("", "attest-web-fixture-"); f.err != nil {
-		return
-	}
-	db, err := store.Open(ctx, store.Options{URL: "sqlite:" + filepath.Join(f.dir, "attest.db"), Now: func() time.Time { return Start }})
-	if err != nil {
-		f.err = err
-		return
-	}
-	defer db.Close() // closing checkpoints the WAL into the file we copy
-	f.err = prepare(db, &f.records)
+	fixture.cat, fixture.err = catalog.Load()
 }
 
 // populate creates the two organizations and their members.
@@ -216,15 +208,7 @@ func New(t *testing.T, d store.Dialect) *Env {
 	if d != store.SQLite {
 		url, fx = pgFixture.Clone(t), &pgRecords
 	} else {
-		b, err := os.ReadFile(filepath.Join(fixture.dir, "attest.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(t.TempDir(), "attest.db")
-		if err := os.WriteFile(path, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		url = "sqlite:" + path
+		url = sqliteFixture.Clone(t) // fills fixture.records the first time
 	}
 	c := &Clock{t: Start}
 	db, err := store.Open(ctx, store.Options{URL: url, Now: c.Now})
