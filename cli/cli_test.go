@@ -41,8 +41,8 @@ var installed = storetest.SQLiteTemplate{Build: func(url string) error {
 
 // freshURL is a database URL of dialect d for a test's commands, removed when
 // the test ends: on SQLite a copy of installed, since replaying every
-// migration in each test's first command is most of the package's time under
-// the race detector; on PostgreSQL an empty schema, which the first command
+// migration (Attest's and the job queue's) in each test's first command takes
+// seconds under the race detector; on PostgreSQL an empty schema, which the first command
 // migrates. TestMigrateCommand and the data directory's own database start
 // from nothing on SQLite too.
 func freshURL(t *testing.T, d store.Dialect) string {

@@ -13,7 +13,7 @@ import (
 // SQLite counterpart of PostgresTemplate. Replaying the migrations costs 50 ms
 // a database, and over a second under the race detector, which instruments
 // SQLite's own code (a Go translation of C) along with ours; copying the file
-// costs a write of a few megabytes.
+// costs a write of about a megabyte.
 //
 // The prepared database is held in memory, so nothing is left on disk when
 // the test binary ends.

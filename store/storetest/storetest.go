@@ -1,8 +1,8 @@
 // Package storetest opens throw-away databases for tests: always SQLite (a
 // copy of one migrated once per test binary), and PostgreSQL whenever
 // ATTEST_TEST_POSTGRES_URL is set (each test in its own schema, or a copy of a
-// template database). With ATTEST_TEST_STRICT=1 (as .ci/run sets) a missing PostgreSQL fails
-// the test instead of skipping it.
+// template database). With ATTEST_TEST_STRICT=1 (as .ci/run sets) a missing
+// PostgreSQL fails the test instead of skipping it.
 package storetest
 
 import (
