@@ -71,6 +71,7 @@ var layers = map[string]int{
 	"population":                  6, // audit populations: recorded retrievals, reconciled and tested item by item
 	"demo":                        8, // above the services it seeds through
 	"jobs":                        7, // the only package importing River
+	"jobs/jobstest":               8, // a database with Attest's and the job queue's migrations applied, for tests
 	"web":                         8,
 	"web/ui":                      9,
 	"web/api":                     9,

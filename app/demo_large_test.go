@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/connector/aws"
 	"github.com/attest-hq/attest/demo"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -28,7 +29,7 @@ func TestDemoLarge(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			url, dir := storetest.URL(t, d), t.TempDir()
+			url, dir := jobstest.URL(t, d), t.TempDir()
 			var firstCollections, firstChanges int
 			for start := range 2 {
 				a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: url, DataDir: dir, DemoSize: size, PasswordParams: auth.TestParams,

@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/demo"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -24,7 +25,7 @@ func TestDemoMonitoring(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			url, dir := storetest.URL(t, d), t.TempDir()
+			url, dir := jobstest.URL(t, d), t.TempDir()
 			for start := range 2 {
 				a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: url, DataDir: dir, Demo: true, PasswordParams: auth.TestParams,
 					Log: slog.New(slog.DiscardHandler), Out: io.Discard})

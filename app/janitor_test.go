@@ -12,6 +12,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/evidence"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store/storetest"
 )
 
@@ -25,7 +26,7 @@ func TestJanitorCollectsUnreferencedBlobs(t *testing.T) {
 			dir := t.TempDir()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: storetest.URL(t, d), DataDir: dir,
+			a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: jobstest.URL(t, d), DataDir: dir,
 				FirstBlobCollection: 2 * time.Second, PasswordParams: auth.TestParams, Log: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/jobs"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store/storetest"
 )
 
@@ -57,7 +58,7 @@ func TestServeRunsJobs(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			rec := &runs{}
-			a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: storetest.URL(t, d), DataDir: t.TempDir(),
+			a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: jobstest.URL(t, d), DataDir: t.TempDir(),
 				PasswordParams: auth.TestParams, Log: slog.New(slog.DiscardHandler), JobRunner: rec})
 			if err != nil {
 				t.Fatal(err)
@@ -92,7 +93,7 @@ func TestWorkerRunsWhatServeQueues(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			url, dir := storetest.URL(t, d), t.TempDir()
+			url, dir := jobstest.URL(t, d), t.TempDir()
 			served := &runs{}
 			a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: url, DataDir: dir, PasswordParams: auth.TestParams,
 				Log: slog.New(slog.DiscardHandler), JobRunner: served, NoJobs: true})

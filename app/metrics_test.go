@@ -16,6 +16,7 @@ import (
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/connector/github/githubtest"
 	"github.com/attest-hq/attest/jobs"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/metrics/metricstest"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -72,7 +73,7 @@ func TestMetricsCountRequestsByPattern(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			a, err := New(ctx, Config{Addr: "127.0.0.1:0", MetricsAddr: "127.0.0.1:0", DatabaseURL: storetest.URL(t, d),
+			a, err := New(ctx, Config{Addr: "127.0.0.1:0", MetricsAddr: "127.0.0.1:0", DatabaseURL: jobstest.URL(t, d),
 				DataDir: t.TempDir(), PasswordParams: auth.TestParams, Log: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)
@@ -198,7 +199,7 @@ func TestMetricsCountRequestsByPattern(t *testing.T) {
 // public listener is opened, and a taken metrics address is refused by name.
 func TestNoMetricsListenerByDefault(t *testing.T) {
 	ctx := t.Context()
-	a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: storetest.URL(t, "sqlite"), DataDir: t.TempDir(),
+	a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: jobstest.URL(t, "sqlite"), DataDir: t.TempDir(),
 		PasswordParams: auth.TestParams, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +207,7 @@ func TestNoMetricsListenerByDefault(t *testing.T) {
 	if a.MetricsAddr() != "" {
 		t.Errorf("metrics served at %s without --metrics-addr", a.MetricsAddr())
 	}
-	_, err = New(ctx, Config{Addr: "127.0.0.1:0", MetricsAddr: a.Addr(), DatabaseURL: storetest.URL(t, "sqlite"), DataDir: t.TempDir(),
+	_, err = New(ctx, Config{Addr: "127.0.0.1:0", MetricsAddr: a.Addr(), DatabaseURL: jobstest.URL(t, "sqlite"), DataDir: t.TempDir(),
 		PasswordParams: auth.TestParams, Log: slog.New(slog.DiscardHandler)})
 	if err == nil || !strings.Contains(err.Error(), "--metrics-addr") {
 		t.Errorf("a taken metrics address: %v, want an error naming --metrics-addr", err)
@@ -239,7 +240,7 @@ func TestWorkerMetricsCountJobs(t *testing.T) {
 			}
 			addr := ln.Addr().String()
 			ln.Close()
-			w, err := Open(ctx, Config{DatabaseURL: storetest.URL(t, d), DataDir: t.TempDir(), PasswordParams: auth.TestParams,
+			w, err := Open(ctx, Config{DatabaseURL: jobstest.URL(t, d), DataDir: t.TempDir(), PasswordParams: auth.TestParams,
 				JobRunner: flaky{fail: 7}, Workers: 2, MetricsAddr: addr}, Needs{Evidence: true, CreateKey: true})
 			if err != nil {
 				t.Fatal(err)
@@ -314,7 +315,7 @@ func TestCollectionMetrics(t *testing.T) {
 			defer gh.Close()
 			gone := githubtest.NewServer(githubtest.DefaultScenario(time.Now()))
 			gone.Close()
-			s, err := Open(ctx, Config{DatabaseURL: storetest.URL(t, d), DataDir: t.TempDir(), PasswordParams: auth.TestParams},
+			s, err := Open(ctx, Config{DatabaseURL: jobstest.URL(t, d), DataDir: t.TempDir(), PasswordParams: auth.TestParams},
 				Needs{Evidence: true, CreateKey: true})
 			if err != nil {
 				t.Fatal(err)
@@ -388,7 +389,7 @@ func TestJobMetricsReadTheDatabase(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := t.Context()
-			s, err := Open(ctx, Config{DatabaseURL: storetest.URL(t, d), DataDir: t.TempDir(), PasswordParams: auth.TestParams,
+			s, err := Open(ctx, Config{DatabaseURL: jobstest.URL(t, d), DataDir: t.TempDir(), PasswordParams: auth.TestParams,
 				JobRunner: idle{}, JobLostAfter: 90 * time.Second}, Needs{Evidence: true, CreateKey: true})
 			if err != nil {
 				t.Fatal(err)
@@ -492,7 +493,7 @@ func TestMetricsCountKeptPages(t *testing.T) {
 			// A clock that stands still: a kept page holds within its minute,
 			// and the three requests must not straddle two.
 			now := time.Now().Truncate(time.Minute).Add(30 * time.Second)
-			a, err := New(ctx, Config{Addr: "127.0.0.1:0", MetricsAddr: "127.0.0.1:0", DatabaseURL: storetest.URL(t, d),
+			a, err := New(ctx, Config{Addr: "127.0.0.1:0", MetricsAddr: "127.0.0.1:0", DatabaseURL: jobstest.URL(t, d),
 				DataDir: t.TempDir(), PasswordParams: auth.TestParams, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }})
 			if err != nil {
 				t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/account"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -61,7 +62,7 @@ func TestConfigDefaults(t *testing.T) {
 func TestOpenWiresServices(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	cfg := Config{DatabaseURL: storetest.URL(t, store.SQLite), DataDir: dir, PasswordParams: auth.TestParams}
+	cfg := Config{DatabaseURL: jobstest.URL(t, store.SQLite), DataDir: dir, PasswordParams: auth.TestParams}
 	if _, err := Open(ctx, cfg, Needs{Evidence: true}); err == nil || !strings.Contains(err.Error(), "no ledger signing key") {
 		t.Fatalf("evidence without a key: %v", err)
 	}

@@ -11,9 +11,9 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
-	"github.com/attest-hq/attest/store/storetest"
 )
 
 // TestSecretKey opens the key sealing connection credentials as serve and
@@ -23,7 +23,7 @@ func TestSecretKey(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	var logs bytes.Buffer
-	cfg := Config{DatabaseURL: storetest.URL(t, store.SQLite), DataDir: dir, PasswordParams: auth.TestParams,
+	cfg := Config{DatabaseURL: jobstest.URL(t, store.SQLite), DataDir: dir, PasswordParams: auth.TestParams,
 		Log: slog.New(slog.NewTextHandler(&logs, nil))}
 	path := filepath.Join(dir, "keys", "secrets-aes256.key")
 	if _, err := Open(ctx, cfg, Needs{Secrets: true}); err == nil || !strings.Contains(err.Error(), "no secret key at "+path) {

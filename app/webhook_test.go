@@ -14,6 +14,7 @@ import (
 	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/connection"
 	"github.com/attest-hq/attest/connector/github/githubtest"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -29,7 +30,7 @@ func TestPushedChangeFlipsTheVerdict(t *testing.T) {
 			defer cancel()
 			gh := githubtest.NewServer(githubtest.DefaultScenario(time.Now()))
 			defer gh.Close()
-			a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: storetest.URL(t, d), DataDir: t.TempDir(),
+			a, err := New(ctx, Config{Addr: "127.0.0.1:0", DatabaseURL: jobstest.URL(t, d), DataDir: t.TempDir(),
 				PasswordParams: auth.TestParams, Log: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -183,8 +184,15 @@ func (c *Catalog) Control(id string) (LibraryControl, bool) {
 	return LibraryControl{}, false
 }
 
-// Load parses and validates the embedded catalog.
-func Load() (*Catalog, error) { return load(files) }
+// Load returns the embedded catalog, parsed and validated the first time a
+// process asks. Every caller shares it, so it is read-only: nothing outside
+// this package changes a built-in framework or control once loaded (imported
+// frameworks are built apart, by catalog/importer). A CLI command, a server
+// and every test opening the composition root would otherwise parse the same
+// YAML again (a tenth of the CLI tests' time under the race detector).
+func Load() (*Catalog, error) { return loadEmbedded() }
+
+var loadEmbedded = sync.OnceValues(func() (*Catalog, error) { return load(files) })
 
 func load(fsys fs.FS) (*Catalog, error) {
 	c := &Catalog{}

@@ -147,3 +147,19 @@ func TestInScope(t *testing.T) {
 		t.Fatalf("with A and C: %d categories, %d requirements", len(cats), len(reqs))
 	}
 }
+
+// TestLoadParsesOnce: every caller in a process shares one parsed catalog
+// (a command, the server, each test opening the composition root).
+func TestLoadParsesOnce(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Fatal("Load parsed the embedded catalog again")
+	}
+}

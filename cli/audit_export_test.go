@@ -15,6 +15,7 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -25,7 +26,7 @@ func TestAuditExport(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			dir := t.TempDir()
-			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": dir}
+			vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": dir}
 			run := func(args ...string) result { return runCLI(t, vars, "", args...) }
 			if r := run("org", "create", "acme", "--name", "Acme"); r.code != 0 {
 				t.Fatal(r.stderr)

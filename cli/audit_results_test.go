@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
@@ -18,7 +19,7 @@ import (
 func TestAuditResultsRootCauseAndRevoke(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": t.TempDir()}
+			vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": t.TempDir()}
 			run := func(args ...string) result { return runCLI(t, vars, "", args...) }
 			if r := run("org", "create", "acme", "--name", "Acme"); r.code != 0 {
 				t.Fatal(r.stderr)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/connector/aws/awstest"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -29,7 +30,7 @@ func TestAWSConnectionWithTheDefaultChain(t *testing.T) {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
 	t.Setenv("AWS_PROFILE", "")
 	key, _ := secret.NewKey()
-	vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, storetest.Dialects[0]), "ATTEST_DATA_DIR": dir, "ATTEST_SECRET_KEY": key.String()}
+	vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, storetest.Dialects[0]), "ATTEST_DATA_DIR": dir, "ATTEST_SECRET_KEY": key.String()}
 	run := func(args ...string) result { return runCLI(t, vars, "", args...) }
 	must := func(r result) result {
 		t.Helper()

@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store/storetest"
 )
 
 func TestChecklistCommands(t *testing.T) {
 	dir := t.TempDir()
-	vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, storetest.Dialects[0]), "ATTEST_DATA_DIR": dir}
+	vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, storetest.Dialects[0]), "ATTEST_DATA_DIR": dir}
 	run := func(args ...string) result { return runCLI(t, vars, "", args...) }
 	if r := run("org", "create", "acme", "--name", "Acme"); r.code != 0 {
 		t.Fatal(r.stderr)

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
-	"github.com/attest-hq/attest/jobs"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -22,34 +22,6 @@ import (
 type result struct {
 	code           int
 	stdout, stderr string
-}
-
-// installed is a SQLite database as the first command leaves it (Attest's
-// migrations and the job queue's applied), copied by freshURL.
-var installed = storetest.SQLiteTemplate{Build: func(url string) error {
-	db, err := store.Open(context.Background(), store.Options{URL: url})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.Migrate(context.Background()); err != nil {
-		return err
-	}
-	_, err = jobs.Migrate(context.Background(), db)
-	return err
-}}
-
-// freshURL is a database URL of dialect d for a test's commands, removed when
-// the test ends: on SQLite a copy of installed, since replaying every
-// migration (Attest's and the job queue's) in each test's first command takes
-// seconds under the race detector; on PostgreSQL an empty schema, which the first command
-// migrates. TestMigrateCommand and the data directory's own database start
-// from nothing on SQLite too.
-func freshURL(t *testing.T, d store.Dialect) string {
-	if d == store.SQLite {
-		return installed.Clone(t)
-	}
-	return storetest.URL(t, d)
 }
 
 func runCLI(t *testing.T, vars map[string]string, stdin string, args ...string) result {
@@ -128,7 +100,7 @@ func TestBadFlagsAndVariablesAreNamed(t *testing.T) {
 func TestOrgAndUserCreate(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": t.TempDir()}
+			vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": t.TempDir()}
 			if r := runCLI(t, vars, "", "org", "create", "acme", "--name", "Acme Corp"); r.code != 0 || !strings.Contains(r.stdout, "created organization acme") {
 				t.Fatalf("org create: %+v", r)
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/notify/mailpittest"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store/storetest"
@@ -16,7 +17,7 @@ func TestEmailCommands(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			k, _ := secret.NewKey()
-			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": t.TempDir(), "ATTEST_SECRET_KEY": k.String()}
+			vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": t.TempDir(), "ATTEST_SECRET_KEY": k.String()}
 			runCLI(t, vars, "", "org", "create", "acme", "--name", "Acme Corp")
 			if r := runCLI(t, vars, "", "email", "show"); r.code != 0 || !strings.Contains(r.stdout, "email is not set up") {
 				t.Fatalf("show before set: %+v", r)
@@ -82,7 +83,7 @@ func TestEmailCommands(t *testing.T) {
 func TestEmailTestAndNotifySend(t *testing.T) {
 	mail := mailpittest.Start(t, mailpittest.Options{Auth: true})
 	k, _ := secret.NewKey()
-	vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, "sqlite"), "ATTEST_DATA_DIR": t.TempDir(), "ATTEST_SECRET_KEY": k.String()}
+	vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, "sqlite"), "ATTEST_DATA_DIR": t.TempDir(), "ATTEST_SECRET_KEY": k.String()}
 	runCLI(t, vars, "", "org", "create", "acme", "--name", "Acme Corp")
 	r := runCLI(t, vars, mail.Password+"\n", "email", "set", "--host", "localhost", "--port", itoa(mail.SMTPPort), "--security", "none",
 		"--username", mail.Username, "--password-stdin", "--from", "attest@acme.test")

@@ -13,6 +13,7 @@ import (
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/evidence"
 	"github.com/attest-hq/attest/evidence/evidencetest"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -24,7 +25,7 @@ func TestEvidenceAddChecksEveryFileFirst(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			dir := t.TempDir()
-			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": dir}
+			vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": dir}
 			if r := runCLI(t, vars, "", "org", "create", "acme", "--name", "Acme"); r.code != 0 {
 				t.Fatal(r.stderr)
 			}

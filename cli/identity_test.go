@@ -8,6 +8,7 @@ import (
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/connector/google/googletest"
 	"github.com/attest-hq/attest/connector/okta/oktatest"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
 )
@@ -70,7 +71,7 @@ func TestIdentityProviderCommands(t *testing.T) {
 func cliWithKey(t *testing.T, d store.Dialect) (vars map[string]string, run func(stdin string, args ...string) result, must func(result) result) {
 	dir := t.TempDir()
 	key, _ := secret.NewKey()
-	vars = map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": dir, "ATTEST_SECRET_KEY": key.String()}
+	vars = map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": dir, "ATTEST_SECRET_KEY": key.String()}
 	run = func(stdin string, args ...string) result { return runCLI(t, vars, stdin, args...) }
 	must = func(r result) result {
 		t.Helper()

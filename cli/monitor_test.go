@@ -12,6 +12,7 @@ import (
 
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/connector/github/githubtest"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
@@ -184,7 +185,7 @@ func TestGitHubAppConnection(t *testing.T) {
 			defer gh.Close()
 			dir := t.TempDir()
 			sk, _ := secret.NewKey()
-			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": dir, "ATTEST_SECRET_KEY": sk.String()}
+			vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": dir, "ATTEST_SECRET_KEY": sk.String()}
 			run := func(stdin string, args ...string) result { return runCLI(t, vars, stdin, args...) }
 			if r := run("", "org", "create", "acme", "--name", "Acme"); r.code != 0 {
 				t.Fatal(r.stderr)

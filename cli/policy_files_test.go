@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store/storetest"
 )
 
@@ -17,7 +18,7 @@ func TestPolicyImportRefusals(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			dir := t.TempDir()
-			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": dir}
+			vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": dir}
 			if _, _, err := app.LoadSigningKey(app.SigningKeyPath(dir, ""), true); err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/attest-hq/attest/app"
 
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store/storetest"
 )
 
@@ -13,7 +14,7 @@ func TestPeoplePopulationsCommand(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			dir := t.TempDir()
-			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": dir}
+			vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": dir}
 			run := func(args ...string) result { return runCLI(t, vars, "", args...) }
 			if r := run("org", "create", "acme", "--name", "Acme"); r.code != 0 {
 				t.Fatal(r.stderr)

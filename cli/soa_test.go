@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/programme"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -16,7 +17,7 @@ func TestISO27001ScopeReadinessAndSoACommands(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			dir := t.TempDir()
-			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": dir}
+			vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": dir}
 			if r := runCLI(t, vars, "", "org", "create", "acme", "--name", "Acme"); r.code != 0 {
 				t.Fatal(r.stderr)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -17,7 +18,7 @@ func TestTokenCreate(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			vars := map[string]string{"ATTEST_DATABASE_URL": freshURL(t, d), "ATTEST_DATA_DIR": t.TempDir()}
+			vars := map[string]string{"ATTEST_DATABASE_URL": jobstest.URL(t, d), "ATTEST_DATA_DIR": t.TempDir()}
 			runCLI(t, vars, "", "org", "create", "acme", "--name", "Acme Corp")
 			runCLI(t, vars, "", "org", "create", "beta", "--name", "Beta")
 			if r := runCLI(t, vars, "a long enough password\n", "user", "create", "--org", "acme", "--email", "ci@acme.test", "--role", "employee", "--password-stdin"); r.code != 0 {

@@ -28,6 +28,7 @@ import (
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
 	"github.com/attest-hq/attest/auth"
+	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
 )
@@ -91,7 +92,7 @@ func startDemo(t *testing.T) (*server, map[attest.Role]person) {
 // what it printed at start.
 func launch(t *testing.T, d store.Dialect, demo bool, tweaks ...func(*app.Config)) (*app.App, string) {
 	t.Helper()
-	dbURL := storetest.URL(t, d)
+	dbURL := jobstest.URL(t, d)
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
 	cfg := app.Config{

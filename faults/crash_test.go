@@ -57,7 +57,10 @@ func crashSeed(t *testing.T) uint64 {
 func TestCrashesKeepWhatWasAcknowledged(t *testing.T) {
 	bin := buildAttest(t)
 	for _, d := range storetest.Dialects {
-		t.Run(string(d), func(t *testing.T) { crashesOn(t, bin, d) })
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel() // the rounds wait on processes more than on the CPU
+			crashesOn(t, bin, d)
+		})
 	}
 }
 

@@ -166,21 +166,49 @@ func seedTokenAndControl(t *testing.T, ctx context.Context, opts store.Options, 
 	return secret, storetest.MustControl(t, db, org, "AC-2", attest.StatusImplemented).ID
 }
 
-// buildAttest builds ./cmd/attest into the test's temporary directory; with
-// -count=N each run builds again (go's build cache makes that a link).
+// buildAttest returns ./cmd/attest built for these tests: once per test
+// binary (a link of some seconds each time even with go's build cache warm,
+// and every test here wants the same binary), into a directory TestMain
+// removes.
 func buildAttest(t *testing.T) string {
 	t.Helper()
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
+	built.once.Do(func() {
+		root, err := moduleRoot()
+		if err != nil {
+			built.err = err
+			return
+		}
+		if built.dir, err = os.MkdirTemp("", "attest-faults-"); err != nil {
+			built.err = err
+			return
+		}
+		path := filepath.Join(built.dir, "attest")
+		cmd := exec.Command("go", "build", "-o", path, "./cmd/attest")
+		cmd.Dir = root
+		if b, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build ./cmd/attest: %v\n%s", err, b)
+			return
+		}
+		built.path = path
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	out := filepath.Join(t.TempDir(), "attest")
-	cmd := exec.Command("go", "build", "-o", out, "./cmd/attest")
-	cmd.Dir = root
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/attest: %v\n%s", err, b)
+	return built.path
+}
+
+var built struct {
+	once      sync.Once
+	dir, path string
+	err       error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
 	}
-	return out
+	os.Exit(code)
 }
 
 func moduleRoot() (string, error) {

@@ -31,9 +31,17 @@ import (
 // `attest verify` passes. It runs on SQLite and on PostgreSQL.
 func TestCrashDuringMonitoringRuns(t *testing.T) {
 	bin := buildAttest(t)
+	// The four run at once, two at a time by default: their rounds wait on
+	// processes starting, collecting and dying more than on the CPU.
 	for _, d := range storetest.Dialects {
-		t.Run(string(d), func(t *testing.T) { runsCrashOn(t, bin, d, false) })
-		t.Run(string(d)+"/worker", func(t *testing.T) { runsCrashOn(t, bin, d, true) })
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			runsCrashOn(t, bin, d, false)
+		})
+		t.Run(string(d)+"/worker", func(t *testing.T) {
+			t.Parallel()
+			runsCrashOn(t, bin, d, true)
+		})
 	}
 }
 

@@ -131,9 +131,15 @@ func openDB(t *testing.T, url string) *store.DB {
 	return db
 }
 
+// each runs fn on a fresh database of each dialect, the two at once: most of
+// these tests wait on the job queue's clocks (a lead to expire, a rescuer's
+// round), not on the CPU.
 func each(t *testing.T, fn func(t *testing.T, url string)) {
 	for _, d := range storetest.Dialects {
-		t.Run(string(d), func(t *testing.T) { fn(t, storetest.URL(t, d)) })
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			fn(t, storetest.URL(t, d))
+		})
 	}
 }
 
