@@ -51,7 +51,8 @@ func waitDone(t *testing.T, j *jobs.Jobs, id int64) {
 }
 
 // TestServeRunsJobs: `attest serve` runs collections in-process by default,
-// over the database Open migrated for River, and stops cleanly.
+// over the job queue's tables (which Open migrates on an empty database),
+// and stops cleanly.
 func TestServeRunsJobs(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {

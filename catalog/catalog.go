@@ -236,6 +236,12 @@ func load(fsys fs.FS) (*Catalog, error) {
 	if err := c.loadCrosswalks(fsys); err != nil {
 		return nil, err
 	}
+	// Load shares the catalog: without spare capacity, an append to one of
+	// its lists anywhere else copies it rather than writing into it.
+	c.Frameworks, c.Controls, c.Crosswalk = slices.Clip(c.Frameworks), slices.Clip(c.Controls), slices.Clip(c.Crosswalk)
+	for _, f := range c.Frameworks {
+		f.Categories, f.Series, f.Requirements = slices.Clip(f.Categories), slices.Clip(f.Series), slices.Clip(f.Requirements)
+	}
 	return c, nil
 }
 
@@ -362,7 +368,7 @@ func (c *Catalog) validateLibrary() error {
 func (lc LibraryControl) Adopt(orgID int64, crosswalk ...CrosswalkMapping) attest.Control {
 	c := attest.Control{OrgID: orgID, Ref: lc.ID, LibraryID: lc.ID, Name: lc.Name, Family: lc.Family,
 		Description: strings.TrimSpace(lc.Description), Type: lc.Type, Frequency: lc.Frequency,
-		Evidence: lc.Evidence, Status: attest.StatusNotStarted}
+		Evidence: slices.Clone(lc.Evidence), Status: attest.StatusNotStarted}
 	for _, cr := range lc.Criteria {
 		c.Mappings = append(c.Mappings, attest.Mapping{Framework: "soc2", Requirement: cr, Source: attest.SourceLibrary, Type: attest.MappingEquivalent})
 	}

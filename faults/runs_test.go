@@ -31,8 +31,9 @@ import (
 // `attest verify` passes. It runs on SQLite and on PostgreSQL.
 func TestCrashDuringMonitoringRuns(t *testing.T) {
 	bin := buildAttest(t)
-	// The four run at once, two at a time by default: their rounds wait on
-	// processes starting, collecting and dying more than on the CPU.
+	// The four run in parallel (up to -parallel, GOMAXPROCS by default):
+	// their rounds wait on processes starting, collecting and dying more
+	// than on the CPU.
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()

@@ -599,7 +599,10 @@ func startStuck(t *testing.T, db *store.DB, cfg Config) (*Jobs, int64) {
 // cleanly is forgotten.
 func TestLostProcessesJobIsRequeued(t *testing.T) {
 	each(t, func(t *testing.T, url string) {
-		live := Config{Workers: 1, PollInterval: 20 * time.Millisecond, HeartbeatEvery: 50 * time.Millisecond, LostAfter: 300 * time.Millisecond}
+		// LostAfter is ten beats: the two dialects run at once, under the
+		// race detector in CI, and a beat late by a few hundred
+		// milliseconds must not pass for a lost process.
+		live := Config{Workers: 1, PollInterval: 20 * time.Millisecond, HeartbeatEvery: 100 * time.Millisecond, LostAfter: time.Second}
 		db1 := openDB(t, url)
 		j1, id := startStuck(t, db1, live)
 
@@ -610,9 +613,9 @@ func TestLostProcessesJobIsRequeued(t *testing.T) {
 		watcher.Requeued = func(n int) { requeued.Add(int64(n)) }
 		j2 := newJobs(t, db2, watcher, runner{second, "second"}, nil)
 		start(t, j2)
-		// Both beat: a second of the second process's watching (twenty
-		// rounds) leaves the first one's job with it.
-		time.Sleep(time.Second)
+		// Both beat: two seconds of the second process's watching (twenty
+		// rounds, twice LostAfter) leave the first one's job with it.
+		time.Sleep(2 * time.Second)
 		if s, err := j2.Status(t.Context(), id); err != nil || s.Status != Running {
 			t.Fatalf("a live process's job: %+v, %v; want it still running", s, err)
 		}
@@ -628,7 +631,7 @@ func TestLostProcessesJobIsRequeued(t *testing.T) {
 			ids[p.ID] = p
 		}
 		p1, ok := ids[j1.client.ID()]
-		if _, ok2 := ids[j2.client.ID()]; !ok || !ok2 || p1.PID != os.Getpid() || p1.Host == "" || p1.Silent > 250*time.Millisecond {
+		if _, ok2 := ids[j2.client.ID()]; !ok || !ok2 || p1.PID != os.Getpid() || p1.Host == "" || p1.Silent > live.LostAfter/2 {
 			t.Fatalf("job processes %+v: want both, the first heard of recently", procs)
 		}
 

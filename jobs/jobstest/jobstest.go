@@ -32,7 +32,8 @@ var installed = storetest.SQLiteTemplate{Build: func(url string) error {
 // the race detector, replaying Attest's migrations and the job queue's in each
 // test's first start takes seconds. On PostgreSQL it is an empty schema, which
 // the first start migrates (a few hundred milliseconds). Tests of migrating
-// itself start from storetest.URL, which is empty on both.
+// itself start from storetest.URL, which is empty on both, or from a data
+// directory's own database.
 func URL(t testing.TB, d store.Dialect) string {
 	t.Helper()
 	if d == store.SQLite {
