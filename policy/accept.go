@@ -240,7 +240,20 @@ func (s *Service) Acknowledgements(ctx context.Context, p attest.Principal, poli
 
 // AckCount is where a published policy's acknowledgements stand.
 type AckCount struct {
-	Total, Accepted, Overdue int
+	Total, Accepted, Pending, Overdue int
+}
+
+// add counts one person's acknowledgement in state (an attest.Ack* value).
+func (c *AckCount) add(state string) {
+	c.Total++
+	switch state {
+	case attest.AckAccepted:
+		c.Accepted++
+	case attest.AckPending:
+		c.Pending++
+	case attest.AckOverdue:
+		c.Overdue++
+	}
 }
 
 // AckCounts counts, per published policy, who must accept it, who has and
@@ -258,13 +271,7 @@ func (s *Service) AckCounts(ctx context.Context, p attest.Principal) (map[int64]
 	for id, rows := range st.Rows {
 		var c AckCount
 		for _, r := range rows {
-			c.Total++
-			switch r.State {
-			case attest.AckAccepted:
-				c.Accepted++
-			case attest.AckOverdue:
-				c.Overdue++
-			}
+			c.add(r.State)
 		}
 		out[id] = c
 	}

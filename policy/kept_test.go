@@ -38,6 +38,8 @@ func TestStatusKept(t *testing.T) {
 				switch r.State {
 				case attest.AckAccepted:
 					c.Accepted++
+				case attest.AckPending:
+					c.Pending++
 				case attest.AckOverdue:
 					c.Overdue++
 				}

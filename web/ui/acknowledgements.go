@@ -14,6 +14,7 @@ type acknowledgementsView struct {
 	Policy   string
 	Counts   map[string]int
 	All      bool // the caller sees everyone, not only themselves and their reports
+	Pager    web.Pager
 }
 
 // acknowledgementsPage is the acknowledgement report: who must accept which
@@ -26,7 +27,14 @@ func (h *Handler) acknowledgementsPage(w http.ResponseWriter, r *http.Request, c
 	}
 	q := r.URL.Query()
 	v := acknowledgementsView{State: q.Get("state"), Policy: q.Get("policy"), Counts: map[string]int{}, All: c.Can(attest.ActRead)}
+	// Counted in one pass and a page of the filtered rows kept in a second:
+	// an organization of 2,000 people with 40 policies has 80,000 rows (a
+	// 20 MB page when all were shown). The counts and the exports cover all.
 	seen := map[string]bool{}
+	shown := func(row attest.AckRow) bool {
+		return (v.Policy == "" || row.PolicyKey == v.Policy) && (v.State == "" || row.State == v.State)
+	}
+	total := 0
 	for _, row := range rows {
 		if !seen[row.PolicyKey] {
 			seen[row.PolicyKey] = true
@@ -36,9 +44,20 @@ func (h *Handler) acknowledgementsPage(w http.ResponseWriter, r *http.Request, c
 			continue
 		}
 		v.Counts[row.State]++
-		if v.State == "" || row.State == v.State {
+		if shown(row) {
+			total++
+		}
+	}
+	v.Pager = web.PageOf(total, q, web.PageSize)
+	n := 0
+	for _, row := range rows {
+		if !shown(row) {
+			continue
+		}
+		if n >= v.Pager.Offset() && n < v.Pager.To {
 			v.Rows = append(v.Rows, row)
 		}
+		n++
 	}
 	h.Render(w, r, c, http.StatusOK, "acknowledgements", v)
 	return nil

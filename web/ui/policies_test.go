@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -131,6 +132,11 @@ func TestPolicyPages(t *testing.T) {
 			if len(as) != 1 || as[0].PersonEmail != e.Users["employee"].Email || as[0].Hash != pol.Published.Hash || as[0].UserAgent == "" {
 				t.Fatalf("acceptances: %+v", as)
 			}
+			// The list counts who accepted of those who must: the three people,
+			// the employee the one who did.
+			if res := mgr.Get("/o/alpha/policies"); !strings.Contains(res.Text, "<td>1 of 3</td>") {
+				t.Errorf("the list's acceptances, want 1 of 3: %s", res.Text)
+			}
 			if res := emp.Get("/o/alpha/my/policies"); !strings.Contains(res.Text, "badge ok\">accepted") {
 				t.Errorf("accepted in the employee's list: %s", res.Text)
 			}
@@ -215,5 +221,61 @@ func TestPolicyPages(t *testing.T) {
 				t.Errorf("a diff from an unknown version: %d", res.StatusCode)
 			}
 		})
+	}
+}
+
+// TestAcknowledgementsPageIsPaged: 60 people who must accept a policy show 50
+// on the report's first page and the other 10 on the second, each once; the
+// status counts speak of all 60, and the pager keeps the filter.
+func TestAcknowledgementsPageIsPaged(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	for n := range 60 {
+		p := attest.Person{OrgID: e.Alpha.ID, Name: fmt.Sprintf("Person %d", n+1), Email: fmt.Sprintf("p%d@people.test", n+1),
+			StartDate: "2025-01-06", Department: "Engineering"}
+		if err := e.DB.CreatePerson(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mgr, adm := e.Login("manager"), e.Login("admin")
+	page := "/o/alpha/policies/access-control"
+	if res := mgr.Post("/o/alpha/policies", url.Values{"template": {"access-control"}}); !res.RedirectsTo(page) {
+		t.Fatalf("adopt: %d %s", res.StatusCode, res.Text)
+	}
+	body := "# Access\n\n{{company_name}} grants access by role.\n"
+	if res := mgr.Post(page+"/draft", url.Values{"body": {body}, "action": {"save"}}); !res.RedirectsTo(page) {
+		t.Fatalf("save: %d %s", res.StatusCode, res.Text)
+	}
+	pol, _ := e.DB.PolicyByKey(ctx, e.Alpha.ID, "access-control")
+	steps := []struct {
+		as   *webtest.Client
+		path string
+		form url.Values
+	}{
+		{mgr, "submit", url.Values{"approvers": {fmt.Sprint(e.Users["admin"].ID)}, "quorum": {"1"}}},
+		{adm, "decide", url.Values{"decision": {"approve"}}},
+		{mgr, "publish", nil},
+	}
+	for _, s := range steps {
+		if res := s.as.Post(fmt.Sprintf("/o/alpha/policy-versions/%d/%s", pol.Latest.ID, s.path), s.form); !res.RedirectsTo(page) {
+			t.Fatalf("%s: %d %s", s.path, res.StatusCode, res.Text)
+		}
+	}
+	row := regexp.MustCompile(`p(\d+)@people\.test`)
+	seen := map[string]bool{}
+	for n, want := range []int{50, 10} {
+		res := mgr.Get(fmt.Sprintf("/o/alpha/acknowledgements?state=pending&page=%d", n+1))
+		rows := row.FindAllStringSubmatch(res.Text, -1)
+		if len(rows) != want || !strings.Contains(res.Text, "pending (60)") || !strings.Contains(res.Text, fmt.Sprintf("of 60 · page %d of 2", n+1)) {
+			t.Fatalf("page %d: %d people, want %d, with all 60 counted and its pager:\n%.3000s", n+1, len(rows), want, res.Text)
+		}
+		if n == 0 && !strings.Contains(res.Text, `href="?page=2&amp;state=pending"`) {
+			t.Errorf("the next page's link drops the filter")
+		}
+		for _, r := range rows {
+			seen[r[1]] = true
+		}
+	}
+	if len(seen) != 60 {
+		t.Errorf("the pages showed %d people of 60", len(seen))
 	}
 }
