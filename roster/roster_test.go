@@ -31,6 +31,18 @@ func collected(t *testing.T, db *store.DB, blobs blob.Store, conn attest.Connect
 	}
 }
 
+// newService is the roster service on db with a blob store of its own, its
+// clock stopped at now.
+func newService(t *testing.T, db *store.DB, now time.Time) (*roster.Service, blob.Store) {
+	t.Helper()
+	blobs, err := blob.Open(t.Context(), "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
+	return &roster.Service{DB: db, Monitor: &monitor.Service{DB: db, Blobs: blobs}, Now: func() time.Time { return now }}, blobs
+}
+
 func user(email string, active bool) attest.Resource {
 	return attest.Resource{Type: "okta.user", Key: email, Data: map[string]any{"login": email, "email": email, "active": active, "is_admin": false}}
 }
@@ -38,13 +50,8 @@ func user(email string, active bool) attest.Resource {
 func TestRosterReadsTheLatestCompleteCollection(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		blobs, err := blob.Open(ctx, "", t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { blobs.Close() })
 		now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
-		svc := &roster.Service{DB: db, Monitor: &monitor.Service{DB: db, Blobs: blobs}, Now: func() time.Time { return now }}
+		svc, blobs := newService(t, db, now)
 		org := storetest.MustOrg(t, db, "acme")
 		other := storetest.MustOrg(t, db, "other")
 		admin := storetest.MustMember(t, db, org, attest.RoleAdmin, "admin@acme.test")
@@ -154,5 +161,43 @@ func TestRosterReadsTheLatestCompleteCollection(t *testing.T) {
 		if _, err := svc.Populations(ctx, p, "2026-11-30", "2026-11-01"); attest.ErrorField(err) != "to" {
 			t.Fatalf("a window ending before it starts: %v", err)
 		}
+	})
+}
+
+// TestRosterKeepsWhatASnapshotHeld: the accounts read from a snapshot are
+// kept by its SHA-256, and a new collection is read at once.
+func TestRosterKeepsWhatASnapshotHeld(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+		svc, blobs := newService(t, db, now)
+		org := storetest.MustOrg(t, db, "acme")
+		admin := storetest.MustMember(t, db, org, attest.RoleAdmin, "admin@acme.test")
+		p := attest.Principal{UserID: admin.ID, OrgID: org.ID, Role: attest.RoleAdmin}
+		okta := storetest.MustConnection(t, db, org, "okta")
+		logins := func() []string {
+			t.Helper()
+			rep, err := svc.Roster(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, a := range rep.Unlinked {
+				out = append(out, a.Login+"@"+a.Connection)
+			}
+			return out
+		}
+		collected(t, db, blobs, okta, "col_1", now.Add(-2*time.Hour), false, user("a@acme.test", true))
+		if got := logins(); len(got) != 1 || got[0] != "a@acme.test@okta" {
+			t.Fatalf("first read: %v", got)
+		}
+		if got := logins(); len(got) != 1 || got[0] != "a@acme.test@okta" {
+			t.Fatalf("kept read: %v", got)
+		}
+		collected(t, db, blobs, okta, "col_2", now.Add(-time.Hour), false, user("a@acme.test", true), user("b@acme.test", true))
+		if got := logins(); len(got) != 2 || got[0] != "a@acme.test@okta" || got[1] != "b@acme.test@okta" {
+			t.Fatalf("after a new collection: %v", got)
+		}
+
 	})
 }

@@ -28,9 +28,19 @@ func Paginate[T any](items []T, q url.Values, size int) ([]T, Pager) {
 // PageOf is the pager for page q["page"] of a list of total rows that the
 // caller reads a page at a time (from Offset, Size rows), so that a page costs
 // what it shows rather than the whole list.
-func PageOf(total int, q url.Values, size int) Pager {
+func PageOf(total int, q url.Values, size int) Pager { return PageOfNamed(total, q, size, "page") }
+
+// PaginateNamed is Paginate for one of several lists on a page, each paged
+// by its own parameter (param); its links keep the others' pages.
+func PaginateNamed[T any](items []T, q url.Values, size int, param string) ([]T, Pager) {
+	p := PageOfNamed(len(items), q, size, param)
+	return items[p.Offset():p.To], p
+}
+
+// PageOfNamed is PageOf with the page number in q[param].
+func PageOfNamed(total int, q url.Values, size int, param string) Pager {
 	p := Pager{Total: total, Size: size, Pages: max(1, (total+size-1)/size)}
-	p.Page, _ = strconv.Atoi(q.Get("page"))
+	p.Page, _ = strconv.Atoi(q.Get(param))
 	p.Page = min(max(p.Page, 1), p.Pages)
 	lo := (p.Page - 1) * size
 	hi := min(lo+size, total)
@@ -40,12 +50,12 @@ func PageOf(total int, q url.Values, size int) Pager {
 	link := func(n int) string {
 		v := url.Values{}
 		for k, vs := range q {
-			if k != "page" {
+			if k != param {
 				v[k] = vs
 			}
 		}
 		if n > 1 {
-			v.Set("page", strconv.Itoa(n))
+			v.Set(param, strconv.Itoa(n))
 		}
 		if len(v) == 0 {
 			return "?"

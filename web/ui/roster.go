@@ -21,8 +21,20 @@ func (h *Handler) rosterRoutes() []web.Route {
 	}
 }
 
+// rosterView is the roster a page of each list at a time: a large
+// organization has thousands of people, accounts and findings, and the page
+// once offered every person in a list beside every unlinked account (2,000 of
+// each made a 165 MB page). An account is linked from a form of its own,
+// opened from its row (?link=KEY&connection=ID).
 type rosterView struct {
-	Report roster.Report
+	Report        roster.Report
+	Findings      []attest.RosterFinding
+	FindingsPager web.Pager
+	People        []attest.RosterRow
+	PeoplePager   web.Pager
+	Unlinked      []attest.Account
+	UnlinkedPager web.Pager
+	Linking       *attest.Account // the account whose link form is open
 }
 
 func (h *Handler) rosterPage(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
@@ -38,7 +50,22 @@ func (h *Handler) renderRoster(w http.ResponseWriter, r *http.Request, c *web.Ct
 		f = &web.Form{Values: map[string]string{"leaver_days": strconv.Itoa(rep.Rules.LeaverDays), "joiner_days": strconv.Itoa(rep.Rules.JoinerDays)},
 			Errors: map[string]string{}}
 	}
-	h.RenderForm(w, r, c, status, "roster", rosterView{Report: rep}, f)
+	q := r.URL.Query()
+	v := rosterView{Report: rep}
+	v.Findings, v.FindingsPager = web.PaginateNamed(rep.Findings, q, web.PageSize, "findings")
+	v.People, v.PeoplePager = web.PaginateNamed(rep.People, q, web.PageSize, "people")
+	v.Unlinked, v.UnlinkedPager = web.PaginateNamed(rep.Unlinked, q, web.PageSize, "accounts")
+	key, conn := q.Get("link"), q.Get("connection")
+	if f.Values["key"] != "" { // a refused link keeps its form open
+		key, conn = f.Values["key"], f.Values["connection_id"]
+	}
+	for i, a := range rep.Unlinked {
+		if a.Key == key && strconv.FormatInt(a.ConnectionID, 10) == conn {
+			v.Linking = &rep.Unlinked[i]
+			break
+		}
+	}
+	h.RenderForm(w, r, c, status, "roster", v, f)
 	return nil
 }
 

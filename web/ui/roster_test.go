@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,17 @@ func TestRosterPage(t *testing.T) {
 	res = admin.Get("/o/alpha/people/roster")
 	if !strings.Contains(res.Text, `data-finding="unlinked_account"`) || !strings.Contains(res.Text, `data-account="alpha/adal"`) {
 		t.Fatalf("the unlinked GitHub login is not shown:\n%.2000s", res.Text)
+	}
+	open := fmt.Sprintf(`href="?link=alpha%%2fadal&amp;connection=%d#link"`, conn.ID)
+	if !strings.Contains(res.Text, open) || strings.Contains(res.Text, `name="person_id"`) {
+		t.Fatalf("the unlinked login's row opens its link form, not shown until asked:\n%.3000s", res.Text)
+	}
+	res = admin.Get(fmt.Sprintf("/o/alpha/people/roster?link=alpha/adal&connection=%d", conn.ID))
+	if !strings.Contains(res.Text, `id="link"`) || !strings.Contains(res.Text, fmt.Sprintf(`<option value="%d">Ada Lovelace (ada@alpha.test)</option>`, ada.ID)) {
+		t.Fatalf("the link form of alpha/adal:\n%.3000s", res.Text)
+	}
+	if res := e.Login("auditor").Get(fmt.Sprintf("/o/alpha/people/roster?link=alpha/adal&connection=%d", conn.ID)); strings.Contains(res.Text, `id="link"`) {
+		t.Error("a reader who may not edit is shown the link form")
 	}
 	res = admin.Post("/o/alpha/people/roster/links", url.Values{"connection_id": {fmt.Sprint(conn.ID)}, "key": {"alpha/adal"}, "person_id": {fmt.Sprint(ada.ID)}})
 	if !res.RedirectsTo("/o/alpha/people/roster") {
@@ -79,5 +91,44 @@ func TestRosterDepartmentConflict(t *testing.T) {
 	if !strings.Contains(res.Text, `data-finding="department_conflict"`) || !strings.Contains(res.Text, "Department differs") ||
 		!strings.Contains(res.Text, "in department Sales, the roster puts Ada Lovelace in Engineering") {
 		t.Fatalf("the department conflict is not shown:\n%.3000s", res.Text)
+	}
+}
+
+// TestRosterPageIsPaged: 60 people and 60 accounts without an owner (each a
+// finding) show 50 of each list on the first page and the other 10 on the
+// second, each list paged by its own parameter, and no person list is
+// repeated per account.
+func TestRosterPageIsPaged(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	var res []attest.Resource
+	for n := range 60 {
+		storetest.MustPerson(t, e.DB, e.Alpha, fmt.Sprintf("Person %d", n+1), fmt.Sprintf("p%d@alpha.test", n+1))
+		res = append(res, attest.Resource{Type: "github.member", Key: fmt.Sprintf("alpha/login%d", n+1), Data: map[string]any{"login": fmt.Sprintf("login%d", n+1), "role": "member"}})
+	}
+	conn := storetest.MustConnection(t, e.DB, e.Alpha, "github")
+	e.Collected(t, conn, "github", res)
+	admin := e.Login("admin")
+	person := regexp.MustCompile(`data-email="p(\d+)@alpha\.test"`)
+	account := regexp.MustCompile(`data-account="alpha/login(\d+)"`)
+	finding := regexp.MustCompile(`data-finding="unlinked_account"`)
+	people, accounts := map[string]bool{}, map[string]bool{}
+	for n, want := range []int{50, 10} {
+		page := admin.Get(fmt.Sprintf("/o/alpha/people/roster?people=%d&accounts=%d&findings=%d", n+1, n+1, n+1))
+		p, a, f := person.FindAllStringSubmatch(page.Text, -1), account.FindAllStringSubmatch(page.Text, -1), finding.FindAllString(page.Text, -1)
+		if len(p) != want || len(a) != want || len(f) != want || strings.Count(page.Text, "<option") != 0 {
+			t.Fatalf("page %d: %d people, %d accounts, %d findings, want %d each and no person list:\n%.3000s", n+1, len(p), len(a), len(f), want, page.Text)
+		}
+		for _, m := range p {
+			people[m[1]] = true
+		}
+		for _, m := range a {
+			accounts[m[1]] = true
+		}
+	}
+	if len(people) != 60 || len(accounts) != 60 {
+		t.Errorf("the pages showed %d people and %d accounts of 60", len(people), len(accounts))
+	}
+	if page := admin.Get("/o/alpha/people/roster?accounts=2"); !strings.Contains(page.Text, `href="?accounts=2&amp;people=2"`) {
+		t.Errorf("the people's next page drops the accounts' page:\n%.3000s", page.Text)
 	}
 }
