@@ -71,5 +71,17 @@ func PageOfNamed(total int, q url.Values, size int, param string) Pager {
 	return p
 }
 
+// At is p with its links on path rather than the page's own address: for a
+// page that can be rendered at another address (a refused form's POST).
+func (p Pager) At(path string) Pager {
+	if p.Prev != "" {
+		p.Prev = path + p.Prev
+	}
+	if p.Next != "" {
+		p.Next = path + p.Next
+	}
+	return p
+}
+
 // Offset is how many rows come before the page.
 func (p Pager) Offset() int { return (p.Page - 1) * p.Size }

@@ -28,7 +28,7 @@ func (h *Handler) acknowledgementsPage(w http.ResponseWriter, r *http.Request, c
 	q := r.URL.Query()
 	v := acknowledgementsView{State: q.Get("state"), Policy: q.Get("policy"), Counts: map[string]int{}, All: c.Can(attest.ActRead)}
 	// Counted in one pass and a page of the filtered rows kept in a second:
-	// an organization of 2,000 people with 40 policies has 80,000 rows (a
+	// an organization of 2,000 people with 40 policies has up to 80,000 rows (a
 	// 20 MB page when all were shown). The counts and the exports cover all.
 	seen := map[string]bool{}
 	shown := func(row attest.AckRow) bool {

@@ -43,7 +43,7 @@ func (h *Handler) renderPolicies(w http.ResponseWriter, r *http.Request, c *web.
 		return err
 	}
 	// Counted where the acknowledgements are kept: a large organization has a
-	// row per person and policy (80,000 for 2,000 people and 40 policies),
+	// row per person and policy (up to 80,000 for 2,000 people and 40 policies),
 	// which this page used to copy and then scan once per policy.
 	counts, err := h.Policies.AckCounts(ctx, c.P)
 	if err != nil {

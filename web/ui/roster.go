@@ -52,9 +52,13 @@ func (h *Handler) renderRoster(w http.ResponseWriter, r *http.Request, c *web.Ct
 	}
 	q := r.URL.Query()
 	v := rosterView{Report: rep}
+	// The page's links name its path: a refused link or rules form renders
+	// it at the form's address.
+	path := "/o/" + c.Org.Slug + "/people/roster"
 	v.Findings, v.FindingsPager = web.PaginateNamed(rep.Findings, q, web.PageSize, "findings")
 	v.People, v.PeoplePager = web.PaginateNamed(rep.People, q, web.PageSize, "people")
 	v.Unlinked, v.UnlinkedPager = web.PaginateNamed(rep.Unlinked, q, web.PageSize, "accounts")
+	v.FindingsPager, v.PeoplePager, v.UnlinkedPager = v.FindingsPager.At(path), v.PeoplePager.At(path), v.UnlinkedPager.At(path)
 	key, conn := q.Get("link"), q.Get("connection")
 	if f.Values["key"] != "" { // a refused link keeps its form open
 		key, conn = f.Values["key"], f.Values["connection_id"]

@@ -43,7 +43,7 @@ func TestRosterPage(t *testing.T) {
 	if !strings.Contains(res.Text, `data-finding="unlinked_account"`) || !strings.Contains(res.Text, `data-account="alpha/adal"`) {
 		t.Fatalf("the unlinked GitHub login is not shown:\n%.2000s", res.Text)
 	}
-	open := fmt.Sprintf(`href="?link=alpha%%2fadal&amp;connection=%d#link"`, conn.ID)
+	open := fmt.Sprintf(`href="/o/alpha/people/roster?link=alpha%%2fadal&amp;connection=%d#link"`, conn.ID)
 	if !strings.Contains(res.Text, open) || strings.Contains(res.Text, `name="person_id"`) {
 		t.Fatalf("the unlinked login's row opens its link form, not shown until asked:\n%.3000s", res.Text)
 	}
@@ -53,6 +53,12 @@ func TestRosterPage(t *testing.T) {
 	}
 	if res := e.Login("auditor").Get(fmt.Sprintf("/o/alpha/people/roster?link=alpha/adal&connection=%d", conn.ID)); strings.Contains(res.Text, `id="link"`) {
 		t.Error("a reader who may not edit is shown the link form")
+	}
+	// A refused link renders the page at the form's address: its form stays
+	// open and its links still name the roster's path.
+	res = admin.Post("/o/alpha/people/roster/links", url.Values{"connection_id": {fmt.Sprint(conn.ID)}, "key": {"alpha/adal"}, "person_id": {"999999"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, `id="link"`) || !strings.Contains(res.Text, open) {
+		t.Fatalf("a link to nobody: %d\n%.3000s", res.StatusCode, res.Text)
 	}
 	res = admin.Post("/o/alpha/people/roster/links", url.Values{"connection_id": {fmt.Sprint(conn.ID)}, "key": {"alpha/adal"}, "person_id": {fmt.Sprint(ada.ID)}})
 	if !res.RedirectsTo("/o/alpha/people/roster") {
@@ -128,7 +134,7 @@ func TestRosterPageIsPaged(t *testing.T) {
 	if len(people) != 60 || len(accounts) != 60 {
 		t.Errorf("the pages showed %d people and %d accounts of 60", len(people), len(accounts))
 	}
-	if page := admin.Get("/o/alpha/people/roster?accounts=2"); !strings.Contains(page.Text, `href="?accounts=2&amp;people=2"`) {
+	if page := admin.Get("/o/alpha/people/roster?accounts=2"); !strings.Contains(page.Text, `href="/o/alpha/people/roster?accounts=2&amp;people=2"`) {
 		t.Errorf("the people's next page drops the accounts' page:\n%.3000s", page.Text)
 	}
 }
