@@ -7,17 +7,17 @@ import (
 	"github.com/attest-hq/attest/store"
 )
 
-// statusCounts is DB.TestStatusCounts at now, kept between requests (the one
-// aggregate the dashboard and the control pages read on every request, over
+// tallies is DB.TestTallies at now, kept between requests (the one
+// aggregate the dashboard, the control pages and the test list read, over
 // every current result: 100,000 resources make hundreds of thousands) while
 // the organization's revision stands (results and exceptions are its
 // records) and until the next active exception expires, which changes
 // "excepted" with time alone. TestCountsKept compares it with the aggregate
 // after random changes. Callers must not modify the maps.
-func (s *Service) statusCounts(ctx context.Context, orgID int64, now time.Time) (map[string]map[string]int, error) {
+func (s *Service) tallies(ctx context.Context, orgID int64, now time.Time) (map[string]store.TestTally, error) {
 	q := &s.DB.Queries
-	return s.counts.Get(ctx, q, orgID, struct{}{}, now, func() (map[string]map[string]int, time.Time, error) {
-		counts, err := q.TestStatusCounts(ctx, orgID, now)
+	return s.counts.Get(ctx, q, orgID, struct{}{}, now, func() (map[string]store.TestTally, time.Time, error) {
+		counts, err := q.TestTallies(ctx, orgID, now)
 		if err != nil {
 			return nil, now, err
 		}

@@ -14,8 +14,9 @@ import (
 	"github.com/attest-hq/attest/store/storetest"
 )
 
-// TestCountsKept: the result counts Counts keeps between requests equal the
-// aggregate read afresh after every one of a random sequence of changes
+// TestCountsKept: the result tallies Summaries keeps between requests equal
+// the aggregate read afresh, and the times every result gives, after every
+// one of a random sequence of changes
 // (collections that change verdicts, exceptions approved and revoked) and
 // clock moves (exceptions expiring), on both databases.
 func TestCountsKept(t *testing.T) {
@@ -40,15 +41,25 @@ func TestCountsKept(t *testing.T) {
 			expires time.Time
 		}
 		var active []exception
+		sawFailing := false
+		// jitter gives the clock fractions of a second of every length
+		// (none, .5, .123456): SQLite's MIN and MAX of times compare text.
+		jitter := func() time.Duration {
+			return []time.Duration{0, 500 * time.Millisecond, 120 * time.Millisecond, time.Duration(rng.IntN(1e6)) * time.Microsecond}[rng.IntN(4)]
+		}
 		check := func(step int, what string) {
 			t.Helper()
-			sums, err := w.svc.Counts(ctx, w.auditor)
+			sums, err := w.svc.Summaries(ctx, w.auditor)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := db.TestStatusCounts(ctx, w.org.ID, w.now)
+			tallies, err := db.TestTallies(ctx, w.org.ID, w.now)
 			if err != nil {
 				t.Fatal(err)
+			}
+			want := map[string]map[string]int{}
+			for test, tally := range tallies {
+				want[test] = tally.Counts
 			}
 			got := map[string]map[string]int{}
 			for _, s := range sums {
@@ -58,6 +69,32 @@ func TestCountsKept(t *testing.T) {
 			}
 			if !maps.EqualFunc(got, want, maps.Equal) {
 				t.Fatalf("step %d, after a %s: counts %v, the aggregate %v", step, what, fmt.Sprint(got), fmt.Sprint(want))
+			}
+			// The times equal what every current result says, read one by one.
+			all, err := w.svc.Results(ctx, w.auditor, store.ResultFilter{At: w.now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range sums {
+				var last, failing time.Time
+				for _, r := range all {
+					if r.Test != s.ID {
+						continue
+					}
+					if r.CheckedAt.After(last) {
+						last = r.CheckedAt
+					}
+					if r.Status == attest.ResultFail && !r.Excepted() && (failing.IsZero() || r.Since.Before(failing)) {
+						failing = r.Since
+					}
+				}
+				if !s.LastRun.Equal(last) || !s.FailingSince.Equal(failing) {
+					t.Fatalf("step %d, after a %s: %s last ran %v and fails since %v; its results say %v and %v", step, what, s.ID,
+						s.LastRun, s.FailingSince, last, failing)
+				}
+				if !failing.IsZero() {
+					sawFailing = true
+				}
 			}
 			// So is a page of the failing results: kept (no At) and read at
 			// the moment (At given).
@@ -111,13 +148,16 @@ func TestCountsKept(t *testing.T) {
 				}
 			default:
 				what = "clock"
-				w.now = w.now.Add(time.Duration(1+rng.IntN(24)) * time.Hour)
+				w.now = w.now.Add(time.Duration(1+rng.IntN(24))*time.Hour + jitter())
 			}
 			check(step, what)
 			// And again later, with nothing written in between: a kept
 			// entry must not outlive an exception that expired meanwhile.
-			w.now = w.now.Add(time.Duration(1+rng.IntN(12)) * time.Hour)
+			w.now = w.now.Add(time.Duration(1+rng.IntN(12))*time.Hour + jitter())
 			check(step, what+" and a clock move")
+		}
+		if !sawFailing {
+			t.Fatal("no test ever failed without an exception: the times were never checked")
 		}
 	})
 }

@@ -60,8 +60,8 @@ type Service struct {
 	// states remembers the results this process wrote last, per connection,
 	// so a steady run compares with memory instead of reading them back.
 	states stateCache
-	// counts keeps the result counts per organization (Counts).
-	counts store.Kept[struct{}, map[string]map[string]int]
+	// counts keeps the results' tallies per organization (Counts, Summaries).
+	counts store.Kept[struct{}, map[string]store.TestTally]
 	// pages keeps pages of results per organization and filter (Results).
 	pages store.Kept[store.ResultFilter, []attest.TestResult]
 }

@@ -455,7 +455,7 @@ func TestExceptions(t *testing.T) {
 			t.Errorf("approved exception does not exempt the result: %+v", r)
 		}
 		// The aggregate the dashboard reads agrees with the results.
-		sums, err := w.svc.Counts(ctx, w.auditor)
+		sums, err := w.svc.Summaries(ctx, w.auditor)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -467,7 +467,7 @@ func TestExceptions(t *testing.T) {
 				t.Errorf("counts of t.approvals = %v", s.Counts)
 			}
 		}
-		if _, err := w.svc.Counts(ctx, w.employee); attest.ErrorCode(err) != attest.EFORBIDDEN {
+		if _, err := w.svc.Summaries(ctx, w.employee); attest.ErrorCode(err) != attest.EFORBIDDEN {
 			t.Errorf("an employee read the counts: %v", err)
 		}
 		counts, err := db.TestCountsByControl(ctx, w.org.ID, w.now)

@@ -73,8 +73,11 @@ func (s *Service) mayEdit(p attest.Principal) error {
 	return nil
 }
 
-// Summaries lists the organization's tests with their current counts, the
-// tests with failures first.
+// Summaries lists the organization's tests with the tallies of their current
+// results (counts by status, the latest check, the oldest failure), the tests
+// with failures first. The tallies are one aggregate, kept between requests
+// (tallies): the dashboard and the control pages read it on every request.
+// A test without results has empty counts.
 func (s *Service) Summaries(ctx context.Context, p attest.Principal) ([]TestSummary, error) {
 	if err := s.mayRead(p); err != nil {
 		return nil, err
@@ -83,63 +86,19 @@ func (s *Service) Summaries(ctx context.Context, p attest.Principal) ([]TestSumm
 	if err != nil {
 		return nil, err
 	}
-	results, err := s.Results(ctx, p, store.ResultFilter{})
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]*TestSummary{}
-	var out []*TestSummary
-	for _, t := range tests {
-		ts := &TestSummary{Definition: t.Definition, Version: t.Version, Custom: !s.builtin(t.ID), Counts: map[string]int{}}
-		byID[t.ID] = ts
-		out = append(out, ts)
-	}
-	for _, r := range results {
-		ts := byID[r.Test]
-		if ts == nil {
-			continue // a removed test's leftover results
-		}
-		ts.Counts[string(r.Status)]++
-		if r.Excepted() {
-			ts.Counts["excepted"]++
-		} else if r.Status == attest.ResultFail && (ts.FailingSince.IsZero() || r.Since.Before(ts.FailingSince)) {
-			ts.FailingSince = r.Since
-		}
-		if r.CheckedAt.After(ts.LastRun) {
-			ts.LastRun = r.CheckedAt
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Failing() > 0 && out[j].Failing() == 0 })
-	res := make([]TestSummary, len(out))
-	for i, t := range out {
-		res[i] = *t
-	}
-	return res, nil
-}
-
-// Counts returns the organization's tests with the counts of their current
-// results by status (and "excepted"), read as one aggregate: for the
-// dashboard and control pages, which need no single result. A test without
-// results has empty counts.
-func (s *Service) Counts(ctx context.Context, p attest.Principal) ([]TestSummary, error) {
-	if err := s.mayRead(p); err != nil {
-		return nil, err
-	}
-	tests, err := s.Tests(ctx, p.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	counts, err := s.statusCounts(ctx, p.OrgID, s.now())
+	tallies, err := s.tallies(ctx, p.OrgID, s.now())
 	if err != nil {
 		return nil, err
 	}
 	out := make([]TestSummary, 0, len(tests))
 	for _, t := range tests {
-		c := maps.Clone(counts[t.ID]) // the cache's maps are shared
+		tally := tallies[t.ID]        // a removed test's leftover results are not shown
+		c := maps.Clone(tally.Counts) // the cache's maps are shared
 		if c == nil {
 			c = map[string]int{}
 		}
-		out = append(out, TestSummary{Definition: t.Definition, Version: t.Version, Custom: !s.builtin(t.ID), Counts: c})
+		out = append(out, TestSummary{Definition: t.Definition, Version: t.Version, Custom: !s.builtin(t.ID), Counts: c,
+			LastRun: tally.LastRun, FailingSince: tally.FailingSince})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Failing() > 0 && out[j].Failing() == 0 })
 	return out, nil

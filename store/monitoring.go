@@ -761,36 +761,94 @@ WHERE r.org_id = $1 GROUP BY v.control_ref, r.status, excepted`, orgID, stamp(no
 	return out, rows.Err()
 }
 
-// TestStatusCounts counts the organization's current results per test and
-// status, with "excepted" counting the failing ones an exception active at
-// now exempts: what the dashboard and control pages show, without reading
-// every result.
-func (q *Queries) TestStatusCounts(ctx context.Context, orgID int64, now time.Time) (map[string]map[string]int, error) {
+// TestTally is what a test's current results add up to.
+type TestTally struct {
+	// Counts counts them by status, and "excepted" the failing ones an
+	// exception exempts.
+	Counts map[string]int
+	// LastRun is when the latest of them was checked: by the collection
+	// that wrote it, or by a later full collection of its connection that
+	// found it unchanged (see TouchResults).
+	LastRun time.Time
+	// FailingSince is when the oldest failure no exception exempts began.
+	FailingSince time.Time
+}
+
+// TestTallies tallies the organization's current results per test, with
+// the exceptions active at now: what the dashboard, the control pages and
+// the test list show, without reading every result.
+func (q *Queries) TestTallies(ctx context.Context, orgID int64, now time.Time) (map[string]TestTally, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT r.test_id, r.status,
 CASE WHEN r.status = 'fail' AND EXISTS (SELECT 1 FROM test_exceptions e WHERE e.org_id = r.org_id AND e.test_id = r.test_id
     AND e.resource_type = r.resource_type AND e.resource_key = r.resource_key
     AND e.approved_at IS NOT NULL AND e.revoked_at IS NULL AND e.expires_at > $2) THEN 1 ELSE 0 END AS excepted,
-COUNT(*) FROM test_results r WHERE r.org_id = $1 GROUP BY r.test_id, r.status, excepted`, orgID, stamp(now))
+COUNT(*), MIN(r.since), MAX(CASE WHEN rc.checked_at > r.checked_at THEN rc.checked_at ELSE r.checked_at END)
+FROM test_results r LEFT JOIN results_checked rc ON rc.org_id = r.org_id AND rc.connection_id = r.connection_id
+WHERE r.org_id = $1 GROUP BY r.test_id, r.status, excepted`, orgID, stamp(now))
 	if err != nil {
-		return nil, fmt.Errorf("test counts: %w", err)
+		return nil, fmt.Errorf("test tallies: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]map[string]int{}
+	out := map[string]TestTally{}
 	for rows.Next() {
 		var test, status string
 		var excepted, n int
-		if err := rows.Scan(&test, &status, &excepted, &n); err != nil {
-			return nil, err
+		var since, checked aggTime
+		if err := rows.Scan(&test, &status, &excepted, &n, &since, &checked); err != nil {
+			return nil, fmt.Errorf("test tallies: %w", err)
 		}
-		if out[test] == nil {
-			out[test] = map[string]int{}
+		t := out[test]
+		if t.Counts == nil {
+			t.Counts = map[string]int{}
 		}
-		out[test][status] += n
+		t.Counts[status] += n
 		if excepted == 1 {
-			out[test]["excepted"] += n
+			t.Counts["excepted"] += n
+		} else if status == string(attest.ResultFail) && (t.FailingSince.IsZero() || since.Time.Before(t.FailingSince)) {
+			t.FailingSince = since.Time
 		}
+		if checked.Time.After(t.LastRun) {
+			t.LastRun = checked.Time
+		}
+		out[test] = t
 	}
 	return out, rows.Err()
+}
+
+// aggTime scans the MIN or MAX of a timestamp column. PostgreSQL gives a
+// time; SQLite gives the text it stores, since an aggregate has no declared
+// type for the driver to parse by. That text is ordered as the times are, so
+// SQLite's MIN and MAX are right: every stamp is UTC, written in one format
+// (_time_format=sqlite), where "15:04:05+00:00" sorts before "15:04:05.5+00:00"
+// because '+' sorts before '.'.
+type aggTime struct{ Time time.Time }
+
+// sqliteTime is the format _time_format=sqlite writes.
+const sqliteTime = "2006-01-02 15:04:05.999999999-07:00"
+
+func (a *aggTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		a.Time = time.Time{}
+	case time.Time:
+		a.Time = x.UTC()
+	case string:
+		return a.parse(x)
+	case []byte:
+		return a.parse(string(x))
+	default:
+		return fmt.Errorf("a time aggregate of type %T", v)
+	}
+	return nil
+}
+
+func (a *aggTime) parse(s string) error {
+	t, err := time.Parse(sqliteTime, s)
+	if err != nil {
+		return fmt.Errorf("a time aggregate: %w", err)
+	}
+	a.Time = t.UTC()
+	return nil
 }
 
 // AddException stores an exception request.

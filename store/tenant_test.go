@@ -785,10 +785,10 @@ var tenantCases = []tenantCase{
 			t.Errorf("TestCountsByControl of a = %+v, %v; want one failing result of %s only", counts, err, a.control.Ref)
 		}
 	}},
-	{"TestStatusCounts", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
-		counts, err := db.TestStatusCounts(ctx, a.org.ID, time.Now())
-		if err != nil || len(counts) != 1 || counts["t.shared"]["fail"] != 1 {
-			t.Errorf("TestStatusCounts of a = %v, %v; want a's one failing result only", counts, err)
+	{"TestTallies", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {
+		tallies, err := db.TestTallies(ctx, a.org.ID, time.Now())
+		if err != nil || len(tallies) != 1 || tallies["t.shared"].Counts["fail"] != 1 || tallies["t.shared"].Counts["pass"] != 0 {
+			t.Errorf("TestTallies of a = %v, %v; want a's one failing result only", tallies, err)
 		}
 	}},
 	{"Exceptions", func(t *testing.T, ctx context.Context, db *store.DB, a, b tenant) {

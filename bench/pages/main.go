@@ -105,6 +105,8 @@ func pages(org string, control int64) []page {
 		{"evidence list", base + "/evidence", false},
 		{"readiness API", "/api/v1/orgs/" + org + "/readiness", true},
 		{"monitoring", base + "/monitoring", false},
+		{"test list API", "/api/v1/orgs/" + org + "/tests", true},
+		{"acknowledgements API", "/api/v1/orgs/" + org + "/acknowledgements?limit=50", true},
 	}
 }
 

@@ -11,26 +11,45 @@ import (
 // published policy, and whether they have, are still within their grace
 // period, or are overdue. Readers see everyone; anyone else sees themselves
 // and their direct reports. ?policy=KEY narrows to one policy, ?state= to
-// one state.
+// one state. The rows come a page at a time, by policy key and then person
+// (limit, cursor, next_cursor); the totals count every row the filters keep.
 func (h *Handler) apiAcknowledgements(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
-	rows, err := h.Policies.Acknowledgements(r.Context(), c.P, 0)
-	if err != nil {
-		return err
-	}
-	key, state := r.URL.Query().Get("policy"), r.URL.Query().Get("state")
+	q := r.URL.Query()
+	key, state := q.Get("policy"), q.Get("state")
 	switch state {
 	case "", attest.AckAccepted, attest.AckPending, attest.AckOverdue:
 	default:
 		return attest.Invalid("state", "must be accepted, pending or overdue (got %q)", state)
 	}
-	out := []attest.AckRow{}
-	totals := map[string]int{attest.AckAccepted: 0, attest.AckPending: 0, attest.AckOverdue: 0}
-	for _, row := range rows {
-		if (key == "" || row.PolicyKey == key) && (state == "" || row.State == state) {
-			out = append(out, row)
-			totals[row.State]++
+	limit, err := pageLimit(q, listPageSize, listPageMax)
+	if err != nil {
+		return err
+	}
+	rows, err := h.Policies.AckRows(r.Context(), c.P, 0)
+	if err != nil {
+		return err
+	}
+	shown := func(yield func(attest.AckRow) bool) {
+		for row := range rows {
+			if (key == "" || row.PolicyKey == key) && (state == "" || row.State == state) && !yield(row) {
+				return
+			}
 		}
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"acknowledgements": out, "totals": totals})
+	totals := map[string]int{attest.AckAccepted: 0, attest.AckPending: 0, attest.AckOverdue: 0}
+	for row := range shown {
+		totals[row.State]++
+	}
+	page, next, err := keyPage(q, "cursor", limit, shown, func(row attest.AckRow) pageKey {
+		return pageKey{S: row.PolicyKey, N: row.PersonID}
+	})
+	if err != nil {
+		return err
+	}
+	resp := map[string]any{"acknowledgements": page, "totals": totals}
+	if next != "" {
+		resp["next_cursor"] = next
+	}
+	web.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }

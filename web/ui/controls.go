@@ -143,7 +143,7 @@ func (h *Handler) renderControl(w http.ResponseWriter, r *http.Request, c *web.C
 		return err
 	}
 	if h.Monitor != nil && c.Can(attest.ActRead) {
-		sums, err := h.Monitor.Counts(ctx, c.P)
+		sums, err := h.Monitor.Summaries(ctx, c.P)
 		if err != nil {
 			return err
 		}

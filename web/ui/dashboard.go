@@ -209,7 +209,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 		v.Weakest = append(v.Weakest, rr)
 	}
 	if h.Monitor != nil {
-		sums, err := h.Monitor.Counts(ctx, c.P)
+		sums, err := h.Monitor.Summaries(ctx, c.P)
 		if err != nil {
 			return err
 		}

@@ -40,7 +40,7 @@ func (h *Handler) monitoringPage(w http.ResponseWriter, r *http.Request, c *web.
 		return attest.Invalid("status", "unknown status %q", v.Status)
 	}
 	var err error
-	if v.Tests, err = h.Monitor.Counts(ctx, c.P); err != nil {
+	if v.Tests, err = h.Monitor.Summaries(ctx, c.P); err != nil {
 		return err
 	}
 	for _, t := range v.Tests {

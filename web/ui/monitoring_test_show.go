@@ -40,7 +40,7 @@ func (h *Handler) renderTest(w http.ResponseWriter, r *http.Request, c *web.Ctx,
 	v := testView{Test: t, Custom: custom, Today: attest.Today(h.Now()), MaxDay: h.Now().AddDate(1, 0, 0).Format(time.DateOnly)}
 	// A page at a time (a test of a large AWS account judges tens of
 	// thousands of resources), counted by the kept aggregate.
-	sums, err := h.Monitor.Counts(ctx, c.P)
+	sums, err := h.Monitor.Summaries(ctx, c.P)
 	if err != nil {
 		return err
 	}

@@ -160,11 +160,11 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, c *web.Ct
 		}
 	}
 	if h.Policies != nil {
-		acks, err := h.Policies.Acknowledgements(r.Context(), c.P, 0)
+		acks, err := h.Policies.AckRows(r.Context(), c.P, 0)
 		if err != nil {
 			return err
 		}
-		for _, a := range acks {
+		for a := range acks {
 			if a.PersonID == p.ID {
 				v.Policies = append(v.Policies, a)
 			}
