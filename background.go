@@ -119,14 +119,15 @@ func BackgroundStatus(people []Person, checks []BackgroundCheck, today string, d
 		r.Overdue = (r.Check == nil || !r.Check.Complete()) && r.Due < today
 		out = append(out, r)
 	}
-	slices.SortStableFunc(out, func(a, b BackgroundRow) int {
-		if a.Overdue != b.Overdue {
-			if a.Overdue {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Due+a.Name, b.Due+b.Name)
-	})
+	slices.SortStableFunc(out, func(a, b BackgroundRow) int { return strings.Compare(a.Order(), b.Order()) })
 	return out
+}
+
+// Order is where the row stands in the list of checks, as text that sorts
+// so: overdue first, then by deadline and name.
+func (r BackgroundRow) Order() string {
+	if r.Overdue {
+		return "0" + r.Due + r.Name
+	}
+	return "1" + r.Due + r.Name
 }

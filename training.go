@@ -130,12 +130,13 @@ func TrainingStatus(people []Person, completions []TrainingCompletion, today str
 		}
 		out = append(out, r)
 	}
-	rank := map[string]int{TrainingOverdue: 0, TrainingDue: 1, TrainingDone: 2}
-	slices.SortStableFunc(out, func(a, b TrainingRow) int {
-		if rank[a.State] != rank[b.State] {
-			return rank[a.State] - rank[b.State]
-		}
-		return strings.Compare(a.Due+a.Name, b.Due+b.Name)
-	})
+	slices.SortStableFunc(out, func(a, b TrainingRow) int { return strings.Compare(a.Order(), b.Order()) })
 	return out
+}
+
+// Order is where the row stands in the training list, as text that sorts
+// so: overdue first, then due, then done, each by deadline and name.
+func (r TrainingRow) Order() string {
+	rank := map[string]string{TrainingOverdue: "0", TrainingDue: "1", TrainingDone: "2"}[r.State]
+	return rank + r.Due + r.Name
 }

@@ -11,20 +11,24 @@ import (
 )
 
 // apiBackground lists every person's background check with its deadline,
-// overdue first; ?overdue=true keeps the overdue.
+// overdue first (attest.BackgroundRow.Order), a page at a time (limit,
+// cursor, next_cursor); ?overdue=true keeps the overdue.
 func (h *Handler) apiBackground(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	rows, err := h.People.BackgroundChecks(r.Context(), c.P)
 	if err != nil {
 		return err
 	}
-	out := []attest.BackgroundRow{}
-	for _, row := range rows {
-		if r.URL.Query().Get("overdue") != "true" || row.Overdue {
-			out = append(out, row)
+	overdue := r.URL.Query().Get("overdue") == "true"
+	shown := func(yield func(attest.BackgroundRow) bool) {
+		for _, row := range rows {
+			if (!overdue || row.Overdue) && !yield(row) {
+				return
+			}
 		}
 	}
-	web.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return writeKeyPage(w, r.URL.Query(), "background", shown, func(row attest.BackgroundRow) pageKey {
+		return pageKey{S: row.Order(), N: row.PersonID}
+	})
 }
 
 // apiImportBackground imports background checks from a CSV file sent as the

@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"encoding/base64"
 	"iter"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/web"
 )
 
 // listPageSize and listPageMax bound the pages of lists a service derives
@@ -123,4 +125,24 @@ func keyPage[T any](q url.Values, param string, limit int, items iter.Seq[T], ke
 		page[i] = kv.v
 	}
 	return page, next, nil
+}
+
+// writeKeyPage answers a page of items as {name: [...], "next_cursor": …}:
+// limit items (listPageSize unless asked, up to listPageMax) after the
+// cursor parameter, next_cursor only when another page follows.
+func writeKeyPage[T any](w http.ResponseWriter, q url.Values, name string, items iter.Seq[T], key func(T) pageKey) error {
+	limit, err := pageLimit(q, listPageSize, listPageMax)
+	if err != nil {
+		return err
+	}
+	page, next, err := keyPage(q, "cursor", limit, items, key)
+	if err != nil {
+		return err
+	}
+	resp := map[string]any{name: page}
+	if next != "" {
+		resp["next_cursor"] = next
+	}
+	web.WriteJSON(w, http.StatusOK, resp)
+	return nil
 }

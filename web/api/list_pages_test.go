@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -243,6 +244,88 @@ func TestRosterListsArePaged(t *testing.T) {
 		res := e.API("GET", "/orgs/alpha/roster?"+bad, token, nil)
 		if field := strings.Split(bad, "=")[0]; res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text, `"field": "`+field+`"`) {
 			t.Errorf("%s: %d %s", bad, res.StatusCode, res.Text)
+		}
+	}
+}
+
+// The people, training and background check lists come a page at a time:
+// people by name, the other two overdue first and then by deadline and name;
+// walking each gives every row once, and ?overdue=true pages the overdue
+// alone.
+func TestPeopleListsArePaged(t *testing.T) {
+	e := webtest.New(t, store.SQLite)
+	ctx := t.Context()
+	token, _ := e.Token(e.Alpha, "auditor")
+	joiners := 0
+	for n := range 17 {
+		p := attest.Person{OrgID: e.Alpha.ID, Name: fmt.Sprintf("Person %02d", 17-n), Email: fmt.Sprintf("p%d@people.test", n), StartDate: "2025-01-06"}
+		if n%4 == 0 { // joined last week: training is not due yet
+			p.StartDate = attest.Today(e.Clock.Now().AddDate(0, 0, -7))
+		}
+		if n%3 == 0 { // and the rest by deadline: a later start, a later one
+			p.StartDate = attest.Today(e.Clock.Now().AddDate(0, 0, -7-n))
+		}
+		if n%5 == 1 { // joins next month: no background check is due yet, nor training
+			p.StartDate = attest.Today(e.Clock.Now().AddDate(0, 1, n))
+			joiners++
+		}
+		if err := e.DB.CreatePerson(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := attest.Today(e.Clock.Now())
+	type row struct {
+		Name    string `json:"name"`
+		State   string `json:"state"`
+		Overdue bool   `json:"overdue"`
+		Due     string `json:"due"`
+	}
+	for _, list := range []struct {
+		path, name string
+		rows       int              // people on the list
+		order      func(row) string // what the list sorts by
+		overdue    func(row) bool   // nil: the list has no overdue filter
+	}{
+		{"/orgs/alpha/people?", "people", 17, func(r row) string { return r.Name }, nil},
+		{"/orgs/alpha/training?", "training", 17 - joiners, func(r row) string {
+			return map[string]string{attest.TrainingOverdue: "0", attest.TrainingDue: "1", attest.TrainingDone: "2"}[r.State] + r.Due + r.Name
+		}, func(r row) bool { return r.Due < today }},
+		{"/orgs/alpha/background?", "background", 17, func(r row) string { return fmt.Sprint(!r.Overdue) + r.Due + r.Name }, func(r row) bool { return r.Overdue }},
+	} {
+		decode := func(res webtest.Response) ([]row, string) {
+			m := webtest.Decode[map[string]json.RawMessage](t, res)
+			var rows []row
+			next := ""
+			if err := json.Unmarshal(m[list.name], &rows); err != nil {
+				t.Fatalf("%s: %v in %s", list.path, err, res.Text)
+			}
+			if c, ok := m["next_cursor"]; ok && json.Unmarshal(c, &next) != nil {
+				t.Fatalf("%s: next_cursor %s", list.path, c)
+			}
+			return rows, next
+		}
+		got := walk(t, e, token, list.path, "cursor", 5, decode)
+		if len(got) != list.rows {
+			t.Fatalf("%s: the walk gave %d rows, want %d", list.name, len(got), list.rows)
+		}
+		if !slices.IsSortedFunc(got, func(a, b row) int { return strings.Compare(list.order(a), list.order(b)) }) {
+			t.Errorf("%s: not in order: %+v", list.name, got)
+		}
+		if names := slices.CompactFunc(slices.Clone(got), func(a, b row) bool { return a.Name == b.Name }); len(names) != list.rows {
+			t.Errorf("%s: a row came twice", list.name)
+		}
+		if list.overdue == nil {
+			continue
+		}
+		late := walk(t, e, token, list.path+"overdue=true&", "cursor", 3, decode)
+		want := 0
+		for _, r := range got {
+			if list.overdue(r) {
+				want++
+			}
+		}
+		if len(late) != want || want == 0 || want == list.rows {
+			t.Errorf("%s?overdue=true: %d rows, want %d of %d", list.name, len(late), want, list.rows)
 		}
 	}
 }

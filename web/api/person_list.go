@@ -8,18 +8,21 @@ import (
 	"github.com/attest-hq/attest/web"
 )
 
-// apiPeople lists the organization's people by name; ?q= searches names,
-// emails, titles and departments.
+// apiPeople lists the organization's people by name, a page at a time
+// (limit, cursor, next_cursor); ?q= searches names, emails, titles and
+// departments.
 func (h *Handler) apiPeople(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	list, err := h.People.List(r.Context(), c.P, store.PeopleFilter{Q: r.URL.Query().Get("q")})
 	if err != nil {
 		return err
 	}
 	today := attest.Today(h.Now())
-	out := make([]web.PersonJSON, 0, len(list))
-	for _, p := range list {
-		out = append(out, web.ToPersonJSON(p, today))
+	people := func(yield func(web.PersonJSON) bool) {
+		for _, p := range list {
+			if !yield(web.ToPersonJSON(p, today)) {
+				return
+			}
+		}
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"people": out})
-	return nil
+	return writeKeyPage(w, r.URL.Query(), "people", people, func(p web.PersonJSON) pageKey { return pageKey{S: p.Name, N: p.ID} })
 }

@@ -20,18 +20,22 @@ func (h *Handler) trainingRoutes() []web.Route {
 }
 
 // apiTraining lists where every working person stands with training,
-// overdue first; ?overdue=true keeps the overdue.
+// overdue first (attest.TrainingRow.Order), a page at a time (limit, cursor,
+// next_cursor); ?overdue=true keeps the overdue.
 func (h *Handler) apiTraining(w http.ResponseWriter, r *http.Request, c *web.Ctx) error {
 	rows, err := h.Training.List(r.Context(), c.P)
 	if err != nil {
 		return err
 	}
-	out := []attest.TrainingRow{}
-	for _, row := range rows {
-		if r.URL.Query().Get("overdue") != "true" || row.Overdue() {
-			out = append(out, row)
+	overdue := r.URL.Query().Get("overdue") == "true"
+	shown := func(yield func(attest.TrainingRow) bool) {
+		for _, row := range rows {
+			if (!overdue || row.Overdue()) && !yield(row) {
+				return
+			}
 		}
 	}
-	web.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return writeKeyPage(w, r.URL.Query(), "training", shown, func(row attest.TrainingRow) pageKey {
+		return pageKey{S: row.Order(), N: row.PersonID}
+	})
 }
