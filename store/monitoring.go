@@ -661,10 +661,22 @@ func (q *Queries) ResultChanges(ctx context.Context, orgID int64, testID, key st
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
+	// Each condition is in the text only when asked for: "($2 = '' OR
+	// h.test_id = $2)" kept SQLite from the index on (org, test, key, id),
+	// and a result's page scanned three years of changes (80-120 ms) for 50.
+	where, args := `h.org_id = $1`, []any{orgID}
+	if testID != "" {
+		args = append(args, testID)
+		where += fmt.Sprintf(` AND h.test_id = $%d`, len(args))
+	}
+	if key != "" {
+		args = append(args, key)
+		where += fmt.Sprintf(` AND h.resource_key = $%d`, len(args))
+	}
+	args = append(args, limit)
 	rows, err := q.q.QueryContext(ctx, `SELECT h.id, h.test_id, h.resource_type, h.resource_key, h.from_status, h.to_status, h.message,
 h.test_version, c.uid, h.at FROM result_changes h JOIN collections c ON c.id = h.collection_id
-WHERE h.org_id = $1 AND ($2 = '' OR h.test_id = $2) AND ($3 = '' OR h.resource_key = $3) ORDER BY h.id DESC LIMIT $4`,
-		orgID, testID, key, limit)
+WHERE `+where+fmt.Sprintf(` ORDER BY h.id DESC LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("result history: %w", err)
 	}

@@ -412,6 +412,17 @@ func TestResultBatches(t *testing.T) {
 			if err != nil || len(hist) != 1000 || hist[0].Resource.Key != "acme/r1200" {
 				t.Fatalf("history: %d rows, newest %+v, %v", len(hist), hist[0], err)
 			}
+			// Each filter alone and both: the conditions are in the text only
+			// when asked for.
+			for _, f := range []struct {
+				test, key string
+				want      int
+			}{{"t", "acme/r0007", 1}, {"", "acme/r0007", 1}, {"other", "", 0}, {"other", "acme/r0007", 0}, {"", "", 1201}} {
+				hist, err := db.ResultChanges(ctx, org.ID, f.test, f.key, 5000)
+				if err != nil || len(hist) != min(f.want, 1000) || (f.key != "" && f.want > 0 && hist[0].Resource.Key != f.key) {
+					t.Errorf("history of test %q and key %q: %d rows, %v; want %d", f.test, f.key, len(hist), err, min(f.want, 1000))
+				}
+			}
 			bad := rows[0]
 			bad.OrgID = org.ID + 1
 			if err := db.InsertResults(ctx, org.ID, []attest.TestResult{bad}); err == nil {
