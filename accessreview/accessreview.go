@@ -117,17 +117,19 @@ func (s *Service) removals(ctx context.Context, orgID int64, items []attest.Acce
 		l, ok := seen[it.ConnectionID]
 		if !ok {
 			l = &latest{accounts: map[string]attest.Account{}}
-			snap, run, err := s.Monitor.LatestSnapshot(ctx, orgID, it.ConnectionID)
+			run, err := s.Monitor.LatestComplete(ctx, orgID, it.ConnectionID)
+			var accounts []attest.Account
+			if err == nil {
+				accounts, err = s.Monitor.Accounts(ctx, run)
+			}
 			switch {
 			case attest.ErrorCode(err) == attest.ENOTFOUND:
 			case err != nil:
 				return err
 			default:
 				l.at = run.FinishedAt
-				for _, r := range snap.Resources {
-					if a, ok := attest.AccountOf(r); ok {
-						l.accounts[a.Key] = a
-					}
+				for _, a := range accounts {
+					l.accounts[a.Key] = a
 				}
 			}
 			seen[it.ConnectionID] = l
@@ -295,17 +297,19 @@ func (s *Service) gather(ctx context.Context, p attest.Principal, in Start) ([]a
 		}
 		sys := attest.AccessReviewSystem{Name: conn.Name, Source: attest.AccessSourceConnection, ConnectionID: conn.ID, Connector: conn.Type,
 			OwnerID: c.OwnerID}
-		snap, run, err := s.Monitor.LatestSnapshot(ctx, p.OrgID, conn.ID)
+		run, err := s.Monitor.LatestComplete(ctx, p.OrgID, conn.ID)
+		var kept []attest.Account
+		if err == nil {
+			kept, err = s.Monitor.Accounts(ctx, run)
+		}
 		if err != nil && attest.ErrorCode(err) != attest.ENOTFOUND {
 			return nil, nil, err
 		}
 		sys.CollectionUID, sys.CollectedAt = run.UID, run.FinishedAt
-		for _, res := range snap.Resources {
-			if a, ok := attest.AccountOf(res); ok {
-				a.ConnectionID, a.Connection, a.System = conn.ID, conn.Name, conn.Type
-				accounts = append(accounts, a)
-				sys.Accounts++
-			}
+		for _, a := range kept { // a copy: the kept list is shared
+			a.ConnectionID, a.Connection, a.System = conn.ID, conn.Name, conn.Type
+			accounts = append(accounts, a)
+			sys.Accounts++
 		}
 		if sys.Accounts == 0 {
 			return nil, nil, attest.Invalid(field, "%s has no accounts in a complete collection yet: collect it first", conn.Name)

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/attest-hq/attest"
@@ -34,8 +33,7 @@ type Service struct {
 	Now      func() time.Time
 
 	// kept is what each connection's latest snapshot told (source).
-	mu   sync.Mutex
-	kept map[int64]source
+	kept monitor.Derived[told]
 }
 
 // mayCollectRepositories reports whether connections of connector type typ
@@ -49,19 +47,21 @@ func (s *Service) mayCollectRepositories(typ string) bool {
 // source is what a connection's latest complete snapshot tells of changes.
 type source struct {
 	Source
-	sha   string // the snapshot's SHA-256
-	pulls []attest.PullRequest
-	deps  []attest.Deployment
+	told
 }
 
-// keptSources bounds the sources kept, as other caches are bounded.
-const keptSources = 1024
+// told is what a snapshot tells of changes, kept by its SHA-256 (Derived).
+type told struct {
+	repositories int
+	notes        []string
+	pulls        []attest.PullRequest
+	deps         []attest.Deployment
+}
 
 // source reads what connection c's latest complete snapshot tells of
-// changes, or takes it from what was kept: a snapshot is named by its
-// SHA-256 and never changes, so what was read from it stays right, and only
-// a new collection is read (a GitHub organization of 500 repositories is
-// megabytes of JSON to decode on every page that shows changes due).
+// changes, or takes it from what was kept (monitor.Derived): a GitHub
+// organization of 500 repositories is megabytes of JSON to decode on every
+// page that shows changes due.
 func (s *Service) source(ctx context.Context, orgID int64, c attest.Connection) (source, error) {
 	src := source{Source: Source{Connection: c.Name, ConnectionID: c.ID}}
 	run, err := s.Monitor.LatestComplete(ctx, orgID, c.ID)
@@ -72,38 +72,29 @@ func (s *Service) source(ctx context.Context, orgID int64, c attest.Connection) 
 	if err != nil {
 		return src, err
 	}
-	s.mu.Lock()
-	kept, ok := s.kept[c.ID]
-	s.mu.Unlock()
-	if ok && kept.sha == run.SnapshotSHA256 && kept.Connection == c.Name {
-		return kept, nil
-	}
-	snap, err := s.Monitor.Snapshot(ctx, run)
+	src.told, err = s.kept.Get(ctx, s.Monitor, run, func(snap monitor.Snapshot) (told, error) {
+		var t told
+		for _, r := range snap.Resources {
+			if r.Type != "github.repository" || r.Data["archived"] == true {
+				continue
+			}
+			ps, ds, why := attest.ChangesOf(r)
+			t.repositories++
+			if why != "" {
+				t.notes = append(t.notes, r.Key+": "+why)
+			}
+			t.pulls = append(t.pulls, ps...)
+			t.deps = append(t.deps, ds...)
+		}
+		return t, nil
+	})
 	if err != nil {
 		src.Notes = append(src.Notes, "the latest snapshot cannot be read: "+err.Error())
 		return src, nil
 	}
-	src.CollectedAt, src.sha = run.FinishedAt, run.SnapshotSHA256
-	for _, r := range snap.Resources {
-		if r.Type != "github.repository" || r.Data["archived"] == true {
-			continue
-		}
-		ps, ds, why := attest.ChangesOf(r)
-		src.Repositories++
-		src.Pulls += len(ps)
-		src.Deployments += len(ds)
-		if why != "" {
-			src.Notes = append(src.Notes, r.Key+": "+why)
-		}
-		src.pulls = append(src.pulls, ps...)
-		src.deps = append(src.deps, ds...)
-	}
-	s.mu.Lock()
-	if s.kept == nil || len(s.kept) >= keptSources {
-		s.kept = map[int64]source{}
-	}
-	s.kept[c.ID] = src
-	s.mu.Unlock()
+	src.CollectedAt = run.FinishedAt
+	src.Repositories, src.Pulls, src.Deployments = src.repositories, len(src.pulls), len(src.deps)
+	src.Notes = append(src.Notes, src.notes...)
 	return src, nil
 }
 

@@ -62,6 +62,9 @@ type Service struct {
 	states stateCache
 	// counts keeps the results' tallies per organization (Counts, Summaries).
 	counts store.Kept[struct{}, map[string]store.TestTally]
+	// accounts keeps the accounts each connection's latest snapshot held
+	// (Accounts).
+	accounts Derived[[]attest.Account]
 	// pages keeps pages of results per organization and filter (Results).
 	pages store.Kept[store.ResultFilter, []attest.TestResult]
 }

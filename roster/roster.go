@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/attest-hq/attest"
@@ -23,52 +22,19 @@ type Service struct {
 	DB      *store.DB
 	Monitor *monitor.Service
 	Now     func() time.Time
-
-	// kept is the accounts each connection's latest snapshot held.
-	mu   sync.Mutex
-	kept map[int64]keptAccounts
 }
 
-// keptAccounts is what was read from one snapshot, named by its SHA-256.
-type keptAccounts struct {
-	sha      string
-	accounts []attest.Account
-}
-
-// keptSources bounds the connections whose accounts are kept, as other
-// caches are bounded.
-const keptSources = 1024
-
-// accounts reads the accounts of connection c's latest complete collection
-// run, or takes them from what was kept: a snapshot is named by its SHA-256
-// and never changes, so what was read from it stays right, and only a new
-// collection is read. An AWS account's snapshot can hold 100,000 resources,
-// which the roster, the populations and the checklists read on every page
-// before (1.2 s each for the large demo organization). The copy returned
-// carries the connection's current name.
+// accounts is the accounts of connection c's latest complete collection run
+// (monitor.Service.Accounts keeps them by snapshot: an AWS account's snapshot
+// can hold 100,000 resources, which the roster, the populations and the
+// checklists read on every page before, 1.2 s each for the large demo
+// organization), copied to carry the connection's current name.
 func (s *Service) accounts(ctx context.Context, c attest.Connection, run attest.CollectionRun) ([]attest.Account, error) {
-	s.mu.Lock()
-	k, ok := s.kept[c.ID]
-	s.mu.Unlock()
-	if !ok || k.sha != run.SnapshotSHA256 {
-		snap, err := s.Monitor.Snapshot(ctx, run)
-		if err != nil {
-			return nil, err
-		}
-		k = keptAccounts{sha: run.SnapshotSHA256}
-		for _, r := range snap.Resources {
-			if a, ok := attest.AccountOf(r); ok {
-				k.accounts = append(k.accounts, a)
-			}
-		}
-		s.mu.Lock()
-		if s.kept == nil || len(s.kept) >= keptSources {
-			s.kept = map[int64]keptAccounts{}
-		}
-		s.kept[c.ID] = k
-		s.mu.Unlock()
+	kept, err := s.Monitor.Accounts(ctx, run)
+	if err != nil {
+		return nil, err
 	}
-	out := slices.Clone(k.accounts)
+	out := slices.Clone(kept) // shared with other requests
 	for i := range out {
 		out[i].ConnectionID, out[i].Connection, out[i].System = c.ID, c.Name, c.Type
 	}
