@@ -18,6 +18,7 @@ import (
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/app"
+	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
@@ -30,6 +31,10 @@ type env struct {
 	getenv         func(string) string
 	ctx            context.Context
 	connectors     connector.Registry // nil: connector.Default(); tests register their own
+	// passwords hashes passwords (user create, the demo's users); zero is
+	// auth.DefaultParams. Tests use auth.TestParams: a hash with the
+	// default's 64 MiB and three passes is a third of a second.
+	passwords auth.Params
 }
 
 type command struct {
@@ -395,7 +400,7 @@ func (f *flags) open(ctx context.Context, needs app.Needs) (*app.Services, error
 		// flag, which other users could read in the process list.
 		cfg.SecretKeyFile, cfg.SecretKey = f.str("secret-key-file"), f.e.getenv(secret.EnvKey)
 	}
-	cfg.Connectors = f.e.connectors
+	cfg.Connectors, cfg.PasswordParams = f.e.connectors, f.e.passwords
 	if _, ok := f.values["max-upload"]; ok {
 		var err error
 		if cfg.MaxUpload, err = f.bytes("max-upload"); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/jobs/jobstest"
 	"github.com/attest-hq/attest/store"
 	"github.com/attest-hq/attest/store/storetest"
@@ -27,7 +28,8 @@ type result struct {
 func runCLI(t *testing.T, vars map[string]string, stdin string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }}
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] },
+		passwords: auth.TestParams}
 	code := run(context.Background(), args, e)
 	return result{code, out.String(), errb.String()}
 }
@@ -224,7 +226,7 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string {
 		return map[string]string{"ATTEST_ADDR": "127.0.0.1:0", "ATTEST_DATA_DIR": t.TempDir(), "ATTEST_LOG_FORMAT": "json"}[k]
-	}}
+	}, passwords: auth.TestParams}
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"serve"}, e) }()
 	var base string

@@ -44,7 +44,7 @@ func runServe(e *env, args []string) error {
 	cfg := app.Config{Addr: f.str("addr"), DatabaseURL: f.str("database-url"), DataDir: f.str("data-dir"),
 		BaseURL: f.str("base-url"), BlobURL: f.str("blob-url"), SigningKeyFile: f.str("signing-key"), Log: log, Out: e.stdout,
 		SecretKeyFile: f.str("secret-key-file"), SecretKey: e.getenv(secret.EnvKey), Connectors: e.connectors,
-		MetricsAddr: f.str("metrics-addr")}
+		MetricsAddr: f.str("metrics-addr"), PasswordParams: e.passwords}
 	if cfg.MaxUpload, err = f.bytes("max-upload"); err != nil {
 		return err
 	}

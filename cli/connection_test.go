@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/attest-hq/attest"
+	"github.com/attest-hq/attest/auth"
 	"github.com/attest-hq/attest/connector"
 	"github.com/attest-hq/attest/secret"
 	"github.com/attest-hq/attest/store"
@@ -43,7 +44,7 @@ func runWithConnectors(t *testing.T, vars map[string]string, stdin string, args 
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] },
-		connectors: connector.New(probe{})}
+		connectors: connector.New(probe{}), passwords: auth.TestParams}
 	code := run(context.Background(), args, e)
 	return result{code, out.String(), errb.String()}
 }

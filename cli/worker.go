@@ -25,7 +25,7 @@ func runWorker(e *env, args []string) error {
 		return err
 	}
 	cfg := app.Config{DatabaseURL: f.str("database-url"), DataDir: f.str("data-dir"), BlobURL: f.str("blob-url"),
-		SigningKeyFile: f.str("signing-key"), Log: log, Out: e.stdout, MetricsAddr: f.str("metrics-addr")}
+		SigningKeyFile: f.str("signing-key"), Log: log, Out: e.stdout, MetricsAddr: f.str("metrics-addr"), PasswordParams: e.passwords}
 	if cfg.Workers, err = f.count("workers", app.MaxWorkers); err != nil {
 		return err
 	}
