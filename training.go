@@ -137,6 +137,12 @@ func TrainingStatus(people []Person, completions []TrainingCompletion, today str
 // Order is where the row stands in the training list, as text that sorts
 // so: overdue first, then due, then done, each by deadline and name.
 func (r TrainingRow) Order() string {
-	rank := map[string]string{TrainingOverdue: "0", TrainingDue: "1", TrainingDone: "2"}[r.State]
+	rank := "2" // done
+	switch r.State {
+	case TrainingOverdue:
+		rank = "0"
+	case TrainingDue:
+		rank = "1"
+	}
 	return rank + r.Due + r.Name
 }

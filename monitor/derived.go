@@ -67,6 +67,24 @@ func (d *Derived[T]) Get(ctx context.Context, s *Service, run attest.CollectionR
 		d.mu.Unlock()
 
 		d.derive(ctx, s, run, derive, e)
+		return e.v, e.err
+	}
+}
+
+// derive reads the snapshot and derives from it into e. Whatever happens,
+// it then drops e if it failed and closes e.done, in that order, so that no
+// waiter waits for ever and none finds the failure kept: a panic in derive
+// becomes e's error, and so does a derivation that never returned
+// (runtime.Goexit).
+func (d *Derived[T]) derive(ctx context.Context, s *Service, run attest.CollectionRun, derive func(Snapshot) (T, error), e *derivation[T]) {
+	finished := false
+	defer func() {
+		if p := recover(); p != nil {
+			var zero T
+			e.v, e.err = zero, fmt.Errorf("deriving from snapshot %s: %v", run.SnapshotSHA256, p)
+		} else if !finished {
+			e.err = fmt.Errorf("deriving from snapshot %s stopped before it returned", run.SnapshotSHA256)
+		}
 		if e.err != nil {
 			d.mu.Lock()
 			if d.kept[run.ConnectionID] == e {
@@ -74,27 +92,15 @@ func (d *Derived[T]) Get(ctx context.Context, s *Service, run attest.CollectionR
 			}
 			d.mu.Unlock()
 		}
-		return e.v, e.err
-	}
-}
-
-// derive reads the snapshot and derives from it into e, then closes e.done
-// whatever happens, so that no waiter waits for ever: a panic in derive
-// becomes e's error (and is not kept).
-func (d *Derived[T]) derive(ctx context.Context, s *Service, run attest.CollectionRun, derive func(Snapshot) (T, error), e *derivation[T]) {
-	defer close(e.done)
-	defer func() {
-		if p := recover(); p != nil {
-			var zero T
-			e.v, e.err = zero, fmt.Errorf("deriving from snapshot %s: %v", run.SnapshotSHA256, p)
-		}
+		close(e.done)
 	}()
 	snap, err := s.Snapshot(ctx, run)
 	if err != nil {
-		e.err = err
+		e.err, finished = err, true
 		return
 	}
 	e.v, e.err = derive(snap)
+	finished = true
 }
 
 func isCancel(err error) bool {

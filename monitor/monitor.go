@@ -60,7 +60,7 @@ type Service struct {
 	// states remembers the results this process wrote last, per connection,
 	// so a steady run compares with memory instead of reading them back.
 	states stateCache
-	// counts keeps the results' tallies per organization (Counts, Summaries).
+	// counts keeps the results' tallies per organization (Summaries).
 	counts store.Kept[struct{}, map[string]store.TestTally]
 	// accounts keeps the accounts each connection's latest snapshot held
 	// (Accounts).

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/attest-hq/attest"
 	"github.com/attest-hq/attest/store"
@@ -24,5 +25,7 @@ func (h *Handler) apiPeople(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 			}
 		}
 	}
-	return writeKeyPage(w, r.URL.Query(), "people", people, func(p web.PersonJSON) pageKey { return pageKey{S: p.Name, N: p.ID} })
+	return writeKeyPage(w, r.URL.Query(), "people", people, func(p web.PersonJSON) pageKey {
+		return pageKey{S: strings.ToLower(p.Name), N: p.ID} // as the people page: by name in any case
+	})
 }

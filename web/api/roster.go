@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -61,7 +62,7 @@ func (h *Handler) apiRoster(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 		k := pageKey{S: f.Kind}
 		if f.Account != nil {
 			a := accountKey(*f.Account)
-			k.S += "\x00" + strconv.FormatInt(a.N, 10) + "\x00" + a.S
+			k.S += "\x00" + a.S + "\x00" + fmt.Sprintf("%020d", a.N)
 		}
 		if f.Person != nil {
 			k.N = f.Person.ID
