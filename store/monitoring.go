@@ -151,7 +151,7 @@ type ResultFilter struct {
 	ResourceType string
 	ResourceKey  string
 	// Unexcepted leaves out failing results under an exception active at
-	// At (approved, not revoked, expiring after At), as TestStatusCounts
+	// At (approved, not revoked, expiring after At), as TestTallies
 	// counts them: a page of failing results then matches its count.
 	Unexcepted bool
 	At         time.Time

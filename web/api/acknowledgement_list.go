@@ -21,10 +21,6 @@ func (h *Handler) apiAcknowledgements(w http.ResponseWriter, r *http.Request, c 
 	default:
 		return attest.Invalid("state", "must be accepted, pending or overdue (got %q)", state)
 	}
-	limit, err := pageLimit(q, listPageSize, listPageMax)
-	if err != nil {
-		return err
-	}
 	rows, err := h.Policies.AckRows(r.Context(), c.P, 0)
 	if err != nil {
 		return err
@@ -40,16 +36,7 @@ func (h *Handler) apiAcknowledgements(w http.ResponseWriter, r *http.Request, c 
 	for row := range shown {
 		totals[row.State]++
 	}
-	page, next, err := keyPage(q, "cursor", limit, shown, func(row attest.AckRow) pageKey {
+	return writeKeyPage(w, q, map[string]any{"totals": totals}, "acknowledgements", shown, func(row attest.AckRow) pageKey {
 		return pageKey{S: row.PolicyKey, N: row.PersonID}
 	})
-	if err != nil {
-		return err
-	}
-	resp := map[string]any{"acknowledgements": page, "totals": totals}
-	if next != "" {
-		resp["next_cursor"] = next
-	}
-	web.WriteJSON(w, http.StatusOK, resp)
-	return nil
 }

@@ -26,7 +26,7 @@ func (h *Handler) apiBackground(w http.ResponseWriter, r *http.Request, c *web.C
 			}
 		}
 	}
-	return writeKeyPage(w, r.URL.Query(), "background", shown, func(row attest.BackgroundRow) pageKey {
+	return writeKeyPage(w, r.URL.Query(), nil, "background", shown, func(row attest.BackgroundRow) pageKey {
 		return pageKey{S: row.Order(), N: row.PersonID}
 	})
 }

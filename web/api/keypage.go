@@ -127,10 +127,11 @@ func keyPage[T any](q url.Values, param string, limit int, items iter.Seq[T], ke
 	return page, next, nil
 }
 
-// writeKeyPage answers a page of items as {name: [...], "next_cursor": …}:
-// limit items (listPageSize unless asked, up to listPageMax) after the
-// cursor parameter, next_cursor only when another page follows.
-func writeKeyPage[T any](w http.ResponseWriter, q url.Values, name string, items iter.Seq[T], key func(T) pageKey) error {
+// writeKeyPage answers a page of items as {name: [...], "next_cursor": …}
+// beside what resp already holds (nil: nothing): limit items (listPageSize
+// unless asked, up to listPageMax) after the cursor parameter, next_cursor
+// only when another page follows.
+func writeKeyPage[T any](w http.ResponseWriter, q url.Values, resp map[string]any, name string, items iter.Seq[T], key func(T) pageKey) error {
 	limit, err := pageLimit(q, listPageSize, listPageMax)
 	if err != nil {
 		return err
@@ -139,7 +140,10 @@ func writeKeyPage[T any](w http.ResponseWriter, q url.Values, name string, items
 	if err != nil {
 		return err
 	}
-	resp := map[string]any{name: page}
+	if resp == nil {
+		resp = map[string]any{}
+	}
+	resp[name] = page
 	if next != "" {
 		resp["next_cursor"] = next
 	}

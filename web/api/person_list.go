@@ -25,7 +25,7 @@ func (h *Handler) apiPeople(w http.ResponseWriter, r *http.Request, c *web.Ctx) 
 			}
 		}
 	}
-	return writeKeyPage(w, r.URL.Query(), "people", people, func(p web.PersonJSON) pageKey {
+	return writeKeyPage(w, r.URL.Query(), nil, "people", people, func(p web.PersonJSON) pageKey {
 		return pageKey{S: strings.ToLower(p.Name), N: p.ID} // as the people page: by name in any case
 	})
 }

@@ -35,7 +35,7 @@ func (h *Handler) apiTraining(w http.ResponseWriter, r *http.Request, c *web.Ctx
 			}
 		}
 	}
-	return writeKeyPage(w, r.URL.Query(), "training", shown, func(row attest.TrainingRow) pageKey {
+	return writeKeyPage(w, r.URL.Query(), nil, "training", shown, func(row attest.TrainingRow) pageKey {
 		return pageKey{S: row.Order(), N: row.PersonID}
 	})
 }
