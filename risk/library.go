@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -23,8 +24,15 @@ type LibraryRisk struct {
 }
 
 // LoadLibrary reads the shipped library (catalog/risks) and checks each
-// risk's fields on the default scale.
-func LoadLibrary() ([]LibraryRisk, error) { return loadLibrary(catalog.RiskFiles) }
+// risk's fields on the default scale. It is read once per process (every
+// start and every CLI command builds the services) and shared; callers only
+// read it, each getting its own slice.
+func LoadLibrary() ([]LibraryRisk, error) {
+	lib, err := shippedLibrary()
+	return slices.Clone(lib), err
+}
+
+var shippedLibrary = sync.OnceValues(func() ([]LibraryRisk, error) { return loadLibrary(catalog.RiskFiles) })
 
 func loadLibrary(fsys fs.FS) ([]LibraryRisk, error) {
 	names, err := fs.Glob(fsys, "risks/*.yaml")

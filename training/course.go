@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -41,14 +42,18 @@ type Question struct {
 	Answer   int      `yaml:"answer" json:"-"`
 }
 
-// LoadCourse reads and checks the built-in course.
-func LoadCourse() (Course, error) {
+// LoadCourse reads and checks the built-in course. It is read once per
+// process (every start and every CLI command builds the services) and shared:
+// callers only read it.
+func LoadCourse() (Course, error) { return builtinCourse() }
+
+var builtinCourse = sync.OnceValues(func() (Course, error) {
 	data, err := fs.ReadFile(catalog.TrainingFiles, "training/security-awareness.yaml")
 	if err != nil {
 		return Course{}, err
 	}
 	return ParseCourse(data)
-}
+})
 
 // ParseCourse parses a course file and checks it: a key and title, a pass
 // mark between 1 and 100, pages with text, and questions whose answer is one

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -100,9 +101,25 @@ var (
 // Load reads the shipped templates and checks each against the catalog: the
 // controls and criteria it names exist, its criteria are ones its controls
 // support, and its variables are exactly the placeholders it uses.
+//
+// Against the built-in catalog they are read once per process and shared
+// (every start and every CLI command builds the services; callers only read
+// templates), each caller getting its own slice.
 func Load(cat *catalog.Catalog) ([]Template, error) {
+	if builtin, err := catalog.Load(); err == nil && cat == builtin {
+		ts, err := shipped()
+		return slices.Clone(ts), err
+	}
 	return LoadFS(catalog.PolicyFiles, "policies", cat)
 }
+
+var shipped = sync.OnceValues(func() ([]Template, error) {
+	cat, err := catalog.Load()
+	if err != nil {
+		return nil, err
+	}
+	return LoadFS(catalog.PolicyFiles, "policies", cat)
+})
 
 // LoadFS reads dir/*.md and dir/variables.yaml from fsys and checks them as
 // Load does. The templates are sorted by ID.
