@@ -51,6 +51,3 @@ func QueryForTest(ctx context.Context, q *Queries, query string) error {
 	}
 	return rows.Close()
 }
-
-// UpToDate is Migrate's check that every migration is recorded as applied.
-func UpToDate(ctx context.Context, db *DB) bool { return db.upToDate(ctx) }

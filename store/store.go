@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -455,9 +454,6 @@ func (db *DB) provider() (*goose.Provider, error) {
 // (PostgreSQL and SQLite both have transactional DDL), so a failing one leaves
 // the database as it was before it. It returns the versions applied.
 func (db *DB) Migrate(ctx context.Context) ([]int64, error) {
-	if db.upToDate(ctx) {
-		return nil, nil
-	}
 	p, err := db.provider()
 	if err != nil {
 		return nil, err
@@ -473,43 +469,6 @@ func (db *DB) Migrate(ctx context.Context) ([]int64, error) {
 		return applied, fmt.Errorf("migrate %s: %w", db, err)
 	}
 	return applied, nil
-}
-
-// upToDate reports whether the database records every migration of this
-// build as applied, as goose would find it (a row per applied version). Every
-// start and every CLI command migrates, and goose's provider reads and splits
-// every migration file before it looks at the database: most of the cost of
-// opening an install that is already up to date. Any doubt (no version table
-// yet, a read error, a file name without a version) answers no, and the
-// provider decides.
-func (db *DB) upToDate(ctx context.Context) bool {
-	names, err := fs.Glob(migrations, "migrations/"+string(db.dialect)+"/*.sql")
-	if err != nil || len(names) == 0 {
-		return false
-	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT version_id FROM goose_db_version`)
-	if err != nil {
-		return false
-	}
-	defer rows.Close()
-	applied := map[int64]bool{}
-	for rows.Next() {
-		var v int64
-		if rows.Scan(&v) != nil {
-			return false
-		}
-		applied[v] = true
-	}
-	if rows.Err() != nil {
-		return false
-	}
-	for _, name := range names {
-		v, err := goose.NumericComponent(path.Base(name))
-		if err != nil || !applied[v] {
-			return false
-		}
-	}
-	return true
 }
 
 // SchemaVersion returns the current and the newest known schema versions.

@@ -28,45 +28,6 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	})
 }
 
-// Migrate looks at the version table before it asks goose, which reads every
-// migration file: an install with every version recorded is left as it is,
-// and one missing any version goes to goose.
-func TestMigrateChecksTheVersionsFirst(t *testing.T) {
-	for _, d := range storetest.Dialects {
-		t.Run(string(d), func(t *testing.T) {
-			db, err := store.Open(ctx, store.Options{URL: storetest.URL(t, d)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if store.UpToDate(ctx, db) {
-				t.Fatal("an empty database is up to date")
-			}
-			applied, err := db.Migrate(ctx)
-			if err != nil || len(applied) == 0 {
-				t.Fatalf("first migrate applied %v, err %v", applied, err)
-			}
-			if !store.UpToDate(ctx, db) {
-				t.Fatal("a migrated database is not up to date")
-			}
-			for _, v := range []int64{applied[0], applied[len(applied)/2], applied[len(applied)-1]} {
-				if err := store.ExecForTest(ctx, &db.Queries, fmt.Sprintf(`DELETE FROM goose_db_version WHERE version_id = %d`, v)); err != nil {
-					t.Fatal(err)
-				}
-				if store.UpToDate(ctx, db) {
-					t.Fatalf("up to date without version %d", v)
-				}
-				if err := store.ExecForTest(ctx, &db.Queries, fmt.Sprintf(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (%d, true)`, v)); err != nil {
-					t.Fatal(err)
-				}
-				if !store.UpToDate(ctx, db) {
-					t.Fatalf("not up to date with version %d back", v)
-				}
-			}
-		})
-	}
-}
-
 func TestOrgsAndUsers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		o := storetest.MustOrg(t, db, "acme")
