@@ -136,3 +136,45 @@ func TestDerivedReadsEachSnapshotOnce(t *testing.T) {
 		t.Fatalf("the waiting request inherited the cancellation: %d, %v", v, err)
 	}
 }
+
+// Derived keeps at most KeptDerivations connections' values: the next
+// connection drops what was kept, which is derived again when asked for.
+func TestDerivedIsBounded(t *testing.T) {
+	w := newWorld(t, storetest.Open(t, store.SQLite, nil))
+	ctx := t.Context()
+	w.conn.set(repo("acme/a", true, 1))
+	w.run(t)
+	run, err := w.svc.LatestComplete(ctx, w.org.ID, w.connID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Connections that share the snapshot: what is kept is by connection.
+	of := func(conn int64) attest.CollectionRun {
+		r := run
+		r.ConnectionID = conn
+		return r
+	}
+	var d monitor.Derived[int]
+	reads := 0
+	count := func(monitor.Snapshot) (int, error) { reads++; return reads, nil }
+	get := func(conn int64) {
+		t.Helper()
+		if _, err := d.Get(ctx, w.svc, of(conn), count); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const bound = monitor.KeptDerivations
+	for pass := range 2 {
+		for conn := int64(1); conn <= bound; conn++ {
+			get(conn)
+		}
+		if reads != bound {
+			t.Fatalf("pass %d over %d connections: %d reads, want %d (each once, then kept)", pass, bound, reads, bound)
+		}
+	}
+	get(bound + 1)
+	get(1)
+	if reads != bound+2 {
+		t.Fatalf("past the bound: %d reads, want %d (the first connection's value dropped and read again)", reads, bound+2)
+	}
+}
