@@ -142,7 +142,7 @@ func (j *Jobs) schedule(ctx context.Context) ([]int64, error) {
 	var ids []int64
 	var errs []error
 	for _, c := range due {
-		res, err := j.client.Insert(ctx, collectArgs{OrgID: c.OrgID, ConnectionID: c.ID}, opts)
+		res, err := j.insert(ctx, collectArgs{OrgID: c.OrgID, ConnectionID: c.ID}, opts)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("queue collection of connection %d: %w", c.ID, err))
 			continue

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -166,6 +167,11 @@ type Jobs struct {
 	run    Runner
 	sched  Scheduler
 	client *river.Client[*sql.Tx]
+	// starting is held by Start while the job client starts and by every
+	// insert: the client's Insert reads, unsynchronized, what its Start is
+	// still setting up (a producer's fetch trigger), a race the detector
+	// reported when a job was queued as the worker started.
+	starting sync.RWMutex
 
 	// watching is closed to stop the heartbeat; watched is closed when it
 	// has stopped. Both are nil until Start.
@@ -296,7 +302,10 @@ func (j *Jobs) Start(ctx context.Context) error {
 	if err := j.beat(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
-	if err := j.client.Start(context.WithoutCancel(ctx)); err != nil {
+	j.starting.Lock()
+	err := j.client.Start(context.WithoutCancel(ctx))
+	j.starting.Unlock()
+	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
 	j.watching, j.watched = make(chan struct{}), make(chan struct{})
@@ -382,6 +391,13 @@ func (j *Jobs) stop(ctx context.Context) error {
 	return nil
 }
 
+// insert queues a job, never while the client is starting (starting).
+func (j *Jobs) insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	j.starting.RLock()
+	defer j.starting.RUnlock()
+	return j.client.Insert(ctx, args, opts)
+}
+
 // Enqueue queues a collection of one connection now ("Run now", a webhook)
 // and returns the job's ID for Status. only, when not empty, limits it to
 // those resources. It does not wait for a scheduled collection of the same
@@ -391,7 +407,7 @@ func (j *Jobs) Enqueue(ctx context.Context, orgID, connectionID int64, only []at
 	if orgID <= 0 || connectionID <= 0 {
 		return 0, attest.Invalid("connection", "a collection needs an organization and a connection")
 	}
-	res, err := j.client.Insert(ctx, collectArgs{OrgID: orgID, ConnectionID: connectionID, Only: only}, nil)
+	res, err := j.insert(ctx, collectArgs{OrgID: orgID, ConnectionID: connectionID, Only: only}, nil)
 	if err != nil {
 		return 0, fmt.Errorf("queue collection of connection %d: %w", connectionID, err)
 	}

@@ -87,7 +87,7 @@ func (j *Jobs) QueueDelivery(ctx context.Context, deliveryID int64) error {
 		return errors.New("this process sends no notifications")
 	}
 	opts := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
-	if _, err := j.client.Insert(ctx, deliverArgs{DeliveryID: deliveryID}, opts); err != nil {
+	if _, err := j.insert(ctx, deliverArgs{DeliveryID: deliveryID}, opts); err != nil {
 		return fmt.Errorf("queue message %d: %w", deliveryID, err)
 	}
 	return nil
