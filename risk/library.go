@@ -24,8 +24,8 @@ type LibraryRisk struct {
 }
 
 // LoadLibrary reads the shipped library (catalog/risks) and checks each
-// risk's fields on the default scale. It is read once per process (every
-// start and every CLI command builds the services) and shared; callers only
+// risk's fields on the default scale. It is read once per process (which may
+// build the services more than once, as tests do) and shared; callers only
 // read it, each getting its own slice.
 func LoadLibrary() ([]LibraryRisk, error) {
 	lib, err := shippedLibrary()

@@ -43,8 +43,8 @@ type Question struct {
 }
 
 // LoadCourse reads and checks the built-in course. It is read once per
-// process (every start and every CLI command builds the services) and shared:
-// callers only read it.
+// process (which may build the services more than once, as tests do) and
+// shared: callers only read it.
 func LoadCourse() (Course, error) { return builtinCourse() }
 
 var builtinCourse = sync.OnceValues(func() (Course, error) {

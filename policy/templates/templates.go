@@ -102,9 +102,10 @@ var (
 // controls and criteria it names exist, its criteria are ones its controls
 // support, and its variables are exactly the placeholders it uses.
 //
-// Against the built-in catalog they are read once per process and shared
-// (every start and every CLI command builds the services; callers only read
-// templates), each caller getting its own slice.
+// Against the built-in catalog they are read once per process and shared (a
+// process that builds the services more than once, as tests do with each
+// install they open, reads them once; callers only read templates), each
+// caller getting its own slice.
 func Load(cat *catalog.Catalog) ([]Template, error) {
 	if builtin, err := catalog.Load(); err == nil && cat == builtin {
 		ts, err := shipped()
